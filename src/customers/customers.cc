@@ -1,0 +1,566 @@
+#include "customers/customers.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "codec/envelope.h"
+#include "codec/key.h"
+#include "common/strings.h"
+#include "customers/validate.h"
+#include "model/serialize.h"
+#include "text/text.h"
+
+namespace crm::customers {
+namespace {
+
+constexpr char kSequence[] = "seq.customer";
+constexpr char kActiveCount[] = "count.customer.active";
+constexpr char kArchivedCount[] = "count.customer.archived";
+constexpr std::size_t kMaxPageSize = 1000;
+constexpr std::size_t kMinSuffixDigits = 7;
+
+struct IdKey {
+  explicit IdKey(CustomerId id) { codec::PutBigEndian64(bytes, id); }
+  std::string_view view() const { return {bytes, 8}; }
+  char bytes[8];
+};
+
+CustomerId IdAtEnd(std::string_view key) {
+  return key.size() < 8 ? 0 : codec::GetBigEndian64(key.data() + key.size() - 8);
+}
+
+bool Archived(std::string_view flags) { return !flags.empty() && (flags[0] & model::kFlagArchived); }
+
+std::string Reversed(std::string s) {
+  std::reverse(s.begin(), s.end());
+  return s;
+}
+
+// The words of every name of `c`, folded, sorted and unique.
+std::vector<std::string> NameWords(const Customer& c) {
+  std::string all = c.display_name;
+  for (const std::string* n : {&c.given_name, &c.family_name}) {
+    if (n->empty()) continue;
+    all += ' ';
+    all += *n;
+  }
+  std::vector<std::string> words = text::Words(text::FoldForSearch(all));
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  return words;
+}
+
+// One index entry of a customer.
+struct Entry {
+  storage::Table table;
+  std::string key;
+  bool unique;
+  std::string field;  // unique entries: the field named in a conflict
+
+  friend bool operator<(const Entry& a, const Entry& b) {
+    return a.table != b.table ? a.table < b.table : a.key < b.key;
+  }
+  friend bool operator==(const Entry& a, const Entry& b) {
+    return a.table == b.table && a.key == b.key;
+  }
+};
+
+std::vector<Entry> Entries(const model::Schema& s, const Customer& c) {
+  std::vector<Entry> out;
+  const auto composite = [&](storage::Table t, codec::KeyBuilder kb) {
+    out.push_back(Entry{t, kb.U64(c.id).Take(), false, {}});
+  };
+  for (std::size_t i = 0; i < c.emails.size(); ++i)
+    out.push_back(Entry{s.customer_email, text::FoldCase(c.emails[i].address), true,
+                        absl::StrCat("emails[", i, "].address")});
+  if (!c.external_id.empty()) out.push_back(Entry{s.customer_external, c.external_id, true, "external_id"});
+  for (const Phone& p : c.phones)
+    composite(s.customer_phone, std::move(codec::KeyBuilder().Str(Reversed(text::PhoneDigits(p.number)))));
+  for (const std::string& w : NameWords(c)) composite(s.customer_name, std::move(codec::KeyBuilder().Str(w)));
+  for (const std::string& t : c.tags)
+    composite(s.customer_tag, std::move(codec::KeyBuilder().Str(text::FoldCase(t))));
+  if (!c.owner.empty()) composite(s.customer_owner, std::move(codec::KeyBuilder().Str(c.owner)));
+  composite(s.customer_stage, std::move(codec::KeyBuilder().U8(static_cast<std::uint8_t>(c.stage))));
+  for (const Membership& m : c.memberships)
+    composite(s.customer_org, std::move(codec::KeyBuilder().U64(m.organization)));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+absl::Status NotFound(CustomerId id) {
+  return absl::NotFoundError(absl::StrCat("customer ", id, " does not exist"));
+}
+
+// Fails when a unique entry of `wanted` not already held by `id` belongs to another customer.
+absl::Status CheckUnique(const Ctx& ctx, CustomerId id, const std::vector<Entry>& wanted,
+                         const std::vector<Entry>& held) {
+  for (const Entry& e : wanted) {
+    if (!e.unique || std::binary_search(held.begin(), held.end(), e)) continue;
+    std::string_view owner;
+    auto found = ctx.txn.Get(e.table, e.key, &owner);
+    if (!found.ok()) return found.status();
+    if (*found && (owner.size() != 8 || codec::GetBigEndian64(owner.data()) != id))
+      return absl::AlreadyExistsError(absl::StrCat(
+          e.field, ": already belongs to customer ",
+          owner.size() == 8 ? codec::GetBigEndian64(owner.data()) : 0));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> HasMembers(const Ctx& ctx, CustomerId org) {
+  bool any = false;
+  auto s = storage::ScanPrefix(ctx.txn, ctx.schema.customer_org, IdKey(org).view(), {},
+                               [&](std::string_view, std::string_view) -> absl::StatusOr<bool> {
+                                 any = true;
+                                 return false;
+                               });
+  if (!s.ok()) return s;
+  return any;
+}
+
+absl::Status CheckMemberships(const Ctx& ctx, const Customer& c) {
+  for (std::size_t i = 0; i < c.memberships.size(); ++i) {
+    const CustomerId org_id = c.memberships[i].organization;
+    const std::string field = absl::StrCat("memberships[", i, "].organization");
+    if (org_id == c.id && c.id != 0)
+      return absl::InvalidArgumentError(absl::StrCat(field, ": a customer cannot be a member of itself"));
+    Customer org;
+    auto found = Load(ctx, org_id, &org);
+    if (!found.ok()) return found.status();
+    if (!*found)
+      return absl::InvalidArgumentError(absl::StrCat(field, ": customer ", org_id, " does not exist"));
+    if (org.kind != CustomerKind::kOrganization)
+      return absl::InvalidArgumentError(absl::StrCat(field, ": customer ", org_id, " is not an organization"));
+  }
+  return absl::OkStatus();
+}
+
+// ---- the write phase: any failure here poisons the transaction ----
+
+absl::Status PutRecord(Ctx& ctx, const Customer& c) {
+  thread_local std::string buffer;
+  codec::Encode(codec::RecordType::kCustomer, c, buffer);
+  return ctx.txn.Put(ctx.schema.customers, IdKey(c.id).view(), buffer);
+}
+
+absl::Status PutEntry(Ctx& ctx, const Entry& e, const Customer& c) {
+  if (e.unique) return ctx.txn.Put(e.table, e.key, IdKey(c.id).view());
+  const char flags = c.archived ? model::kFlagArchived : 0;
+  return ctx.txn.Put(e.table, e.key, std::string_view(&flags, 1));
+}
+
+// Removes the entries of `before` missing from `after` and writes those of `after` missing from
+// `before` (all of the non-unique ones when `rewrite_flags`, because their flags changed).
+absl::Status ApplyEntries(Ctx& ctx, const Customer& c, const std::vector<Entry>& before,
+                          const std::vector<Entry>& after, bool rewrite_flags) {
+  for (const Entry& e : before) {
+    if (std::binary_search(after.begin(), after.end(), e)) continue;
+    if (auto s = ctx.txn.Del(e.table, e.key); !s.ok()) return s.status();
+  }
+  for (const Entry& e : after) {
+    const bool present = std::binary_search(before.begin(), before.end(), e);
+    if (present && !(rewrite_flags && !e.unique)) continue;
+    if (auto s = PutEntry(ctx, e, c); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+template <class T>
+absl::StatusOr<T> Poison(bool* poisoned, absl::Status s) {
+  *poisoned = true;
+  return s;
+}
+
+void StampConsent(Customer& c, const Customer* before, Timestamp now) {
+  if (!c.consent.email_opt_in || c.consent.email_opt_in_at != 0) return;
+  const bool was_in = before != nullptr && before->consent.email_opt_in;
+  c.consent.email_opt_in_at = was_in ? before->consent.email_opt_in_at : now;
+}
+
+// ---- lists ----
+
+std::uint64_t QueryHash(const CustomerQuery& q) {
+  std::uint64_t h = 1469598103934665603ull;
+  const auto mix = [&](std::string_view bytes) {
+    for (unsigned char c : bytes) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0xFF;
+    h *= 1099511628211ull;
+  };
+  const char fixed[] = {static_cast<char>(q.by), static_cast<char>(q.stage),
+                        static_cast<char>(q.include_archived)};
+  mix(std::string_view(fixed, sizeof fixed));
+  mix(IdKey(q.organization).view());
+  mix(q.text);
+  return h;
+}
+
+constexpr char kTokenVersion = 1;
+
+std::string MakeToken(const CustomerQuery& q, std::string_view last_key) {
+  std::string raw(1, kTokenVersion);
+  raw += codec::EncodeU64(QueryHash(q));
+  raw += last_key;
+  return absl::WebSafeBase64Escape(raw);
+}
+
+// The key to continue after (empty for a first page).
+absl::StatusOr<std::string> ParseToken(const CustomerQuery& q, std::string_view prefix) {
+  if (q.page_token.empty()) return std::string();
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(q.page_token, &raw) || raw.size() < 9 || raw[0] != kTokenVersion)
+    return absl::InvalidArgumentError("page_token: is not a token this library issued");
+  if (codec::GetBigEndian64(raw.data() + 1) != QueryHash(q))
+    return absl::InvalidArgumentError("page_token: was issued for a different query");
+  std::string last = raw.substr(9);
+  if (last.compare(0, prefix.size(), prefix) != 0)
+    return absl::InvalidArgumentError("page_token: was issued for a different query");
+  return last;
+}
+
+struct Plan {
+  storage::Table table;
+  std::string prefix;
+  bool primary = false;                  // scanning the customers table itself
+  std::vector<std::string> query_words;  // kNamePrefix: every word must prefix-match a name word
+  std::string scan_word;                 // kNamePrefix: the word whose prefix is scanned
+};
+
+absl::StatusOr<Plan> MakePlan(const Ctx& ctx, const CustomerQuery& q) {
+  const model::Schema& s = ctx.schema;
+  Plan p;
+  switch (q.by) {
+    case CustomerQuery::By::kAll:
+      p.table = s.customers;
+      p.primary = true;
+      return p;
+    case CustomerQuery::By::kTag:
+      if (q.text.empty()) return absl::InvalidArgumentError("text: a tag query needs the tag");
+      p.table = s.customer_tag;
+      p.prefix = codec::KeyBuilder().Str(text::FoldCase(q.text)).Take();
+      return p;
+    case CustomerQuery::By::kOwner:
+      if (q.text.empty()) return absl::InvalidArgumentError("text: an owner query needs the owner");
+      p.table = s.customer_owner;
+      p.prefix = codec::KeyBuilder().Str(q.text).Take();
+      return p;
+    case CustomerQuery::By::kStage:
+      p.table = s.customer_stage;
+      p.prefix = codec::KeyBuilder().U8(static_cast<std::uint8_t>(q.stage)).Take();
+      return p;
+    case CustomerQuery::By::kOrganization:
+      if (q.organization == 0)
+        return absl::InvalidArgumentError("organization: an organization query needs its id");
+      p.table = s.customer_org;
+      p.prefix = std::string(IdKey(q.organization).view());
+      return p;
+    case CustomerQuery::By::kNamePrefix: {
+      if (!text::IsValidUtf8(q.text)) return absl::InvalidArgumentError("text: is not valid UTF-8");
+      p.query_words = text::Words(text::FoldForSearch(q.text));
+      if (p.query_words.empty())
+        return absl::InvalidArgumentError("text: a name prefix needs at least one letter or digit");
+      p.scan_word = *std::max_element(
+          p.query_words.begin(), p.query_words.end(),
+          [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
+      p.table = s.customer_name;
+      p.prefix = codec::KeyBuilder().StrPrefix(p.scan_word).Take();
+      return p;
+    }
+  }
+  return absl::InvalidArgumentError("by: is not a known query kind");
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// kNamePrefix: whether `c`, reached through name word `word`, is a match to report here (every
+// query word prefixes one of its words, and `word` is its first word the scan reaches).
+bool NameMatch(const Plan& p, const Customer& c, std::string_view word) {
+  const std::vector<std::string> words = NameWords(c);
+  for (const std::string& q : p.query_words) {
+    bool hit = false;
+    for (const std::string& w : words) hit = hit || StartsWith(w, q);
+    if (!hit) return false;
+  }
+  for (const std::string& w : words)
+    if (StartsWith(w, p.scan_word)) return w == word;  // words are sorted: the first hit
+  return false;
+}
+
+// Walks the customers a query covers from after `after`, calling `emit` for each one until it
+// returns false.
+absl::Status Walk(const Ctx& ctx, const CustomerQuery& q, const Plan& p, std::string_view after,
+                  bool need_record,
+                  absl::FunctionRef<bool(std::string_view key, const Customer* c)> emit) {
+  Customer c;
+  return storage::ScanPrefix(
+      ctx.txn, p.table, p.prefix, after,
+      [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+        if (p.primary) {
+          const CustomerId id = IdAtEnd(key);
+          if (auto s = codec::Decode(value, codec::RecordType::kCustomer, {"customer", id}, c); !s.ok())
+            return s;
+          if (c.archived && !q.include_archived) return true;
+          return emit(key, &c);
+        }
+        if (Archived(value) && !q.include_archived) return true;
+        const bool name_query = !p.query_words.empty();
+        if (!need_record && !name_query) return emit(key, nullptr);
+        const CustomerId id = IdAtEnd(key);
+        auto found = Load(ctx, id, &c);
+        if (!found.ok()) return found.status();
+        if (!*found)
+          return absl::DataLossError(absl::StrCat("index entry names customer ", id, ", which does not exist"));
+        if (name_query) {
+          codec::KeyReader reader(key);
+          auto word = reader.Str();
+          if (!word) return absl::DataLossError("name index entry is damaged");
+          if (!NameMatch(p, c, *word)) return true;
+        }
+        return emit(key, &c);
+      });
+}
+
+}  // namespace
+
+absl::StatusOr<bool> Load(const Ctx& ctx, CustomerId id, Customer* out) {
+  std::string_view value;
+  auto found = ctx.txn.Get(ctx.schema.customers, IdKey(id).view(), &value);
+  if (!found.ok() || !*found) return found;
+  if (auto s = codec::Decode(value, codec::RecordType::kCustomer, {"customer", id}, *out); !s.ok()) return s;
+  if (out->id != id)
+    return absl::DataLossError(absl::StrCat("customer ", id, ": stored record holds id ", out->id));
+  return true;
+}
+
+absl::StatusOr<Customer> Get(const Ctx& ctx, CustomerId id) {
+  Customer c;
+  auto found = Load(ctx, id, &c);
+  if (!found.ok()) return found.status();
+  if (!*found) return NotFound(id);
+  return c;
+}
+
+namespace {
+absl::StatusOr<Customer> FindUnique(const Ctx& ctx, storage::Table table, std::string_view key,
+                                    std::string_view what) {
+  std::string_view value;
+  auto found = ctx.txn.Get(table, key, &value);
+  if (!found.ok()) return found.status();
+  if (!*found) return absl::NotFoundError(absl::StrCat("no customer has this ", Av(what)));
+  if (value.size() != 8) return absl::DataLossError(absl::StrCat(Av(what), " index entry is damaged"));
+  const CustomerId id = codec::GetBigEndian64(value.data());
+  Customer c;
+  auto loaded = Load(ctx, id, &c);
+  if (!loaded.ok()) return loaded.status();
+  if (!*loaded)
+    return absl::DataLossError(absl::StrCat(Av(what), " index names customer ", id, ", which does not exist"));
+  return c;
+}
+}  // namespace
+
+absl::StatusOr<Customer> FindByEmail(const Ctx& ctx, std::string_view email) {
+  if (!text::IsValidUtf8(email)) return absl::InvalidArgumentError("email: is not valid UTF-8");
+  return FindUnique(ctx, ctx.schema.customer_email, text::FoldCase(email), "email");
+}
+
+absl::StatusOr<Customer> FindByExternalId(const Ctx& ctx, std::string_view external_id) {
+  if (external_id.empty()) return absl::InvalidArgumentError("external_id: must not be empty");
+  return FindUnique(ctx, ctx.schema.customer_external, external_id, "external id");
+}
+
+absl::StatusOr<std::vector<Customer>> FindByPhone(const Ctx& ctx, std::string_view phone) {
+  const std::string digits = text::PhoneDigits(phone);
+  if (digits.empty()) return absl::InvalidArgumentError("phone: has no digits");
+  const std::string reversed = Reversed(digits);
+  std::set<CustomerId> ids;
+  const auto collect = [&](std::string_view prefix) {
+    return storage::ScanPrefix(ctx.txn, ctx.schema.customer_phone, prefix, {},
+                               [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
+                                 ids.insert(IdAtEnd(key));
+                                 return true;
+                               });
+  };
+  // The same number, or (for a national number) the same number with a country code.
+  const std::string same_or_longer = digits.size() >= kMinSuffixDigits
+                                         ? codec::KeyBuilder().StrPrefix(reversed).Take()
+                                         : codec::KeyBuilder().Str(reversed).Take();
+  if (auto s = collect(same_or_longer); !s.ok()) return s;
+  // Stored national numbers that `phone`, given with a country code, ends with.
+  for (std::size_t len = kMinSuffixDigits; len < digits.size(); ++len)
+    if (auto s = collect(codec::KeyBuilder().Str(reversed.substr(0, len)).Take()); !s.ok()) return s;
+  std::vector<Customer> out;
+  out.reserve(ids.size());
+  for (CustomerId id : ids) {
+    auto c = Get(ctx, id);
+    if (!c.ok()) return c.status();
+    out.push_back(*std::move(c));
+  }
+  return out;
+}
+
+absl::StatusOr<CustomerPage> List(const Ctx& ctx, const CustomerQuery& q) {
+  if (q.limit == 0 || q.limit > kMaxPageSize)
+    return absl::InvalidArgumentError(absl::StrCat("limit: must be between 1 and ", kMaxPageSize));
+  auto plan = MakePlan(ctx, q);
+  if (!plan.ok()) return plan.status();
+  auto after = ParseToken(q, plan->prefix);
+  if (!after.ok()) return after.status();
+  CustomerPage page;
+  page.customers.reserve(std::min<std::size_t>(q.limit, 64));
+  std::string last_key;
+  bool more = false;
+  auto s = Walk(ctx, q, *plan, *after, true, [&](std::string_view key, const Customer* c) {
+    if (page.customers.size() == q.limit) {
+      more = true;
+      return false;
+    }
+    page.customers.push_back(*c);
+    last_key.assign(key);
+    return true;
+  });
+  if (!s.ok()) return s;
+  if (more) page.next_page_token = MakeToken(q, last_key);
+  return page;
+}
+
+absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const CustomerQuery& q) {
+  if (q.by == CustomerQuery::By::kAll) {
+    auto active = model::ReadCounter(ctx, kActiveCount);
+    if (!active.ok() || !q.include_archived) return active;
+    auto archived = model::ReadCounter(ctx, kArchivedCount);
+    if (!archived.ok()) return archived;
+    return *active + *archived;
+  }
+  auto plan = MakePlan(ctx, q);
+  if (!plan.ok()) return plan.status();
+  std::uint64_t n = 0;
+  auto s = Walk(ctx, q, *plan, {}, false, [&](std::string_view, const Customer*) {
+    ++n;
+    return true;
+  });
+  if (!s.ok()) return s;
+  return n;
+}
+
+absl::StatusOr<Customer> Create(Ctx& ctx, Customer c, bool* poisoned) {
+  c.id = 0;
+  if (auto s = Normalize(c); !s.ok()) return s;
+  if (auto s = CheckMemberships(ctx, c); !s.ok()) return s;
+  std::vector<Entry> wanted = Entries(ctx.schema, c);
+  if (auto s = CheckUnique(ctx, 0, wanted, {}); !s.ok()) return s;
+
+  auto id = model::NextId(ctx, kSequence);
+  if (!id.ok()) return Poison<Customer>(poisoned, id.status());
+  c.id = *id;
+  c.revision = 1;
+  c.created_at = c.updated_at = ctx.now;
+  c.archived = false;
+  c.archived_at = 0;
+  StampConsent(c, nullptr, ctx.now);
+  wanted = Entries(ctx.schema, c);  // keys now carry the id
+  absl::Status s = PutRecord(ctx, c);
+  if (s.ok()) s = ApplyEntries(ctx, c, {}, wanted, false);
+  if (s.ok()) s = model::AddToCounter(ctx, kActiveCount, 1);
+  if (!s.ok()) return Poison<Customer>(poisoned, s);
+  return c;
+}
+
+absl::StatusOr<Customer> Update(Ctx& ctx, Customer c, bool* poisoned) {
+  if (c.id == 0) return absl::InvalidArgumentError("id: an update needs the id of the customer");
+  Customer before;
+  auto found = Load(ctx, c.id, &before);
+  if (!found.ok()) return found.status();
+  if (!*found) return NotFound(c.id);
+  if (c.revision != before.revision)
+    return absl::AbortedError(absl::StrCat("customer ", c.id, " is at revision ", before.revision,
+                                           "; this update was based on revision ", c.revision));
+  if (auto s = Normalize(c); !s.ok()) return s;
+  if (auto s = CheckMemberships(ctx, c); !s.ok()) return s;
+  if (before.kind == CustomerKind::kOrganization && c.kind != CustomerKind::kOrganization) {
+    auto members = HasMembers(ctx, c.id);
+    if (!members.ok()) return members.status();
+    if (*members)
+      return absl::FailedPreconditionError(absl::StrCat(
+          "kind: customer ", c.id, " is an organization with members and cannot become a person"));
+  }
+  c.revision = before.revision + 1;
+  c.created_at = before.created_at;
+  c.updated_at = ctx.now;
+  c.archived = before.archived;
+  c.archived_at = before.archived_at;
+  StampConsent(c, &before, ctx.now);
+  const std::vector<Entry> held = Entries(ctx.schema, before);
+  const std::vector<Entry> wanted = Entries(ctx.schema, c);
+  if (auto s = CheckUnique(ctx, c.id, wanted, held); !s.ok()) return s;
+
+  absl::Status s = PutRecord(ctx, c);
+  if (s.ok()) s = ApplyEntries(ctx, c, held, wanted, false);
+  if (!s.ok()) return Poison<Customer>(poisoned, s);
+  return c;
+}
+
+absl::StatusOr<Customer> Upsert(Ctx& ctx, Customer c, bool* poisoned) {
+  std::string external = c.external_id;
+  while (!external.empty() && external.back() == ' ') external.pop_back();
+  while (!external.empty() && external.front() == ' ') external.erase(0, 1);
+  if (external.empty()) return absl::InvalidArgumentError("external_id: an upsert needs the external id");
+  auto existing = FindByExternalId(ctx, external);
+  if (absl::IsNotFound(existing.status())) return Create(ctx, std::move(c), poisoned);
+  if (!existing.ok()) return existing.status();
+  c.id = existing->id;
+  c.revision = existing->revision;
+  return Update(ctx, std::move(c), poisoned);
+}
+
+absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived, bool* poisoned) {
+  Customer c;
+  auto found = Load(ctx, id, &c);
+  if (!found.ok()) return found.status();
+  if (!*found) return NotFound(id);
+  if (c.archived == archived) return c;
+  const std::vector<Entry> entries = Entries(ctx.schema, c);
+  c.archived = archived;
+  c.archived_at = archived ? ctx.now : 0;
+  c.revision += 1;
+  c.updated_at = ctx.now;
+  absl::Status s = PutRecord(ctx, c);
+  if (s.ok()) s = ApplyEntries(ctx, c, entries, entries, true);
+  if (s.ok()) s = model::AddToCounter(ctx, kActiveCount, archived ? -1 : 1);
+  if (s.ok()) s = model::AddToCounter(ctx, kArchivedCount, archived ? 1 : -1);
+  if (!s.ok()) return Poison<Customer>(poisoned, s);
+  return c;
+}
+
+absl::Status Delete(Ctx& ctx, CustomerId id, bool* poisoned) {
+  Customer c;
+  auto found = Load(ctx, id, &c);
+  if (!found.ok()) return found.status();
+  if (!*found) return NotFound(id);
+  if (c.kind == CustomerKind::kOrganization) {
+    auto members = HasMembers(ctx, id);
+    if (!members.ok()) return members.status();
+    if (*members)
+      return absl::FailedPreconditionError(absl::StrCat(
+          "customer ", id, " is an organization that still has members; remove their memberships first"));
+  }
+  absl::Status s = ApplyEntries(ctx, c, Entries(ctx.schema, c), {}, false);
+  if (s.ok()) {
+    auto deleted = ctx.txn.Del(ctx.schema.customers, IdKey(id).view());
+    if (!deleted.ok()) s = deleted.status();
+  }
+  if (s.ok()) s = model::AddToCounter(ctx, c.archived ? kArchivedCount : kActiveCount, -1);
+  if (!s.ok()) {
+    *poisoned = true;
+    return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace crm::customers

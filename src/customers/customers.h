@@ -1,0 +1,36 @@
+// Customers: records, their indexes, and the operations on them.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "crm/store.hpp"
+#include "crm/types.hpp"
+#include "model/schema.h"
+
+namespace crm::customers {
+
+using model::Ctx;
+
+// Reads customer `id` into `out`; false when there is none. DataLoss when the stored value is
+// damaged.
+absl::StatusOr<bool> Load(const Ctx& ctx, CustomerId id, Customer* out);
+absl::StatusOr<Customer> Get(const Ctx& ctx, CustomerId id);
+absl::StatusOr<Customer> FindByEmail(const Ctx& ctx, std::string_view email);
+absl::StatusOr<Customer> FindByExternalId(const Ctx& ctx, std::string_view external_id);
+absl::StatusOr<std::vector<Customer>> FindByPhone(const Ctx& ctx, std::string_view phone);
+absl::StatusOr<CustomerPage> List(const Ctx& ctx, const CustomerQuery& query);
+absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const CustomerQuery& query);
+
+// Write operations. Each either fails having written nothing, or writes the record and every
+// index entry. A failure of the storage itself after writing started is returned with
+// `*poisoned` set: the transaction must then be aborted.
+absl::StatusOr<Customer> Create(Ctx& ctx, Customer input, bool* poisoned);
+absl::StatusOr<Customer> Update(Ctx& ctx, Customer input, bool* poisoned);
+absl::StatusOr<Customer> Upsert(Ctx& ctx, Customer input, bool* poisoned);
+absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived, bool* poisoned);
+absl::Status Delete(Ctx& ctx, CustomerId id, bool* poisoned);
+
+}  // namespace crm::customers

@@ -1,0 +1,178 @@
+#include "customers/validate.h"
+
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/strings.h"
+#include "text/text.h"
+
+namespace crm::customers {
+namespace {
+
+void Trim(std::string& s) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  std::size_t b = 0, e = s.size();
+  while (b < e && is_space(s[b])) ++b;
+  while (e > b && is_space(s[e - 1])) --e;
+  if (b != 0 || e != s.size()) s = s.substr(b, e - b);
+}
+
+absl::Status Invalid(std::string_view field, std::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(Av(field), ": ", Av(problem)));
+}
+
+// Valid UTF-8, no control characters (unless multi-line), at most `max` bytes.
+absl::Status CheckText(std::string_view field, const std::string& value, std::size_t max,
+                       bool multi_line = false) {
+  if (value.size() > max)
+    return Invalid(field, absl::StrCat("is ", value.size(), " bytes, more than the limit of ", max));
+  if (!text::IsValidUtf8(value)) return Invalid(field, "is not valid UTF-8");
+  if (text::HasControl(value, multi_line)) return Invalid(field, "contains a control character");
+  return absl::OkStatus();
+}
+
+std::string Indexed(std::string_view list, std::size_t i, std::string_view member = {}) {
+  std::string s = absl::StrCat(Av(list), "[", i, "]");
+  if (!member.empty()) absl::StrAppend(&s, ".", Av(member));
+  return s;
+}
+
+absl::Status CheckCustomKey(std::string_view field, const std::string& key) {
+  if (key.empty()) return Invalid(field, "a custom field name must not be empty");
+  if (key.size() > Limits::kCustomKeyBytes)
+    return Invalid(field, absl::StrCat("custom field name is longer than ", Limits::kCustomKeyBytes, " bytes"));
+  const auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (!alpha(key[0])) return Invalid(field, "custom field name must start with a letter");
+  for (char c : key) {
+    const bool ok = alpha(c) || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    if (!ok) return Invalid(field, "custom field name may hold only letters, digits, '_', '.' and '-'");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Normalize(Customer& c) {
+  if (c.kind != CustomerKind::kPerson && c.kind != CustomerKind::kOrganization)
+    return Invalid("kind", "must be person or organization");
+
+  for (auto* name : {&c.display_name, &c.given_name, &c.family_name}) Trim(*name);
+  if (auto s = CheckText("display_name", c.display_name, Limits::kNameBytes); !s.ok()) return s;
+  if (auto s = CheckText("given_name", c.given_name, Limits::kNameBytes); !s.ok()) return s;
+  if (auto s = CheckText("family_name", c.family_name, Limits::kNameBytes); !s.ok()) return s;
+  if (c.display_name.empty() && c.kind == CustomerKind::kPerson) {
+    c.display_name = c.given_name;
+    if (!c.given_name.empty() && !c.family_name.empty()) c.display_name += ' ';
+    c.display_name += c.family_name;
+    if (c.display_name.size() > Limits::kNameBytes)
+      return Invalid("display_name", "given_name and family_name together exceed the name limit");
+  }
+  if (c.display_name.empty())
+    return Invalid("display_name", c.kind == CustomerKind::kPerson
+                                       ? "a person needs display_name, given_name or family_name"
+                                       : "an organization needs a display_name");
+
+  if (c.emails.size() > Limits::kEmails)
+    return Invalid("emails", absl::StrCat("more than ", Limits::kEmails, " emails"));
+  std::set<std::string> seen;
+  std::size_t primaries = 0;
+  for (std::size_t i = 0; i < c.emails.size(); ++i) {
+    Email& e = c.emails[i];
+    Trim(e.address);
+    const std::string field = Indexed("emails", i, "address");
+    if (auto s = CheckText(field, e.address, Limits::kEmailBytes); !s.ok()) return s;
+    if (std::string why = text::EmailProblem(e.address); !why.empty())
+      return Invalid(field, absl::StrCat("is not a valid email address: it ", why));
+    if (auto s = CheckText(Indexed("emails", i, "label"), e.label, Limits::kLabelBytes); !s.ok()) return s;
+    if (!seen.insert(text::FoldCase(e.address)).second)
+      return Invalid(field, "repeats another email of this customer");
+    primaries += e.primary;
+  }
+  if (primaries > 1) return Invalid("emails", "more than one email is marked primary");
+  if (primaries == 0 && !c.emails.empty()) c.emails.front().primary = true;
+
+  if (c.phones.size() > Limits::kPhones)
+    return Invalid("phones", absl::StrCat("more than ", Limits::kPhones, " phones"));
+  seen.clear();
+  primaries = 0;
+  for (std::size_t i = 0; i < c.phones.size(); ++i) {
+    Phone& p = c.phones[i];
+    Trim(p.number);
+    const std::string field = Indexed("phones", i, "number");
+    if (auto s = CheckText(field, p.number, Limits::kPhoneBytes); !s.ok()) return s;
+    if (std::string why = text::PhoneProblem(p.number); !why.empty())
+      return Invalid(field, absl::StrCat("is not a valid phone number: it ", why));
+    if (auto s = CheckText(Indexed("phones", i, "label"), p.label, Limits::kLabelBytes); !s.ok()) return s;
+    if (!seen.insert(text::PhoneDigits(p.number)).second)
+      return Invalid(field, "repeats another phone number of this customer");
+    primaries += p.primary;
+  }
+  if (primaries > 1) return Invalid("phones", "more than one phone is marked primary");
+  if (primaries == 0 && !c.phones.empty()) c.phones.front().primary = true;
+
+  PostalAddress& a = c.address;
+  for (auto* f : {&a.street, &a.city, &a.region, &a.postal_code, &a.country}) Trim(*f);
+  if (auto s = CheckText("address.street", a.street, Limits::kAddressFieldBytes, true); !s.ok()) return s;
+  if (auto s = CheckText("address.city", a.city, Limits::kAddressFieldBytes); !s.ok()) return s;
+  if (auto s = CheckText("address.region", a.region, Limits::kAddressFieldBytes); !s.ok()) return s;
+  if (auto s = CheckText("address.postal_code", a.postal_code, Limits::kAddressFieldBytes); !s.ok()) return s;
+  if (auto s = CheckText("address.country", a.country, Limits::kAddressFieldBytes); !s.ok()) return s;
+
+  const auto stage = static_cast<int>(c.stage);
+  if (stage < static_cast<int>(LifecycleStage::kSubscriber) || stage > static_cast<int>(LifecycleStage::kOther))
+    return Invalid("stage", "is not a known lifecycle stage");
+
+  Trim(c.owner);
+  if (auto s = CheckText("owner", c.owner, Limits::kOwnerBytes); !s.ok()) return s;
+
+  if (c.tags.size() > Limits::kTags) return Invalid("tags", absl::StrCat("more than ", Limits::kTags, " tags"));
+  seen.clear();
+  for (std::size_t i = 0; i < c.tags.size(); ++i) {
+    Trim(c.tags[i]);
+    const std::string field = Indexed("tags", i);
+    if (c.tags[i].empty()) return Invalid(field, "is empty");
+    if (auto s = CheckText(field, c.tags[i], Limits::kTagBytes); !s.ok()) return s;
+    if (!seen.insert(text::FoldCase(c.tags[i])).second)
+      return Invalid(field, "repeats another tag of this customer (tags ignore case)");
+  }
+
+  if (c.custom.size() > Limits::kCustomFields)
+    return Invalid("custom", absl::StrCat("more than ", Limits::kCustomFields, " custom fields"));
+  for (const auto& [key, value] : c.custom) {
+    const std::string field = absl::StrCat("custom[", Av(key.size() <= Limits::kCustomKeyBytes ? key : key.substr(0, 16)), "]");
+    if (auto s = CheckCustomKey(field, key); !s.ok()) return s;
+    if (const auto* text_value = std::get_if<std::string>(&value)) {
+      if (auto s = CheckText(field, *text_value, Limits::kCustomTextBytes, true); !s.ok()) return s;
+    } else if (const auto* money = std::get_if<Money>(&value)) {
+      if (!IsKnownCurrency(money->currency))
+        return Invalid(field, "currency is not a known ISO 4217 code");
+    }
+  }
+
+  const auto basis = static_cast<int>(c.consent.email_legal_basis);
+  if (basis < 0 || basis > static_cast<int>(LegalBasis::kLegitimateInterests))
+    return Invalid("consent.email_legal_basis", "is not a known legal basis");
+  if (c.consent.email_opt_in && c.consent.email_legal_basis == LegalBasis::kNone)
+    return Invalid("consent.email_legal_basis", "an email opt-in needs a legal basis");
+
+  Trim(c.external_id);
+  if (auto s = CheckText("external_id", c.external_id, Limits::kExternalIdBytes); !s.ok()) return s;
+
+  if (!c.memberships.empty() && c.kind != CustomerKind::kPerson)
+    return Invalid("memberships", "only a person can be a member of an organization");
+  if (c.memberships.size() > Limits::kMemberships)
+    return Invalid("memberships", absl::StrCat("more than ", Limits::kMemberships, " memberships"));
+  std::set<CustomerId> orgs;
+  for (std::size_t i = 0; i < c.memberships.size(); ++i) {
+    Membership& m = c.memberships[i];
+    if (m.organization == 0) return Invalid(Indexed("memberships", i, "organization"), "must name an organization");
+    if (!orgs.insert(m.organization).second)
+      return Invalid(Indexed("memberships", i, "organization"), "repeats another membership");
+    Trim(m.role);
+    if (auto s = CheckText(Indexed("memberships", i, "role"), m.role, Limits::kRoleBytes); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace crm::customers

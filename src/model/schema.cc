@@ -1,0 +1,80 @@
+#include "model/schema.h"
+
+#include "absl/strings/str_cat.h"
+#include "codec/key.h"
+#include "common/strings.h"
+
+namespace crm::model {
+
+absl::StatusOr<Schema> Schema::Open(storage::Env& env) {
+  const bool create = !env.read_only();
+  absl::StatusOr<storage::Txn> txn = create ? env.BeginWrite() : env.BeginRead();
+  if (!txn.ok()) return txn.status();
+  Schema s;
+  struct Entry {
+    storage::Table* table;
+    const char* name;
+  };
+  const Entry entries[] = {
+      {&s.meta, "meta"},
+      {&s.customers, "customers"},
+      {&s.customer_email, "customer_email"},
+      {&s.customer_external, "customer_external"},
+      {&s.customer_phone, "customer_phone"},
+      {&s.customer_name, "customer_name"},
+      {&s.customer_tag, "customer_tag"},
+      {&s.customer_owner, "customer_owner"},
+      {&s.customer_stage, "customer_stage"},
+      {&s.customer_org, "customer_org"},
+  };
+  for (const Entry& e : entries) {
+    auto t = env.OpenTable(*txn, e.name, create);
+    if (!t.ok()) return t.status();
+    *e.table = *t;
+  }
+  std::string_view stored;
+  auto found = txn->Get(s.meta, "schema_version", &stored);
+  if (!found.ok()) return found.status();
+  if (*found) {
+    if (stored.size() != 8)
+      return absl::DataLossError(absl::StrCat(env.path(), ": schema version record is damaged"));
+    const std::uint64_t version = codec::GetBigEndian64(stored.data());
+    if (version > kSchemaVersion)
+      return absl::FailedPreconditionError(absl::StrCat(
+          env.path(), " was written by a newer libcrm (schema ", version, "; this build reads up to ",
+          kSchemaVersion, ")"));
+  } else if (create) {
+    if (auto st = txn->Put(s.meta, "schema_version", codec::EncodeU64(kSchemaVersion)); !st.ok())
+      return st;
+  } else {
+    return absl::FailedPreconditionError(absl::StrCat(env.path(), " is not a libcrm database"));
+  }
+  // Committing (a read transaction too) keeps the table handles open for later transactions.
+  if (auto st = txn->Commit(); !st.ok()) return st;
+  return s;
+}
+
+absl::StatusOr<std::uint64_t> ReadCounter(const Ctx& ctx, std::string_view name) {
+  std::string_view v;
+  auto found = ctx.txn.Get(ctx.schema.meta, name, &v);
+  if (!found.ok()) return found.status();
+  if (!*found) return 0;
+  if (v.size() != 8) return absl::DataLossError(absl::StrCat("counter ", Av(name), " is damaged"));
+  return codec::GetBigEndian64(v.data());
+}
+
+absl::Status AddToCounter(Ctx& ctx, std::string_view name, std::int64_t delta) {
+  auto current = ReadCounter(ctx, name);
+  if (!current.ok()) return current.status();
+  return ctx.txn.Put(ctx.schema.meta, name, codec::EncodeU64(*current + static_cast<std::uint64_t>(delta)));
+}
+
+absl::StatusOr<std::uint64_t> NextId(Ctx& ctx, std::string_view sequence) {
+  auto current = ReadCounter(ctx, sequence);
+  if (!current.ok()) return current.status();
+  const std::uint64_t next = *current + 1;
+  if (auto s = ctx.txn.Put(ctx.schema.meta, sequence, codec::EncodeU64(next)); !s.ok()) return s;
+  return next;
+}
+
+}  // namespace crm::model

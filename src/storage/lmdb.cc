@@ -1,0 +1,319 @@
+#include "storage/lmdb.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "common/strings.h"
+
+namespace crm::storage {
+namespace {
+
+constexpr char kMdbPayload[] = "crm.lmdb.rc";
+
+MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
+
+}  // namespace
+
+absl::Status MdbError(int rc, std::string_view what) {
+  const std::string msg = absl::StrCat(Av(what), ": ", mdb_strerror(rc));
+  absl::Status status;
+  switch (rc) {
+    case MDB_NOTFOUND:
+      status = absl::NotFoundError(msg);
+      break;
+    case MDB_KEYEXIST:
+      status = absl::AlreadyExistsError(msg);
+      break;
+    case MDB_MAP_FULL:
+    case ENOSPC:
+    case MDB_DBS_FULL:
+    case MDB_READERS_FULL:
+    case MDB_TXN_FULL:
+    case MDB_CURSOR_FULL:
+    case MDB_PAGE_FULL:
+    case ENOMEM:
+      status = absl::ResourceExhaustedError(msg);
+      break;
+    case MDB_CORRUPTED:
+    case MDB_PAGE_NOTFOUND:
+    case MDB_INVALID:
+    case MDB_VERSION_MISMATCH:
+    case MDB_INCOMPATIBLE:
+    case MDB_BAD_DBI:
+      status = absl::DataLossError(msg);
+      break;
+    case EACCES:
+    case EPERM:
+      status = absl::PermissionDeniedError(msg);
+      break;
+    case ENOENT:
+      status = absl::NotFoundError(msg);
+      break;
+    case EAGAIN:
+    case EBUSY:
+      status = absl::UnavailableError(msg);
+      break;
+    default:
+      status = absl::InternalError(msg);
+  }
+  status.SetPayload(kMdbPayload, absl::Cord(std::to_string(rc)));
+  return status;
+}
+
+bool IsMapFull(const absl::Status& status) {
+  auto p = status.GetPayload(kMdbPayload);
+  return p.has_value() && std::string(*p) == std::to_string(MDB_MAP_FULL);
+}
+
+// ---- Txn ----
+
+Txn::Txn(Txn&& other) noexcept
+    : txn_(other.txn_), writable_(other.writable_), lock_(std::move(other.lock_)) {
+  other.txn_ = nullptr;
+}
+
+Txn& Txn::operator=(Txn&& other) noexcept {
+  if (this != &other) {
+    Abort();
+    txn_ = other.txn_;
+    writable_ = other.writable_;
+    lock_ = std::move(other.lock_);
+    other.txn_ = nullptr;
+  }
+  return *this;
+}
+
+Txn::~Txn() { Abort(); }
+
+void Txn::Abort() {
+  if (txn_ != nullptr) {
+    mdb_txn_abort(txn_);
+    txn_ = nullptr;
+  }
+  if (lock_.owns_lock()) lock_.unlock();
+}
+
+absl::Status Txn::Commit() {
+  if (txn_ == nullptr) return absl::FailedPreconditionError("transaction is already finished");
+  const int rc = mdb_txn_commit(txn_);
+  txn_ = nullptr;  // committed or, on failure, freed by LMDB
+  if (lock_.owns_lock()) lock_.unlock();
+  if (rc != 0) return MdbError(rc, "commit");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Txn::Get(Table table, std::string_view key, std::string_view* value) const {
+  MDB_val k = Val(key);
+  MDB_val v;
+  const int rc = mdb_get(txn_, table, &k, &v);
+  if (rc == MDB_NOTFOUND) return false;
+  if (rc != 0) return MdbError(rc, "read");
+  *value = std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
+  return true;
+}
+
+absl::Status Txn::Put(Table table, std::string_view key, std::string_view value, unsigned flags) {
+  MDB_val k = Val(key);
+  MDB_val v = Val(value);
+  const int rc = mdb_put(txn_, table, &k, &v, flags);
+  if (rc != 0) return MdbError(rc, "write");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Txn::Del(Table table, std::string_view key) {
+  MDB_val k = Val(key);
+  const int rc = mdb_del(txn_, table, &k, nullptr);
+  if (rc == MDB_NOTFOUND) return false;
+  if (rc != 0) return MdbError(rc, "delete");
+  return true;
+}
+
+absl::StatusOr<std::size_t> Txn::Count(Table table) const {
+  MDB_stat st;
+  const int rc = mdb_stat(txn_, table, &st);
+  if (rc != 0) return MdbError(rc, "stat");
+  return st.ms_entries;
+}
+
+// ---- Cursor ----
+
+absl::StatusOr<Cursor> Cursor::Open(const Txn& txn, Table table) {
+  MDB_cursor* c = nullptr;
+  const int rc = mdb_cursor_open(txn.raw(), table, &c);
+  if (rc != 0) return MdbError(rc, "open cursor");
+  return Cursor(c);
+}
+
+Cursor::Cursor(Cursor&& other) noexcept : cursor_(other.cursor_), k_(other.k_), v_(other.v_) {
+  other.cursor_ = nullptr;
+}
+
+Cursor& Cursor::operator=(Cursor&& other) noexcept {
+  if (this != &other) {
+    if (cursor_ != nullptr) mdb_cursor_close(cursor_);
+    cursor_ = other.cursor_;
+    k_ = other.k_;
+    v_ = other.v_;
+    other.cursor_ = nullptr;
+  }
+  return *this;
+}
+
+Cursor::~Cursor() {
+  if (cursor_ != nullptr) mdb_cursor_close(cursor_);
+}
+
+absl::StatusOr<bool> Cursor::Move(MDB_cursor_op op) {
+  const int rc = mdb_cursor_get(cursor_, &k_, &v_, op);
+  if (rc == MDB_NOTFOUND) return false;
+  if (rc != 0) return MdbError(rc, "cursor");
+  return true;
+}
+
+absl::StatusOr<bool> Cursor::Seek(std::string_view key) {
+  if (key.empty()) return First();  // LMDB rejects empty keys
+  k_ = Val(key);
+  return Move(MDB_SET_RANGE);
+}
+absl::StatusOr<bool> Cursor::First() { return Move(MDB_FIRST); }
+absl::StatusOr<bool> Cursor::Last() { return Move(MDB_LAST); }
+absl::StatusOr<bool> Cursor::Next() { return Move(MDB_NEXT); }
+absl::StatusOr<bool> Cursor::Prev() { return Move(MDB_PREV); }
+
+absl::Status ScanPrefix(
+    const Txn& txn, Table table, std::string_view prefix, std::string_view after,
+    absl::FunctionRef<absl::StatusOr<bool>(std::string_view key, std::string_view value)> fn) {
+  auto cursor = Cursor::Open(txn, table);
+  if (!cursor.ok()) return cursor.status();
+  const std::string_view start = after.empty() ? prefix : after;
+  auto at = start.empty() ? cursor->First() : cursor->Seek(start);
+  while (true) {
+    if (!at.ok()) return at.status();
+    if (!*at) return absl::OkStatus();
+    const std::string_view key = cursor->key();
+    if (key.substr(0, prefix.size()) != prefix) return absl::OkStatus();
+    if (after.empty() || key != after) {
+      auto more = fn(key, cursor->value());
+      if (!more.ok()) return more.status();
+      if (!*more) return absl::OkStatus();
+    }
+    at = cursor->Next();
+  }
+}
+
+// ---- Env ----
+
+absl::StatusOr<std::unique_ptr<Env>> Env::Open(const std::string& path,
+                                               const EnvOptions& options) {
+  if (path.empty()) return absl::InvalidArgumentError("path: must not be empty");
+  struct stat st;
+  const bool exists = ::stat(path.c_str(), &st) == 0;
+  if (!exists && (!options.create_if_missing || options.read_only))
+    return absl::NotFoundError(absl::StrCat("database file ", path, " does not exist"));
+  if (exists && S_ISDIR(st.st_mode))
+    return absl::InvalidArgumentError(absl::StrCat("path: ", path, " is a directory, not a database file"));
+
+  MDB_env* env = nullptr;
+  int rc = mdb_env_create(&env);
+  if (rc != 0) return MdbError(rc, "create environment");
+  auto fail = [&](int code, std::string_view what) {
+    mdb_env_close(env);
+    return MdbError(code, absl::StrCat(Av(what), " ", path));
+  };
+  if ((rc = mdb_env_set_maxdbs(env, options.max_tables)) != 0) return fail(rc, "set tables");
+  if ((rc = mdb_env_set_mapsize(env, options.initial_map_size)) != 0) return fail(rc, "set map size");
+  unsigned flags = MDB_NOSUBDIR | MDB_NOTLS | MDB_NORDAHEAD;
+  if (options.read_only) flags |= MDB_RDONLY;
+  if (!options.sync) flags |= MDB_NOSYNC;
+  if ((rc = mdb_env_open(env, path.c_str(), flags, 0600)) != 0) return fail(rc, "open");
+  return std::unique_ptr<Env>(new Env(env, path, options));
+}
+
+Env::~Env() { mdb_env_close(env_); }
+
+std::shared_lock<std::shared_timed_mutex> Env::EnterTxn() {
+  std::lock_guard<std::mutex> gate(gate_);
+  return std::shared_lock<std::shared_timed_mutex>(remap_);
+}
+
+absl::StatusOr<Txn> Env::Begin(unsigned flags) {
+  for (int attempt = 0;; ++attempt) {
+    auto lock = EnterTxn();
+    MDB_txn* txn = nullptr;
+    const int rc = mdb_txn_begin(env_, nullptr, flags, &txn);
+    if (rc == 0) return Txn(txn, (flags & MDB_RDONLY) == 0, std::move(lock));
+    lock.unlock();
+    if (rc == MDB_MAP_RESIZED && attempt < 3) {
+      // Another process grew the map: adopt its size.
+      if (absl::Status s = Resize(0); !s.ok()) return s;
+      continue;
+    }
+    return MdbError(rc, "begin transaction");
+  }
+}
+
+absl::StatusOr<Txn> Env::BeginRead() { return Begin(MDB_RDONLY); }
+
+absl::StatusOr<Txn> Env::BeginWrite() {
+  if (options_.read_only)
+    return absl::FailedPreconditionError(absl::StrCat("database ", path_, " is open read-only"));
+  MDB_envinfo info;
+  MDB_stat st;
+  if (mdb_env_info(env_, &info) == 0 && mdb_env_stat(env_, &st) == 0) {
+    const std::size_t used = (info.me_last_pgno + 1) * static_cast<std::size_t>(st.ms_psize);
+    // Keep a quarter of the map free; a failed early growth is not an error yet.
+    if (used > info.me_mapsize / 4 * 3 && info.me_mapsize < options_.max_map_size) (void)Grow();
+  }
+  return Begin(0);
+}
+
+absl::StatusOr<Table> Env::OpenTable(Txn& txn, const char* name, bool create) {
+  MDB_dbi dbi;
+  const int rc = mdb_dbi_open(txn.raw(), name, create ? MDB_CREATE : 0, &dbi);
+  if (rc == MDB_NOTFOUND)
+    return absl::NotFoundError(absl::StrCat("table ", name, " missing: ", path_, " is not a libcrm database"));
+  if (rc != 0) return MdbError(rc, absl::StrCat("open table ", name));
+  return dbi;
+}
+
+absl::Status Env::Resize(std::size_t new_size) {
+  std::lock_guard<std::mutex> gate(gate_);
+  std::unique_lock<std::shared_timed_mutex> lock(remap_, std::defer_lock);
+  if (!lock.try_lock_for(options_.grow_wait))
+    return absl::ResourceExhaustedError(
+        "database map is full and cannot grow while read transactions of this process stay open");
+  const int rc = mdb_env_set_mapsize(env_, new_size);
+  if (rc != 0) return MdbError(rc, "grow map");
+  return absl::OkStatus();
+}
+
+absl::Status Env::Grow() {
+  const std::size_t observed = map_size();
+  std::lock_guard<std::mutex> gate(gate_);
+  std::unique_lock<std::shared_timed_mutex> lock(remap_, std::defer_lock);
+  if (!lock.try_lock_for(options_.grow_wait))
+    return absl::ResourceExhaustedError(
+        "database map is full and cannot grow while read transactions of this process stay open");
+  const std::size_t current = map_size();
+  if (current > observed) return absl::OkStatus();  // another thread grew it meanwhile
+  if (current >= options_.max_map_size)
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "database ", path_, " is full: it reached max_map_size (", options_.max_map_size, " bytes)"));
+  const std::size_t next = std::min(current * 2, options_.max_map_size);
+  const int rc = mdb_env_set_mapsize(env_, next);
+  if (rc != 0) return MdbError(rc, "grow map");
+  return absl::OkStatus();
+}
+
+std::size_t Env::map_size() const {
+  MDB_envinfo info;
+  if (mdb_env_info(env_, &info) != 0) return 0;
+  return info.me_mapsize;
+}
+
+}  // namespace crm::storage

@@ -1,0 +1,150 @@
+// A thin RAII layer over LMDB: environment, transactions, named tables and cursors.
+//
+// It knows nothing of CRM records: keys and values are bytes. LMDB return codes are turned into
+// absl::Status here and nowhere else. Transactions abort in their destructor unless committed.
+//
+// Map growth: LMDB can only resize its memory map while no transaction of this process is
+// open, so every transaction holds a shared lock on the environment for its lifetime, and
+// Grow() takes it exclusively (new transactions wait at a gate while a resize is pending).
+#pragma once
+
+#include <lmdb.h>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+
+namespace crm::storage {
+
+using Table = MDB_dbi;
+
+// Maps an LMDB (or errno) return code to a status naming `what` failed.
+absl::Status MdbError(int rc, std::string_view what);
+// Whether `status` came from a write that ran out of map space (the write may be retried after
+// Env::Grow()).
+bool IsMapFull(const absl::Status& status);
+
+struct EnvOptions {
+  bool create_if_missing = true;
+  bool read_only = false;
+  bool sync = true;
+  std::size_t initial_map_size = std::size_t{64} << 20;
+  std::size_t max_map_size = std::size_t{1} << 40;
+  unsigned max_tables = 64;
+  // How long Grow() waits for open transactions of this process to end.
+  std::chrono::milliseconds grow_wait{10000};
+};
+
+class Env;
+
+class Txn {
+ public:
+  Txn() = default;
+  Txn(Txn&& other) noexcept;
+  Txn& operator=(Txn&& other) noexcept;
+  ~Txn();
+
+  bool active() const { return txn_ != nullptr; }
+  bool writable() const { return writable_; }
+  MDB_txn* raw() const { return txn_; }
+
+  // Looks `key` up; false when absent. `value` borrows from the map until the transaction ends
+  // or (in a write transaction) the next write.
+  absl::StatusOr<bool> Get(Table table, std::string_view key, std::string_view* value) const;
+  absl::Status Put(Table table, std::string_view key, std::string_view value,
+                   unsigned flags = 0);
+  // False when the key was absent.
+  absl::StatusOr<bool> Del(Table table, std::string_view key);
+  // Number of entries in `table`.
+  absl::StatusOr<std::size_t> Count(Table table) const;
+
+  absl::Status Commit();
+  void Abort();
+
+ private:
+  friend class Env;
+  Txn(MDB_txn* txn, bool writable, std::shared_lock<std::shared_timed_mutex> lock)
+      : txn_(txn), writable_(writable), lock_(std::move(lock)) {}
+
+  MDB_txn* txn_ = nullptr;
+  bool writable_ = false;
+  std::shared_lock<std::shared_timed_mutex> lock_;
+};
+
+class Cursor {
+ public:
+  static absl::StatusOr<Cursor> Open(const Txn& txn, Table table);
+  Cursor(Cursor&& other) noexcept;
+  Cursor& operator=(Cursor&& other) noexcept;
+  ~Cursor();
+
+  // Each positioning call returns false when there is no such entry (end of table).
+  absl::StatusOr<bool> Seek(std::string_view key);  // first entry >= key
+  absl::StatusOr<bool> First();
+  absl::StatusOr<bool> Last();
+  absl::StatusOr<bool> Next();
+  absl::StatusOr<bool> Prev();
+
+  // The current entry; borrowed like Txn::Get values.
+  std::string_view key() const { return {static_cast<const char*>(k_.mv_data), k_.mv_size}; }
+  std::string_view value() const { return {static_cast<const char*>(v_.mv_data), v_.mv_size}; }
+
+ private:
+  explicit Cursor(MDB_cursor* c) : cursor_(c) {}
+  absl::StatusOr<bool> Move(MDB_cursor_op op);
+
+  MDB_cursor* cursor_ = nullptr;
+  MDB_val k_{0, nullptr};
+  MDB_val v_{0, nullptr};
+};
+
+// Visits, in key order, the entries of `table` whose key starts with `prefix`; when `after` is
+// not empty, only those with a key greater than `after`. `fn` returns false to stop early.
+absl::Status ScanPrefix(
+    const Txn& txn, Table table, std::string_view prefix, std::string_view after,
+    absl::FunctionRef<absl::StatusOr<bool>(std::string_view key, std::string_view value)> fn);
+
+class Env {
+ public:
+  // Opens the database file at `path` (a single file plus `path-lock`), created 0600.
+  static absl::StatusOr<std::unique_ptr<Env>> Open(const std::string& path,
+                                                   const EnvOptions& options);
+  ~Env();
+  Env(const Env&) = delete;
+  Env& operator=(const Env&) = delete;
+
+  absl::StatusOr<Txn> BeginRead();
+  // Grows the map first when it is nearly full, so that most writes never see MAP_FULL.
+  absl::StatusOr<Txn> BeginWrite();
+  absl::StatusOr<Table> OpenTable(Txn& txn, const char* name, bool create);
+
+  // Doubles the map (up to max_map_size). The caller must hold no transaction of this Env.
+  absl::Status Grow();
+
+  std::size_t map_size() const;
+  bool read_only() const { return options_.read_only; }
+  const std::string& path() const { return path_; }
+
+ private:
+  Env(MDB_env* env, std::string path, EnvOptions options)
+      : env_(env), path_(std::move(path)), options_(options) {}
+  std::shared_lock<std::shared_timed_mutex> EnterTxn();
+  absl::Status Resize(std::size_t new_size);
+  absl::StatusOr<Txn> Begin(unsigned flags);
+
+  MDB_env* env_;
+  std::string path_;
+  EnvOptions options_;
+  std::mutex gate_;                // held while a resize waits, so new transactions queue
+  std::shared_timed_mutex remap_;  // shared: an open transaction; exclusive: a resize
+};
+
+}  // namespace crm::storage

@@ -1,0 +1,107 @@
+// The LMDB layer: transactions, cursors, scans, error mapping.
+#include <gtest/gtest.h>
+
+#include "storage/lmdb.h"
+#include "support/temp_dir.h"
+
+namespace crm::storage {
+namespace {
+
+struct Fixture {
+  crm::testing::TempDir dir;
+  std::unique_ptr<Env> env;
+  Table table{};
+
+  Fixture() {
+    EnvOptions o;
+    o.sync = false;
+    o.initial_map_size = std::size_t{1} << 20;
+    env = *Env::Open(dir.File("s.db"), o);
+    auto txn = env->BeginWrite();
+    table = *env->OpenTable(*txn, "t", true);
+    EXPECT_TRUE(txn->Commit().ok());
+  }
+};
+
+TEST(StorageTest, UncommittedWriteIsAbortedByDestructor) {
+  Fixture f;
+  {
+    auto txn = f.env->BeginWrite();
+    ASSERT_TRUE(txn->Put(f.table, "k", "v").ok());
+  }
+  auto read = f.env->BeginRead();
+  std::string_view v;
+  EXPECT_FALSE(*read->Get(f.table, "k", &v));
+}
+
+TEST(StorageTest, PutGetDelAndCount) {
+  Fixture f;
+  auto txn = f.env->BeginWrite();
+  ASSERT_TRUE(txn->Put(f.table, "a", "1").ok());
+  ASSERT_TRUE(txn->Put(f.table, "b", "2").ok());
+  std::string_view v;
+  ASSERT_TRUE(*txn->Get(f.table, "b", &v));
+  EXPECT_EQ(v, "2");
+  EXPECT_EQ(*txn->Count(f.table), 2u);
+  EXPECT_TRUE(*txn->Del(f.table, "a"));
+  EXPECT_FALSE(*txn->Del(f.table, "a"));
+  auto dup = txn->Put(f.table, "b", "3", MDB_NOOVERWRITE);
+  EXPECT_TRUE(absl::IsAlreadyExists(dup)) << dup;
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(txn->Commit()));
+}
+
+TEST(StorageTest, ScanPrefixVisitsInOrderAndResumesAfterAKey) {
+  Fixture f;
+  auto txn = f.env->BeginWrite();
+  for (const char* k : {"a1", "b1", "b2", "b3", "c1"}) ASSERT_TRUE(txn->Put(f.table, k, "").ok());
+  std::vector<std::string> seen;
+  auto visit = [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
+    seen.emplace_back(key);
+    return true;
+  };
+  ASSERT_TRUE(ScanPrefix(*txn, f.table, "b", {}, visit).ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"b1", "b2", "b3"}));
+  seen.clear();
+  ASSERT_TRUE(ScanPrefix(*txn, f.table, "b", "b1", visit).ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"b2", "b3"}));
+  seen.clear();
+  ASSERT_TRUE(ScanPrefix(*txn, f.table, "", {}, [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
+                seen.emplace_back(key);
+                return seen.size() < 2;
+              }).ok());
+  EXPECT_EQ(seen.size(), 2u);
+}
+
+TEST(StorageTest, MapFullIsRecognisedAndGrowthFixesIt) {
+  Fixture f;
+  const std::string big(64 * 1024, 'x');
+  absl::Status failure;
+  {
+    auto txn = f.env->BeginWrite();
+    for (int i = 0; i < 100 && failure.ok(); ++i) failure = txn->Put(f.table, "k" + std::to_string(i), big);
+  }
+  ASSERT_FALSE(failure.ok());
+  EXPECT_TRUE(IsMapFull(failure)) << failure;
+  EXPECT_TRUE(absl::IsResourceExhausted(failure));
+  const std::size_t before = f.env->map_size();
+  ASSERT_TRUE(f.env->Grow().ok());
+  ASSERT_TRUE(f.env->Grow().ok());
+  ASSERT_TRUE(f.env->Grow().ok());
+  EXPECT_EQ(f.env->map_size(), before * 8);
+  auto txn = f.env->BeginWrite();
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(txn->Put(f.table, "k" + std::to_string(i), big).ok());
+  ASSERT_TRUE(txn->Commit().ok());
+}
+
+TEST(StorageTest, ErrorMapping) {
+  EXPECT_TRUE(absl::IsNotFound(MdbError(MDB_NOTFOUND, "x")));
+  EXPECT_TRUE(absl::IsDataLoss(MdbError(MDB_CORRUPTED, "x")));
+  EXPECT_TRUE(absl::IsResourceExhausted(MdbError(ENOSPC, "x")));
+  EXPECT_TRUE(absl::IsPermissionDenied(MdbError(EACCES, "x")));
+  EXPECT_FALSE(IsMapFull(MdbError(ENOSPC, "x")));
+  EXPECT_NE(MdbError(MDB_CORRUPTED, "reading t").message().find("reading t"), std::string_view::npos);
+}
+
+}  // namespace
+}  // namespace crm::storage

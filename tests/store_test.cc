@@ -1,0 +1,177 @@
+// The store as a file: persistence, permissions, map growth, read-only use, corruption.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "crm/store.hpp"
+#include "support/temp_dir.h"
+
+namespace crm {
+namespace {
+
+using ::crm::testing::TempDir;
+
+Customer Named(const std::string& given, const std::string& family) {
+  Customer c;
+  c.given_name = given;
+  c.family_name = family;
+  return c;
+}
+
+TEST(StoreTest, DataPersistsAcrossReopen) {
+  TempDir dir;
+  const std::string path = dir.File("persist.db");
+  CustomerId id;
+  {
+    auto store = Store::Open(path);
+    ASSERT_TRUE(store.ok()) << store.status();
+    Customer c = Named("Per", "Sistent");
+    c.emails.push_back(Email{"per@example.com", "", false});
+    c.tags = {"kept"};
+    auto created = (*store)->CreateCustomer(c);
+    ASSERT_TRUE(created.ok());
+    id = created->id;
+  }
+  auto store = Store::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->GetCustomer(id)->display_name, "Per Sistent");
+  EXPECT_EQ((*store)->FindCustomerByEmail("PER@example.com")->id, id);
+  EXPECT_EQ((*store)->ListCustomers(CustomerQuery::Tag("kept"))->customers.size(), 1u);
+  // Ids continue after reopen.
+  EXPECT_EQ((*store)->CreateCustomer(Named("Next", "One"))->id, id + 1);
+}
+
+TEST(StoreTest, FilesAreOwnerOnly) {
+  TempDir dir;
+  const std::string path = dir.File("private.db");
+  auto store = Store::Open(path);
+  ASSERT_TRUE(store.ok());
+  for (const std::string& f : {path, path + "-lock"}) {
+    struct stat st;
+    ASSERT_EQ(::stat(f.c_str(), &st), 0) << f;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << f;
+  }
+}
+
+TEST(StoreTest, OpenErrorsAreClear) {
+  TempDir dir;
+  StoreOptions no_create;
+  no_create.create_if_missing = false;
+  auto missing = Store::Open(dir.File("absent.db"), no_create);
+  EXPECT_TRUE(absl::IsNotFound(missing.status())) << missing.status();
+  EXPECT_TRUE(absl::IsInvalidArgument(Store::Open(dir.path()).status()));  // a directory
+  EXPECT_TRUE(absl::IsInvalidArgument(Store::Open("").status()));
+  StoreOptions tiny;
+  tiny.initial_map_size = 1000;
+  EXPECT_TRUE(absl::IsInvalidArgument(Store::Open(dir.File("x.db"), tiny).status()));
+  // A file that is not an LMDB database.
+  { std::ofstream(dir.File("junk.db")) << std::string(8192, 'j'); }
+  auto junk = Store::Open(dir.File("junk.db"));
+  EXPECT_FALSE(junk.ok());
+  EXPECT_TRUE(absl::IsDataLoss(junk.status())) << junk.status();
+}
+
+TEST(StoreTest, ReadOnlyStoreReadsButRefusesWrites) {
+  TempDir dir;
+  const std::string path = dir.File("ro.db");
+  { ASSERT_TRUE((*Store::Open(path))->CreateCustomer(Named("Read", "Only")).ok()); }
+  StoreOptions ro;
+  ro.read_only = true;
+  auto store = Store::Open(path, ro);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->GetCustomer(1)->display_name, "Read Only");
+  EXPECT_TRUE(absl::IsFailedPrecondition((*store)->CreateCustomer(Named("No", "Write")).status()));
+}
+
+TEST(StoreTest, MapGrowsByItselfAndWritesNeverSeeIt) {
+  TempDir dir;
+  StoreOptions options;
+  options.initial_map_size = std::size_t{1} << 20;  // 1 MiB: fills after a few thousand
+  options.sync = false;
+  auto store = Store::Open(dir.File("grow.db"), options);
+  ASSERT_TRUE(store.ok());
+  const std::size_t initial = (*store)->map_size();
+  // Large single transactions, so growth happens inside a write and it is retried.
+  for (int batch = 0; batch < 8; ++batch) {
+    absl::Status s = (*store)->Write("loader", [&](WriteTxn& txn) -> absl::Status {
+      for (int i = 0; i < 500; ++i) {
+        Customer c = Named("Grow" + std::to_string(batch), "Customer" + std::to_string(i));
+        c.emails.push_back(Email{"g" + std::to_string(batch) + "." + std::to_string(i) + "@example.com", "", false});
+        c.custom["notes"] = std::string(300, 'n');
+        if (auto r = txn.CreateCustomer(c); !r.ok()) return r.status();
+      }
+      return absl::OkStatus();
+    });
+    ASSERT_TRUE(s.ok()) << s;
+  }
+  EXPECT_GT((*store)->map_size(), initial);
+  EXPECT_EQ(*(*store)->CountCustomers(CustomerQuery::All()), 4000u);
+  EXPECT_EQ((*store)->FindCustomerByEmail("g7.499@example.com")->display_name, "Grow7 Customer499");
+}
+
+TEST(StoreTest, MaxMapSizeGivesResourceExhaustedAndKeepsEarlierData) {
+  TempDir dir;
+  StoreOptions options;
+  options.initial_map_size = std::size_t{1} << 20;
+  options.max_map_size = std::size_t{2} << 20;
+  options.sync = false;
+  auto store = Store::Open(dir.File("cap.db"), options);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->CreateCustomer(Named("First", "One")).ok());
+  absl::Status s = (*store)->Write("", [&](WriteTxn& txn) -> absl::Status {
+    for (int i = 0; i < 20000; ++i) {
+      Customer c = Named("Big", std::to_string(i));
+      c.custom["blob"] = std::string(2000, 'b');
+      if (auto r = txn.CreateCustomer(c); !r.ok()) return r.status();
+    }
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(absl::IsResourceExhausted(s)) << s;
+  EXPECT_EQ(*(*store)->CountCustomers(CustomerQuery::All()), 1u);
+  EXPECT_TRUE((*store)->CreateCustomer(Named("Still", "Writable")).ok());
+}
+
+// Flips one byte in every stored copy of `needle` in the file.
+int CorruptFile(const std::string& path, const std::string& needle) {
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  int hits = 0;
+  for (std::size_t at = bytes.find(needle); at != std::string::npos; at = bytes.find(needle, at + 1)) {
+    bytes[at + 2] ^= 0x20;
+    ++hits;
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return hits;
+}
+
+TEST(StoreTest, CorruptStoredValueIsDataLoss) {
+  TempDir dir;
+  const std::string path = dir.File("corrupt.db");
+  CustomerId id;
+  {
+    auto store = Store::Open(path);
+    ASSERT_TRUE(store.ok());
+    Customer c = Named("Qorrupt", "Xylophonist");
+    c.tags = {"damaged"};
+    id = (*store)->CreateCustomer(c)->id;
+    ASSERT_TRUE((*store)->CreateCustomer(Named("Intact", "Neighbour")).ok());
+  }
+  ASSERT_GT(CorruptFile(path, "Xylophonist"), 0);
+  auto store = Store::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto got = (*store)->GetCustomer(id);
+  EXPECT_TRUE(absl::IsDataLoss(got.status())) << got.status();
+  EXPECT_NE(got.status().message().find("customer 1"), std::string_view::npos) << got.status();
+  // Lists that reach it report the loss instead of a wrong record; other records still read.
+  EXPECT_TRUE(absl::IsDataLoss((*store)->ListCustomers(CustomerQuery::Tag("damaged")).status()));
+  EXPECT_EQ((*store)->GetCustomer(id + 1)->display_name, "Intact Neighbour");
+}
+
+}  // namespace
+}  // namespace crm
