@@ -1,0 +1,40 @@
+# Shared by the scripts: package installation and the build.
+# shellcheck shell=bash
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JOBS="$(nproc 2>/dev/null || echo 2)"
+
+# Debian packages the build, tests and benchmarks need.
+CRM_PACKAGES=(
+  cmake g++ make pkg-config
+  liblmdb-dev libboost-serialization-dev libboost-container-dev libabsl-dev libutf8proc-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
+)
+
+# Installs whichever of the given Debian packages are missing (as root, with apt-get).
+ensure_packages() {
+  local missing=()
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing Debian packages: ${missing[*]}" >&2
+    echo "install them (sudo apt-get install -y ${missing[*]}) or run this script as root" >&2
+    exit 1
+  fi
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# build_tree DIR [cmake options...]: configures (once) and builds DIR.
+build_tree() {
+  local dir="$1"
+  shift
+  cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake --build "$dir" -j "$JOBS"
+}
