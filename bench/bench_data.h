@@ -1,0 +1,89 @@
+// Deterministic synthetic customers shared by every benchmark side, so each does the same job.
+#pragma once
+
+#include <cstdint>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "crm/types.hpp"
+
+namespace crm::bench {
+
+inline std::size_t Scale() {
+  const char* env = std::getenv("CRM_BENCH_SCALE");
+  const long v = env ? std::atol(env) : 0;
+  return v > 0 ? static_cast<std::size_t>(v) : 200'000;
+}
+
+inline const std::vector<std::string>& GivenNames() {
+  static const std::vector<std::string> names = {
+      "James", "Mary", "José", "Zoë", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda",
+      "David", "Élodie", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas",
+      "Sarah", "Charles", "Karen", "Christopher", "Nancy", "Daniel", "Lisa", "Matthew", "Betty",
+      "Anthony", "Margaret", "Mark", "Sandra", "Donald", "Ashley", "Steven", "Kimberly", "Paul",
+      "Emily", "Andrew", "Donna", "Joshua", "Michelle", "Kenneth", "Dorothy", "Kevin", "Carol",
+      "Brian", "Amanda", "George", "Melissa", "Björn", "Søren", "Łukasz", "Renée", "François",
+      "Ingrid", "Hiroshi", "Aiko", "Mateo", "Lucía", "Ángel", "Chloé", "Noémie", "Jürgen", "Çağla",
+      "Ørjan", "Siobhán", "Niamh", "Oisín", "Maël", "Inès", "Raúl", "Sofía", "Valentina", "Joaquín"};
+  return names;
+}
+
+inline const std::vector<std::string>& FamilyNames() {
+  static const std::vector<std::string> names = {
+      "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodríguez",
+      "Martínez", "Hernández", "López", "González", "Wilson", "Anderson", "Thomas", "Taylor", "Moore",
+      "Jackson", "Martin", "Lee", "Pérez", "Thompson", "White", "Harris", "Sánchez", "Clark",
+      "Ramírez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott",
+      "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera",
+      "Campbell", "Mitchell", "Carter", "Roberts", "Álvarez", "Müller", "Schäfer", "Öztürk",
+      "Nowak", "Kowalski", "Dubois", "Lefèvre", "Rossi", "Bianchi", "Sørensen", "Håkansson",
+      "Nakamura", "Tanaka", "O'Brien", "McCarthy", "Van der Berg", "De la Cruz", "Ó Súilleabháin",
+      "Fernández", "Gómez", "Díaz", "Moreno", "Muñoz", "Romero", "Alonso", "Gutiérrez", "Navarro"};
+  return names;
+}
+
+inline constexpr int kTags = 50;
+inline constexpr int kOwners = 20;
+
+inline std::string TagName(int i) { return "segment-" + std::to_string(i); }
+
+// The i-th synthetic customer (i from 0): unique email and phone, two tags, an owner.
+inline Customer MakeCustomer(std::size_t i) {
+  std::mt19937_64 rng(i * 0x9E3779B97F4A7C15ull + 1);
+  const auto& given = GivenNames();
+  const auto& family = FamilyNames();
+  Customer c;
+  c.given_name = given[rng() % given.size()];
+  c.family_name = family[rng() % family.size()];
+  c.emails.push_back(Email{"customer" + std::to_string(i) + "@example" + std::to_string(i % 97) + ".com", "work", true});
+  char phone[32];
+  std::snprintf(phone, sizeof phone, "+1 (%03zu) %03zu-%04zu", 200 + (i / 10'000'000) % 800,
+                (i / 10'000) % 1000, i % 10'000);
+  c.phones.push_back(Phone{phone, "mobile", true});
+  c.address = PostalAddress{std::to_string(i % 999 + 1) + " Main Street", "Springfield", "IL", "62701", "US"};
+  c.stage = static_cast<LifecycleStage>(1 + rng() % 8);
+  c.owner = "owner" + std::to_string(rng() % kOwners);
+  const int t1 = static_cast<int>(rng() % kTags);
+  const int t2 = (t1 + 1 + static_cast<int>(rng() % (kTags - 1))) % kTags;
+  c.tags = {TagName(t1), TagName(t2)};
+  c.custom["seats"] = static_cast<std::int64_t>(rng() % 500);
+  c.custom["plan"] = std::string(i % 3 == 0 ? "enterprise" : "team");
+  c.external_id = "ext-" + std::to_string(i);
+  return c;
+}
+
+// The phone of customer i written another way, as a caller would type it.
+inline std::string RetypedPhone(std::size_t i) {
+  char phone[32];
+  std::snprintf(phone, sizeof phone, "1-%03zu-%03zu-%04zu", 200 + (i / 10'000'000) % 800,
+                (i / 10'000) % 1000, i % 10'000);
+  return phone;
+}
+
+inline std::string EmailOf(std::size_t i) {
+  return "CUSTOMER" + std::to_string(i) + "@example" + std::to_string(i % 97) + ".com";
+}
+
+}  // namespace crm::bench
