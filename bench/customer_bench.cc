@@ -739,7 +739,8 @@ int main(int argc, char** argv) {
     const std::string s = side;
     benchmark::RegisterBenchmark(("CustomerInsert/" + s).c_str(), [s](benchmark::State& st) { CustomerInsert(st, s); })
         ->Iterations(static_cast<benchmark::IterationCount>(std::max<std::size_t>(1, insert_batches)))
-        ->Unit(benchmark::kMillisecond);
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
   }
   using Fn = void (*)(benchmark::State&, const std::string&);
   const std::pair<const char*, Fn> reads[] = {
@@ -751,7 +752,8 @@ int main(int argc, char** argv) {
       const std::string s = side;
       benchmark::RegisterBenchmark((std::string(name) + "/" + s).c_str(),
                                    [s, fn = fn](benchmark::State& st) { fn(st, s); })
-          ->Unit(benchmark::kMicrosecond);
+          ->Unit(benchmark::kMicrosecond)
+          ->UseRealTime();
     }
   benchmark::Initialize(&argc, argv);
   try {

@@ -450,22 +450,22 @@ absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const CustomerQuery& q) {
 }
 
 absl::StatusOr<Customer> Create(Ctx& ctx, Customer c, bool* poisoned) {
-  c.id = 0;
+  c.id = 0;  // store-managed: whatever the caller left there is ignored
   if (auto s = Normalize(c); !s.ok()) return s;
   if (auto s = CheckMemberships(ctx, c); !s.ok()) return s;
-  std::vector<Entry> wanted = Entries(ctx.schema, c);
-  if (auto s = CheckUnique(ctx, 0, wanted, {}); !s.ok()) return s;
-
-  auto id = model::NextId(ctx, kSequence);
-  if (!id.ok()) return Poison<Customer>(poisoned, id.status());
+  auto id = model::PeekNextId(ctx, kSequence);
+  if (!id.ok()) return id.status();
   c.id = *id;
   c.revision = 1;
   c.created_at = c.updated_at = ctx.now;
   c.archived = false;
   c.archived_at = 0;
   StampConsent(c, nullptr, ctx.now);
-  wanted = Entries(ctx.schema, c);  // keys now carry the id
-  absl::Status s = PutRecord(ctx, c);
+  const std::vector<Entry> wanted = Entries(ctx.schema, c);
+  if (auto s = CheckUnique(ctx, c.id, wanted, {}); !s.ok()) return s;
+
+  absl::Status s = model::NextId(ctx, kSequence).status();
+  if (s.ok()) s = PutRecord(ctx, c);
   if (s.ok()) s = ApplyEntries(ctx, c, {}, wanted, false);
   if (s.ok()) s = model::AddToCounter(ctx, kActiveCount, 1);
   if (!s.ok()) return Poison<Customer>(poisoned, s);

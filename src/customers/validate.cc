@@ -1,6 +1,7 @@
 #include "customers/validate.h"
 
 #include <set>
+#include <vector>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -18,12 +19,33 @@ void Trim(std::string& s) {
   if (b != 0 || e != s.size()) s = s.substr(b, e - b);
 }
 
-absl::Status Invalid(std::string_view field, std::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(Av(field), ": ", Av(problem)));
+// A field's name as errors give it ("emails[1].address"), built only when an error is reported.
+struct Field {
+  Field(const char* base) : base(base) {}  // NOLINT: plain names convert implicitly
+  Field(const char* base, std::size_t index, const char* member = "")
+      : base(base), index(static_cast<long>(index)), member(member) {}
+  Field(std::string built) : base(""), owned(std::move(built)) {}  // NOLINT
+
+  std::string str() const {
+    if (!owned.empty()) return owned;
+    if (index < 0) return base;
+    std::string s = absl::StrCat(base, "[", index, "]");
+    if (*member != '\0') absl::StrAppend(&s, ".", member);
+    return s;
+  }
+
+  const char* base;
+  long index = -1;
+  const char* member = "";
+  std::string owned;
+};
+
+absl::Status Invalid(const Field& field, std::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(field.str(), ": ", Av(problem)));
 }
 
 // Valid UTF-8, no control characters (unless multi-line), at most `max` bytes.
-absl::Status CheckText(std::string_view field, const std::string& value, std::size_t max,
+absl::Status CheckText(const Field& field, const std::string& value, std::size_t max,
                        bool multi_line = false) {
   if (value.size() > max)
     return Invalid(field, absl::StrCat("is ", value.size(), " bytes, more than the limit of ", max));
@@ -32,13 +54,15 @@ absl::Status CheckText(std::string_view field, const std::string& value, std::si
   return absl::OkStatus();
 }
 
-std::string Indexed(std::string_view list, std::size_t i, std::string_view member = {}) {
-  std::string s = absl::StrCat(Av(list), "[", i, "]");
-  if (!member.empty()) absl::StrAppend(&s, ".", Av(member));
-  return s;
+// Whether `v` (folded) was already in `seen`; adds it. Lists are short: a linear scan beats a set.
+bool Repeats(std::vector<std::string>& seen, std::string v) {
+  for (const std::string& s : seen)
+    if (s == v) return true;
+  seen.push_back(std::move(v));
+  return false;
 }
 
-absl::Status CheckCustomKey(std::string_view field, const std::string& key) {
+absl::Status CheckCustomKey(const Field& field, const std::string& key) {
   if (key.empty()) return Invalid(field, "a custom field name must not be empty");
   if (key.size() > Limits::kCustomKeyBytes)
     return Invalid(field, absl::StrCat("custom field name is longer than ", Limits::kCustomKeyBytes, " bytes"));
@@ -75,17 +99,17 @@ absl::Status Normalize(Customer& c) {
 
   if (c.emails.size() > Limits::kEmails)
     return Invalid("emails", absl::StrCat("more than ", Limits::kEmails, " emails"));
-  std::set<std::string> seen;
+  std::vector<std::string> seen;
   std::size_t primaries = 0;
   for (std::size_t i = 0; i < c.emails.size(); ++i) {
     Email& e = c.emails[i];
     Trim(e.address);
-    const std::string field = Indexed("emails", i, "address");
+    const Field field("emails", i, "address");
     if (auto s = CheckText(field, e.address, Limits::kEmailBytes); !s.ok()) return s;
     if (std::string why = text::EmailProblem(e.address); !why.empty())
       return Invalid(field, absl::StrCat("is not a valid email address: it ", why));
-    if (auto s = CheckText(Indexed("emails", i, "label"), e.label, Limits::kLabelBytes); !s.ok()) return s;
-    if (!seen.insert(text::FoldCase(e.address)).second)
+    if (auto s = CheckText(Field("emails", i, "label"), e.label, Limits::kLabelBytes); !s.ok()) return s;
+    if (Repeats(seen, text::FoldCase(e.address)))
       return Invalid(field, "repeats another email of this customer");
     primaries += e.primary;
   }
@@ -99,12 +123,12 @@ absl::Status Normalize(Customer& c) {
   for (std::size_t i = 0; i < c.phones.size(); ++i) {
     Phone& p = c.phones[i];
     Trim(p.number);
-    const std::string field = Indexed("phones", i, "number");
+    const Field field("phones", i, "number");
     if (auto s = CheckText(field, p.number, Limits::kPhoneBytes); !s.ok()) return s;
     if (std::string why = text::PhoneProblem(p.number); !why.empty())
       return Invalid(field, absl::StrCat("is not a valid phone number: it ", why));
-    if (auto s = CheckText(Indexed("phones", i, "label"), p.label, Limits::kLabelBytes); !s.ok()) return s;
-    if (!seen.insert(text::PhoneDigits(p.number)).second)
+    if (auto s = CheckText(Field("phones", i, "label"), p.label, Limits::kLabelBytes); !s.ok()) return s;
+    if (Repeats(seen, text::PhoneDigits(p.number)))
       return Invalid(field, "repeats another phone number of this customer");
     primaries += p.primary;
   }
@@ -130,17 +154,17 @@ absl::Status Normalize(Customer& c) {
   seen.clear();
   for (std::size_t i = 0; i < c.tags.size(); ++i) {
     Trim(c.tags[i]);
-    const std::string field = Indexed("tags", i);
+    const Field field("tags", i);
     if (c.tags[i].empty()) return Invalid(field, "is empty");
     if (auto s = CheckText(field, c.tags[i], Limits::kTagBytes); !s.ok()) return s;
-    if (!seen.insert(text::FoldCase(c.tags[i])).second)
+    if (Repeats(seen, text::FoldCase(c.tags[i])))
       return Invalid(field, "repeats another tag of this customer (tags ignore case)");
   }
 
   if (c.custom.size() > Limits::kCustomFields)
     return Invalid("custom", absl::StrCat("more than ", Limits::kCustomFields, " custom fields"));
   for (const auto& [key, value] : c.custom) {
-    const std::string field = absl::StrCat("custom[", Av(key.size() <= Limits::kCustomKeyBytes ? key : key.substr(0, 16)), "]");
+    const Field field(absl::StrCat("custom[", key.size() <= Limits::kCustomKeyBytes ? key : key.substr(0, 16) + "...", "]"));
     if (auto s = CheckCustomKey(field, key); !s.ok()) return s;
     if (const auto* text_value = std::get_if<std::string>(&value)) {
       if (auto s = CheckText(field, *text_value, Limits::kCustomTextBytes, true); !s.ok()) return s;
@@ -166,11 +190,11 @@ absl::Status Normalize(Customer& c) {
   std::set<CustomerId> orgs;
   for (std::size_t i = 0; i < c.memberships.size(); ++i) {
     Membership& m = c.memberships[i];
-    if (m.organization == 0) return Invalid(Indexed("memberships", i, "organization"), "must name an organization");
+    if (m.organization == 0) return Invalid(Field("memberships", i, "organization"), "must name an organization");
     if (!orgs.insert(m.organization).second)
-      return Invalid(Indexed("memberships", i, "organization"), "repeats another membership");
+      return Invalid(Field("memberships", i, "organization"), "repeats another membership");
     Trim(m.role);
-    if (auto s = CheckText(Indexed("memberships", i, "role"), m.role, Limits::kRoleBytes); !s.ok()) return s;
+    if (auto s = CheckText(Field("memberships", i, "role"), m.role, Limits::kRoleBytes); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

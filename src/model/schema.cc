@@ -54,27 +54,69 @@ absl::StatusOr<Schema> Schema::Open(storage::Env& env) {
   return s;
 }
 
-absl::StatusOr<std::uint64_t> ReadCounter(const Ctx& ctx, std::string_view name) {
+namespace {
+absl::StatusOr<std::uint64_t> ReadStored(const storage::Txn& txn, const Schema& schema,
+                                         std::string_view name) {
   std::string_view v;
-  auto found = ctx.txn.Get(ctx.schema.meta, name, &v);
+  auto found = txn.Get(schema.meta, name, &v);
   if (!found.ok()) return found.status();
   if (!*found) return 0;
   if (v.size() != 8) return absl::DataLossError(absl::StrCat("counter ", Av(name), " is damaged"));
   return codec::GetBigEndian64(v.data());
 }
+}  // namespace
+
+absl::StatusOr<std::uint64_t> Counters::Get(const storage::Txn& txn, const Schema& schema,
+                                            std::string_view name) {
+  for (const Entry& e : entries_)
+    if (e.name == name) return e.value;
+  auto stored = ReadStored(txn, schema, name);
+  if (!stored.ok()) return stored;
+  entries_.push_back(Entry{std::string(name), *stored, false});
+  return *stored;
+}
+
+absl::Status Counters::Add(const storage::Txn& txn, const Schema& schema, std::string_view name,
+                           std::int64_t delta) {
+  if (auto v = Get(txn, schema, name); !v.ok()) return v.status();
+  for (Entry& e : entries_) {
+    if (e.name != name) continue;
+    e.value += static_cast<std::uint64_t>(delta);
+    e.dirty = true;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Counters::Flush(storage::Txn& txn, const Schema& schema) {
+  for (Entry& e : entries_) {
+    if (!e.dirty) continue;
+    if (auto s = txn.Put(schema.meta, e.name, codec::EncodeU64(e.value)); !s.ok()) return s;
+    e.dirty = false;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::uint64_t> ReadCounter(const Ctx& ctx, std::string_view name) {
+  if (ctx.counters != nullptr) return ctx.counters->Get(ctx.txn, ctx.schema, name);
+  return ReadStored(ctx.txn, ctx.schema, name);
+}
 
 absl::Status AddToCounter(Ctx& ctx, std::string_view name, std::int64_t delta) {
-  auto current = ReadCounter(ctx, name);
-  if (!current.ok()) return current.status();
-  return ctx.txn.Put(ctx.schema.meta, name, codec::EncodeU64(*current + static_cast<std::uint64_t>(delta)));
+  if (ctx.counters == nullptr) return absl::InternalError("counter change outside a write transaction");
+  return ctx.counters->Add(ctx.txn, ctx.schema, name, delta);
+}
+
+absl::StatusOr<std::uint64_t> PeekNextId(const Ctx& ctx, std::string_view sequence) {
+  auto current = ReadCounter(ctx, sequence);
+  if (!current.ok()) return current;
+  return *current + 1;
 }
 
 absl::StatusOr<std::uint64_t> NextId(Ctx& ctx, std::string_view sequence) {
-  auto current = ReadCounter(ctx, sequence);
-  if (!current.ok()) return current.status();
-  const std::uint64_t next = *current + 1;
-  if (auto s = ctx.txn.Put(ctx.schema.meta, sequence, codec::EncodeU64(next)); !s.ok()) return s;
-  return next;
+  auto next = PeekNextId(ctx, sequence);
+  if (!next.ok()) return next;
+  if (auto s = AddToCounter(ctx, sequence, 1); !s.ok()) return s;
+  return *next;
 }
 
 }  // namespace crm::model

@@ -16,6 +16,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "crm/types.hpp"
@@ -42,16 +44,39 @@ struct Schema {
   static absl::StatusOr<Schema> Open(storage::Env& env);
 };
 
+// The id sequences and counters a write transaction changed, kept in memory and written to the
+// meta table once, when the transaction commits (a bulk insert then costs no meta writes per
+// record).
+class Counters {
+ public:
+  // The value as this transaction sees it (pending changes included).
+  absl::StatusOr<std::uint64_t> Get(const storage::Txn& txn, const Schema& schema, std::string_view name);
+  absl::Status Add(const storage::Txn& txn, const Schema& schema, std::string_view name, std::int64_t delta);
+  // Writes every changed value; called just before commit.
+  absl::Status Flush(storage::Txn& txn, const Schema& schema);
+
+ private:
+  struct Entry {
+    std::string name;
+    std::uint64_t value;
+    bool dirty;
+  };
+  std::vector<Entry> entries_;
+};
+
 // What a domain operation runs against.
 struct Ctx {
   storage::Txn& txn;
   const Schema& schema;
-  Timestamp now = 0;  // write transactions: the time stamped on changes
+  Timestamp now = 0;              // write transactions: the time stamped on changes
+  Counters* counters = nullptr;   // write transactions: pending counter changes
 };
 
 // Id sequences and counters kept in the meta table.
 absl::StatusOr<std::uint64_t> ReadCounter(const Ctx& ctx, std::string_view name);
 absl::Status AddToCounter(Ctx& ctx, std::string_view name, std::int64_t delta);
+// The id the next NextId call will hand out, without taking it.
+absl::StatusOr<std::uint64_t> PeekNextId(const Ctx& ctx, std::string_view sequence);
 // The next id of a sequence (1, 2, ...); never hands out the same id twice.
 absl::StatusOr<std::uint64_t> NextId(Ctx& ctx, std::string_view sequence);
 

@@ -27,10 +27,11 @@ struct TxnImpl {
   storage::Txn txn;
   std::string actor;
   Timestamp now = 0;
+  model::Counters counters;
   // Set when a storage failure hit a write half-way: the transaction was aborted then.
   absl::Status failure;
 
-  model::Ctx ctx() { return model::Ctx{txn, store->schema, now}; }
+  model::Ctx ctx() { return model::Ctx{txn, store->schema, now, txn.writable() ? &counters : nullptr}; }
 
   absl::Status CheckOpen() const {
     if (!failure.ok())
@@ -189,6 +190,11 @@ absl::Status WriteTxn::DeleteCustomer(CustomerId id) {
 absl::Status WriteTxn::Commit() {
   if (!impl_) return absl::FailedPreconditionError("transaction was moved from");
   if (!impl_->failure.ok()) return impl_->failure;
+  if (!impl_->txn.active()) return absl::FailedPreconditionError("transaction is already finished");
+  if (absl::Status s = impl_->counters.Flush(impl_->txn, impl_->store->schema); !s.ok()) {
+    impl_->txn.Abort();
+    return s;
+  }
   return impl_->txn.Commit();
 }
 
