@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -49,6 +50,21 @@ inline constexpr int kOwners = 20;
 
 inline std::string TagName(int i) { return "segment-" + std::to_string(i); }
 
+// A bijection of [0, 10^10) that scatters consecutive numbers, so that phone numbers and
+// external ids arrive in random order as they do in real data (the multiplier is coprime to 10).
+inline unsigned long long Scatter(std::size_t i) {
+  constexpr unsigned long long kSpace = 10'000'000'000ull;
+  return static_cast<unsigned long long>((static_cast<unsigned __int128>(i) * 2'654'435'761ull + 12'345) % kSpace);
+}
+
+// Customer i's phone number (unique for i < 10^10) in the given printf layout of its three parts.
+inline std::string FormattedPhone(std::size_t i, const char* layout) {
+  const unsigned long long n = Scatter(i);
+  char phone[40];
+  std::snprintf(phone, sizeof phone, layout, n / 10'000'000, (n / 10'000) % 1000, n % 10'000);
+  return phone;
+}
+
 // The i-th synthetic customer (i from 0): unique email and phone, two tags, an owner.
 inline Customer MakeCustomer(std::size_t i) {
   std::mt19937_64 rng(i * 0x9E3779B97F4A7C15ull + 1);
@@ -58,10 +74,7 @@ inline Customer MakeCustomer(std::size_t i) {
   c.given_name = given[rng() % given.size()];
   c.family_name = family[rng() % family.size()];
   c.emails.push_back(Email{"customer" + std::to_string(i) + "@example" + std::to_string(i % 97) + ".com", "work", true});
-  char phone[32];
-  std::snprintf(phone, sizeof phone, "+1 (%03zu) %03zu-%04zu", 200 + (i / 10'000'000) % 800,
-                (i / 10'000) % 1000, i % 10'000);
-  c.phones.push_back(Phone{phone, "mobile", true});
+  c.phones.push_back(Phone{FormattedPhone(i, "+1 (%03llu) %03llu-%04llu"), "mobile", true});
   c.address = PostalAddress{std::to_string(i % 999 + 1) + " Main Street", "Springfield", "IL", "62701", "US"};
   c.stage = static_cast<LifecycleStage>(1 + rng() % 8);
   c.owner = "owner" + std::to_string(rng() % kOwners);
@@ -70,17 +83,12 @@ inline Customer MakeCustomer(std::size_t i) {
   c.tags = {TagName(t1), TagName(t2)};
   c.custom["seats"] = static_cast<std::int64_t>(rng() % 500);
   c.custom["plan"] = std::string(i % 3 == 0 ? "enterprise" : "team");
-  c.external_id = "ext-" + std::to_string(i);
+  c.external_id = "ext-" + std::to_string(Scatter(i));
   return c;
 }
 
 // The phone of customer i written another way, as a caller would type it.
-inline std::string RetypedPhone(std::size_t i) {
-  char phone[32];
-  std::snprintf(phone, sizeof phone, "1-%03zu-%03zu-%04zu", 200 + (i / 10'000'000) % 800,
-                (i / 10'000) % 1000, i % 10'000);
-  return phone;
-}
+inline std::string RetypedPhone(std::size_t i) { return FormattedPhone(i, "1-%03llu-%03llu-%04llu"); }
 
 inline std::string EmailOf(std::size_t i) {
   return "CUSTOMER" + std::to_string(i) + "@example" + std::to_string(i % 97) + ".com";

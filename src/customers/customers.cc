@@ -140,10 +140,12 @@ absl::Status CheckMemberships(const Ctx& ctx, const Customer& c) {
 
 // ---- the write phase: any failure here poisons the transaction ----
 
-absl::Status PutRecord(Ctx& ctx, const Customer& c) {
+// `fresh`: a new id, greater than every stored one, so the record is appended (LMDB then fills
+// pages instead of splitting them).
+absl::Status PutRecord(Ctx& ctx, const Customer& c, bool fresh = false) {
   thread_local std::string buffer;
   codec::Encode(codec::RecordType::kCustomer, c, buffer);
-  return ctx.txn.Put(ctx.schema.customers, IdKey(c.id).view(), buffer);
+  return ctx.txn.Put(ctx.schema.customers, IdKey(c.id).view(), buffer, fresh ? storage::kAppend : 0);
 }
 
 absl::Status PutEntry(Ctx& ctx, const Entry& e, const Customer& c) {
@@ -380,8 +382,10 @@ absl::StatusOr<std::vector<Customer>> FindByPhone(const Ctx& ctx, std::string_vi
   if (digits.empty()) return absl::InvalidArgumentError("phone: has no digits");
   const std::string reversed = Reversed(digits);
   std::set<CustomerId> ids;
+  auto cursor = storage::Cursor::Open(ctx.txn, ctx.schema.customer_phone);
+  if (!cursor.ok()) return cursor.status();
   const auto collect = [&](std::string_view prefix) {
-    return storage::ScanPrefix(ctx.txn, ctx.schema.customer_phone, prefix, {},
+    return storage::ScanPrefix(*cursor, prefix, {},
                                [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
                                  ids.insert(IdAtEnd(key));
                                  return true;
@@ -465,7 +469,7 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c, bool* poisoned) {
   if (auto s = CheckUnique(ctx, c.id, wanted, {}); !s.ok()) return s;
 
   absl::Status s = model::NextId(ctx, kSequence).status();
-  if (s.ok()) s = PutRecord(ctx, c);
+  if (s.ok()) s = PutRecord(ctx, c, /*fresh=*/true);
   if (s.ok()) s = ApplyEntries(ctx, c, {}, wanted, false);
   if (s.ok()) s = model::AddToCounter(ctx, kActiveCount, 1);
   if (!s.ok()) return Poison<Customer>(poisoned, s);

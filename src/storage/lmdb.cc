@@ -190,19 +190,25 @@ absl::Status ScanPrefix(
     absl::FunctionRef<absl::StatusOr<bool>(std::string_view key, std::string_view value)> fn) {
   auto cursor = Cursor::Open(txn, table);
   if (!cursor.ok()) return cursor.status();
+  return ScanPrefix(*cursor, prefix, after, fn);
+}
+
+absl::Status ScanPrefix(
+    Cursor& cursor, std::string_view prefix, std::string_view after,
+    absl::FunctionRef<absl::StatusOr<bool>(std::string_view key, std::string_view value)> fn) {
   const std::string_view start = after.empty() ? prefix : after;
-  auto at = start.empty() ? cursor->First() : cursor->Seek(start);
+  auto at = cursor.Seek(start);
   while (true) {
     if (!at.ok()) return at.status();
     if (!*at) return absl::OkStatus();
-    const std::string_view key = cursor->key();
+    const std::string_view key = cursor.key();
     if (key.substr(0, prefix.size()) != prefix) return absl::OkStatus();
     if (after.empty() || key != after) {
-      auto more = fn(key, cursor->value());
+      auto more = fn(key, cursor.value());
       if (!more.ok()) return more.status();
       if (!*more) return absl::OkStatus();
     }
-    at = cursor->Next();
+    at = cursor.Next();
   }
 }
 

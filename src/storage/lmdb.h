@@ -26,6 +26,11 @@ namespace crm::storage {
 
 using Table = MDB_dbi;
 
+// Txn::Put flags: the key is greater than every key in the table (fills pages, no split);
+// fail with AlreadyExists instead of replacing.
+inline constexpr unsigned kAppend = MDB_APPEND;
+inline constexpr unsigned kNoOverwrite = MDB_NOOVERWRITE;
+
 // Maps an LMDB (or errno) return code to a status naming `what` failed.
 absl::Status MdbError(int rc, std::string_view what);
 // Whether `status` came from a write that ran out of map space (the write may be retried after
@@ -110,6 +115,10 @@ class Cursor {
 // not empty, only those with a key greater than `after`. `fn` returns false to stop early.
 absl::Status ScanPrefix(
     const Txn& txn, Table table, std::string_view prefix, std::string_view after,
+    absl::FunctionRef<absl::StatusOr<bool>(std::string_view key, std::string_view value)> fn);
+// The same with a cursor the caller already holds (several scans of one table share it).
+absl::Status ScanPrefix(
+    Cursor& cursor, std::string_view prefix, std::string_view after,
     absl::FunctionRef<absl::StatusOr<bool>(std::string_view key, std::string_view value)> fn);
 
 class Env {
