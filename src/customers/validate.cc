@@ -62,6 +62,43 @@ bool Repeats(std::vector<std::string>& seen, std::string v) {
   return false;
 }
 
+// How a list of contact points (emails, phones) is checked.
+struct ContactRules {
+  const char* list;    // "emails"
+  const char* member;  // "address"
+  const char* noun;    // "email"
+  std::size_t max_items;
+  std::size_t max_bytes;
+  const char* what;                             // "an email address"
+  std::string (*problem)(std::string_view);     // empty when acceptable
+  std::string (*identity)(std::string_view);    // equal for the same contact point
+};
+
+// Checks each item's value and label, rejects repeats and more than one primary, and marks the
+// first primary when none is.
+template <class List, class Item>
+absl::Status CheckContacts(List& items, std::string Item::*value, const ContactRules& r) {
+  if (items.size() > r.max_items)
+    return Invalid(r.list, absl::StrCat("more than ", r.max_items, " ", r.list));
+  std::vector<std::string> seen;
+  std::size_t primaries = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    Item& item = items[i];
+    Trim(item.*value);
+    const Field field(r.list, i, r.member);
+    if (auto s = CheckText(field, item.*value, r.max_bytes); !s.ok()) return s;
+    if (std::string why = r.problem(item.*value); !why.empty())
+      return Invalid(field, absl::StrCat("is not ", r.what, ": it ", why));
+    if (auto s = CheckText(Field(r.list, i, "label"), item.label, Limits::kLabelBytes); !s.ok()) return s;
+    if (Repeats(seen, r.identity(item.*value)))
+      return Invalid(field, absl::StrCat("repeats another ", r.noun, " of this customer"));
+    primaries += item.primary;
+  }
+  if (primaries > 1) return Invalid(r.list, absl::StrCat("more than one ", r.noun, " is marked primary"));
+  if (primaries == 0 && !items.empty()) items.front().primary = true;
+  return absl::OkStatus();
+}
+
 absl::Status CheckCustomKey(const Field& field, const std::string& key) {
   if (key.empty()) return Invalid(field, "a custom field name must not be empty");
   if (key.size() > Limits::kCustomKeyBytes)
@@ -97,43 +134,16 @@ absl::Status Normalize(Customer& c) {
                                        ? "a person needs display_name, given_name or family_name"
                                        : "an organization needs a display_name");
 
-  if (c.emails.size() > Limits::kEmails)
-    return Invalid("emails", absl::StrCat("more than ", Limits::kEmails, " emails"));
-  std::vector<std::string> seen;
-  std::size_t primaries = 0;
-  for (std::size_t i = 0; i < c.emails.size(); ++i) {
-    Email& e = c.emails[i];
-    Trim(e.address);
-    const Field field("emails", i, "address");
-    if (auto s = CheckText(field, e.address, Limits::kEmailBytes); !s.ok()) return s;
-    if (std::string why = text::EmailProblem(e.address); !why.empty())
-      return Invalid(field, absl::StrCat("is not a valid email address: it ", why));
-    if (auto s = CheckText(Field("emails", i, "label"), e.label, Limits::kLabelBytes); !s.ok()) return s;
-    if (Repeats(seen, text::FoldCase(e.address)))
-      return Invalid(field, "repeats another email of this customer");
-    primaries += e.primary;
-  }
-  if (primaries > 1) return Invalid("emails", "more than one email is marked primary");
-  if (primaries == 0 && !c.emails.empty()) c.emails.front().primary = true;
-
-  if (c.phones.size() > Limits::kPhones)
-    return Invalid("phones", absl::StrCat("more than ", Limits::kPhones, " phones"));
-  seen.clear();
-  primaries = 0;
-  for (std::size_t i = 0; i < c.phones.size(); ++i) {
-    Phone& p = c.phones[i];
-    Trim(p.number);
-    const Field field("phones", i, "number");
-    if (auto s = CheckText(field, p.number, Limits::kPhoneBytes); !s.ok()) return s;
-    if (std::string why = text::PhoneProblem(p.number); !why.empty())
-      return Invalid(field, absl::StrCat("is not a valid phone number: it ", why));
-    if (auto s = CheckText(Field("phones", i, "label"), p.label, Limits::kLabelBytes); !s.ok()) return s;
-    if (Repeats(seen, text::PhoneDigits(p.number)))
-      return Invalid(field, "repeats another phone number of this customer");
-    primaries += p.primary;
-  }
-  if (primaries > 1) return Invalid("phones", "more than one phone is marked primary");
-  if (primaries == 0 && !c.phones.empty()) c.phones.front().primary = true;
+  if (auto s = CheckContacts(c.emails, &Email::address, {"emails", "address", "email", Limits::kEmails,
+                                                          Limits::kEmailBytes, "an email address",
+                                                          text::EmailProblem, text::FoldCase});
+      !s.ok())
+    return s;
+  if (auto s = CheckContacts(c.phones, &Phone::number, {"phones", "number", "phone", Limits::kPhones,
+                                                         Limits::kPhoneBytes, "a phone number",
+                                                         text::PhoneProblem, text::PhoneDigits});
+      !s.ok())
+    return s;
 
   PostalAddress& a = c.address;
   for (auto* f : {&a.street, &a.city, &a.region, &a.postal_code, &a.country}) Trim(*f);
@@ -151,7 +161,7 @@ absl::Status Normalize(Customer& c) {
   if (auto s = CheckText("owner", c.owner, Limits::kOwnerBytes); !s.ok()) return s;
 
   if (c.tags.size() > Limits::kTags) return Invalid("tags", absl::StrCat("more than ", Limits::kTags, " tags"));
-  seen.clear();
+  std::vector<std::string> seen;
   for (std::size_t i = 0; i < c.tags.size(); ++i) {
     Trim(c.tags[i]);
     const Field field("tags", i);
