@@ -460,6 +460,8 @@ struct BadInput {
   std::string field;
 };
 
+void PrintTo(const BadInput& input, std::ostream* os) { *os << input.name; }
+
 class ValidationTest : public CustomersTest, public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(ValidationTest, RejectsWithFieldNamedAndWritesNothing) {

@@ -24,6 +24,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "crm/change.hpp"
+#include "crm/interaction.hpp"
+#include "crm/pipeline.hpp"
 #include "crm/types.hpp"
 
 namespace crm {
@@ -61,11 +64,14 @@ struct CustomerQuery {
     kOrganization = 4,  // members of `organization`
     kNamePrefix = 5,    // `text` is one or more word prefixes, all of which must match a word
                         // of the name; case- and accent-insensitive ("jose alv")
+    kNotContactedSince = 6,  // last_interaction_at before `since` (never contacted included),
+                             // least recently contacted first
   };
   By by = By::kAll;
   std::string text;
   LifecycleStage stage = LifecycleStage::kLead;
   CustomerId organization = 0;
+  Timestamp since = 0;
   bool include_archived = false;
   std::size_t limit = 50;  // page size, 1 to 1000
   // Empty for the first page; then the previous page's next_page_token. Pages are keyset
@@ -78,11 +84,68 @@ struct CustomerQuery {
   static CustomerQuery Stage(LifecycleStage stage);
   static CustomerQuery Organization(CustomerId organization);
   static CustomerQuery NamePrefix(std::string prefix);
+  static CustomerQuery NotContactedSince(Timestamp since);
 };
 
 struct CustomerPage {
   std::vector<Customer> customers;
   std::string next_page_token;  // empty when this is the last page
+};
+
+// A customer's timeline: interactions clustered by customer and time, read by one range scan.
+struct TimelineQuery {
+  CustomerId customer = 0;
+  bool newest_first = true;
+  Timestamp from = INT64_MIN;  // inclusive
+  Timestamp to = INT64_MAX;    // exclusive
+  std::vector<InteractionKind> kinds;  // empty: every kind
+  std::size_t limit = 50;              // 1 to 1000
+  std::string page_token;
+};
+
+struct InteractionPage {
+  std::vector<Interaction> interactions;
+  std::string next_page_token;  // empty on the last page
+};
+
+struct OpportunityQuery {
+  enum class By : std::uint8_t {
+    kAll = 0,            // by id
+    kCustomer = 1,       // `customer`'s deals
+    kStage = 2,          // in `pipeline` (the default when 0) at `stage`
+    kPipeline = 3,       // every stage of `pipeline`
+    kOwner = 4,          // `owner`'s deals
+    kExpectedClose = 5,  // expected_close in [close_from, close_to), soonest first
+  };
+  By by = By::kAll;
+  CustomerId customer = 0;
+  PipelineId pipeline = 0;
+  StageId stage = 0;
+  std::string owner;
+  Timestamp close_from = INT64_MIN;
+  Timestamp close_to = INT64_MAX;
+  bool open_only = false;  // leave out won and lost deals
+  std::size_t limit = 50;  // 1 to 1000
+  std::string page_token;
+
+  static OpportunityQuery All();
+  static OpportunityQuery ForCustomer(CustomerId customer);
+  static OpportunityQuery AtStage(PipelineId pipeline, StageId stage);
+  static OpportunityQuery InPipeline(PipelineId pipeline);
+  static OpportunityQuery OwnedBy(std::string owner);
+  static OpportunityQuery ClosingBetween(Timestamp from, Timestamp to);
+};
+
+struct OpportunityPage {
+  std::vector<Opportunity> opportunities;
+  std::string next_page_token;  // empty on the last page
+};
+
+struct DeleteOptions {
+  // Also delete the customer's interactions and opportunities, its place in other deals' contact
+  // roles and (for an organization) its members' memberships, all in the same transaction.
+  // Without it, a customer that has any of these is not deleted (FailedPrecondition).
+  bool cascade = false;
 };
 
 class Store;
@@ -107,6 +170,27 @@ class ReadTxn {
   absl::StatusOr<CustomerPage> ListCustomers(const CustomerQuery& query) const;
   // How many customers the query covers in all (limit and page_token are ignored).
   absl::StatusOr<std::uint64_t> CountCustomers(const CustomerQuery& query) const;
+
+  absl::StatusOr<Interaction> GetInteraction(InteractionId id) const;
+  absl::StatusOr<InteractionPage> ListTimeline(const TimelineQuery& query) const;
+
+  absl::StatusOr<Pipeline> GetPipeline(PipelineId id) const;
+  absl::StatusOr<std::vector<Pipeline>> ListPipelines() const;
+  // The pipeline opportunities go to when they name none.
+  absl::StatusOr<Pipeline> GetDefaultPipeline() const;
+
+  absl::StatusOr<Opportunity> GetOpportunity(OpportunityId id) const;
+  absl::StatusOr<OpportunityPage> ListOpportunities(const OpportunityQuery& query) const;
+  absl::StatusOr<std::uint64_t> CountOpportunities(const OpportunityQuery& query) const;
+
+  // The change feed from sequence number `from_seq` on (at most `limit`, 1 to 1000).
+  absl::StatusOr<std::vector<Change>> ListChanges(std::uint64_t from_seq, std::size_t limit = 100) const;
+  // The sequence number of the newest change (0 when none).
+  absl::StatusOr<std::uint64_t> LastChangeSeq() const;
+  // Every change of one field of one record, oldest first ("address" also covers
+  // "address.city"; custom fields are "custom.<name>").
+  absl::StatusOr<std::vector<FieldHistoryEntry>> FieldHistory(EntityType entity, std::uint64_t id,
+                                                              std::string_view field) const;
 
  protected:
   friend class Store;
@@ -135,9 +219,37 @@ class WriteTxn : public ReadTxn {
   // phone and external id still find it, and its unique keys stay taken.
   absl::StatusOr<Customer> ArchiveCustomer(CustomerId id);
   absl::StatusOr<Customer> RestoreCustomer(CustomerId id);
-  // Removes the customer and its index entries; frees its email and external id. An
-  // organization that still has members cannot be deleted (FailedPrecondition).
-  absl::Status DeleteCustomer(CustomerId id);
+  // Removes the customer and its index entries; frees its email and external id. A customer
+  // with interactions, opportunities, contact roles or (an organization) members is refused
+  // unless `options.cascade` (FailedPrecondition naming what it still has).
+  absl::Status DeleteCustomer(CustomerId id, DeleteOptions options = {});
+
+  // Logs an interaction on a customer's timeline (occurred_at now when 0); a contact kind moves
+  // the customer's last_interaction_at forward.
+  absl::StatusOr<Interaction> LogInteraction(const Interaction& interaction);
+  // Revision checked; the customer cannot change.
+  absl::StatusOr<Interaction> UpdateInteraction(const Interaction& interaction);
+  absl::Status DeleteInteraction(InteractionId id);
+
+  absl::StatusOr<Pipeline> CreatePipeline(const Pipeline& pipeline);
+  // Renames, reorders, adds and removes stages (revision checked). A stage still holding
+  // opportunities cannot be removed.
+  absl::StatusOr<Pipeline> UpdatePipeline(const Pipeline& pipeline);
+  // Refused for the default pipeline and while opportunities use it.
+  absl::Status DeletePipeline(PipelineId id);
+
+  // Creates a deal (pipeline 0: the default; stage 0: its first stage; probability -1: the
+  // stage's default). Its history starts with the entry into the first stage.
+  absl::StatusOr<Opportunity> CreateOpportunity(const Opportunity& opportunity);
+  // Revision checked; a changed stage is recorded as a stage move.
+  absl::StatusOr<Opportunity> UpdateOpportunity(const Opportunity& opportunity);
+  // Moves to `stage` of its pipeline, recording from, to, when, who, amount and probability.
+  absl::StatusOr<Opportunity> MoveOpportunity(OpportunityId id, StageId stage);
+  absl::StatusOr<Opportunity> CloseWon(OpportunityId id);
+  // `reason` is required.
+  absl::StatusOr<Opportunity> CloseLost(OpportunityId id, std::string_view reason);
+  // Interactions linked to it keep existing, without the link.
+  absl::Status DeleteOpportunity(OpportunityId id);
 
   absl::Status Commit();
   void Abort();
@@ -172,13 +284,41 @@ class Store {
   absl::StatusOr<Customer> UpsertCustomer(const Customer& customer, std::string_view actor = {});
   absl::StatusOr<Customer> ArchiveCustomer(CustomerId id, std::string_view actor = {});
   absl::StatusOr<Customer> RestoreCustomer(CustomerId id, std::string_view actor = {});
-  absl::Status DeleteCustomer(CustomerId id, std::string_view actor = {});
+  absl::Status DeleteCustomer(CustomerId id, DeleteOptions options = {}, std::string_view actor = {});
   absl::StatusOr<Customer> GetCustomer(CustomerId id) const;
   absl::StatusOr<Customer> FindCustomerByEmail(std::string_view email) const;
   absl::StatusOr<Customer> FindCustomerByExternalId(std::string_view external_id) const;
   absl::StatusOr<std::vector<Customer>> FindCustomersByPhone(std::string_view phone) const;
   absl::StatusOr<CustomerPage> ListCustomers(const CustomerQuery& query) const;
   absl::StatusOr<std::uint64_t> CountCustomers(const CustomerQuery& query) const;
+
+  absl::StatusOr<Interaction> LogInteraction(const Interaction& interaction, std::string_view actor = {});
+  absl::StatusOr<Interaction> UpdateInteraction(const Interaction& interaction, std::string_view actor = {});
+  absl::Status DeleteInteraction(InteractionId id, std::string_view actor = {});
+  absl::StatusOr<Interaction> GetInteraction(InteractionId id) const;
+  absl::StatusOr<InteractionPage> ListTimeline(const TimelineQuery& query) const;
+
+  absl::StatusOr<Pipeline> CreatePipeline(const Pipeline& pipeline, std::string_view actor = {});
+  absl::StatusOr<Pipeline> UpdatePipeline(const Pipeline& pipeline, std::string_view actor = {});
+  absl::Status DeletePipeline(PipelineId id, std::string_view actor = {});
+  absl::StatusOr<Pipeline> GetPipeline(PipelineId id) const;
+  absl::StatusOr<std::vector<Pipeline>> ListPipelines() const;
+  absl::StatusOr<Pipeline> GetDefaultPipeline() const;
+
+  absl::StatusOr<Opportunity> CreateOpportunity(const Opportunity& opportunity, std::string_view actor = {});
+  absl::StatusOr<Opportunity> UpdateOpportunity(const Opportunity& opportunity, std::string_view actor = {});
+  absl::StatusOr<Opportunity> MoveOpportunity(OpportunityId id, StageId stage, std::string_view actor = {});
+  absl::StatusOr<Opportunity> CloseWon(OpportunityId id, std::string_view actor = {});
+  absl::StatusOr<Opportunity> CloseLost(OpportunityId id, std::string_view reason, std::string_view actor = {});
+  absl::Status DeleteOpportunity(OpportunityId id, std::string_view actor = {});
+  absl::StatusOr<Opportunity> GetOpportunity(OpportunityId id) const;
+  absl::StatusOr<OpportunityPage> ListOpportunities(const OpportunityQuery& query) const;
+  absl::StatusOr<std::uint64_t> CountOpportunities(const OpportunityQuery& query) const;
+
+  absl::StatusOr<std::vector<Change>> ListChanges(std::uint64_t from_seq, std::size_t limit = 100) const;
+  absl::StatusOr<std::uint64_t> LastChangeSeq() const;
+  absl::StatusOr<std::vector<FieldHistoryEntry>> FieldHistory(EntityType entity, std::uint64_t id,
+                                                              std::string_view field) const;
 
   const std::string& path() const;
   // The current size of the memory map in bytes (grows as data is added).

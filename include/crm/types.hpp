@@ -20,6 +20,11 @@ using Timestamp = std::int64_t;
 
 // Ids are allocated by the store, start at 1 and are never reused. 0 means "none".
 using CustomerId = std::uint64_t;
+using InteractionId = std::uint64_t;
+using OpportunityId = std::uint64_t;
+using PipelineId = std::uint64_t;
+// A stage's id is stable within its pipeline (renaming or reordering stages keeps it).
+using StageId = std::uint32_t;
 
 // An amount of money: an integer count of the currency's minor units (cents for USD, yen for
 // JPY) and its ISO 4217 code. Never floating point.
@@ -138,6 +143,10 @@ struct Customer {
   Consent consent;
   std::string external_id;  // unique when not empty: the id in another system, for upserts
   boost::container::small_vector<Membership, 1> memberships;  // persons only
+
+  // Managed by the store: the time of the newest interaction that touched the customer (call,
+  // email, meeting, support ticket, purchase, other; not notes or tasks). 0 when none.
+  Timestamp last_interaction_at = 0;
 
   // The primary email / phone, or nullptr.
   const Email* primary_email() const;

@@ -19,7 +19,9 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <optional>
 #include <variant>
+#include <vector>
 
 #include <boost/container/flat_map.hpp>
 #include <boost/container/small_vector.hpp>
@@ -228,6 +230,18 @@ struct implementation_level<boost::container::flat_map<K, V, C, A>> {
   typedef mpl::int_<object_serializable> type;
   BOOST_STATIC_CONSTANT(int, value = object_serializable);
 };
+template <class T, class A>
+struct implementation_level<std::vector<T, A>> {
+  typedef mpl::integral_c_tag tag;
+  typedef mpl::int_<object_serializable> type;
+  BOOST_STATIC_CONSTANT(int, value = object_serializable);
+};
+template <class T>
+struct implementation_level<std::optional<T>> {
+  typedef mpl::integral_c_tag tag;
+  typedef mpl::int_<object_serializable> type;
+  BOOST_STATIC_CONSTANT(int, value = object_serializable);
+};
 template <class... Ts>
 struct implementation_level<std::variant<Ts...>> {
   typedef mpl::integral_c_tag tag;
@@ -250,6 +264,43 @@ void serialize(Archive& ar, boost::container::small_vector<T, N, A, O>& v, unsig
       v.emplace_back();
       ar >> v.back();
     }
+  }
+}
+
+template <class Archive, class T, class A>
+void serialize(Archive& ar, std::vector<T, A>& v, unsigned) {
+  if constexpr (Archive::is_saving::value) {
+    const std::uint64_t n = v.size();
+    ar << n;
+    for (const T& e : v) ar << e;
+  } else {
+    std::uint64_t n = 0;
+    ar >> n;
+    crm::codec::CheckCount(ar, n);
+    v.clear();
+    for (std::uint64_t i = 0; i < n; ++i) {
+      v.emplace_back();
+      ar >> v.back();
+    }
+  }
+}
+
+template <class Archive, class T>
+void serialize(Archive& ar, std::optional<T>& o, unsigned) {
+  if constexpr (Archive::is_saving::value) {
+    const bool present = o.has_value();
+    ar << present;
+    if (present) ar << *o;
+  } else {
+    bool present = false;
+    ar >> present;
+    if (!present) {
+      o.reset();
+      return;
+    }
+    T value{};
+    ar >> value;
+    o = std::move(value);
   }
 }
 

@@ -23,6 +23,10 @@ inline constexpr std::size_t kEnvelopeOverhead = 6;
 
 enum class RecordType : std::uint8_t {
   kCustomer = 1,
+  kInteraction = 2,
+  kPipeline = 3,
+  kOpportunity = 4,
+  kChange = 5,
 };
 
 // Names a stored record in error messages ("customer 12"); built only when an error occurs.

@@ -4,12 +4,14 @@
 #include <set>
 #include <string>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "codec/envelope.h"
 #include "codec/key.h"
 #include "common/strings.h"
 #include "customers/validate.h"
+#include "changes/changes.h"
+#include "model/paging.h"
+#include "model/records.h"
 #include "model/serialize.h"
 #include "text/text.h"
 
@@ -19,7 +21,6 @@ namespace {
 constexpr char kSequence[] = "seq.customer";
 constexpr char kActiveCount[] = "count.customer.active";
 constexpr char kArchivedCount[] = "count.customer.archived";
-constexpr std::size_t kMaxPageSize = 1000;
 constexpr std::size_t kMinSuffixDigits = 7;
 
 struct IdKey {
@@ -86,6 +87,7 @@ std::vector<Entry> Entries(const model::Schema& s, const Customer& c) {
   composite(s.customer_stage, std::move(codec::KeyBuilder().U8(static_cast<std::uint8_t>(c.stage))));
   for (const Membership& m : c.memberships)
     composite(s.customer_org, std::move(codec::KeyBuilder().U64(m.organization)));
+  composite(s.customer_contacted, std::move(codec::KeyBuilder().I64(c.last_interaction_at)));
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -111,14 +113,7 @@ absl::Status CheckUnique(const Ctx& ctx, CustomerId id, const std::vector<Entry>
 }
 
 absl::StatusOr<bool> HasMembers(const Ctx& ctx, CustomerId org) {
-  bool any = false;
-  auto s = storage::ScanPrefix(ctx.txn, ctx.schema.customer_org, IdKey(org).view(), {},
-                               [&](std::string_view, std::string_view) -> absl::StatusOr<bool> {
-                                 any = true;
-                                 return false;
-                               });
-  if (!s.ok()) return s;
-  return any;
+  return model::AnyWithPrefix(ctx, ctx.schema.customer_org, IdKey(org).view());
 }
 
 absl::Status CheckMemberships(const Ctx& ctx, const Customer& c) {
@@ -140,12 +135,8 @@ absl::Status CheckMemberships(const Ctx& ctx, const Customer& c) {
 
 // ---- the write phase: any failure here poisons the transaction ----
 
-// `fresh`: a new id, greater than every stored one, so the record is appended (LMDB then fills
-// pages instead of splitting them).
 absl::Status PutRecord(Ctx& ctx, const Customer& c, bool fresh = false) {
-  thread_local std::string buffer;
-  codec::Encode(codec::RecordType::kCustomer, c, buffer);
-  return ctx.txn.Put(ctx.schema.customers, IdKey(c.id).view(), buffer, fresh ? storage::kAppend : 0);
+  return model::PutRecord(ctx, ctx.schema.customers, codec::RecordType::kCustomer, c, fresh);
 }
 
 absl::Status PutEntry(Ctx& ctx, const Entry& e, const Customer& c) {
@@ -184,54 +175,31 @@ void StampConsent(Customer& c, const Customer* before, Timestamp now) {
 
 // ---- lists ----
 
-std::uint64_t QueryHash(const CustomerQuery& q) {
-  std::uint64_t h = 1469598103934665603ull;
-  const auto mix = [&](std::string_view bytes) {
-    for (unsigned char c : bytes) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    h ^= 0xFF;
-    h *= 1099511628211ull;
-  };
-  const char fixed[] = {static_cast<char>(q.by), static_cast<char>(q.stage),
-                        static_cast<char>(q.include_archived)};
-  mix(std::string_view(fixed, sizeof fixed));
-  mix(IdKey(q.organization).view());
-  mix(q.text);
-  return h;
-}
-
-constexpr char kTokenVersion = 1;
-
-std::string MakeToken(const CustomerQuery& q, std::string_view last_key) {
-  std::string raw(1, kTokenVersion);
-  raw += codec::EncodeU64(QueryHash(q));
-  raw += last_key;
-  return absl::WebSafeBase64Escape(raw);
-}
-
-// The key to continue after (empty for a first page).
-absl::StatusOr<std::string> ParseToken(const CustomerQuery& q, std::string_view prefix) {
-  if (q.page_token.empty()) return std::string();
-  std::string raw;
-  if (!absl::WebSafeBase64Unescape(q.page_token, &raw) || raw.size() < 9 || raw[0] != kTokenVersion)
-    return absl::InvalidArgumentError("page_token: is not a token this library issued");
-  if (codec::GetBigEndian64(raw.data() + 1) != QueryHash(q))
-    return absl::InvalidArgumentError("page_token: was issued for a different query");
-  std::string last = raw.substr(9);
-  if (last.compare(0, prefix.size(), prefix) != 0)
-    return absl::InvalidArgumentError("page_token: was issued for a different query");
-  return last;
+std::uint64_t HashOf(const CustomerQuery& q) {
+  return model::QueryHash()
+      .Add(static_cast<std::uint64_t>(q.by))
+      .Add(static_cast<std::uint64_t>(q.stage))
+      .Add(static_cast<std::uint64_t>(q.include_archived))
+      .Add(q.organization)
+      .Add(static_cast<std::uint64_t>(q.since))
+      .Add(q.text)
+      .value();
 }
 
 struct Plan {
   storage::Table table;
-  std::string prefix;
+  std::string lo;  // the keys covered: lo <= key < hi (hi empty: no upper bound)
+  std::string hi;
   bool primary = false;                  // scanning the customers table itself
   std::vector<std::string> query_words;  // kNamePrefix: every word must prefix-match a name word
   std::string scan_word;                 // kNamePrefix: the word whose prefix is scanned
 };
+
+Plan Prefixed(Plan p, std::string prefix) {
+  p.hi = codec::PrefixSuccessor(prefix);
+  p.lo = std::move(prefix);
+  return p;
+}
 
 absl::StatusOr<Plan> MakePlan(const Ctx& ctx, const CustomerQuery& q) {
   const model::Schema& s = ctx.schema;
@@ -244,23 +212,19 @@ absl::StatusOr<Plan> MakePlan(const Ctx& ctx, const CustomerQuery& q) {
     case CustomerQuery::By::kTag:
       if (q.text.empty()) return absl::InvalidArgumentError("text: a tag query needs the tag");
       p.table = s.customer_tag;
-      p.prefix = codec::KeyBuilder().Str(text::FoldCase(q.text)).Take();
-      return p;
+      return Prefixed(p, codec::KeyBuilder().Str(text::FoldCase(q.text)).Take());
     case CustomerQuery::By::kOwner:
       if (q.text.empty()) return absl::InvalidArgumentError("text: an owner query needs the owner");
       p.table = s.customer_owner;
-      p.prefix = codec::KeyBuilder().Str(q.text).Take();
-      return p;
+      return Prefixed(p, codec::KeyBuilder().Str(q.text).Take());
     case CustomerQuery::By::kStage:
       p.table = s.customer_stage;
-      p.prefix = codec::KeyBuilder().U8(static_cast<std::uint8_t>(q.stage)).Take();
-      return p;
+      return Prefixed(p, codec::KeyBuilder().U8(static_cast<std::uint8_t>(q.stage)).Take());
     case CustomerQuery::By::kOrganization:
       if (q.organization == 0)
         return absl::InvalidArgumentError("organization: an organization query needs its id");
       p.table = s.customer_org;
-      p.prefix = std::string(IdKey(q.organization).view());
-      return p;
+      return Prefixed(p, std::string(IdKey(q.organization).view()));
     case CustomerQuery::By::kNamePrefix: {
       if (!text::IsValidUtf8(q.text)) return absl::InvalidArgumentError("text: is not valid UTF-8");
       p.query_words = text::Words(text::FoldForSearch(q.text));
@@ -270,9 +234,12 @@ absl::StatusOr<Plan> MakePlan(const Ctx& ctx, const CustomerQuery& q) {
           p.query_words.begin(), p.query_words.end(),
           [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
       p.table = s.customer_name;
-      p.prefix = codec::KeyBuilder().StrPrefix(p.scan_word).Take();
-      return p;
+      return Prefixed(p, codec::KeyBuilder().StrPrefix(p.scan_word).Take());
     }
+    case CustomerQuery::By::kNotContactedSince:
+      p.table = s.customer_contacted;
+      p.hi = codec::KeyBuilder().I64(q.since).Take();
+      return p;
   }
   return absl::InvalidArgumentError("by: is not a known query kind");
 }
@@ -301,8 +268,8 @@ absl::Status Walk(const Ctx& ctx, const CustomerQuery& q, const Plan& p, std::st
                   bool need_record,
                   absl::FunctionRef<bool(std::string_view key, const Customer* c)> emit) {
   Customer c;
-  return storage::ScanPrefix(
-      ctx.txn, p.table, p.prefix, after,
+  return storage::ScanRange(
+      ctx.txn, p.table, p.lo, p.hi, after, false,
       [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
         if (p.primary) {
           const CustomerId id = IdAtEnd(key);
@@ -332,13 +299,7 @@ absl::Status Walk(const Ctx& ctx, const CustomerQuery& q, const Plan& p, std::st
 }  // namespace
 
 absl::StatusOr<bool> Load(const Ctx& ctx, CustomerId id, Customer* out) {
-  std::string_view value;
-  auto found = ctx.txn.Get(ctx.schema.customers, IdKey(id).view(), &value);
-  if (!found.ok() || !*found) return found;
-  if (auto s = codec::Decode(value, codec::RecordType::kCustomer, {"customer", id}, *out); !s.ok()) return s;
-  if (out->id != id)
-    return absl::DataLossError(absl::StrCat("customer ", id, ": stored record holds id ", out->id));
-  return true;
+  return model::LoadRecord(ctx, ctx.schema.customers, codec::RecordType::kCustomer, "customer", id, out);
 }
 
 absl::StatusOr<Customer> Get(const Ctx& ctx, CustomerId id) {
@@ -410,11 +371,10 @@ absl::StatusOr<std::vector<Customer>> FindByPhone(const Ctx& ctx, std::string_vi
 }
 
 absl::StatusOr<CustomerPage> List(const Ctx& ctx, const CustomerQuery& q) {
-  if (q.limit == 0 || q.limit > kMaxPageSize)
-    return absl::InvalidArgumentError(absl::StrCat("limit: must be between 1 and ", kMaxPageSize));
+  if (auto s = model::CheckLimit(q.limit); !s.ok()) return s;
   auto plan = MakePlan(ctx, q);
   if (!plan.ok()) return plan.status();
-  auto after = ParseToken(q, plan->prefix);
+  auto after = model::ParsePageToken(q.page_token, HashOf(q), plan->lo, plan->hi);
   if (!after.ok()) return after.status();
   CustomerPage page;
   page.customers.reserve(std::min<std::size_t>(q.limit, 64));
@@ -430,7 +390,7 @@ absl::StatusOr<CustomerPage> List(const Ctx& ctx, const CustomerQuery& q) {
     return true;
   });
   if (!s.ok()) return s;
-  if (more) page.next_page_token = MakeToken(q, last_key);
+  if (more) page.next_page_token = model::MakePageToken(HashOf(q), last_key);
   return page;
 }
 
@@ -464,6 +424,7 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c, bool* poisoned) {
   c.created_at = c.updated_at = ctx.now;
   c.archived = false;
   c.archived_at = 0;
+  c.last_interaction_at = 0;
   StampConsent(c, nullptr, ctx.now);
   const std::vector<Entry> wanted = Entries(ctx.schema, c);
   if (auto s = CheckUnique(ctx, c.id, wanted, {}); !s.ok()) return s;
@@ -472,6 +433,7 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c, bool* poisoned) {
   if (s.ok()) s = PutRecord(ctx, c, /*fresh=*/true);
   if (s.ok()) s = ApplyEntries(ctx, c, {}, wanted, false);
   if (s.ok()) s = model::AddToCounter(ctx, kActiveCount, 1);
+  if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kCreate, {}, changes::Flatten(c));
   if (!s.ok()) return Poison<Customer>(poisoned, s);
   return c;
 }
@@ -499,6 +461,7 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c, bool* poisoned) {
   c.updated_at = ctx.now;
   c.archived = before.archived;
   c.archived_at = before.archived_at;
+  c.last_interaction_at = before.last_interaction_at;
   StampConsent(c, &before, ctx.now);
   const std::vector<Entry> held = Entries(ctx.schema, before);
   const std::vector<Entry> wanted = Entries(ctx.schema, c);
@@ -506,6 +469,9 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c, bool* poisoned) {
 
   absl::Status s = PutRecord(ctx, c);
   if (s.ok()) s = ApplyEntries(ctx, c, held, wanted, false);
+  if (s.ok())
+    s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kUpdate, changes::Flatten(before),
+                        changes::Flatten(c));
   if (!s.ok()) return Poison<Customer>(poisoned, s);
   return c;
 }
@@ -530,6 +496,7 @@ absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived, boo
   if (!*found) return NotFound(id);
   if (c.archived == archived) return c;
   const std::vector<Entry> entries = Entries(ctx.schema, c);
+  const changes::Fields before = changes::Flatten(c);
   c.archived = archived;
   c.archived_at = archived ? ctx.now : 0;
   c.revision += 1;
@@ -538,8 +505,28 @@ absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived, boo
   if (s.ok()) s = ApplyEntries(ctx, c, entries, entries, true);
   if (s.ok()) s = model::AddToCounter(ctx, kActiveCount, archived ? -1 : 1);
   if (s.ok()) s = model::AddToCounter(ctx, kArchivedCount, archived ? 1 : -1);
+  if (s.ok())
+    s = changes::Record(ctx, EntityType::kCustomer, id, archived ? ChangeOp::kArchive : ChangeOp::kRestore,
+                        before, changes::Flatten(c));
   if (!s.ok()) return Poison<Customer>(poisoned, s);
   return c;
+}
+
+absl::Status SetLastInteraction(Ctx& ctx, CustomerId id, Timestamp at, bool* poisoned) {
+  Customer c;
+  auto found = Load(ctx, id, &c);
+  if (!found.ok()) return found.status();
+  if (!*found) return NotFound(id);
+  if (c.last_interaction_at == at) return absl::OkStatus();
+  const std::vector<Entry> held = Entries(ctx.schema, c);
+  const changes::Fields before = changes::Flatten(c);
+  c.last_interaction_at = at;  // derived: no revision bump, so it never causes edit conflicts
+  absl::Status s = PutRecord(ctx, c);
+  if (s.ok()) s = ApplyEntries(ctx, c, held, Entries(ctx.schema, c), false);
+  if (s.ok())
+    s = changes::Record(ctx, EntityType::kCustomer, id, ChangeOp::kUpdate, before, changes::Flatten(c));
+  if (!s.ok()) *poisoned = true;
+  return s;
 }
 
 absl::Status Delete(Ctx& ctx, CustomerId id, bool* poisoned) {
@@ -560,6 +547,7 @@ absl::Status Delete(Ctx& ctx, CustomerId id, bool* poisoned) {
     if (!deleted.ok()) s = deleted.status();
   }
   if (s.ok()) s = model::AddToCounter(ctx, c.archived ? kArchivedCount : kActiveCount, -1);
+  if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, id, ChangeOp::kDelete, changes::Flatten(c), {});
   if (!s.ok()) {
     *poisoned = true;
     return s;

@@ -31,6 +31,10 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer input, bool* poisoned);
 absl::StatusOr<Customer> Update(Ctx& ctx, Customer input, bool* poisoned);
 absl::StatusOr<Customer> Upsert(Ctx& ctx, Customer input, bool* poisoned);
 absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived, bool* poisoned);
+// Removes the customer and its index entries. Refuses an organization that still has members;
+// other dependents (interactions, opportunities) are the caller's to check (relations/).
 absl::Status Delete(Ctx& ctx, CustomerId id, bool* poisoned);
+// Sets the store-managed last_interaction_at (and its index entry) without a revision bump.
+absl::Status SetLastInteraction(Ctx& ctx, CustomerId id, Timestamp at, bool* poisoned);
 
 }  // namespace crm::customers

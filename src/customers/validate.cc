@@ -6,61 +6,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/strings.h"
+#include "model/validation.h"
 #include "text/text.h"
 
 namespace crm::customers {
 namespace {
 
-void Trim(std::string& s) {
-  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  std::size_t b = 0, e = s.size();
-  while (b < e && is_space(s[b])) ++b;
-  while (e > b && is_space(s[e - 1])) --e;
-  if (b != 0 || e != s.size()) s = s.substr(b, e - b);
-}
+using model::CheckText;
+using model::Field;
+using model::Invalid;
+using model::Repeats;
+using model::Trim;
 
-// A field's name as errors give it ("emails[1].address"), built only when an error is reported.
-struct Field {
-  Field(const char* base) : base(base) {}  // NOLINT: plain names convert implicitly
-  Field(const char* base, std::size_t index, const char* member = "")
-      : base(base), index(static_cast<long>(index)), member(member) {}
-  Field(std::string built) : base(""), owned(std::move(built)) {}  // NOLINT
-
-  std::string str() const {
-    if (!owned.empty()) return owned;
-    if (index < 0) return base;
-    std::string s = absl::StrCat(base, "[", index, "]");
-    if (*member != '\0') absl::StrAppend(&s, ".", member);
-    return s;
-  }
-
-  const char* base;
-  long index = -1;
-  const char* member = "";
-  std::string owned;
-};
-
-absl::Status Invalid(const Field& field, std::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(field.str(), ": ", Av(problem)));
-}
-
-// Valid UTF-8, no control characters (unless multi-line), at most `max` bytes.
-absl::Status CheckText(const Field& field, const std::string& value, std::size_t max,
-                       bool multi_line = false) {
-  if (value.size() > max)
-    return Invalid(field, absl::StrCat("is ", value.size(), " bytes, more than the limit of ", max));
-  if (!text::IsValidUtf8(value)) return Invalid(field, "is not valid UTF-8");
-  if (text::HasControl(value, multi_line)) return Invalid(field, "contains a control character");
-  return absl::OkStatus();
-}
-
-// Whether `v` (folded) was already in `seen`; adds it. Lists are short: a linear scan beats a set.
-bool Repeats(std::vector<std::string>& seen, std::string v) {
-  for (const std::string& s : seen)
-    if (s == v) return true;
-  seen.push_back(std::move(v));
-  return false;
-}
 
 // How a list of contact points (emails, phones) is checked.
 struct ContactRules {

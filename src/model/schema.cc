@@ -26,6 +26,19 @@ absl::StatusOr<Schema> Schema::Open(storage::Env& env) {
       {&s.customer_owner, "customer_owner"},
       {&s.customer_stage, "customer_stage"},
       {&s.customer_org, "customer_org"},
+      {&s.customer_contacted, "customer_contacted"},
+      {&s.interactions, "interactions"},
+      {&s.interaction_ids, "interaction_ids"},
+      {&s.interaction_opp, "interaction_opp"},
+      {&s.pipelines, "pipelines"},
+      {&s.opportunities, "opportunities"},
+      {&s.opp_customer, "opp_customer"},
+      {&s.opp_stage, "opp_stage"},
+      {&s.opp_owner, "opp_owner"},
+      {&s.opp_close, "opp_close"},
+      {&s.opp_contact, "opp_contact"},
+      {&s.changes, "changes"},
+      {&s.change_entity, "change_entity"},
   };
   for (const Entry& e : entries) {
     auto t = env.OpenTable(*txn, e.name, create);

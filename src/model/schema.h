@@ -10,9 +10,23 @@
 //   customer_owner     Str(owner) U64(id) -> flags
 //   customer_stage     U8(stage) U64(id) -> flags
 //   customer_org       U64(organization) U64(person) -> flags
+//   customer_contacted I64(last_interaction_at) U64(id) -> flags
+//   interactions       U64(customer) I64(occurred_at) U64(id) -> envelope(Interaction)
+//                      (clustered: a customer's timeline is one range scan)
+//   interaction_ids    U64(id) -> U64(customer) I64(occurred_at)
+//   interaction_opp    U64(opportunity) U64(interaction) -> ""
+//   pipelines          U64(id) -> envelope(Pipeline)
+//   opportunities      U64(id) -> envelope(Opportunity)
+//   opp_customer       U64(customer) U64(id) -> flags
+//   opp_stage          U64(pipeline) U32(stage) U64(id) -> flags
+//   opp_owner          Str(owner) U64(id) -> flags
+//   opp_close          I64(expected_close) U64(id) -> flags
+//   opp_contact        U64(person) U64(id) -> ""
+//   changes            U64(seq) -> envelope(Change)
+//   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
-// flags: one byte, kFlagArchived set while the customer is archived, so lists can skip archived
-// customers without decoding them.
+// flags: one byte. Customers: kFlagArchived while archived; opportunities: kFlagClosed once won
+// or lost. Lists skip what they filter out without decoding it.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +41,7 @@ namespace crm::model {
 
 inline constexpr std::uint64_t kSchemaVersion = 1;
 inline constexpr char kFlagArchived = 0x01;
+inline constexpr char kFlagClosed = 0x02;
 
 struct Schema {
   storage::Table meta;
@@ -39,6 +54,19 @@ struct Schema {
   storage::Table customer_owner;
   storage::Table customer_stage;
   storage::Table customer_org;
+  storage::Table customer_contacted;
+  storage::Table interactions;
+  storage::Table interaction_ids;
+  storage::Table interaction_opp;
+  storage::Table pipelines;
+  storage::Table opportunities;
+  storage::Table opp_customer;
+  storage::Table opp_stage;
+  storage::Table opp_owner;
+  storage::Table opp_close;
+  storage::Table opp_contact;
+  storage::Table changes;
+  storage::Table change_entity;
 
   // Opens every table (creating them, and recording the schema version, in a new database).
   static absl::StatusOr<Schema> Open(storage::Env& env);
@@ -70,6 +98,7 @@ struct Ctx {
   const Schema& schema;
   Timestamp now = 0;              // write transactions: the time stamped on changes
   Counters* counters = nullptr;   // write transactions: pending counter changes
+  std::string_view actor;         // write transactions: who makes the changes
 };
 
 // Id sequences and counters kept in the meta table.

@@ -7,6 +7,9 @@
 #include <boost/serialization/version.hpp>
 
 #include "codec/archive.h"
+#include "crm/change.hpp"
+#include "crm/interaction.hpp"
+#include "crm/pipeline.hpp"
 #include "crm/types.hpp"
 
 namespace boost::serialization {
@@ -60,7 +63,7 @@ void serialize(Archive& ar, crm::Consent& c, unsigned) {
 }
 
 template <class Archive>
-void serialize(Archive& ar, crm::Customer& c, unsigned) {
+void serialize(Archive& ar, crm::Customer& c, unsigned version) {
   ar& make_nvp("id", c.id);
   ar& make_nvp("revision", c.revision);
   ar& make_nvp("created_at", c.created_at);
@@ -81,6 +84,103 @@ void serialize(Archive& ar, crm::Customer& c, unsigned) {
   ar& make_nvp("consent", c.consent);
   ar& make_nvp("external_id", c.external_id);
   ar& make_nvp("memberships", c.memberships);
+  if (version >= 1) ar& make_nvp("last_interaction_at", c.last_interaction_at);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::Interaction& i, unsigned) {
+  ar& make_nvp("id", i.id);
+  ar& make_nvp("revision", i.revision);
+  ar& make_nvp("created_at", i.created_at);
+  ar& make_nvp("updated_at", i.updated_at);
+  ar& make_nvp("customer", i.customer);
+  ar& make_nvp("kind", i.kind);
+  ar& make_nvp("kind_label", i.kind_label);
+  ar& make_nvp("direction", i.direction);
+  ar& make_nvp("occurred_at", i.occurred_at);
+  ar& make_nvp("duration_seconds", i.duration_seconds);
+  ar& make_nvp("subject", i.subject);
+  ar& make_nvp("body", i.body);
+  ar& make_nvp("outcome", i.outcome);
+  ar& make_nvp("satisfaction", i.satisfaction);
+  ar& make_nvp("amount", i.amount);
+  ar& make_nvp("owner", i.owner);
+  ar& make_nvp("opportunity", i.opportunity);
+  ar& make_nvp("due_at", i.due_at);
+  ar& make_nvp("done", i.done);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::Stage& s, unsigned) {
+  ar& make_nvp("id", s.id);
+  ar& make_nvp("name", s.name);
+  ar& make_nvp("probability", s.probability);
+  ar& make_nvp("outcome", s.outcome);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::Pipeline& p, unsigned) {
+  ar& make_nvp("id", p.id);
+  ar& make_nvp("revision", p.revision);
+  ar& make_nvp("created_at", p.created_at);
+  ar& make_nvp("updated_at", p.updated_at);
+  ar& make_nvp("name", p.name);
+  ar& make_nvp("stages", p.stages);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::ContactRole& c, unsigned) {
+  ar& make_nvp("person", c.person);
+  ar& make_nvp("role", c.role);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::StageChange& s, unsigned) {
+  ar& make_nvp("from", s.from);
+  ar& make_nvp("to", s.to);
+  ar& make_nvp("at", s.at);
+  ar& make_nvp("actor", s.actor);
+  ar& make_nvp("amount", s.amount);
+  ar& make_nvp("probability", s.probability);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::Opportunity& o, unsigned) {
+  ar& make_nvp("id", o.id);
+  ar& make_nvp("revision", o.revision);
+  ar& make_nvp("created_at", o.created_at);
+  ar& make_nvp("updated_at", o.updated_at);
+  ar& make_nvp("closed_at", o.closed_at);
+  ar& make_nvp("history", o.history);
+  ar& make_nvp("title", o.title);
+  ar& make_nvp("customer", o.customer);
+  ar& make_nvp("pipeline", o.pipeline);
+  ar& make_nvp("stage", o.stage);
+  ar& make_nvp("amount", o.amount);
+  ar& make_nvp("probability", o.probability);
+  ar& make_nvp("probability_overridden", o.probability_overridden);
+  ar& make_nvp("expected_close", o.expected_close);
+  ar& make_nvp("owner", o.owner);
+  ar& make_nvp("contacts", o.contacts);
+  ar& make_nvp("lost_reason", o.lost_reason);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::FieldChange& f, unsigned) {
+  ar& make_nvp("field", f.field);
+  ar& make_nvp("before", f.before);
+  ar& make_nvp("after", f.after);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::Change& c, unsigned) {
+  ar& make_nvp("seq", c.seq);
+  ar& make_nvp("at", c.at);
+  ar& make_nvp("actor", c.actor);
+  ar& make_nvp("entity", c.entity);
+  ar& make_nvp("entity_id", c.entity_id);
+  ar& make_nvp("op", c.op);
+  ar& make_nvp("fields", c.fields);
 }
 
 }  // namespace boost::serialization
@@ -92,4 +192,13 @@ BOOST_CLASS_VERSION(crm::Phone, 0)
 BOOST_CLASS_VERSION(crm::PostalAddress, 0)
 BOOST_CLASS_VERSION(crm::Membership, 0)
 BOOST_CLASS_VERSION(crm::Consent, 0)
-BOOST_CLASS_VERSION(crm::Customer, 0)
+// Version 1 added last_interaction_at.
+BOOST_CLASS_VERSION(crm::Customer, 1)
+BOOST_CLASS_VERSION(crm::Interaction, 0)
+BOOST_CLASS_VERSION(crm::Stage, 0)
+BOOST_CLASS_VERSION(crm::Pipeline, 0)
+BOOST_CLASS_VERSION(crm::ContactRole, 0)
+BOOST_CLASS_VERSION(crm::StageChange, 0)
+BOOST_CLASS_VERSION(crm::Opportunity, 0)
+BOOST_CLASS_VERSION(crm::FieldChange, 0)
+BOOST_CLASS_VERSION(crm::Change, 0)

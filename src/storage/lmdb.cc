@@ -212,6 +212,41 @@ absl::Status ScanPrefix(
   }
 }
 
+absl::Status ScanRange(
+    const Txn& txn, Table table, std::string_view lo, std::string_view hi, std::string_view resume,
+    bool reverse,
+    absl::FunctionRef<absl::StatusOr<bool>(std::string_view key, std::string_view value)> fn) {
+  auto cursor = Cursor::Open(txn, table);
+  if (!cursor.ok()) return cursor.status();
+  absl::StatusOr<bool> at;
+  if (!reverse) {
+    at = cursor->Seek(!resume.empty() && resume > lo ? resume : lo);
+  } else {
+    // The last entry below the bound: seek to it and step back, or start at the very end.
+    std::string_view bound = hi;
+    if (!resume.empty() && (bound.empty() || resume < bound)) bound = resume;
+    if (bound.empty()) {
+      at = cursor->Last();
+    } else {
+      at = cursor->Seek(bound);
+      if (at.ok()) at = *at ? cursor->Prev() : cursor->Last();
+    }
+  }
+  while (true) {
+    if (!at.ok()) return at.status();
+    if (!*at) return absl::OkStatus();
+    const std::string_view key = cursor->key();
+    if (reverse ? key < lo : (!hi.empty() && key >= hi)) return absl::OkStatus();
+    const bool skip = !resume.empty() && (reverse ? key >= resume : key <= resume);
+    if (!skip && (reverse ? (hi.empty() || key < hi) : true)) {
+      auto more = fn(key, cursor->value());
+      if (!more.ok()) return more.status();
+      if (!*more) return absl::OkStatus();
+    }
+    at = reverse ? cursor->Prev() : cursor->Next();
+  }
+}
+
 // ---- Env ----
 
 absl::StatusOr<std::unique_ptr<Env>> Env::Open(const std::string& path,

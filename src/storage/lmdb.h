@@ -121,6 +121,14 @@ absl::Status ScanPrefix(
     Cursor& cursor, std::string_view prefix, std::string_view after,
     absl::FunctionRef<absl::StatusOr<bool>(std::string_view key, std::string_view value)> fn);
 
+// Visits the entries with lo <= key < hi (hi empty: no upper bound), in key order or, with
+// `reverse`, from the greatest down. `resume` (when not empty) continues a scan after that key
+// (below it, in reverse). `fn` returns false to stop early.
+absl::Status ScanRange(
+    const Txn& txn, Table table, std::string_view lo, std::string_view hi, std::string_view resume,
+    bool reverse,
+    absl::FunctionRef<absl::StatusOr<bool>(std::string_view key, std::string_view value)> fn);
+
 class Env {
  public:
   // Opens the database file at `path` (a single file plus `path-lock`), created 0600.

@@ -5,8 +5,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "changes/changes.h"
 #include "customers/customers.h"
+#include "interactions/interactions.h"
 #include "model/schema.h"
+#include "opportunities/opportunities.h"
+#include "pipelines/pipelines.h"
+#include "relations/relations.h"
 #include "storage/lmdb.h"
 
 namespace crm {
@@ -31,7 +36,9 @@ struct TxnImpl {
   // Set when a storage failure hit a write half-way: the transaction was aborted then.
   absl::Status failure;
 
-  model::Ctx ctx() { return model::Ctx{txn, store->schema, now, txn.writable() ? &counters : nullptr}; }
+  model::Ctx ctx() {
+    return model::Ctx{txn, store->schema, now, txn.writable() ? &counters : nullptr, actor};
+  }
 
   absl::Status CheckOpen() const {
     if (!failure.ok())
@@ -95,6 +102,47 @@ CustomerQuery CustomerQuery::NamePrefix(std::string prefix) {
   return q;
 }
 
+CustomerQuery CustomerQuery::NotContactedSince(Timestamp since) {
+  CustomerQuery q;
+  q.by = By::kNotContactedSince;
+  q.since = since;
+  return q;
+}
+
+OpportunityQuery OpportunityQuery::All() { return OpportunityQuery{}; }
+OpportunityQuery OpportunityQuery::ForCustomer(CustomerId customer) {
+  OpportunityQuery q;
+  q.by = By::kCustomer;
+  q.customer = customer;
+  return q;
+}
+OpportunityQuery OpportunityQuery::AtStage(PipelineId pipeline, StageId stage) {
+  OpportunityQuery q;
+  q.by = By::kStage;
+  q.pipeline = pipeline;
+  q.stage = stage;
+  return q;
+}
+OpportunityQuery OpportunityQuery::InPipeline(PipelineId pipeline) {
+  OpportunityQuery q;
+  q.by = By::kPipeline;
+  q.pipeline = pipeline;
+  return q;
+}
+OpportunityQuery OpportunityQuery::OwnedBy(std::string owner) {
+  OpportunityQuery q;
+  q.by = By::kOwner;
+  q.owner = std::move(owner);
+  return q;
+}
+OpportunityQuery OpportunityQuery::ClosingBetween(Timestamp from, Timestamp to) {
+  OpportunityQuery q;
+  q.by = By::kExpectedClose;
+  q.close_from = from;
+  q.close_to = to;
+  return q;
+}
+
 // ---- ReadTxn ----
 
 ReadTxn::ReadTxn(std::unique_ptr<detail::TxnImpl> impl) : impl_(std::move(impl)) {}
@@ -102,40 +150,87 @@ ReadTxn::ReadTxn(ReadTxn&&) noexcept = default;
 ReadTxn& ReadTxn::operator=(ReadTxn&&) noexcept = default;
 ReadTxn::~ReadTxn() = default;
 
-#define CRM_CHECK_OPEN()                                                          \
-  do {                                                                            \
-    if (!impl_) return absl::FailedPreconditionError("transaction was moved from"); \
-    if (absl::Status open = impl_->CheckOpen(); !open.ok()) return open;          \
-  } while (0)
+namespace {
+
+// Runs a read `fn(ctx)` on an open transaction.
+template <class Fn>
+auto Query(const std::unique_ptr<detail::TxnImpl>& impl, Fn fn) -> decltype(fn(std::declval<const model::Ctx&>())) {
+  using R = decltype(fn(std::declval<const model::Ctx&>()));
+  if (!impl) return R(absl::FailedPreconditionError("transaction was moved from"));
+  if (absl::Status open = impl->CheckOpen(); !open.ok()) return R(open);
+  const model::Ctx ctx = impl->ctx();
+  return fn(ctx);
+}
+
+// Runs a write `fn(ctx, &poisoned)`; a failure after writing began aborts the transaction.
+template <class Fn>
+auto Mutate(const std::unique_ptr<detail::TxnImpl>& impl, Fn fn)
+    -> decltype(fn(std::declval<model::Ctx&>(), static_cast<bool*>(nullptr))) {
+  using R = decltype(fn(std::declval<model::Ctx&>(), static_cast<bool*>(nullptr)));
+  if (!impl) return R(absl::FailedPreconditionError("transaction was moved from"));
+  if (absl::Status open = impl->CheckOpen(); !open.ok()) return R(open);
+  bool poisoned = false;
+  model::Ctx ctx = impl->ctx();
+  return impl->Settle(fn(ctx, &poisoned), poisoned);
+}
+
+}  // namespace
 
 absl::StatusOr<Customer> ReadTxn::GetCustomer(CustomerId id) const {
-  CRM_CHECK_OPEN();
-  return customers::Get(impl_->ctx(), id);
+  return Query(impl_, [&](const model::Ctx& c) { return customers::Get(c, id); });
 }
-
 absl::StatusOr<Customer> ReadTxn::FindCustomerByEmail(std::string_view email) const {
-  CRM_CHECK_OPEN();
-  return customers::FindByEmail(impl_->ctx(), email);
+  return Query(impl_, [&](const model::Ctx& c) { return customers::FindByEmail(c, email); });
 }
-
 absl::StatusOr<Customer> ReadTxn::FindCustomerByExternalId(std::string_view external_id) const {
-  CRM_CHECK_OPEN();
-  return customers::FindByExternalId(impl_->ctx(), external_id);
+  return Query(impl_, [&](const model::Ctx& c) { return customers::FindByExternalId(c, external_id); });
 }
-
 absl::StatusOr<std::vector<Customer>> ReadTxn::FindCustomersByPhone(std::string_view phone) const {
-  CRM_CHECK_OPEN();
-  return customers::FindByPhone(impl_->ctx(), phone);
+  return Query(impl_, [&](const model::Ctx& c) { return customers::FindByPhone(c, phone); });
 }
-
 absl::StatusOr<CustomerPage> ReadTxn::ListCustomers(const CustomerQuery& query) const {
-  CRM_CHECK_OPEN();
-  return customers::List(impl_->ctx(), query);
+  return Query(impl_, [&](const model::Ctx& c) { return customers::List(c, query); });
 }
-
 absl::StatusOr<std::uint64_t> ReadTxn::CountCustomers(const CustomerQuery& query) const {
-  CRM_CHECK_OPEN();
-  return customers::Count(impl_->ctx(), query);
+  return Query(impl_, [&](const model::Ctx& c) { return customers::Count(c, query); });
+}
+absl::StatusOr<Interaction> ReadTxn::GetInteraction(InteractionId id) const {
+  return Query(impl_, [&](const model::Ctx& c) { return interactions::Get(c, id); });
+}
+absl::StatusOr<InteractionPage> ReadTxn::ListTimeline(const TimelineQuery& query) const {
+  return Query(impl_, [&](const model::Ctx& c) { return interactions::Timeline(c, query); });
+}
+absl::StatusOr<Pipeline> ReadTxn::GetPipeline(PipelineId id) const {
+  return Query(impl_, [&](const model::Ctx& c) { return pipelines::Get(c, id); });
+}
+absl::StatusOr<std::vector<Pipeline>> ReadTxn::ListPipelines() const {
+  return Query(impl_, [&](const model::Ctx& c) { return pipelines::List(c); });
+}
+absl::StatusOr<Pipeline> ReadTxn::GetDefaultPipeline() const {
+  return Query(impl_, [&](const model::Ctx& c) -> absl::StatusOr<Pipeline> {
+    auto id = pipelines::DefaultId(c);
+    if (!id.ok()) return id.status();
+    return pipelines::Get(c, *id);
+  });
+}
+absl::StatusOr<Opportunity> ReadTxn::GetOpportunity(OpportunityId id) const {
+  return Query(impl_, [&](const model::Ctx& c) { return opportunities::Get(c, id); });
+}
+absl::StatusOr<OpportunityPage> ReadTxn::ListOpportunities(const OpportunityQuery& query) const {
+  return Query(impl_, [&](const model::Ctx& c) { return opportunities::List(c, query); });
+}
+absl::StatusOr<std::uint64_t> ReadTxn::CountOpportunities(const OpportunityQuery& query) const {
+  return Query(impl_, [&](const model::Ctx& c) { return opportunities::Count(c, query); });
+}
+absl::StatusOr<std::vector<Change>> ReadTxn::ListChanges(std::uint64_t from_seq, std::size_t limit) const {
+  return Query(impl_, [&](const model::Ctx& c) { return changes::List(c, from_seq, limit); });
+}
+absl::StatusOr<std::uint64_t> ReadTxn::LastChangeSeq() const {
+  return Query(impl_, [&](const model::Ctx& c) { return changes::LastSeq(c); });
+}
+absl::StatusOr<std::vector<FieldHistoryEntry>> ReadTxn::FieldHistory(EntityType entity, std::uint64_t id,
+                                                                     std::string_view field) const {
+  return Query(impl_, [&](const model::Ctx& c) { return changes::FieldHistory(c, entity, id, field); });
 }
 
 // ---- WriteTxn ----
@@ -146,45 +241,60 @@ WriteTxn& WriteTxn::operator=(WriteTxn&&) noexcept = default;
 WriteTxn::~WriteTxn() = default;
 
 absl::StatusOr<Customer> WriteTxn::CreateCustomer(const Customer& customer) {
-  CRM_CHECK_OPEN();
-  bool poisoned = false;
-  model::Ctx ctx = impl_->ctx();
-  return impl_->Settle(customers::Create(ctx, customer, &poisoned), poisoned);
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return customers::Create(c, customer, p); });
 }
-
 absl::StatusOr<Customer> WriteTxn::UpdateCustomer(const Customer& customer) {
-  CRM_CHECK_OPEN();
-  bool poisoned = false;
-  model::Ctx ctx = impl_->ctx();
-  return impl_->Settle(customers::Update(ctx, customer, &poisoned), poisoned);
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return customers::Update(c, customer, p); });
 }
-
 absl::StatusOr<Customer> WriteTxn::UpsertCustomer(const Customer& customer) {
-  CRM_CHECK_OPEN();
-  bool poisoned = false;
-  model::Ctx ctx = impl_->ctx();
-  return impl_->Settle(customers::Upsert(ctx, customer, &poisoned), poisoned);
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return customers::Upsert(c, customer, p); });
 }
-
 absl::StatusOr<Customer> WriteTxn::ArchiveCustomer(CustomerId id) {
-  CRM_CHECK_OPEN();
-  bool poisoned = false;
-  model::Ctx ctx = impl_->ctx();
-  return impl_->Settle(customers::SetArchived(ctx, id, true, &poisoned), poisoned);
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return customers::SetArchived(c, id, true, p); });
 }
-
 absl::StatusOr<Customer> WriteTxn::RestoreCustomer(CustomerId id) {
-  CRM_CHECK_OPEN();
-  bool poisoned = false;
-  model::Ctx ctx = impl_->ctx();
-  return impl_->Settle(customers::SetArchived(ctx, id, false, &poisoned), poisoned);
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return customers::SetArchived(c, id, false, p); });
 }
-
-absl::Status WriteTxn::DeleteCustomer(CustomerId id) {
-  CRM_CHECK_OPEN();
-  bool poisoned = false;
-  model::Ctx ctx = impl_->ctx();
-  return impl_->Settle(customers::Delete(ctx, id, &poisoned), poisoned);
+absl::Status WriteTxn::DeleteCustomer(CustomerId id, DeleteOptions options) {
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return relations::DeleteCustomer(c, id, options.cascade, p); });
+}
+absl::StatusOr<Interaction> WriteTxn::LogInteraction(const Interaction& interaction) {
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return interactions::Log(c, interaction, p); });
+}
+absl::StatusOr<Interaction> WriteTxn::UpdateInteraction(const Interaction& interaction) {
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return interactions::Update(c, interaction, p); });
+}
+absl::Status WriteTxn::DeleteInteraction(InteractionId id) {
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return interactions::Delete(c, id, p); });
+}
+absl::StatusOr<Pipeline> WriteTxn::CreatePipeline(const Pipeline& pipeline) {
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return pipelines::Create(c, pipeline, p); });
+}
+absl::StatusOr<Pipeline> WriteTxn::UpdatePipeline(const Pipeline& pipeline) {
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return pipelines::Update(c, pipeline, p); });
+}
+absl::Status WriteTxn::DeletePipeline(PipelineId id) {
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return pipelines::Delete(c, id, p); });
+}
+absl::StatusOr<Opportunity> WriteTxn::CreateOpportunity(const Opportunity& opportunity) {
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return opportunities::Create(c, opportunity, p); });
+}
+absl::StatusOr<Opportunity> WriteTxn::UpdateOpportunity(const Opportunity& opportunity) {
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return opportunities::Update(c, opportunity, p); });
+}
+absl::StatusOr<Opportunity> WriteTxn::MoveOpportunity(OpportunityId id, StageId stage) {
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return opportunities::Move(c, id, stage, p); });
+}
+absl::StatusOr<Opportunity> WriteTxn::CloseWon(OpportunityId id) {
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return opportunities::CloseWon(c, id, p); });
+}
+absl::StatusOr<Opportunity> WriteTxn::CloseLost(OpportunityId id, std::string_view reason) {
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) {
+    return opportunities::CloseLost(c, id, std::string(reason), p);
+  });
+}
+absl::Status WriteTxn::DeleteOpportunity(OpportunityId id) {
+  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return relations::DeleteOpportunity(c, id, p); });
 }
 
 absl::Status WriteTxn::Commit() {
@@ -201,8 +311,6 @@ absl::Status WriteTxn::Commit() {
 void WriteTxn::Abort() {
   if (impl_) impl_->txn.Abort();
 }
-
-#undef CRM_CHECK_OPEN
 
 // ---- Store ----
 
@@ -230,7 +338,14 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, Stor
   impl->env = *std::move(env);
   impl->schema = *schema;
   impl->options = std::move(options);
-  return std::unique_ptr<Store>(new Store(std::move(impl)));
+  std::unique_ptr<Store> store(new Store(std::move(impl)));
+  if (!store->impl_->options.read_only) {
+    absl::Status s = store->Write({}, [](WriteTxn& txn) -> absl::Status {
+      return Mutate(txn.impl_, [](model::Ctx& c, bool* p) { return pipelines::EnsureDefault(c, p); });
+    });
+    if (!s.ok()) return s;
+  }
+  return store;
 }
 
 absl::StatusOr<ReadTxn> Store::BeginRead() const {
@@ -303,8 +418,44 @@ absl::StatusOr<Customer> Store::ArchiveCustomer(CustomerId id, std::string_view 
 absl::StatusOr<Customer> Store::RestoreCustomer(CustomerId id, std::string_view actor) {
   return WriteOne<Customer>(*this, actor, [&](WriteTxn& t) { return t.RestoreCustomer(id); });
 }
-absl::Status Store::DeleteCustomer(CustomerId id, std::string_view actor) {
-  return Write(actor, [&](WriteTxn& t) { return t.DeleteCustomer(id); });
+absl::Status Store::DeleteCustomer(CustomerId id, DeleteOptions options, std::string_view actor) {
+  return Write(actor, [&](WriteTxn& t) { return t.DeleteCustomer(id, options); });
+}
+absl::StatusOr<Interaction> Store::LogInteraction(const Interaction& i, std::string_view actor) {
+  return WriteOne<Interaction>(*this, actor, [&](WriteTxn& t) { return t.LogInteraction(i); });
+}
+absl::StatusOr<Interaction> Store::UpdateInteraction(const Interaction& i, std::string_view actor) {
+  return WriteOne<Interaction>(*this, actor, [&](WriteTxn& t) { return t.UpdateInteraction(i); });
+}
+absl::Status Store::DeleteInteraction(InteractionId id, std::string_view actor) {
+  return Write(actor, [&](WriteTxn& t) { return t.DeleteInteraction(id); });
+}
+absl::StatusOr<Pipeline> Store::CreatePipeline(const Pipeline& p, std::string_view actor) {
+  return WriteOne<Pipeline>(*this, actor, [&](WriteTxn& t) { return t.CreatePipeline(p); });
+}
+absl::StatusOr<Pipeline> Store::UpdatePipeline(const Pipeline& p, std::string_view actor) {
+  return WriteOne<Pipeline>(*this, actor, [&](WriteTxn& t) { return t.UpdatePipeline(p); });
+}
+absl::Status Store::DeletePipeline(PipelineId id, std::string_view actor) {
+  return Write(actor, [&](WriteTxn& t) { return t.DeletePipeline(id); });
+}
+absl::StatusOr<Opportunity> Store::CreateOpportunity(const Opportunity& o, std::string_view actor) {
+  return WriteOne<Opportunity>(*this, actor, [&](WriteTxn& t) { return t.CreateOpportunity(o); });
+}
+absl::StatusOr<Opportunity> Store::UpdateOpportunity(const Opportunity& o, std::string_view actor) {
+  return WriteOne<Opportunity>(*this, actor, [&](WriteTxn& t) { return t.UpdateOpportunity(o); });
+}
+absl::StatusOr<Opportunity> Store::MoveOpportunity(OpportunityId id, StageId stage, std::string_view actor) {
+  return WriteOne<Opportunity>(*this, actor, [&](WriteTxn& t) { return t.MoveOpportunity(id, stage); });
+}
+absl::StatusOr<Opportunity> Store::CloseWon(OpportunityId id, std::string_view actor) {
+  return WriteOne<Opportunity>(*this, actor, [&](WriteTxn& t) { return t.CloseWon(id); });
+}
+absl::StatusOr<Opportunity> Store::CloseLost(OpportunityId id, std::string_view reason, std::string_view actor) {
+  return WriteOne<Opportunity>(*this, actor, [&](WriteTxn& t) { return t.CloseLost(id, reason); });
+}
+absl::Status Store::DeleteOpportunity(OpportunityId id, std::string_view actor) {
+  return Write(actor, [&](WriteTxn& t) { return t.DeleteOpportunity(id); });
 }
 absl::StatusOr<Customer> Store::GetCustomer(CustomerId id) const {
   return ReadOne<Customer>(*this, [&](const ReadTxn& t) { return t.GetCustomer(id); });
@@ -325,6 +476,42 @@ absl::StatusOr<CustomerPage> Store::ListCustomers(const CustomerQuery& query) co
 }
 absl::StatusOr<std::uint64_t> Store::CountCustomers(const CustomerQuery& query) const {
   return ReadOne<std::uint64_t>(*this, [&](const ReadTxn& t) { return t.CountCustomers(query); });
+}
+
+absl::StatusOr<Interaction> Store::GetInteraction(InteractionId id) const {
+  return ReadOne<Interaction>(*this, [&](const ReadTxn& t) { return t.GetInteraction(id); });
+}
+absl::StatusOr<InteractionPage> Store::ListTimeline(const TimelineQuery& q) const {
+  return ReadOne<InteractionPage>(*this, [&](const ReadTxn& t) { return t.ListTimeline(q); });
+}
+absl::StatusOr<Pipeline> Store::GetPipeline(PipelineId id) const {
+  return ReadOne<Pipeline>(*this, [&](const ReadTxn& t) { return t.GetPipeline(id); });
+}
+absl::StatusOr<std::vector<Pipeline>> Store::ListPipelines() const {
+  return ReadOne<std::vector<Pipeline>>(*this, [&](const ReadTxn& t) { return t.ListPipelines(); });
+}
+absl::StatusOr<Pipeline> Store::GetDefaultPipeline() const {
+  return ReadOne<Pipeline>(*this, [&](const ReadTxn& t) { return t.GetDefaultPipeline(); });
+}
+absl::StatusOr<Opportunity> Store::GetOpportunity(OpportunityId id) const {
+  return ReadOne<Opportunity>(*this, [&](const ReadTxn& t) { return t.GetOpportunity(id); });
+}
+absl::StatusOr<OpportunityPage> Store::ListOpportunities(const OpportunityQuery& q) const {
+  return ReadOne<OpportunityPage>(*this, [&](const ReadTxn& t) { return t.ListOpportunities(q); });
+}
+absl::StatusOr<std::uint64_t> Store::CountOpportunities(const OpportunityQuery& q) const {
+  return ReadOne<std::uint64_t>(*this, [&](const ReadTxn& t) { return t.CountOpportunities(q); });
+}
+absl::StatusOr<std::vector<Change>> Store::ListChanges(std::uint64_t from_seq, std::size_t limit) const {
+  return ReadOne<std::vector<Change>>(*this, [&](const ReadTxn& t) { return t.ListChanges(from_seq, limit); });
+}
+absl::StatusOr<std::uint64_t> Store::LastChangeSeq() const {
+  return ReadOne<std::uint64_t>(*this, [&](const ReadTxn& t) { return t.LastChangeSeq(); });
+}
+absl::StatusOr<std::vector<FieldHistoryEntry>> Store::FieldHistory(EntityType entity, std::uint64_t id,
+                                                                   std::string_view field) const {
+  return ReadOne<std::vector<FieldHistoryEntry>>(*this,
+                                                 [&](const ReadTxn& t) { return t.FieldHistory(entity, id, field); });
 }
 
 const std::string& Store::path() const { return impl_->env->path(); }

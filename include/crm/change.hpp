@@ -1,0 +1,66 @@
+// The change feed: every write of every record, in commit order, with a gap-free sequence
+// number. It is the audit trail, the source of field history and what sync reads.
+//
+// Thread safety: plain values (see types.hpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crm/types.hpp"
+
+namespace crm {
+
+enum class EntityType : std::uint8_t {
+  kCustomer = 1,
+  kInteraction = 2,
+  kOpportunity = 3,
+  kPipeline = 4,
+};
+std::string_view EntityTypeName(EntityType type);
+
+enum class ChangeOp : std::uint8_t {
+  kCreate = 1,
+  kUpdate = 2,
+  kArchive = 3,
+  kRestore = 4,
+  kDelete = 5,
+  kStageMove = 6,
+};
+std::string_view ChangeOpName(ChangeOp op);
+
+// One field's values before and after, as text ("" when absent). Lists are written one item per
+// "; "; custom fields appear as "custom.<name>".
+struct FieldChange {
+  std::string field;
+  std::string before;
+  std::string after;
+  friend bool operator==(const FieldChange&, const FieldChange&) = default;
+};
+
+struct Change {
+  std::uint64_t seq = 0;  // 1, 2, 3 ... without gaps, in commit order
+  Timestamp at = 0;
+  std::string actor;
+  EntityType entity = EntityType::kCustomer;
+  std::uint64_t entity_id = 0;
+  ChangeOp op = ChangeOp::kUpdate;
+  std::vector<FieldChange> fields;
+  friend bool operator==(const Change&, const Change&) = default;
+};
+
+// One change of one field, as field history reports it.
+struct FieldHistoryEntry {
+  std::string field;  // the field changed (a sub-field of the one asked for, or that one)
+  std::uint64_t seq = 0;
+  Timestamp at = 0;
+  std::string actor;
+  ChangeOp op = ChangeOp::kUpdate;
+  std::string before;
+  std::string after;
+  friend bool operator==(const FieldHistoryEntry&, const FieldHistoryEntry&) = default;
+};
+
+}  // namespace crm

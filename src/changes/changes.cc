@@ -1,0 +1,286 @@
+#include "changes/changes.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "codec/envelope.h"
+#include "codec/key.h"
+#include "common/strings.h"
+#include "model/serialize.h"
+
+namespace crm {
+
+std::string_view EntityTypeName(EntityType type) {
+  switch (type) {
+    case EntityType::kCustomer: return "customer";
+    case EntityType::kInteraction: return "interaction";
+    case EntityType::kOpportunity: return "opportunity";
+    case EntityType::kPipeline: return "pipeline";
+  }
+  return "unknown";
+}
+
+std::string_view ChangeOpName(ChangeOp op) {
+  switch (op) {
+    case ChangeOp::kCreate: return "create";
+    case ChangeOp::kUpdate: return "update";
+    case ChangeOp::kArchive: return "archive";
+    case ChangeOp::kRestore: return "restore";
+    case ChangeOp::kDelete: return "delete";
+    case ChangeOp::kStageMove: return "stage_move";
+  }
+  return "unknown";
+}
+
+}  // namespace crm
+
+namespace crm::changes {
+namespace {
+
+constexpr char kSequence[] = "seq.change";
+constexpr std::size_t kMaxPage = 1000;
+
+class Builder {
+ public:
+  void Add(std::string field, std::string value) {
+    if (!value.empty()) fields_.emplace_back(std::move(field), std::move(value));
+  }
+  void Add(std::string field, std::int64_t v) {
+    if (v != 0) Add(std::move(field), std::to_string(v));
+  }
+  void Flag(std::string field, bool v) {
+    if (v) Add(std::move(field), std::string("true"));
+  }
+  void Time(std::string field, Timestamp t) {
+    if (t != 0) Add(std::move(field), TimeText(t));
+  }
+  template <class List, class Fn>
+  void Join(std::string field, const List& items, Fn render) {
+    std::string out;
+    for (const auto& item : items) {
+      if (!out.empty()) out += "; ";
+      out += render(item);
+    }
+    Add(std::move(field), std::move(out));
+  }
+  Fields Take() {
+    std::sort(fields_.begin(), fields_.end());
+    return std::move(fields_);
+  }
+
+ private:
+  Fields fields_;
+};
+
+std::string Labelled(const std::string& value, const std::string& label, bool primary) {
+  std::string out = value;
+  if (!label.empty() || primary) {
+    out += " (";
+    out += label;
+    if (primary) out += label.empty() ? "primary" : ", primary";
+    out += ")";
+  }
+  return out;
+}
+
+std::string CustomText(const CustomValue& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  if (const auto* m = std::get_if<Money>(&v)) return MoneyText(*m);
+  if (const auto* d = std::get_if<DateTime>(&v)) return TimeText(d->micros);
+  return std::get<bool>(v) ? "true" : "false";
+}
+
+}  // namespace
+
+std::string MoneyText(const Money& m) {
+  const int digits = CurrencyMinorDigits(m.currency).value_or(0);
+  std::uint64_t scale = 1;
+  for (int i = 0; i < digits; ++i) scale *= 10;
+  const bool negative = m.minor_units < 0;
+  const std::uint64_t abs = negative ? 0 - static_cast<std::uint64_t>(m.minor_units)
+                                     : static_cast<std::uint64_t>(m.minor_units);
+  std::string out = negative ? "-" : "";
+  absl::StrAppend(&out, abs / scale);
+  if (digits > 0) absl::StrAppend(&out, ".", absl::StrFormat("%0*d", digits, abs % scale));
+  absl::StrAppend(&out, " ", m.currency);
+  return out;
+}
+
+std::string TimeText(Timestamp t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::FromUnixMicros(t), absl::UTCTimeZone());
+}
+
+Fields Flatten(const Customer& c) {
+  Builder b;
+  b.Add("kind", std::string(c.kind == CustomerKind::kPerson ? "person" : "organization"));
+  b.Add("display_name", c.display_name);
+  b.Add("given_name", c.given_name);
+  b.Add("family_name", c.family_name);
+  b.Join("emails", c.emails, [](const Email& e) { return Labelled(e.address, e.label, e.primary); });
+  b.Join("phones", c.phones, [](const Phone& p) { return Labelled(p.number, p.label, p.primary); });
+  b.Add("address.street", c.address.street);
+  b.Add("address.city", c.address.city);
+  b.Add("address.region", c.address.region);
+  b.Add("address.postal_code", c.address.postal_code);
+  b.Add("address.country", c.address.country);
+  b.Add("stage", std::string(LifecycleStageName(c.stage)));
+  b.Add("owner", c.owner);
+  b.Join("tags", c.tags, [](const std::string& t) { return t; });
+  for (const auto& [key, value] : c.custom) b.Add("custom." + key, CustomText(value));
+  b.Flag("consent.email_opt_in", c.consent.email_opt_in);
+  if (c.consent.email_legal_basis != LegalBasis::kNone)
+    b.Add("consent.email_legal_basis", std::string(LegalBasisName(c.consent.email_legal_basis)));
+  b.Time("consent.email_opt_in_at", c.consent.email_opt_in_at);
+  b.Flag("consent.do_not_call", c.consent.do_not_call);
+  b.Add("external_id", c.external_id);
+  b.Join("memberships", c.memberships, [](const Membership& m) {
+    return m.role.empty() ? std::to_string(m.organization) : absl::StrCat(m.organization, " (", m.role, ")");
+  });
+  b.Flag("archived", c.archived);
+  b.Time("last_interaction_at", c.last_interaction_at);
+  return b.Take();
+}
+
+Fields Flatten(const Interaction& i) {
+  Builder b;
+  b.Add("customer", static_cast<std::int64_t>(i.customer));
+  b.Add("kind", std::string(InteractionKindName(i.kind)));
+  b.Add("kind_label", i.kind_label);
+  if (i.direction != Direction::kNone)
+    b.Add("direction", std::string(i.direction == Direction::kInbound ? "inbound" : "outbound"));
+  b.Time("occurred_at", i.occurred_at);
+  b.Add("duration_seconds", i.duration_seconds);
+  b.Add("subject", i.subject);
+  b.Add("body", i.body);
+  b.Add("outcome", i.outcome);
+  b.Add("satisfaction", static_cast<std::int64_t>(i.satisfaction));
+  if (i.amount) b.Add("amount", MoneyText(*i.amount));
+  b.Add("owner", i.owner);
+  b.Add("opportunity", static_cast<std::int64_t>(i.opportunity));
+  b.Time("due_at", i.due_at);
+  b.Flag("done", i.done);
+  return b.Take();
+}
+
+Fields Flatten(const Opportunity& o, const Pipeline* pipeline) {
+  Builder b;
+  b.Add("title", o.title);
+  b.Add("customer", static_cast<std::int64_t>(o.customer));
+  b.Add("pipeline", static_cast<std::int64_t>(o.pipeline));
+  const Stage* stage = pipeline ? pipeline->FindStage(o.stage) : nullptr;
+  b.Add("stage", stage ? absl::StrCat(stage->name, " (", o.stage, ")") : std::to_string(o.stage));
+  b.Add("amount", MoneyText(o.amount));
+  b.Add("probability", std::to_string(o.probability));
+  b.Time("expected_close", o.expected_close);
+  b.Add("owner", o.owner);
+  b.Join("contacts", o.contacts, [](const ContactRole& r) {
+    return r.role.empty() ? std::to_string(r.person) : absl::StrCat(r.person, " (", r.role, ")");
+  });
+  b.Add("lost_reason", o.lost_reason);
+  b.Time("closed_at", o.closed_at);
+  return b.Take();
+}
+
+Fields Flatten(const Pipeline& p) {
+  Builder b;
+  b.Add("name", p.name);
+  b.Join("stages", p.stages, [](const Stage& s) {
+    return absl::StrCat(s.name, " (", s.probability, "%, ", Av(StageOutcomeName(s.outcome)), ")");
+  });
+  return b.Take();
+}
+
+absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op,
+                    const Fields& before, const Fields& after) {
+  Change change;
+  auto b = before.begin();
+  auto a = after.begin();
+  while (b != before.end() || a != after.end()) {
+    if (a == after.end() || (b != before.end() && b->first < a->first)) {
+      change.fields.push_back(FieldChange{b->first, b->second, ""});
+      ++b;
+    } else if (b == before.end() || a->first < b->first) {
+      change.fields.push_back(FieldChange{a->first, "", a->second});
+      ++a;
+    } else {
+      if (a->second != b->second) change.fields.push_back(FieldChange{a->first, b->second, a->second});
+      ++a;
+      ++b;
+    }
+  }
+  if (change.fields.empty() && op == ChangeOp::kUpdate) return absl::OkStatus();
+  auto seq = model::NextId(ctx, kSequence);
+  if (!seq.ok()) return seq.status();
+  change.seq = *seq;
+  change.at = ctx.now;
+  change.actor = std::string(ctx.actor);
+  change.entity = entity;
+  change.entity_id = id;
+  change.op = op;
+  thread_local std::string buffer;
+  codec::Encode(codec::RecordType::kChange, change, buffer);
+  if (auto s = ctx.txn.Put(ctx.schema.changes, codec::EncodeU64(change.seq), buffer, storage::kAppend); !s.ok())
+    return s;
+  const std::string key =
+      codec::KeyBuilder().U8(static_cast<std::uint8_t>(entity)).U64(id).U64(change.seq).Take();
+  return ctx.txn.Put(ctx.schema.change_entity, key, "");
+}
+
+namespace {
+absl::StatusOr<Change> LoadChange(std::uint64_t seq, std::string_view value) {
+  Change c;
+  if (auto s = codec::Decode(value, codec::RecordType::kChange, {"change", seq}, c); !s.ok()) return s;
+  return c;
+}
+}  // namespace
+
+absl::StatusOr<std::vector<Change>> List(const Ctx& ctx, std::uint64_t from_seq, std::size_t limit) {
+  if (limit == 0 || limit > kMaxPage)
+    return absl::InvalidArgumentError(absl::StrCat("limit: must be between 1 and ", kMaxPage));
+  std::vector<Change> out;
+  auto cursor = storage::Cursor::Open(ctx.txn, ctx.schema.changes);
+  if (!cursor.ok()) return cursor.status();
+  const std::string start = codec::EncodeU64(from_seq);
+  for (auto at = cursor->Seek(start); out.size() < limit; at = cursor->Next()) {
+    if (!at.ok()) return at.status();
+    if (!*at) break;
+    auto c = LoadChange(codec::GetBigEndian64(cursor->key().data()), cursor->value());
+    if (!c.ok()) return c.status();
+    out.push_back(*std::move(c));
+  }
+  return out;
+}
+
+absl::StatusOr<std::uint64_t> LastSeq(const Ctx& ctx) { return model::ReadCounter(ctx, kSequence); }
+
+absl::StatusOr<std::vector<FieldHistoryEntry>> FieldHistory(const Ctx& ctx, EntityType entity,
+                                                            std::uint64_t id, std::string_view field) {
+  if (field.empty()) return absl::InvalidArgumentError("field: must not be empty");
+  const std::string prefix = codec::KeyBuilder().U8(static_cast<std::uint8_t>(entity)).U64(id).Take();
+  std::vector<FieldHistoryEntry> out;
+  auto s = storage::ScanPrefix(
+      ctx.txn, ctx.schema.change_entity, prefix, {},
+      [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
+        const std::uint64_t seq = codec::GetBigEndian64(key.data() + key.size() - 8);
+        std::string_view value;
+        auto found = ctx.txn.Get(ctx.schema.changes, codec::EncodeU64(seq), &value);
+        if (!found.ok()) return found.status();
+        if (!*found) return absl::DataLossError(absl::StrCat("change ", seq, " is indexed but missing"));
+        auto c = LoadChange(seq, value);
+        if (!c.ok()) return c.status();
+        for (const FieldChange& f : c->fields) {
+          const bool match = f.field == field ||
+                             (f.field.size() > field.size() && f.field.compare(0, field.size(), field) == 0 &&
+                              f.field[field.size()] == '.');
+          if (match) out.push_back(FieldHistoryEntry{f.field, c->seq, c->at, c->actor, c->op, f.before, f.after});
+        }
+        return true;
+      });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace crm::changes

@@ -1,0 +1,46 @@
+// The change feed: recording every write, reading the feed and field history.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "crm/change.hpp"
+#include "crm/interaction.hpp"
+#include "crm/pipeline.hpp"
+#include "crm/types.hpp"
+#include "model/schema.h"
+
+namespace crm::changes {
+
+using model::Ctx;
+
+// A record as (field, value as text) pairs sorted by field, empty values left out.
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+Fields Flatten(const Customer& c);
+Fields Flatten(const Interaction& i);
+// `pipeline` (may be null) names the stage.
+Fields Flatten(const Opportunity& o, const Pipeline* pipeline);
+Fields Flatten(const Pipeline& p);
+
+std::string MoneyText(const Money& m);
+std::string TimeText(Timestamp t);
+
+// Appends a change to the feed: the fields that differ between `before` and `after` (either may
+// be empty, for a create or a delete). An update that changes no field records nothing.
+absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op,
+                    const Fields& before, const Fields& after);
+
+// Changes with seq >= from_seq, at most `limit` (1 to 1000).
+absl::StatusOr<std::vector<Change>> List(const Ctx& ctx, std::uint64_t from_seq, std::size_t limit);
+// The newest sequence number (0 when the feed is empty).
+absl::StatusOr<std::uint64_t> LastSeq(const Ctx& ctx);
+// Every change of `field` of one record, oldest first. `field` also matches its sub-fields
+// ("address" matches "address.city").
+absl::StatusOr<std::vector<FieldHistoryEntry>> FieldHistory(const Ctx& ctx, EntityType entity,
+                                                            std::uint64_t id, std::string_view field);
+
+}  // namespace crm::changes

@@ -1,0 +1,339 @@
+#include "interactions/interactions.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "changes/changes.h"
+#include "codec/key.h"
+#include "customers/customers.h"
+#include "model/paging.h"
+#include "model/records.h"
+#include "model/validation.h"
+#include "opportunities/opportunities.h"
+
+namespace crm {
+
+namespace {
+constexpr std::string_view kKindNames[] = {"",     "call",           "email",    "meeting", "note",
+                                           "task", "support_ticket", "purchase", "other"};
+}  // namespace
+
+std::string_view InteractionKindName(InteractionKind kind) {
+  const auto i = static_cast<std::size_t>(kind);
+  return i > 0 && i < std::size(kKindNames) ? kKindNames[i] : std::string_view("unknown");
+}
+
+std::optional<InteractionKind> ParseInteractionKind(std::string_view name) {
+  for (std::size_t i = 1; i < std::size(kKindNames); ++i)
+    if (kKindNames[i] == name) return static_cast<InteractionKind>(i);
+  return std::nullopt;
+}
+
+bool CountsAsContact(InteractionKind kind) {
+  return kind != InteractionKind::kNote && kind != InteractionKind::kTask;
+}
+
+namespace interactions {
+namespace {
+
+constexpr char kSequence[] = "seq.interaction";
+constexpr std::size_t kLabelBytes = 64;
+constexpr std::size_t kSubjectBytes = 512;
+constexpr std::size_t kBodyBytes = 64 * 1024;
+constexpr std::size_t kOutcomeBytes = 256;
+constexpr std::size_t kOwnerBytes = 128;
+
+using model::Field;
+using model::Invalid;
+
+absl::Status NotFound(InteractionId id) {
+  return absl::NotFoundError(absl::StrCat("interaction ", id, " does not exist"));
+}
+
+std::string RecordKey(CustomerId customer, Timestamp at, InteractionId id) {
+  return codec::KeyBuilder().U64(customer).I64(at).U64(id).Take();
+}
+
+std::string OppKey(OpportunityId opp, InteractionId id) { return codec::KeyBuilder().U64(opp).U64(id).Take(); }
+
+// Validates the caller's fields; `customer` receives the interaction's customer.
+absl::Status Normalize(const Ctx& ctx, Interaction& i, Customer* customer) {
+  const int kind = static_cast<int>(i.kind);
+  if (kind < 1 || kind > static_cast<int>(InteractionKind::kOther)) return Invalid("kind", "is not a known interaction kind");
+  model::Trim(i.kind_label);
+  if (i.kind == InteractionKind::kOther) {
+    if (auto s = model::CheckRequiredText("kind_label", i.kind_label, kLabelBytes); !s.ok()) return s;
+  } else if (!i.kind_label.empty()) {
+    return Invalid("kind_label", "is only for interactions of kind other");
+  }
+  const int direction = static_cast<int>(i.direction);
+  if (direction < 0 || direction > 2) return Invalid("direction", "must be none, inbound or outbound");
+  if (i.occurred_at == 0) i.occurred_at = ctx.now;
+  if (i.duration_seconds < 0) return Invalid("duration_seconds", "must not be negative");
+  model::Trim(i.subject);
+  if (auto s = model::CheckText("subject", i.subject, kSubjectBytes); !s.ok()) return s;
+  if (auto s = model::CheckText("body", i.body, kBodyBytes, true); !s.ok()) return s;
+  model::Trim(i.outcome);
+  if (auto s = model::CheckText("outcome", i.outcome, kOutcomeBytes); !s.ok()) return s;
+  if (i.satisfaction > 5) return Invalid("satisfaction", "must be 1 to 5, or 0 for none");
+  if (i.amount && !IsKnownCurrency(i.amount->currency))
+    return Invalid("amount.currency", "is not a known ISO 4217 code");
+  model::Trim(i.owner);
+  if (auto s = model::CheckText("owner", i.owner, kOwnerBytes); !s.ok()) return s;
+  if (i.due_at < 0) return Invalid("due_at", "must not be negative");
+  auto found = customers::Load(ctx, i.customer, customer);
+  if (!found.ok()) return found.status();
+  if (i.customer == 0 || !*found) return Invalid("customer", absl::StrCat("customer ", i.customer, " does not exist"));
+  if (i.opportunity != 0) {
+    Opportunity o;
+    auto opp = opportunities::Load(ctx, i.opportunity, &o);
+    if (!opp.ok()) return opp.status();
+    if (!*opp) return Invalid("opportunity", absl::StrCat("opportunity ", i.opportunity, " does not exist"));
+    if (o.customer != i.customer)
+      return Invalid("opportunity", absl::StrCat("opportunity ", i.opportunity, " belongs to another customer"));
+  }
+  return absl::OkStatus();
+}
+
+// Where interaction `id` is stored: its record key, or NotFound.
+absl::StatusOr<std::string> Locate(const Ctx& ctx, InteractionId id) {
+  std::string_view loc;
+  auto found = ctx.txn.Get(ctx.schema.interaction_ids, codec::EncodeU64(id), &loc);
+  if (!found.ok()) return found.status();
+  if (!*found) return NotFound(id);
+  if (loc.size() != 16) return absl::DataLossError(absl::StrCat("interaction ", id, ": location entry is damaged"));
+  std::string key(loc);
+  key += codec::EncodeU64(id);
+  return key;
+}
+
+absl::StatusOr<Interaction> LoadAt(const Ctx& ctx, InteractionId id, const std::string& key) {
+  std::string_view value;
+  auto found = ctx.txn.Get(ctx.schema.interactions, key, &value);
+  if (!found.ok()) return found.status();
+  if (!*found) return absl::DataLossError(absl::StrCat("interaction ", id, " is indexed but missing"));
+  Interaction i;
+  if (auto s = codec::Decode(value, codec::RecordType::kInteraction, {"interaction", id}, i); !s.ok()) return s;
+  return i;
+}
+
+absl::Status Put(Ctx& ctx, const Interaction& i) {
+  thread_local std::string buffer;
+  codec::Encode(codec::RecordType::kInteraction, i, buffer);
+  const std::string key = RecordKey(i.customer, i.occurred_at, i.id);
+  if (auto s = ctx.txn.Put(ctx.schema.interactions, key, buffer); !s.ok()) return s;
+  if (auto s = ctx.txn.Put(ctx.schema.interaction_ids, codec::EncodeU64(i.id), std::string_view(key).substr(0, 16));
+      !s.ok())
+    return s;
+  if (i.opportunity != 0) return ctx.txn.Put(ctx.schema.interaction_opp, OppKey(i.opportunity, i.id), "");
+  return absl::OkStatus();
+}
+
+absl::Status Remove(Ctx& ctx, const Interaction& i) {
+  if (auto s = ctx.txn.Del(ctx.schema.interactions, RecordKey(i.customer, i.occurred_at, i.id)); !s.ok())
+    return s.status();
+  if (auto s = ctx.txn.Del(ctx.schema.interaction_ids, codec::EncodeU64(i.id)); !s.ok()) return s.status();
+  if (i.opportunity != 0)
+    if (auto s = ctx.txn.Del(ctx.schema.interaction_opp, OppKey(i.opportunity, i.id)); !s.ok()) return s.status();
+  return absl::OkStatus();
+}
+
+// The newest contact time among the customer's interactions (0 when none): a reverse scan
+// from the end of its cluster that stops at the first contact kind.
+absl::StatusOr<Timestamp> NewestContact(const Ctx& ctx, CustomerId customer) {
+  const std::string lo = codec::EncodeU64(customer);
+  Timestamp newest = 0;
+  auto s = storage::ScanRange(ctx.txn, ctx.schema.interactions, lo, codec::PrefixSuccessor(lo), {}, true,
+                              [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+                                Interaction i;
+                                const InteractionId id = codec::GetBigEndian64(key.data() + 16);
+                                if (auto st = codec::Decode(value, codec::RecordType::kInteraction,
+                                                            {"interaction", id}, i);
+                                    !st.ok())
+                                  return st;
+                                if (!CountsAsContact(i.kind)) return true;
+                                newest = i.occurred_at;
+                                return false;
+                              });
+  if (!s.ok()) return s;
+  return newest;
+}
+
+// Called after a write: any failure poisons the transaction.
+absl::Status RefreshLastInteraction(Ctx& ctx, CustomerId customer, bool* poisoned) {
+  auto newest = NewestContact(ctx, customer);
+  absl::Status s = newest.status();
+  if (s.ok()) s = customers::SetLastInteraction(ctx, customer, *newest, poisoned);
+  if (!s.ok()) *poisoned = true;
+  return s;
+}
+
+std::uint64_t HashOf(const TimelineQuery& q) {
+  model::QueryHash h;
+  h.Add(q.customer).Add(static_cast<std::uint64_t>(q.newest_first)).Add(static_cast<std::uint64_t>(q.from));
+  h.Add(static_cast<std::uint64_t>(q.to));
+  for (InteractionKind k : q.kinds) h.Add(static_cast<std::uint64_t>(k));
+  return h.value();
+}
+
+}  // namespace
+
+absl::StatusOr<Interaction> Get(const Ctx& ctx, InteractionId id) {
+  auto key = Locate(ctx, id);
+  if (!key.ok()) return key.status();
+  return LoadAt(ctx, id, *key);
+}
+
+absl::StatusOr<InteractionPage> Timeline(const Ctx& ctx, const TimelineQuery& q) {
+  if (auto s = model::CheckLimit(q.limit); !s.ok()) return s;
+  if (q.customer == 0) return absl::InvalidArgumentError("customer: a timeline needs the customer id");
+  if (q.from >= q.to) return absl::InvalidArgumentError("to: must be after from");
+  const std::string lo = codec::KeyBuilder().U64(q.customer).I64(q.from).Take();
+  const std::string hi = codec::KeyBuilder().U64(q.customer).I64(q.to).Take();
+  auto after = model::ParsePageToken(q.page_token, HashOf(q), lo, hi);
+  if (!after.ok()) return after.status();
+  InteractionPage page;
+  std::string last_key;
+  bool more = false;
+  auto s = storage::ScanRange(
+      ctx.txn, ctx.schema.interactions, lo, hi, *after, q.newest_first,
+      [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+        const InteractionId id = codec::GetBigEndian64(key.data() + 16);
+        Interaction i;
+        if (auto st = codec::Decode(value, codec::RecordType::kInteraction, {"interaction", id}, i); !st.ok())
+          return st;
+        if (!q.kinds.empty() && std::find(q.kinds.begin(), q.kinds.end(), i.kind) == q.kinds.end()) return true;
+        if (page.interactions.size() == q.limit) {
+          more = true;
+          return false;
+        }
+        page.interactions.push_back(std::move(i));
+        last_key.assign(key);
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (more) page.next_page_token = model::MakePageToken(HashOf(q), last_key);
+  return page;
+}
+
+absl::StatusOr<Interaction> Log(Ctx& ctx, Interaction i, bool* poisoned) {
+  i.id = 0;
+  Customer customer;
+  if (auto s = Normalize(ctx, i, &customer); !s.ok()) return s;
+  auto id = model::NextId(ctx, kSequence);
+  if (!id.ok()) {
+    *poisoned = true;
+    return id.status();
+  }
+  i.id = *id;
+  i.revision = 1;
+  i.created_at = i.updated_at = ctx.now;
+  absl::Status s = Put(ctx, i);
+  if (s.ok()) s = changes::Record(ctx, EntityType::kInteraction, i.id, ChangeOp::kCreate, {}, changes::Flatten(i));
+  if (!s.ok()) {
+    *poisoned = true;
+    return s;
+  }
+  if (CountsAsContact(i.kind) && i.occurred_at > customer.last_interaction_at) {
+    if (auto st = customers::SetLastInteraction(ctx, i.customer, i.occurred_at, poisoned); !st.ok()) {
+      *poisoned = true;  // the interaction is written already
+      return st;
+    }
+  }
+  return i;
+}
+
+absl::StatusOr<Interaction> Update(Ctx& ctx, Interaction i, bool* poisoned) {
+  if (i.id == 0) return absl::InvalidArgumentError("id: an update needs the id of the interaction");
+  auto before = Get(ctx, i.id);
+  if (!before.ok()) return before.status();
+  if (i.revision != before->revision)
+    return absl::AbortedError(absl::StrCat("interaction ", i.id, " is at revision ", before->revision,
+                                           "; this update was based on revision ", i.revision));
+  if (i.customer != before->customer) return Invalid("customer", "an interaction cannot move to another customer");
+  Customer customer;
+  if (auto s = Normalize(ctx, i, &customer); !s.ok()) return s;
+  i.revision = before->revision + 1;
+  i.created_at = before->created_at;
+  i.updated_at = ctx.now;
+  absl::Status s = Remove(ctx, *before);
+  if (s.ok()) s = Put(ctx, i);
+  if (s.ok())
+    s = changes::Record(ctx, EntityType::kInteraction, i.id, ChangeOp::kUpdate, changes::Flatten(*before),
+                        changes::Flatten(i));
+  if (!s.ok()) {
+    *poisoned = true;
+    return s;
+  }
+  if (i.kind != before->kind || i.occurred_at != before->occurred_at)
+    if (auto st = RefreshLastInteraction(ctx, i.customer, poisoned); !st.ok()) return st;
+  return i;
+}
+
+absl::Status Delete(Ctx& ctx, InteractionId id, bool* poisoned) {
+  auto i = Get(ctx, id);
+  if (!i.ok()) return i.status();
+  absl::Status s = Remove(ctx, *i);
+  if (s.ok()) s = changes::Record(ctx, EntityType::kInteraction, id, ChangeOp::kDelete, changes::Flatten(*i), {});
+  if (!s.ok()) {
+    *poisoned = true;
+    return s;
+  }
+  if (CountsAsContact(i->kind)) return RefreshLastInteraction(ctx, i->customer, poisoned);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Any(const Ctx& ctx, CustomerId customer) {
+  return model::AnyWithPrefix(ctx, ctx.schema.interactions, codec::EncodeU64(customer));
+}
+
+absl::Status DeleteAllOf(Ctx& ctx, CustomerId customer, bool* poisoned) {
+  std::vector<Interaction> all;
+  auto s = storage::ScanPrefix(ctx.txn, ctx.schema.interactions, codec::EncodeU64(customer), {},
+                               [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+                                 const InteractionId id = codec::GetBigEndian64(key.data() + 16);
+                                 Interaction& i = all.emplace_back();
+                                 if (auto st = codec::Decode(value, codec::RecordType::kInteraction,
+                                                             {"interaction", id}, i);
+                                     !st.ok())
+                                   return st;
+                                 return true;
+                               });
+  if (!s.ok()) return s;
+  for (const Interaction& i : all) {
+    absl::Status st = Remove(ctx, i);
+    if (st.ok())
+      st = changes::Record(ctx, EntityType::kInteraction, i.id, ChangeOp::kDelete, changes::Flatten(i), {});
+    if (!st.ok()) {
+      *poisoned = true;
+      return st;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status UnlinkOpportunity(Ctx& ctx, OpportunityId opportunity, bool* poisoned) {
+  auto ids = model::IdsWithPrefix(ctx, ctx.schema.interaction_opp, codec::EncodeU64(opportunity));
+  if (!ids.ok()) return ids.status();
+  for (InteractionId id : *ids) {
+    auto i = Get(ctx, id);
+    if (!i.ok()) return i.status();
+    const Interaction before = *i;
+    i->opportunity = 0;
+    i->revision += 1;
+    i->updated_at = ctx.now;
+    absl::Status s = Remove(ctx, before);
+    if (s.ok()) s = Put(ctx, *i);
+    if (s.ok())
+      s = changes::Record(ctx, EntityType::kInteraction, id, ChangeOp::kUpdate, changes::Flatten(before),
+                          changes::Flatten(*i));
+    if (!s.ok()) {
+      *poisoned = true;
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace interactions
+}  // namespace crm

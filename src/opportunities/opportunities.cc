@@ -1,0 +1,450 @@
+#include "opportunities/opportunities.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "changes/changes.h"
+#include "codec/key.h"
+#include "common/strings.h"
+#include "customers/customers.h"
+#include "model/paging.h"
+#include "model/records.h"
+#include "model/validation.h"
+#include "pipelines/pipelines.h"
+
+namespace crm::opportunities {
+namespace {
+
+constexpr char kSequence[] = "seq.opportunity";
+constexpr std::size_t kTitleBytes = 256;
+constexpr std::size_t kOwnerBytes = 128;
+constexpr std::size_t kRoleBytes = 128;
+constexpr std::size_t kReasonBytes = 1024;
+constexpr std::size_t kMaxContacts = 32;
+
+using model::Field;
+using model::Invalid;
+
+absl::Status NotFound(OpportunityId id) {
+  return absl::NotFoundError(absl::StrCat("opportunity ", id, " does not exist"));
+}
+
+bool Closed(const Pipeline& p, StageId stage) {
+  const Stage* s = p.FindStage(stage);
+  return s != nullptr && s->outcome != StageOutcome::kOpen;
+}
+
+// Index entries: table and key (the value is the open/closed flag).
+struct Entry {
+  storage::Table table;
+  std::string key;
+  friend bool operator<(const Entry& a, const Entry& b) {
+    return a.table != b.table ? a.table < b.table : a.key < b.key;
+  }
+  friend bool operator==(const Entry& a, const Entry& b) { return a.table == b.table && a.key == b.key; }
+};
+
+std::vector<Entry> Entries(const model::Schema& s, const Opportunity& o) {
+  std::vector<Entry> out;
+  out.push_back({s.opp_customer, codec::KeyBuilder().U64(o.customer).U64(o.id).Take()});
+  out.push_back({s.opp_stage, codec::KeyBuilder().U64(o.pipeline).U32(o.stage).U64(o.id).Take()});
+  if (!o.owner.empty()) out.push_back({s.opp_owner, codec::KeyBuilder().Str(o.owner).U64(o.id).Take()});
+  out.push_back({s.opp_close, codec::KeyBuilder().I64(o.expected_close).U64(o.id).Take()});
+  for (const ContactRole& r : o.contacts)
+    out.push_back({s.opp_contact, codec::KeyBuilder().U64(r.person).U64(o.id).Take()});
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Rewrites index entries: removes those only in `before`, writes every one in `after` (their
+// flag may have changed).
+absl::Status ApplyEntries(Ctx& ctx, const std::vector<Entry>& before, const std::vector<Entry>& after,
+                          bool closed) {
+  for (const Entry& e : before)
+    if (!std::binary_search(after.begin(), after.end(), e))
+      if (auto s = ctx.txn.Del(e.table, e.key); !s.ok()) return s.status();
+  const char flags = closed ? model::kFlagClosed : 0;
+  for (const Entry& e : after)
+    if (auto s = ctx.txn.Put(e.table, e.key, std::string_view(&flags, 1)); !s.ok()) return s;
+  return absl::OkStatus();
+}
+
+// Validates the caller's fields and resolves pipeline, stage and probability.
+absl::Status Normalize(const Ctx& ctx, Opportunity& o, Pipeline* pipeline) {
+  model::Trim(o.title);
+  if (auto s = model::CheckRequiredText("title", o.title, kTitleBytes); !s.ok()) return s;
+  Customer customer;
+  auto found = customers::Load(ctx, o.customer, &customer);
+  if (!found.ok()) return found.status();
+  if (o.customer == 0 || !*found)
+    return Invalid("customer", absl::StrCat("customer ", o.customer, " does not exist"));
+  if (o.pipeline == 0) {
+    auto id = pipelines::DefaultId(ctx);
+    if (!id.ok()) return id.status();
+    o.pipeline = *id;
+  }
+  auto p = pipelines::Load(ctx, o.pipeline, pipeline);
+  if (!p.ok()) return p.status();
+  if (!*p) return Invalid("pipeline", absl::StrCat("pipeline ", o.pipeline, " does not exist"));
+  if (o.stage == 0) o.stage = pipeline->stages.front().id;
+  if (pipeline->FindStage(o.stage) == nullptr)
+    return Invalid("stage", absl::StrCat("pipeline ", o.pipeline, " has no stage ", o.stage));
+  if (!IsKnownCurrency(o.amount.currency))
+    return Invalid("amount.currency", "is not a known ISO 4217 code");
+  if (o.amount.minor_units < 0) return Invalid("amount", "must not be negative");
+  if (o.probability < -1 || o.probability > 100) return Invalid("probability", "must be between 0 and 100 (or -1)");
+  model::Trim(o.owner);
+  if (auto s = model::CheckText("owner", o.owner, kOwnerBytes); !s.ok()) return s;
+  if (o.contacts.size() > kMaxContacts) return Invalid("contacts", absl::StrCat("more than ", kMaxContacts, " contacts"));
+  std::vector<std::string> seen;
+  for (std::size_t i = 0; i < o.contacts.size(); ++i) {
+    ContactRole& r = o.contacts[i];
+    Customer person;
+    auto exists = customers::Load(ctx, r.person, &person);
+    if (!exists.ok()) return exists.status();
+    if (!*exists) return Invalid(Field("contacts", i, "person"), absl::StrCat("customer ", r.person, " does not exist"));
+    if (person.kind != CustomerKind::kPerson)
+      return Invalid(Field("contacts", i, "person"), absl::StrCat("customer ", r.person, " is not a person"));
+    if (model::Repeats(seen, std::to_string(r.person)))
+      return Invalid(Field("contacts", i, "person"), "repeats another contact");
+    model::Trim(r.role);
+    if (auto s = model::CheckText(Field("contacts", i, "role"), r.role, kRoleBytes); !s.ok()) return s;
+  }
+  model::Trim(o.lost_reason);
+  if (auto s = model::CheckText("lost_reason", o.lost_reason, kReasonBytes, true); !s.ok()) return s;
+  return absl::OkStatus();
+}
+
+// Applies the effects of being in `o.stage`: probability following the stage unless set by
+// hand, closing time, and no lost reason outside a lost stage.
+void SettleStage(Opportunity& o, const Pipeline& p, Timestamp now, bool stage_changed) {
+  const Stage* stage = p.FindStage(o.stage);
+  if (stage->outcome != StageOutcome::kOpen) {
+    o.probability = stage->probability;  // won and lost stages decide it
+    o.probability_overridden = false;
+  } else if (!o.probability_overridden) {
+    o.probability = stage->probability;
+  }
+  if (stage->outcome == StageOutcome::kOpen) {
+    o.closed_at = 0;
+  } else if (stage_changed || o.closed_at == 0) {
+    o.closed_at = now;
+  }
+  if (stage->outcome != StageOutcome::kLost) o.lost_reason.clear();
+}
+
+void AppendHistory(Ctx& ctx, Opportunity& o, StageId from) {
+  o.history.push_back(StageChange{from, o.stage, ctx.now, std::string(ctx.actor), o.amount, o.probability});
+}
+
+absl::StatusOr<Opportunity> Store(Ctx& ctx, const Opportunity& before, Opportunity o, const Pipeline& p,
+                                  ChangeOp op, bool* poisoned) {
+  absl::Status s = model::PutRecord(ctx, ctx.schema.opportunities, codec::RecordType::kOpportunity, o,
+                                    before.id == 0);
+  if (s.ok())
+    s = ApplyEntries(ctx, before.id == 0 ? std::vector<Entry>{} : Entries(ctx.schema, before),
+                     Entries(ctx.schema, o), Closed(p, o.stage));
+  if (s.ok()) {
+    Pipeline before_pipeline;
+    const Pipeline* bp = &p;
+    if (before.id != 0 && before.pipeline != p.id) {
+      auto loaded = pipelines::Load(ctx, before.pipeline, &before_pipeline);
+      bp = loaded.ok() && *loaded ? &before_pipeline : nullptr;
+    }
+    s = changes::Record(ctx, EntityType::kOpportunity, o.id, op,
+                        before.id == 0 ? changes::Fields{} : changes::Flatten(before, bp),
+                        changes::Flatten(o, &p));
+  }
+  if (!s.ok()) {
+    *poisoned = true;
+    return s;
+  }
+  return o;
+}
+
+absl::StatusOr<Opportunity> MoveTo(Ctx& ctx, Opportunity o, StageId stage, std::string lost_reason,
+                                   bool* poisoned) {
+  Pipeline p;
+  auto found = pipelines::Load(ctx, o.pipeline, &p);
+  if (!found.ok()) return found.status();
+  if (!*found) return absl::DataLossError(absl::StrCat("opportunity ", o.id, " names missing pipeline ", o.pipeline));
+  if (p.FindStage(stage) == nullptr)
+    return Invalid("stage", absl::StrCat("pipeline ", o.pipeline, " has no stage ", stage));
+  const Opportunity before = o;
+  if (o.stage == stage && o.lost_reason == lost_reason) return o;
+  const StageId from = o.stage;
+  o.stage = stage;
+  SettleStage(o, p, ctx.now, from != stage);
+  if (!lost_reason.empty()) o.lost_reason = std::move(lost_reason);
+  o.revision += 1;
+  o.updated_at = ctx.now;
+  if (from != stage) AppendHistory(ctx, o, from);
+  return Store(ctx, before, std::move(o), p, from != stage ? ChangeOp::kStageMove : ChangeOp::kUpdate, poisoned);
+}
+
+absl::StatusOr<Opportunity> CloseAs(Ctx& ctx, OpportunityId id, StageOutcome outcome, std::string reason,
+                                    bool* poisoned) {
+  auto o = Get(ctx, id);
+  if (!o.ok()) return o.status();
+  Pipeline p;
+  auto found = pipelines::Load(ctx, o->pipeline, &p);
+  if (!found.ok()) return found.status();
+  if (!*found) return absl::DataLossError(absl::StrCat("opportunity ", id, " names missing pipeline ", o->pipeline));
+  for (const Stage& s : p.stages)
+    if (s.outcome == outcome) return MoveTo(ctx, *std::move(o), s.id, std::move(reason), poisoned);
+  return absl::FailedPreconditionError(absl::StrCat("pipeline ", p.id, " has no ",
+                                                    Av(StageOutcomeName(outcome)), " stage"));
+}
+
+// ---- lists ----
+
+struct Plan {
+  storage::Table table;
+  std::string lo, hi;
+  bool primary = false;
+};
+
+Plan Prefixed(storage::Table t, std::string prefix) {
+  Plan p{t, prefix, codec::PrefixSuccessor(prefix)};
+  return p;
+}
+
+absl::StatusOr<Plan> MakePlan(const Ctx& ctx, const OpportunityQuery& q) {
+  const model::Schema& s = ctx.schema;
+  using By = OpportunityQuery::By;
+  switch (q.by) {
+    case By::kAll: {
+      Plan p{s.opportunities, "", "", true};
+      return p;
+    }
+    case By::kCustomer:
+      if (q.customer == 0) return absl::InvalidArgumentError("customer: a customer query needs its id");
+      return Prefixed(s.opp_customer, codec::EncodeU64(q.customer));
+    case By::kStage:
+    case By::kPipeline: {
+      PipelineId pipeline = q.pipeline;
+      if (pipeline == 0) {
+        auto id = pipelines::DefaultId(ctx);
+        if (!id.ok()) return id.status();
+        pipeline = *id;
+      }
+      codec::KeyBuilder kb;
+      kb.U64(pipeline);
+      if (q.by == By::kStage) {
+        if (q.stage == 0) return absl::InvalidArgumentError("stage: a stage query needs the stage id");
+        kb.U32(q.stage);
+      }
+      return Prefixed(s.opp_stage, kb.Take());
+    }
+    case By::kOwner:
+      if (q.owner.empty()) return absl::InvalidArgumentError("owner: an owner query needs the owner");
+      return Prefixed(s.opp_owner, codec::KeyBuilder().Str(q.owner).Take());
+    case By::kExpectedClose: {
+      if (q.close_from >= q.close_to) return absl::InvalidArgumentError("close_to: must be after close_from");
+      Plan p{s.opp_close, codec::KeyBuilder().I64(q.close_from).Take(), codec::KeyBuilder().I64(q.close_to).Take()};
+      return p;
+    }
+  }
+  return absl::InvalidArgumentError("by: is not a known query kind");
+}
+
+std::uint64_t HashOf(const OpportunityQuery& q) {
+  return model::QueryHash()
+      .Add(static_cast<std::uint64_t>(q.by))
+      .Add(q.customer)
+      .Add(q.pipeline)
+      .Add(static_cast<std::uint64_t>(q.stage))
+      .Add(q.owner)
+      .Add(static_cast<std::uint64_t>(q.close_from))
+      .Add(static_cast<std::uint64_t>(q.close_to))
+      .Add(static_cast<std::uint64_t>(q.open_only))
+      .value();
+}
+
+absl::Status Walk(const Ctx& ctx, const OpportunityQuery& q, const Plan& p, std::string_view after,
+                  bool need_record, absl::FunctionRef<bool(std::string_view key, const Opportunity* o)> emit) {
+  Opportunity o;
+  Pipeline pipeline;
+  return storage::ScanRange(
+      ctx.txn, p.table, p.lo, p.hi, after, false,
+      [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+        const OpportunityId id = codec::GetBigEndian64(key.data() + key.size() - 8);
+        if (p.primary) {
+          if (auto s = codec::Decode(value, codec::RecordType::kOpportunity, {"opportunity", id}, o); !s.ok())
+            return s;
+          if (q.open_only) {
+            if (pipeline.id != o.pipeline) {
+              auto found = pipelines::Load(ctx, o.pipeline, &pipeline);
+              if (!found.ok()) return found.status();
+            }
+            if (Closed(pipeline, o.stage)) return true;
+          }
+          return emit(key, &o);
+        }
+        if (q.open_only && !value.empty() && (value[0] & model::kFlagClosed)) return true;
+        if (!need_record) return emit(key, nullptr);
+        auto found = Load(ctx, id, &o);
+        if (!found.ok()) return found.status();
+        if (!*found) return absl::DataLossError(absl::StrCat("index entry names opportunity ", id, ", which does not exist"));
+        return emit(key, &o);
+      });
+}
+
+}  // namespace
+
+absl::StatusOr<bool> Load(const Ctx& ctx, OpportunityId id, Opportunity* out) {
+  return model::LoadRecord(ctx, ctx.schema.opportunities, codec::RecordType::kOpportunity, "opportunity", id, out);
+}
+
+absl::StatusOr<Opportunity> Get(const Ctx& ctx, OpportunityId id) {
+  Opportunity o;
+  auto found = Load(ctx, id, &o);
+  if (!found.ok()) return found.status();
+  if (!*found) return NotFound(id);
+  return o;
+}
+
+absl::StatusOr<OpportunityPage> List(const Ctx& ctx, const OpportunityQuery& q) {
+  if (auto s = model::CheckLimit(q.limit); !s.ok()) return s;
+  auto plan = MakePlan(ctx, q);
+  if (!plan.ok()) return plan.status();
+  auto after = model::ParsePageToken(q.page_token, HashOf(q), plan->lo, plan->hi);
+  if (!after.ok()) return after.status();
+  OpportunityPage page;
+  std::string last_key;
+  bool more = false;
+  auto s = Walk(ctx, q, *plan, *after, true, [&](std::string_view key, const Opportunity* o) {
+    if (page.opportunities.size() == q.limit) {
+      more = true;
+      return false;
+    }
+    page.opportunities.push_back(*o);
+    last_key.assign(key);
+    return true;
+  });
+  if (!s.ok()) return s;
+  if (more) page.next_page_token = model::MakePageToken(HashOf(q), last_key);
+  return page;
+}
+
+absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const OpportunityQuery& q) {
+  auto plan = MakePlan(ctx, q);
+  if (!plan.ok()) return plan.status();
+  std::uint64_t n = 0;
+  auto s = Walk(ctx, q, *plan, {}, false, [&](std::string_view, const Opportunity*) {
+    ++n;
+    return true;
+  });
+  if (!s.ok()) return s;
+  return n;
+}
+
+absl::StatusOr<Opportunity> Create(Ctx& ctx, Opportunity o, bool* poisoned) {
+  o.id = 0;
+  o.history.clear();
+  o.lost_reason.clear();
+  Pipeline p;
+  if (auto s = Normalize(ctx, o, &p); !s.ok()) return s;
+  o.probability_overridden = o.probability != -1;
+  SettleStage(o, p, ctx.now, true);
+  auto id = model::NextId(ctx, kSequence);
+  if (!id.ok()) {
+    *poisoned = true;
+    return id.status();
+  }
+  o.id = *id;
+  o.revision = 1;
+  o.created_at = o.updated_at = ctx.now;
+  AppendHistory(ctx, o, 0);
+  return Store(ctx, Opportunity{}, std::move(o), p, ChangeOp::kCreate, poisoned);
+}
+
+absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o, bool* poisoned) {
+  if (o.id == 0) return absl::InvalidArgumentError("id: an update needs the id of the opportunity");
+  Opportunity before;
+  auto found = Load(ctx, o.id, &before);
+  if (!found.ok()) return found.status();
+  if (!*found) return NotFound(o.id);
+  if (o.revision != before.revision)
+    return absl::AbortedError(absl::StrCat("opportunity ", o.id, " is at revision ", before.revision,
+                                           "; this update was based on revision ", o.revision));
+  if (o.customer != before.customer) return Invalid("customer", "an opportunity cannot move to another customer");
+  if (o.pipeline != before.pipeline && o.pipeline != 0)
+    return Invalid("pipeline", "an opportunity cannot move to another pipeline");
+  o.pipeline = before.pipeline;
+  Pipeline p;
+  if (auto s = Normalize(ctx, o, &p); !s.ok()) return s;
+  if (o.probability == -1) {
+    o.probability_overridden = false;
+  } else if (o.probability != before.probability || before.probability_overridden) {
+    o.probability_overridden = true;
+  } else {
+    o.probability_overridden = false;
+  }
+  o.history = before.history;
+  o.created_at = before.created_at;
+  o.closed_at = before.closed_at;
+  const bool moved = o.stage != before.stage;
+  SettleStage(o, p, ctx.now, moved);
+  o.revision = before.revision + 1;
+  o.updated_at = ctx.now;
+  if (moved) AppendHistory(ctx, o, before.stage);
+  return Store(ctx, before, std::move(o), p, moved ? ChangeOp::kStageMove : ChangeOp::kUpdate, poisoned);
+}
+
+absl::StatusOr<Opportunity> Move(Ctx& ctx, OpportunityId id, StageId stage, bool* poisoned) {
+  auto o = Get(ctx, id);
+  if (!o.ok()) return o.status();
+  return MoveTo(ctx, *std::move(o), stage, {}, poisoned);
+}
+
+absl::StatusOr<Opportunity> CloseWon(Ctx& ctx, OpportunityId id, bool* poisoned) {
+  return CloseAs(ctx, id, StageOutcome::kWon, {}, poisoned);
+}
+
+absl::StatusOr<Opportunity> CloseLost(Ctx& ctx, OpportunityId id, std::string reason, bool* poisoned) {
+  model::Trim(reason);
+  if (auto s = model::CheckRequiredText("reason", reason, kReasonBytes); !s.ok()) return s;
+  return CloseAs(ctx, id, StageOutcome::kLost, std::move(reason), poisoned);
+}
+
+absl::Status Remove(Ctx& ctx, OpportunityId id, bool* poisoned) {
+  auto o = Get(ctx, id);
+  if (!o.ok()) return o.status();
+  Pipeline p;
+  auto found = pipelines::Load(ctx, o->pipeline, &p);
+  if (!found.ok()) return found.status();
+  absl::Status s = ApplyEntries(ctx, Entries(ctx.schema, *o), {}, false);
+  if (s.ok()) s = ctx.txn.Del(ctx.schema.opportunities, codec::EncodeU64(id)).status();
+  if (s.ok())
+    s = changes::Record(ctx, EntityType::kOpportunity, id, ChangeOp::kDelete,
+                        changes::Flatten(*o, *found ? &p : nullptr), {});
+  if (!s.ok()) *poisoned = true;
+  return s;
+}
+
+absl::StatusOr<std::vector<OpportunityId>> OfCustomer(const Ctx& ctx, CustomerId customer) {
+  return model::IdsWithPrefix(ctx, ctx.schema.opp_customer, codec::EncodeU64(customer));
+}
+
+absl::StatusOr<std::vector<OpportunityId>> WithContact(const Ctx& ctx, CustomerId person) {
+  return model::IdsWithPrefix(ctx, ctx.schema.opp_contact, codec::EncodeU64(person));
+}
+
+absl::Status RemoveContact(Ctx& ctx, OpportunityId id, CustomerId person, bool* poisoned) {
+  auto o = Get(ctx, id);
+  if (!o.ok()) return o.status();
+  const Opportunity before = *o;
+  auto& contacts = o->contacts;
+  contacts.erase(std::remove_if(contacts.begin(), contacts.end(),
+                                [&](const ContactRole& r) { return r.person == person; }),
+                 contacts.end());
+  Pipeline p;
+  auto found = pipelines::Load(ctx, o->pipeline, &p);
+  if (!found.ok()) return found.status();
+  o->revision += 1;
+  o->updated_at = ctx.now;
+  return Store(ctx, before, *std::move(o), p, ChangeOp::kUpdate, poisoned).status();
+}
+
+}  // namespace crm::opportunities

@@ -1,0 +1,218 @@
+#include "pipelines/pipelines.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "changes/changes.h"
+#include "codec/key.h"
+#include "model/records.h"
+#include "model/validation.h"
+#include "text/text.h"
+
+namespace crm {
+
+const Stage* Pipeline::FindStage(StageId id) const {
+  for (const Stage& s : stages)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+const Stage* Pipeline::FindStage(std::string_view name) const {
+  const std::string folded = text::FoldCase(name);
+  for (const Stage& s : stages)
+    if (text::FoldCase(s.name) == folded) return &s;
+  return nullptr;
+}
+
+std::string_view StageOutcomeName(StageOutcome outcome) {
+  switch (outcome) {
+    case StageOutcome::kOpen: return "open";
+    case StageOutcome::kWon: return "won";
+    case StageOutcome::kLost: return "lost";
+  }
+  return "unknown";
+}
+
+namespace pipelines {
+namespace {
+
+constexpr char kSequence[] = "seq.pipeline";
+constexpr char kDefault[] = "default.pipeline";
+constexpr std::size_t kMaxStages = 50;
+constexpr std::size_t kNameBytes = 128;
+constexpr std::size_t kStageNameBytes = 64;
+
+using model::Field;
+using model::Invalid;
+
+absl::Status NotFound(PipelineId id) {
+  return absl::NotFoundError(absl::StrCat("pipeline ", id, " does not exist"));
+}
+
+// Validates name and stages; assigns ids to new stages after the highest id in `known`.
+absl::Status Normalize(Pipeline& p, const Pipeline* before) {
+  model::Trim(p.name);
+  if (auto s = model::CheckRequiredText("name", p.name, kNameBytes); !s.ok()) return s;
+  if (p.stages.empty()) return Invalid("stages", "a pipeline needs stages");
+  if (p.stages.size() > kMaxStages) return Invalid("stages", absl::StrCat("more than ", kMaxStages, " stages"));
+  StageId next = 1;
+  if (before != nullptr)
+    for (const Stage& s : before->stages) next = std::max<StageId>(next, s.id + 1);
+  std::vector<std::string> names;
+  std::vector<StageId> ids;
+  bool open = false, won = false, lost = false;
+  for (std::size_t i = 0; i < p.stages.size(); ++i) {
+    Stage& s = p.stages[i];
+    model::Trim(s.name);
+    if (auto st = model::CheckRequiredText(Field("stages", i, "name"), s.name, kStageNameBytes); !st.ok()) return st;
+    if (model::Repeats(names, text::FoldCase(s.name)))
+      return Invalid(Field("stages", i, "name"), "repeats another stage's name");
+    if (s.probability < 0 || s.probability > 100)
+      return Invalid(Field("stages", i, "probability"), "must be between 0 and 100");
+    switch (s.outcome) {
+      case StageOutcome::kOpen: open = true; break;
+      case StageOutcome::kWon: won = true; break;
+      case StageOutcome::kLost: lost = true; break;
+      default: return Invalid(Field("stages", i, "outcome"), "must be open, won or lost");
+    }
+    if (s.id != 0 && (before == nullptr || before->FindStage(s.id) == nullptr))
+      return Invalid(Field("stages", i, "id"), "names no stage of this pipeline (leave 0 for a new stage)");
+    if (std::find(ids.begin(), ids.end(), s.id) != ids.end() && s.id != 0)
+      return Invalid(Field("stages", i, "id"), "repeats another stage's id");
+    ids.push_back(s.id);
+  }
+  if (!open || !won || !lost)
+    return Invalid("stages", "a pipeline needs at least one open, one won and one lost stage");
+  for (Stage& s : p.stages)
+    if (s.id == 0) s.id = next++;
+  return absl::OkStatus();
+}
+
+std::string StagePrefix(PipelineId pipeline, StageId stage) {
+  return codec::KeyBuilder().U64(pipeline).U32(stage).Take();
+}
+
+}  // namespace
+
+absl::StatusOr<bool> Load(const Ctx& ctx, PipelineId id, Pipeline* out) {
+  return model::LoadRecord(ctx, ctx.schema.pipelines, codec::RecordType::kPipeline, "pipeline", id, out);
+}
+
+absl::StatusOr<Pipeline> Get(const Ctx& ctx, PipelineId id) {
+  Pipeline p;
+  auto found = Load(ctx, id, &p);
+  if (!found.ok()) return found.status();
+  if (!*found) return NotFound(id);
+  return p;
+}
+
+absl::StatusOr<std::vector<Pipeline>> List(const Ctx& ctx) {
+  std::vector<Pipeline> out;
+  auto s = storage::ScanPrefix(ctx.txn, ctx.schema.pipelines, {}, {},
+                               [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+                                 Pipeline p;
+                                 const std::uint64_t id = codec::GetBigEndian64(key.data());
+                                 if (auto st = codec::Decode(value, codec::RecordType::kPipeline, {"pipeline", id}, p); !st.ok())
+                                   return st;
+                                 out.push_back(std::move(p));
+                                 return true;
+                               });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<PipelineId> DefaultId(const Ctx& ctx) {
+  auto id = model::ReadCounter(ctx, kDefault);
+  if (!id.ok()) return id;
+  if (*id == 0) return absl::FailedPreconditionError("the database has no default pipeline");
+  return *id;
+}
+
+absl::StatusOr<Pipeline> Create(Ctx& ctx, Pipeline p, bool* poisoned) {
+  if (auto s = Normalize(p, nullptr); !s.ok()) return s;
+  auto id = model::NextId(ctx, kSequence);
+  if (!id.ok()) {
+    *poisoned = true;
+    return id.status();
+  }
+  p.id = *id;
+  p.revision = 1;
+  p.created_at = p.updated_at = ctx.now;
+  absl::Status s = model::PutRecord(ctx, ctx.schema.pipelines, codec::RecordType::kPipeline, p, true);
+  if (s.ok()) s = changes::Record(ctx, EntityType::kPipeline, p.id, ChangeOp::kCreate, {}, changes::Flatten(p));
+  if (!s.ok()) {
+    *poisoned = true;
+    return s;
+  }
+  return p;
+}
+
+absl::StatusOr<Pipeline> Update(Ctx& ctx, Pipeline p, bool* poisoned) {
+  Pipeline before;
+  auto found = Load(ctx, p.id, &before);
+  if (!found.ok()) return found.status();
+  if (!*found) return NotFound(p.id);
+  if (p.revision != before.revision)
+    return absl::AbortedError(absl::StrCat("pipeline ", p.id, " is at revision ", before.revision,
+                                           "; this update was based on revision ", p.revision));
+  if (auto s = Normalize(p, &before); !s.ok()) return s;
+  for (const Stage& old : before.stages) {
+    if (p.FindStage(old.id) != nullptr) continue;
+    auto used = model::AnyWithPrefix(ctx, ctx.schema.opp_stage, StagePrefix(p.id, old.id));
+    if (!used.ok()) return used.status();
+    if (*used)
+      return absl::FailedPreconditionError(absl::StrCat(
+          "stages: stage '", old.name, "' cannot be removed while opportunities are in it"));
+  }
+  p.revision = before.revision + 1;
+  p.created_at = before.created_at;
+  p.updated_at = ctx.now;
+  absl::Status s = model::PutRecord(ctx, ctx.schema.pipelines, codec::RecordType::kPipeline, p);
+  if (s.ok())
+    s = changes::Record(ctx, EntityType::kPipeline, p.id, ChangeOp::kUpdate, changes::Flatten(before),
+                        changes::Flatten(p));
+  if (!s.ok()) {
+    *poisoned = true;
+    return s;
+  }
+  return p;
+}
+
+absl::Status Delete(Ctx& ctx, PipelineId id, bool* poisoned) {
+  Pipeline p;
+  auto found = Load(ctx, id, &p);
+  if (!found.ok()) return found.status();
+  if (!*found) return NotFound(id);
+  auto default_id = DefaultId(ctx);
+  if (default_id.ok() && *default_id == id)
+    return absl::FailedPreconditionError(absl::StrCat("pipeline ", id, " is the default pipeline"));
+  auto used = model::AnyWithPrefix(ctx, ctx.schema.opp_stage, codec::EncodeU64(id));
+  if (!used.ok()) return used.status();
+  if (*used)
+    return absl::FailedPreconditionError(absl::StrCat("pipeline ", id, " still has opportunities"));
+  absl::Status s = ctx.txn.Del(ctx.schema.pipelines, codec::EncodeU64(id)).status();
+  if (s.ok()) s = changes::Record(ctx, EntityType::kPipeline, id, ChangeOp::kDelete, changes::Flatten(p), {});
+  if (!s.ok()) *poisoned = true;
+  return s;
+}
+
+absl::Status EnsureDefault(Ctx& ctx, bool* poisoned) {
+  auto existing = model::ReadCounter(ctx, kDefault);
+  if (!existing.ok()) return existing.status();
+  if (*existing != 0) return absl::OkStatus();
+  Pipeline p;
+  p.name = "Sales";
+  p.stages = {
+      {0, "Prospecting", 10, StageOutcome::kOpen},  {0, "Qualification", 20, StageOutcome::kOpen},
+      {0, "Proposal", 50, StageOutcome::kOpen},     {0, "Negotiation", 80, StageOutcome::kOpen},
+      {0, "Closed won", 100, StageOutcome::kWon},   {0, "Closed lost", 0, StageOutcome::kLost},
+  };
+  auto created = Create(ctx, std::move(p), poisoned);
+  if (!created.ok()) return created.status();
+  absl::Status s = model::AddToCounter(ctx, kDefault, static_cast<std::int64_t>(created->id));
+  if (!s.ok()) *poisoned = true;
+  return s;
+}
+
+}  // namespace pipelines
+}  // namespace crm
