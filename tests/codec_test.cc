@@ -136,6 +136,23 @@ TEST(EnvelopeTest, NewerVersionTypeAndTrailingBytesAreDataLoss) {
   EXPECT_TRUE(absl::IsDataLoss(Decode(other_type, RecordType::kCustomer, {"customer", 1}, out)));
 }
 
+TEST(EnvelopeTest, OlderCustomerFormatStillReads) {
+  // Format version 0 of Customer lacked last_interaction_at, its last member: build such a
+  // record from a version-1 one (whose last byte is that field's varint 0) and read it.
+  Customer c = Sample();
+  c.last_interaction_at = 0;
+  std::string v1;
+  Encode(RecordType::kCustomer, c, v1);
+  std::string payload = v1.substr(2, v1.size() - 6);
+  ASSERT_EQ(payload[0], 1);    // the class version
+  ASSERT_EQ(payload.back(), 0);  // last_interaction_at
+  payload[0] = 0;
+  payload.pop_back();
+  Customer out;
+  ASSERT_TRUE(Decode(Wrap(payload), RecordType::kCustomer, {"customer", 12}, out).ok());
+  EXPECT_EQ(out, c);
+}
+
 TEST(EnvelopeTest, RandomGarbageNeverCrashes) {
   std::mt19937 rng(7);
   for (int i = 0; i < 20000; ++i) {

@@ -1,0 +1,80 @@
+// A store in a temporary directory with a controllable clock, and helpers to make records.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "crm/store.hpp"
+#include "support/temp_dir.h"
+
+namespace crm::testing {
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+
+  void Reopen() {
+    store_.reset();
+    StoreOptions options;
+    options.clock = [this] { return now_; };
+    options.sync = false;
+    auto store = Store::Open(dir_.File("crm.db"), options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+
+  // Unwraps a result the test expects to succeed.
+  template <class T>
+  T Ok(absl::StatusOr<T> r) {
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *std::move(r) : T{};
+  }
+
+  Customer MakePerson(const std::string& given, const std::string& family, const std::string& email = "") {
+    Customer c;
+    c.given_name = given;
+    c.family_name = family;
+    if (!email.empty()) c.emails.push_back(Email{email, "", false});
+    return Ok(store_->CreateCustomer(c));
+  }
+
+  Customer MakeOrg(const std::string& name) {
+    Customer c;
+    c.kind = CustomerKind::kOrganization;
+    c.display_name = name;
+    return Ok(store_->CreateCustomer(c));
+  }
+
+  Interaction Touch(CustomerId customer, InteractionKind kind, Timestamp at, const std::string& subject = "") {
+    Interaction i;
+    i.customer = customer;
+    i.kind = kind;
+    i.occurred_at = at;
+    i.subject = subject;
+    return Ok(store_->LogInteraction(i));
+  }
+
+  Opportunity MakeDeal(CustomerId customer, const std::string& title, std::int64_t cents = 100000) {
+    Opportunity o;
+    o.customer = customer;
+    o.title = title;
+    o.amount = Money{cents, "USD"};
+    return Ok(store_->CreateOpportunity(o));
+  }
+
+  // The stage of the default pipeline with this name.
+  StageId StageNamed(const std::string& name) {
+    const Pipeline p = Ok(store_->GetDefaultPipeline());
+    const Stage* s = p.FindStage(name);
+    EXPECT_NE(s, nullptr) << name;
+    return s ? s->id : 0;
+  }
+
+  TempDir dir_;
+  Timestamp now_ = 1'700'000'000'000'000;
+  std::unique_ptr<Store> store_;
+};
+
+}  // namespace crm::testing
