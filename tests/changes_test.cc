@@ -49,7 +49,7 @@ TEST_F(ChangesTest, EveryWriteOfEveryEntityLandsInTheFeed) {
       {EntityType::kCustomer, ChangeOp::kCreate},     {EntityType::kCustomer, ChangeOp::kUpdate},
       {EntityType::kCustomer, ChangeOp::kArchive},    {EntityType::kCustomer, ChangeOp::kRestore},
       {EntityType::kOpportunity, ChangeOp::kCreate},  {EntityType::kOpportunity, ChangeOp::kStageMove},
-      {EntityType::kInteraction, ChangeOp::kCreate},  {EntityType::kCustomer, ChangeOp::kUpdate},  // last contact
+      {EntityType::kInteraction, ChangeOp::kCreate},  // last_interaction_at is derived: no change of its own
   };
   EXPECT_EQ(ops, expected);
   EXPECT_EQ(feed[0].actor, "alice");
@@ -68,7 +68,7 @@ TEST_F(ChangesTest, EveryWriteOfEveryEntityLandsInTheFeed) {
   EXPECT_EQ(FieldOf(feed[5], "stage")->after, "Proposal (3)");
   EXPECT_EQ(FieldOf(feed[4], "amount")->after, "1000.00 USD");
   EXPECT_EQ(feed[6].entity_id, call.id);
-  EXPECT_EQ(FieldOf(feed[7], "last_interaction_at")->after, "1970-01-01T00:00:00.004000Z");
+  EXPECT_EQ(FieldOf(feed[6], "occurred_at")->after, "1970-01-01T00:00:00.004000Z");
   ExpectGapFree();
 }
 

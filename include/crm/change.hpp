@@ -1,5 +1,7 @@
 // The change feed: every write of every record, in commit order, with a gap-free sequence
-// number. It is the audit trail, the source of field history and what sync reads.
+// number. It is the audit trail, the source of field history and what sync reads. Values the
+// store derives (a customer's last_interaction_at, kept from its interactions) are not changes
+// of their own: the feed has the interaction changes they follow from.
 //
 // Thread safety: plain values (see types.hpp).
 #pragma once

@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/time/time.h"
 #include "codec/envelope.h"
 #include "codec/key.h"
 #include "common/strings.h"
@@ -66,7 +65,9 @@ class Builder {
     Add(std::move(field), std::move(out));
   }
   Fields Take() {
-    std::sort(fields_.begin(), fields_.end());
+    const auto by_name = [](const auto& x, const auto& y) { return x.first < y.first; };
+    if (!std::is_sorted(fields_.begin(), fields_.end(), by_name))
+      std::sort(fields_.begin(), fields_.end(), by_name);
     return std::move(fields_);
   }
 
@@ -110,7 +111,50 @@ std::string MoneyText(const Money& m) {
 }
 
 std::string TimeText(Timestamp t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::FromUnixMicros(t), absl::UTCTimeZone());
+  // RFC 3339 in UTC with microseconds, e.g. 2026-11-23T17:00:00.000000Z. Hand-rolled: this runs
+  // for every timestamp of every change recorded.
+  constexpr std::int64_t kMicrosPerDay = 86'400'000'000;
+  std::int64_t days = t / kMicrosPerDay;
+  std::int64_t rest = t % kMicrosPerDay;
+  if (rest < 0) {
+    rest += kMicrosPerDay;
+    --days;
+  }
+  // Civil date from days since 1970-01-01 (proleptic Gregorian).
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t year = yoe + era * 400 + (month <= 2);
+  if (year < 0 || year > 9999) return absl::StrCat(t, "us");
+  char buf[32];
+  const auto put = [&](int at, std::int64_t v, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+      buf[at + i] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+  };
+  const std::int64_t micros = rest % 1'000'000;
+  const std::int64_t secs = rest / 1'000'000;
+  put(0, year, 4);
+  buf[4] = '-';
+  put(5, month, 2);
+  buf[7] = '-';
+  put(8, day, 2);
+  buf[10] = 'T';
+  put(11, secs / 3600, 2);
+  buf[13] = ':';
+  put(14, secs / 60 % 60, 2);
+  buf[16] = ':';
+  put(17, secs % 60, 2);
+  buf[19] = '.';
+  put(20, micros, 6);
+  buf[26] = 'Z';
+  return std::string(buf, 27);
 }
 
 Fields Flatten(const Customer& c) {
@@ -140,28 +184,27 @@ Fields Flatten(const Customer& c) {
     return m.role.empty() ? std::to_string(m.organization) : absl::StrCat(m.organization, " (", m.role, ")");
   });
   b.Flag("archived", c.archived);
-  b.Time("last_interaction_at", c.last_interaction_at);
-  return b.Take();
+  return b.Take();  // last_interaction_at is derived from interactions: not a change of its own
 }
 
 Fields Flatten(const Interaction& i) {
-  Builder b;
+  Builder b;  // in name order, so no sorting is needed
+  if (i.amount) b.Add("amount", MoneyText(*i.amount));
+  b.Add("body", i.body);
   b.Add("customer", static_cast<std::int64_t>(i.customer));
-  b.Add("kind", std::string(InteractionKindName(i.kind)));
-  b.Add("kind_label", i.kind_label);
   if (i.direction != Direction::kNone)
     b.Add("direction", std::string(i.direction == Direction::kInbound ? "inbound" : "outbound"));
-  b.Time("occurred_at", i.occurred_at);
-  b.Add("duration_seconds", i.duration_seconds);
-  b.Add("subject", i.subject);
-  b.Add("body", i.body);
-  b.Add("outcome", i.outcome);
-  b.Add("satisfaction", static_cast<std::int64_t>(i.satisfaction));
-  if (i.amount) b.Add("amount", MoneyText(*i.amount));
-  b.Add("owner", i.owner);
-  b.Add("opportunity", static_cast<std::int64_t>(i.opportunity));
-  b.Time("due_at", i.due_at);
   b.Flag("done", i.done);
+  b.Time("due_at", i.due_at);
+  b.Add("duration_seconds", i.duration_seconds);
+  b.Add("kind", std::string(InteractionKindName(i.kind)));
+  b.Add("kind_label", i.kind_label);
+  b.Time("occurred_at", i.occurred_at);
+  b.Add("opportunity", static_cast<std::int64_t>(i.opportunity));
+  b.Add("outcome", i.outcome);
+  b.Add("owner", i.owner);
+  b.Add("satisfaction", static_cast<std::int64_t>(i.satisfaction));
+  b.Add("subject", i.subject);
   return b.Take();
 }
 
@@ -193,20 +236,22 @@ Fields Flatten(const Pipeline& p) {
   return b.Take();
 }
 
-absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op,
-                    const Fields& before, const Fields& after) {
+absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op, Fields before,
+                    Fields after) {
   Change change;
+  change.fields.reserve(std::max(before.size(), after.size()));
   auto b = before.begin();
   auto a = after.begin();
   while (b != before.end() || a != after.end()) {
     if (a == after.end() || (b != before.end() && b->first < a->first)) {
-      change.fields.push_back(FieldChange{b->first, b->second, ""});
+      change.fields.push_back(FieldChange{std::move(b->first), std::move(b->second), ""});
       ++b;
     } else if (b == before.end() || a->first < b->first) {
-      change.fields.push_back(FieldChange{a->first, "", a->second});
+      change.fields.push_back(FieldChange{std::move(a->first), "", std::move(a->second)});
       ++a;
     } else {
-      if (a->second != b->second) change.fields.push_back(FieldChange{a->first, b->second, a->second});
+      if (a->second != b->second)
+        change.fields.push_back(FieldChange{std::move(a->first), std::move(b->second), std::move(a->second)});
       ++a;
       ++b;
     }

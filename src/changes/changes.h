@@ -31,8 +31,8 @@ std::string TimeText(Timestamp t);
 
 // Appends a change to the feed: the fields that differ between `before` and `after` (either may
 // be empty, for a create or a delete). An update that changes no field records nothing.
-absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op,
-                    const Fields& before, const Fields& after);
+absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op, Fields before,
+                    Fields after);
 
 // Changes with seq >= from_seq, at most `limit` (1 to 1000).
 absl::StatusOr<std::vector<Change>> List(const Ctx& ctx, std::uint64_t from_seq, std::size_t limit);

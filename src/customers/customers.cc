@@ -276,6 +276,9 @@ absl::Status Walk(const Ctx& ctx, const CustomerQuery& q, const Plan& p, std::st
           if (auto s = codec::Decode(value, codec::RecordType::kCustomer, {"customer", id}, c); !s.ok())
             return s;
           if (c.archived && !q.include_archived) return true;
+          auto last = LastInteraction(ctx, id);
+          if (!last.ok()) return last.status();
+          c.last_interaction_at = *last;
           return emit(key, &c);
         }
         if (Archived(value) && !q.include_archived) return true;
@@ -299,7 +302,12 @@ absl::Status Walk(const Ctx& ctx, const CustomerQuery& q, const Plan& p, std::st
 }  // namespace
 
 absl::StatusOr<bool> Load(const Ctx& ctx, CustomerId id, Customer* out) {
-  return model::LoadRecord(ctx, ctx.schema.customers, codec::RecordType::kCustomer, "customer", id, out);
+  auto found = model::LoadRecord(ctx, ctx.schema.customers, codec::RecordType::kCustomer, "customer", id, out);
+  if (!found.ok() || !*found) return found;
+  auto last = LastInteraction(ctx, id);
+  if (!last.ok()) return last.status();
+  out->last_interaction_at = *last;
+  return true;
 }
 
 absl::StatusOr<Customer> Get(const Ctx& ctx, CustomerId id) {
@@ -512,21 +520,44 @@ absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived, boo
   return c;
 }
 
-absl::Status SetLastInteraction(Ctx& ctx, CustomerId id, Timestamp at, bool* poisoned) {
-  Customer c;
-  auto found = Load(ctx, id, &c);
-  if (!found.ok()) return found.status();
-  if (!*found) return NotFound(id);
-  if (c.last_interaction_at == at) return absl::OkStatus();
-  const std::vector<Entry> held = Entries(ctx.schema, c);
-  const changes::Fields before = changes::Flatten(c);
-  c.last_interaction_at = at;  // derived: no revision bump, so it never causes edit conflicts
-  absl::Status s = PutRecord(ctx, c);
-  if (s.ok()) s = ApplyEntries(ctx, c, held, Entries(ctx.schema, c), false);
-  if (s.ok())
-    s = changes::Record(ctx, EntityType::kCustomer, id, ChangeOp::kUpdate, before, changes::Flatten(c));
+absl::Status SetLastInteraction(Ctx& ctx, CustomerId id, Timestamp at, bool only_if_newer, bool* poisoned) {
+  auto current = LastInteraction(ctx, id);
+  if (!current.ok()) return current.status();
+  if (*current == at || (only_if_newer && at < *current)) return absl::OkStatus();
+  // Only this value and its index entry change; the customer record is not rewritten. Being
+  // derived from the interactions (whose changes the feed has), it is not in the feed itself.
+  const auto contacted_key = [&](Timestamp t) { return codec::KeyBuilder().I64(t).U64(id).Take(); };
+  absl::Status s;
+  const std::string old_key = contacted_key(*current);
+  std::string_view old_flags;
+  auto indexed = ctx.txn.Get(ctx.schema.customer_contacted, old_key, &old_flags);
+  if (!indexed.ok()) s = indexed.status();
+  if (s.ok() && !*indexed)
+    s = absl::DataLossError(absl::StrCat("customer ", id, ": last-contact index entry is missing"));
+  const std::string flags(s.ok() ? old_flags : std::string_view());
+  if (s.ok()) s = ctx.txn.Del(ctx.schema.customer_contacted, old_key).status();
+  if (s.ok()) s = ctx.txn.Put(ctx.schema.customer_contacted, contacted_key(at), flags);
+  if (s.ok()) {
+    s = at == 0 ? ctx.txn.Del(ctx.schema.customer_contact, IdKey(id).view()).status()
+                : ctx.txn.Put(ctx.schema.customer_contact, IdKey(id).view(),
+                              codec::EncodeU64(static_cast<std::uint64_t>(at)));
+  }
   if (!s.ok()) *poisoned = true;
   return s;
+}
+
+absl::StatusOr<Timestamp> LastInteraction(const Ctx& ctx, CustomerId id) {
+  std::string_view v;
+  auto found = ctx.txn.Get(ctx.schema.customer_contact, IdKey(id).view(), &v);
+  if (!found.ok()) return found.status();
+  if (!*found) return 0;
+  if (v.size() != 8) return absl::DataLossError(absl::StrCat("customer ", id, ": last-contact entry is damaged"));
+  return static_cast<Timestamp>(codec::GetBigEndian64(v.data()));
+}
+
+absl::StatusOr<bool> Exists(const Ctx& ctx, CustomerId id) {
+  std::string_view v;
+  return ctx.txn.Get(ctx.schema.customers, IdKey(id).view(), &v);
 }
 
 absl::Status Delete(Ctx& ctx, CustomerId id, bool* poisoned) {
@@ -546,6 +577,7 @@ absl::Status Delete(Ctx& ctx, CustomerId id, bool* poisoned) {
     auto deleted = ctx.txn.Del(ctx.schema.customers, IdKey(id).view());
     if (!deleted.ok()) s = deleted.status();
   }
+  if (s.ok()) s = ctx.txn.Del(ctx.schema.customer_contact, IdKey(id).view()).status();
   if (s.ok()) s = model::AddToCounter(ctx, c.archived ? kArchivedCount : kActiveCount, -1);
   if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, id, ChangeOp::kDelete, changes::Flatten(c), {});
   if (!s.ok()) {

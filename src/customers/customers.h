@@ -34,7 +34,11 @@ absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived, boo
 // Removes the customer and its index entries. Refuses an organization that still has members;
 // other dependents (interactions, opportunities) are the caller's to check (relations/).
 absl::Status Delete(Ctx& ctx, CustomerId id, bool* poisoned);
-// Sets the store-managed last_interaction_at (and its index entry) without a revision bump.
-absl::Status SetLastInteraction(Ctx& ctx, CustomerId id, Timestamp at, bool* poisoned);
+// Sets the store-managed last_interaction_at (and its index entry) without a revision bump and
+// without rewriting the customer record; with `only_if_newer`, only moves it forward.
+absl::Status SetLastInteraction(Ctx& ctx, CustomerId id, Timestamp at, bool only_if_newer, bool* poisoned);
+absl::StatusOr<Timestamp> LastInteraction(const Ctx& ctx, CustomerId id);
+// Whether customer `id` exists (without decoding it).
+absl::StatusOr<bool> Exists(const Ctx& ctx, CustomerId id);
 
 }  // namespace crm::customers

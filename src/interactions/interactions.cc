@@ -56,8 +56,7 @@ std::string RecordKey(CustomerId customer, Timestamp at, InteractionId id) {
 
 std::string OppKey(OpportunityId opp, InteractionId id) { return codec::KeyBuilder().U64(opp).U64(id).Take(); }
 
-// Validates the caller's fields; `customer` receives the interaction's customer.
-absl::Status Normalize(const Ctx& ctx, Interaction& i, Customer* customer) {
+absl::Status Normalize(const Ctx& ctx, Interaction& i) {
   const int kind = static_cast<int>(i.kind);
   if (kind < 1 || kind > static_cast<int>(InteractionKind::kOther)) return Invalid("kind", "is not a known interaction kind");
   model::Trim(i.kind_label);
@@ -81,7 +80,7 @@ absl::Status Normalize(const Ctx& ctx, Interaction& i, Customer* customer) {
   model::Trim(i.owner);
   if (auto s = model::CheckText("owner", i.owner, kOwnerBytes); !s.ok()) return s;
   if (i.due_at < 0) return Invalid("due_at", "must not be negative");
-  auto found = customers::Load(ctx, i.customer, customer);
+  auto found = customers::Exists(ctx, i.customer);
   if (!found.ok()) return found.status();
   if (i.customer == 0 || !*found) return Invalid("customer", absl::StrCat("customer ", i.customer, " does not exist"));
   if (i.opportunity != 0) {
@@ -163,7 +162,7 @@ absl::StatusOr<Timestamp> NewestContact(const Ctx& ctx, CustomerId customer) {
 absl::Status RefreshLastInteraction(Ctx& ctx, CustomerId customer, bool* poisoned) {
   auto newest = NewestContact(ctx, customer);
   absl::Status s = newest.status();
-  if (s.ok()) s = customers::SetLastInteraction(ctx, customer, *newest, poisoned);
+  if (s.ok()) s = customers::SetLastInteraction(ctx, customer, *newest, false, poisoned);
   if (!s.ok()) *poisoned = true;
   return s;
 }
@@ -218,8 +217,7 @@ absl::StatusOr<InteractionPage> Timeline(const Ctx& ctx, const TimelineQuery& q)
 
 absl::StatusOr<Interaction> Log(Ctx& ctx, Interaction i, bool* poisoned) {
   i.id = 0;
-  Customer customer;
-  if (auto s = Normalize(ctx, i, &customer); !s.ok()) return s;
+  if (auto s = Normalize(ctx, i); !s.ok()) return s;
   auto id = model::NextId(ctx, kSequence);
   if (!id.ok()) {
     *poisoned = true;
@@ -234,8 +232,8 @@ absl::StatusOr<Interaction> Log(Ctx& ctx, Interaction i, bool* poisoned) {
     *poisoned = true;
     return s;
   }
-  if (CountsAsContact(i.kind) && i.occurred_at > customer.last_interaction_at) {
-    if (auto st = customers::SetLastInteraction(ctx, i.customer, i.occurred_at, poisoned); !st.ok()) {
+  if (CountsAsContact(i.kind)) {
+    if (auto st = customers::SetLastInteraction(ctx, i.customer, i.occurred_at, true, poisoned); !st.ok()) {
       *poisoned = true;  // the interaction is written already
       return st;
     }
@@ -251,8 +249,7 @@ absl::StatusOr<Interaction> Update(Ctx& ctx, Interaction i, bool* poisoned) {
     return absl::AbortedError(absl::StrCat("interaction ", i.id, " is at revision ", before->revision,
                                            "; this update was based on revision ", i.revision));
   if (i.customer != before->customer) return Invalid("customer", "an interaction cannot move to another customer");
-  Customer customer;
-  if (auto s = Normalize(ctx, i, &customer); !s.ok()) return s;
+  if (auto s = Normalize(ctx, i); !s.ok()) return s;
   i.revision = before->revision + 1;
   i.created_at = before->created_at;
   i.updated_at = ctx.now;

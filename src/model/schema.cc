@@ -26,6 +26,7 @@ absl::StatusOr<Schema> Schema::Open(storage::Env& env) {
       {&s.customer_owner, "customer_owner"},
       {&s.customer_stage, "customer_stage"},
       {&s.customer_org, "customer_org"},
+      {&s.customer_contact, "customer_contact"},
       {&s.customer_contacted, "customer_contacted"},
       {&s.interactions, "interactions"},
       {&s.interaction_ids, "interaction_ids"},

@@ -10,6 +10,7 @@
 //   customer_owner     Str(owner) U64(id) -> flags
 //   customer_stage     U8(stage) U64(id) -> flags
 //   customer_org       U64(organization) U64(person) -> flags
+//   customer_contact   U64(id) -> I64(last_interaction_at)   (absent: never contacted)
 //   customer_contacted I64(last_interaction_at) U64(id) -> flags
 //   interactions       U64(customer) I64(occurred_at) U64(id) -> envelope(Interaction)
 //                      (clustered: a customer's timeline is one range scan)
@@ -54,6 +55,7 @@ struct Schema {
   storage::Table customer_owner;
   storage::Table customer_stage;
   storage::Table customer_org;
+  storage::Table customer_contact;
   storage::Table customer_contacted;
   storage::Table interactions;
   storage::Table interaction_ids;

@@ -63,7 +63,7 @@ void serialize(Archive& ar, crm::Consent& c, unsigned) {
 }
 
 template <class Archive>
-void serialize(Archive& ar, crm::Customer& c, unsigned version) {
+void serialize(Archive& ar, crm::Customer& c, unsigned) {
   ar& make_nvp("id", c.id);
   ar& make_nvp("revision", c.revision);
   ar& make_nvp("created_at", c.created_at);
@@ -84,7 +84,6 @@ void serialize(Archive& ar, crm::Customer& c, unsigned version) {
   ar& make_nvp("consent", c.consent);
   ar& make_nvp("external_id", c.external_id);
   ar& make_nvp("memberships", c.memberships);
-  if (version >= 1) ar& make_nvp("last_interaction_at", c.last_interaction_at);
 }
 
 template <class Archive>
@@ -192,8 +191,9 @@ BOOST_CLASS_VERSION(crm::Phone, 0)
 BOOST_CLASS_VERSION(crm::PostalAddress, 0)
 BOOST_CLASS_VERSION(crm::Membership, 0)
 BOOST_CLASS_VERSION(crm::Consent, 0)
-// Version 1 added last_interaction_at.
-BOOST_CLASS_VERSION(crm::Customer, 1)
+// last_interaction_at is not part of the record: it changes with every interaction logged, so it
+// is kept in a table of its own (customer_contact) and filled in when a customer is read.
+BOOST_CLASS_VERSION(crm::Customer, 0)
 BOOST_CLASS_VERSION(crm::Interaction, 0)
 BOOST_CLASS_VERSION(crm::Stage, 0)
 BOOST_CLASS_VERSION(crm::Pipeline, 0)
