@@ -1,14 +1,21 @@
-// A tour of libcrm on a fresh database: import real customer data, find customers by email,
-// phone and accented name prefix, update with a revision conflict, page through a list.
+// A tour of libcrm on a fresh database: import real customer data and a real sales pipeline,
+// find customers by email, phone and accented name prefix, update with a revision conflict,
+// page through a list, follow a customer's timeline and a deal through the pipeline to won,
+// then read the change feed and one field's history.
 //
-// usage: crm_demo DATABASE [customers.csv]
-//   customers.csv: the Datablist customers sample (Index,Customer Id,First Name,Last Name,
-//   Company,City,Country,Phone 1,Phone 2,Email,Subscription Date,Website)
+// usage: crm_demo DATABASE [DATA_DIR]
+//   DATA_DIR/datablist-customers/customers-1000.csv: the Datablist customers sample (Index,
+//     Customer Id,First Name,Last Name,Company,City,Country,Phone 1,Phone 2,Email,
+//     Subscription Date,Website)
+//   DATA_DIR/maven-crm-sales-opportunities/{accounts,sales_pipeline}.csv: the MavenTech B2B
+//     pipeline (85 accounts, 8,800 opportunities)
 #include <chrono>
 #include <cstdio>
+#include <iomanip>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -143,11 +150,110 @@ void Import(crm::Store& store, const std::string& csv) {
             << static_cast<int>(ms) << " ms, one transaction (" << rejected << " rows rejected)\n";
 }
 
+std::string Day(crm::Timestamp t) {
+  const std::time_t secs = static_cast<std::time_t>(t / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return buf;
+}
+
+std::string Amount(const crm::Money& m) {
+  std::ostringstream out;
+  out << m.currency << " " << m.minor_units / 100 << "." << std::setw(2) << std::setfill('0') << m.minor_units % 100;
+  return out.str();
+}
+
+std::vector<std::vector<std::string>> ReadCsv(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::vector<std::string>> rows;
+  std::string line;
+  if (!in || !std::getline(in, line)) return rows;  // header
+  while (std::getline(in, line))
+    if (!line.empty() && line != "\r") rows.push_back(SplitCsv(line));
+  return rows;
+}
+
+// Imports the MavenTech pipeline: its accounts as organizations, its own four-stage pipeline
+// (pipelines are data), and every deal that names an account.
+void ImportPipeline(crm::Store& store, const std::string& dir) {
+  const auto accounts = ReadCsv(dir + "/accounts.csv");
+  const auto deals = ReadCsv(dir + "/sales_pipeline.csv");
+  if (accounts.empty() || deals.empty()) {
+    std::cout << "(no MavenTech data in " << dir << "; skipping the pipeline import)\n";
+    return;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t imported = 0, no_account = 0;
+  crm::PipelineId pipeline_id = 0;
+  Must(store.Write("importer", [&](crm::WriteTxn& txn) -> absl::Status {
+         imported = no_account = 0;
+         crm::Pipeline p;
+         p.name = "MavenTech";
+         p.stages = {{0, "Prospecting", 10, crm::StageOutcome::kOpen},
+                     {0, "Engaging", 40, crm::StageOutcome::kOpen},
+                     {0, "Won", 100, crm::StageOutcome::kWon},
+                     {0, "Lost", 0, crm::StageOutcome::kLost}};
+         auto pipeline = txn.CreatePipeline(p);
+         if (!pipeline.ok()) return pipeline.status();
+         pipeline_id = pipeline->id;
+         std::map<std::string, crm::CustomerId> by_name;
+         for (const auto& a : accounts) {
+           if (a.size() < 7) continue;
+           crm::Customer org;
+           org.kind = crm::CustomerKind::kOrganization;
+           org.display_name = a[0];
+           org.external_id = "maven:" + a[0];
+           org.address.country = a[5];
+           org.tags = {"sector:" + a[1]};
+           org.custom["employees"] = static_cast<std::int64_t>(std::stoll(a[4]));
+           auto created = txn.UpsertCustomer(org);
+           if (!created.ok()) return created.status();
+           by_name[a[0]] = created->id;
+         }
+         for (const auto& d : deals) {
+           if (d.size() < 8) continue;
+           auto account = by_name.find(d[3]);
+           if (account == by_name.end()) {  // 1,425 open deals name no account
+             ++no_account;
+             continue;
+           }
+           crm::Opportunity o;
+           o.title = d[2] + " for " + d[3] + " (" + d[0] + ")";
+           o.customer = account->second;
+           o.pipeline = pipeline_id;
+           o.stage = pipeline->FindStage(d[4])->id;
+           o.amount = crm::Money{d[7].empty() ? 0 : std::stoll(d[7]) * 100, "USD"};
+           o.owner = d[1];
+           if (!d[6].empty()) o.expected_close = ParseDate(d[6]);
+           auto created = txn.CreateOpportunity(o);
+           if (!created.ok()) return created.status();
+           ++imported;
+         }
+         return absl::OkStatus();
+       }),
+       "pipeline import");
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "Imported " << accounts.size() << " accounts and " << imported << " deals of the MavenTech pipeline in "
+            << static_cast<int>(ms) << " ms, one transaction (" << no_account << " deals without an account skipped:"
+            << " a deal needs a customer)\n";
+  const crm::Pipeline p = Must(store.GetPipeline(pipeline_id), "pipeline");
+  for (const crm::Stage& stage : p.stages) {
+    crm::OpportunityQuery q = crm::OpportunityQuery::AtStage(pipeline_id, stage.id);
+    std::cout << "    " << std::left << std::setw(12) << stage.name << std::right << std::setw(6)
+              << Must(store.CountOpportunities(q), "count") << " deals\n";
+  }
+  crm::OpportunityQuery top_agent = crm::OpportunityQuery::OwnedBy("Darcel Schlecht");
+  top_agent.open_only = true;
+  std::cout << "    open deals of Darcel Schlecht: " << Must(store.CountOpportunities(top_agent), "count") << "\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: crm_demo DATABASE [customers.csv]\n";
+    std::cerr << "usage: crm_demo DATABASE [DATA_DIR]\n";
     return 2;
   }
   const std::string path = argv[1];
@@ -156,7 +262,11 @@ int main(int argc, char** argv) {
   auto store = Must(crm::Store::Open(path), "open");
   std::cout << "== libcrm demo: database " << path << "\n\n";
 
-  if (argc > 2) Import(*store, argv[2]);
+  if (argc > 2) {
+    const std::string data = argv[2];
+    Import(*store, data + "/datablist-customers/customers-1000.csv");
+    ImportPipeline(*store, data + "/maven-crm-sales-opportunities");
+  }
 
   std::cout << "\n== Creating customers\n";
   crm::Customer org;
@@ -255,6 +365,90 @@ int main(int argc, char** argv) {
             << "; she is still found by id: archived=" << Must(store->GetCustomer(zoe.id), "get").archived << "\n";
   Must(store->RestoreCustomer(zoe.id, "maria").status(), "restore");
   std::cout << "  restored: 'vip' lists " << Must(store->CountCustomers(crm::CustomerQuery::Tag("vip")), "count") << "\n";
+
+  std::cout << "\n== José's timeline\n";
+  const crm::Timestamp day = 86'400'000'000;
+  const crm::Timestamp now = Must(store->GetCustomer(jose.id), "get").updated_at;
+  struct Touch {
+    crm::InteractionKind kind;
+    crm::Direction direction;
+    int days_ago;
+    const char* subject;
+    const char* outcome;
+  };
+  const Touch touches[] = {
+      {crm::InteractionKind::kEmail, crm::Direction::kInbound, 40, "Asks for a quote for 50 seats", ""},
+      {crm::InteractionKind::kCall, crm::Direction::kOutbound, 38, "Discovery call", "needs SSO and audit log"},
+      {crm::InteractionKind::kMeeting, crm::Direction::kOutbound, 21, "Demo with the IT team", "demo went well"},
+      {crm::InteractionKind::kNote, crm::Direction::kNone, 20, "Budget approved by the board", ""},
+      {crm::InteractionKind::kSupportTicket, crm::Direction::kInbound, 3, "SSO setup question", "solved"},
+  };
+  for (const Touch& t : touches) {
+    crm::Interaction i;
+    i.customer = jose.id;
+    i.kind = t.kind;
+    i.direction = t.direction;
+    i.occurred_at = now - t.days_ago * day;
+    i.subject = t.subject;
+    i.outcome = t.outcome;
+    i.owner = "maria";
+    if (t.kind == crm::InteractionKind::kSupportTicket) i.satisfaction = 5;
+    Must(store->LogInteraction(i, "maria").status(), "log");
+  }
+  crm::TimelineQuery timeline;
+  timeline.customer = jose.id;
+  for (const auto& i : Must(store->ListTimeline(timeline), "timeline").interactions)
+    std::cout << "    " << Day(i.occurred_at) << "  " << std::left << std::setw(15) << crm::InteractionKindName(i.kind)
+              << std::right << i.subject << (i.outcome.empty() ? "" : " -> " + i.outcome) << "\n";
+  std::cout << "  last contact: " << Day(Must(store->GetCustomer(jose.id), "get").last_interaction_at)
+            << " (the note does not count as contact)\n";
+  std::cout << "  customers not contacted in the last 30 days: "
+            << Must(store->CountCustomers(crm::CustomerQuery::NotContactedSince(now - 30 * day)), "count") << " of "
+            << Must(store->CountCustomers(crm::CustomerQuery::All()), "count") << "\n";
+
+  std::cout << "\n== A deal through the default pipeline\n";
+  const crm::Pipeline sales = Must(store->GetDefaultPipeline(), "pipeline");
+  std::cout << "  pipeline '" << sales.name << "':";
+  for (const crm::Stage& st : sales.stages) std::cout << " " << st.name << " (" << st.probability << "%)";
+  std::cout << "\n";
+  crm::Opportunity deal;
+  deal.title = "50 seats with SSO";
+  deal.customer = org.id;
+  deal.amount = crm::Money{4'500'000, "EUR"};
+  deal.owner = "maria";
+  deal.expected_close = now + 30 * day;
+  deal.contacts = {crm::ContactRole{jose.id, "decision maker"}};
+  deal = Must(store->CreateOpportunity(deal, "maria"), "create deal");
+  deal = Must(store->MoveOpportunity(deal.id, sales.FindStage("Qualification")->id, "maria"), "move");
+  deal = Must(store->MoveOpportunity(deal.id, sales.FindStage("Proposal")->id, "maria"), "move");
+  deal.amount = crm::Money{4'200'000, "EUR"};  // a discount in the proposal
+  deal = Must(store->UpdateOpportunity(deal, "tom"), "update");
+  deal = Must(store->MoveOpportunity(deal.id, sales.FindStage("Negotiation")->id, "tom"), "move");
+  deal = Must(store->CloseWon(deal.id, "tom"), "won");
+  std::cout << "  '" << deal.title << "' for " << org.display_name << ": " << Amount(deal.amount) << ", "
+            << sales.FindStage(deal.stage)->name << " at " << deal.probability << "%\n";
+  for (const crm::StageChange& h : deal.history) {
+    const crm::Stage* from = sales.FindStage(h.from);
+    std::cout << "    " << Day(h.at) << "  " << std::left << std::setw(5) << h.actor << std::right << " "
+              << (from ? from->name : "(new)") << " -> " << sales.FindStage(h.to)->name << "  " << Amount(h.amount)
+              << " at " << h.probability << "%\n";
+  }
+
+  std::cout << "\n== The change feed (the last 8 of " << Must(store->LastChangeSeq(), "seq") << " changes)\n";
+  const std::uint64_t last = Must(store->LastChangeSeq(), "seq");
+  for (const crm::Change& ch : Must(store->ListChanges(last > 7 ? last - 7 : 1, 8), "feed")) {
+    std::cout << "  #" << ch.seq << " " << ch.actor << " " << crm::ChangeOpName(ch.op) << " "
+              << crm::EntityTypeName(ch.entity) << " " << ch.entity_id << ":";
+    for (const crm::FieldChange& f : ch.fields)
+      std::cout << " " << f.field << " '" << f.before << "' -> '" << f.after << "';";
+    std::cout << "\n";
+  }
+  std::cout << "\n== History of José's lifecycle stage\n";
+  for (const auto& h : Must(store->FieldHistory(crm::EntityType::kCustomer, jose.id, "stage"), "history"))
+    std::cout << "  #" << h.seq << " " << h.actor << ": '" << h.before << "' -> '" << h.after << "'\n";
+
+  std::cout << "\n== Deleting a customer that has a timeline and deals\n";
+  std::cout << "  " << store->DeleteCustomer(jose.id) << "\n";
 
   std::cout << "\nCustomers in the store: " << Must(store->CountCustomers(crm::CustomerQuery::All()), "count")
             << " (file " << path << ", owner-only)\n";

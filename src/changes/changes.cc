@@ -38,7 +38,6 @@ std::string_view ChangeOpName(ChangeOp op) {
 namespace crm::changes {
 namespace {
 
-constexpr char kSequence[] = "seq.change";
 constexpr std::size_t kMaxPage = 1000;
 
 class Builder {
@@ -257,9 +256,9 @@ absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op, 
     }
   }
   if (change.fields.empty() && op == ChangeOp::kUpdate) return absl::OkStatus();
-  auto seq = model::NextId(ctx, kSequence);
-  if (!seq.ok()) return seq.status();
-  change.seq = *seq;
+  auto last = LastSeq(ctx);
+  if (!last.ok()) return last.status();
+  change.seq = *last + 1;
   change.at = ctx.now;
   change.actor = std::string(ctx.actor);
   change.entity = entity;
@@ -299,7 +298,17 @@ absl::StatusOr<std::vector<Change>> List(const Ctx& ctx, std::uint64_t from_seq,
   return out;
 }
 
-absl::StatusOr<std::uint64_t> LastSeq(const Ctx& ctx) { return model::ReadCounter(ctx, kSequence); }
+absl::StatusOr<std::uint64_t> LastSeq(const Ctx& ctx) {
+  // The feed's own last key: entries are never removed, so the next number is one more, and an
+  // aborted transaction takes its entries (and numbers) with it.
+  auto cursor = storage::Cursor::Open(ctx.txn, ctx.schema.changes);
+  if (!cursor.ok()) return cursor.status();
+  auto at = cursor->Last();
+  if (!at.ok()) return at.status();
+  if (!*at) return 0;
+  if (cursor->key().size() != 8) return absl::DataLossError("change feed key is damaged");
+  return codec::GetBigEndian64(cursor->key().data());
+}
 
 absl::StatusOr<std::vector<FieldHistoryEntry>> FieldHistory(const Ctx& ctx, EntityType entity,
                                                             std::uint64_t id, std::string_view field) {

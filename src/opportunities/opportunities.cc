@@ -56,16 +56,18 @@ std::vector<Entry> Entries(const model::Schema& s, const Opportunity& o) {
   return out;
 }
 
-// Rewrites index entries: removes those only in `before`, writes every one in `after` (their
-// flag may have changed).
+// Rewrites index entries: removes those only in `before` and writes those only in `after`, or
+// every one of `after` when the closed flag they carry changed.
 absl::Status ApplyEntries(Ctx& ctx, const std::vector<Entry>& before, const std::vector<Entry>& after,
-                          bool closed) {
+                          bool closed, bool flag_changed) {
   for (const Entry& e : before)
     if (!std::binary_search(after.begin(), after.end(), e))
       if (auto s = ctx.txn.Del(e.table, e.key); !s.ok()) return s.status();
   const char flags = closed ? model::kFlagClosed : 0;
-  for (const Entry& e : after)
+  for (const Entry& e : after) {
+    if (!flag_changed && std::binary_search(before.begin(), before.end(), e)) continue;
     if (auto s = ctx.txn.Put(e.table, e.key, std::string_view(&flags, 1)); !s.ok()) return s;
+  }
   return absl::OkStatus();
 }
 
@@ -139,22 +141,16 @@ void AppendHistory(Ctx& ctx, Opportunity& o, StageId from) {
 
 absl::StatusOr<Opportunity> Store(Ctx& ctx, const Opportunity& before, Opportunity o, const Pipeline& p,
                                   ChangeOp op, bool* poisoned) {
-  absl::Status s = model::PutRecord(ctx, ctx.schema.opportunities, codec::RecordType::kOpportunity, o,
-                                    before.id == 0);
+  const bool fresh = before.id == 0;
+  absl::Status s = model::PutRecord(ctx, ctx.schema.opportunities, codec::RecordType::kOpportunity, o, fresh);
+  // The pipeline does not change once created, so `p` also tells whether `before` was closed.
+  const bool closed = Closed(p, o.stage);
   if (s.ok())
-    s = ApplyEntries(ctx, before.id == 0 ? std::vector<Entry>{} : Entries(ctx.schema, before),
-                     Entries(ctx.schema, o), Closed(p, o.stage));
-  if (s.ok()) {
-    Pipeline before_pipeline;
-    const Pipeline* bp = &p;
-    if (before.id != 0 && before.pipeline != p.id) {
-      auto loaded = pipelines::Load(ctx, before.pipeline, &before_pipeline);
-      bp = loaded.ok() && *loaded ? &before_pipeline : nullptr;
-    }
-    s = changes::Record(ctx, EntityType::kOpportunity, o.id, op,
-                        before.id == 0 ? changes::Fields{} : changes::Flatten(before, bp),
+    s = ApplyEntries(ctx, fresh ? std::vector<Entry>{} : Entries(ctx.schema, before), Entries(ctx.schema, o),
+                     closed, fresh || closed != Closed(p, before.stage));
+  if (s.ok())
+    s = changes::Record(ctx, EntityType::kOpportunity, o.id, op, fresh ? changes::Fields{} : changes::Flatten(before, &p),
                         changes::Flatten(o, &p));
-  }
   if (!s.ok()) {
     *poisoned = true;
     return s;
@@ -414,7 +410,7 @@ absl::Status Remove(Ctx& ctx, OpportunityId id, bool* poisoned) {
   Pipeline p;
   auto found = pipelines::Load(ctx, o->pipeline, &p);
   if (!found.ok()) return found.status();
-  absl::Status s = ApplyEntries(ctx, Entries(ctx.schema, *o), {}, false);
+  absl::Status s = ApplyEntries(ctx, Entries(ctx.schema, *o), {}, false, false);
   if (s.ok()) s = ctx.txn.Del(ctx.schema.opportunities, codec::EncodeU64(id)).status();
   if (s.ok())
     s = changes::Record(ctx, EntityType::kOpportunity, id, ChangeOp::kDelete,
