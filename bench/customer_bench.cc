@@ -3,7 +3,9 @@
 //   <Workload>/sqlite  SQLite done well: WAL, prepared statements, the same indexes, rows
 //                      decoded into the same crm::Customer struct, durable commits
 //   <Workload>/lmdb    raw LMDB with a minimal hand-written encoding: the floor
-// Every side normalises emails, phones and names the same way (libcrm's text functions).
+// Every side normalises emails, phones and names the same way (libcrm's text functions), and
+// every write also records an audit entry (libcrm: its change feed; SQLite: an audit row; raw
+// LMDB: a feed entry).
 // CRM_BENCH_SCALE sets the number of customers (default 200,000).
 #include <benchmark/benchmark.h>
 #include <lmdb.h>
@@ -37,6 +39,20 @@ std::string TempPath(const std::string& name) {
     return pattern;
   }();
   return dir + "/" + name;
+}
+
+// The audit row a careful application writes with each new customer (libcrm writes its change
+// feed entry): every field set, as text.
+std::string AuditText(const Customer& c) {
+  std::string out = "display_name=" + c.given_name + " " + c.family_name + ";given_name=" + c.given_name +
+                    ";family_name=" + c.family_name + ";stage=" + std::to_string(static_cast<int>(c.stage)) +
+                    ";owner=" + c.owner + ";external_id=" + c.external_id + ";address.street=" + c.address.street +
+                    ";address.city=" + c.address.city + ";address.country=" + c.address.country;
+  for (const Email& e : c.emails) out += ";email=" + e.address;
+  for (const Phone& p : c.phones) out += ";phone=" + p.number;
+  for (const std::string& t : c.tags) out += ";tag=" + t;
+  out += ";custom=" + std::to_string(c.custom.size());
+  return out;
 }
 
 std::vector<std::string> NameWords(const Customer& c) {
@@ -195,12 +211,16 @@ class SqliteBackend : public Backend {
     Exec("CREATE TABLE customer_tag(tag TEXT, customer_id INTEGER, PRIMARY KEY(tag, customer_id)) WITHOUT ROWID");
     Exec("CREATE INDEX customers_owner ON customers(owner)");
     Exec("CREATE INDEX customers_stage ON customers(stage)");
+    Exec(R"(CREATE TABLE changes(seq INTEGER PRIMARY KEY, at INTEGER, actor TEXT, entity INTEGER,
+      entity_id INTEGER, op INTEGER, fields TEXT))");
+    Exec("CREATE INDEX changes_entity ON changes(entity, entity_id, seq)");
     insert_ = Prepare(
         "INSERT INTO customers VALUES(NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     insert_email_ = Prepare("INSERT INTO customer_email VALUES(?,?)");
     insert_phone_ = Prepare("INSERT INTO customer_phone VALUES(?,?)");
     insert_name_ = Prepare("INSERT INTO customer_name VALUES(?,?)");
     insert_tag_ = Prepare("INSERT INTO customer_tag VALUES(?,?)");
+    audit_ = Prepare("INSERT INTO changes VALUES(NULL,?,'bench',1,?,1,?)");
     const std::string cols = "c.id,c.kind,c.display_name,c.given_name,c.family_name,c.emails,c.phones,"
                              "c.street,c.city,c.region,c.postal_code,c.country,c.stage,c.owner,c.tags,"
                              "c.custom,c.email_opt_in,c.legal_basis,c.opt_in_at,c.do_not_call,"
@@ -218,7 +238,7 @@ class SqliteBackend : public Backend {
                       "AND c.archived=0 ORDER BY t.customer_id LIMIT ?");
   }
   ~SqliteBackend() override {
-    for (sqlite3_stmt* s : {insert_, insert_email_, insert_phone_, insert_name_, insert_tag_, by_id_,
+    for (sqlite3_stmt* s : {insert_, insert_email_, insert_phone_, insert_name_, insert_tag_, audit_, by_id_,
                             by_email_, by_phone_, by_name_, by_tag_})
       sqlite3_finalize(s);
     sqlite3_close(db_);
@@ -265,6 +285,11 @@ class SqliteBackend : public Backend {
       for (const Phone& p : c.phones) Pair(insert_phone_, text::PhoneDigits(p.number), id);
       for (const std::string& w : NameWords(c)) Pair(insert_name_, w, id);
       for (const std::string& t : c.tags) Pair(insert_tag_, text::FoldCase(t), id);
+      const std::string audit = AuditText(c);
+      sqlite3_bind_int64(audit_, 1, now);
+      sqlite3_bind_int64(audit_, 2, id);
+      sqlite3_bind_text(audit_, 3, audit.data(), static_cast<int>(audit.size()), SQLITE_STATIC);
+      Step(audit_);
     }
     Exec("COMMIT");
   }
@@ -390,7 +415,7 @@ class SqliteBackend : public Backend {
   }
 
   sqlite3* db_ = nullptr;
-  sqlite3_stmt *insert_, *insert_email_, *insert_phone_, *insert_name_, *insert_tag_;
+  sqlite3_stmt *insert_, *insert_email_, *insert_phone_, *insert_name_, *insert_tag_, *audit_;
   sqlite3_stmt *by_id_, *by_email_, *by_phone_, *by_name_, *by_tag_;
 };
 
@@ -525,7 +550,7 @@ class LmdbBackend : public Backend {
     MDB_txn* txn;
     Check(mdb_txn_begin(env_, nullptr, 0, &txn), "begin");
     for (auto [dbi, name] : {std::pair{&records_, "c"}, {&emails_, "e"}, {&phones_, "p"},
-                             {&names_, "n"}, {&tags_, "t"}})
+                             {&names_, "n"}, {&tags_, "t"}, {&feed_, "f"}})
       Check(mdb_dbi_open(txn, name, MDB_CREATE, dbi), "dbi");
     Check(mdb_txn_commit(txn), "commit");
   }
@@ -548,6 +573,7 @@ class LmdbBackend : public Backend {
       for (const Phone& p : c.phones) Put(txn, phones_, text::PhoneDigits(p.number) + '\0' + id, "");
       for (const std::string& n : NameWords(c)) Put(txn, names_, n + '\0' + id, "");
       for (const std::string& t : c.tags) Put(txn, tags_, text::FoldCase(t) + '\0' + id, "");
+      Put(txn, feed_, codec::EncodeU64(++next_seq_), AuditText(c), MDB_APPEND);
     }
     Check(mdb_txn_commit(txn), "commit");
   }
@@ -580,9 +606,10 @@ class LmdbBackend : public Backend {
   static void Check(int rc, const char* what) {
     if (rc != 0) Die(std::string("lmdb ") + what + ": " + mdb_strerror(rc));
   }
-  static void Put(MDB_txn* txn, MDB_dbi dbi, const std::string& key, const std::string& value) {
+  static void Put(MDB_txn* txn, MDB_dbi dbi, const std::string& key, const std::string& value,
+                  unsigned flags = 0) {
     MDB_val k{key.size(), const_cast<char*>(key.data())}, v{value.size(), const_cast<char*>(value.data())};
-    Check(mdb_put(txn, dbi, &k, &v, 0), "put");
+    Check(mdb_put(txn, dbi, &k, &v, flags), "put");
   }
   MDB_txn* Read() {
     MDB_txn* txn;
@@ -618,7 +645,8 @@ class LmdbBackend : public Backend {
   }
 
   MDB_env* env_ = nullptr;
-  MDB_dbi records_, emails_, phones_, names_, tags_;
+  MDB_dbi records_, emails_, phones_, names_, tags_, feed_;
+  std::uint64_t next_seq_ = 0;
   std::uint64_t next_id_ = 0;
 };
 

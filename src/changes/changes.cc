@@ -157,32 +157,32 @@ std::string TimeText(Timestamp t) {
 }
 
 Fields Flatten(const Customer& c) {
-  Builder b;
-  b.Add("kind", std::string(c.kind == CustomerKind::kPerson ? "person" : "organization"));
-  b.Add("display_name", c.display_name);
-  b.Add("given_name", c.given_name);
-  b.Add("family_name", c.family_name);
-  b.Join("emails", c.emails, [](const Email& e) { return Labelled(e.address, e.label, e.primary); });
-  b.Join("phones", c.phones, [](const Phone& p) { return Labelled(p.number, p.label, p.primary); });
-  b.Add("address.street", c.address.street);
+  Builder b;  // in name order (custom fields come sorted from their map), so no sorting is needed
   b.Add("address.city", c.address.city);
-  b.Add("address.region", c.address.region);
-  b.Add("address.postal_code", c.address.postal_code);
   b.Add("address.country", c.address.country);
-  b.Add("stage", std::string(LifecycleStageName(c.stage)));
-  b.Add("owner", c.owner);
-  b.Join("tags", c.tags, [](const std::string& t) { return t; });
-  for (const auto& [key, value] : c.custom) b.Add("custom." + key, CustomText(value));
-  b.Flag("consent.email_opt_in", c.consent.email_opt_in);
+  b.Add("address.postal_code", c.address.postal_code);
+  b.Add("address.region", c.address.region);
+  b.Add("address.street", c.address.street);
+  b.Flag("archived", c.archived);
+  b.Flag("consent.do_not_call", c.consent.do_not_call);
   if (c.consent.email_legal_basis != LegalBasis::kNone)
     b.Add("consent.email_legal_basis", std::string(LegalBasisName(c.consent.email_legal_basis)));
+  b.Flag("consent.email_opt_in", c.consent.email_opt_in);
   b.Time("consent.email_opt_in_at", c.consent.email_opt_in_at);
-  b.Flag("consent.do_not_call", c.consent.do_not_call);
+  for (const auto& [key, value] : c.custom) b.Add("custom." + key, CustomText(value));
+  b.Add("display_name", c.display_name);
+  b.Join("emails", c.emails, [](const Email& e) { return Labelled(e.address, e.label, e.primary); });
   b.Add("external_id", c.external_id);
+  b.Add("family_name", c.family_name);
+  b.Add("given_name", c.given_name);
+  b.Add("kind", std::string(c.kind == CustomerKind::kPerson ? "person" : "organization"));
   b.Join("memberships", c.memberships, [](const Membership& m) {
     return m.role.empty() ? std::to_string(m.organization) : absl::StrCat(m.organization, " (", m.role, ")");
   });
-  b.Flag("archived", c.archived);
+  b.Add("owner", c.owner);
+  b.Join("phones", c.phones, [](const Phone& p) { return Labelled(p.number, p.label, p.primary); });
+  b.Add("stage", std::string(LifecycleStageName(c.stage)));
+  b.Join("tags", c.tags, [](const std::string& t) { return t; });
   return b.Take();  // last_interaction_at is derived from interactions: not a change of its own
 }
 
@@ -208,21 +208,21 @@ Fields Flatten(const Interaction& i) {
 }
 
 Fields Flatten(const Opportunity& o, const Pipeline* pipeline) {
-  Builder b;
-  b.Add("title", o.title);
-  b.Add("customer", static_cast<std::int64_t>(o.customer));
-  b.Add("pipeline", static_cast<std::int64_t>(o.pipeline));
-  const Stage* stage = pipeline ? pipeline->FindStage(o.stage) : nullptr;
-  b.Add("stage", stage ? absl::StrCat(stage->name, " (", o.stage, ")") : std::to_string(o.stage));
+  Builder b;  // in name order
   b.Add("amount", MoneyText(o.amount));
-  b.Add("probability", std::to_string(o.probability));
-  b.Time("expected_close", o.expected_close);
-  b.Add("owner", o.owner);
+  b.Time("closed_at", o.closed_at);
   b.Join("contacts", o.contacts, [](const ContactRole& r) {
     return r.role.empty() ? std::to_string(r.person) : absl::StrCat(r.person, " (", r.role, ")");
   });
+  b.Add("customer", static_cast<std::int64_t>(o.customer));
+  b.Time("expected_close", o.expected_close);
   b.Add("lost_reason", o.lost_reason);
-  b.Time("closed_at", o.closed_at);
+  b.Add("owner", o.owner);
+  b.Add("pipeline", static_cast<std::int64_t>(o.pipeline));
+  b.Add("probability", std::to_string(o.probability));
+  const Stage* stage = pipeline ? pipeline->FindStage(o.stage) : nullptr;
+  b.Add("stage", stage ? absl::StrCat(stage->name, " (", o.stage, ")") : std::to_string(o.stage));
+  b.Add("title", o.title);
   return b.Take();
 }
 
