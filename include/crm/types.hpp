@@ -41,6 +41,9 @@ struct DateTime {
   friend bool operator==(const DateTime&, const DateTime&) = default;
 };
 
+// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+
 // Whether an ISO 4217 code is a currency this library knows, and its number of minor digits.
 bool IsKnownCurrency(std::string_view code);
 std::optional<int> CurrencyMinorDigits(std::string_view code);

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "crm/types.hpp"
+#include "text/text.h"
 
 namespace crm {
 namespace {
@@ -53,6 +54,8 @@ constexpr std::array<std::string_view, 9> kStageNames = {
     "", "subscriber", "lead", "prospect", "opportunity", "customer", "evangelist", "churned", "other"};
 
 }  // namespace
+
+bool IsValidUtf8(std::string_view s) { return text::IsValidUtf8(s); }
 
 bool IsKnownCurrency(std::string_view code) { return FindCurrency(code) != nullptr; }
 

@@ -1,0 +1,496 @@
+/*
+ * crm.h - the stable C ABI of libcrm, an embeddable CRM engine.
+ *
+ * Conventions
+ * - Every fallible call returns int: CRM_OK (0) or a negative CRM_E* code. crm_errmsg() gives the
+ *   calling thread's message for its last failed call; crm_strerror() a static text for a code.
+ * - Output parameters come first. Handles are opaque; every *_new / *_open / *_begin has a
+ *   matching *_free / *_close that accepts NULL.
+ * - Strings in are a pointer and a length in bytes, UTF-8 (checked: invalid UTF-8 gives
+ *   CRM_EINVALID). A NULL pointer with length 0 is the empty string. Only file paths are
+ *   NUL-terminated.
+ * - Strings out are borrowed: valid until the object they come from is changed or freed (for an
+ *   iterator: until the next crm_iter_next or crm_iter_free). They are NUL-terminated as well, and
+ *   their length is stored in *len when len is not NULL.
+ * - Time is UTC, int64 microseconds since the Unix epoch. Money is an int64 count of minor units
+ *   (cents) and a 3-letter ISO 4217 code. Ids are uint64, 0 meaning "none".
+ * - Option and query structs start with `unsigned int version`; initialise them with the
+ *   matching *_INIT macro or *_init() function. Fields are only ever appended.
+ *
+ * Threads
+ * - A crm_db may be used from any number of threads at once.
+ * - A read transaction (and the iterators and records read through it) is used by one thread at
+ *   a time; it may move between threads.
+ * - A write transaction must be begun, used, committed and freed on one thread. One write
+ *   transaction runs at a time per database; crm_txn_begin_write waits for the current one.
+ * - Record objects (crm_customer ...) are plain values: one thread at a time each.
+ * - crm_errmsg() is per thread.
+ */
+#ifndef CRM_H
+#define CRM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CRM_VERSION_MAJOR 0
+#define CRM_VERSION_MINOR 1
+#define CRM_VERSION_PATCH 0
+#define CRM_VERSION_STRING "0.1.0"
+
+#if defined(_WIN32)
+#define CRM_API
+#else
+#define CRM_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- results ---- */
+
+#define CRM_OK 0
+#define CRM_ENOTFOUND (-1) /* no such record */
+#define CRM_EEXISTS (-2)   /* a unique value (email, external id) is taken */
+#define CRM_EINVALID (-3)  /* bad argument or field; the message names it */
+#define CRM_ECONFLICT (-4) /* stale revision, or refused by the current state (e.g. dependents) */
+#define CRM_ECORRUPT (-5)  /* stored data failed its checks */
+#define CRM_EFULL (-6)     /* disk or database size limit reached */
+#define CRM_EIO (-7)       /* the file system failed or refused */
+#define CRM_EBUSY (-8)     /* try again later */
+#define CRM_ENOMEM (-9)    /* out of memory */
+#define CRM_EINTERNAL (-10)
+#define CRM_ITEROVER (-100) /* an iterator has no more items (not an error) */
+
+/* The calling thread's message for its last failed call ("" when none). Valid until the next
+ * failing call on this thread. */
+CRM_API const char* crm_errmsg(void);
+/* A static description of a result code. */
+CRM_API const char* crm_strerror(int code);
+/* Frees memory that a crm_* call documents as the caller's. Accepts NULL. */
+CRM_API void crm_free(void* p);
+
+/* The library's version ("0.1.0") and its parts. */
+CRM_API const char* crm_version(int* major, int* minor, int* patch);
+
+/* ---- handles ---- */
+
+typedef struct crm_db crm_db;
+typedef struct crm_txn crm_txn;
+typedef struct crm_iter crm_iter;
+typedef struct crm_customer crm_customer;
+typedef struct crm_interaction crm_interaction;
+typedef struct crm_pipeline crm_pipeline;
+typedef struct crm_opportunity crm_opportunity;
+typedef struct crm_change crm_change;
+
+/* ---- the database ---- */
+
+typedef struct crm_options {
+  unsigned int version;
+  int create_if_missing;    /* default 1 */
+  int read_only;            /* default 0 */
+  int no_sync;              /* 1: no fsync at commit (survives a process crash, not a power loss) */
+  size_t initial_map_size;  /* bytes; 0: 64 MiB. The map grows by itself. */
+  size_t max_map_size;      /* bytes; 0: 1 TiB */
+  const char* default_actor; /* NUL-terminated; NULL: "system" */
+} crm_options;
+
+#define CRM_OPTIONS_VERSION 1
+#define CRM_OPTIONS_INIT {CRM_OPTIONS_VERSION, 1, 0, 0, 0, 0, NULL}
+CRM_API int crm_options_init(crm_options* opts, unsigned int version);
+
+/* Opens or creates the database file at `path` (and `path`-lock), owner-only. opts may be NULL. */
+CRM_API int crm_db_open(crm_db** out, const char* path, const crm_options* opts);
+/* Closes the database. Every transaction and iterator of it must be freed first. */
+CRM_API void crm_db_close(crm_db* db);
+
+/* ---- transactions ---- */
+
+CRM_API int crm_txn_begin_read(crm_txn** out, crm_db* db);
+/* `actor` names who makes the changes (the feed records it); NULL/0: the default actor. */
+CRM_API int crm_txn_begin_write(crm_txn** out, crm_db* db, const char* actor, size_t actor_len);
+/* Makes the changes of a write transaction durable and visible; the handle must still be freed.
+ * On a read transaction it just ends the snapshot. */
+CRM_API int crm_txn_commit(crm_txn* txn);
+/* Frees the handle; a write transaction that was not committed is rolled back. */
+CRM_API void crm_txn_free(crm_txn* txn);
+
+/* ---- iterators ----
+ * Lazy: items are read in pages as crm_iter_next asks for them, inside the transaction the
+ * iterator was made from (which must outlive it). */
+
+/* 0 when positioned on the next item, CRM_ITEROVER at the end, or an error. */
+CRM_API int crm_iter_next(crm_iter* it);
+/* The current item, borrowed until the next crm_iter_next / crm_iter_free; NULL when the
+ * iterator holds another kind of record. */
+CRM_API const crm_customer* crm_iter_customer(const crm_iter* it);
+CRM_API const crm_interaction* crm_iter_interaction(const crm_iter* it);
+CRM_API const crm_pipeline* crm_iter_pipeline(const crm_iter* it);
+CRM_API const crm_opportunity* crm_iter_opportunity(const crm_iter* it);
+CRM_API const crm_change* crm_iter_change(const crm_iter* it);
+/* A token that continues the listing after the current item in a later transaction (a keyset
+ * page token; "" when the listing has no tokens or is exhausted). Borrowed. */
+CRM_API const char* crm_iter_page_token(const crm_iter* it, size_t* len);
+CRM_API void crm_iter_free(crm_iter* it);
+
+/* ---- customers ---- */
+
+#define CRM_PERSON 1
+#define CRM_ORGANIZATION 2
+
+/* Lifecycle stages. */
+#define CRM_STAGE_SUBSCRIBER 1
+#define CRM_STAGE_LEAD 2
+#define CRM_STAGE_PROSPECT 3
+#define CRM_STAGE_OPPORTUNITY 4
+#define CRM_STAGE_CUSTOMER 5
+#define CRM_STAGE_EVANGELIST 6
+#define CRM_STAGE_CHURNED 7
+#define CRM_STAGE_OTHER 8
+
+/* Legal bases of an email opt-in (GDPR Art. 6). */
+#define CRM_BASIS_NONE 0
+#define CRM_BASIS_CONSENT 1
+#define CRM_BASIS_CONTRACT 2
+#define CRM_BASIS_LEGAL_OBLIGATION 3
+#define CRM_BASIS_VITAL_INTERESTS 4
+#define CRM_BASIS_PUBLIC_TASK 5
+#define CRM_BASIS_LEGITIMATE_INTERESTS 6
+
+/* Text fields of a customer. */
+#define CRM_CUSTOMER_DISPLAY_NAME 1
+#define CRM_CUSTOMER_GIVEN_NAME 2
+#define CRM_CUSTOMER_FAMILY_NAME 3
+#define CRM_CUSTOMER_OWNER 4
+#define CRM_CUSTOMER_EXTERNAL_ID 5
+#define CRM_CUSTOMER_STREET 6
+#define CRM_CUSTOMER_CITY 7
+#define CRM_CUSTOMER_REGION 8
+#define CRM_CUSTOMER_POSTAL_CODE 9
+#define CRM_CUSTOMER_COUNTRY 10
+
+/* Integer fields of a customer (the store-managed ones are read-only). */
+#define CRM_CUSTOMER_ID 1                  /* read-only */
+#define CRM_CUSTOMER_REVISION 2            /* set it to the revision an update is based on */
+#define CRM_CUSTOMER_CREATED_AT 3          /* read-only */
+#define CRM_CUSTOMER_UPDATED_AT 4          /* read-only */
+#define CRM_CUSTOMER_ARCHIVED 5            /* read-only: archive / restore change it */
+#define CRM_CUSTOMER_ARCHIVED_AT 6         /* read-only */
+#define CRM_CUSTOMER_KIND 7                /* CRM_PERSON or CRM_ORGANIZATION */
+#define CRM_CUSTOMER_STAGE 8               /* CRM_STAGE_* */
+#define CRM_CUSTOMER_EMAIL_OPT_IN 9        /* 0 or 1 */
+#define CRM_CUSTOMER_EMAIL_LEGAL_BASIS 10  /* CRM_BASIS_* */
+#define CRM_CUSTOMER_EMAIL_OPT_IN_AT 11    /* set by the store when 0 */
+#define CRM_CUSTOMER_DO_NOT_CALL 12        /* 0 or 1 */
+#define CRM_CUSTOMER_LAST_INTERACTION_AT 13 /* read-only */
+
+CRM_API int crm_customer_new(crm_customer** out);
+CRM_API int crm_customer_clone(crm_customer** out, const crm_customer* c);
+CRM_API void crm_customer_free(crm_customer* c);
+CRM_API const char* crm_customer_text(const crm_customer* c, int field, size_t* len);
+CRM_API int crm_customer_set_text(crm_customer* c, int field, const char* s, size_t len);
+CRM_API int64_t crm_customer_int(const crm_customer* c, int field);
+CRM_API int crm_customer_set_int(crm_customer* c, int field, int64_t value);
+
+/* Emails and phones: lists of (value, label, primary). Index from 0. */
+CRM_API size_t crm_customer_email_count(const crm_customer* c);
+CRM_API int crm_customer_email(const crm_customer* c, size_t i, const char** address, size_t* address_len,
+                               const char** label, size_t* label_len, int* primary);
+CRM_API int crm_customer_add_email(crm_customer* c, const char* address, size_t address_len, const char* label,
+                                   size_t label_len, int primary);
+CRM_API size_t crm_customer_phone_count(const crm_customer* c);
+CRM_API int crm_customer_phone(const crm_customer* c, size_t i, const char** number, size_t* number_len,
+                               const char** label, size_t* label_len, int* primary);
+CRM_API int crm_customer_add_phone(crm_customer* c, const char* number, size_t number_len, const char* label,
+                                   size_t label_len, int primary);
+CRM_API size_t crm_customer_tag_count(const crm_customer* c);
+CRM_API const char* crm_customer_tag(const crm_customer* c, size_t i, size_t* len);
+CRM_API int crm_customer_add_tag(crm_customer* c, const char* tag, size_t len);
+CRM_API size_t crm_customer_membership_count(const crm_customer* c);
+CRM_API int crm_customer_membership(const crm_customer* c, size_t i, uint64_t* organization, const char** role,
+                                    size_t* role_len);
+CRM_API int crm_customer_add_membership(crm_customer* c, uint64_t organization, const char* role, size_t role_len);
+/* Empties one list: CRM_LIST_EMAILS, _PHONES, _TAGS, _MEMBERSHIPS or _CUSTOM. */
+#define CRM_LIST_EMAILS 1
+#define CRM_LIST_PHONES 2
+#define CRM_LIST_TAGS 3
+#define CRM_LIST_MEMBERSHIPS 4
+#define CRM_LIST_CUSTOM 5
+CRM_API int crm_customer_clear(crm_customer* c, int list);
+
+/* Typed custom fields, kept sorted by name. */
+#define CRM_VALUE_TEXT 1
+#define CRM_VALUE_INT 2
+#define CRM_VALUE_MONEY 3
+#define CRM_VALUE_TIME 4
+#define CRM_VALUE_BOOL 5
+CRM_API size_t crm_customer_custom_count(const crm_customer* c);
+/* The i-th custom field: its name and type; then read it with crm_customer_custom_value. */
+CRM_API int crm_customer_custom_field(const crm_customer* c, size_t i, const char** name, size_t* name_len,
+                                      int* type);
+/* The value of the i-th field: text in *text (TEXT), the number in *number (INT: the integer,
+ * MONEY: minor units, TIME: microseconds, BOOL: 0/1) and the currency in *text (MONEY). */
+CRM_API int crm_customer_custom_value(const crm_customer* c, size_t i, int64_t* number, const char** text,
+                                      size_t* text_len);
+/* Sets (adding or replacing) a custom field. `text` is the value (TEXT) or the currency (MONEY). */
+CRM_API int crm_customer_set_custom(crm_customer* c, const char* name, size_t name_len, int type, int64_t number,
+                                    const char* text, size_t text_len);
+CRM_API int crm_customer_remove_custom(crm_customer* c, const char* name, size_t name_len);
+
+/* Creates `c` (its store-managed fields are ignored) and updates it with the stored result. */
+CRM_API int crm_customer_create(crm_txn* txn, crm_customer* c);
+/* Replaces customer `id` of `c` if its revision is current (CRM_ECONFLICT otherwise); `c` is
+ * updated with the stored result. */
+CRM_API int crm_customer_update(crm_txn* txn, crm_customer* c);
+/* Creates or replaces the customer with c's external id. */
+CRM_API int crm_customer_upsert(crm_txn* txn, crm_customer* c);
+/* out may be NULL. */
+CRM_API int crm_customer_archive(crm_customer** out, crm_txn* txn, uint64_t id);
+CRM_API int crm_customer_restore(crm_customer** out, crm_txn* txn, uint64_t id);
+/* cascade: also delete its interactions, opportunities, contact roles and memberships. Without
+ * it, a customer that has any gives CRM_ECONFLICT. */
+CRM_API int crm_customer_delete(crm_txn* txn, uint64_t id, int cascade);
+CRM_API int crm_customer_get(crm_customer** out, crm_txn* txn, uint64_t id);
+CRM_API int crm_customer_find_by_email(crm_customer** out, crm_txn* txn, const char* email, size_t len);
+CRM_API int crm_customer_find_by_external_id(crm_customer** out, crm_txn* txn, const char* id, size_t len);
+/* An iterator over the customers with this phone number (formatting ignored). */
+CRM_API int crm_customer_find_by_phone(crm_iter** out, crm_txn* txn, const char* phone, size_t len);
+
+#define CRM_BY_ALL 0
+#define CRM_BY_TAG 1
+#define CRM_BY_OWNER 2
+#define CRM_BY_STAGE 3
+#define CRM_BY_ORGANIZATION 4
+#define CRM_BY_NAME_PREFIX 5
+#define CRM_BY_NOT_CONTACTED_SINCE 6
+
+typedef struct crm_customer_query {
+  unsigned int version;
+  int by;                  /* CRM_BY_* */
+  const char* text;        /* tag, owner or name prefix */
+  size_t text_len;
+  int stage;               /* CRM_BY_STAGE */
+  uint64_t organization;   /* CRM_BY_ORGANIZATION */
+  int64_t since;           /* CRM_BY_NOT_CONTACTED_SINCE */
+  int include_archived;
+  size_t page_size;        /* items read per page; 0: 100 */
+  const char* page_token;  /* continue a listing (crm_iter_page_token); NULL: from the start */
+  size_t page_token_len;
+} crm_customer_query;
+
+#define CRM_CUSTOMER_QUERY_VERSION 1
+#define CRM_CUSTOMER_QUERY_INIT {CRM_CUSTOMER_QUERY_VERSION, CRM_BY_ALL, NULL, 0, 0, 0, 0, 0, 0, NULL, 0}
+CRM_API int crm_customer_query_init(crm_customer_query* q, unsigned int version);
+CRM_API int crm_customer_list(crm_iter** out, crm_txn* txn, const crm_customer_query* q);
+CRM_API int crm_customer_count(uint64_t* out, crm_txn* txn, const crm_customer_query* q);
+
+/* ---- interactions ---- */
+
+#define CRM_KIND_CALL 1
+#define CRM_KIND_EMAIL 2
+#define CRM_KIND_MEETING 3
+#define CRM_KIND_NOTE 4
+#define CRM_KIND_TASK 5
+#define CRM_KIND_SUPPORT_TICKET 6
+#define CRM_KIND_PURCHASE 7
+#define CRM_KIND_OTHER 8
+
+#define CRM_DIRECTION_NONE 0
+#define CRM_DIRECTION_INBOUND 1
+#define CRM_DIRECTION_OUTBOUND 2
+
+#define CRM_INTERACTION_KIND_LABEL 1
+#define CRM_INTERACTION_SUBJECT 2
+#define CRM_INTERACTION_BODY 3
+#define CRM_INTERACTION_OUTCOME 4
+#define CRM_INTERACTION_OWNER 5
+#define CRM_INTERACTION_CURRENCY 6 /* of the amount; "" when there is none */
+
+#define CRM_INTERACTION_ID 1         /* read-only */
+#define CRM_INTERACTION_REVISION 2
+#define CRM_INTERACTION_CREATED_AT 3 /* read-only */
+#define CRM_INTERACTION_UPDATED_AT 4 /* read-only */
+#define CRM_INTERACTION_CUSTOMER 5
+#define CRM_INTERACTION_KIND 6       /* CRM_KIND_* */
+#define CRM_INTERACTION_DIRECTION 7  /* CRM_DIRECTION_* */
+#define CRM_INTERACTION_OCCURRED_AT 8
+#define CRM_INTERACTION_DURATION_SECONDS 9
+#define CRM_INTERACTION_SATISFACTION 10 /* 1 to 5, 0 for none */
+#define CRM_INTERACTION_AMOUNT 11       /* minor units; with CRM_INTERACTION_CURRENCY */
+#define CRM_INTERACTION_OPPORTUNITY 12
+#define CRM_INTERACTION_DUE_AT 13
+#define CRM_INTERACTION_DONE 14
+
+CRM_API int crm_interaction_new(crm_interaction** out);
+CRM_API void crm_interaction_free(crm_interaction* i);
+CRM_API const char* crm_interaction_text(const crm_interaction* i, int field, size_t* len);
+CRM_API int crm_interaction_set_text(crm_interaction* i, int field, const char* s, size_t len);
+CRM_API int64_t crm_interaction_int(const crm_interaction* i, int field);
+CRM_API int crm_interaction_set_int(crm_interaction* i, int field, int64_t value);
+
+CRM_API int crm_interaction_log(crm_txn* txn, crm_interaction* i);
+CRM_API int crm_interaction_update(crm_txn* txn, crm_interaction* i);
+CRM_API int crm_interaction_delete(crm_txn* txn, uint64_t id);
+CRM_API int crm_interaction_get(crm_interaction** out, crm_txn* txn, uint64_t id);
+
+typedef struct crm_timeline_query {
+  unsigned int version;
+  uint64_t customer;
+  int oldest_first;      /* default 0: newest first */
+  int64_t from;          /* inclusive; INT64_MIN: no bound */
+  int64_t to;            /* exclusive; INT64_MAX: no bound */
+  unsigned int kinds;    /* bit (1 << CRM_KIND_x) per kind wanted; 0: every kind */
+  size_t page_size;      /* 0: 100 */
+  const char* page_token;
+  size_t page_token_len;
+} crm_timeline_query;
+
+#define CRM_TIMELINE_QUERY_VERSION 1
+#define CRM_TIMELINE_QUERY_INIT {CRM_TIMELINE_QUERY_VERSION, 0, 0, INT64_MIN, INT64_MAX, 0, 0, NULL, 0}
+CRM_API int crm_timeline_query_init(crm_timeline_query* q, unsigned int version);
+CRM_API int crm_timeline(crm_iter** out, crm_txn* txn, const crm_timeline_query* q);
+
+/* ---- pipelines ---- */
+
+#define CRM_OUTCOME_OPEN 0
+#define CRM_OUTCOME_WON 1
+#define CRM_OUTCOME_LOST 2
+
+CRM_API int crm_pipeline_new(crm_pipeline** out);
+CRM_API void crm_pipeline_free(crm_pipeline* p);
+CRM_API uint64_t crm_pipeline_id(const crm_pipeline* p);
+CRM_API uint64_t crm_pipeline_revision(const crm_pipeline* p);
+CRM_API const char* crm_pipeline_name(const crm_pipeline* p, size_t* len);
+CRM_API int crm_pipeline_set_name(crm_pipeline* p, const char* name, size_t len);
+CRM_API size_t crm_pipeline_stage_count(const crm_pipeline* p);
+CRM_API int crm_pipeline_stage(const crm_pipeline* p, size_t i, uint32_t* id, const char** name, size_t* name_len,
+                               int* probability, int* outcome);
+/* Appends a stage (id 0: a new stage; or the id of a stage of this pipeline to keep it). */
+CRM_API int crm_pipeline_add_stage(crm_pipeline* p, uint32_t id, const char* name, size_t name_len, int probability,
+                                   int outcome);
+CRM_API int crm_pipeline_clear_stages(crm_pipeline* p);
+/* The id of the stage with this name (case-insensitive), or 0. */
+CRM_API uint32_t crm_pipeline_stage_id(const crm_pipeline* p, const char* name, size_t len);
+
+CRM_API int crm_pipeline_create(crm_txn* txn, crm_pipeline* p);
+/* Revision checked (set by crm_pipeline_get); a stage still holding deals cannot be removed. */
+CRM_API int crm_pipeline_update(crm_txn* txn, crm_pipeline* p);
+CRM_API int crm_pipeline_delete(crm_txn* txn, uint64_t id);
+/* id 0: the default pipeline. */
+CRM_API int crm_pipeline_get(crm_pipeline** out, crm_txn* txn, uint64_t id);
+CRM_API int crm_pipeline_list(crm_iter** out, crm_txn* txn);
+
+/* ---- opportunities ---- */
+
+#define CRM_OPPORTUNITY_TITLE 1
+#define CRM_OPPORTUNITY_OWNER 2
+#define CRM_OPPORTUNITY_CURRENCY 3
+#define CRM_OPPORTUNITY_LOST_REASON 4 /* read-only: crm_opportunity_close_lost sets it */
+
+#define CRM_OPPORTUNITY_ID 1          /* read-only */
+#define CRM_OPPORTUNITY_REVISION 2
+#define CRM_OPPORTUNITY_CREATED_AT 3  /* read-only */
+#define CRM_OPPORTUNITY_UPDATED_AT 4  /* read-only */
+#define CRM_OPPORTUNITY_CLOSED_AT 5   /* read-only */
+#define CRM_OPPORTUNITY_CUSTOMER 6
+#define CRM_OPPORTUNITY_PIPELINE 7    /* 0: the default pipeline */
+#define CRM_OPPORTUNITY_STAGE 8       /* 0: the pipeline's first stage */
+#define CRM_OPPORTUNITY_AMOUNT 9      /* minor units, with CRM_OPPORTUNITY_CURRENCY */
+#define CRM_OPPORTUNITY_PROBABILITY 10 /* percent; -1: the stage's default */
+#define CRM_OPPORTUNITY_PROBABILITY_OVERRIDDEN 11 /* read-only */
+#define CRM_OPPORTUNITY_EXPECTED_CLOSE 12
+
+CRM_API int crm_opportunity_new(crm_opportunity** out);
+CRM_API void crm_opportunity_free(crm_opportunity* o);
+CRM_API const char* crm_opportunity_text(const crm_opportunity* o, int field, size_t* len);
+CRM_API int crm_opportunity_set_text(crm_opportunity* o, int field, const char* s, size_t len);
+CRM_API int64_t crm_opportunity_int(const crm_opportunity* o, int field);
+CRM_API int crm_opportunity_set_int(crm_opportunity* o, int field, int64_t value);
+CRM_API size_t crm_opportunity_contact_count(const crm_opportunity* o);
+CRM_API int crm_opportunity_contact(const crm_opportunity* o, size_t i, uint64_t* person, const char** role,
+                                    size_t* role_len);
+CRM_API int crm_opportunity_add_contact(crm_opportunity* o, uint64_t person, const char* role, size_t role_len);
+CRM_API int crm_opportunity_clear_contacts(crm_opportunity* o);
+/* The stage history (read-only), oldest first. from is 0 for the stage it was created in. */
+CRM_API size_t crm_opportunity_history_count(const crm_opportunity* o);
+CRM_API int crm_opportunity_history(const crm_opportunity* o, size_t i, uint32_t* from, uint32_t* to, int64_t* at,
+                                    const char** actor, size_t* actor_len, int64_t* amount, int* probability);
+
+CRM_API int crm_opportunity_create(crm_txn* txn, crm_opportunity* o);
+CRM_API int crm_opportunity_update(crm_txn* txn, crm_opportunity* o);
+/* out may be NULL. */
+CRM_API int crm_opportunity_move(crm_opportunity** out, crm_txn* txn, uint64_t id, uint32_t stage);
+CRM_API int crm_opportunity_close_won(crm_opportunity** out, crm_txn* txn, uint64_t id);
+CRM_API int crm_opportunity_close_lost(crm_opportunity** out, crm_txn* txn, uint64_t id, const char* reason,
+                                       size_t reason_len);
+CRM_API int crm_opportunity_delete(crm_txn* txn, uint64_t id);
+CRM_API int crm_opportunity_get(crm_opportunity** out, crm_txn* txn, uint64_t id);
+
+#define CRM_OPP_BY_ALL 0
+#define CRM_OPP_BY_CUSTOMER 1
+#define CRM_OPP_BY_STAGE 2
+#define CRM_OPP_BY_PIPELINE 3
+#define CRM_OPP_BY_OWNER 4
+#define CRM_OPP_BY_EXPECTED_CLOSE 5
+
+typedef struct crm_opportunity_query {
+  unsigned int version;
+  int by;                /* CRM_OPP_BY_* */
+  uint64_t customer;
+  uint64_t pipeline;     /* 0: the default */
+  uint32_t stage;
+  const char* owner;
+  size_t owner_len;
+  int64_t close_from;    /* inclusive */
+  int64_t close_to;      /* exclusive */
+  int open_only;
+  size_t page_size;      /* 0: 100 */
+  const char* page_token;
+  size_t page_token_len;
+} crm_opportunity_query;
+
+#define CRM_OPPORTUNITY_QUERY_VERSION 1
+#define CRM_OPPORTUNITY_QUERY_INIT \
+  {CRM_OPPORTUNITY_QUERY_VERSION, CRM_OPP_BY_ALL, 0, 0, 0, NULL, 0, INT64_MIN, INT64_MAX, 0, 0, NULL, 0}
+CRM_API int crm_opportunity_query_init(crm_opportunity_query* q, unsigned int version);
+CRM_API int crm_opportunity_list(crm_iter** out, crm_txn* txn, const crm_opportunity_query* q);
+CRM_API int crm_opportunity_count(uint64_t* out, crm_txn* txn, const crm_opportunity_query* q);
+
+/* ---- the change feed ---- */
+
+#define CRM_ENTITY_CUSTOMER 1
+#define CRM_ENTITY_INTERACTION 2
+#define CRM_ENTITY_OPPORTUNITY 3
+#define CRM_ENTITY_PIPELINE 4
+
+#define CRM_OP_CREATE 1
+#define CRM_OP_UPDATE 2
+#define CRM_OP_ARCHIVE 3
+#define CRM_OP_RESTORE 4
+#define CRM_OP_DELETE 5
+#define CRM_OP_STAGE_MOVE 6
+
+CRM_API uint64_t crm_change_seq(const crm_change* c);
+CRM_API int64_t crm_change_at(const crm_change* c);
+CRM_API const char* crm_change_actor(const crm_change* c, size_t* len);
+CRM_API int crm_change_entity(const crm_change* c);
+CRM_API uint64_t crm_change_entity_id(const crm_change* c);
+CRM_API int crm_change_op(const crm_change* c);
+CRM_API size_t crm_change_field_count(const crm_change* c);
+CRM_API int crm_change_field(const crm_change* c, size_t i, const char** name, size_t* name_len, const char** before,
+                             size_t* before_len, const char** after, size_t* after_len);
+
+/* The feed from sequence number `from_seq` on. */
+CRM_API int crm_changes(crm_iter** out, crm_txn* txn, uint64_t from_seq);
+CRM_API int crm_last_change_seq(uint64_t* out, crm_txn* txn);
+/* Every change of `field` ("owner", "address" for all address.*, "custom.<name>") of one record,
+ * oldest first: each item is a change holding just that field. */
+CRM_API int crm_field_history(crm_iter** out, crm_txn* txn, int entity, uint64_t id, const char* field,
+                              size_t field_len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CRM_H */
