@@ -10,6 +10,7 @@ CRM_PACKAGES=(
   cmake g++ make pkg-config
   liblmdb-dev libboost-serialization-dev libboost-container-dev libabsl-dev libutf8proc-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
+  abigail-tools binutils python3
 )
 
 # Installs whichever of the given Debian packages are missing (as root, with apt-get).
