@@ -28,23 +28,12 @@
 namespace crm::bench {
 namespace {
 
-[[noreturn]] void Die(const std::string& what) { throw std::runtime_error(what); }
-
 constexpr std::size_t kPerCustomer = 50;
 constexpr std::size_t kBatch = 1000;
 constexpr int kOpenStages = 4;  // of the default pipeline: the deals spread over these
 
 std::size_t Customers() { return std::max<std::size_t>(1, Scale() / kPerCustomer); }
 std::size_t Deals() { return std::max<std::size_t>(1, Scale() / 4); }
-
-std::string TempPath(const std::string& name) {
-  static const std::string dir = [] {
-    std::string pattern = (std::filesystem::temp_directory_path() / "crm-bench-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) Die("mkdtemp");
-    return pattern;
-  }();
-  return dir + "/" + name;
-}
 
 // The n-th interaction: customer n % Customers(), in time order per customer.
 Interaction MakeInteraction(std::size_t n) {
@@ -685,14 +674,5 @@ int main(int argc, char** argv) {
       b->Unit(benchmark::kMicrosecond)->UseRealTime();
       if (fn == StageMove) b->MinTime(2.0);
     }
-  benchmark::Initialize(&argc, argv);
-  try {
-    benchmark::RunSpecifiedBenchmarks();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "benchmark failed: %s\n", e.what());
-    return 1;
-  }
-  benchmark::Shutdown();
-  std::filesystem::remove_all(std::filesystem::path(TempPath("x")).parent_path());
-  return 0;
+  return RunBenchmarks(argc, argv);
 }

@@ -8,9 +8,42 @@
 #include <string>
 #include <vector>
 
+#include <benchmark/benchmark.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <stdexcept>
+
 #include "crm/types.hpp"
 
 namespace crm::bench {
+
+[[noreturn]] inline void Die(const std::string& what) { throw std::runtime_error(what); }
+
+// A path in this run's temporary directory.
+inline std::string TempPath(const std::string& name) {
+  static const std::string dir = [] {
+    std::string pattern = (std::filesystem::temp_directory_path() / "crm-bench-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) Die("mkdtemp");
+    return pattern;
+  }();
+  return dir + "/" + name;
+}
+
+// Runs the registered benchmarks; a failed workload ends the run with its message.
+inline int RunBenchmarks(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  int rc = 0;
+  try {
+    benchmark::RunSpecifiedBenchmarks();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "benchmark failed: %s\n", e.what());
+    rc = 1;
+  }
+  benchmark::Shutdown();
+  std::filesystem::remove_all(std::filesystem::path(TempPath("x")).parent_path());
+  return rc;
+}
 
 inline std::size_t Scale() {
   const char* env = std::getenv("CRM_BENCH_SCALE");

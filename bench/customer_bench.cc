@@ -30,17 +30,6 @@
 namespace crm::bench {
 namespace {
 
-[[noreturn]] void Die(const std::string& what) { throw std::runtime_error(what); }
-
-std::string TempPath(const std::string& name) {
-  static const std::string dir = [] {
-    std::string pattern = (std::filesystem::temp_directory_path() / "crm-bench-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) Die("mkdtemp");
-    return pattern;
-  }();
-  return dir + "/" + name;
-}
-
 // The audit row a careful application writes with each new customer (libcrm writes its change
 // feed entry): every field set, as text.
 std::string AuditText(const Customer& c) {
@@ -783,14 +772,5 @@ int main(int argc, char** argv) {
           ->Unit(benchmark::kMicrosecond)
           ->UseRealTime();
     }
-  benchmark::Initialize(&argc, argv);
-  try {
-    benchmark::RunSpecifiedBenchmarks();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "benchmark failed: %s\n", e.what());
-    return 1;
-  }
-  benchmark::Shutdown();
-  std::filesystem::remove_all(std::filesystem::path(TempPath("x")).parent_path());
-  return 0;
+  return RunBenchmarks(argc, argv);
 }

@@ -249,12 +249,15 @@ struct implementation_level<std::variant<Ts...>> {
   BOOST_STATIC_CONSTANT(int, value = object_serializable);
 };
 
-template <class Archive, class T, std::size_t N, class A, class O>
-void serialize(Archive& ar, boost::container::small_vector<T, N, A, O>& v, unsigned) {
+namespace detail_sequence {
+// A count, then the elements. Loading grows the sequence one element at a time, so a corrupt
+// count never allocates more than the record's bytes can fill.
+template <class Archive, class Seq>
+void Serialize(Archive& ar, Seq& v) {
   if constexpr (Archive::is_saving::value) {
     const std::uint64_t n = v.size();
     ar << n;
-    for (const T& e : v) ar << e;
+    for (const auto& e : v) ar << e;
   } else {
     std::uint64_t n = 0;
     ar >> n;
@@ -266,23 +269,16 @@ void serialize(Archive& ar, boost::container::small_vector<T, N, A, O>& v, unsig
     }
   }
 }
+}  // namespace detail_sequence
+
+template <class Archive, class T, std::size_t N, class A, class O>
+void serialize(Archive& ar, boost::container::small_vector<T, N, A, O>& v, unsigned) {
+  detail_sequence::Serialize(ar, v);
+}
 
 template <class Archive, class T, class A>
 void serialize(Archive& ar, std::vector<T, A>& v, unsigned) {
-  if constexpr (Archive::is_saving::value) {
-    const std::uint64_t n = v.size();
-    ar << n;
-    for (const T& e : v) ar << e;
-  } else {
-    std::uint64_t n = 0;
-    ar >> n;
-    crm::codec::CheckCount(ar, n);
-    v.clear();
-    for (std::uint64_t i = 0; i < n; ++i) {
-      v.emplace_back();
-      ar >> v.back();
-    }
-  }
+  detail_sequence::Serialize(ar, v);
 }
 
 template <class Archive, class T>

@@ -385,20 +385,10 @@ absl::StatusOr<CustomerPage> List(const Ctx& ctx, const CustomerQuery& q) {
   auto after = model::ParsePageToken(q.page_token, HashOf(q), plan->lo, plan->hi);
   if (!after.ok()) return after.status();
   CustomerPage page;
-  page.customers.reserve(std::min<std::size_t>(q.limit, 64));
-  std::string last_key;
-  bool more = false;
-  auto s = Walk(ctx, q, *plan, *after, true, [&](std::string_view key, const Customer* c) {
-    if (page.customers.size() == q.limit) {
-      more = true;
-      return false;
-    }
-    page.customers.push_back(*c);
-    last_key.assign(key);
-    return true;
+  auto s = model::CollectPage(q.limit, HashOf(q), page.customers, page.next_page_token, [&](auto emit) {
+    return Walk(ctx, q, *plan, *after, true, [&](std::string_view key, const Customer* c) { return emit(key, *c); });
   });
   if (!s.ok()) return s;
-  if (more) page.next_page_token = model::MakePageToken(HashOf(q), last_key);
   return page;
 }
 

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 namespace crm::model {
@@ -27,6 +29,26 @@ std::string MakePageToken(std::uint64_t query_hash, std::string_view last_key);
 // page_token when it is malformed, from another query, or outside [lo, hi) (hi empty: unbounded).
 absl::StatusOr<std::string> ParsePageToken(std::string_view token, std::uint64_t query_hash,
                                            std::string_view lo, std::string_view hi);
+
+// Collects one page: `walk(emit)` offers items in key order; the first `limit` are kept and, if
+// another one is offered, the page gets a token continuing after the last kept key.
+template <class T, class Walk>
+absl::Status CollectPage(std::size_t limit, std::uint64_t query_hash, std::vector<T>& items,
+                         std::string& next_token, Walk walk) {
+  std::string last_key;
+  bool more = false;
+  absl::Status s = walk([&](std::string_view key, const T& item) {
+    if (items.size() == limit) {
+      more = true;
+      return false;
+    }
+    items.push_back(item);
+    last_key.assign(key);
+    return true;
+  });
+  if (s.ok() && more) next_token = MakePageToken(query_hash, last_key);
+  return s;
+}
 
 // Checks a page size.
 absl::Status CheckLimit(std::size_t limit);

@@ -307,19 +307,11 @@ absl::StatusOr<OpportunityPage> List(const Ctx& ctx, const OpportunityQuery& q) 
   auto after = model::ParsePageToken(q.page_token, HashOf(q), plan->lo, plan->hi);
   if (!after.ok()) return after.status();
   OpportunityPage page;
-  std::string last_key;
-  bool more = false;
-  auto s = Walk(ctx, q, *plan, *after, true, [&](std::string_view key, const Opportunity* o) {
-    if (page.opportunities.size() == q.limit) {
-      more = true;
-      return false;
-    }
-    page.opportunities.push_back(*o);
-    last_key.assign(key);
-    return true;
+  auto s = model::CollectPage(q.limit, HashOf(q), page.opportunities, page.next_page_token, [&](auto emit) {
+    return Walk(ctx, q, *plan, *after, true,
+                [&](std::string_view key, const Opportunity* o) { return emit(key, *o); });
   });
   if (!s.ok()) return s;
-  if (more) page.next_page_token = model::MakePageToken(HashOf(q), last_key);
   return page;
 }
 
