@@ -307,8 +307,11 @@ absl::StatusOr<Txn> Env::BeginWrite() {
   MDB_stat st;
   if (mdb_env_info(env_, &info) == 0 && mdb_env_stat(env_, &st) == 0) {
     const std::size_t used = (info.me_last_pgno + 1) * static_cast<std::size_t>(st.ms_psize);
-    // Keep a quarter of the map free; a failed early growth is not an error yet.
-    if (used > info.me_mapsize / 4 * 3 && info.me_mapsize < options_.max_map_size) (void)Grow();
+    // Keep a quarter of the map free, but only when no read transaction of this process is
+    // open right now: a long reader must not stall writers. A write that does run out of space
+    // grows the map then (Store::Write), waiting for readers as it must.
+    if (used > info.me_mapsize / 4 * 3 && info.me_mapsize < options_.max_map_size)
+      (void)Grow(std::chrono::milliseconds(0));
   }
   return Begin(0);
 }
@@ -333,11 +336,13 @@ absl::Status Env::Resize(std::size_t new_size) {
   return absl::OkStatus();
 }
 
-absl::Status Env::Grow() {
+absl::Status Env::Grow() { return Grow(options_.grow_wait); }
+
+absl::Status Env::Grow(std::chrono::milliseconds wait) {
   const std::size_t observed = map_size();
   std::lock_guard<std::mutex> gate(gate_);
   std::unique_lock<std::shared_timed_mutex> lock(remap_, std::defer_lock);
-  if (!lock.try_lock_for(options_.grow_wait))
+  if (!lock.try_lock_for(wait))
     return absl::ResourceExhaustedError(
         "database map is full and cannot grow while read transactions of this process stay open");
   const std::size_t current = map_size();

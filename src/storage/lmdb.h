@@ -144,7 +144,9 @@ class Env {
   absl::StatusOr<Table> OpenTable(Txn& txn, const char* name, bool create);
 
   // Doubles the map (up to max_map_size). The caller must hold no transaction of this Env.
+  // Waits up to `wait` for other transactions of this process to end (default: grow_wait).
   absl::Status Grow();
+  absl::Status Grow(std::chrono::milliseconds wait);
 
   std::size_t map_size() const;
   bool read_only() const { return options_.read_only; }
