@@ -24,6 +24,8 @@ struct crm_txn {
   std::unique_ptr<crm::ReadTxn> read;  // the transaction (a WriteTxn when `write` is set)
   crm::WriteTxn* write = nullptr;
   bool finished = false;
+  bool borrowed = false;  // lent to a crm_db_write callback: not the callback's to commit
+  absl::Status last_failure;  // the status behind the last failed call (crm_db_write retries on it)
 };
 
 struct crm_customer {
@@ -150,6 +152,9 @@ template <class T>
 void Set(T* p, T v) {
   if (p != nullptr) *p = v;
 }
+
+// The transaction to read through: a write transaction reads too.
+crm::ReadTxn* ReadOf(crm_txn* txn) { return txn->write != nullptr ? txn->write : txn->read.get(); }
 
 int NeedTxn(const crm_txn* txn) {
   if (txn == nullptr) return Invalid("txn: is NULL");
@@ -293,6 +298,7 @@ int crm_txn_begin_write(crm_txn** out, crm_db* db, const char* actor, size_t act
 int crm_txn_commit(crm_txn* txn) {
   return Guard([&] {
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    if (txn->borrowed) return Invalid("txn: crm_db_write commits this transaction itself");
     txn->finished = true;
     if (txn->write == nullptr) {
       txn->read.reset();
@@ -302,7 +308,35 @@ int crm_txn_commit(crm_txn* txn) {
   });
 }
 
-void crm_txn_free(crm_txn* txn) { delete txn; }
+void crm_txn_free(crm_txn* txn) {
+  if (txn != nullptr && txn->borrowed) return;  // crm_db_write owns it
+  delete txn;
+}
+
+int crm_db_write(crm_db* db, const char* actor, size_t actor_len, crm_write_fn fn, void* arg) {
+  return Guard([&] {
+    if (db == nullptr) return Invalid("db: is NULL");
+    if (fn == nullptr) return Invalid("fn: is NULL");
+    std::string who;
+    if (int rc = Text(actor, actor_len, "actor", &who); rc != CRM_OK) return rc;
+    int result = CRM_OK;
+    absl::Status s = db->store->Write(who, [&](crm::WriteTxn& write) -> absl::Status {
+      crm_txn lent;
+      lent.write = &write;
+      lent.borrowed = true;
+      // `read` stays empty: reads go through `write` (ReadOf).
+      result = fn(&lent, arg);
+      if (result == CRM_OK) return absl::OkStatus();
+      // Hand the failure back with its cause, so that running out of map space is retried.
+      if (!lent.last_failure.ok()) return lent.last_failure;
+      return absl::CancelledError(crm_errmsg());
+    });
+    if (s.ok()) return CRM_OK;
+    if (absl::IsCancelled(s)) return result;  // fn's own result, its message untouched
+    if (result != CRM_OK && CodeOf(s) == result) return result;
+    return Check(s);
+  });
+}
 
 // ---- iterators ----
 
@@ -634,12 +668,18 @@ int crm_customer_remove_custom(crm_customer* c, const char* name, size_t name_le
 namespace {
 
 // Runs a write that returns a record and stores the result into `target` (when given).
+// The result of a call made in `txn`, remembered on the transaction when it failed.
+int CheckIn(crm_txn* txn, const absl::Status& s) {
+  if (!s.ok()) txn->last_failure = s;
+  return Check(s);
+}
+
 template <class T, class Handle, class F>
 int WriteInto(crm_txn* txn, Handle* target, F call) {
   return Guard([&] {
     if (int rc = NeedWrite(txn); rc != CRM_OK) return rc;
     absl::StatusOr<T> r = call(*txn->write);
-    if (!r.ok()) return Check(r.status());
+    if (!r.ok()) return CheckIn(txn, r.status());
     if (target != nullptr) target->v = *std::move(r);
     return CRM_OK;
   });
@@ -652,7 +692,7 @@ int WriteOut(Handle** out, crm_txn* txn, F call) {
     if (out != nullptr) *out = nullptr;
     if (int rc = NeedWrite(txn); rc != CRM_OK) return rc;
     absl::StatusOr<T> r = call(*txn->write);
-    if (!r.ok()) return Check(r.status());
+    if (!r.ok()) return CheckIn(txn, r.status());
     if (out != nullptr) *out = new Handle{*std::move(r)};
     return CRM_OK;
   });
@@ -665,7 +705,7 @@ int ReadOut(Handle** out, crm_txn* txn, F call) {
     if (out == nullptr) return Invalid("out: is NULL");
     *out = nullptr;
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
-    absl::StatusOr<T> r = call(*txn->read);
+    absl::StatusOr<T> r = call(*ReadOf(txn));
     if (!r.ok()) return Check(r.status());
     *out = new Handle{*std::move(r)};
     return CRM_OK;
@@ -676,7 +716,7 @@ template <class F>
 int WriteStatus(crm_txn* txn, F call) {
   return Guard([&] {
     if (int rc = NeedWrite(txn); rc != CRM_OK) return rc;
-    return Check(call(*txn->write));
+    return CheckIn(txn, call(*txn->write));
   });
 }
 
@@ -734,7 +774,7 @@ int crm_customer_find_by_phone(crm_iter** out, crm_txn* txn, const char* phone, 
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
     std::string key;
     if (int rc = Text(phone, len, "phone", &key); rc != CRM_OK) return rc;
-    auto found = txn->read->FindCustomersByPhone(key);
+    auto found = ReadOf(txn)->FindCustomersByPhone(key);
     if (!found.ok()) return Check(found.status());
     *out = FixedIter(IterKind::kCustomer, [&](crm_iter& it) {
       for (crm::Customer& c : *found) it.customers.push_back(crm_customer{std::move(c)});
@@ -778,7 +818,7 @@ int crm_customer_list(crm_iter** out, crm_txn* txn, const crm_customer_query* q)
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
     crm::CustomerQuery query;
     if (int rc = ToQuery(q, &query); rc != CRM_OK) return rc;
-    crm::ReadTxn* read = txn->read.get();
+    crm::ReadTxn* read = ReadOf(txn);
     std::string token = query.page_token;
     *out = NewIter(IterKind::kCustomer, token, [read, query](crm_iter& it) mutable -> absl::Status {
       query.page_token = it.next_token;
@@ -799,7 +839,7 @@ int crm_customer_count(uint64_t* out, crm_txn* txn, const crm_customer_query* q)
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
     crm::CustomerQuery query;
     if (int rc = ToQuery(q, &query); rc != CRM_OK) return rc;
-    auto n = txn->read->CountCustomers(query);
+    auto n = ReadOf(txn)->CountCustomers(query);
     if (!n.ok()) return Check(n.status());
     *out = *n;
     return CRM_OK;
@@ -970,7 +1010,7 @@ int crm_timeline(crm_iter** out, crm_txn* txn, const crm_timeline_query* q) {
     if ((q->kinds & ~0x1FEu) != 0) return Invalid("q.kinds: has bits that name no CRM_KIND_* value");
     query.limit = PageSize(q->page_size);
     if (int rc = Text(q->page_token, q->page_token_len, "q.page_token", &query.page_token); rc != CRM_OK) return rc;
-    crm::ReadTxn* read = txn->read.get();
+    crm::ReadTxn* read = ReadOf(txn);
     *out = NewIter(IterKind::kInteraction, query.page_token, [read, query](crm_iter& it) mutable -> absl::Status {
       query.page_token = it.next_token;
       auto page = read->ListTimeline(query);
@@ -1075,7 +1115,7 @@ int crm_pipeline_list(crm_iter** out, crm_txn* txn) {
     if (out == nullptr) return Invalid("out: is NULL");
     *out = nullptr;
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
-    auto all = txn->read->ListPipelines();
+    auto all = ReadOf(txn)->ListPipelines();
     if (!all.ok()) return Check(all.status());
     *out = FixedIter(IterKind::kPipeline, [&](crm_iter& it) {
       for (crm::Pipeline& p : *all) it.pipelines.push_back(crm_pipeline{std::move(p)});
@@ -1288,7 +1328,7 @@ int crm_opportunity_list(crm_iter** out, crm_txn* txn, const crm_opportunity_que
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
     crm::OpportunityQuery query;
     if (int rc = ToQuery(q, &query); rc != CRM_OK) return rc;
-    crm::ReadTxn* read = txn->read.get();
+    crm::ReadTxn* read = ReadOf(txn);
     *out = NewIter(IterKind::kOpportunity, query.page_token, [read, query](crm_iter& it) mutable -> absl::Status {
       query.page_token = it.next_token;
       auto page = read->ListOpportunities(query);
@@ -1308,7 +1348,7 @@ int crm_opportunity_count(uint64_t* out, crm_txn* txn, const crm_opportunity_que
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
     crm::OpportunityQuery query;
     if (int rc = ToQuery(q, &query); rc != CRM_OK) return rc;
-    auto n = txn->read->CountOpportunities(query);
+    auto n = ReadOf(txn)->CountOpportunities(query);
     if (!n.ok()) return Check(n.status());
     *out = *n;
     return CRM_OK;
@@ -1344,7 +1384,7 @@ int crm_changes(crm_iter** out, crm_txn* txn, uint64_t from_seq) {
     if (out == nullptr) return Invalid("out: is NULL");
     *out = nullptr;
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
-    crm::ReadTxn* read = txn->read.get();
+    crm::ReadTxn* read = ReadOf(txn);
     auto next = std::make_shared<uint64_t>(from_seq);
     *out = NewIter(IterKind::kChange, "", [read, next](crm_iter& it) -> absl::Status {
       auto page = read->ListChanges(*next, 100);
@@ -1362,7 +1402,7 @@ int crm_last_change_seq(uint64_t* out, crm_txn* txn) {
   return Guard([&] {
     if (out == nullptr) return Invalid("out: is NULL");
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
-    auto seq = txn->read->LastChangeSeq();
+    auto seq = ReadOf(txn)->LastChangeSeq();
     if (!seq.ok()) return Check(seq.status());
     *out = *seq;
     return CRM_OK;
@@ -1377,7 +1417,7 @@ int crm_field_history(crm_iter** out, crm_txn* txn, int entity, uint64_t id, con
     if (entity < CRM_ENTITY_CUSTOMER || entity > CRM_ENTITY_PIPELINE) return Invalid("entity: is not a CRM_ENTITY_* value");
     std::string name;
     if (int rc = Text(field, field_len, "field", &name); rc != CRM_OK) return rc;
-    auto history = txn->read->FieldHistory(static_cast<crm::EntityType>(entity), id, name);
+    auto history = ReadOf(txn)->FieldHistory(static_cast<crm::EntityType>(entity), id, name);
     if (!history.ok()) return Check(history.status());
     *out = FixedIter(IterKind::kChange, [&](crm_iter& it) {
       for (crm::FieldHistoryEntry& h : *history) {

@@ -116,6 +116,14 @@ CRM_API int crm_txn_commit(crm_txn* txn);
 /* Frees the handle; a write transaction that was not committed is rolled back. */
 CRM_API void crm_txn_free(crm_txn* txn);
 
+/* Runs fn(txn, arg) in a write transaction and commits when it returns CRM_OK (rolls back
+ * otherwise, returning fn's result). When the database needs a larger map, the transaction is
+ * rolled back, the map grown and fn called again, so fn must have no effects outside the
+ * transaction; the caller never sees the growth. fn must not commit or free txn, and must free
+ * the iterators it makes from txn before it returns. */
+typedef int (*crm_write_fn)(crm_txn* txn, void* arg);
+CRM_API int crm_db_write(crm_db* db, const char* actor, size_t actor_len, crm_write_fn fn, void* arg);
+
 /* ---- iterators ----
  * Lazy: items are read in pages as crm_iter_next asks for them, inside the transaction the
  * iterator was made from (which must outlive it). */

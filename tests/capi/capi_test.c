@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <crm.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -497,6 +498,93 @@ static void test_timeline_pipeline_and_feed(void) {
   crm_db_close(db);
 }
 
+/* crm_db_write callbacks */
+struct batch {
+  int count;
+  int fail_after; /* return CRM_EINVALID after creating this many (-1: never) */
+  size_t pad;     /* bytes of custom text per customer */
+};
+
+static int create_batch(crm_txn* txn, void* arg) {
+  struct batch* b = (struct batch*)arg;
+  static char pad[4096];
+  int i, rc;
+  memset(pad, 'p', sizeof pad);
+  for (i = 0; i < b->count; ++i) {
+    char given[32];
+    crm_customer* c = NULL;
+    if (i == b->fail_after) return CRM_EINVALID;
+    snprintf(given, sizeof given, "Batch%d", i);
+    rc = crm_customer_new(&c);
+    if (rc == CRM_OK) rc = crm_customer_set_text(c, CRM_CUSTOMER_GIVEN_NAME, given, strlen(given));
+    if (rc == CRM_OK && b->pad > 0) rc = crm_customer_set_custom(c, S("notes"), CRM_VALUE_TEXT, 0, pad, b->pad);
+    if (rc == CRM_OK) rc = crm_customer_create(txn, c);
+    crm_customer_free(c);
+    if (rc != CRM_OK) return rc;
+  }
+  /* The lent transaction is not the callback's to finish. */
+  if (crm_txn_commit(txn) != CRM_EINVALID) return CRM_EINTERNAL;
+  crm_txn_free(txn);
+  return CRM_OK;
+}
+
+static void test_db_write_commits_rolls_back_and_grows(void) {
+  char path[512];
+  crm_db* db = NULL;
+  crm_txn* txn = NULL;
+  crm_options opts = CRM_OPTIONS_INIT;
+  crm_customer_query all = CRM_CUSTOMER_QUERY_INIT;
+  uint64_t n = 0;
+  struct batch ok = {10, -1, 0};
+  struct batch failing = {10, 5, 0};
+  struct batch big = {2500, -1, 1500};
+  opts.no_sync = 1;
+  opts.initial_map_size = 1 << 20; /* 1 MiB: the big batch needs several growths */
+  snprintf(path, sizeof path, "%s/write.crm", g_dir);
+  CHECK(crm_db_open(&db, path, &opts) == CRM_OK);
+  CHECK(crm_db_write(db, S("batch"), create_batch, &ok) == CRM_OK);
+  CHECK(crm_db_write(db, S("batch"), create_batch, &failing) == CRM_EINVALID); /* fn's own result */
+  CHECK(crm_db_write(db, S("batch"), create_batch, &big) == CRM_OK);
+  CHECK(crm_db_write(db, S("batch"), NULL, NULL) == CRM_EINVALID);
+  CHECK(crm_db_write(NULL, S("batch"), create_batch, &ok) == CRM_EINVALID);
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  CHECK(crm_customer_count(&n, txn, &all) == CRM_OK);
+  CHECK(n == 10 + 2500); /* the failed batch left nothing */
+  crm_txn_free(txn);
+  crm_db_close(db);
+}
+
+/* crm_errmsg() is per thread: each thread sees the message of its own last failure. */
+static void* fail_with(void* arg) {
+  const char* which = (const char*)arg;
+  crm_customer* c = NULL;
+  int i, ok = 1;
+  crm_customer_new(&c);
+  for (i = 0; i < 2000 && ok; ++i) {
+    if (which[0] == 't') {
+      crm_customer_set_text(c, 999, S("x"));
+      ok = strstr(crm_errmsg(), "text field") != NULL;
+    } else {
+      crm_customer_set_int(c, CRM_CUSTOMER_STAGE, 99);
+      ok = strstr(crm_errmsg(), "stage") != NULL;
+    }
+  }
+  crm_customer_free(c);
+  return ok ? (void*)1 : NULL;
+}
+
+static void test_errmsg_is_per_thread(void) {
+  pthread_t a, b;
+  void* ra = NULL;
+  void* rb = NULL;
+  CHECK(pthread_create(&a, NULL, fail_with, (void*)"text") == 0);
+  CHECK(pthread_create(&b, NULL, fail_with, (void*)"int") == 0);
+  pthread_join(a, &ra);
+  pthread_join(b, &rb);
+  CHECK(ra != NULL);
+  CHECK(rb != NULL);
+}
+
 int main(void) {
   char tmpl[] = "/tmp/crm-c-test-XXXXXX";
   char cmd[300];
@@ -508,6 +596,8 @@ int main(void) {
   test_customer_lifecycle();
   test_pagination();
   test_timeline_pipeline_and_feed();
+  test_db_write_commits_rolls_back_and_grows();
+  test_errmsg_is_per_thread();
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
   if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", g_dir);
   printf("%d passed, %d failed\n", g_passed, g_failed);
