@@ -133,6 +133,38 @@ TEST(StoreTest, MaxMapSizeGivesResourceExhaustedAndKeepsEarlierData) {
   EXPECT_TRUE((*store)->CreateCustomer(Named("Still", "Writable")).ok());
 }
 
+TEST(StoreTest, StorageFailureMidTransactionAbortsItWhole) {
+  TempDir dir;
+  StoreOptions options;
+  options.initial_map_size = std::size_t{1} << 20;
+  options.max_map_size = std::size_t{1} << 20;  // cannot grow: the transaction must fail
+  options.sync = false;
+  auto store = Store::Open(dir.File("abort.db"), options);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->CreateCustomer(Named("Before", "Failure")).ok());
+  auto txn = (*store)->BeginWrite("filler");
+  ASSERT_TRUE(txn.ok());
+  absl::Status failure;
+  int created = 0;
+  for (int i = 0; i < 10000 && failure.ok(); ++i) {
+    Customer c = Named("Fill", std::to_string(i));
+    c.custom["blob"] = std::string(3000, 'b');
+    auto r = txn->CreateCustomer(c);
+    if (r.ok()) ++created;
+    else failure = r.status();
+  }
+  ASSERT_TRUE(absl::IsResourceExhausted(failure)) << failure;
+  EXPECT_GT(created, 0) << failure;
+  // The transaction is over: further calls and the commit report the failure, nothing lands.
+  auto after = txn->CreateCustomer(Named("After", "Failure"));
+  EXPECT_TRUE(absl::IsFailedPrecondition(after.status())) << after.status();
+  EXPECT_NE(after.status().message().find("storage failure"), std::string_view::npos);
+  EXPECT_TRUE(absl::IsResourceExhausted(txn->Commit()));
+  EXPECT_EQ(*(*store)->CountCustomers(CustomerQuery::All()), 1u);
+  EXPECT_EQ(*(*store)->LastChangeSeq(), 2u);  // the default pipeline and the first customer
+  EXPECT_TRUE((*store)->CreateCustomer(Named("Still", "Works")).ok());
+}
+
 // Flips one byte in every stored copy of `needle` in the file.
 int CorruptFile(const std::string& path, const std::string& needle) {
   std::string bytes;

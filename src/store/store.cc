@@ -171,7 +171,8 @@ auto Mutate(const std::unique_ptr<detail::TxnImpl>& impl, Fn fn)
   if (absl::Status open = impl->CheckOpen(); !open.ok()) return R(open);
   bool poisoned = false;
   model::Ctx ctx = impl->ctx();
-  return impl->Settle(fn(ctx, &poisoned), poisoned);
+  R result = fn(ctx, &poisoned);  // before Settle reads `poisoned`: argument order is unspecified
+  return impl->Settle(std::move(result), poisoned);
 }
 
 }  // namespace
