@@ -591,14 +591,8 @@ Backend& Loaded(const std::string& side) {
   auto& slot = loaded[side];
   if (!slot) {
     slot = Make(side, "activity");
-    std::vector<Interaction> batch;
-    for (std::size_t n = 0; n < Scale(); ++n) {
-      batch.push_back(MakeInteraction(n));
-      if (batch.size() == kBatch || n + 1 == Scale()) {
-        slot->LogBatch(batch);
-        batch.clear();
-      }
-    }
+    LoadInBatches<Interaction>(Scale(), kBatch, MakeInteraction,
+                               [&](const std::vector<Interaction>& b) { slot->LogBatch(b); });
     slot->CreateDeals(Deals());
   }
   return *slot;
@@ -606,15 +600,8 @@ Backend& Loaded(const std::string& side) {
 
 void InteractionLog(benchmark::State& state, const std::string& side) {
   auto backend = Make(side, "log");
-  std::size_t next = 0;
-  std::vector<Interaction> batch(kBatch);
-  for (auto _ : state) {
-    state.PauseTiming();
-    for (auto& i : batch) i = MakeInteraction(next++);
-    state.ResumeTiming();
-    backend->LogBatch(batch);
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(next));
+  TimedBatches<Interaction>(state, kBatch, MakeInteraction,
+                            [&](const std::vector<Interaction>& b) { backend->LogBatch(b); });
 }
 
 void Timeline20(benchmark::State& state, const std::string& side) {

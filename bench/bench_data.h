@@ -30,6 +30,34 @@ inline std::string TempPath(const std::string& name) {
   return dir + "/" + name;
 }
 
+// Writes items make(0) .. make(n - 1) through write(batch), `batch_size` at a time.
+template <class T, class Make, class Write>
+void LoadInBatches(std::size_t n, std::size_t batch_size, Make make, Write write) {
+  std::vector<T> batch;
+  for (std::size_t i = 0; i < n; ++i) {
+    batch.push_back(make(i));
+    if (batch.size() == batch_size || i + 1 == n) {
+      write(batch);
+      batch.clear();
+    }
+  }
+}
+
+// The timed loop of a batch-write workload: each iteration writes a fresh batch (made outside
+// the timing) through write(batch); items per second count every item written.
+template <class T, class Make, class Write>
+void TimedBatches(benchmark::State& state, std::size_t batch_size, Make make, Write write) {
+  std::size_t next = 0;
+  std::vector<T> batch(batch_size);
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (auto& item : batch) item = make(next++);
+    state.ResumeTiming();
+    write(batch);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(next));
+}
+
 // Runs the registered benchmarks; a failed workload ends the run with its message.
 inline int RunBenchmarks(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);

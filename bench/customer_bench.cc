@@ -655,29 +655,16 @@ Backend& Loaded(const std::string& side) {
   auto& slot = loaded[side];
   if (!slot) {
     slot = Make(side, "loaded");
-    std::vector<Customer> batch;
-    for (std::size_t i = 0; i < Scale(); ++i) {
-      batch.push_back(MakeCustomer(i));
-      if (batch.size() == kBatch || i + 1 == Scale()) {
-        slot->InsertBatch(batch);
-        batch.clear();
-      }
-    }
+    LoadInBatches<Customer>(Scale(), kBatch, MakeCustomer,
+                            [&](const std::vector<Customer>& b) { slot->InsertBatch(b); });
   }
   return *slot;
 }
 
 void CustomerInsert(benchmark::State& state, const std::string& side) {
   auto backend = Make(side, "insert");
-  std::size_t next = 0;
-  std::vector<Customer> batch(kBatch);
-  for (auto _ : state) {
-    state.PauseTiming();
-    for (auto& c : batch) c = MakeCustomer(next++);
-    state.ResumeTiming();
-    backend->InsertBatch(batch);
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(next));
+  TimedBatches<Customer>(state, kBatch, MakeCustomer,
+                         [&](const std::vector<Customer>& b) { backend->InsertBatch(b); });
 }
 
 void CustomerGetById(benchmark::State& state, const std::string& side) {
