@@ -39,7 +39,6 @@ struct crm_pipeline {
 };
 struct crm_opportunity {
   crm::Opportunity v;
-  // Texts not stored as std::string members, kept so borrowed pointers stay valid.
 };
 struct crm_change {
   crm::Change v;

@@ -12,6 +12,7 @@
 #include "changes/changes.h"
 #include "model/paging.h"
 #include "model/records.h"
+#include "model/validation.h"
 #include "model/serialize.h"
 #include "text/text.h"
 
@@ -476,8 +477,7 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c, bool* poisoned) {
 
 absl::StatusOr<Customer> Upsert(Ctx& ctx, Customer c, bool* poisoned) {
   std::string external = c.external_id;
-  while (!external.empty() && external.back() == ' ') external.pop_back();
-  while (!external.empty() && external.front() == ' ') external.erase(0, 1);
+  model::Trim(external);  // as Normalize will, so the lookup sees the id that gets stored
   if (external.empty()) return absl::InvalidArgumentError("external_id: an upsert needs the external id");
   auto existing = FindByExternalId(ctx, external);
   if (absl::IsNotFound(existing.status())) return Create(ctx, std::move(c), poisoned);

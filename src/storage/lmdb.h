@@ -26,10 +26,8 @@ namespace crm::storage {
 
 using Table = MDB_dbi;
 
-// Txn::Put flags: the key is greater than every key in the table (fills pages, no split);
-// fail with AlreadyExists instead of replacing.
+// Txn::Put flag: the key is greater than every key in the table (fills pages, no split).
 inline constexpr unsigned kAppend = MDB_APPEND;
-inline constexpr unsigned kNoOverwrite = MDB_NOOVERWRITE;
 
 // Maps an LMDB (or errno) return code to a status naming `what` failed.
 absl::Status MdbError(int rc, std::string_view what);
