@@ -386,6 +386,46 @@ const char* crm_iter_page_token(const crm_iter* it, size_t* len) {
   return Out(it == nullptr ? kEmpty : it->current_token, len);
 }
 
+namespace {
+
+// Moves the current item of `items` (an iterator of `kind`) into a new handle in *out.
+template <class Handle>
+int Take(Handle** out, crm_iter* it, IterKind kind, std::vector<Handle> crm_iter::*items) {
+  if (out == nullptr) return Invalid("out: is NULL");
+  *out = nullptr;
+  if (it == nullptr) return Invalid("it: is NULL");
+  if (it->kind != kind) return Invalid("it: holds another kind of record");
+  if (!it->has_current) return Invalid("it: has no current item (call crm_iter_next first)");
+  it->has_current = false;
+  return Give(out, std::move((it->*items)[it->next - 1].v));
+}
+
+template <class Handle>
+int Clone(Handle** out, const Handle* h) {
+  if (out == nullptr) return Invalid("out: is NULL");
+  *out = nullptr;
+  if (h == nullptr) return Invalid("the record to clone: is NULL");
+  return Give(out, h->v);
+}
+
+}  // namespace
+
+int crm_iter_take_customer(crm_customer** out, crm_iter* it) {
+  return Guard([&] { return Take(out, it, IterKind::kCustomer, &crm_iter::customers); });
+}
+int crm_iter_take_interaction(crm_interaction** out, crm_iter* it) {
+  return Guard([&] { return Take(out, it, IterKind::kInteraction, &crm_iter::interactions); });
+}
+int crm_iter_take_pipeline(crm_pipeline** out, crm_iter* it) {
+  return Guard([&] { return Take(out, it, IterKind::kPipeline, &crm_iter::pipelines); });
+}
+int crm_iter_take_opportunity(crm_opportunity** out, crm_iter* it) {
+  return Guard([&] { return Take(out, it, IterKind::kOpportunity, &crm_iter::opportunities); });
+}
+int crm_iter_take_change(crm_change** out, crm_iter* it) {
+  return Guard([&] { return Take(out, it, IterKind::kChange, &crm_iter::changes); });
+}
+
 void crm_iter_free(crm_iter* it) { delete it; }
 
 // ---- customers ----
@@ -870,6 +910,9 @@ int crm_interaction_new(crm_interaction** out) {
   });
 }
 
+int crm_interaction_clone(crm_interaction** out, const crm_interaction* i) {
+  return Guard([&] { return Clone(out, i); });
+}
 void crm_interaction_free(crm_interaction* i) { delete i; }
 
 const char* crm_interaction_text(const crm_interaction* i, int field, size_t* len) {
@@ -1032,6 +1075,9 @@ int crm_pipeline_new(crm_pipeline** out) {
   });
 }
 
+int crm_pipeline_clone(crm_pipeline** out, const crm_pipeline* p) {
+  return Guard([&] { return Clone(out, p); });
+}
 void crm_pipeline_free(crm_pipeline* p) { delete p; }
 uint64_t crm_pipeline_id(const crm_pipeline* p) { return p == nullptr ? 0 : p->v.id; }
 uint64_t crm_pipeline_revision(const crm_pipeline* p) { return p == nullptr ? 0 : p->v.revision; }
@@ -1146,6 +1192,9 @@ int crm_opportunity_new(crm_opportunity** out) {
   });
 }
 
+int crm_opportunity_clone(crm_opportunity** out, const crm_opportunity* o) {
+  return Guard([&] { return Clone(out, o); });
+}
 void crm_opportunity_free(crm_opportunity* o) { delete o; }
 
 const char* crm_opportunity_text(const crm_opportunity* o, int field, size_t* len) {
@@ -1356,6 +1405,10 @@ int crm_opportunity_count(uint64_t* out, crm_txn* txn, const crm_opportunity_que
 
 // ---- the change feed ----
 
+int crm_change_clone(crm_change** out, const crm_change* c) {
+  return Guard([&] { return Clone(out, c); });
+}
+void crm_change_free(crm_change* c) { delete c; }
 uint64_t crm_change_seq(const crm_change* c) { return c == nullptr ? 0 : c->v.seq; }
 int64_t crm_change_at(const crm_change* c) { return c == nullptr ? 0 : c->v.at; }
 const char* crm_change_actor(const crm_change* c, size_t* len) {

@@ -33,9 +33,9 @@
 #include <stdint.h>
 
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 1
+#define CRM_VERSION_MINOR 2
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.1.0"
+#define CRM_VERSION_STRING "0.2.0"
 
 #if defined(_WIN32)
 #define CRM_API
@@ -70,7 +70,7 @@ CRM_API const char* crm_strerror(int code);
 /* Frees memory that a crm_* call documents as the caller's. Accepts NULL. */
 CRM_API void crm_free(void* p);
 
-/* The library's version ("0.1.0") and its parts. */
+/* The library's version ("0.2.0") and its parts. */
 CRM_API const char* crm_version(int* major, int* minor, int* patch);
 
 /* ---- handles ---- */
@@ -140,6 +140,15 @@ CRM_API const crm_change* crm_iter_change(const crm_iter* it);
 /* A token that continues the listing after the current item in a later transaction (a keyset
  * page token; "" when the listing has no tokens or is exhausted). Borrowed. */
 CRM_API const char* crm_iter_page_token(const crm_iter* it, size_t* len);
+/* Moves the current item out of the iterator into a new record that the caller owns and frees
+ * with the record's *_free (since 0.2). The iterator's borrowed view of that item is gone after
+ * it: crm_iter_<kind> gives NULL until the next crm_iter_next. CRM_EINVALID when there is no
+ * current item or the iterator holds another kind of record. */
+CRM_API int crm_iter_take_customer(crm_customer** out, crm_iter* it);
+CRM_API int crm_iter_take_interaction(crm_interaction** out, crm_iter* it);
+CRM_API int crm_iter_take_pipeline(crm_pipeline** out, crm_iter* it);
+CRM_API int crm_iter_take_opportunity(crm_opportunity** out, crm_iter* it);
+CRM_API int crm_iter_take_change(crm_change** out, crm_iter* it);
 CRM_API void crm_iter_free(crm_iter* it);
 
 /* ---- customers ---- */
@@ -331,6 +340,7 @@ CRM_API int crm_customer_count(uint64_t* out, crm_txn* txn, const crm_customer_q
 #define CRM_INTERACTION_DONE 14
 
 CRM_API int crm_interaction_new(crm_interaction** out);
+CRM_API int crm_interaction_clone(crm_interaction** out, const crm_interaction* i); /* since 0.2 */
 CRM_API void crm_interaction_free(crm_interaction* i);
 CRM_API const char* crm_interaction_text(const crm_interaction* i, int field, size_t* len);
 CRM_API int crm_interaction_set_text(crm_interaction* i, int field, const char* s, size_t len);
@@ -366,6 +376,7 @@ CRM_API int crm_timeline(crm_iter** out, crm_txn* txn, const crm_timeline_query*
 #define CRM_OUTCOME_LOST 2
 
 CRM_API int crm_pipeline_new(crm_pipeline** out);
+CRM_API int crm_pipeline_clone(crm_pipeline** out, const crm_pipeline* p); /* since 0.2 */
 CRM_API void crm_pipeline_free(crm_pipeline* p);
 CRM_API uint64_t crm_pipeline_id(const crm_pipeline* p);
 CRM_API uint64_t crm_pipeline_revision(const crm_pipeline* p);
@@ -410,6 +421,7 @@ CRM_API int crm_pipeline_list(crm_iter** out, crm_txn* txn);
 #define CRM_OPPORTUNITY_EXPECTED_CLOSE 12
 
 CRM_API int crm_opportunity_new(crm_opportunity** out);
+CRM_API int crm_opportunity_clone(crm_opportunity** out, const crm_opportunity* o); /* since 0.2 */
 CRM_API void crm_opportunity_free(crm_opportunity* o);
 CRM_API const char* crm_opportunity_text(const crm_opportunity* o, int field, size_t* len);
 CRM_API int crm_opportunity_set_text(crm_opportunity* o, int field, const char* s, size_t len);
@@ -479,6 +491,9 @@ CRM_API int crm_opportunity_count(uint64_t* out, crm_txn* txn, const crm_opportu
 #define CRM_OP_DELETE 5
 #define CRM_OP_STAGE_MOVE 6
 
+/* Changes come from iterators (borrowed); a clone or a taken change is the caller's (since 0.2). */
+CRM_API int crm_change_clone(crm_change** out, const crm_change* c);
+CRM_API void crm_change_free(crm_change* c);
 CRM_API uint64_t crm_change_seq(const crm_change* c);
 CRM_API int64_t crm_change_at(const crm_change* c);
 CRM_API const char* crm_change_actor(const crm_change* c, size_t* len);

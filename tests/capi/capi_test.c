@@ -585,6 +585,121 @@ static void test_errmsg_is_per_thread(void) {
   CHECK(rb != NULL);
 }
 
+/* Items taken out of an iterator, and clones, outlive it and are the caller's. */
+static void test_take_and_clone(void) {
+  crm_db* db = open_db("take.crm");
+  crm_customer* c = person("Tara", "Keep", "tara@example.com");
+  uint64_t id = create(db, c);
+  crm_txn* txn = NULL;
+  crm_iter* it = NULL;
+  crm_interaction* in = NULL;
+  crm_interaction* kept[3] = {NULL, NULL, NULL};
+  crm_interaction* copy = NULL;
+  crm_customer* taken = NULL;
+  crm_pipeline* pipeline = NULL;
+  crm_pipeline* pipeline_copy = NULL;
+  crm_opportunity* o = NULL;
+  crm_opportunity* o_copy = NULL;
+  crm_change* change = NULL;
+  crm_change* change_copy = NULL;
+  crm_timeline_query q = CRM_TIMELINE_QUERY_INIT;
+  int k;
+  size_t len = 0;
+
+  CHECK(crm_txn_begin_write(&txn, db, S("tara")) == CRM_OK);
+  for (k = 0; k < 3; ++k) {
+    CHECK(crm_interaction_new(&in) == CRM_OK);
+    CHECK(crm_interaction_set_int(in, CRM_INTERACTION_CUSTOMER, (int64_t)id) == CRM_OK);
+    CHECK(crm_interaction_set_int(in, CRM_INTERACTION_OCCURRED_AT, 1000000 * (k + 1)) == CRM_OK);
+    CHECK(crm_interaction_log(txn, in) == CRM_OK);
+    crm_interaction_free(in);
+  }
+  CHECK(crm_opportunity_new(&o) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_TITLE, S("Keep deal")) == CRM_OK);
+  CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_CUSTOMER, (int64_t)id) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_CURRENCY, S("EUR")) == CRM_OK);
+  CHECK(crm_opportunity_create(txn, o) == CRM_OK);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  q.customer = id;
+  q.page_size = 2; /* the items span two pages */
+  CHECK(crm_timeline(&it, txn, &q) == CRM_OK);
+  CHECK(crm_iter_take_interaction(&kept[0], it) == CRM_EINVALID); /* before the first next */
+  CHECK(errmsg_has("no current item"));
+  for (k = 0; k < 3; ++k) {
+    CHECK(crm_iter_next(it) == CRM_OK);
+    CHECK(crm_iter_take_customer(&taken, it) == CRM_EINVALID);
+    CHECK(taken == NULL);
+    CHECK(crm_iter_take_interaction(&kept[k], it) == CRM_OK);
+    CHECK(crm_iter_interaction(it) == NULL);                        /* moved out */
+    CHECK(crm_iter_take_interaction(&copy, it) == CRM_EINVALID);    /* only once */
+  }
+  CHECK(crm_iter_next(it) == CRM_ITEROVER);
+  crm_iter_free(it);
+  for (k = 0; k < 3; ++k) {
+    CHECK(crm_interaction_int(kept[k], CRM_INTERACTION_OCCURRED_AT) == 1000000 * (3 - k));
+  }
+  CHECK(crm_interaction_clone(&copy, kept[0]) == CRM_OK);
+  CHECK(crm_interaction_set_int(kept[0], CRM_INTERACTION_OCCURRED_AT, 5) == CRM_OK);
+  CHECK(crm_interaction_int(copy, CRM_INTERACTION_OCCURRED_AT) == 3000000);
+  crm_interaction_free(copy);
+  for (k = 0; k < 3; ++k) crm_interaction_free(kept[k]);
+
+  {
+    crm_customer_query cq = CRM_CUSTOMER_QUERY_INIT;
+    CHECK(crm_customer_list(&it, txn, &cq) == CRM_OK);
+  }
+  CHECK(crm_iter_next(it) == CRM_OK);
+  CHECK(crm_iter_take_customer(&taken, it) == CRM_OK);
+  crm_iter_free(it);
+  CHECK(crm_customer_int(taken, CRM_CUSTOMER_ID) == (int64_t)id);
+  crm_customer_free(taken);
+
+  CHECK(crm_pipeline_list(&it, txn) == CRM_OK);
+  CHECK(crm_iter_next(it) == CRM_OK);
+  CHECK(crm_iter_take_pipeline(&pipeline, it) == CRM_OK);
+  crm_iter_free(it);
+  CHECK(crm_pipeline_clone(&pipeline_copy, pipeline) == CRM_OK);
+  CHECK(crm_pipeline_stage_count(pipeline_copy) == crm_pipeline_stage_count(pipeline));
+  CHECK(crm_pipeline_stage_count(pipeline) > 0);
+  crm_pipeline_free(pipeline);
+  crm_pipeline_free(pipeline_copy);
+
+  crm_opportunity_free(o);
+  o = NULL;
+  {
+    crm_opportunity_query oq = CRM_OPPORTUNITY_QUERY_INIT;
+    CHECK(crm_opportunity_list(&it, txn, &oq) == CRM_OK);
+  }
+  CHECK(crm_iter_next(it) == CRM_OK);
+  CHECK(crm_iter_take_opportunity(&o, it) == CRM_OK);
+  crm_iter_free(it);
+  CHECK(crm_opportunity_clone(&o_copy, o) == CRM_OK);
+  CHECK(strcmp(crm_opportunity_text(o_copy, CRM_OPPORTUNITY_TITLE, &len), "Keep deal") == 0);
+  crm_opportunity_free(o);
+  crm_opportunity_free(o_copy);
+
+  CHECK(crm_changes(&it, txn, 0) == CRM_OK);
+  CHECK(crm_iter_next(it) == CRM_OK);
+  CHECK(crm_iter_take_change(&change, it) == CRM_OK);
+  CHECK(crm_iter_change(it) == NULL);
+  crm_iter_free(it);
+  CHECK(crm_change_clone(&change_copy, change) == CRM_OK);
+  CHECK(crm_change_seq(change_copy) == crm_change_seq(change));
+  CHECK(crm_change_entity(change) > 0 && crm_change_entity(change_copy) == crm_change_entity(change));
+  crm_change_free(change_copy);
+  CHECK(crm_change_clone(&change_copy, NULL) == CRM_EINVALID);
+  CHECK(change_copy == NULL);
+  crm_change_free(change);
+  crm_change_free(NULL);
+  CHECK(crm_iter_take_change(&change, NULL) == CRM_EINVALID);
+  crm_txn_free(txn);
+  crm_customer_free(c);
+  crm_db_close(db);
+}
+
 int main(void) {
   char tmpl[] = "/tmp/crm-c-test-XXXXXX";
   char cmd[300];
@@ -596,6 +711,7 @@ int main(void) {
   test_customer_lifecycle();
   test_pagination();
   test_timeline_pipeline_and_feed();
+  test_take_and_clone();
   test_db_write_commits_rolls_back_and_grows();
   test_errmsg_is_per_thread();
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
