@@ -337,6 +337,18 @@ int crm_db_write(crm_db* db, const char* actor, size_t actor_len, crm_write_fn f
   });
 }
 
+// ---- money ----
+
+int crm_currency_digits(const char* code, size_t len) {
+  return Guard([&] {
+    std::string c;
+    if (int rc = Text(code, len, "currency", &c); rc != CRM_OK) return rc;
+    std::optional<int> digits = crm::CurrencyMinorDigits(c);
+    if (!digits) return Fail(CRM_EINVALID, "currency: '" + c + "' is not a known ISO 4217 code");
+    return *digits;
+  });
+}
+
 // ---- iterators ----
 
 int crm_iter_next(crm_iter* it) {

@@ -77,6 +77,15 @@ static void test_version_and_errors(void) {
   crm_free(NULL);
 }
 
+static void test_currency_digits(void) {
+  CHECK(crm_currency_digits(S("EUR")) == 2);
+  CHECK(crm_currency_digits(S("JPY")) == 0);
+  CHECK(crm_currency_digits(S("KWD")) == 3);
+  CHECK(crm_currency_digits(S("XXQ")) == CRM_EINVALID);
+  CHECK(errmsg_has("XXQ"));
+  CHECK(crm_currency_digits(NULL, 3) == CRM_EINVALID);
+}
+
 static void test_open_errors(void) {
   crm_db* db = (crm_db*)1;
   crm_options opts;
@@ -707,6 +716,7 @@ int main(void) {
   snprintf(g_dir, sizeof g_dir, "%s", tmpl);
   test_version_and_errors();
   test_open_errors();
+  test_currency_digits();
   test_null_handles_never_crash();
   test_customer_lifecycle();
   test_pagination();
