@@ -412,6 +412,26 @@ int Take(Handle** out, crm_iter* it, IterKind kind, std::vector<Handle> crm_iter
   return Give(out, std::move((it->*items)[it->next - 1].v));
 }
 
+// Moves up to `max` items, stopping at a page end, into out[0..*n).
+template <class Handle>
+int TakeMany(Handle** out, std::size_t max, std::size_t* n, crm_iter* it, IterKind kind,
+             std::vector<Handle> crm_iter::*items) {
+  if (n == nullptr) return Invalid("n: is NULL");
+  *n = 0;
+  if (out == nullptr && max != 0) return Invalid("out: is NULL");
+  if (it == nullptr) return Invalid("it: is NULL");
+  if (it->kind != kind) return Invalid("it: holds another kind of record");
+  while (*n < max) {
+    const int rc = crm_iter_next(it);
+    if (rc == CRM_ITEROVER) break;
+    if (rc != CRM_OK) return rc;
+    it->has_current = false;
+    out[(*n)++] = new Handle{std::move((it->*items)[it->next - 1].v)};
+    if (it->next >= it->size()) break;  // a page end: the token continues after this item
+  }
+  return CRM_OK;
+}
+
 template <class Handle>
 int Clone(Handle** out, const Handle* h) {
   if (out == nullptr) return Invalid("out: is NULL");
@@ -436,6 +456,22 @@ int crm_iter_take_opportunity(crm_opportunity** out, crm_iter* it) {
 }
 int crm_iter_take_change(crm_change** out, crm_iter* it) {
   return Guard([&] { return Take(out, it, IterKind::kChange, &crm_iter::changes); });
+}
+
+int crm_iter_take_customers(crm_customer** out, size_t max, size_t* n, crm_iter* it) {
+  return Guard([&] { return TakeMany(out, max, n, it, IterKind::kCustomer, &crm_iter::customers); });
+}
+int crm_iter_take_interactions(crm_interaction** out, size_t max, size_t* n, crm_iter* it) {
+  return Guard([&] { return TakeMany(out, max, n, it, IterKind::kInteraction, &crm_iter::interactions); });
+}
+int crm_iter_take_pipelines(crm_pipeline** out, size_t max, size_t* n, crm_iter* it) {
+  return Guard([&] { return TakeMany(out, max, n, it, IterKind::kPipeline, &crm_iter::pipelines); });
+}
+int crm_iter_take_opportunities(crm_opportunity** out, size_t max, size_t* n, crm_iter* it) {
+  return Guard([&] { return TakeMany(out, max, n, it, IterKind::kOpportunity, &crm_iter::opportunities); });
+}
+int crm_iter_take_changes(crm_change** out, size_t max, size_t* n, crm_iter* it) {
+  return Guard([&] { return TakeMany(out, max, n, it, IterKind::kChange, &crm_iter::changes); });
 }
 
 void crm_iter_free(crm_iter* it) { delete it; }

@@ -157,6 +157,16 @@ CRM_API int crm_iter_take_interaction(crm_interaction** out, crm_iter* it);
 CRM_API int crm_iter_take_pipeline(crm_pipeline** out, crm_iter* it);
 CRM_API int crm_iter_take_opportunity(crm_opportunity** out, crm_iter* it);
 CRM_API int crm_iter_take_change(crm_change** out, crm_iter* it);
+/* Moves the next items out of the iterator into out[0] .. out[*n - 1], records the caller owns
+ * (since 0.2). It stops after `max` items, at the end of the listing, or at the end of a page
+ * (so that crm_iter_page_token then continues after the last item moved); *n is 0 only at the
+ * end of the listing. On an error, the *n items already moved are still the caller's. There is
+ * no current item afterwards. CRM_EINVALID when the iterator holds another kind of record. */
+CRM_API int crm_iter_take_customers(crm_customer** out, size_t max, size_t* n, crm_iter* it);
+CRM_API int crm_iter_take_interactions(crm_interaction** out, size_t max, size_t* n, crm_iter* it);
+CRM_API int crm_iter_take_pipelines(crm_pipeline** out, size_t max, size_t* n, crm_iter* it);
+CRM_API int crm_iter_take_opportunities(crm_opportunity** out, size_t max, size_t* n, crm_iter* it);
+CRM_API int crm_iter_take_changes(crm_change** out, size_t max, size_t* n, crm_iter* it);
 CRM_API void crm_iter_free(crm_iter* it);
 
 /* ---- customers ---- */

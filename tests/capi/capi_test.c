@@ -650,6 +650,44 @@ static void test_take_and_clone(void) {
   for (k = 0; k < 3; ++k) {
     CHECK(crm_interaction_int(kept[k], CRM_INTERACTION_OCCURRED_AT) == 1000000 * (3 - k));
   }
+  /* Many at a time: a batch stops at a page end, where the page token continues. */
+  {
+    crm_interaction* batch[8];
+    size_t n = 99, total = 0;
+    const char* token;
+    size_t token_len = 0;
+    CHECK(crm_timeline(&it, txn, &q) == CRM_OK); /* 3 items, pages of 2 */
+    CHECK(crm_iter_take_customers((crm_customer**)batch, 8, &n, it) == CRM_EINVALID);
+    CHECK(n == 0);
+    CHECK(crm_iter_take_interactions(batch, 8, &n, it) == CRM_OK);
+    CHECK(n == 2);
+    token = crm_iter_page_token(it, &token_len);
+    CHECK(token_len > 0 && token[token_len] == '\0');
+    CHECK(crm_interaction_int(batch[0], CRM_INTERACTION_OCCURRED_AT) == 3000000);
+    CHECK(crm_interaction_int(batch[1], CRM_INTERACTION_OCCURRED_AT) == 2000000);
+    for (k = 0; k < (int)n; ++k) crm_interaction_free(batch[k]);
+    total += n;
+    CHECK(crm_iter_take_interactions(batch, 8, &n, it) == CRM_OK);
+    CHECK(n == 1);
+    CHECK(crm_interaction_int(batch[0], CRM_INTERACTION_OCCURRED_AT) == 1000000);
+    crm_interaction_free(batch[0]);
+    total += n;
+    CHECK(crm_iter_take_interactions(batch, 8, &n, it) == CRM_OK);
+    CHECK(n == 0);
+    CHECK(total == 3);
+    CHECK(crm_iter_take_interactions(batch, 8, NULL, it) == CRM_EINVALID);
+    crm_iter_free(it);
+    /* max stops a batch before a page end */
+    q.page_size = 0;
+    CHECK(crm_timeline(&it, txn, &q) == CRM_OK);
+    CHECK(crm_iter_take_interactions(batch, 1, &n, it) == CRM_OK);
+    CHECK(n == 1);
+    crm_interaction_free(batch[0]);
+    CHECK(crm_iter_take_interactions(batch, 8, &n, it) == CRM_OK);
+    CHECK(n == 2);
+    for (k = 0; k < (int)n; ++k) crm_interaction_free(batch[k]);
+    crm_iter_free(it);
+  }
   CHECK(crm_interaction_clone(&copy, kept[0]) == CRM_OK);
   CHECK(crm_interaction_set_int(kept[0], CRM_INTERACTION_OCCURRED_AT, 5) == CRM_OK);
   CHECK(crm_interaction_int(copy, CRM_INTERACTION_OCCURRED_AT) == 3000000);

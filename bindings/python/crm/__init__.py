@@ -1,0 +1,73 @@
+"""libcrm for Python: customers, their interactions and a sales pipeline in a local database.
+
+    import crm
+
+    with crm.open("customers.crm") as db:
+        with db.write(actor="ann") as txn:
+            ada = txn.create_customer(crm.Customer(given_name="Ada", family_name="Lovelace",
+                                                   emails=["ada@example.com"]))
+        print(db.customer_by_email("ADA@example.com").display_name)
+
+The package calls libcrm's stable C ABI (libcrm.so.0) through cffi. It finds the library
+bundled in the package, through CRM_LIBRARY (a path), or where the system's loader looks.
+"""
+from ._native import LIBRARY_PATH, LIBRARY_VERSION
+from .database import Database, Listing, ReadTxn, WriteTxn, open
+from .errors import (
+    BusyError,
+    ClosedError,
+    ConflictError,
+    CorruptError,
+    Error,
+    ExistsError,
+    FullError,
+    InternalError,
+    InvalidError,
+    NotFoundError,
+    OutOfMemoryError,
+    StorageError,
+)
+from .records import (
+    Change,
+    Contact,
+    Customer,
+    CustomFields,
+    Email,
+    FieldChange,
+    Interaction,
+    Membership,
+    Opportunity,
+    Phone,
+    Pipeline,
+    PipelineStage,
+    Record,
+    StageChange,
+)
+from .values import (
+    Direction,
+    Entity,
+    InteractionKind,
+    Kind,
+    LegalBasis,
+    LifecycleStage,
+    Money,
+    Op,
+    Outcome,
+    currency_digits,
+)
+
+__version__ = "0.2.0"
+
+#: The version of the libcrm library in use (its C ABI), e.g. "0.2.0".
+library_version = LIBRARY_VERSION
+#: Where that library was loaded from.
+library_path = LIBRARY_PATH
+
+__all__ = [
+    "BusyError", "Change", "ClosedError", "ConflictError", "Contact", "CorruptError", "Customer",
+    "CustomFields", "Database", "Direction", "Email", "Entity", "Error", "ExistsError", "FieldChange",
+    "FullError", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
+    "LifecycleStage", "Listing", "Membership", "Money", "NotFoundError", "Op", "Opportunity",
+    "OutOfMemoryError", "Outcome", "Phone", "Pipeline", "PipelineStage", "ReadTxn", "Record",
+    "StageChange", "StorageError", "WriteTxn", "currency_digits", "library_path", "library_version", "open",
+]  # fmt: skip

@@ -1,0 +1,929 @@
+"""Records: Python objects over libcrm's record handles, with typed attributes.
+
+A record owns its C object (freed with it) and is independent of any database or transaction:
+it can be kept, changed and written back later. Attributes are read from and written to the C
+object when used, so a record read from a large listing costs only what is looked at. Each
+record has its own lock, so sharing one between threads cannot corrupt it.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import threading
+from collections.abc import Iterable, Iterator, MutableMapping
+from typing import Any, Callable, NamedTuple, Union
+
+from ._native import ffi, lib
+from .errors import EINVALID, ENOTFOUND, InvalidError, check, fail
+from .values import (
+    Direction,
+    Entity,
+    InteractionKind,
+    Kind,
+    LegalBasis,
+    LifecycleStage,
+    Money,
+    Op,
+    Outcome,
+    TimeLike,
+    at_micros,
+    to_datetime,
+    to_micros,
+)
+
+_VALUE_TEXT, _VALUE_INT, _VALUE_MONEY, _VALUE_TIME, _VALUE_BOOL = 1, 2, 3, 4, 5
+_LIST_EMAILS, _LIST_PHONES, _LIST_TAGS, _LIST_MEMBERSHIPS, _LIST_CUSTOM = 1, 2, 3, 4, 5
+
+_string = ffi.string
+_unpack = ffi.unpack
+_NULL = ffi.NULL
+
+
+def _encode(value: Any, what: str) -> bytes:
+    if value is None:
+        return b""
+    if not isinstance(value, str):
+        raise InvalidError(EINVALID, f"{what}: expected a str, got {type(value).__name__}")
+    try:
+        return value.encode()
+    except UnicodeEncodeError as e:
+        raise InvalidError(EINVALID, f"{what}: cannot be encoded as UTF-8 ({e.reason})") from None
+
+
+def _text(p: Any, n: int) -> str:
+    return _unpack(p, n).decode()
+
+
+class Email(NamedTuple):
+    """One email address of a customer."""
+
+    address: str
+    label: str = ""
+    primary: bool = False
+
+
+class Phone(NamedTuple):
+    """One phone number of a customer."""
+
+    number: str
+    label: str = ""
+    primary: bool = False
+
+
+class Membership(NamedTuple):
+    """A person's membership of an organization (another customer), with a role."""
+
+    organization: int
+    role: str = ""
+
+
+class Contact(NamedTuple):
+    """A person on an opportunity, with a role (e.g. "decision maker")."""
+
+    person: int
+    role: str = ""
+
+
+class PipelineStage(NamedTuple):
+    """A stage of a pipeline. ``id`` 0 in a new stage: the store assigns it."""
+
+    id: int
+    name: str
+    probability: int
+    outcome: Outcome = Outcome.OPEN
+
+
+class StageChange(NamedTuple):
+    """One entry of an opportunity's stage history. ``from_stage`` is 0 for the stage it was
+    created in."""
+
+    from_stage: int
+    to_stage: int
+    at: _dt.datetime | None
+    actor: str
+    amount: Money | None
+    probability: int
+
+
+class FieldChange(NamedTuple):
+    """One field of a change: its name and its value before and after, as text ("" for none)."""
+
+    name: str
+    before: str
+    after: str
+
+
+# ---- attribute descriptors ----
+
+
+class _Field:
+    """A record attribute kept in the C object, read and written through the C getters/setters."""
+
+    def __init__(self, field: int, doc: str, readonly: bool = False) -> None:
+        self.field = field
+        self.readonly = readonly
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.owner = owner.__name__
+
+    def readonly_error(self) -> AttributeError:
+        return AttributeError(f"{self.owner}.{self.name} is read-only: the store sets it")
+
+
+class _Text(_Field):
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        with obj._lock:
+            return _string(obj._TEXT(obj._h, self.field, _NULL)).decode()
+
+    def __set__(self, obj: Any, value: str | None) -> None:
+        if self.readonly:
+            raise self.readonly_error()
+        raw = _encode(value, self.name)
+        with obj._lock:
+            rc = obj._SET_TEXT(obj._h, self.field, raw, len(raw))
+        if rc:
+            fail(rc)
+
+
+class _Int(_Field):
+    def convert_out(self, value: int) -> Any:
+        return value
+
+    def convert_in(self, value: Any) -> int:
+        if not isinstance(value, int):
+            raise InvalidError(EINVALID, f"{self.name}: expected an int, got {type(value).__name__}")
+        return value
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        with obj._lock:
+            return self.convert_out(obj._INT(obj._h, self.field))
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        if self.readonly:
+            raise self.readonly_error()
+        number = self.convert_in(value)
+        if not -(2**63) <= number < 2**63:
+            raise InvalidError(EINVALID, f"{self.name}: {number} is out of range")
+        with obj._lock:
+            rc = obj._SET_INT(obj._h, self.field, number)
+        if rc:
+            fail(rc)
+
+
+class _Bool(_Int):
+    def convert_out(self, value: int) -> bool:
+        return value != 0
+
+    def convert_in(self, value: Any) -> int:
+        if not isinstance(value, (bool, int)):
+            raise InvalidError(EINVALID, f"{self.name}: expected a bool, got {type(value).__name__}")
+        return 1 if value else 0
+
+
+class _Time(_Int):
+    def convert_out(self, value: int) -> _dt.datetime | None:
+        return to_datetime(value)
+
+    def convert_in(self, value: Any) -> int:
+        return to_micros(value, self.name)
+
+
+class _Ref(_Int):
+    """An optional reference to another record: its id, or None."""
+
+    def convert_out(self, value: int) -> int | None:
+        return value or None
+
+    def convert_in(self, value: Any) -> int:
+        return 0 if value is None else super().convert_in(value)
+
+
+class _Enum(_Int):
+    def __init__(self, field: int, enum: type, doc: str, readonly: bool = False) -> None:
+        super().__init__(field, doc, readonly)
+        self.enum = enum
+
+    def convert_out(self, value: int) -> Any:
+        try:
+            return self.enum(value)
+        except ValueError:  # a value from a newer libcrm
+            return value
+
+    def convert_in(self, value: Any) -> int:
+        if isinstance(value, str):
+            try:
+                return int(self.enum[value.upper()])
+            except KeyError:
+                names = ", ".join(m.name.lower() for m in self.enum)
+                raise InvalidError(EINVALID, f"{self.name}: {value!r} is not one of {names}") from None
+        return super().convert_in(value)
+
+
+class _Amount(_Field):
+    """An amount as Money: an int field (minor units) and a text field (the currency)."""
+
+    def __init__(self, amount_field: int, currency_field: int, doc: str) -> None:
+        super().__init__(amount_field, doc)
+        self.currency_field = currency_field
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        with obj._lock:
+            currency = _string(obj._TEXT(obj._h, self.currency_field, ffi.NULL)).decode()
+            minor = obj._INT(obj._h, self.field)
+        return Money.from_minor(minor, currency) if currency else None
+
+    def __set__(self, obj: Any, value: Money | None) -> None:
+        if value is not None and not isinstance(value, Money):
+            raise InvalidError(EINVALID, f"{self.name}: expected a crm.Money or None, got {type(value).__name__}")
+        currency = b"" if value is None else value.currency.encode()
+        minor = 0 if value is None else value.minor_units
+        with obj._lock:
+            rc = obj._SET_TEXT(obj._h, self.currency_field, currency, len(currency))
+            if rc == 0:
+                rc = obj._SET_INT(obj._h, self.field, minor)
+        if rc:
+            fail(rc)
+
+
+# ---- the base record ----
+
+
+class Record:
+    """The base of every record: owns one C object."""
+
+    __slots__ = ("_h", "_lock", "__weakref__")
+    _CTYPE: str
+    _NEW: Any
+    _FREE: Any
+    _CLONE: Any
+    _FIELDS: tuple[str, ...] = ()
+
+    def __init__(self, **fields: Any) -> None:
+        out = ffi.new(self._OUT)
+        check(self._NEW(out))
+        self._h = ffi.gc(out[0], self._FREE)
+        self._lock = threading.Lock()
+        for name, value in fields.items():
+            if name.startswith("_") or not hasattr(type(self), name):
+                raise TypeError(f"{type(self).__name__}() has no field {name!r}")
+            setattr(self, name, value)
+
+    def __init_subclass__(cls) -> None:
+        cls._OUT = ffi.typeof(cls._CTYPE + "**")
+        cls._BATCH = ffi.typeof(cls._CTYPE + "*[64]")
+
+    @classmethod
+    def _own(cls, pointer: Any) -> Any:
+        """Wraps a C object the caller gives up."""
+        record = cls.__new__(cls)
+        record._h = ffi.gc(pointer, cls._FREE)
+        record._lock = threading.Lock()
+        return record
+
+    def copy(self) -> Any:
+        """An independent copy of this record."""
+        out = ffi.new(self._OUT)
+        with self._lock:
+            rc = self._CLONE(out, self._h)
+        if rc:
+            fail(rc)
+        return type(self)._own(out[0])
+
+    __copy__ = copy
+
+    def __deepcopy__(self, memo: dict) -> Any:
+        return self.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field of the record as a plain dict (lists as lists of tuples)."""
+        return {name: getattr(self, name) for name in self._FIELDS}
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} id={getattr(self, 'id', None)}>"
+
+
+def _pairs(value: Any, what: str) -> list:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise InvalidError(EINVALID, f"{what}: expected a list, got {type(value).__name__}")
+    return list(value)
+
+
+def _replace_list(record: Record, name: str, clear_list: int, items: list, add: Callable[[Any], int]) -> None:
+    """Replaces one list of a record with `items`, leaving it as it was if one is refused."""
+    old = getattr(record, name)
+    with record._lock:
+        check(lib.crm_customer_clear(record._h, clear_list))
+        for item in items:
+            rc = add(item)
+            if rc:
+                error_rc = rc
+                break
+        else:
+            return
+        check(lib.crm_customer_clear(record._h, clear_list))
+        for item in old:
+            check(add(item))
+    fail(error_rc)
+
+
+# ---- customers ----
+
+class _ContactPoints(_Field):
+    """Emails or phones: a list of (value, label, primary)."""
+
+    def __init__(self, count: Any, get: Any, add: Any, clear_list: int, item: type, doc: str) -> None:
+        super().__init__(0, doc)
+        self.count, self.get, self.add, self.clear_list, self.item = count, get, add, clear_list, item
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        value, label = ffi.new("const char*[2]"), ffi.new("size_t[2]")
+        primary = ffi.new("int*")
+        items = []
+        with obj._lock:
+            for i in range(self.count(obj._h)):
+                check(self.get(obj._h, i, value, label, value + 1, label + 1, primary))
+                items.append(self.item(_text(value[0], label[0]), _text(value[1], label[1]), bool(primary[0])))
+        return items
+
+    def add_one(self, obj: Any, item: Any) -> int:
+        if isinstance(item, str):
+            item = self.item(item)
+        elif not isinstance(item, tuple):
+            raise InvalidError(EINVALID, f"{self.name}: expected a str or a {self.item.__name__}, got {type(item).__name__}")
+        item = self.item(*item)
+        raw = _encode(item[0], self.name)
+        label = _encode(item[1], self.name + ".label")
+        return self.add(obj._h, raw, len(raw), label, len(label), 1 if item[2] else 0)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        items = _pairs(value, self.name)
+        _replace_list(obj, self.name, self.clear_list, items, lambda item: self.add_one(obj, item))
+
+
+class _Tags(_Field):
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        n = ffi.new("size_t*")
+        with obj._lock:
+            return [_text(lib.crm_customer_tag(obj._h, i, n), n[0]) for i in range(lib.crm_customer_tag_count(obj._h))]
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        def add(tag: Any) -> int:
+            raw = _encode(tag, "tags")
+            return lib.crm_customer_add_tag(obj._h, raw, len(raw))
+
+        _replace_list(obj, "tags", _LIST_TAGS, _pairs(value, "tags"), add)
+
+
+class _Memberships(_Field):
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        org, role, n = ffi.new("uint64_t*"), ffi.new("const char**"), ffi.new("size_t*")
+        items = []
+        with obj._lock:
+            for i in range(lib.crm_customer_membership_count(obj._h)):
+                check(lib.crm_customer_membership(obj._h, i, org, role, n))
+                items.append(Membership(org[0], _text(role[0], n[0])))
+        return items
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        def add(item: Any) -> int:
+            m = Membership(item) if isinstance(item, int) else Membership(*item)
+            raw = _encode(m.role, "memberships.role")
+            return lib.crm_customer_add_membership(obj._h, m.organization, raw, len(raw))
+
+        _replace_list(obj, "memberships", _LIST_MEMBERSHIPS, _pairs(value, "memberships"), add)
+
+
+CustomValue = Union[str, int, bool, Money, _dt.datetime]
+
+
+class CustomFields(MutableMapping):
+    """A customer's typed custom fields as a mapping, read and written through the customer:
+    ``c.custom["plan"] = "gold"``. Values are str, int, bool, :class:`Money` or an aware
+    datetime; names are kept sorted."""
+
+    __slots__ = ("_record",)
+
+    def __init__(self, record: "Customer") -> None:
+        self._record = record
+
+    def _read(self, i: int) -> tuple[str, CustomValue]:
+        h = self._record._h
+        name, n, kind = ffi.new("const char**"), ffi.new("size_t*"), ffi.new("int*")
+        check(lib.crm_customer_custom_field(h, i, name, n, kind))
+        key = _text(name[0], n[0])
+        number, text = ffi.new("int64_t*"), ffi.new("const char**")
+        check(lib.crm_customer_custom_value(h, i, number, text, n))
+        t = kind[0]
+        if t == _VALUE_TEXT:
+            return key, _text(text[0], n[0])
+        if t == _VALUE_MONEY:
+            return key, Money.from_minor(number[0], _text(text[0], n[0]))
+        if t == _VALUE_TIME:
+            return key, at_micros(number[0])
+        if t == _VALUE_BOOL:
+            return key, number[0] != 0
+        return key, number[0]
+
+    def _items(self) -> list[tuple[str, CustomValue]]:
+        with self._record._lock:
+            return [self._read(i) for i in range(lib.crm_customer_custom_count(self._record._h))]
+
+    def __getitem__(self, key: str) -> CustomValue:
+        for name, value in self._items():
+            if name == key:
+                return value
+        raise KeyError(key)
+
+    def __setitem__(self, key: str, value: CustomValue) -> None:
+        raw = _encode(key, "custom field name")
+        text, number = b"", 0
+        if isinstance(value, bool):
+            kind, number = _VALUE_BOOL, int(value)
+        elif isinstance(value, int):
+            kind, number = _VALUE_INT, value
+        elif isinstance(value, str):
+            kind, text = _VALUE_TEXT, _encode(value, f"custom[{key!r}]")
+        elif isinstance(value, Money):
+            kind, number, text = _VALUE_MONEY, value.minor_units, value.currency.encode()
+        elif isinstance(value, (_dt.datetime, _dt.date)):
+            kind, number = _VALUE_TIME, to_micros(value, f"custom[{key!r}]")
+        else:
+            raise InvalidError(
+                EINVALID, f"custom[{key!r}]: a custom value is a str, int, bool, Money or datetime, not {type(value).__name__}"
+            )
+        if not -(2**63) <= number < 2**63:
+            raise InvalidError(EINVALID, f"custom[{key!r}]: {number} is out of range")
+        with self._record._lock:
+            check(lib.crm_customer_set_custom(self._record._h, raw, len(raw), kind, number, text, len(text)))
+
+    def __delitem__(self, key: str) -> None:
+        raw = _encode(key, "custom field name")
+        with self._record._lock:
+            rc = lib.crm_customer_remove_custom(self._record._h, raw, len(raw))
+        if rc == ENOTFOUND:
+            raise KeyError(key)
+        check(rc)
+
+    def clear(self) -> None:
+        with self._record._lock:
+            check(lib.crm_customer_clear(self._record._h, _LIST_CUSTOM))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([name for name, _ in self._items()])
+
+    def __len__(self) -> int:
+        with self._record._lock:
+            return lib.crm_customer_custom_count(self._record._h)
+
+    def __repr__(self) -> str:
+        return repr(dict(self._items()))
+
+
+class _Custom(_Field):
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        return self if obj is None else CustomFields(obj)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        if not isinstance(value, (dict, MutableMapping)):
+            raise InvalidError(EINVALID, f"custom: expected a mapping, got {type(value).__name__}")
+        new = dict(value.items())
+        fields = CustomFields(obj)
+        old = dict(fields.items())
+        fields.clear()
+        try:
+            for k, v in new.items():
+                fields[k] = v
+        except BaseException:
+            fields.clear()
+            for k, v in old.items():
+                fields[k] = v
+            raise
+
+
+class Customer(Record):
+    """A person or an organization.
+
+    Build one with keyword arguments, e.g.
+    ``crm.Customer(given_name="Ada", family_name="Lovelace", emails=["ada@example.com"])``,
+    then create it in a write transaction. ``id``, ``created_at`` and the other store-managed
+    fields are read-only.
+    """
+
+    __slots__ = ()
+    _CTYPE = "crm_customer"
+    _NEW = lib.crm_customer_new
+    _FREE = lib.crm_customer_free
+    _CLONE = lib.crm_customer_clone
+    _TEXT = lib.crm_customer_text
+    _SET_TEXT = lib.crm_customer_set_text
+    _INT = lib.crm_customer_int
+    _SET_INT = lib.crm_customer_set_int
+
+    id = _Int(1, "The customer's id (0 until created).", readonly=True)
+    revision = _Int(2, "The stored revision; an update must be based on the current one.")
+    created_at = _Time(3, "When the customer was created (UTC).", readonly=True)
+    updated_at = _Time(4, "When the customer last changed (UTC).", readonly=True)
+    archived = _Bool(5, "Whether the customer is archived (archive/restore change it).", readonly=True)
+    archived_at = _Time(6, "When the customer was archived, or None.", readonly=True)
+    kind = _Enum(7, Kind, "PERSON or ORGANIZATION.")
+    stage = _Enum(8, LifecycleStage, "The lifecycle stage.")
+    email_opt_in = _Bool(9, "Whether the customer opted in to email.")
+    email_legal_basis = _Enum(10, LegalBasis, "The legal basis of the email opt-in.")
+    email_opt_in_at = _Time(11, "When the opt-in was given (the store sets it when None).")
+    do_not_call = _Bool(12, "Whether the customer asked not to be called.")
+    last_interaction_at = _Time(13, "When the latest interaction occurred, or None.", readonly=True)
+
+    display_name = _Text(1, "The name shown (derived from the given and family names when empty).")
+    given_name = _Text(2, "The given name of a person.")
+    family_name = _Text(3, "The family name of a person.")
+    owner = _Text(4, "Who owns the customer (a user name of the host application).")
+    external_id = _Text(5, "An id from another system; unique across customers.")
+    street = _Text(6, "Address: street.")
+    city = _Text(7, "Address: city.")
+    region = _Text(8, "Address: region or state.")
+    postal_code = _Text(9, "Address: postal code.")
+    country = _Text(10, "Address: country.")
+
+    emails = _ContactPoints(
+        lib.crm_customer_email_count, lib.crm_customer_email, lib.crm_customer_add_email, _LIST_EMAILS, Email,
+        "The email addresses, as Email(address, label, primary); assign a list of Email or str.",
+    )
+    phones = _ContactPoints(
+        lib.crm_customer_phone_count, lib.crm_customer_phone, lib.crm_customer_add_phone, _LIST_PHONES, Phone,
+        "The phone numbers, as Phone(number, label, primary); assign a list of Phone or str.",
+    )
+    tags = _Tags(0, "The tags, a list of str.")
+    memberships = _Memberships(0, "The organizations a person belongs to, as Membership(organization, role).")
+    custom = _Custom(0, "The typed custom fields, a mutable mapping (see CustomFields).")
+
+    _FIELDS = (
+        "id", "revision", "kind", "display_name", "given_name", "family_name", "emails", "phones",
+        "street", "city", "region", "postal_code", "country", "stage", "owner", "tags", "memberships",
+        "email_opt_in", "email_legal_basis", "email_opt_in_at", "do_not_call", "external_id",
+        "created_at", "updated_at", "archived", "archived_at", "last_interaction_at",
+    )  # fmt: skip
+
+    def _primary(self, count: Any, get: Any) -> str | None:
+        value, n, primary = ffi.new("const char**"), ffi.new("size_t*"), ffi.new("int*")
+        first = None
+        with self._lock:
+            for i in range(count(self._h)):
+                check(get(self._h, i, value, n, ffi.NULL, ffi.NULL, primary))
+                if primary[0]:
+                    return _text(value[0], n[0])
+                if first is None:
+                    first = _text(value[0], n[0])
+        return first
+
+    @property
+    def email(self) -> str | None:
+        """The primary email address (the first when none is marked primary), or None."""
+        return self._primary(lib.crm_customer_email_count, lib.crm_customer_email)
+
+    @property
+    def phone(self) -> str | None:
+        """The primary phone number (the first when none is marked primary), or None."""
+        return self._primary(lib.crm_customer_phone_count, lib.crm_customer_phone)
+
+    def add_email(self, address: str, label: str = "", primary: bool = False) -> None:
+        """Adds an email address."""
+        with self._lock:
+            check(type(self).emails.add_one(self, Email(address, label, primary)))
+
+    def add_phone(self, number: str, label: str = "", primary: bool = False) -> None:
+        """Adds a phone number."""
+        with self._lock:
+            check(type(self).phones.add_one(self, Phone(number, label, primary)))
+
+    def add_tag(self, tag: str) -> None:
+        """Adds a tag."""
+        raw = _encode(tag, "tag")
+        with self._lock:
+            check(lib.crm_customer_add_tag(self._h, raw, len(raw)))
+
+    def add_membership(self, organization: int, role: str = "") -> None:
+        """Makes this person a member of `organization` (a customer id) with a role."""
+        raw = _encode(role, "role")
+        with self._lock:
+            check(lib.crm_customer_add_membership(self._h, organization, raw, len(raw)))
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        d["custom"] = dict(self.custom.items())
+        return d
+
+    def __repr__(self) -> str:
+        return f"<Customer id={self.id} {self.display_name!r}>"
+
+
+# ---- interactions ----
+
+
+class Interaction(Record):
+    """A call, email, meeting, note, task, ticket or purchase on a customer's timeline."""
+
+    __slots__ = ()
+    _CTYPE = "crm_interaction"
+    _NEW = lib.crm_interaction_new
+    _FREE = lib.crm_interaction_free
+    _CLONE = lib.crm_interaction_clone
+    _TEXT = lib.crm_interaction_text
+    _SET_TEXT = lib.crm_interaction_set_text
+    _INT = lib.crm_interaction_int
+    _SET_INT = lib.crm_interaction_set_int
+
+    id = _Int(1, "The interaction's id (0 until logged).", readonly=True)
+    revision = _Int(2, "The stored revision; an update must be based on the current one.")
+    created_at = _Time(3, "When it was logged (UTC).", readonly=True)
+    updated_at = _Time(4, "When it last changed (UTC).", readonly=True)
+    customer = _Int(5, "The id of the customer it belongs to.")
+    kind = _Enum(6, InteractionKind, "What it was: CALL, EMAIL, MEETING, NOTE, TASK, ...")
+    direction = _Enum(7, Direction, "INBOUND, OUTBOUND or NONE.")
+    occurred_at = _Time(8, "When it happened (UTC; the store uses the current time when None).")
+    duration_seconds = _Int(9, "How long it took, in seconds.")
+    satisfaction = _Int(10, "A rating from 1 to 5, 0 for none.")
+    amount = _Amount(11, 6, "The amount of a purchase as Money, or None.")
+    opportunity = _Ref(12, "The id of the opportunity it is about, or None.")
+    due_at = _Time(13, "When a task is due, or None.")
+    done = _Bool(14, "Whether a task is done.")
+
+    kind_label = _Text(1, "A free label refining the kind (e.g. 'demo').")
+    subject = _Text(2, "The subject line.")
+    body = _Text(3, "The text (multi-line).")
+    outcome = _Text(4, "How it went.")
+    owner = _Text(5, "Who handled it.")
+
+    _FIELDS = (
+        "id", "revision", "customer", "kind", "kind_label", "direction", "occurred_at", "duration_seconds",
+        "subject", "body", "outcome", "satisfaction", "amount", "owner", "opportunity", "due_at", "done",
+        "created_at", "updated_at",
+    )  # fmt: skip
+
+    def __repr__(self) -> str:
+        return f"<Interaction id={self.id} customer={self.customer} {self.kind!r} {self.subject!r}>"
+
+
+# ---- pipelines ----
+
+
+class _PipelineStages(_Field):
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        sid, name, n = ffi.new("uint32_t*"), ffi.new("const char**"), ffi.new("size_t*")
+        probability, outcome = ffi.new("int*"), ffi.new("int*")
+        stages = []
+        with obj._lock:
+            for i in range(lib.crm_pipeline_stage_count(obj._h)):
+                check(lib.crm_pipeline_stage(obj._h, i, sid, name, n, probability, outcome))
+                stages.append(PipelineStage(sid[0], _text(name[0], n[0]), probability[0], Outcome(outcome[0])))
+        return stages
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        stages = [s if isinstance(s, PipelineStage) else PipelineStage(*s) for s in _pairs(value, "stages")]
+        old = self.__get__(obj)
+        with obj._lock:
+            check(lib.crm_pipeline_clear_stages(obj._h))
+            for s in stages:
+                rc = Pipeline._add(obj, s)
+                if rc:
+                    check(lib.crm_pipeline_clear_stages(obj._h))
+                    for o in old:
+                        check(Pipeline._add(obj, o))
+                    fail(rc)
+
+
+class Pipeline(Record):
+    """A sales pipeline: a name and ordered stages, each with a default probability and an
+    outcome. Stage ids stay the same when stages are renamed or reordered."""
+
+    __slots__ = ()
+    _CTYPE = "crm_pipeline"
+    _NEW = lib.crm_pipeline_new
+    _FREE = lib.crm_pipeline_free
+    _CLONE = lib.crm_pipeline_clone
+
+    stages = _PipelineStages(0, "The stages in order, as PipelineStage(id, name, probability, outcome).")
+    _FIELDS = ("id", "revision", "name", "stages")
+
+    @property
+    def id(self) -> int:
+        """The pipeline's id (0 until created)."""
+        with self._lock:
+            return lib.crm_pipeline_id(self._h)
+
+    @property
+    def revision(self) -> int:
+        """The stored revision (an update must be based on the current one)."""
+        with self._lock:
+            return lib.crm_pipeline_revision(self._h)
+
+    @property
+    def name(self) -> str:
+        """The pipeline's name."""
+        with self._lock:
+            return _string(lib.crm_pipeline_name(self._h, ffi.NULL)).decode()
+
+    @name.setter
+    def name(self, value: str) -> None:
+        raw = _encode(value, "name")
+        with self._lock:
+            check(lib.crm_pipeline_set_name(self._h, raw, len(raw)))
+
+    def _add(self, stage: PipelineStage) -> int:
+        raw = _encode(stage.name, "stage name")
+        return lib.crm_pipeline_add_stage(self._h, stage.id, raw, len(raw), stage.probability, int(stage.outcome))
+
+    def add_stage(self, name: str, probability: int, outcome: Outcome = Outcome.OPEN, id: int = 0) -> None:
+        """Appends a stage (``id`` 0: a new one; or the id of one of this pipeline's stages)."""
+        with self._lock:
+            check(self._add(PipelineStage(id, name, probability, outcome)))
+
+    def stage_id(self, name: str) -> int | None:
+        """The id of the stage with this name (case-insensitive), or None."""
+        raw = _encode(name, "name")
+        with self._lock:
+            return lib.crm_pipeline_stage_id(self._h, raw, len(raw)) or None
+
+    def __repr__(self) -> str:
+        return f"<Pipeline id={self.id} {self.name!r} {len(self.stages)} stages>"
+
+
+# ---- opportunities ----
+
+
+class _Contacts(_Field):
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        person, role, n = ffi.new("uint64_t*"), ffi.new("const char**"), ffi.new("size_t*")
+        items = []
+        with obj._lock:
+            for i in range(lib.crm_opportunity_contact_count(obj._h)):
+                check(lib.crm_opportunity_contact(obj._h, i, person, role, n))
+                items.append(Contact(person[0], _text(role[0], n[0])))
+        return items
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        contacts = [Contact(c) if isinstance(c, int) else Contact(*c) for c in _pairs(value, "contacts")]
+        old = self.__get__(obj)
+        with obj._lock:
+            check(lib.crm_opportunity_clear_contacts(obj._h))
+            for c in contacts:
+                rc = Opportunity._add_contact(obj, c)
+                if rc:
+                    check(lib.crm_opportunity_clear_contacts(obj._h))
+                    for o in old:
+                        check(Opportunity._add_contact(obj, o))
+                    fail(rc)
+
+
+class _History(_Field):
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        frm, to, at = ffi.new("uint32_t*"), ffi.new("uint32_t*"), ffi.new("int64_t*")
+        actor, n, amount, probability = ffi.new("const char**"), ffi.new("size_t*"), ffi.new("int64_t*"), ffi.new("int*")
+        items = []
+        with obj._lock:
+            currency = _string(lib.crm_opportunity_text(obj._h, 3, ffi.NULL)).decode()
+            for i in range(lib.crm_opportunity_history_count(obj._h)):
+                check(lib.crm_opportunity_history(obj._h, i, frm, to, at, actor, n, amount, probability))
+                money = Money.from_minor(amount[0], currency) if currency else None
+                items.append(StageChange(frm[0], to[0], to_datetime(at[0]), _text(actor[0], n[0]), money, probability[0]))
+        return items
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        raise self.readonly_error()
+
+
+class Opportunity(Record):
+    """A deal: a customer, a pipeline stage, an amount and a probability, with its history."""
+
+    __slots__ = ()
+    _CTYPE = "crm_opportunity"
+    _NEW = lib.crm_opportunity_new
+    _FREE = lib.crm_opportunity_free
+    _CLONE = lib.crm_opportunity_clone
+    _TEXT = lib.crm_opportunity_text
+    _SET_TEXT = lib.crm_opportunity_set_text
+    _INT = lib.crm_opportunity_int
+    _SET_INT = lib.crm_opportunity_set_int
+
+    id = _Int(1, "The opportunity's id (0 until created).", readonly=True)
+    revision = _Int(2, "The stored revision; an update must be based on the current one.")
+    created_at = _Time(3, "When it was created (UTC).", readonly=True)
+    updated_at = _Time(4, "When it last changed (UTC).", readonly=True)
+    closed_at = _Time(5, "When it was won or lost, or None.", readonly=True)
+    customer = _Int(6, "The id of the customer it is with.")
+    pipeline = _Int(7, "The id of its pipeline (0 on a new one: the default pipeline).")
+    stage = _Int(8, "The id of its stage in the pipeline (0 on a new one: the first stage).")
+    amount = _Amount(9, 3, "The amount as Money, or None.")
+    probability = _Int(10, "The probability in percent; -1 on a new one: the stage's default.")
+    probability_overridden = _Bool(11, "Whether the probability differs from the stage's default.", readonly=True)
+    expected_close = _Time(12, "When it is expected to close, or None.")
+
+    title = _Text(1, "The title.")
+    owner = _Text(2, "Who owns it.")
+    lost_reason = _Text(4, "Why it was lost (set by lose()).", readonly=True)
+
+    contacts = _Contacts(0, "The people involved, as Contact(person, role).")
+    history = _History(0, "The stage history, oldest first, as StageChange entries.")
+
+    _FIELDS = (
+        "id", "revision", "title", "customer", "pipeline", "stage", "amount", "probability",
+        "probability_overridden", "expected_close", "owner", "lost_reason", "contacts", "history",
+        "created_at", "updated_at", "closed_at",
+    )  # fmt: skip
+
+    def _add_contact(self, contact: Contact) -> int:
+        raw = _encode(contact.role, "contact role")
+        return lib.crm_opportunity_add_contact(self._h, contact.person, raw, len(raw))
+
+    def add_contact(self, person: int, role: str = "") -> None:
+        """Adds a person (a customer id) to the deal with a role."""
+        with self._lock:
+            check(self._add_contact(Contact(person, role)))
+
+    def __repr__(self) -> str:
+        return f"<Opportunity id={self.id} {self.title!r} stage={self.stage}>"
+
+
+# ---- the change feed ----
+
+
+class Change(Record):
+    """One entry of the change feed: who changed which record when, field by field."""
+
+    __slots__ = ()
+    _CTYPE = "crm_change"
+    _FREE = lib.crm_change_free
+    _CLONE = lib.crm_change_clone
+    _FIELDS = ("seq", "at", "actor", "entity", "entity_id", "op", "fields")
+
+    def __init__(self) -> None:
+        raise TypeError("changes are read from the feed (Txn.changes), not made")
+
+    @property
+    def seq(self) -> int:
+        """The change's sequence number in the feed (gap-free, increasing)."""
+        with self._lock:
+            return lib.crm_change_seq(self._h)
+
+    @property
+    def at(self) -> _dt.datetime | None:
+        """When the change was committed (UTC)."""
+        with self._lock:
+            return to_datetime(lib.crm_change_at(self._h))
+
+    @property
+    def actor(self) -> str:
+        """Who made the change."""
+        with self._lock:
+            return _string(lib.crm_change_actor(self._h, ffi.NULL)).decode()
+
+    @property
+    def entity(self) -> Entity:
+        """The kind of record changed."""
+        with self._lock:
+            return Entity(lib.crm_change_entity(self._h))
+
+    @property
+    def entity_id(self) -> int:
+        """The id of the record changed."""
+        with self._lock:
+            return lib.crm_change_entity_id(self._h)
+
+    @property
+    def op(self) -> Op:
+        """What the change did."""
+        with self._lock:
+            return Op(lib.crm_change_op(self._h))
+
+    @property
+    def fields(self) -> list[FieldChange]:
+        """The fields changed, with their values before and after as text."""
+        name, before, after = ffi.new("const char**"), ffi.new("const char**"), ffi.new("const char**")
+        n1, n2, n3 = ffi.new("size_t*"), ffi.new("size_t*"), ffi.new("size_t*")
+        items = []
+        with self._lock:
+            for i in range(lib.crm_change_field_count(self._h)):
+                check(lib.crm_change_field(self._h, i, name, n1, before, n2, after, n3))
+                items.append(FieldChange(_text(name[0], n1[0]), _text(before[0], n2[0]), _text(after[0], n3[0])))
+        return items
+
+    def __repr__(self) -> str:
+        return f"<Change seq={self.seq} {self.op.name} {self.entity.name} {self.entity_id} by {self.actor!r}>"
