@@ -1,8 +1,11 @@
 """The package's build backend (PEP 517 and PEP 660): builds the wheel of `crm` from this tree
 with the standard library only, so that `pip install ./bindings/python` needs no network.
 
-When CRM_LIBRARY names a libcrm.so.0 at build time, the wheel bundles it (crm/_lib/) and is
-tagged for this platform; otherwise it is pure Python and finds libcrm at run time.
+What the wheel bundles, chosen at build time:
+- CRM_BUILD_DIR=<a CMake build of libcrm with -DCRM_BUILD_PYTHON=ON>: its libcrm.so.0 (as
+  crm/_lib/libcrm.so.0) and the compiled binding crm/_crm_cffi.abi3.so (cffi's API mode);
+- or CRM_LIBRARY=<path of libcrm.so.0>: that library only (cffi's ABI mode);
+- or neither: pure Python, finding an installed libcrm.so.0 at run time.
 """
 from __future__ import annotations
 
@@ -33,29 +36,48 @@ Description-Content-Type: text/markdown
 """
 
 
-def _bundled_library() -> Path | None:
+def _bundled() -> tuple[Path | None, Path | None]:
+    """The library and the compiled binding to bundle (either may be None)."""
+    build = os.environ.get("CRM_BUILD_DIR")
+    for name in ("CRM_BUILD_DIR", "CRM_LIBRARY"):
+        value = os.environ.get(name)
+        if value and not os.path.isabs(value):  # pip builds in a directory of its own choosing
+            raise ValueError(f"{name}={value}: give an absolute path")
+    if build:
+        library = Path(build) / "libcrm.so.0"
+        module = Path(build) / "bindings" / "python" / "_crm_cffi.abi3.so"
+        if not library.exists():
+            raise FileNotFoundError(f"CRM_BUILD_DIR={build}: no libcrm.so.0 there (build libcrm first)")
+        if not module.exists():
+            raise FileNotFoundError(f"CRM_BUILD_DIR={build}: no bindings/python/_crm_cffi.abi3.so (configure with -DCRM_BUILD_PYTHON=ON)")
+        return library.resolve(), module
     path = os.environ.get("CRM_LIBRARY")
     if not path:
-        return None
+        return None, None
     library = Path(path).resolve()  # the real file behind libcrm.so.0 -> libcrm.so.0.2.0
     if not library.is_file():
         raise FileNotFoundError(f"CRM_LIBRARY={path}: no such file")
-    return library
+    return library, None
 
 
-def _tag(bundled: bool) -> str:
-    if not bundled:
-        return "py3-none-any"
-    return "py3-none-" + sysconfig.get_platform().replace("-", "_").replace(".", "_")
+def _tag(library: Path | None, module: Path | None) -> str:
+    platform = sysconfig.get_platform().replace("-", "_").replace(".", "_")
+    if module is not None:
+        return "cp39-abi3-" + platform
+    if library is not None:
+        return "py3-none-" + platform
+    return "py3-none-any"
 
 
-def _files(bundled: Path | None) -> list[tuple[str, bytes]]:
+def _files(library: Path | None, module: Path | None) -> list[tuple[str, bytes]]:
     files = []
     for source in sorted(PACKAGE.rglob("*")):
         if source.is_file() and "__pycache__" not in source.parts and source.suffix in (".py", ".typed"):
             files.append((source.relative_to(HERE).as_posix(), source.read_bytes()))
-    if bundled is not None:
-        files.append((f"{NAME}/_lib/libcrm.so.0", bundled.read_bytes()))
+    if library is not None:
+        files.append((f"{NAME}/_lib/libcrm.so.0", library.read_bytes()))
+    if module is not None:
+        files.append((f"{NAME}/_crm_cffi.abi3.so", module.read_bytes()))
     return files
 
 
@@ -82,7 +104,7 @@ def _write_wheel(directory: str, files: list[tuple[str, bytes]], tag: str) -> st
     with zipfile.ZipFile(os.path.join(directory, wheel_name), "w", zipfile.ZIP_DEFLATED) as wheel:
         for name, data in files + meta:
             info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
-            info.external_attr = (0o755 if name.endswith(".so.0") else 0o644) << 16
+            info.external_attr = (0o755 if ".so" in name else 0o644) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             wheel.writestr(info, data)
         wheel.writestr(f"{dist_info}/RECORD", "\n".join(record) + "\n")
@@ -105,8 +127,8 @@ def get_requires_for_build_editable(config_settings=None):
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    bundled = _bundled_library()
-    return _write_wheel(wheel_directory, _files(bundled), _tag(bundled is not None))
+    library, module = _bundled()
+    return _write_wheel(wheel_directory, _files(library, module), _tag(library, module))
 
 
 def build_editable(wheel_directory, config_settings=None, metadata_directory=None):

@@ -1,242 +1,33 @@
-"""The C declarations of libcrm's ABI (capi/crm.h) that cffi binds, and the loading of the library.
+"""The binding to libcrm's C ABI: cffi's `ffi` and `lib`.
 
-The declarations are crm.h without its comments and macros; tests/test_abi.py checks that they
-stay in step with the header: every function of crm.h is declared here and used by the package.
+Two ways, the same functions:
+- the compiled module crm._crm_cffi (cffi's out-of-line API mode), built with libcrm
+  (CMake option CRM_BUILD_PYTHON) and bundled in the wheel: a call costs a direct C call;
+- cffi's ABI mode, which opens libcrm.so.0 at run time (about three times the cost per call):
+  used when CRM_LIBRARY names a library, or when the compiled module is not there.
 """
 from __future__ import annotations
 
 import ctypes.util
 import os
 from pathlib import Path
+from typing import Any
 
-from cffi import FFI
+from ._cdef import CDEF
 
 #: The oldest C ABI this package works with: 0.2 added crm_iter_take_* and crm_currency_digits.
 ABI_MAJOR = 0
 ABI_MINOR = 2
-
-CDEF = """
-const char* crm_errmsg(void);
-const char* crm_strerror(int code);
-void crm_free(void* p);
-const char* crm_version(int* major, int* minor, int* patch);
-int crm_currency_digits(const char* code, size_t len);
-typedef struct crm_db crm_db;
-typedef struct crm_txn crm_txn;
-typedef struct crm_iter crm_iter;
-typedef struct crm_customer crm_customer;
-typedef struct crm_interaction crm_interaction;
-typedef struct crm_pipeline crm_pipeline;
-typedef struct crm_opportunity crm_opportunity;
-typedef struct crm_change crm_change;
-typedef struct crm_options {
-  unsigned int version;
-  int create_if_missing;
-  int read_only;
-  int no_sync;
-  size_t initial_map_size;
-  size_t max_map_size;
-  const char* default_actor;
-} crm_options;
-int crm_options_init(crm_options* opts, unsigned int version);
-int crm_db_open(crm_db** out, const char* path, const crm_options* opts);
-void crm_db_close(crm_db* db);
-int crm_txn_begin_read(crm_txn** out, crm_db* db);
-int crm_txn_begin_write(crm_txn** out, crm_db* db, const char* actor, size_t actor_len);
-int crm_txn_commit(crm_txn* txn);
-void crm_txn_free(crm_txn* txn);
-typedef int (*crm_write_fn)(crm_txn* txn, void* arg);
-int crm_db_write(crm_db* db, const char* actor, size_t actor_len, crm_write_fn fn, void* arg);
-int crm_iter_next(crm_iter* it);
-const crm_customer* crm_iter_customer(const crm_iter* it);
-const crm_interaction* crm_iter_interaction(const crm_iter* it);
-const crm_pipeline* crm_iter_pipeline(const crm_iter* it);
-const crm_opportunity* crm_iter_opportunity(const crm_iter* it);
-const crm_change* crm_iter_change(const crm_iter* it);
-const char* crm_iter_page_token(const crm_iter* it, size_t* len);
-int crm_iter_take_customer(crm_customer** out, crm_iter* it);
-int crm_iter_take_interaction(crm_interaction** out, crm_iter* it);
-int crm_iter_take_pipeline(crm_pipeline** out, crm_iter* it);
-int crm_iter_take_opportunity(crm_opportunity** out, crm_iter* it);
-int crm_iter_take_change(crm_change** out, crm_iter* it);
-int crm_iter_take_customers(crm_customer** out, size_t max, size_t* n, crm_iter* it);
-int crm_iter_take_interactions(crm_interaction** out, size_t max, size_t* n, crm_iter* it);
-int crm_iter_take_pipelines(crm_pipeline** out, size_t max, size_t* n, crm_iter* it);
-int crm_iter_take_opportunities(crm_opportunity** out, size_t max, size_t* n, crm_iter* it);
-int crm_iter_take_changes(crm_change** out, size_t max, size_t* n, crm_iter* it);
-void crm_iter_free(crm_iter* it);
-int crm_customer_new(crm_customer** out);
-int crm_customer_clone(crm_customer** out, const crm_customer* c);
-void crm_customer_free(crm_customer* c);
-const char* crm_customer_text(const crm_customer* c, int field, size_t* len);
-int crm_customer_set_text(crm_customer* c, int field, const char* s, size_t len);
-int64_t crm_customer_int(const crm_customer* c, int field);
-int crm_customer_set_int(crm_customer* c, int field, int64_t value);
-size_t crm_customer_email_count(const crm_customer* c);
-int crm_customer_email(const crm_customer* c, size_t i, const char** address, size_t* address_len,
-                               const char** label, size_t* label_len, int* primary);
-int crm_customer_add_email(crm_customer* c, const char* address, size_t address_len, const char* label,
-                                   size_t label_len, int primary);
-size_t crm_customer_phone_count(const crm_customer* c);
-int crm_customer_phone(const crm_customer* c, size_t i, const char** number, size_t* number_len,
-                               const char** label, size_t* label_len, int* primary);
-int crm_customer_add_phone(crm_customer* c, const char* number, size_t number_len, const char* label,
-                                   size_t label_len, int primary);
-size_t crm_customer_tag_count(const crm_customer* c);
-const char* crm_customer_tag(const crm_customer* c, size_t i, size_t* len);
-int crm_customer_add_tag(crm_customer* c, const char* tag, size_t len);
-size_t crm_customer_membership_count(const crm_customer* c);
-int crm_customer_membership(const crm_customer* c, size_t i, uint64_t* organization, const char** role,
-                                    size_t* role_len);
-int crm_customer_add_membership(crm_customer* c, uint64_t organization, const char* role, size_t role_len);
-int crm_customer_clear(crm_customer* c, int list);
-size_t crm_customer_custom_count(const crm_customer* c);
-int crm_customer_custom_field(const crm_customer* c, size_t i, const char** name, size_t* name_len,
-                                      int* type);
-int crm_customer_custom_value(const crm_customer* c, size_t i, int64_t* number, const char** text,
-                                      size_t* text_len);
-int crm_customer_set_custom(crm_customer* c, const char* name, size_t name_len, int type, int64_t number,
-                                    const char* text, size_t text_len);
-int crm_customer_remove_custom(crm_customer* c, const char* name, size_t name_len);
-int crm_customer_create(crm_txn* txn, crm_customer* c);
-int crm_customer_update(crm_txn* txn, crm_customer* c);
-int crm_customer_upsert(crm_txn* txn, crm_customer* c);
-int crm_customer_archive(crm_customer** out, crm_txn* txn, uint64_t id);
-int crm_customer_restore(crm_customer** out, crm_txn* txn, uint64_t id);
-int crm_customer_delete(crm_txn* txn, uint64_t id, int cascade);
-int crm_customer_get(crm_customer** out, crm_txn* txn, uint64_t id);
-int crm_customer_find_by_email(crm_customer** out, crm_txn* txn, const char* email, size_t len);
-int crm_customer_find_by_external_id(crm_customer** out, crm_txn* txn, const char* id, size_t len);
-int crm_customer_find_by_phone(crm_iter** out, crm_txn* txn, const char* phone, size_t len);
-typedef struct crm_customer_query {
-  unsigned int version;
-  int by;
-  const char* text;
-  size_t text_len;
-  int stage;
-  uint64_t organization;
-  int64_t since;
-  int include_archived;
-  size_t page_size;
-  const char* page_token;
-  size_t page_token_len;
-} crm_customer_query;
-int crm_customer_query_init(crm_customer_query* q, unsigned int version);
-int crm_customer_list(crm_iter** out, crm_txn* txn, const crm_customer_query* q);
-int crm_customer_count(uint64_t* out, crm_txn* txn, const crm_customer_query* q);
-int crm_interaction_new(crm_interaction** out);
-int crm_interaction_clone(crm_interaction** out, const crm_interaction* i);
-void crm_interaction_free(crm_interaction* i);
-const char* crm_interaction_text(const crm_interaction* i, int field, size_t* len);
-int crm_interaction_set_text(crm_interaction* i, int field, const char* s, size_t len);
-int64_t crm_interaction_int(const crm_interaction* i, int field);
-int crm_interaction_set_int(crm_interaction* i, int field, int64_t value);
-int crm_interaction_log(crm_txn* txn, crm_interaction* i);
-int crm_interaction_update(crm_txn* txn, crm_interaction* i);
-int crm_interaction_delete(crm_txn* txn, uint64_t id);
-int crm_interaction_get(crm_interaction** out, crm_txn* txn, uint64_t id);
-typedef struct crm_timeline_query {
-  unsigned int version;
-  uint64_t customer;
-  int oldest_first;
-  int64_t from;
-  int64_t to;
-  unsigned int kinds;
-  size_t page_size;
-  const char* page_token;
-  size_t page_token_len;
-} crm_timeline_query;
-int crm_timeline_query_init(crm_timeline_query* q, unsigned int version);
-int crm_timeline(crm_iter** out, crm_txn* txn, const crm_timeline_query* q);
-int crm_pipeline_new(crm_pipeline** out);
-int crm_pipeline_clone(crm_pipeline** out, const crm_pipeline* p);
-void crm_pipeline_free(crm_pipeline* p);
-uint64_t crm_pipeline_id(const crm_pipeline* p);
-uint64_t crm_pipeline_revision(const crm_pipeline* p);
-const char* crm_pipeline_name(const crm_pipeline* p, size_t* len);
-int crm_pipeline_set_name(crm_pipeline* p, const char* name, size_t len);
-size_t crm_pipeline_stage_count(const crm_pipeline* p);
-int crm_pipeline_stage(const crm_pipeline* p, size_t i, uint32_t* id, const char** name, size_t* name_len,
-                               int* probability, int* outcome);
-int crm_pipeline_add_stage(crm_pipeline* p, uint32_t id, const char* name, size_t name_len, int probability,
-                                   int outcome);
-int crm_pipeline_clear_stages(crm_pipeline* p);
-uint32_t crm_pipeline_stage_id(const crm_pipeline* p, const char* name, size_t len);
-int crm_pipeline_create(crm_txn* txn, crm_pipeline* p);
-int crm_pipeline_update(crm_txn* txn, crm_pipeline* p);
-int crm_pipeline_delete(crm_txn* txn, uint64_t id);
-int crm_pipeline_get(crm_pipeline** out, crm_txn* txn, uint64_t id);
-int crm_pipeline_list(crm_iter** out, crm_txn* txn);
-int crm_opportunity_new(crm_opportunity** out);
-int crm_opportunity_clone(crm_opportunity** out, const crm_opportunity* o);
-void crm_opportunity_free(crm_opportunity* o);
-const char* crm_opportunity_text(const crm_opportunity* o, int field, size_t* len);
-int crm_opportunity_set_text(crm_opportunity* o, int field, const char* s, size_t len);
-int64_t crm_opportunity_int(const crm_opportunity* o, int field);
-int crm_opportunity_set_int(crm_opportunity* o, int field, int64_t value);
-size_t crm_opportunity_contact_count(const crm_opportunity* o);
-int crm_opportunity_contact(const crm_opportunity* o, size_t i, uint64_t* person, const char** role,
-                                    size_t* role_len);
-int crm_opportunity_add_contact(crm_opportunity* o, uint64_t person, const char* role, size_t role_len);
-int crm_opportunity_clear_contacts(crm_opportunity* o);
-size_t crm_opportunity_history_count(const crm_opportunity* o);
-int crm_opportunity_history(const crm_opportunity* o, size_t i, uint32_t* from, uint32_t* to, int64_t* at,
-                                    const char** actor, size_t* actor_len, int64_t* amount, int* probability);
-int crm_opportunity_create(crm_txn* txn, crm_opportunity* o);
-int crm_opportunity_update(crm_txn* txn, crm_opportunity* o);
-int crm_opportunity_move(crm_opportunity** out, crm_txn* txn, uint64_t id, uint32_t stage);
-int crm_opportunity_close_won(crm_opportunity** out, crm_txn* txn, uint64_t id);
-int crm_opportunity_close_lost(crm_opportunity** out, crm_txn* txn, uint64_t id, const char* reason,
-                                       size_t reason_len);
-int crm_opportunity_delete(crm_txn* txn, uint64_t id);
-int crm_opportunity_get(crm_opportunity** out, crm_txn* txn, uint64_t id);
-typedef struct crm_opportunity_query {
-  unsigned int version;
-  int by;
-  uint64_t customer;
-  uint64_t pipeline;
-  uint32_t stage;
-  const char* owner;
-  size_t owner_len;
-  int64_t close_from;
-  int64_t close_to;
-  int open_only;
-  size_t page_size;
-  const char* page_token;
-  size_t page_token_len;
-} crm_opportunity_query;
-int crm_opportunity_query_init(crm_opportunity_query* q, unsigned int version);
-int crm_opportunity_list(crm_iter** out, crm_txn* txn, const crm_opportunity_query* q);
-int crm_opportunity_count(uint64_t* out, crm_txn* txn, const crm_opportunity_query* q);
-int crm_change_clone(crm_change** out, const crm_change* c);
-void crm_change_free(crm_change* c);
-uint64_t crm_change_seq(const crm_change* c);
-int64_t crm_change_at(const crm_change* c);
-const char* crm_change_actor(const crm_change* c, size_t* len);
-int crm_change_entity(const crm_change* c);
-uint64_t crm_change_entity_id(const crm_change* c);
-int crm_change_op(const crm_change* c);
-size_t crm_change_field_count(const crm_change* c);
-int crm_change_field(const crm_change* c, size_t i, const char** name, size_t* name_len, const char** before,
-                             size_t* before_len, const char** after, size_t* after_len);
-int crm_changes(crm_iter** out, crm_txn* txn, uint64_t from_seq);
-int crm_last_change_seq(uint64_t* out, crm_txn* txn);
-int crm_field_history(crm_iter** out, crm_txn* txn, int entity, uint64_t id, const char* field,
-                      size_t field_len);
-"""
-
-ffi = FFI()
-ffi.cdef(CDEF)
 
 _HERE = Path(__file__).resolve().parent
 
 
 def _candidates() -> list[str]:
     """Where libcrm may be, in the order tried."""
-    found = []
     explicit = os.environ.get("CRM_LIBRARY")
     if explicit:
         return [explicit]  # an explicit choice is never second-guessed
+    found = []
     bundled = _HERE / "_lib" / "libcrm.so.0"
     if bundled.exists():
         found.append(str(bundled))
@@ -249,7 +40,22 @@ def _candidates() -> list[str]:
     return found
 
 
-def _load():
+def _check_version(ffi: Any, library: Any, where: str) -> str:
+    major, minor = ffi.new("int*"), ffi.new("int*")
+    version = ffi.string(library.crm_version(major, minor, ffi.NULL)).decode()
+    if major[0] != ABI_MAJOR or minor[0] < ABI_MINOR:
+        raise ImportError(
+            f"libcrm {version} at {where} is not compatible: this package needs the C ABI "
+            f"{ABI_MAJOR}.{ABI_MINOR} or a later {ABI_MAJOR}.x (set CRM_LIBRARY to a newer libcrm.so.0)"
+        )
+    return version
+
+
+def _load_abi() -> tuple[Any, Any, str, str]:
+    from cffi import FFI
+
+    ffi = FFI()
+    ffi.cdef(CDEF)
     tried = []
     for candidate in _candidates():
         try:
@@ -257,18 +63,26 @@ def _load():
         except OSError as e:
             tried.append(f"{candidate} ({e})")
             continue
-        major, minor = ffi.new("int*"), ffi.new("int*")
-        version = ffi.string(library.crm_version(major, minor, ffi.NULL)).decode()
-        if major[0] != ABI_MAJOR or minor[0] < ABI_MINOR:
-            raise ImportError(
-                f"libcrm {version} at {candidate} is not compatible: this package needs the C ABI "
-                f"{ABI_MAJOR}.{ABI_MINOR} or a later {ABI_MAJOR}.x (set CRM_LIBRARY to a newer libcrm.so.0)"
-            )
-        return library, candidate, version
+        return ffi, library, candidate, _check_version(ffi, library, candidate)
     raise ImportError(
         "libcrm.so.0 was not found; build or install libcrm, or set CRM_LIBRARY to the path of "
         "libcrm.so.0. Tried: " + "; ".join(tried)
     )
 
 
-lib, LIBRARY_PATH, LIBRARY_VERSION = _load()
+def _load() -> tuple[Any, Any, str, str, str]:
+    if not os.environ.get("CRM_LIBRARY"):
+        try:
+            from . import _crm_cffi  # type: ignore[attr-defined]
+        except ImportError:
+            pass
+        else:
+            where = str(_HERE / "_lib" / "libcrm.so.0")
+            version = _check_version(_crm_cffi.ffi, _crm_cffi.lib, where)
+            return _crm_cffi.ffi, _crm_cffi.lib, where, version, "api"
+    ffi, lib, where, version = _load_abi()
+    return ffi, lib, where, version, "abi"
+
+
+#: ffi and lib; where libcrm was found, its version, and the mode: "api" (compiled) or "abi".
+ffi, lib, LIBRARY_PATH, LIBRARY_VERSION, MODE = _load()

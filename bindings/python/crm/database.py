@@ -56,9 +56,7 @@ class Listing(Generic[R]):
     it as ``page_token=``) when taken at the end of a page.
     """
 
-    __slots__ = (
-        "_txn", "_lock", "_h", "_take", "_cls", "_buf", "_count", "_n", "_pos", "_done", "_owns_txn", "__weakref__"
-    )  # fmt: skip
+    __slots__ = ("_txn", "_lock", "_h", "_take", "_cls", "_buf", "_count", "_ready", "_done", "_owns_txn", "__weakref__")
 
     def __init__(self, txn: "ReadTxn", handle: Any, take: Any, cls: type[R]) -> None:
         self._txn = txn
@@ -68,8 +66,7 @@ class Listing(Generic[R]):
         self._cls = cls
         self._buf = ffi.new(cls._BATCH)
         self._count = ffi.new("size_t*")
-        self._n = 0  # records in _buf
-        self._pos = 0  # the next one to hand out; those before it are the caller's
+        self._ready: list[R] = []  # records taken and not yet handed out, last first
         self._done = False
         self._owns_txn = False
 
@@ -77,21 +74,27 @@ class Listing(Generic[R]):
         return self
 
     def __next__(self) -> R:
+        try:
+            return self._ready.pop()  # atomic: threads sharing a listing each get their own
+        except IndexError:
+            return self._refill()
+
+    def _refill(self) -> R:
         with self._lock:
-            pos = self._pos
-            if pos < self._n:
-                self._pos = pos + 1
-                return self._cls._own(self._buf[pos])
+            if self._ready:
+                return self._ready.pop()
             h = self._h
             if h is None:
                 if self._done:
                     raise StopIteration
                 raise ClosedError(EINVALID, "the listing's transaction or database is closed")
             rc = self._take(self._buf, _BATCH, self._count, h)
-            self._n, self._pos = self._count[0], 0
-            if rc == 0 and self._n:
-                self._pos = 1
-                return self._cls._own(self._buf[0])
+            n = self._count[0]
+            if n:  # records taken are ours even when the call then failed
+                buf, own, lock = self._buf, self._cls._own, threading.Lock()  # one lock per batch
+                self._ready = [own(buf[i], lock) for i in range(n - 1, -1, -1)]
+            if rc == 0 and n:
+                return self._ready.pop()
             error = error_for(rc) if rc else None
             self._release()
             self._done = True
@@ -106,7 +109,7 @@ class Listing(Generic[R]):
         """A token that continues the listing after the last record handed out, when that was
         the end of a page (None elsewhere, and once the listing is exhausted)."""
         with self._lock:
-            if self._h is None or self._pos < self._n:
+            if self._h is None or self._ready:
                 return None
             n = ffi.new("size_t*")
             token = ffi.unpack(lib.crm_iter_page_token(self._h, n), n[0]).decode()
@@ -115,10 +118,7 @@ class Listing(Generic[R]):
     def _release(self) -> None:
         """Frees the C iterator and the records not handed out; the caller holds the
         transaction's lock."""
-        free = self._cls._FREE
-        for i in range(self._pos, self._n):
-            free(self._buf[i])
-        self._n = self._pos = 0
+        self._ready = []
         if self._h is not None:
             lib.crm_iter_free(self._h)
             self._h = None

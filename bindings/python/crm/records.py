@@ -39,6 +39,11 @@ _NULL = ffi.NULL
 
 
 def _encode(value: Any, what: str) -> bytes:
+    if type(value) is str:
+        try:
+            return value.encode()
+        except UnicodeEncodeError as e:
+            raise InvalidError(EINVALID, f"{what}: cannot be encoded as UTF-8 ({e.reason})") from None
     if value is None:
         return b""
     if not isinstance(value, str):
@@ -130,13 +135,20 @@ class _Field:
     def readonly_error(self) -> AttributeError:
         return AttributeError(f"{self.owner}.{self.name} is read-only: the store sets it")
 
+    def init(self, obj: Any, value: Any) -> None:
+        """Sets the field of a record under construction (not yet shared: no lock)."""
+        self.__set__(obj, value)  # type: ignore[attr-defined]
+
 
 class _Text(_Field):
     def __get__(self, obj: Any, owner: Any = None) -> Any:
         if obj is None:
             return self
-        with obj._lock:
-            return _string(obj._TEXT(obj._h, self.field, _NULL)).decode()
+        lock = obj._lock
+        lock.acquire()  # nothing between acquire and release can raise
+        raw = _string(obj._TEXT(obj._h, self.field, _NULL))
+        lock.release()
+        return raw.decode()
 
     def __set__(self, obj: Any, value: str | None) -> None:
         if self.readonly:
@@ -144,6 +156,14 @@ class _Text(_Field):
         raw = _encode(value, self.name)
         with obj._lock:
             rc = obj._SET_TEXT(obj._h, self.field, raw, len(raw))
+        if rc:
+            fail(rc)
+
+    def init(self, obj: Any, value: str | None) -> None:
+        if self.readonly:
+            raise self.readonly_error()
+        raw = _encode(value, self.name)
+        rc = obj._SET_TEXT(obj._h, self.field, raw, len(raw))
         if rc:
             fail(rc)
 
@@ -160,8 +180,11 @@ class _Int(_Field):
     def __get__(self, obj: Any, owner: Any = None) -> Any:
         if obj is None:
             return self
-        with obj._lock:
-            return self.convert_out(obj._INT(obj._h, self.field))
+        lock = obj._lock
+        lock.acquire()  # nothing between acquire and release can raise
+        value = obj._INT(obj._h, self.field)
+        lock.release()
+        return self.convert_out(value)
 
     def __set__(self, obj: Any, value: Any) -> None:
         if self.readonly:
@@ -171,6 +194,16 @@ class _Int(_Field):
             raise InvalidError(EINVALID, f"{self.name}: {number} is out of range")
         with obj._lock:
             rc = obj._SET_INT(obj._h, self.field, number)
+        if rc:
+            fail(rc)
+
+    def init(self, obj: Any, value: Any) -> None:
+        if self.readonly:
+            raise self.readonly_error()
+        number = self.convert_in(value)
+        if not -(2**63) <= number < 2**63:
+            raise InvalidError(EINVALID, f"{self.name}: {number} is out of range")
+        rc = obj._SET_INT(obj._h, self.field, number)
         if rc:
             fail(rc)
 
@@ -270,21 +303,37 @@ class Record:
         check(self._NEW(out))
         self._h = ffi.gc(out[0], self._FREE)
         self._lock = threading.Lock()
-        for name, value in fields.items():
-            if name.startswith("_") or not hasattr(type(self), name):
-                raise TypeError(f"{type(self).__name__}() has no field {name!r}")
-            setattr(self, name, value)
+        if fields:
+            setters = self._SETTERS
+            for name, value in fields.items():
+                setter = setters.get(name)
+                if setter is None:
+                    if hasattr(type(self), name) and not name.startswith("_"):
+                        raise AttributeError(f"{type(self).__name__}.{name} is read-only")
+                    raise TypeError(f"{type(self).__name__}() has no field {name!r}")
+                setter(self, value)
 
     def __init_subclass__(cls) -> None:
         cls._OUT = ffi.typeof(cls._CTYPE + "**")
         cls._BATCH = ffi.typeof(cls._CTYPE + "*[64]")
+        # What a keyword argument of the constructor sets: the field, without a lock.
+        setters: dict[str, Callable[[Any, Any], None]] = {}
+        for name in dir(cls):
+            attr = getattr(cls, name, None)
+            if name.startswith("_"):
+                continue
+            if isinstance(attr, _Field) and not attr.readonly:
+                setters[name] = attr.init
+            elif isinstance(attr, property) and attr.fset is not None:
+                setters[name] = attr.fset
+        cls._SETTERS = setters
 
     @classmethod
-    def _own(cls, pointer: Any) -> Any:
-        """Wraps a C object the caller gives up."""
+    def _own(cls, pointer: Any, lock: Any = None) -> Any:
+        """Wraps a C object the caller gives up. Records of one listing share a lock."""
         record = cls.__new__(cls)
         record._h = ffi.gc(pointer, cls._FREE)
-        record._lock = threading.Lock()
+        record._lock = lock or threading.Lock()
         return record
 
     def copy(self) -> Any:
@@ -368,6 +417,12 @@ class _ContactPoints(_Field):
         items = _pairs(value, self.name)
         _replace_list(obj, self.name, self.clear_list, items, lambda item: self.add_one(obj, item))
 
+    def init(self, obj: Any, value: Any) -> None:
+        for item in _pairs(value, self.name):
+            rc = self.add_one(obj, item)
+            if rc:
+                fail(rc)
+
 
 class _Tags(_Field):
     def __get__(self, obj: Any, owner: Any = None) -> Any:
@@ -383,6 +438,13 @@ class _Tags(_Field):
             return lib.crm_customer_add_tag(obj._h, raw, len(raw))
 
         _replace_list(obj, "tags", _LIST_TAGS, _pairs(value, "tags"), add)
+
+    def init(self, obj: Any, value: Any) -> None:
+        for tag in _pairs(value, "tags"):
+            raw = _encode(tag, "tags")
+            rc = lib.crm_customer_add_tag(obj._h, raw, len(raw))
+            if rc:
+                fail(rc)
 
 
 class _Memberships(_Field):
@@ -841,7 +903,7 @@ class Opportunity(Record):
     lost_reason = _Text(4, "Why it was lost (set by lose()).", readonly=True)
 
     contacts = _Contacts(0, "The people involved, as Contact(person, role).")
-    history = _History(0, "The stage history, oldest first, as StageChange entries.")
+    history = _History(0, "The stage history, oldest first, as StageChange entries.", readonly=True)
 
     _FIELDS = (
         "id", "revision", "title", "customer", "pipeline", "stage", "amount", "probability",
