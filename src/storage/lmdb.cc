@@ -37,6 +37,7 @@ absl::Status MdbError(int rc, std::string_view what) {
     case MDB_CURSOR_FULL:
     case MDB_PAGE_FULL:
     case ENOMEM:
+    case EDQUOT:
       status = absl::ResourceExhaustedError(msg);
       break;
     case MDB_CORRUPTED:
@@ -49,6 +50,12 @@ absl::Status MdbError(int rc, std::string_view what) {
       break;
     case EACCES:
     case EPERM:
+    case EIO:  // the file system failed or refused: reported as CRM_EIO by the C ABI
+    case EROFS:
+    case ENOTDIR:
+    case EISDIR:
+    case ENAMETOOLONG:
+    case ELOOP:
       status = absl::PermissionDeniedError(msg);
       break;
     case ENOENT:

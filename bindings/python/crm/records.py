@@ -369,17 +369,14 @@ def _replace_list(record: Record, name: str, clear_list: int, items: list, add: 
     old = getattr(record, name)
     with record._lock:
         check(lib.crm_customer_clear(record._h, clear_list))
-        for item in items:
-            rc = add(item)
-            if rc:
-                error_rc = rc
-                break
-        else:
-            return
-        check(lib.crm_customer_clear(record._h, clear_list))
-        for item in old:
-            check(add(item))
-    fail(error_rc)
+        try:
+            for item in items:
+                check(add(item))
+        except BaseException:
+            check(lib.crm_customer_clear(record._h, clear_list))
+            for item in old:
+                check(add(item))
+            raise
 
 
 # ---- customers ----
