@@ -11,7 +11,12 @@ CRM_PACKAGES=(
   liblmdb-dev libboost-serialization-dev libboost-container-dev libabsl-dev libutf8proc-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
   abigail-tools binutils python3
+  python3-dev python3-venv python3-pip python3-cffi python3-pytest
 )
+
+# The Python the package is built and tested with: Debian's, whose cffi and pytest the packages
+# above install (a python3 earlier on PATH may lack them).
+PYTHON=/usr/bin/python3
 
 # Installs whichever of the given Debian packages are missing (as root, with apt-get).
 ensure_packages() {
@@ -38,4 +43,15 @@ build_tree() {
   shift
   cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
   cmake --build "$dir" -j "$JOBS"
+}
+
+# python_env BUILD_DIR: a virtual environment BUILD_DIR/venv on Debian's python3 (seeing its cffi
+# and pytest) with the crm package pip-installed from bindings/python, offline, bundling
+# BUILD_DIR's libcrm.so.0 and compiled binding (a build configured with -DCRM_BUILD_PYTHON=ON).
+python_env() {
+  local build="$1"
+  [ -x "$build/venv/bin/python" ] || "$PYTHON" -m venv --system-site-packages "$build/venv"
+  # --no-index: nothing is downloaded; the dependency (cffi) must be there already.
+  "$build/venv/bin/python" -m pip uninstall -y -q libcrm 2>/dev/null || true
+  CRM_BUILD_DIR="$build" "$build/venv/bin/python" -m pip install --no-index -q "$ROOT/bindings/python"
 }

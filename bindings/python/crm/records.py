@@ -405,7 +405,10 @@ class _ContactPoints(_Field):
             item = self.item(item)
         elif not isinstance(item, tuple):
             raise InvalidError(EINVALID, f"{self.name}: expected a str or a {self.item.__name__}, got {type(item).__name__}")
-        item = self.item(*item)
+        try:
+            item = self.item(*item)
+        except TypeError as e:
+            raise InvalidError(EINVALID, f"{self.name}: {e}") from None
         raw = _encode(item[0], self.name)
         label = _encode(item[1], self.name + ".label")
         return self.add(obj._h, raw, len(raw), label, len(label), 1 if item[2] else 0)
@@ -458,7 +461,10 @@ class _Memberships(_Field):
 
     def __set__(self, obj: Any, value: Any) -> None:
         def add(item: Any) -> int:
-            m = Membership(item) if isinstance(item, int) else Membership(*item)
+            try:
+                m = Membership(item) if isinstance(item, int) else Membership(*item)
+            except TypeError as e:
+                raise InvalidError(EINVALID, f"memberships: each is a Membership(organization, role): {e}") from None
             raw = _encode(m.role, "memberships.role")
             return lib.crm_customer_add_membership(obj._h, m.organization, raw, len(raw))
 
@@ -752,7 +758,10 @@ class _PipelineStages(_Field):
         return stages
 
     def __set__(self, obj: Any, value: Any) -> None:
-        stages = [s if isinstance(s, PipelineStage) else PipelineStage(*s) for s in _pairs(value, "stages")]
+        try:
+            stages = [s if isinstance(s, PipelineStage) else PipelineStage(*s) for s in _pairs(value, "stages")]
+        except TypeError as e:
+            raise InvalidError(EINVALID, f"stages: each is a PipelineStage(id, name, probability, outcome): {e}") from None
         old = self.__get__(obj)
         with obj._lock:
             check(lib.crm_pipeline_clear_stages(obj._h))
@@ -837,7 +846,10 @@ class _Contacts(_Field):
         return items
 
     def __set__(self, obj: Any, value: Any) -> None:
-        contacts = [Contact(c) if isinstance(c, int) else Contact(*c) for c in _pairs(value, "contacts")]
+        try:
+            contacts = [Contact(c) if isinstance(c, int) else Contact(*c) for c in _pairs(value, "contacts")]
+        except TypeError as e:
+            raise InvalidError(EINVALID, f"contacts: each is a Contact(person, role) or a person id: {e}") from None
         old = self.__get__(obj)
         with obj._lock:
             check(lib.crm_opportunity_clear_contacts(obj._h))
