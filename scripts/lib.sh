@@ -49,7 +49,8 @@ build_tree() {
 # and pytest) with the crm package pip-installed from bindings/python, offline, bundling
 # BUILD_DIR's libcrm.so.0 and compiled binding (a build configured with -DCRM_BUILD_PYTHON=ON).
 python_env() {
-  local build="$1"
+  local build
+  build="$(cd "$1" && pwd)"
   [ -x "$build/venv/bin/python" ] || "$PYTHON" -m venv --system-site-packages "$build/venv"
   # --no-index: nothing is downloaded; the dependency (cffi) must be there already.
   "$build/venv/bin/python" -m pip uninstall -y -q libcrm 2>/dev/null || true

@@ -18,8 +18,13 @@ T = TypeVar("T")
 _BY_ALL, _BY_TAG, _BY_OWNER, _BY_STAGE, _BY_ORGANIZATION, _BY_NAME_PREFIX, _BY_NOT_CONTACTED_SINCE = range(7)
 _OPP_BY_ALL, _OPP_BY_CUSTOMER, _OPP_BY_STAGE, _OPP_BY_PIPELINE, _OPP_BY_OWNER, _OPP_BY_EXPECTED_CLOSE = range(6)
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+_RAISE = object()  # "raise NotFoundError" where a default could be given
 
-_next = lib.crm_iter_next
+# cffi types looked up once (ffi.new with a string parses it every time).
+_SIZE_P = ffi.typeof("size_t*")
+_ITER_PP = ffi.typeof("crm_iter**")
+_TXN_PP = ffi.typeof("crm_txn**")
+_TIMELINE_Q = ffi.typeof("crm_timeline_query*")
 
 
 def _encode(value: Any, what: str) -> bytes:
@@ -65,7 +70,7 @@ class Listing(Generic[R]):
         self._take = take  # crm_iter_take_<kinds>: moves a batch of records out
         self._cls = cls
         self._buf = ffi.new(cls._BATCH)
-        self._count = ffi.new("size_t*")
+        self._count = ffi.new(_SIZE_P)
         self._ready: list[R] = []  # records taken and not yet handed out, last first
         self._done = False
         self._owns_txn = False
@@ -237,7 +242,7 @@ class ReadTxn:
         return cls._own(out[0])
 
     def _listing(self, fn: Any, take: Any, cls: type[R], *args: Any) -> Listing[R]:
-        out = ffi.new("crm_iter**")
+        out = ffi.new(_ITER_PP)
         with self._lock:
             rc = fn(out, self._handle(), *args)
             if rc:
@@ -410,7 +415,7 @@ class ReadTxn:
     ) -> Listing[Interaction]:
         """A customer's interactions, newest first (or ``oldest_first``), lazily; ``since``
         (inclusive) and ``until`` (exclusive) bound their times, ``kinds`` keeps those kinds."""
-        q = ffi.new("crm_timeline_query*")
+        q = ffi.new(_TIMELINE_Q)
         check(lib.crm_timeline_query_init(q, 1))
         keep: list = []
         q.customer = _id(customer, "customer")
@@ -821,21 +826,29 @@ class Database:
 
     def _begin(self, txn_class: type, begin: Callable[[Any, Any], int]) -> Any:
         h = self._enter(txn_class._WRITE)
+        txn, rc, error = None, EINTERNAL, None
         try:
-            out = ffi.new("crm_txn**")
-            check(begin(out, h))
-            with self._lock:
-                if self._closing:
-                    lib.crm_txn_free(out[0])
-                    raise ClosedError(EINVALID, f"the database {self.path} is closed")
-                txn = txn_class(self, out[0])
-                self._txns[id(txn)] = weakref.ref(txn)
-                self._open += 1
-                if txn_class._WRITE:
-                    self._writer = threading.get_ident()
-            return txn
+            out = ffi.new(_TXN_PP)
+            rc = begin(out, h)
+            error = error_for(rc) if rc else None
         finally:
-            self._leave()
+            with self._lock:  # registers the transaction and leaves in one go
+                if not rc:
+                    if self._closing:
+                        lib.crm_txn_free(out[0])
+                        error = ClosedError(EINVALID, f"the database {self.path} is closed")
+                    else:
+                        txn = txn_class(self, out[0])
+                        self._txns[id(txn)] = weakref.ref(txn)
+                        self._open += 1
+                        if txn_class._WRITE:
+                            self._writer = threading.get_ident()
+                self._busy -= 1
+                if self._busy == 0 and self._closing:
+                    self._idle.notify_all()
+        if error is not None:
+            raise error
+        return txn
 
     def _released(self, txn: ReadTxn) -> None:
         """Called when a transaction's C handle is freed."""
@@ -931,7 +944,7 @@ class Database:
         """Runs a read in a transaction of its own that nothing else sees: close() waits for it."""
         h = self._enter(False)
         try:
-            out = ffi.new("crm_txn**")
+            out = ffi.new(_TXN_PP)
             check(lib.crm_txn_begin_read(out, h))
             txn = ReadTxn(self, out[0])
             txn._borrowed = True
@@ -953,32 +966,56 @@ class Database:
         listing._owns_txn = True
         return listing
 
+    def _one(self, default: Any, fn: Any, cls: type, *args: Any) -> Any:
+        """One record read in a transaction of its own (the lookups below); `default` is
+        returned for a miss unless it is _RAISE."""
+        h = self._enter(False)
+        try:
+            txn = ffi.new(_TXN_PP)
+            rc = lib.crm_txn_begin_read(txn, h)
+            if rc == 0:
+                out = ffi.new(cls._OUT)
+                rc = fn(out, txn[0], *args)
+                error = error_for(rc) if rc and (rc != ENOTFOUND or default is _RAISE) else None
+                lib.crm_txn_free(txn[0])
+            else:
+                error = error_for(rc)
+        finally:
+            self._leave()
+        if error is not None:
+            raise error
+        return default if rc else cls._own(out[0])
+
     def _write(self, method: Callable[..., T], actor: str | None, *args: Any) -> T:
         return self.transact(lambda txn: method(txn, *args), actor)
 
     def customer(self, id: int) -> Customer:
         """See :meth:`ReadTxn.customer`."""
-        return self._read(ReadTxn.customer, id)
+        return self._one(_RAISE, lib.crm_customer_get, Customer, _id(id, "id"))
 
     def get_customer(self, id: int, default: T = None) -> Customer | T:
         """See :meth:`ReadTxn.get_customer`."""
-        return self._read(ReadTxn.get_customer, id, default)
+        return self._one(default, lib.crm_customer_get, Customer, _id(id, "id"))
 
     def customer_by_email(self, email: str) -> Customer:
         """See :meth:`ReadTxn.customer_by_email`."""
-        return self._read(ReadTxn.customer_by_email, email)
+        raw = _encode(email, "email")
+        return self._one(_RAISE, lib.crm_customer_find_by_email, Customer, raw, len(raw))
 
     def get_customer_by_email(self, email: str, default: T = None) -> Customer | T:
         """See :meth:`ReadTxn.get_customer_by_email`."""
-        return self._read(ReadTxn.get_customer_by_email, email, default)
+        raw = _encode(email, "email")
+        return self._one(default, lib.crm_customer_find_by_email, Customer, raw, len(raw))
 
     def customer_by_external_id(self, external_id: str) -> Customer:
         """See :meth:`ReadTxn.customer_by_external_id`."""
-        return self._read(ReadTxn.customer_by_external_id, external_id)
+        raw = _encode(external_id, "external_id")
+        return self._one(_RAISE, lib.crm_customer_find_by_external_id, Customer, raw, len(raw))
 
     def get_customer_by_external_id(self, external_id: str, default: T = None) -> Customer | T:
         """See :meth:`ReadTxn.get_customer_by_external_id`."""
-        return self._read(ReadTxn.get_customer_by_external_id, external_id, default)
+        raw = _encode(external_id, "external_id")
+        return self._one(default, lib.crm_customer_find_by_external_id, Customer, raw, len(raw))
 
     def customers_by_phone(self, phone: str) -> Listing[Customer]:
         """See :meth:`ReadTxn.customers_by_phone`."""
@@ -994,11 +1031,11 @@ class Database:
 
     def interaction(self, id: int) -> Interaction:
         """See :meth:`ReadTxn.interaction`."""
-        return self._read(ReadTxn.interaction, id)
+        return self._one(_RAISE, lib.crm_interaction_get, Interaction, _id(id, "id"))
 
     def get_interaction(self, id: int, default: T = None) -> Interaction | T:
         """See :meth:`ReadTxn.get_interaction`."""
-        return self._read(ReadTxn.get_interaction, id, default)
+        return self._one(default, lib.crm_interaction_get, Interaction, _id(id, "id"))
 
     def timeline(self, customer: int, **options: Any) -> Listing[Interaction]:
         """See :meth:`ReadTxn.timeline`."""
@@ -1006,11 +1043,11 @@ class Database:
 
     def pipeline(self, id: int = 0) -> Pipeline:
         """See :meth:`ReadTxn.pipeline`."""
-        return self._read(ReadTxn.pipeline, id)
+        return self._one(_RAISE, lib.crm_pipeline_get, Pipeline, _id(id, "id"))
 
     def get_pipeline(self, id: int = 0, default: T = None) -> Pipeline | T:
         """See :meth:`ReadTxn.get_pipeline`."""
-        return self._read(ReadTxn.get_pipeline, id, default)
+        return self._one(default, lib.crm_pipeline_get, Pipeline, _id(id, "id"))
 
     def pipelines(self) -> Listing[Pipeline]:
         """See :meth:`ReadTxn.pipelines`."""
@@ -1018,11 +1055,11 @@ class Database:
 
     def opportunity(self, id: int) -> Opportunity:
         """See :meth:`ReadTxn.opportunity`."""
-        return self._read(ReadTxn.opportunity, id)
+        return self._one(_RAISE, lib.crm_opportunity_get, Opportunity, _id(id, "id"))
 
     def get_opportunity(self, id: int, default: T = None) -> Opportunity | T:
         """See :meth:`ReadTxn.get_opportunity`."""
-        return self._read(ReadTxn.get_opportunity, id, default)
+        return self._one(default, lib.crm_opportunity_get, Opportunity, _id(id, "id"))
 
     def opportunities(self, **filters: Any) -> Listing[Opportunity]:
         """See :meth:`ReadTxn.opportunities`."""

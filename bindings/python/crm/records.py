@@ -36,6 +36,9 @@ _LIST_EMAILS, _LIST_PHONES, _LIST_TAGS, _LIST_MEMBERSHIPS, _LIST_CUSTOM = 1, 2, 
 _string = ffi.string
 _unpack = ffi.unpack
 _NULL = ffi.NULL
+_CHAR_PP = ffi.typeof("const char**")
+_SIZE_P = ffi.typeof("size_t*")
+_INT_P = ffi.typeof("int*")
 
 
 def _encode(value: Any, what: str) -> bytes:
@@ -642,15 +645,22 @@ class Customer(Record):
     )  # fmt: skip
 
     def _primary(self, count: Any, get: Any) -> str | None:
-        value, n, primary = ffi.new("const char**"), ffi.new("size_t*"), ffi.new("int*")
-        first = None
+        # Emails and phones never hold a NUL (control characters are refused): read them as
+        # NUL-terminated strings.
+        value = ffi.new(_CHAR_PP)
         with self._lock:
-            for i in range(count(self._h)):
-                check(get(self._h, i, value, n, ffi.NULL, ffi.NULL, primary))
+            n = count(self._h)
+            if n == 1:  # the usual case: the only one is the primary one
+                check(get(self._h, 0, value, _NULL, _NULL, _NULL, _NULL))
+                return _string(value[0]).decode()
+            primary = ffi.new(_INT_P)
+            first = None
+            for i in range(n):
+                check(get(self._h, i, value, _NULL, _NULL, _NULL, primary))
                 if primary[0]:
-                    return _text(value[0], n[0])
+                    return _string(value[0]).decode()
                 if first is None:
-                    first = _text(value[0], n[0])
+                    first = _string(value[0]).decode()
         return first
 
     @property
