@@ -18,7 +18,8 @@ T = TypeVar("T")
 _BY_ALL, _BY_TAG, _BY_OWNER, _BY_STAGE, _BY_ORGANIZATION, _BY_NAME_PREFIX, _BY_NOT_CONTACTED_SINCE = range(7)
 _OPP_BY_ALL, _OPP_BY_CUSTOMER, _OPP_BY_STAGE, _OPP_BY_PIPELINE, _OPP_BY_OWNER, _OPP_BY_EXPECTED_CLOSE = range(6)
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-_RAISE = object()  # "raise NotFoundError" where a default could be given
+_RAISE = object()
+_new = object.__new__  # "raise NotFoundError" where a default could be given
 
 # cffi types looked up once (ffi.new with a string parses it every time).
 _SIZE_P = ffi.typeof("size_t*")
@@ -96,8 +97,16 @@ class Listing(Generic[R]):
             rc = self._take(self._buf, _BATCH, self._count, h)
             n = self._count[0]
             if n:  # records taken are ours even when the call then failed
-                buf, own, lock = self._buf, self._cls._own, threading.Lock()  # one lock per batch
-                self._ready = [own(buf[i], lock) for i in range(n - 1, -1, -1)]
+                # Record._own, inlined: this is the loop every listed record goes through.
+                cls, buf, gc, free = self._cls, self._buf, ffi.gc, self._cls._FREE
+                lock = threading.Lock()  # shared by the records of one batch
+                ready = []
+                for i in range(n - 1, -1, -1):
+                    record = _new(cls)
+                    record._h = gc(buf[i], free)
+                    record._lock = lock
+                    ready.append(record)
+                self._ready = ready
             if rc == 0 and n:
                 return self._ready.pop()
             error = error_for(rc) if rc else None

@@ -170,6 +170,25 @@ class _Text(_Field):
         if rc:
             fail(rc)
 
+    def make_init(self, owner: type) -> Callable[[Any, Any], None]:
+        """init as a closure over everything it looks up: a keyword argument of the constructor
+        costs one call into libcrm and little more."""
+        field, name, set_text = self.field, self.name, owner._SET_TEXT  # type: ignore[attr-defined]
+
+        def init(obj: Any, value: Any) -> None:
+            if type(value) is str:
+                try:
+                    raw = value.encode()
+                except UnicodeEncodeError:
+                    raw = _encode(value, name)  # raises InvalidError naming the field
+            else:
+                raw = _encode(value, name)
+            rc = set_text(obj._h, field, raw, len(raw))
+            if rc:
+                fail(rc)
+
+        return init
+
 
 class _Int(_Field):
     def convert_out(self, value: int) -> Any:
@@ -325,7 +344,9 @@ class Record:
             attr = getattr(cls, name, None)
             if name.startswith("_"):
                 continue
-            if isinstance(attr, _Field) and not attr.readonly:
+            if isinstance(attr, _Text) and not attr.readonly:
+                setters[name] = attr.make_init(cls)
+            elif isinstance(attr, _Field) and not attr.readonly:
                 setters[name] = attr.init
             elif isinstance(attr, property) and attr.fset is not None:
                 setters[name] = attr.fset
@@ -421,8 +442,13 @@ class _ContactPoints(_Field):
         _replace_list(obj, self.name, self.clear_list, items, lambda item: self.add_one(obj, item))
 
     def init(self, obj: Any, value: Any) -> None:
+        add, h = self.add, obj._h
         for item in _pairs(value, self.name):
-            rc = self.add_one(obj, item)
+            if type(item) is str:  # the usual case: just an address or a number
+                raw = _encode(item, self.name)
+                rc = add(h, raw, len(raw), b"", 0, 0)
+            else:
+                rc = self.add_one(obj, item)
             if rc:
                 fail(rc)
 
