@@ -5,10 +5,10 @@ import os
 import threading
 import warnings
 import weakref
-from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar, Union
+from typing import Any, Callable, Generic, Iterable, TypeVar, Union
 
 from ._native import ffi, lib
-from .errors import EBUSY, EINTERNAL, EINVALID, ENOTFOUND, ITEROVER, BusyError, ClosedError, Error, InvalidError, check, error_for, fail
+from .errors import EBUSY, EINTERNAL, EINVALID, ENOTFOUND, BusyError, ClosedError, Error, InvalidError, check, error_for, fail
 from .records import Change, Customer, Interaction, Opportunity, Pipeline, Record
 from .values import Entity, InteractionKind, LifecycleStage, TimeLike, to_micros
 
@@ -877,7 +877,12 @@ class Database:
 
     def write(self, actor: str | None = None) -> WriteTxn:
         """Begins a write transaction; `actor` names who makes the changes (the change feed
-        records it; default: the database's actor). Waits while another one is open."""
+        records it; default: the database's actor). Waits while another one is open.
+
+        The map grows between transactions, not inside one: a single transaction that outgrows
+        the map's free space raises :class:`crm.FullError` (and is rolled back). For large
+        loads use :meth:`transact`, which grows the map and runs again, or open with a larger
+        ``map_size``."""
         raw = b"" if actor is None else _encode(actor, "actor")
         return self._begin(WriteTxn, lambda out, h: lib.crm_txn_begin_write(out, h, raw, len(raw)))
 

@@ -24,7 +24,6 @@ from .values import (
     Money,
     Op,
     Outcome,
-    TimeLike,
     at_micros,
     to_datetime,
     to_micros,
