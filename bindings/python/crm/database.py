@@ -626,10 +626,11 @@ class WriteTxn(ReadTxn):
             self._end(False)
 
     def _call(self, fn: Any, record: Record, *args: Any) -> Any:
-        with self._lock:
-            h = self._handle()
-            with record._lock:
-                rc = fn(h, record._h, *args)
+        # No transaction lock: a write transaction is confined to its thread (_handle checks),
+        # and close() from another thread refuses while it is open.
+        h = self._handle()
+        with record._lock:
+            rc = fn(h, record._h, *args)
         if rc:
             fail(rc)
         return record

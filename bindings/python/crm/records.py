@@ -321,7 +321,9 @@ class Record:
 
     def __init__(self, **fields: Any) -> None:
         out = ffi.new(self._OUT)
-        check(self._NEW(out))
+        rc = self._NEW(out)
+        if rc:
+            fail(rc)
         self._h = ffi.gc(out[0], self._FREE)
         self._lock = threading.Lock()
         if fields:
@@ -382,6 +384,8 @@ class Record:
 
 
 def _pairs(value: Any, what: str) -> list:
+    if type(value) is list or type(value) is tuple:
+        return value  # type: ignore[return-value]
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise InvalidError(EINVALID, f"{what}: expected a list, got {type(value).__name__}")
     return list(value)
