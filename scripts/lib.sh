@@ -11,7 +11,7 @@ CRM_PACKAGES=(
   liblmdb-dev libboost-serialization-dev libboost-container-dev libabsl-dev libutf8proc-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
   abigail-tools binutils python3
-  python3-dev python3-venv python3-pip python3-cffi python3-pytest
+  python3-dev python3-venv python3-pip python3-cffi python3-pytest python3-mypy
 )
 
 # The Python the package is built and tested with: Debian's, whose cffi and pytest the packages

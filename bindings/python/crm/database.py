@@ -240,7 +240,7 @@ class ReadTxn:
             fail(rc)
         return cls._own(out[0])
 
-    def _get_or(self, default: Any, fn: Any, cls: type, *args: Any) -> Any:
+    def _get_or(self, default: Any, fn: Any, cls: type[Record], *args: Any) -> Any:
         out = ffi.new(cls._OUT)
         with self._lock:
             rc = fn(out, self._handle(), *args)
@@ -275,7 +275,7 @@ class ReadTxn:
         """The customer with this id; :class:`crm.NotFoundError` (a KeyError) when there is none."""
         return self._get(lib.crm_customer_get, Customer, _id(id, "id"))
 
-    def get_customer(self, id: int, default: T = None) -> Customer | T:
+    def get_customer(self, id: int, default: T | None = None) -> Customer | T | None:
         """The customer with this id, or `default`."""
         return self._get_or(default, lib.crm_customer_get, Customer, _id(id, "id"))
 
@@ -284,7 +284,7 @@ class ReadTxn:
         raw = _encode(email, "email")
         return self._get(lib.crm_customer_find_by_email, Customer, raw, len(raw))
 
-    def get_customer_by_email(self, email: str, default: T = None) -> Customer | T:
+    def get_customer_by_email(self, email: str, default: T | None = None) -> Customer | T | None:
         """The customer with this email address (case-insensitive), or `default`."""
         raw = _encode(email, "email")
         return self._get_or(default, lib.crm_customer_find_by_email, Customer, raw, len(raw))
@@ -294,7 +294,7 @@ class ReadTxn:
         raw = _encode(external_id, "external_id")
         return self._get(lib.crm_customer_find_by_external_id, Customer, raw, len(raw))
 
-    def get_customer_by_external_id(self, external_id: str, default: T = None) -> Customer | T:
+    def get_customer_by_external_id(self, external_id: str, default: T | None = None) -> Customer | T | None:
         """The customer with this external id, or `default`."""
         raw = _encode(external_id, "external_id")
         return self._get_or(default, lib.crm_customer_find_by_external_id, Customer, raw, len(raw))
@@ -309,7 +309,7 @@ class ReadTxn:
     def _customer_query(
         tag: str | None,
         owner: str | None,
-        stage: LifecycleStage | int | None,
+        stage: LifecycleStage | int | str | None,
         organization: int | None,
         name_prefix: str | None,
         not_contacted_since: TimeLike,
@@ -363,7 +363,7 @@ class ReadTxn:
         *,
         tag: str | None = None,
         owner: str | None = None,
-        stage: LifecycleStage | int | None = None,
+        stage: LifecycleStage | int | str | None = None,
         organization: int | None = None,
         name_prefix: str | None = None,
         not_contacted_since: TimeLike = None,
@@ -387,7 +387,7 @@ class ReadTxn:
         *,
         tag: str | None = None,
         owner: str | None = None,
-        stage: LifecycleStage | int | None = None,
+        stage: LifecycleStage | int | str | None = None,
         organization: int | None = None,
         name_prefix: str | None = None,
         not_contacted_since: TimeLike = None,
@@ -407,7 +407,7 @@ class ReadTxn:
         """The interaction with this id; NotFoundError when none."""
         return self._get(lib.crm_interaction_get, Interaction, _id(id, "id"))
 
-    def get_interaction(self, id: int, default: T = None) -> Interaction | T:
+    def get_interaction(self, id: int, default: T | None = None) -> Interaction | T | None:
         """The interaction with this id, or `default`."""
         return self._get_or(default, lib.crm_interaction_get, Interaction, _id(id, "id"))
 
@@ -418,7 +418,7 @@ class ReadTxn:
         oldest_first: bool = False,
         since: TimeLike = None,
         until: TimeLike = None,
-        kinds: Iterable[InteractionKind | int] | None = None,
+        kinds: Iterable[InteractionKind | int | str] | None = None,
         page_size: int = 0,
         page_token: str | None = None,
     ) -> Listing[Interaction]:
@@ -436,8 +436,8 @@ class ReadTxn:
         if kinds is not None:
             mask = 0
             for k in kinds:
-                k = InteractionKind[k.upper()] if isinstance(k, str) else InteractionKind(k)
-                mask |= 1 << int(k)
+                kind = InteractionKind[k.upper()] if isinstance(k, str) else InteractionKind(k)
+                mask |= 1 << int(kind)
             q.kinds = mask
         _paging(q, keep, page_size, page_token)
         listing = self._listing(lib.crm_timeline, lib.crm_iter_take_interactions, Interaction, q)
@@ -450,7 +450,7 @@ class ReadTxn:
         """The pipeline with this id (0: the default pipeline); NotFoundError when none."""
         return self._get(lib.crm_pipeline_get, Pipeline, _id(id, "id"))
 
-    def get_pipeline(self, id: int = 0, default: T = None) -> Pipeline | T:
+    def get_pipeline(self, id: int = 0, default: T | None = None) -> Pipeline | T | None:
         """The pipeline with this id (0: the default pipeline), or `default`."""
         return self._get_or(default, lib.crm_pipeline_get, Pipeline, _id(id, "id"))
 
@@ -464,7 +464,7 @@ class ReadTxn:
         """The opportunity with this id; NotFoundError when none."""
         return self._get(lib.crm_opportunity_get, Opportunity, _id(id, "id"))
 
-    def get_opportunity(self, id: int, default: T = None) -> Opportunity | T:
+    def get_opportunity(self, id: int, default: T | None = None) -> Opportunity | T | None:
         """The opportunity with this id, or `default`."""
         return self._get_or(default, lib.crm_opportunity_get, Opportunity, _id(id, "id"))
 
@@ -743,7 +743,9 @@ class _WriteCall:
     __slots__ = ("db", "fn", "result", "error")
 
     def __init__(self, db: "Database", fn: Callable[[WriteTxn], Any]) -> None:
-        self.db, self.fn, self.result, self.error = db, fn, None, None
+        self.db, self.fn = db, fn
+        self.result: Any = None
+        self.error: BaseException | None = None
 
     def run(self, handle: Any) -> int:
         txn = WriteTxn(self.db, handle)
@@ -834,7 +836,7 @@ class Database:
             if self._busy == 0 and self._closing:
                 self._idle.notify_all()
 
-    def _begin(self, txn_class: type, begin: Callable[[Any, Any], int]) -> Any:
+    def _begin(self, txn_class: type[ReadTxn], begin: Callable[[Any, Any], int]) -> Any:
         h = self._enter(txn_class._WRITE)
         txn, rc, error = None, EINTERNAL, None
         try:
@@ -981,7 +983,7 @@ class Database:
         listing._owns_txn = True
         return listing
 
-    def _one(self, default: Any, fn: Any, cls: type, *args: Any) -> Any:
+    def _one(self, default: Any, fn: Any, cls: type[Record], *args: Any) -> Any:
         """One record read in a transaction of its own (the lookups below); `default` is
         returned for a miss unless it is _RAISE."""
         h = self._enter(False)
@@ -1008,7 +1010,7 @@ class Database:
         """See :meth:`ReadTxn.customer`."""
         return self._one(_RAISE, lib.crm_customer_get, Customer, _id(id, "id"))
 
-    def get_customer(self, id: int, default: T = None) -> Customer | T:
+    def get_customer(self, id: int, default: T | None = None) -> Customer | T | None:
         """See :meth:`ReadTxn.get_customer`."""
         return self._one(default, lib.crm_customer_get, Customer, _id(id, "id"))
 
@@ -1017,7 +1019,7 @@ class Database:
         raw = _encode(email, "email")
         return self._one(_RAISE, lib.crm_customer_find_by_email, Customer, raw, len(raw))
 
-    def get_customer_by_email(self, email: str, default: T = None) -> Customer | T:
+    def get_customer_by_email(self, email: str, default: T | None = None) -> Customer | T | None:
         """See :meth:`ReadTxn.get_customer_by_email`."""
         raw = _encode(email, "email")
         return self._one(default, lib.crm_customer_find_by_email, Customer, raw, len(raw))
@@ -1027,7 +1029,7 @@ class Database:
         raw = _encode(external_id, "external_id")
         return self._one(_RAISE, lib.crm_customer_find_by_external_id, Customer, raw, len(raw))
 
-    def get_customer_by_external_id(self, external_id: str, default: T = None) -> Customer | T:
+    def get_customer_by_external_id(self, external_id: str, default: T | None = None) -> Customer | T | None:
         """See :meth:`ReadTxn.get_customer_by_external_id`."""
         raw = _encode(external_id, "external_id")
         return self._one(default, lib.crm_customer_find_by_external_id, Customer, raw, len(raw))
@@ -1048,7 +1050,7 @@ class Database:
         """See :meth:`ReadTxn.interaction`."""
         return self._one(_RAISE, lib.crm_interaction_get, Interaction, _id(id, "id"))
 
-    def get_interaction(self, id: int, default: T = None) -> Interaction | T:
+    def get_interaction(self, id: int, default: T | None = None) -> Interaction | T | None:
         """See :meth:`ReadTxn.get_interaction`."""
         return self._one(default, lib.crm_interaction_get, Interaction, _id(id, "id"))
 
@@ -1060,7 +1062,7 @@ class Database:
         """See :meth:`ReadTxn.pipeline`."""
         return self._one(_RAISE, lib.crm_pipeline_get, Pipeline, _id(id, "id"))
 
-    def get_pipeline(self, id: int = 0, default: T = None) -> Pipeline | T:
+    def get_pipeline(self, id: int = 0, default: T | None = None) -> Pipeline | T | None:
         """See :meth:`ReadTxn.get_pipeline`."""
         return self._one(default, lib.crm_pipeline_get, Pipeline, _id(id, "id"))
 
@@ -1072,7 +1074,7 @@ class Database:
         """See :meth:`ReadTxn.opportunity`."""
         return self._one(_RAISE, lib.crm_opportunity_get, Opportunity, _id(id, "id"))
 
-    def get_opportunity(self, id: int, default: T = None) -> Opportunity | T:
+    def get_opportunity(self, id: int, default: T | None = None) -> Opportunity | T | None:
         """See :meth:`ReadTxn.get_opportunity`."""
         return self._one(default, lib.crm_opportunity_get, Opportunity, _id(id, "id"))
 

@@ -127,9 +127,9 @@ _BY_CODE: dict[int, type[Error]] = {
 def error_for(code: int, message: str | None = None) -> Error:
     """The exception for a C result code, with the calling thread's last message."""
     if message is None:
-        message = ffi.string(lib.crm_errmsg()).decode("utf-8", "replace")
+        message = str(ffi.string(lib.crm_errmsg()).decode("utf-8", "replace"))
         if not message:
-            message = ffi.string(lib.crm_strerror(code)).decode("utf-8", "replace")
+            message = str(ffi.string(lib.crm_strerror(code)).decode("utf-8", "replace"))
     return _BY_CODE.get(code, InternalError)(code, message)
 
 

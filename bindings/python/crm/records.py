@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import threading
 from collections.abc import Iterable, Iterator, MutableMapping
-from typing import Any, Callable, NamedTuple, Union
+from typing import Any, Callable, Generic, NamedTuple, Optional, TypeVar, Union
 
 from ._native import ffi, lib
 from .errors import EINVALID, ENOTFOUND, InvalidError, check, fail
@@ -120,6 +120,12 @@ class FieldChange(NamedTuple):
 
 
 # ---- attribute descriptors ----
+# Each descriptor's __get__ is typed with what an instance attribute gives (the `return self` for
+# class access is the one exception, marked), so that type checkers see `c.display_name: str`.
+
+V = TypeVar("V")
+E = TypeVar("E")
+P = TypeVar("P")
 
 
 class _Field:
@@ -143,9 +149,9 @@ class _Field:
 
 
 class _Text(_Field):
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
+    def __get__(self, obj: Any, owner: Any = None) -> str:
         if obj is None:
-            return self
+            return self  # type: ignore[return-value]
         lock = obj._lock
         lock.acquire()  # nothing between acquire and release can raise
         raw = _string(obj._TEXT(obj._h, self.field, _NULL))
@@ -189,18 +195,20 @@ class _Text(_Field):
         return init
 
 
-class _Int(_Field):
-    def convert_out(self, value: int) -> Any:
-        return value
+class _Number(_Field, Generic[V]):
+    """An integer field of the C record, given to Python as V."""
+
+    def convert_out(self, value: int) -> V:
+        return value  # type: ignore[return-value]
 
     def convert_in(self, value: Any) -> int:
         if not isinstance(value, int):
             raise InvalidError(EINVALID, f"{self.name}: expected an int, got {type(value).__name__}")
         return value
 
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
+    def __get__(self, obj: Any, owner: Any = None) -> V:
         if obj is None:
-            return self
+            return self  # type: ignore[return-value]
         lock = obj._lock
         lock.acquire()  # nothing between acquire and release can raise
         value = obj._INT(obj._h, self.field)
@@ -229,7 +237,11 @@ class _Int(_Field):
             fail(rc)
 
 
-class _Bool(_Int):
+class _Int(_Number[int]):
+    pass
+
+
+class _Bool(_Number[bool]):
     def convert_out(self, value: int) -> bool:
         return value != 0
 
@@ -239,7 +251,7 @@ class _Bool(_Int):
         return 1 if value else 0
 
 
-class _Time(_Int):
+class _Time(_Number[Optional[_dt.datetime]]):
     def convert_out(self, value: int) -> _dt.datetime | None:
         return to_datetime(value)
 
@@ -247,7 +259,7 @@ class _Time(_Int):
         return to_micros(value, self.name)
 
 
-class _Ref(_Int):
+class _Ref(_Number[Optional[int]]):
     """An optional reference to another record: its id, or None."""
 
     def convert_out(self, value: int) -> int | None:
@@ -257,16 +269,16 @@ class _Ref(_Int):
         return 0 if value is None else super().convert_in(value)
 
 
-class _Enum(_Int):
-    def __init__(self, field: int, enum: type, doc: str, readonly: bool = False) -> None:
+class _Enum(_Number[E]):
+    def __init__(self, field: int, enum: type[E], doc: str, readonly: bool = False) -> None:
         super().__init__(field, doc, readonly)
-        self.enum = enum
+        self.enum: Any = enum
 
-    def convert_out(self, value: int) -> Any:
+    def convert_out(self, value: int) -> E:
         try:
-            return self.enum(value)
+            return self.enum(value)  # type: ignore[call-arg]
         except ValueError:  # a value from a newer libcrm
-            return value
+            return value  # type: ignore[return-value]
 
     def convert_in(self, value: Any) -> int:
         if isinstance(value, str):
@@ -285,9 +297,9 @@ class _Amount(_Field):
         super().__init__(amount_field, doc)
         self.currency_field = currency_field
 
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
+    def __get__(self, obj: Any, owner: Any = None) -> Optional[Money]:
         if obj is None:
-            return self
+            return self  # type: ignore[return-value]
         with obj._lock:
             currency = _string(obj._TEXT(obj._h, self.currency_field, ffi.NULL)).decode()
             minor = obj._INT(obj._h, self.field)
@@ -314,6 +326,9 @@ class Record:
 
     __slots__ = ("_h", "_lock", "__weakref__")
     _CTYPE: str
+    _OUT: Any  # the cffi types of an out-parameter and of a batch, set for each subclass
+    _BATCH: Any
+    _SETTERS: dict[str, Callable[[Any, Any], None]]
     _NEW: Any
     _FREE: Any
     _CLONE: Any
@@ -408,16 +423,17 @@ def _replace_list(record: Record, name: str, clear_list: int, items: list, add: 
 
 # ---- customers ----
 
-class _ContactPoints(_Field):
+class _ContactPoints(_Field, Generic[P]):
     """Emails or phones: a list of (value, label, primary)."""
 
-    def __init__(self, count: Any, get: Any, add: Any, clear_list: int, item: type, doc: str) -> None:
+    def __init__(self, count: Any, get: Any, add: Any, clear_list: int, item: type[P], doc: str) -> None:
         super().__init__(0, doc)
-        self.count, self.get, self.add, self.clear_list, self.item = count, get, add, clear_list, item
+        self.count, self.get, self.add, self.clear_list = count, get, add, clear_list
+        self.item: Any = item
 
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
+    def __get__(self, obj: Any, owner: Any = None) -> list[P]:
         if obj is None:
-            return self
+            return self  # type: ignore[return-value]
         value, label = ffi.new("const char*[2]"), ffi.new("size_t[2]")
         primary = ffi.new("int*")
         items = []
@@ -457,9 +473,9 @@ class _ContactPoints(_Field):
 
 
 class _Tags(_Field):
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
+    def __get__(self, obj: Any, owner: Any = None) -> list[str]:
         if obj is None:
-            return self
+            return self  # type: ignore[return-value]
         n = ffi.new("size_t*")
         with obj._lock:
             return [_text(lib.crm_customer_tag(obj._h, i, n), n[0]) for i in range(lib.crm_customer_tag_count(obj._h))]
@@ -480,9 +496,9 @@ class _Tags(_Field):
 
 
 class _Memberships(_Field):
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
+    def __get__(self, obj: Any, owner: Any = None) -> list[Membership]:
         if obj is None:
-            return self
+            return self  # type: ignore[return-value]
         org, role, n = ffi.new("uint64_t*"), ffi.new("const char**"), ffi.new("size_t*")
         items = []
         with obj._lock:
@@ -590,8 +606,8 @@ class CustomFields(MutableMapping):
 
 
 class _Custom(_Field):
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
-        return self if obj is None else CustomFields(obj)
+    def __get__(self, obj: Any, owner: Any = None) -> "CustomFields":
+        return self if obj is None else CustomFields(obj)  # type: ignore[return-value]
 
     def __set__(self, obj: Any, value: Any) -> None:
         if not isinstance(value, (dict, MutableMapping)):
@@ -608,6 +624,16 @@ class _Custom(_Field):
             for k, v in old.items():
                 fields[k] = v
             raise
+
+
+_EMAILS = _ContactPoints(
+    lib.crm_customer_email_count, lib.crm_customer_email, lib.crm_customer_add_email, _LIST_EMAILS, Email,
+    "The email addresses, as Email(address, label, primary); assign a list of Email or str.",
+)
+_PHONES = _ContactPoints(
+    lib.crm_customer_phone_count, lib.crm_customer_phone, lib.crm_customer_add_phone, _LIST_PHONES, Phone,
+    "The phone numbers, as Phone(number, label, primary); assign a list of Phone or str.",
+)
 
 
 class Customer(Record):
@@ -654,14 +680,8 @@ class Customer(Record):
     postal_code = _Text(9, "Address: postal code.")
     country = _Text(10, "Address: country.")
 
-    emails = _ContactPoints(
-        lib.crm_customer_email_count, lib.crm_customer_email, lib.crm_customer_add_email, _LIST_EMAILS, Email,
-        "The email addresses, as Email(address, label, primary); assign a list of Email or str.",
-    )
-    phones = _ContactPoints(
-        lib.crm_customer_phone_count, lib.crm_customer_phone, lib.crm_customer_add_phone, _LIST_PHONES, Phone,
-        "The phone numbers, as Phone(number, label, primary); assign a list of Phone or str.",
-    )
+    emails = _EMAILS
+    phones = _PHONES
     tags = _Tags(0, "The tags, a list of str.")
     memberships = _Memberships(0, "The organizations a person belongs to, as Membership(organization, role).")
     custom = _Custom(0, "The typed custom fields, a mutable mapping (see CustomFields).")
@@ -705,12 +725,12 @@ class Customer(Record):
     def add_email(self, address: str, label: str = "", primary: bool = False) -> None:
         """Adds an email address."""
         with self._lock:
-            check(type(self).emails.add_one(self, Email(address, label, primary)))
+            check(_EMAILS.add_one(self, Email(address, label, primary)))
 
     def add_phone(self, number: str, label: str = "", primary: bool = False) -> None:
         """Adds a phone number."""
         with self._lock:
-            check(type(self).phones.add_one(self, Phone(number, label, primary)))
+            check(_PHONES.add_one(self, Phone(number, label, primary)))
 
     def add_tag(self, tag: str) -> None:
         """Adds a tag."""
@@ -784,9 +804,9 @@ class Interaction(Record):
 
 
 class _PipelineStages(_Field):
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
+    def __get__(self, obj: Any, owner: Any = None) -> list[PipelineStage]:
         if obj is None:
-            return self
+            return self  # type: ignore[return-value]
         sid, name, n = ffi.new("uint32_t*"), ffi.new("const char**"), ffi.new("size_t*")
         probability, outcome = ffi.new("int*"), ffi.new("int*")
         stages = []
@@ -873,9 +893,9 @@ class Pipeline(Record):
 
 
 class _Contacts(_Field):
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
+    def __get__(self, obj: Any, owner: Any = None) -> list[Contact]:
         if obj is None:
-            return self
+            return self  # type: ignore[return-value]
         person, role, n = ffi.new("uint64_t*"), ffi.new("const char**"), ffi.new("size_t*")
         items = []
         with obj._lock:
@@ -902,9 +922,9 @@ class _Contacts(_Field):
 
 
 class _History(_Field):
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
+    def __get__(self, obj: Any, owner: Any = None) -> list[StageChange]:
         if obj is None:
-            return self
+            return self  # type: ignore[return-value]
         frm, to, at = ffi.new("uint32_t*"), ffi.new("uint32_t*"), ffi.new("int64_t*")
         actor, n, amount, probability = ffi.new("const char**"), ffi.new("size_t*"), ffi.new("int64_t*"), ffi.new("int*")
         items = []
