@@ -31,6 +31,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+import timeit
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -286,16 +287,6 @@ def ffi_compare(n: int = 100000) -> None:
     cdll.crm_customer_new(ctypes.byref(ch))
     cdll.crm_customer_set_text(ch, 2, b"Ada", 3)
 
-    def ns(fn) -> float:
-        """The best of five timings of n calls, in ns a call."""
-        best_time = float("inf")
-        for _ in range(5):
-            start = time.perf_counter()
-            for _ in range(n):
-                fn()
-            best_time = min(best_time, time.perf_counter() - start)
-        return best_time / n * 1e9
-
     from cffi import FFI
 
     from crm._cdef import CDEF
@@ -306,14 +297,21 @@ def ffi_compare(n: int = 100000) -> None:
     ah = abi.new("crm_customer**")
     alib.crm_customer_new(ah)
     alib.crm_customer_set_text(ah[0], 2, b"Ada", 3)
+    names = {
+        "ffi": ffi, "lib": lib, "h": handle, "null": ffi.NULL,
+        "abi": abi, "alib": alib, "ah": ah[0], "anull": abi.NULL, "cdll": cdll, "ch": ch,
+    }  # fmt: skip
 
-    get_int, get_text, string, null = lib.crm_customer_int, lib.crm_customer_text, ffi.string, ffi.NULL
-    a_int, a_text, a_string, a_null, a_handle = alib.crm_customer_int, alib.crm_customer_text, abi.string, abi.NULL, ah[0]
+    def ns(statement: str) -> float:
+        """The best of seven timings of n runs of the statement, in ns a run."""
+        return min(timeit.repeat(statement, globals=names, number=n, repeat=7)) / n * 1e9
+
     rows = [
-        ("int getter", ns(lambda: get_int(handle, 7)), ns(lambda: a_int(a_handle, 7)),
-         ns(lambda: cdll.crm_customer_int(ch, 7))),
-        ("text getter (decoded)", ns(lambda: string(get_text(handle, 2, null)).decode()),
-         ns(lambda: a_string(a_text(a_handle, 2, a_null)).decode()), ns(lambda: cdll.crm_customer_text(ch, 2, None).decode())),
+        ("int getter", ns("lib.crm_customer_int(h, 7)"), ns("alib.crm_customer_int(ah, 7)"),
+         ns("cdll.crm_customer_int(ch, 7)")),
+        ("text getter (decoded)", ns("ffi.string(lib.crm_customer_text(h, 2, null)).decode()"),
+         ns("abi.string(alib.crm_customer_text(ah, 2, anull)).decode()"),
+         ns("cdll.crm_customer_text(ch, 2, None).decode()")),
     ]  # fmt: skip
     print(f"| call | cffi ({crm._native.MODE} mode, the package) ns | cffi ABI mode ns | ctypes ns | ctypes / package |")
     print("|---|---:|---:|---:|---:|")
