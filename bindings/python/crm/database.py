@@ -9,7 +9,7 @@ from typing import Any, Callable, Generic, Iterable, TypeVar, Union
 
 from ._native import ffi, lib
 from .errors import EBUSY, EINTERNAL, EINVALID, ENOTFOUND, BusyError, ClosedError, Error, InvalidError, check, error_for, fail
-from .records import Change, Customer, Interaction, Opportunity, Pipeline, Record
+from .records import BATCH, Change, Customer, Interaction, Opportunity, Pipeline, Record
 from .values import Entity, InteractionKind, LifecycleStage, TimeLike, to_micros
 
 R = TypeVar("R", bound=Record)
@@ -51,7 +51,6 @@ def _record(value: Any, cls: type, what: str) -> Any:
     return value
 
 
-_BATCH = 64  # records moved out of a C iterator per call
 
 
 class Listing(Generic[R]):
@@ -94,7 +93,7 @@ class Listing(Generic[R]):
                 if self._done:
                     raise StopIteration
                 raise ClosedError(EINVALID, "the listing's transaction or database is closed")
-            rc = self._take(self._buf, _BATCH, self._count, h)
+            rc = self._take(self._buf, BATCH, self._count, h)
             n = self._count[0]
             if n:  # records taken are ours even when the call then failed
                 # Record._own, inlined: this is the loop every listed record goes through.

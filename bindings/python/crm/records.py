@@ -29,6 +29,9 @@ from .values import (
     to_micros,
 )
 
+#: How many records a listing moves out of a C iterator per call.
+BATCH = 64
+
 _VALUE_TEXT, _VALUE_INT, _VALUE_MONEY, _VALUE_TIME, _VALUE_BOOL = 1, 2, 3, 4, 5
 _LIST_EMAILS, _LIST_PHONES, _LIST_TAGS, _LIST_MEMBERSHIPS, _LIST_CUSTOM = 1, 2, 3, 4, 5
 
@@ -353,7 +356,7 @@ class Record:
 
     def __init_subclass__(cls) -> None:
         cls._OUT = ffi.typeof(cls._CTYPE + "**")
-        cls._BATCH = ffi.typeof(cls._CTYPE + "*[64]")
+        cls._BATCH = ffi.typeof(f"{cls._CTYPE}*[{BATCH}]")
         # What a keyword argument of the constructor sets: the field, without a lock.
         setters: dict[str, Callable[[Any, Any], None]] = {}
         for name in dir(cls):
