@@ -52,7 +52,7 @@ def _check_version(ffi: Any, library: Any, where: str) -> str:
 
 
 def _load_abi() -> tuple[Any, Any, str, str]:
-    from cffi import FFI
+    from cffi import FFI  # type: ignore[import]  # cffi ships no type information
 
     ffi = FFI()
     ffi.cdef(CDEF)

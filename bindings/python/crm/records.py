@@ -397,6 +397,14 @@ class Record:
         """Every field of the record as a plain dict (lists as lists of tuples)."""
         return {name: getattr(self, name) for name in self._FIELDS}
 
+    def __eq__(self, other: object) -> bool:
+        """Records are equal when they are of one kind and every field is equal."""
+        if type(other) is not type(self):
+            return NotImplemented
+        return other is self or self.to_dict() == other.to_dict()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # records change: they cannot be dict keys
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} id={getattr(self, 'id', None)}>"
 

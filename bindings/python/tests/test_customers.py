@@ -255,11 +255,19 @@ def test_replacing_a_list_is_all_or_nothing():
     assert c.tags == []
 
 
-def test_copy_is_independent():
+def test_copy_is_independent_and_equality_is_by_value():
     import copy
 
-    a = crm.Customer(given_name="Orig")
+    a = crm.Customer(given_name="Orig", custom={"n": 1})
     b = copy.copy(a)
+    assert a == b and a is not b
+    b.custom["n"] = 2
+    assert a != b
+    b.custom["n"] = 1
+    assert a == b
+    assert a != crm.Interaction() and a != "Orig"
+    with pytest.raises(TypeError):
+        hash(a)
     b.given_name = "Changed"
     assert a.given_name == "Orig" and b.given_name == "Changed"
     assert copy.deepcopy(a).given_name == "Orig"
