@@ -19,7 +19,8 @@ _BY_ALL, _BY_TAG, _BY_OWNER, _BY_STAGE, _BY_ORGANIZATION, _BY_NAME_PREFIX, _BY_N
 _OPP_BY_ALL, _OPP_BY_CUSTOMER, _OPP_BY_STAGE, _OPP_BY_PIPELINE, _OPP_BY_OWNER, _OPP_BY_EXPECTED_CLOSE = range(6)
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _RAISE = object()
-_new = object.__new__  # "raise NotFoundError" where a default could be given
+_new = object.__new__
+_get_ident = threading.get_ident  # "raise NotFoundError" where a default could be given
 
 # cffi types looked up once (ffi.new with a string parses it every time).
 _SIZE_P = ffi.typeof("size_t*")
@@ -627,7 +628,9 @@ class WriteTxn(ReadTxn):
     def _call(self, fn: Any, record: Record, *args: Any) -> Any:
         # No transaction lock: a write transaction is confined to its thread (_handle checks),
         # and close() from another thread refuses while it is open.
-        h = self._handle()
+        h = self._h
+        if h is None or self._owner != _get_ident():
+            h = self._handle()  # raises the right error
         with record._lock:
             rc = fn(h, record._h, *args)
         if rc:
@@ -644,7 +647,9 @@ class WriteTxn(ReadTxn):
 
     def create_customer(self, customer: Customer) -> Customer:
         """Creates the customer and fills in its id, times and revision; returns it."""
-        return self._call(lib.crm_customer_create, _record(customer, Customer, "customer"))
+        if type(customer) is not Customer:
+            _record(customer, Customer, "customer")
+        return self._call(lib.crm_customer_create, customer)
 
     def update_customer(self, customer: Customer) -> Customer:
         """Stores the customer if its revision is current (:class:`crm.ConflictError`

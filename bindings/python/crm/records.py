@@ -38,6 +38,7 @@ _LIST_EMAILS, _LIST_PHONES, _LIST_TAGS, _LIST_MEMBERSHIPS, _LIST_CUSTOM = 1, 2, 
 _string = ffi.string
 _unpack = ffi.unpack
 _NULL = ffi.NULL
+_Lock = threading.Lock
 _CHAR_PP = ffi.typeof("const char**")
 _SIZE_P = ffi.typeof("size_t*")
 _INT_P = ffi.typeof("int*")
@@ -343,7 +344,7 @@ class Record:
         if rc:
             fail(rc)
         self._h = ffi.gc(out[0], self._FREE)
-        self._lock = threading.Lock()
+        self._lock = _Lock()
         if fields:
             setters = self._SETTERS
             for name, value in fields.items():
