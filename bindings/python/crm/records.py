@@ -171,33 +171,6 @@ class _Text(_Field):
         if rc:
             fail(rc)
 
-    def init(self, obj: Any, value: str | None) -> None:
-        if self.readonly:
-            raise self.readonly_error()
-        raw = _encode(value, self.name)
-        rc = obj._SET_TEXT(obj._h, self.field, raw, len(raw))
-        if rc:
-            fail(rc)
-
-    def make_init(self, owner: type) -> Callable[[Any, Any], None]:
-        """init as a closure over everything it looks up: a keyword argument of the constructor
-        costs one call into libcrm and little more."""
-        field, name, set_text = self.field, self.name, owner._SET_TEXT  # type: ignore[attr-defined]
-
-        def init(obj: Any, value: Any) -> None:
-            if type(value) is str:
-                try:
-                    raw = value.encode()
-                except UnicodeEncodeError:
-                    raw = _encode(value, name)  # raises InvalidError naming the field
-            else:
-                raw = _encode(value, name)
-            rc = set_text(obj._h, field, raw, len(raw))
-            if rc:
-                fail(rc)
-
-        return init
-
 
 class _Number(_Field, Generic[V]):
     """An integer field of the C record, given to Python as V."""
@@ -329,48 +302,25 @@ class Record:
     """The base of every record: owns one C object."""
 
     __slots__ = ("_h", "_lock", "__weakref__")
+    _h: Any  # the C record (a cffi pointer that frees it when collected)
+    _lock: Any  # taken around every use of _h
     _CTYPE: str
     _OUT: Any  # the cffi types of an out-parameter and of a batch, set for each subclass
     _BATCH: Any
-    _SETTERS: dict[str, Callable[[Any, Any], None]]
     _NEW: Any
     _FREE: Any
     _CLONE: Any
     _FIELDS: tuple[str, ...] = ()
 
     def __init__(self, **fields: Any) -> None:
-        out = ffi.new(self._OUT)
-        rc = self._NEW(out)
-        if rc:
-            fail(rc)
-        self._h = ffi.gc(out[0], self._FREE)
-        self._lock = _Lock()
-        if fields:
-            setters = self._SETTERS
-            for name, value in fields.items():
-                setter = setters.get(name)
-                if setter is None:
-                    if hasattr(type(self), name) and not name.startswith("_"):
-                        raise AttributeError(f"{type(self).__name__}.{name} is read-only")
-                    raise TypeError(f"{type(self).__name__}() has no field {name!r}")
-                setter(self, value)
+        # Replaced in each record class by one generated from its fields (_make_init).
+        raise TypeError(f"{type(self).__name__} is not a record kind of its own")
 
     def __init_subclass__(cls) -> None:
         cls._OUT = ffi.typeof(cls._CTYPE + "**")
         cls._BATCH = ffi.typeof(f"{cls._CTYPE}*[{BATCH}]")
-        # What a keyword argument of the constructor sets: the field, without a lock.
-        setters: dict[str, Callable[[Any, Any], None]] = {}
-        for name in dir(cls):
-            attr = getattr(cls, name, None)
-            if name.startswith("_"):
-                continue
-            if isinstance(attr, _Text) and not attr.readonly:
-                setters[name] = attr.make_init(cls)
-            elif isinstance(attr, _Field) and not attr.readonly:
-                setters[name] = attr.init
-            elif isinstance(attr, property) and attr.fset is not None:
-                setters[name] = attr.fset
-        cls._SETTERS = setters
+        if "_NEW" in cls.__dict__:
+            cls.__init__ = _make_init(cls)  # type: ignore[assignment]
 
     @classmethod
     def _own(cls, pointer: Any, lock: Any = None) -> Any:
@@ -408,6 +358,85 @@ class Record:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} id={getattr(self, 'id', None)}>"
+
+
+_MISSING: Any = object()
+
+
+def _make_init(cls: type) -> Callable[..., None]:
+    """Writes the constructor of a record class: keyword-only arguments, one per field, each set
+    straight into the new C record (text fields inline: one C call each and little else), as
+    dataclasses writes its __init__. Store-managed fields given as arguments raise
+    AttributeError; unknown names raise TypeError, as for any Python function."""
+    scope: dict[str, Any] = {
+        "_MISSING": _MISSING, "_new_out": ffi.new, "_OUT": cls._OUT, "_NEW": cls._NEW, "_gc": ffi.gc,  # type: ignore[attr-defined]
+        "_FREE": cls._FREE, "_Lock": _Lock, "_fail": fail, "_encode": _encode,  # type: ignore[attr-defined]
+        "_set_text": getattr(cls, "_SET_TEXT", None),
+    }  # fmt: skip
+    params, body = [], []
+    for name in sorted(n for n in dir(cls) if not n.startswith("_")):
+        attr = getattr(cls, name, None)
+        if isinstance(attr, _Text) and not attr.readonly:
+            body.append(
+                f"    if {name} is not _MISSING:\n"
+                f"        if type({name}) is str:\n"
+                f"            try:\n"
+                f"                raw = {name}.encode()\n"
+                f"            except UnicodeEncodeError:\n"
+                f"                raw = _encode({name}, {name!r})\n"
+                f"        else:\n"
+                f"            raw = _encode({name}, {name!r})\n"
+                f"        rc = _set_text(h, {attr.field}, raw, len(raw))\n"
+                f"        if rc:\n"
+                f"            _fail(rc)\n"
+            )
+        elif isinstance(attr, (_ContactPoints, _Tags)):
+            # A list of plain strings, the usual case, is added inline; anything else item by item.
+            scope[f"_set_{name}"] = attr.init
+            scope[f"_add_{name}"] = attr.add if isinstance(attr, _ContactPoints) else lib.crm_customer_add_tag
+            scope[f"_one_{name}"] = (lambda a: lambda obj, item: a.init(obj, [item]))(attr)
+            extra = ', b"", 0, 0' if isinstance(attr, _ContactPoints) else ""
+            body.append(
+                f"    if {name} is not _MISSING:\n"
+                f"        if type({name}) is list:\n"
+                f"            for item in {name}:\n"
+                f"                if type(item) is str and item.isascii():\n"
+                f"                    raw = item.encode()\n"
+                f"                    rc = _add_{name}(h, raw, len(raw){extra})\n"
+                f"                    if rc:\n"
+                f"                        _fail(rc)\n"
+                f"                else:\n"
+                f"                    _one_{name}(self, item)\n"
+                f"        else:\n"
+                f"            _set_{name}(self, {name})\n"
+            )
+        elif isinstance(attr, _Field) and not attr.readonly:
+            scope[f"_set_{name}"] = attr.init
+            body.append(f"    if {name} is not _MISSING:\n        _set_{name}(self, {name})\n")
+        elif isinstance(attr, property) and attr.fset is not None:
+            scope[f"_set_{name}"] = attr.fset
+            body.append(f"    if {name} is not _MISSING:\n        _set_{name}(self, {name})\n")
+        elif isinstance(attr, (_Field, property)):
+            message = f"{cls.__name__}.{name} is read-only: the store sets it"
+            body.append(f"    if {name} is not _MISSING:\n        raise AttributeError({message!r})\n")
+        else:
+            continue
+        params.append(f"{name}=_MISSING")
+    source = (
+        f"def __init__(self, *, {', '.join(params)}):\n"
+        "    out = _new_out(_OUT)\n"
+        "    rc = _NEW(out)\n"
+        "    if rc:\n"
+        "        _fail(rc)\n"
+        "    h = out[0]\n"
+        "    self._h = _gc(h, _FREE)\n"
+        "    self._lock = _Lock()\n" + "".join(body)
+    )
+    exec(source, scope)  # noqa: S102 - source built above from the class's own field names
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__name__}.__init__"
+    init.__doc__ = f"A new {cls.__name__}; any field may be given by name (see the class)."
+    return init
 
 
 def _pairs(value: Any, what: str) -> list:

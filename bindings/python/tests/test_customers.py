@@ -255,6 +255,30 @@ def test_replacing_a_list_is_all_or_nothing():
     assert c.tags == []
 
 
+def test_constructor_arguments_of_every_shape():
+    c = crm.Customer(
+        emails=("josé@exämple.com", crm.Email("b@example.com", "home", True)),
+        phones=[crm.Phone("+1 555 0100", "desk", True), "+1 555 0101"],
+        tags=("t1", "tü"),
+        memberships=[(3, "cfo"), 4],
+    )
+    assert [e.address for e in c.emails] == ["josé@exämple.com", "b@example.com"]
+    assert c.email == "b@example.com" and c.phone == "+1 555 0100"
+    assert sorted(c.tags) == ["t1", "tü"]
+    assert c.memberships == [crm.Membership(3, "cfo"), crm.Membership(4, "")]
+    with pytest.raises(crm.InvalidError, match="UTF-8"):
+        crm.Customer(emails=["bad\udcff@example.com"])
+    with pytest.raises(crm.InvalidError, match="UTF-8"):
+        crm.Customer(tags=["bad\udcff"])
+    with pytest.raises(crm.InvalidError):
+        crm.Customer(emails="one@example.com")  # a str is not a list of them
+    with pytest.raises(crm.InvalidError):
+        crm.Customer(tags=[7])
+    with pytest.raises(AttributeError, match="read-only"):
+        crm.Customer(email="x@example.com")
+    assert crm.Customer(display_name=None).display_name == ""
+
+
 def test_copy_is_independent_and_equality_is_by_value():
     import copy
 
