@@ -360,16 +360,14 @@ class Record:
         return f"<{type(self).__name__} id={getattr(self, 'id', None)}>"
 
 
-_MISSING: Any = object()
-
-
 def _make_init(cls: type) -> Callable[..., None]:
     """Writes the constructor of a record class: keyword-only arguments, one per field, each set
     straight into the new C record (text fields inline: one C call each and little else), as
-    dataclasses writes its __init__. Store-managed fields given as arguments raise
-    AttributeError; unknown names raise TypeError, as for any Python function."""
+    dataclasses writes its __init__. None means "not given": the new record's empty value.
+    Store-managed fields given as arguments raise AttributeError; unknown names raise TypeError,
+    as for any Python function."""
     scope: dict[str, Any] = {
-        "_MISSING": _MISSING, "_new_out": ffi.new, "_OUT": cls._OUT, "_NEW": cls._NEW, "_gc": ffi.gc,  # type: ignore[attr-defined]
+        "_new_out": ffi.new, "_OUT": cls._OUT, "_NEW": cls._NEW, "_gc": ffi.gc,  # type: ignore[attr-defined]
         "_FREE": cls._FREE, "_Lock": _Lock, "_fail": fail, "_encode": _encode,  # type: ignore[attr-defined]
         "_set_text": getattr(cls, "_SET_TEXT", None),
     }  # fmt: skip
@@ -378,7 +376,7 @@ def _make_init(cls: type) -> Callable[..., None]:
         attr = getattr(cls, name, None)
         if isinstance(attr, _Text) and not attr.readonly:
             body.append(
-                f"    if {name} is not _MISSING:\n"
+                f"    if {name} is not None:\n"
                 f"        if type({name}) is str:\n"
                 f"            try:\n"
                 f"                raw = {name}.encode()\n"
@@ -397,7 +395,7 @@ def _make_init(cls: type) -> Callable[..., None]:
             scope[f"_one_{name}"] = (lambda a: lambda obj, item: a.init(obj, [item]))(attr)
             extra = ', b"", 0, 0' if isinstance(attr, _ContactPoints) else ""
             body.append(
-                f"    if {name} is not _MISSING:\n"
+                f"    if {name} is not None:\n"
                 f"        if type({name}) is list:\n"
                 f"            for item in {name}:\n"
                 f"                if type(item) is str and item.isascii():\n"
@@ -412,16 +410,16 @@ def _make_init(cls: type) -> Callable[..., None]:
             )
         elif isinstance(attr, _Field) and not attr.readonly:
             scope[f"_set_{name}"] = attr.init
-            body.append(f"    if {name} is not _MISSING:\n        _set_{name}(self, {name})\n")
+            body.append(f"    if {name} is not None:\n        _set_{name}(self, {name})\n")
         elif isinstance(attr, property) and attr.fset is not None:
             scope[f"_set_{name}"] = attr.fset
-            body.append(f"    if {name} is not _MISSING:\n        _set_{name}(self, {name})\n")
+            body.append(f"    if {name} is not None:\n        _set_{name}(self, {name})\n")
         elif isinstance(attr, (_Field, property)):
             message = f"{cls.__name__}.{name} is read-only: the store sets it"
-            body.append(f"    if {name} is not _MISSING:\n        raise AttributeError({message!r})\n")
+            body.append(f"    if {name} is not None:\n        raise AttributeError({message!r})\n")
         else:
             continue
-        params.append(f"{name}=_MISSING")
+        params.append(f"{name}=None")
     source = (
         f"def __init__(self, *, {', '.join(params)}):\n"
         "    out = _new_out(_OUT)\n"
