@@ -102,6 +102,19 @@ def test_an_exhausted_listing_stops_and_frees_its_transaction(db):
     assert db._open == 0  # the one-shot read transaction was freed
 
 
+def test_a_listing_closed_early_frees_what_it_holds(db):
+    with db.write() as txn:
+        for i in range(150):
+            txn.create_customer(crm.Customer(display_name=f"Early {i}"))
+    with db.customers(page_size=20) as listing:
+        first = next(listing)
+        assert first.display_name == "Early 0"
+        assert db._open == 1  # its one-shot read transaction
+    assert db._open == 0
+    assert list(listing) == []  # a closed listing is simply over
+    assert first.display_name == "Early 0"  # records outlive their listing
+
+
 def test_a_write_inside_a_write_on_one_thread_is_refused_not_a_deadlock(db):
     with db.write():
         with pytest.raises(crm.BusyError, match="wait for itself"):
