@@ -7,7 +7,7 @@ Both sides hold the same customers: libcrm through the `crm` package, SQLite thr
 of bench/customer_bench.cc and bench/activity_bench.cc (one row per customer with its emails,
 phones and tags flattened, plus the lookup tables and indexes libcrm keeps: email, phone, name
 words, tags, a change log) in WAL mode with synchronous=FULL, as durable as libcrm's commits.
-Rounds alternate between the two; each figure is the best round. A workload that reads a record
+Rounds alternate between the two; each figure is the best (fastest) round. A workload that reads a record
 reads the same fields on both sides.
 
   PyGetById     a customer by id; read its display name and primary email
@@ -150,10 +150,6 @@ def sqlite_insert(db: sqlite3.Connection, p: dict, now: int) -> int:
     return cid
 
 
-def best(rounds: list[float]) -> float:
-    return max(rounds)
-
-
 def measure(fn, n: int) -> float:
     """Operations per second of n calls of fn(i)."""
     start = time.perf_counter()
@@ -263,7 +259,7 @@ def _run(work: Path, customers: int, rounds: int) -> list[dict]:
     db.close()
     sq.close()
     return [
-        {"workload": name, "crm_per_s": round(best(c), 1), "sqlite_per_s": round(best(s), 1)}
+        {"workload": name, "crm_per_s": round(max(c), 1), "sqlite_per_s": round(max(s), 1)}
         for name, (c, s) in results.items()
     ]
 

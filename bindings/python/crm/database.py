@@ -10,6 +10,7 @@ from typing import Any, Callable, Generic, Iterable, TypeVar, Union
 from ._native import ffi, lib
 from .errors import EBUSY, EINTERNAL, EINVALID, ENOTFOUND, BusyError, ClosedError, Error, InvalidError, check, error_for, fail
 from .records import BATCH, Change, Customer, Interaction, Opportunity, Pipeline, Record
+from .records import encode as _encode
 from .values import Entity, InteractionKind, LifecycleStage, TimeLike, to_micros
 
 R = TypeVar("R", bound=Record)
@@ -27,15 +28,6 @@ _SIZE_P = ffi.typeof("size_t*")
 _ITER_PP = ffi.typeof("crm_iter**")
 _TXN_PP = ffi.typeof("crm_txn**")
 _TIMELINE_Q = ffi.typeof("crm_timeline_query*")
-
-
-def _encode(value: Any, what: str) -> bytes:
-    if not isinstance(value, str):
-        raise InvalidError(EINVALID, f"{what}: expected a str, got {type(value).__name__}")
-    try:
-        return value.encode()
-    except UnicodeEncodeError as e:
-        raise InvalidError(EINVALID, f"{what}: cannot be encoded as UTF-8 ({e.reason})") from None
 
 
 def _id(value: Any, what: str) -> int:

@@ -44,20 +44,20 @@ _SIZE_P = ffi.typeof("size_t*")
 _INT_P = ffi.typeof("int*")
 
 
-def _encode(value: Any, what: str) -> bytes:
-    if type(value) is str:
-        try:
-            return value.encode()
-        except UnicodeEncodeError as e:
-            raise InvalidError(EINVALID, f"{what}: cannot be encoded as UTF-8 ({e.reason})") from None
-    if value is None:
-        return b""
-    if not isinstance(value, str):
+def encode(value: Any, what: str) -> bytes:
+    """A str as UTF-8; anything else, or a str that cannot be encoded, is an InvalidError naming
+    `what`."""
+    if type(value) is not str and not isinstance(value, str):
         raise InvalidError(EINVALID, f"{what}: expected a str, got {type(value).__name__}")
     try:
         return value.encode()
     except UnicodeEncodeError as e:
         raise InvalidError(EINVALID, f"{what}: cannot be encoded as UTF-8 ({e.reason})") from None
+
+
+def _encode(value: Any, what: str) -> bytes:
+    """encode() for a record field, where None is the empty text."""
+    return b"" if value is None else encode(value, what)
 
 
 def _text(p: Any, n: int) -> str:
@@ -445,19 +445,25 @@ def _pairs(value: Any, what: str) -> list:
     return list(value)
 
 
-def _replace_list(record: Record, name: str, clear_list: int, items: list, add: Callable[[Any], int]) -> None:
-    """Replaces one list of a record with `items`, leaving it as it was if one is refused."""
+def _replace_list(record: Record, name: str, clear: Callable[[Any], int], items: list, add: Callable[[Any], int]) -> None:
+    """Replaces one list of a record with `items` (clear(handle), then add(item) each), leaving it
+    as it was if one is refused."""
     old = getattr(record, name)
     with record._lock:
-        check(lib.crm_customer_clear(record._h, clear_list))
+        check(clear(record._h))
         try:
             for item in items:
                 check(add(item))
         except BaseException:
-            check(lib.crm_customer_clear(record._h, clear_list))
+            check(clear(record._h))
             for item in old:
                 check(add(item))
             raise
+
+
+def _customer_list(which: int) -> Callable[[Any], int]:
+    """Empties one list of a customer (crm_customer_clear)."""
+    return lambda h: lib.crm_customer_clear(h, which)
 
 
 # ---- customers ----
@@ -497,7 +503,7 @@ class _ContactPoints(_Field, Generic[P]):
 
     def __set__(self, obj: Any, value: Any) -> None:
         items = _pairs(value, self.name)
-        _replace_list(obj, self.name, self.clear_list, items, lambda item: self.add_one(obj, item))
+        _replace_list(obj, self.name, _customer_list(self.clear_list), items, lambda item: self.add_one(obj, item))
 
     def init(self, obj: Any, value: Any) -> None:
         add, h = self.add, obj._h
@@ -524,7 +530,7 @@ class _Tags(_Field):
             raw = _encode(tag, "tags")
             return lib.crm_customer_add_tag(obj._h, raw, len(raw))
 
-        _replace_list(obj, "tags", _LIST_TAGS, _pairs(value, "tags"), add)
+        _replace_list(obj, "tags", _customer_list(_LIST_TAGS), _pairs(value, "tags"), add)
 
     def init(self, obj: Any, value: Any) -> None:
         for tag in _pairs(value, "tags"):
@@ -555,7 +561,7 @@ class _Memberships(_Field):
             raw = _encode(m.role, "memberships.role")
             return lib.crm_customer_add_membership(obj._h, m.organization, raw, len(raw))
 
-        _replace_list(obj, "memberships", _LIST_MEMBERSHIPS, _pairs(value, "memberships"), add)
+        _replace_list(obj, "memberships", _customer_list(_LIST_MEMBERSHIPS), _pairs(value, "memberships"), add)
 
 
 CustomValue = Union[str, int, bool, Money, _dt.datetime]
@@ -860,16 +866,7 @@ class _PipelineStages(_Field):
             stages = [s if isinstance(s, PipelineStage) else PipelineStage(*s) for s in _pairs(value, "stages")]
         except TypeError as e:
             raise InvalidError(EINVALID, f"stages: each is a PipelineStage(id, name, probability, outcome): {e}") from None
-        old = self.__get__(obj)
-        with obj._lock:
-            check(lib.crm_pipeline_clear_stages(obj._h))
-            for s in stages:
-                rc = Pipeline._add(obj, s)
-                if rc:
-                    check(lib.crm_pipeline_clear_stages(obj._h))
-                    for o in old:
-                        check(Pipeline._add(obj, o))
-                    fail(rc)
+        _replace_list(obj, "stages", lib.crm_pipeline_clear_stages, stages, lambda stage: Pipeline._add(obj, stage))
 
 
 class Pipeline(Record):
@@ -948,16 +945,9 @@ class _Contacts(_Field):
             contacts = [Contact(c) if isinstance(c, int) else Contact(*c) for c in _pairs(value, "contacts")]
         except TypeError as e:
             raise InvalidError(EINVALID, f"contacts: each is a Contact(person, role) or a person id: {e}") from None
-        old = self.__get__(obj)
-        with obj._lock:
-            check(lib.crm_opportunity_clear_contacts(obj._h))
-            for c in contacts:
-                rc = Opportunity._add_contact(obj, c)
-                if rc:
-                    check(lib.crm_opportunity_clear_contacts(obj._h))
-                    for o in old:
-                        check(Opportunity._add_contact(obj, o))
-                    fail(rc)
+        _replace_list(
+            obj, "contacts", lib.crm_opportunity_clear_contacts, contacts, lambda c: Opportunity._add_contact(obj, c)
+        )
 
 
 class _History(_Field):

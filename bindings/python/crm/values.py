@@ -109,9 +109,7 @@ def at_micros(micros: int) -> _dt.datetime:
 
 def to_datetime(micros: int) -> _dt.datetime | None:
     """A stored time (microseconds since the epoch, UTC) as an aware datetime; 0 is None."""
-    if micros == 0:
-        return None
-    return _EPOCH + _dt.timedelta(microseconds=micros)
+    return None if micros == 0 else at_micros(micros)
 
 
 def to_micros(value: TimeLike, what: str) -> int:
