@@ -9,7 +9,7 @@ namespace {
 
 struct Fixture {
   crm::testing::TempDir dir;
-  std::unique_ptr<Env> env;
+  std::shared_ptr<Env> env;
   Table table{};
 
   Fixture() {

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <map>
+#include <utility>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
@@ -16,6 +19,32 @@ namespace {
 constexpr char kMdbPayload[] = "crm.lmdb.rc";
 
 MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
+
+// The environments this process has open, by the identity of their file. An entry whose
+// environment is being destroyed stays until its destructor has closed it, so that a new open
+// of the same file waits (`closed`) rather than opening the file a second time.
+struct Registry {
+  std::mutex mu;
+  std::condition_variable closed;
+  std::map<std::pair<dev_t, ino_t>, std::weak_ptr<Env>> open;
+};
+
+Registry& Registered() {
+  static Registry* registry = new Registry;  // never destroyed: environments may outlive main
+  return *registry;
+}
+
+// Whether an environment opened with `have` can serve a caller asking for `want`.
+absl::Status Compatible(const std::string& path, const EnvOptions& have, const EnvOptions& want) {
+  if (have.read_only && !want.read_only)
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database ", path, " is already open read-only in this process: close it before opening it for writing"));
+  if (have.sync != want.sync)
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database ", path, " is already open in this process with sync=", have.sync ? "true" : "false",
+        ": open it again with the same setting"));
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -256,15 +285,27 @@ absl::Status ScanRange(
 
 // ---- Env ----
 
-absl::StatusOr<std::unique_ptr<Env>> Env::Open(const std::string& path,
+absl::StatusOr<std::shared_ptr<Env>> Env::Open(const std::string& path,
                                                const EnvOptions& options) {
   if (path.empty()) return absl::InvalidArgumentError("path: must not be empty");
+  Registry& registry = Registered();
+  std::unique_lock<std::mutex> lock(registry.mu);
   struct stat st;
   const bool exists = ::stat(path.c_str(), &st) == 0;
   if (!exists && (!options.create_if_missing || options.read_only))
     return absl::NotFoundError(absl::StrCat("database file ", path, " does not exist"));
   if (exists && S_ISDIR(st.st_mode))
     return absl::InvalidArgumentError(absl::StrCat("path: ", path, " is a directory, not a database file"));
+  if (exists) {
+    const auto id = std::make_pair(st.st_dev, st.st_ino);
+    for (auto it = registry.open.find(id); it != registry.open.end(); it = registry.open.find(id)) {
+      if (std::shared_ptr<Env> shared = it->second.lock()) {
+        if (absl::Status s = Compatible(path, shared->options_, options); !s.ok()) return s;
+        return shared;
+      }
+      registry.closed.wait(lock);  // its last holder is closing it right now
+    }
+  }
 
   MDB_env* env = nullptr;
   int rc = mdb_env_create(&env);
@@ -279,10 +320,22 @@ absl::StatusOr<std::unique_ptr<Env>> Env::Open(const std::string& path,
   if (options.read_only) flags |= MDB_RDONLY;
   if (!options.sync) flags |= MDB_NOSYNC;
   if ((rc = mdb_env_open(env, path.c_str(), flags, 0600)) != 0) return fail(rc, "open");
-  return std::unique_ptr<Env>(new Env(env, path, options));
+  mdb_filehandle_t fd;
+  if ((rc = mdb_env_get_fd(env, &fd)) != 0) return fail(rc, "open");
+  if (::fstat(fd, &st) != 0) return fail(errno, "open");
+  std::shared_ptr<Env> opened(new Env(env, path, options, st.st_dev, st.st_ino));
+  registry.open[std::make_pair(st.st_dev, st.st_ino)] = opened;
+  return opened;
 }
 
-Env::~Env() { mdb_env_close(env_); }
+Env::~Env() {
+  Registry& registry = Registered();
+  std::lock_guard<std::mutex> lock(registry.mu);
+  mdb_env_close(env_);
+  const auto it = registry.open.find(std::make_pair(dev_, ino_));
+  if (it != registry.open.end() && it->second.expired()) registry.open.erase(it);
+  registry.closed.notify_all();
+}
 
 std::shared_lock<std::shared_timed_mutex> Env::EnterTxn() {
   std::lock_guard<std::mutex> gate(gate_);

@@ -3,12 +3,19 @@
 // It knows nothing of CRM records: keys and values are bytes. LMDB return codes are turned into
 // absl::Status here and nowhere else. Transactions abort in their destructor unless committed.
 //
+// One environment per file per process: LMDB must never open one file twice in a process (closing
+// the second handle would drop the process's locks, and another process's writer would then not
+// wait). Env::Open hands out the environment this process already has open on that file (found
+// by device and inode); the last holder's release closes it.
+//
 // Map growth: LMDB can only resize its memory map while no transaction of this process is
 // open, so every transaction holds a shared lock on the environment for its lifetime, and
 // Grow() takes it exclusively (new transactions wait at a gate while a resize is pending).
 #pragma once
 
 #include <lmdb.h>
+
+#include <sys/types.h>
 
 #include <chrono>
 #include <cstddef>
@@ -129,8 +136,11 @@ absl::Status ScanRange(
 
 class Env {
  public:
-  // Opens the database file at `path` (a single file plus `path-lock`), created 0600.
-  static absl::StatusOr<std::unique_ptr<Env>> Open(const std::string& path,
+  // Opens the database file at `path` (a single file plus `path-lock`), created 0600, or shares
+  // the environment this process already has open on that file. A shared environment keeps the
+  // options it was opened with: asking for writes on one opened read-only, or for another sync
+  // setting, is refused (FailedPrecondition).
+  static absl::StatusOr<std::shared_ptr<Env>> Open(const std::string& path,
                                                    const EnvOptions& options);
   ~Env();
   Env(const Env&) = delete;
@@ -150,9 +160,22 @@ class Env {
   bool read_only() const { return options_.read_only; }
   const std::string& path() const { return path_; }
 
+  // State a higher layer keeps once per environment (the schema's table handles): made by
+  // `make` on first use, under a lock, and shared by every holder of the environment after.
+  template <class T, class Make>
+  absl::StatusOr<std::shared_ptr<const T>> Attached(Make make) {
+    std::lock_guard<std::mutex> lock(attach_mu_);
+    if (attachment_ != nullptr) return std::static_pointer_cast<const T>(attachment_);
+    absl::StatusOr<T> made = make();
+    if (!made.ok()) return made.status();
+    auto shared = std::make_shared<const T>(*std::move(made));
+    attachment_ = shared;
+    return shared;
+  }
+
  private:
-  Env(MDB_env* env, std::string path, EnvOptions options)
-      : env_(env), path_(std::move(path)), options_(options) {}
+  Env(MDB_env* env, std::string path, EnvOptions options, dev_t dev, ino_t ino)
+      : env_(env), path_(std::move(path)), options_(options), dev_(dev), ino_(ino) {}
   std::shared_lock<std::shared_timed_mutex> EnterTxn();
   absl::Status Resize(std::size_t new_size);
   absl::StatusOr<Txn> Begin(unsigned flags);
@@ -162,6 +185,10 @@ class Env {
   EnvOptions options_;
   std::mutex gate_;                // held while a resize waits, so new transactions queue
   std::shared_timed_mutex remap_;  // shared: an open transaction; exclusive: a resize
+  dev_t dev_;                      // the file's identity in the registry of open environments
+  ino_t ino_;
+  std::mutex attach_mu_;
+  std::shared_ptr<const void> attachment_;
 };
 
 }  // namespace crm::storage

@@ -18,7 +18,7 @@ namespace crm {
 namespace detail {
 
 struct StoreImpl {
-  std::unique_ptr<storage::Env> env;
+  std::shared_ptr<storage::Env> env;  // shared by every Store of this process on the file
   model::Schema schema;
   StoreOptions options;
 
@@ -333,11 +333,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, Stor
   env_options.max_map_size = options.max_map_size;
   auto env = storage::Env::Open(path, env_options);
   if (!env.ok()) return env.status();
-  auto schema = model::Schema::Open(**env);
+  auto schema = (*env)->Attached<model::Schema>([&] { return model::Schema::Open(**env); });
   if (!schema.ok()) return schema.status();
   auto impl = std::make_unique<detail::StoreImpl>();
   impl->env = *std::move(env);
-  impl->schema = *schema;
+  impl->schema = **schema;
   impl->options = std::move(options);
   std::unique_ptr<Store> store(new Store(std::move(impl)));
   if (!store->impl_->options.read_only) {
@@ -360,6 +360,8 @@ absl::StatusOr<ReadTxn> Store::BeginRead() const {
 
 absl::StatusOr<WriteTxn> Store::BeginWrite(std::string_view actor) {
   if (actor.size() > 256) return absl::InvalidArgumentError("actor: is longer than 256 bytes");
+  if (impl_->options.read_only)
+    return absl::FailedPreconditionError(absl::StrCat("database ", path(), " is open read-only"));
   auto txn = impl_->env->BeginWrite();
   if (!txn.ok()) return txn.status();
   auto t = std::make_unique<detail::TxnImpl>();

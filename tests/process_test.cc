@@ -1,0 +1,111 @@
+// Several processes on one database file: writers wait for each other and no committed write
+// is lost, also when one process opened the file more than once.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "crm/store.hpp"
+#include "support/temp_dir.h"
+
+namespace crm {
+namespace {
+
+std::int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
+
+Customer Person(const std::string& email) {
+  Customer c;
+  c.given_name = "P";
+  c.family_name = email;
+  c.emails.push_back(Email{email, "", true});
+  return c;
+}
+
+// Opening a file this process already has open shares the one environment: closing the second
+// handle must not drop the process's locks, so a writer in another process still waits.
+TEST(ProcessTest, SecondOpenInOneProcessKeepsOtherWritersWaiting) {
+  testing::TempDir dir;
+  const std::string path = dir.File("two.crm");
+  StoreOptions options;
+  options.sync = false;
+  auto a = Store::Open(path, options);
+  ASSERT_TRUE(a.ok()) << a.status();
+  {
+    auto second = Store::Open(path, options);
+    ASSERT_TRUE(second.ok()) << second.status();
+  }  // closing the second handle
+
+  auto txn = (*a)->BeginWrite("parent");
+  ASSERT_TRUE(txn.ok()) << txn.status();
+  ASSERT_TRUE(txn->CreateCustomer(Person("parent@example.com")).ok());
+
+  int pipefd[2];
+  ASSERT_EQ(::pipe(pipefd), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(pipefd[0]);
+    std::int64_t done = -1;
+    auto b = Store::Open(path, options);
+    if (b.ok() && (*b)->CreateCustomer(Person("child@example.com"), "child").ok()) done = NowMicros();
+    if (::write(pipefd[1], &done, sizeof done) != sizeof done) _exit(2);
+    _exit(done > 0 ? 0 : 1);
+  }
+  ::close(pipefd[1]);
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  const std::int64_t committed_at = NowMicros();
+  ASSERT_TRUE(txn->Commit().ok());
+
+  std::int64_t child_done = 0;
+  ASSERT_EQ(::read(pipefd[0], &child_done, sizeof child_done), static_cast<ssize_t>(sizeof child_done));
+  ::close(pipefd[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the child's write failed";
+  EXPECT_GE(child_done, committed_at) << "the child's write did not wait for the parent's transaction";
+
+  a->reset();
+  auto check = Store::Open(path, options);
+  ASSERT_TRUE(check.ok()) << check.status();
+  EXPECT_TRUE((*check)->FindCustomerByEmail("parent@example.com").ok());
+  EXPECT_TRUE((*check)->FindCustomerByEmail("child@example.com").ok()) << "the child's committed write was lost";
+  auto n = (*check)->CountCustomers(CustomerQuery::All());
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 2u);
+}
+
+// Two handles on one file in one process see each other's commits and may be closed in any order.
+TEST(ProcessTest, HandlesOnOneFileShareState) {
+  testing::TempDir dir;
+  const std::string path = dir.File("shared.crm");
+  StoreOptions options;
+  options.sync = false;
+  auto a = Store::Open(path, options);
+  ASSERT_TRUE(a.ok());
+  auto b = Store::Open(path, options);
+  ASSERT_TRUE(b.ok());
+  auto made = (*a)->CreateCustomer(Person("one@example.com"));
+  ASSERT_TRUE(made.ok());
+  auto seen = (*b)->GetCustomer(made->id);
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  a->reset();
+  ASSERT_TRUE((*b)->CreateCustomer(Person("two@example.com")).ok());
+  auto ro_options = options;
+  ro_options.read_only = true;
+  auto ro = Store::Open(path, ro_options);
+  ASSERT_TRUE(ro.ok()) << ro.status();
+  EXPECT_EQ((*ro)->CreateCustomer(Person("three@example.com")).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  b->reset();
+  auto n = (*ro)->CountCustomers(CustomerQuery::All());
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 2u);
+}
+
+}  // namespace
+}  // namespace crm
