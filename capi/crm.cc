@@ -2,6 +2,7 @@
 // every entry point catches, maps to a CRM_E* code and records the message per thread.
 #include "crm.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -12,20 +13,36 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "crm/error.hpp"
 #include "crm/store.hpp"
 
 // ---- handles ----
 
+// Lifetimes: a crm_db shares its store with the transactions begun from it, so closing the
+// handle while transactions live closes the store only when the last of them is freed (as
+// sqlite3_close_v2 does). An iterator watches its transaction's `live` flag: once the
+// transaction has ended (committed, freed, or a crm_db_write callback returned), every call on
+// the iterator fails with CRM_EINVALID instead of reading a transaction that is gone.
 struct crm_db {
-  std::unique_ptr<crm::Store> store;
+  std::shared_ptr<crm::Store> store;
 };
 
 struct crm_txn {
+  std::shared_ptr<crm::Store> store;   // keeps the store open while the transaction lives
   std::unique_ptr<crm::ReadTxn> read;  // the transaction (a WriteTxn when `write` is set)
   crm::WriteTxn* write = nullptr;
   bool finished = false;
   bool borrowed = false;  // lent to a crm_db_write callback: not the callback's to commit
   absl::Status last_failure;  // the status behind the last failed call (crm_db_write retries on it)
+  std::shared_ptr<std::atomic<bool>> live = std::make_shared<std::atomic<bool>>(true);
+
+  ~crm_txn() { *live = false; }
+  // Ends the transaction for its iterators (the handle itself stays until crm_txn_free).
+  void End() {
+    finished = true;
+    *live = false;
+  }
 };
 
 struct crm_customer {
@@ -52,6 +69,7 @@ enum class IterKind { kCustomer, kInteraction, kPipeline, kOpportunity, kChange 
 
 struct crm_iter {
   IterKind kind;
+  std::shared_ptr<const std::atomic<bool>> txn_live;  // false once the transaction has ended
   std::vector<crm_customer> customers;
   std::vector<crm_interaction> interactions;
   std::vector<crm_pipeline> pipelines;
@@ -96,7 +114,15 @@ int CodeOf(const absl::Status& s) {
     case absl::StatusCode::kInvalidArgument:
     case absl::StatusCode::kOutOfRange: return CRM_EINVALID;
     case absl::StatusCode::kAborted:
-    case absl::StatusCode::kFailedPrecondition: return CRM_ECONFLICT;
+    case absl::StatusCode::kFailedPrecondition:
+      switch (crm::ErrorKindOf(s)) {
+        case crm::ErrorKind::kReadOnly: return CRM_EREADONLY;
+        case crm::ErrorKind::kNewerFormat: return CRM_EVERSION;
+        case crm::ErrorKind::kNotADatabase: return CRM_ENOTDB;
+        case crm::ErrorKind::kHasDependents: return CRM_EDEPENDENTS;
+        case crm::ErrorKind::kTxnFinished: return CRM_EINVALID;
+        default: return CRM_ECONFLICT;
+      }
     case absl::StatusCode::kDataLoss: return CRM_ECORRUPT;
     case absl::StatusCode::kResourceExhausted: return CRM_EFULL;
     case absl::StatusCode::kPermissionDenied:
@@ -176,10 +202,12 @@ int Give(Handle** out, Value value) {
 
 std::size_t PageSize(std::size_t requested) { return requested == 0 ? 100 : requested; }
 
-// Makes an iterator that reads pages with `fetch`, starting from `token`.
-crm_iter* NewIter(IterKind kind, std::string token, std::function<absl::Status(crm_iter&)> fetch) {
+// Makes an iterator over `txn` that reads pages with `fetch`, starting from `token`.
+crm_iter* NewIter(const crm_txn* txn, IterKind kind, std::string token,
+                  std::function<absl::Status(crm_iter&)> fetch) {
   auto* it = new crm_iter{};
   it->kind = kind;
+  it->txn_live = txn->live;
   it->next_token = std::move(token);
   it->fetch = std::move(fetch);
   return it;
@@ -187,14 +215,83 @@ crm_iter* NewIter(IterKind kind, std::string token, std::function<absl::Status(c
 
 // An iterator over items already in memory (no pages).
 template <class Fill>
-crm_iter* FixedIter(IterKind kind, Fill fill) {
-  crm_iter* it = NewIter(kind, "", nullptr);
+crm_iter* FixedIter(const crm_txn* txn, IterKind kind, Fill fill) {
+  crm_iter* it = NewIter(txn, kind, "", nullptr);
   fill(*it);
   it->exhausted = true;
   it->fetch = [](crm_iter&) { return absl::OkStatus(); };
   it->next = 0;
   return it;
 }
+
+// The field numbers of one record kind: text fields 101 .. 100 + texts, integer fields
+// 201 .. 200 + ints (crm.h), and which of them the store alone sets.
+struct FieldSet {
+  const char* record;  // "a customer"
+  const char* prefix;  // "crm_customer"
+  int texts;
+  int ints;
+  std::initializer_list<int> read_only;
+};
+
+enum class FieldUse { kReadText, kReadInt, kWriteText, kWriteInt };
+
+// CRM_OK when `field` is a field of `set` that `use` may touch; CRM_EINVALID naming the
+// problem otherwise.
+int CheckField(const FieldSet& set, int field, FieldUse use) {
+  const bool text = field > 100 && field <= 100 + set.texts;
+  const bool number = field > 200 && field <= 200 + set.ints;
+  if (!text && !number) return Fail(CRM_EINVALID, absl::StrCat("field ", field, ": is not a field of ", set.record));
+  const bool want_text = use == FieldUse::kReadText || use == FieldUse::kWriteText;
+  if (text != want_text)
+    return Fail(CRM_EINVALID, absl::StrCat("field ", field, ": is ", text ? "a text field" : "an integer field", " of ",
+                                           set.record, "; use ", set.prefix, text ? "_text" : "_get_int"));
+  const bool write = use == FieldUse::kWriteText || use == FieldUse::kWriteInt;
+  for (int f : set.read_only)
+    if (write && f == field)
+      return Fail(CRM_EINVALID, absl::StrCat("field ", field, ": is read-only (the store sets it)"));
+  return CRM_OK;
+}
+
+// A text getter's answer: "" for a NULL record, NULL (with a message) for a wrong field.
+template <class Record, class Get>
+const char* TextOf(const FieldSet& set, const Record* r, int field, std::size_t* len, Get get) {
+  static const std::string kEmpty;
+  if (r == nullptr) return Out(kEmpty, len);
+  if (CheckField(set, field, FieldUse::kReadText) != CRM_OK) {
+    Set<std::size_t>(len, 0);
+    return nullptr;
+  }
+  return Out(get(r->v), len);
+}
+
+// A checked integer getter.
+template <class Record, class Get>
+int IntOf(int64_t* out, const FieldSet& set, const Record* r, int field, Get get) {
+  if (out == nullptr) return Invalid("out: is NULL");
+  *out = 0;
+  if (r == nullptr) return Invalid("the record: is NULL");
+  if (int rc = CheckField(set, field, FieldUse::kReadInt); rc != CRM_OK) return rc;
+  *out = get(r->v, field);
+  return CRM_OK;
+}
+
+// The unchecked integer getter of 0.2: 0 (with a message) for a wrong field.
+template <class Record, class Get>
+int64_t IntOrZero(const FieldSet& set, const Record* r, int field, Get get) {
+  int64_t v = 0;
+  return IntOf(&v, set, r, field, get) == CRM_OK ? v : 0;
+}
+
+const FieldSet kCustomerFields{"a customer", "crm_customer", 10, 13,
+                               {CRM_CUSTOMER_ID, CRM_CUSTOMER_CREATED_AT, CRM_CUSTOMER_UPDATED_AT, CRM_CUSTOMER_ARCHIVED,
+                                CRM_CUSTOMER_ARCHIVED_AT, CRM_CUSTOMER_LAST_INTERACTION_AT}};
+const FieldSet kInteractionFields{"an interaction", "crm_interaction", 6, 14,
+                                  {CRM_INTERACTION_ID, CRM_INTERACTION_CREATED_AT, CRM_INTERACTION_UPDATED_AT}};
+const FieldSet kOpportunityFields{"an opportunity", "crm_opportunity", 4, 12,
+                                  {CRM_OPPORTUNITY_ID, CRM_OPPORTUNITY_CREATED_AT, CRM_OPPORTUNITY_UPDATED_AT,
+                                   CRM_OPPORTUNITY_CLOSED_AT, CRM_OPPORTUNITY_PROBABILITY_OVERRIDDEN,
+                                   CRM_OPPORTUNITY_LOST_REASON}};
 
 }  // namespace
 
@@ -215,6 +312,10 @@ const char* crm_strerror(int code) {
     case CRM_EBUSY: return "busy";
     case CRM_ENOMEM: return "out of memory";
     case CRM_EINTERNAL: return "internal error";
+    case CRM_EREADONLY: return "the database is open read-only";
+    case CRM_EVERSION: return "the file was written by a newer libcrm";
+    case CRM_EDEPENDENTS: return "other records still depend on it";
+    case CRM_ENOTDB: return "the file is not a libcrm database";
     case CRM_ITEROVER: return "iteration over";
     default: return "unknown result code";
   }
@@ -260,6 +361,7 @@ int crm_db_open(crm_db** out, const char* path, const crm_options* opts) {
   });
 }
 
+// Transactions still open keep the store open until they are freed (see crm_db).
 void crm_db_close(crm_db* db) { delete db; }
 
 int crm_txn_begin_read(crm_txn** out, crm_db* db) {
@@ -270,6 +372,7 @@ int crm_txn_begin_read(crm_txn** out, crm_db* db) {
     auto txn = db->store->BeginRead();
     if (!txn.ok()) return Check(txn.status());
     auto* t = new crm_txn;
+    t->store = db->store;
     t->read = std::make_unique<crm::ReadTxn>(*std::move(txn));
     *out = t;
     return CRM_OK;
@@ -286,6 +389,7 @@ int crm_txn_begin_write(crm_txn** out, crm_db* db, const char* actor, size_t act
     auto txn = db->store->BeginWrite(who);
     if (!txn.ok()) return Check(txn.status());
     auto* t = new crm_txn;
+    t->store = db->store;
     auto write = std::make_unique<crm::WriteTxn>(*std::move(txn));
     t->write = write.get();
     t->read = std::move(write);
@@ -298,7 +402,7 @@ int crm_txn_commit(crm_txn* txn) {
   return Guard([&] {
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
     if (txn->borrowed) return Invalid("txn: crm_db_write commits this transaction itself");
-    txn->finished = true;
+    txn->End();
     if (txn->write == nullptr) {
       txn->read.reset();
       return CRM_OK;
@@ -356,6 +460,8 @@ int crm_iter_next(crm_iter* it) {
     if (it == nullptr) return Invalid("it: is NULL");
     it->has_current = false;
     it->current_token.clear();
+    if (!*it->txn_live)
+      return Fail(CRM_EINVALID, "it: the transaction it was made from has ended (committed or freed)");
     while (it->next >= it->size()) {
       if (it->exhausted) return CRM_ITEROVER;
       it->clear();
@@ -515,23 +621,20 @@ int crm_customer_clone(crm_customer** out, const crm_customer* c) {
 void crm_customer_free(crm_customer* c) { delete c; }
 
 const char* crm_customer_text(const crm_customer* c, int field, size_t* len) {
-  static const std::string kEmpty;
-  const std::string* s = c == nullptr ? nullptr : CustomerText(const_cast<crm::Customer&>(c->v), field);
-  return Out(s == nullptr ? kEmpty : *s, len);
+  return TextOf(kCustomerFields, c, field, len,
+                [&](const crm::Customer& v) -> const std::string& { return *CustomerText(const_cast<crm::Customer&>(v), field); });
 }
 
 int crm_customer_set_text(crm_customer* c, int field, const char* s, size_t len) {
   return Guard([&] {
     if (c == nullptr) return Invalid("c: is NULL");
-    std::string* target = CustomerText(c->v, field);
-    if (target == nullptr) return Invalid("field: not a text field of a customer");
-    return Text(s, len, "value", target);
+    if (int rc = CheckField(kCustomerFields, field, FieldUse::kWriteText); rc != CRM_OK) return rc;
+    return Text(s, len, "value", CustomerText(c->v, field));
   });
 }
 
-int64_t crm_customer_int(const crm_customer* c, int field) {
-  if (c == nullptr) return 0;
-  const crm::Customer& v = c->v;
+namespace {
+int64_t CustomerInt(const crm::Customer& v, int field) {
   switch (field) {
     case CRM_CUSTOMER_ID: return static_cast<int64_t>(v.id);
     case CRM_CUSTOMER_REVISION: return static_cast<int64_t>(v.revision);
@@ -549,9 +652,16 @@ int64_t crm_customer_int(const crm_customer* c, int field) {
     default: return 0;
   }
 }
+}  // namespace
+
+int crm_customer_get_int(int64_t* out, const crm_customer* c, int field) {
+  return IntOf(out, kCustomerFields, c, field, CustomerInt);
+}
+int64_t crm_customer_int(const crm_customer* c, int field) { return IntOrZero(kCustomerFields, c, field, CustomerInt); }
 
 int crm_customer_set_int(crm_customer* c, int field, int64_t value) {
   if (c == nullptr) return Invalid("c: is NULL");
+  if (int rc = CheckField(kCustomerFields, field, FieldUse::kWriteInt); rc != CRM_OK) return rc;
   crm::Customer& v = c->v;
   const auto in = [&](int64_t lo, int64_t hi) { return value >= lo && value <= hi; };
   switch (field) {
@@ -574,10 +684,6 @@ int crm_customer_set_int(crm_customer* c, int field, int64_t value) {
       return CRM_OK;
     case CRM_CUSTOMER_EMAIL_OPT_IN_AT: v.consent.email_opt_in_at = value; return CRM_OK;
     case CRM_CUSTOMER_DO_NOT_CALL: v.consent.do_not_call = value != 0; return CRM_OK;
-    case CRM_CUSTOMER_ID:
-      if (value < 0) return Invalid("id: must not be negative");
-      v.id = static_cast<uint64_t>(value);  // names the record an update or upsert replaces
-      return CRM_OK;
     default: return Invalid("field: not a settable integer field of a customer");
   }
 }
@@ -863,7 +969,7 @@ int crm_customer_find_by_phone(crm_iter** out, crm_txn* txn, const char* phone, 
     if (int rc = Text(phone, len, "phone", &key); rc != CRM_OK) return rc;
     auto found = ReadOf(txn)->FindCustomersByPhone(key);
     if (!found.ok()) return Check(found.status());
-    *out = FixedIter(IterKind::kCustomer, [&](crm_iter& it) {
+    *out = FixedIter(txn, IterKind::kCustomer, [&](crm_iter& it) {
       for (crm::Customer& c : *found) it.customers.push_back(crm_customer{std::move(c)});
     });
     return CRM_OK;
@@ -907,7 +1013,7 @@ int crm_customer_list(crm_iter** out, crm_txn* txn, const crm_customer_query* q)
     if (int rc = ToQuery(q, &query); rc != CRM_OK) return rc;
     crm::ReadTxn* read = ReadOf(txn);
     std::string token = query.page_token;
-    *out = NewIter(IterKind::kCustomer, token, [read, query](crm_iter& it) mutable -> absl::Status {
+    *out = NewIter(txn, IterKind::kCustomer, token, [read, query](crm_iter& it) mutable -> absl::Status {
       query.page_token = it.next_token;
       auto page = read->ListCustomers(query);
       if (!page.ok()) return page.status();
@@ -965,19 +1071,18 @@ void crm_interaction_free(crm_interaction* i) { delete i; }
 
 const char* crm_interaction_text(const crm_interaction* i, int field, size_t* len) {
   static const std::string kEmpty;
-  if (i == nullptr) return Out(kEmpty, len);
-  if (field == CRM_INTERACTION_CURRENCY) return Out(i->v.amount ? i->v.amount->currency : kEmpty, len);
-  const std::string* s = InteractionText(const_cast<crm::Interaction&>(i->v), field, nullptr);
-  return Out(s == nullptr ? kEmpty : *s, len);
+  return TextOf(kInteractionFields, i, field, len, [&](const crm::Interaction& v) -> const std::string& {
+    if (field == CRM_INTERACTION_CURRENCY) return v.amount ? v.amount->currency : kEmpty;
+    return *InteractionText(const_cast<crm::Interaction&>(v), field, nullptr);
+  });
 }
 
 int crm_interaction_set_text(crm_interaction* i, int field, const char* s, size_t len) {
   return Guard([&] {
     if (i == nullptr) return Invalid("i: is NULL");
+    if (int rc = CheckField(kInteractionFields, field, FieldUse::kWriteText); rc != CRM_OK) return rc;
     std::string currency;
-    std::string* target = InteractionText(i->v, field, &currency);
-    if (target == nullptr) return Invalid("field: not a text field of an interaction");
-    if (int rc = Text(s, len, "value", target); rc != CRM_OK) return rc;
+    if (int rc = Text(s, len, "value", InteractionText(i->v, field, &currency)); rc != CRM_OK) return rc;
     if (field == CRM_INTERACTION_CURRENCY) {
       if (currency.empty()) {
         i->v.amount.reset();
@@ -990,9 +1095,8 @@ int crm_interaction_set_text(crm_interaction* i, int field, const char* s, size_
   });
 }
 
-int64_t crm_interaction_int(const crm_interaction* i, int field) {
-  if (i == nullptr) return 0;
-  const crm::Interaction& v = i->v;
+namespace {
+int64_t InteractionInt(const crm::Interaction& v, int field) {
   switch (field) {
     case CRM_INTERACTION_ID: return static_cast<int64_t>(v.id);
     case CRM_INTERACTION_REVISION: return static_cast<int64_t>(v.revision);
@@ -1011,16 +1115,21 @@ int64_t crm_interaction_int(const crm_interaction* i, int field) {
     default: return 0;
   }
 }
+}  // namespace
+
+int crm_interaction_get_int(int64_t* out, const crm_interaction* i, int field) {
+  return IntOf(out, kInteractionFields, i, field, InteractionInt);
+}
+int64_t crm_interaction_int(const crm_interaction* i, int field) {
+  return IntOrZero(kInteractionFields, i, field, InteractionInt);
+}
 
 int crm_interaction_set_int(crm_interaction* i, int field, int64_t value) {
   if (i == nullptr) return Invalid("i: is NULL");
+  if (int rc = CheckField(kInteractionFields, field, FieldUse::kWriteInt); rc != CRM_OK) return rc;
   crm::Interaction& v = i->v;
   const auto in = [&](int64_t lo, int64_t hi) { return value >= lo && value <= hi; };
   switch (field) {
-    case CRM_INTERACTION_ID:
-      if (value < 0) return Invalid("id: must not be negative");
-      v.id = static_cast<uint64_t>(value);
-      return CRM_OK;
     case CRM_INTERACTION_REVISION:
       if (value < 0) return Invalid("revision: must not be negative");
       v.revision = static_cast<uint64_t>(value);
@@ -1101,7 +1210,7 @@ int crm_timeline(crm_iter** out, crm_txn* txn, const crm_timeline_query* q) {
     query.limit = PageSize(q->page_size);
     if (int rc = Text(q->page_token, q->page_token_len, "q.page_token", &query.page_token); rc != CRM_OK) return rc;
     crm::ReadTxn* read = ReadOf(txn);
-    *out = NewIter(IterKind::kInteraction, query.page_token, [read, query](crm_iter& it) mutable -> absl::Status {
+    *out = NewIter(txn, IterKind::kInteraction, query.page_token, [read, query](crm_iter& it) mutable -> absl::Status {
       query.page_token = it.next_token;
       auto page = read->ListTimeline(query);
       if (!page.ok()) return page.status();
@@ -1210,7 +1319,7 @@ int crm_pipeline_list(crm_iter** out, crm_txn* txn) {
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
     auto all = ReadOf(txn)->ListPipelines();
     if (!all.ok()) return Check(all.status());
-    *out = FixedIter(IterKind::kPipeline, [&](crm_iter& it) {
+    *out = FixedIter(txn, IterKind::kPipeline, [&](crm_iter& it) {
       for (crm::Pipeline& p : *all) it.pipelines.push_back(crm_pipeline{std::move(p)});
     });
     return CRM_OK;
@@ -1246,24 +1355,23 @@ int crm_opportunity_clone(crm_opportunity** out, const crm_opportunity* o) {
 void crm_opportunity_free(crm_opportunity* o) { delete o; }
 
 const char* crm_opportunity_text(const crm_opportunity* o, int field, size_t* len) {
-  static const std::string kEmpty;
-  const std::string* s = o == nullptr ? nullptr : OpportunityText(const_cast<crm::Opportunity&>(o->v), field);
-  return Out(s == nullptr ? kEmpty : *s, len);
+  return TextOf(kOpportunityFields, o, field, len, [&](const crm::Opportunity& v) -> const std::string& {
+    return *OpportunityText(const_cast<crm::Opportunity&>(v), field);
+  });
 }
 
 int crm_opportunity_set_text(crm_opportunity* o, int field, const char* s, size_t len) {
   return Guard([&] {
     if (o == nullptr) return Invalid("o: is NULL");
-    if (field == CRM_OPPORTUNITY_LOST_REASON) return Invalid("field: lost_reason is set by crm_opportunity_close_lost");
-    std::string* target = OpportunityText(o->v, field);
-    if (target == nullptr) return Invalid("field: not a text field of an opportunity");
-    return Text(s, len, "value", target);
+    if (field == CRM_OPPORTUNITY_LOST_REASON)
+      return Invalid("field: lost_reason is read-only (crm_opportunity_close_lost sets it)");
+    if (int rc = CheckField(kOpportunityFields, field, FieldUse::kWriteText); rc != CRM_OK) return rc;
+    return Text(s, len, "value", OpportunityText(o->v, field));
   });
 }
 
-int64_t crm_opportunity_int(const crm_opportunity* o, int field) {
-  if (o == nullptr) return 0;
-  const crm::Opportunity& v = o->v;
+namespace {
+int64_t OpportunityInt(const crm::Opportunity& v, int field) {
   switch (field) {
     case CRM_OPPORTUNITY_ID: return static_cast<int64_t>(v.id);
     case CRM_OPPORTUNITY_REVISION: return static_cast<int64_t>(v.revision);
@@ -1280,21 +1388,26 @@ int64_t crm_opportunity_int(const crm_opportunity* o, int field) {
     default: return 0;
   }
 }
+}  // namespace
+
+int crm_opportunity_get_int(int64_t* out, const crm_opportunity* o, int field) {
+  return IntOf(out, kOpportunityFields, o, field, OpportunityInt);
+}
+int64_t crm_opportunity_int(const crm_opportunity* o, int field) {
+  return IntOrZero(kOpportunityFields, o, field, OpportunityInt);
+}
 
 int crm_opportunity_set_int(crm_opportunity* o, int field, int64_t value) {
   if (o == nullptr) return Invalid("o: is NULL");
+  if (int rc = CheckField(kOpportunityFields, field, FieldUse::kWriteInt); rc != CRM_OK) return rc;
   crm::Opportunity& v = o->v;
   switch (field) {
-    case CRM_OPPORTUNITY_ID:
     case CRM_OPPORTUNITY_REVISION:
     case CRM_OPPORTUNITY_CUSTOMER:
     case CRM_OPPORTUNITY_PIPELINE: {
       if (value < 0) return Invalid("value: must not be negative");
       const auto u = static_cast<uint64_t>(value);
-      (field == CRM_OPPORTUNITY_ID ? v.id
-       : field == CRM_OPPORTUNITY_REVISION ? v.revision
-       : field == CRM_OPPORTUNITY_CUSTOMER ? v.customer
-                                           : v.pipeline) = u;
+      (field == CRM_OPPORTUNITY_REVISION ? v.revision : field == CRM_OPPORTUNITY_CUSTOMER ? v.customer : v.pipeline) = u;
       return CRM_OK;
     }
     case CRM_OPPORTUNITY_STAGE:
@@ -1425,7 +1538,7 @@ int crm_opportunity_list(crm_iter** out, crm_txn* txn, const crm_opportunity_que
     crm::OpportunityQuery query;
     if (int rc = ToQuery(q, &query); rc != CRM_OK) return rc;
     crm::ReadTxn* read = ReadOf(txn);
-    *out = NewIter(IterKind::kOpportunity, query.page_token, [read, query](crm_iter& it) mutable -> absl::Status {
+    *out = NewIter(txn, IterKind::kOpportunity, query.page_token, [read, query](crm_iter& it) mutable -> absl::Status {
       query.page_token = it.next_token;
       auto page = read->ListOpportunities(query);
       if (!page.ok()) return page.status();
@@ -1486,7 +1599,7 @@ int crm_changes(crm_iter** out, crm_txn* txn, uint64_t from_seq) {
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
     crm::ReadTxn* read = ReadOf(txn);
     auto next = std::make_shared<uint64_t>(from_seq);
-    *out = NewIter(IterKind::kChange, "", [read, next](crm_iter& it) -> absl::Status {
+    *out = NewIter(txn, IterKind::kChange, "", [read, next](crm_iter& it) -> absl::Status {
       auto page = read->ListChanges(*next, 100);
       if (!page.ok()) return page.status();
       for (crm::Change& c : *page) it.changes.push_back(crm_change{std::move(c)});
@@ -1519,7 +1632,7 @@ int crm_field_history(crm_iter** out, crm_txn* txn, int entity, uint64_t id, con
     if (int rc = Text(field, field_len, "field", &name); rc != CRM_OK) return rc;
     auto history = ReadOf(txn)->FieldHistory(static_cast<crm::EntityType>(entity), id, name);
     if (!history.ok()) return Check(history.status());
-    *out = FixedIter(IterKind::kChange, [&](crm_iter& it) {
+    *out = FixedIter(txn, IterKind::kChange, [&](crm_iter& it) {
       for (crm::FieldHistoryEntry& h : *history) {
         crm::Change c;
         c.seq = h.seq;

@@ -33,9 +33,9 @@
 #include <stdint.h>
 
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 2
+#define CRM_VERSION_MINOR 3
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.2.0"
+#define CRM_VERSION_STRING "0.3.0"
 
 #if defined(_WIN32)
 #define CRM_API
@@ -53,13 +53,17 @@ extern "C" {
 #define CRM_ENOTFOUND (-1) /* no such record */
 #define CRM_EEXISTS (-2)   /* a unique value (email, external id) is taken */
 #define CRM_EINVALID (-3)  /* bad argument or field; the message names it */
-#define CRM_ECONFLICT (-4) /* stale revision, or refused by the current state (e.g. dependents) */
+#define CRM_ECONFLICT (-4) /* stale revision, or refused by the current state */
 #define CRM_ECORRUPT (-5)  /* stored data failed its checks */
 #define CRM_EFULL (-6)     /* disk or database size limit reached */
 #define CRM_EIO (-7)       /* the file system failed or refused */
 #define CRM_EBUSY (-8)     /* try again later */
 #define CRM_ENOMEM (-9)    /* out of memory */
 #define CRM_EINTERNAL (-10)
+#define CRM_EREADONLY (-11)   /* a write to a database opened read-only (since 0.3) */
+#define CRM_EVERSION (-12)    /* the file was written by a newer libcrm (since 0.3) */
+#define CRM_EDEPENDENTS (-13) /* refused: other records still depend on it (since 0.3) */
+#define CRM_ENOTDB (-14)      /* the file is not a libcrm database (since 0.3) */
 #define CRM_ITEROVER (-100) /* an iterator has no more items (not an error) */
 
 /* The calling thread's message for its last failed call ("" when none). Valid until the next
@@ -110,7 +114,9 @@ CRM_API int crm_options_init(crm_options* opts, unsigned int version);
 
 /* Opens or creates the database file at `path` (and `path`-lock), owner-only. opts may be NULL. */
 CRM_API int crm_db_open(crm_db** out, const char* path, const crm_options* opts);
-/* Closes the database. Every transaction and iterator of it must be freed first. */
+/* Closes the database handle. Transactions begun from it that are still open keep the database
+ * open, and keep working, until each is freed; the file is closed with the last of them (as
+ * sqlite3_close_v2 does). The handle itself must not be used again. */
 CRM_API void crm_db_close(crm_db* db);
 
 /* ---- transactions ---- */
@@ -121,7 +127,9 @@ CRM_API int crm_txn_begin_write(crm_txn** out, crm_db* db, const char* actor, si
 /* Makes the changes of a write transaction durable and visible; the handle must still be freed.
  * On a read transaction it just ends the snapshot. */
 CRM_API int crm_txn_commit(crm_txn* txn);
-/* Frees the handle; a write transaction that was not committed is rolled back. */
+/* Frees the handle; a write transaction that was not committed is rolled back. Iterators made
+ * from the transaction stay to be freed, but every call on them after it ended (committed or
+ * freed) fails with CRM_EINVALID. */
 CRM_API void crm_txn_free(crm_txn* txn);
 
 /* Runs fn(txn, arg) in a write transaction and commits when it returns CRM_OK (rolls back
@@ -134,7 +142,8 @@ CRM_API int crm_db_write(crm_db* db, const char* actor, size_t actor_len, crm_wr
 
 /* ---- iterators ----
  * Lazy: items are read in pages as crm_iter_next asks for them, inside the transaction the
- * iterator was made from (which must outlive it). */
+ * iterator was made from. Once that transaction has ended (committed or freed), crm_iter_next
+ * and the take calls fail with CRM_EINVALID; the iterator must still be freed. */
 
 /* 0 when positioned on the next item, CRM_ITEROVER at the end, or an error. */
 CRM_API int crm_iter_next(crm_iter* it);
@@ -193,38 +202,48 @@ CRM_API void crm_iter_free(crm_iter* it);
 #define CRM_BASIS_PUBLIC_TASK 5
 #define CRM_BASIS_LEGITIMATE_INTERESTS 6
 
+/* Field numbers carry their type: text fields are 101, 102 ..., integer fields 201, 202 ...
+ * (since 0.3). A number of the wrong type or of no field gives CRM_EINVALID, and so does a write
+ * to a read-only field. */
+
 /* Text fields of a customer. */
-#define CRM_CUSTOMER_DISPLAY_NAME 1
-#define CRM_CUSTOMER_GIVEN_NAME 2
-#define CRM_CUSTOMER_FAMILY_NAME 3
-#define CRM_CUSTOMER_OWNER 4
-#define CRM_CUSTOMER_EXTERNAL_ID 5
-#define CRM_CUSTOMER_STREET 6
-#define CRM_CUSTOMER_CITY 7
-#define CRM_CUSTOMER_REGION 8
-#define CRM_CUSTOMER_POSTAL_CODE 9
-#define CRM_CUSTOMER_COUNTRY 10
+#define CRM_CUSTOMER_DISPLAY_NAME 101
+#define CRM_CUSTOMER_GIVEN_NAME 102
+#define CRM_CUSTOMER_FAMILY_NAME 103
+#define CRM_CUSTOMER_OWNER 104
+#define CRM_CUSTOMER_EXTERNAL_ID 105
+#define CRM_CUSTOMER_STREET 106
+#define CRM_CUSTOMER_CITY 107
+#define CRM_CUSTOMER_REGION 108
+#define CRM_CUSTOMER_POSTAL_CODE 109
+#define CRM_CUSTOMER_COUNTRY 110
 
 /* Integer fields of a customer (the store-managed ones are read-only). */
-#define CRM_CUSTOMER_ID 1                  /* read-only */
-#define CRM_CUSTOMER_REVISION 2            /* set it to the revision an update is based on */
-#define CRM_CUSTOMER_CREATED_AT 3          /* read-only */
-#define CRM_CUSTOMER_UPDATED_AT 4          /* read-only */
-#define CRM_CUSTOMER_ARCHIVED 5            /* read-only: archive / restore change it */
-#define CRM_CUSTOMER_ARCHIVED_AT 6         /* read-only */
-#define CRM_CUSTOMER_KIND 7                /* CRM_PERSON or CRM_ORGANIZATION */
-#define CRM_CUSTOMER_STAGE 8               /* CRM_STAGE_* */
-#define CRM_CUSTOMER_EMAIL_OPT_IN 9        /* 0 or 1 */
-#define CRM_CUSTOMER_EMAIL_LEGAL_BASIS 10  /* CRM_BASIS_* */
-#define CRM_CUSTOMER_EMAIL_OPT_IN_AT 11    /* set by the store when 0 */
-#define CRM_CUSTOMER_DO_NOT_CALL 12        /* 0 or 1 */
-#define CRM_CUSTOMER_LAST_INTERACTION_AT 13 /* read-only */
+#define CRM_CUSTOMER_ID 201                  /* read-only */
+#define CRM_CUSTOMER_REVISION 202            /* set it to the revision an update is based on */
+#define CRM_CUSTOMER_CREATED_AT 203          /* read-only */
+#define CRM_CUSTOMER_UPDATED_AT 204          /* read-only */
+#define CRM_CUSTOMER_ARCHIVED 205            /* read-only: archive / restore change it */
+#define CRM_CUSTOMER_ARCHIVED_AT 206         /* read-only */
+#define CRM_CUSTOMER_KIND 207                /* CRM_PERSON or CRM_ORGANIZATION */
+#define CRM_CUSTOMER_STAGE 208               /* CRM_STAGE_* */
+#define CRM_CUSTOMER_EMAIL_OPT_IN 209        /* 0 or 1 */
+#define CRM_CUSTOMER_EMAIL_LEGAL_BASIS 210  /* CRM_BASIS_* */
+#define CRM_CUSTOMER_EMAIL_OPT_IN_AT 211    /* set by the store when 0 */
+#define CRM_CUSTOMER_DO_NOT_CALL 212        /* 0 or 1 */
+#define CRM_CUSTOMER_LAST_INTERACTION_AT 213 /* read-only */
 
 CRM_API int crm_customer_new(crm_customer** out);
 CRM_API int crm_customer_clone(crm_customer** out, const crm_customer* c);
 CRM_API void crm_customer_free(crm_customer* c);
+/* A text field, borrowed; "" for a NULL record; NULL (and *len 0) for a field number that is not
+ * a text field of it (crm_errmsg says why). */
 CRM_API const char* crm_customer_text(const crm_customer* c, int field, size_t* len);
 CRM_API int crm_customer_set_text(crm_customer* c, int field, const char* s, size_t len);
+/* The integer field `field` into *out (since 0.3); CRM_EINVALID for a text field, a number of no
+ * field, or NULL arguments. */
+CRM_API int crm_customer_get_int(int64_t* out, const crm_customer* c, int field);
+/* As crm_customer_get_int, returning the value: 0 for a wrong field (crm_errmsg says why). */
 CRM_API int64_t crm_customer_int(const crm_customer* c, int field);
 CRM_API int crm_customer_set_int(crm_customer* c, int field, int64_t value);
 
@@ -335,33 +354,39 @@ CRM_API int crm_customer_count(uint64_t* out, crm_txn* txn, const crm_customer_q
 #define CRM_DIRECTION_INBOUND 1
 #define CRM_DIRECTION_OUTBOUND 2
 
-#define CRM_INTERACTION_KIND_LABEL 1
-#define CRM_INTERACTION_SUBJECT 2
-#define CRM_INTERACTION_BODY 3
-#define CRM_INTERACTION_OUTCOME 4
-#define CRM_INTERACTION_OWNER 5
-#define CRM_INTERACTION_CURRENCY 6 /* of the amount; "" when there is none */
+#define CRM_INTERACTION_KIND_LABEL 101
+#define CRM_INTERACTION_SUBJECT 102
+#define CRM_INTERACTION_BODY 103
+#define CRM_INTERACTION_OUTCOME 104
+#define CRM_INTERACTION_OWNER 105
+#define CRM_INTERACTION_CURRENCY 106 /* of the amount; "" when there is none */
 
-#define CRM_INTERACTION_ID 1         /* read-only */
-#define CRM_INTERACTION_REVISION 2
-#define CRM_INTERACTION_CREATED_AT 3 /* read-only */
-#define CRM_INTERACTION_UPDATED_AT 4 /* read-only */
-#define CRM_INTERACTION_CUSTOMER 5
-#define CRM_INTERACTION_KIND 6       /* CRM_KIND_* */
-#define CRM_INTERACTION_DIRECTION 7  /* CRM_DIRECTION_* */
-#define CRM_INTERACTION_OCCURRED_AT 8
-#define CRM_INTERACTION_DURATION_SECONDS 9
-#define CRM_INTERACTION_SATISFACTION 10 /* 1 to 5, 0 for none */
-#define CRM_INTERACTION_AMOUNT 11       /* minor units; with CRM_INTERACTION_CURRENCY */
-#define CRM_INTERACTION_OPPORTUNITY 12
-#define CRM_INTERACTION_DUE_AT 13
-#define CRM_INTERACTION_DONE 14
+#define CRM_INTERACTION_ID 201         /* read-only */
+#define CRM_INTERACTION_REVISION 202
+#define CRM_INTERACTION_CREATED_AT 203 /* read-only */
+#define CRM_INTERACTION_UPDATED_AT 204 /* read-only */
+#define CRM_INTERACTION_CUSTOMER 205
+#define CRM_INTERACTION_KIND 206       /* CRM_KIND_* */
+#define CRM_INTERACTION_DIRECTION 207  /* CRM_DIRECTION_* */
+#define CRM_INTERACTION_OCCURRED_AT 208
+#define CRM_INTERACTION_DURATION_SECONDS 209
+#define CRM_INTERACTION_SATISFACTION 210 /* 1 to 5, 0 for none */
+#define CRM_INTERACTION_AMOUNT 211       /* minor units; with CRM_INTERACTION_CURRENCY */
+#define CRM_INTERACTION_OPPORTUNITY 212
+#define CRM_INTERACTION_DUE_AT 213
+#define CRM_INTERACTION_DONE 214
 
 CRM_API int crm_interaction_new(crm_interaction** out);
 CRM_API int crm_interaction_clone(crm_interaction** out, const crm_interaction* i); /* since 0.2 */
 CRM_API void crm_interaction_free(crm_interaction* i);
+/* A text field, borrowed; "" for a NULL record; NULL (and *len 0) for a field number that is not
+ * a text field of it (crm_errmsg says why). */
 CRM_API const char* crm_interaction_text(const crm_interaction* i, int field, size_t* len);
 CRM_API int crm_interaction_set_text(crm_interaction* i, int field, const char* s, size_t len);
+/* The integer field `field` into *out (since 0.3); CRM_EINVALID for a text field, a number of no
+ * field, or NULL arguments. */
+CRM_API int crm_interaction_get_int(int64_t* out, const crm_interaction* i, int field);
+/* As crm_interaction_get_int, returning the value: 0 for a wrong field (crm_errmsg says why). */
 CRM_API int64_t crm_interaction_int(const crm_interaction* i, int field);
 CRM_API int crm_interaction_set_int(crm_interaction* i, int field, int64_t value);
 
@@ -420,29 +445,35 @@ CRM_API int crm_pipeline_list(crm_iter** out, crm_txn* txn);
 
 /* ---- opportunities ---- */
 
-#define CRM_OPPORTUNITY_TITLE 1
-#define CRM_OPPORTUNITY_OWNER 2
-#define CRM_OPPORTUNITY_CURRENCY 3
-#define CRM_OPPORTUNITY_LOST_REASON 4 /* read-only: crm_opportunity_close_lost sets it */
+#define CRM_OPPORTUNITY_TITLE 101
+#define CRM_OPPORTUNITY_OWNER 102
+#define CRM_OPPORTUNITY_CURRENCY 103
+#define CRM_OPPORTUNITY_LOST_REASON 104 /* read-only: crm_opportunity_close_lost sets it */
 
-#define CRM_OPPORTUNITY_ID 1          /* read-only */
-#define CRM_OPPORTUNITY_REVISION 2
-#define CRM_OPPORTUNITY_CREATED_AT 3  /* read-only */
-#define CRM_OPPORTUNITY_UPDATED_AT 4  /* read-only */
-#define CRM_OPPORTUNITY_CLOSED_AT 5   /* read-only */
-#define CRM_OPPORTUNITY_CUSTOMER 6
-#define CRM_OPPORTUNITY_PIPELINE 7    /* 0: the default pipeline */
-#define CRM_OPPORTUNITY_STAGE 8       /* 0: the pipeline's first stage */
-#define CRM_OPPORTUNITY_AMOUNT 9      /* minor units, with CRM_OPPORTUNITY_CURRENCY */
-#define CRM_OPPORTUNITY_PROBABILITY 10 /* percent; -1: the stage's default */
-#define CRM_OPPORTUNITY_PROBABILITY_OVERRIDDEN 11 /* read-only */
-#define CRM_OPPORTUNITY_EXPECTED_CLOSE 12
+#define CRM_OPPORTUNITY_ID 201          /* read-only */
+#define CRM_OPPORTUNITY_REVISION 202
+#define CRM_OPPORTUNITY_CREATED_AT 203  /* read-only */
+#define CRM_OPPORTUNITY_UPDATED_AT 204  /* read-only */
+#define CRM_OPPORTUNITY_CLOSED_AT 205   /* read-only */
+#define CRM_OPPORTUNITY_CUSTOMER 206
+#define CRM_OPPORTUNITY_PIPELINE 207    /* 0: the default pipeline */
+#define CRM_OPPORTUNITY_STAGE 208       /* 0: the pipeline's first stage */
+#define CRM_OPPORTUNITY_AMOUNT 209      /* minor units, with CRM_OPPORTUNITY_CURRENCY */
+#define CRM_OPPORTUNITY_PROBABILITY 210 /* percent; -1: the stage's default */
+#define CRM_OPPORTUNITY_PROBABILITY_OVERRIDDEN 211 /* read-only */
+#define CRM_OPPORTUNITY_EXPECTED_CLOSE 212
 
 CRM_API int crm_opportunity_new(crm_opportunity** out);
 CRM_API int crm_opportunity_clone(crm_opportunity** out, const crm_opportunity* o); /* since 0.2 */
 CRM_API void crm_opportunity_free(crm_opportunity* o);
+/* A text field, borrowed; "" for a NULL record; NULL (and *len 0) for a field number that is not
+ * a text field of it (crm_errmsg says why). */
 CRM_API const char* crm_opportunity_text(const crm_opportunity* o, int field, size_t* len);
 CRM_API int crm_opportunity_set_text(crm_opportunity* o, int field, const char* s, size_t len);
+/* The integer field `field` into *out (since 0.3); CRM_EINVALID for a text field, a number of no
+ * field, or NULL arguments. */
+CRM_API int crm_opportunity_get_int(int64_t* out, const crm_opportunity* o, int field);
+/* As crm_opportunity_get_int, returning the value: 0 for a wrong field (crm_errmsg says why). */
 CRM_API int64_t crm_opportunity_int(const crm_opportunity* o, int field);
 CRM_API int crm_opportunity_set_int(crm_opportunity* o, int field, int64_t value);
 CRM_API size_t crm_opportunity_contact_count(const crm_opportunity* o);

@@ -5,6 +5,9 @@
 #include <fstream>
 #include <iterator>
 
+#include <lmdb.h>
+
+#include "crm/error.hpp"
 #include "crm/store.hpp"
 #include "support/temp_dir.h"
 
@@ -82,7 +85,52 @@ TEST(StoreTest, ReadOnlyStoreReadsButRefusesWrites) {
   auto store = Store::Open(path, ro);
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_EQ((*store)->GetCustomer(1)->display_name, "Read Only");
-  EXPECT_TRUE(absl::IsFailedPrecondition((*store)->CreateCustomer(Named("No", "Write")).status()));
+  const absl::Status refused = (*store)->CreateCustomer(Named("No", "Write")).status();
+  EXPECT_TRUE(absl::IsFailedPrecondition(refused));
+  EXPECT_EQ(ErrorKindOf(refused), ErrorKind::kReadOnly) << refused;
+}
+
+// Failures that share a status code carry an ErrorKind that tells them apart.
+TEST(StoreTest, ErrorKindsTellSharedCodesApart) {
+  TempDir dir;
+  const std::string path = dir.File("kinds.db");
+  {
+    auto store = Store::Open(path);
+    ASSERT_TRUE(store.ok());
+    auto c = (*store)->CreateCustomer(Named("Kind", "Ly"));
+    ASSERT_TRUE(c.ok());
+    Interaction i;
+    i.customer = c->id;
+    i.kind = InteractionKind::kCall;
+    ASSERT_TRUE((*store)->LogInteraction(i).ok());
+    const absl::Status dependents = (*store)->DeleteCustomer(c->id);
+    EXPECT_EQ(ErrorKindOf(dependents), ErrorKind::kHasDependents) << dependents;
+    Customer stale = *c;
+    stale.revision = 7;
+    const absl::Status conflict = (*store)->UpdateCustomer(stale).status();
+    EXPECT_TRUE(absl::IsAborted(conflict));
+    EXPECT_EQ(ErrorKindOf(conflict), ErrorKind::kStaleRevision) << conflict;
+    EXPECT_EQ(ErrorKindOf(absl::OkStatus()), ErrorKind::kUnspecified);
+    EXPECT_EQ(ErrorKindOf(absl::FailedPreconditionError("x")), ErrorKind::kUnspecified);
+  }
+  // A file whose schema version is above this build's: as a newer release would leave it.
+  MDB_env* env = nullptr;
+  ASSERT_EQ(mdb_env_create(&env), 0);
+  ASSERT_EQ(mdb_env_set_maxdbs(env, 64), 0);
+  ASSERT_EQ(mdb_env_open(env, path.c_str(), MDB_NOSUBDIR, 0600), 0);
+  MDB_txn* txn = nullptr;
+  MDB_dbi meta;
+  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+  ASSERT_EQ(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+  char version[8] = {0, 0, 0, 0, 0, 0, 0x7f, 0};
+  MDB_val k{14, const_cast<char*>("schema_version")}, v{8, version};
+  ASSERT_EQ(mdb_put(txn, meta, &k, &v, 0), 0);
+  ASSERT_EQ(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+  auto newer = Store::Open(path);
+  ASSERT_FALSE(newer.ok());
+  EXPECT_EQ(ErrorKindOf(newer.status()), ErrorKind::kNewerFormat) << newer.status();
+  EXPECT_NE(newer.status().message().find("newer libcrm"), std::string_view::npos) << newer.status();
 }
 
 TEST(StoreTest, MapGrowsByItselfAndWritesNeverSeeIt) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/errors.h"
 #include "codec/envelope.h"
 #include "codec/key.h"
 #include "common/strings.h"
@@ -444,7 +445,7 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c, bool* poisoned) {
   if (!found.ok()) return found.status();
   if (!*found) return NotFound(c.id);
   if (c.revision != before.revision)
-    return absl::AbortedError(absl::StrCat("customer ", c.id, " is at revision ", before.revision,
+    return StaleRevisionError(absl::StrCat("customer ", c.id, " is at revision ", before.revision,
                                            "; this update was based on revision ", c.revision));
   if (auto s = Normalize(c); !s.ok()) return s;
   if (auto s = CheckMemberships(ctx, c); !s.ok()) return s;
@@ -452,7 +453,7 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c, bool* poisoned) {
     auto members = HasMembers(ctx, c.id);
     if (!members.ok()) return members.status();
     if (*members)
-      return absl::FailedPreconditionError(absl::StrCat(
+      return HasDependentsError(absl::StrCat(
           "kind: customer ", c.id, " is an organization with members and cannot become a person"));
   }
   c.revision = before.revision + 1;
@@ -559,7 +560,7 @@ absl::Status Delete(Ctx& ctx, CustomerId id, bool* poisoned) {
     auto members = HasMembers(ctx, id);
     if (!members.ok()) return members.status();
     if (*members)
-      return absl::FailedPreconditionError(absl::StrCat(
+      return HasDependentsError(absl::StrCat(
           "customer ", id, " is an organization that still has members; remove their memberships first"));
   }
   absl::Status s = ApplyEntries(ctx, c, Entries(ctx.schema, c), {}, false);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/errors.h"
 #include "changes/changes.h"
 #include "codec/key.h"
 #include "customers/customers.h"
@@ -246,7 +247,7 @@ absl::StatusOr<Interaction> Update(Ctx& ctx, Interaction i, bool* poisoned) {
   auto before = Get(ctx, i.id);
   if (!before.ok()) return before.status();
   if (i.revision != before->revision)
-    return absl::AbortedError(absl::StrCat("interaction ", i.id, " is at revision ", before->revision,
+    return StaleRevisionError(absl::StrCat("interaction ", i.id, " is at revision ", before->revision,
                                            "; this update was based on revision ", i.revision));
   if (i.customer != before->customer) return Invalid("customer", "an interaction cannot move to another customer");
   if (auto s = Normalize(ctx, i); !s.ok()) return s;

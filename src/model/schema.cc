@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "codec/key.h"
+#include "common/errors.h"
 #include "common/strings.h"
 
 namespace crm::model {
@@ -54,14 +55,14 @@ absl::StatusOr<Schema> Schema::Open(storage::Env& env) {
       return absl::DataLossError(absl::StrCat(env.path(), ": schema version record is damaged"));
     const std::uint64_t version = codec::GetBigEndian64(stored.data());
     if (version > kSchemaVersion)
-      return absl::FailedPreconditionError(absl::StrCat(
+      return NewerFormatError(absl::StrCat(
           env.path(), " was written by a newer libcrm (schema ", version, "; this build reads up to ",
           kSchemaVersion, ")"));
   } else if (create) {
     if (auto st = txn->Put(s.meta, "schema_version", codec::EncodeU64(kSchemaVersion)); !st.ok())
       return st;
   } else {
-    return absl::FailedPreconditionError(absl::StrCat(env.path(), " is not a libcrm database"));
+    return NotADatabaseError(absl::StrCat(env.path(), " is not a libcrm database"));
   }
   // Committing (a read transaction too) keeps the table handles open for later transactions.
   if (auto st = txn->Commit(); !st.ok()) return st;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/errors.h"
 #include "changes/changes.h"
 #include "codec/key.h"
 #include "common/strings.h"
@@ -354,7 +355,7 @@ absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o, bool* poisoned) {
   if (!found.ok()) return found.status();
   if (!*found) return NotFound(o.id);
   if (o.revision != before.revision)
-    return absl::AbortedError(absl::StrCat("opportunity ", o.id, " is at revision ", before.revision,
+    return StaleRevisionError(absl::StrCat("opportunity ", o.id, " is at revision ", before.revision,
                                            "; this update was based on revision ", o.revision));
   if (o.customer != before.customer) return Invalid("customer", "an opportunity cannot move to another customer");
   if (o.pipeline != before.pipeline && o.pipeline != 0)

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/errors.h"
 #include "changes/changes.h"
 #include "codec/key.h"
 #include "model/records.h"
@@ -153,7 +154,7 @@ absl::StatusOr<Pipeline> Update(Ctx& ctx, Pipeline p, bool* poisoned) {
   if (!found.ok()) return found.status();
   if (!*found) return NotFound(p.id);
   if (p.revision != before.revision)
-    return absl::AbortedError(absl::StrCat("pipeline ", p.id, " is at revision ", before.revision,
+    return StaleRevisionError(absl::StrCat("pipeline ", p.id, " is at revision ", before.revision,
                                            "; this update was based on revision ", p.revision));
   if (auto s = Normalize(p, &before); !s.ok()) return s;
   for (const Stage& old : before.stages) {
@@ -161,7 +162,7 @@ absl::StatusOr<Pipeline> Update(Ctx& ctx, Pipeline p, bool* poisoned) {
     auto used = model::AnyWithPrefix(ctx, ctx.schema.opp_stage, StagePrefix(p.id, old.id));
     if (!used.ok()) return used.status();
     if (*used)
-      return absl::FailedPreconditionError(absl::StrCat(
+      return HasDependentsError(absl::StrCat(
           "stages: stage '", old.name, "' cannot be removed while opportunities are in it"));
   }
   p.revision = before.revision + 1;
@@ -189,7 +190,7 @@ absl::Status Delete(Ctx& ctx, PipelineId id, bool* poisoned) {
   auto used = model::AnyWithPrefix(ctx, ctx.schema.opp_stage, codec::EncodeU64(id));
   if (!used.ok()) return used.status();
   if (*used)
-    return absl::FailedPreconditionError(absl::StrCat("pipeline ", id, " still has opportunities"));
+    return HasDependentsError(absl::StrCat("pipeline ", id, " still has opportunities"));
   absl::Status s = ctx.txn.Del(ctx.schema.pipelines, codec::EncodeU64(id)).status();
   if (s.ok()) s = changes::Record(ctx, EntityType::kPipeline, id, ChangeOp::kDelete, changes::Flatten(p), {});
   if (!s.ok()) *poisoned = true;

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "codec/key.h"
+#include "common/errors.h"
 #include "customers/customers.h"
 #include "interactions/interactions.h"
 #include "model/records.h"
@@ -39,7 +40,7 @@ absl::Status DeleteCustomer(model::Ctx& ctx, CustomerId id, bool cascade, bool* 
     if (!roles->empty()) left.push_back(absl::StrCat("contact roles in ", roles->size(), " opportunities"));
     if (!members->empty()) left.push_back(absl::StrCat(members->size(), " members"));
     if (!left.empty())
-      return absl::FailedPreconditionError(absl::StrCat(
+      return HasDependentsError(absl::StrCat(
           "customer ", id, " still has ", absl::StrJoin(left, ", "),
           "; delete them first or ask for a cascading delete"));
   }

@@ -11,6 +11,7 @@
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "common/errors.h"
 #include "common/strings.h"
 
 namespace crm::storage {
@@ -37,7 +38,7 @@ Registry& Registered() {
 // Whether an environment opened with `have` can serve a caller asking for `want`.
 absl::Status Compatible(const std::string& path, const EnvOptions& have, const EnvOptions& want) {
   if (have.read_only && !want.read_only)
-    return absl::FailedPreconditionError(absl::StrCat(
+    return ReadOnlyError(absl::StrCat(
         "database ", path, " is already open read-only in this process: close it before opening it for writing"));
   if (have.sync != want.sync)
     return absl::FailedPreconditionError(absl::StrCat(
@@ -135,7 +136,7 @@ void Txn::Abort() {
 }
 
 absl::Status Txn::Commit() {
-  if (txn_ == nullptr) return absl::FailedPreconditionError("transaction is already finished");
+  if (txn_ == nullptr) return TxnFinishedError("transaction is already finished");
   const int rc = mdb_txn_commit(txn_);
   txn_ = nullptr;  // committed or, on failure, freed by LMDB
   if (lock_.owns_lock()) lock_.unlock();
@@ -362,7 +363,7 @@ absl::StatusOr<Txn> Env::BeginRead() { return Begin(MDB_RDONLY); }
 
 absl::StatusOr<Txn> Env::BeginWrite() {
   if (options_.read_only)
-    return absl::FailedPreconditionError(absl::StrCat("database ", path_, " is open read-only"));
+    return ReadOnlyError(absl::StrCat("database ", path_, " is open read-only"));
   MDB_envinfo info;
   MDB_stat st;
   if (mdb_env_info(env_, &info) == 0 && mdb_env_stat(env_, &st) == 0) {

@@ -6,6 +6,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "changes/changes.h"
+#include "common/errors.h"
 #include "customers/customers.h"
 #include "interactions/interactions.h"
 #include "model/schema.h"
@@ -42,9 +43,9 @@ struct TxnImpl {
 
   absl::Status CheckOpen() const {
     if (!failure.ok())
-      return absl::FailedPreconditionError(absl::StrCat(
+      return TxnFinishedError(absl::StrCat(
           "transaction was aborted after a storage failure: ", failure.message()));
-    if (!txn.active()) return absl::FailedPreconditionError("transaction is already finished");
+    if (!txn.active()) return TxnFinishedError("transaction is already finished");
     return absl::OkStatus();
   }
 
@@ -156,7 +157,7 @@ namespace {
 template <class Fn>
 auto Query(const std::unique_ptr<detail::TxnImpl>& impl, Fn fn) -> decltype(fn(std::declval<const model::Ctx&>())) {
   using R = decltype(fn(std::declval<const model::Ctx&>()));
-  if (!impl) return R(absl::FailedPreconditionError("transaction was moved from"));
+  if (!impl) return R(TxnFinishedError("transaction was moved from"));
   if (absl::Status open = impl->CheckOpen(); !open.ok()) return R(open);
   const model::Ctx ctx = impl->ctx();
   return fn(ctx);
@@ -167,7 +168,7 @@ template <class Fn>
 auto Mutate(const std::unique_ptr<detail::TxnImpl>& impl, Fn fn)
     -> decltype(fn(std::declval<model::Ctx&>(), static_cast<bool*>(nullptr))) {
   using R = decltype(fn(std::declval<model::Ctx&>(), static_cast<bool*>(nullptr)));
-  if (!impl) return R(absl::FailedPreconditionError("transaction was moved from"));
+  if (!impl) return R(TxnFinishedError("transaction was moved from"));
   if (absl::Status open = impl->CheckOpen(); !open.ok()) return R(open);
   bool poisoned = false;
   model::Ctx ctx = impl->ctx();
@@ -299,9 +300,9 @@ absl::Status WriteTxn::DeleteOpportunity(OpportunityId id) {
 }
 
 absl::Status WriteTxn::Commit() {
-  if (!impl_) return absl::FailedPreconditionError("transaction was moved from");
+  if (!impl_) return TxnFinishedError("transaction was moved from");
   if (!impl_->failure.ok()) return impl_->failure;
-  if (!impl_->txn.active()) return absl::FailedPreconditionError("transaction is already finished");
+  if (!impl_->txn.active()) return TxnFinishedError("transaction is already finished");
   if (absl::Status s = impl_->counters.Flush(impl_->txn, impl_->store->schema); !s.ok()) {
     impl_->txn.Abort();
     return s;
@@ -361,7 +362,7 @@ absl::StatusOr<ReadTxn> Store::BeginRead() const {
 absl::StatusOr<WriteTxn> Store::BeginWrite(std::string_view actor) {
   if (actor.size() > 256) return absl::InvalidArgumentError("actor: is longer than 256 bytes");
   if (impl_->options.read_only)
-    return absl::FailedPreconditionError(absl::StrCat("database ", path(), " is open read-only"));
+    return ReadOnlyError(absl::StrCat("database ", path(), " is open read-only"));
   auto txn = impl_->env->BeginWrite();
   if (!txn.ok()) return txn.status();
   auto t = std::make_unique<detail::TxnImpl>();

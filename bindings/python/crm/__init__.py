@@ -18,14 +18,18 @@ from .errors import (
     ClosedError,
     ConflictError,
     CorruptError,
+    DependentsError,
     Error,
     ExistsError,
     FullError,
     InternalError,
     InvalidError,
+    NotDatabaseError,
     NotFoundError,
     OutOfMemoryError,
+    ReadOnlyError,
     StorageError,
+    VersionError,
 )
 from .records import (
     Change,
@@ -65,9 +69,9 @@ library_path = LIBRARY_PATH
 
 __all__ = [
     "BusyError", "Change", "ClosedError", "ConflictError", "Contact", "CorruptError", "Customer",
-    "CustomFields", "Database", "Direction", "Email", "Entity", "Error", "ExistsError", "FieldChange",
+    "CustomFields", "Database", "DependentsError", "Direction", "Email", "Entity", "Error", "ExistsError", "FieldChange",
     "FullError", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
-    "LifecycleStage", "Listing", "Membership", "Money", "NotFoundError", "Op", "Opportunity",
-    "OutOfMemoryError", "Outcome", "Phone", "Pipeline", "PipelineStage", "ReadTxn", "Record",
-    "StageChange", "StorageError", "WriteTxn", "currency_digits", "library_path", "library_version", "open",
+    "LifecycleStage", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
+    "OutOfMemoryError", "Outcome", "Phone", "Pipeline", "PipelineStage", "ReadOnlyError", "ReadTxn", "Record",
+    "StageChange", "StorageError", "VersionError", "WriteTxn", "currency_digits", "library_path", "library_version", "open",
 ]  # fmt: skip

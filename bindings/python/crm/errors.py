@@ -17,6 +17,10 @@ EIO = -7
 EBUSY = -8
 ENOMEM = -9
 EINTERNAL = -10
+EREADONLY = -11
+EVERSION = -12
+EDEPENDENTS = -13
+ENOTDB = -14
 ITEROVER = -100
 
 
@@ -65,10 +69,34 @@ class ClosedError(InvalidError):
 
 
 class ConflictError(Error):
-    """A stale revision, or a change the current state refuses, such as deleting a customer
-    that still has interactions without ``cascade`` (``CRM_ECONFLICT``)."""
+    """A stale revision, or a change the current state refuses (``CRM_ECONFLICT``)."""
 
     code = ECONFLICT
+
+
+class ReadOnlyError(ConflictError):
+    """A write to a database opened read-only (``CRM_EREADONLY``)."""
+
+    code = EREADONLY
+
+
+class DependentsError(ConflictError):
+    """Refused because other records still depend on it, such as deleting a customer that still
+    has interactions without ``cascade`` (``CRM_EDEPENDENTS``)."""
+
+    code = EDEPENDENTS
+
+
+class VersionError(Error):
+    """The file was written by a newer libcrm than this one (``CRM_EVERSION``)."""
+
+    code = EVERSION
+
+
+class NotDatabaseError(Error):
+    """The file is not a libcrm database (``CRM_ENOTDB``)."""
+
+    code = ENOTDB
 
 
 class CorruptError(Error):
@@ -114,6 +142,10 @@ _BY_CODE: dict[int, type[Error]] = {
         ExistsError,
         InvalidError,
         ConflictError,
+        ReadOnlyError,
+        DependentsError,
+        VersionError,
+        NotDatabaseError,
         CorruptError,
         FullError,
         StorageError,

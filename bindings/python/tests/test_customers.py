@@ -102,7 +102,7 @@ def test_archive_restore_and_delete(db):
     assert [x.id for x in db.customers(include_archived=True)] == [c.id]
     assert db.restore_customer(c.id).archived is False
     db.log_interaction(crm.Interaction(customer=c.id, kind=crm.InteractionKind.NOTE, subject="hi"))
-    with pytest.raises(crm.ConflictError):
+    with pytest.raises(crm.DependentsError, match="interactions"):
         db.delete_customer(c.id)
     assert db.get_customer(c.id) is not None
     db.delete_customer(c.id, cascade=True)

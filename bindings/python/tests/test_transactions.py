@@ -229,10 +229,20 @@ def test_error_classes_map_every_code():
         -1: (crm.NotFoundError, KeyError), -2: (crm.ExistsError, crm.Error), -3: (crm.InvalidError, ValueError),
         -4: (crm.ConflictError, crm.Error), -5: (crm.CorruptError, crm.Error), -6: (crm.FullError, crm.Error),
         -7: (crm.StorageError, OSError), -8: (crm.BusyError, crm.Error), -9: (crm.OutOfMemoryError, MemoryError),
-        -10: (crm.InternalError, crm.Error),
+        -10: (crm.InternalError, crm.Error), -11: (crm.ReadOnlyError, crm.ConflictError),
+        -12: (crm.VersionError, crm.Error), -13: (crm.DependentsError, crm.ConflictError),
+        -14: (crm.NotDatabaseError, crm.Error),
     }  # fmt: skip
     for code, (cls, also) in expected.items():
         e = error_for(code, "message")
         assert type(e) is cls and isinstance(e, also) and isinstance(e, crm.Error)
         assert e.code == code and e.message == "message" and str(e) == "message"
     assert type(error_for(-77, "?")) is crm.InternalError
+
+
+def test_a_write_to_a_read_only_database_is_a_read_only_error(tmp_path):
+    path = tmp_path / "ro.crm"
+    crm.open(path).close()
+    with crm.open(path, read_only=True) as db:
+        with pytest.raises(crm.ReadOnlyError, match="read-only"):
+            db.create_customer(crm.Customer(display_name="X"))

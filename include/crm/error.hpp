@@ -1,0 +1,29 @@
+// What a failed call means where its absl::StatusCode alone cannot tell cases apart.
+//
+// Every fallible call returns absl::Status / absl::StatusOr. Most failures are told apart by
+// their code (InvalidArgument names the field, NotFound, AlreadyExists, DataLoss ...). A few
+// codes cover several situations a caller reacts to differently; ErrorKindOf tells which.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+
+namespace crm {
+
+enum class ErrorKind : std::uint8_t {
+  kUnspecified = 0,    // nothing more to say than the status code
+  kReadOnly = 1,       // FailedPrecondition: a write to a store opened read-only
+  kNewerFormat = 2,    // FailedPrecondition: the file was written by a newer libcrm
+  kNotADatabase = 3,   // FailedPrecondition: the file is not a libcrm database
+  kStaleRevision = 4,  // Aborted: the record changed since the revision the caller read
+  kHasDependents = 5,  // FailedPrecondition: other records still depend on it
+  kTxnFinished = 6,    // FailedPrecondition: the transaction has ended (committed, aborted, moved)
+};
+
+// The kind a libcrm status carries (kUnspecified for OK and for other statuses).
+ErrorKind ErrorKindOf(const absl::Status& status);
+
+}  // namespace crm
