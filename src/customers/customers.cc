@@ -135,7 +135,7 @@ absl::Status CheckMemberships(const Ctx& ctx, const Customer& c) {
   return absl::OkStatus();
 }
 
-// ---- the write phase: any failure here poisons the transaction ----
+// ---- the write phase: a failure here dooms the transaction (the storage layer saw a write) ----
 
 absl::Status PutRecord(Ctx& ctx, const Customer& c, bool fresh = false) {
   return model::PutRecord(ctx, ctx.schema.customers, codec::RecordType::kCustomer, c, fresh);
@@ -165,7 +165,6 @@ absl::Status ApplyEntries(Ctx& ctx, const Customer& c, const std::vector<Entry>&
 
 template <class T>
 absl::StatusOr<T> Poison(bool* poisoned, absl::Status s) {
-  *poisoned = true;
   return s;
 }
 
@@ -413,7 +412,7 @@ absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const CustomerQuery& q) {
   return n;
 }
 
-absl::StatusOr<Customer> Create(Ctx& ctx, Customer c, bool* poisoned) {
+absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {
   c.id = 0;  // store-managed: whatever the caller left there is ignored
   if (auto s = Normalize(c); !s.ok()) return s;
   if (auto s = CheckMemberships(ctx, c); !s.ok()) return s;
@@ -434,11 +433,11 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c, bool* poisoned) {
   if (s.ok()) s = ApplyEntries(ctx, c, {}, wanted, false);
   if (s.ok()) s = model::AddToCounter(ctx, kActiveCount, 1);
   if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kCreate, {}, changes::Flatten(c));
-  if (!s.ok()) return Poison<Customer>(poisoned, s);
+  if (!s.ok()) return s;
   return c;
 }
 
-absl::StatusOr<Customer> Update(Ctx& ctx, Customer c, bool* poisoned) {
+absl::StatusOr<Customer> Update(Ctx& ctx, Customer c) {
   if (c.id == 0) return absl::InvalidArgumentError("id: an update needs the id of the customer");
   Customer before;
   auto found = Load(ctx, c.id, &before);
@@ -472,23 +471,23 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c, bool* poisoned) {
   if (s.ok())
     s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kUpdate, changes::Flatten(before),
                         changes::Flatten(c));
-  if (!s.ok()) return Poison<Customer>(poisoned, s);
+  if (!s.ok()) return s;
   return c;
 }
 
-absl::StatusOr<Customer> Upsert(Ctx& ctx, Customer c, bool* poisoned) {
+absl::StatusOr<Customer> Upsert(Ctx& ctx, Customer c) {
   std::string external = c.external_id;
   model::Trim(external);  // as Normalize will, so the lookup sees the id that gets stored
   if (external.empty()) return absl::InvalidArgumentError("external_id: an upsert needs the external id");
   auto existing = FindByExternalId(ctx, external);
-  if (absl::IsNotFound(existing.status())) return Create(ctx, std::move(c), poisoned);
+  if (absl::IsNotFound(existing.status())) return Create(ctx, std::move(c));
   if (!existing.ok()) return existing.status();
   c.id = existing->id;
   c.revision = existing->revision;
-  return Update(ctx, std::move(c), poisoned);
+  return Update(ctx, std::move(c));
 }
 
-absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived, bool* poisoned) {
+absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived) {
   Customer c;
   auto found = Load(ctx, id, &c);
   if (!found.ok()) return found.status();
@@ -507,11 +506,11 @@ absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived, boo
   if (s.ok())
     s = changes::Record(ctx, EntityType::kCustomer, id, archived ? ChangeOp::kArchive : ChangeOp::kRestore,
                         before, changes::Flatten(c));
-  if (!s.ok()) return Poison<Customer>(poisoned, s);
+  if (!s.ok()) return s;
   return c;
 }
 
-absl::Status SetLastInteraction(Ctx& ctx, CustomerId id, Timestamp at, bool only_if_newer, bool* poisoned) {
+absl::Status SetLastInteraction(Ctx& ctx, CustomerId id, Timestamp at, bool only_if_newer) {
   auto current = LastInteraction(ctx, id);
   if (!current.ok()) return current.status();
   if (*current == at || (only_if_newer && at < *current)) return absl::OkStatus();
@@ -533,7 +532,6 @@ absl::Status SetLastInteraction(Ctx& ctx, CustomerId id, Timestamp at, bool only
                 : ctx.txn.Put(ctx.schema.customer_contact, IdKey(id).view(),
                               codec::EncodeU64(static_cast<std::uint64_t>(at)));
   }
-  if (!s.ok()) *poisoned = true;
   return s;
 }
 
@@ -551,7 +549,7 @@ absl::StatusOr<bool> Exists(const Ctx& ctx, CustomerId id) {
   return ctx.txn.Get(ctx.schema.customers, IdKey(id).view(), &v);
 }
 
-absl::Status Delete(Ctx& ctx, CustomerId id, bool* poisoned) {
+absl::Status Delete(Ctx& ctx, CustomerId id) {
   Customer c;
   auto found = Load(ctx, id, &c);
   if (!found.ok()) return found.status();
@@ -572,7 +570,6 @@ absl::Status Delete(Ctx& ctx, CustomerId id, bool* poisoned) {
   if (s.ok()) s = model::AddToCounter(ctx, c.archived ? kArchivedCount : kActiveCount, -1);
   if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, id, ChangeOp::kDelete, changes::Flatten(c), {});
   if (!s.ok()) {
-    *poisoned = true;
     return s;
   }
   return absl::OkStatus();

@@ -25,18 +25,18 @@ absl::StatusOr<CustomerPage> List(const Ctx& ctx, const CustomerQuery& query);
 absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const CustomerQuery& query);
 
 // Write operations. Each either fails having written nothing, or writes the record and every
-// index entry. A failure of the storage itself after writing started is returned with
-// `*poisoned` set: the transaction must then be aborted.
-absl::StatusOr<Customer> Create(Ctx& ctx, Customer input, bool* poisoned);
-absl::StatusOr<Customer> Update(Ctx& ctx, Customer input, bool* poisoned);
-absl::StatusOr<Customer> Upsert(Ctx& ctx, Customer input, bool* poisoned);
-absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived, bool* poisoned);
+// index entry. A failure after writing started dooms the transaction (the store aborts it: the
+// storage layer counts the writes, see storage::Txn::writes).
+absl::StatusOr<Customer> Create(Ctx& ctx, Customer input);
+absl::StatusOr<Customer> Update(Ctx& ctx, Customer input);
+absl::StatusOr<Customer> Upsert(Ctx& ctx, Customer input);
+absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived);
 // Removes the customer and its index entries. Refuses an organization that still has members;
 // other dependents (interactions, opportunities) are the caller's to check (relations/).
-absl::Status Delete(Ctx& ctx, CustomerId id, bool* poisoned);
+absl::Status Delete(Ctx& ctx, CustomerId id);
 // Sets the store-managed last_interaction_at (and its index entry) without a revision bump and
 // without rewriting the customer record; with `only_if_newer`, only moves it forward.
-absl::Status SetLastInteraction(Ctx& ctx, CustomerId id, Timestamp at, bool only_if_newer, bool* poisoned);
+absl::Status SetLastInteraction(Ctx& ctx, CustomerId id, Timestamp at, bool only_if_newer);
 absl::StatusOr<Timestamp> LastInteraction(const Ctx& ctx, CustomerId id);
 // Whether customer `id` exists (without decoding it).
 absl::StatusOr<bool> Exists(const Ctx& ctx, CustomerId id);

@@ -159,12 +159,11 @@ absl::StatusOr<Timestamp> NewestContact(const Ctx& ctx, CustomerId customer) {
   return newest;
 }
 
-// Called after a write: any failure poisons the transaction.
-absl::Status RefreshLastInteraction(Ctx& ctx, CustomerId customer, bool* poisoned) {
+// Called after a write: a failure dooms the transaction.
+absl::Status RefreshLastInteraction(Ctx& ctx, CustomerId customer) {
   auto newest = NewestContact(ctx, customer);
   absl::Status s = newest.status();
-  if (s.ok()) s = customers::SetLastInteraction(ctx, customer, *newest, false, poisoned);
-  if (!s.ok()) *poisoned = true;
+  if (s.ok()) s = customers::SetLastInteraction(ctx, customer, *newest, false);
   return s;
 }
 
@@ -216,12 +215,11 @@ absl::StatusOr<InteractionPage> Timeline(const Ctx& ctx, const TimelineQuery& q)
   return page;
 }
 
-absl::StatusOr<Interaction> Log(Ctx& ctx, Interaction i, bool* poisoned) {
+absl::StatusOr<Interaction> Log(Ctx& ctx, Interaction i) {
   i.id = 0;
   if (auto s = Normalize(ctx, i); !s.ok()) return s;
   auto id = model::NextId(ctx, kSequence);
   if (!id.ok()) {
-    *poisoned = true;
     return id.status();
   }
   i.id = *id;
@@ -230,19 +228,17 @@ absl::StatusOr<Interaction> Log(Ctx& ctx, Interaction i, bool* poisoned) {
   absl::Status s = Put(ctx, i);
   if (s.ok()) s = changes::Record(ctx, EntityType::kInteraction, i.id, ChangeOp::kCreate, {}, changes::Flatten(i));
   if (!s.ok()) {
-    *poisoned = true;
     return s;
   }
   if (CountsAsContact(i.kind)) {
-    if (auto st = customers::SetLastInteraction(ctx, i.customer, i.occurred_at, true, poisoned); !st.ok()) {
-      *poisoned = true;  // the interaction is written already
+    if (auto st = customers::SetLastInteraction(ctx, i.customer, i.occurred_at, true); !st.ok()) {
       return st;
     }
   }
   return i;
 }
 
-absl::StatusOr<Interaction> Update(Ctx& ctx, Interaction i, bool* poisoned) {
+absl::StatusOr<Interaction> Update(Ctx& ctx, Interaction i) {
   if (i.id == 0) return absl::InvalidArgumentError("id: an update needs the id of the interaction");
   auto before = Get(ctx, i.id);
   if (!before.ok()) return before.status();
@@ -260,24 +256,22 @@ absl::StatusOr<Interaction> Update(Ctx& ctx, Interaction i, bool* poisoned) {
     s = changes::Record(ctx, EntityType::kInteraction, i.id, ChangeOp::kUpdate, changes::Flatten(*before),
                         changes::Flatten(i));
   if (!s.ok()) {
-    *poisoned = true;
     return s;
   }
   if (i.kind != before->kind || i.occurred_at != before->occurred_at)
-    if (auto st = RefreshLastInteraction(ctx, i.customer, poisoned); !st.ok()) return st;
+    if (auto st = RefreshLastInteraction(ctx, i.customer); !st.ok()) return st;
   return i;
 }
 
-absl::Status Delete(Ctx& ctx, InteractionId id, bool* poisoned) {
+absl::Status Delete(Ctx& ctx, InteractionId id) {
   auto i = Get(ctx, id);
   if (!i.ok()) return i.status();
   absl::Status s = Remove(ctx, *i);
   if (s.ok()) s = changes::Record(ctx, EntityType::kInteraction, id, ChangeOp::kDelete, changes::Flatten(*i), {});
   if (!s.ok()) {
-    *poisoned = true;
     return s;
   }
-  if (CountsAsContact(i->kind)) return RefreshLastInteraction(ctx, i->customer, poisoned);
+  if (CountsAsContact(i->kind)) return RefreshLastInteraction(ctx, i->customer);
   return absl::OkStatus();
 }
 
@@ -285,7 +279,7 @@ absl::StatusOr<bool> Any(const Ctx& ctx, CustomerId customer) {
   return model::AnyWithPrefix(ctx, ctx.schema.interactions, codec::EncodeU64(customer));
 }
 
-absl::Status DeleteAllOf(Ctx& ctx, CustomerId customer, bool* poisoned) {
+absl::Status DeleteAllOf(Ctx& ctx, CustomerId customer) {
   std::vector<Interaction> all;
   auto s = storage::ScanPrefix(ctx.txn, ctx.schema.interactions, codec::EncodeU64(customer), {},
                                [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
@@ -303,14 +297,13 @@ absl::Status DeleteAllOf(Ctx& ctx, CustomerId customer, bool* poisoned) {
     if (st.ok())
       st = changes::Record(ctx, EntityType::kInteraction, i.id, ChangeOp::kDelete, changes::Flatten(i), {});
     if (!st.ok()) {
-      *poisoned = true;
       return st;
     }
   }
   return absl::OkStatus();
 }
 
-absl::Status UnlinkOpportunity(Ctx& ctx, OpportunityId opportunity, bool* poisoned) {
+absl::Status UnlinkOpportunity(Ctx& ctx, OpportunityId opportunity) {
   auto ids = model::IdsWithPrefix(ctx, ctx.schema.interaction_opp, codec::EncodeU64(opportunity));
   if (!ids.ok()) return ids.status();
   for (InteractionId id : *ids) {
@@ -326,7 +319,6 @@ absl::Status UnlinkOpportunity(Ctx& ctx, OpportunityId opportunity, bool* poison
       s = changes::Record(ctx, EntityType::kInteraction, id, ChangeOp::kUpdate, changes::Flatten(before),
                           changes::Flatten(*i));
     if (!s.ok()) {
-      *poisoned = true;
       return s;
     }
   }

@@ -15,15 +15,15 @@ using model::Ctx;
 absl::StatusOr<Interaction> Get(const Ctx& ctx, InteractionId id);
 absl::StatusOr<InteractionPage> Timeline(const Ctx& ctx, const TimelineQuery& q);
 
-absl::StatusOr<Interaction> Log(Ctx& ctx, Interaction i, bool* poisoned);
-absl::StatusOr<Interaction> Update(Ctx& ctx, Interaction i, bool* poisoned);
-absl::Status Delete(Ctx& ctx, InteractionId id, bool* poisoned);
+absl::StatusOr<Interaction> Log(Ctx& ctx, Interaction i);
+absl::StatusOr<Interaction> Update(Ctx& ctx, Interaction i);
+absl::Status Delete(Ctx& ctx, InteractionId id);
 
 // Whether the customer has any interaction.
 absl::StatusOr<bool> Any(const Ctx& ctx, CustomerId customer);
 // Deletes every interaction of a customer (without touching the customer record).
-absl::Status DeleteAllOf(Ctx& ctx, CustomerId customer, bool* poisoned);
+absl::Status DeleteAllOf(Ctx& ctx, CustomerId customer);
 // Clears the link to `opportunity` from every interaction that has it (recorded as updates).
-absl::Status UnlinkOpportunity(Ctx& ctx, OpportunityId opportunity, bool* poisoned);
+absl::Status UnlinkOpportunity(Ctx& ctx, OpportunityId opportunity);
 
 }  // namespace crm::interactions

@@ -94,6 +94,7 @@ absl::StatusOr<std::uint64_t> Counters::Get(const storage::Txn& txn, const Schem
 absl::Status Counters::Add(const storage::Txn& txn, const Schema& schema, std::string_view name,
                            std::int64_t delta) {
   if (auto v = Get(txn, schema, name); !v.ok()) return v.status();
+  ++changes_;
   for (Entry& e : entries_) {
     if (e.name != name) continue;
     e.value += static_cast<std::uint64_t>(delta);

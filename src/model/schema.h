@@ -84,6 +84,8 @@ class Counters {
   absl::Status Add(const storage::Txn& txn, const Schema& schema, std::string_view name, std::int64_t delta);
   // Writes every changed value; called just before commit.
   absl::Status Flush(storage::Txn& txn, const Schema& schema);
+  // How many changes Add has made (a pending change is a write, as storage::Txn::writes counts).
+  std::uint64_t changes() const { return changes_; }
 
  private:
   struct Entry {
@@ -92,6 +94,7 @@ class Counters {
     bool dirty;
   };
   std::vector<Entry> entries_;
+  std::uint64_t changes_ = 0;
 };
 
 // What a domain operation runs against.

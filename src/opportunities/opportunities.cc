@@ -141,7 +141,7 @@ void AppendHistory(Ctx& ctx, Opportunity& o, StageId from) {
 }
 
 absl::StatusOr<Opportunity> Store(Ctx& ctx, const Opportunity& before, Opportunity o, const Pipeline& p,
-                                  ChangeOp op, bool* poisoned) {
+                                  ChangeOp op) {
   const bool fresh = before.id == 0;
   absl::Status s = model::PutRecord(ctx, ctx.schema.opportunities, codec::RecordType::kOpportunity, o, fresh);
   // The pipeline does not change once created, so `p` also tells whether `before` was closed.
@@ -153,14 +153,12 @@ absl::StatusOr<Opportunity> Store(Ctx& ctx, const Opportunity& before, Opportuni
     s = changes::Record(ctx, EntityType::kOpportunity, o.id, op, fresh ? changes::Fields{} : changes::Flatten(before, &p),
                         changes::Flatten(o, &p));
   if (!s.ok()) {
-    *poisoned = true;
     return s;
   }
   return o;
 }
 
-absl::StatusOr<Opportunity> MoveTo(Ctx& ctx, Opportunity o, StageId stage, std::string lost_reason,
-                                   bool* poisoned) {
+absl::StatusOr<Opportunity> MoveTo(Ctx& ctx, Opportunity o, StageId stage, std::string lost_reason) {
   Pipeline p;
   auto found = pipelines::Load(ctx, o.pipeline, &p);
   if (!found.ok()) return found.status();
@@ -176,11 +174,10 @@ absl::StatusOr<Opportunity> MoveTo(Ctx& ctx, Opportunity o, StageId stage, std::
   o.revision += 1;
   o.updated_at = ctx.now;
   if (from != stage) AppendHistory(ctx, o, from);
-  return Store(ctx, before, std::move(o), p, from != stage ? ChangeOp::kStageMove : ChangeOp::kUpdate, poisoned);
+  return Store(ctx, before, std::move(o), p, from != stage ? ChangeOp::kStageMove : ChangeOp::kUpdate);
 }
 
-absl::StatusOr<Opportunity> CloseAs(Ctx& ctx, OpportunityId id, StageOutcome outcome, std::string reason,
-                                    bool* poisoned) {
+absl::StatusOr<Opportunity> CloseAs(Ctx& ctx, OpportunityId id, StageOutcome outcome, std::string reason) {
   auto o = Get(ctx, id);
   if (!o.ok()) return o.status();
   Pipeline p;
@@ -188,7 +185,7 @@ absl::StatusOr<Opportunity> CloseAs(Ctx& ctx, OpportunityId id, StageOutcome out
   if (!found.ok()) return found.status();
   if (!*found) return absl::DataLossError(absl::StrCat("opportunity ", id, " names missing pipeline ", o->pipeline));
   for (const Stage& s : p.stages)
-    if (s.outcome == outcome) return MoveTo(ctx, *std::move(o), s.id, std::move(reason), poisoned);
+    if (s.outcome == outcome) return MoveTo(ctx, *std::move(o), s.id, std::move(reason));
   return absl::FailedPreconditionError(absl::StrCat("pipeline ", p.id, " has no ",
                                                     Av(StageOutcomeName(outcome)), " stage"));
 }
@@ -328,7 +325,7 @@ absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const OpportunityQuery& q) {
   return n;
 }
 
-absl::StatusOr<Opportunity> Create(Ctx& ctx, Opportunity o, bool* poisoned) {
+absl::StatusOr<Opportunity> Create(Ctx& ctx, Opportunity o) {
   o.id = 0;
   o.history.clear();
   o.lost_reason.clear();
@@ -338,17 +335,16 @@ absl::StatusOr<Opportunity> Create(Ctx& ctx, Opportunity o, bool* poisoned) {
   SettleStage(o, p, ctx.now, true);
   auto id = model::NextId(ctx, kSequence);
   if (!id.ok()) {
-    *poisoned = true;
     return id.status();
   }
   o.id = *id;
   o.revision = 1;
   o.created_at = o.updated_at = ctx.now;
   AppendHistory(ctx, o, 0);
-  return Store(ctx, Opportunity{}, std::move(o), p, ChangeOp::kCreate, poisoned);
+  return Store(ctx, Opportunity{}, std::move(o), p, ChangeOp::kCreate);
 }
 
-absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o, bool* poisoned) {
+absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o) {
   if (o.id == 0) return absl::InvalidArgumentError("id: an update needs the id of the opportunity");
   Opportunity before;
   auto found = Load(ctx, o.id, &before);
@@ -378,26 +374,26 @@ absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o, bool* poisoned) {
   o.revision = before.revision + 1;
   o.updated_at = ctx.now;
   if (moved) AppendHistory(ctx, o, before.stage);
-  return Store(ctx, before, std::move(o), p, moved ? ChangeOp::kStageMove : ChangeOp::kUpdate, poisoned);
+  return Store(ctx, before, std::move(o), p, moved ? ChangeOp::kStageMove : ChangeOp::kUpdate);
 }
 
-absl::StatusOr<Opportunity> Move(Ctx& ctx, OpportunityId id, StageId stage, bool* poisoned) {
+absl::StatusOr<Opportunity> Move(Ctx& ctx, OpportunityId id, StageId stage) {
   auto o = Get(ctx, id);
   if (!o.ok()) return o.status();
-  return MoveTo(ctx, *std::move(o), stage, {}, poisoned);
+  return MoveTo(ctx, *std::move(o), stage, {});
 }
 
-absl::StatusOr<Opportunity> CloseWon(Ctx& ctx, OpportunityId id, bool* poisoned) {
-  return CloseAs(ctx, id, StageOutcome::kWon, {}, poisoned);
+absl::StatusOr<Opportunity> CloseWon(Ctx& ctx, OpportunityId id) {
+  return CloseAs(ctx, id, StageOutcome::kWon, {});
 }
 
-absl::StatusOr<Opportunity> CloseLost(Ctx& ctx, OpportunityId id, std::string reason, bool* poisoned) {
+absl::StatusOr<Opportunity> CloseLost(Ctx& ctx, OpportunityId id, std::string reason) {
   model::Trim(reason);
   if (auto s = model::CheckRequiredText("reason", reason, kReasonBytes); !s.ok()) return s;
-  return CloseAs(ctx, id, StageOutcome::kLost, std::move(reason), poisoned);
+  return CloseAs(ctx, id, StageOutcome::kLost, std::move(reason));
 }
 
-absl::Status Remove(Ctx& ctx, OpportunityId id, bool* poisoned) {
+absl::Status Remove(Ctx& ctx, OpportunityId id) {
   auto o = Get(ctx, id);
   if (!o.ok()) return o.status();
   Pipeline p;
@@ -408,7 +404,6 @@ absl::Status Remove(Ctx& ctx, OpportunityId id, bool* poisoned) {
   if (s.ok())
     s = changes::Record(ctx, EntityType::kOpportunity, id, ChangeOp::kDelete,
                         changes::Flatten(*o, *found ? &p : nullptr), {});
-  if (!s.ok()) *poisoned = true;
   return s;
 }
 
@@ -420,7 +415,7 @@ absl::StatusOr<std::vector<OpportunityId>> WithContact(const Ctx& ctx, CustomerI
   return model::IdsWithPrefix(ctx, ctx.schema.opp_contact, codec::EncodeU64(person));
 }
 
-absl::Status RemoveContact(Ctx& ctx, OpportunityId id, CustomerId person, bool* poisoned) {
+absl::Status RemoveContact(Ctx& ctx, OpportunityId id, CustomerId person) {
   auto o = Get(ctx, id);
   if (!o.ok()) return o.status();
   const Opportunity before = *o;
@@ -433,7 +428,7 @@ absl::Status RemoveContact(Ctx& ctx, OpportunityId id, CustomerId person, bool* 
   if (!found.ok()) return found.status();
   o->revision += 1;
   o->updated_at = ctx.now;
-  return Store(ctx, before, *std::move(o), p, ChangeOp::kUpdate, poisoned).status();
+  return Store(ctx, before, *std::move(o), p, ChangeOp::kUpdate).status();
 }
 
 }  // namespace crm::opportunities

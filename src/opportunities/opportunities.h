@@ -17,21 +17,21 @@ absl::StatusOr<Opportunity> Get(const Ctx& ctx, OpportunityId id);
 absl::StatusOr<OpportunityPage> List(const Ctx& ctx, const OpportunityQuery& q);
 absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const OpportunityQuery& q);
 
-absl::StatusOr<Opportunity> Create(Ctx& ctx, Opportunity o, bool* poisoned);
+absl::StatusOr<Opportunity> Create(Ctx& ctx, Opportunity o);
 // Revision checked; a change of stage is recorded as a stage move.
-absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o, bool* poisoned);
-absl::StatusOr<Opportunity> Move(Ctx& ctx, OpportunityId id, StageId stage, bool* poisoned);
+absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o);
+absl::StatusOr<Opportunity> Move(Ctx& ctx, OpportunityId id, StageId stage);
 // Moves to the pipeline's first won / lost stage.
-absl::StatusOr<Opportunity> CloseWon(Ctx& ctx, OpportunityId id, bool* poisoned);
-absl::StatusOr<Opportunity> CloseLost(Ctx& ctx, OpportunityId id, std::string reason, bool* poisoned);
+absl::StatusOr<Opportunity> CloseWon(Ctx& ctx, OpportunityId id);
+absl::StatusOr<Opportunity> CloseLost(Ctx& ctx, OpportunityId id, std::string reason);
 // Deletes the opportunity and its index entries. Links from interactions are the caller's
 // (relations/) to remove first.
-absl::Status Remove(Ctx& ctx, OpportunityId id, bool* poisoned);
+absl::Status Remove(Ctx& ctx, OpportunityId id);
 
 // Ids of the opportunities of a customer / naming a person as a contact.
 absl::StatusOr<std::vector<OpportunityId>> OfCustomer(const Ctx& ctx, CustomerId customer);
 absl::StatusOr<std::vector<OpportunityId>> WithContact(const Ctx& ctx, CustomerId person);
 // Removes `person` from the contacts of opportunity `id` (recorded as an update).
-absl::Status RemoveContact(Ctx& ctx, OpportunityId id, CustomerId person, bool* poisoned);
+absl::Status RemoveContact(Ctx& ctx, OpportunityId id, CustomerId person);
 
 }  // namespace crm::opportunities

@@ -129,11 +129,10 @@ absl::StatusOr<PipelineId> DefaultId(const Ctx& ctx) {
   return *id;
 }
 
-absl::StatusOr<Pipeline> Create(Ctx& ctx, Pipeline p, bool* poisoned) {
+absl::StatusOr<Pipeline> Create(Ctx& ctx, Pipeline p) {
   if (auto s = Normalize(p, nullptr); !s.ok()) return s;
   auto id = model::NextId(ctx, kSequence);
   if (!id.ok()) {
-    *poisoned = true;
     return id.status();
   }
   p.id = *id;
@@ -142,13 +141,12 @@ absl::StatusOr<Pipeline> Create(Ctx& ctx, Pipeline p, bool* poisoned) {
   absl::Status s = model::PutRecord(ctx, ctx.schema.pipelines, codec::RecordType::kPipeline, p, true);
   if (s.ok()) s = changes::Record(ctx, EntityType::kPipeline, p.id, ChangeOp::kCreate, {}, changes::Flatten(p));
   if (!s.ok()) {
-    *poisoned = true;
     return s;
   }
   return p;
 }
 
-absl::StatusOr<Pipeline> Update(Ctx& ctx, Pipeline p, bool* poisoned) {
+absl::StatusOr<Pipeline> Update(Ctx& ctx, Pipeline p) {
   Pipeline before;
   auto found = Load(ctx, p.id, &before);
   if (!found.ok()) return found.status();
@@ -173,13 +171,12 @@ absl::StatusOr<Pipeline> Update(Ctx& ctx, Pipeline p, bool* poisoned) {
     s = changes::Record(ctx, EntityType::kPipeline, p.id, ChangeOp::kUpdate, changes::Flatten(before),
                         changes::Flatten(p));
   if (!s.ok()) {
-    *poisoned = true;
     return s;
   }
   return p;
 }
 
-absl::Status Delete(Ctx& ctx, PipelineId id, bool* poisoned) {
+absl::Status Delete(Ctx& ctx, PipelineId id) {
   Pipeline p;
   auto found = Load(ctx, id, &p);
   if (!found.ok()) return found.status();
@@ -193,11 +190,10 @@ absl::Status Delete(Ctx& ctx, PipelineId id, bool* poisoned) {
     return HasDependentsError(absl::StrCat("pipeline ", id, " still has opportunities"));
   absl::Status s = ctx.txn.Del(ctx.schema.pipelines, codec::EncodeU64(id)).status();
   if (s.ok()) s = changes::Record(ctx, EntityType::kPipeline, id, ChangeOp::kDelete, changes::Flatten(p), {});
-  if (!s.ok()) *poisoned = true;
   return s;
 }
 
-absl::Status EnsureDefault(Ctx& ctx, bool* poisoned) {
+absl::Status EnsureDefault(Ctx& ctx) {
   auto existing = model::ReadCounter(ctx, kDefault);
   if (!existing.ok()) return existing.status();
   if (*existing != 0) return absl::OkStatus();
@@ -208,10 +204,9 @@ absl::Status EnsureDefault(Ctx& ctx, bool* poisoned) {
       {0, "Proposal", 50, StageOutcome::kOpen},     {0, "Negotiation", 80, StageOutcome::kOpen},
       {0, "Closed won", 100, StageOutcome::kWon},   {0, "Closed lost", 0, StageOutcome::kLost},
   };
-  auto created = Create(ctx, std::move(p), poisoned);
+  auto created = Create(ctx, std::move(p));
   if (!created.ok()) return created.status();
   absl::Status s = model::AddToCounter(ctx, kDefault, static_cast<std::int64_t>(created->id));
-  if (!s.ok()) *poisoned = true;
   return s;
 }
 

@@ -17,14 +17,14 @@ absl::StatusOr<std::vector<Pipeline>> List(const Ctx& ctx);
 // The pipeline new opportunities go to when they name none.
 absl::StatusOr<PipelineId> DefaultId(const Ctx& ctx);
 
-absl::StatusOr<Pipeline> Create(Ctx& ctx, Pipeline p, bool* poisoned);
+absl::StatusOr<Pipeline> Create(Ctx& ctx, Pipeline p);
 // Replaces name and stages (revision checked). A stage still used by an opportunity cannot be
 // removed (FailedPrecondition).
-absl::StatusOr<Pipeline> Update(Ctx& ctx, Pipeline p, bool* poisoned);
+absl::StatusOr<Pipeline> Update(Ctx& ctx, Pipeline p);
 // Refused while opportunities use the pipeline, and for the default pipeline.
-absl::Status Delete(Ctx& ctx, PipelineId id, bool* poisoned);
+absl::Status Delete(Ctx& ctx, PipelineId id);
 
 // Creates the default pipeline in a database that has none yet.
-absl::Status EnsureDefault(Ctx& ctx, bool* poisoned);
+absl::Status EnsureDefault(Ctx& ctx);
 
 }  // namespace crm::pipelines

@@ -14,14 +14,14 @@
 
 namespace crm::relations {
 
-absl::Status DeleteOpportunity(model::Ctx& ctx, OpportunityId id, bool* poisoned) {
+absl::Status DeleteOpportunity(model::Ctx& ctx, OpportunityId id) {
   auto o = opportunities::Get(ctx, id);
   if (!o.ok()) return o.status();
-  if (auto s = interactions::UnlinkOpportunity(ctx, id, poisoned); !s.ok()) return s;
-  return opportunities::Remove(ctx, id, poisoned);
+  if (auto s = interactions::UnlinkOpportunity(ctx, id); !s.ok()) return s;
+  return opportunities::Remove(ctx, id);
 }
 
-absl::Status DeleteCustomer(model::Ctx& ctx, CustomerId id, bool cascade, bool* poisoned) {
+absl::Status DeleteCustomer(model::Ctx& ctx, CustomerId id, bool cascade) {
   auto customer = customers::Get(ctx, id);
   if (!customer.ok()) return customer.status();
   auto has_interactions = interactions::Any(ctx, id);
@@ -44,25 +44,22 @@ absl::Status DeleteCustomer(model::Ctx& ctx, CustomerId id, bool cascade, bool* 
           "customer ", id, " still has ", absl::StrJoin(left, ", "),
           "; delete them first or ask for a cascading delete"));
   }
-  // From here on records are being changed: any failure must abort the whole transaction.
-  auto fail = [&](absl::Status s) {
-    *poisoned = true;
-    return s;
-  };
-  if (auto s = interactions::DeleteAllOf(ctx, id, poisoned); !s.ok()) return fail(s);
+  // From here on records are being changed: a failure dooms the transaction (the storage layer
+  // saw the writes), so the caller's transaction is aborted whole.
+  if (auto s = interactions::DeleteAllOf(ctx, id); !s.ok()) return s;
   for (OpportunityId opp : *deals)
-    if (auto s = DeleteOpportunity(ctx, opp, poisoned); !s.ok()) return fail(s);
+    if (auto s = DeleteOpportunity(ctx, opp); !s.ok()) return s;
   for (OpportunityId opp : *roles)
-    if (auto s = opportunities::RemoveContact(ctx, opp, id, poisoned); !s.ok()) return fail(s);
+    if (auto s = opportunities::RemoveContact(ctx, opp, id); !s.ok()) return s;
   for (CustomerId member : *members) {
     auto person = customers::Get(ctx, member);
-    if (!person.ok()) return fail(person.status());
+    if (!person.ok()) return person.status();
     auto& ms = person->memberships;
     ms.erase(std::remove_if(ms.begin(), ms.end(), [&](const Membership& m) { return m.organization == id; }),
              ms.end());
-    if (auto s = customers::Update(ctx, *std::move(person), poisoned); !s.ok()) return fail(s.status());
+    if (auto s = customers::Update(ctx, *std::move(person)); !s.ok()) return s.status();
   }
-  if (auto s = customers::Delete(ctx, id, poisoned); !s.ok()) return cascade ? fail(s) : s;
+  if (auto s = customers::Delete(ctx, id); !s.ok()) return s;
   return absl::OkStatus();
 }
 

@@ -10,9 +10,9 @@ namespace crm::relations {
 // Deletes a customer. Without `cascade`, refuses (FailedPrecondition naming what is left) while
 // it has interactions, opportunities, contact roles in other deals or members; with it,
 // removes all of those first, in the same transaction. Nothing is left pointing at it.
-absl::Status DeleteCustomer(model::Ctx& ctx, CustomerId id, bool cascade, bool* poisoned);
+absl::Status DeleteCustomer(model::Ctx& ctx, CustomerId id, bool cascade);
 
 // Deletes an opportunity after clearing the link from its interactions.
-absl::Status DeleteOpportunity(model::Ctx& ctx, OpportunityId id, bool* poisoned);
+absl::Status DeleteOpportunity(model::Ctx& ctx, OpportunityId id);
 
 }  // namespace crm::relations

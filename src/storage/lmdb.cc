@@ -110,7 +110,7 @@ bool IsMapFull(const absl::Status& status) {
 // ---- Txn ----
 
 Txn::Txn(Txn&& other) noexcept
-    : txn_(other.txn_), writable_(other.writable_), lock_(std::move(other.lock_)) {
+    : txn_(other.txn_), writable_(other.writable_), writes_(other.writes_), lock_(std::move(other.lock_)) {
   other.txn_ = nullptr;
 }
 
@@ -119,6 +119,7 @@ Txn& Txn::operator=(Txn&& other) noexcept {
     Abort();
     txn_ = other.txn_;
     writable_ = other.writable_;
+    writes_ = other.writes_;
     lock_ = std::move(other.lock_);
     other.txn_ = nullptr;
   }
@@ -155,6 +156,7 @@ absl::StatusOr<bool> Txn::Get(Table table, std::string_view key, std::string_vie
 }
 
 absl::Status Txn::Put(Table table, std::string_view key, std::string_view value, unsigned flags) {
+  ++writes_;
   MDB_val k = Val(key);
   MDB_val v = Val(value);
   const int rc = mdb_put(txn_, table, &k, &v, flags);
@@ -163,6 +165,7 @@ absl::Status Txn::Put(Table table, std::string_view key, std::string_view value,
 }
 
 absl::StatusOr<bool> Txn::Del(Table table, std::string_view key) {
+  ++writes_;
   MDB_val k = Val(key);
   const int rc = mdb_del(txn_, table, &k, nullptr);
   if (rc == MDB_NOTFOUND) return false;

@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -64,6 +65,10 @@ class Txn {
 
   bool active() const { return txn_ != nullptr; }
   bool writable() const { return writable_; }
+  // How many writes (puts and deletes) this transaction was asked to make, failed ones included.
+  // A caller compares it before and after an operation: one that failed after writing anything
+  // must not be committed.
+  std::uint64_t writes() const { return writes_; }
   MDB_txn* raw() const { return txn_; }
 
   // Looks `key` up; false when absent. `value` borrows from the map until the transaction ends
@@ -86,6 +91,7 @@ class Txn {
 
   MDB_txn* txn_ = nullptr;
   bool writable_ = false;
+  std::uint64_t writes_ = 0;
   std::shared_lock<std::shared_timed_mutex> lock_;
 };
 

@@ -34,7 +34,7 @@ struct TxnImpl {
   std::string actor;
   Timestamp now = 0;
   model::Counters counters;
-  // Set when a storage failure hit a write half-way: the transaction was aborted then.
+  // Set when an operation failed after it had written: the transaction was aborted then.
   absl::Status failure;
 
   model::Ctx ctx() {
@@ -44,27 +44,22 @@ struct TxnImpl {
   absl::Status CheckOpen() const {
     if (!failure.ok())
       return TxnFinishedError(absl::StrCat(
-          "transaction was aborted after a storage failure: ", failure.message()));
+          "transaction was aborted after a write failed half-way (a storage failure or a refusal after "
+          "writing began): ",
+          failure.message()));
     if (!txn.active()) return TxnFinishedError("transaction is already finished");
     return absl::OkStatus();
   }
 
-  // Records the outcome of a write: a failure after writing started aborts the transaction.
-  template <class T>
-  T Settle(T result, bool poisoned) {
-    if (poisoned) {
-      failure = StatusOf(result);
-      txn.Abort();
-    }
-    return result;
-  }
+  // The writes made so far: storage writes and pending counter changes.
+  std::uint64_t Writes() const { return txn.writes() + counters.changes(); }
 
- private:
-  template <class U>
-  static absl::Status StatusOf(const absl::StatusOr<U>& r) {
-    return r.status();
+  // Ends the transaction after a write operation failed having written something: nothing of it
+  // may be committed, and every later call says why.
+  void Doom(const absl::Status& cause) {
+    failure = cause;
+    txn.Abort();
   }
-  static absl::Status StatusOf(const absl::Status& s) { return s; }
 };
 
 }  // namespace detail
@@ -153,6 +148,12 @@ ReadTxn::~ReadTxn() = default;
 
 namespace {
 
+template <class U>
+absl::Status StatusOf(const absl::StatusOr<U>& r) {
+  return r.status();
+}
+absl::Status StatusOf(const absl::Status& s) { return s; }
+
 // Runs a read `fn(ctx)` on an open transaction.
 template <class Fn>
 auto Query(const std::unique_ptr<detail::TxnImpl>& impl, Fn fn) -> decltype(fn(std::declval<const model::Ctx&>())) {
@@ -163,17 +164,18 @@ auto Query(const std::unique_ptr<detail::TxnImpl>& impl, Fn fn) -> decltype(fn(s
   return fn(ctx);
 }
 
-// Runs a write `fn(ctx, &poisoned)`; a failure after writing began aborts the transaction.
+// Runs a write `fn(ctx)`. A failure after the operation wrote anything dooms the transaction,
+// by construction: the storage layer counts writes, so no operation can forget to say so.
 template <class Fn>
-auto Mutate(const std::unique_ptr<detail::TxnImpl>& impl, Fn fn)
-    -> decltype(fn(std::declval<model::Ctx&>(), static_cast<bool*>(nullptr))) {
-  using R = decltype(fn(std::declval<model::Ctx&>(), static_cast<bool*>(nullptr)));
+auto Mutate(const std::unique_ptr<detail::TxnImpl>& impl, Fn fn) -> decltype(fn(std::declval<model::Ctx&>())) {
+  using R = decltype(fn(std::declval<model::Ctx&>()));
   if (!impl) return R(TxnFinishedError("transaction was moved from"));
   if (absl::Status open = impl->CheckOpen(); !open.ok()) return R(open);
-  bool poisoned = false;
+  const std::uint64_t before = impl->Writes();
   model::Ctx ctx = impl->ctx();
-  R result = fn(ctx, &poisoned);  // before Settle reads `poisoned`: argument order is unspecified
-  return impl->Settle(std::move(result), poisoned);
+  R result = fn(ctx);
+  if (!result.ok() && impl->Writes() != before) impl->Doom(StatusOf(result));
+  return result;
 }
 
 }  // namespace
@@ -243,60 +245,60 @@ WriteTxn& WriteTxn::operator=(WriteTxn&&) noexcept = default;
 WriteTxn::~WriteTxn() = default;
 
 absl::StatusOr<Customer> WriteTxn::CreateCustomer(const Customer& customer) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return customers::Create(c, customer, p); });
+  return Mutate(impl_, [&](model::Ctx& c) { return customers::Create(c, customer);});
 }
 absl::StatusOr<Customer> WriteTxn::UpdateCustomer(const Customer& customer) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return customers::Update(c, customer, p); });
+  return Mutate(impl_, [&](model::Ctx& c) { return customers::Update(c, customer);});
 }
 absl::StatusOr<Customer> WriteTxn::UpsertCustomer(const Customer& customer) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return customers::Upsert(c, customer, p); });
+  return Mutate(impl_, [&](model::Ctx& c) { return customers::Upsert(c, customer);});
 }
 absl::StatusOr<Customer> WriteTxn::ArchiveCustomer(CustomerId id) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return customers::SetArchived(c, id, true, p); });
+  return Mutate(impl_, [&](model::Ctx& c) { return customers::SetArchived(c, id, true);});
 }
 absl::StatusOr<Customer> WriteTxn::RestoreCustomer(CustomerId id) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return customers::SetArchived(c, id, false, p); });
+  return Mutate(impl_, [&](model::Ctx& c) { return customers::SetArchived(c, id, false);});
 }
 absl::Status WriteTxn::DeleteCustomer(CustomerId id, DeleteOptions options) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return relations::DeleteCustomer(c, id, options.cascade, p); });
+  return Mutate(impl_, [&](model::Ctx& c) { return relations::DeleteCustomer(c, id, options.cascade);});
 }
 absl::StatusOr<Interaction> WriteTxn::LogInteraction(const Interaction& interaction) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return interactions::Log(c, interaction, p); });
+  return Mutate(impl_, [&](model::Ctx& c) { return interactions::Log(c, interaction);});
 }
 absl::StatusOr<Interaction> WriteTxn::UpdateInteraction(const Interaction& interaction) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return interactions::Update(c, interaction, p); });
+  return Mutate(impl_, [&](model::Ctx& c) { return interactions::Update(c, interaction);});
 }
 absl::Status WriteTxn::DeleteInteraction(InteractionId id) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return interactions::Delete(c, id, p); });
+  return Mutate(impl_, [&](model::Ctx& c) { return interactions::Delete(c, id);});
 }
 absl::StatusOr<Pipeline> WriteTxn::CreatePipeline(const Pipeline& pipeline) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return pipelines::Create(c, pipeline, p); });
+  return Mutate(impl_, [&](model::Ctx& c) { return pipelines::Create(c, pipeline);});
 }
 absl::StatusOr<Pipeline> WriteTxn::UpdatePipeline(const Pipeline& pipeline) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return pipelines::Update(c, pipeline, p); });
+  return Mutate(impl_, [&](model::Ctx& c) { return pipelines::Update(c, pipeline);});
 }
 absl::Status WriteTxn::DeletePipeline(PipelineId id) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return pipelines::Delete(c, id, p); });
+  return Mutate(impl_, [&](model::Ctx& c) { return pipelines::Delete(c, id);});
 }
 absl::StatusOr<Opportunity> WriteTxn::CreateOpportunity(const Opportunity& opportunity) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return opportunities::Create(c, opportunity, p); });
+  return Mutate(impl_, [&](model::Ctx& c) { return opportunities::Create(c, opportunity);});
 }
 absl::StatusOr<Opportunity> WriteTxn::UpdateOpportunity(const Opportunity& opportunity) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return opportunities::Update(c, opportunity, p); });
+  return Mutate(impl_, [&](model::Ctx& c) { return opportunities::Update(c, opportunity);});
 }
 absl::StatusOr<Opportunity> WriteTxn::MoveOpportunity(OpportunityId id, StageId stage) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return opportunities::Move(c, id, stage, p); });
+  return Mutate(impl_, [&](model::Ctx& c) { return opportunities::Move(c, id, stage);});
 }
 absl::StatusOr<Opportunity> WriteTxn::CloseWon(OpportunityId id) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return opportunities::CloseWon(c, id, p); });
+  return Mutate(impl_, [&](model::Ctx& c) { return opportunities::CloseWon(c, id);});
 }
 absl::StatusOr<Opportunity> WriteTxn::CloseLost(OpportunityId id, std::string_view reason) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) {
-    return opportunities::CloseLost(c, id, std::string(reason), p);
+  return Mutate(impl_, [&](model::Ctx& c) {
+    return opportunities::CloseLost(c, id, std::string(reason));
   });
 }
 absl::Status WriteTxn::DeleteOpportunity(OpportunityId id) {
-  return Mutate(impl_, [&](model::Ctx& c, bool* p) { return relations::DeleteOpportunity(c, id, p); });
+  return Mutate(impl_, [&](model::Ctx& c) { return relations::DeleteOpportunity(c, id);});
 }
 
 absl::Status WriteTxn::Commit() {
@@ -343,7 +345,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, Stor
   std::unique_ptr<Store> store(new Store(std::move(impl)));
   if (!store->impl_->options.read_only) {
     absl::Status s = store->Write({}, [](WriteTxn& txn) -> absl::Status {
-      return Mutate(txn.impl_, [](model::Ctx& c, bool* p) { return pipelines::EnsureDefault(c, p); });
+      return Mutate(txn.impl_, [](model::Ctx& c) { return pipelines::EnsureDefault(c);});
     });
     if (!s.ok()) return s;
   }
