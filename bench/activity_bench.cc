@@ -68,7 +68,7 @@ class CrmBackend : public Backend {
     std::filesystem::remove(path);
     std::filesystem::remove(path + "-lock");
     store_ = Unwrap(Store::Open(path));
-    const Pipeline p = Unwrap(store_->GetDefaultPipeline());
+    const Pipeline p = Unwrap(store_->Run(&ReadTxn::GetDefaultPipeline));
     for (const Stage& s : p.stages) stages_.push_back(s.id);
     for (std::size_t c = 0; c < Customers(); c += kBatch) {
       Check(store_->Write("bench", [&](WriteTxn& txn) -> absl::Status {
@@ -89,7 +89,7 @@ class CrmBackend : public Backend {
     TimelineQuery q;
     q.customer = customer;
     q.limit = n;
-    *out = Unwrap(store_->ListTimeline(q)).interactions;
+    *out = Unwrap(store_->Run(&ReadTxn::ListTimeline, q)).interactions;
     return out->size();
   }
   void CreateDeals(std::size_t n) override {
@@ -112,11 +112,11 @@ class CrmBackend : public Backend {
   std::size_t StagePage(int stage_index, std::size_t n, std::vector<Opportunity>* out) override {
     OpportunityQuery q = OpportunityQuery::AtStage(0, stages_[stage_index]);
     q.limit = n;
-    *out = Unwrap(store_->ListOpportunities(q)).opportunities;
+    *out = Unwrap(store_->Run(&ReadTxn::ListOpportunities, q)).opportunities;
     return out->size();
   }
   void Move(OpportunityId id, int stage_index) override {
-    Check(store_->MoveOpportunity(id, stages_[stage_index], "bench").status());
+    Check(store_->RunAs("bench", &WriteTxn::MoveOpportunity, id, stages_[stage_index]).status());
   }
 
  private:

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "crm/customer.hpp"
 #include "crm/types.hpp"
 
 namespace crm::bench {

@@ -82,19 +82,19 @@ class CrmBackend : public Backend {
     if (!s.ok()) Die(s.ToString());
   }
   bool GetById(std::uint64_t id, Customer* out) override {
-    auto r = store_->GetCustomer(id);
+    auto r = store_->Run(&ReadTxn::GetCustomer, id);
     if (!r.ok()) return false;
     *out = *std::move(r);
     return true;
   }
   bool GetByEmail(const std::string& email, Customer* out) override {
-    auto r = store_->FindCustomerByEmail(email);
+    auto r = store_->Run(&ReadTxn::FindCustomerByEmail, email);
     if (!r.ok()) return false;
     *out = *std::move(r);
     return true;
   }
   std::size_t GetByPhone(const std::string& phone, std::vector<Customer>* out) override {
-    auto r = store_->FindCustomersByPhone(phone);
+    auto r = store_->Run(&ReadTxn::FindCustomersByPhone, phone);
     if (!r.ok()) Die(r.status().ToString());
     *out = *std::move(r);
     return out->size();
@@ -102,7 +102,7 @@ class CrmBackend : public Backend {
   std::size_t NamePrefix(const std::string& prefix, std::size_t limit, std::vector<Customer>* out) override {
     CustomerQuery q = CustomerQuery::NamePrefix(prefix);
     q.limit = limit;
-    auto r = store_->ListCustomers(q);
+    auto r = store_->Run(&ReadTxn::ListCustomers, q);
     if (!r.ok()) Die(r.status().ToString());
     *out = std::move(r->customers);
     return out->size();
@@ -110,7 +110,7 @@ class CrmBackend : public Backend {
   std::size_t TagPage(const std::string& tag, std::size_t limit, std::vector<Customer>* out) override {
     CustomerQuery q = CustomerQuery::Tag(tag);
     q.limit = limit;
-    auto r = store_->ListCustomers(q);
+    auto r = store_->Run(&ReadTxn::ListCustomers, q);
     if (!r.ok()) Die(r.status().ToString());
     *out = std::move(r->customers);
     return out->size();

@@ -238,15 +238,15 @@ void ImportPipeline(crm::Store& store, const std::string& dir) {
   std::cout << "Imported " << accounts.size() << " accounts and " << imported << " deals of the MavenTech pipeline in "
             << static_cast<int>(ms) << " ms, one transaction (" << no_account << " deals without an account skipped:"
             << " a deal needs a customer)\n";
-  const crm::Pipeline p = Must(store.GetPipeline(pipeline_id), "pipeline");
+  const crm::Pipeline p = Must(store.Run(&crm::ReadTxn::GetPipeline, pipeline_id), "pipeline");
   for (const crm::Stage& stage : p.stages) {
     crm::OpportunityQuery q = crm::OpportunityQuery::AtStage(pipeline_id, stage.id);
     std::cout << "    " << std::left << std::setw(12) << stage.name << std::right << std::setw(6)
-              << Must(store.CountOpportunities(q), "count") << " deals\n";
+              << Must(store.Run(&crm::ReadTxn::CountOpportunities, q), "count") << " deals\n";
   }
   crm::OpportunityQuery top_agent = crm::OpportunityQuery::OwnedBy("Darcel Schlecht");
   top_agent.open_only = true;
-  std::cout << "    open deals of Darcel Schlecht: " << Must(store.CountOpportunities(top_agent), "count") << "\n";
+  std::cout << "    open deals of Darcel Schlecht: " << Must(store.Run(&crm::ReadTxn::CountOpportunities, top_agent), "count") << "\n";
 }
 
 }  // namespace
@@ -273,7 +273,7 @@ int main(int argc, char** argv) {
   org.kind = crm::CustomerKind::kOrganization;
   org.display_name = "Álvarez & Hijos S.L.";
   org.address = {"Calle de Alcalá 42", "Madrid", "Madrid", "28014", "ES"};
-  org = Must(store->CreateCustomer(org, "maria"), "create organization");
+  org = Must(store->RunAs("maria", &crm::WriteTxn::CreateCustomer, org), "create organization");
   Show(org);
 
   crm::Customer jose;
@@ -287,7 +287,7 @@ int main(int argc, char** argv) {
   jose.custom["budget"] = crm::Money{4'500'000, "EUR"};
   jose.consent = {true, crm::LegalBasis::kConsent, 0, false};
   jose.memberships = {crm::Membership{org.id, "CEO"}};
-  jose = Must(store->CreateCustomer(jose, "maria"), "create José");
+  jose = Must(store->RunAs("maria", &crm::WriteTxn::CreateCustomer, jose), "create José");
   Show(jose);
 
   crm::Customer zoe;
@@ -296,52 +296,52 @@ int main(int argc, char** argv) {
   zoe.emails = {crm::Email{"zoe@example.org", "", false}};
   zoe.phones = {crm::Phone{"020 7946 0018", "office", false}};
   zoe.tags = {"vip"};
-  zoe = Must(store->CreateCustomer(zoe, "maria"), "create Zoë");
+  zoe = Must(store->RunAs("maria", &crm::WriteTxn::CreateCustomer, zoe), "create Zoë");
   Show(zoe);
 
   std::cout << "\n== A bad input is refused with the field named, and nothing is written\n";
   crm::Customer bad = zoe;
   bad.emails = {crm::Email{"zoe@@example", "", false}};
-  std::cout << "    " << store->CreateCustomer(bad).status() << "\n";
+  std::cout << "    " << store->Run(&crm::WriteTxn::CreateCustomer, bad).status() << "\n";
   bad.emails = {crm::Email{"ZOE@example.org", "", false}};
-  std::cout << "    " << store->CreateCustomer(bad).status() << "\n";
+  std::cout << "    " << store->Run(&crm::WriteTxn::CreateCustomer, bad).status() << "\n";
 
   std::cout << "\n== Finding customers\n";
   std::cout << "  by email 'jose.alvarez@example.es' (any case):\n";
-  Show(Must(store->FindCustomerByEmail("jose.alvarez@example.es"), "find by email"));
+  Show(Must(store->Run(&crm::ReadTxn::FindCustomerByEmail, "jose.alvarez@example.es"), "find by email"));
   std::cout << "  by phone '15551234567' (stored as '+1 (555) 123-4567'):\n";
-  for (const auto& c : Must(store->FindCustomersByPhone("15551234567"), "find by phone")) Show(c);
+  for (const auto& c : Must(store->Run(&crm::ReadTxn::FindCustomersByPhone, "15551234567"), "find by phone")) Show(c);
   for (const char* prefix : {"jose", "ALV", "zoe sal", "jon"}) {
     crm::CustomerQuery q = crm::CustomerQuery::NamePrefix(prefix);
     q.limit = 5;
-    auto page = Must(store->ListCustomers(q), "name prefix");
-    std::cout << "  by name prefix '" << prefix << "': " << Must(store->CountCustomers(q), "count")
+    auto page = Must(store->Run(&crm::ReadTxn::ListCustomers, q), "name prefix");
+    std::cout << "  by name prefix '" << prefix << "': " << Must(store->Run(&crm::ReadTxn::CountCustomers, q), "count")
               << " in all, first " << page.customers.size() << ":\n";
     for (const auto& c : page.customers) Show(c);
   }
   std::cout << "  members of " << org.display_name << ":\n";
-  for (const auto& c : Must(store->ListCustomers(crm::CustomerQuery::Organization(org.id)), "members").customers)
+  for (const auto& c : Must(store->Run(&crm::ReadTxn::ListCustomers, crm::CustomerQuery::Organization(org.id)), "members").customers)
     Show(c);
 
   std::cout << "\n== Two people edit José at once\n";
-  crm::Customer by_maria = Must(store->GetCustomer(jose.id), "get");
+  crm::Customer by_maria = Must(store->Run(&crm::ReadTxn::GetCustomer, jose.id), "get");
   crm::Customer by_tom = by_maria;
   by_maria.stage = crm::LifecycleStage::kCustomer;
-  auto saved = Must(store->UpdateCustomer(by_maria, "maria"), "update");
+  auto saved = Must(store->RunAs("maria", &crm::WriteTxn::UpdateCustomer, by_maria), "update");
   std::cout << "  maria moves him to 'customer': now revision " << saved.revision << "\n";
   by_tom.owner = "tom";
-  auto conflict = store->UpdateCustomer(by_tom, "tom");
+  auto conflict = store->RunAs("tom", &crm::WriteTxn::UpdateCustomer, by_tom);
   std::cout << "  tom saves his copy of revision " << by_tom.revision << ": " << conflict.status() << "\n";
-  crm::Customer fresh = Must(store->GetCustomer(jose.id), "reload");
+  crm::Customer fresh = Must(store->Run(&crm::ReadTxn::GetCustomer, jose.id), "reload");
   fresh.owner = "tom";
-  Show(Must(store->UpdateCustomer(fresh, "tom"), "retry"));
+  Show(Must(store->RunAs("tom", &crm::WriteTxn::UpdateCustomer, fresh), "retry"));
   std::cout << "  tom reloaded and retried: stage and owner both kept\n";
 
   std::cout << "\n== Paging through the 'vip' tag, 1 per page (keyset tokens)\n";
   crm::CustomerQuery vip = crm::CustomerQuery::Tag("VIP");
   vip.limit = 1;
   for (int page_no = 1;; ++page_no) {
-    auto page = Must(store->ListCustomers(vip), "page");
+    auto page = Must(store->Run(&crm::ReadTxn::ListCustomers, vip), "page");
     std::cout << "  page " << page_no << ":\n";
     for (const auto& c : page.customers) Show(c);
     if (page.next_page_token.empty()) break;
@@ -349,26 +349,26 @@ int main(int argc, char** argv) {
   }
   crm::CustomerQuery subscribed = crm::CustomerQuery::Tag("subscribed-2021");
   subscribed.limit = 3;
-  auto page = Must(store->ListCustomers(subscribed), "page");
-  std::cout << "  'subscribed-2021': " << Must(store->CountCustomers(subscribed), "count")
+  auto page = Must(store->Run(&crm::ReadTxn::ListCustomers, subscribed), "page");
+  std::cout << "  'subscribed-2021': " << Must(store->Run(&crm::ReadTxn::CountCustomers, subscribed), "count")
             << " customers; first page of 3:\n";
   for (const auto& c : page.customers) Show(c);
   if (!page.next_page_token.empty()) {
     subscribed.page_token = page.next_page_token;
     std::cout << "  second page:\n";
-    for (const auto& c : Must(store->ListCustomers(subscribed), "page 2").customers) Show(c);
+    for (const auto& c : Must(store->Run(&crm::ReadTxn::ListCustomers, subscribed), "page 2").customers) Show(c);
   }
 
   std::cout << "\n== Archive (soft delete) and restore\n";
-  Must(store->ArchiveCustomer(zoe.id, "maria").status(), "archive");
-  std::cout << "  after archiving Zoë, 'vip' lists " << Must(store->CountCustomers(crm::CustomerQuery::Tag("vip")), "count")
-            << "; she is still found by id: archived=" << Must(store->GetCustomer(zoe.id), "get").archived << "\n";
-  Must(store->RestoreCustomer(zoe.id, "maria").status(), "restore");
-  std::cout << "  restored: 'vip' lists " << Must(store->CountCustomers(crm::CustomerQuery::Tag("vip")), "count") << "\n";
+  Must(store->RunAs("maria", &crm::WriteTxn::ArchiveCustomer, zoe.id).status(), "archive");
+  std::cout << "  after archiving Zoë, 'vip' lists " << Must(store->Run(&crm::ReadTxn::CountCustomers, crm::CustomerQuery::Tag("vip")), "count")
+            << "; she is still found by id: archived=" << Must(store->Run(&crm::ReadTxn::GetCustomer, zoe.id), "get").archived << "\n";
+  Must(store->RunAs("maria", &crm::WriteTxn::RestoreCustomer, zoe.id).status(), "restore");
+  std::cout << "  restored: 'vip' lists " << Must(store->Run(&crm::ReadTxn::CountCustomers, crm::CustomerQuery::Tag("vip")), "count") << "\n";
 
   std::cout << "\n== José's timeline\n";
   const crm::Timestamp day = 86'400'000'000;
-  const crm::Timestamp now = Must(store->GetCustomer(jose.id), "get").updated_at;
+  const crm::Timestamp now = Must(store->Run(&crm::ReadTxn::GetCustomer, jose.id), "get").updated_at;
   struct Touch {
     crm::InteractionKind kind;
     crm::Direction direction;
@@ -393,21 +393,21 @@ int main(int argc, char** argv) {
     i.outcome = t.outcome;
     i.owner = "maria";
     if (t.kind == crm::InteractionKind::kSupportTicket) i.satisfaction = 5;
-    Must(store->LogInteraction(i, "maria").status(), "log");
+    Must(store->RunAs("maria", &crm::WriteTxn::LogInteraction, i).status(), "log");
   }
   crm::TimelineQuery timeline;
   timeline.customer = jose.id;
-  for (const auto& i : Must(store->ListTimeline(timeline), "timeline").interactions)
+  for (const auto& i : Must(store->Run(&crm::ReadTxn::ListTimeline, timeline), "timeline").interactions)
     std::cout << "    " << Day(i.occurred_at) << "  " << std::left << std::setw(15) << crm::InteractionKindName(i.kind)
               << std::right << i.subject << (i.outcome.empty() ? "" : " -> " + i.outcome) << "\n";
-  std::cout << "  last contact: " << Day(Must(store->GetCustomer(jose.id), "get").last_interaction_at)
+  std::cout << "  last contact: " << Day(Must(store->Run(&crm::ReadTxn::GetCustomer, jose.id), "get").last_interaction_at)
             << " (the note does not count as contact)\n";
   std::cout << "  customers not contacted in the last 30 days: "
-            << Must(store->CountCustomers(crm::CustomerQuery::NotContactedSince(now - 30 * day)), "count") << " of "
-            << Must(store->CountCustomers(crm::CustomerQuery::All()), "count") << "\n";
+            << Must(store->Run(&crm::ReadTxn::CountCustomers, crm::CustomerQuery::NotContactedSince(now - 30 * day)), "count") << " of "
+            << Must(store->Run(&crm::ReadTxn::CountCustomers, crm::CustomerQuery::All()), "count") << "\n";
 
   std::cout << "\n== A deal through the default pipeline\n";
-  const crm::Pipeline sales = Must(store->GetDefaultPipeline(), "pipeline");
+  const crm::Pipeline sales = Must(store->Run(&crm::ReadTxn::GetDefaultPipeline), "pipeline");
   std::cout << "  pipeline '" << sales.name << "':";
   for (const crm::Stage& st : sales.stages) std::cout << " " << st.name << " (" << st.probability << "%)";
   std::cout << "\n";
@@ -418,13 +418,13 @@ int main(int argc, char** argv) {
   deal.owner = "maria";
   deal.expected_close = now + 30 * day;
   deal.contacts = {crm::ContactRole{jose.id, "decision maker"}};
-  deal = Must(store->CreateOpportunity(deal, "maria"), "create deal");
-  deal = Must(store->MoveOpportunity(deal.id, sales.FindStage("Qualification")->id, "maria"), "move");
-  deal = Must(store->MoveOpportunity(deal.id, sales.FindStage("Proposal")->id, "maria"), "move");
+  deal = Must(store->RunAs("maria", &crm::WriteTxn::CreateOpportunity, deal), "create deal");
+  deal = Must(store->RunAs("maria", &crm::WriteTxn::MoveOpportunity, deal.id, sales.FindStage("Qualification")->id), "move");
+  deal = Must(store->RunAs("maria", &crm::WriteTxn::MoveOpportunity, deal.id, sales.FindStage("Proposal")->id), "move");
   deal.amount = crm::Money{4'200'000, "EUR"};  // a discount in the proposal
-  deal = Must(store->UpdateOpportunity(deal, "tom"), "update");
-  deal = Must(store->MoveOpportunity(deal.id, sales.FindStage("Negotiation")->id, "tom"), "move");
-  deal = Must(store->CloseWon(deal.id, "tom"), "won");
+  deal = Must(store->RunAs("tom", &crm::WriteTxn::UpdateOpportunity, deal), "update");
+  deal = Must(store->RunAs("tom", &crm::WriteTxn::MoveOpportunity, deal.id, sales.FindStage("Negotiation")->id), "move");
+  deal = Must(store->RunAs("tom", &crm::WriteTxn::CloseWon, deal.id), "won");
   std::cout << "  '" << deal.title << "' for " << org.display_name << ": " << Amount(deal.amount) << ", "
             << sales.FindStage(deal.stage)->name << " at " << deal.probability << "%\n";
   for (const crm::StageChange& h : deal.history) {
@@ -434,9 +434,9 @@ int main(int argc, char** argv) {
               << " at " << h.probability << "%\n";
   }
 
-  std::cout << "\n== The change feed (the last 8 of " << Must(store->LastChangeSeq(), "seq") << " changes)\n";
-  const std::uint64_t last = Must(store->LastChangeSeq(), "seq");
-  for (const crm::Change& ch : Must(store->ListChanges(last > 7 ? last - 7 : 1, 8), "feed")) {
+  std::cout << "\n== The change feed (the last 8 of " << Must(store->Run(&crm::ReadTxn::LastChangeSeq), "seq") << " changes)\n";
+  const std::uint64_t last = Must(store->Run(&crm::ReadTxn::LastChangeSeq), "seq");
+  for (const crm::Change& ch : Must(store->Run(&crm::ReadTxn::ListChanges, last > 7 ? last - 7 : 1, 8), "feed")) {
     std::cout << "  #" << ch.seq << " " << ch.actor << " " << crm::ChangeOpName(ch.op) << " "
               << crm::EntityTypeName(ch.entity) << " " << ch.entity_id << ":";
     for (const crm::FieldChange& f : ch.fields)
@@ -444,13 +444,13 @@ int main(int argc, char** argv) {
     std::cout << "\n";
   }
   std::cout << "\n== History of José's lifecycle stage\n";
-  for (const auto& h : Must(store->FieldHistory(crm::EntityType::kCustomer, jose.id, "stage"), "history"))
+  for (const auto& h : Must(store->Run(&crm::ReadTxn::FieldHistory, crm::EntityType::kCustomer, jose.id, "stage"), "history"))
     std::cout << "  #" << h.seq << " " << h.actor << ": '" << h.before << "' -> '" << h.after << "'\n";
 
   std::cout << "\n== Deleting a customer that has a timeline and deals\n";
-  std::cout << "  " << store->DeleteCustomer(jose.id) << "\n";
+  std::cout << "  " << store->Run(&crm::WriteTxn::DeleteCustomer, jose.id, crm::DeleteOptions{}) << "\n";
 
-  std::cout << "\nCustomers in the store: " << Must(store->CountCustomers(crm::CustomerQuery::All()), "count")
+  std::cout << "\nCustomers in the store: " << Must(store->Run(&crm::ReadTxn::CountCustomers, crm::CustomerQuery::All()), "count")
             << " (file " << path << ", owner-only)\n";
   return 0;
 }

@@ -17,13 +17,13 @@ int main(int argc, char** argv) {
   c.phones.push_back({"+1 (555) 123-4567", "mobile", true});
   c.tags = {"vip"};
   c.external_id = "quickstart-1";  // upsert: running the example twice updates, not duplicates
-  auto created = (*store)->UpsertCustomer(c);
+  auto created = (*store)->Run(&crm::WriteTxn::UpsertCustomer, c);
   if (!created.ok()) {
     std::cerr << created.status() << "\n";
     return 1;
   }
-  auto found = (*store)->FindCustomerByEmail("JOSE@example.com");
-  auto by_name = (*store)->ListCustomers(crm::CustomerQuery::NamePrefix("alv"));
+  auto found = (*store)->Run(&crm::ReadTxn::FindCustomerByEmail, "JOSE@example.com");
+  auto by_name = (*store)->Run(&crm::ReadTxn::ListCustomers, crm::CustomerQuery::NamePrefix("alv"));
   if (!found.ok() || !by_name.ok()) return 1;
   std::cout << "customer " << found->id << ": " << found->display_name << ", revision "
             << found->revision << "; 'alv' finds " << by_name->customers.size() << "\n";

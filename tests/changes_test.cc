@@ -8,13 +8,13 @@ namespace {
 
 class ChangesTest : public testing::StoreTest {
  protected:
-  std::vector<Change> All() { return Ok(store_->ListChanges(1, 1000)); }
+  std::vector<Change> All() { return Ok(store_->Run(&ReadTxn::ListChanges, 1, 1000)); }
 
   // Asserts the feed is 1, 2, ... N without gaps.
   void ExpectGapFree() {
     const std::vector<Change> all = All();
     for (std::size_t i = 0; i < all.size(); ++i) ASSERT_EQ(all[i].seq, i + 1);
-    EXPECT_EQ(Ok(store_->LastChangeSeq()), all.size());
+    EXPECT_EQ(Ok(store_->Run(&ReadTxn::LastChangeSeq)), all.size());
   }
 
   const FieldChange* FieldOf(const Change& c, const std::string& name) {
@@ -25,7 +25,7 @@ class ChangesTest : public testing::StoreTest {
 };
 
 TEST_F(ChangesTest, EveryWriteOfEveryEntityLandsInTheFeed) {
-  const std::uint64_t start = Ok(store_->LastChangeSeq());  // the default pipeline's creation
+  const std::uint64_t start = Ok(store_->Run(&ReadTxn::LastChangeSeq));  // the default pipeline's creation
   EXPECT_EQ(start, 1u);
   EXPECT_EQ(All()[0].entity, EntityType::kPipeline);
   now_ = 5'000;
@@ -33,16 +33,16 @@ TEST_F(ChangesTest, EveryWriteOfEveryEntityLandsInTheFeed) {
   c.given_name = "Feed";
   c.family_name = "Me";
   c.tags = {"a"};
-  c = Ok(store_->CreateCustomer(c, "alice"));
+  c = Ok(store_->RunAs("alice", &WriteTxn::CreateCustomer, c));
   c.owner = "bob";
-  c = Ok(store_->UpdateCustomer(c, "alice"));
-  ASSERT_TRUE(store_->ArchiveCustomer(c.id, "carol").ok());
-  ASSERT_TRUE(store_->RestoreCustomer(c.id).ok());
+  c = Ok(store_->RunAs("alice", &WriteTxn::UpdateCustomer, c));
+  ASSERT_TRUE(store_->RunAs("carol", &WriteTxn::ArchiveCustomer, c.id).ok());
+  ASSERT_TRUE(store_->Run(&WriteTxn::RestoreCustomer, c.id).ok());
   Opportunity o = MakeDeal(c.id, "Feed deal");
-  ASSERT_TRUE(store_->MoveOpportunity(o.id, StageNamed("Proposal"), "dave").ok());
+  ASSERT_TRUE(store_->RunAs("dave", &WriteTxn::MoveOpportunity, o.id, StageNamed("Proposal")).ok());
   Interaction call = Touch(c.id, InteractionKind::kCall, 4'000);
 
-  const std::vector<Change> feed = Ok(store_->ListChanges(start + 1, 100));
+  const std::vector<Change> feed = Ok(store_->Run(&ReadTxn::ListChanges, start + 1, 100));
   std::vector<std::pair<EntityType, ChangeOp>> ops;
   for (const auto& ch : feed) ops.emplace_back(ch.entity, ch.op);
   const std::vector<std::pair<EntityType, ChangeOp>> expected = {
@@ -74,7 +74,7 @@ TEST_F(ChangesTest, EveryWriteOfEveryEntityLandsInTheFeed) {
 
 TEST_F(ChangesTest, AbortedAndFailedWritesLeaveNoEntryAndNoGap) {
   const Customer c = MakePerson("Gap", "Free", "gap@example.com");
-  const std::uint64_t before = Ok(store_->LastChangeSeq());
+  const std::uint64_t before = Ok(store_->Run(&ReadTxn::LastChangeSeq));
   {
     auto txn = store_->BeginWrite("x");
     ASSERT_TRUE(txn.ok());
@@ -83,23 +83,23 @@ TEST_F(ChangesTest, AbortedAndFailedWritesLeaveNoEntryAndNoGap) {
     ASSERT_TRUE(txn->CreateCustomer(never).ok());
     EXPECT_EQ(Ok(txn->LastChangeSeq()), before + 1);  // visible inside
   }  // aborted
-  EXPECT_EQ(Ok(store_->LastChangeSeq()), before);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::LastChangeSeq)), before);
   // Rejected writes record nothing.
   Customer dup;
   dup.given_name = "Dup";
   dup.emails = {Email{"gap@example.com", "", false}};
-  EXPECT_FALSE(store_->CreateCustomer(dup).ok());
+  EXPECT_FALSE(store_->Run(&WriteTxn::CreateCustomer, dup).ok());
   Customer stale = c;
   stale.revision = 99;
-  EXPECT_FALSE(store_->UpdateCustomer(stale).ok());
-  EXPECT_EQ(Ok(store_->LastChangeSeq()), before);
+  EXPECT_FALSE(store_->Run(&WriteTxn::UpdateCustomer, stale).ok());
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::LastChangeSeq)), before);
   // An update that changes nothing records nothing either.
-  EXPECT_TRUE(store_->UpdateCustomer(c).ok());
-  EXPECT_EQ(Ok(store_->LastChangeSeq()), before);
+  EXPECT_TRUE(store_->Run(&WriteTxn::UpdateCustomer, c).ok());
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::LastChangeSeq)), before);
   MakePerson("Next", "One");
-  EXPECT_EQ(Ok(store_->LastChangeSeq()), before + 1);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::LastChangeSeq)), before + 1);
   Reopen();
-  EXPECT_EQ(Ok(store_->LastChangeSeq()), before + 1);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::LastChangeSeq)), before + 1);
   MakePerson("After", "Reopen");
   ExpectGapFree();
 }
@@ -112,11 +112,11 @@ TEST_F(ChangesTest, FieldHistoryOfOneRecord) {
     now_ += 100;
     c.owner = owners[i];
     c.address.city = std::string("City") + std::to_string(i);
-    c = Ok(store_->UpdateCustomer(c, owners[i]));
+    c = Ok(store_->RunAs(owners[i], &WriteTxn::UpdateCustomer, c));
     other.owner = "noise";
-    other = Ok(store_->UpdateCustomer(other));
+    other = Ok(store_->Run(&WriteTxn::UpdateCustomer, other));
   }
-  const auto history = Ok(store_->FieldHistory(EntityType::kCustomer, c.id, "owner"));
+  const auto history = Ok(store_->Run(&ReadTxn::FieldHistory, EntityType::kCustomer, c.id, "owner"));
   ASSERT_EQ(history.size(), 3u);
   EXPECT_EQ(history[0].before, "");
   EXPECT_EQ(history[0].after, "ann");
@@ -125,12 +125,12 @@ TEST_F(ChangesTest, FieldHistoryOfOneRecord) {
   EXPECT_EQ(history[2].actor, "cat");
   EXPECT_EQ(history[2].at, now_);
   EXPECT_LT(history[0].seq, history[1].seq);
-  const auto address = Ok(store_->FieldHistory(EntityType::kCustomer, c.id, "address"));
+  const auto address = Ok(store_->Run(&ReadTxn::FieldHistory, EntityType::kCustomer, c.id, "address"));
   ASSERT_EQ(address.size(), 3u);
   EXPECT_EQ(address[0].field, "address.city");
-  EXPECT_TRUE(Ok(store_->FieldHistory(EntityType::kCustomer, c.id, "tags")).empty());
-  EXPECT_TRUE(absl::IsInvalidArgument(store_->FieldHistory(EntityType::kCustomer, c.id, "").status()));
-  EXPECT_TRUE(absl::IsInvalidArgument(store_->ListChanges(1, 0).status()));
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::FieldHistory, EntityType::kCustomer, c.id, "tags")).empty());
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::FieldHistory, EntityType::kCustomer, c.id, "").status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::ListChanges, 1, 0).status()));
 }
 
 TEST_F(ChangesTest, DeletingACustomerWithDependentsNeedsCascade) {
@@ -139,7 +139,7 @@ TEST_F(ChangesTest, DeletingACustomerWithDependentsNeedsCascade) {
   person.given_name = "Pat";
   person.family_name = "Member";
   person.memberships = {Membership{org.id, "buyer"}};
-  person = Ok(store_->CreateCustomer(person));
+  person = Ok(store_->Run(&WriteTxn::CreateCustomer, person));
   Customer buyer = MakePerson("Bea", "Buyer");
   Opportunity deal = MakeDeal(buyer.id, "Buyer's deal");
   Opportunity org_deal;
@@ -147,41 +147,41 @@ TEST_F(ChangesTest, DeletingACustomerWithDependentsNeedsCascade) {
   org_deal.title = "Org deal";
   org_deal.amount = Money{100, "EUR"};
   org_deal.contacts = {ContactRole{buyer.id, "decision maker"}};
-  org_deal = Ok(store_->CreateOpportunity(org_deal));
+  org_deal = Ok(store_->Run(&WriteTxn::CreateOpportunity, org_deal));
   Interaction call = Touch(buyer.id, InteractionKind::kCall, 1'000);
   Interaction on_deal;
   on_deal.customer = buyer.id;
   on_deal.kind = InteractionKind::kEmail;
   on_deal.opportunity = deal.id;
-  on_deal = Ok(store_->LogInteraction(on_deal));
+  on_deal = Ok(store_->Run(&WriteTxn::LogInteraction, on_deal));
 
-  const std::uint64_t seq = Ok(store_->LastChangeSeq());
-  auto refused = store_->DeleteCustomer(buyer.id);
+  const std::uint64_t seq = Ok(store_->Run(&ReadTxn::LastChangeSeq));
+  auto refused = store_->Run(&WriteTxn::DeleteCustomer, buyer.id, DeleteOptions{});
   ASSERT_TRUE(absl::IsFailedPrecondition(refused)) << refused;
   EXPECT_NE(refused.message().find("interactions"), std::string_view::npos) << refused;
   EXPECT_NE(refused.message().find("1 opportunities"), std::string_view::npos) << refused;
   EXPECT_NE(refused.message().find("contact roles"), std::string_view::npos) << refused;
-  EXPECT_EQ(Ok(store_->LastChangeSeq()), seq);
-  EXPECT_TRUE(store_->GetCustomer(buyer.id).ok());
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::LastChangeSeq)), seq);
+  EXPECT_TRUE(store_->Run(&ReadTxn::GetCustomer, buyer.id).ok());
 
-  ASSERT_TRUE(store_->DeleteCustomer(buyer.id, DeleteOptions{.cascade = true}, "admin").ok());
-  EXPECT_TRUE(absl::IsNotFound(store_->GetCustomer(buyer.id).status()));
-  EXPECT_TRUE(absl::IsNotFound(store_->GetInteraction(call.id).status()));
-  EXPECT_TRUE(absl::IsNotFound(store_->GetInteraction(on_deal.id).status()));
-  EXPECT_TRUE(absl::IsNotFound(store_->GetOpportunity(deal.id).status()));
-  EXPECT_TRUE(Ok(store_->GetOpportunity(org_deal.id)).contacts.empty());
-  EXPECT_EQ(Ok(store_->CountOpportunities(OpportunityQuery::ForCustomer(buyer.id))), 0u);
-  EXPECT_EQ(Ok(store_->CountOpportunities(OpportunityQuery::AtStage(0, StageNamed("Prospecting")))), 1u);
+  ASSERT_TRUE(store_->RunAs("admin", &WriteTxn::DeleteCustomer, buyer.id, DeleteOptions{.cascade = true}).ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::GetCustomer, buyer.id).status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::GetInteraction, call.id).status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::GetInteraction, on_deal.id).status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::GetOpportunity, deal.id).status()));
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::GetOpportunity, org_deal.id)).contacts.empty());
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::CountOpportunities, OpportunityQuery::ForCustomer(buyer.id))), 0u);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::CountOpportunities, OpportunityQuery::AtStage(0, StageNamed("Prospecting")))), 1u);
   TimelineQuery t;
   t.customer = buyer.id;
-  EXPECT_TRUE(Ok(store_->ListTimeline(t)).interactions.empty());
-  for (const Change& ch : Ok(store_->ListChanges(seq + 1, 100))) EXPECT_EQ(ch.actor, "admin");
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::ListTimeline, t)).interactions.empty());
+  for (const Change& ch : Ok(store_->Run(&ReadTxn::ListChanges, seq + 1, 100))) EXPECT_EQ(ch.actor, "admin");
 
   // An organization: its members lose the membership, nothing else is touched.
-  EXPECT_TRUE(absl::IsFailedPrecondition(store_->DeleteCustomer(org.id)));
-  ASSERT_TRUE(store_->DeleteCustomer(org.id, DeleteOptions{.cascade = true}).ok());
-  EXPECT_TRUE(Ok(store_->GetCustomer(person.id)).memberships.empty());
-  EXPECT_TRUE(absl::IsNotFound(store_->GetOpportunity(org_deal.id).status()));
+  EXPECT_TRUE(absl::IsFailedPrecondition(store_->Run(&WriteTxn::DeleteCustomer, org.id, DeleteOptions{})));
+  ASSERT_TRUE(store_->Run(&WriteTxn::DeleteCustomer, org.id, DeleteOptions{.cascade = true}).ok());
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::GetCustomer, person.id)).memberships.empty());
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::GetOpportunity, org_deal.id).status()));
   ExpectGapFree();
 }
 

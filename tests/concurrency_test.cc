@@ -62,7 +62,7 @@ TEST(ConcurrencyTest, ReadersSeeWholeBatchesWhileAWriterCommits) {
   for (auto& t : readers) t.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_GT(reads.load(), 0);
-  EXPECT_EQ(*store.CountCustomers(CustomerQuery::All()), 60u * kBatch);
+  EXPECT_EQ(*store.Run(&ReadTxn::CountCustomers, CustomerQuery::All()), 60u * kBatch);
 }
 
 TEST(ConcurrencyTest, ReadTxnMovesBetweenThreads) {
@@ -71,7 +71,7 @@ TEST(ConcurrencyTest, ReadTxnMovesBetweenThreads) {
   ASSERT_TRUE(store.ok());
   Customer c;
   c.display_name = "Moved";
-  ASSERT_TRUE((*store)->CreateCustomer(c).ok());
+  ASSERT_TRUE((*store)->Run(&WriteTxn::CreateCustomer, c).ok());
   auto txn = (*store)->BeginRead();
   ASSERT_TRUE(txn.ok());
   ReadTxn moved = *std::move(txn);

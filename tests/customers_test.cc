@@ -40,7 +40,7 @@ class CustomersTest : public ::testing::Test {
   }
 
   Customer MustCreate(const Customer& c) {
-    auto r = store_->CreateCustomer(c);
+    auto r = store_->Run(&WriteTxn::CreateCustomer, c);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? *r : Customer{};
   }
@@ -56,7 +56,7 @@ class CustomersTest : public ::testing::Test {
     q.limit = limit;
     std::vector<CustomerId> ids;
     for (int guard = 0; guard < 10000; ++guard) {
-      auto page = store_->ListCustomers(q);
+      auto page = store_->Run(&ReadTxn::ListCustomers, q);
       EXPECT_TRUE(page.ok()) << page.status();
       if (!page.ok()) break;
       EXPECT_LE(page->customers.size(), limit);
@@ -83,7 +83,7 @@ TEST_F(CustomersTest, CreateAssignsIdRevisionAndTimesAndDerivesDisplayName) {
   ASSERT_EQ(c.emails.size(), 1u);
   EXPECT_TRUE(c.emails[0].primary);
   EXPECT_TRUE(c.phones[0].primary);
-  auto got = store_->GetCustomer(c.id);
+  auto got = store_->Run(&ReadTxn::GetCustomer, c.id);
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(*got, c);
   Customer second = MustCreate(Person("Charles", "Babbage"));
@@ -113,7 +113,7 @@ TEST_F(CustomersTest, AllFieldsRoundTrip) {
   EXPECT_EQ(stored.consent.email_opt_in_at, now_);  // stamped by the store
   EXPECT_EQ(stored.primary_email()->address, "pepe@home.example");
   EXPECT_EQ(stored.primary_phone()->number, "+34 600 123 456");
-  auto got = store_->GetCustomer(stored.id);
+  auto got = store_->Run(&ReadTxn::GetCustomer, stored.id);
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(*got, stored);
   EXPECT_EQ(std::get<Money>(got->custom.at("arr")).minor_units, 1'250'000);
@@ -121,28 +121,28 @@ TEST_F(CustomersTest, AllFieldsRoundTrip) {
 }
 
 TEST_F(CustomersTest, GetMissingIsNotFound) {
-  auto r = store_->GetCustomer(99);
+  auto r = store_->Run(&ReadTxn::GetCustomer, 99);
   EXPECT_TRUE(absl::IsNotFound(r.status())) << r.status();
   EXPECT_NE(r.status().message().find("99"), std::string_view::npos);
 }
 
 TEST_F(CustomersTest, FindByEmailIgnoresCase) {
   Customer c = MustCreate(Person("Grace", "Hopper", "Grace.Hopper@Navy.MIL"));
-  auto r = store_->FindCustomerByEmail("grace.hopper@navy.mil");
+  auto r = store_->Run(&ReadTxn::FindCustomerByEmail, "grace.hopper@navy.mil");
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->id, c.id);
   EXPECT_EQ(r->emails[0].address, "Grace.Hopper@Navy.MIL");  // stored as given
-  EXPECT_TRUE(absl::IsNotFound(store_->FindCustomerByEmail("nobody@navy.mil").status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::FindCustomerByEmail, "nobody@navy.mil").status()));
 }
 
 TEST_F(CustomersTest, EmailIsUniqueAcrossCustomersCaseInsensitively) {
   MustCreate(Person("Alan", "Turing", "alan@example.org"));
-  auto dup = store_->CreateCustomer(Person("Other", "Alan", "ALAN@example.org"));
+  auto dup = store_->Run(&WriteTxn::CreateCustomer, Person("Other", "Alan", "ALAN@example.org"));
   EXPECT_TRUE(absl::IsAlreadyExists(dup.status())) << dup.status();
   EXPECT_NE(dup.status().message().find("emails[0].address"), std::string_view::npos);
   // Nothing of the rejected customer was written: no id consumed, no index entry.
-  EXPECT_EQ(*store_->CountCustomers(CustomerQuery::All()), 1u);
-  auto page = store_->ListCustomers(CustomerQuery::NamePrefix("other"));
+  EXPECT_EQ(*store_->Run(&ReadTxn::CountCustomers, CustomerQuery::All()), 1u);
+  auto page = store_->Run(&ReadTxn::ListCustomers, CustomerQuery::NamePrefix("other"));
   ASSERT_TRUE(page.ok());
   EXPECT_TRUE(page->customers.empty());
   EXPECT_EQ(MustCreate(Person("Next", "One")).id, 2u);
@@ -152,51 +152,51 @@ TEST_F(CustomersTest, FindByPhoneIgnoresFormattingAndCountryCode) {
   Customer a = MustCreate(Person("Ann", "A", "", "15551234567"));
   Customer b = MustCreate(Person("Bob", "B", "", "(555) 987-6543 x12"));
   Customer c = MustCreate(Person("Cid", "C", "", "0044 20 7946 0018"));
-  auto r = store_->FindCustomersByPhone("+1 (555) 123-4567");
+  auto r = store_->Run(&ReadTxn::FindCustomersByPhone, "+1 (555) 123-4567");
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(Ids(*r), std::vector<CustomerId>{a.id});
   // A national number finds the stored international one ...
-  EXPECT_EQ(Ids(*store_->FindCustomersByPhone("555.123.4567")), std::vector<CustomerId>{a.id});
+  EXPECT_EQ(Ids(*store_->Run(&ReadTxn::FindCustomersByPhone, "555.123.4567")), std::vector<CustomerId>{a.id});
   // ... and an international number finds the stored national one; extensions are ignored.
-  EXPECT_EQ(Ids(*store_->FindCustomersByPhone("+1 555 987 6543")), std::vector<CustomerId>{b.id});
-  EXPECT_EQ(Ids(*store_->FindCustomersByPhone("+44 20 7946 0018")), std::vector<CustomerId>{c.id});
-  EXPECT_TRUE(store_->FindCustomersByPhone("+1 555 000 0000")->empty());
-  EXPECT_TRUE(absl::IsInvalidArgument(store_->FindCustomersByPhone("call me").status()));
+  EXPECT_EQ(Ids(*store_->Run(&ReadTxn::FindCustomersByPhone, "+1 555 987 6543")), std::vector<CustomerId>{b.id});
+  EXPECT_EQ(Ids(*store_->Run(&ReadTxn::FindCustomersByPhone, "+44 20 7946 0018")), std::vector<CustomerId>{c.id});
+  EXPECT_TRUE(store_->Run(&ReadTxn::FindCustomersByPhone, "+1 555 000 0000")->empty());
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::FindCustomersByPhone, "call me").status()));
 }
 
 TEST_F(CustomersTest, PhonesAreNotUnique) {
   Customer a = MustCreate(Person("Ann", "Home", "", "+1 555 222 3333"));
   Customer b = MustCreate(Person("Ben", "Home", "", "555-222-3333"));
-  EXPECT_EQ(Ids(*store_->FindCustomersByPhone("5552223333")), (std::vector<CustomerId>{a.id, b.id}));
+  EXPECT_EQ(Ids(*store_->Run(&ReadTxn::FindCustomersByPhone, "5552223333")), (std::vector<CustomerId>{a.id, b.id}));
 }
 
 TEST_F(CustomersTest, ExternalIdIsUniqueAndFindable) {
   Customer c = Person("Ext", "Ernal");
   c.external_id = "hubspot:123";
   Customer stored = MustCreate(c);
-  EXPECT_EQ(store_->FindCustomerByExternalId("hubspot:123")->id, stored.id);
-  auto dup = store_->CreateCustomer(c);
+  EXPECT_EQ(store_->Run(&ReadTxn::FindCustomerByExternalId, "hubspot:123")->id, stored.id);
+  auto dup = store_->Run(&WriteTxn::CreateCustomer, c);
   EXPECT_TRUE(absl::IsAlreadyExists(dup.status()));
   EXPECT_NE(dup.status().message().find("external_id"), std::string_view::npos);
-  EXPECT_TRUE(absl::IsNotFound(store_->FindCustomerByExternalId("hubspot:999").status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::FindCustomerByExternalId, "hubspot:999").status()));
 }
 
 TEST_F(CustomersTest, UpsertCreatesThenReplaces) {
   Customer c = Person("Up", "Sert", "up@example.com");
   c.external_id = "erp-7";
-  auto first = store_->UpsertCustomer(c);
+  auto first = store_->Run(&WriteTxn::UpsertCustomer, c);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->revision, 1u);
   c.family_name = "Serted";
   c.revision = 0;  // ignored: the other system is the source of truth
-  auto second = store_->UpsertCustomer(c);
+  auto second = store_->Run(&WriteTxn::UpsertCustomer, c);
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->id, first->id);
   EXPECT_EQ(second->revision, 2u);
   EXPECT_EQ(second->family_name, "Serted");
-  EXPECT_EQ(*store_->CountCustomers(CustomerQuery::All()), 1u);
+  EXPECT_EQ(*store_->Run(&ReadTxn::CountCustomers, CustomerQuery::All()), 1u);
   c.external_id = "";
-  EXPECT_TRUE(absl::IsInvalidArgument(store_->UpsertCustomer(c).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&WriteTxn::UpsertCustomer, c).status()));
 }
 
 TEST_F(CustomersTest, NamePrefixIsCaseAndAccentInsensitiveOverEveryWord) {
@@ -204,7 +204,7 @@ TEST_F(CustomersTest, NamePrefixIsCaseAndAccentInsensitiveOverEveryWord) {
   Customer joseph = MustCreate(Person("Joseph", "Smith"));
   Customer zoe = MustCreate(Person("ZOË", "Saldaña"));
   auto names = [&](std::string prefix) {
-    auto page = store_->ListCustomers(CustomerQuery::NamePrefix(prefix));
+    auto page = store_->Run(&ReadTxn::ListCustomers, CustomerQuery::NamePrefix(prefix));
     EXPECT_TRUE(page.ok()) << page.status();
     std::set<CustomerId> ids;
     for (const auto& c : page->customers) ids.insert(c.id);
@@ -218,7 +218,7 @@ TEST_F(CustomersTest, NamePrefixIsCaseAndAccentInsensitiveOverEveryWord) {
   EXPECT_EQ(names("jose alv"), (std::set<CustomerId>{jose.id}));  // every word must match
   EXPECT_EQ(names("smi jos"), (std::set<CustomerId>{joseph.id}));
   EXPECT_TRUE(names("xavier").empty());
-  EXPECT_TRUE(absl::IsInvalidArgument(store_->ListCustomers(CustomerQuery::NamePrefix("  -- ")).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::NamePrefix("  -- ")).status()));
 }
 
 TEST_F(CustomersTest, NamePrefixReportsACustomerOnceAcrossPages) {
@@ -229,7 +229,7 @@ TEST_F(CustomersTest, NamePrefixReportsACustomerOnceAcrossPages) {
   const auto ids = AllPages(CustomerQuery::NamePrefix("jo"), 2);
   EXPECT_EQ(ids.size(), 6u);
   EXPECT_EQ(std::count(ids.begin(), ids.end(), multi.id), 1);
-  EXPECT_EQ(*store_->CountCustomers(CustomerQuery::NamePrefix("jo")), 6u);
+  EXPECT_EQ(*store_->Run(&ReadTxn::CountCustomers, CustomerQuery::NamePrefix("jo")), 6u);
 }
 
 TEST_F(CustomersTest, ListsByTagOwnerStageAndOrganization) {
@@ -245,16 +245,16 @@ TEST_F(CustomersTest, ListsByTagOwnerStageAndOrganization) {
   b.owner = "kim";
   b.stage = LifecycleStage::kProspect;
   b = MustCreate(b);
-  auto ids = [&](const CustomerQuery& q) { return Ids(store_->ListCustomers(q)->customers); };
+  auto ids = [&](const CustomerQuery& q) { return Ids(store_->Run(&ReadTxn::ListCustomers, q)->customers); };
   EXPECT_EQ(ids(CustomerQuery::Tag("vip")), (std::vector<CustomerId>{a.id, b.id}));
   EXPECT_EQ(ids(CustomerQuery::Tag("Churn-Risk")), (std::vector<CustomerId>{b.id}));
   EXPECT_EQ(ids(CustomerQuery::Owner("sam")), (std::vector<CustomerId>{a.id}));
   EXPECT_EQ(ids(CustomerQuery::Stage(LifecycleStage::kProspect)), (std::vector<CustomerId>{b.id}));
   EXPECT_EQ(ids(CustomerQuery::Organization(org.id)), (std::vector<CustomerId>{a.id}));
   EXPECT_EQ(ids(CustomerQuery::All()), (std::vector<CustomerId>{org.id, a.id, b.id}));
-  EXPECT_EQ(*store_->CountCustomers(CustomerQuery::Tag("VIP")), 2u);
-  EXPECT_EQ(*store_->CountCustomers(CustomerQuery::Owner("nobody")), 0u);
-  EXPECT_TRUE(absl::IsInvalidArgument(store_->ListCustomers(CustomerQuery::Tag("")).status()));
+  EXPECT_EQ(*store_->Run(&ReadTxn::CountCustomers, CustomerQuery::Tag("VIP")), 2u);
+  EXPECT_EQ(*store_->Run(&ReadTxn::CountCustomers, CustomerQuery::Owner("nobody")), 0u);
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::Tag("")).status()));
 }
 
 TEST_F(CustomersTest, KeysetPagesAreCompleteAndStableWhileOthersWrite) {
@@ -266,20 +266,20 @@ TEST_F(CustomersTest, KeysetPagesAreCompleteAndStableWhileOthersWrite) {
   }
   CustomerQuery q = CustomerQuery::Tag("paged");
   q.limit = 10;
-  auto p1 = store_->ListCustomers(q);
+  auto p1 = store_->Run(&ReadTxn::ListCustomers, q);
   ASSERT_TRUE(p1.ok());
   ASSERT_EQ(p1->customers.size(), 10u);
   ASSERT_FALSE(p1->next_page_token.empty());
   // Between pages: delete one already seen, delete one not yet seen, add a new one.
-  ASSERT_TRUE(store_->DeleteCustomer(created[0]).ok());
-  ASSERT_TRUE(store_->DeleteCustomer(created[15]).ok());
+  ASSERT_TRUE(store_->Run(&WriteTxn::DeleteCustomer, created[0], DeleteOptions{}).ok());
+  ASSERT_TRUE(store_->Run(&WriteTxn::DeleteCustomer, created[15], DeleteOptions{}).ok());
   Customer late = Person("Late", "Paged");
   late.tags = {"paged"};
   late = MustCreate(late);
   std::vector<CustomerId> seen = Ids(p1->customers);
   q.page_token = p1->next_page_token;
   while (true) {
-    auto p = store_->ListCustomers(q);
+    auto p = store_->Run(&ReadTxn::ListCustomers, q);
     ASSERT_TRUE(p.ok()) << p.status();
     for (const auto& c : p->customers) seen.push_back(c.id);
     if (p->next_page_token.empty()) break;
@@ -295,20 +295,20 @@ TEST_F(CustomersTest, PageTokensAreCheckedAndLimitsEnforced) {
   for (int i = 0; i < 3; ++i) MustCreate(Person("T" + std::to_string(i), "Token"));
   CustomerQuery q = CustomerQuery::All();
   q.limit = 1;
-  auto p = store_->ListCustomers(q);
+  auto p = store_->Run(&ReadTxn::ListCustomers, q);
   ASSERT_TRUE(p.ok());
   CustomerQuery other = CustomerQuery::Tag("x");
   other.page_token = p->next_page_token;
-  auto mismatched = store_->ListCustomers(other);
+  auto mismatched = store_->Run(&ReadTxn::ListCustomers, other);
   EXPECT_TRUE(absl::IsInvalidArgument(mismatched.status()));
   EXPECT_NE(mismatched.status().message().find("page_token"), std::string_view::npos);
   q.page_token = "not a token!";
-  EXPECT_TRUE(absl::IsInvalidArgument(store_->ListCustomers(q).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::ListCustomers, q).status()));
   q.page_token.clear();
   q.limit = 0;
-  EXPECT_TRUE(absl::IsInvalidArgument(store_->ListCustomers(q).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::ListCustomers, q).status()));
   q.limit = 1001;
-  EXPECT_TRUE(absl::IsInvalidArgument(store_->ListCustomers(q).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::ListCustomers, q).status()));
 }
 
 TEST_F(CustomersTest, UpdateWithStaleRevisionConflictsAndChangesNothing) {
@@ -317,19 +317,19 @@ TEST_F(CustomersTest, UpdateWithStaleRevisionConflictsAndChangesNothing) {
   Customer theirs = c;
   theirs.owner = "them";
   now_ += 10;
-  auto updated = store_->UpdateCustomer(theirs);
+  auto updated = store_->Run(&WriteTxn::UpdateCustomer, theirs);
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->revision, 2u);
   EXPECT_EQ(updated->updated_at, now_);
   EXPECT_EQ(updated->created_at, c.created_at);
   mine.emails[0].address = "mine@example.com";
-  auto conflict = store_->UpdateCustomer(mine);
+  auto conflict = store_->Run(&WriteTxn::UpdateCustomer, mine);
   EXPECT_TRUE(absl::IsAborted(conflict.status())) << conflict.status();
   EXPECT_NE(conflict.status().message().find("revision 2"), std::string_view::npos);
   // The conflicting update changed nothing: record and index as they were.
-  EXPECT_EQ(*store_->GetCustomer(c.id), *updated);
-  EXPECT_TRUE(absl::IsNotFound(store_->FindCustomerByEmail("mine@example.com").status()));
-  EXPECT_EQ(store_->FindCustomerByEmail("rev@example.com")->id, c.id);
+  EXPECT_EQ(*store_->Run(&ReadTxn::GetCustomer, c.id), *updated);
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::FindCustomerByEmail, "mine@example.com").status()));
+  EXPECT_EQ(store_->Run(&ReadTxn::FindCustomerByEmail, "rev@example.com")->id, c.id);
 }
 
 TEST_F(CustomersTest, UpdateMovesEveryIndexEntry) {
@@ -346,32 +346,32 @@ TEST_F(CustomersTest, UpdateMovesEveryIndexEntry) {
   c.owner = "bob";
   c.stage = LifecycleStage::kChurned;
   c.external_id = "x-2";
-  auto u = store_->UpdateCustomer(c);
+  auto u = store_->Run(&WriteTxn::UpdateCustomer, c);
   ASSERT_TRUE(u.ok()) << u.status();
   EXPECT_EQ(u->display_name, "New Name");
-  EXPECT_TRUE(absl::IsNotFound(store_->FindCustomerByEmail("old@example.com").status()));
-  EXPECT_EQ(store_->FindCustomerByEmail("new@example.com")->id, c.id);
-  EXPECT_TRUE(store_->FindCustomersByPhone("5551112222")->empty());
-  EXPECT_EQ(store_->FindCustomersByPhone("5553334444")->size(), 1u);
-  EXPECT_TRUE(store_->ListCustomers(CustomerQuery::Tag("before"))->customers.empty());
-  EXPECT_EQ(store_->ListCustomers(CustomerQuery::Tag("after"))->customers.size(), 1u);
-  EXPECT_TRUE(store_->ListCustomers(CustomerQuery::Owner("ann"))->customers.empty());
-  EXPECT_TRUE(store_->ListCustomers(CustomerQuery::Stage(LifecycleStage::kLead))->customers.empty());
-  EXPECT_EQ(store_->ListCustomers(CustomerQuery::Stage(LifecycleStage::kChurned))->customers.size(), 1u);
-  EXPECT_TRUE(store_->ListCustomers(CustomerQuery::NamePrefix("old"))->customers.empty());
-  EXPECT_EQ(store_->ListCustomers(CustomerQuery::NamePrefix("new"))->customers.size(), 1u);
-  EXPECT_TRUE(absl::IsNotFound(store_->FindCustomerByExternalId("x-1").status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::FindCustomerByEmail, "old@example.com").status()));
+  EXPECT_EQ(store_->Run(&ReadTxn::FindCustomerByEmail, "new@example.com")->id, c.id);
+  EXPECT_TRUE(store_->Run(&ReadTxn::FindCustomersByPhone, "5551112222")->empty());
+  EXPECT_EQ(store_->Run(&ReadTxn::FindCustomersByPhone, "5553334444")->size(), 1u);
+  EXPECT_TRUE(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::Tag("before"))->customers.empty());
+  EXPECT_EQ(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::Tag("after"))->customers.size(), 1u);
+  EXPECT_TRUE(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::Owner("ann"))->customers.empty());
+  EXPECT_TRUE(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::Stage(LifecycleStage::kLead))->customers.empty());
+  EXPECT_EQ(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::Stage(LifecycleStage::kChurned))->customers.size(), 1u);
+  EXPECT_TRUE(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::NamePrefix("old"))->customers.empty());
+  EXPECT_EQ(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::NamePrefix("new"))->customers.size(), 1u);
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::FindCustomerByExternalId, "x-1").status()));
   // The freed email and external id can be taken by another customer.
   Customer other = Person("Other", "Person", "old@example.com");
   other.external_id = "x-1";
-  EXPECT_TRUE(store_->CreateCustomer(other).ok());
+  EXPECT_TRUE(store_->Run(&WriteTxn::CreateCustomer, other).ok());
 }
 
 TEST_F(CustomersTest, UpdateOfMissingCustomerOrWithoutIdFails) {
   Customer c = Person("No", "Body");
-  EXPECT_TRUE(absl::IsInvalidArgument(store_->UpdateCustomer(c).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&WriteTxn::UpdateCustomer, c).status()));
   c.id = 77;
-  EXPECT_TRUE(absl::IsNotFound(store_->UpdateCustomer(c).status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&WriteTxn::UpdateCustomer, c).status()));
 }
 
 TEST_F(CustomersTest, ArchiveHidesFromListsAndRestoreBringsBack) {
@@ -380,35 +380,35 @@ TEST_F(CustomersTest, ArchiveHidesFromListsAndRestoreBringsBack) {
   c = MustCreate(c);
   Customer other = MustCreate(Person("Stay", "Put"));
   now_ += 5;
-  auto archived = store_->ArchiveCustomer(c.id);
+  auto archived = store_->Run(&WriteTxn::ArchiveCustomer, c.id);
   ASSERT_TRUE(archived.ok()) << archived.status();
   EXPECT_TRUE(archived->archived);
   EXPECT_EQ(archived->archived_at, now_);
   EXPECT_EQ(archived->revision, 2u);
-  EXPECT_EQ(Ids(store_->ListCustomers(CustomerQuery::All())->customers), std::vector<CustomerId>{other.id});
-  EXPECT_TRUE(store_->ListCustomers(CustomerQuery::Tag("t"))->customers.empty());
-  EXPECT_TRUE(store_->ListCustomers(CustomerQuery::NamePrefix("arch"))->customers.empty());
-  EXPECT_EQ(*store_->CountCustomers(CustomerQuery::All()), 1u);
+  EXPECT_EQ(Ids(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::All())->customers), std::vector<CustomerId>{other.id});
+  EXPECT_TRUE(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::Tag("t"))->customers.empty());
+  EXPECT_TRUE(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::NamePrefix("arch"))->customers.empty());
+  EXPECT_EQ(*store_->Run(&ReadTxn::CountCustomers, CustomerQuery::All()), 1u);
   CustomerQuery with = CustomerQuery::Tag("t");
   with.include_archived = true;
-  EXPECT_EQ(store_->ListCustomers(with)->customers.size(), 1u);
-  EXPECT_EQ(*store_->CountCustomers(with), 1u);
+  EXPECT_EQ(store_->Run(&ReadTxn::ListCustomers, with)->customers.size(), 1u);
+  EXPECT_EQ(*store_->Run(&ReadTxn::CountCustomers, with), 1u);
   CustomerQuery all = CustomerQuery::All();
   all.include_archived = true;
-  EXPECT_EQ(*store_->CountCustomers(all), 2u);
+  EXPECT_EQ(*store_->Run(&ReadTxn::CountCustomers, all), 2u);
   // Still found by id and email; its email stays taken.
-  EXPECT_TRUE(store_->GetCustomer(c.id)->archived);
-  EXPECT_EQ(store_->FindCustomerByEmail("arch@example.com")->id, c.id);
-  EXPECT_TRUE(absl::IsAlreadyExists(store_->CreateCustomer(Person("X", "Y", "arch@example.com")).status()));
+  EXPECT_TRUE(store_->Run(&ReadTxn::GetCustomer, c.id)->archived);
+  EXPECT_EQ(store_->Run(&ReadTxn::FindCustomerByEmail, "arch@example.com")->id, c.id);
+  EXPECT_TRUE(absl::IsAlreadyExists(store_->Run(&WriteTxn::CreateCustomer, Person("X", "Y", "arch@example.com")).status()));
   // Archiving twice is a no-op.
-  EXPECT_EQ(store_->ArchiveCustomer(c.id)->revision, 2u);
-  auto restored = store_->RestoreCustomer(c.id);
+  EXPECT_EQ(store_->Run(&WriteTxn::ArchiveCustomer, c.id)->revision, 2u);
+  auto restored = store_->Run(&WriteTxn::RestoreCustomer, c.id);
   ASSERT_TRUE(restored.ok());
   EXPECT_FALSE(restored->archived);
   EXPECT_EQ(restored->archived_at, 0);
-  EXPECT_EQ(store_->ListCustomers(CustomerQuery::Tag("t"))->customers.size(), 1u);
-  EXPECT_EQ(*store_->CountCustomers(CustomerQuery::All()), 2u);
-  EXPECT_TRUE(absl::IsNotFound(store_->ArchiveCustomer(999).status()));
+  EXPECT_EQ(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::Tag("t"))->customers.size(), 1u);
+  EXPECT_EQ(*store_->Run(&ReadTxn::CountCustomers, CustomerQuery::All()), 2u);
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&WriteTxn::ArchiveCustomer, 999).status()));
 }
 
 TEST_F(CustomersTest, DeleteRemovesRecordAndIndexesAndNeverReusesTheId) {
@@ -416,14 +416,14 @@ TEST_F(CustomersTest, DeleteRemovesRecordAndIndexesAndNeverReusesTheId) {
   c.tags = {"gone"};
   c.external_id = "d-1";
   c = MustCreate(c);
-  ASSERT_TRUE(store_->DeleteCustomer(c.id).ok());
-  EXPECT_TRUE(absl::IsNotFound(store_->GetCustomer(c.id).status()));
-  EXPECT_TRUE(absl::IsNotFound(store_->FindCustomerByEmail("del@example.com").status()));
-  EXPECT_TRUE(absl::IsNotFound(store_->FindCustomerByExternalId("d-1").status()));
-  EXPECT_TRUE(store_->FindCustomersByPhone("5554445555")->empty());
-  EXPECT_TRUE(store_->ListCustomers(CustomerQuery::Tag("gone"))->customers.empty());
-  EXPECT_EQ(*store_->CountCustomers(CustomerQuery::All()), 0u);
-  EXPECT_TRUE(absl::IsNotFound(store_->DeleteCustomer(c.id)));
+  ASSERT_TRUE(store_->Run(&WriteTxn::DeleteCustomer, c.id, DeleteOptions{}).ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::GetCustomer, c.id).status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::FindCustomerByEmail, "del@example.com").status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::FindCustomerByExternalId, "d-1").status()));
+  EXPECT_TRUE(store_->Run(&ReadTxn::FindCustomersByPhone, "5554445555")->empty());
+  EXPECT_TRUE(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::Tag("gone"))->customers.empty());
+  EXPECT_EQ(*store_->Run(&ReadTxn::CountCustomers, CustomerQuery::All()), 0u);
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&WriteTxn::DeleteCustomer, c.id, DeleteOptions{})));
   EXPECT_EQ(MustCreate(Person("New", "Comer", "del@example.com")).id, c.id + 1);
 }
 
@@ -432,26 +432,26 @@ TEST_F(CustomersTest, MembershipsNeedAnExistingOrganization) {
   Customer org = MustCreate(Org("Org Inc"));
   Customer c = Person("Mem", "Ber");
   c.memberships = {Membership{999, "x"}};
-  auto missing = store_->CreateCustomer(c);
+  auto missing = store_->Run(&WriteTxn::CreateCustomer, c);
   EXPECT_TRUE(absl::IsInvalidArgument(missing.status()));
   EXPECT_NE(missing.status().message().find("memberships[0].organization"), std::string_view::npos);
   c.memberships = {Membership{person.id, "x"}};
-  EXPECT_TRUE(absl::IsInvalidArgument(store_->CreateCustomer(c).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&WriteTxn::CreateCustomer, c).status()));
   c.memberships = {Membership{org.id, "x"}};
   Customer member = MustCreate(c);
   // An organization with members cannot be deleted or turned into a person.
-  auto del = store_->DeleteCustomer(org.id);
+  auto del = store_->Run(&WriteTxn::DeleteCustomer, org.id, DeleteOptions{});
   EXPECT_TRUE(absl::IsFailedPrecondition(del)) << del;
-  Customer as_person = *store_->GetCustomer(org.id);
+  Customer as_person = *store_->Run(&ReadTxn::GetCustomer, org.id);
   as_person.kind = CustomerKind::kPerson;
-  EXPECT_TRUE(absl::IsFailedPrecondition(store_->UpdateCustomer(as_person).status()));
+  EXPECT_TRUE(absl::IsFailedPrecondition(store_->Run(&WriteTxn::UpdateCustomer, as_person).status()));
   member.memberships.clear();
-  ASSERT_TRUE(store_->UpdateCustomer(member).ok());
-  EXPECT_TRUE(store_->ListCustomers(CustomerQuery::Organization(org.id))->customers.empty());
-  EXPECT_TRUE(store_->DeleteCustomer(org.id).ok());
+  ASSERT_TRUE(store_->Run(&WriteTxn::UpdateCustomer, member).ok());
+  EXPECT_TRUE(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::Organization(org.id))->customers.empty());
+  EXPECT_TRUE(store_->Run(&WriteTxn::DeleteCustomer, org.id, DeleteOptions{}).ok());
   Customer org_with_members = Org("Bad");
   org_with_members.memberships = {Membership{person.id, ""}};
-  EXPECT_TRUE(absl::IsInvalidArgument(store_->CreateCustomer(org_with_members).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&WriteTxn::CreateCustomer, org_with_members).status()));
 }
 
 struct BadInput {
@@ -467,18 +467,18 @@ class ValidationTest : public CustomersTest, public ::testing::WithParamInterfac
 TEST_P(ValidationTest, RejectsWithFieldNamedAndWritesNothing) {
   Customer c = Person("Valid", "Person", "valid@example.com", "+1 555 000 1111");
   GetParam().mutate(c);
-  auto r = store_->CreateCustomer(c);
+  auto r = store_->Run(&WriteTxn::CreateCustomer, c);
   ASSERT_TRUE(absl::IsInvalidArgument(r.status())) << r.status();
   EXPECT_NE(r.status().message().find(GetParam().field), std::string_view::npos) << r.status();
-  EXPECT_EQ(*store_->CountCustomers(CustomerQuery::All()), 0u);
-  EXPECT_TRUE(absl::IsNotFound(store_->FindCustomerByEmail("valid@example.com").status()));
+  EXPECT_EQ(*store_->Run(&ReadTxn::CountCustomers, CustomerQuery::All()), 0u);
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::FindCustomerByEmail, "valid@example.com").status()));
   // The same check holds on update, which leaves the stored record untouched.
   Customer good = MustCreate(Person("Valid", "Person", "valid@example.com", "+1 555 000 1111"));
   Customer bad = good;
   GetParam().mutate(bad);
-  auto u = store_->UpdateCustomer(bad);
+  auto u = store_->Run(&WriteTxn::UpdateCustomer, bad);
   ASSERT_TRUE(absl::IsInvalidArgument(u.status())) << u.status();
-  EXPECT_EQ(*store_->GetCustomer(good.id), good);
+  EXPECT_EQ(*store_->Run(&ReadTxn::GetCustomer, good.id), good);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -523,14 +523,14 @@ TEST_F(CustomersTest, TransactionGroupsWritesAndAbortLeavesNothing) {
     ASSERT_TRUE(txn->CreateCustomer(Person("In", "Txn", "in@example.com")).ok());
     // Visible inside the transaction, not outside.
     EXPECT_TRUE(txn->FindCustomerByEmail("in@example.com").ok());
-    EXPECT_TRUE(absl::IsNotFound(store_->FindCustomerByEmail("in@example.com").status()));
+    EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::FindCustomerByEmail, "in@example.com").status()));
     // A rejected call inside the transaction changes nothing; the transaction goes on.
     EXPECT_TRUE(absl::IsAlreadyExists(txn->CreateCustomer(Person("Dup", "Txn", "in@example.com")).status()));
     ASSERT_TRUE(txn->CreateCustomer(Person("Second", "Txn")).ok());
     // Destroyed without commit: aborted.
   }
-  EXPECT_EQ(*store_->CountCustomers(CustomerQuery::All()), 0u);
-  EXPECT_TRUE(store_->ListCustomers(CustomerQuery::NamePrefix("txn"))->customers.empty());
+  EXPECT_EQ(*store_->Run(&ReadTxn::CountCustomers, CustomerQuery::All()), 0u);
+  EXPECT_TRUE(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::NamePrefix("txn"))->customers.empty());
 
   auto txn = store_->BeginWrite("importer");
   ASSERT_TRUE(txn.ok());
@@ -538,7 +538,7 @@ TEST_F(CustomersTest, TransactionGroupsWritesAndAbortLeavesNothing) {
   ASSERT_TRUE(txn->Commit().ok());
   EXPECT_TRUE(absl::IsFailedPrecondition(txn->Commit()));
   EXPECT_TRUE(absl::IsFailedPrecondition(txn->CreateCustomer(Person("After", "Commit")).status()));
-  EXPECT_TRUE(store_->FindCustomerByEmail("kept@example.com").ok());
+  EXPECT_TRUE(store_->Run(&ReadTxn::FindCustomerByEmail, "kept@example.com").ok());
 }
 
 TEST_F(CustomersTest, WriteHelperCommitsOnOkAndAbortsOnError) {
@@ -550,13 +550,13 @@ TEST_F(CustomersTest, WriteHelperCommitsOnOkAndAbortsOnError) {
     return absl::OkStatus();
   });
   ASSERT_TRUE(s.ok()) << s;
-  EXPECT_EQ(*store_->CountCustomers(CustomerQuery::All()), 3u);
+  EXPECT_EQ(*store_->Run(&ReadTxn::CountCustomers, CustomerQuery::All()), 3u);
   s = store_->Write("batch", [&](WriteTxn& txn) -> absl::Status {
     if (auto c = txn.CreateCustomer(Person("Lost", "Batch")); !c.ok()) return c.status();
     return absl::CancelledError("caller changed its mind");
   });
   EXPECT_TRUE(absl::IsCancelled(s));
-  EXPECT_EQ(*store_->CountCustomers(CustomerQuery::All()), 3u);
+  EXPECT_EQ(*store_->Run(&ReadTxn::CountCustomers, CustomerQuery::All()), 3u);
 }
 
 TEST_F(CustomersTest, ReadTxnSeesASnapshot) {
@@ -565,11 +565,11 @@ TEST_F(CustomersTest, ReadTxnSeesASnapshot) {
   ASSERT_TRUE(read.ok());
   Customer changed = c;
   changed.owner = "new-owner";
-  ASSERT_TRUE(store_->UpdateCustomer(changed).ok());
+  ASSERT_TRUE(store_->Run(&WriteTxn::UpdateCustomer, changed).ok());
   MustCreate(Person("Later", "One"));
   EXPECT_EQ(read->GetCustomer(c.id)->owner, "");
   EXPECT_EQ(*read->CountCustomers(CustomerQuery::All()), 1u);
-  EXPECT_EQ(store_->GetCustomer(c.id)->owner, "new-owner");
+  EXPECT_EQ(store_->Run(&ReadTxn::GetCustomer, c.id)->owner, "new-owner");
 }
 
 }  // namespace

@@ -30,19 +30,19 @@ TEST_F(InteractionsTest, LogAndGetEveryField) {
   i.amount = Money{29'900, "EUR"};
   i.owner = "sam";
   i.opportunity = deal.id;
-  Interaction logged = Ok(store_->LogInteraction(i));
+  Interaction logged = Ok(store_->Run(&WriteTxn::LogInteraction, i));
   EXPECT_GT(logged.id, 0u);
   EXPECT_EQ(logged.revision, 1u);
   EXPECT_EQ(logged.occurred_at, now_);  // 0 means now
-  EXPECT_EQ(Ok(store_->GetInteraction(logged.id)), logged);
-  EXPECT_TRUE(absl::IsNotFound(store_->GetInteraction(999).status()));
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetInteraction, logged.id)), logged);
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::GetInteraction, 999).status()));
 }
 
 TEST_F(InteractionsTest, ValidationNamesTheFieldAndWritesNothing) {
   Customer c = MakePerson("Val", "Id");
   Customer other = MakePerson("Oth", "Er");
   Opportunity others_deal = MakeDeal(other.id, "Not yours");
-  const std::uint64_t seq = Ok(store_->LastChangeSeq());
+  const std::uint64_t seq = Ok(store_->Run(&ReadTxn::LastChangeSeq));
   struct Case {
     std::function<void(Interaction&)> mutate;
     std::string field;
@@ -66,14 +66,14 @@ TEST_F(InteractionsTest, ValidationNamesTheFieldAndWritesNothing) {
     i.customer = c.id;
     i.kind = InteractionKind::kCall;
     k.mutate(i);
-    auto r = store_->LogInteraction(i);
+    auto r = store_->Run(&WriteTxn::LogInteraction, i);
     ASSERT_TRUE(absl::IsInvalidArgument(r.status())) << k.field << ": " << r.status();
     EXPECT_NE(r.status().message().find(k.field), std::string_view::npos) << r.status();
   }
-  EXPECT_EQ(Ok(store_->LastChangeSeq()), seq);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::LastChangeSeq)), seq);
   TimelineQuery timeline;
   timeline.customer = c.id;
-  EXPECT_TRUE(Ok(store_->ListTimeline(timeline)).interactions.empty());
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::ListTimeline, timeline)).interactions.empty());
 }
 
 TEST_F(InteractionsTest, TimelineOrderRangeKindsAndPages) {
@@ -90,7 +90,7 @@ TEST_F(InteractionsTest, TimelineOrderRangeKindsAndPages) {
   q.limit = 7;
   std::vector<InteractionId> seen;
   for (int guard = 0; guard < 10; ++guard) {
-    InteractionPage page = Ok(store_->ListTimeline(q));
+    InteractionPage page = Ok(store_->Run(&ReadTxn::ListTimeline, q));
     for (const auto& i : page.interactions) {
       EXPECT_EQ(i.customer, c.id);
       seen.push_back(i.id);
@@ -104,14 +104,14 @@ TEST_F(InteractionsTest, TimelineOrderRangeKindsAndPages) {
   oldest.customer = c.id;
   oldest.newest_first = false;
   oldest.limit = 3;
-  EXPECT_EQ(Ids(Ok(store_->ListTimeline(oldest)).interactions),
+  EXPECT_EQ(Ids(Ok(store_->Run(&ReadTxn::ListTimeline, oldest)).interactions),
             std::vector<InteractionId>(oldest_first.begin(), oldest_first.begin() + 3));
 
   TimelineQuery range;
   range.customer = c.id;
   range.from = 5'000'000;   // inclusive: the 5th
   range.to = 8'000'000;     // exclusive: up to the 7th
-  EXPECT_EQ(Ids(Ok(store_->ListTimeline(range)).interactions),
+  EXPECT_EQ(Ids(Ok(store_->Run(&ReadTxn::ListTimeline, range)).interactions),
             (std::vector<InteractionId>{oldest_first[6], oldest_first[5], oldest_first[4]}));
 
   TimelineQuery emails;
@@ -120,7 +120,7 @@ TEST_F(InteractionsTest, TimelineOrderRangeKindsAndPages) {
   emails.limit = 4;
   std::vector<InteractionId> email_ids;
   for (int guard = 0; guard < 10; ++guard) {
-    InteractionPage page = Ok(store_->ListTimeline(emails));
+    InteractionPage page = Ok(store_->Run(&ReadTxn::ListTimeline, emails));
     for (const auto& i : page.interactions) {
       EXPECT_EQ(i.kind, InteractionKind::kEmail);
       email_ids.push_back(i.id);
@@ -134,51 +134,51 @@ TEST_F(InteractionsTest, TimelineOrderRangeKindsAndPages) {
   first.customer = c.id;
   first.limit = 2;
   TimelineQuery bad = first;
-  bad.page_token = Ok(store_->ListTimeline(first)).next_page_token;
+  bad.page_token = Ok(store_->Run(&ReadTxn::ListTimeline, first)).next_page_token;
   ASSERT_FALSE(bad.page_token.empty());
   bad.newest_first = false;  // a token from another query
-  EXPECT_TRUE(absl::IsInvalidArgument(store_->ListTimeline(bad).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::ListTimeline, bad).status()));
   TimelineQuery no_customer;
-  EXPECT_TRUE(absl::IsInvalidArgument(store_->ListTimeline(no_customer).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::ListTimeline, no_customer).status()));
 }
 
 TEST_F(InteractionsTest, LastInteractionFollowsContactsNotNotes) {
   Customer c = MakePerson("Last", "Touch");
   Customer quiet = MakePerson("Never", "Called");
-  EXPECT_EQ(Ok(store_->GetCustomer(c.id)).last_interaction_at, 0);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetCustomer, c.id)).last_interaction_at, 0);
   const Interaction call = Touch(c.id, InteractionKind::kCall, 2'000);
-  EXPECT_EQ(Ok(store_->GetCustomer(c.id)).last_interaction_at, 2'000);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetCustomer, c.id)).last_interaction_at, 2'000);
   Touch(c.id, InteractionKind::kNote, 9'000);  // internal: not contact
-  EXPECT_EQ(Ok(store_->GetCustomer(c.id)).last_interaction_at, 2'000);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetCustomer, c.id)).last_interaction_at, 2'000);
   Touch(c.id, InteractionKind::kEmail, 1'000);  // older: no change
-  EXPECT_EQ(Ok(store_->GetCustomer(c.id)).last_interaction_at, 2'000);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetCustomer, c.id)).last_interaction_at, 2'000);
   const Interaction meeting = Touch(c.id, InteractionKind::kMeeting, 5'000);
-  EXPECT_EQ(Ok(store_->GetCustomer(c.id)).last_interaction_at, 5'000);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetCustomer, c.id)).last_interaction_at, 5'000);
   // Logging does not bump the revision: nobody's edit conflicts with it.
-  EXPECT_EQ(Ok(store_->GetCustomer(c.id)).revision, 1u);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetCustomer, c.id)).revision, 1u);
 
   // "Not contacted since": never-contacted customers first, then the least recently contacted.
   auto not_since = [&](Timestamp t) {
     std::vector<CustomerId> ids;
-    for (const auto& x : Ok(store_->ListCustomers(CustomerQuery::NotContactedSince(t))).customers) ids.push_back(x.id);
+    for (const auto& x : Ok(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::NotContactedSince(t))).customers) ids.push_back(x.id);
     return ids;
   };
   EXPECT_EQ(not_since(6'000), (std::vector<CustomerId>{quiet.id, c.id}));
   EXPECT_EQ(not_since(5'000), (std::vector<CustomerId>{quiet.id}));
 
   // Deleting the newest contact falls back to the next one; moving one in time recomputes.
-  ASSERT_TRUE(store_->DeleteInteraction(meeting.id).ok());
-  EXPECT_EQ(Ok(store_->GetCustomer(c.id)).last_interaction_at, 2'000);
+  ASSERT_TRUE(store_->Run(&WriteTxn::DeleteInteraction, meeting.id).ok());
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetCustomer, c.id)).last_interaction_at, 2'000);
   Interaction moved = call;
   moved.occurred_at = 7'000;
-  moved = Ok(store_->UpdateInteraction(moved));
+  moved = Ok(store_->Run(&WriteTxn::UpdateInteraction, moved));
   EXPECT_EQ(moved.revision, 2u);
-  EXPECT_EQ(Ok(store_->GetCustomer(c.id)).last_interaction_at, 7'000);
-  EXPECT_EQ(Ok(store_->GetInteraction(call.id)).occurred_at, 7'000);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetCustomer, c.id)).last_interaction_at, 7'000);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetInteraction, call.id)).occurred_at, 7'000);
   TimelineQuery q;
   q.customer = c.id;
-  EXPECT_EQ(Ok(store_->ListTimeline(q)).interactions.front().occurred_at, 9'000);  // the note
-  EXPECT_EQ(Ok(store_->ListTimeline(q)).interactions.size(), 3u);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::ListTimeline, q)).interactions.front().occurred_at, 9'000);  // the note
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::ListTimeline, q)).interactions.size(), 3u);
 }
 
 TEST_F(InteractionsTest, UpdateChecksRevisionAndCustomer) {
@@ -187,15 +187,15 @@ TEST_F(InteractionsTest, UpdateChecksRevisionAndCustomer) {
   Interaction i = Touch(c.id, InteractionKind::kTask, 1'000, "call back");
   Interaction done = i;
   done.done = true;
-  ASSERT_TRUE(store_->UpdateInteraction(done).ok());
+  ASSERT_TRUE(store_->Run(&WriteTxn::UpdateInteraction, done).ok());
   Interaction stale = i;
   stale.subject = "stale";
-  EXPECT_TRUE(absl::IsAborted(store_->UpdateInteraction(stale).status()));
-  Interaction moved = Ok(store_->GetInteraction(i.id));
+  EXPECT_TRUE(absl::IsAborted(store_->Run(&WriteTxn::UpdateInteraction, stale).status()));
+  Interaction moved = Ok(store_->Run(&ReadTxn::GetInteraction, i.id));
   moved.customer = other.id;
-  EXPECT_TRUE(absl::IsInvalidArgument(store_->UpdateInteraction(moved).status()));
-  EXPECT_TRUE(Ok(store_->GetInteraction(i.id)).done);
-  EXPECT_TRUE(absl::IsNotFound(store_->DeleteInteraction(4242)));
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&WriteTxn::UpdateInteraction, moved).status()));
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::GetInteraction, i.id)).done);
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&WriteTxn::DeleteInteraction, 4242)));
 }
 
 }  // namespace

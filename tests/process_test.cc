@@ -52,7 +52,7 @@ TEST(ProcessTest, SecondOpenInOneProcessKeepsOtherWritersWaiting) {
     ::close(pipefd[0]);
     std::int64_t done = -1;
     auto b = Store::Open(path, options);
-    if (b.ok() && (*b)->CreateCustomer(Person("child@example.com"), "child").ok()) done = NowMicros();
+    if (b.ok() && (*b)->RunAs("child", &WriteTxn::CreateCustomer, Person("child@example.com")).ok()) done = NowMicros();
     if (::write(pipefd[1], &done, sizeof done) != sizeof done) _exit(2);
     _exit(done > 0 ? 0 : 1);
   }
@@ -72,9 +72,9 @@ TEST(ProcessTest, SecondOpenInOneProcessKeepsOtherWritersWaiting) {
   a->reset();
   auto check = Store::Open(path, options);
   ASSERT_TRUE(check.ok()) << check.status();
-  EXPECT_TRUE((*check)->FindCustomerByEmail("parent@example.com").ok());
-  EXPECT_TRUE((*check)->FindCustomerByEmail("child@example.com").ok()) << "the child's committed write was lost";
-  auto n = (*check)->CountCustomers(CustomerQuery::All());
+  EXPECT_TRUE((*check)->Run(&ReadTxn::FindCustomerByEmail, "parent@example.com").ok());
+  EXPECT_TRUE((*check)->Run(&ReadTxn::FindCustomerByEmail, "child@example.com").ok()) << "the child's committed write was lost";
+  auto n = (*check)->Run(&ReadTxn::CountCustomers, CustomerQuery::All());
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 2u);
 }
@@ -89,20 +89,20 @@ TEST(ProcessTest, HandlesOnOneFileShareState) {
   ASSERT_TRUE(a.ok());
   auto b = Store::Open(path, options);
   ASSERT_TRUE(b.ok());
-  auto made = (*a)->CreateCustomer(Person("one@example.com"));
+  auto made = (*a)->Run(&WriteTxn::CreateCustomer, Person("one@example.com"));
   ASSERT_TRUE(made.ok());
-  auto seen = (*b)->GetCustomer(made->id);
+  auto seen = (*b)->Run(&ReadTxn::GetCustomer, made->id);
   ASSERT_TRUE(seen.ok()) << seen.status();
   a->reset();
-  ASSERT_TRUE((*b)->CreateCustomer(Person("two@example.com")).ok());
+  ASSERT_TRUE((*b)->Run(&WriteTxn::CreateCustomer, Person("two@example.com")).ok());
   auto ro_options = options;
   ro_options.read_only = true;
   auto ro = Store::Open(path, ro_options);
   ASSERT_TRUE(ro.ok()) << ro.status();
-  EXPECT_EQ((*ro)->CreateCustomer(Person("three@example.com")).status().code(),
+  EXPECT_EQ((*ro)->Run(&WriteTxn::CreateCustomer, Person("three@example.com")).status().code(),
             absl::StatusCode::kFailedPrecondition);
   b->reset();
-  auto n = (*ro)->CountCustomers(CustomerQuery::All());
+  auto n = (*ro)->Run(&ReadTxn::CountCustomers, CustomerQuery::All());
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 2u);
 }

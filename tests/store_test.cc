@@ -33,17 +33,17 @@ TEST(StoreTest, DataPersistsAcrossReopen) {
     Customer c = Named("Per", "Sistent");
     c.emails.push_back(Email{"per@example.com", "", false});
     c.tags = {"kept"};
-    auto created = (*store)->CreateCustomer(c);
+    auto created = (*store)->Run(&WriteTxn::CreateCustomer, c);
     ASSERT_TRUE(created.ok());
     id = created->id;
   }
   auto store = Store::Open(path);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ((*store)->GetCustomer(id)->display_name, "Per Sistent");
-  EXPECT_EQ((*store)->FindCustomerByEmail("PER@example.com")->id, id);
-  EXPECT_EQ((*store)->ListCustomers(CustomerQuery::Tag("kept"))->customers.size(), 1u);
+  EXPECT_EQ((*store)->Run(&ReadTxn::GetCustomer, id)->display_name, "Per Sistent");
+  EXPECT_EQ((*store)->Run(&ReadTxn::FindCustomerByEmail, "PER@example.com")->id, id);
+  EXPECT_EQ((*store)->Run(&ReadTxn::ListCustomers, CustomerQuery::Tag("kept"))->customers.size(), 1u);
   // Ids continue after reopen.
-  EXPECT_EQ((*store)->CreateCustomer(Named("Next", "One"))->id, id + 1);
+  EXPECT_EQ((*store)->Run(&WriteTxn::CreateCustomer, Named("Next", "One"))->id, id + 1);
 }
 
 TEST(StoreTest, FilesAreOwnerOnly) {
@@ -79,13 +79,13 @@ TEST(StoreTest, OpenErrorsAreClear) {
 TEST(StoreTest, ReadOnlyStoreReadsButRefusesWrites) {
   TempDir dir;
   const std::string path = dir.File("ro.db");
-  { ASSERT_TRUE((*Store::Open(path))->CreateCustomer(Named("Read", "Only")).ok()); }
+  { ASSERT_TRUE((*Store::Open(path))->Run(&WriteTxn::CreateCustomer, Named("Read", "Only")).ok()); }
   StoreOptions ro;
   ro.read_only = true;
   auto store = Store::Open(path, ro);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ((*store)->GetCustomer(1)->display_name, "Read Only");
-  const absl::Status refused = (*store)->CreateCustomer(Named("No", "Write")).status();
+  EXPECT_EQ((*store)->Run(&ReadTxn::GetCustomer, 1)->display_name, "Read Only");
+  const absl::Status refused = (*store)->Run(&WriteTxn::CreateCustomer, Named("No", "Write")).status();
   EXPECT_TRUE(absl::IsFailedPrecondition(refused));
   EXPECT_EQ(ErrorKindOf(refused), ErrorKind::kReadOnly) << refused;
 }
@@ -97,17 +97,17 @@ TEST(StoreTest, ErrorKindsTellSharedCodesApart) {
   {
     auto store = Store::Open(path);
     ASSERT_TRUE(store.ok());
-    auto c = (*store)->CreateCustomer(Named("Kind", "Ly"));
+    auto c = (*store)->Run(&WriteTxn::CreateCustomer, Named("Kind", "Ly"));
     ASSERT_TRUE(c.ok());
     Interaction i;
     i.customer = c->id;
     i.kind = InteractionKind::kCall;
-    ASSERT_TRUE((*store)->LogInteraction(i).ok());
-    const absl::Status dependents = (*store)->DeleteCustomer(c->id);
+    ASSERT_TRUE((*store)->Run(&WriteTxn::LogInteraction, i).ok());
+    const absl::Status dependents = (*store)->Run(&WriteTxn::DeleteCustomer, c->id, DeleteOptions{});
     EXPECT_EQ(ErrorKindOf(dependents), ErrorKind::kHasDependents) << dependents;
     Customer stale = *c;
     stale.revision = 7;
-    const absl::Status conflict = (*store)->UpdateCustomer(stale).status();
+    const absl::Status conflict = (*store)->Run(&WriteTxn::UpdateCustomer, stale).status();
     EXPECT_TRUE(absl::IsAborted(conflict));
     EXPECT_EQ(ErrorKindOf(conflict), ErrorKind::kStaleRevision) << conflict;
     EXPECT_EQ(ErrorKindOf(absl::OkStatus()), ErrorKind::kUnspecified);
@@ -155,8 +155,8 @@ TEST(StoreTest, MapGrowsByItselfAndWritesNeverSeeIt) {
     ASSERT_TRUE(s.ok()) << s;
   }
   EXPECT_GT((*store)->map_size(), initial);
-  EXPECT_EQ(*(*store)->CountCustomers(CustomerQuery::All()), 4000u);
-  EXPECT_EQ((*store)->FindCustomerByEmail("g7.499@example.com")->display_name, "Grow7 Customer499");
+  EXPECT_EQ(*(*store)->Run(&ReadTxn::CountCustomers, CustomerQuery::All()), 4000u);
+  EXPECT_EQ((*store)->Run(&ReadTxn::FindCustomerByEmail, "g7.499@example.com")->display_name, "Grow7 Customer499");
 }
 
 TEST(StoreTest, MaxMapSizeGivesResourceExhaustedAndKeepsEarlierData) {
@@ -167,7 +167,7 @@ TEST(StoreTest, MaxMapSizeGivesResourceExhaustedAndKeepsEarlierData) {
   options.sync = false;
   auto store = Store::Open(dir.File("cap.db"), options);
   ASSERT_TRUE(store.ok());
-  ASSERT_TRUE((*store)->CreateCustomer(Named("First", "One")).ok());
+  ASSERT_TRUE((*store)->Run(&WriteTxn::CreateCustomer, Named("First", "One")).ok());
   absl::Status s = (*store)->Write("", [&](WriteTxn& txn) -> absl::Status {
     for (int i = 0; i < 20000; ++i) {
       Customer c = Named("Big", std::to_string(i));
@@ -177,8 +177,8 @@ TEST(StoreTest, MaxMapSizeGivesResourceExhaustedAndKeepsEarlierData) {
     return absl::OkStatus();
   });
   EXPECT_TRUE(absl::IsResourceExhausted(s)) << s;
-  EXPECT_EQ(*(*store)->CountCustomers(CustomerQuery::All()), 1u);
-  EXPECT_TRUE((*store)->CreateCustomer(Named("Still", "Writable")).ok());
+  EXPECT_EQ(*(*store)->Run(&ReadTxn::CountCustomers, CustomerQuery::All()), 1u);
+  EXPECT_TRUE((*store)->Run(&WriteTxn::CreateCustomer, Named("Still", "Writable")).ok());
 }
 
 TEST(StoreTest, StorageFailureMidTransactionAbortsItWhole) {
@@ -189,7 +189,7 @@ TEST(StoreTest, StorageFailureMidTransactionAbortsItWhole) {
   options.sync = false;
   auto store = Store::Open(dir.File("abort.db"), options);
   ASSERT_TRUE(store.ok());
-  ASSERT_TRUE((*store)->CreateCustomer(Named("Before", "Failure")).ok());
+  ASSERT_TRUE((*store)->Run(&WriteTxn::CreateCustomer, Named("Before", "Failure")).ok());
   auto txn = (*store)->BeginWrite("filler");
   ASSERT_TRUE(txn.ok());
   absl::Status failure;
@@ -208,9 +208,9 @@ TEST(StoreTest, StorageFailureMidTransactionAbortsItWhole) {
   EXPECT_TRUE(absl::IsFailedPrecondition(after.status())) << after.status();
   EXPECT_NE(after.status().message().find("storage failure"), std::string_view::npos);
   EXPECT_TRUE(absl::IsResourceExhausted(txn->Commit()));
-  EXPECT_EQ(*(*store)->CountCustomers(CustomerQuery::All()), 1u);
-  EXPECT_EQ(*(*store)->LastChangeSeq(), 2u);  // the default pipeline and the first customer
-  EXPECT_TRUE((*store)->CreateCustomer(Named("Still", "Works")).ok());
+  EXPECT_EQ(*(*store)->Run(&ReadTxn::CountCustomers, CustomerQuery::All()), 1u);
+  EXPECT_EQ(*(*store)->Run(&ReadTxn::LastChangeSeq), 2u);  // the default pipeline and the first customer
+  EXPECT_TRUE((*store)->Run(&WriteTxn::CreateCustomer, Named("Still", "Works")).ok());
 }
 
 // Flips one byte in every stored copy of `needle` in the file.
@@ -239,18 +239,18 @@ TEST(StoreTest, CorruptStoredValueIsDataLoss) {
     ASSERT_TRUE(store.ok());
     Customer c = Named("Qorrupt", "Xylophonist");
     c.tags = {"damaged"};
-    id = (*store)->CreateCustomer(c)->id;
-    ASSERT_TRUE((*store)->CreateCustomer(Named("Intact", "Neighbour")).ok());
+    id = (*store)->Run(&WriteTxn::CreateCustomer, c)->id;
+    ASSERT_TRUE((*store)->Run(&WriteTxn::CreateCustomer, Named("Intact", "Neighbour")).ok());
   }
   ASSERT_GT(CorruptFile(path, "Xylophonist"), 0);
   auto store = Store::Open(path);
   ASSERT_TRUE(store.ok()) << store.status();
-  auto got = (*store)->GetCustomer(id);
+  auto got = (*store)->Run(&ReadTxn::GetCustomer, id);
   EXPECT_TRUE(absl::IsDataLoss(got.status())) << got.status();
   EXPECT_NE(got.status().message().find("customer 1"), std::string_view::npos) << got.status();
   // Lists that reach it report the loss instead of a wrong record; other records still read.
-  EXPECT_TRUE(absl::IsDataLoss((*store)->ListCustomers(CustomerQuery::Tag("damaged")).status()));
-  EXPECT_EQ((*store)->GetCustomer(id + 1)->display_name, "Intact Neighbour");
+  EXPECT_TRUE(absl::IsDataLoss((*store)->Run(&ReadTxn::ListCustomers, CustomerQuery::Tag("damaged")).status()));
+  EXPECT_EQ((*store)->Run(&ReadTxn::GetCustomer, id + 1)->display_name, "Intact Neighbour");
 }
 
 }  // namespace

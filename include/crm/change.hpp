@@ -6,11 +6,14 @@
 // Thread safety: plain values (see types.hpp).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "crm/txn_part.hpp"
 #include "crm/types.hpp"
 
 namespace crm {
@@ -63,6 +66,22 @@ struct FieldHistoryEntry {
   std::string before;
   std::string after;
   friend bool operator==(const FieldHistoryEntry&, const FieldHistoryEntry&) = default;
+};
+
+// Reads of the change feed: members of every transaction.
+class ChangeReads {
+ public:
+  // The change feed from sequence number `from_seq` on (at most `limit`, 1 to 1000).
+  absl::StatusOr<std::vector<Change>> ListChanges(std::uint64_t from_seq, std::size_t limit = 100) const;
+  // The sequence number of the newest change (0 when none).
+  absl::StatusOr<std::uint64_t> LastChangeSeq() const;
+  // Every change of one field of one record, oldest first ("address" also covers
+  // "address.city"; custom fields are "custom.<name>").
+  absl::StatusOr<std::vector<FieldHistoryEntry>> FieldHistory(EntityType entity, std::uint64_t id,
+                                                              std::string_view field) const;
+
+ protected:
+  ChangeReads() = default;
 };
 
 }  // namespace crm

@@ -1,13 +1,19 @@
 // Interactions: the touch points of a customer's timeline.
 //
-// Thread safety: plain values (see types.hpp).
+// Thread safety: records, queries and pages are plain values (see types.hpp); the operations
+// are members of the transactions (store.hpp).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "crm/txn_part.hpp"
 #include "crm/types.hpp"
 
 namespace crm {
@@ -60,5 +66,45 @@ struct Interaction {
 // Whether logging an interaction of this kind counts as contact with the customer (and so
 // moves Customer::last_interaction_at).
 bool CountsAsContact(InteractionKind kind);
+
+// A customer's timeline: interactions clustered by customer and time, read by one range scan.
+struct TimelineQuery {
+  CustomerId customer = 0;
+  bool newest_first = true;
+  Timestamp from = INT64_MIN;  // inclusive
+  Timestamp to = INT64_MAX;    // exclusive
+  std::vector<InteractionKind> kinds;  // empty: every kind
+  std::size_t limit = 50;              // 1 to 1000
+  std::string page_token;
+};
+
+struct InteractionPage {
+  std::vector<Interaction> interactions;
+  std::string next_page_token;  // empty on the last page
+};
+
+// Reads of interactions: members of every transaction.
+class InteractionReads {
+ public:
+  absl::StatusOr<Interaction> GetInteraction(InteractionId id) const;
+  absl::StatusOr<InteractionPage> ListTimeline(const TimelineQuery& query) const;
+
+ protected:
+  InteractionReads() = default;
+};
+
+// Writes of interactions: members of WriteTxn.
+class InteractionWrites {
+ public:
+  // Logs an interaction on a customer's timeline (occurred_at now when 0); a contact kind moves
+  // the customer's last_interaction_at forward.
+  absl::StatusOr<Interaction> LogInteraction(const Interaction& interaction);
+  // Revision checked; the customer cannot change.
+  absl::StatusOr<Interaction> UpdateInteraction(const Interaction& interaction);
+  absl::Status DeleteInteraction(InteractionId id);
+
+ protected:
+  InteractionWrites() = default;
+};
 
 }  // namespace crm

@@ -1,7 +1,7 @@
-// The sales pipeline: pipelines (ordered stages, as data) and the opportunities moving through
-// them.
+// Pipelines: ordered stages, as data, that opportunities (opportunity.hpp) move through.
 //
-// Thread safety: plain values (see types.hpp).
+// Thread safety: records are plain values (see types.hpp); the operations are members of the
+// transactions (store.hpp).
 #pragma once
 
 #include <cstdint>
@@ -9,8 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/container/small_vector.hpp>
-
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "crm/txn_part.hpp"
 #include "crm/types.hpp"
 
 namespace crm {
@@ -44,48 +45,30 @@ struct Pipeline {
   friend bool operator==(const Pipeline&, const Pipeline&) = default;
 };
 
-// A person's part in a deal.
-struct ContactRole {
-  CustomerId person = 0;
-  std::string role;  // "decision maker", "economic buyer" ...
-  friend bool operator==(const ContactRole&, const ContactRole&) = default;
+// Reads of pipelines: members of every transaction.
+class PipelineReads {
+ public:
+  absl::StatusOr<Pipeline> GetPipeline(PipelineId id) const;
+  absl::StatusOr<std::vector<Pipeline>> ListPipelines() const;
+  // The pipeline opportunities go to when they name none.
+  absl::StatusOr<Pipeline> GetDefaultPipeline() const;
+
+ protected:
+  PipelineReads() = default;
 };
 
-// One move of an opportunity between stages.
-struct StageChange {
-  StageId from = 0;  // 0 for the stage it was created in
-  StageId to = 0;
-  Timestamp at = 0;
-  std::string actor;
-  Money amount;     // at the time of the move
-  int probability = 0;  // at the time of the move
-  friend bool operator==(const StageChange&, const StageChange&) = default;
-};
+// Writes of pipelines: members of WriteTxn.
+class PipelineWrites {
+ public:
+  absl::StatusOr<Pipeline> CreatePipeline(const Pipeline& pipeline);
+  // Renames, reorders, adds and removes stages (revision checked). A stage still holding
+  // opportunities cannot be removed.
+  absl::StatusOr<Pipeline> UpdatePipeline(const Pipeline& pipeline);
+  // Refused for the default pipeline and while opportunities use it.
+  absl::Status DeletePipeline(PipelineId id);
 
-struct Opportunity {
-  // Managed by the store (see Customer), together with `history` and `closed_at`.
-  OpportunityId id = 0;
-  std::uint64_t revision = 0;
-  Timestamp created_at = 0;
-  Timestamp updated_at = 0;
-  Timestamp closed_at = 0;  // when it entered a won or lost stage; 0 while open
-  std::vector<StageChange> history;
-
-  std::string title;
-  CustomerId customer = 0;
-  PipelineId pipeline = 0;  // the default pipeline when 0
-  StageId stage = 0;        // the pipeline's first stage when 0
-  Money amount;             // currency required
-  // Percent, 0 to 100. On create and update, -1 means "the stage's default": the store then
-  // fills in the stage's probability and keeps it following the stage as the deal moves.
-  int probability = -1;
-  bool probability_overridden = false;  // managed: whether `probability` was set by hand
-  Timestamp expected_close = 0;
-  std::string owner;
-  boost::container::small_vector<ContactRole, 2> contacts;
-  std::string lost_reason;  // set by CloseLost
-
-  friend bool operator==(const Opportunity&, const Opportunity&) = default;
+ protected:
+  PipelineWrites() = default;
 };
 
 }  // namespace crm

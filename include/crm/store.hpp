@@ -1,9 +1,10 @@
-// The libcrm store: a database file, its transactions and the customer API.
+// The libcrm store: a database file and its transactions. Each concept's header declares its
+// records, queries and operations (customer.hpp, interaction.hpp, pipeline.hpp, opportunity.hpp,
+// change.hpp); the operations are members of the transactions below.
 //
 // Thread safety:
-// - A Store is safe to share between threads; every const and non-const method of Store may be
-//   called concurrently. The one-shot calls (CreateCustomer, GetCustomer ...) each run in a
-//   transaction of their own.
+// - A Store is safe to share between threads; every method of Store may be called concurrently.
+//   Opening a file this process already has open shares one environment (storage/lmdb.h).
 // - A ReadTxn sees one consistent snapshot. It must be used by one thread at a time, but may be
 //   handed from one thread to another. Many read transactions run in parallel with each other
 //   and with the writer, in this process and in others.
@@ -20,20 +21,23 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "crm/change.hpp"
+#include "crm/customer.hpp"
+#include "crm/error.hpp"
 #include "crm/interaction.hpp"
+#include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
+#include "crm/txn_part.hpp"
 #include "crm/types.hpp"
 
 namespace crm {
 
 namespace detail {
 struct StoreImpl;
-struct TxnImpl;
 }  // namespace detail
 
 struct StoreOptions {
@@ -54,202 +58,41 @@ struct StoreOptions {
   std::function<Timestamp()> clock;
 };
 
-// Which customers a list or count covers.
-struct CustomerQuery {
-  enum class By : std::uint8_t {
-    kAll = 0,           // every customer, by id
-    kTag = 1,           // `text` is the tag (case-insensitive)
-    kOwner = 2,         // `text` is the owner
-    kStage = 3,         // `stage`
-    kOrganization = 4,  // members of `organization`
-    kNamePrefix = 5,    // `text` is one or more word prefixes, all of which must match a word
-                        // of the name; case- and accent-insensitive ("jose alv")
-    kNotContactedSince = 6,  // last_interaction_at before `since` (never contacted included),
-                             // least recently contacted first
-  };
-  By by = By::kAll;
-  std::string text;
-  LifecycleStage stage = LifecycleStage::kLead;
-  CustomerId organization = 0;
-  Timestamp since = 0;
-  bool include_archived = false;
-  std::size_t limit = 50;  // page size, 1 to 1000
-  // Empty for the first page; then the previous page's next_page_token. Pages are keyset
-  // based: concurrent writes never make a page repeat or skip a record that stayed put.
-  std::string page_token;
-
-  static CustomerQuery All();
-  static CustomerQuery Tag(std::string tag);
-  static CustomerQuery Owner(std::string owner);
-  static CustomerQuery Stage(LifecycleStage stage);
-  static CustomerQuery Organization(CustomerId organization);
-  static CustomerQuery NamePrefix(std::string prefix);
-  static CustomerQuery NotContactedSince(Timestamp since);
-};
-
-struct CustomerPage {
-  std::vector<Customer> customers;
-  std::string next_page_token;  // empty when this is the last page
-};
-
-// A customer's timeline: interactions clustered by customer and time, read by one range scan.
-struct TimelineQuery {
-  CustomerId customer = 0;
-  bool newest_first = true;
-  Timestamp from = INT64_MIN;  // inclusive
-  Timestamp to = INT64_MAX;    // exclusive
-  std::vector<InteractionKind> kinds;  // empty: every kind
-  std::size_t limit = 50;              // 1 to 1000
-  std::string page_token;
-};
-
-struct InteractionPage {
-  std::vector<Interaction> interactions;
-  std::string next_page_token;  // empty on the last page
-};
-
-struct OpportunityQuery {
-  enum class By : std::uint8_t {
-    kAll = 0,            // by id
-    kCustomer = 1,       // `customer`'s deals
-    kStage = 2,          // in `pipeline` (the default when 0) at `stage`
-    kPipeline = 3,       // every stage of `pipeline`
-    kOwner = 4,          // `owner`'s deals
-    kExpectedClose = 5,  // expected_close in [close_from, close_to), soonest first
-  };
-  By by = By::kAll;
-  CustomerId customer = 0;
-  PipelineId pipeline = 0;
-  StageId stage = 0;
-  std::string owner;
-  Timestamp close_from = INT64_MIN;
-  Timestamp close_to = INT64_MAX;
-  bool open_only = false;  // leave out won and lost deals
-  std::size_t limit = 50;  // 1 to 1000
-  std::string page_token;
-
-  static OpportunityQuery All();
-  static OpportunityQuery ForCustomer(CustomerId customer);
-  static OpportunityQuery AtStage(PipelineId pipeline, StageId stage);
-  static OpportunityQuery InPipeline(PipelineId pipeline);
-  static OpportunityQuery OwnedBy(std::string owner);
-  static OpportunityQuery ClosingBetween(Timestamp from, Timestamp to);
-};
-
-struct OpportunityPage {
-  std::vector<Opportunity> opportunities;
-  std::string next_page_token;  // empty on the last page
-};
-
-struct DeleteOptions {
-  // Also delete the customer's interactions and opportunities, its place in other deals' contact
-  // roles and (for an organization) its members' memberships, all in the same transaction.
-  // Without it, a customer that has any of these is not deleted (FailedPrecondition).
-  bool cascade = false;
-};
-
 class Store;
 
-// A consistent snapshot of the database. Ends (and releases the snapshot) when destroyed.
-class ReadTxn {
+// A consistent snapshot of the database: every concept's reads. Ends (and releases the
+// snapshot) when destroyed.
+class ReadTxn : public CustomerReads,
+                public InteractionReads,
+                public PipelineReads,
+                public OpportunityReads,
+                public ChangeReads {
  public:
   ReadTxn(ReadTxn&&) noexcept;
   ReadTxn& operator=(ReadTxn&&) noexcept;
   ~ReadTxn();
 
-  // NotFound when no customer has that id.
-  absl::StatusOr<Customer> GetCustomer(CustomerId id) const;
-  // Case-insensitive; NotFound when no customer has that email.
-  absl::StatusOr<Customer> FindCustomerByEmail(std::string_view email) const;
-  // NotFound when no customer has that external id.
-  absl::StatusOr<Customer> FindCustomerByExternalId(std::string_view external_id) const;
-  // Customers with a phone number equal to `phone` once formatting is ignored; a national
-  // number (7 digits or more) also matches the same number with a country code, both ways.
-  // Sorted by id; empty when none matches.
-  absl::StatusOr<std::vector<Customer>> FindCustomersByPhone(std::string_view phone) const;
-  absl::StatusOr<CustomerPage> ListCustomers(const CustomerQuery& query) const;
-  // How many customers the query covers in all (limit and page_token are ignored).
-  absl::StatusOr<std::uint64_t> CountCustomers(const CustomerQuery& query) const;
-
-  absl::StatusOr<Interaction> GetInteraction(InteractionId id) const;
-  absl::StatusOr<InteractionPage> ListTimeline(const TimelineQuery& query) const;
-
-  absl::StatusOr<Pipeline> GetPipeline(PipelineId id) const;
-  absl::StatusOr<std::vector<Pipeline>> ListPipelines() const;
-  // The pipeline opportunities go to when they name none.
-  absl::StatusOr<Pipeline> GetDefaultPipeline() const;
-
-  absl::StatusOr<Opportunity> GetOpportunity(OpportunityId id) const;
-  absl::StatusOr<OpportunityPage> ListOpportunities(const OpportunityQuery& query) const;
-  absl::StatusOr<std::uint64_t> CountOpportunities(const OpportunityQuery& query) const;
-
-  // The change feed from sequence number `from_seq` on (at most `limit`, 1 to 1000).
-  absl::StatusOr<std::vector<Change>> ListChanges(std::uint64_t from_seq, std::size_t limit = 100) const;
-  // The sequence number of the newest change (0 when none).
-  absl::StatusOr<std::uint64_t> LastChangeSeq() const;
-  // Every change of one field of one record, oldest first ("address" also covers
-  // "address.city"; custom fields are "custom.<name>").
-  absl::StatusOr<std::vector<FieldHistoryEntry>> FieldHistory(EntityType entity, std::uint64_t id,
-                                                              std::string_view field) const;
-
  protected:
   friend class Store;
+  template <class Part>
+  friend detail::TxnImpl* detail::ImplOf(const Part* part);
   explicit ReadTxn(std::unique_ptr<detail::TxnImpl> impl);
   std::unique_ptr<detail::TxnImpl> impl_;
 };
 
-// A write transaction: all its changes become visible and durable together on Commit, or not
-// at all. A call that fails changes nothing in the transaction; a transaction that is
-// destroyed without Commit is aborted.
-class WriteTxn : public ReadTxn {
+// A write transaction: every concept's reads and writes. All its changes become visible and
+// durable together on Commit, or not at all. A call that fails before writing anything changes
+// nothing; one that fails after it started writing aborts the whole transaction (every later
+// call, and Commit, then say so). A transaction destroyed without Commit is aborted.
+class WriteTxn : public ReadTxn,
+                 public CustomerWrites,
+                 public InteractionWrites,
+                 public PipelineWrites,
+                 public OpportunityWrites {
  public:
   WriteTxn(WriteTxn&&) noexcept;
   WriteTxn& operator=(WriteTxn&&) noexcept;
   ~WriteTxn();
-
-  // Validates and inserts a new customer; returns it with id, revision 1 and times set.
-  absl::StatusOr<Customer> CreateCustomer(const Customer& customer);
-  // Replaces the customer `customer.id`; `customer.revision` must be the stored revision
-  // (Aborted otherwise: someone else changed it). Returns the stored result.
-  absl::StatusOr<Customer> UpdateCustomer(const Customer& customer);
-  // Creates or replaces the customer with `customer.external_id` (which must not be empty),
-  // regardless of revision: the other system is the source of truth.
-  absl::StatusOr<Customer> UpsertCustomer(const Customer& customer);
-  // Soft delete: hidden from lists and counts unless include_archived; lookups by id, email,
-  // phone and external id still find it, and its unique keys stay taken.
-  absl::StatusOr<Customer> ArchiveCustomer(CustomerId id);
-  absl::StatusOr<Customer> RestoreCustomer(CustomerId id);
-  // Removes the customer and its index entries; frees its email and external id. A customer
-  // with interactions, opportunities, contact roles or (an organization) members is refused
-  // unless `options.cascade` (FailedPrecondition naming what it still has).
-  absl::Status DeleteCustomer(CustomerId id, DeleteOptions options = {});
-
-  // Logs an interaction on a customer's timeline (occurred_at now when 0); a contact kind moves
-  // the customer's last_interaction_at forward.
-  absl::StatusOr<Interaction> LogInteraction(const Interaction& interaction);
-  // Revision checked; the customer cannot change.
-  absl::StatusOr<Interaction> UpdateInteraction(const Interaction& interaction);
-  absl::Status DeleteInteraction(InteractionId id);
-
-  absl::StatusOr<Pipeline> CreatePipeline(const Pipeline& pipeline);
-  // Renames, reorders, adds and removes stages (revision checked). A stage still holding
-  // opportunities cannot be removed.
-  absl::StatusOr<Pipeline> UpdatePipeline(const Pipeline& pipeline);
-  // Refused for the default pipeline and while opportunities use it.
-  absl::Status DeletePipeline(PipelineId id);
-
-  // Creates a deal (pipeline 0: the default; stage 0: its first stage; probability -1: the
-  // stage's default). Its history starts with the entry into the first stage.
-  absl::StatusOr<Opportunity> CreateOpportunity(const Opportunity& opportunity);
-  // Revision checked; a changed stage is recorded as a stage move.
-  absl::StatusOr<Opportunity> UpdateOpportunity(const Opportunity& opportunity);
-  // Moves to `stage` of its pipeline, recording from, to, when, who, amount and probability.
-  absl::StatusOr<Opportunity> MoveOpportunity(OpportunityId id, StageId stage);
-  absl::StatusOr<Opportunity> CloseWon(OpportunityId id);
-  // `reason` is required.
-  absl::StatusOr<Opportunity> CloseLost(OpportunityId id, std::string_view reason);
-  // Interactions linked to it keep existing, without the link.
-  absl::Status DeleteOpportunity(OpportunityId id);
 
   absl::Status Commit();
   void Abort();
@@ -258,6 +101,14 @@ class WriteTxn : public ReadTxn {
   friend class Store;
   explicit WriteTxn(std::unique_ptr<detail::TxnImpl> impl);
 };
+
+namespace detail {
+inline absl::Status StatusOf(const absl::Status& s) { return s; }
+template <class T>
+absl::Status StatusOf(const absl::StatusOr<T>& r) {
+  return r.status();
+}
+}  // namespace detail
 
 class Store {
  public:
@@ -278,47 +129,34 @@ class Store {
   // again, so `fn` must have no effects outside the transaction.
   absl::Status Write(std::string_view actor, const std::function<absl::Status(WriteTxn&)>& fn);
 
-  // One-shot calls: each runs in its own transaction (see the transaction methods).
-  absl::StatusOr<Customer> CreateCustomer(const Customer& customer, std::string_view actor = {});
-  absl::StatusOr<Customer> UpdateCustomer(const Customer& customer, std::string_view actor = {});
-  absl::StatusOr<Customer> UpsertCustomer(const Customer& customer, std::string_view actor = {});
-  absl::StatusOr<Customer> ArchiveCustomer(CustomerId id, std::string_view actor = {});
-  absl::StatusOr<Customer> RestoreCustomer(CustomerId id, std::string_view actor = {});
-  absl::Status DeleteCustomer(CustomerId id, DeleteOptions options = {}, std::string_view actor = {});
-  absl::StatusOr<Customer> GetCustomer(CustomerId id) const;
-  absl::StatusOr<Customer> FindCustomerByEmail(std::string_view email) const;
-  absl::StatusOr<Customer> FindCustomerByExternalId(std::string_view external_id) const;
-  absl::StatusOr<std::vector<Customer>> FindCustomersByPhone(std::string_view phone) const;
-  absl::StatusOr<CustomerPage> ListCustomers(const CustomerQuery& query) const;
-  absl::StatusOr<std::uint64_t> CountCustomers(const CustomerQuery& query) const;
-
-  absl::StatusOr<Interaction> LogInteraction(const Interaction& interaction, std::string_view actor = {});
-  absl::StatusOr<Interaction> UpdateInteraction(const Interaction& interaction, std::string_view actor = {});
-  absl::Status DeleteInteraction(InteractionId id, std::string_view actor = {});
-  absl::StatusOr<Interaction> GetInteraction(InteractionId id) const;
-  absl::StatusOr<InteractionPage> ListTimeline(const TimelineQuery& query) const;
-
-  absl::StatusOr<Pipeline> CreatePipeline(const Pipeline& pipeline, std::string_view actor = {});
-  absl::StatusOr<Pipeline> UpdatePipeline(const Pipeline& pipeline, std::string_view actor = {});
-  absl::Status DeletePipeline(PipelineId id, std::string_view actor = {});
-  absl::StatusOr<Pipeline> GetPipeline(PipelineId id) const;
-  absl::StatusOr<std::vector<Pipeline>> ListPipelines() const;
-  absl::StatusOr<Pipeline> GetDefaultPipeline() const;
-
-  absl::StatusOr<Opportunity> CreateOpportunity(const Opportunity& opportunity, std::string_view actor = {});
-  absl::StatusOr<Opportunity> UpdateOpportunity(const Opportunity& opportunity, std::string_view actor = {});
-  absl::StatusOr<Opportunity> MoveOpportunity(OpportunityId id, StageId stage, std::string_view actor = {});
-  absl::StatusOr<Opportunity> CloseWon(OpportunityId id, std::string_view actor = {});
-  absl::StatusOr<Opportunity> CloseLost(OpportunityId id, std::string_view reason, std::string_view actor = {});
-  absl::Status DeleteOpportunity(OpportunityId id, std::string_view actor = {});
-  absl::StatusOr<Opportunity> GetOpportunity(OpportunityId id) const;
-  absl::StatusOr<OpportunityPage> ListOpportunities(const OpportunityQuery& query) const;
-  absl::StatusOr<std::uint64_t> CountOpportunities(const OpportunityQuery& query) const;
-
-  absl::StatusOr<std::vector<Change>> ListChanges(std::uint64_t from_seq, std::size_t limit = 100) const;
-  absl::StatusOr<std::uint64_t> LastChangeSeq() const;
-  absl::StatusOr<std::vector<FieldHistoryEntry>> FieldHistory(EntityType entity, std::uint64_t id,
-                                                              std::string_view field) const;
+  // One-shot calls: any transaction operation, in a transaction of its own. A read runs in a
+  // read transaction; a write in Write() (committed, retried when the map grows) as the
+  // default actor, or as `actor` with RunAs:
+  //   store.Run(&ReadTxn::GetCustomer, id);
+  //   store.Run(&WriteTxn::CreateCustomer, customer);
+  //   store.RunAs("ann", &WriteTxn::MoveOpportunity, deal, stage);
+  // Arguments are passed as they are (every argument, defaulted ones too).
+  template <class Part, class R, class... Params, class... Args>
+  R Run(R (Part::*op)(Params...) const, const Args&... args) const {
+    auto txn = BeginRead();
+    if (!txn.ok()) return R(txn.status());
+    const ReadTxn& t = *txn;
+    return (t.*op)(args...);
+  }
+  template <class Part, class R, class... Params, class... Args>
+  R Run(R (Part::*op)(Params...), const Args&... args) {
+    return RunAs({}, op, args...);
+  }
+  template <class Part, class R, class... Params, class... Args>
+  R RunAs(std::string_view actor, R (Part::*op)(Params...), const Args&... args) {
+    R result = R(absl::UnknownError("not run"));
+    absl::Status s = Write(actor, [&](WriteTxn& t) {
+      result = (t.*op)(args...);
+      return detail::StatusOf(result);
+    });
+    if (!s.ok()) return R(s);
+    return result;
+  }
 
   const std::string& path() const;
   // The current size of the memory map in bytes (grows as data is added).

@@ -9,6 +9,8 @@
 #include "absl/status/statusor.h"
 #include "crm/change.hpp"
 #include "crm/interaction.hpp"
+#include "crm/customer.hpp"
+#include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
 #include "crm/types.hpp"
 #include "model/schema.h"

@@ -6,8 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "crm/store.hpp"
-#include "crm/types.hpp"
+#include "crm/customer.hpp"
 #include "model/schema.h"
 
 namespace crm::customers {

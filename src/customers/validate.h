@@ -2,7 +2,7 @@
 #pragma once
 
 #include "absl/status/status.h"
-#include "crm/types.hpp"
+#include "crm/customer.hpp"
 
 namespace crm::customers {
 

@@ -5,7 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "crm/interaction.hpp"
-#include "crm/store.hpp"
+#include "crm/interaction.hpp"
 #include "model/schema.h"
 
 namespace crm::interactions {

@@ -9,6 +9,10 @@
 #include "codec/archive.h"
 #include "crm/change.hpp"
 #include "crm/interaction.hpp"
+#include "crm/change.hpp"
+#include "crm/customer.hpp"
+#include "crm/interaction.hpp"
+#include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
 #include "crm/types.hpp"
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 
+#include "crm/customer.hpp"
 #include "crm/types.hpp"
 #include "text/text.h"
 

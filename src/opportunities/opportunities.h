@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
-#include "crm/store.hpp"
 #include "model/schema.h"
 
 namespace crm::opportunities {

@@ -2,7 +2,8 @@
 #pragma once
 
 #include "absl/status/status.h"
-#include "crm/store.hpp"
+#include "crm/customer.hpp"
+#include "crm/opportunity.hpp"
 #include "model/schema.h"
 
 namespace crm::relations {

@@ -37,14 +37,14 @@ class StoreTest : public ::testing::Test {
     c.given_name = given;
     c.family_name = family;
     if (!email.empty()) c.emails.push_back(Email{email, "", false});
-    return Ok(store_->CreateCustomer(c));
+    return Ok(store_->Run(&WriteTxn::CreateCustomer, c));
   }
 
   Customer MakeOrg(const std::string& name) {
     Customer c;
     c.kind = CustomerKind::kOrganization;
     c.display_name = name;
-    return Ok(store_->CreateCustomer(c));
+    return Ok(store_->Run(&WriteTxn::CreateCustomer, c));
   }
 
   Interaction Touch(CustomerId customer, InteractionKind kind, Timestamp at, const std::string& subject = "") {
@@ -53,7 +53,7 @@ class StoreTest : public ::testing::Test {
     i.kind = kind;
     i.occurred_at = at;
     i.subject = subject;
-    return Ok(store_->LogInteraction(i));
+    return Ok(store_->Run(&WriteTxn::LogInteraction, i));
   }
 
   Opportunity MakeDeal(CustomerId customer, const std::string& title, std::int64_t cents = 100000) {
@@ -61,12 +61,12 @@ class StoreTest : public ::testing::Test {
     o.customer = customer;
     o.title = title;
     o.amount = Money{cents, "USD"};
-    return Ok(store_->CreateOpportunity(o));
+    return Ok(store_->Run(&WriteTxn::CreateOpportunity, o));
   }
 
   // The stage of the default pipeline with this name.
   StageId StageNamed(const std::string& name) {
-    const Pipeline p = Ok(store_->GetDefaultPipeline());
+    const Pipeline p = Ok(store_->Run(&ReadTxn::GetDefaultPipeline));
     const Stage* s = p.FindStage(name);
     EXPECT_NE(s, nullptr) << name;
     return s ? s->id : 0;

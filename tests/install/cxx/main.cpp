@@ -14,8 +14,8 @@ int main(int argc, char** argv) {
   c.given_name = "Installed";
   c.family_name = "Consumer";
   c.emails.push_back({"installed@example.com", "", true});
-  auto created = (*store)->CreateCustomer(c);
-  auto found = (*store)->FindCustomerByEmail("INSTALLED@example.com");
+  auto created = (*store)->Run(&crm::WriteTxn::CreateCustomer, c);
+  auto found = (*store)->Run(&crm::ReadTxn::FindCustomerByEmail, "INSTALLED@example.com");
   if (!created.ok() || !found.ok() || found->id != created->id) return 1;
   std::cout << "C++ consumer: customer " << found->id << " " << found->display_name << "\n";
   return 0;

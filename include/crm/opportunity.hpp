@@ -1,0 +1,131 @@
+// Opportunities: deals moving through a pipeline, with their stage history.
+//
+// Thread safety: records, queries and pages are plain values (see types.hpp); the operations are
+// members of the transactions (store.hpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/container/small_vector.hpp>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "crm/pipeline.hpp"
+#include "crm/txn_part.hpp"
+#include "crm/types.hpp"
+
+namespace crm {
+
+// A person's part in a deal.
+struct ContactRole {
+  CustomerId person = 0;
+  std::string role;  // "decision maker", "economic buyer" ...
+  friend bool operator==(const ContactRole&, const ContactRole&) = default;
+};
+
+// One move of an opportunity between stages.
+struct StageChange {
+  StageId from = 0;  // 0 for the stage it was created in
+  StageId to = 0;
+  Timestamp at = 0;
+  std::string actor;
+  Money amount;     // at the time of the move
+  int probability = 0;  // at the time of the move
+  friend bool operator==(const StageChange&, const StageChange&) = default;
+};
+
+struct Opportunity {
+  // Managed by the store (see Customer), together with `history` and `closed_at`.
+  OpportunityId id = 0;
+  std::uint64_t revision = 0;
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
+  Timestamp closed_at = 0;  // when it entered a won or lost stage; 0 while open
+  std::vector<StageChange> history;
+
+  std::string title;
+  CustomerId customer = 0;
+  PipelineId pipeline = 0;  // the default pipeline when 0
+  StageId stage = 0;        // the pipeline's first stage when 0
+  Money amount;             // currency required
+  // Percent, 0 to 100. On create and update, -1 means "the stage's default": the store then
+  // fills in the stage's probability and keeps it following the stage as the deal moves.
+  int probability = -1;
+  bool probability_overridden = false;  // managed: whether `probability` was set by hand
+  Timestamp expected_close = 0;
+  std::string owner;
+  boost::container::small_vector<ContactRole, 2> contacts;
+  std::string lost_reason;  // set by CloseLost
+
+  friend bool operator==(const Opportunity&, const Opportunity&) = default;
+};
+
+struct OpportunityQuery {
+  enum class By : std::uint8_t {
+    kAll = 0,            // by id
+    kCustomer = 1,       // `customer`'s deals
+    kStage = 2,          // in `pipeline` (the default when 0) at `stage`
+    kPipeline = 3,       // every stage of `pipeline`
+    kOwner = 4,          // `owner`'s deals
+    kExpectedClose = 5,  // expected_close in [close_from, close_to), soonest first
+  };
+  By by = By::kAll;
+  CustomerId customer = 0;
+  PipelineId pipeline = 0;
+  StageId stage = 0;
+  std::string owner;
+  Timestamp close_from = INT64_MIN;
+  Timestamp close_to = INT64_MAX;
+  bool open_only = false;  // leave out won and lost deals
+  std::size_t limit = 50;  // 1 to 1000
+  std::string page_token;
+
+  static OpportunityQuery All();
+  static OpportunityQuery ForCustomer(CustomerId customer);
+  static OpportunityQuery AtStage(PipelineId pipeline, StageId stage);
+  static OpportunityQuery InPipeline(PipelineId pipeline);
+  static OpportunityQuery OwnedBy(std::string owner);
+  static OpportunityQuery ClosingBetween(Timestamp from, Timestamp to);
+};
+
+struct OpportunityPage {
+  std::vector<Opportunity> opportunities;
+  std::string next_page_token;  // empty on the last page
+};
+
+// Reads of opportunities: members of every transaction.
+class OpportunityReads {
+ public:
+  absl::StatusOr<Opportunity> GetOpportunity(OpportunityId id) const;
+  absl::StatusOr<OpportunityPage> ListOpportunities(const OpportunityQuery& query) const;
+  absl::StatusOr<std::uint64_t> CountOpportunities(const OpportunityQuery& query) const;
+
+ protected:
+  OpportunityReads() = default;
+};
+
+// Writes of opportunities: members of WriteTxn.
+class OpportunityWrites {
+ public:
+  // Creates a deal (pipeline 0: the default; stage 0: its first stage; probability -1: the
+  // stage's default). Its history starts with the entry into the first stage.
+  absl::StatusOr<Opportunity> CreateOpportunity(const Opportunity& opportunity);
+  // Revision checked; a changed stage is recorded as a stage move.
+  absl::StatusOr<Opportunity> UpdateOpportunity(const Opportunity& opportunity);
+  // Moves to `stage` of its pipeline, recording from, to, when, who, amount and probability.
+  absl::StatusOr<Opportunity> MoveOpportunity(OpportunityId id, StageId stage);
+  absl::StatusOr<Opportunity> CloseWon(OpportunityId id);
+  // `reason` is required.
+  absl::StatusOr<Opportunity> CloseLost(OpportunityId id, std::string_view reason);
+  // Interactions linked to it keep existing, without the link.
+  absl::Status DeleteOpportunity(OpportunityId id);
+
+ protected:
+  OpportunityWrites() = default;
+};
+
+}  // namespace crm

@@ -1,0 +1,103 @@
+// What every concept's operations run on: the store's shared state, a transaction's state, and
+// the two ways an operation runs on a transaction (Query for reads, Mutate for writes).
+//
+// A concept implements the members of its transaction parts (crm/customer.hpp ...) in its own
+// api.cc with these, e.g.
+//   absl::StatusOr<Customer> CustomerReads::GetCustomer(CustomerId id) const {
+//     return core::Query(this, [&](const model::Ctx& c) { return customers::Get(c, id); });
+//   }
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/errors.h"
+#include "crm/store.hpp"
+#include "model/schema.h"
+#include "storage/lmdb.h"
+
+namespace crm {
+namespace detail {
+
+struct StoreImpl {
+  std::shared_ptr<storage::Env> env;  // shared by every Store of this process on the file
+  model::Schema schema;
+  StoreOptions options;
+
+  Timestamp Now() const {
+    return options.clock ? options.clock() : absl::ToUnixMicros(absl::Now());
+  }
+};
+
+struct TxnImpl {
+  StoreImpl* store = nullptr;
+  storage::Txn txn;
+  std::string actor;
+  Timestamp now = 0;
+  model::Counters counters;
+  // Set when an operation failed after it had written: the transaction was aborted then.
+  absl::Status failure;
+
+  model::Ctx ctx() {
+    return model::Ctx{txn, store->schema, now, txn.writable() ? &counters : nullptr, actor};
+  }
+
+  absl::Status CheckOpen() const {
+    if (!failure.ok())
+      return TxnFinishedError(absl::StrCat(
+          "transaction was aborted after a write failed half-way (a storage failure or a refusal after "
+          "writing began): ",
+          failure.message()));
+    if (!txn.active()) return TxnFinishedError("transaction is already finished");
+    return absl::OkStatus();
+  }
+
+  // The writes made so far: storage writes and pending counter changes.
+  std::uint64_t Writes() const { return txn.writes() + counters.changes(); }
+
+  // Ends the transaction after a write operation failed having written something: nothing of it
+  // may be committed, and every later call says why.
+  void Doom(const absl::Status& cause) {
+    failure = cause;
+    txn.Abort();
+  }
+};
+
+}  // namespace detail
+
+namespace core {
+
+// Runs a read `fn(ctx)` on the transaction `part` belongs to.
+template <class Part, class Fn>
+auto Query(const Part* part, Fn fn) -> decltype(fn(std::declval<const model::Ctx&>())) {
+  using R = decltype(fn(std::declval<const model::Ctx&>()));
+  detail::TxnImpl* impl = detail::ImplOf(part);
+  if (impl == nullptr) return R(TxnFinishedError("transaction was moved from"));
+  if (absl::Status open = impl->CheckOpen(); !open.ok()) return R(open);
+  const model::Ctx ctx = impl->ctx();
+  return fn(ctx);
+}
+
+// Runs a write `fn(ctx)`. A failure after the operation wrote anything dooms the transaction,
+// by construction: the storage layer counts writes, so no operation can forget to say so.
+template <class Part, class Fn>
+auto Mutate(Part* part, Fn fn) -> decltype(fn(std::declval<model::Ctx&>())) {
+  using R = decltype(fn(std::declval<model::Ctx&>()));
+  detail::TxnImpl* impl = detail::ImplOf(part);
+  if (impl == nullptr) return R(TxnFinishedError("transaction was moved from"));
+  if (absl::Status open = impl->CheckOpen(); !open.ok()) return R(open);
+  const std::uint64_t before = impl->Writes();
+  model::Ctx ctx = impl->ctx();
+  R result = fn(ctx);
+  if (!result.ok() && impl->Writes() != before) impl->Doom(detail::StatusOf(result));
+  return result;
+}
+
+}  // namespace core
+}  // namespace crm
