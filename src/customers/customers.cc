@@ -94,9 +94,7 @@ std::vector<Entry> Entries(const model::Schema& s, const Customer& c) {
   return out;
 }
 
-absl::Status NotFound(CustomerId id) {
-  return absl::NotFoundError(absl::StrCat("customer ", id, " does not exist"));
-}
+const model::RecordKind kKind{&model::Schema::customers, codec::RecordType::kCustomer, "customer"};
 
 // Fails when a unique entry of `wanted` not already held by `id` belongs to another customer.
 absl::Status CheckUnique(const Ctx& ctx, CustomerId id, const std::vector<Entry>& wanted,
@@ -137,9 +135,7 @@ absl::Status CheckMemberships(const Ctx& ctx, const Customer& c) {
 
 // ---- the write phase: a failure here dooms the transaction (the storage layer saw a write) ----
 
-absl::Status PutRecord(Ctx& ctx, const Customer& c, bool fresh = false) {
-  return model::PutRecord(ctx, ctx.schema.customers, codec::RecordType::kCustomer, c, fresh);
-}
+absl::Status PutRecord(Ctx& ctx, const Customer& c, bool fresh = false) { return model::Put(ctx, kKind, c, fresh); }
 
 absl::Status PutEntry(Ctx& ctx, const Entry& e, const Customer& c) {
   if (e.unique) return ctx.txn.Put(e.table, e.key, IdKey(c.id).view());
@@ -303,7 +299,7 @@ absl::Status Walk(const Ctx& ctx, const CustomerQuery& q, const Plan& p, std::st
 }  // namespace
 
 absl::StatusOr<bool> Load(const Ctx& ctx, CustomerId id, Customer* out) {
-  auto found = model::LoadRecord(ctx, ctx.schema.customers, codec::RecordType::kCustomer, "customer", id, out);
+  auto found = model::Load(ctx, kKind, id, out);
   if (!found.ok() || !*found) return found;
   auto last = LastInteraction(ctx, id);
   if (!last.ok()) return last.status();
@@ -315,7 +311,7 @@ absl::StatusOr<Customer> Get(const Ctx& ctx, CustomerId id) {
   Customer c;
   auto found = Load(ctx, id, &c);
   if (!found.ok()) return found.status();
-  if (!*found) return NotFound(id);
+  if (!*found) return model::NotFound(kKind, id);
   return c;
 }
 
@@ -419,8 +415,7 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {
   auto id = model::PeekNextId(ctx, kSequence);
   if (!id.ok()) return id.status();
   c.id = *id;
-  c.revision = 1;
-  c.created_at = c.updated_at = ctx.now;
+  model::StampCreated(c, ctx.now);
   c.archived = false;
   c.archived_at = 0;
   c.last_interaction_at = 0;
@@ -439,13 +434,10 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {
 
 absl::StatusOr<Customer> Update(Ctx& ctx, Customer c) {
   if (c.id == 0) return absl::InvalidArgumentError("id: an update needs the id of the customer");
-  Customer before;
-  auto found = Load(ctx, c.id, &before);
-  if (!found.ok()) return found.status();
-  if (!*found) return NotFound(c.id);
-  if (c.revision != before.revision)
-    return StaleRevisionError(absl::StrCat("customer ", c.id, " is at revision ", before.revision,
-                                           "; this update was based on revision ", c.revision));
+  auto stored = Get(ctx, c.id);  // with its last_interaction_at, which Update keeps
+  if (!stored.ok()) return stored.status();
+  const Customer& before = *stored;
+  if (auto s = model::CheckRevision(kKind.name, c.id, before.revision, c.revision); !s.ok()) return s;
   if (auto s = Normalize(c); !s.ok()) return s;
   if (auto s = CheckMemberships(ctx, c); !s.ok()) return s;
   if (before.kind == CustomerKind::kOrganization && c.kind != CustomerKind::kOrganization) {
@@ -455,9 +447,7 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c) {
       return HasDependentsError(absl::StrCat(
           "kind: customer ", c.id, " is an organization with members and cannot become a person"));
   }
-  c.revision = before.revision + 1;
-  c.created_at = before.created_at;
-  c.updated_at = ctx.now;
+  model::StampChanged(c, before, ctx.now);
   c.archived = before.archived;
   c.archived_at = before.archived_at;
   c.last_interaction_at = before.last_interaction_at;
@@ -488,17 +478,15 @@ absl::StatusOr<Customer> Upsert(Ctx& ctx, Customer c) {
 }
 
 absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived) {
-  Customer c;
-  auto found = Load(ctx, id, &c);
-  if (!found.ok()) return found.status();
-  if (!*found) return NotFound(id);
+  auto stored = Get(ctx, id);
+  if (!stored.ok()) return stored.status();
+  Customer& c = *stored;
   if (c.archived == archived) return c;
   const std::vector<Entry> entries = Entries(ctx.schema, c);
   const changes::Fields before = changes::Flatten(c);
   c.archived = archived;
   c.archived_at = archived ? ctx.now : 0;
-  c.revision += 1;
-  c.updated_at = ctx.now;
+  model::StampTouched(c, ctx.now);
   absl::Status s = PutRecord(ctx, c);
   if (s.ok()) s = ApplyEntries(ctx, c, entries, entries, true);
   if (s.ok()) s = model::AddToCounter(ctx, kActiveCount, archived ? -1 : 1);
@@ -553,7 +541,7 @@ absl::Status Delete(Ctx& ctx, CustomerId id) {
   Customer c;
   auto found = Load(ctx, id, &c);
   if (!found.ok()) return found.status();
-  if (!*found) return NotFound(id);
+  if (!*found) return model::NotFound(kKind, id);
   if (c.kind == CustomerKind::kOrganization) {
     auto members = HasMembers(ctx, id);
     if (!members.ok()) return members.status();
@@ -569,9 +557,7 @@ absl::Status Delete(Ctx& ctx, CustomerId id) {
   if (s.ok()) s = ctx.txn.Del(ctx.schema.customer_contact, IdKey(id).view()).status();
   if (s.ok()) s = model::AddToCounter(ctx, c.archived ? kArchivedCount : kActiveCount, -1);
   if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, id, ChangeOp::kDelete, changes::Flatten(c), {});
-  if (!s.ok()) {
-    return s;
-  }
+  if (!s.ok()) return s;
   return absl::OkStatus();
 }
 

@@ -47,9 +47,9 @@ constexpr std::size_t kOwnerBytes = 128;
 using model::Field;
 using model::Invalid;
 
-absl::Status NotFound(InteractionId id) {
-  return absl::NotFoundError(absl::StrCat("interaction ", id, " does not exist"));
-}
+// Interactions are clustered by customer and time (interactions table) and found by id through
+// interaction_ids; the record-table mechanism serves them for messages, revisions and stamps.
+const model::RecordKind kKind{&model::Schema::interactions, codec::RecordType::kInteraction, "interaction"};
 
 std::string RecordKey(CustomerId customer, Timestamp at, InteractionId id) {
   return codec::KeyBuilder().U64(customer).I64(at).U64(id).Take();
@@ -100,7 +100,7 @@ absl::StatusOr<std::string> Locate(const Ctx& ctx, InteractionId id) {
   std::string_view loc;
   auto found = ctx.txn.Get(ctx.schema.interaction_ids, codec::EncodeU64(id), &loc);
   if (!found.ok()) return found.status();
-  if (!*found) return NotFound(id);
+  if (!*found) return model::NotFound(kKind, id);
   if (loc.size() != 16) return absl::DataLossError(absl::StrCat("interaction ", id, ": location entry is damaged"));
   std::string key(loc);
   key += codec::EncodeU64(id);
@@ -219,22 +219,13 @@ absl::StatusOr<Interaction> Log(Ctx& ctx, Interaction i) {
   i.id = 0;
   if (auto s = Normalize(ctx, i); !s.ok()) return s;
   auto id = model::NextId(ctx, kSequence);
-  if (!id.ok()) {
-    return id.status();
-  }
+  if (!id.ok()) return id.status();
   i.id = *id;
-  i.revision = 1;
-  i.created_at = i.updated_at = ctx.now;
+  model::StampCreated(i, ctx.now);
   absl::Status s = Put(ctx, i);
   if (s.ok()) s = changes::Record(ctx, EntityType::kInteraction, i.id, ChangeOp::kCreate, {}, changes::Flatten(i));
-  if (!s.ok()) {
-    return s;
-  }
-  if (CountsAsContact(i.kind)) {
-    if (auto st = customers::SetLastInteraction(ctx, i.customer, i.occurred_at, true); !st.ok()) {
-      return st;
-    }
-  }
+  if (s.ok() && CountsAsContact(i.kind)) s = customers::SetLastInteraction(ctx, i.customer, i.occurred_at, true);
+  if (!s.ok()) return s;
   return i;
 }
 
@@ -242,22 +233,16 @@ absl::StatusOr<Interaction> Update(Ctx& ctx, Interaction i) {
   if (i.id == 0) return absl::InvalidArgumentError("id: an update needs the id of the interaction");
   auto before = Get(ctx, i.id);
   if (!before.ok()) return before.status();
-  if (i.revision != before->revision)
-    return StaleRevisionError(absl::StrCat("interaction ", i.id, " is at revision ", before->revision,
-                                           "; this update was based on revision ", i.revision));
+  if (auto s = model::CheckRevision(kKind.name, i.id, before->revision, i.revision); !s.ok()) return s;
   if (i.customer != before->customer) return Invalid("customer", "an interaction cannot move to another customer");
   if (auto s = Normalize(ctx, i); !s.ok()) return s;
-  i.revision = before->revision + 1;
-  i.created_at = before->created_at;
-  i.updated_at = ctx.now;
+  model::StampChanged(i, *before, ctx.now);
   absl::Status s = Remove(ctx, *before);
   if (s.ok()) s = Put(ctx, i);
   if (s.ok())
     s = changes::Record(ctx, EntityType::kInteraction, i.id, ChangeOp::kUpdate, changes::Flatten(*before),
                         changes::Flatten(i));
-  if (!s.ok()) {
-    return s;
-  }
+  if (!s.ok()) return s;
   if (i.kind != before->kind || i.occurred_at != before->occurred_at)
     if (auto st = RefreshLastInteraction(ctx, i.customer); !st.ok()) return st;
   return i;
@@ -268,9 +253,7 @@ absl::Status Delete(Ctx& ctx, InteractionId id) {
   if (!i.ok()) return i.status();
   absl::Status s = Remove(ctx, *i);
   if (s.ok()) s = changes::Record(ctx, EntityType::kInteraction, id, ChangeOp::kDelete, changes::Flatten(*i), {});
-  if (!s.ok()) {
-    return s;
-  }
+  if (!s.ok()) return s;
   if (CountsAsContact(i->kind)) return RefreshLastInteraction(ctx, i->customer);
   return absl::OkStatus();
 }
@@ -311,16 +294,13 @@ absl::Status UnlinkOpportunity(Ctx& ctx, OpportunityId opportunity) {
     if (!i.ok()) return i.status();
     const Interaction before = *i;
     i->opportunity = 0;
-    i->revision += 1;
-    i->updated_at = ctx.now;
+    model::StampTouched(*i, ctx.now);
     absl::Status s = Remove(ctx, before);
     if (s.ok()) s = Put(ctx, *i);
     if (s.ok())
       s = changes::Record(ctx, EntityType::kInteraction, id, ChangeOp::kUpdate, changes::Flatten(before),
                           changes::Flatten(*i));
-    if (!s.ok()) {
-      return s;
-    }
+    if (!s.ok()) return s;
   }
   return absl::OkStatus();
 }

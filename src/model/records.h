@@ -1,4 +1,6 @@
-// Reading and writing enveloped records kept by 64-bit id.
+// The record-table mechanism every concept uses: records kept by 64-bit id, enveloped (format
+// version and checksum), read, checked against the revision an update was based on, stamped
+// with revision and times, and written.
 #pragma once
 
 #include <cstdint>
@@ -8,11 +10,55 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "codec/envelope.h"
+#include "common/errors.h"
 #include "codec/key.h"
 #include "model/schema.h"
+#include "common/strings.h"
 #include "model/serialize.h"
 
 namespace crm::model {
+
+// A kind of record kept by id in a table of its own.
+struct RecordKind {
+  storage::Table Schema::*table;
+  codec::RecordType type;
+  std::string_view name;  // "customer": in messages and in the envelope's context
+};
+
+inline absl::Status NotFound(const RecordKind& kind, std::uint64_t id) {
+  return absl::NotFoundError(absl::StrCat(Av(kind.name), " ", id, " does not exist"));
+}
+
+// Aborted (ErrorKind::kStaleRevision) unless an update based on revision `based_on` may replace
+// the stored revision `stored`.
+inline absl::Status CheckRevision(std::string_view name, std::uint64_t id, std::uint64_t stored,
+                                  std::uint64_t based_on) {
+  if (stored == based_on) return absl::OkStatus();
+  return StaleRevisionError(absl::StrCat(Av(name), " ", id, " is at revision ", stored,
+                                         "; this update was based on revision ", based_on));
+}
+
+// A new record: revision 1, created and updated now.
+template <class T>
+void StampCreated(T& record, Timestamp now) {
+  record.revision = 1;
+  record.created_at = record.updated_at = now;
+}
+
+// The next revision of a record changed in place.
+template <class T>
+void StampTouched(T& record, Timestamp now) {
+  record.revision += 1;
+  record.updated_at = now;
+}
+
+// The next revision of `before`: `record` keeps its creation time.
+template <class T>
+void StampChanged(T& record, const T& before, Timestamp now) {
+  record.revision = before.revision + 1;
+  record.created_at = before.created_at;
+  record.updated_at = now;
+}
 
 // Reads record `id` of `table` into `out`; false when absent, DataLoss when damaged or when the
 // stored record carries another id.
@@ -31,6 +77,33 @@ absl::StatusOr<bool> LoadRecord(const Ctx& ctx, storage::Table table, codec::Rec
   return true;
 }
 
+template <class T>
+absl::StatusOr<bool> Load(const Ctx& ctx, const RecordKind& kind, std::uint64_t id, T* out) {
+  return LoadRecord(ctx, ctx.schema.*kind.table, kind.type, kind.name, id, out);
+}
+
+// The record, or NotFound.
+template <class T>
+absl::StatusOr<T> Get(const Ctx& ctx, const RecordKind& kind, std::uint64_t id) {
+  T record;
+  auto found = Load(ctx, kind, id, &record);
+  if (!found.ok()) return found.status();
+  if (!*found) return NotFound(kind, id);
+  return record;
+}
+
+// The stored record an update of `incoming` replaces: its id must name one, and its revision
+// must be the stored one.
+template <class T>
+absl::StatusOr<T> LoadForUpdate(const Ctx& ctx, const RecordKind& kind, const T& incoming) {
+  if (incoming.id == 0)
+    return absl::InvalidArgumentError(absl::StrCat("id: an update needs the id of the ", Av(kind.name)));
+  auto before = Get<T>(ctx, kind, incoming.id);
+  if (!before.ok()) return before;
+  if (auto s = CheckRevision(kind.name, incoming.id, before->revision, incoming.revision); !s.ok()) return s;
+  return before;
+}
+
 // Writes `record` under its id. `fresh`: a newly allocated id, appended at the end of the table.
 template <class T>
 absl::Status PutRecord(Ctx& ctx, storage::Table table, codec::RecordType type, const T& record,
@@ -40,6 +113,11 @@ absl::Status PutRecord(Ctx& ctx, storage::Table table, codec::RecordType type, c
   char key[8];
   codec::PutBigEndian64(key, record.id);
   return ctx.txn.Put(table, std::string_view(key, 8), buffer, fresh ? storage::kAppend : 0);
+}
+
+template <class T>
+absl::Status Put(Ctx& ctx, const RecordKind& kind, const T& record, bool fresh = false) {
+  return PutRecord(ctx, ctx.schema.*kind.table, kind.type, record, fresh);
 }
 
 // Whether any key of `table` starts with `prefix`.

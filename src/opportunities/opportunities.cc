@@ -26,8 +26,15 @@ constexpr std::size_t kMaxContacts = 32;
 using model::Field;
 using model::Invalid;
 
-absl::Status NotFound(OpportunityId id) {
-  return absl::NotFoundError(absl::StrCat("opportunity ", id, " does not exist"));
+const model::RecordKind kKind{&model::Schema::opportunities, codec::RecordType::kOpportunity, "opportunity"};
+
+// The pipeline of a stored opportunity (DataLoss when it is gone).
+absl::StatusOr<Pipeline> PipelineOf(const Ctx& ctx, const Opportunity& o) {
+  Pipeline p;
+  auto found = pipelines::Load(ctx, o.pipeline, &p);
+  if (!found.ok()) return found.status();
+  if (!*found) return absl::DataLossError(absl::StrCat("opportunity ", o.id, " names missing pipeline ", o.pipeline));
+  return p;
 }
 
 bool Closed(const Pipeline& p, StageId stage) {
@@ -143,7 +150,7 @@ void AppendHistory(Ctx& ctx, Opportunity& o, StageId from) {
 absl::StatusOr<Opportunity> Store(Ctx& ctx, const Opportunity& before, Opportunity o, const Pipeline& p,
                                   ChangeOp op) {
   const bool fresh = before.id == 0;
-  absl::Status s = model::PutRecord(ctx, ctx.schema.opportunities, codec::RecordType::kOpportunity, o, fresh);
+  absl::Status s = model::Put(ctx, kKind, o, fresh);
   // The pipeline does not change once created, so `p` also tells whether `before` was closed.
   const bool closed = Closed(p, o.stage);
   if (s.ok())
@@ -152,17 +159,14 @@ absl::StatusOr<Opportunity> Store(Ctx& ctx, const Opportunity& before, Opportuni
   if (s.ok())
     s = changes::Record(ctx, EntityType::kOpportunity, o.id, op, fresh ? changes::Fields{} : changes::Flatten(before, &p),
                         changes::Flatten(o, &p));
-  if (!s.ok()) {
-    return s;
-  }
+  if (!s.ok()) return s;
   return o;
 }
 
 absl::StatusOr<Opportunity> MoveTo(Ctx& ctx, Opportunity o, StageId stage, std::string lost_reason) {
-  Pipeline p;
-  auto found = pipelines::Load(ctx, o.pipeline, &p);
-  if (!found.ok()) return found.status();
-  if (!*found) return absl::DataLossError(absl::StrCat("opportunity ", o.id, " names missing pipeline ", o.pipeline));
+  auto pipeline = PipelineOf(ctx, o);
+  if (!pipeline.ok()) return pipeline.status();
+  const Pipeline& p = *pipeline;
   if (p.FindStage(stage) == nullptr)
     return Invalid("stage", absl::StrCat("pipeline ", o.pipeline, " has no stage ", stage));
   const Opportunity before = o;
@@ -171,8 +175,7 @@ absl::StatusOr<Opportunity> MoveTo(Ctx& ctx, Opportunity o, StageId stage, std::
   o.stage = stage;
   SettleStage(o, p, ctx.now, from != stage);
   if (!lost_reason.empty()) o.lost_reason = std::move(lost_reason);
-  o.revision += 1;
-  o.updated_at = ctx.now;
+  model::StampChanged(o, before, ctx.now);
   if (from != stage) AppendHistory(ctx, o, from);
   return Store(ctx, before, std::move(o), p, from != stage ? ChangeOp::kStageMove : ChangeOp::kUpdate);
 }
@@ -180,10 +183,9 @@ absl::StatusOr<Opportunity> MoveTo(Ctx& ctx, Opportunity o, StageId stage, std::
 absl::StatusOr<Opportunity> CloseAs(Ctx& ctx, OpportunityId id, StageOutcome outcome, std::string reason) {
   auto o = Get(ctx, id);
   if (!o.ok()) return o.status();
-  Pipeline p;
-  auto found = pipelines::Load(ctx, o->pipeline, &p);
-  if (!found.ok()) return found.status();
-  if (!*found) return absl::DataLossError(absl::StrCat("opportunity ", id, " names missing pipeline ", o->pipeline));
+  auto pipeline = PipelineOf(ctx, *o);
+  if (!pipeline.ok()) return pipeline.status();
+  const Pipeline& p = *pipeline;
   for (const Stage& s : p.stages)
     if (s.outcome == outcome) return MoveTo(ctx, *std::move(o), s.id, std::move(reason));
   return absl::FailedPreconditionError(absl::StrCat("pipeline ", p.id, " has no ",
@@ -286,17 +288,9 @@ absl::Status Walk(const Ctx& ctx, const OpportunityQuery& q, const Plan& p, std:
 
 }  // namespace
 
-absl::StatusOr<bool> Load(const Ctx& ctx, OpportunityId id, Opportunity* out) {
-  return model::LoadRecord(ctx, ctx.schema.opportunities, codec::RecordType::kOpportunity, "opportunity", id, out);
-}
+absl::StatusOr<bool> Load(const Ctx& ctx, OpportunityId id, Opportunity* out) { return model::Load(ctx, kKind, id, out); }
 
-absl::StatusOr<Opportunity> Get(const Ctx& ctx, OpportunityId id) {
-  Opportunity o;
-  auto found = Load(ctx, id, &o);
-  if (!found.ok()) return found.status();
-  if (!*found) return NotFound(id);
-  return o;
-}
+absl::StatusOr<Opportunity> Get(const Ctx& ctx, OpportunityId id) { return model::Get<Opportunity>(ctx, kKind, id); }
 
 absl::StatusOr<OpportunityPage> List(const Ctx& ctx, const OpportunityQuery& q) {
   if (auto s = model::CheckLimit(q.limit); !s.ok()) return s;
@@ -334,25 +328,17 @@ absl::StatusOr<Opportunity> Create(Ctx& ctx, Opportunity o) {
   o.probability_overridden = o.probability != -1;
   SettleStage(o, p, ctx.now, true);
   auto id = model::NextId(ctx, kSequence);
-  if (!id.ok()) {
-    return id.status();
-  }
+  if (!id.ok()) return id.status();
   o.id = *id;
-  o.revision = 1;
-  o.created_at = o.updated_at = ctx.now;
+  model::StampCreated(o, ctx.now);
   AppendHistory(ctx, o, 0);
   return Store(ctx, Opportunity{}, std::move(o), p, ChangeOp::kCreate);
 }
 
 absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o) {
-  if (o.id == 0) return absl::InvalidArgumentError("id: an update needs the id of the opportunity");
-  Opportunity before;
-  auto found = Load(ctx, o.id, &before);
-  if (!found.ok()) return found.status();
-  if (!*found) return NotFound(o.id);
-  if (o.revision != before.revision)
-    return StaleRevisionError(absl::StrCat("opportunity ", o.id, " is at revision ", before.revision,
-                                           "; this update was based on revision ", o.revision));
+  auto stored = model::LoadForUpdate(ctx, kKind, o);
+  if (!stored.ok()) return stored.status();
+  const Opportunity& before = *stored;
   if (o.customer != before.customer) return Invalid("customer", "an opportunity cannot move to another customer");
   if (o.pipeline != before.pipeline && o.pipeline != 0)
     return Invalid("pipeline", "an opportunity cannot move to another pipeline");
@@ -367,12 +353,10 @@ absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o) {
     o.probability_overridden = false;
   }
   o.history = before.history;
-  o.created_at = before.created_at;
   o.closed_at = before.closed_at;
   const bool moved = o.stage != before.stage;
   SettleStage(o, p, ctx.now, moved);
-  o.revision = before.revision + 1;
-  o.updated_at = ctx.now;
+  model::StampChanged(o, before, ctx.now);
   if (moved) AppendHistory(ctx, o, before.stage);
   return Store(ctx, before, std::move(o), p, moved ? ChangeOp::kStageMove : ChangeOp::kUpdate);
 }
@@ -423,12 +407,10 @@ absl::Status RemoveContact(Ctx& ctx, OpportunityId id, CustomerId person) {
   contacts.erase(std::remove_if(contacts.begin(), contacts.end(),
                                 [&](const ContactRole& r) { return r.person == person; }),
                  contacts.end());
-  Pipeline p;
-  auto found = pipelines::Load(ctx, o->pipeline, &p);
-  if (!found.ok()) return found.status();
-  o->revision += 1;
-  o->updated_at = ctx.now;
-  return Store(ctx, before, *std::move(o), p, ChangeOp::kUpdate).status();
+  auto p = PipelineOf(ctx, before);
+  if (!p.ok()) return p.status();
+  model::StampChanged(*o, before, ctx.now);
+  return Store(ctx, before, *std::move(o), *p, ChangeOp::kUpdate).status();
 }
 
 }  // namespace crm::opportunities

@@ -46,9 +46,7 @@ constexpr std::size_t kStageNameBytes = 64;
 using model::Field;
 using model::Invalid;
 
-absl::Status NotFound(PipelineId id) {
-  return absl::NotFoundError(absl::StrCat("pipeline ", id, " does not exist"));
-}
+const model::RecordKind kKind{&model::Schema::pipelines, codec::RecordType::kPipeline, "pipeline"};
 
 // Validates name and stages; assigns ids to new stages after the highest id in `known`.
 absl::Status Normalize(Pipeline& p, const Pipeline* before) {
@@ -95,17 +93,9 @@ std::string StagePrefix(PipelineId pipeline, StageId stage) {
 
 }  // namespace
 
-absl::StatusOr<bool> Load(const Ctx& ctx, PipelineId id, Pipeline* out) {
-  return model::LoadRecord(ctx, ctx.schema.pipelines, codec::RecordType::kPipeline, "pipeline", id, out);
-}
+absl::StatusOr<bool> Load(const Ctx& ctx, PipelineId id, Pipeline* out) { return model::Load(ctx, kKind, id, out); }
 
-absl::StatusOr<Pipeline> Get(const Ctx& ctx, PipelineId id) {
-  Pipeline p;
-  auto found = Load(ctx, id, &p);
-  if (!found.ok()) return found.status();
-  if (!*found) return NotFound(id);
-  return p;
-}
+absl::StatusOr<Pipeline> Get(const Ctx& ctx, PipelineId id) { return model::Get<Pipeline>(ctx, kKind, id); }
 
 absl::StatusOr<std::vector<Pipeline>> List(const Ctx& ctx) {
   std::vector<Pipeline> out;
@@ -132,28 +122,19 @@ absl::StatusOr<PipelineId> DefaultId(const Ctx& ctx) {
 absl::StatusOr<Pipeline> Create(Ctx& ctx, Pipeline p) {
   if (auto s = Normalize(p, nullptr); !s.ok()) return s;
   auto id = model::NextId(ctx, kSequence);
-  if (!id.ok()) {
-    return id.status();
-  }
+  if (!id.ok()) return id.status();
   p.id = *id;
-  p.revision = 1;
-  p.created_at = p.updated_at = ctx.now;
-  absl::Status s = model::PutRecord(ctx, ctx.schema.pipelines, codec::RecordType::kPipeline, p, true);
+  model::StampCreated(p, ctx.now);
+  absl::Status s = model::Put(ctx, kKind, p, /*fresh=*/true);
   if (s.ok()) s = changes::Record(ctx, EntityType::kPipeline, p.id, ChangeOp::kCreate, {}, changes::Flatten(p));
-  if (!s.ok()) {
-    return s;
-  }
+  if (!s.ok()) return s;
   return p;
 }
 
 absl::StatusOr<Pipeline> Update(Ctx& ctx, Pipeline p) {
-  Pipeline before;
-  auto found = Load(ctx, p.id, &before);
-  if (!found.ok()) return found.status();
-  if (!*found) return NotFound(p.id);
-  if (p.revision != before.revision)
-    return StaleRevisionError(absl::StrCat("pipeline ", p.id, " is at revision ", before.revision,
-                                           "; this update was based on revision ", p.revision));
+  auto stored = model::LoadForUpdate(ctx, kKind, p);
+  if (!stored.ok()) return stored.status();
+  const Pipeline& before = *stored;
   if (auto s = Normalize(p, &before); !s.ok()) return s;
   for (const Stage& old : before.stages) {
     if (p.FindStage(old.id) != nullptr) continue;
@@ -163,24 +144,18 @@ absl::StatusOr<Pipeline> Update(Ctx& ctx, Pipeline p) {
       return HasDependentsError(absl::StrCat(
           "stages: stage '", old.name, "' cannot be removed while opportunities are in it"));
   }
-  p.revision = before.revision + 1;
-  p.created_at = before.created_at;
-  p.updated_at = ctx.now;
-  absl::Status s = model::PutRecord(ctx, ctx.schema.pipelines, codec::RecordType::kPipeline, p);
+  model::StampChanged(p, before, ctx.now);
+  absl::Status s = model::Put(ctx, kKind, p);
   if (s.ok())
     s = changes::Record(ctx, EntityType::kPipeline, p.id, ChangeOp::kUpdate, changes::Flatten(before),
                         changes::Flatten(p));
-  if (!s.ok()) {
-    return s;
-  }
+  if (!s.ok()) return s;
   return p;
 }
 
 absl::Status Delete(Ctx& ctx, PipelineId id) {
-  Pipeline p;
-  auto found = Load(ctx, id, &p);
-  if (!found.ok()) return found.status();
-  if (!*found) return NotFound(id);
+  auto p = Get(ctx, id);
+  if (!p.ok()) return p.status();
   auto default_id = DefaultId(ctx);
   if (default_id.ok() && *default_id == id)
     return absl::FailedPreconditionError(absl::StrCat("pipeline ", id, " is the default pipeline"));
@@ -189,7 +164,7 @@ absl::Status Delete(Ctx& ctx, PipelineId id) {
   if (*used)
     return HasDependentsError(absl::StrCat("pipeline ", id, " still has opportunities"));
   absl::Status s = ctx.txn.Del(ctx.schema.pipelines, codec::EncodeU64(id)).status();
-  if (s.ok()) s = changes::Record(ctx, EntityType::kPipeline, id, ChangeOp::kDelete, changes::Flatten(p), {});
+  if (s.ok()) s = changes::Record(ctx, EntityType::kPipeline, id, ChangeOp::kDelete, changes::Flatten(*p), {});
   return s;
 }
 
