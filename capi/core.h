@@ -1,0 +1,388 @@
+// What every wrapper source of the C ABI shares: the handles behind crm.h's opaque types, the
+// per-thread error message, the mapping from absl::Status to CRM_E* codes, string and field
+// helpers, and the generic shapes of a call (read a record out, write a record in ...).
+//
+// No exception, absl::Status or LMDB code crosses the C boundary: every entry point runs inside
+// Guard, maps failures to a CRM_E* code and records the message per thread.
+#pragma once
+
+#include "crm.h"
+
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <new>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "crm/error.hpp"
+#include "crm/store.hpp"
+
+// ---- handles ----
+
+// Lifetimes: a crm_db shares its store with the transactions begun from it, so closing the
+// handle while transactions live closes the store only when the last of them is freed (as
+// sqlite3_close_v2 does). An iterator watches its transaction's `live` flag: once the
+// transaction has ended (committed, freed, or a crm_db_write callback returned), every call on
+// the iterator fails with CRM_EINVALID instead of reading a transaction that is gone.
+struct crm_db {
+  std::shared_ptr<crm::Store> store;
+};
+
+struct crm_txn {
+  std::shared_ptr<crm::Store> store;   // keeps the store open while the transaction lives
+  std::unique_ptr<crm::ReadTxn> read;  // the transaction (a WriteTxn when `write` is set)
+  crm::WriteTxn* write = nullptr;
+  bool finished = false;
+  bool borrowed = false;  // lent to a crm_db_write callback: not the callback's to commit
+  absl::Status last_failure;  // the status behind the last failed call (crm_db_write retries on it)
+  std::shared_ptr<std::atomic<bool>> live = std::make_shared<std::atomic<bool>>(true);
+
+  ~crm_txn() { *live = false; }
+  // Ends the transaction for its iterators (the handle itself stays until crm_txn_free).
+  void End() {
+    finished = true;
+    *live = false;
+  }
+};
+
+struct crm_customer {
+  crm::Customer v;
+};
+struct crm_interaction {
+  crm::Interaction v;
+};
+struct crm_pipeline {
+  crm::Pipeline v;
+};
+struct crm_opportunity {
+  crm::Opportunity v;
+};
+struct crm_change {
+  crm::Change v;
+};
+
+namespace capi {
+
+enum class IterKind { kCustomer, kInteraction, kPipeline, kOpportunity, kChange };
+
+}  // namespace capi
+
+struct crm_iter {
+  capi::IterKind kind;
+  std::shared_ptr<const std::atomic<bool>> txn_live;  // false once the transaction has ended
+  std::vector<crm_customer> customers;
+  std::vector<crm_interaction> interactions;
+  std::vector<crm_pipeline> pipelines;
+  std::vector<crm_opportunity> opportunities;
+  std::vector<crm_change> changes;
+  std::size_t next = 0;           // index of the next item in the current page
+  bool has_current = false;
+  bool exhausted = false;         // no page after the current one
+  std::string next_token;         // continues after the current page
+  std::string current_token;      // continues after the current item ("" unless at a page end)
+  // Fetches the page after `next_token` into the right vector; sets next_token and exhausted.
+  std::function<absl::Status(crm_iter&)> fetch;
+
+  std::size_t size() const {
+    switch (kind) {
+      case capi::IterKind::kCustomer: return customers.size();
+      case capi::IterKind::kInteraction: return interactions.size();
+      case capi::IterKind::kPipeline: return pipelines.size();
+      case capi::IterKind::kOpportunity: return opportunities.size();
+      case capi::IterKind::kChange: return changes.size();
+    }
+    return 0;
+  }
+  void clear() {
+    customers.clear();
+    interactions.clear();
+    pipelines.clear();
+    opportunities.clear();
+    changes.clear();
+  }
+};
+
+namespace capi {
+
+
+inline thread_local std::string g_errmsg;
+
+inline int CodeOf(const absl::Status& s) {
+  switch (s.code()) {
+    case absl::StatusCode::kOk: return CRM_OK;
+    case absl::StatusCode::kNotFound: return CRM_ENOTFOUND;
+    case absl::StatusCode::kAlreadyExists: return CRM_EEXISTS;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kOutOfRange: return CRM_EINVALID;
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kFailedPrecondition:
+      switch (crm::ErrorKindOf(s)) {
+        case crm::ErrorKind::kReadOnly: return CRM_EREADONLY;
+        case crm::ErrorKind::kNewerFormat: return CRM_EVERSION;
+        case crm::ErrorKind::kNotADatabase: return CRM_ENOTDB;
+        case crm::ErrorKind::kHasDependents: return CRM_EDEPENDENTS;
+        case crm::ErrorKind::kTxnFinished: return CRM_EINVALID;
+        default: return CRM_ECONFLICT;
+      }
+    case absl::StatusCode::kDataLoss: return CRM_ECORRUPT;
+    case absl::StatusCode::kResourceExhausted: return CRM_EFULL;
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnauthenticated: return CRM_EIO;
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded: return CRM_EBUSY;
+    default: return CRM_EINTERNAL;
+  }
+}
+
+inline int Fail(int code, std::string message) {
+  g_errmsg = std::move(message);
+  return code;
+}
+
+inline int Check(const absl::Status& s) {
+  if (s.ok()) return CRM_OK;
+  return Fail(CodeOf(s), std::string(s.message()));
+}
+
+inline int Invalid(const char* what) { return Fail(CRM_EINVALID, what); }
+
+// Runs `body`, turning any exception into a code: nothing escapes through the C ABI.
+template <class F>
+inline int Guard(F&& body) noexcept {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return Fail(CRM_ENOMEM, "out of memory");
+  } catch (const std::exception& e) {
+    return Fail(CRM_EINTERNAL, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return Fail(CRM_EINTERNAL, "internal error");
+  }
+}
+
+// A string argument: pointer + length, valid UTF-8.
+inline int Text(const char* s, std::size_t len, const char* what, std::string* out) {
+  if (s == nullptr && len != 0) return Fail(CRM_EINVALID, std::string(what) + ": NULL with a non-zero length");
+  std::string_view v(s == nullptr ? "" : s, len);
+  if (!crm::IsValidUtf8(v)) return Fail(CRM_EINVALID, std::string(what) + ": is not valid UTF-8");
+  out->assign(v);
+  return CRM_OK;
+}
+
+inline const char* Out(const std::string& s, std::size_t* len) {
+  if (len != nullptr) *len = s.size();
+  return s.c_str();
+}
+
+template <class T>
+void Set(T* p, T v) {
+  if (p != nullptr) *p = v;
+}
+
+// The transaction to read through: a write transaction reads too.
+inline crm::ReadTxn* ReadOf(crm_txn* txn) { return txn->write != nullptr ? txn->write : txn->read.get(); }
+
+inline int NeedTxn(const crm_txn* txn) {
+  if (txn == nullptr) return Invalid("txn: is NULL");
+  if (txn->finished) return Fail(CRM_EINVALID, "txn: the transaction is already committed");
+  return CRM_OK;
+}
+
+inline int NeedWrite(const crm_txn* txn) {
+  if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+  if (txn->write == nullptr) return Invalid("txn: a write transaction is needed");
+  return CRM_OK;
+}
+
+// Stores a new heap object built from `value` into *out.
+template <class Handle, class Value>
+inline int Give(Handle** out, Value value) {
+  *out = new Handle{std::move(value)};
+  return CRM_OK;
+}
+
+inline std::size_t PageSize(std::size_t requested) { return requested == 0 ? 100 : requested; }
+
+// Makes an iterator over `txn` that reads pages with `fetch`, starting from `token`.
+inline crm_iter* NewIter(const crm_txn* txn, IterKind kind, std::string token,
+                  std::function<absl::Status(crm_iter&)> fetch) {
+  auto* it = new crm_iter{};
+  it->kind = kind;
+  it->txn_live = txn->live;
+  it->next_token = std::move(token);
+  it->fetch = std::move(fetch);
+  return it;
+}
+
+// An iterator over items already in memory (no pages).
+template <class Fill>
+inline crm_iter* FixedIter(const crm_txn* txn, IterKind kind, Fill fill) {
+  crm_iter* it = NewIter(txn, kind, "", nullptr);
+  fill(*it);
+  it->exhausted = true;
+  it->fetch = [](crm_iter&) { return absl::OkStatus(); };
+  it->next = 0;
+  return it;
+}
+
+// The field numbers of one record kind: text fields 101 .. 100 + texts, integer fields
+// 201 .. 200 + ints (crm.h), and which of them the store alone sets.
+struct FieldSet {
+  const char* record;  // "a customer"
+  const char* prefix;  // "crm_customer"
+  int texts;
+  int ints;
+  std::initializer_list<int> read_only;
+};
+
+enum class FieldUse { kReadText, kReadInt, kWriteText, kWriteInt };
+
+// CRM_OK when `field` is a field of `set` that `use` may touch; CRM_EINVALID naming the
+// problem otherwise.
+inline int CheckField(const FieldSet& set, int field, FieldUse use) {
+  const bool text = field > 100 && field <= 100 + set.texts;
+  const bool number = field > 200 && field <= 200 + set.ints;
+  if (!text && !number) return Fail(CRM_EINVALID, absl::StrCat("field ", field, ": is not a field of ", set.record));
+  const bool want_text = use == FieldUse::kReadText || use == FieldUse::kWriteText;
+  if (text != want_text)
+    return Fail(CRM_EINVALID, absl::StrCat("field ", field, ": is ", text ? "a text field" : "an integer field", " of ",
+                                           set.record, "; use ", set.prefix, text ? "_text" : "_get_int"));
+  const bool write = use == FieldUse::kWriteText || use == FieldUse::kWriteInt;
+  for (int f : set.read_only)
+    if (write && f == field)
+      return Fail(CRM_EINVALID, absl::StrCat("field ", field, ": is read-only (the store sets it)"));
+  return CRM_OK;
+}
+
+// A text getter's answer: "" for a NULL record, NULL (with a message) for a wrong field.
+template <class Record, class Get>
+inline const char* TextOf(const FieldSet& set, const Record* r, int field, std::size_t* len, Get get) {
+  static const std::string kEmpty;
+  if (r == nullptr) return Out(kEmpty, len);
+  if (CheckField(set, field, FieldUse::kReadText) != CRM_OK) {
+    Set<std::size_t>(len, 0);
+    return nullptr;
+  }
+  return Out(get(r->v), len);
+}
+
+// A checked integer getter.
+template <class Record, class Get>
+inline int IntOf(int64_t* out, const FieldSet& set, const Record* r, int field, Get get) {
+  if (out == nullptr) return Invalid("out: is NULL");
+  *out = 0;
+  if (r == nullptr) return Invalid("the record: is NULL");
+  if (int rc = CheckField(set, field, FieldUse::kReadInt); rc != CRM_OK) return rc;
+  *out = get(r->v, field);
+  return CRM_OK;
+}
+
+// The unchecked integer getter of 0.2: 0 (with a message) for a wrong field.
+template <class Record, class Get>
+int64_t IntOrZero(const FieldSet& set, const Record* r, int field, Get get) {
+  int64_t v = 0;
+  return IntOf(&v, set, r, field, get) == CRM_OK ? v : 0;
+}
+
+// Moves the current item of `items` (an iterator of `kind`) into a new handle in *out.
+template <class Handle>
+int Take(Handle** out, crm_iter* it, IterKind kind, std::vector<Handle> crm_iter::*items) {
+  if (out == nullptr) return Invalid("out: is NULL");
+  *out = nullptr;
+  if (it == nullptr) return Invalid("it: is NULL");
+  if (it->kind != kind) return Invalid("it: holds another kind of record");
+  if (!it->has_current) return Invalid("it: has no current item (call crm_iter_next first)");
+  it->has_current = false;
+  return Give(out, std::move((it->*items)[it->next - 1].v));
+}
+
+// Moves up to `max` items, stopping at a page end, into out[0..*n).
+template <class Handle>
+int TakeMany(Handle** out, std::size_t max, std::size_t* n, crm_iter* it, IterKind kind,
+             std::vector<Handle> crm_iter::*items) {
+  if (n == nullptr) return Invalid("n: is NULL");
+  *n = 0;
+  if (out == nullptr && max != 0) return Invalid("out: is NULL");
+  if (it == nullptr) return Invalid("it: is NULL");
+  if (it->kind != kind) return Invalid("it: holds another kind of record");
+  while (*n < max) {
+    const int rc = crm_iter_next(it);
+    if (rc == CRM_ITEROVER) break;
+    if (rc != CRM_OK) return rc;
+    it->has_current = false;
+    out[(*n)++] = new Handle{std::move((it->*items)[it->next - 1].v)};
+    if (it->next >= it->size()) break;  // a page end: the token continues after this item
+  }
+  return CRM_OK;
+}
+
+template <class Handle>
+int Clone(Handle** out, const Handle* h) {
+  if (out == nullptr) return Invalid("out: is NULL");
+  *out = nullptr;
+  if (h == nullptr) return Invalid("the record to clone: is NULL");
+  return Give(out, h->v);
+}
+
+
+// Runs a write that returns a record and stores the result into `target` (when given).
+// The result of a call made in `txn`, remembered on the transaction when it failed.
+inline int CheckIn(crm_txn* txn, const absl::Status& s) {
+  if (!s.ok()) txn->last_failure = s;
+  return Check(s);
+}
+
+template <class T, class Handle, class F>
+inline int WriteInto(crm_txn* txn, Handle* target, F call) {
+  return Guard([&] {
+    if (int rc = NeedWrite(txn); rc != CRM_OK) return rc;
+    absl::StatusOr<T> r = call(*txn->write);
+    if (!r.ok()) return CheckIn(txn, r.status());
+    if (target != nullptr) target->v = *std::move(r);
+    return CRM_OK;
+  });
+}
+
+// Runs a write returning a record into a new handle in *out (out may be NULL).
+template <class T, class Handle, class F>
+inline int WriteOut(Handle** out, crm_txn* txn, F call) {
+  return Guard([&] {
+    if (out != nullptr) *out = nullptr;
+    if (int rc = NeedWrite(txn); rc != CRM_OK) return rc;
+    absl::StatusOr<T> r = call(*txn->write);
+    if (!r.ok()) return CheckIn(txn, r.status());
+    if (out != nullptr) *out = new Handle{*std::move(r)};
+    return CRM_OK;
+  });
+}
+
+// Runs a read returning a record into a new handle in *out.
+template <class T, class Handle, class F>
+inline int ReadOut(Handle** out, crm_txn* txn, F call) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    absl::StatusOr<T> r = call(*ReadOf(txn));
+    if (!r.ok()) return Check(r.status());
+    *out = new Handle{*std::move(r)};
+    return CRM_OK;
+  });
+}
+
+template <class F>
+inline int WriteStatus(crm_txn* txn, F call) {
+  return Guard([&] {
+    if (int rc = NeedWrite(txn); rc != CRM_OK) return rc;
+    return CheckIn(txn, call(*txn->write));
+  });
+}
+
+}  // namespace capi

@@ -1,0 +1,115 @@
+// The C ABI: databases and transactions.
+#include "core.h"
+
+using namespace capi;  // NOLINT: the shared helpers of every wrapper source
+
+// ---- database and transactions ----
+
+int crm_options_init(crm_options* opts, unsigned int version) {
+  if (opts == nullptr) return Invalid("opts: is NULL");
+  if (version != CRM_OPTIONS_VERSION) return Invalid("version: not a crm_options version this library knows");
+  *opts = crm_options CRM_OPTIONS_INIT;
+  return CRM_OK;
+}
+
+int crm_db_open(crm_db** out, const char* path, const crm_options* opts) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (path == nullptr) return Invalid("path: is NULL");
+    crm::StoreOptions o;
+    if (opts != nullptr) {
+      if (opts->version < 1 || opts->version > CRM_OPTIONS_VERSION)
+        return Invalid("opts.version: not a crm_options version this library knows");
+      o.create_if_missing = opts->create_if_missing != 0;
+      o.read_only = opts->read_only != 0;
+      o.sync = opts->no_sync == 0;
+      if (opts->initial_map_size != 0) o.initial_map_size = opts->initial_map_size;
+      if (opts->max_map_size != 0) o.max_map_size = opts->max_map_size;
+      if (opts->default_actor != nullptr) o.default_actor = opts->default_actor;
+    }
+    auto store = crm::Store::Open(path, std::move(o));
+    if (!store.ok()) return Check(store.status());
+    return Give(out, *std::move(store));
+  });
+}
+
+// Transactions still open keep the store open until they are freed (see crm_db).
+void crm_db_close(crm_db* db) { delete db; }
+
+int crm_txn_begin_read(crm_txn** out, crm_db* db) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (db == nullptr) return Invalid("db: is NULL");
+    auto txn = db->store->BeginRead();
+    if (!txn.ok()) return Check(txn.status());
+    auto* t = new crm_txn;
+    t->store = db->store;
+    t->read = std::make_unique<crm::ReadTxn>(*std::move(txn));
+    *out = t;
+    return CRM_OK;
+  });
+}
+
+int crm_txn_begin_write(crm_txn** out, crm_db* db, const char* actor, size_t actor_len) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (db == nullptr) return Invalid("db: is NULL");
+    std::string who;
+    if (int rc = Text(actor, actor_len, "actor", &who); rc != CRM_OK) return rc;
+    auto txn = db->store->BeginWrite(who);
+    if (!txn.ok()) return Check(txn.status());
+    auto* t = new crm_txn;
+    t->store = db->store;
+    auto write = std::make_unique<crm::WriteTxn>(*std::move(txn));
+    t->write = write.get();
+    t->read = std::move(write);
+    *out = t;
+    return CRM_OK;
+  });
+}
+
+int crm_txn_commit(crm_txn* txn) {
+  return Guard([&] {
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    if (txn->borrowed) return Invalid("txn: crm_db_write commits this transaction itself");
+    txn->End();
+    if (txn->write == nullptr) {
+      txn->read.reset();
+      return CRM_OK;
+    }
+    return Check(txn->write->Commit());
+  });
+}
+
+void crm_txn_free(crm_txn* txn) {
+  if (txn != nullptr && txn->borrowed) return;  // crm_db_write owns it
+  delete txn;
+}
+
+int crm_db_write(crm_db* db, const char* actor, size_t actor_len, crm_write_fn fn, void* arg) {
+  return Guard([&] {
+    if (db == nullptr) return Invalid("db: is NULL");
+    if (fn == nullptr) return Invalid("fn: is NULL");
+    std::string who;
+    if (int rc = Text(actor, actor_len, "actor", &who); rc != CRM_OK) return rc;
+    int result = CRM_OK;
+    absl::Status s = db->store->Write(who, [&](crm::WriteTxn& write) -> absl::Status {
+      crm_txn lent;
+      lent.write = &write;
+      lent.borrowed = true;
+      // `read` stays empty: reads go through `write` (ReadOf).
+      result = fn(&lent, arg);
+      if (result == CRM_OK) return absl::OkStatus();
+      // Hand the failure back with its cause, so that running out of map space is retried.
+      if (!lent.last_failure.ok()) return lent.last_failure;
+      return absl::CancelledError(crm_errmsg());
+    });
+    if (s.ok()) return CRM_OK;
+    if (absl::IsCancelled(s)) return result;  // fn's own result, its message untouched
+    if (result != CRM_OK && CodeOf(s) == result) return result;
+    return Check(s);
+  });
+}
