@@ -318,6 +318,7 @@ CRM_API int crm_customer_find_by_phone(crm_iter** out, crm_txn* txn, const char*
 #define CRM_BY_ORGANIZATION 4
 #define CRM_BY_NAME_PREFIX 5
 #define CRM_BY_NOT_CONTACTED_SINCE 6
+#define CRM_BY_COUNTRY 7 /* text: the address's country, case-insensitive (since 0.3) */
 
 typedef struct crm_customer_query {
   unsigned int version;

@@ -360,7 +360,7 @@ int ToQuery(const crm_customer_query* q, crm::CustomerQuery* out) {
   if (q == nullptr) return Invalid("q: is NULL");
   if (q->version < 1 || q->version > CRM_CUSTOMER_QUERY_VERSION)
     return Invalid("q.version: not a crm_customer_query version this library knows");
-  if (q->by < CRM_BY_ALL || q->by > CRM_BY_NOT_CONTACTED_SINCE) return Invalid("q.by: is not a CRM_BY_* value");
+  if (q->by < CRM_BY_ALL || q->by > CRM_BY_COUNTRY) return Invalid("q.by: is not a CRM_BY_* value");
   out->by = static_cast<crm::CustomerQuery::By>(q->by);
   if (int rc = Text(q->text, q->text_len, "q.text", &out->text); rc != CRM_OK) return rc;
   if (q->by == CRM_BY_STAGE && (q->stage < CRM_STAGE_SUBSCRIBER || q->stage > CRM_STAGE_OTHER))

@@ -257,6 +257,30 @@ TEST_F(CustomersTest, ListsByTagOwnerStageAndOrganization) {
   EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::Tag("")).status()));
 }
 
+TEST_F(CustomersTest, ListsByCountryCaseInsensitivelyAndFollowsUpdatesAndArchiving) {
+  Customer a = Person("A", "De");
+  a.address.country = "DE";
+  a = MustCreate(a);
+  Customer b = Person("B", "Also");
+  b.address.country = "de";
+  b = MustCreate(b);
+  Customer c = MustCreate(Person("C", "Nowhere"));
+  auto ids = [&](const CustomerQuery& q) { return Ids(store_->Run(&ReadTxn::ListCustomers, q)->customers); };
+  EXPECT_EQ(ids(CustomerQuery::Country("De")), (std::vector<CustomerId>{a.id, b.id}));
+  b.address.country = "FR";
+  b = *store_->Run(&WriteTxn::UpdateCustomer, b);
+  c.address.country = "de";
+  c = *store_->Run(&WriteTxn::UpdateCustomer, c);
+  EXPECT_EQ(ids(CustomerQuery::Country("DE")), (std::vector<CustomerId>{a.id, c.id}));
+  EXPECT_EQ(ids(CustomerQuery::Country("fr")), (std::vector<CustomerId>{b.id}));
+  ASSERT_TRUE(store_->Run(&WriteTxn::ArchiveCustomer, a.id).ok());
+  EXPECT_EQ(*store_->Run(&ReadTxn::CountCustomers, CustomerQuery::Country("DE")), 1u);
+  CustomerQuery with_archived = CustomerQuery::Country("DE");
+  with_archived.include_archived = true;
+  EXPECT_EQ(*store_->Run(&ReadTxn::CountCustomers, with_archived), 2u);
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::ListCustomers, CustomerQuery::Country("")).status()));
+}
+
 TEST_F(CustomersTest, KeysetPagesAreCompleteAndStableWhileOthersWrite) {
   std::vector<CustomerId> created;
   for (int i = 0; i < 25; ++i) {

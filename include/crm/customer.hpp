@@ -137,6 +137,8 @@ struct CustomerQuery {
                         // of the name; case- and accent-insensitive ("jose alv")
     kNotContactedSince = 6,  // last_interaction_at before `since` (never contacted included),
                              // least recently contacted first
+    kCountry = 7,            // `text` is the address's country (case-insensitive), by id
+                             // (since 0.3; a file of schema 1 gets the index when opened writable)
   };
   By by = By::kAll;
   std::string text;
@@ -156,6 +158,7 @@ struct CustomerQuery {
   static CustomerQuery Organization(CustomerId organization);
   static CustomerQuery NamePrefix(std::string prefix);
   static CustomerQuery NotContactedSince(Timestamp since);
+  static CustomerQuery Country(std::string country);
 };
 
 struct CustomerPage {

@@ -39,6 +39,13 @@ CustomerQuery CustomerQuery::NamePrefix(std::string prefix) {
   return q;
 }
 
+CustomerQuery CustomerQuery::Country(std::string country) {
+  CustomerQuery q;
+  q.by = By::kCountry;
+  q.text = std::move(country);
+  return q;
+}
+
 CustomerQuery CustomerQuery::NotContactedSince(Timestamp since) {
   CustomerQuery q;
   q.by = By::kNotContactedSince;

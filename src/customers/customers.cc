@@ -87,6 +87,8 @@ std::vector<Entry> Entries(const model::Schema& s, const Customer& c) {
     composite(s.customer_tag, std::move(codec::KeyBuilder().Str(text::FoldCase(t))));
   if (!c.owner.empty()) composite(s.customer_owner, std::move(codec::KeyBuilder().Str(c.owner)));
   composite(s.customer_stage, std::move(codec::KeyBuilder().U8(static_cast<std::uint8_t>(c.stage))));
+  if (!c.address.country.empty())
+    composite(s.customer_country, std::move(codec::KeyBuilder().Str(text::FoldCase(c.address.country))));
   for (const Membership& m : c.memberships)
     composite(s.customer_org, std::move(codec::KeyBuilder().U64(m.organization)));
   composite(s.customer_contacted, std::move(codec::KeyBuilder().I64(c.last_interaction_at)));
@@ -159,11 +161,6 @@ absl::Status ApplyEntries(Ctx& ctx, const Customer& c, const std::vector<Entry>&
   return absl::OkStatus();
 }
 
-template <class T>
-absl::StatusOr<T> Poison(bool* poisoned, absl::Status s) {
-  return s;
-}
-
 void StampConsent(Customer& c, const Customer* before, Timestamp now) {
   if (!c.consent.email_opt_in || c.consent.email_opt_in_at != 0) return;
   const bool was_in = before != nullptr && before->consent.email_opt_in;
@@ -214,6 +211,13 @@ absl::StatusOr<Plan> MakePlan(const Ctx& ctx, const CustomerQuery& q) {
       if (q.text.empty()) return absl::InvalidArgumentError("text: an owner query needs the owner");
       p.table = s.customer_owner;
       return Prefixed(p, codec::KeyBuilder().Str(q.text).Take());
+    case CustomerQuery::By::kCountry:
+      if (q.text.empty()) return absl::InvalidArgumentError("text: a country query needs the country");
+      if (s.customer_country == model::kAbsentTable)
+        return absl::FailedPreconditionError(
+            "this file predates the country index (schema 1, opened read-only): open it writable once to add it");
+      p.table = s.customer_country;
+      return Prefixed(p, codec::KeyBuilder().Str(text::FoldCase(q.text)).Take());
     case CustomerQuery::By::kStage:
       p.table = s.customer_stage;
       return Prefixed(p, codec::KeyBuilder().U8(static_cast<std::uint8_t>(q.stage)).Take());
@@ -496,6 +500,19 @@ absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived) {
                         before, changes::Flatten(c));
   if (!s.ok()) return s;
   return c;
+}
+
+absl::Status Backfill(Ctx& ctx, storage::Table table) {
+  return storage::ScanPrefix(ctx.txn, ctx.schema.customers, {}, {},
+                             [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
+                               Customer c;
+                               auto found = Load(ctx, codec::GetBigEndian64(key.data()), &c);
+                               if (!found.ok()) return found.status();
+                               for (const Entry& e : Entries(ctx.schema, c))
+                                 if (e.table == table)
+                                   if (auto s = PutEntry(ctx, e, c); !s.ok()) return s;
+                               return true;
+                             });
 }
 
 absl::Status SetLastInteraction(Ctx& ctx, CustomerId id, Timestamp at, bool only_if_newer) {

@@ -37,6 +37,8 @@ absl::Status Delete(Ctx& ctx, CustomerId id);
 // without rewriting the customer record; with `only_if_newer`, only moves it forward.
 absl::Status SetLastInteraction(Ctx& ctx, CustomerId id, Timestamp at, bool only_if_newer);
 absl::StatusOr<Timestamp> LastInteraction(const Ctx& ctx, CustomerId id);
+// Writes every customer's entries of index `table` (a migration adding that index).
+absl::Status Backfill(Ctx& ctx, storage::Table table);
 // Whether customer `id` exists (without decoding it).
 absl::StatusOr<bool> Exists(const Ctx& ctx, CustomerId id);
 

@@ -7,62 +7,94 @@
 
 namespace crm::model {
 
-absl::StatusOr<Schema> Schema::Open(storage::Env& env) {
-  const bool create = !env.read_only();
-  absl::StatusOr<storage::Txn> txn = create ? env.BeginWrite() : env.BeginRead();
+namespace {
+
+// The tables of a database and the schema version that added each.
+struct TableSpec {
+  storage::Table Schema::*table;
+  const char* name;
+  std::uint64_t since;
+};
+
+constexpr TableSpec kTables[] = {
+    {&Schema::meta, "meta", 1},
+    {&Schema::customers, "customers", 1},
+    {&Schema::customer_email, "customer_email", 1},
+    {&Schema::customer_external, "customer_external", 1},
+    {&Schema::customer_phone, "customer_phone", 1},
+    {&Schema::customer_name, "customer_name", 1},
+    {&Schema::customer_tag, "customer_tag", 1},
+    {&Schema::customer_owner, "customer_owner", 1},
+    {&Schema::customer_stage, "customer_stage", 1},
+    {&Schema::customer_country, "customer_country", 2},
+    {&Schema::customer_org, "customer_org", 1},
+    {&Schema::customer_contact, "customer_contact", 1},
+    {&Schema::customer_contacted, "customer_contacted", 1},
+    {&Schema::interactions, "interactions", 1},
+    {&Schema::interaction_ids, "interaction_ids", 1},
+    {&Schema::interaction_opp, "interaction_opp", 1},
+    {&Schema::pipelines, "pipelines", 1},
+    {&Schema::opportunities, "opportunities", 1},
+    {&Schema::opp_customer, "opp_customer", 1},
+    {&Schema::opp_stage, "opp_stage", 1},
+    {&Schema::opp_owner, "opp_owner", 1},
+    {&Schema::opp_close, "opp_close", 1},
+    {&Schema::opp_contact, "opp_contact", 1},
+    {&Schema::changes, "changes", 1},
+    {&Schema::change_entity, "change_entity", 1},
+};
+
+constexpr char kVersionKey[] = "schema_version";
+
+// The version recorded in the file: 0 when none (a new file), an error when damaged or newer.
+absl::StatusOr<std::uint64_t> StoredVersion(const storage::Env& env, const storage::Txn& txn, storage::Table meta) {
+  std::string_view stored;
+  auto found = txn.Get(meta, kVersionKey, &stored);
+  if (!found.ok()) return found.status();
+  if (!*found) return 0;
+  if (stored.size() != 8) return absl::DataLossError(absl::StrCat(env.path(), ": schema version record is damaged"));
+  const std::uint64_t version = codec::GetBigEndian64(stored.data());
+  if (version == 0) return absl::DataLossError(absl::StrCat(env.path(), ": schema version record is damaged"));
+  if (version > kSchemaVersion)
+    return NewerFormatError(absl::StrCat(env.path(), " was written by a newer libcrm (schema ", version,
+                                         "; this build reads up to ", kSchemaVersion, ")"));
+  return version;
+}
+
+}  // namespace
+
+absl::StatusOr<Schema> Schema::Open(storage::Env& env, const Migrate& migrate) {
+  const bool writable = !env.read_only();
+  absl::StatusOr<storage::Txn> txn = writable ? env.BeginWrite() : env.BeginRead();
   if (!txn.ok()) return txn.status();
   Schema s;
-  struct Entry {
-    storage::Table* table;
-    const char* name;
-  };
-  const Entry entries[] = {
-      {&s.meta, "meta"},
-      {&s.customers, "customers"},
-      {&s.customer_email, "customer_email"},
-      {&s.customer_external, "customer_external"},
-      {&s.customer_phone, "customer_phone"},
-      {&s.customer_name, "customer_name"},
-      {&s.customer_tag, "customer_tag"},
-      {&s.customer_owner, "customer_owner"},
-      {&s.customer_stage, "customer_stage"},
-      {&s.customer_org, "customer_org"},
-      {&s.customer_contact, "customer_contact"},
-      {&s.customer_contacted, "customer_contacted"},
-      {&s.interactions, "interactions"},
-      {&s.interaction_ids, "interaction_ids"},
-      {&s.interaction_opp, "interaction_opp"},
-      {&s.pipelines, "pipelines"},
-      {&s.opportunities, "opportunities"},
-      {&s.opp_customer, "opp_customer"},
-      {&s.opp_stage, "opp_stage"},
-      {&s.opp_owner, "opp_owner"},
-      {&s.opp_close, "opp_close"},
-      {&s.opp_contact, "opp_contact"},
-      {&s.changes, "changes"},
-      {&s.change_entity, "change_entity"},
-  };
-  for (const Entry& e : entries) {
-    auto t = env.OpenTable(*txn, e.name, create);
-    if (!t.ok()) return t.status();
-    *e.table = *t;
+  // The meta table first: it says which version, and so which tables, the file has.
+  auto meta = env.OpenTable(*txn, "meta", writable);
+  if (!meta.ok()) return NotADatabaseError(absl::StrCat(env.path(), " is not a libcrm database (it has no meta table)"));
+  s.meta = *meta;
+  auto version = StoredVersion(env, *txn, s.meta);
+  if (!version.ok()) return version.status();
+  if (*version == 0 && !writable) return NotADatabaseError(absl::StrCat(env.path(), " is not a libcrm database"));
+  for (const TableSpec& t : kTables) {
+    if (t.table == &Schema::meta) continue;
+    auto table = env.OpenTable(*txn, t.name, writable);
+    if (!table.ok() && !writable && absl::IsNotFound(table.status()) && t.since > *version) {
+      s.*t.table = kAbsentTable;  // an earlier file, read as it is
+      continue;
+    }
+    if (!table.ok()) return table.status();
+    s.*t.table = *table;
   }
-  std::string_view stored;
-  auto found = txn->Get(s.meta, "schema_version", &stored);
-  if (!found.ok()) return found.status();
-  if (*found) {
-    if (stored.size() != 8)
-      return absl::DataLossError(absl::StrCat(env.path(), ": schema version record is damaged"));
-    const std::uint64_t version = codec::GetBigEndian64(stored.data());
-    if (version > kSchemaVersion)
-      return NewerFormatError(absl::StrCat(
-          env.path(), " was written by a newer libcrm (schema ", version, "; this build reads up to ",
-          kSchemaVersion, ")"));
-  } else if (create) {
-    if (auto st = txn->Put(s.meta, "schema_version", codec::EncodeU64(kSchemaVersion)); !st.ok())
-      return st;
-  } else {
-    return NotADatabaseError(absl::StrCat(env.path(), " is not a libcrm database"));
+  s.version = *version;
+  if (writable && *version < kSchemaVersion) {
+    if (*version != 0 && migrate) {
+      if (auto st = migrate(*txn, s, *version); !st.ok())
+        return WithKind(absl::Status(st.code(), absl::StrCat("migrating ", env.path(), " from schema ", *version,
+                                                            " to ", kSchemaVersion, ": ", st.message())),
+                        ErrorKindOf(st));
+    }
+    if (auto st = txn->Put(s.meta, kVersionKey, codec::EncodeU64(kSchemaVersion)); !st.ok()) return st;
+    s.version = kSchemaVersion;
   }
   // Committing (a read transaction too) keeps the table handles open for later transactions.
   if (auto st = txn->Commit(); !st.ok()) return st;

@@ -9,6 +9,7 @@
 //   customer_tag       Str(folded tag) U64(id) -> flags
 //   customer_owner     Str(owner) U64(id) -> flags
 //   customer_stage     U8(stage) U64(id) -> flags
+//   customer_country   Str(folded country) U64(id) -> flags       (since schema 2)
 //   customer_org       U64(organization) U64(person) -> flags
 //   customer_contact   U64(id) -> I64(last_interaction_at)   (absent: never contacted)
 //   customer_contacted I64(last_interaction_at) U64(id) -> flags
@@ -28,9 +29,17 @@
 //
 // flags: one byte. Customers: kFlagArchived while archived; opportunities: kFlagClosed once won
 // or lost. Lists skip what they filter out without decoding it.
+//
+// Schema versions: the meta table records the version of the file. A release opens files of its
+// version and every earlier one. A writable open of an earlier file migrates it, in the same
+// write transaction that creates the new tables: each migration step (src/store/migrations.cc)
+// backfills what its version added, and the version is recorded last. A read-only open of an
+// earlier file reads it as it is: a table it does not have yet is absent (kAbsentTable), and the
+// reads that need it say so.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,7 +49,10 @@
 
 namespace crm::model {
 
-inline constexpr std::uint64_t kSchemaVersion = 1;
+// 1: libcrm 0.1 to 0.3. 2: customer_country.
+inline constexpr std::uint64_t kSchemaVersion = 2;
+// The handle of a table an earlier file opened read-only does not have.
+inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;
 inline constexpr char kFlagClosed = 0x02;
 
@@ -54,6 +66,7 @@ struct Schema {
   storage::Table customer_tag;
   storage::Table customer_owner;
   storage::Table customer_stage;
+  storage::Table customer_country;
   storage::Table customer_org;
   storage::Table customer_contact;
   storage::Table customer_contacted;
@@ -70,8 +83,17 @@ struct Schema {
   storage::Table changes;
   storage::Table change_entity;
 
-  // Opens every table (creating them, and recording the schema version, in a new database).
-  static absl::StatusOr<Schema> Open(storage::Env& env);
+  // The file's schema version once opened (kSchemaVersion after a writable open).
+  std::uint64_t version = 0;
+
+  // Migrates a file of schema `from` (below kSchemaVersion) in the write transaction `txn`, in
+  // which every table of this version already exists.
+  using Migrate = std::function<absl::Status(storage::Txn& txn, const Schema& schema, std::uint64_t from)>;
+
+  // Opens every table. Writable: creates the missing ones and, in the same transaction, migrates
+  // an earlier file with `migrate` and records this version (a new file gets it directly).
+  // Read-only: tables a file of an earlier version does not have are kAbsentTable.
+  static absl::StatusOr<Schema> Open(storage::Env& env, const Migrate& migrate);
 };
 
 // The id sequences and counters a write transaction changed, kept in memory and written to the

@@ -11,6 +11,7 @@
 #include "model/schema.h"
 #include "pipelines/pipelines.h"
 #include "storage/lmdb.h"
+#include "store/migrations.h"
 
 namespace crm {
 
@@ -90,7 +91,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, Stor
   env_options.max_map_size = options.max_map_size;
   auto env = storage::Env::Open(path, env_options);
   if (!env.ok()) return env.status();
-  auto schema = (*env)->Attached<model::Schema>([&] { return model::Schema::Open(**env); });
+  auto schema = (*env)->Attached<model::Schema>([&] { return model::Schema::Open(**env, store::Migrate); });
   if (!schema.ok()) return schema.status();
   auto impl = std::make_unique<detail::StoreImpl>();
   impl->env = *std::move(env);

@@ -202,6 +202,17 @@ static void test_customer_lifecycle(void) {
     CHECK(crm_customer_count(&n, txn, &q) == CRM_OK && n == 0);
     CHECK(crm_customer_restore(NULL, txn, id) == CRM_OK);
     CHECK(crm_customer_count(&n, txn, &q) == CRM_OK && n == 1);
+    q.by = CRM_BY_COUNTRY;
+    q.text = "nl";
+    q.text_len = 2;
+    CHECK(crm_customer_count(&n, txn, &q) == CRM_OK && n == 0);
+    {
+      crm_customer* dutch = person("Anne", "de Vries", NULL);
+      CHECK(crm_customer_set_text(dutch, CRM_CUSTOMER_COUNTRY, S("NL")) == CRM_OK);
+      CHECK(crm_customer_create(txn, dutch) == CRM_OK);
+      CHECK(crm_customer_count(&n, txn, &q) == CRM_OK && n == 1);
+      crm_customer_free(dutch);
+    }
     q.by = 99;
     CHECK(crm_customer_count(&n, txn, &q) == CRM_EINVALID);
   }

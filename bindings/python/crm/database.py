@@ -16,7 +16,7 @@ from .values import Entity, InteractionKind, LifecycleStage, TimeLike, to_micros
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")
 
-_BY_ALL, _BY_TAG, _BY_OWNER, _BY_STAGE, _BY_ORGANIZATION, _BY_NAME_PREFIX, _BY_NOT_CONTACTED_SINCE = range(7)
+_BY_ALL, _BY_TAG, _BY_OWNER, _BY_STAGE, _BY_ORGANIZATION, _BY_NAME_PREFIX, _BY_NOT_CONTACTED_SINCE, _BY_COUNTRY = range(8)
 _OPP_BY_ALL, _OPP_BY_CUSTOMER, _OPP_BY_STAGE, _OPP_BY_PIPELINE, _OPP_BY_OWNER, _OPP_BY_EXPECTED_CLOSE = range(6)
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _RAISE = object()
@@ -308,6 +308,7 @@ class ReadTxn:
         include_archived: bool,
         page_size: int = 0,
         page_token: str | None = None,
+        country: str | None = None,
     ) -> tuple[Any, list]:
         q = ffi.new("crm_customer_query*")
         check(lib.crm_customer_query_init(q, 1))
@@ -316,7 +317,7 @@ class ReadTxn:
             name
             for name, value in (
                 ("tag", tag), ("owner", owner), ("stage", stage), ("organization", organization),
-                ("name_prefix", name_prefix), ("not_contacted_since", not_contacted_since),
+                ("name_prefix", name_prefix), ("not_contacted_since", not_contacted_since), ("country", country),
             )
             if value is not None
         ]  # fmt: skip
@@ -337,6 +338,9 @@ class ReadTxn:
         elif name_prefix is not None:
             q.by = _BY_NAME_PREFIX
             text(name_prefix, "name_prefix")
+        elif country is not None:
+            q.by = _BY_COUNTRY
+            text(country, "country")
         elif stage is not None:
             q.by = _BY_STAGE
             q.stage = int(LifecycleStage[stage.upper()]) if isinstance(stage, str) else int(stage)
@@ -359,16 +363,18 @@ class ReadTxn:
         organization: int | None = None,
         name_prefix: str | None = None,
         not_contacted_since: TimeLike = None,
+        country: str | None = None,
         include_archived: bool = False,
         page_size: int = 0,
         page_token: str | None = None,
     ) -> Listing[Customer]:
         """The customers, lazily, in id order, filtered by at most one of: a tag, an owner, a
         lifecycle stage, an organization (its members), a name prefix (every word, case- and
-        accent-insensitive) or "not contacted since" a time. Archived customers only with
+        accent-insensitive), "not contacted since" a time, or a country (case-insensitive). Archived customers only with
         ``include_archived``. ``page_size`` sets how many are read at a time (default 100)."""
         q, keep = self._customer_query(
-            tag, owner, stage, organization, name_prefix, not_contacted_since, include_archived, page_size, page_token
+            tag, owner, stage, organization, name_prefix, not_contacted_since, include_archived, page_size, page_token,
+            country,
         )
         listing = self._listing(lib.crm_customer_list, lib.crm_iter_take_customers, Customer, q)
         del keep
@@ -383,11 +389,12 @@ class ReadTxn:
         organization: int | None = None,
         name_prefix: str | None = None,
         not_contacted_since: TimeLike = None,
+        country: str | None = None,
         include_archived: bool = False,
     ) -> int:
         """How many customers :meth:`customers` would list with the same filters."""
         q, keep = self._customer_query(
-            tag, owner, stage, organization, name_prefix, not_contacted_since, include_archived
+            tag, owner, stage, organization, name_prefix, not_contacted_since, include_archived, country=country
         )
         n = self._count(lib.crm_customer_count, q)
         del keep

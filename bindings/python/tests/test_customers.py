@@ -117,7 +117,7 @@ def test_lists_and_counts(db):
     with db.write() as txn:
         for i in range(30):
             c = person("José" if i % 3 == 0 else "Maria", f"Álvarez{i}", f"p{i}@example.com",
-                       tags=["even" if i % 2 == 0 else "odd"], owner=f"rep{i % 3}",
+                       tags=["even" if i % 2 == 0 else "odd"], owner=f"rep{i % 3}", country="DE" if i < 7 else "",
                        stage=crm.LifecycleStage.LEAD if i < 10 else crm.LifecycleStage.CUSTOMER)  # fmt: skip
             if i < 4:
                 c.memberships = [crm.Membership(org.id, "engineer")]
@@ -127,6 +127,8 @@ def test_lists_and_counts(db):
     assert db.count_customers(owner="rep1") == 10
     assert db.count_customers(stage=crm.LifecycleStage.LEAD) == 10
     assert db.count_customers(stage="customer") == 20
+    assert db.count_customers(country="de") == 7
+    assert [c.family_name for c in db.customers(country="De", page_size=2)][-1] == "Álvarez6"
     members = list(db.customers(organization=org.id))
     assert len(members) == 4 and members[0].memberships == [crm.Membership(org.id, "engineer")]
     names = [c.given_name for c in db.customers(name_prefix="jose alv")]
