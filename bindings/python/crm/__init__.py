@@ -31,7 +31,7 @@ from .errors import (
     StorageError,
     VersionError,
 )
-from .records import (
+from .records import (  # noqa: I001 - the record kinds
     Change,
     Contact,
     Customer,

@@ -1,156 +1,46 @@
-"""The database, its transactions and lazy listings."""
+"""The database and its transactions.
+
+The operations themselves are written once each, in their concept's module (customers.py,
+interactions.py, pipelines.py, opportunities.py, changes.py), over the primitives of _ops.py that
+ReadTxn, WriteTxn and Database implement here.
+"""
 from __future__ import annotations
 
 import os
 import threading
 import warnings
 import weakref
-from typing import Any, Callable, Generic, Iterable, TypeVar, Union
+from typing import Any, Callable, TypeVar, Union
 
+from ._fields import Record, encode
 from ._native import ffi, lib
+from ._ops import RAISE
+from .changes import ChangeReads
+from .customers import CustomerReads, CustomerWrites
 from .errors import EBUSY, EINTERNAL, EINVALID, ENOTFOUND, BusyError, ClosedError, Error, InvalidError, check, error_for, fail
-from .records import BATCH, Change, Customer, Interaction, Opportunity, Pipeline, Record
-from .records import encode as _encode
-from .values import Entity, InteractionKind, LifecycleStage, TimeLike, to_micros
+from .interactions import InteractionReads, InteractionWrites
+from .listing import Listing
+from .opportunities import OpportunityReads, OpportunityWrites
+from .pipelines import PipelineReads, PipelineWrites
 
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")
 
-_BY_ALL, _BY_TAG, _BY_OWNER, _BY_STAGE, _BY_ORGANIZATION, _BY_NAME_PREFIX, _BY_NOT_CONTACTED_SINCE, _BY_COUNTRY = range(8)
-_OPP_BY_ALL, _OPP_BY_CUSTOMER, _OPP_BY_STAGE, _OPP_BY_PIPELINE, _OPP_BY_OWNER, _OPP_BY_EXPECTED_CLOSE = range(6)
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-_RAISE = object()
-_new = object.__new__
-_get_ident = threading.get_ident  # "raise NotFoundError" where a default could be given
-
-# cffi types looked up once (ffi.new with a string parses it every time).
-_SIZE_P = ffi.typeof("size_t*")
+_get_ident = threading.get_ident
 _ITER_PP = ffi.typeof("crm_iter**")
 _TXN_PP = ffi.typeof("crm_txn**")
-_TIMELINE_Q = ffi.typeof("crm_timeline_query*")
+_U64_P = ffi.typeof("uint64_t*")
 
 
-def _id(value: Any, what: str) -> int:
-    if type(value) is int and 0 <= value < 18446744073709551616:
-        return value
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidError(EINVALID, f"{what}: expected an int id, got {type(value).__name__}")
-    raise InvalidError(EINVALID, f"{what}: {value} is not a valid id")
+class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, ChangeReads):
+    """Every concept's reads."""
 
 
-def _record(value: Any, cls: type, what: str) -> Any:
-    if not isinstance(value, cls):
-        raise InvalidError(EINVALID, f"{what}: expected a crm.{cls.__name__}, got {type(value).__name__}")
-    return value
+class _Writes(CustomerWrites, InteractionWrites, PipelineWrites, OpportunityWrites):
+    """Every concept's writes."""
 
 
-
-
-class Listing(Generic[R]):
-    """A lazy iterator over records: pages are read from the store as iteration asks for them.
-
-    It reads inside the transaction it came from and ends with it; iterating after that raises
-    :class:`crm.ClosedError`. ``page_token`` continues the listing in a later transaction (pass
-    it as ``page_token=``) when taken at the end of a page.
-    """
-
-    __slots__ = ("_txn", "_lock", "_h", "_take", "_cls", "_buf", "_count", "_ready", "_done", "_owns_txn", "__weakref__")
-
-    def __init__(self, txn: "ReadTxn", handle: Any, take: Any, cls: type[R]) -> None:
-        self._txn = txn
-        self._lock = txn._lock  # the C iterator is used under its transaction's lock
-        self._h = handle
-        self._take = take  # crm_iter_take_<kinds>: moves a batch of records out
-        self._cls = cls
-        self._buf = ffi.new(cls._BATCH)
-        self._count = ffi.new(_SIZE_P)
-        self._ready: list[R] = []  # records taken and not yet handed out, last first
-        self._done = False
-        self._owns_txn = False
-
-    def __iter__(self) -> "Listing[R]":
-        return self
-
-    def __next__(self) -> R:
-        try:
-            return self._ready.pop()  # atomic: threads sharing a listing each get their own
-        except IndexError:
-            return self._refill()
-
-    def _refill(self) -> R:
-        with self._lock:
-            if self._ready:
-                return self._ready.pop()
-            h = self._h
-            if h is None:
-                if self._done:
-                    raise StopIteration
-                raise ClosedError(EINVALID, "the listing's transaction or database is closed")
-            rc = self._take(self._buf, BATCH, self._count, h)
-            n = self._count[0]
-            if n:  # records taken are ours even when the call then failed
-                # Record._own, inlined: this is the loop every listed record goes through.
-                cls, buf, gc, free = self._cls, self._buf, ffi.gc, self._cls._FREE
-                lock = threading.Lock()  # shared by the records of one batch
-                ready = []
-                for i in range(n - 1, -1, -1):
-                    record = _new(cls)
-                    record._h = gc(buf[i], free)
-                    record._lock = lock
-                    ready.append(record)
-                self._ready = ready
-            if rc == 0 and n:
-                return self._ready.pop()
-            error = error_for(rc) if rc else None
-            self._release()
-            self._done = True
-        if self._owns_txn:
-            self._txn.close()
-        if error is not None:
-            raise error
-        raise StopIteration
-
-    @property
-    def page_token(self) -> str | None:
-        """A token that continues the listing after the last record handed out, when that was
-        the end of a page (None elsewhere, and once the listing is exhausted)."""
-        with self._lock:
-            if self._h is None or self._ready:
-                return None
-            n = ffi.new("size_t*")
-            token = ffi.unpack(lib.crm_iter_page_token(self._h, n), n[0]).decode()
-        return token or None
-
-    def _release(self) -> None:
-        """Frees the C iterator and the records not handed out; the caller holds the
-        transaction's lock."""
-        self._ready = []
-        if self._h is not None:
-            lib.crm_iter_free(self._h)
-            self._h = None
-
-    def close(self) -> None:
-        """Stops the listing early and frees what it holds."""
-        with self._lock:
-            self._release()
-            self._done = True
-        if self._owns_txn:
-            self._txn.close()
-
-    def __enter__(self) -> "Listing[R]":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
-
-
-class ReadTxn:
+class ReadTxn(_Reads):
     """A consistent snapshot of the database. Use it in a ``with`` block (``with db.read() as
     txn:``), or close it. Safe to share between threads: calls on one transaction take turns."""
 
@@ -255,342 +145,13 @@ class ReadTxn:
             listings.append(weakref.ref(listing))
         return listing
 
-    def _count(self, fn: Any, query: Any) -> int:
-        out = ffi.new("uint64_t*")
+    def _count(self, fn: Any, *args: Any) -> int:
+        out = ffi.new(_U64_P)
         with self._lock:
-            check(fn(out, self._handle(), query))
-        return out[0]
+            check(fn(out, self._handle(), *args))
+        return out[0]  # type: ignore[no-any-return]
 
-    # ---- customers ----
-
-    def customer(self, id: int) -> Customer:
-        """The customer with this id; :class:`crm.NotFoundError` (a KeyError) when there is none."""
-        return self._get(lib.crm_customer_get, Customer, _id(id, "id"))
-
-    def get_customer(self, id: int, default: T | None = None) -> Customer | T | None:
-        """The customer with this id, or `default`."""
-        return self._get_or(default, lib.crm_customer_get, Customer, _id(id, "id"))
-
-    def customer_by_email(self, email: str) -> Customer:
-        """The customer with this email address (case-insensitive); NotFoundError when none."""
-        raw = _encode(email, "email")
-        return self._get(lib.crm_customer_find_by_email, Customer, raw, len(raw))
-
-    def get_customer_by_email(self, email: str, default: T | None = None) -> Customer | T | None:
-        """The customer with this email address (case-insensitive), or `default`."""
-        raw = _encode(email, "email")
-        return self._get_or(default, lib.crm_customer_find_by_email, Customer, raw, len(raw))
-
-    def customer_by_external_id(self, external_id: str) -> Customer:
-        """The customer with this external id; NotFoundError when none."""
-        raw = _encode(external_id, "external_id")
-        return self._get(lib.crm_customer_find_by_external_id, Customer, raw, len(raw))
-
-    def get_customer_by_external_id(self, external_id: str, default: T | None = None) -> Customer | T | None:
-        """The customer with this external id, or `default`."""
-        raw = _encode(external_id, "external_id")
-        return self._get_or(default, lib.crm_customer_find_by_external_id, Customer, raw, len(raw))
-
-    def customers_by_phone(self, phone: str) -> Listing[Customer]:
-        """The customers with this phone number, whatever its formatting ("+1 (555) 010-0199",
-        "5550100199" and "+15550100199" match each other)."""
-        raw = _encode(phone, "phone")
-        return self._listing(lib.crm_customer_find_by_phone, lib.crm_iter_take_customers, Customer, raw, len(raw))
-
-    @staticmethod
-    def _customer_query(
-        tag: str | None,
-        owner: str | None,
-        stage: LifecycleStage | int | str | None,
-        organization: int | None,
-        name_prefix: str | None,
-        not_contacted_since: TimeLike,
-        include_archived: bool,
-        page_size: int = 0,
-        page_token: str | None = None,
-        country: str | None = None,
-    ) -> tuple[Any, list]:
-        q = ffi.new("crm_customer_query*")
-        check(lib.crm_customer_query_init(q, 1))
-        keep: list = []
-        chosen = [
-            name
-            for name, value in (
-                ("tag", tag), ("owner", owner), ("stage", stage), ("organization", organization),
-                ("name_prefix", name_prefix), ("not_contacted_since", not_contacted_since), ("country", country),
-            )
-            if value is not None
-        ]  # fmt: skip
-        if len(chosen) > 1:
-            raise InvalidError(EINVALID, f"customers: filter by one of {', '.join(chosen)}, not several")
-
-        def text(value: str, what: str) -> None:
-            raw = ffi.new("char[]", _encode(value, what))
-            keep.append(raw)
-            q.text, q.text_len = raw, len(raw) - 1
-
-        if tag is not None:
-            q.by = _BY_TAG
-            text(tag, "tag")
-        elif owner is not None:
-            q.by = _BY_OWNER
-            text(owner, "owner")
-        elif name_prefix is not None:
-            q.by = _BY_NAME_PREFIX
-            text(name_prefix, "name_prefix")
-        elif country is not None:
-            q.by = _BY_COUNTRY
-            text(country, "country")
-        elif stage is not None:
-            q.by = _BY_STAGE
-            q.stage = int(LifecycleStage[stage.upper()]) if isinstance(stage, str) else int(stage)
-        elif organization is not None:
-            q.by = _BY_ORGANIZATION
-            q.organization = _id(organization, "organization")
-        elif not_contacted_since is not None:
-            q.by = _BY_NOT_CONTACTED_SINCE
-            q.since = to_micros(not_contacted_since, "not_contacted_since")
-        q.include_archived = 1 if include_archived else 0
-        _paging(q, keep, page_size, page_token)
-        return q, keep
-
-    def customers(
-        self,
-        *,
-        tag: str | None = None,
-        owner: str | None = None,
-        stage: LifecycleStage | int | str | None = None,
-        organization: int | None = None,
-        name_prefix: str | None = None,
-        not_contacted_since: TimeLike = None,
-        country: str | None = None,
-        include_archived: bool = False,
-        page_size: int = 0,
-        page_token: str | None = None,
-    ) -> Listing[Customer]:
-        """The customers, lazily, in id order, filtered by at most one of: a tag, an owner, a
-        lifecycle stage, an organization (its members), a name prefix (every word, case- and
-        accent-insensitive), "not contacted since" a time, or a country (case-insensitive). Archived customers only with
-        ``include_archived``. ``page_size`` sets how many are read at a time (default 100)."""
-        q, keep = self._customer_query(
-            tag, owner, stage, organization, name_prefix, not_contacted_since, include_archived, page_size, page_token,
-            country,
-        )
-        listing = self._listing(lib.crm_customer_list, lib.crm_iter_take_customers, Customer, q)
-        del keep
-        return listing
-
-    def count_customers(
-        self,
-        *,
-        tag: str | None = None,
-        owner: str | None = None,
-        stage: LifecycleStage | int | str | None = None,
-        organization: int | None = None,
-        name_prefix: str | None = None,
-        not_contacted_since: TimeLike = None,
-        country: str | None = None,
-        include_archived: bool = False,
-    ) -> int:
-        """How many customers :meth:`customers` would list with the same filters."""
-        q, keep = self._customer_query(
-            tag, owner, stage, organization, name_prefix, not_contacted_since, include_archived, country=country
-        )
-        n = self._count(lib.crm_customer_count, q)
-        del keep
-        return n
-
-    # ---- interactions ----
-
-    def interaction(self, id: int) -> Interaction:
-        """The interaction with this id; NotFoundError when none."""
-        return self._get(lib.crm_interaction_get, Interaction, _id(id, "id"))
-
-    def get_interaction(self, id: int, default: T | None = None) -> Interaction | T | None:
-        """The interaction with this id, or `default`."""
-        return self._get_or(default, lib.crm_interaction_get, Interaction, _id(id, "id"))
-
-    def timeline(
-        self,
-        customer: int,
-        *,
-        oldest_first: bool = False,
-        since: TimeLike = None,
-        until: TimeLike = None,
-        kinds: Iterable[InteractionKind | int | str] | None = None,
-        page_size: int = 0,
-        page_token: str | None = None,
-    ) -> Listing[Interaction]:
-        """A customer's interactions, newest first (or ``oldest_first``), lazily; ``since``
-        (inclusive) and ``until`` (exclusive) bound their times, ``kinds`` keeps those kinds."""
-        q = ffi.new(_TIMELINE_Q)
-        check(lib.crm_timeline_query_init(q, 1))
-        keep: list = []
-        q.customer = _id(customer, "customer")
-        q.oldest_first = 1 if oldest_first else 0
-        if since is not None:
-            setattr(q, "from", to_micros(since, "since"))  # a keyword in Python
-        if until is not None:
-            q.to = to_micros(until, "until")
-        if kinds is not None:
-            mask = 0
-            for k in kinds:
-                kind = InteractionKind[k.upper()] if isinstance(k, str) else InteractionKind(k)
-                mask |= 1 << int(kind)
-            q.kinds = mask
-        _paging(q, keep, page_size, page_token)
-        listing = self._listing(lib.crm_timeline, lib.crm_iter_take_interactions, Interaction, q)
-        del keep
-        return listing
-
-    # ---- pipelines ----
-
-    def pipeline(self, id: int = 0) -> Pipeline:
-        """The pipeline with this id (0: the default pipeline); NotFoundError when none."""
-        return self._get(lib.crm_pipeline_get, Pipeline, _id(id, "id"))
-
-    def get_pipeline(self, id: int = 0, default: T | None = None) -> Pipeline | T | None:
-        """The pipeline with this id (0: the default pipeline), or `default`."""
-        return self._get_or(default, lib.crm_pipeline_get, Pipeline, _id(id, "id"))
-
-    def pipelines(self) -> Listing[Pipeline]:
-        """Every pipeline."""
-        return self._listing(lib.crm_pipeline_list, lib.crm_iter_take_pipelines, Pipeline)
-
-    # ---- opportunities ----
-
-    def opportunity(self, id: int) -> Opportunity:
-        """The opportunity with this id; NotFoundError when none."""
-        return self._get(lib.crm_opportunity_get, Opportunity, _id(id, "id"))
-
-    def get_opportunity(self, id: int, default: T | None = None) -> Opportunity | T | None:
-        """The opportunity with this id, or `default`."""
-        return self._get_or(default, lib.crm_opportunity_get, Opportunity, _id(id, "id"))
-
-    @staticmethod
-    def _opportunity_query(
-        customer: int | None,
-        pipeline: int | None,
-        stage: int | None,
-        owner: str | None,
-        close_from: TimeLike,
-        close_to: TimeLike,
-        open_only: bool,
-        page_size: int = 0,
-        page_token: str | None = None,
-    ) -> tuple[Any, list]:
-        q = ffi.new("crm_opportunity_query*")
-        check(lib.crm_opportunity_query_init(q, 1))
-        keep: list = []
-        by = [
-            name
-            for name, value in (
-                ("customer", customer), ("stage", stage), ("owner", owner),
-                ("close_from/close_to", close_from if close_from is not None else close_to),
-            )
-            if value is not None
-        ]  # fmt: skip
-        if len(by) > 1:
-            raise InvalidError(EINVALID, f"opportunities: filter by one of {', '.join(by)}, not several")
-        if pipeline is not None:
-            q.pipeline = _id(pipeline, "pipeline")
-        if customer is not None:
-            q.by, q.customer = _OPP_BY_CUSTOMER, _id(customer, "customer")
-        elif stage is not None:
-            q.by, q.stage = _OPP_BY_STAGE, _id(stage, "stage")
-        elif owner is not None:
-            q.by = _OPP_BY_OWNER
-            raw = ffi.new("char[]", _encode(owner, "owner"))
-            keep.append(raw)
-            q.owner, q.owner_len = raw, len(raw) - 1
-        elif close_from is not None or close_to is not None:
-            q.by = _OPP_BY_EXPECTED_CLOSE
-            if close_from is not None:
-                q.close_from = to_micros(close_from, "close_from")
-            if close_to is not None:
-                q.close_to = to_micros(close_to, "close_to")
-        elif pipeline is not None:
-            q.by = _OPP_BY_PIPELINE
-        q.open_only = 1 if open_only else 0
-        _paging(q, keep, page_size, page_token)
-        return q, keep
-
-    def opportunities(
-        self,
-        *,
-        customer: int | None = None,
-        pipeline: int | None = None,
-        stage: int | None = None,
-        owner: str | None = None,
-        close_from: TimeLike = None,
-        close_to: TimeLike = None,
-        open_only: bool = False,
-        page_size: int = 0,
-        page_token: str | None = None,
-    ) -> Listing[Opportunity]:
-        """The opportunities, lazily: all, or those of a customer, of a pipeline, in a stage (of
-        ``pipeline``, default the default pipeline), of an owner, or expected to close in
-        [close_from, close_to); ``open_only`` leaves out won and lost ones."""
-        q, keep = self._opportunity_query(
-            customer, pipeline, stage, owner, close_from, close_to, open_only, page_size, page_token
-        )
-        listing = self._listing(lib.crm_opportunity_list, lib.crm_iter_take_opportunities, Opportunity, q)
-        del keep
-        return listing
-
-    def count_opportunities(
-        self,
-        *,
-        customer: int | None = None,
-        pipeline: int | None = None,
-        stage: int | None = None,
-        owner: str | None = None,
-        close_from: TimeLike = None,
-        close_to: TimeLike = None,
-        open_only: bool = False,
-    ) -> int:
-        """How many opportunities :meth:`opportunities` would list with the same filters."""
-        q, keep = self._opportunity_query(customer, pipeline, stage, owner, close_from, close_to, open_only)
-        n = self._count(lib.crm_opportunity_count, q)
-        del keep
-        return n
-
-    # ---- the change feed ----
-
-    def changes(self, from_seq: int = 0) -> Listing[Change]:
-        """The change feed from sequence number `from_seq` on, oldest first, lazily."""
-        return self._listing(lib.crm_changes, lib.crm_iter_take_changes, Change, _id(from_seq, "from_seq"))
-
-    def last_change_seq(self) -> int:
-        """The sequence number of the latest change (0 when there is none)."""
-        out = ffi.new("uint64_t*")
-        with self._lock:
-            check(lib.crm_last_change_seq(out, self._handle()))
-        return out[0]
-
-    def field_history(self, entity: Entity | int | str, id: int, field: str) -> Listing[Change]:
-        """Every change of one field of one record, oldest first; each change holds just that
-        field. `field` is a field name such as "owner", "address" (all address fields) or
-        "custom.<name>"."""
-        if isinstance(entity, str):
-            entity = Entity[entity.upper()]
-        raw = _encode(field, "field")
-        return self._listing(
-            lib.crm_field_history, lib.crm_iter_take_changes, Change, int(entity), _id(id, "id"), raw, len(raw)
-        )
-
-
-def _paging(q: Any, keep: list, page_size: int, page_token: str | None) -> None:
-    if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 0:
-        raise InvalidError(EINVALID, f"page_size: expected a non-negative int, got {page_size!r}")
-    q.page_size = page_size
-    if page_token:
-        raw = ffi.new("char[]", _encode(page_token, "page_token"))
-        keep.append(raw)
-        q.page_token, q.page_token_len = raw, len(raw) - 1
-
-
-class WriteTxn(ReadTxn):
+class WriteTxn(ReadTxn, _Writes):
     """A write transaction: ``with db.write(actor="ann") as txn:`` commits when the block ends
     normally and rolls back when it raises. One runs at a time per database; it is used on the
     thread that began it. Reads through it see its own writes."""
@@ -642,104 +203,13 @@ class WriteTxn(ReadTxn):
         if rc:
             fail(rc)
 
-    # ---- customers ----
 
-    def create_customer(self, customer: Customer) -> Customer:
-        """Creates the customer and fills in its id, times and revision; returns it."""
-        if type(customer) is not Customer:
-            _record(customer, Customer, "customer")
-        return self._call(lib.crm_customer_create, customer)
-
-    def update_customer(self, customer: Customer) -> Customer:
-        """Stores the customer if its revision is current (:class:`crm.ConflictError`
-        otherwise) and updates it with the stored result; returns it."""
-        return self._call(lib.crm_customer_update, _record(customer, Customer, "customer"))
-
-    def upsert_customer(self, customer: Customer) -> Customer:
-        """Creates or replaces the customer with its external id; returns it as stored."""
-        return self._call(lib.crm_customer_upsert, _record(customer, Customer, "customer"))
-
-    def archive_customer(self, id: int) -> Customer:
-        """Archives a customer (hidden from lists unless asked); returns it as stored."""
-        return self._get(lib.crm_customer_archive, Customer, _id(id, "id"))
-
-    def restore_customer(self, id: int) -> Customer:
-        """Restores an archived customer; returns it as stored."""
-        return self._get(lib.crm_customer_restore, Customer, _id(id, "id"))
-
-    def delete_customer(self, id: int, cascade: bool = False) -> None:
-        """Deletes a customer. With ``cascade`` its interactions, opportunities, contact roles and
-        memberships go too; without, a customer that has any raises :class:`crm.ConflictError`."""
-        self._plain(lib.crm_customer_delete, _id(id, "id"), 1 if cascade else 0)
-
-    # ---- interactions ----
-
-    def log_interaction(self, interaction: Interaction) -> Interaction:
-        """Adds an interaction to its customer's timeline; returns it with its id."""
-        return self._call(lib.crm_interaction_log, _record(interaction, Interaction, "interaction"))
-
-    def update_interaction(self, interaction: Interaction) -> Interaction:
-        """Stores a changed interaction (revision checked); returns it as stored."""
-        return self._call(lib.crm_interaction_update, _record(interaction, Interaction, "interaction"))
-
-    def delete_interaction(self, id: int) -> None:
-        """Deletes an interaction."""
-        self._plain(lib.crm_interaction_delete, _id(id, "id"))
-
-    # ---- pipelines ----
-
-    def create_pipeline(self, pipeline: Pipeline) -> Pipeline:
-        """Creates a pipeline; returns it with its id and stage ids."""
-        return self._call(lib.crm_pipeline_create, _record(pipeline, Pipeline, "pipeline"))
-
-    def update_pipeline(self, pipeline: Pipeline) -> Pipeline:
-        """Stores a changed pipeline (revision checked; a stage that still holds deals cannot be
-        removed); returns it as stored."""
-        return self._call(lib.crm_pipeline_update, _record(pipeline, Pipeline, "pipeline"))
-
-    def delete_pipeline(self, id: int) -> None:
-        """Deletes a pipeline that holds no deals."""
-        self._plain(lib.crm_pipeline_delete, _id(id, "id"))
-
-    # ---- opportunities ----
-
-    def create_opportunity(self, opportunity: Opportunity) -> Opportunity:
-        """Creates an opportunity; returns it with its id, pipeline, stage and probability."""
-        return self._call(lib.crm_opportunity_create, _record(opportunity, Opportunity, "opportunity"))
-
-    def update_opportunity(self, opportunity: Opportunity) -> Opportunity:
-        """Stores a changed opportunity (revision checked); returns it as stored."""
-        return self._call(lib.crm_opportunity_update, _record(opportunity, Opportunity, "opportunity"))
-
-    def move_opportunity(self, id: int, stage: int | str) -> Opportunity:
-        """Moves an opportunity to a stage of its pipeline, given by id or by name
-        (case-insensitive); the move is recorded in its history. Returns it as stored."""
-        if isinstance(stage, str):
-            pipeline = self.pipeline(self.opportunity(id).pipeline)
-            stage_id = pipeline.stage_id(stage)
-            if stage_id is None:
-                names = ", ".join(repr(s.name) for s in pipeline.stages)
-                raise InvalidError(EINVALID, f"stage: {pipeline.name!r} has no stage {stage!r} (it has {names})")
-            stage = stage_id
-        if isinstance(stage, bool) or not isinstance(stage, int) or not 0 <= stage < 2**32:
-            raise InvalidError(EINVALID, f"stage: expected a stage id or name, got {stage!r}")
-        return self._get(lib.crm_opportunity_move, Opportunity, _id(id, "id"), stage)
-
-    def win_opportunity(self, id: int) -> Opportunity:
-        """Closes an opportunity as won (moves it to its pipeline's won stage)."""
-        return self._get(lib.crm_opportunity_close_won, Opportunity, _id(id, "id"))
-
-    def lose_opportunity(self, id: int, reason: str = "") -> Opportunity:
-        """Closes an opportunity as lost, with a reason."""
-        raw = _encode(reason, "reason")
-        return self._get(lib.crm_opportunity_close_lost, Opportunity, _id(id, "id"), raw, len(raw))
-
-    def delete_opportunity(self, id: int) -> None:
-        """Deletes an opportunity."""
-        self._plain(lib.crm_opportunity_delete, _id(id, "id"))
-
-
-# ---- crm_db_write: a write transaction retried when the map grows ----
+    def _in_write(self, fn: Callable[..., T], actor: str | None, *args: Any) -> T:
+        if actor is not None:
+            raise InvalidError(
+                EINVALID, "actor: a transaction's writes are made by the actor it began with (db.write(actor=...))"
+            )
+        return fn(self, *args)
 
 
 class _WriteCall:
@@ -769,7 +239,7 @@ def _write_trampoline(handle: Any, arg: Any) -> int:
     return ffi.from_handle(arg).run(handle)
 
 
-class Database:
+class Database(_Reads, _Writes):
     """An open libcrm database: ``with crm.open("customers.crm") as db: ...``.
 
     One object may be used from many threads. :meth:`read` and :meth:`write` begin
@@ -799,7 +269,7 @@ class Database:
         opts.max_map_size = max_map_size
         keep = None
         if actor is not None:
-            keep = ffi.new("char[]", _encode(actor, "actor"))
+            keep = ffi.new("char[]", encode(actor, "actor"))
             opts.default_actor = keep
         out = ffi.new("crm_db**")
         self._h = None
@@ -889,7 +359,7 @@ class Database:
         the map's free space raises :class:`crm.FullError` (and is rolled back). For large
         loads use :meth:`transact`, which grows the map and runs again, or open with a larger
         ``map_size``."""
-        raw = b"" if actor is None else _encode(actor, "actor")
+        raw = b"" if actor is None else encode(actor, "actor")
         return self._begin(WriteTxn, lambda out, h: lib.crm_txn_begin_write(out, h, raw, len(raw)))
 
     def transact(self, fn: Callable[[WriteTxn], T], actor: str | None = None) -> T:
@@ -897,7 +367,7 @@ class Database:
         re-raises when it raises); returns what fn returned. When the database must grow, the
         transaction is rolled back, the map grown and fn called again, so fn should have no
         effects outside the transaction."""
-        raw = b"" if actor is None else _encode(actor, "actor")
+        raw = b"" if actor is None else encode(actor, "actor")
         h = self._enter(True)
         try:
             call = _WriteCall(self, fn)
@@ -958,37 +428,12 @@ class Database:
     def __repr__(self) -> str:
         return f"<crm.Database {self.path!r}{' closed' if self.closed else ''}>"
 
-    # ---- one-shot calls ----
 
-    def _read(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Runs a read in a transaction of its own that nothing else sees: close() waits for it."""
-        h = self._enter(False)
-        try:
-            out = ffi.new(_TXN_PP)
-            check(lib.crm_txn_begin_read(out, h))
-            txn = ReadTxn(self, out[0])
-            txn._borrowed = True
-            try:
-                return method(txn, *args, **kwargs)
-            finally:
-                txn._h = None
-                lib.crm_txn_free(out[0])
-        finally:
-            self._leave()
-
-    def _read_listing(self, method: Callable[..., Listing[R]], *args: Any, **kwargs: Any) -> Listing[R]:
-        txn = self.read()
-        try:
-            listing = method(txn, *args, **kwargs)
-        except BaseException:
-            txn.close()
-            raise
-        listing._owns_txn = True
-        return listing
+    # ---- the primitives: each call in a transaction of its own ----
 
     def _one(self, default: Any, fn: Any, cls: type[Record], *args: Any) -> Any:
         """One record read in a transaction of its own (the lookups below); `default` is
-        returned for a miss unless it is _RAISE."""
+        returned for a miss unless it is RAISE."""
         h = self._enter(False)
         try:
             txn = ffi.new(_TXN_PP)
@@ -996,7 +441,7 @@ class Database:
             if rc == 0:
                 out = ffi.new(cls._OUT)
                 rc = fn(out, txn[0], *args)
-                error = error_for(rc) if rc and (rc != ENOTFOUND or default is _RAISE) else None
+                error = error_for(rc) if rc and (rc != ENOTFOUND or default is RAISE) else None
                 lib.crm_txn_free(txn[0])
             else:
                 error = error_for(rc)
@@ -1006,172 +451,39 @@ class Database:
             raise error
         return default if rc else cls._own(out[0])
 
-    def _write(self, method: Callable[..., T], actor: str | None, *args: Any) -> T:
-        return self.transact(lambda txn: method(txn, *args), actor)
 
-    def customer(self, id: int) -> Customer:
-        """See :meth:`ReadTxn.customer`."""
-        return self._one(_RAISE, lib.crm_customer_get, Customer, _id(id, "id"))
+    def _get(self, fn: Any, cls: Any, *args: Any) -> Any:
+        return self._one(RAISE, fn, cls, *args)
 
-    def get_customer(self, id: int, default: T | None = None) -> Customer | T | None:
-        """See :meth:`ReadTxn.get_customer`."""
-        return self._one(default, lib.crm_customer_get, Customer, _id(id, "id"))
+    def _get_or(self, default: Any, fn: Any, cls: Any, *args: Any) -> Any:
+        return self._one(default, fn, cls, *args)
 
-    def customer_by_email(self, email: str) -> Customer:
-        """See :meth:`ReadTxn.customer_by_email`."""
-        raw = _encode(email, "email")
-        return self._one(_RAISE, lib.crm_customer_find_by_email, Customer, raw, len(raw))
+    def _listing(self, fn: Any, take: Any, cls: Any, *args: Any) -> Listing[Any]:
+        """A listing that holds a read transaction of its own until it is exhausted or closed."""
+        txn = self.read()
+        try:
+            listing = txn._listing(fn, take, cls, *args)
+        except BaseException:
+            txn.close()
+            raise
+        listing._owns_txn = True
+        return listing
 
-    def get_customer_by_email(self, email: str, default: T | None = None) -> Customer | T | None:
-        """See :meth:`ReadTxn.get_customer_by_email`."""
-        raw = _encode(email, "email")
-        return self._one(default, lib.crm_customer_find_by_email, Customer, raw, len(raw))
+    def _count(self, fn: Any, *args: Any) -> int:
+        h = self._enter(False)
+        try:
+            txn = ffi.new(_TXN_PP)
+            check(lib.crm_txn_begin_read(txn, h))
+            out = ffi.new(_U64_P)
+            rc = fn(out, txn[0], *args)
+            lib.crm_txn_free(txn[0])
+        finally:
+            self._leave()
+        check(rc)
+        return out[0]  # type: ignore[no-any-return]
 
-    def customer_by_external_id(self, external_id: str) -> Customer:
-        """See :meth:`ReadTxn.customer_by_external_id`."""
-        raw = _encode(external_id, "external_id")
-        return self._one(_RAISE, lib.crm_customer_find_by_external_id, Customer, raw, len(raw))
-
-    def get_customer_by_external_id(self, external_id: str, default: T | None = None) -> Customer | T | None:
-        """See :meth:`ReadTxn.get_customer_by_external_id`."""
-        raw = _encode(external_id, "external_id")
-        return self._one(default, lib.crm_customer_find_by_external_id, Customer, raw, len(raw))
-
-    def customers_by_phone(self, phone: str) -> Listing[Customer]:
-        """See :meth:`ReadTxn.customers_by_phone`."""
-        return self._read_listing(ReadTxn.customers_by_phone, phone)
-
-    def customers(self, **filters: Any) -> Listing[Customer]:
-        """See :meth:`ReadTxn.customers`."""
-        return self._read_listing(ReadTxn.customers, **filters)
-
-    def count_customers(self, **filters: Any) -> int:
-        """See :meth:`ReadTxn.count_customers`."""
-        return self._read(ReadTxn.count_customers, **filters)
-
-    def interaction(self, id: int) -> Interaction:
-        """See :meth:`ReadTxn.interaction`."""
-        return self._one(_RAISE, lib.crm_interaction_get, Interaction, _id(id, "id"))
-
-    def get_interaction(self, id: int, default: T | None = None) -> Interaction | T | None:
-        """See :meth:`ReadTxn.get_interaction`."""
-        return self._one(default, lib.crm_interaction_get, Interaction, _id(id, "id"))
-
-    def timeline(self, customer: int, **options: Any) -> Listing[Interaction]:
-        """See :meth:`ReadTxn.timeline`."""
-        return self._read_listing(ReadTxn.timeline, customer, **options)
-
-    def pipeline(self, id: int = 0) -> Pipeline:
-        """See :meth:`ReadTxn.pipeline`."""
-        return self._one(_RAISE, lib.crm_pipeline_get, Pipeline, _id(id, "id"))
-
-    def get_pipeline(self, id: int = 0, default: T | None = None) -> Pipeline | T | None:
-        """See :meth:`ReadTxn.get_pipeline`."""
-        return self._one(default, lib.crm_pipeline_get, Pipeline, _id(id, "id"))
-
-    def pipelines(self) -> Listing[Pipeline]:
-        """See :meth:`ReadTxn.pipelines`."""
-        return self._read_listing(ReadTxn.pipelines)
-
-    def opportunity(self, id: int) -> Opportunity:
-        """See :meth:`ReadTxn.opportunity`."""
-        return self._one(_RAISE, lib.crm_opportunity_get, Opportunity, _id(id, "id"))
-
-    def get_opportunity(self, id: int, default: T | None = None) -> Opportunity | T | None:
-        """See :meth:`ReadTxn.get_opportunity`."""
-        return self._one(default, lib.crm_opportunity_get, Opportunity, _id(id, "id"))
-
-    def opportunities(self, **filters: Any) -> Listing[Opportunity]:
-        """See :meth:`ReadTxn.opportunities`."""
-        return self._read_listing(ReadTxn.opportunities, **filters)
-
-    def count_opportunities(self, **filters: Any) -> int:
-        """See :meth:`ReadTxn.count_opportunities`."""
-        return self._read(ReadTxn.count_opportunities, **filters)
-
-    def changes(self, from_seq: int = 0) -> Listing[Change]:
-        """See :meth:`ReadTxn.changes`."""
-        return self._read_listing(ReadTxn.changes, from_seq)
-
-    def last_change_seq(self) -> int:
-        """See :meth:`ReadTxn.last_change_seq`."""
-        return self._read(ReadTxn.last_change_seq)
-
-    def field_history(self, entity: Entity | int | str, id: int, field: str) -> Listing[Change]:
-        """See :meth:`ReadTxn.field_history`."""
-        return self._read_listing(ReadTxn.field_history, entity, id, field)
-
-    def create_customer(self, customer: Customer, actor: str | None = None) -> Customer:
-        """See :meth:`WriteTxn.create_customer`; in its own write transaction."""
-        return self._write(WriteTxn.create_customer, actor, customer)
-
-    def update_customer(self, customer: Customer, actor: str | None = None) -> Customer:
-        """See :meth:`WriteTxn.update_customer`; in its own write transaction."""
-        return self._write(WriteTxn.update_customer, actor, customer)
-
-    def upsert_customer(self, customer: Customer, actor: str | None = None) -> Customer:
-        """See :meth:`WriteTxn.upsert_customer`; in its own write transaction."""
-        return self._write(WriteTxn.upsert_customer, actor, customer)
-
-    def archive_customer(self, id: int, actor: str | None = None) -> Customer:
-        """See :meth:`WriteTxn.archive_customer`; in its own write transaction."""
-        return self._write(WriteTxn.archive_customer, actor, id)
-
-    def restore_customer(self, id: int, actor: str | None = None) -> Customer:
-        """See :meth:`WriteTxn.restore_customer`; in its own write transaction."""
-        return self._write(WriteTxn.restore_customer, actor, id)
-
-    def delete_customer(self, id: int, cascade: bool = False, actor: str | None = None) -> None:
-        """See :meth:`WriteTxn.delete_customer`; in its own write transaction."""
-        return self._write(WriteTxn.delete_customer, actor, id, cascade)
-
-    def log_interaction(self, interaction: Interaction, actor: str | None = None) -> Interaction:
-        """See :meth:`WriteTxn.log_interaction`; in its own write transaction."""
-        return self._write(WriteTxn.log_interaction, actor, interaction)
-
-    def update_interaction(self, interaction: Interaction, actor: str | None = None) -> Interaction:
-        """See :meth:`WriteTxn.update_interaction`; in its own write transaction."""
-        return self._write(WriteTxn.update_interaction, actor, interaction)
-
-    def delete_interaction(self, id: int, actor: str | None = None) -> None:
-        """See :meth:`WriteTxn.delete_interaction`; in its own write transaction."""
-        return self._write(WriteTxn.delete_interaction, actor, id)
-
-    def create_pipeline(self, pipeline: Pipeline, actor: str | None = None) -> Pipeline:
-        """See :meth:`WriteTxn.create_pipeline`; in its own write transaction."""
-        return self._write(WriteTxn.create_pipeline, actor, pipeline)
-
-    def update_pipeline(self, pipeline: Pipeline, actor: str | None = None) -> Pipeline:
-        """See :meth:`WriteTxn.update_pipeline`; in its own write transaction."""
-        return self._write(WriteTxn.update_pipeline, actor, pipeline)
-
-    def delete_pipeline(self, id: int, actor: str | None = None) -> None:
-        """See :meth:`WriteTxn.delete_pipeline`; in its own write transaction."""
-        return self._write(WriteTxn.delete_pipeline, actor, id)
-
-    def create_opportunity(self, opportunity: Opportunity, actor: str | None = None) -> Opportunity:
-        """See :meth:`WriteTxn.create_opportunity`; in its own write transaction."""
-        return self._write(WriteTxn.create_opportunity, actor, opportunity)
-
-    def update_opportunity(self, opportunity: Opportunity, actor: str | None = None) -> Opportunity:
-        """See :meth:`WriteTxn.update_opportunity`; in its own write transaction."""
-        return self._write(WriteTxn.update_opportunity, actor, opportunity)
-
-    def move_opportunity(self, id: int, stage: int | str, actor: str | None = None) -> Opportunity:
-        """See :meth:`WriteTxn.move_opportunity`; in its own write transaction."""
-        return self._write(WriteTxn.move_opportunity, actor, id, stage)
-
-    def win_opportunity(self, id: int, actor: str | None = None) -> Opportunity:
-        """See :meth:`WriteTxn.win_opportunity`; in its own write transaction."""
-        return self._write(WriteTxn.win_opportunity, actor, id)
-
-    def lose_opportunity(self, id: int, reason: str = "", actor: str | None = None) -> Opportunity:
-        """See :meth:`WriteTxn.lose_opportunity`; in its own write transaction."""
-        return self._write(WriteTxn.lose_opportunity, actor, id, reason)
-
-    def delete_opportunity(self, id: int, actor: str | None = None) -> None:
-        """See :meth:`WriteTxn.delete_opportunity`; in its own write transaction."""
-        return self._write(WriteTxn.delete_opportunity, actor, id)
+    def _in_write(self, fn: Callable[..., T], actor: str | None, *args: Any) -> T:
+        return self.transact(lambda txn: fn(txn, *args), actor)
 
 
 def open(  # noqa: A001 - crm.open, like io.open and lmdb.open
@@ -1192,3 +504,4 @@ def open(  # noqa: A001 - crm.open, like io.open and lmdb.open
     return Database(
         path, create=create, read_only=read_only, sync=sync, map_size=map_size, max_map_size=max_map_size, actor=actor
     )
+

@@ -5,7 +5,7 @@ import datetime as _dt
 import enum
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Union
+from typing import Any, TypeVar, Union
 
 from ._native import lib
 from .errors import EINVALID, InvalidError, check
@@ -193,3 +193,83 @@ class Money:
 
     def __repr__(self) -> str:
         return f"Money('{self.amount}', '{self.currency}')"
+
+    # Arithmetic and order within one currency, exact (Decimal); two currencies never mix.
+
+    def _same(self, other: Any, op: str) -> "Money":
+        if not isinstance(other, Money):
+            return NotImplemented  # type: ignore[return-value]
+        if other.currency != self.currency:
+            raise InvalidError(EINVALID, f"{op}: {self.currency} and {other.currency} are different currencies")
+        return other
+
+    def __add__(self, other: Any) -> "Money":
+        o = self._same(other, "+")
+        return o if o is NotImplemented else Money(self.amount + o.amount, self.currency)
+
+    def __radd__(self, other: Any) -> "Money":
+        if other == 0 and not isinstance(other, bool):  # sum() starts from 0
+            return self
+        return NotImplemented  # type: ignore[return-value]
+
+    def __sub__(self, other: Any) -> "Money":
+        o = self._same(other, "-")
+        return o if o is NotImplemented else Money(self.amount - o.amount, self.currency)
+
+    def __neg__(self) -> "Money":
+        return Money(-self.amount, self.currency)
+
+    def __pos__(self) -> "Money":
+        return self
+
+    def __abs__(self) -> "Money":
+        return Money(abs(self.amount), self.currency)
+
+    def __mul__(self, factor: Any) -> "Money":
+        if isinstance(factor, bool) or not isinstance(factor, int):
+            return NotImplemented  # only whole multiples stay exact in the currency's minor units
+        return Money(self.amount * factor, self.currency)
+
+    __rmul__ = __mul__
+
+    def __lt__(self, other: Any) -> bool:
+        o = self._same(other, "<")
+        return o if o is NotImplemented else self.amount < o.amount  # type: ignore[return-value]
+
+    def __le__(self, other: Any) -> bool:
+        o = self._same(other, "<=")
+        return o if o is NotImplemented else self.amount <= o.amount  # type: ignore[return-value]
+
+    def __gt__(self, other: Any) -> bool:
+        o = self._same(other, ">")
+        return o if o is NotImplemented else self.amount > o.amount  # type: ignore[return-value]
+
+    def __ge__(self, other: Any) -> bool:
+        o = self._same(other, ">=")
+        return o if o is NotImplemented else self.amount >= o.amount  # type: ignore[return-value]
+
+    def to_json(self) -> dict[str, str]:
+        """{"amount": "12.50", "currency": "EUR"}: the amount as a decimal string, exact."""
+        return {"amount": str(self.amount), "currency": self.currency}
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def enum_arg(kind: type[E], value: Any, what: str) -> E:
+    """An enumeration argument given as a member, its name (any case) or its number; anything
+    else is an InvalidError naming `what` and the choices."""
+    if isinstance(value, kind):
+        return value
+    names = ", ".join(m.name.lower() for m in kind)
+    if isinstance(value, str):
+        try:
+            return kind[value.strip().upper()]
+        except KeyError:
+            raise InvalidError(EINVALID, f"{what}: {value!r} is not one of {names}") from None
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return kind(value)
+        except ValueError:
+            raise InvalidError(EINVALID, f"{what}: {value} is not one of {names}") from None
+    raise InvalidError(EINVALID, f"{what}: expected one of {names}, got {type(value).__name__}")

@@ -80,7 +80,7 @@ def test_kinds_and_codes_equal_the_header():
 @pytest.mark.parametrize("record", [crm.Customer, crm.Interaction, crm.Opportunity])
 def test_record_field_numbers_equal_the_header(record):
     """Every attribute read through a C field number uses the number crm.h gives that field."""
-    from crm.records import _Amount, _Field
+    from crm._fields import _Amount, _Field
 
     d = header_defines()
     prefix = "CRM_" + record.__name__.upper() + "_"
