@@ -15,9 +15,10 @@ from typing import Any
 
 from ._cdef import CDEF
 
-#: The oldest C ABI this package works with: 0.2 added crm_iter_take_* and crm_currency_digits.
+#: The oldest C ABI this package works with: 0.3 numbers fields by type (text 101.., integers
+#: 201..) and added the codes CRM_EREADONLY .. CRM_ENOTDB.
 ABI_MAJOR = 0
-ABI_MINOR = 2
+ABI_MINOR = 3
 
 _HERE = Path(__file__).resolve().parent
 
