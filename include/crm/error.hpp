@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace crm {
 
@@ -25,5 +26,14 @@ enum class ErrorKind : std::uint8_t {
 
 // The kind a libcrm status carries (kUnspecified for OK and for other statuses).
 ErrorKind ErrorKindOf(const absl::Status& status);
+
+namespace detail {
+// The status of a result, whichever of Status and StatusOr it is.
+inline absl::Status StatusOf(const absl::Status& s) { return s; }
+template <class T>
+absl::Status StatusOf(const absl::StatusOr<T>& r) {
+  return r.status();
+}
+}  // namespace detail
 
 }  // namespace crm

@@ -102,14 +102,6 @@ class WriteTxn : public ReadTxn,
   explicit WriteTxn(std::unique_ptr<detail::TxnImpl> impl);
 };
 
-namespace detail {
-inline absl::Status StatusOf(const absl::Status& s) { return s; }
-template <class T>
-absl::Status StatusOf(const absl::StatusOr<T>& r) {
-  return r.status();
-}
-}  // namespace detail
-
 class Store {
  public:
   // Opens (or creates) the database file at `path`. The file and its lock file `path-lock`

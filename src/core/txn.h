@@ -1,5 +1,6 @@
-// What every concept's operations run on: the store's shared state, a transaction's state, and
-// the two ways an operation runs on a transaction (Query for reads, Mutate for writes).
+// What every concept's operations run on: a transaction's state and the two ways an operation
+// runs on a transaction (Query for reads, Mutate for writes). It knows nothing of the store
+// (store.hpp), which concepts never include.
 //
 // A concept implements the members of its transaction parts (crm/customer.hpp ...) in its own
 // api.cc with these, e.g.
@@ -15,28 +16,17 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
 #include "common/errors.h"
-#include "crm/store.hpp"
+#include "crm/error.hpp"
+#include "crm/txn_part.hpp"
 #include "model/schema.h"
 #include "storage/lmdb.h"
 
 namespace crm {
 namespace detail {
 
-struct StoreImpl {
-  std::shared_ptr<storage::Env> env;  // shared by every Store of this process on the file
-  model::Schema schema;
-  StoreOptions options;
-
-  Timestamp Now() const {
-    return options.clock ? options.clock() : absl::ToUnixMicros(absl::Now());
-  }
-};
-
 struct TxnImpl {
-  StoreImpl* store = nullptr;
+  const model::Schema* schema = nullptr;  // the store's, which outlives its transactions
   storage::Txn txn;
   std::string actor;
   Timestamp now = 0;
@@ -45,7 +35,7 @@ struct TxnImpl {
   absl::Status failure;
 
   model::Ctx ctx() {
-    return model::Ctx{txn, store->schema, now, txn.writable() ? &counters : nullptr, actor};
+    return model::Ctx{txn, *schema, now, txn.writable() ? &counters : nullptr, actor};
   }
 
   absl::Status CheckOpen() const {

@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/errors.h"
 #include "core/txn.h"
 #include "model/schema.h"
@@ -14,6 +16,17 @@
 #include "store/migrations.h"
 
 namespace crm {
+namespace detail {
+
+struct StoreImpl {
+  std::shared_ptr<storage::Env> env;  // shared by every Store of this process on the file
+  model::Schema schema;
+  StoreOptions options;
+
+  Timestamp Now() const { return options.clock ? options.clock() : absl::ToUnixMicros(absl::Now()); }
+};
+
+}  // namespace detail
 
 // ---- the transaction each part belongs to ----
 
@@ -60,7 +73,7 @@ absl::Status WriteTxn::Commit() {
   if (!impl_) return TxnFinishedError("transaction was moved from");
   if (!impl_->failure.ok()) return impl_->failure;
   if (!impl_->txn.active()) return TxnFinishedError("transaction is already finished");
-  if (absl::Status s = impl_->counters.Flush(impl_->txn, impl_->store->schema); !s.ok()) {
+  if (absl::Status s = impl_->counters.Flush(impl_->txn, *impl_->schema); !s.ok()) {
     impl_->txn.Abort();
     return s;
   }
@@ -112,7 +125,7 @@ absl::StatusOr<ReadTxn> Store::BeginRead() const {
   auto txn = impl_->env->BeginRead();
   if (!txn.ok()) return txn.status();
   auto t = std::make_unique<detail::TxnImpl>();
-  t->store = impl_.get();
+  t->schema = &impl_->schema;
   t->txn = *std::move(txn);
   return ReadTxn(std::move(t));
 }
@@ -124,7 +137,7 @@ absl::StatusOr<WriteTxn> Store::BeginWrite(std::string_view actor) {
   auto txn = impl_->env->BeginWrite();
   if (!txn.ok()) return txn.status();
   auto t = std::make_unique<detail::TxnImpl>();
-  t->store = impl_.get();
+  t->schema = &impl_->schema;
   t->txn = *std::move(txn);
   t->actor = actor.empty() ? impl_->options.default_actor : std::string(actor);
   t->now = impl_->Now();
