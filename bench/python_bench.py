@@ -281,7 +281,7 @@ def ffi_compare(n: int = 100000) -> None:
     cdll.crm_customer_set_text.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t]
     ch = ctypes.c_void_p()
     cdll.crm_customer_new(ctypes.byref(ch))
-    cdll.crm_customer_set_text(ch, 2, b"Ada", 3)
+    cdll.crm_customer_set_text(ch, 102, b"Ada", 3)  # CRM_CUSTOMER_GIVEN_NAME
 
     from cffi import FFI
 
@@ -292,7 +292,7 @@ def ffi_compare(n: int = 100000) -> None:
     alib = abi.dlopen(LIBRARY_PATH)
     ah = abi.new("crm_customer**")
     alib.crm_customer_new(ah)
-    alib.crm_customer_set_text(ah[0], 2, b"Ada", 3)
+    alib.crm_customer_set_text(ah[0], 102, b"Ada", 3)
     names = {
         "ffi": ffi, "lib": lib, "h": handle, "null": ffi.NULL,
         "abi": abi, "alib": alib, "ah": ah[0], "anull": abi.NULL, "cdll": cdll, "ch": ch,
@@ -303,11 +303,11 @@ def ffi_compare(n: int = 100000) -> None:
         return min(timeit.repeat(statement, globals=names, number=n, repeat=7)) / n * 1e9
 
     rows = [
-        ("int getter", ns("lib.crm_customer_int(h, 7)"), ns("alib.crm_customer_int(ah, 7)"),
-         ns("cdll.crm_customer_int(ch, 7)")),
-        ("text getter (decoded)", ns("ffi.string(lib.crm_customer_text(h, 2, null)).decode()"),
-         ns("abi.string(alib.crm_customer_text(ah, 2, anull)).decode()"),
-         ns("cdll.crm_customer_text(ch, 2, None).decode()")),
+        ("int getter", ns("lib.crm_customer_int(h, 207)"), ns("alib.crm_customer_int(ah, 207)"),
+         ns("cdll.crm_customer_int(ch, 207)")),
+        ("text getter (decoded)", ns("ffi.string(lib.crm_customer_text(h, 102, null)).decode()"),
+         ns("abi.string(alib.crm_customer_text(ah, 102, anull)).decode()"),
+         ns("cdll.crm_customer_text(ch, 102, None).decode()")),
     ]  # fmt: skip
     print(f"| call | cffi ({crm._native.MODE} mode, the package) ns | cffi ABI mode ns | ctypes ns | ctypes / package |")
     print("|---|---:|---:|---:|---:|")
