@@ -1,8 +1,11 @@
 // The store as a file: persistence, permissions, map growth, read-only use, corruption.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 #include <iterator>
 
 #include <lmdb.h>
@@ -88,6 +91,70 @@ TEST(StoreTest, ReadOnlyStoreReadsButRefusesWrites) {
   const absl::Status refused = (*store)->Run(&WriteTxn::CreateCustomer, Named("No", "Write")).status();
   EXPECT_TRUE(absl::IsFailedPrecondition(refused));
   EXPECT_EQ(ErrorKindOf(refused), ErrorKind::kReadOnly) << refused;
+}
+
+// Where libcrm creates files it follows no symbolic link, and it keeps the database owner-only.
+TEST(StoreTest, SymlinksAreRefusedAndPermissionsTightened) {
+  TempDir dir;
+  const std::string target = dir.File("target");
+  const std::string path = dir.File("linked.db");
+  ASSERT_EQ(::symlink(target.c_str(), path.c_str()), 0);  // dangling: opening must not create it
+  auto linked = Store::Open(path);
+  ASSERT_FALSE(linked.ok());
+  EXPECT_TRUE(absl::IsInvalidArgument(linked.status())) << linked.status();
+  EXPECT_NE(linked.status().message().find("symbolic link"), std::string_view::npos) << linked.status();
+  struct stat st;
+  EXPECT_NE(::lstat(target.c_str(), &st), 0) << "the link's target was created";
+
+  const std::string real = dir.File("real.db");
+  { ASSERT_TRUE(Store::Open(real).ok()); }
+  ASSERT_EQ(::unlink((real + "-lock").c_str()), 0);
+  const std::string victim = dir.File("victim");
+  { std::ofstream(victim) << "precious"; }
+  ASSERT_EQ(::symlink(victim.c_str(), (real + "-lock").c_str()), 0);
+  auto locked = Store::Open(real);
+  EXPECT_FALSE(locked.ok());
+  EXPECT_NE(locked.status().message().find("symbolic link"), std::string_view::npos) << locked.status();
+  std::ifstream in(victim);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(content, "precious") << "the lock link's target was written";
+  ASSERT_EQ(::unlink((real + "-lock").c_str()), 0);
+
+  ASSERT_EQ(::chmod(real.c_str(), 0644), 0);  // e.g. copied with a permissive umask
+  { ASSERT_TRUE(Store::Open(real).ok()); }
+  ASSERT_EQ(::stat(real.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u) << "a writable open tightens the file to owner-only";
+}
+
+// LMDB's writer lock is not recursive: a second write on one thread is refused, not a deadlock.
+TEST(StoreTest, SecondWriteOnOneThreadIsUnavailableNotADeadlock) {
+  TempDir dir;
+  const std::string path = dir.File("busy.db");
+  auto store = Store::Open(path);
+  ASSERT_TRUE(store.ok());
+  auto other = Store::Open(path);  // shares the environment, and so its writer
+  ASSERT_TRUE(other.ok());
+  auto outer = (*store)->BeginWrite("outer");
+  ASSERT_TRUE(outer.ok());
+  auto inner = (*store)->BeginWrite("inner");
+  EXPECT_TRUE(absl::IsUnavailable(inner.status())) << inner.status();
+  EXPECT_TRUE(absl::IsUnavailable((*other)->BeginWrite("inner").status()));
+  EXPECT_TRUE(absl::IsUnavailable((*store)->Run(&WriteTxn::CreateCustomer, Named("No", "Wait")).status()));
+  ASSERT_TRUE(outer->CreateCustomer(Named("Outer", "Write")).ok());
+  ASSERT_TRUE(outer->Commit().ok());
+  EXPECT_TRUE((*other)->Run(&WriteTxn::CreateCustomer, Named("After", "Commit")).ok());
+  auto aborted = (*store)->BeginWrite("aborted");
+  ASSERT_TRUE(aborted.ok());
+  aborted->Abort();
+  EXPECT_TRUE((*store)->Run(&WriteTxn::CreateCustomer, Named("After", "Abort")).ok());
+  // Other threads still wait their turn, as LMDB's writers do.
+  auto held = (*store)->BeginWrite("held");
+  ASSERT_TRUE(held.ok());
+  std::thread waiter([&] { EXPECT_TRUE((*other)->Run(&WriteTxn::CreateCustomer, Named("Waited", "Turn")).ok()); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_TRUE(held->Commit().ok());
+  waiter.join();
+  EXPECT_EQ(*(*store)->Run(&ReadTxn::CountCustomers, CustomerQuery::All()), 4u);
 }
 
 // Failures that share a status code carry an ErrorKind that tells them apart.

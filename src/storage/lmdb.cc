@@ -1,6 +1,8 @@
 #include "storage/lmdb.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -24,10 +26,20 @@ MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.d
 // The environments this process has open, by the identity of their file. An entry whose
 // environment is being destroyed stays until its destructor has closed it, so that a new open
 // of the same file waits (`closed`) rather than opening the file a second time.
+// It belongs to one process: a child made by fork() starts with its parent's registry in
+// memory, but an LMDB environment must only be used by the process that opened it, so the child
+// forgets those entries (without closing anything) and opens environments of its own.
 struct Registry {
   std::mutex mu;
   std::condition_variable closed;
   std::map<std::pair<dev_t, ino_t>, std::weak_ptr<Env>> open;
+  pid_t pid = ::getpid();
+
+  void ForgetInherited() {
+    if (pid == ::getpid()) return;
+    open.clear();
+    pid = ::getpid();
+  }
 };
 
 Registry& Registered() {
@@ -110,8 +122,10 @@ bool IsMapFull(const absl::Status& status) {
 // ---- Txn ----
 
 Txn::Txn(Txn&& other) noexcept
-    : txn_(other.txn_), writable_(other.writable_), writes_(other.writes_), lock_(std::move(other.lock_)) {
+    : txn_(other.txn_), writable_(other.writable_), env_(other.env_), writes_(other.writes_),
+      lock_(std::move(other.lock_)) {
   other.txn_ = nullptr;
+  other.env_ = nullptr;
 }
 
 Txn& Txn::operator=(Txn&& other) noexcept {
@@ -119,19 +133,27 @@ Txn& Txn::operator=(Txn&& other) noexcept {
     Abort();
     txn_ = other.txn_;
     writable_ = other.writable_;
+    env_ = other.env_;
     writes_ = other.writes_;
     lock_ = std::move(other.lock_);
     other.txn_ = nullptr;
+    other.env_ = nullptr;
   }
   return *this;
 }
 
 Txn::~Txn() { Abort(); }
 
+void Txn::Ended() {
+  if (env_ != nullptr) env_->writer_.store(std::thread::id());
+  env_ = nullptr;
+}
+
 void Txn::Abort() {
   if (txn_ != nullptr) {
     mdb_txn_abort(txn_);
     txn_ = nullptr;
+    Ended();
   }
   if (lock_.owns_lock()) lock_.unlock();
 }
@@ -140,6 +162,7 @@ absl::Status Txn::Commit() {
   if (txn_ == nullptr) return TxnFinishedError("transaction is already finished");
   const int rc = mdb_txn_commit(txn_);
   txn_ = nullptr;  // committed or, on failure, freed by LMDB
+  Ended();
   if (lock_.owns_lock()) lock_.unlock();
   if (rc != 0) return MdbError(rc, "commit");
   return absl::OkStatus();
@@ -294,6 +317,16 @@ absl::StatusOr<std::shared_ptr<Env>> Env::Open(const std::string& path,
   if (path.empty()) return absl::InvalidArgumentError("path: must not be empty");
   Registry& registry = Registered();
   std::unique_lock<std::mutex> lock(registry.mu);
+  registry.ForgetInherited();
+  // Where libcrm creates files it follows no symbolic link: a link at the database path or at
+  // its lock file would let whoever placed it choose which file is created or overwritten.
+  for (const std::string& file : {path, path + "-lock"}) {
+    struct stat link;
+    if (::lstat(file.c_str(), &link) == 0 && S_ISLNK(link.st_mode))
+      return absl::InvalidArgumentError(absl::StrCat(
+          "path: ", file, " is a symbolic link; libcrm does not follow links where it creates files (open the "
+          "target's own path)"));
+  }
   struct stat st;
   const bool exists = ::stat(path.c_str(), &st) == 0;
   if (!exists && (!options.create_if_missing || options.read_only))
@@ -323,10 +356,23 @@ absl::StatusOr<std::shared_ptr<Env>> Env::Open(const std::string& path,
   unsigned flags = MDB_NOSUBDIR | MDB_NOTLS | MDB_NORDAHEAD;
   if (options.read_only) flags |= MDB_RDONLY;
   if (!options.sync) flags |= MDB_NOSYNC;
+  if (!exists) {
+    // Created here, owner-only and refusing a link that appeared since the check above; LMDB
+    // then opens the file that exists.
+    const int created = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (created < 0) return fail(errno, "create");
+    ::close(created);
+  }
   if ((rc = mdb_env_open(env, path.c_str(), flags, 0600)) != 0) return fail(rc, "open");
   mdb_filehandle_t fd;
   if ((rc = mdb_env_get_fd(env, &fd)) != 0) return fail(rc, "open");
   if (::fstat(fd, &st) != 0) return fail(errno, "open");
+  // The database holds personal data: a writable open tightens a file that group or others may
+  // read (copied with a permissive umask, say) to owner-only, and its lock file with it.
+  if (!options.read_only && (st.st_mode & 077) != 0) {
+    if (::fchmod(fd, st.st_mode & 0700) != 0) return fail(errno, "make owner-only");
+    (void)::chmod((path + "-lock").c_str(), 0600);
+  }
   std::shared_ptr<Env> opened(new Env(env, path, options, st.st_dev, st.st_ino));
   registry.open[std::make_pair(st.st_dev, st.st_ino)] = opened;
   return opened;
@@ -337,7 +383,7 @@ Env::~Env() {
   std::lock_guard<std::mutex> lock(registry.mu);
   mdb_env_close(env_);
   const auto it = registry.open.find(std::make_pair(dev_, ino_));
-  if (it != registry.open.end() && it->second.expired()) registry.open.erase(it);
+  if (it != registry.open.end() && it->second.expired() && registry.pid == ::getpid()) registry.open.erase(it);
   registry.closed.notify_all();
 }
 
@@ -351,7 +397,11 @@ absl::StatusOr<Txn> Env::Begin(unsigned flags) {
     auto lock = EnterTxn();
     MDB_txn* txn = nullptr;
     const int rc = mdb_txn_begin(env_, nullptr, flags, &txn);
-    if (rc == 0) return Txn(txn, (flags & MDB_RDONLY) == 0, std::move(lock));
+    if (rc == 0) {
+      const bool writable = (flags & MDB_RDONLY) == 0;
+      if (writable) writer_.store(std::this_thread::get_id());
+      return Txn(txn, writable ? this : nullptr, std::move(lock));
+    }
     lock.unlock();
     if (rc == MDB_MAP_RESIZED && attempt < 3) {
       // Another process grew the map: adopt its size.
@@ -367,6 +417,9 @@ absl::StatusOr<Txn> Env::BeginRead() { return Begin(MDB_RDONLY); }
 absl::StatusOr<Txn> Env::BeginWrite() {
   if (options_.read_only)
     return ReadOnlyError(absl::StrCat("database ", path_, " is open read-only"));
+  if (writer_.load() == std::this_thread::get_id())
+    return absl::UnavailableError(absl::StrCat("this thread already has a write transaction open on ", path_,
+                                               ": a second one would wait for itself"));
   MDB_envinfo info;
   MDB_stat st;
   if (mdb_env_info(env_, &info) == 0 && mdb_env_stat(env_, &st) == 0) {

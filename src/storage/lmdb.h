@@ -17,6 +17,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -25,6 +26,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/functional/function_ref.h"
@@ -86,11 +88,14 @@ class Txn {
 
  private:
   friend class Env;
-  Txn(MDB_txn* txn, bool writable, std::shared_lock<std::shared_timed_mutex> lock)
-      : txn_(txn), writable_(writable), lock_(std::move(lock)) {}
+  Txn(MDB_txn* txn, Env* writer_of, std::shared_lock<std::shared_timed_mutex> lock)
+      : txn_(txn), writable_(writer_of != nullptr), env_(writer_of), lock_(std::move(lock)) {}
+  // A write transaction ended: its environment's writer slot is free again.
+  void Ended();
 
   MDB_txn* txn_ = nullptr;
   bool writable_ = false;
+  Env* env_ = nullptr;  // write transactions: the environment whose writer this is
   std::uint64_t writes_ = 0;
   std::shared_lock<std::shared_timed_mutex> lock_;
 };
@@ -154,6 +159,8 @@ class Env {
 
   absl::StatusOr<Txn> BeginRead();
   // Grows the map first when it is nearly full, so that most writes never see MAP_FULL.
+  // Unavailable when the calling thread already holds this environment's write transaction
+  // (LMDB would wait for it forever).
   absl::StatusOr<Txn> BeginWrite();
   absl::StatusOr<Table> OpenTable(Txn& txn, const char* name, bool create);
 
@@ -191,6 +198,8 @@ class Env {
   EnvOptions options_;
   std::mutex gate_;                // held while a resize waits, so new transactions queue
   std::shared_timed_mutex remap_;  // shared: an open transaction; exclusive: a resize
+  friend class Txn;
+  std::atomic<std::thread::id> writer_{};  // the thread holding the write transaction, if any
   dev_t dev_;                      // the file's identity in the registry of open environments
   ino_t ino_;
   std::mutex attach_mu_;

@@ -184,8 +184,38 @@ static void test_distinct_codes(void) {
   crm_db_close(db);
 }
 
+static int write_inside(crm_txn* txn, void* arg) {
+  crm_db* db = (crm_db*)arg;
+  crm_txn* inner = NULL;
+  (void)txn;
+  return crm_txn_begin_write(&inner, db, S("inner")); /* must not wait for the outer write */
+}
+
+/* A second write on a thread that holds one would wait for itself forever: it is CRM_EBUSY. */
+static void test_second_write_on_one_thread_is_busy(void) {
+  crm_db* db = open_db("busy.crm");
+  crm_db* again = open_db("busy.crm"); /* a second handle on the file shares its writer */
+  crm_txn* outer = NULL;
+  crm_txn* inner = NULL;
+  CHECK(crm_txn_begin_write(&outer, db, S("outer")) == CRM_OK);
+  CHECK(crm_txn_begin_write(&inner, db, S("inner")) == CRM_EBUSY && inner == NULL);
+  CHECK(errmsg_has("wait for itself"));
+  CHECK(crm_txn_begin_write(&inner, again, S("inner")) == CRM_EBUSY);
+  CHECK(crm_db_write(db, S("inner"), write_inside, db) == CRM_EBUSY);
+  CHECK(crm_txn_commit(outer) == CRM_OK);
+  crm_txn_free(outer);
+  CHECK(crm_txn_begin_write(&inner, db, S("after")) == CRM_OK); /* free again once it ended */
+  crm_txn_free(inner);
+  CHECK(crm_db_write(db, S("cb"), write_inside, db) == CRM_EBUSY); /* inside a crm_db_write too */
+  CHECK(crm_txn_begin_write(&inner, again, S("after")) == CRM_OK);
+  crm_txn_free(inner);
+  crm_db_close(again);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 2;
+  test_second_write_on_one_thread_is_busy();
   test_iterator_outliving_its_transaction();
   test_close_with_live_transactions();
   test_field_numbers();
