@@ -22,7 +22,9 @@
  * - A read transaction (and the iterators and records read through it) is used by one thread at
  *   a time; it may move between threads.
  * - A write transaction must be begun, used, committed and freed on one thread. One write
- *   transaction runs at a time per database; crm_txn_begin_write waits for the current one.
+ *   transaction runs at a time per database; crm_txn_begin_write waits for the current one,
+ *   except on the thread that holds it, where it (and crm_db_write) fails with CRM_EBUSY instead
+ *   of waiting for itself.
  * - Record objects (crm_customer ...) are plain values: one thread at a time each.
  * - crm_errmsg() is per thread.
  */
