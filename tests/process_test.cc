@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <thread>
 
@@ -77,6 +78,50 @@ TEST(ProcessTest, SecondOpenInOneProcessKeepsOtherWritersWaiting) {
   auto n = (*check)->Run(&ReadTxn::CountCustomers, CustomerQuery::All());
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 2u);
+}
+
+// A process killed inside a read transaction leaves its reader slot taken. LMDB has 126 slots:
+// stale ones are cleared when slots run short (and at open), so readers never run out.
+TEST(ProcessTest, ReaderSlotsOfKilledProcessesAreReclaimed) {
+  testing::TempDir dir;
+  const std::string path = dir.File("readers.crm");
+  StoreOptions options;
+  options.sync = false;
+  // Held open throughout: with no other process on the file, each child would be its only opener
+  // and LMDB would reset the reader table itself.
+  auto held = Store::Open(path, options);
+  ASSERT_TRUE(held.ok());
+  ASSERT_TRUE((*held)->Run(&WriteTxn::CreateCustomer, Person("r@example.com")).ok());
+  for (int i = 0; i < 130; ++i) {
+    int pipefd[2];
+    ASSERT_EQ(::pipe(pipefd), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      ::close(pipefd[0]);
+      auto store = Store::Open(path, options);
+      char ok = 0;
+      if (store.ok()) {
+        auto txn = (*store)->BeginRead();
+        ok = txn.ok() ? 1 : 2;
+        if (::write(pipefd[1], &ok, 1) != 1) _exit(3);
+        ::pause();  // killed here, inside its read transaction
+      }
+      _exit(4);
+    }
+    ::close(pipefd[1]);
+    char ok = 0;
+    ASSERT_EQ(::read(pipefd[0], &ok, 1), 1) << "reader " << i;
+    ::close(pipefd[0]);
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ASSERT_EQ(ok, 1) << "reader " << i << " could not begin a read transaction";
+  }
+  auto n = (*held)->Run(&ReadTxn::CountCustomers, CustomerQuery::All());
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 1u);
+  EXPECT_TRUE((*held)->Run(&WriteTxn::CreateCustomer, Person("after@example.com")).ok());
 }
 
 // Two handles on one file in one process see each other's commits and may be closed in any order.

@@ -364,6 +364,11 @@ absl::StatusOr<std::shared_ptr<Env>> Env::Open(const std::string& path,
     ::close(created);
   }
   if ((rc = mdb_env_open(env, path.c_str(), flags, 0600)) != 0) return fail(rc, "open");
+  // Reader slots left by processes that died inside a read transaction pin old pages (the file
+  // grows) and, once all are taken, stop every reader: clear them now, and again whenever slots
+  // run out (Begin) or the map fills (Store::Write).
+  int dead = 0;
+  (void)mdb_reader_check(env, &dead);
   mdb_filehandle_t fd;
   if ((rc = mdb_env_get_fd(env, &fd)) != 0) return fail(rc, "open");
   if (::fstat(fd, &st) != 0) return fail(errno, "open");
@@ -408,6 +413,7 @@ absl::StatusOr<Txn> Env::Begin(unsigned flags) {
       if (absl::Status s = Resize(0); !s.ok()) return s;
       continue;
     }
+    if (rc == MDB_READERS_FULL && attempt < 3 && ClearStaleReaders() > 0) continue;
     return MdbError(rc, "begin transaction");
   }
 }
@@ -471,6 +477,12 @@ absl::Status Env::Grow(std::chrono::milliseconds wait) {
   const int rc = mdb_env_set_mapsize(env_, next);
   if (rc != 0) return MdbError(rc, "grow map");
   return absl::OkStatus();
+}
+
+int Env::ClearStaleReaders() {
+  int dead = 0;
+  if (mdb_reader_check(env_, &dead) != 0) return 0;
+  return dead;
 }
 
 std::size_t Env::map_size() const {

@@ -169,6 +169,9 @@ class Env {
   absl::Status Grow();
   absl::Status Grow(std::chrono::milliseconds wait);
 
+  // Frees the reader slots of processes that died inside a read transaction; returns how many.
+  int ClearStaleReaders();
+
   std::size_t map_size() const;
   bool read_only() const { return options_.read_only; }
   const std::string& path() const { return path_; }

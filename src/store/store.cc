@@ -154,6 +154,8 @@ absl::Status Store::Write(std::string_view actor,
     if (s.ok()) return s;
     if (!storage::IsMapFull(s)) return s;
     txn->Abort();
+    // Pages pinned by readers that died free up without growing; otherwise grow.
+    if (impl_->env->ClearStaleReaders() > 0) continue;
     if (absl::Status grown = impl_->env->Grow(); !grown.ok()) return grown;
   }
 }
