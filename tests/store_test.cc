@@ -93,6 +93,47 @@ TEST(StoreTest, ReadOnlyStoreReadsButRefusesWrites) {
   EXPECT_EQ(ErrorKindOf(refused), ErrorKind::kReadOnly) << refused;
 }
 
+std::string FileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Another program's LMDB file is refused and left as it was; so is an empty file.
+TEST(StoreTest, ForeignAndEmptyFilesAreRefusedAndLeftUntouched) {
+  TempDir dir;
+  const std::string foreign = dir.File("foreign.mdb");
+  MDB_env* env = nullptr;
+  ASSERT_EQ(mdb_env_create(&env), 0);
+  ASSERT_EQ(mdb_env_set_maxdbs(env, 4), 0);
+  ASSERT_EQ(mdb_env_open(env, foreign.c_str(), MDB_NOSUBDIR, 0600), 0);
+  MDB_txn* txn = nullptr;
+  MDB_dbi dbi;
+  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+  ASSERT_EQ(mdb_dbi_open(txn, "their_table", MDB_CREATE, &dbi), 0);
+  MDB_val k{3, const_cast<char*>("key")}, v{5, const_cast<char*>("value")};
+  ASSERT_EQ(mdb_put(txn, dbi, &k, &v, 0), 0);
+  ASSERT_EQ(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+  const std::string before = FileBytes(foreign);
+  for (bool read_only : {false, true}) {
+    StoreOptions options;
+    options.read_only = read_only;
+    auto store = Store::Open(foreign, options);
+    ASSERT_FALSE(store.ok()) << (read_only ? "read-only" : "writable");
+    EXPECT_EQ(ErrorKindOf(store.status()), ErrorKind::kNotADatabase) << store.status();
+    EXPECT_NE(store.status().message().find("not a libcrm database"), std::string_view::npos) << store.status();
+  }
+  EXPECT_EQ(FileBytes(foreign), before) << "the foreign file was changed";
+
+  const std::string empty = dir.File("empty.crm");
+  { std::ofstream touch(empty); }
+  auto store = Store::Open(empty);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(ErrorKindOf(store.status()), ErrorKind::kNotADatabase) << store.status();
+  EXPECT_NE(store.status().message().find("empty"), std::string_view::npos) << store.status();
+  EXPECT_EQ(FileBytes(empty), "");
+}
+
 // Where libcrm creates files it follows no symbolic link, and it keeps the database owner-only.
 TEST(StoreTest, SymlinksAreRefusedAndPermissionsTightened) {
   TempDir dir;

@@ -68,8 +68,18 @@ absl::StatusOr<Schema> Schema::Open(storage::Env& env, const Migrate& migrate) {
   absl::StatusOr<storage::Txn> txn = writable ? env.BeginWrite() : env.BeginRead();
   if (!txn.ok()) return txn.status();
   Schema s;
-  // The meta table first: it says which version, and so which tables, the file has.
-  auto meta = env.OpenTable(*txn, "meta", writable);
+  // The meta table first: it says which version, and so which tables, the file has. A file
+  // without one is new only when it holds nothing at all: another program's LMDB file is refused
+  // before anything is written into it.
+  auto existing = env.OpenTable(*txn, "meta", false);
+  if (!existing.ok() && writable && absl::IsNotFound(existing.status())) {
+    auto entries = env.MainEntries(*txn);
+    if (!entries.ok()) return entries.status();
+    if (*entries != 0)
+      return NotADatabaseError(absl::StrCat(env.path(), " is not a libcrm database: it is an LMDB file of another "
+                                            "program (it has ", *entries, " tables and no libcrm meta table)"));
+  }
+  auto meta = existing.ok() ? existing : env.OpenTable(*txn, "meta", writable);
   if (!meta.ok()) return NotADatabaseError(absl::StrCat(env.path(), " is not a libcrm database (it has no meta table)"));
   s.meta = *meta;
   auto version = StoredVersion(env, *txn, s.meta);

@@ -333,6 +333,9 @@ absl::StatusOr<std::shared_ptr<Env>> Env::Open(const std::string& path,
     return absl::NotFoundError(absl::StrCat("database file ", path, " does not exist"));
   if (exists && S_ISDIR(st.st_mode))
     return absl::InvalidArgumentError(absl::StrCat("path: ", path, " is a directory, not a database file"));
+  if (exists && S_ISREG(st.st_mode) && st.st_size == 0)
+    return NotADatabaseError(absl::StrCat(path, " is empty (0 bytes), not a libcrm database: remove it, or open "
+                                          "another path, to create a new database"));
   if (exists) {
     const auto id = std::make_pair(st.st_dev, st.st_ino);
     for (auto it = registry.open.find(id); it != registry.open.end(); it = registry.open.find(id)) {
@@ -446,6 +449,15 @@ absl::StatusOr<Table> Env::OpenTable(Txn& txn, const char* name, bool create) {
     return absl::NotFoundError(absl::StrCat("table ", name, " missing: ", path_, " is not a libcrm database"));
   if (rc != 0) return MdbError(rc, absl::StrCat("open table ", name));
   return dbi;
+}
+
+absl::StatusOr<std::size_t> Env::MainEntries(Txn& txn) {
+  MDB_dbi main;
+  int rc = mdb_dbi_open(txn.raw(), nullptr, 0, &main);
+  if (rc != 0) return MdbError(rc, "open main table");
+  MDB_stat st;
+  if ((rc = mdb_stat(txn.raw(), main, &st)) != 0) return MdbError(rc, "stat main table");
+  return st.ms_entries;
 }
 
 absl::Status Env::Resize(std::size_t new_size) {

@@ -163,6 +163,8 @@ class Env {
   // (LMDB would wait for it forever).
   absl::StatusOr<Txn> BeginWrite();
   absl::StatusOr<Table> OpenTable(Txn& txn, const char* name, bool create);
+  // How many named tables (and other keys) the file's main table holds: 0 for a new file.
+  absl::StatusOr<std::size_t> MainEntries(Txn& txn);
 
   // Doubles the map (up to max_map_size). The caller must hold no transaction of this Env.
   // Waits up to `wait` for other transactions of this process to end (default: grow_wait).
