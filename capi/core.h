@@ -168,8 +168,16 @@ inline int Guard(F&& body) noexcept {
 }
 
 // A string argument: pointer + length, valid UTF-8.
+// The longest string any argument may be (the largest field, an interaction's body, is 64 KiB): a
+// longer length is refused before a byte is read, so a length of (size_t)-1 is an error, not a
+// read past the caller's buffer.
+inline constexpr std::size_t kMaxTextBytes = std::size_t{1} << 20;
+
 inline int Text(const char* s, std::size_t len, const char* what, std::string* out) {
   if (s == nullptr && len != 0) return Fail(CRM_EINVALID, std::string(what) + ": NULL with a non-zero length");
+  if (len > kMaxTextBytes)
+    return Fail(CRM_EINVALID, std::string(what) + ": a length of " + std::to_string(len) +
+                                  " bytes is more than any argument takes (1 MiB)");
   std::string_view v(s == nullptr ? "" : s, len);
   if (!crm::IsValidUtf8(v)) return Fail(CRM_EINVALID, std::string(what) + ": is not valid UTF-8");
   out->assign(v);

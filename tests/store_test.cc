@@ -98,6 +98,45 @@ std::string FileBytes(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+// Inputs at the edges: the default actor, and times beyond what any record can hold.
+TEST(StoreTest, ActorsAndTimesAreCheckedAtTheBoundary) {
+  TempDir dir;
+  for (const std::string& bad : {std::string("\xff\xfe"), std::string(257, 'a'), std::string("ann\0x", 5)}) {
+    StoreOptions options;
+    options.default_actor = bad;
+    auto store = Store::Open(dir.File("actor.db"), options);
+    ASSERT_FALSE(store.ok());
+    EXPECT_TRUE(absl::IsInvalidArgument(store.status())) << store.status();
+    EXPECT_NE(store.status().message().find("default_actor"), std::string_view::npos) << store.status();
+  }
+  auto store = Store::Open(dir.File("times.db"));
+  ASSERT_TRUE(store.ok());
+  EXPECT_TRUE(absl::IsInvalidArgument((*store)->BeginWrite("\xff").status()));
+  auto c = (*store)->Run(&WriteTxn::CreateCustomer, Named("Time", "Edge"));
+  ASSERT_TRUE(c.ok());
+  for (Timestamp t : {INT64_MAX, INT64_MIN, std::int64_t{253'402'300'800'000'000}}) {
+    Interaction i;
+    i.customer = c->id;
+    i.occurred_at = t;
+    auto logged = (*store)->Run(&WriteTxn::LogInteraction, i);
+    EXPECT_TRUE(absl::IsInvalidArgument(logged.status())) << t;
+    EXPECT_NE(logged.status().message().find("occurred_at"), std::string_view::npos) << logged.status();
+  }
+  Interaction last;
+  last.customer = c->id;
+  last.occurred_at = 253'402'300'799'999'999;  // the last microsecond of the year 9999
+  ASSERT_TRUE((*store)->Run(&WriteTxn::LogInteraction, last).ok());
+  TimelineQuery q;
+  q.customer = c->id;
+  EXPECT_EQ((*store)->Run(&ReadTxn::ListTimeline, q)->interactions.size(), 1u) << "stored and listed";
+  Opportunity deal;
+  deal.customer = c->id;
+  deal.title = "Far";
+  deal.amount = Money{1, "EUR"};
+  deal.expected_close = INT64_MAX;
+  EXPECT_TRUE(absl::IsInvalidArgument((*store)->Run(&WriteTxn::CreateOpportunity, deal).status()));
+}
+
 // Another program's LMDB file is refused and left as it was; so is an empty file.
 TEST(StoreTest, ForeignAndEmptyFilesAreRefusedAndLeftUntouched) {
   TempDir dir;

@@ -141,6 +141,7 @@ absl::Status Normalize(Customer& c) {
     }
   }
 
+  if (auto s = model::CheckTime("consent.email_opt_in_at", c.consent.email_opt_in_at); !s.ok()) return s;
   const auto basis = static_cast<int>(c.consent.email_legal_basis);
   if (basis < 0 || basis > static_cast<int>(LegalBasis::kLegitimateInterests))
     return Invalid("consent.email_legal_basis", "is not a known legal basis");

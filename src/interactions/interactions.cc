@@ -69,6 +69,7 @@ absl::Status Normalize(const Ctx& ctx, Interaction& i) {
   const int direction = static_cast<int>(i.direction);
   if (direction < 0 || direction > 2) return Invalid("direction", "must be none, inbound or outbound");
   if (i.occurred_at == 0) i.occurred_at = ctx.now;
+  if (auto s = model::CheckTime("occurred_at", i.occurred_at); !s.ok()) return s;
   if (i.duration_seconds < 0) return Invalid("duration_seconds", "must not be negative");
   model::Trim(i.subject);
   if (auto s = model::CheckText("subject", i.subject, kSubjectBytes); !s.ok()) return s;
@@ -81,6 +82,7 @@ absl::Status Normalize(const Ctx& ctx, Interaction& i) {
   model::Trim(i.owner);
   if (auto s = model::CheckText("owner", i.owner, kOwnerBytes); !s.ok()) return s;
   if (i.due_at < 0) return Invalid("due_at", "must not be negative");
+  if (auto s = model::CheckTime("due_at", i.due_at); !s.ok()) return s;
   auto found = customers::Exists(ctx, i.customer);
   if (!found.ok()) return found.status();
   if (i.customer == 0 || !*found) return Invalid("customer", absl::StrCat("customer ", i.customer, " does not exist"));

@@ -46,4 +46,9 @@ bool Repeats(std::vector<std::string>& seen, std::string v) {
   return false;
 }
 
+absl::Status CheckTime(const Field& field, std::int64_t micros) {
+  if (micros >= kMinTime && micros < kMaxTime) return absl::OkStatus();
+  return Invalid(field, absl::StrCat(micros, " is not a time between the years 1 and 9999 (UTC microseconds)"));
+}
+
 }  // namespace crm::model

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,13 @@ absl::Status CheckText(const Field& field, const std::string& value, std::size_t
                        bool multi_line = false);
 // CheckText, and not empty.
 absl::Status CheckRequiredText(const Field& field, const std::string& value, std::size_t max);
+
+// Times a record may hold: 0001-01-01T00:00:00Z (inclusive) to 10000-01-01T00:00:00Z (exclusive),
+// in microseconds. Beyond them a time is refused (INT64_MAX, say, would be stored but never listed
+// by a range that ends before it, and no language's date type holds it).
+inline constexpr std::int64_t kMinTime = -62'135'596'800'000'000;
+inline constexpr std::int64_t kMaxTime = 253'402'300'800'000'000;
+absl::Status CheckTime(const Field& field, std::int64_t micros);
 
 // Whether `v` was already in `seen`; adds it. Lists are short: a linear scan beats a set.
 bool Repeats(std::vector<std::string>& seen, std::string v);

@@ -81,6 +81,7 @@ absl::Status ApplyEntries(Ctx& ctx, const std::vector<Entry>& before, const std:
 
 // Validates the caller's fields and resolves pipeline, stage and probability.
 absl::Status Normalize(const Ctx& ctx, Opportunity& o, Pipeline* pipeline) {
+  if (auto s = model::CheckTime("expected_close", o.expected_close); !s.ok()) return s;
   model::Trim(o.title);
   if (auto s = model::CheckRequiredText("title", o.title, kTitleBytes); !s.ok()) return s;
   Customer customer;

@@ -11,11 +11,16 @@
 #include "common/errors.h"
 #include "core/txn.h"
 #include "model/schema.h"
+#include "model/validation.h"
 #include "pipelines/pipelines.h"
 #include "storage/lmdb.h"
 #include "store/migrations.h"
 
 namespace crm {
+namespace {
+constexpr std::size_t kActorBytes = 256;  // who a write is attributed to
+}  // namespace
+
 namespace detail {
 
 struct StoreImpl {
@@ -94,8 +99,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, Stor
     return absl::InvalidArgumentError("initial_map_size: must be at least 1 MiB");
   if (options.max_map_size < options.initial_map_size)
     return absl::InvalidArgumentError("max_map_size: must not be below initial_map_size");
-  if (options.default_actor.empty())
-    return absl::InvalidArgumentError("default_actor: must not be empty");
+  if (absl::Status s = model::CheckRequiredText("default_actor", options.default_actor, kActorBytes); !s.ok())
+    return s;
   storage::EnvOptions env_options;
   env_options.create_if_missing = options.create_if_missing;
   env_options.read_only = options.read_only;
@@ -131,7 +136,8 @@ absl::StatusOr<ReadTxn> Store::BeginRead() const {
 }
 
 absl::StatusOr<WriteTxn> Store::BeginWrite(std::string_view actor) {
-  if (actor.size() > 256) return absl::InvalidArgumentError("actor: is longer than 256 bytes");
+  if (!actor.empty())
+    if (absl::Status s = model::CheckText("actor", std::string(actor), kActorBytes); !s.ok()) return s;
   if (impl_->options.read_only)
     return ReadOnlyError(absl::StrCat("database ", path(), " is open read-only"));
   auto txn = impl_->env->BeginWrite();

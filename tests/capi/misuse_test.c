@@ -213,8 +213,34 @@ static void test_second_write_on_one_thread_is_busy(void) {
   crm_db_close(db);
 }
 
+/* Lengths no buffer has are refused before a byte is read; times past what any record holds too. */
+static void test_lengths_and_times(void) {
+  crm_db* db = open_db("edges.crm");
+  crm_customer* c = person("Edge", "Case", NULL);
+  crm_interaction* in = NULL;
+  crm_txn* txn = NULL;
+  uint64_t id;
+  CHECK(crm_customer_set_text(c, CRM_CUSTOMER_OWNER, "x", (size_t)-1) == CRM_EINVALID);
+  CHECK(errmsg_has("length"));
+  CHECK(crm_currency_digits("EUR", (size_t)-1) == CRM_EINVALID);
+  id = create(db, c);
+  CHECK(crm_txn_begin_write(&txn, db, "maria", (size_t)-1) == CRM_EINVALID && txn == NULL);
+  CHECK(crm_interaction_new(&in) == CRM_OK);
+  CHECK(crm_interaction_set_int(in, CRM_INTERACTION_CUSTOMER, (int64_t)id) == CRM_OK);
+  CHECK(crm_interaction_set_int(in, CRM_INTERACTION_OCCURRED_AT, INT64_MAX) == CRM_OK);
+  CHECK(crm_txn_begin_write(&txn, db, S("edges")) == CRM_OK);
+  CHECK(crm_interaction_log(txn, in) == CRM_EINVALID);
+  CHECK(errmsg_has("occurred_at"));
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  crm_interaction_free(in);
+  crm_customer_free(c);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 2;
+  test_lengths_and_times();
   test_second_write_on_one_thread_is_busy();
   test_iterator_outliving_its_transaction();
   test_close_with_live_transactions();

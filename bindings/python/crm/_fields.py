@@ -170,7 +170,13 @@ class _Time(_Number[Optional[_dt.datetime]]):
         return to_datetime(value)
 
     def convert_in(self, value: Any) -> int:
-        return to_micros(value, self.name)
+        micros = to_micros(value, self.name)
+        if micros == 0 and value is not None:  # 0 is "unset" (and "now" for occurred_at)
+            raise InvalidError(
+                EINVALID, f"{self.name}: 1970-01-01T00:00:00Z is the one time a record cannot hold (0 means unset); "
+                "give None, or a microsecond later"
+            )
+        return micros
 
 
 class _Ref(_Number[Optional[int]]):

@@ -165,6 +165,8 @@ class Money:
             raise InvalidError(EINVALID, f"amount: {amount!r} is not a number") from None
         if not value.is_finite():
             raise InvalidError(EINVALID, f"amount: {amount!r} is not a finite number")
+        if value and not -20 <= value.adjusted() <= 20:  # before any arithmetic can round or overflow
+            raise InvalidError(EINVALID, f"amount: {amount!r} is out of range")
         if not isinstance(currency, str):
             raise InvalidError(EINVALID, f"currency: expected a str, got {type(currency).__name__}")
         digits = currency_digits(currency)

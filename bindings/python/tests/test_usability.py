@@ -96,3 +96,18 @@ def test_to_dict_goes_to_json_and_back(db):
     for change in db.changes():
         assert json.loads(json.dumps(change.to_dict())) == change.to_dict()
     assert c == db.customer(c.id)  # equality still compares the typed values
+
+
+def test_extreme_inputs_are_invalid_errors_not_silent_or_overflow(db):
+    for amount in ("1e-999999999", "1e999999999", "-1e40"):
+        with pytest.raises(crm.InvalidError, match="amount"):
+            crm.Money(amount, "EUR")
+    with pytest.raises(crm.InvalidError, match="page_size"):
+        db.customers(page_size=10**20)
+    c = db.create_customer(person("Ep", "Och", "ep@example.com"))
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    with pytest.raises(crm.InvalidError, match="occurred_at.*1970"):
+        crm.Interaction(customer=c.id, kind="call", occurred_at=epoch)
+    later = epoch + dt.timedelta(microseconds=1)
+    logged = db.log_interaction(crm.Interaction(customer=c.id, kind="call", occurred_at=later))
+    assert db.interaction(logged.id).occurred_at == later
