@@ -252,6 +252,7 @@ TEST(StoreTest, ErrorKindsTellSharedCodesApart) {
     ASSERT_TRUE((*store)->Run(&WriteTxn::LogInteraction, i).ok());
     const absl::Status dependents = (*store)->Run(&WriteTxn::DeleteCustomer, c->id, DeleteOptions{});
     EXPECT_EQ(ErrorKindOf(dependents), ErrorKind::kHasDependents) << dependents;
+    EXPECT_NE(dependents.ToString().find("has_dependents"), std::string::npos) << dependents;  // prints well
     Customer stale = *c;
     stale.revision = 7;
     const absl::Status conflict = (*store)->Run(&WriteTxn::UpdateCustomer, stale).status();

@@ -1,6 +1,8 @@
 #include "common/errors.h"
 
+#include <iterator>
 #include <string>
+#include <string_view>
 
 #include "absl/strings/cord.h"
 #include "common/strings.h"
@@ -10,6 +12,10 @@ namespace {
 
 constexpr char kKindPayload[] = "crm.error_kind";
 
+// The payload is the kind's name, so that a printed status reads well.
+constexpr std::string_view kNames[] = {"unspecified",    "read_only",      "newer_format", "not_a_database",
+                                       "stale_revision", "has_dependents", "txn_finished"};
+
 absl::Status Make(absl::StatusCode code, std::string_view message, ErrorKind kind) {
   return WithKind(absl::Status(code, Av(message)), kind);
 }
@@ -17,17 +23,18 @@ absl::Status Make(absl::StatusCode code, std::string_view message, ErrorKind kin
 }  // namespace
 
 absl::Status WithKind(absl::Status status, ErrorKind kind) {
-  status.SetPayload(kKindPayload, absl::Cord(std::string(1, static_cast<char>(kind))));
+  status.SetPayload(kKindPayload, absl::Cord(Av(kNames[static_cast<std::size_t>(kind)])));
   return status;
 }
 
 ErrorKind ErrorKindOf(const absl::Status& status) {
   if (status.ok()) return ErrorKind::kUnspecified;
   const auto payload = status.GetPayload(kKindPayload);
-  if (!payload.has_value() || payload->size() != 1) return ErrorKind::kUnspecified;
-  const auto value = static_cast<std::uint8_t>((*payload)[0]);
-  if (value > static_cast<std::uint8_t>(ErrorKind::kTxnFinished)) return ErrorKind::kUnspecified;
-  return static_cast<ErrorKind>(value);
+  if (!payload.has_value()) return ErrorKind::kUnspecified;
+  const std::string name(*payload);
+  for (std::size_t i = 0; i < std::size(kNames); ++i)
+    if (kNames[i] == name) return static_cast<ErrorKind>(i);
+  return ErrorKind::kUnspecified;
 }
 
 absl::Status ReadOnlyError(std::string_view m) {
