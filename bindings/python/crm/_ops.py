@@ -40,7 +40,7 @@ def check_record(value: Any, cls: type, what: str) -> Any:
     return value
 
 
-def text_arg(q: Any, keep: list, value: Any, what: str) -> tuple[Any, int]:
+def text_arg(keep: list, value: Any, what: str) -> tuple[Any, int]:
     """A str argument as a C string kept alive in `keep` while the query is used."""
     raw = ffi.new("char[]", encode(value, what))
     keep.append(raw)
@@ -55,7 +55,7 @@ def paging(q: Any, keep: list, page_size: Any, page_token: str | None) -> None:
         raise InvalidError(EINVALID, f"page_size: at most 1000 records are read at a time, not {page_size}")
     q.page_size = page_size
     if page_token:
-        q.page_token, q.page_token_len = text_arg(q, keep, page_token, "page_token")
+        q.page_token, q.page_token_len = text_arg(keep, page_token, "page_token")
 
 
 def one_of(what: str, **given: Any) -> None:

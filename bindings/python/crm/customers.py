@@ -372,7 +372,7 @@ def _customer_query(filters: dict[str, Any], include_archived: bool, page_size: 
             continue
         if name in texts:
             q.by = texts[name]
-            q.text, q.text_len = text_arg(q, keep, value, name)
+            q.text, q.text_len = text_arg(keep, value, name)
         elif name == "stage":
             q.by, q.stage = _BY_STAGE, int(enum_arg(LifecycleStage, value, "stage"))
         elif name == "organization":

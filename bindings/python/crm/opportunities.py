@@ -169,7 +169,7 @@ def _opportunity_query(customer: int | None, pipeline: int | None, stage: int | 
         q.by, q.stage = _OPP_BY_STAGE, check_id(stage, "stage")
     elif owner is not None:
         q.by = _OPP_BY_OWNER
-        q.owner, q.owner_len = text_arg(q, keep, owner, "owner")
+        q.owner, q.owner_len = text_arg(keep, owner, "owner")
     elif close_from is not None or close_to is not None:
         q.by = _OPP_BY_EXPECTED_CLOSE
         if close_from is not None:
