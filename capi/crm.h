@@ -105,8 +105,8 @@ typedef struct crm_options {
   int create_if_missing;    /* default 1 */
   int read_only;            /* default 0 */
   int no_sync;              /* 1: no fsync at commit (survives a process crash, not a power loss) */
-  size_t initial_map_size;  /* bytes; 0: 64 MiB. The map grows by itself. */
-  size_t max_map_size;      /* bytes; 0: 1 TiB */
+  size_t initial_map_size;  /* bytes of address space reserved for the map; 0: 64 GiB */
+  size_t max_map_size;      /* the size limit in bytes; 0: 1 TiB (deletes may use a reserve below it) */
   const char* default_actor; /* NUL-terminated; NULL: "system" */
 } crm_options;
 

@@ -48,9 +48,13 @@ struct StoreOptions {
   // fsync on every commit. With false a committed transaction survives a crash of the process
   // but may be lost on a crash of the operating system or a power failure.
   bool sync = true;
-  // The memory map starts at this size and grows by itself when the data needs more.
-  std::size_t initial_map_size = std::size_t{64} << 20;
-  // The map never grows past this; a write that would need more fails with ResourceExhausted.
+  // The address space reserved for the memory map at open (not disk space: the file grows as
+  // data is added). Never more than max_map_size. The map grows by itself past it, but growing
+  // waits for this process's read transactions to end, so the default makes growth rare.
+  std::size_t initial_map_size = std::size_t{64} << 30;
+  // The size limit. Once the data in use reaches it less a reserve (a sixteenth of it, between
+  // 1 and 64 MiB), a write that adds data fails with ResourceExhausted and leaves the store as
+  // it was; deletes go on working, using the reserve, so a full store can be cleaned up.
   std::size_t max_map_size = std::size_t{1} << 40;
   // Who a write is attributed to when the caller names nobody.
   std::string default_actor = "system";

@@ -325,6 +325,9 @@ absl::StatusOr<std::vector<FieldHistoryEntry>> FieldHistory(const Ctx& ctx, Enti
         if (!*found) return absl::DataLossError(absl::StrCat("change ", seq, " is indexed but missing"));
         auto c = LoadChange(seq, value);
         if (!c.ok()) return c.status();
+        if (c->entity != entity || c->entity_id != id)
+          return absl::DataLossError(absl::StrCat("database is damaged: the change index names change ", seq,
+                                                  ", which is about another record"));
         for (const FieldChange& f : c->fields) {
           const bool match = f.field == field ||
                              (f.field.size() > field.size() && f.field.compare(0, field.size(), field) == 0 &&

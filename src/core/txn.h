@@ -27,6 +27,7 @@ namespace detail {
 
 struct TxnImpl {
   const model::Schema* schema = nullptr;  // the store's, which outlives its transactions
+  storage::Env* env = nullptr;            // write transactions: the store's environment
   storage::Txn txn;
   std::string actor;
   Timestamp now = 0;
@@ -74,14 +75,21 @@ auto Query(const Part* part, Fn fn) -> decltype(fn(std::declval<const model::Ctx
   return fn(ctx);
 }
 
+// What a write does to the size of the data: most add to it and are refused once the store is
+// at its size limit; deletes may use the reserve kept under the limit, so that a full store can
+// always be cleaned up.
+enum class Growth { kAdds, kRemoves };
+
 // Runs a write `fn(ctx)`. A failure after the operation wrote anything dooms the transaction,
 // by construction: the storage layer counts writes, so no operation can forget to say so.
 template <class Part, class Fn>
-auto Mutate(Part* part, Fn fn) -> decltype(fn(std::declval<model::Ctx&>())) {
+auto Mutate(Part* part, Fn fn, Growth growth = Growth::kAdds) -> decltype(fn(std::declval<model::Ctx&>())) {
   using R = decltype(fn(std::declval<model::Ctx&>()));
   detail::TxnImpl* impl = detail::ImplOf(part);
   if (impl == nullptr) return R(TxnFinishedError("transaction was moved from"));
   if (absl::Status open = impl->CheckOpen(); !open.ok()) return R(open);
+  if (growth == Growth::kAdds && impl->env != nullptr)
+    if (absl::Status room = impl->env->CheckRoom(impl->txn); !room.ok()) return R(room);
   const std::uint64_t before = impl->Writes();
   model::Ctx ctx = impl->ctx();
   R result = fn(ctx);

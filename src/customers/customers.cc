@@ -1,6 +1,7 @@
 #include "customers/customers.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "codec/envelope.h"
 #include "codec/key.h"
 #include "common/strings.h"
+#include "customers/entries.h"
 #include "customers/validate.h"
 #include "changes/changes.h"
 #include "model/paging.h"
@@ -25,94 +27,7 @@ constexpr char kActiveCount[] = "count.customer.active";
 constexpr char kArchivedCount[] = "count.customer.archived";
 constexpr std::size_t kMinSuffixDigits = 7;
 
-struct IdKey {
-  explicit IdKey(CustomerId id) { codec::PutBigEndian64(bytes, id); }
-  std::string_view view() const { return {bytes, 8}; }
-  char bytes[8];
-};
-
-CustomerId IdAtEnd(std::string_view key) {
-  return key.size() < 8 ? 0 : codec::GetBigEndian64(key.data() + key.size() - 8);
-}
-
-bool Archived(std::string_view flags) { return !flags.empty() && (flags[0] & model::kFlagArchived); }
-
-std::string Reversed(std::string s) {
-  std::reverse(s.begin(), s.end());
-  return s;
-}
-
-// The words of every name of `c`, folded, sorted and unique.
-std::vector<std::string> NameWords(const Customer& c) {
-  std::string all = c.display_name;
-  for (const std::string* n : {&c.given_name, &c.family_name}) {
-    if (n->empty()) continue;
-    all += ' ';
-    all += *n;
-  }
-  std::vector<std::string> words = text::Words(text::FoldForSearch(all));
-  std::sort(words.begin(), words.end());
-  words.erase(std::unique(words.begin(), words.end()), words.end());
-  return words;
-}
-
-// One index entry of a customer.
-struct Entry {
-  storage::Table table;
-  std::string key;
-  bool unique;
-  std::string field;  // unique entries: the field named in a conflict
-
-  friend bool operator<(const Entry& a, const Entry& b) {
-    return a.table != b.table ? a.table < b.table : a.key < b.key;
-  }
-  friend bool operator==(const Entry& a, const Entry& b) {
-    return a.table == b.table && a.key == b.key;
-  }
-};
-
-std::vector<Entry> Entries(const model::Schema& s, const Customer& c) {
-  std::vector<Entry> out;
-  const auto composite = [&](storage::Table t, codec::KeyBuilder kb) {
-    out.push_back(Entry{t, kb.U64(c.id).Take(), false, {}});
-  };
-  for (std::size_t i = 0; i < c.emails.size(); ++i)
-    out.push_back(Entry{s.customer_email, text::FoldCase(c.emails[i].address), true,
-                        absl::StrCat("emails[", i, "].address")});
-  if (!c.external_id.empty()) out.push_back(Entry{s.customer_external, c.external_id, true, "external_id"});
-  for (const Phone& p : c.phones)
-    composite(s.customer_phone, std::move(codec::KeyBuilder().Str(Reversed(text::PhoneDigits(p.number)))));
-  for (const std::string& w : NameWords(c)) composite(s.customer_name, std::move(codec::KeyBuilder().Str(w)));
-  for (const std::string& t : c.tags)
-    composite(s.customer_tag, std::move(codec::KeyBuilder().Str(text::FoldCase(t))));
-  if (!c.owner.empty()) composite(s.customer_owner, std::move(codec::KeyBuilder().Str(c.owner)));
-  composite(s.customer_stage, std::move(codec::KeyBuilder().U8(static_cast<std::uint8_t>(c.stage))));
-  if (!c.address.country.empty())
-    composite(s.customer_country, std::move(codec::KeyBuilder().Str(text::FoldCase(c.address.country))));
-  for (const Membership& m : c.memberships)
-    composite(s.customer_org, std::move(codec::KeyBuilder().U64(m.organization)));
-  composite(s.customer_contacted, std::move(codec::KeyBuilder().I64(c.last_interaction_at)));
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 const model::RecordKind kKind{&model::Schema::customers, codec::RecordType::kCustomer, "customer"};
-
-// Fails when a unique entry of `wanted` not already held by `id` belongs to another customer.
-absl::Status CheckUnique(const Ctx& ctx, CustomerId id, const std::vector<Entry>& wanted,
-                         const std::vector<Entry>& held) {
-  for (const Entry& e : wanted) {
-    if (!e.unique || std::binary_search(held.begin(), held.end(), e)) continue;
-    std::string_view owner;
-    auto found = ctx.txn.Get(e.table, e.key, &owner);
-    if (!found.ok()) return found.status();
-    if (*found && (owner.size() != 8 || codec::GetBigEndian64(owner.data()) != id))
-      return absl::AlreadyExistsError(absl::StrCat(
-          e.field, ": already belongs to customer ",
-          owner.size() == 8 ? codec::GetBigEndian64(owner.data()) : 0));
-  }
-  return absl::OkStatus();
-}
 
 absl::StatusOr<bool> HasMembers(const Ctx& ctx, CustomerId org) {
   return model::AnyWithPrefix(ctx, ctx.schema.customer_org, IdKey(org).view());
@@ -138,28 +53,6 @@ absl::Status CheckMemberships(const Ctx& ctx, const Customer& c) {
 // ---- the write phase: a failure here dooms the transaction (the storage layer saw a write) ----
 
 absl::Status PutRecord(Ctx& ctx, const Customer& c, bool fresh = false) { return model::Put(ctx, kKind, c, fresh); }
-
-absl::Status PutEntry(Ctx& ctx, const Entry& e, const Customer& c) {
-  if (e.unique) return ctx.txn.Put(e.table, e.key, IdKey(c.id).view());
-  const char flags = c.archived ? model::kFlagArchived : 0;
-  return ctx.txn.Put(e.table, e.key, std::string_view(&flags, 1));
-}
-
-// Removes the entries of `before` missing from `after` and writes those of `after` missing from
-// `before` (all of the non-unique ones when `rewrite_flags`, because their flags changed).
-absl::Status ApplyEntries(Ctx& ctx, const Customer& c, const std::vector<Entry>& before,
-                          const std::vector<Entry>& after, bool rewrite_flags) {
-  for (const Entry& e : before) {
-    if (std::binary_search(after.begin(), after.end(), e)) continue;
-    if (auto s = ctx.txn.Del(e.table, e.key); !s.ok()) return s.status();
-  }
-  for (const Entry& e : after) {
-    const bool present = std::binary_search(before.begin(), before.end(), e);
-    if (present && !(rewrite_flags && !e.unique)) continue;
-    if (auto s = PutEntry(ctx, e, c); !s.ok()) return s;
-  }
-  return absl::OkStatus();
-}
 
 void StampConsent(Customer& c, const Customer* before, Timestamp now) {
   if (!c.consent.email_opt_in || c.consent.email_opt_in_at != 0) return;
@@ -265,8 +158,9 @@ bool NameMatch(const Plan& p, const Customer& c, std::string_view word) {
 
 // Walks the customers a query covers from after `after`, calling `emit` for each one until it
 // returns false.
+// Every entry is confirmed by its record before it is emitted (counts included): a damaged
+// index must neither hand out nor count another record.
 absl::Status Walk(const Ctx& ctx, const CustomerQuery& q, const Plan& p, std::string_view after,
-                  bool need_record,
                   absl::FunctionRef<bool(std::string_view key, const Customer* c)> emit) {
   Customer c;
   return storage::ScanRange(
@@ -276,20 +170,21 @@ absl::Status Walk(const Ctx& ctx, const CustomerQuery& q, const Plan& p, std::st
           const CustomerId id = IdAtEnd(key);
           if (auto s = codec::Decode(value, codec::RecordType::kCustomer, {"customer", id}, c); !s.ok())
             return s;
+          if (c.id != id) return absl::DataLossError(absl::StrCat("customer ", id, ": stored record holds id ", c.id));
           if (c.archived && !q.include_archived) return true;
           auto last = LastInteraction(ctx, id);
           if (!last.ok()) return last.status();
           c.last_interaction_at = *last;
           return emit(key, &c);
         }
-        if (Archived(value) && !q.include_archived) return true;
         const bool name_query = !p.query_words.empty();
-        if (!need_record && !name_query) return emit(key, nullptr);
         const CustomerId id = IdAtEnd(key);
         auto found = Load(ctx, id, &c);
         if (!found.ok()) return found.status();
         if (!*found)
           return absl::DataLossError(absl::StrCat("index entry names customer ", id, ", which does not exist"));
+        if (auto s = CheckReached(ctx, p.table, key, value, false, c); !s.ok()) return s;
+        if (c.archived && !q.include_archived) return true;
         if (name_query) {
           codec::KeyReader reader(key);
           auto word = reader.Str();
@@ -333,6 +228,7 @@ absl::StatusOr<Customer> FindUnique(const Ctx& ctx, storage::Table table, std::s
   if (!loaded.ok()) return loaded.status();
   if (!*loaded)
     return absl::DataLossError(absl::StrCat(Av(what), " index names customer ", id, ", which does not exist"));
+  if (auto s = CheckReached(ctx, table, key, {}, true, c); !s.ok()) return s;
   return c;
 }
 }  // namespace
@@ -351,13 +247,13 @@ absl::StatusOr<std::vector<Customer>> FindByPhone(const Ctx& ctx, std::string_vi
   const std::string digits = text::PhoneDigits(phone);
   if (digits.empty()) return absl::InvalidArgumentError("phone: has no digits");
   const std::string reversed = Reversed(digits);
-  std::set<CustomerId> ids;
+  std::map<CustomerId, std::pair<std::string, std::string>> ids;  // id -> the entry that found it
   auto cursor = storage::Cursor::Open(ctx.txn, ctx.schema.customer_phone);
   if (!cursor.ok()) return cursor.status();
   const auto collect = [&](std::string_view prefix) {
     return storage::ScanPrefix(*cursor, prefix, {},
-                               [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
-                                 ids.insert(IdAtEnd(key));
+                               [&](std::string_view key, std::string_view flags) -> absl::StatusOr<bool> {
+                                 ids.try_emplace(IdAtEnd(key), std::string(key), std::string(flags));
                                  return true;
                                });
   };
@@ -371,9 +267,10 @@ absl::StatusOr<std::vector<Customer>> FindByPhone(const Ctx& ctx, std::string_vi
     if (auto s = collect(codec::KeyBuilder().Str(reversed.substr(0, len)).Take()); !s.ok()) return s;
   std::vector<Customer> out;
   out.reserve(ids.size());
-  for (CustomerId id : ids) {
+  for (const auto& [id, entry] : ids) {
     auto c = Get(ctx, id);
     if (!c.ok()) return c.status();
+    if (auto s = CheckReached(ctx, ctx.schema.customer_phone, entry.first, entry.second, false, *c); !s.ok()) return s;
     out.push_back(*std::move(c));
   }
   return out;
@@ -387,7 +284,7 @@ absl::StatusOr<CustomerPage> List(const Ctx& ctx, const CustomerQuery& q) {
   if (!after.ok()) return after.status();
   CustomerPage page;
   auto s = model::CollectPage(q.limit, HashOf(q), page.customers, page.next_page_token, [&](auto emit) {
-    return Walk(ctx, q, *plan, *after, true, [&](std::string_view key, const Customer* c) { return emit(key, *c); });
+    return Walk(ctx, q, *plan, *after, [&](std::string_view key, const Customer* c) { return emit(key, *c); });
   });
   if (!s.ok()) return s;
   return page;
@@ -404,7 +301,7 @@ absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const CustomerQuery& q) {
   auto plan = MakePlan(ctx, q);
   if (!plan.ok()) return plan.status();
   std::uint64_t n = 0;
-  auto s = Walk(ctx, q, *plan, {}, false, [&](std::string_view, const Customer*) {
+  auto s = Walk(ctx, q, *plan, {}, [&](std::string_view, const Customer*) {
     ++n;
     return true;
   });

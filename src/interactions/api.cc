@@ -20,7 +20,7 @@ absl::StatusOr<Interaction> InteractionWrites::UpdateInteraction(const Interacti
   return core::Mutate(this, [&](model::Ctx& c) { return interactions::Update(c, interaction);});
 }
 absl::Status InteractionWrites::DeleteInteraction(InteractionId id) {
-  return core::Mutate(this, [&](model::Ctx& c) { return interactions::Delete(c, id);});
+  return core::Mutate(this, [&](model::Ctx& c) { return interactions::Delete(c, id);}, core::Growth::kRemoves);
 }
 
 }  // namespace crm

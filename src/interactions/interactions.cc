@@ -57,6 +57,18 @@ std::string RecordKey(CustomerId customer, Timestamp at, InteractionId id) {
 
 std::string OppKey(OpportunityId opp, InteractionId id) { return codec::KeyBuilder().U64(opp).U64(id).Take(); }
 
+// Decodes the interaction stored under `key` in the interactions table: DataLoss when the value
+// is damaged or the record is not the one its key names (customer, time and id).
+absl::Status DecodeAt(std::string_view key, std::string_view value, Interaction* out) {
+  if (key.size() != 24) return absl::DataLossError("database is damaged: an interaction key has the wrong length");
+  const InteractionId id = codec::GetBigEndian64(key.data() + 16);
+  if (auto s = codec::Decode(value, codec::RecordType::kInteraction, {"interaction", id}, *out); !s.ok()) return s;
+  if (RecordKey(out->customer, out->occurred_at, out->id) != key)
+    return absl::DataLossError(absl::StrCat("database is damaged: interaction ", id,
+                                            " is stored under another customer, time or id than its own"));
+  return absl::OkStatus();
+}
+
 absl::Status Normalize(const Ctx& ctx, Interaction& i) {
   const int kind = static_cast<int>(i.kind);
   if (kind < 1 || kind > static_cast<int>(InteractionKind::kOther)) return Invalid("kind", "is not a known interaction kind");
@@ -115,7 +127,8 @@ absl::StatusOr<Interaction> LoadAt(const Ctx& ctx, InteractionId id, const std::
   if (!found.ok()) return found.status();
   if (!*found) return absl::DataLossError(absl::StrCat("interaction ", id, " is indexed but missing"));
   Interaction i;
-  if (auto s = codec::Decode(value, codec::RecordType::kInteraction, {"interaction", id}, i); !s.ok()) return s;
+  if (auto s = DecodeAt(key, value, &i); !s.ok()) return s;
+  if (i.id != id) return absl::DataLossError(absl::StrCat("interaction ", id, ": its location entry names another record"));
   return i;
 }
 
@@ -148,11 +161,7 @@ absl::StatusOr<Timestamp> NewestContact(const Ctx& ctx, CustomerId customer) {
   auto s = storage::ScanRange(ctx.txn, ctx.schema.interactions, lo, codec::PrefixSuccessor(lo), {}, true,
                               [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
                                 Interaction i;
-                                const InteractionId id = codec::GetBigEndian64(key.data() + 16);
-                                if (auto st = codec::Decode(value, codec::RecordType::kInteraction,
-                                                            {"interaction", id}, i);
-                                    !st.ok())
-                                  return st;
+                                if (auto st = DecodeAt(key, value, &i); !st.ok()) return st;
                                 if (!CountsAsContact(i.kind)) return true;
                                 newest = i.occurred_at;
                                 return false;
@@ -199,10 +208,8 @@ absl::StatusOr<InteractionPage> Timeline(const Ctx& ctx, const TimelineQuery& q)
   auto s = storage::ScanRange(
       ctx.txn, ctx.schema.interactions, lo, hi, *after, q.newest_first,
       [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
-        const InteractionId id = codec::GetBigEndian64(key.data() + 16);
         Interaction i;
-        if (auto st = codec::Decode(value, codec::RecordType::kInteraction, {"interaction", id}, i); !st.ok())
-          return st;
+        if (auto st = DecodeAt(key, value, &i); !st.ok()) return st;
         if (!q.kinds.empty() && std::find(q.kinds.begin(), q.kinds.end(), i.kind) == q.kinds.end()) return true;
         if (page.interactions.size() == q.limit) {
           more = true;
@@ -268,12 +275,7 @@ absl::Status DeleteAllOf(Ctx& ctx, CustomerId customer) {
   std::vector<Interaction> all;
   auto s = storage::ScanPrefix(ctx.txn, ctx.schema.interactions, codec::EncodeU64(customer), {},
                                [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
-                                 const InteractionId id = codec::GetBigEndian64(key.data() + 16);
-                                 Interaction& i = all.emplace_back();
-                                 if (auto st = codec::Decode(value, codec::RecordType::kInteraction,
-                                                             {"interaction", id}, i);
-                                     !st.ok())
-                                   return st;
+                                 if (auto st = DecodeAt(key, value, &all.emplace_back()); !st.ok()) return st;
                                  return true;
                                });
   if (!s.ok()) return s;
@@ -294,6 +296,9 @@ absl::Status UnlinkOpportunity(Ctx& ctx, OpportunityId opportunity) {
   for (InteractionId id : *ids) {
     auto i = Get(ctx, id);
     if (!i.ok()) return i.status();
+    if (i->opportunity != opportunity)
+      return absl::DataLossError(absl::StrCat("database is damaged: the opportunity index names interaction ", id,
+                                              ", which is not linked to opportunity ", opportunity));
     const Interaction before = *i;
     i->opportunity = 0;
     model::StampTouched(*i, ctx.now);

@@ -265,25 +265,35 @@ absl::Status Walk(const Ctx& ctx, const OpportunityQuery& q, const Plan& p, std:
   return storage::ScanRange(
       ctx.txn, p.table, p.lo, p.hi, after, false,
       [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+        if (key.size() < 8) return absl::DataLossError("database is damaged: an opportunity key is too short");
         const OpportunityId id = codec::GetBigEndian64(key.data() + key.size() - 8);
         if (p.primary) {
           if (auto s = codec::Decode(value, codec::RecordType::kOpportunity, {"opportunity", id}, o); !s.ok())
             return s;
-          if (q.open_only) {
-            if (pipeline.id != o.pipeline) {
-              auto found = pipelines::Load(ctx, o.pipeline, &pipeline);
-              if (!found.ok()) return found.status();
-            }
-            if (Closed(pipeline, o.stage)) return true;
-          }
-          return emit(key, &o);
+          if (o.id != id) return absl::DataLossError(absl::StrCat("opportunity ", id, ": stored record holds id ", o.id));
+        } else {
+          // Every entry is confirmed by its record (counts included): a damaged index must
+          // neither hand out nor count another deal.
+          auto found = Load(ctx, id, &o);
+          if (!found.ok()) return found.status();
+          if (!*found)
+            return absl::DataLossError(absl::StrCat("index entry names opportunity ", id, ", which does not exist"));
+          const std::vector<Entry> entries = Entries(ctx.schema, o);
+          if (!std::binary_search(entries.begin(), entries.end(), Entry{p.table, std::string(key)}))
+            return absl::DataLossError(absl::StrCat("database is damaged: an index has an entry for opportunity ", id,
+                                                    " that the record does not have"));
         }
-        if (q.open_only && !value.empty() && (value[0] & model::kFlagClosed)) return true;
-        if (!need_record) return emit(key, nullptr);
-        auto found = Load(ctx, id, &o);
-        if (!found.ok()) return found.status();
-        if (!*found) return absl::DataLossError(absl::StrCat("index entry names opportunity ", id, ", which does not exist"));
-        return emit(key, &o);
+        if (pipeline.id != o.pipeline) {
+          auto found = pipelines::Load(ctx, o.pipeline, &pipeline);
+          if (!found.ok()) return found.status();
+          if (!*found) return absl::DataLossError(absl::StrCat("opportunity ", id, " names missing pipeline ", o.pipeline));
+        }
+        const bool closed = Closed(pipeline, o.stage);
+        if (!p.primary && closed != (!value.empty() && (value[0] & model::kFlagClosed)))
+          return absl::DataLossError(absl::StrCat("database is damaged: an index entry of opportunity ", id,
+                                                  " disagrees with the record on whether it is closed"));
+        if (q.open_only && closed) return true;
+        return emit(key, need_record ? &o : nullptr);
       });
 }
 

@@ -27,7 +27,7 @@ absl::StatusOr<Pipeline> PipelineWrites::UpdatePipeline(const Pipeline& pipeline
   return core::Mutate(this, [&](model::Ctx& c) { return pipelines::Update(c, pipeline);});
 }
 absl::Status PipelineWrites::DeletePipeline(PipelineId id) {
-  return core::Mutate(this, [&](model::Ctx& c) { return pipelines::Delete(c, id);});
+  return core::Mutate(this, [&](model::Ctx& c) { return pipelines::Delete(c, id);}, core::Growth::kRemoves);
 }
 
 }  // namespace crm

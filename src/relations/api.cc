@@ -10,10 +10,10 @@
 namespace crm {
 
 absl::Status CustomerWrites::DeleteCustomer(CustomerId id, DeleteOptions options) {
-  return core::Mutate(this, [&](model::Ctx& c) { return relations::DeleteCustomer(c, id, options.cascade);});
+  return core::Mutate(this, [&](model::Ctx& c) { return relations::DeleteCustomer(c, id, options.cascade);}, core::Growth::kRemoves);
 }
 absl::Status OpportunityWrites::DeleteOpportunity(OpportunityId id) {
-  return core::Mutate(this, [&](model::Ctx& c) { return relations::DeleteOpportunity(c, id);});
+  return core::Mutate(this, [&](model::Ctx& c) { return relations::DeleteOpportunity(c, id);}, core::Growth::kRemoves);
 }
 
 }  // namespace crm

@@ -2,7 +2,12 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
 
 #include <algorithm>
 #include <cerrno>
@@ -15,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/strings.h"
+#include "storage/files.h"
 
 namespace crm::storage {
 namespace {
@@ -114,6 +120,43 @@ absl::Status MdbError(int rc, std::string_view what) {
   return status;
 }
 
+absl::Status CheckInMap(const MapBounds& b, bool writable, const MDB_val& v, std::string_view what) {
+  if (b.lo == nullptr || v.mv_size == 0) return absl::OkStatus();
+  const char* p = static_cast<const char*>(v.mv_data);
+  const bool in_map = p >= b.lo && p < b.end;
+  if (in_map ? (p < b.hi && v.mv_size <= static_cast<std::size_t>(b.hi - p)) : writable)
+    return absl::OkStatus();
+  struct stat st;
+  if (in_map && writable && b.fd >= 0 && ::fstat(b.fd, &st) == 0) {
+    const char* file_end = b.lo + std::min<std::size_t>(static_cast<std::size_t>(st.st_size), b.end - b.lo);
+    if (p < file_end && v.mv_size <= static_cast<std::size_t>(file_end - p)) return absl::OkStatus();
+  }
+  return absl::DataLossError(absl::StrCat(
+      "database is damaged: a stored ", Av(what), " of ", v.mv_size, " bytes lies outside the database file"));
+}
+
+namespace {
+// A write the file system cut short (LMDB reports a short write as EIO) because the disk, the
+// user's quota or the process's file size limit is reached: ResourceExhausted saying so.
+// OkStatus when none of them is.
+absl::Status DiskFull(const std::string& path, int rc) {
+  const std::string cause = mdb_strerror(rc);
+  if (rc == ENOSPC || rc == EDQUOT || rc == EFBIG)
+    return absl::ResourceExhaustedError(absl::StrCat("commit: the disk is full (", cause, "); nothing was written"));
+  struct statvfs fs;
+  if (::statvfs(path.c_str(), &fs) == 0 && static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < (1u << 20))
+    return absl::ResourceExhaustedError(
+        absl::StrCat("commit: the disk holding ", path, " is full; nothing was written"));
+  struct rlimit limit;
+  struct stat st;
+  if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      ::stat(path.c_str(), &st) == 0 && static_cast<rlim_t>(st.st_size) + (1u << 20) > limit.rlim_cur)
+    return absl::ResourceExhaustedError(
+        absl::StrCat("commit: ", path, " reached the process's file size limit; nothing was written"));
+  return absl::OkStatus();
+}
+}  // namespace
+
 bool IsMapFull(const absl::Status& status) {
   auto p = status.GetPayload(kMdbPayload);
   return p.has_value() && std::string(*p) == std::to_string(MDB_MAP_FULL);
@@ -123,7 +166,7 @@ bool IsMapFull(const absl::Status& status) {
 
 Txn::Txn(Txn&& other) noexcept
     : txn_(other.txn_), writable_(other.writable_), env_(other.env_), writes_(other.writes_),
-      lock_(std::move(other.lock_)) {
+      bounds_(other.bounds_), lock_(std::move(other.lock_)) {
   other.txn_ = nullptr;
   other.env_ = nullptr;
 }
@@ -135,6 +178,7 @@ Txn& Txn::operator=(Txn&& other) noexcept {
     writable_ = other.writable_;
     env_ = other.env_;
     writes_ = other.writes_;
+    bounds_ = other.bounds_;
     lock_ = std::move(other.lock_);
     other.txn_ = nullptr;
     other.env_ = nullptr;
@@ -162,10 +206,13 @@ absl::Status Txn::Commit() {
   if (txn_ == nullptr) return TxnFinishedError("transaction is already finished");
   const int rc = mdb_txn_commit(txn_);
   txn_ = nullptr;  // committed or, on failure, freed by LMDB
+  const Env* env = env_;
   Ended();
   if (lock_.owns_lock()) lock_.unlock();
-  if (rc != 0) return MdbError(rc, "commit");
-  return absl::OkStatus();
+  if (rc == 0) return absl::OkStatus();
+  if (env != nullptr && (rc == EIO || rc == ENOSPC || rc == EFBIG || rc == EDQUOT))
+    if (absl::Status full = DiskFull(env->path(), rc); !full.ok()) return full;
+  return MdbError(rc, "commit");
 }
 
 absl::StatusOr<bool> Txn::Get(Table table, std::string_view key, std::string_view* value) const {
@@ -174,6 +221,7 @@ absl::StatusOr<bool> Txn::Get(Table table, std::string_view key, std::string_vie
   const int rc = mdb_get(txn_, table, &k, &v);
   if (rc == MDB_NOTFOUND) return false;
   if (rc != 0) return MdbError(rc, "read");
+  if (absl::Status s = CheckInMap(bounds_, writable_, v, "value"); !s.ok()) return s;
   *value = std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
   return true;
 }
@@ -209,10 +257,11 @@ absl::StatusOr<Cursor> Cursor::Open(const Txn& txn, Table table) {
   MDB_cursor* c = nullptr;
   const int rc = mdb_cursor_open(txn.raw(), table, &c);
   if (rc != 0) return MdbError(rc, "open cursor");
-  return Cursor(c);
+  return Cursor(c, txn);
 }
 
-Cursor::Cursor(Cursor&& other) noexcept : cursor_(other.cursor_), k_(other.k_), v_(other.v_) {
+Cursor::Cursor(Cursor&& other) noexcept
+    : cursor_(other.cursor_), bounds_(other.bounds_), writable_(other.writable_), k_(other.k_), v_(other.v_) {
   other.cursor_ = nullptr;
 }
 
@@ -220,6 +269,8 @@ Cursor& Cursor::operator=(Cursor&& other) noexcept {
   if (this != &other) {
     if (cursor_ != nullptr) mdb_cursor_close(cursor_);
     cursor_ = other.cursor_;
+    bounds_ = other.bounds_;
+    writable_ = other.writable_;
     k_ = other.k_;
     v_ = other.v_;
     other.cursor_ = nullptr;
@@ -235,6 +286,8 @@ absl::StatusOr<bool> Cursor::Move(MDB_cursor_op op) {
   const int rc = mdb_cursor_get(cursor_, &k_, &v_, op);
   if (rc == MDB_NOTFOUND) return false;
   if (rc != 0) return MdbError(rc, "cursor");
+  if (absl::Status s = CheckInMap(bounds_, writable_, k_, "key"); !s.ok()) return s;
+  if (absl::Status s = CheckInMap(bounds_, writable_, v_, "value"); !s.ok()) return s;
   return true;
 }
 
@@ -347,6 +400,17 @@ absl::StatusOr<std::shared_ptr<Env>> Env::Open(const std::string& path,
     }
   }
 
+  if (exists && S_ISREG(st.st_mode)) {
+    // Before LMDB maps the file: is it one, and does it have every page its meta pages claim?
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return MdbError(errno, absl::StrCat("open ", path));
+    struct stat now;
+    absl::Status checked = ::fstat(fd, &now) == 0 ? files::CheckMeta(fd, static_cast<std::uint64_t>(now.st_size), path)
+                                                  : MdbError(errno, absl::StrCat("open ", path));
+    ::close(fd);
+    if (!checked.ok()) return checked;
+  }
+
   MDB_env* env = nullptr;
   int rc = mdb_env_create(&env);
   if (rc != 0) return MdbError(rc, "create environment");
@@ -355,7 +419,8 @@ absl::StatusOr<std::shared_ptr<Env>> Env::Open(const std::string& path,
     return MdbError(code, absl::StrCat(Av(what), " ", path));
   };
   if ((rc = mdb_env_set_maxdbs(env, options.max_tables)) != 0) return fail(rc, "set tables");
-  if ((rc = mdb_env_set_mapsize(env, options.initial_map_size)) != 0) return fail(rc, "set map size");
+  if ((rc = mdb_env_set_mapsize(env, std::min(options.initial_map_size, options.max_map_size))) != 0)
+    return fail(rc, "set map size");
   unsigned flags = MDB_NOSUBDIR | MDB_NOTLS | MDB_NORDAHEAD;
   if (options.read_only) flags |= MDB_RDONLY;
   if (!options.sync) flags |= MDB_NOSYNC;
@@ -382,6 +447,13 @@ absl::StatusOr<std::shared_ptr<Env>> Env::Open(const std::string& path,
     (void)::chmod((path + "-lock").c_str(), 0600);
   }
   std::shared_ptr<Env> opened(new Env(env, path, options, st.st_dev, st.st_ino));
+  MDB_stat stat;
+  if (mdb_env_stat(env, &stat) == 0) opened->page_size_ = stat.ms_psize;
+  if (char* real = ::realpath(path.c_str(), nullptr)) {
+    opened->real_path_ = real;
+    std::free(real);
+  }
+  opened->FindMap();
   registry.open[std::make_pair(st.st_dev, st.st_ino)] = opened;
   return opened;
 }
@@ -400,6 +472,25 @@ std::shared_lock<std::shared_timed_mutex> Env::EnterTxn() {
   return std::shared_lock<std::shared_timed_mutex>(remap_);
 }
 
+void Env::FindMap() {
+  const std::size_t length = map_size();
+  map_base_.store(files::FindMapping(ino_, real_path_, length));
+  map_length_.store(length);
+}
+
+MapBounds Env::Bounds() const {
+  MapBounds b;
+  b.lo = map_base_.load();
+  if (b.lo == nullptr) return b;
+  MDB_envinfo info;
+  if (mdb_env_info(env_, &info) != 0) return MapBounds{};
+  const std::size_t length = map_length_.load();
+  const std::size_t backed = std::min(length, (info.me_last_pgno + 1) * page_size_);
+  b.hi = b.lo + backed;
+  b.end = b.lo + length;
+  return b;
+}
+
 absl::StatusOr<Txn> Env::Begin(unsigned flags) {
   for (int attempt = 0;; ++attempt) {
     auto lock = EnterTxn();
@@ -408,7 +499,10 @@ absl::StatusOr<Txn> Env::Begin(unsigned flags) {
     if (rc == 0) {
       const bool writable = (flags & MDB_RDONLY) == 0;
       if (writable) writer_.store(std::this_thread::get_id());
-      return Txn(txn, writable ? this : nullptr, std::move(lock));
+      Txn t(txn, writable ? this : nullptr, std::move(lock));
+      t.bounds_ = Bounds();
+      if (writable && mdb_env_get_fd(env_, &t.bounds_.fd) != 0) t.bounds_.fd = -1;
+      return t;
     }
     lock.unlock();
     if (rc == MDB_MAP_RESIZED && attempt < 3) {
@@ -421,7 +515,21 @@ absl::StatusOr<Txn> Env::Begin(unsigned flags) {
   }
 }
 
-absl::StatusOr<Txn> Env::BeginRead() { return Begin(MDB_RDONLY); }
+absl::StatusOr<Txn> Env::BeginRead() {
+  auto txn = Begin(MDB_RDONLY);
+  if (!txn.ok() || options_.read_only) return txn;
+  // A writer killed after writing its meta page but before publishing its transaction id in the
+  // lock file leaves readers on the state before that commit until the next writer takes the
+  // write lock (LMDB repairs the id then). The commit is on disk, so a reader must see it: take
+  // the write lock once to have LMDB repair the id, then read. (A live writer is inside the same
+  // window only for the instant between the two steps; waiting for it is as short.)
+  MDB_envinfo info;
+  if (mdb_env_info(env_, &info) != 0 || mdb_txn_id(txn->raw()) >= info.me_last_txnid) return txn;
+  if (writer_.load() == std::this_thread::get_id()) return txn;
+  txn->Abort();
+  if (auto repair = Begin(0); repair.ok()) repair->Abort();
+  return Begin(MDB_RDONLY);
+}
 
 absl::StatusOr<Txn> Env::BeginWrite() {
   if (options_.read_only)
@@ -466,8 +574,13 @@ absl::Status Env::Resize(std::size_t new_size) {
   if (!lock.try_lock_for(options_.grow_wait))
     return absl::ResourceExhaustedError(
         "database map is full and cannot grow while read transactions of this process stay open");
+  return SetMapSize(new_size);
+}
+
+absl::Status Env::SetMapSize(std::size_t new_size) {
   const int rc = mdb_env_set_mapsize(env_, new_size);
   if (rc != 0) return MdbError(rc, "grow map");
+  FindMap();
   return absl::OkStatus();
 }
 
@@ -485,10 +598,7 @@ absl::Status Env::Grow(std::chrono::milliseconds wait) {
   if (current >= options_.max_map_size)
     return absl::ResourceExhaustedError(absl::StrCat(
         "database ", path_, " is full: it reached max_map_size (", options_.max_map_size, " bytes)"));
-  const std::size_t next = std::min(current * 2, options_.max_map_size);
-  const int rc = mdb_env_set_mapsize(env_, next);
-  if (rc != 0) return MdbError(rc, "grow map");
-  return absl::OkStatus();
+  return SetMapSize(std::min(current * 2, options_.max_map_size));
 }
 
 int Env::ClearStaleReaders() {

@@ -10,7 +10,14 @@
 //
 // Map growth: LMDB can only resize its memory map while no transaction of this process is
 // open, so every transaction holds a shared lock on the environment for its lifetime, and
-// Grow() takes it exclusively (new transactions wait at a gate while a resize is pending).
+// Grow() takes it exclusively (new transactions wait at a gate while a resize is pending). The
+// map is address space, not disk, so it is reserved large from the start (kDefaultMapReserve)
+// and growth is rare.
+//
+// Damaged files: open checks the file against what its meta pages claim (magic, page size, last
+// page, table roots) before anything reads the map, so a truncated file is reported, not mapped
+// and touched past its end. Every key and value LMDB hands back is checked to lie within the
+// part of the map the file backs before anyone reads it.
 #pragma once
 
 #include <lmdb.h>
@@ -45,15 +52,45 @@ absl::Status MdbError(int rc, std::string_view what);
 // Env::Grow()).
 bool IsMapFull(const absl::Status& status);
 
+// The address space reserved for a database's map unless a smaller size limit is set.
+inline constexpr std::size_t kDefaultMapReserve = std::size_t{64} << 30;
+
 struct EnvOptions {
   bool create_if_missing = true;
   bool read_only = false;
   bool sync = true;
-  std::size_t initial_map_size = std::size_t{64} << 20;
+  // Clamped to max_map_size.
+  std::size_t initial_map_size = kDefaultMapReserve;
   std::size_t max_map_size = std::size_t{1} << 40;
   unsigned max_tables = 64;
   // How long Grow() waits for open transactions of this process to end.
   std::chrono::milliseconds grow_wait{10000};
+};
+
+// Where a transaction may find keys and values in the map: [lo, hi) is the part of the file its
+// snapshot covers; [lo, end) the whole mapping. lo is null when the mapping could not be found
+// (then nothing is checked).
+struct MapBounds {
+  const char* lo = nullptr;
+  const char* hi = nullptr;
+  const char* end = nullptr;
+  // Write transactions: the file, whose size is asked when a value lies past `hi` (a page the
+  // transaction spilled to the file).
+  int fd = -1;
+};
+
+// What Env::Statistics reports of the file as a whole.
+struct EnvStatistics {
+  std::uint64_t file_bytes = 0;
+  std::uint64_t map_bytes = 0;
+  std::uint64_t page_bytes = 0;
+  std::uint64_t pages_used = 0;   // in use by the newest snapshot
+  std::uint64_t pages_free = 0;   // in the file, free for reuse
+  std::uint64_t pages_limit = 0;  // the size limit, in pages
+  std::uint64_t readers = 0;      // reader slots in use, the caller's own included
+  std::uint64_t stale_readers = 0;  // of those: held by processes that no longer exist
+  std::uint64_t last_txn = 0;
+  std::uint64_t oldest_reader_txn = 0;  // 0: no reader
 };
 
 class Env;
@@ -72,6 +109,7 @@ class Txn {
   // must not be committed.
   std::uint64_t writes() const { return writes_; }
   MDB_txn* raw() const { return txn_; }
+  const MapBounds& bounds() const { return bounds_; }
 
   // Looks `key` up; false when absent. `value` borrows from the map until the transaction ends
   // or (in a write transaction) the next write.
@@ -97,8 +135,14 @@ class Txn {
   bool writable_ = false;
   Env* env_ = nullptr;  // write transactions: the environment whose writer this is
   std::uint64_t writes_ = 0;
+  MapBounds bounds_;
   std::shared_lock<std::shared_timed_mutex> lock_;
 };
+
+// DataLoss unless `v`, handed back by LMDB in a transaction with these bounds, lies where it
+// may: inside the part of the map the file backs or, in a write transaction, outside the map
+// (a page this transaction changed).
+absl::Status CheckInMap(const MapBounds& bounds, bool writable, const MDB_val& v, std::string_view what);
 
 class Cursor {
  public:
@@ -119,10 +163,12 @@ class Cursor {
   std::string_view value() const { return {static_cast<const char*>(v_.mv_data), v_.mv_size}; }
 
  private:
-  explicit Cursor(MDB_cursor* c) : cursor_(c) {}
+  Cursor(MDB_cursor* c, const Txn& txn) : cursor_(c), bounds_(txn.bounds()), writable_(txn.writable()) {}
   absl::StatusOr<bool> Move(MDB_cursor_op op);
 
   MDB_cursor* cursor_ = nullptr;
+  MapBounds bounds_;
+  bool writable_ = false;
   MDB_val k_{0, nullptr};
   MDB_val v_{0, nullptr};
 };
@@ -174,6 +220,18 @@ class Env {
   // Frees the reader slots of processes that died inside a read transaction; returns how many.
   int ClearStaleReaders();
 
+  // ResourceExhausted when a write that adds data must not start: the pages in use (the file's
+  // high-water mark less its free pages) exceed the size limit less the reserve kept for
+  // deletes. `txn` is the write transaction asking.
+  absl::Status CheckRoom(const Txn& txn);
+  // The bytes kept free under the size limit for writes that remove data.
+  std::size_t reserve_bytes() const;
+
+  absl::StatusOr<EnvStatistics> Statistics(const Txn& txn);
+  // Copies the database, as of one snapshot, to a new file at `dest` (refused if it exists);
+  // `compact` leaves out free pages and renumbers the rest. Writers go on meanwhile.
+  absl::Status CopyTo(const std::string& dest, bool compact);
+
   std::size_t map_size() const;
   bool read_only() const { return options_.read_only; }
   const std::string& path() const { return path_; }
@@ -196,8 +254,13 @@ class Env {
       : env_(env), path_(std::move(path)), options_(options), dev_(dev), ino_(ino) {}
   std::shared_lock<std::shared_timed_mutex> EnterTxn();
   absl::Status Resize(std::size_t new_size);
+  absl::Status SetMapSize(std::size_t new_size);
   absl::StatusOr<Txn> Begin(unsigned flags);
-
+  MapBounds Bounds() const;
+  // Finds where the map lies (after open and after every resize).
+  void FindMap();
+  // Free pages recorded in the file's free list, as `txn` sees it.
+  absl::StatusOr<std::uint64_t> FreePages(const Txn& txn) const;
   MDB_env* env_;
   std::string path_;
   EnvOptions options_;
@@ -209,6 +272,11 @@ class Env {
   ino_t ino_;
   std::mutex attach_mu_;
   std::shared_ptr<const void> attachment_;
+  // The mapping's start and length, found after every (re)map while no transaction is open.
+  std::atomic<const char*> map_base_{nullptr};
+  std::atomic<std::size_t> map_length_{0};
+  std::size_t page_size_ = 4096;
+  std::string real_path_;
 };
 
 }  // namespace crm::storage

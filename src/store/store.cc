@@ -97,8 +97,8 @@ Store::~Store() = default;
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions options) {
   if (options.initial_map_size < (std::size_t{1} << 20))
     return absl::InvalidArgumentError("initial_map_size: must be at least 1 MiB");
-  if (options.max_map_size < options.initial_map_size)
-    return absl::InvalidArgumentError("max_map_size: must not be below initial_map_size");
+  if (options.max_map_size < (std::size_t{4} << 20))
+    return absl::InvalidArgumentError("max_map_size: must be at least 4 MiB");
   if (absl::Status s = model::CheckRequiredText("default_actor", options.default_actor, kActorBytes); !s.ok())
     return s;
   storage::EnvOptions env_options;
@@ -117,9 +117,12 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, Stor
   impl->options = std::move(options);
   std::unique_ptr<Store> store(new Store(std::move(impl)));
   if (!store->impl_->options.read_only) {
+    // Writes nothing once the default pipeline exists, so it may use the reserve kept for
+    // deletes: a store at its size limit still opens.
     absl::Status s = store->Write({}, [](WriteTxn& txn) -> absl::Status {
-      return core::Mutate(static_cast<PipelineWrites*>(&txn),
-                          [](model::Ctx& c) { return pipelines::EnsureDefault(c); });
+      return core::Mutate(
+          static_cast<PipelineWrites*>(&txn), [](model::Ctx& c) { return pipelines::EnsureDefault(c); },
+          core::Growth::kRemoves);
     });
     if (!s.ok()) return s;
   }
@@ -144,6 +147,7 @@ absl::StatusOr<WriteTxn> Store::BeginWrite(std::string_view actor) {
   if (!txn.ok()) return txn.status();
   auto t = std::make_unique<detail::TxnImpl>();
   t->schema = &impl_->schema;
+  t->env = impl_->env.get();
   t->txn = *std::move(txn);
   t->actor = actor.empty() ? impl_->options.default_actor : std::string(actor);
   t->now = impl_->Now();

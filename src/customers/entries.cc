@@ -1,0 +1,117 @@
+#include "customers/entries.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/strings.h"
+#include "text/text.h"
+
+namespace crm::customers {
+namespace {
+
+// The name of an index table, for messages.
+std::string_view IndexName(const model::Schema& s, storage::Table t) {
+  if (t == s.customer_email) return "email";
+  if (t == s.customer_external) return "external id";
+  if (t == s.customer_phone) return "phone";
+  if (t == s.customer_name) return "name";
+  if (t == s.customer_tag) return "tag";
+  if (t == s.customer_owner) return "owner";
+  if (t == s.customer_stage) return "lifecycle stage";
+  if (t == s.customer_country) return "country";
+  if (t == s.customer_org) return "organization";
+  if (t == s.customer_contacted) return "last contact";
+  return "customer";
+}
+
+}  // namespace
+
+// The words of every name of `c`, folded, sorted and unique.
+std::vector<std::string> NameWords(const Customer& c) {
+  std::string all = c.display_name;
+  for (const std::string* n : {&c.given_name, &c.family_name}) {
+    if (n->empty()) continue;
+    all += ' ';
+    all += *n;
+  }
+  std::vector<std::string> words = text::Words(text::FoldForSearch(all));
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  return words;
+}
+
+std::vector<Entry> Entries(const model::Schema& s, const Customer& c) {
+  std::vector<Entry> out;
+  const auto composite = [&](storage::Table t, codec::KeyBuilder kb) {
+    out.push_back(Entry{t, kb.U64(c.id).Take(), false, {}});
+  };
+  for (std::size_t i = 0; i < c.emails.size(); ++i)
+    out.push_back(Entry{s.customer_email, text::FoldCase(c.emails[i].address), true,
+                        absl::StrCat("emails[", i, "].address")});
+  if (!c.external_id.empty()) out.push_back(Entry{s.customer_external, c.external_id, true, "external_id"});
+  for (const Phone& p : c.phones)
+    composite(s.customer_phone, std::move(codec::KeyBuilder().Str(Reversed(text::PhoneDigits(p.number)))));
+  for (const std::string& w : NameWords(c)) composite(s.customer_name, std::move(codec::KeyBuilder().Str(w)));
+  for (const std::string& t : c.tags)
+    composite(s.customer_tag, std::move(codec::KeyBuilder().Str(text::FoldCase(t))));
+  if (!c.owner.empty()) composite(s.customer_owner, std::move(codec::KeyBuilder().Str(c.owner)));
+  composite(s.customer_stage, std::move(codec::KeyBuilder().U8(static_cast<std::uint8_t>(c.stage))));
+  if (!c.address.country.empty())
+    composite(s.customer_country, std::move(codec::KeyBuilder().Str(text::FoldCase(c.address.country))));
+  for (const Membership& m : c.memberships)
+    composite(s.customer_org, std::move(codec::KeyBuilder().U64(m.organization)));
+  composite(s.customer_contacted, std::move(codec::KeyBuilder().I64(c.last_interaction_at)));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// DataLoss unless customer `c`, reached through the entry `key` (with `flags`, when not unique)
+// of index `table`, has that entry: a damaged index must never hand out another record.
+absl::Status CheckReached(const Ctx& ctx, storage::Table table, std::string_view key, std::string_view flags,
+                          bool unique, const Customer& c) {
+  std::vector<Entry> entries = Entries(ctx.schema, c);
+  const bool has = std::binary_search(entries.begin(), entries.end(), Entry{table, std::string(key), false, {}});
+  if (has && (unique || Archived(flags) == c.archived)) return absl::OkStatus();
+  return absl::DataLossError(absl::StrCat(
+      "database is damaged: the ", Av(IndexName(ctx.schema, table)), " index has an entry for customer ", c.id,
+      has ? " whose archived flag disagrees with the record" : " that the record does not have",
+      " (verify the database, and restore it from a backup)"));
+}
+
+// Fails when a unique entry of `wanted` not already held by `id` belongs to another customer.
+absl::Status CheckUnique(const Ctx& ctx, CustomerId id, const std::vector<Entry>& wanted,
+                         const std::vector<Entry>& held) {
+  for (const Entry& e : wanted) {
+    if (!e.unique || std::binary_search(held.begin(), held.end(), e)) continue;
+    std::string_view owner;
+    auto found = ctx.txn.Get(e.table, e.key, &owner);
+    if (!found.ok()) return found.status();
+    if (*found && (owner.size() != 8 || codec::GetBigEndian64(owner.data()) != id))
+      return absl::AlreadyExistsError(absl::StrCat(
+          e.field, ": already belongs to customer ",
+          owner.size() == 8 ? codec::GetBigEndian64(owner.data()) : 0));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PutEntry(Ctx& ctx, const Entry& e, const Customer& c) {
+  if (e.unique) return ctx.txn.Put(e.table, e.key, IdKey(c.id).view());
+  const char flags = c.archived ? model::kFlagArchived : 0;
+  return ctx.txn.Put(e.table, e.key, std::string_view(&flags, 1));
+}
+
+// Removes the entries of `before` missing from `after` and writes those of `after` missing from
+// `before` (all of the non-unique ones when `rewrite_flags`, because their flags changed).
+absl::Status ApplyEntries(Ctx& ctx, const Customer& c, const std::vector<Entry>& before,
+                          const std::vector<Entry>& after, bool rewrite_flags) {
+  for (const Entry& e : before) {
+    if (std::binary_search(after.begin(), after.end(), e)) continue;
+    if (auto s = ctx.txn.Del(e.table, e.key); !s.ok()) return s.status();
+  }
+  for (const Entry& e : after) {
+    const bool present = std::binary_search(before.begin(), before.end(), e);
+    if (present && !(rewrite_flags && !e.unique)) continue;
+    if (auto s = PutEntry(ctx, e, c); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace crm::customers

@@ -1,0 +1,72 @@
+// The index entries of a customer: which entries a record has, writing them, and checking that
+// an entry a lookup went through belongs to the record it names.
+#pragma once
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "codec/key.h"
+#include "crm/customer.hpp"
+#include "model/schema.h"
+
+namespace crm::customers {
+
+using model::Ctx;
+
+struct IdKey {
+  explicit IdKey(CustomerId id) { codec::PutBigEndian64(bytes, id); }
+  std::string_view view() const { return {bytes, 8}; }
+  char bytes[8];
+};
+
+inline CustomerId IdAtEnd(std::string_view key) {
+  return key.size() < 8 ? 0 : codec::GetBigEndian64(key.data() + key.size() - 8);
+}
+
+inline bool Archived(std::string_view flags) { return !flags.empty() && (flags[0] & model::kFlagArchived); }
+
+inline std::string Reversed(std::string s) {
+  std::reverse(s.begin(), s.end());
+  return s;
+}
+
+// One index entry of a customer.
+struct Entry {
+  storage::Table table;
+  std::string key;
+  bool unique;
+  std::string field;  // unique entries: the field named in a conflict
+
+  friend bool operator<(const Entry& a, const Entry& b) {
+    return a.table != b.table ? a.table < b.table : a.key < b.key;
+  }
+  friend bool operator==(const Entry& a, const Entry& b) {
+    return a.table == b.table && a.key == b.key;
+  }
+};
+
+// The words of every name of `c`, folded, sorted and unique.
+std::vector<std::string> NameWords(const Customer& c);
+
+std::vector<Entry> Entries(const model::Schema& s, const Customer& c);
+
+// DataLoss unless customer `c`, reached through the entry `key` (with `flags`, when not unique)
+// of index `table`, has that entry: a damaged index must never hand out another record.
+absl::Status CheckReached(const Ctx& ctx, storage::Table table, std::string_view key, std::string_view flags,
+                          bool unique, const Customer& c);
+
+// Fails when a unique entry of `wanted` not already held by `id` belongs to another customer.
+absl::Status CheckUnique(const Ctx& ctx, CustomerId id, const std::vector<Entry>& wanted,
+                         const std::vector<Entry>& held);
+
+absl::Status PutEntry(Ctx& ctx, const Entry& e, const Customer& c);
+
+// Removes the entries of `before` missing from `after` and writes those of `after` missing from
+// `before` (all of the non-unique ones when `rewrite_flags`, because their flags changed).
+absl::Status ApplyEntries(Ctx& ctx, const Customer& c, const std::vector<Entry>& before,
+                          const std::vector<Entry>& after, bool rewrite_flags);
+
+}  // namespace crm::customers
