@@ -29,6 +29,7 @@
 #include "crm/customer.hpp"
 #include "crm/error.hpp"
 #include "crm/interaction.hpp"
+#include "crm/maintenance.hpp"
 #include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
 #include "crm/txn_part.hpp"
@@ -70,7 +71,8 @@ class ReadTxn : public CustomerReads,
                 public InteractionReads,
                 public PipelineReads,
                 public OpportunityReads,
-                public ChangeReads {
+                public ChangeReads,
+                public MaintenanceReads {
  public:
   ReadTxn(ReadTxn&&) noexcept;
   ReadTxn& operator=(ReadTxn&&) noexcept;
@@ -154,8 +156,15 @@ class Store {
     return result;
   }
 
+  // Copies the database, as of one snapshot, to a new file at `path` (AlreadyExists if there
+  // is one), owner-only and synced to disk; the copy opens like any database. Writers go on
+  // meanwhile, pausing only while the copy's snapshot is taken. `compact` leaves out free
+  // pages: the copy is as small as the data (compaction: copy, then replace the file while
+  // no process has it open). Unavailable on a thread holding this store's write transaction.
+  absl::Status Backup(const std::string& path, BackupOptions options = {}) const;
+
   const std::string& path() const;
-  // The current size of the memory map in bytes (grows as data is added).
+  // The size of the memory map in bytes: address space reserved, not disk.
   std::size_t map_size() const;
 
  private:

@@ -27,7 +27,7 @@ namespace detail {
 
 struct TxnImpl {
   const model::Schema* schema = nullptr;  // the store's, which outlives its transactions
-  storage::Env* env = nullptr;            // write transactions: the store's environment
+  storage::Env* env = nullptr;            // the store's environment
   storage::Txn txn;
   std::string actor;
   Timestamp now = 0;

@@ -51,6 +51,8 @@ using model::Invalid;
 // interaction_ids; the record-table mechanism serves them for messages, revisions and stamps.
 const model::RecordKind kKind{&model::Schema::interactions, codec::RecordType::kInteraction, "interaction"};
 
+}  // namespace
+
 std::string RecordKey(CustomerId customer, Timestamp at, InteractionId id) {
   return codec::KeyBuilder().U64(customer).I64(at).U64(id).Take();
 }
@@ -68,6 +70,8 @@ absl::Status DecodeAt(std::string_view key, std::string_view value, Interaction*
                                             " is stored under another customer, time or id than its own"));
   return absl::OkStatus();
 }
+
+namespace {
 
 absl::Status Normalize(const Ctx& ctx, Interaction& i) {
   const int kind = static_cast<int>(i.kind);
@@ -153,8 +157,8 @@ absl::Status Remove(Ctx& ctx, const Interaction& i) {
   return absl::OkStatus();
 }
 
-// The newest contact time among the customer's interactions (0 when none): a reverse scan
-// from the end of its cluster that stops at the first contact kind.
+}  // namespace
+
 absl::StatusOr<Timestamp> NewestContact(const Ctx& ctx, CustomerId customer) {
   const std::string lo = codec::EncodeU64(customer);
   Timestamp newest = 0;
@@ -169,6 +173,8 @@ absl::StatusOr<Timestamp> NewestContact(const Ctx& ctx, CustomerId customer) {
   if (!s.ok()) return s;
   return newest;
 }
+
+namespace {
 
 // Called after a write: a failure dooms the transaction.
 absl::Status RefreshLastInteraction(Ctx& ctx, CustomerId customer) {

@@ -1,16 +1,27 @@
 // Interactions: a customer's timeline, clustered by customer and time.
 #pragma once
 
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "crm/interaction.hpp"
 #include "crm/interaction.hpp"
 #include "model/schema.h"
 
 namespace crm::interactions {
 
 using model::Ctx;
+
+// The key of an interaction in the interactions table, and of its entry in interaction_opp.
+std::string RecordKey(CustomerId customer, Timestamp at, InteractionId id);
+std::string OppKey(OpportunityId opp, InteractionId id);
+// Decodes the interaction stored under `key` in the interactions table: DataLoss when the value
+// is damaged or the record is not the one its key names (customer, time and id).
+absl::Status DecodeAt(std::string_view key, std::string_view value, Interaction* out);
+// The newest contact time among the customer's interactions (0 when none): a reverse scan
+// from the end of its cluster that stops at the first contact kind.
+absl::StatusOr<Timestamp> NewestContact(const Ctx& ctx, CustomerId customer);
 
 absl::StatusOr<Interaction> Get(const Ctx& ctx, InteractionId id);
 absl::StatusOr<InteractionPage> Timeline(const Ctx& ctx, const TimelineQuery& q);

@@ -402,6 +402,12 @@ absl::Status Remove(Ctx& ctx, OpportunityId id) {
   return s;
 }
 
+std::vector<std::pair<storage::Table, std::string>> IndexEntries(const model::Schema& s, const Opportunity& o) {
+  std::vector<std::pair<storage::Table, std::string>> out;
+  for (Entry& e : Entries(s, o)) out.emplace_back(e.table, std::move(e.key));
+  return out;
+}
+
 absl::StatusOr<std::vector<OpportunityId>> OfCustomer(const Ctx& ctx, CustomerId customer) {
   return model::IdsWithPrefix(ctx, ctx.schema.opp_customer, codec::EncodeU64(customer));
 }

@@ -1,6 +1,8 @@
 // Opportunities: deals moving through a pipeline, with their stage history.
 #pragma once
 
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -12,6 +14,8 @@ namespace crm::opportunities {
 
 using model::Ctx;
 
+// The index entries (table, key) an opportunity has, sorted.
+std::vector<std::pair<storage::Table, std::string>> IndexEntries(const model::Schema& s, const Opportunity& o);
 absl::StatusOr<bool> Load(const Ctx& ctx, OpportunityId id, Opportunity* out);
 absl::StatusOr<Opportunity> Get(const Ctx& ctx, OpportunityId id);
 absl::StatusOr<OpportunityPage> List(const Ctx& ctx, const OpportunityQuery& q);

@@ -57,6 +57,7 @@ template TxnImpl* ImplOf(const PipelineWrites*);
 template TxnImpl* ImplOf(const OpportunityReads*);
 template TxnImpl* ImplOf(const OpportunityWrites*);
 template TxnImpl* ImplOf(const ChangeReads*);
+template TxnImpl* ImplOf(const MaintenanceReads*);
 
 }  // namespace detail
 
@@ -134,6 +135,7 @@ absl::StatusOr<ReadTxn> Store::BeginRead() const {
   if (!txn.ok()) return txn.status();
   auto t = std::make_unique<detail::TxnImpl>();
   t->schema = &impl_->schema;
+  t->env = impl_->env.get();
   t->txn = *std::move(txn);
   return ReadTxn(std::move(t));
 }
@@ -168,6 +170,10 @@ absl::Status Store::Write(std::string_view actor,
     if (impl_->env->ClearStaleReaders() > 0) continue;
     if (absl::Status grown = impl_->env->Grow(); !grown.ok()) return grown;
   }
+}
+
+absl::Status Store::Backup(const std::string& path, BackupOptions options) const {
+  return impl_->env->CopyTo(path, options.compact);
 }
 
 const std::string& Store::path() const { return impl_->env->path(); }

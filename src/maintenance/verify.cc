@@ -1,0 +1,303 @@
+#include "maintenance/verify.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/strings/str_cat.h"
+#include "codec/envelope.h"
+#include "codec/key.h"
+#include "common/strings.h"
+#include "customers/customers.h"
+#include "customers/entries.h"
+#include "interactions/interactions.h"
+#include "model/serialize.h"
+#include "opportunities/opportunities.h"
+#include "pipelines/pipelines.h"
+
+namespace crm::maintenance {
+namespace {
+
+using model::Ctx;
+using Visit = absl::FunctionRef<void(std::string_view key, std::string_view value)>;
+
+class Checker {
+ public:
+  Checker(const Ctx& ctx, VerifyReport& report) : ctx_(ctx), s_(ctx.schema), report_(report) {}
+
+  void Customers();
+  void CustomerIndexes();
+  void Pipelines();
+  void Opportunities();
+  void Interactions();
+  void Changes();
+
+ private:
+  template <class... Parts>
+  void Problem(const Parts&... parts) {
+    ++report_.problem_count;
+    if (report_.problems.size() < VerifyReport::kMaxProblems) report_.problems.push_back(absl::StrCat(parts...));
+  }
+  void Problem(const absl::Status& s) { Problem(s.message()); }
+
+  // Visits every entry of `table`; damage that stops the scan is a problem (the rest of the
+  // table goes unchecked).
+  void Scan(storage::Table table, std::string_view name, Visit visit) {
+    if (table == model::kAbsentTable) return;
+    absl::Status s = storage::ScanPrefix(ctx_.txn, table, {}, {}, [&](std::string_view k, std::string_view v) {
+      visit(k, v);
+      return absl::StatusOr<bool>(true);
+    });
+    if (!s.ok()) Problem(Av(name), ": the scan stopped at damage: ", s.message());
+  }
+
+  // Whether `key` is in `table`; its value in `value`. A failed read is a problem (false).
+  bool Has(storage::Table table, std::string_view key, std::string_view* value = nullptr) {
+    std::string_view v;
+    auto found = ctx_.txn.Get(table, key, &v);
+    if (!found.ok()) {
+      Problem(found.status());
+      return false;
+    }
+    if (value != nullptr) *value = v;
+    return *found;
+  }
+
+  template <class T>
+  bool Exists(absl::StatusOr<bool> (*load)(const Ctx&, std::uint64_t, T*), std::uint64_t id, T* out) {
+    auto found = load(ctx_, id, out);
+    if (!found.ok()) {
+      Problem(found.status());
+      return false;
+    }
+    return *found;
+  }
+
+  const Ctx& ctx_;
+  const model::Schema& s_;
+  VerifyReport& report_;
+};
+
+std::uint64_t IdAtEnd(std::string_view key) {
+  return key.size() < 8 ? 0 : codec::GetBigEndian64(key.data() + key.size() - 8);
+}
+
+// ---- customers ----
+
+void Checker::Customers() {
+  std::uint64_t active = 0, archived = 0, max_id = 0;
+  Scan(s_.customers, "customers", [&](std::string_view key, std::string_view value) {
+    ++report_.records;
+    if (key.size() != 8) return Problem("customers: a key of ", key.size(), " bytes (ids are 8)");
+    const CustomerId id = codec::GetBigEndian64(key.data());
+    Customer c;
+    if (auto st = codec::Decode(value, codec::RecordType::kCustomer, {"customer", id}, c); !st.ok()) return Problem(st);
+    if (c.id != id) return Problem("customer ", id, ": the stored record holds id ", c.id);
+    (c.archived ? archived : active) += 1;
+    max_id = std::max(max_id, id);
+    auto last = customers::LastInteraction(ctx_, id);
+    auto newest = interactions::NewestContact(ctx_, id);
+    if (!last.ok() || !newest.ok()) return Problem(!last.ok() ? last.status() : newest.status());
+    if (*last != *newest)
+      Problem("customer ", id, ": last contact recorded at ", *last, ", but its newest contact interaction is at ", *newest);
+    c.last_interaction_at = *last;
+    for (const customers::Entry& e : customers::Entries(s_, c)) {
+      ++report_.index_entries;
+      std::string_view stored;
+      if (!Has(e.table, e.key, &stored)) {
+        Problem("customer ", id, ": an index entry is missing (", e.unique ? e.field : "list index", ")");
+      } else if (auto st = customers::CheckReached(ctx_, e.table, e.key, stored, e.unique, c); !st.ok()) {
+        Problem(st);
+      } else if (e.unique && (stored.size() != 8 || codec::GetBigEndian64(stored.data()) != id)) {
+        Problem("customer ", id, ": its ", e.field, " entry names another customer");
+      }
+    }
+    for (const Membership& m : c.memberships) {
+      Customer org;
+      if (!Exists(&customers::Load, m.organization, &org))
+        Problem("customer ", id, ": member of organization ", m.organization, ", which does not exist");
+      else if (org.kind != CustomerKind::kOrganization)
+        Problem("customer ", id, ": member of customer ", m.organization, ", which is not an organization");
+    }
+  });
+  const auto counter = [&](std::string_view name, std::uint64_t counted) {
+    auto kept = model::ReadCounter(ctx_, name);
+    if (!kept.ok()) return Problem(kept.status());
+    if (*kept != counted) Problem("total ", Av(name), " is ", *kept, ", but ", counted, " records were counted");
+  };
+  counter("count.customer.active", active);
+  counter("count.customer.archived", archived);
+  auto next = model::PeekNextId(ctx_, "seq.customer");
+  if (next.ok() && *next <= max_id) Problem("customer id sequence would hand out ", *next, ", which is taken");
+}
+
+void Checker::CustomerIndexes() {
+  struct Index {
+    storage::Table table;
+    std::string_view name;
+    bool unique;
+  };
+  const Index indexes[] = {
+      {s_.customer_email, "customer_email", true},   {s_.customer_external, "customer_external", true},
+      {s_.customer_phone, "customer_phone", false},  {s_.customer_name, "customer_name", false},
+      {s_.customer_tag, "customer_tag", false},      {s_.customer_owner, "customer_owner", false},
+      {s_.customer_stage, "customer_stage", false},  {s_.customer_country, "customer_country", false},
+      {s_.customer_org, "customer_org", false},      {s_.customer_contacted, "customer_contacted", false},
+  };
+  for (const Index& index : indexes) {
+    Scan(index.table, index.name, [&](std::string_view key, std::string_view value) {
+      ++report_.index_entries;
+      const CustomerId id = index.unique ? (value.size() == 8 ? codec::GetBigEndian64(value.data()) : 0) : IdAtEnd(key);
+      Customer c;
+      if (!Exists(&customers::Load, id, &c))
+        return Problem(Av(index.name), ": an entry names customer ", id, ", which does not exist");
+      if (auto st = customers::CheckReached(ctx_, index.table, key, value, index.unique, c); !st.ok()) Problem(st);
+    });
+  }
+  Scan(s_.customer_contact, "customer_contact", [&](std::string_view key, std::string_view) {
+    ++report_.index_entries;
+    Customer c;
+    if (key.size() != 8 || !Exists(&customers::Load, codec::GetBigEndian64(key.data()), &c))
+      Problem("customer_contact: an entry names a customer that does not exist");
+  });
+}
+
+// ---- pipelines and opportunities ----
+
+void Checker::Pipelines() {
+  Scan(s_.pipelines, "pipelines", [&](std::string_view key, std::string_view value) {
+    ++report_.records;
+    if (key.size() != 8) return Problem("pipelines: a key of ", key.size(), " bytes (ids are 8)");
+    const PipelineId id = codec::GetBigEndian64(key.data());
+    Pipeline p;
+    if (auto st = codec::Decode(value, codec::RecordType::kPipeline, {"pipeline", id}, p); !st.ok()) return Problem(st);
+    if (p.id != id) Problem("pipeline ", id, ": the stored record holds id ", p.id);
+  });
+  auto def = pipelines::DefaultId(ctx_);
+  Pipeline p;
+  if (!def.ok()) Problem(def.status());
+  else if (!Exists(&pipelines::Load, *def, &p)) Problem("the default pipeline ", *def, " does not exist");
+}
+
+void Checker::Opportunities() {
+  Scan(s_.opportunities, "opportunities", [&](std::string_view key, std::string_view value) {
+    ++report_.records;
+    if (key.size() != 8) return Problem("opportunities: a key of ", key.size(), " bytes (ids are 8)");
+    const OpportunityId id = codec::GetBigEndian64(key.data());
+    Opportunity o;
+    if (auto st = codec::Decode(value, codec::RecordType::kOpportunity, {"opportunity", id}, o); !st.ok())
+      return Problem(st);
+    if (o.id != id) return Problem("opportunity ", id, ": the stored record holds id ", o.id);
+    Customer c;
+    if (!Exists(&customers::Load, o.customer, &c)) Problem("opportunity ", id, ": its customer ", o.customer, " does not exist");
+    for (const ContactRole& r : o.contacts)
+      if (!Exists(&customers::Load, r.person, &c)) Problem("opportunity ", id, ": its contact ", r.person, " does not exist");
+    Pipeline p;
+    const Stage* stage = nullptr;
+    if (!Exists(&pipelines::Load, o.pipeline, &p)) Problem("opportunity ", id, ": its pipeline ", o.pipeline, " does not exist");
+    else if ((stage = p.FindStage(o.stage)) == nullptr) Problem("opportunity ", id, ": its stage ", o.stage, " is not in its pipeline");
+    const char closed = stage != nullptr && stage->outcome != StageOutcome::kOpen ? model::kFlagClosed : 0;
+    for (const auto& [table, entry] : opportunities::IndexEntries(s_, o)) {
+      ++report_.index_entries;
+      std::string_view flags;
+      if (!Has(table, entry, &flags)) Problem("opportunity ", id, ": an index entry is missing");
+      else if (stage != nullptr && table != s_.opp_contact && (flags.empty() ? 0 : flags[0] & model::kFlagClosed) != closed)
+        Problem("opportunity ", id, ": an index entry disagrees with the record on whether it is closed");
+    }
+  });
+  for (auto [table, name] : {std::pair{s_.opp_customer, "opp_customer"}, {s_.opp_stage, "opp_stage"},
+                             {s_.opp_owner, "opp_owner"}, {s_.opp_close, "opp_close"}, {s_.opp_contact, "opp_contact"}}) {
+    Scan(table, name, [&](std::string_view key, std::string_view) {
+      ++report_.index_entries;
+      Opportunity o;
+      const OpportunityId id = IdAtEnd(key);
+      if (!Exists(&opportunities::Load, id, &o)) return Problem(name, ": an entry names opportunity ", id, ", which does not exist");
+      const auto entries = opportunities::IndexEntries(s_, o);
+      if (!std::binary_search(entries.begin(), entries.end(), std::pair{table, std::string(key)}))
+        Problem(name, ": an entry for opportunity ", id, " that the record does not have");
+    });
+  }
+}
+
+// ---- interactions ----
+
+void Checker::Interactions() {
+  Scan(s_.interactions, "interactions", [&](std::string_view key, std::string_view value) {
+    ++report_.records;
+    Interaction i;
+    if (auto st = interactions::DecodeAt(key, value, &i); !st.ok()) return Problem(st);
+    std::string_view loc;
+    if (!Has(s_.interaction_ids, codec::EncodeU64(i.id), &loc) || loc != key.substr(0, 16))
+      Problem("interaction ", i.id, ": its entry in interaction_ids is missing or points elsewhere");
+    Customer c;
+    if (!Exists(&customers::Load, i.customer, &c)) Problem("interaction ", i.id, ": its customer ", i.customer, " does not exist");
+    if (i.opportunity != 0) {
+      Opportunity o;
+      if (!Exists(&opportunities::Load, i.opportunity, &o))
+        Problem("interaction ", i.id, ": its opportunity ", i.opportunity, " does not exist");
+      if (!Has(s_.interaction_opp, interactions::OppKey(i.opportunity, i.id)))
+        Problem("interaction ", i.id, ": its entry in interaction_opp is missing");
+    }
+  });
+  Scan(s_.interaction_ids, "interaction_ids", [&](std::string_view key, std::string_view loc) {
+    ++report_.index_entries;
+    if (key.size() != 8 || loc.size() != 16) return Problem("interaction_ids: an entry of the wrong length");
+    if (!Has(s_.interactions, absl::StrCat(Av(loc), Av(key))))
+      Problem("interaction_ids: interaction ", codec::GetBigEndian64(key.data()), " is indexed but missing");
+  });
+  Scan(s_.interaction_opp, "interaction_opp", [&](std::string_view key, std::string_view) {
+    ++report_.index_entries;
+    if (key.size() != 16) return Problem("interaction_opp: an entry of the wrong length");
+    auto i = interactions::Get(ctx_, codec::GetBigEndian64(key.data() + 8));
+    if (!i.ok()) return Problem("interaction_opp: ", i.status().message());
+    if (i->opportunity != codec::GetBigEndian64(key.data()))
+      Problem("interaction_opp: interaction ", i->id, " is listed under an opportunity it is not linked to");
+  });
+}
+
+// ---- the change feed ----
+
+void Checker::Changes() {
+  std::uint64_t expected = 1;
+  Scan(s_.changes, "changes", [&](std::string_view key, std::string_view value) {
+    ++report_.changes;
+    if (key.size() != 8) return Problem("changes: a key of ", key.size(), " bytes (sequence numbers are 8)");
+    const std::uint64_t seq = codec::GetBigEndian64(key.data());
+    if (seq != expected) Problem("change feed: a gap, ", expected, " to ", seq - 1, " are missing");
+    expected = seq + 1;
+    Change c;
+    if (auto st = codec::Decode(value, codec::RecordType::kChange, {"change", seq}, c); !st.ok()) return Problem(st);
+    if (c.seq != seq) return Problem("change ", seq, ": the stored change holds sequence number ", c.seq);
+    if (!Has(s_.change_entity, codec::KeyBuilder().U8(static_cast<std::uint8_t>(c.entity)).U64(c.entity_id).U64(seq).Take()))
+      Problem("change ", seq, ": its entry in change_entity is missing");
+  });
+  Scan(s_.change_entity, "change_entity", [&](std::string_view key, std::string_view) {
+    ++report_.index_entries;
+    if (key.size() != 17) return Problem("change_entity: an entry of the wrong length");
+    const std::uint64_t seq = IdAtEnd(key);
+    std::string_view value;
+    Change c;
+    if (!Has(s_.changes, codec::EncodeU64(seq), &value)) return Problem("change_entity: change ", seq, " is indexed but missing");
+    if (!codec::Decode(value, codec::RecordType::kChange, {"change", seq}, c).ok()) return;  // reported above
+    if (static_cast<std::uint8_t>(c.entity) != static_cast<std::uint8_t>(key[0]) || c.entity_id != codec::GetBigEndian64(key.data() + 1))
+      Problem("change_entity: change ", seq, " is indexed under another record");
+  });
+}
+
+}  // namespace
+
+absl::StatusOr<VerifyReport> Verify(const model::Ctx& ctx) {
+  VerifyReport report;
+  Checker check(ctx, report);
+  check.Customers();
+  check.CustomerIndexes();
+  check.Pipelines();
+  check.Opportunities();
+  check.Interactions();
+  check.Changes();
+  return report;
+}
+
+}  // namespace crm::maintenance
