@@ -35,9 +35,9 @@
 #include <stdint.h>
 
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 3
+#define CRM_VERSION_MINOR 4
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.3.0"
+#define CRM_VERSION_STRING "0.4.0"
 
 #if defined(_WIN32)
 #define CRM_API
@@ -76,7 +76,7 @@ CRM_API const char* crm_strerror(int code);
 /* Frees memory that a crm_* call documents as the caller's. Accepts NULL. */
 CRM_API void crm_free(void* p);
 
-/* The library's version ("0.3.0") and its parts. */
+/* The library's version ("0.4.0") and its parts. */
 CRM_API const char* crm_version(int* major, int* minor, int* patch);
 
 /* ---- money ----
@@ -563,6 +563,38 @@ CRM_API int crm_last_change_seq(uint64_t* out, crm_txn* txn);
  * oldest first: each item is a change holding just that field. */
 CRM_API int crm_field_history(crm_iter** out, crm_txn* txn, int entity, uint64_t id, const char* field,
                               size_t field_len);
+
+/* ---- maintenance (since 0.4) ---- */
+
+/* What crm_txn_verify checked and how many problems it found. */
+typedef struct crm_verify_report {
+  unsigned int version;
+  uint64_t records, index_entries, changes, problem_count;
+} crm_verify_report;
+/* The store's size and use (crm_txn_stats); see ReadTxn::Statistics in the C++ API. */
+typedef struct crm_stats {
+  unsigned int version;
+  uint64_t customers, archived_customers, interactions, pipelines, opportunities, changes;
+  uint64_t file_bytes, map_bytes, page_bytes, pages_used, pages_free, size_limit_bytes, reserve_bytes;
+  uint64_t readers, stale_readers, last_txn, oldest_reader_lag;
+} crm_stats;
+#define CRM_VERIFY_REPORT_VERSION 1
+#define CRM_VERIFY_REPORT_INIT {CRM_VERIFY_REPORT_VERSION, 0, 0, 0, 0}
+#define CRM_STATS_VERSION 1
+#define CRM_STATS_INIT {CRM_STATS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+#define CRM_BACKUP_COMPACT 1u
+
+/* Checks every record, index entry, total, the change feed and the references between records,
+ * as of txn's snapshot (initialise *out with CRM_VERIFY_REPORT_INIT). A damaged file gives
+ * problems, not an error. When problems is not NULL it receives the problems found, one per
+ * line (the first 1000), for the caller to crm_free; NULL when there are none. */
+CRM_API int crm_txn_verify(crm_verify_report* out, char** problems, crm_txn* txn);
+/* Fills *out (initialised with CRM_STATS_INIT) as of txn's snapshot. */
+CRM_API int crm_txn_stats(crm_stats* out, crm_txn* txn);
+/* Copies the database, as of one snapshot, to a new owner-only file at `path` (CRM_EEXISTS when
+ * there is one) while writers go on. flags: CRM_BACKUP_COMPACT leaves out free pages. CRM_EBUSY
+ * on a thread holding this database's write transaction. */
+CRM_API int crm_db_backup(crm_db* db, const char* path, unsigned int flags);
 
 #ifdef __cplusplus
 }

@@ -31,6 +31,7 @@ from .errors import (
     StorageError,
     VersionError,
 )
+from .maintenance import Statistics, VerifyReport
 from .records import (  # noqa: I001 - the record kinds
     Change,
     Contact,
@@ -60,9 +61,9 @@ from .values import (
     currency_digits,
 )
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
-#: The version of the libcrm library in use (its C ABI), e.g. "0.3.0".
+#: The version of the libcrm library in use (its C ABI), e.g. "0.4.0".
 library_version = LIBRARY_VERSION
 #: Where that library was loaded from.
 library_path = LIBRARY_PATH
@@ -73,5 +74,5 @@ __all__ = [
     "FullError", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
     "LifecycleStage", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
     "OutOfMemoryError", "Outcome", "Phone", "Pipeline", "PipelineStage", "ReadOnlyError", "ReadTxn", "Record",
-    "StageChange", "StorageError", "VersionError", "WriteTxn", "currency_digits", "library_path", "library_version", "open",
+    "StageChange", "Statistics", "StorageError", "VerifyReport", "VersionError", "WriteTxn", "currency_digits", "library_path", "library_version", "open",
 ]  # fmt: skip

@@ -216,4 +216,17 @@ int crm_changes(crm_iter** out, crm_txn* txn, uint64_t from_seq);
 int crm_last_change_seq(uint64_t* out, crm_txn* txn);
 int crm_field_history(crm_iter** out, crm_txn* txn, int entity, uint64_t id, const char* field,
                       size_t field_len);
+typedef struct crm_verify_report {
+  unsigned int version;
+  uint64_t records, index_entries, changes, problem_count;
+} crm_verify_report;
+typedef struct crm_stats {
+  unsigned int version;
+  uint64_t customers, archived_customers, interactions, pipelines, opportunities, changes;
+  uint64_t file_bytes, map_bytes, page_bytes, pages_used, pages_free, size_limit_bytes, reserve_bytes;
+  uint64_t readers, stale_readers, last_txn, oldest_reader_lag;
+} crm_stats;
+int crm_txn_verify(crm_verify_report* out, char** problems, crm_txn* txn);
+int crm_txn_stats(crm_stats* out, crm_txn* txn);
+int crm_db_backup(crm_db* db, const char* path, unsigned int flags);
 """

@@ -99,6 +99,10 @@ class Ops:
         """fn(out_uint64, txn, *args)."""
         raise NotImplementedError
 
+    def _with_read(self, fn: Callable[[Any], T]) -> T:
+        """fn(txn_handle) in a read transaction: this one, or one of the database's own."""
+        raise NotImplementedError
+
     def _in_write(self, fn: Callable[..., T], actor: str | None, *args: Any) -> T:
         """fn(write_txn, *args) in a write transaction: this one, or one of the database's own
         made by `actor`."""

@@ -20,6 +20,7 @@ from .customers import CustomerReads, CustomerWrites
 from .errors import EBUSY, EINTERNAL, EINVALID, ENOTFOUND, BusyError, ClosedError, Error, InvalidError, check, error_for, fail
 from .interactions import InteractionReads, InteractionWrites
 from .listing import Listing
+from .maintenance import MaintenanceReads
 from .opportunities import OpportunityReads, OpportunityWrites
 from .pipelines import PipelineReads, PipelineWrites
 
@@ -32,7 +33,7 @@ _TXN_PP = ffi.typeof("crm_txn**")
 _U64_P = ffi.typeof("uint64_t*")
 
 
-class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, ChangeReads):
+class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, ChangeReads, MaintenanceReads):
     """Every concept's reads."""
 
 
@@ -144,6 +145,10 @@ class ReadTxn(_Reads):
                 listings[:] = [ref for ref in listings if ref() is not None]
             listings.append(weakref.ref(listing))
         return listing
+
+    def _with_read(self, fn: Callable[[Any], T]) -> T:
+        with self._lock:
+            return fn(self._handle())
 
     def _count(self, fn: Any, *args: Any) -> int:
         out = ffi.new(_U64_P)
@@ -412,6 +417,17 @@ class Database(_Reads, _Writes):
                 lib.crm_db_close(self._env)
                 self._env = None
 
+    def backup(self, path: Union[str, "os.PathLike[str]"], *, compact: bool = False) -> None:
+        """Copies the database, as of one snapshot, to a new owner-only file at ``path``
+        (:class:`crm.ExistsError` when there is one) while writers go on. ``compact`` leaves out
+        free pages, so the copy is as small as the data. Raises :class:`crm.BusyError` on a
+        thread holding this database's write transaction."""
+        h = self._enter(False)
+        try:
+            check(lib.crm_db_backup(h, os.fsencode(os.fspath(path)), 1 if compact else 0))
+        finally:
+            self._leave()
+
     def __enter__(self) -> "Database":
         return self
 
@@ -481,6 +497,18 @@ class Database(_Reads, _Writes):
             self._leave()
         check(rc)
         return out[0]  # type: ignore[no-any-return]
+
+    def _with_read(self, fn: Callable[[Any], T]) -> T:
+        h = self._enter(False)
+        try:
+            txn = ffi.new(_TXN_PP)
+            check(lib.crm_txn_begin_read(txn, h))
+            try:
+                return fn(txn[0])
+            finally:
+                lib.crm_txn_free(txn[0])
+        finally:
+            self._leave()
 
     def _in_write(self, fn: Callable[..., T], actor: str | None, *args: Any) -> T:
         return self.transact(lambda txn: fn(txn, *args), actor)

@@ -12,7 +12,6 @@ HEADER = Path(__file__).resolve().parents[3] / "capi" / "crm.h"
 
 # C functions the package has no use for, and why.
 NOT_USED = {
-    "crm_free": "no call gives the caller memory to free with it",
     "crm_iter_next": "the package moves items out in batches (crm_iter_take_<kinds>)",
     "crm_iter_customer": "borrowed views: the package takes items instead",
     "crm_iter_interaction": "borrowed views: the package takes items instead",

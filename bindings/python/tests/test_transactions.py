@@ -179,7 +179,7 @@ def test_transact_grows_the_map_and_the_caller_never_sees_it(tmp_path):
 
 
 def test_a_full_database_raises_full_error_and_keeps_earlier_data(tmp_path):
-    with crm.open(tmp_path / "capped.crm", sync=False, map_size=1 << 20, max_map_size=2 << 20) as db:
+    with crm.open(tmp_path / "capped.crm", sync=False, map_size=1 << 20, max_map_size=4 << 20) as db:
         db.create_customer(person("Kept", "Safe", "kept@example.com"))
         with pytest.raises(crm.FullError) as e:
             db.transact(lambda t: [t.create_customer(crm.Customer(display_name=f"F{i}", city="y" * 250)) for i in range(20000)])

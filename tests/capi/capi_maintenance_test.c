@@ -1,0 +1,121 @@
+/* The C ABI's maintenance calls, and the codes damaged files and full stores give. */
+#include "capi_support.h"
+
+#include <unistd.h>
+
+static void path_of(char* out, size_t n, const char* name) { snprintf(out, n, "%s/%s", g_dir, name); }
+
+static void test_verify_and_stats(void) {
+  crm_db* db = open_db("verify.crm");
+  crm_txn* txn = NULL;
+  crm_verify_report report = CRM_VERIFY_REPORT_INIT;
+  crm_verify_report unversioned = {0, 0, 0, 0, 0};
+  crm_stats stats = CRM_STATS_INIT;
+  char* problems = (char*)"untouched";
+  crm_customer* c = person("Ada", "Lovelace", "ada@example.com");
+  uint64_t id = create(db, c);
+  crm_customer_free(c);
+  CHECK(id != 0);
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  CHECK(crm_txn_verify(&report, &problems, txn) == CRM_OK);
+  CHECK(report.problem_count == 0 && problems == NULL);
+  CHECK(report.records == 2); /* the customer and the default pipeline */
+  CHECK(report.index_entries > 3 && report.changes >= 2);
+  CHECK(crm_txn_verify(&unversioned, NULL, txn) == CRM_EINVALID && errmsg_has("CRM_VERIFY_REPORT_INIT"));
+  CHECK(crm_txn_verify(NULL, NULL, txn) == CRM_EINVALID);
+  CHECK(crm_txn_stats(&stats, txn) == CRM_OK);
+  CHECK(stats.customers == 1 && stats.pipelines == 1 && stats.interactions == 0);
+  CHECK(stats.file_bytes > 0 && stats.page_bytes == 4096 && stats.readers >= 1);
+  CHECK(stats.size_limit_bytes == ((uint64_t)1 << 40) && stats.reserve_bytes == ((uint64_t)64 << 20));
+  CHECK(crm_txn_stats(&stats, NULL) == CRM_EINVALID);
+  crm_txn_free(txn);
+  crm_db_close(db);
+}
+
+static void test_backup(void) {
+  crm_db* db = open_db("backup-src.crm");
+  crm_db* copy = NULL;
+  crm_txn* txn = NULL;
+  char dest[512], compact[512];
+  uint64_t n = 0;
+  crm_customer_query all = CRM_CUSTOMER_QUERY_INIT;
+  crm_customer* c = person("Grace", "Hopper", "grace@example.com");
+  create(db, c);
+  crm_customer_free(c);
+  path_of(dest, sizeof dest, "backup.crm");
+  path_of(compact, sizeof compact, "backup-compact.crm");
+  CHECK(crm_db_backup(db, dest, 0) == CRM_OK);
+  CHECK(crm_db_backup(db, compact, CRM_BACKUP_COMPACT) == CRM_OK);
+  CHECK(crm_db_backup(db, dest, 0) == CRM_EEXISTS);
+  CHECK(crm_db_backup(db, dest, 8) == CRM_EINVALID && errmsg_has("flags"));
+  CHECK(crm_db_backup(NULL, dest, 0) == CRM_EINVALID);
+  CHECK(crm_db_backup(db, NULL, 0) == CRM_EINVALID);
+  CHECK(crm_txn_begin_write(&txn, db, NULL, 0) == CRM_OK);
+  CHECK(crm_db_backup(db, "/tmp/never-written.crm", 0) == CRM_EBUSY);
+  crm_txn_free(txn);
+  crm_db_close(db);
+  CHECK(crm_db_open(&copy, compact, NULL) == CRM_OK);
+  CHECK(crm_txn_begin_read(&txn, copy) == CRM_OK);
+  CHECK(crm_customer_count(&n, txn, &all) == CRM_OK && n == 1);
+  crm_txn_free(txn);
+  crm_db_close(copy);
+}
+
+static void test_damaged_and_foreign_files(void) {
+  char path[512], cmd[1200];
+  crm_db* db = open_db("damaged.crm");
+  crm_customer* c = person("Alan", "Turing", "alan@example.com");
+  int i;
+  CHECK(crm_customer_clear(c, CRM_LIST_EMAILS) == CRM_OK);
+  for (i = 0; i < 50; ++i) create(db, c);
+  crm_customer_free(c);
+  crm_db_close(db);
+  path_of(path, sizeof path, "damaged.crm");
+  CHECK(truncate(path, 3 * 4096) == 0);
+  CHECK(crm_db_open(&db, path, NULL) == CRM_ECORRUPT && db == NULL && errmsg_has("truncated"));
+  path_of(path, sizeof path, "foreign.crm");
+  snprintf(cmd, sizeof cmd, "head -c 20000 /dev/urandom > '%s'", path);
+  CHECK(system(cmd) == 0);
+  CHECK(crm_db_open(&db, path, NULL) == CRM_ENOTDB && db == NULL);
+}
+
+static void test_size_limit_keeps_deletes(void) {
+  char path[512];
+  crm_db* db = NULL;
+  crm_options opts = CRM_OPTIONS_INIT;
+  crm_txn* txn = NULL;
+  uint64_t last = 0;
+  int rc = CRM_OK, made = 0;
+  char notes[2000];
+  opts.no_sync = 1;
+  opts.max_map_size = (size_t)6 << 20;
+  memset(notes, 'n', sizeof notes);
+  path_of(path, sizeof path, "limited.crm");
+  CHECK(crm_db_open(&db, path, &opts) == CRM_OK);
+  while (rc == CRM_OK && made < 100000) {
+    crm_customer* c = person("Fill", "Er", NULL);
+    CHECK(crm_customer_set_custom(c, S("notes"), CRM_VALUE_TEXT, 0, notes, sizeof notes) == CRM_OK);
+    CHECK(crm_txn_begin_write(&txn, db, NULL, 0) == CRM_OK);
+    rc = crm_customer_create(txn, c);
+    if (rc == CRM_OK) rc = crm_txn_commit(txn);
+    if (rc == CRM_OK) last = (uint64_t)crm_customer_int(c, CRM_CUSTOMER_ID), ++made;
+    crm_txn_free(txn);
+    crm_customer_free(c);
+  }
+  CHECK(rc == CRM_EFULL && errmsg_has("size limit"));
+  CHECK(made > 100);
+  CHECK(crm_txn_begin_write(&txn, db, NULL, 0) == CRM_OK);
+  CHECK(crm_customer_delete(txn, last, 0) == CRM_OK);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  crm_db_close(db);
+}
+
+int main(void) {
+  if (make_test_dir() != 0) return 2;
+  test_verify_and_stats();
+  test_backup();
+  test_damaged_and_foreign_files();
+  test_size_limit_keeps_deletes();
+  return finish();
+}
