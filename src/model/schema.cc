@@ -87,11 +87,17 @@ absl::StatusOr<Schema> Schema::Open(storage::Env& env, const Migrate& migrate) {
   if (*version == 0 && !writable) return NotADatabaseError(absl::StrCat(env.path(), " is not a libcrm database"));
   for (const TableSpec& t : kTables) {
     if (t.table == &Schema::meta) continue;
-    auto table = env.OpenTable(*txn, t.name, writable);
-    if (!table.ok() && !writable && absl::IsNotFound(table.status()) && t.since > *version) {
+    // Only a table this file's version does not have yet is created: one its version has and
+    // that is gone means damage, which recreating it empty would hide.
+    const bool added_since = *version == 0 || t.since > *version;
+    auto table = env.OpenTable(*txn, t.name, writable && added_since);
+    if (!table.ok() && !writable && absl::IsNotFound(table.status()) && added_since) {
       s.*t.table = kAbsentTable;  // an earlier file, read as it is
       continue;
     }
+    if (!table.ok() && absl::IsNotFound(table.status()))
+      return absl::DataLossError(absl::StrCat("database ", env.path(), " is damaged: its table ", t.name,
+                                              " is missing"));
     if (!table.ok()) return table.status();
     s.*t.table = *table;
   }

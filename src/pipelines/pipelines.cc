@@ -172,6 +172,12 @@ absl::Status EnsureDefault(Ctx& ctx) {
   auto existing = model::ReadCounter(ctx, kDefault);
   if (!existing.ok()) return existing.status();
   if (*existing != 0) return absl::OkStatus();
+  // Only a new database gets one: a database that has had pipelines and no longer names its
+  // default is damaged, and a new default would hide that.
+  auto made = model::ReadCounter(ctx, kSequence);
+  if (!made.ok()) return made.status();
+  if (*made != 0)
+    return absl::DataLossError("database is damaged: its record of the default pipeline is missing");
   Pipeline p;
   p.name = "Sales";
   p.stages = {

@@ -83,6 +83,12 @@ absl::Status CheckMeta(int fd, std::uint64_t size, const std::string& path, Meta
     return damaged(absl::StrCat("the file is truncated to ", size, " bytes, shorter than its two meta pages"));
   if (!ReadAt(fd, second, kMetaBytes, page) || !IsMeta(second))
     return damaged("its second meta page is overwritten");
+  // LMDB writes transaction t's meta page into slot t % 2, so the two slots hold consecutive
+  // transactions, the even one first (a new file: 0 and 0 or 1). Anything else is a damaged
+  // transaction id, which would silently turn the file back to an older state.
+  const std::uint64_t t0 = At<std::uint64_t>(first, kTxnAt), t1 = At<std::uint64_t>(second, kTxnAt);
+  if ((t0 % 2 != 0) || (t1 % 2 != 1 && t1 != 0) || (t0 > t1 ? t0 - t1 : t1 - t0) > 1)
+    return damaged(absl::StrCat("its meta pages name transactions ", t0, " and ", t1, ", which LMDB never writes"));
   Meta newest;
   for (const unsigned char* m : {first, second}) {
     if (At<std::uint32_t>(m, kVersionAt) != kDataVersion)

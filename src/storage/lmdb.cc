@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/strings.h"
+#include "storage/fault_guard.h"
 #include "storage/files.h"
 
 namespace crm::storage {
@@ -88,6 +89,9 @@ absl::Status MdbError(int rc, std::string_view what) {
     case EDQUOT:
       status = absl::ResourceExhaustedError(msg);
       break;
+    case kPageFault:
+      return absl::DataLossError(absl::StrCat(
+          Av(what), ": database is damaged: a page number or offset in the file points outside it"));
     case MDB_CORRUPTED:
     case MDB_PAGE_NOTFOUND:
     case MDB_INVALID:
@@ -204,7 +208,9 @@ void Txn::Abort() {
 
 absl::Status Txn::Commit() {
   if (txn_ == nullptr) return TxnFinishedError("transaction is already finished");
-  const int rc = mdb_txn_commit(txn_);
+  MDB_txn* const txn = txn_;
+  const int rc = Guarded([&] { return mdb_txn_commit(txn); });
+  if (rc == kPageFault) mdb_txn_abort(txn);  // LMDB stopped half-way: nothing was committed
   txn_ = nullptr;  // committed or, on failure, freed by LMDB
   const Env* env = env_;
   Ended();
@@ -218,7 +224,7 @@ absl::Status Txn::Commit() {
 absl::StatusOr<bool> Txn::Get(Table table, std::string_view key, std::string_view* value) const {
   MDB_val k = Val(key);
   MDB_val v;
-  const int rc = mdb_get(txn_, table, &k, &v);
+  const int rc = Guarded([&] { return mdb_get(txn_, table, &k, &v); });
   if (rc == MDB_NOTFOUND) return false;
   if (rc != 0) return MdbError(rc, "read");
   if (absl::Status s = CheckInMap(bounds_, writable_, v, "value"); !s.ok()) return s;
@@ -230,7 +236,7 @@ absl::Status Txn::Put(Table table, std::string_view key, std::string_view value,
   ++writes_;
   MDB_val k = Val(key);
   MDB_val v = Val(value);
-  const int rc = mdb_put(txn_, table, &k, &v, flags);
+  const int rc = Guarded([&] { return mdb_put(txn_, table, &k, &v, flags); });
   if (rc != 0) return MdbError(rc, "write");
   return absl::OkStatus();
 }
@@ -238,7 +244,7 @@ absl::Status Txn::Put(Table table, std::string_view key, std::string_view value,
 absl::StatusOr<bool> Txn::Del(Table table, std::string_view key) {
   ++writes_;
   MDB_val k = Val(key);
-  const int rc = mdb_del(txn_, table, &k, nullptr);
+  const int rc = Guarded([&] { return mdb_del(txn_, table, &k, nullptr); });
   if (rc == MDB_NOTFOUND) return false;
   if (rc != 0) return MdbError(rc, "delete");
   return true;
@@ -283,7 +289,7 @@ Cursor::~Cursor() {
 }
 
 absl::StatusOr<bool> Cursor::Move(MDB_cursor_op op) {
-  const int rc = mdb_cursor_get(cursor_, &k_, &v_, op);
+  const int rc = Guarded([&] { return mdb_cursor_get(cursor_, &k_, &v_, op); });
   if (rc == MDB_NOTFOUND) return false;
   if (rc != 0) return MdbError(rc, "cursor");
   if (absl::Status s = CheckInMap(bounds_, writable_, k_, "key"); !s.ok()) return s;
@@ -301,73 +307,12 @@ absl::StatusOr<bool> Cursor::Last() { return Move(MDB_LAST); }
 absl::StatusOr<bool> Cursor::Next() { return Move(MDB_NEXT); }
 absl::StatusOr<bool> Cursor::Prev() { return Move(MDB_PREV); }
 
-absl::Status ScanPrefix(
-    const Txn& txn, Table table, std::string_view prefix, std::string_view after,
-    absl::FunctionRef<absl::StatusOr<bool>(std::string_view key, std::string_view value)> fn) {
-  auto cursor = Cursor::Open(txn, table);
-  if (!cursor.ok()) return cursor.status();
-  return ScanPrefix(*cursor, prefix, after, fn);
-}
-
-absl::Status ScanPrefix(
-    Cursor& cursor, std::string_view prefix, std::string_view after,
-    absl::FunctionRef<absl::StatusOr<bool>(std::string_view key, std::string_view value)> fn) {
-  const std::string_view start = after.empty() ? prefix : after;
-  auto at = cursor.Seek(start);
-  while (true) {
-    if (!at.ok()) return at.status();
-    if (!*at) return absl::OkStatus();
-    const std::string_view key = cursor.key();
-    if (key.substr(0, prefix.size()) != prefix) return absl::OkStatus();
-    if (after.empty() || key != after) {
-      auto more = fn(key, cursor.value());
-      if (!more.ok()) return more.status();
-      if (!*more) return absl::OkStatus();
-    }
-    at = cursor.Next();
-  }
-}
-
-absl::Status ScanRange(
-    const Txn& txn, Table table, std::string_view lo, std::string_view hi, std::string_view resume,
-    bool reverse,
-    absl::FunctionRef<absl::StatusOr<bool>(std::string_view key, std::string_view value)> fn) {
-  auto cursor = Cursor::Open(txn, table);
-  if (!cursor.ok()) return cursor.status();
-  absl::StatusOr<bool> at;
-  if (!reverse) {
-    at = cursor->Seek(!resume.empty() && resume > lo ? resume : lo);
-  } else {
-    // The last entry below the bound: seek to it and step back, or start at the very end.
-    std::string_view bound = hi;
-    if (!resume.empty() && (bound.empty() || resume < bound)) bound = resume;
-    if (bound.empty()) {
-      at = cursor->Last();
-    } else {
-      at = cursor->Seek(bound);
-      if (at.ok()) at = *at ? cursor->Prev() : cursor->Last();
-    }
-  }
-  while (true) {
-    if (!at.ok()) return at.status();
-    if (!*at) return absl::OkStatus();
-    const std::string_view key = cursor->key();
-    if (reverse ? key < lo : (!hi.empty() && key >= hi)) return absl::OkStatus();
-    const bool skip = !resume.empty() && (reverse ? key >= resume : key <= resume);
-    if (!skip && (reverse ? (hi.empty() || key < hi) : true)) {
-      auto more = fn(key, cursor->value());
-      if (!more.ok()) return more.status();
-      if (!*more) return absl::OkStatus();
-    }
-    at = reverse ? cursor->Prev() : cursor->Next();
-  }
-}
-
 // ---- Env ----
 
 absl::StatusOr<std::shared_ptr<Env>> Env::Open(const std::string& path,
                                                const EnvOptions& options) {
   if (path.empty()) return absl::InvalidArgumentError("path: must not be empty");
+  InstallFaultHandlers();
   Registry& registry = Registered();
   std::unique_lock<std::mutex> lock(registry.mu);
   registry.ForgetInherited();
@@ -419,6 +364,7 @@ absl::StatusOr<std::shared_ptr<Env>> Env::Open(const std::string& path,
     return MdbError(code, absl::StrCat(Av(what), " ", path));
   };
   if ((rc = mdb_env_set_maxdbs(env, options.max_tables)) != 0) return fail(rc, "set tables");
+  (void)mdb_env_set_assert(env, OnLmdbAssert);  // EINVAL when LMDB was built without assertions
   if ((rc = mdb_env_set_mapsize(env, std::min(options.initial_map_size, options.max_map_size))) != 0)
     return fail(rc, "set map size");
   unsigned flags = MDB_NOSUBDIR | MDB_NOTLS | MDB_NORDAHEAD;
@@ -552,7 +498,7 @@ absl::StatusOr<Txn> Env::BeginWrite() {
 
 absl::StatusOr<Table> Env::OpenTable(Txn& txn, const char* name, bool create) {
   MDB_dbi dbi;
-  const int rc = mdb_dbi_open(txn.raw(), name, create ? MDB_CREATE : 0, &dbi);
+  const int rc = Guarded([&] { return mdb_dbi_open(txn.raw(), name, create ? MDB_CREATE : 0, &dbi); });
   if (rc == MDB_NOTFOUND)
     return absl::NotFoundError(absl::StrCat("table ", name, " missing: ", path_, " is not a libcrm database"));
   if (rc != 0) return MdbError(rc, absl::StrCat("open table ", name));
@@ -561,7 +507,7 @@ absl::StatusOr<Table> Env::OpenTable(Txn& txn, const char* name, bool create) {
 
 absl::StatusOr<std::size_t> Env::MainEntries(Txn& txn) {
   MDB_dbi main;
-  int rc = mdb_dbi_open(txn.raw(), nullptr, 0, &main);
+  int rc = Guarded([&] { return mdb_dbi_open(txn.raw(), nullptr, 0, &main); });
   if (rc != 0) return MdbError(rc, "open main table");
   MDB_stat st;
   if ((rc = mdb_stat(txn.raw(), main, &st)) != 0) return MdbError(rc, "stat main table");

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "storage/fault_guard.h"
 #include "storage/lmdb.h"
 
 namespace crm::storage {
@@ -125,7 +126,7 @@ absl::Status Env::CopyTo(const std::string& dest, bool compact) {
   int rc;
   {
     auto lock = EnterTxn();  // the copy reads through the map: no resize meanwhile
-    rc = mdb_env_copyfd2(env_, fd, compact ? MDB_CP_COMPACT : 0);
+    rc = Guarded([&] { return mdb_env_copyfd2(env_, fd, compact ? MDB_CP_COMPACT : 0); });
   }
   if (rc == 0 && ::fsync(fd) != 0) rc = errno;
   ::close(fd);
