@@ -207,8 +207,10 @@ void Checker::Opportunities() {
         Problem("opportunity ", id, ": an index entry disagrees with the record on whether it is closed");
     }
   });
-  for (auto [table, name] : {std::pair{s_.opp_customer, "opp_customer"}, {s_.opp_stage, "opp_stage"},
+  for (const auto& index : {std::pair{s_.opp_customer, "opp_customer"}, {s_.opp_stage, "opp_stage"},
                              {s_.opp_owner, "opp_owner"}, {s_.opp_close, "opp_close"}, {s_.opp_contact, "opp_contact"}}) {
+    const storage::Table table = index.first;
+    const char* const name = index.second;
     Scan(table, name, [&](std::string_view key, std::string_view) {
       ++report_.index_entries;
       Opportunity o;

@@ -222,6 +222,7 @@ absl::Status Txn::Commit() {
 }
 
 absl::StatusOr<bool> Txn::Get(Table table, std::string_view key, std::string_view* value) const {
+  if (key.empty() || key.size() > kMaxKeyBytes) return false;
   MDB_val k = Val(key);
   MDB_val v;
   const int rc = Guarded([&] { return mdb_get(txn_, table, &k, &v); });
@@ -233,6 +234,9 @@ absl::StatusOr<bool> Txn::Get(Table table, std::string_view key, std::string_vie
 }
 
 absl::Status Txn::Put(Table table, std::string_view key, std::string_view value, unsigned flags) {
+  if (key.empty() || key.size() > kMaxKeyBytes)
+    return absl::InvalidArgumentError(absl::StrCat("a key of ", key.size(), " bytes cannot be stored (1 to ",
+                                                   kMaxKeyBytes, ")"));
   ++writes_;
   MDB_val k = Val(key);
   MDB_val v = Val(value);
@@ -242,6 +246,7 @@ absl::Status Txn::Put(Table table, std::string_view key, std::string_view value,
 }
 
 absl::StatusOr<bool> Txn::Del(Table table, std::string_view key) {
+  if (key.empty() || key.size() > kMaxKeyBytes) return false;
   ++writes_;
   MDB_val k = Val(key);
   const int rc = Guarded([&] { return mdb_del(txn_, table, &k, nullptr); });
@@ -299,6 +304,15 @@ absl::StatusOr<bool> Cursor::Move(MDB_cursor_op op) {
 
 absl::StatusOr<bool> Cursor::Seek(std::string_view key) {
   if (key.empty()) return First();  // LMDB rejects empty keys
+  if (key.size() > kMaxKeyBytes) {
+    // Longer than any stored key: the first entry after it is the first greater than its
+    // first kMaxKeyBytes bytes (which cannot itself be an entry equal to the whole key).
+    k_ = Val(key.substr(0, kMaxKeyBytes));
+    auto at = Move(MDB_SET_RANGE);
+    if (!at.ok() || !*at) return at;
+    if (this->key() == key.substr(0, kMaxKeyBytes)) return Next();
+    return true;
+  }
   k_ = Val(key);
   return Move(MDB_SET_RANGE);
 }

@@ -43,6 +43,10 @@ namespace crm::storage {
 
 using Table = MDB_dbi;
 
+// The longest key LMDB stores (its default build). No key outside 1..kMaxKeyBytes can be in a
+// table: looking one up finds nothing, and writing one is refused.
+inline constexpr std::size_t kMaxKeyBytes = 511;
+
 // Txn::Put flag: the key is greater than every key in the table (fills pages, no split).
 inline constexpr unsigned kAppend = MDB_APPEND;
 

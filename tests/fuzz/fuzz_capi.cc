@@ -1,0 +1,225 @@
+// Sequences of C ABI calls, read from the input: transactions begun, committed and freed in any
+// order, records made from arbitrary bytes (field numbers, lengths, UTF-8, times), lookups,
+// lists with arbitrary queries and page tokens, iterators used after their transaction. Every
+// call returns a code; nothing crashes, and the store stays consistent (Verify finds nothing).
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "crm.h"
+
+namespace {
+
+class Input {
+ public:
+  Input(const std::uint8_t* data, std::size_t size) : p_(data), end_(data + size) {}
+  bool more() const { return p_ < end_; }
+  std::uint8_t U8() { return more() ? *p_++ : 0; }
+  std::uint64_t U64() {
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = v << 8 | U8();
+    return v;
+  }
+  // Up to 64 bytes of text, as found (often not UTF-8).
+  std::string Text() {
+    const std::size_t n = std::min<std::size_t>(U8() % 65, static_cast<std::size_t>(end_ - p_));
+    std::string s(reinterpret_cast<const char*>(p_), n);
+    p_ += n;
+    return s;
+  }
+
+ private:
+  const std::uint8_t* p_;
+  const std::uint8_t* end_;
+};
+
+std::string Path() { return "/tmp/crm-fuzz-capi-" + std::to_string(::getpid()) + ".db"; }
+
+crm_db* Db(bool reset) {
+  static crm_db* db = nullptr;
+  if (reset && db != nullptr) {
+    crm_db_close(db);
+    db = nullptr;
+    std::remove(Path().c_str());
+    std::remove((Path() + "-lock").c_str());
+  }
+  if (db == nullptr) {
+    crm_options o = CRM_OPTIONS_INIT;
+    o.no_sync = 1;
+    o.max_map_size = std::size_t{16} << 20;
+    if (crm_db_open(&db, Path().c_str(), &o) != CRM_OK) std::abort();
+  }
+  return db;
+}
+
+void Drain(crm_iter* it, int limit) {
+  for (int i = 0; i < limit && crm_iter_next(it) == CRM_OK; ++i) {
+  }
+  crm_iter_free(it);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static int runs = 0;
+  crm_db* db = Db(false);
+  Input in(data, size);
+  crm_txn* txn = nullptr;
+  crm_iter* stale = nullptr;  // an iterator kept past its transaction's end
+  bool full = false;
+  for (int step = 0; step < 64 && in.more(); ++step) {
+    const std::uint8_t op = in.U8() % 16;
+    if (txn == nullptr && op > 2) {
+      if (crm_txn_begin_write(&txn, db, nullptr, 0) != CRM_OK) txn = nullptr;
+      continue;
+    }
+    int rc = CRM_OK;
+    switch (op) {
+      case 0: if (txn == nullptr) crm_txn_begin_read(&txn, db); break;
+      case 1: if (txn != nullptr) rc = crm_txn_commit(txn); crm_txn_free(txn); txn = nullptr; break;
+      case 2: crm_txn_free(txn); txn = nullptr; break;
+      case 3: case 4: {
+        crm_customer* c = nullptr;
+        crm_customer_new(&c);
+        const std::string a = in.Text(), b = in.Text();
+        crm_customer_set_text(c, 100 + in.U8() % 14, a.data(), a.size());
+        crm_customer_set_int(c, 200 + in.U8() % 16, static_cast<std::int64_t>(in.U64()));
+        crm_customer_add_email(c, b.data(), b.size(), "w", 1, in.U8() & 1);
+        const std::string t = in.Text();
+        crm_customer_add_tag(c, t.data(), t.size());
+        rc = op == 3 ? crm_customer_create(txn, c) : crm_customer_upsert(txn, c);
+        crm_customer_free(c);
+        break;
+      }
+      case 5: {
+        crm_customer* c = nullptr;
+        if (crm_customer_get(&c, txn, in.U8() % 32) == CRM_OK) {
+          const std::string a = in.Text();
+          crm_customer_set_text(c, 100 + in.U8() % 14, a.data(), a.size());
+          if (in.U8() & 1) crm_customer_set_int(c, CRM_CUSTOMER_REVISION, in.U8());
+          rc = crm_customer_update(txn, c);
+        }
+        crm_customer_free(c);
+        break;
+      }
+      case 6: rc = crm_customer_delete(txn, in.U8() % 32, in.U8() & 1); break;
+      case 7: {
+        crm_customer_query q = CRM_CUSTOMER_QUERY_INIT;
+        const std::string text = in.Text(), token = in.Text();
+        q.by = in.U8() % 9;
+        q.text = text.data();
+        q.text_len = text.size();
+        q.stage = in.U8() % 8;
+        q.organization = in.U8() % 32;
+        q.since = static_cast<std::int64_t>(in.U64());
+        q.include_archived = in.U8() & 1;
+        q.page_size = in.U8() % 4;
+        if (!token.empty()) q.page_token = token.data(), q.page_token_len = token.size();
+        crm_iter* it = nullptr;
+        std::uint64_t n = 0;
+        if ((rc = crm_customer_list(&it, txn, &q)) == CRM_OK) {
+          if (stale == nullptr && (in.U8() & 1)) stale = it; else Drain(it, 20);
+        }
+        crm_customer_count(&n, txn, &q);
+        break;
+      }
+      case 8: {
+        crm_interaction* i = nullptr;
+        crm_interaction_new(&i);
+        const std::string s = in.Text();
+        crm_interaction_set_int(i, CRM_INTERACTION_CUSTOMER, in.U8() % 32);
+        crm_interaction_set_int(i, 200 + in.U8() % 16, static_cast<std::int64_t>(in.U64()));
+        crm_interaction_set_text(i, 100 + in.U8() % 8, s.data(), s.size());
+        rc = crm_interaction_log(txn, i);
+        crm_interaction_free(i);
+        break;
+      }
+      case 9: {
+        crm_timeline_query q = CRM_TIMELINE_QUERY_INIT;
+        q.customer = in.U8() % 32;
+        q.from = static_cast<std::int64_t>(in.U64());
+        q.to = static_cast<std::int64_t>(in.U64());
+        crm_iter* it = nullptr;
+        if ((rc = crm_timeline(&it, txn, &q)) == CRM_OK) Drain(it, 20);
+        break;
+      }
+      case 10: {
+        crm_opportunity* o = nullptr;
+        crm_opportunity_new(&o);
+        const std::string title = in.Text(), currency = in.Text();
+        crm_opportunity_set_text(o, CRM_OPPORTUNITY_TITLE, title.data(), title.size());
+        crm_opportunity_set_text(o, CRM_OPPORTUNITY_CURRENCY, currency.data(), currency.size());
+        crm_opportunity_set_int(o, 200 + in.U8() % 16, static_cast<std::int64_t>(in.U64()));
+        rc = crm_opportunity_create(txn, o);
+        crm_opportunity_free(o);
+        break;
+      }
+      case 11: {
+        crm_opportunity* o = nullptr;
+        rc = crm_opportunity_move(&o, txn, in.U8() % 16, in.U8() % 10);
+        crm_opportunity_free(o);
+        break;
+      }
+      case 12: {
+        crm_iter* it = nullptr;
+        if ((rc = crm_changes(&it, txn, in.U64() % 64)) == CRM_OK) Drain(it, 10);
+        break;
+      }
+      case 13: {
+        const std::string field = in.Text();
+        crm_iter* it = nullptr;
+        if ((rc = crm_field_history(&it, txn, in.U8() % 5, in.U8() % 32, field.data(), field.size())) == CRM_OK)
+          Drain(it, 10);
+        break;
+      }
+      case 14: {
+        crm_customer* c = nullptr;
+        const std::string key = in.Text();
+        if (in.U8() & 1) rc = crm_customer_find_by_email(&c, txn, key.data(), key.size());
+        else rc = crm_customer_find_by_external_id(&c, txn, key.data(), key.size());
+        crm_customer_free(c);
+        break;
+      }
+      default: {
+        crm_verify_report r = CRM_VERIFY_REPORT_INIT;
+        crm_stats s = CRM_STATS_INIT;
+        crm_txn_stats(&s, txn);
+        if (in.U8() % 8 == 0 && crm_txn_verify(&r, nullptr, txn) == CRM_OK && r.problem_count != 0) std::abort();
+      }
+    }
+    if (rc == CRM_EFULL) full = true;
+    if (rc == CRM_EINTERNAL) {
+      std::fprintf(stderr, "CRM_EINTERNAL from op %d: %s\n", op, crm_errmsg());
+      std::abort();
+    }
+  }
+  if (stale != nullptr) {
+    crm_txn_free(txn);
+    txn = nullptr;
+    if (crm_iter_next(stale) != CRM_EINVALID) std::abort();  // its transaction has ended
+    crm_iter_free(stale);
+  }
+  if (txn != nullptr) {
+    crm_txn_commit(txn);
+    crm_txn_free(txn);
+  }
+  if (++runs % 256 == 0) {
+    crm_txn* check = nullptr;
+    crm_verify_report r = CRM_VERIFY_REPORT_INIT;
+    if (crm_txn_begin_read(&check, db) == CRM_OK && crm_txn_verify(&r, nullptr, check) == CRM_OK &&
+        r.problem_count != 0) {
+      char* problems = nullptr;
+      crm_txn_verify(&r, &problems, check);
+      std::fprintf(stderr, "verify: %s\n", problems);
+      std::abort();
+    }
+    crm_txn_free(check);
+  }
+  if (full) Db(true);
+  return 0;
+}
