@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "crm/store.hpp"
+#include "support/killed_reader.h"
 #include "support/raw_lmdb.h"
 #include "support/temp_dir.h"
 
@@ -199,23 +200,9 @@ TEST_F(MaintenanceTest, StatisticsCountRecordsPagesAndReaders) {
 
   // A process killed inside a read transaction leaves a stale reader behind it, pinning the
   // snapshot it read while later commits pile up.
-  int ready[2];
-  ASSERT_EQ(::pipe(ready), 0);
-  const pid_t child = ::fork();
-  if (child == 0) {
-    StoreOptions o;
-    o.read_only = true;
-    auto mine = Store::Open(path_, o);
-    auto txn = mine.ok() ? (*mine)->BeginRead() : absl::StatusOr<ReadTxn>(mine.status());
-    (void)!::write(ready[1], txn.ok() ? "r" : "x", 1);
-    ::pause();
-    ::_exit(0);
-  }
-  char byte = 0;
-  ASSERT_EQ(::read(ready[0], &byte, 1), 1);
-  ASSERT_EQ(byte, 'r');
-  ::kill(child, SIGKILL);
-  ::waitpid(child, nullptr, 0);
+  StoreOptions read_only;
+  read_only.read_only = true;
+  ASSERT_TRUE(testing::KillReaderInside(path_, read_only));
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(store_->Run(&WriteTxn::CreateCustomer, Person("Later", "l" + std::to_string(i) + "@x.example")).ok());
   stats = store_->Run(&ReadTxn::Statistics);
   ASSERT_TRUE(stats.ok());

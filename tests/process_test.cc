@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "crm/store.hpp"
+#include "support/killed_reader.h"
 #include "support/temp_dir.h"
 
 namespace crm {
@@ -92,32 +93,8 @@ TEST(ProcessTest, ReaderSlotsOfKilledProcessesAreReclaimed) {
   auto held = Store::Open(path, options);
   ASSERT_TRUE(held.ok());
   ASSERT_TRUE((*held)->Run(&WriteTxn::CreateCustomer, Person("r@example.com")).ok());
-  for (int i = 0; i < 130; ++i) {
-    int pipefd[2];
-    ASSERT_EQ(::pipe(pipefd), 0);
-    const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-      ::close(pipefd[0]);
-      auto store = Store::Open(path, options);
-      char ok = 0;
-      if (store.ok()) {
-        auto txn = (*store)->BeginRead();
-        ok = txn.ok() ? 1 : 2;
-        if (::write(pipefd[1], &ok, 1) != 1) _exit(3);
-        ::pause();  // killed here, inside its read transaction
-      }
-      _exit(4);
-    }
-    ::close(pipefd[1]);
-    char ok = 0;
-    ASSERT_EQ(::read(pipefd[0], &ok, 1), 1) << "reader " << i;
-    ::close(pipefd[0]);
-    ::kill(child, SIGKILL);
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    ASSERT_EQ(ok, 1) << "reader " << i << " could not begin a read transaction";
-  }
+  for (int i = 0; i < 130; ++i)
+    ASSERT_TRUE(testing::KillReaderInside(path, options)) << "reader " << i << " could not begin a read transaction";
   auto n = (*held)->Run(&ReadTxn::CountCustomers, CustomerQuery::All());
   ASSERT_TRUE(n.ok()) << n.status();
   EXPECT_EQ(*n, 1u);

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "crm/store.hpp"
+#include "support/killed_reader.h"
 #include "support/temp_dir.h"
 
 namespace crm {
@@ -137,24 +138,9 @@ TEST(ConcurrencyStressTest, ProcessesAndThreadsKeepEveryInvariant) {
   int killed = 0;
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   while (std::chrono::steady_clock::now() < until) {
-    int ready[2];
-    ASSERT_EQ(::pipe(ready), 0);
-    const pid_t victim = ::fork();
-    if (victim == 0) {
-      StoreOptions o;
-      o.read_only = true;
-      auto store = Store::Open(path, o);
-      auto txn = store.ok() ? (*store)->BeginRead() : absl::StatusOr<ReadTxn>(store.status());
-      (void)!::write(ready[1], "r", 1);
-      ::pause();
-      ::_exit(0);
-    }
-    char byte;
-    (void)!::read(ready[0], &byte, 1);
-    ::close(ready[0]);
-    ::close(ready[1]);
-    ::kill(victim, SIGKILL);
-    ::waitpid(victim, nullptr, 0);
+    StoreOptions read_only;
+    read_only.read_only = true;
+    ASSERT_TRUE(testing::KillReaderInside(path, read_only));
     ++killed;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

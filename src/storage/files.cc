@@ -1,8 +1,11 @@
 #include "storage/files.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <thread>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -56,16 +59,25 @@ bool IsMeta(const unsigned char* p) {
 
 }  // namespace
 
-absl::Status CheckMeta(int fd, std::uint64_t size, const std::string& path, Meta* out) {
+namespace {
+absl::Status CheckMetaOnce(int fd, const std::string& path, Meta* out) {
   const auto damaged = [&](std::string_view why) {
     return absl::DataLossError(absl::StrCat("database ", path, " is damaged: ", Av(why)));
   };
+  // The meta pages first, the size after: a writer in another process writes its pages before
+  // its meta page, so the file is at least as long as any meta page read before it claims.
   unsigned char first[kMetaBytes];
-  if (size < kMetaBytes || !ReadAt(fd, first, kMetaBytes, 0))
+  unsigned char second[kMetaBytes];
+  const bool read_first = ReadAt(fd, first, kMetaBytes, 0);
+  const std::uint32_t first_page = read_first && IsMeta(first) ? At<std::uint32_t>(first, kPageSizeAt) : 0;
+  const bool read_second = first_page >= 512 && first_page <= 65536 && ReadAt(fd, second, kMetaBytes, first_page);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return absl::DataLossError(absl::StrCat("database ", path, ": cannot stat the file"));
+  const std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
+  if (size < kMetaBytes || !read_first)
     return NotADatabaseError(absl::StrCat(path, " is not a libcrm database (", size, " bytes, too short)"));
   // The page size, from the first meta page or (when that one is damaged) the usual sizes.
-  std::uint32_t page = IsMeta(first) ? At<std::uint32_t>(first, kPageSizeAt) : 0;
-  unsigned char second[kMetaBytes];
+  std::uint32_t page = first_page;
   bool second_ok = false;
   if (page == 0) {
     for (std::uint32_t guess = 4096; guess <= 65536 && !second_ok; guess *= 2)
@@ -81,7 +93,7 @@ absl::Status CheckMeta(int fd, std::uint64_t size, const std::string& path, Meta
     return damaged(absl::StrCat("its meta page names a page size of ", page, " bytes"));
   if (size < 2 * std::uint64_t{page})
     return damaged(absl::StrCat("the file is truncated to ", size, " bytes, shorter than its two meta pages"));
-  if (!ReadAt(fd, second, kMetaBytes, page) || !IsMeta(second))
+  if (!read_second || !IsMeta(second))
     return damaged("its second meta page is overwritten");
   // LMDB writes transaction t's meta page into slot t % 2, so the two slots hold consecutive
   // transactions, the even one first (a new file: 0 and 0 or 1). Anything else is a damaged
@@ -109,6 +121,19 @@ absl::Status CheckMeta(int fd, std::uint64_t size, const std::string& path, Meta
   }
   if (out != nullptr) *out = newest;
   return absl::OkStatus();
+}
+}  // namespace
+
+absl::Status CheckMeta(int fd, const std::string& path, Meta* out) {
+  // Writers in other processes may commit between the reads: what looks damaged is read again
+  // (a few times, a millisecond apart) before it is called so.
+  absl::Status checked;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    checked = CheckMetaOnce(fd, path, out);
+    if (!absl::IsDataLoss(checked)) return checked;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return checked;
 }
 
 const char* FindMapping(ino_t ino, const std::string& path, std::size_t length) {

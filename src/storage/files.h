@@ -19,11 +19,11 @@ struct Meta {
   std::uint64_t txn = 0;
 };
 
-// Reads and checks both meta pages of the open file `fd` of `size` bytes: NotADatabase when
+// Reads and checks both meta pages of the open file `fd`, then its size: NotADatabase when
 // neither is an LMDB meta page, DataLoss when one is damaged, names a table root past the last
 // page, or claims pages the file does not have (a truncated file, whose map LMDB would read
 // past the end of the file).
-absl::Status CheckMeta(int fd, std::uint64_t size, const std::string& path, Meta* meta = nullptr);
+absl::Status CheckMeta(int fd, const std::string& path, Meta* meta = nullptr);
 
 // The mapping of the file `ino`, whose absolute path is `path`, in this process with `length`
 // bytes: its start, or null.

@@ -363,9 +363,7 @@ absl::StatusOr<std::shared_ptr<Env>> Env::Open(const std::string& path,
     // Before LMDB maps the file: is it one, and does it have every page its meta pages claim?
     const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return MdbError(errno, absl::StrCat("open ", path));
-    struct stat now;
-    absl::Status checked = ::fstat(fd, &now) == 0 ? files::CheckMeta(fd, static_cast<std::uint64_t>(now.st_size), path)
-                                                  : MdbError(errno, absl::StrCat("open ", path));
+    absl::Status checked = files::CheckMeta(fd, path);
     ::close(fd);
     if (!checked.ok()) return checked;
   }
