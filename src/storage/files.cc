@@ -103,6 +103,9 @@ absl::Status CheckMetaOnce(int fd, const std::string& path, Meta* out) {
     return damaged(absl::StrCat("its meta pages name transactions ", t0, " and ", t1, ", which LMDB never writes"));
   Meta newest;
   for (const unsigned char* m : {first, second}) {
+    if (At<std::uint32_t>(m, kPageSizeAt) != page)
+      return damaged(absl::StrCat("its meta pages disagree on the page size (", page, " and ",
+                                  At<std::uint32_t>(m, kPageSizeAt), ")"));
     if (At<std::uint32_t>(m, kVersionAt) != kDataVersion)
       return damaged(absl::StrCat("a meta page names LMDB data version ", At<std::uint32_t>(m, kVersionAt)));
     const std::uint64_t last = At<std::uint64_t>(m, kLastPageAt);

@@ -389,7 +389,11 @@ absl::StatusOr<std::shared_ptr<Env>> Env::Open(const std::string& path,
     if (created < 0) return fail(errno, "create");
     ::close(created);
   }
-  if ((rc = mdb_env_open(env, path.c_str(), flags, 0600)) != 0) return fail(rc, "open");
+  rc = Guarded([&] { return mdb_env_open(env, path.c_str(), flags, 0600); });
+  // A fault half-way through leaves the environment in no state to be closed: it is left as it
+  // is (its memory, descriptors and map stay allocated) rather than risk a crash.
+  if (rc == kPageFault) return MdbError(rc, absl::StrCat("open ", path));
+  if (rc != 0) return fail(rc, "open");
   // Reader slots left by processes that died inside a read transaction pin old pages (the file
   // grows) and, once all are taken, stop every reader: clear them now, and again whenever slots
   // run out (Begin) or the map fills (Store::Write).
