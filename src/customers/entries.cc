@@ -38,27 +38,34 @@ std::vector<std::string> NameWords(const Customer& c) {
   return words;
 }
 
-std::vector<Entry> Entries(const model::Schema& s, const Customer& c) {
+std::vector<Entry> Entries(const model::Schema& s, const Customer& c, storage::Table only) {
   std::vector<Entry> out;
+  const auto want = [&](storage::Table t) { return only == kEveryIndex || only == t; };
   const auto composite = [&](storage::Table t, codec::KeyBuilder kb) {
     out.push_back(Entry{t, kb.U64(c.id).Take(), false, {}});
   };
-  for (std::size_t i = 0; i < c.emails.size(); ++i)
-    out.push_back(Entry{s.customer_email, text::FoldCase(c.emails[i].address), true,
-                        absl::StrCat("emails[", i, "].address")});
-  if (!c.external_id.empty()) out.push_back(Entry{s.customer_external, c.external_id, true, "external_id"});
-  for (const Phone& p : c.phones)
-    composite(s.customer_phone, std::move(codec::KeyBuilder().Str(Reversed(text::PhoneDigits(p.number)))));
-  for (const std::string& w : NameWords(c)) composite(s.customer_name, std::move(codec::KeyBuilder().Str(w)));
-  for (const std::string& t : c.tags)
-    composite(s.customer_tag, std::move(codec::KeyBuilder().Str(text::FoldCase(t))));
-  if (!c.owner.empty()) composite(s.customer_owner, std::move(codec::KeyBuilder().Str(c.owner)));
-  composite(s.customer_stage, std::move(codec::KeyBuilder().U8(static_cast<std::uint8_t>(c.stage))));
-  if (!c.address.country.empty())
+  if (want(s.customer_email))
+    for (std::size_t i = 0; i < c.emails.size(); ++i)
+      out.push_back(Entry{s.customer_email, text::FoldCase(c.emails[i].address), true,
+                          absl::StrCat("emails[", i, "].address")});
+  if (want(s.customer_external) && !c.external_id.empty())
+    out.push_back(Entry{s.customer_external, c.external_id, true, "external_id"});
+  if (want(s.customer_phone))
+    for (const Phone& p : c.phones)
+      composite(s.customer_phone, std::move(codec::KeyBuilder().Str(Reversed(text::PhoneDigits(p.number)))));
+  if (want(s.customer_name))
+    for (const std::string& w : NameWords(c)) composite(s.customer_name, std::move(codec::KeyBuilder().Str(w)));
+  if (want(s.customer_tag))
+    for (const std::string& t : c.tags) composite(s.customer_tag, std::move(codec::KeyBuilder().Str(text::FoldCase(t))));
+  if (want(s.customer_owner) && !c.owner.empty()) composite(s.customer_owner, std::move(codec::KeyBuilder().Str(c.owner)));
+  if (want(s.customer_stage))
+    composite(s.customer_stage, std::move(codec::KeyBuilder().U8(static_cast<std::uint8_t>(c.stage))));
+  if (want(s.customer_country) && !c.address.country.empty())
     composite(s.customer_country, std::move(codec::KeyBuilder().Str(text::FoldCase(c.address.country))));
-  for (const Membership& m : c.memberships)
-    composite(s.customer_org, std::move(codec::KeyBuilder().U64(m.organization)));
-  composite(s.customer_contacted, std::move(codec::KeyBuilder().I64(c.last_interaction_at)));
+  if (want(s.customer_org))
+    for (const Membership& m : c.memberships) composite(s.customer_org, std::move(codec::KeyBuilder().U64(m.organization)));
+  if (want(s.customer_contacted))
+    composite(s.customer_contacted, std::move(codec::KeyBuilder().I64(c.last_interaction_at)));
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -67,7 +74,7 @@ std::vector<Entry> Entries(const model::Schema& s, const Customer& c) {
 // of index `table`, has that entry: a damaged index must never hand out another record.
 absl::Status CheckReached(const Ctx& ctx, storage::Table table, std::string_view key, std::string_view flags,
                           bool unique, const Customer& c) {
-  std::vector<Entry> entries = Entries(ctx.schema, c);
+  std::vector<Entry> entries = Entries(ctx.schema, c, table);
   const bool has = std::binary_search(entries.begin(), entries.end(), Entry{table, std::string(key), false, {}});
   if (has && (unique || Archived(flags) == c.archived)) return absl::OkStatus();
   return absl::DataLossError(absl::StrCat(

@@ -51,7 +51,10 @@ struct Entry {
 // The words of every name of `c`, folded, sorted and unique.
 std::vector<std::string> NameWords(const Customer& c);
 
-std::vector<Entry> Entries(const model::Schema& s, const Customer& c);
+// The sentinel for "every index" of Entries.
+inline constexpr storage::Table kEveryIndex = ~storage::Table{0} - 1;
+// The entries of `c` in every index, or only in `only`, sorted.
+std::vector<Entry> Entries(const model::Schema& s, const Customer& c, storage::Table only = kEveryIndex);
 
 // DataLoss unless customer `c`, reached through the entry `key` (with `flags`, when not unique)
 // of index `table`, has that entry: a damaged index must never hand out another record.
