@@ -1,6 +1,11 @@
 // The LMDB layer: transactions, cursors, scans, error mapping.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdint>
+#include <thread>
+
+#include "storage/fault_guard.h"
 #include "storage/lmdb.h"
 #include "support/temp_dir.h"
 
@@ -101,6 +106,42 @@ TEST(StorageTest, ErrorMapping) {
   EXPECT_TRUE(absl::IsPermissionDenied(MdbError(EACCES, "x")));
   EXPECT_FALSE(IsMapFull(MdbError(ENOSPC, "x")));
   EXPECT_NE(MdbError(MDB_CORRUPTED, "reading t").message().find("reading t"), std::string_view::npos);
+}
+
+}  // namespace
+}  // namespace crm::storage
+
+namespace crm::storage {
+namespace {
+
+// An address no mapping covers: reading it faults (SIGSEGV) without being a null dereference.
+volatile std::uintptr_t g_unmapped = 64;
+volatile int* Unmapped() { return reinterpret_cast<volatile int*>(g_unmapped); }
+
+TEST(FaultGuardTest, AFaultInsideAGuardedCallBecomesAResult) {
+  InstallFaultHandlers();
+  EXPECT_EQ(Guarded([] { return *Unmapped(); }), kPageFault);
+  // Nested guards: the inner one answers, the outer one carries on.
+  EXPECT_EQ(Guarded([] { return Guarded([] { return *Unmapped(); }) == kPageFault ? 7 : 0; }), 7);
+  EXPECT_EQ(Guarded([] { return 3; }), 3);
+}
+
+TEST(FaultGuardTest, AFaultOutsideAnyGuardStillKillsTheProcess) {
+  InstallFaultHandlers();
+  EXPECT_DEATH((void)*Unmapped(), "");
+}
+
+TEST(FaultGuardTest, AWatchedCallThatNeverReturnsIsStopped) {
+  InstallFaultHandlers();
+  SetHangLimit(std::chrono::milliseconds(600));
+  static volatile bool forever = true;
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(Guarded([] { while (forever) {} return 0; }, true), kPageLoop);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  // A watched call that returns in time is left alone, also after an interrupted one.
+  EXPECT_EQ(Guarded([] { return 5; }, true), 5);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  SetHangLimit(std::chrono::seconds(10));
 }
 
 }  // namespace

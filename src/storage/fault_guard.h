@@ -1,8 +1,12 @@
-// A damaged file must not crash the host. LMDB trusts the pages it reads: a damaged page
-// number or node offset makes it read outside the file (SIGBUS past the end of the file,
-// SIGSEGV past the map), and a page of the wrong kind trips an assertion that aborts. Every LMDB call that reads pages runs inside Guarded(): a SIGSEGV or
-// SIGBUS on that thread during the call jumps back out of LMDB and the call reports
-// kPageFault (DataLoss: the file is damaged). The transaction is then aborted.
+// A damaged file must not crash or hang the host. LMDB trusts the pages it reads: a damaged
+// page number or node offset makes it read outside the file (SIGBUS past the end of the file,
+// SIGSEGV past the map), a page of the wrong kind trips an assertion that aborts, and a page
+// with nonsense bounds can make a search go round for ever. Every LMDB call that reads pages
+// runs inside Guarded(): a SIGSEGV or SIGBUS on that thread during the call, or an LMDB
+// assertion, jumps back out of LMDB and the call reports kPageFault (DataLoss: the file is
+// damaged); the transaction is then aborted. A watched call (a lookup or a cursor step, which
+// take microseconds) still running after kHangLimit is interrupted the same way by a watchdog
+// thread and reports kPageLoop.
 //
 // The handlers are installed once per process and chain to the ones they replace: a fault that
 // happens outside a guarded call goes to the previous handler (or the default action), as if
@@ -12,12 +16,15 @@
 #include <lmdb.h>
 #include <setjmp.h>
 
+#include <chrono>
 #include <utility>
 
 namespace crm::storage {
 
-// A result no LMDB call returns: the call touched memory it could not read.
+// Results no LMDB call returns: the call touched memory it could not read; the call went round
+// in a damaged page until the watchdog stopped it.
 inline constexpr int kPageFault = -30100;
+inline constexpr int kPageLoop = -30101;
 
 struct GuardFrame {
   sigjmp_buf jump;
@@ -25,24 +32,35 @@ struct GuardFrame {
 };
 
 GuardFrame*& CurrentGuard();
-// Installs the SIGSEGV and SIGBUS handlers (idempotent).
+// Installs the SIGSEGV and SIGBUS handlers (idempotent) and starts the watchdog (again in a
+// child after fork).
 void InstallFaultHandlers();
 // For mdb_env_set_assert: LMDB found a page inconsistent and is about to abort the process;
 // inside a guarded call the call is left instead (kPageFault), as for a fault.
 void OnLmdbAssert(MDB_env* env, const char* message);
 
-// Runs `call`, an LMDB call returning its result code; kPageFault when it faulted.
+// Tells the watchdog this thread's watched call starts / ended.
+void StartWatch();
+void StopWatch();
+// How long a watched call may run (tests shorten it).
+void SetHangLimit(std::chrono::milliseconds limit);
+
+// Runs `call`, an LMDB call returning its result code; kPageFault when it faulted, kPageLoop
+// when it was watched and did not return in time.
 template <class F>
-int Guarded(F&& call) {
+int Guarded(F&& call, bool watched = false) {
   GuardFrame frame;
   GuardFrame*& current = CurrentGuard();
   frame.outer = current;
-  if (sigsetjmp(frame.jump, 0) != 0) {
+  if (const int jumped = sigsetjmp(frame.jump, 0); jumped != 0) {
     CurrentGuard() = frame.outer;
-    return kPageFault;
+    if (watched) StopWatch();
+    return jumped == 2 ? kPageLoop : kPageFault;
   }
   current = &frame;
+  if (watched) StartWatch();
   const int rc = std::forward<F>(call)();
+  if (watched) StopWatch();
   current = frame.outer;
   return rc;
 }

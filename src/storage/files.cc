@@ -21,6 +21,8 @@ namespace {
 // flags (at 10) say P_META, then magic, version, fixed address, map size, the free-list and
 // main table descriptors (48 bytes each, the free list's first word holding the page size and
 // each ending with its root page), the last page and the transaction id.
+constexpr std::uint16_t kPageBranch = 0x01;
+constexpr std::uint16_t kPageLeaf = 0x02;
 constexpr std::uint16_t kPageMeta = 0x08;
 constexpr std::uint32_t kMagic = 0xBEEFC0DE;
 constexpr std::uint32_t kDataVersion = 1;
@@ -121,6 +123,22 @@ absl::Status CheckMetaOnce(int fd, const std::string& path, Meta* out) {
                                   " bytes, and its meta pages use ", last + 1));
     const std::uint64_t txn = At<std::uint64_t>(m, kTxnAt);
     if (txn >= newest.txn) newest = Meta{page, last, txn};
+  }
+  // The newest meta page's two roots, which every transaction starts from, must be tree pages:
+  // a damaged root is one LMDB would search with nonsense bounds (a search that never ends).
+  const unsigned char* current = At<std::uint64_t>(first, kTxnAt) > At<std::uint64_t>(second, kTxnAt) ? first : second;
+  for (std::size_t root_at : {kFreeRootAt, kMainRootAt}) {
+    const std::uint64_t root = At<std::uint64_t>(current, root_at);
+    if (root == kNoRoot) continue;
+    unsigned char header[16];
+    if (!ReadAt(fd, header, sizeof header, root * page))
+      return damaged(absl::StrCat("its root page ", root, " cannot be read"));
+    const std::uint16_t flags = At<std::uint16_t>(header, kFlagsAt);
+    const std::uint16_t lower = At<std::uint16_t>(header, 12), upper = At<std::uint16_t>(header, 14);
+    const bool tree_page = flags == kPageBranch || flags == kPageLeaf;
+    if (At<std::uint64_t>(header, 0) != root || !tree_page || lower < 16 || lower % 2 != 0 || lower > upper ||
+        upper > page)
+      return damaged(absl::StrCat("its root page ", root, " is not a well-formed tree page"));
   }
   if (out != nullptr) *out = newest;
   return absl::OkStatus();

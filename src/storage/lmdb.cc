@@ -92,6 +92,9 @@ absl::Status MdbError(int rc, std::string_view what) {
     case kPageFault:
       return absl::DataLossError(absl::StrCat(
           Av(what), ": database is damaged: a page number or offset in the file points outside it"));
+    case kPageLoop:
+      return absl::DataLossError(absl::StrCat(
+          Av(what), ": database is damaged: a lookup went round in a damaged page until it was stopped"));
     case MDB_CORRUPTED:
     case MDB_PAGE_NOTFOUND:
     case MDB_INVALID:
@@ -225,7 +228,7 @@ absl::StatusOr<bool> Txn::Get(Table table, std::string_view key, std::string_vie
   if (key.empty() || key.size() > kMaxKeyBytes) return false;
   MDB_val k = Val(key);
   MDB_val v;
-  const int rc = Guarded([&] { return mdb_get(txn_, table, &k, &v); });
+  const int rc = Guarded([&] { return mdb_get(txn_, table, &k, &v); }, true);
   if (rc == MDB_NOTFOUND) return false;
   if (rc != 0) return MdbError(rc, "read");
   if (absl::Status s = CheckInMap(bounds_, writable_, v, "value"); !s.ok()) return s;
@@ -294,7 +297,7 @@ Cursor::~Cursor() {
 }
 
 absl::StatusOr<bool> Cursor::Move(MDB_cursor_op op) {
-  const int rc = Guarded([&] { return mdb_cursor_get(cursor_, &k_, &v_, op); });
+  const int rc = Guarded([&] { return mdb_cursor_get(cursor_, &k_, &v_, op); }, true);
   if (rc == MDB_NOTFOUND) return false;
   if (rc != 0) return MdbError(rc, "cursor");
   if (absl::Status s = CheckInMap(bounds_, writable_, k_, "key"); !s.ok()) return s;
@@ -514,7 +517,7 @@ absl::StatusOr<Txn> Env::BeginWrite() {
 
 absl::StatusOr<Table> Env::OpenTable(Txn& txn, const char* name, bool create) {
   MDB_dbi dbi;
-  const int rc = Guarded([&] { return mdb_dbi_open(txn.raw(), name, create ? MDB_CREATE : 0, &dbi); });
+  const int rc = Guarded([&] { return mdb_dbi_open(txn.raw(), name, create ? MDB_CREATE : 0, &dbi); }, true);
   if (rc == MDB_NOTFOUND)
     return absl::NotFoundError(absl::StrCat("table ", name, " missing: ", path_, " is not a libcrm database"));
   if (rc != 0) return MdbError(rc, absl::StrCat("open table ", name));
@@ -523,7 +526,7 @@ absl::StatusOr<Table> Env::OpenTable(Txn& txn, const char* name, bool create) {
 
 absl::StatusOr<std::size_t> Env::MainEntries(Txn& txn) {
   MDB_dbi main;
-  int rc = Guarded([&] { return mdb_dbi_open(txn.raw(), nullptr, 0, &main); });
+  int rc = Guarded([&] { return mdb_dbi_open(txn.raw(), nullptr, 0, &main); }, true);
   if (rc != 0) return MdbError(rc, "open main table");
   MDB_stat st;
   if ((rc = mdb_stat(txn.raw(), main, &st)) != 0) return MdbError(rc, "stat main table");
