@@ -21,6 +21,7 @@ struct sigaction g_previous_bus;
 struct WatchSlot {
   std::atomic<std::uint64_t> call{0};  // the number of the watched call running, 0 for none
   std::uint64_t calls = 0;             // the thread's own count of its watched calls
+  std::atomic<int> limit_ms{0};        // the running call's limit (0: the process's)
   std::atomic<bool> alive{true};
   std::atomic<bool> interrupt{false};  // set by the watchdog just before it signals the thread
   pthread_t thread;
@@ -30,7 +31,7 @@ struct WatchSlot {
 
 std::mutex g_slots_mu;
 std::vector<WatchSlot*>* g_slots = new std::vector<WatchSlot*>;  // never destroyed
-std::atomic<long long> g_limit_ms{10000};
+std::atomic<long long> g_limit_ms{2000};
 std::atomic<pid_t> g_watchdog_pid{0};
 
 // Reached from a signal handler: initial-exec TLS needs no allocation on access.
@@ -70,12 +71,11 @@ void OnFault(int sig, siginfo_t* info, void* context) {
   sigaction(sig, &dfl, nullptr);
 }
 
-// Every half second: a watched call that has run longer than the limit is interrupted.
-void Watch() {
+// Ten times a second: a watched call that has run longer than its limit is interrupted.
+void WatchLoop() {
   while (true) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
     const auto now = std::chrono::steady_clock::now();
-    const auto limit = std::chrono::milliseconds(g_limit_ms.load());
     std::lock_guard<std::mutex> lock(g_slots_mu);
     for (auto it = g_slots->begin(); it != g_slots->end();) {
       WatchSlot* slot = *it;
@@ -88,7 +88,8 @@ void Watch() {
       if (call == 0 || call != slot->seen) {
         slot->seen = call;
         slot->since = now;
-      } else if (now - slot->since >= limit) {
+      } else if (const int own = slot->limit_ms.load();
+                 now - slot->since >= std::chrono::milliseconds(own > 0 ? own : g_limit_ms.load())) {
         slot->interrupt.store(true);
         pthread_kill(slot->thread, SIGSEGV);
         slot->since = now;
@@ -100,14 +101,14 @@ void Watch() {
 
 void StartWatchdog() {
   if (g_watchdog_pid.exchange(::getpid()) == ::getpid()) return;
-  std::thread(Watch).detach();
+  std::thread(WatchLoop).detach();
 }
 
 }  // namespace
 
 GuardFrame*& CurrentGuard() { return t_guard; }
 
-void StartWatch() {
+void StartWatch(int limit_ms) {
   WatchSlot* slot = t_slot;
   if (slot == nullptr) {
     slot = new WatchSlot;
@@ -117,6 +118,7 @@ void StartWatch() {
     g_slots->push_back(slot);
     t_slot = slot;
   }
+  slot->limit_ms.store(limit_ms, std::memory_order_relaxed);
   slot->call.store(++slot->calls, std::memory_order_release);
 }
 

@@ -5,8 +5,8 @@
 // runs inside Guarded(): a SIGSEGV or SIGBUS on that thread during the call, or an LMDB
 // assertion, jumps back out of LMDB and the call reports kPageFault (DataLoss: the file is
 // damaged); the transaction is then aborted. A watched call (a lookup or a cursor step, which
-// take microseconds) still running after kHangLimit is interrupted the same way by a watchdog
-// thread and reports kPageLoop.
+// take microseconds) still running after the hang limit is interrupted the same way by a
+// watchdog thread and reports kPageLoop.
 //
 // The handlers are installed once per process and chain to the ones they replace: a fault that
 // happens outside a guarded call goes to the previous handler (or the default action), as if
@@ -16,6 +16,7 @@
 #include <lmdb.h>
 #include <setjmp.h>
 
+#include <atomic>
 #include <chrono>
 #include <utility>
 
@@ -39,28 +40,37 @@ void InstallFaultHandlers();
 // inside a guarded call the call is left instead (kPageFault), as for a fault.
 void OnLmdbAssert(MDB_env* env, const char* message);
 
-// Tells the watchdog this thread's watched call starts / ended.
-void StartWatch();
+// Tells the watchdog this thread's watched call starts (to be stopped after `limit_ms`, or
+// after the process's hang limit when it is 0) / ended.
+void StartWatch(int limit_ms);
 void StopWatch();
-// How long a watched call may run (tests shorten it).
+// How long a watched call may run (2 s; tests shorten it).
 void SetHangLimit(std::chrono::milliseconds limit);
+
+// What a call is watched with: not at all, or with the limit `*limit_ms` (0: the process's
+// hang limit). An environment that has seen a loop shortens its own limit, so that a damaged
+// file costs a fraction of a second per lookup, not seconds.
+struct Watch {
+  bool watched = false;
+  const std::atomic<int>* limit_ms = nullptr;
+};
 
 // Runs `call`, an LMDB call returning its result code; kPageFault when it faulted, kPageLoop
 // when it was watched and did not return in time.
 template <class F>
-int Guarded(F&& call, bool watched = false) {
+int Guarded(F&& call, Watch watch = {}) {
   GuardFrame frame;
   GuardFrame*& current = CurrentGuard();
   frame.outer = current;
   if (const int jumped = sigsetjmp(frame.jump, 0); jumped != 0) {
     CurrentGuard() = frame.outer;
-    if (watched) StopWatch();
+    if (watch.watched) StopWatch();
     return jumped == 2 ? kPageLoop : kPageFault;
   }
   current = &frame;
-  if (watched) StartWatch();
+  if (watch.watched) StartWatch(watch.limit_ms != nullptr ? watch.limit_ms->load(std::memory_order_relaxed) : 0);
   const int rc = std::forward<F>(call)();
-  if (watched) StopWatch();
+  if (watch.watched) StopWatch();
   current = frame.outer;
   return rc;
 }

@@ -164,6 +164,16 @@ absl::Status DiskFull(const std::string& path, int rc) {
 }
 }  // namespace
 
+namespace {
+// Lookups and cursor steps are watched for loops with their environment's limit; once one
+// looped, the environment's limit drops to a quarter second.
+Watch Watched(const MapBounds& b) { return Watch{true, b.hang_limit_ms}; }
+
+void Looped(const MapBounds& b) {
+  if (b.hang_limit_ms != nullptr) b.hang_limit_ms->store(250);
+}
+}  // namespace
+
 bool IsMapFull(const absl::Status& status) {
   auto p = status.GetPayload(kMdbPayload);
   return p.has_value() && std::string(*p) == std::to_string(MDB_MAP_FULL);
@@ -228,7 +238,8 @@ absl::StatusOr<bool> Txn::Get(Table table, std::string_view key, std::string_vie
   if (key.empty() || key.size() > kMaxKeyBytes) return false;
   MDB_val k = Val(key);
   MDB_val v;
-  const int rc = Guarded([&] { return mdb_get(txn_, table, &k, &v); }, true);
+  const int rc = Guarded([&] { return mdb_get(txn_, table, &k, &v); }, Watched(bounds_));
+  if (rc == kPageLoop) Looped(bounds_);
   if (rc == MDB_NOTFOUND) return false;
   if (rc != 0) return MdbError(rc, "read");
   if (absl::Status s = CheckInMap(bounds_, writable_, v, "value"); !s.ok()) return s;
@@ -297,7 +308,8 @@ Cursor::~Cursor() {
 }
 
 absl::StatusOr<bool> Cursor::Move(MDB_cursor_op op) {
-  const int rc = Guarded([&] { return mdb_cursor_get(cursor_, &k_, &v_, op); }, true);
+  const int rc = Guarded([&] { return mdb_cursor_get(cursor_, &k_, &v_, op); }, Watched(bounds_));
+  if (rc == kPageLoop) Looped(bounds_);
   if (rc == MDB_NOTFOUND) return false;
   if (rc != 0) return MdbError(rc, "cursor");
   if (absl::Status s = CheckInMap(bounds_, writable_, k_, "key"); !s.ok()) return s;
@@ -466,6 +478,7 @@ absl::StatusOr<Txn> Env::Begin(unsigned flags) {
       if (writable) writer_.store(std::this_thread::get_id());
       Txn t(txn, writable ? this : nullptr, std::move(lock));
       t.bounds_ = Bounds();
+      t.bounds_.hang_limit_ms = &hang_limit_ms_;
       if (writable && mdb_env_get_fd(env_, &t.bounds_.fd) != 0) t.bounds_.fd = -1;
       return t;
     }
@@ -517,7 +530,7 @@ absl::StatusOr<Txn> Env::BeginWrite() {
 
 absl::StatusOr<Table> Env::OpenTable(Txn& txn, const char* name, bool create) {
   MDB_dbi dbi;
-  const int rc = Guarded([&] { return mdb_dbi_open(txn.raw(), name, create ? MDB_CREATE : 0, &dbi); }, true);
+  const int rc = Guarded([&] { return mdb_dbi_open(txn.raw(), name, create ? MDB_CREATE : 0, &dbi); }, Watched(txn.bounds()));
   if (rc == MDB_NOTFOUND)
     return absl::NotFoundError(absl::StrCat("table ", name, " missing: ", path_, " is not a libcrm database"));
   if (rc != 0) return MdbError(rc, absl::StrCat("open table ", name));
@@ -526,7 +539,7 @@ absl::StatusOr<Table> Env::OpenTable(Txn& txn, const char* name, bool create) {
 
 absl::StatusOr<std::size_t> Env::MainEntries(Txn& txn) {
   MDB_dbi main;
-  int rc = Guarded([&] { return mdb_dbi_open(txn.raw(), nullptr, 0, &main); }, true);
+  int rc = Guarded([&] { return mdb_dbi_open(txn.raw(), nullptr, 0, &main); }, Watched(txn.bounds()));
   if (rc != 0) return MdbError(rc, "open main table");
   MDB_stat st;
   if ((rc = mdb_stat(txn.raw(), main, &st)) != 0) return MdbError(rc, "stat main table");

@@ -81,6 +81,9 @@ struct MapBounds {
   // Write transactions: the file, whose size is asked when a value lies past `hi` (a page the
   // transaction spilled to the file).
   int fd = -1;
+  // The environment's limit for a lookup that does not return (see fault_guard.h), shortened
+  // once one went round in a damaged page.
+  std::atomic<int>* hang_limit_ms = nullptr;
 };
 
 // What Env::Statistics reports of the file as a whole.
@@ -281,6 +284,7 @@ class Env {
   std::atomic<std::size_t> map_length_{0};
   std::size_t page_size_ = 4096;
   std::string real_path_;
+  std::atomic<int> hang_limit_ms_{0};  // 0: the process's limit
 };
 
 }  // namespace crm::storage
