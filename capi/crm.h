@@ -564,15 +564,12 @@ CRM_API int crm_last_change_seq(uint64_t* out, crm_txn* txn);
 CRM_API int crm_field_history(crm_iter** out, crm_txn* txn, int entity, uint64_t id, const char* field,
                               size_t field_len);
 
-/* ---- maintenance (since 0.4) ---- */
-
-/* What crm_txn_verify checked and how many problems it found. */
+/* ---- maintenance (since 0.4): what crm_txn_verify checked and found; crm_txn_stats ---- */
 typedef struct crm_verify_report {
   unsigned int version;
   uint64_t records, index_entries, changes, problem_count;
 } crm_verify_report;
-/* The store's size and use (crm_txn_stats); see ReadTxn::Statistics in the C++ API. */
-typedef struct crm_stats {
+typedef struct crm_stats { /* see ReadTxn::Statistics in the C++ API */
   unsigned int version;
   uint64_t customers, archived_customers, interactions, pipelines, opportunities, changes;
   uint64_t file_bytes, map_bytes, page_bytes, pages_used, pages_free, size_limit_bytes, reserve_bytes;
@@ -584,10 +581,9 @@ typedef struct crm_stats {
 #define CRM_STATS_INIT {CRM_STATS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 #define CRM_BACKUP_COMPACT 1u
 
-/* Checks every record, index entry, total, the change feed and the references between records,
- * as of txn's snapshot (initialise *out with CRM_VERIFY_REPORT_INIT). A damaged file gives
- * problems, not an error. When problems is not NULL it receives the problems found, one per
- * line (the first 1000), for the caller to crm_free; NULL when there are none. */
+/* Checks every record, index entry, total, the change feed and the references between records
+ * as of txn's snapshot (*out initialised with CRM_VERIFY_REPORT_INIT); damage gives problems, not
+ * an error. problems (if not NULL): the first 1000, one per line, to crm_free; NULL for none. */
 CRM_API int crm_txn_verify(crm_verify_report* out, char** problems, crm_txn* txn);
 /* Fills *out (initialised with CRM_STATS_INIT) as of txn's snapshot. */
 CRM_API int crm_txn_stats(crm_stats* out, crm_txn* txn);
