@@ -62,7 +62,7 @@ bool IsMeta(const unsigned char* p) {
 }  // namespace
 
 namespace {
-absl::Status CheckMetaOnce(int fd, const std::string& path, Meta* out) {
+absl::Status CheckMetaOnce(int fd, const std::string& path) {
   const auto damaged = [&](std::string_view why) {
     return absl::DataLossError(absl::StrCat("database ", path, " is damaged: ", Av(why)));
   };
@@ -103,7 +103,6 @@ absl::Status CheckMetaOnce(int fd, const std::string& path, Meta* out) {
   const std::uint64_t t0 = At<std::uint64_t>(first, kTxnAt), t1 = At<std::uint64_t>(second, kTxnAt);
   if ((t0 % 2 != 0) || (t1 % 2 != 1 && t1 != 0) || (t0 > t1 ? t0 - t1 : t1 - t0) > 1)
     return damaged(absl::StrCat("its meta pages name transactions ", t0, " and ", t1, ", which LMDB never writes"));
-  Meta newest;
   for (const unsigned char* m : {first, second}) {
     if (At<std::uint32_t>(m, kPageSizeAt) != page)
       return damaged(absl::StrCat("its meta pages disagree on the page size (", page, " and ",
@@ -121,12 +120,10 @@ absl::Status CheckMetaOnce(int fd, const std::string& path, Meta* out) {
     if (last >= size / page)
       return damaged(absl::StrCat("the file is truncated: it has ", size / page, " pages of ", page,
                                   " bytes, and its meta pages use ", last + 1));
-    const std::uint64_t txn = At<std::uint64_t>(m, kTxnAt);
-    if (txn >= newest.txn) newest = Meta{page, last, txn};
   }
   // The newest meta page's two roots, which every transaction starts from, must be tree pages:
   // a damaged root is one LMDB would search with nonsense bounds (a search that never ends).
-  const unsigned char* current = At<std::uint64_t>(first, kTxnAt) > At<std::uint64_t>(second, kTxnAt) ? first : second;
+  const unsigned char* current = t0 > t1 ? first : second;
   for (std::size_t root_at : {kFreeRootAt, kMainRootAt}) {
     const std::uint64_t root = At<std::uint64_t>(current, root_at);
     if (root == kNoRoot) continue;
@@ -140,17 +137,16 @@ absl::Status CheckMetaOnce(int fd, const std::string& path, Meta* out) {
         upper > page)
       return damaged(absl::StrCat("its root page ", root, " is not a well-formed tree page"));
   }
-  if (out != nullptr) *out = newest;
   return absl::OkStatus();
 }
 }  // namespace
 
-absl::Status CheckMeta(int fd, const std::string& path, Meta* out) {
+absl::Status CheckMeta(int fd, const std::string& path) {
   // Writers in other processes may commit between the reads: what looks damaged is read again
   // (a few times, a millisecond apart) before it is called so.
   absl::Status checked;
   for (int attempt = 0; attempt < 5; ++attempt) {
-    checked = CheckMetaOnce(fd, path, out);
+    checked = CheckMetaOnce(fd, path);
     if (!absl::IsDataLoss(checked)) return checked;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }

@@ -12,25 +12,14 @@
 
 namespace crm::storage::files {
 
-// What the newer of the two meta pages of an LMDB file says.
-struct Meta {
-  std::uint32_t page_size = 0;
-  std::uint64_t last_page = 0;
-  std::uint64_t txn = 0;
-};
-
 // Reads and checks both meta pages of the open file `fd`, then its size: NotADatabase when
 // neither is an LMDB meta page, DataLoss when one is damaged, names a table root past the last
 // page, or claims pages the file does not have (a truncated file, whose map LMDB would read
 // past the end of the file).
-absl::Status CheckMeta(int fd, const std::string& path, Meta* meta = nullptr);
+absl::Status CheckMeta(int fd, const std::string& path);
 
 // The mapping of the file `ino`, whose absolute path is `path`, in this process with `length`
 // bytes: its start, or null.
 const char* FindMapping(ino_t ino, const std::string& path, std::size_t length);
-
-// The offset of the last committed transaction's id in an LMDB lock file (after the lock
-// file's magic, format and reader mutex).
-inline constexpr std::size_t kLockTxnOffset = 48;
 
 }  // namespace crm::storage::files
