@@ -32,6 +32,7 @@
 #include "crm/maintenance.hpp"
 #include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
+#include "crm/query.hpp"
 #include "crm/txn_part.hpp"
 #include "crm/types.hpp"
 
@@ -72,7 +73,8 @@ class ReadTxn : public CustomerReads,
                 public PipelineReads,
                 public OpportunityReads,
                 public ChangeReads,
-                public MaintenanceReads {
+                public MaintenanceReads,
+                public QueryReads {
  public:
   ReadTxn(ReadTxn&&) noexcept;
   ReadTxn& operator=(ReadTxn&&) noexcept;

@@ -58,6 +58,7 @@ template TxnImpl* ImplOf(const OpportunityReads*);
 template TxnImpl* ImplOf(const OpportunityWrites*);
 template TxnImpl* ImplOf(const ChangeReads*);
 template TxnImpl* ImplOf(const MaintenanceReads*);
+template TxnImpl* ImplOf(const QueryReads*);
 
 }  // namespace detail
 

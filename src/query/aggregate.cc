@@ -1,0 +1,406 @@
+// Grouped aggregates: the records a filter matches, put in groups by one or two fields (time
+// fields cut into days, weeks, months, quarters or years of a time zone), with counts, sums,
+// averages, minimums, maximums and distinct counts per group, money never mixing currencies.
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "codec/key.h"
+#include "common/strings.h"
+#include "query/filter.h"
+#include "query/search.h"
+#include "text/text.h"
+
+namespace crm {
+namespace {
+
+constexpr std::size_t kMaxGroupBy = 2;
+constexpr std::size_t kMaxMeasures = 16;
+constexpr std::size_t kMaxGroups = 1000000;
+
+// Splits "a, f(b)" into its items, each with its position (from 1) for errors.
+std::vector<std::pair<std::string, std::size_t>> Items(std::string_view text) {
+  std::vector<std::pair<std::string, std::size_t>> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i)
+    if (i == text.size() || text[i] == ',') {
+      std::string_view item = text.substr(start, i - start);
+      std::size_t lead = 0;
+      while (lead < item.size() && absl::ascii_isspace(static_cast<unsigned char>(item[lead]))) ++lead;
+      out.emplace_back(std::string(absl::StripAsciiWhitespace(Av(item))), start + lead + 1);
+      start = i + 1;
+    }
+  return out;
+}
+
+// "name(arg)" -> name, arg; "name" -> "", name.
+bool Call(std::string_view item, std::string* fn, std::string* arg) {
+  const std::size_t open = item.find('(');
+  if (open == std::string_view::npos) {
+    fn->clear();
+    *arg = absl::AsciiStrToLower(Av(item));
+    return true;
+  }
+  if (item.back() != ')') return false;
+  *fn = absl::AsciiStrToLower(absl::StripAsciiWhitespace(Av(item.substr(0, open))));
+  *arg = absl::AsciiStrToLower(absl::StripAsciiWhitespace(Av(item.substr(open + 1, item.size() - open - 2))));
+  return true;
+}
+
+absl::Status ItemError(std::string_view what, std::size_t at, std::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(Av(what), ": at ", at, ": ", Av(problem)));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<GroupBy>> Aggregation::ParseGroupBy(std::string_view text) {
+  std::vector<GroupBy> out;
+  if (absl::StripAsciiWhitespace(Av(text)).empty()) return out;
+  for (const auto& [item, at] : Items(text)) {
+    std::string fn, arg;
+    if (item.empty() || !Call(item, &fn, &arg) || arg.empty())
+      return ItemError("group_by", at, "expected a field or bucket(field), e.g. month(closed_at)");
+    GroupBy g{arg, TimeBucket::kNone};
+    static constexpr std::pair<std::string_view, TimeBucket> kBuckets[] = {
+        {"day", TimeBucket::kDay},         {"week", TimeBucket::kWeek}, {"month", TimeBucket::kMonth},
+        {"quarter", TimeBucket::kQuarter}, {"year", TimeBucket::kYear}};
+    if (!fn.empty()) {
+      const auto* b = std::find_if(std::begin(kBuckets), std::end(kBuckets), [&](const auto& k) { return k.first == fn; });
+      if (b == std::end(kBuckets)) return ItemError("group_by", at, absl::StrCat("'", fn, "' is not day, week, month, quarter or year"));
+      g.bucket = b->second;
+    }
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<Measure>> Aggregation::ParseMeasures(std::string_view text) {
+  std::vector<Measure> out;
+  if (absl::StripAsciiWhitespace(Av(text)).empty()) return out;
+  for (const auto& [item, at] : Items(text)) {
+    std::string fn, arg;
+    if (item.empty() || !Call(item, &fn, &arg))
+      return ItemError("measures", at, "expected count or op(field), e.g. sum(amount)");
+    if (fn.empty() && arg == "count") {
+      out.push_back(Measure{});
+      continue;
+    }
+    static constexpr std::pair<std::string_view, Measure::Op> kOps[] = {
+        {"count", Measure::Op::kCount}, {"sum", Measure::Op::kSum}, {"avg", Measure::Op::kAverage},
+        {"min", Measure::Op::kMin},     {"max", Measure::Op::kMax}, {"count_distinct", Measure::Op::kCountDistinct}};
+    const auto* op = std::find_if(std::begin(kOps), std::end(kOps), [&](const auto& k) { return k.first == fn; });
+    if (fn.empty() || op == std::end(kOps))
+      return ItemError("measures", at, absl::StrCat("'", item, "' is not count, sum, avg, min, max or count_distinct"));
+    if (arg.empty()) return ItemError("measures", at, "expected a field inside the parentheses");
+    out.push_back(Measure{op->second, arg});
+  }
+  return out;
+}
+
+namespace query {
+namespace {
+
+using model::Ctx;
+
+struct Acc {
+  std::uint64_t count = 0;
+  __int128 sum = 0;
+  std::int64_t min = 0, max = 0;
+  absl::flat_hash_set<std::string> distinct;
+};
+
+struct Row {
+  std::vector<GroupKey> keys;
+  std::string currency;
+  std::vector<Acc> acc;
+};
+
+struct Group {
+  std::string code;  // order-preserving
+  GroupKey key;
+};
+
+std::string BucketLabel(absl::Time t, TimeBucket b, const absl::TimeZone& tz, absl::Time* start) {
+  const absl::CivilDay day = absl::ToCivilDay(t, tz);
+  switch (b) {
+    case TimeBucket::kDay:
+      *start = absl::FromCivil(day, tz);
+      return absl::FormatCivilTime(day);
+    case TimeBucket::kWeek: {
+      const int from_monday = (static_cast<int>(absl::GetWeekday(day)) - static_cast<int>(absl::Weekday::monday) + 7) % 7;
+      const absl::CivilDay monday = day - from_monday;
+      const absl::CivilDay thursday = monday + 3;  // its year is the ISO week's year
+      *start = absl::FromCivil(monday, tz);
+      const int week = (absl::GetYearDay(thursday) - 1) / 7 + 1;
+      return absl::StrCat(thursday.year(), "-W", week < 10 ? "0" : "", week);
+    }
+    case TimeBucket::kMonth: {
+      const absl::CivilMonth m(day);
+      *start = absl::FromCivil(m, tz);
+      return absl::FormatCivilTime(m);
+    }
+    case TimeBucket::kQuarter: {
+      const absl::CivilMonth m(day.year(), (day.month() - 1) / 3 * 3 + 1);
+      *start = absl::FromCivil(m, tz);
+      return absl::StrCat(day.year(), "-Q", (day.month() - 1) / 3 + 1);
+    }
+    default: {
+      const absl::CivilYear y(day);
+      *start = absl::FromCivil(y, tz);
+      return absl::StrCat(y.year());
+    }
+  }
+}
+
+std::string MoneyLabel(const Money& m) {
+  const int digits = CurrencyMinorDigits(m.currency).value_or(0);
+  detail::Literal l;
+  l.kind = detail::Literal::Kind::kDecimal;
+  l.i = m.minor_units;
+  l.scale = digits;
+  return absl::StrCat(detail::PrintLiteral(l), " ", m.currency);
+}
+
+Group GroupOf(const Val& v, const FieldRef& f, TimeBucket bucket, const absl::TimeZone& tz, const Pipelines& p) {
+  Group g;
+  g.key.empty = false;
+  g.code = SortKey(&v, f);
+  const auto time = [&](std::int64_t micros) {
+    absl::Time t = absl::FromUnixMicros(micros);
+    if (bucket == TimeBucket::kNone) {
+      g.key.label = absl::FormatTime(absl::RFC3339_full, t, tz);
+    } else {
+      absl::Time start;
+      g.key.label = BucketLabel(t, bucket, tz, &start);
+      g.code = codec::KeyBuilder().U8(1).I64(absl::ToUnixMicros(start)).Take();
+      micros = absl::ToUnixMicros(start);
+    }
+    g.key.value = DateTime{micros};
+  };
+  switch (v.k) {
+    case Val::K::kText:
+      g.key.label = std::string(v.text);
+      g.key.value = std::string(v.text);
+      break;
+    case Val::K::kBool:
+      g.key.label = v.i ? "true" : "false";
+      g.key.value = v.i != 0;
+      break;
+    case Val::K::kMoney:
+      g.key.label = MoneyLabel(*v.money);
+      g.key.value = *v.money;
+      break;
+    case Val::K::kInt:
+      if (f.type == Type::kTime) {
+        time(v.i);
+      } else if (f.type == Type::kEnum || f.type == Type::kStage) {
+        g.key.label = EnumLabel(f, v.i, p);
+        g.key.value = f.type == Type::kStage ? (v.i & 0xffffffff) : v.i;
+      } else {
+        g.key.label = std::to_string(v.i);
+        g.key.value = v.i;
+      }
+      break;
+    case Val::K::kCustom: {
+      const CustomValue& c = *v.custom;
+      if (const auto* t = std::get_if<DateTime>(&c)) {
+        time(t->micros);
+      } else if (const auto* s = std::get_if<std::string>(&c)) {
+        g.key.label = *s;
+        g.key.value = *s;
+      } else if (const auto* i = std::get_if<std::int64_t>(&c)) {
+        g.key.label = std::to_string(*i);
+        g.key.value = *i;
+      } else if (const auto* m = std::get_if<Money>(&c)) {
+        g.key.label = MoneyLabel(*m);
+        g.key.value = *m;
+      } else {
+        g.key.label = std::get<bool>(c) ? "true" : "false";
+        g.key.value = std::get<bool>(c);
+      }
+      break;
+    }
+  }
+  return g;
+}
+
+// The number a measure takes from a value, and its currency for money; false when it has none.
+bool NumberOf(const Val& v, std::int64_t* n, const Money** money) {
+  *money = nullptr;
+  switch (v.k) {
+    case Val::K::kInt: *n = v.i; return true;
+    case Val::K::kMoney: *money = v.money; *n = v.money->minor_units; return true;
+    case Val::K::kCustom:
+      if (const auto* i = std::get_if<std::int64_t>(v.custom)) { *n = *i; return true; }
+      if (const auto* t = std::get_if<DateTime>(v.custom)) { *n = t->micros; return true; }
+      if (const auto* m = std::get_if<Money>(v.custom)) { *money = m; *n = m->minor_units; return true; }
+      return false;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const Aggregation& a) {
+  if (a.group_by.size() > kMaxGroupBy) return absl::InvalidArgumentError("group_by: at most two fields");
+  if (a.measures.size() > kMaxMeasures) return absl::InvalidArgumentError("measures: at most 16");
+  absl::TimeZone tz;
+  if (!absl::LoadTimeZone(a.time_zone, &tz))
+    return absl::InvalidArgumentError(absl::StrCat("time_zone: '", a.time_zone, "' is not in the system's tz database"));
+  std::vector<FieldRef> groups, measures;
+  for (const GroupBy& g : a.group_by) {
+    auto f = Resolve(kind, g.field);
+    if (!f.ok()) return absl::InvalidArgumentError(absl::StrCat("group_by: ", f.status().message()));
+    if (g.bucket != TimeBucket::kNone && f->type != Type::kTime && f->type != Type::kCustom)
+      return absl::InvalidArgumentError(absl::StrCat("group_by: field '", g.field, "': only times have buckets"));
+    groups.push_back(*std::move(f));
+  }
+  std::vector<Measure> ms = a.measures.empty() ? std::vector<Measure>{Measure{}} : a.measures;
+  for (const Measure& m : ms) {
+    FieldRef f;
+    if (m.op != Measure::Op::kCount || !m.field.empty()) {
+      auto r = Resolve(kind, m.field);
+      if (!r.ok()) return absl::InvalidArgumentError(absl::StrCat("measures: ", r.status().message()));
+      f = *std::move(r);
+      const bool numeric = f.type == Type::kInt || f.type == Type::kMoney || f.type == Type::kCustom;
+      if ((m.op == Measure::Op::kSum && !numeric) ||
+          ((m.op == Measure::Op::kAverage || m.op == Measure::Op::kMin || m.op == Measure::Op::kMax) && !numeric &&
+           f.type != Type::kTime))
+        return absl::InvalidArgumentError(
+            absl::StrCat("measures: field '", m.field, "' is not a number, an amount or a time"));
+    }
+    measures.push_back(std::move(f));
+  }
+  Search search;
+  search.filter = a.filter;
+  search.include_archived = a.include_archived;
+  auto pipelines = LoadPipelines(ctx);
+  if (!pipelines.ok()) return pipelines.status();
+  auto compiled = Compile(kind, a.filter, *pipelines);
+  if (!compiled.ok()) return compiled.status();
+  auto candidates = FindCandidates(ctx, *compiled, *pipelines, a.include_archived);
+  if (!candidates.ok()) return candidates.status();
+  bool contact = false;
+  for (const FieldRef& f : groups) contact = contact || f.name == "last_interaction_at";
+  for (const FieldRef& f : measures) contact = contact || f.name == "last_interaction_at";
+
+  absl::flat_hash_map<std::string, Row> rows;
+  absl::Status failure;
+  const auto values = [&](const Customer* c, const Opportunity* o, const FieldRef& f, auto fn) {
+    if (c != nullptr) {
+      Values(*c, f, fn);
+    } else {
+      Values(*o, *pipelines, f, fn);
+    }
+  };
+  auto st = Walk(ctx, *compiled, *pipelines, *candidates, a.include_archived, contact,
+                 [&](const Customer* c, const Opportunity* o) -> absl::StatusOr<bool> {
+    // The groups of this record: every combination of its values of the group fields.
+    std::vector<std::vector<Group>> per(groups.size());
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      values(c, o, groups[i], [&](const Val& v) { per[i].push_back(GroupOf(v, groups[i], a.group_by[i].bucket, tz, *pipelines)); });
+      if (per[i].empty()) per[i].push_back(Group{});
+    }
+    // The row's currency: that of the first money value a measure takes.
+    std::string currency;
+    for (std::size_t m = 0; m < ms.size() && currency.empty(); ++m)
+      if (!measures[m].name.empty())
+        values(c, o, measures[m], [&](const Val& v) {
+          std::int64_t n;
+          const Money* money;
+          if (currency.empty() && NumberOf(v, &n, &money) && money != nullptr) currency = money->currency;
+        });
+    std::vector<std::size_t> at(groups.size(), 0);
+    while (true) {
+      codec::KeyBuilder code;
+      for (std::size_t i = 0; i < groups.size(); ++i) code.Str(per[i][at[i]].code);
+      code.Str(currency);
+      auto [it, fresh] = rows.try_emplace(code.Take());
+      Row& row = it->second;
+      if (fresh) {
+        if (rows.size() > kMaxGroups)
+          return absl::ResourceExhaustedError(absl::StrCat("group_by: more than ", kMaxGroups, " groups"));
+        for (std::size_t i = 0; i < groups.size(); ++i) row.keys.push_back(per[i][at[i]].key);
+        row.currency = currency;
+        row.acc.resize(ms.size());
+      }
+      for (std::size_t m = 0; m < ms.size(); ++m) {
+        Acc& acc = row.acc[m];
+        if (measures[m].name.empty()) {
+          ++acc.count;
+          continue;
+        }
+        values(c, o, measures[m], [&](const Val& v) {
+          if (ms[m].op == Measure::Op::kCountDistinct) {
+            acc.distinct.insert(SortKey(&v, measures[m]));
+            ++acc.count;
+            return;
+          }
+          if (ms[m].op == Measure::Op::kCount) {
+            ++acc.count;
+            return;
+          }
+          std::int64_t n;
+          const Money* money;
+          if (!NumberOf(v, &n, &money)) return;
+          if (money != nullptr && money->currency != currency) {
+            if (failure.ok())
+              failure = absl::InvalidArgumentError(absl::StrCat(
+                  "measures: a record holds amounts in ", currency, " and ", money->currency,
+                  "; aggregate those fields separately, so that currencies are never added together"));
+            return;
+          }
+          acc.min = acc.count == 0 ? n : std::min(acc.min, n);
+          acc.max = acc.count == 0 ? n : std::max(acc.max, n);
+          acc.sum += n;
+          ++acc.count;
+        });
+      }
+      if (!failure.ok()) return failure;
+      std::size_t i = 0;
+      while (i < groups.size() && ++at[i] == per[i].size()) at[i++] = 0;
+      if (i == groups.size()) break;
+    }
+    return true;
+  });
+  if (!st.ok()) return st;
+
+  std::vector<std::pair<std::string, Row>> sorted(std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
+  std::sort(sorted.begin(), sorted.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  AggregateResult out;
+  for (auto& [code, row] : sorted) {
+    AggregateRow r;
+    r.keys = std::move(row.keys);
+    r.currency = std::move(row.currency);
+    for (std::size_t m = 0; m < ms.size(); ++m) {
+      const Acc& acc = row.acc[m];
+      MeasureValue v;
+      v.count = acc.count;
+      switch (ms[m].op) {
+        case Measure::Op::kCount: v.value = static_cast<std::int64_t>(acc.count); break;
+        case Measure::Op::kCountDistinct: v.value = static_cast<std::int64_t>(acc.distinct.size()); break;
+        case Measure::Op::kMin: v.value = acc.min; break;
+        case Measure::Op::kMax: v.value = acc.max; break;
+        case Measure::Op::kSum:
+        case Measure::Op::kAverage:
+          if (acc.sum > INT64_MAX || acc.sum < INT64_MIN)
+            return absl::OutOfRangeError(absl::StrCat("measures: the sum of ", ms[m].field, " exceeds 64 bits"));
+          v.value = static_cast<std::int64_t>(acc.sum);
+          if (acc.count > 0) v.average = static_cast<double>(acc.sum) / static_cast<double>(acc.count);
+          break;
+      }
+      r.values.push_back(v);
+    }
+    out.rows.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace query
+}  // namespace crm

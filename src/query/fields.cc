@@ -1,0 +1,270 @@
+#include "query/fields.h"
+
+#include <algorithm>
+#include <array>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/strings.h"
+
+namespace crm::query {
+namespace {
+
+enum CustomerField {
+  kCId = 1, kCKind, kCName, kCGiven, kCFamily, kCEmail, kCPhone, kCStreet, kCCity, kCRegion, kCPostal, kCCountry,
+  kCStage, kCOwner, kCTag, kCExternal, kCOrganization, kCRole, kCCreated, kCUpdated, kCArchivedAt, kCContacted,
+  kCArchived, kCOptIn, kCBasis, kCOptInAt, kCDoNotCall, kCCustom,
+};
+
+enum OpportunityField {
+  kOId = 1, kOTitle, kOCustomer, kOPipeline, kOStage, kOStatus, kOAmount, kOCurrency, kOProbability,
+  kOExpectedClose, kOCreated, kOUpdated, kOClosed, kOOwner, kOContact, kOLostReason, kOCustom,
+};
+
+const std::vector<std::string_view> kLifecycleNames = {
+    "", "subscriber", "lead", "prospect", "opportunity", "customer", "evangelist", "churned", "other"};
+const std::vector<std::string_view> kKindNames = {"", "person", "organization"};
+const std::vector<std::string_view> kBasisNames = {"none",          "consent",      "contract",
+                                                   "legal_obligation", "vital_interests", "public_task",
+                                                   "legitimate_interests"};
+const std::vector<std::string_view> kStatusNames = {"open", "won", "lost"};
+
+struct Known {
+  std::string_view name;
+  int id;
+  Type type;
+  bool multi = false;
+  const std::vector<std::string_view>* names = nullptr;
+};
+
+const std::vector<Known>& CustomerFields() {
+  static const std::vector<Known> k = {
+      {"id", kCId, Type::kId},
+      {"kind", kCKind, Type::kEnum, false, &kKindNames},
+      {"name", kCName, Type::kText},
+      {"display_name", kCName, Type::kText},
+      {"given_name", kCGiven, Type::kText},
+      {"family_name", kCFamily, Type::kText},
+      {"email", kCEmail, Type::kText, true},
+      {"phone", kCPhone, Type::kPhone, true},
+      {"address.street", kCStreet, Type::kText},
+      {"address.city", kCCity, Type::kText},
+      {"city", kCCity, Type::kText},
+      {"address.region", kCRegion, Type::kText},
+      {"address.postal_code", kCPostal, Type::kText},
+      {"address.country", kCCountry, Type::kText},
+      {"country", kCCountry, Type::kText},
+      {"stage", kCStage, Type::kEnum, false, &kLifecycleNames},
+      {"owner", kCOwner, Type::kExact},
+      {"tag", kCTag, Type::kText, true},
+      {"external_id", kCExternal, Type::kExact},
+      {"organization", kCOrganization, Type::kId, true},
+      {"role", kCRole, Type::kText, true},
+      {"created_at", kCCreated, Type::kTime},
+      {"updated_at", kCUpdated, Type::kTime},
+      {"archived_at", kCArchivedAt, Type::kTime},
+      {"last_interaction_at", kCContacted, Type::kTime},
+      {"archived", kCArchived, Type::kBool},
+      {"consent.email_opt_in", kCOptIn, Type::kBool},
+      {"consent.email_legal_basis", kCBasis, Type::kEnum, false, &kBasisNames},
+      {"consent.email_opt_in_at", kCOptInAt, Type::kTime},
+      {"consent.do_not_call", kCDoNotCall, Type::kBool},
+  };
+  return k;
+}
+
+const std::vector<Known>& OpportunityFields() {
+  static const std::vector<Known> k = {
+      {"id", kOId, Type::kId},
+      {"title", kOTitle, Type::kText},
+      {"customer", kOCustomer, Type::kId},
+      {"pipeline", kOPipeline, Type::kId},
+      {"stage", kOStage, Type::kStage},
+      {"status", kOStatus, Type::kEnum, false, &kStatusNames},
+      {"amount", kOAmount, Type::kMoney},
+      {"currency", kOCurrency, Type::kText},
+      {"probability", kOProbability, Type::kInt},
+      {"expected_close", kOExpectedClose, Type::kTime},
+      {"created_at", kOCreated, Type::kTime},
+      {"updated_at", kOUpdated, Type::kTime},
+      {"closed_at", kOClosed, Type::kTime},
+      {"owner", kOOwner, Type::kExact},
+      {"contact", kOContact, Type::kId, true},
+      {"lost_reason", kOLostReason, Type::kText},
+  };
+  return k;
+}
+
+void Text(std::string_view s, EachVal fn) {
+  if (s.empty()) return;
+  Val v;
+  v.k = Val::K::kText;
+  v.text = s;
+  fn(v);
+}
+void Int(std::int64_t i, EachVal fn) {
+  Val v;
+  v.k = Val::K::kInt;
+  v.i = i;
+  fn(v);
+}
+void Time(Timestamp t, EachVal fn) {
+  if (t != 0) Int(t, fn);
+}
+void Bool(bool b, EachVal fn) {
+  Val v;
+  v.k = Val::K::kBool;
+  v.i = b ? 1 : 0;
+  fn(v);
+}
+
+template <class Map>
+void Custom(const Map& custom, const FieldRef& f, EachVal fn) {
+  auto it = custom.find(f.custom);
+  if (it == custom.end()) return;
+  if (const auto* s = std::get_if<std::string>(&it->second); s != nullptr && s->empty()) return;
+  Val v;
+  v.k = Val::K::kCustom;
+  v.custom = &it->second;
+  fn(v);
+}
+
+}  // namespace
+
+absl::StatusOr<FieldRef> Resolve(EntityType kind, std::string_view name) {
+  if (kind != EntityType::kCustomer && kind != EntityType::kOpportunity)
+    return absl::InvalidArgumentError("kind: searches cover customers and opportunities");
+  const std::vector<Known>& known = kind == EntityType::kCustomer ? CustomerFields() : OpportunityFields();
+  FieldRef f;
+  f.name = std::string(name);
+  for (const Known& k : known)
+    if (k.name == name) {
+      f.id = k.id;
+      f.type = k.type;
+      f.multi = k.multi;
+      f.names = k.names;
+      return f;
+    }
+  constexpr std::string_view kCustomPrefix = "custom.";
+  if (name.substr(0, kCustomPrefix.size()) == kCustomPrefix && name.size() > kCustomPrefix.size()) {
+    f.id = kind == EntityType::kCustomer ? static_cast<int>(kCCustom) : static_cast<int>(kOCustom);
+    f.type = Type::kCustom;
+    f.custom = std::string(name.substr(kCustomPrefix.size()));
+    if (kind == EntityType::kOpportunity)
+      return absl::InvalidArgumentError(
+          absl::StrCat("field '", Av(name), "': opportunities have no custom fields"));
+    return f;
+  }
+  std::vector<std::string> names;
+  for (const Known& k : known) names.emplace_back(k.name);
+  return absl::InvalidArgumentError(absl::StrCat("field '", Av(name), "': not a field of ",
+                                                 kind == EntityType::kCustomer ? "customers" : "opportunities",
+                                                 " (known: ", absl::StrJoin(names, ", "), ", custom.<name>)"));
+}
+
+const Pipeline* Pipelines::Find(PipelineId id) const {
+  for (const Pipeline& p : all)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+void Values(const Customer& c, const FieldRef& f, EachVal fn) {
+  switch (f.id) {
+    case kCId: return Int(static_cast<std::int64_t>(c.id), fn);
+    case kCKind: return Int(static_cast<std::int64_t>(c.kind), fn);
+    case kCName: return Text(c.display_name, fn);
+    case kCGiven: return Text(c.given_name, fn);
+    case kCFamily: return Text(c.family_name, fn);
+    case kCEmail:
+      for (const Email& e : c.emails) Text(e.address, fn);
+      return;
+    case kCPhone:
+      for (const Phone& p : c.phones) Text(p.number, fn);
+      return;
+    case kCStreet: return Text(c.address.street, fn);
+    case kCCity: return Text(c.address.city, fn);
+    case kCRegion: return Text(c.address.region, fn);
+    case kCPostal: return Text(c.address.postal_code, fn);
+    case kCCountry: return Text(c.address.country, fn);
+    case kCStage: return Int(static_cast<std::int64_t>(c.stage), fn);
+    case kCOwner: return Text(c.owner, fn);
+    case kCTag:
+      for (const std::string& t : c.tags) Text(t, fn);
+      return;
+    case kCExternal: return Text(c.external_id, fn);
+    case kCOrganization:
+      for (const Membership& m : c.memberships) Int(static_cast<std::int64_t>(m.organization), fn);
+      return;
+    case kCRole:
+      for (const Membership& m : c.memberships) Text(m.role, fn);
+      return;
+    case kCCreated: return Time(c.created_at, fn);
+    case kCUpdated: return Time(c.updated_at, fn);
+    case kCArchivedAt: return Time(c.archived_at, fn);
+    case kCContacted: return Time(c.last_interaction_at, fn);
+    case kCArchived: return Bool(c.archived, fn);
+    case kCOptIn: return Bool(c.consent.email_opt_in, fn);
+    case kCBasis: return Int(static_cast<std::int64_t>(c.consent.email_legal_basis), fn);
+    case kCOptInAt: return Time(c.consent.email_opt_in_at, fn);
+    case kCDoNotCall: return Bool(c.consent.do_not_call, fn);
+    case kCCustom: return Custom(c.custom, f, fn);
+  }
+}
+
+namespace {
+std::int64_t StatusOf(const Opportunity& o, const Pipelines& p) {
+  const Pipeline* pipeline = p.Find(o.pipeline);
+  const Stage* stage = pipeline == nullptr ? nullptr : pipeline->FindStage(o.stage);
+  if (stage == nullptr) return 0;
+  switch (stage->outcome) {
+    case StageOutcome::kWon: return 1;
+    case StageOutcome::kLost: return 2;
+    default: return 0;
+  }
+}
+}  // namespace
+
+void Values(const Opportunity& o, const Pipelines& p, const FieldRef& f, EachVal fn) {
+  switch (f.id) {
+    case kOId: return Int(static_cast<std::int64_t>(o.id), fn);
+    case kOTitle: return Text(o.title, fn);
+    case kOCustomer:
+      if (o.customer != 0) Int(static_cast<std::int64_t>(o.customer), fn);
+      return;
+    case kOPipeline: return Int(static_cast<std::int64_t>(o.pipeline), fn);
+    case kOStage: return Int(Pipelines::StageCode(o.pipeline, o.stage), fn);
+    case kOStatus: return Int(StatusOf(o, p), fn);
+    case kOAmount:
+      if (!o.amount.currency.empty()) {
+        Val v;
+        v.k = Val::K::kMoney;
+        v.money = &o.amount;
+        fn(v);
+      }
+      return;
+    case kOCurrency: return Text(o.amount.currency, fn);
+    case kOProbability: return Int(o.probability, fn);
+    case kOExpectedClose: return Time(o.expected_close, fn);
+    case kOCreated: return Time(o.created_at, fn);
+    case kOUpdated: return Time(o.updated_at, fn);
+    case kOClosed: return Time(o.closed_at, fn);
+    case kOOwner: return Text(o.owner, fn);
+    case kOContact:
+      for (const ContactRole& r : o.contacts) Int(static_cast<std::int64_t>(r.person), fn);
+      return;
+    case kOLostReason: return Text(o.lost_reason, fn);
+  }
+}
+
+std::string EnumLabel(const FieldRef& f, std::int64_t v, const Pipelines& p) {
+  if (f.type == Type::kStage) {
+    const Pipeline* pipeline = p.Find(static_cast<std::uint64_t>(v) >> 32);
+    const Stage* stage = pipeline == nullptr ? nullptr : pipeline->FindStage(static_cast<StageId>(v & 0xffffffff));
+    return stage == nullptr ? std::to_string(v & 0xffffffff) : stage->name;
+  }
+  if (f.names != nullptr && v >= 0 && static_cast<std::size_t>(v) < f.names->size())
+    return std::string((*f.names)[static_cast<std::size_t>(v)]);
+  return std::to_string(v);
+}
+
+}  // namespace crm::query

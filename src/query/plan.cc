@@ -1,0 +1,302 @@
+#include "query/plan.h"
+
+#include <algorithm>
+#include <iterator>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "codec/key.h"
+
+namespace crm::query {
+namespace {
+
+using model::Ctx;
+
+// Index entries read from one lookup before it counts as large: a large lookup is not read to
+// its end when smaller ones already narrowed the candidates; each candidate is probed instead.
+constexpr std::size_t kSmallLookup = 4096;
+constexpr std::size_t kProbeAtMost = 16384;
+
+// One index lookup: the entries under one or more key prefixes (each ending in the record id),
+// a unique index's entries (value: the id), ids written in the filter, or a key range.
+struct Source {
+  storage::Table table = 0;
+  std::vector<std::string> prefixes;
+  std::vector<std::string> unique_keys;
+  std::vector<std::uint64_t> literal_ids;
+  bool range = false;
+  std::string lo, hi;
+  std::string label;
+};
+
+using Ids = std::vector<std::uint64_t>;
+
+void SortUnique(Ids& ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+}
+
+Ids Intersect(const Ids& a, const Ids& b) {
+  Ids out;
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
+bool Archived(std::string_view flags) { return !flags.empty() && (flags[0] & model::kFlagArchived); }
+
+class Planner {
+ public:
+  Planner(const Ctx& ctx, const Compiled& f, const Pipelines& p, bool include_archived)
+      : ctx_(ctx), f_(f), p_(p), include_archived_(include_archived) {}
+
+  // nullopt: the node needs every record.
+  absl::StatusOr<std::optional<Ids>> Run(const Node& n) {
+    switch (n.type) {
+      case FilterNode::Type::kAnd: return And(n);
+      case FilterNode::Type::kOr: {
+        Ids all;
+        for (const Node& c : n.children) {
+          auto ids = Run(c);
+          if (!ids.ok() || !ids->has_value()) return ids;
+          all.insert(all.end(), (*ids)->begin(), (*ids)->end());
+        }
+        SortUnique(all);
+        return std::optional<Ids>(std::move(all));
+      }
+      case FilterNode::Type::kNot: return std::optional<Ids>();
+      default: {
+        std::optional<Source> s = SourceOf(n);
+        if (!s) return std::optional<Ids>();
+        lookups.push_back(s->label);
+        auto ids = Read(*s, SIZE_MAX);
+        if (!ids.ok()) return ids.status();
+        return std::optional<Ids>(std::move(ids->first));
+      }
+    }
+  }
+
+  std::vector<std::string> lookups;
+
+ private:
+  absl::StatusOr<std::optional<Ids>> And(const Node& n) {
+    std::vector<Ids> complete;
+    std::vector<Source> large;
+    for (const Node& c : n.children) {
+      std::optional<Source> s = c.type == FilterNode::Type::kCompare || c.type == FilterNode::Type::kIn
+                                    ? SourceOf(c)
+                                    : std::nullopt;
+      if (!s) {
+        if (c.type != FilterNode::Type::kAnd && c.type != FilterNode::Type::kOr) continue;
+        auto ids = Run(c);
+        if (!ids.ok()) return ids.status();
+        if (ids->has_value()) complete.push_back(**std::move(ids));
+        continue;
+      }
+      lookups.push_back(s->label);
+      const bool probeable = !s->prefixes.empty();
+      auto read = Read(*s, probeable ? kSmallLookup : SIZE_MAX);
+      if (!read.ok()) return read.status();
+      if (read->second) {
+        complete.push_back(std::move(read->first));
+      } else {
+        large.push_back(*std::move(s));
+      }
+    }
+    if (complete.empty() && large.empty()) return std::optional<Ids>();
+    if (complete.empty()) {
+      auto all = Read(large.front(), SIZE_MAX);
+      if (!all.ok()) return all.status();
+      complete.push_back(std::move(all->first));
+      large.erase(large.begin());
+    }
+    std::sort(complete.begin(), complete.end(), [](const Ids& a, const Ids& b) { return a.size() < b.size(); });
+    Ids ids = std::move(complete.front());
+    for (std::size_t i = 1; i < complete.size() && !ids.empty(); ++i) ids = Intersect(ids, complete[i]);
+    for (Source& s : large) {
+      if (ids.empty()) break;
+      if (ids.size() <= kProbeAtMost) {
+        auto kept = Probe(s, ids);
+        if (!kept.ok()) return kept.status();
+        ids = *std::move(kept);
+        probed_labels_.push_back(s.label);
+      } else {
+        auto all = Read(s, SIZE_MAX);
+        if (!all.ok()) return all.status();
+        ids = Intersect(ids, all->first);
+      }
+    }
+    for (const std::string& l : probed_labels_)
+      for (std::string& entry : lookups)
+        if (entry == l) entry += " (probed per candidate)";
+    probed_labels_.clear();
+    return std::optional<Ids>(std::move(ids));
+  }
+
+  // Reads up to `cap` entries; the bool says whether the lookup was read to its end.
+  absl::StatusOr<std::pair<Ids, bool>> Read(const Source& s, std::size_t cap) {
+    Ids ids = s.literal_ids;
+    bool complete = true;
+    for (const std::string& key : s.unique_keys) {
+      std::string_view value;
+      auto found = ctx_.txn.Get(s.table, key, &value);
+      if (!found.ok()) return found.status();
+      if (*found && value.size() == 8) ids.push_back(codec::GetBigEndian64(value.data()));
+    }
+    const auto take = [&](std::string_view key, std::string_view flags) -> absl::StatusOr<bool> {
+      if (ids.size() >= cap) {
+        complete = false;
+        return false;
+      }
+      if (key.size() < 8) return absl::DataLossError("index entry is damaged (shorter than an id)");
+      if (!include_archived_ && f_.kind == EntityType::kCustomer && Archived(flags)) return true;
+      ids.push_back(codec::GetBigEndian64(key.data() + key.size() - 8));
+      return true;
+    };
+    for (const std::string& prefix : s.prefixes) {
+      if (!complete) break;
+      if (auto st = storage::ScanPrefix(ctx_.txn, s.table, prefix, {}, take); !st.ok()) return st;
+    }
+    if (s.range)
+      if (auto st = storage::ScanRange(ctx_.txn, s.table, s.lo, s.hi, {}, false, take); !st.ok()) return st;
+    SortUnique(ids);
+    return std::pair<Ids, bool>(std::move(ids), complete);
+  }
+
+  absl::StatusOr<Ids> Probe(const Source& s, const Ids& ids) {
+    Ids kept;
+    for (std::uint64_t id : ids)
+      for (const std::string& prefix : s.prefixes) {
+        char id_bytes[8];
+        codec::PutBigEndian64(id_bytes, id);
+        const std::string key = prefix + std::string(id_bytes, 8);
+        std::string_view flags;
+        auto found = ctx_.txn.Get(s.table, key, &flags);
+        if (!found.ok()) return found.status();
+        if (*found && (include_archived_ || f_.kind != EntityType::kCustomer || !Archived(flags))) {
+          kept.push_back(id);
+          break;
+        }
+      }
+    return kept;
+  }
+
+  std::optional<Source> SourceOf(const Node& n) {
+    const bool eq = n.type == FilterNode::Type::kIn || (n.type == FilterNode::Type::kCompare && n.op == Filter::Op::kEq);
+    const bool ordered = n.type == FilterNode::Type::kCompare && n.op != Filter::Op::kEq &&
+                         n.op != Filter::Op::kNe && n.op != Filter::Op::kPrefix;
+    if (!eq && !ordered) return std::nullopt;
+    const std::string& name = n.field.name;
+    const model::Schema& s = ctx_.schema;
+    Source src;
+    src.label = detail::PrintFilter(n.source);
+    const auto prefixes = [&](storage::Table table, auto key_of) -> std::optional<Source> {
+      if (!eq || table == model::kAbsentTable) return std::nullopt;
+      src.table = table;
+      for (const Operand& o : n.operands) src.prefixes.push_back(key_of(o));
+      return src;
+    };
+    if (name == "id") {
+      if (!eq) return std::nullopt;
+      for (const Operand& o : n.operands) src.literal_ids.push_back(static_cast<std::uint64_t>(o.i));
+      return src;
+    }
+    if (f_.kind == EntityType::kCustomer) {
+      const auto text = [](const Operand& o) { return codec::KeyBuilder().Str(o.text).Take(); };
+      const auto u64 = [](const Operand& o) { return codec::KeyBuilder().U64(static_cast<std::uint64_t>(o.i)).Take(); };
+      if (name == "tag") return prefixes(s.customer_tag, text);
+      if (name == "owner") return prefixes(s.customer_owner, text);
+      if (name == "country" || name == "address.country") return prefixes(s.customer_country, text);
+      if (name == "organization") return prefixes(s.customer_org, u64);
+      if (name == "email" || name == "external_id") {
+        if (!eq) return std::nullopt;
+        src.table = name == "email" ? s.customer_email : s.customer_external;
+        for (const Operand& o : n.operands) src.unique_keys.push_back(o.text);
+        return src;
+      }
+      if (name == "stage") {
+        src.table = s.customer_stage;
+        for (std::int64_t v = 1; v < static_cast<std::int64_t>(n.field.names->size()); ++v)
+          for (const Operand& o : n.operands)
+            if (eq ? v == o.i : Satisfies(n.op, v, o.i)) {
+              src.prefixes.push_back(codec::KeyBuilder().U8(static_cast<std::uint8_t>(v)).Take());
+              break;
+            }
+        return src;
+      }
+      if (name == "last_interaction_at" && ordered) return Range(s.customer_contacted, n, src);
+      return std::nullopt;
+    }
+    const auto u64 = [](const Operand& o) { return codec::KeyBuilder().U64(static_cast<std::uint64_t>(o.i)).Take(); };
+    if (name == "customer") return prefixes(s.opp_customer, u64);
+    if (name == "contact") return prefixes(s.opp_contact, u64);
+    if (name == "pipeline") return prefixes(s.opp_stage, u64);
+    if (name == "owner") return prefixes(s.opp_owner, [](const Operand& o) { return codec::KeyBuilder().Str(o.text).Take(); });
+    if (name == "stage")
+      return prefixes(s.opp_stage, [](const Operand& o) {
+        const auto code = static_cast<std::uint64_t>(o.i);
+        return codec::KeyBuilder().U64(code >> 32).U32(static_cast<StageId>(code & 0xffffffff)).Take();
+      });
+    if (name == "status" && eq) {
+      src.table = s.opp_stage;
+      for (const Pipeline& p : p_.all)
+        for (const Stage& st : p.stages) {
+          const std::int64_t status = st.outcome == StageOutcome::kWon ? 1 : st.outcome == StageOutcome::kLost ? 2 : 0;
+          for (const Operand& o : n.operands)
+            if (o.i == status) src.prefixes.push_back(codec::KeyBuilder().U64(p.id).U32(st.id).Take());
+        }
+      return src;
+    }
+    if (name == "expected_close" && ordered) return Range(s.opp_close, n, src);
+    return std::nullopt;
+  }
+
+  static bool Satisfies(Filter::Op op, std::int64_t v, std::int64_t x) {
+    switch (op) {
+      case Filter::Op::kLt: return v < x;
+      case Filter::Op::kLe: return v <= x;
+      case Filter::Op::kGt: return v > x;
+      case Filter::Op::kGe: return v >= x;
+      default: return v == x;
+    }
+  }
+
+  // A time index keyed I64(time) U64(id): the keys of times the comparison can hold for.
+  static std::optional<Source> Range(storage::Table table, const Node& n, Source src) {
+    const std::int64_t x = n.operands.front().i;
+    src.table = table;
+    src.range = true;
+    switch (n.op) {
+      case Filter::Op::kLt: src.hi = codec::KeyBuilder().I64(x).Take(); break;
+      case Filter::Op::kLe: src.hi = codec::KeyBuilder().I64(x).U64(~std::uint64_t{0}).Take() + '\xff'; break;
+      case Filter::Op::kGt: src.lo = codec::KeyBuilder().I64(x).U64(~std::uint64_t{0}).Take() + '\xff'; break;
+      case Filter::Op::kGe: src.lo = codec::KeyBuilder().I64(x).Take(); break;
+      default: return std::nullopt;
+    }
+    return src;
+  }
+
+  const Ctx& ctx_;
+  const Compiled& f_;
+  const Pipelines& p_;
+  bool include_archived_;
+  std::vector<std::string> probed_labels_;
+};
+
+}  // namespace
+
+absl::StatusOr<Candidates> FindCandidates(const Ctx& ctx, const Compiled& filter, const Pipelines& pipelines,
+                                          bool include_archived) {
+  Candidates out;
+  if (!filter.root) return out;
+  Planner planner(ctx, filter, pipelines, include_archived);
+  auto ids = planner.Run(*filter.root);
+  if (!ids.ok()) return ids.status();
+  if (!ids->has_value()) return out;  // a full scan; the lookups made are of no use
+  out.full_scan = false;
+  out.ids = **std::move(ids);
+  out.lookups = std::move(planner.lookups);
+  return out;
+}
+
+}  // namespace crm::query

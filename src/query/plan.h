@@ -1,0 +1,27 @@
+// Which records a compiled filter needs to look at: the ids its index lookups yield (intersected
+// under "and", united under "or"), or every record when a part of the filter has no index. The
+// ids are a superset of the matches: every record found is tested against the whole filter.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "model/schema.h"
+#include "query/eval.h"
+
+namespace crm::query {
+
+struct Candidates {
+  bool full_scan = true;
+  std::vector<std::uint64_t> ids;    // ascending, unique (when not a full scan)
+  std::vector<std::string> lookups;  // the index lookups used, as filter text
+};
+
+// `include_archived`: customers whose index entries carry the archived flag are left out
+// without being read unless it is set.
+absl::StatusOr<Candidates> FindCandidates(const model::Ctx& ctx, const Compiled& filter, const Pipelines& pipelines,
+                                          bool include_archived);
+
+}  // namespace crm::query

@@ -1,0 +1,231 @@
+#include "query/search.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "codec/envelope.h"
+#include "codec/key.h"
+#include "customers/customers.h"
+#include "model/paging.h"
+#include "model/serialize.h"
+#include "opportunities/opportunities.h"
+#include "pipelines/pipelines.h"
+
+namespace crm::query {
+namespace {
+
+using model::Ctx;
+
+struct Prepared {
+  Pipelines pipelines;
+  Compiled filter;
+  Candidates candidates;
+};
+
+absl::StatusOr<Prepared> Prepare(const Ctx& ctx, EntityType kind, const Filter& filter, bool include_archived) {
+  if (kind != EntityType::kCustomer && kind != EntityType::kOpportunity)
+    return absl::InvalidArgumentError("kind: searches cover customers and opportunities");
+  Prepared p;
+  auto pipelines = LoadPipelines(ctx);
+  if (!pipelines.ok()) return pipelines.status();
+  p.pipelines = *std::move(pipelines);
+  auto compiled = Compile(kind, filter, p.pipelines);
+  if (!compiled.ok()) return compiled.status();
+  p.filter = *std::move(compiled);
+  auto candidates = FindCandidates(ctx, p.filter, p.pipelines, include_archived);
+  if (!candidates.ok()) return candidates.status();
+  p.candidates = *std::move(candidates);
+  return p;
+}
+
+std::uint64_t HashOf(EntityType kind, const Search& s) {
+  return model::QueryHash()
+      .Add(static_cast<std::uint64_t>(kind))
+      .Add(s.filter.ToString())
+      .Add(s.order_by)
+      .Add(static_cast<std::uint64_t>(s.descending))
+      .Add(static_cast<std::uint64_t>(s.include_archived))
+      .value();
+}
+
+// A match waiting for its place in the page: its sort key and id, then the record.
+template <class R>
+struct Ranked {
+  std::string key;  // SortKey, then the id (8 bytes, big-endian)
+  R record;
+};
+
+template <class R>
+absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<R>& out, std::string& next_token) {
+  if (auto st = model::CheckLimit(s.limit); !st.ok()) return st;
+  auto order = Resolve(kind, s.order_by);
+  if (!order.ok()) return absl::InvalidArgumentError(absl::StrCat("order_by: ", order.status().message()));
+  const std::uint64_t hash = HashOf(kind, s);
+  auto after = model::ParsePageToken(s.page_token, hash, {}, {});
+  if (!after.ok()) return after.status();
+  if (!after->empty() && after->size() < 8) return absl::InvalidArgumentError("page_token: is damaged");
+  auto p = Prepare(ctx, kind, s.filter, s.include_archived);
+  if (!p.ok()) return p.status();
+
+  const bool by_id = order->name == "id";
+  const bool desc = s.descending;
+  // Whether key a comes before key b in the requested order.
+  const auto before = [desc](const std::string& a, const std::string& b) { return desc ? b < a : a < b; };
+  const auto key_of = [&](const R& r) {
+    std::string key;
+    bool first = true;
+    const auto take = [&](const Val& v) {
+      if (first) key = SortKey(&v, *order);
+      first = false;
+    };
+    if constexpr (std::is_same_v<R, Customer>) {
+      Values(r, *order, take);
+    } else {
+      Values(r, p->pipelines, *order, take);
+    }
+    char id[8];
+    codec::PutBigEndian64(id, r.id);
+    return by_id ? std::string(id, 8) : key + std::string(id, 8);
+  };
+  std::vector<Ranked<R>> kept;
+  const std::size_t want = s.limit + 1;
+  const auto trim = [&] {
+    std::nth_element(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(want - 1), kept.end(),
+                     [&](const Ranked<R>& a, const Ranked<R>& b) { return before(a.key, b.key); });
+    kept.resize(want);
+  };
+  auto st = Walk(ctx, p->filter, p->pipelines, p->candidates, s.include_archived, true,
+                 [&](const Customer* c, const Opportunity* o) -> absl::StatusOr<bool> {
+                   const R& r = [&]() -> const R& {
+                     if constexpr (std::is_same_v<R, Customer>) {
+                       (void)o;
+                       return *c;
+                     } else {
+                       (void)c;
+                       return *o;
+                     }
+                   }();
+                   std::string key = key_of(r);
+                   if (!after->empty() && !before(*after, key)) return true;
+                   kept.push_back(Ranked<R>{std::move(key), r});
+                   if (by_id && !desc) return kept.size() < want;  // ids arrive in order
+                   if (kept.size() >= 2 * want) trim();
+                   return true;
+                 });
+  if (!st.ok()) return st;
+  std::sort(kept.begin(), kept.end(), [&](const Ranked<R>& a, const Ranked<R>& b) { return before(a.key, b.key); });
+  if (kept.size() > s.limit) {
+    kept.resize(s.limit);
+    next_token = model::MakePageToken(hash, kept.back().key);
+  }
+  for (Ranked<R>& r : kept) out.push_back(std::move(r.record));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Pipelines> LoadPipelines(const Ctx& ctx) {
+  auto all = pipelines::List(ctx);
+  if (!all.ok()) return all.status();
+  Pipelines p;
+  p.all = *std::move(all);
+  return p;
+}
+
+absl::Status Walk(const Ctx& ctx, const Compiled& f, const Pipelines& p, const Candidates& cand, bool include_archived,
+                  bool contact, absl::FunctionRef<absl::StatusOr<bool>(const Customer*, const Opportunity*)> fn) {
+  const bool customers = f.kind == EntityType::kCustomer;
+  contact = contact || f.uses_last_interaction;
+  Customer c;
+  Opportunity o;
+  // Tests a record just read and hands it on.
+  const auto offer = [&]() -> absl::StatusOr<bool> {
+    if (customers) {
+      if (c.archived && !include_archived) return true;
+      if (contact) {
+        auto last = customers::LastInteraction(ctx, c.id);
+        if (!last.ok()) return last.status();
+        c.last_interaction_at = *last;
+      }
+      if (!Matches(f, c)) return true;
+      return fn(&c, nullptr);
+    }
+    if (!Matches(f, o, p)) return true;
+    return fn(nullptr, &o);
+  };
+  if (!cand.full_scan) {
+    for (std::uint64_t id : cand.ids) {
+      auto found = customers ? customers::Load(ctx, id, &c) : opportunities::Load(ctx, id, &o);
+      if (!found.ok()) return found.status();
+      if (!*found) continue;  // an id written in the filter that names no record
+      auto more = offer();
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+    }
+    return absl::OkStatus();
+  }
+  const storage::Table table = customers ? ctx.schema.customers : ctx.schema.opportunities;
+  return storage::ScanPrefix(ctx.txn, table, {}, {}, [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+    if (key.size() != 8) return absl::DataLossError(absl::StrCat(customers ? "customer" : "opportunity", " key is damaged"));
+    const std::uint64_t id = codec::GetBigEndian64(key.data());
+    absl::Status st = customers ? codec::Decode(value, codec::RecordType::kCustomer, {"customer", id}, c)
+                                : codec::Decode(value, codec::RecordType::kOpportunity, {"opportunity", id}, o);
+    if (!st.ok()) return st;
+    if ((customers ? c.id : o.id) != id)
+      return absl::DataLossError(absl::StrCat(customers ? "customer " : "opportunity ", id, ": stored record holds another id"));
+    if (customers) c.last_interaction_at = 0;
+    return offer();
+  });
+}
+
+absl::StatusOr<CustomerPage> SearchCustomers(const Ctx& ctx, const Search& s) {
+  CustomerPage page;
+  if (auto st = Page(ctx, EntityType::kCustomer, s, page.customers, page.next_page_token); !st.ok()) return st;
+  return page;
+}
+
+absl::StatusOr<OpportunityPage> SearchOpportunities(const Ctx& ctx, const Search& s) {
+  OpportunityPage page;
+  if (auto st = Page(ctx, EntityType::kOpportunity, s, page.opportunities, page.next_page_token); !st.ok()) return st;
+  return page;
+}
+
+absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, EntityType kind, const Search& s) {
+  auto p = Prepare(ctx, kind, s.filter, s.include_archived);
+  if (!p.ok()) return p.status();
+  std::uint64_t n = 0;
+  auto st = Walk(ctx, p->filter, p->pipelines, p->candidates, s.include_archived, false,
+                 [&](const Customer*, const Opportunity*) -> absl::StatusOr<bool> {
+                   ++n;
+                   return true;
+                 });
+  if (!st.ok()) return st;
+  return n;
+}
+
+absl::StatusOr<SearchPlan> Explain(const Ctx& ctx, EntityType kind, const Search& s) {
+  auto order = Resolve(kind, s.order_by);
+  if (!order.ok()) return absl::InvalidArgumentError(absl::StrCat("order_by: ", order.status().message()));
+  auto p = Prepare(ctx, kind, s.filter, s.include_archived);
+  if (!p.ok()) return p.status();
+  SearchPlan plan;
+  plan.full_scan = p->candidates.full_scan;
+  plan.indexes = p->candidates.lookups;
+  plan.sorted_in_memory = order->name != "id";
+  const char* what = kind == EntityType::kCustomer ? "customers" : "opportunities";
+  if (plan.full_scan) {
+    plan.text = absl::StrCat("read every one of the ", what);
+  } else {
+    plan.text = absl::StrCat(plan.indexes.size() > 1 ? "intersect or unite the index lookups " : "the index lookup ",
+                             absl::StrJoin(plan.indexes, "; "), " (", p->candidates.ids.size(), " candidates), read those ",
+                             what);
+  }
+  if (!s.filter.matches_all()) absl::StrAppend(&plan.text, ", test each against the whole filter");
+  absl::StrAppend(&plan.text, plan.sorted_in_memory ? absl::StrCat(", sort the matches by ", order->name) : ", in id order",
+                  s.descending ? " (descending)" : "");
+  return plan;
+}
+
+}  // namespace crm::query

@@ -1,0 +1,28 @@
+// Searches, counts and aggregates over customers and opportunities (crm/query.hpp).
+#pragma once
+
+#include <cstdint>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "crm/query.hpp"
+#include "model/schema.h"
+#include "query/plan.h"
+
+namespace crm::query {
+
+absl::StatusOr<Pipelines> LoadPipelines(const model::Ctx& ctx);
+
+// Calls `fn` with every record of the filter's kind that matches, in id order, until it returns
+// false. `contact`: customers get their last_interaction_at (one more read each).
+absl::Status Walk(const model::Ctx& ctx, const Compiled& f, const Pipelines& p, const Candidates& c,
+                  bool include_archived, bool contact,
+                  absl::FunctionRef<absl::StatusOr<bool>(const Customer*, const Opportunity*)> fn);
+
+absl::StatusOr<CustomerPage> SearchCustomers(const model::Ctx& ctx, const Search& s);
+absl::StatusOr<OpportunityPage> SearchOpportunities(const model::Ctx& ctx, const Search& s);
+absl::StatusOr<std::uint64_t> Count(const model::Ctx& ctx, EntityType kind, const Search& s);
+absl::StatusOr<SearchPlan> Explain(const model::Ctx& ctx, EntityType kind, const Search& s);
+absl::StatusOr<AggregateResult> Aggregate(const model::Ctx& ctx, EntityType kind, const Aggregation& a);
+
+}  // namespace crm::query
