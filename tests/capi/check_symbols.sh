@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The shared library exports exactly the functions crm.h declares: nothing more (no C++ or
+# The shared library exports exactly the functions crm.h (with the crm_*.h it includes) declares: nothing more (no C++ or
 # dependency symbols leak), nothing less (every declared function is there).
 #   check_symbols.sh LIBCRM_SO CRM_H
 set -euo pipefail
 lib="$1"
 header="$2"
 exported=$(nm -D --defined-only "$lib" | awk '$2 ~ /^[TtWw]$/ {print $3}' | sed 's/@.*//' | sort -u)
-declared=$(grep -oE '^CRM_API [^(]*\bcrm_[a-z0-9_]+\(' "$header" | grep -oE 'crm_[a-z0-9_]+\($' | tr -d '(' | sort -u)
+declared=$(cat "$header" "$(dirname "$header")"/crm_*.h | grep -oE '^CRM_API [^(]*\bcrm_[a-z0-9_]+\(' | grep -oE 'crm_[a-z0-9_]+\($' | tr -d '(' | sort -u)
 status=0
 extra=$(comm -23 <(echo "$exported") <(echo "$declared"))
 missing=$(comm -13 <(echo "$exported") <(echo "$declared"))

@@ -61,9 +61,9 @@ from .values import (
     currency_digits,
 )
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
 
-#: The version of the libcrm library in use (its C ABI), e.g. "0.4.0".
+#: The version of the libcrm library in use (its C ABI), e.g. "0.5.0".
 library_version = LIBRARY_VERSION
 #: Where that library was loaded from.
 library_path = LIBRARY_PATH

@@ -1,0 +1,234 @@
+// The C ABI: searches, counts, plans and grouped aggregates (crm_query.h).
+#include <cstdlib>
+#include <cstring>
+#include <variant>
+
+#include "core.h"
+
+using namespace capi;  // NOLINT: the shared helpers of every wrapper source
+
+struct crm_aggregate {
+  crm::AggregateResult result;
+  std::size_t keys = 0;
+  std::size_t measures = 0;
+};
+
+namespace {
+
+int EntityOf(int entity, crm::EntityType* out) {
+  if (entity != CRM_ENTITY_CUSTOMER && entity != CRM_ENTITY_OPPORTUNITY)
+    return Invalid("entity: searches cover CRM_ENTITY_CUSTOMER and CRM_ENTITY_OPPORTUNITY");
+  *out = static_cast<crm::EntityType>(entity);
+  return CRM_OK;
+}
+
+int ParsedFilter(const char* text, std::size_t len, const char* what, crm::Filter* out) {
+  std::string s;
+  if (int rc = Text(text, len, what, &s); rc != CRM_OK) return rc;
+  auto f = crm::Filter::Parse(s);
+  if (!f.ok()) return Check(f.status());
+  *out = *std::move(f);
+  return CRM_OK;
+}
+
+int ToSearch(const crm_search* s, crm::Search* out) {
+  if (s == nullptr) return Invalid("s: is NULL");
+  if (s->version < 1 || s->version > CRM_SEARCH_VERSION)
+    return Invalid("s.version: not a crm_search version this library knows (use CRM_SEARCH_INIT)");
+  if (int rc = ParsedFilter(s->filter, s->filter_len, "s.filter", &out->filter); rc != CRM_OK) return rc;
+  if (int rc = Text(s->order_by, s->order_by_len, "s.order_by", &out->order_by); rc != CRM_OK) return rc;
+  if (out->order_by.empty()) out->order_by = "id";
+  out->descending = s->descending != 0;
+  out->include_archived = s->include_archived != 0;
+  if (s->page_size > 1000) return Invalid("s.page_size: must be between 1 and 1000 (0: 100)");
+  out->limit = PageSize(s->page_size);
+  return Text(s->page_token, s->page_token_len, "s.page_token", &out->page_token);
+}
+
+// The row and key of an aggregate a getter asks for; nullptr when out of range.
+const crm::GroupKey* KeyAt(const crm_aggregate* r, std::size_t row, std::size_t k) {
+  if (r == nullptr || row >= r->result.rows.size() || k >= r->keys) return nullptr;
+  return &r->result.rows[row].keys[k];
+}
+
+}  // namespace
+
+int crm_search_init(crm_search* s, unsigned int version) {
+  if (s == nullptr) return Invalid("s: is NULL");
+  if (version != CRM_SEARCH_VERSION) return Invalid("version: not a crm_search version this library knows");
+  *s = crm_search CRM_SEARCH_INIT;
+  return CRM_OK;
+}
+
+int crm_customer_search(crm_iter** out, crm_txn* txn, const crm_search* s) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    crm::Search search;
+    if (int rc = ToSearch(s, &search); rc != CRM_OK) return rc;
+    crm::ReadTxn* read = ReadOf(txn);
+    *out = NewIter(txn, IterKind::kCustomer, search.page_token, [read, search](crm_iter& it) mutable -> absl::Status {
+      search.page_token = it.next_token;
+      auto page = read->SearchCustomers(search);
+      if (!page.ok()) return page.status();
+      for (crm::Customer& c : page->customers) it.customers.push_back(crm_customer{std::move(c)});
+      it.next_token = page->next_page_token;
+      it.exhausted = page->next_page_token.empty();
+      return absl::OkStatus();
+    });
+    return CRM_OK;
+  });
+}
+
+int crm_opportunity_search(crm_iter** out, crm_txn* txn, const crm_search* s) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    crm::Search search;
+    if (int rc = ToSearch(s, &search); rc != CRM_OK) return rc;
+    crm::ReadTxn* read = ReadOf(txn);
+    *out = NewIter(txn, IterKind::kOpportunity, search.page_token, [read, search](crm_iter& it) mutable -> absl::Status {
+      search.page_token = it.next_token;
+      auto page = read->SearchOpportunities(search);
+      if (!page.ok()) return page.status();
+      for (crm::Opportunity& o : page->opportunities) it.opportunities.push_back(crm_opportunity{std::move(o)});
+      it.next_token = page->next_page_token;
+      it.exhausted = page->next_page_token.empty();
+      return absl::OkStatus();
+    });
+    return CRM_OK;
+  });
+}
+
+int crm_search_count(uint64_t* out, crm_txn* txn, int entity, const crm_search* s) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    crm::EntityType kind = crm::EntityType::kCustomer;
+    if (int rc = EntityOf(entity, &kind); rc != CRM_OK) return rc;
+    crm::Search search;
+    if (int rc = ToSearch(s, &search); rc != CRM_OK) return rc;
+    auto n = ReadOf(txn)->CountMatching(kind, search);
+    if (!n.ok()) return Check(n.status());
+    *out = *n;
+    return CRM_OK;
+  });
+}
+
+int crm_search_explain(char** out, size_t* len, int* full_scan, crm_txn* txn, int entity, const crm_search* s) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    crm::EntityType kind = crm::EntityType::kCustomer;
+    if (int rc = EntityOf(entity, &kind); rc != CRM_OK) return rc;
+    crm::Search search;
+    if (int rc = ToSearch(s, &search); rc != CRM_OK) return rc;
+    auto plan = ReadOf(txn)->Explain(kind, search);
+    if (!plan.ok()) return Check(plan.status());
+    char* copy = static_cast<char*>(std::malloc(plan->text.size() + 1));
+    if (copy == nullptr) return Fail(CRM_ENOMEM, "out of memory for the plan");
+    std::memcpy(copy, plan->text.c_str(), plan->text.size() + 1);
+    *out = copy;
+    if (len != nullptr) *len = plan->text.size();
+    if (full_scan != nullptr) *full_scan = plan->full_scan ? 1 : 0;
+    return CRM_OK;
+  });
+}
+
+int crm_aggregation_init(crm_aggregation* a, unsigned int version) {
+  if (a == nullptr) return Invalid("a: is NULL");
+  if (version != CRM_AGGREGATION_VERSION) return Invalid("version: not a crm_aggregation version this library knows");
+  *a = crm_aggregation CRM_AGGREGATION_INIT;
+  return CRM_OK;
+}
+
+int crm_aggregate_run(crm_aggregate** out, crm_txn* txn, int entity, const crm_aggregation* a) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    crm::EntityType kind = crm::EntityType::kCustomer;
+    if (int rc = EntityOf(entity, &kind); rc != CRM_OK) return rc;
+    if (a == nullptr) return Invalid("a: is NULL");
+    if (a->version < 1 || a->version > CRM_AGGREGATION_VERSION)
+      return Invalid("a.version: not a crm_aggregation version this library knows (use CRM_AGGREGATION_INIT)");
+    crm::Aggregation agg;
+    if (int rc = ParsedFilter(a->filter, a->filter_len, "a.filter", &agg.filter); rc != CRM_OK) return rc;
+    std::string group_by, measures;
+    if (int rc = Text(a->group_by, a->group_by_len, "a.group_by", &group_by); rc != CRM_OK) return rc;
+    if (int rc = Text(a->measures, a->measures_len, "a.measures", &measures); rc != CRM_OK) return rc;
+    if (int rc = Text(a->time_zone, a->time_zone_len, "a.time_zone", &agg.time_zone); rc != CRM_OK) return rc;
+    if (agg.time_zone.empty()) agg.time_zone = "UTC";
+    agg.include_archived = a->include_archived != 0;
+    auto g = crm::Aggregation::ParseGroupBy(group_by);
+    if (!g.ok()) return Check(g.status());
+    agg.group_by = *std::move(g);
+    auto m = crm::Aggregation::ParseMeasures(measures);
+    if (!m.ok()) return Check(m.status());
+    agg.measures = *std::move(m);
+    auto result = ReadOf(txn)->Aggregate(kind, agg);
+    if (!result.ok()) return Check(result.status());
+    return Give(out, crm_aggregate{*std::move(result), agg.group_by.size(),
+                                   agg.measures.empty() ? std::size_t{1} : agg.measures.size()});
+  });
+}
+
+void crm_aggregate_free(crm_aggregate* r) { delete r; }
+
+size_t crm_aggregate_rows(const crm_aggregate* r) { return r == nullptr ? 0 : r->result.rows.size(); }
+size_t crm_aggregate_key_count(const crm_aggregate* r) { return r == nullptr ? 0 : r->keys; }
+size_t crm_aggregate_measure_count(const crm_aggregate* r) { return r == nullptr ? 0 : r->measures; }
+
+const char* crm_aggregate_key(const crm_aggregate* r, size_t row, size_t k, size_t* len) {
+  const crm::GroupKey* key = KeyAt(r, row, k);
+  if (key == nullptr || key->empty) {
+    if (len != nullptr) *len = 0;
+    return nullptr;
+  }
+  return Out(key->label, len);
+}
+
+int crm_aggregate_key_int(int64_t* out, const crm_aggregate* r, size_t row, size_t k) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    const crm::GroupKey* key = KeyAt(r, row, k);
+    if (key == nullptr) return Invalid("row or k: out of range (or r is NULL)");
+    if (key->empty) return Fail(CRM_ENOTFOUND, "this group holds the records without a value");
+    if (const auto* i = std::get_if<std::int64_t>(&key->value)) {
+      *out = *i;
+    } else if (const auto* t = std::get_if<crm::DateTime>(&key->value)) {
+      *out = t->micros;
+    } else if (const auto* m = std::get_if<crm::Money>(&key->value)) {
+      *out = m->minor_units;
+    } else if (const auto* b = std::get_if<bool>(&key->value)) {
+      *out = *b ? 1 : 0;
+    } else {
+      return Invalid("this key is text: read it with crm_aggregate_key");
+    }
+    return CRM_OK;
+  });
+}
+
+const char* crm_aggregate_currency(const crm_aggregate* r, size_t row, size_t* len) {
+  if (r == nullptr || row >= r->result.rows.size()) {
+    if (len != nullptr) *len = 0;
+    return nullptr;
+  }
+  return Out(r->result.rows[row].currency, len);
+}
+
+int crm_aggregate_value(int64_t* value, uint64_t* count, double* average, const crm_aggregate* r, size_t row,
+                        size_t m) {
+  return Guard([&] {
+    if (r == nullptr || row >= r->result.rows.size() || m >= r->measures)
+      return Invalid("row or m: out of range (or r is NULL)");
+    const crm::MeasureValue& v = r->result.rows[row].values[m];
+    if (value != nullptr) *value = v.value;
+    if (count != nullptr) *count = v.count;
+    if (average != nullptr) *average = v.average;
+    return CRM_OK;
+  });
+}

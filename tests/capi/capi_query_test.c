@@ -1,0 +1,171 @@
+/* The C ABI's searches, counts, plans and aggregates (crm_query.h). */
+#include "capi_support.h"
+
+static uint64_t customer_in(crm_db* db, const char* family, const char* country, const char* tag, int stage) {
+  crm_customer* c = person("P", family, NULL);
+  uint64_t id;
+  CHECK(crm_customer_set_text(c, CRM_CUSTOMER_COUNTRY, country, strlen(country)) == CRM_OK);
+  if (tag != NULL) CHECK(crm_customer_add_tag(c, tag, strlen(tag)) == CRM_OK);
+  CHECK(crm_customer_set_int(c, CRM_CUSTOMER_STAGE, stage) == CRM_OK);
+  id = create(db, c);
+  crm_customer_free(c);
+  return id;
+}
+
+static void deal(crm_db* db, uint64_t customer, const char* owner, int64_t cents, const char* currency, int won) {
+  crm_txn* txn = NULL;
+  crm_opportunity* o = NULL;
+  crm_opportunity* closed = NULL;
+  CHECK(crm_opportunity_new(&o) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_TITLE, S("Deal")) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_OWNER, owner, strlen(owner)) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_CURRENCY, currency, strlen(currency)) == CRM_OK);
+  CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_AMOUNT, cents) == CRM_OK);
+  CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_CUSTOMER, (int64_t)customer) == CRM_OK);
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  CHECK(crm_opportunity_create(txn, o) == CRM_OK);
+  if (won) CHECK(crm_opportunity_close_won(&closed, txn, (uint64_t)crm_opportunity_int(o, CRM_OPPORTUNITY_ID)) == CRM_OK);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_opportunity_free(closed);
+  crm_opportunity_free(o);
+  crm_txn_free(txn);
+}
+
+static void test_search_count_explain(void) {
+  crm_db* db = open_db("search.crm");
+  crm_txn* txn = NULL;
+  crm_iter* it = NULL;
+  crm_search s = CRM_SEARCH_INIT;
+  crm_search unversioned;
+  uint64_t n = 0, want[3];
+  size_t got = 0, len = 0;
+  char* plan = NULL;
+  int full = -1;
+  want[0] = customer_in(db, "Zeta", "DE", "vip", CRM_STAGE_CUSTOMER);
+  customer_in(db, "Alpha", "DE", NULL, CRM_STAGE_CUSTOMER);
+  want[2] = customer_in(db, "Beta", "de", "VIP", CRM_STAGE_CUSTOMER);
+  customer_in(db, "Gamma", "FR", "vip", CRM_STAGE_CUSTOMER);
+  want[1] = customer_in(db, "Eta", "DE", "vip", CRM_STAGE_CUSTOMER);
+  customer_in(db, "Delta", "DE", "vip", CRM_STAGE_LEAD);
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+
+  s.filter = "stage = 'customer' and country = 'DE' and tag = 'vip'";
+  s.filter_len = strlen(s.filter);
+  s.order_by = "family_name";
+  s.order_by_len = strlen(s.order_by);
+  s.descending = 1;
+  s.page_size = 2; /* three matches over two pages */
+  CHECK(crm_search_count(&n, txn, CRM_ENTITY_CUSTOMER, &s) == CRM_OK && n == 3);
+  CHECK(crm_customer_search(&it, txn, &s) == CRM_OK);
+  while (crm_iter_next(it) == CRM_OK) {
+    const crm_customer* c = crm_iter_customer(it);
+    CHECK(got < 3 && (uint64_t)crm_customer_int(c, CRM_CUSTOMER_ID) == want[got]);
+    ++got;
+  }
+  CHECK(got == 3);
+  crm_iter_free(it);
+
+  CHECK(crm_search_explain(&plan, &len, &full, txn, CRM_ENTITY_CUSTOMER, &s) == CRM_OK);
+  CHECK(plan != NULL && strlen(plan) == len && strstr(plan, "tag = 'vip'") != NULL && full == 0);
+  crm_free(plan);
+
+  s.filter = "stage = 'customer' and";
+  s.filter_len = strlen(s.filter);
+  CHECK(crm_search_count(&n, txn, CRM_ENTITY_CUSTOMER, &s) == CRM_EINVALID && errmsg_has("filter: at 23"));
+  s.filter = "contry = 'DE'";
+  s.filter_len = strlen(s.filter);
+  CHECK(crm_customer_search(&it, txn, &s) == CRM_OK); /* errors come with the first page */
+  CHECK(crm_iter_next(it) == CRM_EINVALID && errmsg_has("field 'contry'"));
+  crm_iter_free(it);
+  s.filter = NULL;
+  s.filter_len = 0;
+  s.page_size = 5000;
+  CHECK(crm_search_count(&n, txn, CRM_ENTITY_CUSTOMER, &s) == CRM_EINVALID && errmsg_has("s.page_size"));
+  s.page_size = 0;
+  CHECK(crm_search_count(&n, txn, CRM_ENTITY_PIPELINE, &s) == CRM_EINVALID && errmsg_has("entity"));
+  CHECK(crm_search_count(&n, txn, CRM_ENTITY_CUSTOMER, NULL) == CRM_EINVALID);
+  CHECK(crm_search_init(&unversioned, CRM_SEARCH_VERSION) == CRM_OK && unversioned.version == CRM_SEARCH_VERSION);
+  unversioned.version = 99;
+  CHECK(crm_search_count(&n, txn, CRM_ENTITY_CUSTOMER, &unversioned) == CRM_EINVALID && errmsg_has("CRM_SEARCH_INIT"));
+  CHECK(crm_search_count(&n, txn, CRM_ENTITY_CUSTOMER, &s) == CRM_OK && n == 6);
+  crm_txn_free(txn);
+  CHECK(crm_search_count(&n, NULL, CRM_ENTITY_CUSTOMER, &s) == CRM_EINVALID);
+  crm_db_close(db);
+}
+
+static void test_aggregate(void) {
+  crm_db* db = open_db("aggregate.crm");
+  crm_txn* txn = NULL;
+  crm_aggregate* r = NULL;
+  crm_aggregation a = CRM_AGGREGATION_INIT;
+  const char* text;
+  size_t len = 0;
+  int64_t value = 0, key = 0;
+  uint64_t count = 0;
+  double avg = 0;
+  uint64_t acme = customer_in(db, "Acme", "DE", NULL, CRM_STAGE_CUSTOMER);
+  deal(db, acme, "ann", 1000, "EUR", 1);
+  deal(db, acme, "ann", 2500, "EUR", 1);
+  deal(db, acme, "ann", 700, "USD", 1);
+  deal(db, acme, "bob", 999, "EUR", 0);
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  a.filter = "status = 'won'";
+  a.filter_len = strlen(a.filter);
+  a.group_by = "owner, stage";
+  a.group_by_len = strlen(a.group_by);
+  a.measures = "sum(amount), avg(amount)";
+  a.measures_len = strlen(a.measures);
+  CHECK(crm_aggregate_run(&r, txn, CRM_ENTITY_OPPORTUNITY, &a) == CRM_OK);
+  CHECK(crm_aggregate_rows(r) == 2 && crm_aggregate_key_count(r) == 2 && crm_aggregate_measure_count(r) == 2);
+  text = crm_aggregate_key(r, 0, 0, &len);
+  CHECK(text != NULL && len == 3 && strcmp(text, "ann") == 0);
+  CHECK(strcmp(crm_aggregate_key(r, 0, 1, NULL), "Closed won") == 0);
+  CHECK(crm_aggregate_key_int(&key, r, 0, 1) == CRM_OK && key == 5);
+  CHECK(crm_aggregate_key_int(&key, r, 0, 0) == CRM_EINVALID);
+  CHECK(strcmp(crm_aggregate_currency(r, 0, &len), "EUR") == 0 && len == 3);
+  CHECK(crm_aggregate_value(&value, &count, &avg, r, 0, 0) == CRM_OK && value == 3500 && count == 2);
+  CHECK(crm_aggregate_value(NULL, NULL, &avg, r, 0, 1) == CRM_OK && avg == 1750.0);
+  CHECK(strcmp(crm_aggregate_currency(r, 1, NULL), "USD") == 0);
+  CHECK(crm_aggregate_value(&value, NULL, NULL, r, 1, 0) == CRM_OK && value == 700);
+  CHECK(crm_aggregate_value(&value, NULL, NULL, r, 2, 0) == CRM_EINVALID);
+  CHECK(crm_aggregate_value(&value, NULL, NULL, r, 0, 2) == CRM_EINVALID);
+  CHECK(crm_aggregate_key(r, 0, 2, &len) == NULL && len == 0);
+  CHECK(crm_aggregate_key(NULL, 0, 0, NULL) == NULL && crm_aggregate_rows(NULL) == 0);
+  crm_aggregate_free(r);
+  r = NULL;
+
+  a.filter = NULL;
+  a.filter_len = 0;
+  a.group_by = "year(closed_at)";
+  a.group_by_len = strlen(a.group_by);
+  a.measures = NULL;
+  a.measures_len = 0;
+  a.time_zone = "Europe/Berlin";
+  a.time_zone_len = strlen(a.time_zone);
+  CHECK(crm_aggregate_run(&r, txn, CRM_ENTITY_OPPORTUNITY, &a) == CRM_OK);
+  CHECK(crm_aggregate_rows(r) == 2); /* the open deal (no closed_at), then this year's */
+  CHECK(crm_aggregate_key(r, 0, 0, NULL) == NULL && crm_aggregate_key_int(&key, r, 0, 0) == CRM_ENOTFOUND);
+  CHECK(crm_aggregate_value(&value, NULL, NULL, r, 0, 0) == CRM_OK && value == 1);
+  CHECK(crm_aggregate_value(&value, NULL, NULL, r, 1, 0) == CRM_OK && value == 3);
+  crm_aggregate_free(r);
+  r = NULL;
+
+  a.time_zone = "Nowhere/Town";
+  a.time_zone_len = strlen(a.time_zone);
+  CHECK(crm_aggregate_run(&r, txn, CRM_ENTITY_OPPORTUNITY, &a) == CRM_EINVALID && errmsg_has("time_zone") && r == NULL);
+  a.time_zone = NULL;
+  a.time_zone_len = 0;
+  a.measures = "total(amount)";
+  a.measures_len = strlen(a.measures);
+  CHECK(crm_aggregate_run(&r, txn, CRM_ENTITY_OPPORTUNITY, &a) == CRM_EINVALID && errmsg_has("measures: at 1"));
+  CHECK(crm_aggregate_run(&r, txn, CRM_ENTITY_OPPORTUNITY, NULL) == CRM_EINVALID);
+  crm_txn_free(txn);
+  crm_db_close(db);
+}
+
+int main(void) {
+  if (make_test_dir() != 0) return 1;
+  test_search_count_explain();
+  test_aggregate();
+  return finish();
+}
