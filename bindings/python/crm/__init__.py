@@ -32,6 +32,7 @@ from .errors import (
     VersionError,
 )
 from .maintenance import Statistics, VerifyReport
+from .query import F, Field, Plan, Row, Where
 from .records import (  # noqa: I001 - the record kinds
     Change,
     Contact,
@@ -70,9 +71,10 @@ library_path = LIBRARY_PATH
 
 __all__ = [
     "BusyError", "Change", "ClosedError", "ConflictError", "Contact", "CorruptError", "Customer",
-    "CustomFields", "Database", "DependentsError", "Direction", "Email", "Entity", "Error", "ExistsError", "FieldChange",
-    "FullError", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
+    "CustomFields", "Database", "DependentsError", "Direction", "Email", "Entity", "Error", "ExistsError", "F",
+    "Field", "FieldChange", "FullError", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
     "LifecycleStage", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
-    "OutOfMemoryError", "Outcome", "Phone", "Pipeline", "PipelineStage", "ReadOnlyError", "ReadTxn", "Record",
-    "StageChange", "Statistics", "StorageError", "VerifyReport", "VersionError", "WriteTxn", "currency_digits", "library_path", "library_version", "open",
+    "OutOfMemoryError", "Outcome", "Phone", "Pipeline", "PipelineStage", "Plan", "ReadOnlyError", "ReadTxn",
+    "Record", "Row", "StageChange", "Statistics", "StorageError", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
+    "library_path", "library_version", "open",
 ]  # fmt: skip

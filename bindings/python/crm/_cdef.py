@@ -1,6 +1,6 @@
-"""The C declarations of libcrm's ABI (capi/crm.h) that cffi binds: crm.h without its comments
-and macros. tests/test_abi.py checks that they stay in step with the header, and that every
-function of crm.h is declared here and used by the package.
+"""The C declarations of libcrm's ABI (capi/crm.h and the crm_*.h it includes) that cffi binds:
+the headers without their comments and macros. tests/test_abi.py checks that they stay in step
+with the headers, and that every function of theirs is declared here and used by the package.
 
 This module has no side effects: the build of the compiled (API-mode) module imports it too.
 """
@@ -229,4 +229,45 @@ typedef struct crm_stats {
 int crm_txn_verify(crm_verify_report* out, char** problems, crm_txn* txn);
 int crm_txn_stats(crm_stats* out, crm_txn* txn);
 int crm_db_backup(crm_db* db, const char* path, unsigned int flags);
+typedef struct crm_search {
+  unsigned int version;
+  const char* filter;
+  size_t filter_len;
+  const char* order_by;
+  size_t order_by_len;
+  int descending;
+  int include_archived;
+  size_t page_size;
+  const char* page_token;
+  size_t page_token_len;
+} crm_search;
+int crm_search_init(crm_search* s, unsigned int version);
+int crm_customer_search(crm_iter** out, crm_txn* txn, const crm_search* s);
+int crm_opportunity_search(crm_iter** out, crm_txn* txn, const crm_search* s);
+int crm_search_count(uint64_t* out, crm_txn* txn, int entity, const crm_search* s);
+int crm_search_explain(char** out, size_t* len, int* full_scan, crm_txn* txn, int entity, const crm_search* s);
+typedef struct crm_aggregation {
+  unsigned int version;
+  const char* filter;
+  size_t filter_len;
+  const char* group_by;
+  size_t group_by_len;
+  const char* measures;
+  size_t measures_len;
+  const char* time_zone;
+  size_t time_zone_len;
+  int include_archived;
+} crm_aggregation;
+int crm_aggregation_init(crm_aggregation* a, unsigned int version);
+typedef struct crm_aggregate crm_aggregate;
+int crm_aggregate_run(crm_aggregate** out, crm_txn* txn, int entity, const crm_aggregation* a);
+void crm_aggregate_free(crm_aggregate* r);
+size_t crm_aggregate_rows(const crm_aggregate* r);
+size_t crm_aggregate_key_count(const crm_aggregate* r);
+size_t crm_aggregate_measure_count(const crm_aggregate* r);
+const char* crm_aggregate_key(const crm_aggregate* r, size_t row, size_t k, size_t* len);
+int crm_aggregate_key_int(int64_t* out, const crm_aggregate* r, size_t row, size_t k);
+const char* crm_aggregate_currency(const crm_aggregate* r, size_t row, size_t* len);
+int crm_aggregate_value(int64_t* value, uint64_t* count, double* average, const crm_aggregate* r, size_t row,
+                        size_t m);
 """

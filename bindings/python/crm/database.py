@@ -22,6 +22,7 @@ from .interactions import InteractionReads, InteractionWrites
 from .listing import Listing
 from .maintenance import MaintenanceReads
 from .opportunities import OpportunityReads, OpportunityWrites
+from .query import QueryReads
 from .pipelines import PipelineReads, PipelineWrites
 
 R = TypeVar("R", bound=Record)
@@ -33,7 +34,8 @@ _TXN_PP = ffi.typeof("crm_txn**")
 _U64_P = ffi.typeof("uint64_t*")
 
 
-class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, ChangeReads, MaintenanceReads):
+class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, ChangeReads, MaintenanceReads,
+             QueryReads):
     """Every concept's reads."""
 
 

@@ -10,6 +10,12 @@ from crm import _cdef, errors
 PACKAGE = Path(crm.__file__).resolve().parent
 HEADER = Path(__file__).resolve().parents[3] / "capi" / "crm.h"
 
+
+def header_text():
+    """crm.h and the per-concept headers it includes (crm_query.h ...)."""
+    return "".join(p.read_text() for p in [HEADER, *sorted(HEADER.parent.glob("crm_*.h"))])
+
+
 # C functions the package has no use for, and why.
 NOT_USED = {
     "crm_iter_next": "the package moves items out in batches (crm_iter_take_<kinds>)",
@@ -33,7 +39,7 @@ pytestmark = pytest.mark.skipif(not HEADER.exists(), reason="needs the source tr
 
 
 def header_functions():
-    text = re.sub(r"/\*.*?\*/", "", HEADER.read_text(), flags=re.S)
+    text = re.sub(r"/\*.*?\*/", "", header_text(), flags=re.S)
     return set(re.findall(r"CRM_API\s+[^;(]*?\b(crm_\w+)\s*\(", text))
 
 
@@ -51,7 +57,7 @@ def test_every_function_of_the_header_is_declared_and_used():
 
 
 def header_defines():
-    return {m[0]: int(m[1]) for m in re.findall(r"#define (CRM_\w+) \(?(-?\d+)\)?\s", HEADER.read_text())}
+    return {m[0]: int(m[1]) for m in re.findall(r"#define (CRM_\w+) \(?(-?\d+)\)?\s", header_text())}
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,147 @@
+"""Searches, counts, plans and aggregates through the package, checked against plain Python over
+the same records."""
+import datetime as dt
+import random
+from decimal import Decimal
+
+import pytest
+
+import crm
+from crm import F
+
+COUNTRIES = ["DE", "FR", "US", "de", ""]
+TAGS = ["vip", "newsletter", "partner"]
+STAGES = ["lead", "prospect", "customer", "churned"]
+
+
+@pytest.fixture
+def db(tmp_path):
+    rng = random.Random(11)
+    with crm.open(tmp_path / "crm.db", sync=False) as d:
+        with d.write() as txn:
+            for n in range(300):
+                c = crm.Customer(given_name=f"P{n}", family_name=rng.choice("abcdefgh") + "son",
+                                 stage=rng.choice(STAGES), country=rng.choice(COUNTRIES),
+                                 owner=rng.choice(["ann", "bob", ""]))  # fmt: skip
+                for t in rng.sample(TAGS, rng.randint(0, 2)):
+                    c.add_tag(t)
+                if rng.random() < 0.5:
+                    c.custom["score"] = rng.randint(0, 9)
+                txn.create_customer(c)
+        yield d
+
+
+def everyone(db):
+    return list(db.search_customers(include_archived=True))
+
+
+def ids(customers):
+    return [c.id for c in customers]
+
+
+def test_combined_filters_three_ways(db):
+    want = [c.id for c in everyone(db)
+            if c.stage == crm.LifecycleStage.CUSTOMER and c.country.lower() == "de" and "vip" in c.tags]  # fmt: skip
+    assert want
+    assert ids(db.search_customers(stage="customer", country="DE", tag="vip")) == want
+    assert ids(db.search_customers((F.stage == "customer") & (F.country == "de") & (F.tag == "vip"))) == want
+    assert ids(db.search_customers("stage = 'customer' and country = 'DE' and tag = 'vip'")) == want
+    assert db.count("customer", stage="customer", country="DE", tag="vip") == len(want)
+    either = [c.id for c in everyone(db) if "partner" in c.tags or c.owner == "bob"]
+    assert ids(db.search_customers(F.tag.isin(["partner"]) | (F.owner == "bob"))) == either
+    no_owner = [c.id for c in everyone(db) if not c.owner]
+    assert ids(db.search_customers(owner=None)) == no_owner
+    assert ids(db.search_customers(~F.owner.is_empty())) == [c.id for c in everyone(db) if c.owner]
+    scored = [c.id for c in everyone(db) if 3 <= c.custom.get("score", -1) < 7]
+    assert ids(db.search_customers(F.custom__score.between(3, 7))) == scored
+    assert ids(db.search_customers(F["custom.score"] >= 3, **{"custom.score": [3, 4, 5, 6]})) == scored
+
+
+def test_values_are_quoted_not_parsed(db):
+    with db.write() as txn:
+        txn.create_customer(crm.Customer(display_name="O'Brien' or 1=1", owner="x' or owner != '"))
+    assert db.count("customer", owner="x' or owner != '") == 1
+    assert str(F.name == "it's") == "name = 'it''s'"
+    with pytest.raises(crm.InvalidError, match="float"):
+        F.amount > 1.5
+    with pytest.raises(TypeError):
+        bool(F.a == 1)
+
+
+def test_sorted_keyset_pages(db):
+    want = sorted((c for c in everyone(db) if c.stage in (crm.LifecycleStage.LEAD, crm.LifecycleStage.CUSTOMER)),
+                  key=lambda c: (c.family_name, c.id), reverse=True)  # fmt: skip
+    listing = db.search_customers(stage=["lead", "customer"], order_by="family_name", descending=True, page_size=9)
+    first = [next(listing) for _ in range(9)]
+    token = listing.page_token
+    assert token
+    listing.close()
+    rest = list(db.search_customers(stage=["lead", "customer"], order_by="family_name", descending=True,
+                                    page_size=9, page_token=token))  # fmt: skip
+    assert ids(first + rest) == ids(want)
+    with pytest.raises(crm.InvalidError, match="page_token"):
+        list(db.search_customers(stage="lead", page_token=token))
+
+
+def test_errors_name_what_is_wrong(db):
+    with pytest.raises(crm.InvalidError, match=r"filter: at 9: expected a value"):
+        db.count("customer", "stage = ")
+    with pytest.raises(crm.InvalidError, match=r"field 'contry': not a field of customers \(known: id, kind"):
+        db.count("customer", contry="DE")
+    with pytest.raises(crm.InvalidError, match="order_by: field 'nmae'"):
+        list(db.search_customers(order_by="nmae"))
+    with pytest.raises(crm.InvalidError, match="'custmer' is not one of subscriber, lead"):
+        db.count("customer", stage="custmer")
+    with pytest.raises(crm.InvalidError, match="page_size: at most 1000"):
+        db.search_customers(page_size=5000)
+    with pytest.raises(crm.InvalidError, match="kind"):
+        db.count("pipeline")
+    with pytest.raises(crm.InvalidError, match="time_zone"):
+        db.aggregate("customer", group_by="month(created_at)", time_zone="Nowhere/Town")
+
+
+def test_explain(db):
+    plan = db.explain("customer", stage="customer", country="DE", tag="vip", order_by="name")
+    assert not plan.full_scan
+    assert "tag = 'vip'" in plan.text and "sort the matches by name" in plan.text
+    assert db.explain("customer", ~(F.tag == "vip")).full_scan
+
+
+def test_customer_groups_match_python(db):
+    rows = db.aggregate("customer", group_by=["country", "tag"], measures=["count", "sum(custom.score)"])
+    got = {(r.keys[0] or "").lower() + "|" + (r.keys[1] or ""): (r.values[0], r.values[1]) for r in rows}
+    want: dict = {}
+    for c in everyone(db):
+        for tag in c.tags or [""]:
+            count, total = want.get(c.country.lower() + "|" + tag, (0, 0))
+            want[c.country.lower() + "|" + tag] = (count + 1, total + c.custom.get("score", 0))
+    assert got == want
+
+
+def test_opportunity_sums_per_owner_and_month(tmp_path):
+    clock = {"now": dt.datetime(2024, 3, 31, 23, 30, tzinfo=dt.timezone.utc)}
+    with crm.open(tmp_path / "deals.db", sync=False) as db:
+        with db.write() as txn:
+            acme = txn.create_customer(crm.Customer(kind=crm.Kind.ORGANIZATION, display_name="Acme"))
+            deals = []
+            for n, (owner, amount) in enumerate([("ann", Money("10.00", "EUR")), ("ann", Money("25.00", "EUR")),
+                                                 ("ann", Money("7.00", "USD")), ("bob", Money("9.99", "EUR"))]):
+                deals.append(txn.create_opportunity(crm.Opportunity(title=f"D{n}", customer=acme.id, owner=owner,
+                                                                    amount=amount, expected_close=clock["now"])))
+            for d in deals[:3]:
+                txn.win_opportunity(d.id)
+        rows = db.aggregate("opportunity", F.status == "won", group_by="owner, month(expected_close)",
+                            measures="sum(amount), count", time_zone="Europe/Berlin")  # fmt: skip
+        assert [(r.keys, r.currency, r.values) for r in rows] == [
+            (("ann", "2024-04"), "EUR", (3500, 2)),
+            (("ann", "2024-04"), "USD", (700, 1)),
+        ]
+        assert rows[0].key_values[1] == int(dt.datetime(2024, 3, 31, 22, 0, tzinfo=dt.timezone.utc).timestamp() * 10**6)
+        assert db.count("opportunity", stage="Closed won") == 3
+        assert db.count("opportunity", F.amount >= Decimal("9.99")) == 3  # 7.00 USD is below
+        assert db.count("opportunity", F.amount > Money("9.99", "EUR")) == 2
+        found = list(db.search_opportunities(status="won", order_by="amount", descending=True))
+        assert [o.title for o in found] == ["D2", "D1", "D0"]  # by currency (USD after EUR), then amount
+
+
+Money = crm.Money
