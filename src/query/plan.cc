@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "codec/key.h"
 
 namespace crm::query {
@@ -50,18 +51,22 @@ class Planner {
   Planner(const Ctx& ctx, const Compiled& f, const Pipelines& p, bool include_archived)
       : ctx_(ctx), f_(f), p_(p), include_archived_(include_archived) {}
 
-  // nullopt: the node needs every record.
-  absl::StatusOr<std::optional<Ids>> Run(const Node& n) {
+  // nullopt: the node needs every record. `how` describes the lookups made.
+  absl::StatusOr<std::optional<Ids>> Run(const Node& n, std::string* how) {
     switch (n.type) {
-      case FilterNode::Type::kAnd: return And(n);
+      case FilterNode::Type::kAnd: return And(n, how);
       case FilterNode::Type::kOr: {
         Ids all;
+        std::vector<std::string> parts;
         for (const Node& c : n.children) {
-          auto ids = Run(c);
+          std::string part;
+          auto ids = Run(c, &part);
           if (!ids.ok() || !ids->has_value()) return ids;
           all.insert(all.end(), (*ids)->begin(), (*ids)->end());
+          parts.push_back(std::move(part));
         }
         SortUnique(all);
+        *how = absl::StrCat("unite(", absl::StrJoin(parts, "; "), ")");
         return std::optional<Ids>(std::move(all));
       }
       case FilterNode::Type::kNot: return std::optional<Ids>();
@@ -71,6 +76,7 @@ class Planner {
         lookups.push_back(s->label);
         auto ids = Read(*s, SIZE_MAX);
         if (!ids.ok()) return ids.status();
+        *how = absl::StrCat("index ", s->label, " (", ids->first.size(), ")");
         return std::optional<Ids>(std::move(ids->first));
       }
     }
@@ -79,8 +85,8 @@ class Planner {
   std::vector<std::string> lookups;
 
  private:
-  absl::StatusOr<std::optional<Ids>> And(const Node& n) {
-    std::vector<Ids> complete;
+  absl::StatusOr<std::optional<Ids>> And(const Node& n, std::string* how) {
+    std::vector<std::pair<Ids, std::string>> complete;
     std::vector<Source> large;
     for (const Node& c : n.children) {
       std::optional<Source> s = c.type == FilterNode::Type::kCompare || c.type == FilterNode::Type::kIn
@@ -88,9 +94,10 @@ class Planner {
                                     : std::nullopt;
       if (!s) {
         if (c.type != FilterNode::Type::kAnd && c.type != FilterNode::Type::kOr) continue;
-        auto ids = Run(c);
+        std::string part;
+        auto ids = Run(c, &part);
         if (!ids.ok()) return ids.status();
-        if (ids->has_value()) complete.push_back(**std::move(ids));
+        if (ids->has_value()) complete.emplace_back(**std::move(ids), std::move(part));
         continue;
       }
       lookups.push_back(s->label);
@@ -98,7 +105,8 @@ class Planner {
       auto read = Read(*s, probeable ? kSmallLookup : SIZE_MAX);
       if (!read.ok()) return read.status();
       if (read->second) {
-        complete.push_back(std::move(read->first));
+        std::string part = absl::StrCat("index ", s->label, " (", read->first.size(), ")");
+        complete.emplace_back(std::move(read->first), std::move(part));
       } else {
         large.push_back(*std::move(s));
       }
@@ -107,29 +115,32 @@ class Planner {
     if (complete.empty()) {
       auto all = Read(large.front(), SIZE_MAX);
       if (!all.ok()) return all.status();
-      complete.push_back(std::move(all->first));
+      std::string part = absl::StrCat("index ", large.front().label, " (", all->first.size(), ")");
+      complete.emplace_back(std::move(all->first), std::move(part));
       large.erase(large.begin());
     }
-    std::sort(complete.begin(), complete.end(), [](const Ids& a, const Ids& b) { return a.size() < b.size(); });
-    Ids ids = std::move(complete.front());
-    for (std::size_t i = 1; i < complete.size() && !ids.empty(); ++i) ids = Intersect(ids, complete[i]);
+    std::sort(complete.begin(), complete.end(), [](const auto& a, const auto& b) { return a.first.size() < b.first.size(); });
+    std::vector<std::string> parts;
+    Ids ids = std::move(complete.front().first);
+    parts.push_back(std::move(complete.front().second));
+    for (std::size_t i = 1; i < complete.size(); ++i) {
+      ids = Intersect(ids, complete[i].first);
+      parts.push_back(std::move(complete[i].second));
+    }
     for (Source& s : large) {
-      if (ids.empty()) break;
       if (ids.size() <= kProbeAtMost) {
+        parts.push_back(absl::StrCat("probe ", s.label, " for each of ", ids.size()));
         auto kept = Probe(s, ids);
         if (!kept.ok()) return kept.status();
         ids = *std::move(kept);
-        probed_labels_.push_back(s.label);
       } else {
         auto all = Read(s, SIZE_MAX);
         if (!all.ok()) return all.status();
+        parts.push_back(absl::StrCat("index ", s.label, " (", all->first.size(), ")"));
         ids = Intersect(ids, all->first);
       }
     }
-    for (const std::string& l : probed_labels_)
-      for (std::string& entry : lookups)
-        if (entry == l) entry += " (probed per candidate)";
-    probed_labels_.clear();
+    *how = parts.size() == 1 ? parts.front() : absl::StrCat("intersect(", absl::StrJoin(parts, "; "), ")");
     return std::optional<Ids>(std::move(ids));
   }
 
@@ -280,7 +291,6 @@ class Planner {
   const Compiled& f_;
   const Pipelines& p_;
   bool include_archived_;
-  std::vector<std::string> probed_labels_;
 };
 
 }  // namespace
@@ -290,12 +300,14 @@ absl::StatusOr<Candidates> FindCandidates(const Ctx& ctx, const Compiled& filter
   Candidates out;
   if (!filter.root) return out;
   Planner planner(ctx, filter, pipelines, include_archived);
-  auto ids = planner.Run(*filter.root);
+  std::string how;
+  auto ids = planner.Run(*filter.root, &how);
   if (!ids.ok()) return ids.status();
   if (!ids->has_value()) return out;  // a full scan; the lookups made are of no use
   out.full_scan = false;
   out.ids = **std::move(ids);
   out.lookups = std::move(planner.lookups);
+  out.how = std::move(how);
   return out;
 }
 

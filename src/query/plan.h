@@ -17,6 +17,7 @@ struct Candidates {
   bool full_scan = true;
   std::vector<std::uint64_t> ids;    // ascending, unique (when not a full scan)
   std::vector<std::string> lookups;  // the index lookups used, as filter text
+  std::string how;                   // how they were combined: intersect(...), unite(...), probe ...
 };
 
 // `include_archived`: customers whose index entries carry the archived flag are left out

@@ -218,9 +218,7 @@ absl::StatusOr<SearchPlan> Explain(const Ctx& ctx, EntityType kind, const Search
   if (plan.full_scan) {
     plan.text = absl::StrCat("read every one of the ", what);
   } else {
-    plan.text = absl::StrCat(plan.indexes.size() > 1 ? "intersect or unite the index lookups " : "the index lookup ",
-                             absl::StrJoin(plan.indexes, "; "), " (", p->candidates.ids.size(), " candidates), read those ",
-                             what);
+    plan.text = absl::StrCat(p->candidates.how, " -> ", p->candidates.ids.size(), " candidate ", what);
   }
   if (!s.filter.matches_all()) absl::StrAppend(&plan.text, ", test each against the whole filter");
   absl::StrAppend(&plan.text, plan.sorted_in_memory ? absl::StrCat(", sort the matches by ", order->name) : ", in id order",
