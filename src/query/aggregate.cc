@@ -2,6 +2,7 @@
 // fields cut into days, weeks, months, quarters or years of a time zone), with counts, sums,
 // averages, minimums, maximums and distinct counts per group, money never mixing currencies.
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -121,38 +122,59 @@ struct Row {
   std::vector<Acc> acc;
 };
 
+// One group value of a record: its order-preserving code, and the value (borrowed from the
+// record) its key is made of when the group is new.
 struct Group {
-  std::string code;  // order-preserving
-  GroupKey key;
+  std::string code;
+  bool empty = true;
+  Val val;
+  std::int64_t bucket_start = 0;
 };
 
-std::string BucketLabel(absl::Time t, TimeBucket b, const absl::TimeZone& tz, absl::Time* start) {
+// The bucket a time falls in, kept from the previous record: records of one bucket in a row
+// (common: ids follow time) cost no time zone arithmetic.
+struct BucketCache {
+  std::int64_t lo = 1, hi = 0;  // [lo, hi): the cached bucket
+  std::int64_t start = 0;
+};
+
+// The label of the bucket of `t`; *start and *end (when not null) its first instant and the next
+// bucket's.
+std::string BucketLabel(absl::Time t, TimeBucket b, const absl::TimeZone& tz, absl::Time* start,
+                        absl::Time* end = nullptr) {
   const absl::CivilDay day = absl::ToCivilDay(t, tz);
+  absl::Time ignored;
+  if (end == nullptr) end = &ignored;
   switch (b) {
     case TimeBucket::kDay:
       *start = absl::FromCivil(day, tz);
+      *end = absl::FromCivil(day + 1, tz);
       return absl::FormatCivilTime(day);
     case TimeBucket::kWeek: {
       const int from_monday = (static_cast<int>(absl::GetWeekday(day)) - static_cast<int>(absl::Weekday::monday) + 7) % 7;
       const absl::CivilDay monday = day - from_monday;
       const absl::CivilDay thursday = monday + 3;  // its year is the ISO week's year
       *start = absl::FromCivil(monday, tz);
+      *end = absl::FromCivil(monday + 7, tz);
       const int week = (absl::GetYearDay(thursday) - 1) / 7 + 1;
       return absl::StrCat(thursday.year(), "-W", week < 10 ? "0" : "", week);
     }
     case TimeBucket::kMonth: {
       const absl::CivilMonth m(day);
       *start = absl::FromCivil(m, tz);
+      *end = absl::FromCivil(m + 1, tz);
       return absl::FormatCivilTime(m);
     }
     case TimeBucket::kQuarter: {
       const absl::CivilMonth m(day.year(), (day.month() - 1) / 3 * 3 + 1);
       *start = absl::FromCivil(m, tz);
+      *end = absl::FromCivil(m + 3, tz);
       return absl::StrCat(day.year(), "-Q", (day.month() - 1) / 3 + 1);
     }
     default: {
       const absl::CivilYear y(day);
       *start = absl::FromCivil(y, tz);
+      *end = absl::FromCivil(y + 1, tz);
       return absl::StrCat(y.year());
     }
   }
@@ -167,67 +189,91 @@ std::string MoneyLabel(const Money& m) {
   return absl::StrCat(detail::PrintLiteral(l), " ", m.currency);
 }
 
-Group GroupOf(const Val& v, const FieldRef& f, TimeBucket bucket, const absl::TimeZone& tz, const Pipelines& p) {
+// The time a value holds, if it is a time.
+std::optional<std::int64_t> TimeOf(const Val& v, const FieldRef& f) {
+  if (v.k == Val::K::kInt && f.type == Type::kTime) return v.i;
+  if (v.k == Val::K::kCustom)
+    if (const auto* t = std::get_if<DateTime>(v.custom)) return t->micros;
+  return std::nullopt;
+}
+
+Group GroupOf(const Val& v, const FieldRef& f, TimeBucket bucket, const absl::TimeZone& tz, BucketCache& cache) {
   Group g;
-  g.key.empty = false;
-  g.code = SortKey(&v, f);
-  const auto time = [&](std::int64_t micros) {
-    absl::Time t = absl::FromUnixMicros(micros);
+  g.empty = false;
+  g.val = v;
+  const std::optional<std::int64_t> t = bucket == TimeBucket::kNone ? std::nullopt : TimeOf(v, f);
+  if (!t) {
+    g.code = SortKey(&v, f);
+    return g;
+  }
+  if (*t < cache.lo || *t >= cache.hi) {
+    absl::Time start, end;
+    BucketLabel(absl::FromUnixMicros(*t), bucket, tz, &start, &end);
+    cache = BucketCache{absl::ToUnixMicros(start), absl::ToUnixMicros(end), absl::ToUnixMicros(start)};
+  }
+  g.bucket_start = cache.start;
+  g.code = codec::KeyBuilder().U8(1).I64(cache.start).Take();
+  return g;
+}
+
+// The key of a new group: its label and value.
+GroupKey KeyOf(const Group& g, const FieldRef& f, TimeBucket bucket, const absl::TimeZone& tz, const Pipelines& p) {
+  GroupKey key;
+  if (g.empty) return key;
+  key.empty = false;
+  const Val& v = g.val;
+  if (auto t = TimeOf(v, f)) {
     if (bucket == TimeBucket::kNone) {
-      g.key.label = absl::FormatTime(absl::RFC3339_full, t, tz);
+      key.label = absl::FormatTime(absl::RFC3339_full, absl::FromUnixMicros(*t), tz);
+      key.value = DateTime{*t};
     } else {
       absl::Time start;
-      g.key.label = BucketLabel(t, bucket, tz, &start);
-      g.code = codec::KeyBuilder().U8(1).I64(absl::ToUnixMicros(start)).Take();
-      micros = absl::ToUnixMicros(start);
+      key.label = BucketLabel(absl::FromUnixMicros(g.bucket_start), bucket, tz, &start);
+      key.value = DateTime{g.bucket_start};
     }
-    g.key.value = DateTime{micros};
-  };
+    return key;
+  }
   switch (v.k) {
     case Val::K::kText:
-      g.key.label = std::string(v.text);
-      g.key.value = std::string(v.text);
+      key.label = std::string(v.text);
+      key.value = std::string(v.text);
       break;
     case Val::K::kBool:
-      g.key.label = v.i ? "true" : "false";
-      g.key.value = v.i != 0;
+      key.label = v.i ? "true" : "false";
+      key.value = v.i != 0;
       break;
     case Val::K::kMoney:
-      g.key.label = MoneyLabel(*v.money);
-      g.key.value = *v.money;
+      key.label = MoneyLabel(*v.money);
+      key.value = *v.money;
       break;
     case Val::K::kInt:
-      if (f.type == Type::kTime) {
-        time(v.i);
-      } else if (f.type == Type::kEnum || f.type == Type::kStage) {
-        g.key.label = EnumLabel(f, v.i, p);
-        g.key.value = f.type == Type::kStage ? (v.i & 0xffffffff) : v.i;
+      if (f.type == Type::kEnum || f.type == Type::kStage) {
+        key.label = EnumLabel(f, v.i, p);
+        key.value = f.type == Type::kStage ? (v.i & 0xffffffff) : v.i;
       } else {
-        g.key.label = std::to_string(v.i);
-        g.key.value = v.i;
+        key.label = std::to_string(v.i);
+        key.value = v.i;
       }
       break;
     case Val::K::kCustom: {
       const CustomValue& c = *v.custom;
-      if (const auto* t = std::get_if<DateTime>(&c)) {
-        time(t->micros);
-      } else if (const auto* s = std::get_if<std::string>(&c)) {
-        g.key.label = *s;
-        g.key.value = *s;
+      if (const auto* s = std::get_if<std::string>(&c)) {
+        key.label = *s;
+        key.value = *s;
       } else if (const auto* i = std::get_if<std::int64_t>(&c)) {
-        g.key.label = std::to_string(*i);
-        g.key.value = *i;
+        key.label = std::to_string(*i);
+        key.value = *i;
       } else if (const auto* m = std::get_if<Money>(&c)) {
-        g.key.label = MoneyLabel(*m);
-        g.key.value = *m;
+        key.label = MoneyLabel(*m);
+        key.value = *m;
       } else {
-        g.key.label = std::get<bool>(c) ? "true" : "false";
-        g.key.value = std::get<bool>(c);
+        key.label = std::get<bool>(c) ? "true" : "false";
+        key.value = std::get<bool>(c);
       }
       break;
     }
   }
-  return g;
+  return key;
 }
 
 // The number a measure takes from a value, and its currency for money; false when it has none.
@@ -280,7 +326,7 @@ absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const
   Search search;
   search.filter = a.filter;
   search.include_archived = a.include_archived;
-  auto pipelines = LoadPipelines(ctx);
+  auto pipelines = LoadPipelines(ctx, kind);
   if (!pipelines.ok()) return pipelines.status();
   auto compiled = Compile(kind, a.filter, *pipelines);
   if (!compiled.ok()) return compiled.status();
@@ -291,6 +337,7 @@ absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const
   for (const FieldRef& f : measures) contact = contact || f.name == "last_interaction_at";
 
   absl::flat_hash_map<std::string, Row> rows;
+  std::vector<BucketCache> caches(groups.size());
   absl::Status failure;
   const auto values = [&](const Customer* c, const Opportunity* o, const FieldRef& f, auto fn) {
     if (c != nullptr) {
@@ -304,7 +351,7 @@ absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const
     // The groups of this record: every combination of its values of the group fields.
     std::vector<std::vector<Group>> per(groups.size());
     for (std::size_t i = 0; i < groups.size(); ++i) {
-      values(c, o, groups[i], [&](const Val& v) { per[i].push_back(GroupOf(v, groups[i], a.group_by[i].bucket, tz, *pipelines)); });
+      values(c, o, groups[i], [&](const Val& v) { per[i].push_back(GroupOf(v, groups[i], a.group_by[i].bucket, tz, caches[i])); });
       if (per[i].empty()) per[i].push_back(Group{});
     }
     // The row's currency: that of the first money value a measure takes.
@@ -326,7 +373,8 @@ absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const
       if (fresh) {
         if (rows.size() > kMaxGroups)
           return absl::ResourceExhaustedError(absl::StrCat("group_by: more than ", kMaxGroups, " groups"));
-        for (std::size_t i = 0; i < groups.size(); ++i) row.keys.push_back(per[i][at[i]].key);
+        for (std::size_t i = 0; i < groups.size(); ++i)
+          row.keys.push_back(KeyOf(per[i][at[i]], groups[i], a.group_by[i].bucket, tz, *pipelines));
         row.currency = currency;
         row.acc.resize(ms.size());
       }

@@ -34,6 +34,7 @@ struct Source {
 using Ids = std::vector<std::uint64_t>;
 
 void SortUnique(Ids& ids) {
+  if (std::adjacent_find(ids.begin(), ids.end(), std::greater_equal<>()) == ids.end()) return;  // already so
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
 }
@@ -164,9 +165,18 @@ class Planner {
       ids.push_back(codec::GetBigEndian64(key.data() + key.size() - 8));
       return true;
     };
-    for (const std::string& prefix : s.prefixes) {
-      if (!complete) break;
-      if (auto st = storage::ScanPrefix(ctx_.txn, s.table, prefix, {}, take); !st.ok()) return st;
+    if (!s.prefixes.empty()) {
+      auto cursor = storage::Cursor::Open(ctx_.txn, s.table);
+      if (!cursor.ok()) return cursor.status();
+      const char skip = !include_archived_ && f_.kind == EntityType::kCustomer ? model::kFlagArchived : 0;
+      for (const std::string& prefix : s.prefixes) {
+        auto all = cursor->CollectIds(prefix, skip, cap, &ids);
+        if (!all.ok()) return all.status();
+        if (!*all) {
+          complete = false;
+          break;
+        }
+      }
     }
     if (s.range)
       if (auto st = storage::ScanRange(ctx_.txn, s.table, s.lo, s.hi, {}, false, take); !st.ok()) return st;

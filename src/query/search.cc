@@ -28,7 +28,7 @@ absl::StatusOr<Prepared> Prepare(const Ctx& ctx, EntityType kind, const Filter& 
   if (kind != EntityType::kCustomer && kind != EntityType::kOpportunity)
     return absl::InvalidArgumentError("kind: searches cover customers and opportunities");
   Prepared p;
-  auto pipelines = LoadPipelines(ctx);
+  auto pipelines = LoadPipelines(ctx, kind);
   if (!pipelines.ok()) return pipelines.status();
   p.pipelines = *std::move(pipelines);
   auto compiled = Compile(kind, filter, p.pipelines);
@@ -126,7 +126,8 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
 
 }  // namespace
 
-absl::StatusOr<Pipelines> LoadPipelines(const Ctx& ctx) {
+absl::StatusOr<Pipelines> LoadPipelines(const Ctx& ctx, EntityType kind) {
+  if (kind != EntityType::kOpportunity) return Pipelines{};
   auto all = pipelines::List(ctx);
   if (!all.ok()) return all.status();
   Pipelines p;
@@ -140,11 +141,11 @@ absl::Status Walk(const Ctx& ctx, const Compiled& f, const Pipelines& p, const C
   contact = contact || f.uses_last_interaction;
   Customer c;
   Opportunity o;
-  // Tests a record just read and hands it on.
-  const auto offer = [&]() -> absl::StatusOr<bool> {
+  // Tests a record just read and hands it on (`loaded`: a customer read with its last contact).
+  const auto offer = [&](bool loaded) -> absl::StatusOr<bool> {
     if (customers) {
       if (c.archived && !include_archived) return true;
-      if (contact) {
+      if (contact && !loaded) {
         auto last = customers::LastInteraction(ctx, c.id);
         if (!last.ok()) return last.status();
         c.last_interaction_at = *last;
@@ -160,7 +161,7 @@ absl::Status Walk(const Ctx& ctx, const Compiled& f, const Pipelines& p, const C
       auto found = customers ? customers::Load(ctx, id, &c) : opportunities::Load(ctx, id, &o);
       if (!found.ok()) return found.status();
       if (!*found) continue;  // an id written in the filter that names no record
-      auto more = offer();
+      auto more = offer(true);
       if (!more.ok()) return more.status();
       if (!*more) break;
     }
@@ -176,7 +177,7 @@ absl::Status Walk(const Ctx& ctx, const Compiled& f, const Pipelines& p, const C
     if ((customers ? c.id : o.id) != id)
       return absl::DataLossError(absl::StrCat(customers ? "customer " : "opportunity ", id, ": stored record holds another id"));
     if (customers) c.last_interaction_at = 0;
-    return offer();
+    return offer(false);
   });
 }
 

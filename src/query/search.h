@@ -11,7 +11,8 @@
 
 namespace crm::query {
 
-absl::StatusOr<Pipelines> LoadPipelines(const model::Ctx& ctx);
+// The pipelines an opportunity's stage and status need (none for other kinds).
+absl::StatusOr<Pipelines> LoadPipelines(const model::Ctx& ctx, EntityType kind);
 
 // Calls `fn` with every record of the filter's kind that matches, in id order, until it returns
 // false. `contact`: customers get their last_interaction_at (one more read each).

@@ -164,15 +164,11 @@ absl::Status DiskFull(const std::string& path, int rc) {
 }
 }  // namespace
 
-namespace {
-// Lookups and cursor steps are watched for loops with their environment's limit; once one
-// looped, the environment's limit drops to a quarter second.
 Watch Watched(const MapBounds& b) { return Watch{true, b.hang_limit_ms}; }
 
 void Looped(const MapBounds& b) {
   if (b.hang_limit_ms != nullptr) b.hang_limit_ms->store(250);
 }
-}  // namespace
 
 bool IsMapFull(const absl::Status& status) {
   auto p = status.GetPayload(kMdbPayload);

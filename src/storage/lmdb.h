@@ -33,11 +33,13 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 #include <thread>
 
 #include "absl/status/status.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "storage/fault_guard.h"
 
 namespace crm::storage {
 
@@ -151,6 +153,11 @@ class Txn {
 // (a page this transaction changed).
 absl::Status CheckInMap(const MapBounds& bounds, bool writable, const MDB_val& v, std::string_view what);
 
+// Lookups and cursor steps are watched for loops with their environment's limit (fault_guard.h);
+// once one looped, the environment's limit drops to a quarter second.
+Watch Watched(const MapBounds& b);
+void Looped(const MapBounds& b);
+
 class Cursor {
  public:
   static absl::StatusOr<Cursor> Open(const Txn& txn, Table table);
@@ -164,6 +171,13 @@ class Cursor {
   absl::StatusOr<bool> Last();
   absl::StatusOr<bool> Next();
   absl::StatusOr<bool> Prev();
+
+  // Appends to `ids` the record ids (the last 8 bytes of each key, big-endian) of the entries
+  // whose key starts with `prefix` and whose value's first byte has none of `skip_flags`, in
+  // key order, until `cap` ids were appended. Returns whether every entry was seen. One guarded
+  // LMDB call per few thousand entries: the fast path of index lookups.
+  absl::StatusOr<bool> CollectIds(std::string_view prefix, char skip_flags, std::size_t cap,
+                                  std::vector<std::uint64_t>* ids);
 
   // The current entry; borrowed like Txn::Get values.
   std::string_view key() const { return {static_cast<const char*>(k_.mv_data), k_.mv_size}; }

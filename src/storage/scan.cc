@@ -1,5 +1,8 @@
 // Scans: the entries of a table with a prefix, or in a key range, forward or backward.
+#include <cstring>
 #include <string>
+
+#include "storage/fault_guard.h"
 
 #include "storage/lmdb.h"
 
@@ -42,6 +45,71 @@ absl::Status ScanPrefix(
       if (!*more) return absl::OkStatus();
     }
     at = cursor.Next();
+  }
+}
+
+absl::StatusOr<bool> Cursor::CollectIds(std::string_view prefix, char skip_flags, std::size_t cap,
+                                        std::vector<std::uint64_t>* ids) {
+  constexpr int kChunk = 4096;  // entries per guarded call: far below the watchdog's limit
+  enum class Stop { kNo, kEnd, kCap, kOrder, kShort, kOutside };
+  Stop stop = Stop::kNo;
+  MDB_val k{prefix.size(), const_cast<char*>(prefix.data())};
+  MDB_val v{0, nullptr};
+  MDB_val previous{0, nullptr};  // stays valid: nothing is written during the scan
+  MDB_cursor_op op = prefix.empty() ? MDB_FIRST : MDB_SET_RANGE;
+  while (stop == Stop::kNo) {
+    const int rc = Guarded(
+        [&] {
+          for (int n = 0; n < kChunk; ++n) {
+            const int r = mdb_cursor_get(cursor_, &k, &v, op);
+            op = MDB_NEXT;
+            if (r == MDB_NOTFOUND) {
+              stop = Stop::kEnd;
+              return 0;
+            }
+            if (r != 0) return r;
+            if (!CheckInMap(bounds_, writable_, k, "key").ok() || !CheckInMap(bounds_, writable_, v, "value").ok()) {
+              stop = Stop::kOutside;
+              return 0;
+            }
+            const std::string_view key(static_cast<const char*>(k.mv_data), k.mv_size);
+            if (key.substr(0, prefix.size()) != prefix) {
+              stop = Stop::kEnd;
+              return 0;
+            }
+            if (previous.mv_data != nullptr &&
+                key <= std::string_view(static_cast<const char*>(previous.mv_data), previous.mv_size)) {
+              stop = Stop::kOrder;
+              return 0;
+            }
+            previous = k;
+            if (key.size() < prefix.size() + 8) {
+              stop = Stop::kShort;
+              return 0;
+            }
+            if (skip_flags != 0 && v.mv_size > 0 && (static_cast<const char*>(v.mv_data)[0] & skip_flags) != 0)
+              continue;
+            if (ids->size() >= cap) {
+              stop = Stop::kCap;
+              return 0;
+            }
+            std::uint64_t id = 0;
+            for (int b = 0; b < 8; ++b) id = id << 8 | static_cast<unsigned char>(key[key.size() - 8 + b]);
+            ids->push_back(id);
+          }
+          return 0;
+        },
+        Watched(bounds_));
+    if (rc == kPageLoop) Looped(bounds_);
+    if (rc != 0) return MdbError(rc, "cursor");
+  }
+  switch (stop) {
+    case Stop::kOrder:
+      return absl::DataLossError("database is damaged: a table's keys are out of order (its tree links pages wrongly)");
+    case Stop::kShort: return absl::DataLossError("database is damaged: an index entry is shorter than a record id");
+    case Stop::kOutside: return absl::DataLossError("database is damaged: a stored key or value lies outside the database file");
+    case Stop::kCap: return false;
+    default: return true;
   }
 }
 
