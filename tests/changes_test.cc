@@ -130,6 +130,15 @@ TEST_F(ChangesTest, FieldHistoryOfOneRecord) {
   EXPECT_EQ(address[0].field, "address.city");
   EXPECT_TRUE(Ok(store_->Run(&ReadTxn::FieldHistory, EntityType::kCustomer, c.id, "tags")).empty());
   EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::FieldHistory, EntityType::kCustomer, c.id, "").status()));
+  // A misspelt field is an error naming it, not an empty history.
+  auto misspelt = store_->Run(&ReadTxn::FieldHistory, EntityType::kCustomer, c.id, "ownr");
+  EXPECT_TRUE(absl::IsInvalidArgument(misspelt.status()));
+  EXPECT_NE(misspelt.status().message().find("'ownr' is not a field of customer records (known: address"),
+            std::string::npos)
+      << misspelt.status();
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::FieldHistory, EntityType::kCustomer, c.id, "custom.tier")).empty());
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      store_->Run(&ReadTxn::FieldHistory, EntityType::kOpportunity, c.id, "custom.tier").status()));
   EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::ListChanges, 1, 0).status()));
 }
 

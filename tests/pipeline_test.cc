@@ -249,5 +249,47 @@ TEST_F(PipelineTest, DeletingADealUnlinksItsInteractions) {
   EXPECT_EQ(Ok(store_->Run(&ReadTxn::CountOpportunities, OpportunityQuery::ForCustomer(c.id))), 0u);
 }
 
+TEST_F(PipelineTest, ADealMayHaveNoCustomerYetAndNoAmount) {
+  Opportunity o;
+  o.title = "Inbound lead";
+  o = Ok(store_->Run(&WriteTxn::CreateOpportunity, o));
+  EXPECT_EQ(o.customer, 0u);
+  EXPECT_TRUE(o.amount.currency.empty());
+  o.amount.minor_units = 500;  // a figure without its currency is refused, and named
+  auto bad = store_->Run(&WriteTxn::UpdateOpportunity, o);
+  EXPECT_TRUE(absl::IsInvalidArgument(bad.status()));
+  EXPECT_NE(bad.status().message().find("amount.currency: an amount needs its currency"), std::string::npos)
+      << bad.status();
+  o.amount.currency = "EUX";
+  bad = store_->Run(&WriteTxn::UpdateOpportunity, o);
+  EXPECT_NE(bad.status().message().find("'EUX' is not a known ISO 4217 code"), std::string::npos) << bad.status();
+  // The account comes later; once set it stays.
+  const Customer acme = MakeOrg("Acme");
+  o.amount = Money{500, "EUR"};
+  o.customer = acme.id;
+  o = Ok(store_->Run(&WriteTxn::UpdateOpportunity, o));
+  EXPECT_EQ(o.customer, acme.id);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::CountOpportunities, OpportunityQuery::ForCustomer(acme.id))), 1u);
+  o.customer = MakeOrg("Other").id;
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&WriteTxn::UpdateOpportunity, o).status()));
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::Verify)).ok());
+}
+
+TEST_F(PipelineTest, AWonDealIsReopenedBeforeItCanBeLost) {
+  const Customer c = MakePerson("Won", "Deal");
+  Opportunity o = MakeDeal(c.id, "Signed");
+  o = Ok(store_->Run(&WriteTxn::CloseWon, o.id));
+  auto lost = store_->Run(&WriteTxn::CloseLost, o.id, std::string_view("changed their mind"));
+  EXPECT_TRUE(absl::IsFailedPrecondition(lost.status())) << lost.status();
+  EXPECT_NE(lost.status().message().find("reopen it"), std::string::npos);
+  EXPECT_TRUE(absl::IsFailedPrecondition(store_->Run(&WriteTxn::MoveOpportunity, o.id, StageNamed("Closed lost")).status()));
+  Opportunity edited = o;
+  edited.stage = StageNamed("Closed lost");
+  EXPECT_TRUE(absl::IsFailedPrecondition(store_->Run(&WriteTxn::UpdateOpportunity, edited).status()));
+  Ok(store_->Run(&WriteTxn::MoveOpportunity, o.id, StageNamed("Negotiation")));
+  o = Ok(store_->Run(&WriteTxn::CloseLost, o.id, std::string_view("changed their mind")));
+  EXPECT_EQ(o.lost_reason, "changed their mind");
+}
+
 }  // namespace
 }  // namespace crm

@@ -48,10 +48,10 @@ struct Opportunity {
   std::vector<StageChange> history;
 
   std::string title;
-  CustomerId customer = 0;
+  CustomerId customer = 0;  // optional (0: none yet); once set it does not change
   PipelineId pipeline = 0;  // the default pipeline when 0
   StageId stage = 0;        // the pipeline's first stage when 0
-  Money amount;             // currency required
+  Money amount;             // optional: no currency and 0 for none
   // Percent, 0 to 100. On create and update, -1 means "the stage's default": the store then
   // fills in the stage's probability and keeps it following the stage as the deal moves.
   int probability = -1;
@@ -119,7 +119,8 @@ class OpportunityWrites {
   // Moves to `stage` of its pipeline, recording from, to, when, who, amount and probability.
   absl::StatusOr<Opportunity> MoveOpportunity(OpportunityId id, StageId stage);
   absl::StatusOr<Opportunity> CloseWon(OpportunityId id);
-  // `reason` is required.
+  // `reason` is required. A won deal must be reopened (moved to an open stage) before it can be
+  // lost (FailedPrecondition), here and in MoveOpportunity and UpdateOpportunity.
   absl::StatusOr<Opportunity> CloseLost(OpportunityId id, std::string_view reason);
   // Interactions linked to it keep existing, without the link.
   absl::Status DeleteOpportunity(OpportunityId id);

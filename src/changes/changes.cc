@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
 #include "codec/envelope.h"
 #include "codec/key.h"
@@ -209,7 +210,7 @@ Fields Flatten(const Interaction& i) {
 
 Fields Flatten(const Opportunity& o, const Pipeline* pipeline) {
   Builder b;  // in name order
-  b.Add("amount", MoneyText(o.amount));
+  if (!o.amount.currency.empty()) b.Add("amount", MoneyText(o.amount));
   b.Time("closed_at", o.closed_at);
   b.Join("contacts", o.contacts, [](const ContactRole& r) {
     return r.role.empty() ? std::to_string(r.person) : absl::StrCat(r.person, " (", r.role, ")");
@@ -310,9 +311,42 @@ absl::StatusOr<std::uint64_t> LastSeq(const Ctx& ctx) {
   return codec::GetBigEndian64(cursor->key().data());
 }
 
+namespace {
+// The fields the feed records per kind of record (Flatten), and the groups a history may name.
+const std::vector<std::string_view>& HistoryFields(EntityType entity) {
+  static const std::vector<std::string_view> customer = {
+      "address", "address.city", "address.country", "address.postal_code", "address.region", "address.street",
+      "archived", "consent", "consent.do_not_call", "consent.email_legal_basis", "consent.email_opt_in",
+      "consent.email_opt_in_at", "custom", "display_name", "emails", "external_id", "family_name", "given_name",
+      "kind", "memberships", "owner", "phones", "stage", "tags"};
+  static const std::vector<std::string_view> interaction = {
+      "amount", "body", "customer", "direction", "done", "due_at", "duration_seconds", "kind", "kind_label",
+      "occurred_at", "opportunity", "outcome", "owner", "satisfaction", "subject"};
+  static const std::vector<std::string_view> opportunity = {
+      "amount", "closed_at", "contacts", "customer", "expected_close", "lost_reason", "owner", "pipeline",
+      "probability", "stage", "title"};
+  static const std::vector<std::string_view> pipeline = {"name", "stages"};
+  switch (entity) {
+    case EntityType::kCustomer: return customer;
+    case EntityType::kInteraction: return interaction;
+    case EntityType::kOpportunity: return opportunity;
+    default: return pipeline;
+  }
+}
+}  // namespace
+
 absl::StatusOr<std::vector<FieldHistoryEntry>> FieldHistory(const Ctx& ctx, EntityType entity,
                                                             std::uint64_t id, std::string_view field) {
   if (field.empty()) return absl::InvalidArgumentError("field: must not be empty");
+  const auto& known = HistoryFields(entity);
+  const bool custom = entity == EntityType::kCustomer && field.substr(0, 7) == "custom." && field.size() > 7;
+  if (!custom && std::find(known.begin(), known.end(), field) == known.end())
+    return absl::InvalidArgumentError(absl::StrCat("field: '", Av(field), "' is not a field of ",
+                                                   Av(EntityTypeName(entity)), " records (known: ",
+                                                   absl::StrJoin(known, ", ", [](std::string* out, std::string_view f) {
+                                                     out->append(f.data(), f.size());
+                                                   }),
+                                                   entity == EntityType::kCustomer ? ", custom.<name>)" : ")"));
   const std::string prefix = codec::KeyBuilder().U8(static_cast<std::uint8_t>(entity)).U64(id).Take();
   std::vector<FieldHistoryEntry> out;
   auto s = storage::ScanPrefix(

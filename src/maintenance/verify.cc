@@ -192,7 +192,7 @@ void Checker::Opportunities() {
       return Problem(st);
     if (o.id != id) return Problem("opportunity ", id, ": the stored record holds id ", o.id);
     Customer c;
-    if (!Exists(&customers::Load, o.customer, &c)) Problem("opportunity ", id, ": its customer ", o.customer, " does not exist");
+    if (o.customer != 0 && !Exists(&customers::Load, o.customer, &c)) Problem("opportunity ", id, ": its customer ", o.customer, " does not exist");
     for (const ContactRole& r : o.contacts)
       if (!Exists(&customers::Load, r.person, &c)) Problem("opportunity ", id, ": its contact ", r.person, " does not exist");
     Pipeline p;

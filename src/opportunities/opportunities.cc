@@ -54,7 +54,7 @@ struct Entry {
 
 std::vector<Entry> Entries(const model::Schema& s, const Opportunity& o) {
   std::vector<Entry> out;
-  out.push_back({s.opp_customer, codec::KeyBuilder().U64(o.customer).U64(o.id).Take()});
+  if (o.customer != 0) out.push_back({s.opp_customer, codec::KeyBuilder().U64(o.customer).U64(o.id).Take()});
   out.push_back({s.opp_stage, codec::KeyBuilder().U64(o.pipeline).U32(o.stage).U64(o.id).Take()});
   if (!o.owner.empty()) out.push_back({s.opp_owner, codec::KeyBuilder().Str(o.owner).U64(o.id).Take()});
   out.push_back({s.opp_close, codec::KeyBuilder().I64(o.expected_close).U64(o.id).Take()});
@@ -84,11 +84,12 @@ absl::Status Normalize(const Ctx& ctx, Opportunity& o, Pipeline* pipeline) {
   if (auto s = model::CheckTime("expected_close", o.expected_close); !s.ok()) return s;
   model::Trim(o.title);
   if (auto s = model::CheckRequiredText("title", o.title, kTitleBytes); !s.ok()) return s;
-  Customer customer;
-  auto found = customers::Load(ctx, o.customer, &customer);
-  if (!found.ok()) return found.status();
-  if (o.customer == 0 || !*found)
-    return Invalid("customer", absl::StrCat("customer ", o.customer, " does not exist"));
+  if (o.customer != 0) {  // optional, as in Salesforce and HubSpot: a deal may come before its account
+    Customer customer;
+    auto found = customers::Load(ctx, o.customer, &customer);
+    if (!found.ok()) return found.status();
+    if (!*found) return Invalid("customer", absl::StrCat("customer ", o.customer, " does not exist"));
+  }
   if (o.pipeline == 0) {
     auto id = pipelines::DefaultId(ctx);
     if (!id.ok()) return id.status();
@@ -100,8 +101,11 @@ absl::Status Normalize(const Ctx& ctx, Opportunity& o, Pipeline* pipeline) {
   if (o.stage == 0) o.stage = pipeline->stages.front().id;
   if (pipeline->FindStage(o.stage) == nullptr)
     return Invalid("stage", absl::StrCat("pipeline ", o.pipeline, " has no stage ", o.stage));
-  if (!IsKnownCurrency(o.amount.currency))
-    return Invalid("amount.currency", "is not a known ISO 4217 code");
+  if (o.amount.currency.empty()) {  // no amount (yet): an open deal may have none
+    if (o.amount.minor_units != 0) return Invalid("amount.currency", "an amount needs its currency");
+  } else if (!IsKnownCurrency(o.amount.currency)) {
+    return Invalid("amount.currency", absl::StrCat("'", o.amount.currency, "' is not a known ISO 4217 code"));
+  }
   if (o.amount.minor_units < 0) return Invalid("amount", "must not be negative");
   if (o.probability < -1 || o.probability > 100) return Invalid("probability", "must be between 0 and 100 (or -1)");
   model::Trim(o.owner);
@@ -164,6 +168,16 @@ absl::StatusOr<Opportunity> Store(Ctx& ctx, const Opportunity& before, Opportuni
   return o;
 }
 
+// A won deal is reopened (moved to an open stage) before it can be lost.
+absl::Status CheckMove(const Pipeline& p, const Opportunity& o, StageId to) {
+  const Stage* from = p.FindStage(o.stage);
+  const Stage* next = p.FindStage(to);
+  if (from != nullptr && next != nullptr && from->outcome == StageOutcome::kWon && next->outcome == StageOutcome::kLost)
+    return absl::FailedPreconditionError(absl::StrCat(
+        "opportunity ", o.id, " is won: reopen it (move it to an open stage) before it can be lost"));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Opportunity> MoveTo(Ctx& ctx, Opportunity o, StageId stage, std::string lost_reason) {
   auto pipeline = PipelineOf(ctx, o);
   if (!pipeline.ok()) return pipeline.status();
@@ -172,6 +186,7 @@ absl::StatusOr<Opportunity> MoveTo(Ctx& ctx, Opportunity o, StageId stage, std::
     return Invalid("stage", absl::StrCat("pipeline ", o.pipeline, " has no stage ", stage));
   const Opportunity before = o;
   if (o.stage == stage && o.lost_reason == lost_reason) return o;
+  if (auto s = CheckMove(p, o, stage); !s.ok()) return s;
   const StageId from = o.stage;
   o.stage = stage;
   SettleStage(o, p, ctx.now, from != stage);
@@ -350,12 +365,14 @@ absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o) {
   auto stored = model::LoadForUpdate(ctx, kKind, o);
   if (!stored.ok()) return stored.status();
   const Opportunity& before = *stored;
-  if (o.customer != before.customer) return Invalid("customer", "an opportunity cannot move to another customer");
+  if (o.customer != before.customer && before.customer != 0)
+    return Invalid("customer", "an opportunity's customer, once set, does not change");
   if (o.pipeline != before.pipeline && o.pipeline != 0)
     return Invalid("pipeline", "an opportunity cannot move to another pipeline");
   o.pipeline = before.pipeline;
   Pipeline p;
   if (auto s = Normalize(ctx, o, &p); !s.ok()) return s;
+  if (auto s = CheckMove(p, before, o.stage); !s.ok()) return s;
   if (o.probability == -1) {
     o.probability_overridden = false;
   } else if (o.probability != before.probability || before.probability_overridden) {

@@ -163,9 +163,33 @@ static void test_aggregate(void) {
   crm_db_close(db);
 }
 
+static void test_deal_without_customer_or_amount(void) {
+  crm_db* db = open_db("lead.crm");
+  crm_txn* txn = NULL;
+  crm_opportunity* o = NULL;
+  crm_search s = CRM_SEARCH_INIT;
+  uint64_t n = 0;
+  size_t len = 1;
+  CHECK(crm_opportunity_new(&o) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_TITLE, S("Inbound")) == CRM_OK);
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  CHECK(crm_opportunity_create(txn, o) == CRM_OK);
+  CHECK(crm_opportunity_int(o, CRM_OPPORTUNITY_CUSTOMER) == 0);
+  CHECK(crm_opportunity_text(o, CRM_OPPORTUNITY_CURRENCY, &len) != NULL && len == 0);
+  s.filter = "customer is empty and amount is empty";
+  s.filter_len = strlen(s.filter);
+  CHECK(crm_search_count(&n, txn, CRM_ENTITY_OPPORTUNITY, &s) == CRM_OK && n == 1);
+  CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_AMOUNT, 100) == CRM_OK);
+  CHECK(crm_opportunity_update(txn, o) == CRM_EINVALID && errmsg_has("amount.currency: an amount needs its currency"));
+  crm_txn_free(txn);
+  crm_opportunity_free(o);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_search_count_explain();
   test_aggregate();
+  test_deal_without_customer_or_amount();
   return finish();
 }

@@ -110,10 +110,10 @@ class Opportunity(Record):
     created_at = _Time(203, "When it was created (UTC).", readonly=True)
     updated_at = _Time(204, "When it last changed (UTC).", readonly=True)
     closed_at = _Time(205, "When it was won or lost, or None.", readonly=True)
-    customer = _Int(206, "The id of the customer it is with.")
+    customer = _Int(206, "The id of the customer it is with (0: none yet; once set it does not change).")
     pipeline = _Int(207, "The id of its pipeline (0 on a new one: the default pipeline).")
     stage = _Int(208, "The id of its stage in the pipeline (0 on a new one: the first stage).")
-    amount = _Amount(209, 103, "The amount as Money, or None.")
+    amount = _Amount(209, 103, "The amount as Money, or None (an open deal may have none).")
     probability = _Int(210, "The probability in percent; -1 on a new one: the stage's default.")
     probability_overridden = _Bool(211, "Whether the probability differs from the stage's default.", readonly=True)
     expected_close = _Time(212, "When it is expected to close, or None.")
@@ -166,7 +166,7 @@ def _opportunity_query(customer: int | None, pipeline: int | None, stage: int | 
     if customer is not None:
         q.by, q.customer = _OPP_BY_CUSTOMER, check_id(customer, "customer")
     elif stage is not None:
-        q.by, q.stage = _OPP_BY_STAGE, check_id(stage, "stage")
+        q.by, q.stage = _OPP_BY_STAGE, check_id(stage, "stage")  # a name was resolved by the caller
     elif owner is not None:
         q.by = _OPP_BY_OWNER
         q.owner, q.owner_len = text_arg(keep, owner, "owner")
@@ -181,6 +181,26 @@ def _opportunity_query(customer: int | None, pipeline: int | None, stage: int | 
     q.open_only = 1 if open_only else 0
     paging(q, keep, page_size, page_token)
     return q, keep
+
+
+def _stage_id(pipeline: Any, stage: int | str) -> int:
+    """A stage of `pipeline` given by id or by name (case-insensitive), as its id."""
+    if isinstance(stage, str):
+        stage_id = pipeline.stage_id(stage)
+        if stage_id is None:
+            names = ", ".join(repr(s.name) for s in pipeline.stages)
+            raise InvalidError(EINVALID, f"stage: {pipeline.name!r} has no stage {stage!r} (it has {names})")
+        return stage_id  # type: ignore[no-any-return]
+    if isinstance(stage, bool) or not isinstance(stage, int) or not 0 <= stage < 2**32:
+        raise InvalidError(EINVALID, f"stage: expected a stage id or name, got {stage!r}")
+    return stage
+
+
+def _stage_arg(ops: Any, pipeline: int | None, stage: int | str | None) -> int | None:
+    """A stage filter given by name resolved in `pipeline` (the default pipeline when None)."""
+    if not isinstance(stage, str):
+        return stage
+    return _stage_id(ops.pipeline(0 if pipeline is None else check_id(pipeline, "pipeline")), stage)
 
 
 class OpportunityReads(Ops):
@@ -199,7 +219,7 @@ class OpportunityReads(Ops):
         *,
         customer: int | None = None,
         pipeline: int | None = None,
-        stage: int | None = None,
+        stage: int | str | None = None,
         owner: str | None = None,
         close_from: TimeLike = None,
         close_to: TimeLike = None,
@@ -207,9 +227,10 @@ class OpportunityReads(Ops):
         page_size: int = 0,
         page_token: str | None = None,
     ) -> "Listing[Opportunity]":
-        """The opportunities, lazily: all, or those of a customer, of a pipeline, in a stage (of
-        ``pipeline``, default the default pipeline), of an owner, or expected to close in
+        """The opportunities, lazily: all, or those of a customer, of a pipeline, in a stage (by id
+        or name, of ``pipeline``, default the default pipeline), of an owner, or expected to close in
         [close_from, close_to); ``open_only`` leaves out won and lost ones."""
+        stage = _stage_arg(self, pipeline, stage)
         q, keep = _opportunity_query(customer, pipeline, stage, owner, close_from, close_to, open_only, page_size,
                                      page_token)  # fmt: skip
         listing = self._listing(lib.crm_opportunity_list, lib.crm_iter_take_opportunities, Opportunity, q)
@@ -221,13 +242,14 @@ class OpportunityReads(Ops):
         *,
         customer: int | None = None,
         pipeline: int | None = None,
-        stage: int | None = None,
+        stage: int | str | None = None,
         owner: str | None = None,
         close_from: TimeLike = None,
         close_to: TimeLike = None,
         open_only: bool = False,
     ) -> int:
         """How many opportunities :meth:`opportunities` would list with the same filters."""
+        stage = _stage_arg(self, pipeline, stage)
         q, keep = _opportunity_query(customer, pipeline, stage, owner, close_from, close_to, open_only)
         n = self._count(lib.crm_opportunity_count, q)
         del keep
@@ -237,15 +259,8 @@ class OpportunityReads(Ops):
 def _move(t: Any, id: int, stage: int | str) -> Opportunity:
     """Moves deal `id` to a stage given by id or by name, in write transaction `t`."""
     if isinstance(stage, str):
-        pipeline = t.pipeline(t.opportunity(id).pipeline)
-        stage_id = pipeline.stage_id(stage)
-        if stage_id is None:
-            names = ", ".join(repr(s.name) for s in pipeline.stages)
-            raise InvalidError(EINVALID, f"stage: {pipeline.name!r} has no stage {stage!r} (it has {names})")
-        stage = stage_id
-    if isinstance(stage, bool) or not isinstance(stage, int) or not 0 <= stage < 2**32:
-        raise InvalidError(EINVALID, f"stage: expected a stage id or name, got {stage!r}")
-    return t._get(lib.crm_opportunity_move, Opportunity, id, stage)  # type: ignore[no-any-return]
+        stage = _stage_id(t.pipeline(t.opportunity(id).pipeline), stage)
+    return t._get(lib.crm_opportunity_move, Opportunity, id, _stage_id(None, stage))  # type: ignore[no-any-return]
 
 
 _CREATE = write_record(lib.crm_opportunity_create)
@@ -276,7 +291,8 @@ class OpportunityWrites(Ops):
         return self._in_write(_WIN, actor, check_id(id, "id"))  # type: ignore[no-any-return]
 
     def lose_opportunity(self, id: int, reason: str = "", actor: str | None = None) -> Opportunity:
-        """Closes an opportunity as lost, with a reason."""
+        """Closes an opportunity as lost, with a reason. A won one must be reopened (moved to an
+        open stage) first: :class:`crm.ConflictError` otherwise."""
         raw = _encode(reason, "reason")
         return self._in_write(_LOSE, actor, check_id(id, "id"), raw, len(raw))  # type: ignore[no-any-return]
 

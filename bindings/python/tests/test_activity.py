@@ -144,6 +144,8 @@ def test_the_change_feed_and_field_history(db, customer):
     history = list(db.field_history(crm.Entity.CUSTOMER, customer.id, "owner"))
     assert [(h.fields[0].before, h.fields[0].after) for h in history] == [("", "ann"), ("ann", "bob"), ("bob", "carol")]
     assert len(list(db.field_history("customer", customer.id, "owner"))) == 3
+    with pytest.raises(crm.InvalidError, match="'ownr' is not a field of customer records"):
+        list(db.field_history("customer", customer.id, "ownr"))
     assert db.last_change_seq() == start + 3
     assert repr(changes[0]).startswith("<Change seq=")
     with pytest.raises(TypeError):

@@ -144,4 +144,25 @@ def test_opportunity_sums_per_owner_and_month(tmp_path):
         assert [o.title for o in found] == ["D2", "D1", "D0"]  # by currency (USD after EUR), then amount
 
 
+def test_deals_without_customer_or_amount_and_stage_names(tmp_path):
+    with crm.open(tmp_path / "leads.db", sync=False) as db:
+        lead = db.create_opportunity(crm.Opportunity(title="Inbound"))
+        assert lead.customer == 0 and lead.amount is None
+        assert db.count("opportunity", customer=None, amount=None) == 1
+        assert db.count_opportunities(stage="prospecting") == 1  # names as in move_opportunity
+        assert [o.id for o in db.opportunities(stage="Prospecting")] == [lead.id]
+        with pytest.raises(crm.InvalidError, match="has no stage 'Open'"):
+            db.count_opportunities(stage="Open")
+        acme = db.create_customer(crm.Customer(kind=crm.Kind.ORGANIZATION, display_name="Acme"))
+        lead.customer = acme.id
+        lead.amount = Money("12.00", "EUR")
+        lead = db.update_opportunity(lead)
+        assert db.count("opportunity", customer=acme.id) == 1
+        db.win_opportunity(lead.id)
+        with pytest.raises(crm.ConflictError, match="reopen it"):
+            db.lose_opportunity(lead.id, "no budget")
+        db.move_opportunity(lead.id, "Negotiation")
+        assert db.lose_opportunity(lead.id, "no budget").lost_reason == "no budget"
+
+
 Money = crm.Money
