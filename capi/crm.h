@@ -126,6 +126,10 @@ CRM_API void crm_db_close(crm_db* db);
 CRM_API int crm_txn_begin_read(crm_txn** out, crm_db* db);
 /* `actor` names who makes the changes (the feed records it); NULL/0: the default actor. */
 CRM_API int crm_txn_begin_write(crm_txn** out, crm_db* db, const char* actor, size_t actor_len);
+/* A write transaction in import mode (since 0.5), for migrations: creates keep the historical
+ * times their records carry (created_at, updated_at; an opportunity's closed_at, stage history
+ * and lost reason) and every change is flagged imported in the feed (crm_change_imported). */
+CRM_API int crm_txn_begin_import(crm_txn** out, crm_db* db, const char* actor, size_t actor_len);
 /* Makes the changes of a write transaction durable and visible; the handle must still be freed.
  * On a read transaction it just ends the snapshot. */
 CRM_API int crm_txn_commit(crm_txn* txn);
@@ -223,8 +227,8 @@ CRM_API void crm_iter_free(crm_iter* it);
 /* Integer fields of a customer (the store-managed ones are read-only). */
 #define CRM_CUSTOMER_ID 201                  /* read-only */
 #define CRM_CUSTOMER_REVISION 202            /* set it to the revision an update is based on */
-#define CRM_CUSTOMER_CREATED_AT 203          /* read-only */
-#define CRM_CUSTOMER_UPDATED_AT 204          /* read-only */
+#define CRM_CUSTOMER_CREATED_AT 203          /* kept on create in import mode only */
+#define CRM_CUSTOMER_UPDATED_AT 204          /* kept on create in import mode only */
 #define CRM_CUSTOMER_ARCHIVED 205            /* read-only: archive / restore change it */
 #define CRM_CUSTOMER_ARCHIVED_AT 206         /* read-only */
 #define CRM_CUSTOMER_KIND 207                /* CRM_PERSON or CRM_ORGANIZATION */
@@ -366,8 +370,8 @@ CRM_API int crm_customer_count(uint64_t* out, crm_txn* txn, const crm_customer_q
 
 #define CRM_INTERACTION_ID 201         /* read-only */
 #define CRM_INTERACTION_REVISION 202
-#define CRM_INTERACTION_CREATED_AT 203 /* read-only */
-#define CRM_INTERACTION_UPDATED_AT 204 /* read-only */
+#define CRM_INTERACTION_CREATED_AT 203 /* kept on create in import mode only */
+#define CRM_INTERACTION_UPDATED_AT 204 /* kept on create in import mode only */
 #define CRM_INTERACTION_CUSTOMER 205
 #define CRM_INTERACTION_KIND 206       /* CRM_KIND_* */
 #define CRM_INTERACTION_DIRECTION 207  /* CRM_DIRECTION_* */
@@ -451,13 +455,13 @@ CRM_API int crm_pipeline_list(crm_iter** out, crm_txn* txn);
 #define CRM_OPPORTUNITY_TITLE 101
 #define CRM_OPPORTUNITY_OWNER 102
 #define CRM_OPPORTUNITY_CURRENCY 103
-#define CRM_OPPORTUNITY_LOST_REASON 104 /* read-only: crm_opportunity_close_lost sets it */
+#define CRM_OPPORTUNITY_LOST_REASON 104 /* crm_opportunity_close_lost sets it; kept on create in import mode */
 
 #define CRM_OPPORTUNITY_ID 201          /* read-only */
 #define CRM_OPPORTUNITY_REVISION 202
-#define CRM_OPPORTUNITY_CREATED_AT 203  /* read-only */
-#define CRM_OPPORTUNITY_UPDATED_AT 204  /* read-only */
-#define CRM_OPPORTUNITY_CLOSED_AT 205   /* read-only */
+#define CRM_OPPORTUNITY_CREATED_AT 203  /* these three: kept on create in import mode only */
+#define CRM_OPPORTUNITY_UPDATED_AT 204
+#define CRM_OPPORTUNITY_CLOSED_AT 205
 #define CRM_OPPORTUNITY_CUSTOMER 206
 #define CRM_OPPORTUNITY_PIPELINE 207    /* 0: the default pipeline */
 #define CRM_OPPORTUNITY_STAGE 208       /* 0: the pipeline's first stage */
@@ -484,10 +488,15 @@ CRM_API int crm_opportunity_contact(const crm_opportunity* o, size_t i, uint64_t
                                     size_t* role_len);
 CRM_API int crm_opportunity_add_contact(crm_opportunity* o, uint64_t person, const char* role, size_t role_len);
 CRM_API int crm_opportunity_clear_contacts(crm_opportunity* o);
-/* The stage history (read-only), oldest first. from is 0 for the stage it was created in. */
+/* The stage history, oldest first. from is 0 for the stage it was created in. The store keeps
+ * it; entries added here are taken on create in import mode only (since 0.5): amount in the
+ * deal's currency (0: the deal's amount), probability -1: the stage's, actor empty: the txn's. */
 CRM_API size_t crm_opportunity_history_count(const crm_opportunity* o);
 CRM_API int crm_opportunity_history(const crm_opportunity* o, size_t i, uint32_t* from, uint32_t* to, int64_t* at,
                                     const char** actor, size_t* actor_len, int64_t* amount, int* probability);
+CRM_API int crm_opportunity_add_history(crm_opportunity* o, uint32_t from, uint32_t to, int64_t at, const char* actor,
+                                        size_t actor_len, int64_t amount, int probability);
+CRM_API int crm_opportunity_clear_history(crm_opportunity* o);
 
 CRM_API int crm_opportunity_create(crm_txn* txn, crm_opportunity* o);
 CRM_API int crm_opportunity_update(crm_txn* txn, crm_opportunity* o);
@@ -552,6 +561,7 @@ CRM_API const char* crm_change_actor(const crm_change* c, size_t* len);
 CRM_API int crm_change_entity(const crm_change* c);
 CRM_API uint64_t crm_change_entity_id(const crm_change* c);
 CRM_API int crm_change_op(const crm_change* c);
+CRM_API int crm_change_imported(const crm_change* c); /* 1: written in import mode (since 0.5) */
 CRM_API size_t crm_change_field_count(const crm_change* c);
 CRM_API int crm_change_field(const crm_change* c, size_t i, const char** name, size_t* name_len, const char** before,
                              size_t* before_len, const char** after, size_t* after_len);
@@ -564,37 +574,10 @@ CRM_API int crm_last_change_seq(uint64_t* out, crm_txn* txn);
 CRM_API int crm_field_history(crm_iter** out, crm_txn* txn, int entity, uint64_t id, const char* field,
                               size_t field_len);
 
-/* ---- maintenance (since 0.4): what crm_txn_verify checked and found; crm_txn_stats ---- */
-typedef struct crm_verify_report {
-  unsigned int version;
-  uint64_t records, index_entries, changes, problem_count;
-} crm_verify_report;
-typedef struct crm_stats { /* see ReadTxn::Statistics in the C++ API */
-  unsigned int version;
-  uint64_t customers, archived_customers, interactions, pipelines, opportunities, changes;
-  uint64_t file_bytes, map_bytes, page_bytes, pages_used, pages_free, size_limit_bytes, reserve_bytes;
-  uint64_t readers, stale_readers, last_txn, oldest_reader_lag;
-} crm_stats;
-#define CRM_VERIFY_REPORT_VERSION 1
-#define CRM_VERIFY_REPORT_INIT {CRM_VERIFY_REPORT_VERSION, 0, 0, 0, 0}
-#define CRM_STATS_VERSION 1
-#define CRM_STATS_INIT {CRM_STATS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
-#define CRM_BACKUP_COMPACT 1u
-
-/* Checks every record, index entry, total, the change feed and the references between records
- * as of txn's snapshot (*out initialised with CRM_VERIFY_REPORT_INIT); damage gives problems, not
- * an error. problems (if not NULL): the first 1000, one per line, to crm_free; NULL for none. */
-CRM_API int crm_txn_verify(crm_verify_report* out, char** problems, crm_txn* txn);
-/* Fills *out (initialised with CRM_STATS_INIT) as of txn's snapshot. */
-CRM_API int crm_txn_stats(crm_stats* out, crm_txn* txn);
-/* Copies the database, as of one snapshot, to a new owner-only file at `path` (CRM_EEXISTS when
- * there is one) while writers go on. flags: CRM_BACKUP_COMPACT leaves out free pages. CRM_EBUSY
- * on a thread holding this database's write transaction. */
-CRM_API int crm_db_backup(crm_db* db, const char* path, unsigned int flags);
-
 #ifdef __cplusplus
 }
 #endif
-#include "crm_query.h" /* searches, counts, plans, aggregates (since 0.5) */
+#include "crm_maintenance.h" /* verify, statistics, backups (since 0.4) */
+#include "crm_query.h"       /* searches, counts, plans, aggregates (since 0.5) */
 
 #endif /* CRM_H */

@@ -5,7 +5,7 @@ using namespace capi;  // NOLINT: the shared helpers of every wrapper source
 
 namespace {
 const FieldSet kCustomerFields{"a customer", "crm_customer", 10, 13,
-                               {CRM_CUSTOMER_ID, CRM_CUSTOMER_CREATED_AT, CRM_CUSTOMER_UPDATED_AT, CRM_CUSTOMER_ARCHIVED,
+                               {CRM_CUSTOMER_ID, CRM_CUSTOMER_ARCHIVED,
                                 CRM_CUSTOMER_ARCHIVED_AT, CRM_CUSTOMER_LAST_INTERACTION_AT}};
 }  // namespace
 
@@ -110,6 +110,8 @@ int crm_customer_set_int(crm_customer* c, int field, int64_t value) {
       v.consent.email_legal_basis = static_cast<crm::LegalBasis>(value);
       return CRM_OK;
     case CRM_CUSTOMER_EMAIL_OPT_IN_AT: v.consent.email_opt_in_at = value; return CRM_OK;
+    case CRM_CUSTOMER_CREATED_AT: v.created_at = value; return CRM_OK;
+    case CRM_CUSTOMER_UPDATED_AT: v.updated_at = value; return CRM_OK;
     case CRM_CUSTOMER_DO_NOT_CALL: v.consent.do_not_call = value != 0; return CRM_OK;
     default: return Invalid("field: not a settable integer field of a customer");
   }

@@ -52,14 +52,16 @@ int crm_txn_begin_read(crm_txn** out, crm_db* db) {
   });
 }
 
-int crm_txn_begin_write(crm_txn** out, crm_db* db, const char* actor, size_t actor_len) {
+namespace {
+int BeginWrite(crm_txn** out, crm_db* db, const char* actor, size_t actor_len, bool import) {
   return Guard([&] {
     if (out == nullptr) return Invalid("out: is NULL");
     *out = nullptr;
     if (db == nullptr) return Invalid("db: is NULL");
-    std::string who;
-    if (int rc = Text(actor, actor_len, "actor", &who); rc != CRM_OK) return rc;
-    auto txn = db->store->BeginWrite(who);
+    crm::WriteOptions options;
+    if (int rc = Text(actor, actor_len, "actor", &options.actor); rc != CRM_OK) return rc;
+    options.import = import;
+    auto txn = db->store->BeginWrite(options);
     if (!txn.ok()) return Check(txn.status());
     auto* t = new crm_txn;
     t->store = db->store;
@@ -69,6 +71,15 @@ int crm_txn_begin_write(crm_txn** out, crm_db* db, const char* actor, size_t act
     *out = t;
     return CRM_OK;
   });
+}
+}  // namespace
+
+int crm_txn_begin_write(crm_txn** out, crm_db* db, const char* actor, size_t actor_len) {
+  return BeginWrite(out, db, actor, actor_len, false);
+}
+
+int crm_txn_begin_import(crm_txn** out, crm_db* db, const char* actor, size_t actor_len) {
+  return BeginWrite(out, db, actor, actor_len, true);
 }
 
 int crm_txn_commit(crm_txn* txn) {

@@ -5,7 +5,7 @@ using namespace capi;  // NOLINT: the shared helpers of every wrapper source
 
 namespace {
 const FieldSet kInteractionFields{"an interaction", "crm_interaction", 6, 14,
-                                  {CRM_INTERACTION_ID, CRM_INTERACTION_CREATED_AT, CRM_INTERACTION_UPDATED_AT}};
+                                  {CRM_INTERACTION_ID}};
 }  // namespace
 
 // ---- interactions ----
@@ -116,6 +116,8 @@ int crm_interaction_set_int(crm_interaction* i, int field, int64_t value) {
       v.direction = static_cast<crm::Direction>(value);
       return CRM_OK;
     case CRM_INTERACTION_OCCURRED_AT: v.occurred_at = value; return CRM_OK;
+    case CRM_INTERACTION_CREATED_AT: v.created_at = value; return CRM_OK;
+    case CRM_INTERACTION_UPDATED_AT: v.updated_at = value; return CRM_OK;
     case CRM_INTERACTION_DURATION_SECONDS: v.duration_seconds = value; return CRM_OK;
     case CRM_INTERACTION_SATISFACTION:
       if (!in(0, 255)) return Invalid("satisfaction: must be 1 to 5, or 0 for none");

@@ -5,9 +5,7 @@ using namespace capi;  // NOLINT: the shared helpers of every wrapper source
 
 namespace {
 const FieldSet kOpportunityFields{"an opportunity", "crm_opportunity", 4, 12,
-                                  {CRM_OPPORTUNITY_ID, CRM_OPPORTUNITY_CREATED_AT, CRM_OPPORTUNITY_UPDATED_AT,
-                                   CRM_OPPORTUNITY_CLOSED_AT, CRM_OPPORTUNITY_PROBABILITY_OVERRIDDEN,
-                                   CRM_OPPORTUNITY_LOST_REASON}};
+                                  {CRM_OPPORTUNITY_ID, CRM_OPPORTUNITY_PROBABILITY_OVERRIDDEN}};
 }  // namespace
 
 // ---- opportunities ----
@@ -47,8 +45,6 @@ const char* crm_opportunity_text(const crm_opportunity* o, int field, size_t* le
 int crm_opportunity_set_text(crm_opportunity* o, int field, const char* s, size_t len) {
   return Guard([&] {
     if (o == nullptr) return Invalid("o: is NULL");
-    if (field == CRM_OPPORTUNITY_LOST_REASON)
-      return Invalid("field: lost_reason is read-only (crm_opportunity_close_lost sets it)");
     if (int rc = CheckField(kOpportunityFields, field, FieldUse::kWriteText); rc != CRM_OK) return rc;
     return Text(s, len, "value", OpportunityText(o->v, field));
   });
@@ -104,6 +100,9 @@ int crm_opportunity_set_int(crm_opportunity* o, int field, int64_t value) {
       v.probability = static_cast<int>(value);
       return CRM_OK;
     case CRM_OPPORTUNITY_EXPECTED_CLOSE: v.expected_close = value; return CRM_OK;
+    case CRM_OPPORTUNITY_CREATED_AT: v.created_at = value; return CRM_OK;
+    case CRM_OPPORTUNITY_UPDATED_AT: v.updated_at = value; return CRM_OK;
+    case CRM_OPPORTUNITY_CLOSED_AT: v.closed_at = value; return CRM_OK;
     default: return Invalid("field: not a settable integer field of an opportunity");
   }
 }
@@ -149,6 +148,24 @@ int crm_opportunity_history(const crm_opportunity* o, size_t i, uint32_t* from, 
   Set(actor, Out(h.actor, actor_len));
   Set(amount, int64_t{h.amount.minor_units});
   Set(probability, h.probability);
+  return CRM_OK;
+}
+
+int crm_opportunity_add_history(crm_opportunity* o, uint32_t from, uint32_t to, int64_t at, const char* actor,
+                                size_t actor_len, int64_t amount, int probability) {
+  return Guard([&] {
+    if (o == nullptr) return Invalid("o: is NULL");
+    if (o->v.history.size() >= 10000) return Invalid("history: more than 10000 entries");
+    crm::StageChange h{from, to, at, {}, crm::Money{amount, ""}, probability};  // the deal's currency
+    if (int rc = Text(actor, actor_len, "actor", &h.actor); rc != CRM_OK) return rc;
+    o->v.history.push_back(std::move(h));
+    return CRM_OK;
+  });
+}
+
+int crm_opportunity_clear_history(crm_opportunity* o) {
+  if (o == nullptr) return Invalid("o: is NULL");
+  o->v.history.clear();
   return CRM_OK;
 }
 

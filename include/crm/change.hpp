@@ -53,6 +53,9 @@ struct Change {
   std::uint64_t entity_id = 0;
   ChangeOp op = ChangeOp::kUpdate;
   std::vector<FieldChange> fields;
+  // Written in import mode (WriteOptions::import): the record's times and history came from
+  // another system, not from this change (since 0.5).
+  bool imported = false;
   friend bool operator==(const Change&, const Change&) = default;
 };
 

@@ -64,6 +64,18 @@ struct StoreOptions {
   std::function<Timestamp()> clock;
 };
 
+// How a write transaction writes.
+struct WriteOptions {
+  // Who the changes are attributed to; the store's default actor when empty.
+  std::string actor;
+  // Import mode, for migrations from another system: creates keep the historical times their
+  // records carry instead of the current time (customers' and interactions' created_at and
+  // updated_at; an opportunity's created_at, closed_at, stage history and lost reason, checked
+  // for consistency: see opportunity.hpp), so that sales cycles survive the move. Every change
+  // the transaction writes is flagged `imported` in the change feed, under the actor.
+  bool import = false;
+};
+
 class Store;
 
 // A consistent snapshot of the database: every concept's reads. Ends (and releases the
@@ -123,11 +135,13 @@ class Store {
   absl::StatusOr<ReadTxn> BeginRead() const;
   // `actor` names who makes the changes; the store's default actor when empty.
   absl::StatusOr<WriteTxn> BeginWrite(std::string_view actor = {});
+  absl::StatusOr<WriteTxn> BeginWrite(const WriteOptions& options);
 
   // Runs `fn` in a write transaction and commits when it returns OK (aborts otherwise). When
   // the database needs a larger map the transaction is aborted, the map grown and `fn` run
   // again, so `fn` must have no effects outside the transaction.
   absl::Status Write(std::string_view actor, const std::function<absl::Status(WriteTxn&)>& fn);
+  absl::Status Write(const WriteOptions& options, const std::function<absl::Status(WriteTxn&)>& fn);
 
   // One-shot calls: any transaction operation, in a transaction of its own. A read runs in a
   // read transaction; a write in Write() (committed, retried when the map grows) as the

@@ -262,6 +262,7 @@ absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op, 
   change.seq = *last + 1;
   change.at = ctx.now;
   change.actor = std::string(ctx.actor);
+  change.imported = ctx.importing;
   change.entity = entity;
   change.entity_id = id;
   change.op = op;

@@ -30,13 +30,14 @@ struct TxnImpl {
   storage::Env* env = nullptr;            // the store's environment
   storage::Txn txn;
   std::string actor;
+  bool importing = false;  // import mode: creates keep the times their records carry
   Timestamp now = 0;
   model::Counters counters;
   // Set when an operation failed after it had written: the transaction was aborted then.
   absl::Status failure;
 
   model::Ctx ctx() {
-    return model::Ctx{txn, *schema, now, txn.writable() ? &counters : nullptr, actor};
+    return model::Ctx{txn, *schema, now, txn.writable() ? &counters : nullptr, actor, importing};
   }
 
   absl::Status CheckOpen() const {

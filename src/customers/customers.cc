@@ -316,7 +316,7 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {
   auto id = model::PeekNextId(ctx, kSequence);
   if (!id.ok()) return id.status();
   c.id = *id;
-  model::StampCreated(c, ctx.now);
+  if (auto s = model::StampNew(c, ctx); !s.ok()) return s;
   c.archived = false;
   c.archived_at = 0;
   c.last_interaction_at = 0;

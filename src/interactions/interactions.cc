@@ -233,10 +233,10 @@ absl::StatusOr<InteractionPage> Timeline(const Ctx& ctx, const TimelineQuery& q)
 absl::StatusOr<Interaction> Log(Ctx& ctx, Interaction i) {
   i.id = 0;
   if (auto s = Normalize(ctx, i); !s.ok()) return s;
+  if (auto s = model::StampNew(i, ctx); !s.ok()) return s;
   auto id = model::NextId(ctx, kSequence);
   if (!id.ok()) return id.status();
   i.id = *id;
-  model::StampCreated(i, ctx.now);
   absl::Status s = Put(ctx, i);
   if (s.ok()) s = changes::Record(ctx, EntityType::kInteraction, i.id, ChangeOp::kCreate, {}, changes::Flatten(i));
   if (s.ok() && CountsAsContact(i.kind)) s = customers::SetLastInteraction(ctx, i.customer, i.occurred_at, true);

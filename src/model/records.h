@@ -15,6 +15,7 @@
 #include "model/schema.h"
 #include "common/strings.h"
 #include "model/serialize.h"
+#include "model/validation.h"
 
 namespace crm::model {
 
@@ -43,6 +44,22 @@ template <class T>
 void StampCreated(T& record, Timestamp now) {
   record.revision = 1;
   record.created_at = record.updated_at = now;
+}
+
+// Stamps a record being created: revision 1, created and updated now; in import mode the times
+// the record carries are kept (created_at when set; updated_at when set, else created_at).
+template <class T>
+absl::Status StampNew(T& record, const Ctx& ctx) {
+  if (!ctx.importing || record.created_at == 0) {
+    StampCreated(record, ctx.now);
+    return absl::OkStatus();
+  }
+  record.revision = 1;
+  if (record.updated_at == 0) record.updated_at = record.created_at;
+  if (auto s = CheckTime("created_at", record.created_at); !s.ok()) return s;
+  if (auto s = CheckTime("updated_at", record.updated_at); !s.ok()) return s;
+  if (record.updated_at < record.created_at) return Invalid("updated_at", "is before created_at");
+  return absl::OkStatus();
 }
 
 // The next revision of a record changed in place.

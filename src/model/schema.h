@@ -126,6 +126,7 @@ struct Ctx {
   Timestamp now = 0;              // write transactions: the time stamped on changes
   Counters* counters = nullptr;   // write transactions: pending counter changes
   std::string_view actor;         // write transactions: who makes the changes
+  bool importing = false;         // write transactions in import mode (crm::WriteOptions::import)
 };
 
 // Id sequences and counters kept in the meta table.

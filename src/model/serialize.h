@@ -176,7 +176,7 @@ void serialize(Archive& ar, crm::FieldChange& f, unsigned) {
 }
 
 template <class Archive>
-void serialize(Archive& ar, crm::Change& c, unsigned) {
+void serialize(Archive& ar, crm::Change& c, unsigned version) {
   ar& make_nvp("seq", c.seq);
   ar& make_nvp("at", c.at);
   ar& make_nvp("actor", c.actor);
@@ -184,6 +184,7 @@ void serialize(Archive& ar, crm::Change& c, unsigned) {
   ar& make_nvp("entity_id", c.entity_id);
   ar& make_nvp("op", c.op);
   ar& make_nvp("fields", c.fields);
+  if (version >= 1) ar& make_nvp("imported", c.imported);  // since libcrm 0.5
 }
 
 }  // namespace boost::serialization
@@ -205,4 +206,4 @@ BOOST_CLASS_VERSION(crm::ContactRole, 0)
 BOOST_CLASS_VERSION(crm::StageChange, 0)
 BOOST_CLASS_VERSION(crm::Opportunity, 0)
 BOOST_CLASS_VERSION(crm::FieldChange, 0)
-BOOST_CLASS_VERSION(crm::Change, 0)
+BOOST_CLASS_VERSION(crm::Change, 1)

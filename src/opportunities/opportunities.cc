@@ -8,6 +8,7 @@
 #include "codec/key.h"
 #include "common/strings.h"
 #include "customers/customers.h"
+#include "opportunities/import.h"
 #include "model/paging.h"
 #include "model/records.h"
 #include "model/validation.h"
@@ -347,17 +348,23 @@ absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const OpportunityQuery& q) {
 
 absl::StatusOr<Opportunity> Create(Ctx& ctx, Opportunity o) {
   o.id = 0;
+  const Opportunity given = o;  // import mode keeps its times and history
+  if (ctx.importing && o.stage == 0 && !o.history.empty()) o.stage = o.history.back().to;
   o.history.clear();
   o.lost_reason.clear();
   Pipeline p;
   if (auto s = Normalize(ctx, o, &p); !s.ok()) return s;
   o.probability_overridden = o.probability != -1;
   SettleStage(o, p, ctx.now, true);
+  if (ctx.importing)
+    if (auto s = ApplyImport(ctx, o, p, given); !s.ok()) return s;
   auto id = model::NextId(ctx, kSequence);
   if (!id.ok()) return id.status();
   o.id = *id;
-  model::StampCreated(o, ctx.now);
-  AppendHistory(ctx, o, 0);
+  if (!ctx.importing) {
+    model::StampCreated(o, ctx.now);
+    AppendHistory(ctx, o, 0);
+  }
   return Store(ctx, Opportunity{}, std::move(o), p, ChangeOp::kCreate);
 }
 

@@ -121,7 +121,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, Stor
   if (!store->impl_->options.read_only) {
     // Writes nothing once the default pipeline exists, so it may use the reserve kept for
     // deletes: a store at its size limit still opens.
-    absl::Status s = store->Write({}, [](WriteTxn& txn) -> absl::Status {
+    absl::Status s = store->Write(std::string_view(), [](WriteTxn& txn) -> absl::Status {
       return core::Mutate(
           static_cast<PipelineWrites*>(&txn), [](model::Ctx& c) { return pipelines::EnsureDefault(c); },
           core::Growth::kRemoves);
@@ -142,6 +142,13 @@ absl::StatusOr<ReadTxn> Store::BeginRead() const {
 }
 
 absl::StatusOr<WriteTxn> Store::BeginWrite(std::string_view actor) {
+  WriteOptions options;
+  options.actor = std::string(actor);
+  return BeginWrite(options);
+}
+
+absl::StatusOr<WriteTxn> Store::BeginWrite(const WriteOptions& options) {
+  const std::string_view actor = options.actor;
   if (!actor.empty())
     if (absl::Status s = model::CheckText("actor", std::string(actor), kActorBytes); !s.ok()) return s;
   if (impl_->options.read_only)
@@ -154,13 +161,20 @@ absl::StatusOr<WriteTxn> Store::BeginWrite(std::string_view actor) {
   t->txn = *std::move(txn);
   t->actor = actor.empty() ? impl_->options.default_actor : std::string(actor);
   t->now = impl_->Now();
+  t->importing = options.import;
   return WriteTxn(std::move(t));
 }
 
 absl::Status Store::Write(std::string_view actor,
                           const std::function<absl::Status(WriteTxn&)>& fn) {
+  WriteOptions options;
+  options.actor = std::string(actor);
+  return Write(options, fn);
+}
+
+absl::Status Store::Write(const WriteOptions& options, const std::function<absl::Status(WriteTxn&)>& fn) {
   while (true) {
-    auto txn = BeginWrite(actor);
+    auto txn = BeginWrite(options);
     if (!txn.ok()) return txn.status();
     absl::Status s = fn(*txn);
     if (s.ok()) s = txn->Commit();

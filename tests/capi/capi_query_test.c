@@ -186,10 +186,55 @@ static void test_deal_without_customer_or_amount(void) {
   crm_db_close(db);
 }
 
+/* Import mode keeps a deal's engage and close dates: its sales cycle survives the migration. */
+static void test_import_keeps_history(void) {
+  crm_db* db = open_db("import.crm");
+  crm_txn* txn = NULL;
+  crm_opportunity* o = NULL;
+  crm_iter* it = NULL;
+  const int64_t day = 86400000000LL, engaged = 1476921600000000LL; /* 2016-10-20 */
+  int imported = 0, changes = 0;
+  uint32_t from = 9, to = 9;
+  int64_t at = 0;
+  CHECK(crm_opportunity_new(&o) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_TITLE, S("1C1I7A6R")) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_CURRENCY, S("USD")) == CRM_OK);
+  CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_AMOUNT, 105400) == CRM_OK);
+  CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_CREATED_AT, engaged) == CRM_OK);
+  CHECK(crm_opportunity_add_history(o, 0, 2, engaged, NULL, 0, 0, -1) == CRM_OK);        /* Qualification */
+  CHECK(crm_opportunity_add_history(o, 2, 5, engaged + 132 * day, S("moses"), 0, -1) == CRM_OK); /* Closed won */
+  CHECK(crm_txn_begin_import(&txn, db, S("migration")) == CRM_OK);
+  CHECK(crm_opportunity_create(txn, o) == CRM_OK);
+  CHECK(crm_opportunity_int(o, CRM_OPPORTUNITY_STAGE) == 5);
+  CHECK(crm_opportunity_int(o, CRM_OPPORTUNITY_CREATED_AT) == engaged);
+  CHECK(crm_opportunity_int(o, CRM_OPPORTUNITY_CLOSED_AT) - crm_opportunity_int(o, CRM_OPPORTUNITY_CREATED_AT) == 132 * day);
+  CHECK(crm_opportunity_history_count(o) == 2);
+  CHECK(crm_opportunity_history(o, 1, &from, &to, &at, NULL, NULL, NULL, NULL) == CRM_OK && from == 2 && to == 5);
+  CHECK(at == engaged + 132 * day);
+  CHECK(crm_changes(&it, txn, 1) == CRM_OK);
+  while (crm_iter_next(it) == CRM_OK) { /* the default pipeline's creation, then the import */
+    ++changes;
+    imported += crm_change_imported(crm_iter_change(it));
+  }
+  CHECK(changes == 2 && imported == 1);
+  crm_iter_free(it);
+  /* A history that does not hold together is refused, naming the entry. */
+  CHECK(crm_opportunity_clear_history(o) == CRM_OK);
+  CHECK(crm_opportunity_add_history(o, 0, 2, engaged, NULL, 0, 0, -1) == CRM_OK);
+  CHECK(crm_opportunity_add_history(o, 3, 5, engaged + day, NULL, 0, 0, -1) == CRM_OK);
+  CHECK(crm_opportunity_create(txn, o) == CRM_EINVALID && errmsg_has("history[1].from"));
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  CHECK(crm_change_imported(NULL) == 0);
+  crm_opportunity_free(o);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_search_count_explain();
   test_aggregate();
   test_deal_without_customer_or_amount();
+  test_import_keeps_history();
   return finish();
 }

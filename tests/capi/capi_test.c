@@ -94,7 +94,8 @@ static void test_customer_lifecycle(void) {
   CHECK(errmsg_has("UTF-8"));
   CHECK(crm_customer_set_text(c, CRM_CUSTOMER_OWNER, NULL, 3) == CRM_EINVALID);
   CHECK(crm_customer_set_int(c, CRM_CUSTOMER_STAGE, 42) == CRM_EINVALID);
-  CHECK(crm_customer_set_int(c, CRM_CUSTOMER_CREATED_AT, 5) == CRM_EINVALID);
+  CHECK(crm_customer_set_int(c, CRM_CUSTOMER_ARCHIVED_AT, 5) == CRM_EINVALID);
+  CHECK(crm_customer_set_int(c, CRM_CUSTOMER_CREATED_AT, 5) == CRM_OK); /* kept in import mode only */
 
   CHECK(crm_customer_set_text(c, CRM_CUSTOMER_OWNER, S("maria")) == CRM_OK);
   CHECK(crm_customer_set_text(c, CRM_CUSTOMER_CITY, S("Madrid")) == CRM_OK);
@@ -396,7 +397,7 @@ static void test_timeline_pipeline_and_feed(void) {
   CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_AMOUNT, 4500000) == CRM_OK);
   CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_CURRENCY, S("EUR")) == CRM_OK);
   CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_PROBABILITY, 101) == CRM_EINVALID);
-  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_LOST_REASON, S("x")) == CRM_EINVALID);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_LOST_REASON, S("x")) == CRM_OK); /* import mode only */
   CHECK(crm_opportunity_create(txn, o) == CRM_OK);
   CHECK(crm_opportunity_int(o, CRM_OPPORTUNITY_PROBABILITY) == 10);
   CHECK(crm_opportunity_move(&moved, txn, (uint64_t)crm_opportunity_int(o, CRM_OPPORTUNITY_ID), proposal) == CRM_OK);

@@ -13,7 +13,9 @@ if ! command -v abidw >/dev/null || ! command -v abidiff >/dev/null; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-abidw --header-file "$capi/crm.h" --header-file "$capi/crm_query.h" --drop-private-types --no-corpus-path --exported-interfaces-only \
+headers=()
+for h in "$capi"/crm.h "$capi"/crm_*.h; do headers+=(--header-file "$h"); done
+abidw "${headers[@]}" --drop-private-types --no-corpus-path --exported-interfaces-only \
   --drop-undefined-syms --no-show-locs --no-comp-dir-path --out-file "$out/current.abi" "$lib" || exit 1
 abidiff --no-show-locs "$baseline" "$out/current.abi" > "$out/report.txt"
 rc=$?

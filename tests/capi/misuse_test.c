@@ -111,7 +111,7 @@ static void test_field_numbers(void) {
   CHECK(errmsg_has("text field"));
   CHECK(crm_customer_set_int(c, CRM_CUSTOMER_ID, 42) == CRM_EINVALID);
   CHECK(errmsg_has("read-only"));
-  CHECK(crm_customer_set_int(c, CRM_CUSTOMER_CREATED_AT, 42) == CRM_EINVALID);
+  CHECK(crm_customer_set_int(c, CRM_CUSTOMER_ARCHIVED_AT, 42) == CRM_EINVALID);
   CHECK(crm_customer_set_int(c, CRM_CUSTOMER_LAST_INTERACTION_AT, 42) == CRM_EINVALID);
   CHECK(crm_customer_set_int(c, CRM_CUSTOMER_GIVEN_NAME, 42) == CRM_EINVALID);
   CHECK(crm_customer_set_text(c, CRM_CUSTOMER_STAGE, S("x")) == CRM_EINVALID);
@@ -120,16 +120,19 @@ static void test_field_numbers(void) {
   CHECK(crm_interaction_new(&in) == CRM_OK);
   CHECK(crm_interaction_get_int(&v, in, CRM_INTERACTION_SUBJECT) == CRM_EINVALID);
   CHECK(crm_interaction_set_int(in, CRM_INTERACTION_ID, 7) == CRM_EINVALID);
-  CHECK(crm_interaction_set_int(in, CRM_INTERACTION_CREATED_AT, 7) == CRM_EINVALID);
+  CHECK(crm_interaction_set_int(in, CRM_INTERACTION_CREATED_AT, 7) == CRM_OK); /* kept in import mode only */
   CHECK(crm_interaction_text(in, CRM_INTERACTION_KIND, NULL) == NULL);
   CHECK(crm_interaction_set_int(in, CRM_INTERACTION_KIND, CRM_KIND_CALL) == CRM_OK);
   CHECK(crm_interaction_get_int(&v, in, CRM_INTERACTION_KIND) == CRM_OK && v == CRM_KIND_CALL);
 
   CHECK(crm_opportunity_new(&o) == CRM_OK);
   CHECK(crm_opportunity_get_int(&v, o, CRM_OPPORTUNITY_TITLE) == CRM_EINVALID);
-  CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_CLOSED_AT, 1) == CRM_EINVALID);
+  CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_ID, 1) == CRM_EINVALID);
   CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_PROBABILITY_OVERRIDDEN, 1) == CRM_EINVALID);
-  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_LOST_REASON, S("x")) == CRM_EINVALID);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_CLOSED_AT, S("x")) == CRM_EINVALID);
+  CHECK(crm_opportunity_add_history(NULL, 0, 1, 1, NULL, 0, 0, -1) == CRM_EINVALID);
+  CHECK(crm_opportunity_add_history(o, 0, 1, 1, NULL, 3, 0, -1) == CRM_EINVALID && errmsg_has("actor"));
+  CHECK(crm_opportunity_clear_history(NULL) == CRM_EINVALID);
   CHECK(crm_opportunity_text(o, CRM_OPPORTUNITY_AMOUNT, NULL) == NULL);
   CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_AMOUNT, 500) == CRM_OK);
   CHECK(crm_opportunity_get_int(&v, o, CRM_OPPORTUNITY_AMOUNT) == CRM_OK && v == 500);

@@ -33,6 +33,7 @@ int crm_db_open(crm_db** out, const char* path, const crm_options* opts);
 void crm_db_close(crm_db* db);
 int crm_txn_begin_read(crm_txn** out, crm_db* db);
 int crm_txn_begin_write(crm_txn** out, crm_db* db, const char* actor, size_t actor_len);
+int crm_txn_begin_import(crm_txn** out, crm_db* db, const char* actor, size_t actor_len);
 int crm_txn_commit(crm_txn* txn);
 void crm_txn_free(crm_txn* txn);
 typedef int (*crm_write_fn)(crm_txn* txn, void* arg);
@@ -175,6 +176,9 @@ int crm_opportunity_clear_contacts(crm_opportunity* o);
 size_t crm_opportunity_history_count(const crm_opportunity* o);
 int crm_opportunity_history(const crm_opportunity* o, size_t i, uint32_t* from, uint32_t* to, int64_t* at,
                                     const char** actor, size_t* actor_len, int64_t* amount, int* probability);
+int crm_opportunity_add_history(crm_opportunity* o, uint32_t from, uint32_t to, int64_t at, const char* actor,
+                                size_t actor_len, int64_t amount, int probability);
+int crm_opportunity_clear_history(crm_opportunity* o);
 int crm_opportunity_create(crm_txn* txn, crm_opportunity* o);
 int crm_opportunity_update(crm_txn* txn, crm_opportunity* o);
 int crm_opportunity_move(crm_opportunity** out, crm_txn* txn, uint64_t id, uint32_t stage);
@@ -209,6 +213,7 @@ const char* crm_change_actor(const crm_change* c, size_t* len);
 int crm_change_entity(const crm_change* c);
 uint64_t crm_change_entity_id(const crm_change* c);
 int crm_change_op(const crm_change* c);
+int crm_change_imported(const crm_change* c);
 size_t crm_change_field_count(const crm_change* c);
 int crm_change_field(const crm_change* c, size_t i, const char** name, size_t* name_len, const char** before,
                              size_t* before_len, const char** after, size_t* after_len);

@@ -39,7 +39,7 @@ class Change(Record):
     _CTYPE = "crm_change"
     _FREE = lib.crm_change_free
     _CLONE = lib.crm_change_clone
-    _FIELDS = ("seq", "at", "actor", "entity", "entity_id", "op", "fields")
+    _FIELDS = ("seq", "at", "actor", "entity", "entity_id", "op", "fields", "imported")
 
     def __init__(self) -> None:
         raise TypeError("changes are read from the feed (Txn.changes), not made")
@@ -79,6 +79,13 @@ class Change(Record):
         """What the change did."""
         with self._lock:
             return Op(lib.crm_change_op(self._h))
+
+    @property
+    def imported(self) -> bool:
+        """Whether it was written in import mode (``db.write(import_mode=True)``): the record's
+        times and history came from another system."""
+        with self._lock:
+            return bool(lib.crm_change_imported(self._h))
 
     @property
     def fields(self) -> list[FieldChange]:

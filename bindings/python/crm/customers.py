@@ -255,8 +255,8 @@ class Customer(Record):
 
     id = _Int(201, "The customer's id (0 until created).", readonly=True)
     revision = _Int(202, "The stored revision; an update must be based on the current one.")
-    created_at = _Time(203, "When the customer was created (UTC).", readonly=True)
-    updated_at = _Time(204, "When the customer last changed (UTC).", readonly=True)
+    created_at = _Time(203, "When the customer was created (UTC); kept on create in import mode only.")
+    updated_at = _Time(204, "When the customer last changed (UTC); kept on create in import mode only.")
     archived = _Bool(205, "Whether the customer is archived (archive/restore change it).", readonly=True)
     archived_at = _Time(206, "When the customer was archived, or None.", readonly=True)
     kind = _Enum(207, Kind, "PERSON or ORGANIZATION.")

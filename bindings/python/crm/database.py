@@ -358,16 +358,22 @@ class Database(_Reads, _Writes):
         """Begins a read transaction: a consistent snapshot, ended by ``with`` or close()."""
         return self._begin(ReadTxn, lib.crm_txn_begin_read)
 
-    def write(self, actor: str | None = None) -> WriteTxn:
+    def write(self, actor: str | None = None, *, import_mode: bool = False) -> WriteTxn:
         """Begins a write transaction; `actor` names who makes the changes (the change feed
         records it; default: the database's actor). Waits while another one is open.
+
+        ``import_mode`` is for migrations from another system: creates keep the historical
+        times their records carry (``created_at``, ``updated_at``; an opportunity's
+        ``closed_at``, stage ``history`` and ``lost_reason``) and every change is flagged
+        ``imported`` in the feed.
 
         The map grows between transactions, not inside one: a single transaction that outgrows
         the map's free space raises :class:`crm.FullError` (and is rolled back). For large
         loads use :meth:`transact`, which grows the map and runs again, or open with a larger
         ``map_size``."""
         raw = b"" if actor is None else encode(actor, "actor")
-        return self._begin(WriteTxn, lambda out, h: lib.crm_txn_begin_write(out, h, raw, len(raw)))
+        begin = lib.crm_txn_begin_import if import_mode else lib.crm_txn_begin_write
+        return self._begin(WriteTxn, lambda out, h: begin(out, h, raw, len(raw)))
 
     def transact(self, fn: Callable[[WriteTxn], T], actor: str | None = None) -> T:
         """Runs ``fn(txn)`` in a write transaction and commits when it returns (rolls back and

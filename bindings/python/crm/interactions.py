@@ -43,8 +43,8 @@ class Interaction(Record):
 
     id = _Int(201, "The interaction's id (0 until logged).", readonly=True)
     revision = _Int(202, "The stored revision; an update must be based on the current one.")
-    created_at = _Time(203, "When it was logged (UTC).", readonly=True)
-    updated_at = _Time(204, "When it last changed (UTC).", readonly=True)
+    created_at = _Time(203, "When it was logged (UTC); kept on create in import mode only.")
+    updated_at = _Time(204, "When it last changed (UTC); kept on create in import mode only.")
     customer = _Int(205, "The id of the customer it belongs to.")
     kind = _Enum(206, InteractionKind, "What it was: CALL, EMAIL, MEETING, NOTE, TASK, ...")
     direction = _Enum(207, Direction, "INBOUND, OUTBOUND or NONE.")

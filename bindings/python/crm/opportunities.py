@@ -43,9 +43,9 @@ class StageChange(NamedTuple):
     from_stage: int
     to_stage: int
     at: _dt.datetime | None
-    actor: str
-    amount: Money | None
-    probability: int
+    actor: str = ""
+    amount: Money | None = None
+    probability: int = -1
 
 
 # ---- opportunities ----
@@ -89,7 +89,23 @@ class _History(_Field):
         return items
 
     def __set__(self, obj: Any, value: Any) -> None:
-        raise self.readonly_error()
+        def add(entry: Any) -> int:
+            try:
+                entry = entry if isinstance(entry, StageChange) else StageChange(*entry)
+            except TypeError:
+                raise InvalidError(EINVALID, "history: each entry is a StageChange(from_stage, to_stage, at, ...)") from None
+            actor = _encode(entry.actor or "", "history actor")
+            amount = 0
+            if entry.amount is not None:
+                if not isinstance(entry.amount, Money):
+                    raise InvalidError(EINVALID, "history: an entry's amount is Money or None")
+                amount = entry.amount.minor_units
+            probability = -1 if entry.probability is None else entry.probability
+            return lib.crm_opportunity_add_history(obj._h, _stage_id(None, entry.from_stage),
+                                                   _stage_id(None, entry.to_stage), to_micros(entry.at, "history at"),
+                                                   actor, len(actor), amount, probability)  # fmt: skip
+
+        _replace_list(obj, "history", lib.crm_opportunity_clear_history, list(value or []), add)
 
 
 class Opportunity(Record):
@@ -107,9 +123,9 @@ class Opportunity(Record):
 
     id = _Int(201, "The opportunity's id (0 until created).", readonly=True)
     revision = _Int(202, "The stored revision; an update must be based on the current one.")
-    created_at = _Time(203, "When it was created (UTC).", readonly=True)
-    updated_at = _Time(204, "When it last changed (UTC).", readonly=True)
-    closed_at = _Time(205, "When it was won or lost, or None.", readonly=True)
+    created_at = _Time(203, "When it was created (UTC); kept on create in import mode only.")
+    updated_at = _Time(204, "When it last changed (UTC); kept on create in import mode only.")
+    closed_at = _Time(205, "When it was won or lost, or None; kept on create in import mode only.")
     customer = _Int(206, "The id of the customer it is with (0: none yet; once set it does not change).")
     pipeline = _Int(207, "The id of its pipeline (0 on a new one: the default pipeline).")
     stage = _Int(208, "The id of its stage in the pipeline (0 on a new one: the first stage).")
@@ -120,10 +136,11 @@ class Opportunity(Record):
 
     title = _Text(101, "The title.")
     owner = _Text(102, "Who owns it.")
-    lost_reason = _Text(104, "Why it was lost (set by lose()).", readonly=True)
+    lost_reason = _Text(104, "Why it was lost (set by lose(); kept on create in import mode).")
 
     contacts = _Contacts(0, "The people involved, as Contact(person, role).")
-    history = _History(0, "The stage history, oldest first, as StageChange entries.", readonly=True)
+    history = _History(0, "The stage history, oldest first, as StageChange entries (kept on create in import "
+                          "mode only: from_stage, to_stage and at required; amount, actor and probability optional).")
 
     _FIELDS = (
         "id", "revision", "title", "customer", "pipeline", "stage", "amount", "probability",

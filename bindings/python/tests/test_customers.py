@@ -234,7 +234,7 @@ def test_bad_input_names_the_field_and_changes_nothing(db):
         crm.Customer(id=4)
     c = crm.Customer()
     with pytest.raises(AttributeError, match="read-only"):
-        c.created_at = dt.datetime.now(UTC)
+        c.archived_at = dt.datetime.now(UTC)
     with pytest.raises(crm.InvalidError):
         db.customer(-1)
     with pytest.raises(crm.InvalidError):

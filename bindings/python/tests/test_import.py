@@ -1,0 +1,52 @@
+"""Import mode through the package: migrated records keep their historical times and stage
+history, and the feed says they were imported."""
+import datetime as dt
+
+import pytest
+
+import crm
+
+UTC = dt.timezone.utc
+ENGAGED = dt.datetime(2016, 10, 20, tzinfo=UTC)
+CLOSED = dt.datetime(2017, 3, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def db(tmp_path):
+    with crm.open(tmp_path / "crm.db", sync=False) as d:
+        yield d
+
+
+def test_a_deal_keeps_its_sales_cycle(db):
+    p = db.pipeline()
+    qualification, won = p.stage_id("Qualification"), p.stage_id("Closed won")
+    with db.write("migration", import_mode=True) as txn:
+        acme = txn.create_customer(crm.Customer(kind=crm.Kind.ORGANIZATION, display_name="Cancity",
+                                                created_at=ENGAGED))  # fmt: skip
+        deal = txn.create_opportunity(crm.Opportunity(
+            title="1C1I7A6R", customer=acme.id, amount=crm.Money("1054", "USD"), created_at=ENGAGED,
+            history=[crm.StageChange(0, qualification, ENGAGED), (qualification, won, CLOSED, "moses")]))  # fmt: skip
+    assert acme.created_at == ENGAGED
+    assert (deal.closed_at - deal.created_at).days == 132
+    assert [(h.to_stage, h.at, h.actor) for h in deal.history] == [(qualification, ENGAGED, "migration"),
+                                                                 (won, CLOSED, "moses")]  # fmt: skip
+    feed = list(db.changes())
+    assert [(c.entity, c.imported, c.actor) for c in feed] == [
+        (crm.Entity.PIPELINE, False, "system"), (crm.Entity.CUSTOMER, True, "migration"),
+        (crm.Entity.OPPORTUNITY, True, "migration")]  # fmt: skip
+    # Outside import mode the same record is stamped now.
+    plain = db.create_customer(crm.Customer(display_name="Now", created_at=ENGAGED))
+    assert plain.created_at > ENGAGED and not list(db.changes(from_seq=4))[0].imported
+
+
+def test_a_history_that_does_not_hold_together_is_refused(db):
+    p = db.pipeline()
+    won = p.stage_id("Closed won")
+    with db.write("migration", import_mode=True) as txn:
+        with pytest.raises(crm.InvalidError, match=r"history\[1\].at: is before the entry before it"):
+            txn.create_opportunity(crm.Opportunity(title="x", history=[(0, 1, CLOSED), (1, won, ENGAGED)]))
+        with pytest.raises(crm.InvalidError, match="closed_at: an open deal has no closing time"):
+            txn.create_opportunity(crm.Opportunity(title="x", created_at=ENGAGED, closed_at=CLOSED))
+        with pytest.raises(crm.InvalidError, match="history: each entry is a StageChange"):
+            crm.Opportunity(title="x", history=[(0,)])
+    assert db.count_opportunities() == 0

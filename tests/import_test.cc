@@ -1,0 +1,144 @@
+// Import mode: records migrated from another system keep their historical times and stage
+// history, and the change feed says they were imported.
+#include <gtest/gtest.h>
+
+#include "support/fixture.h"
+
+namespace crm {
+namespace {
+
+constexpr Timestamp kDay = 86'400'000'000;
+constexpr Timestamp kEngaged = 1'476'921'600'000'000;  // 2016-10-20
+
+class ImportTest : public testing::StoreTest {
+ protected:
+  template <class F>
+  auto Imported(F fn) {
+    WriteOptions options;
+    options.actor = "migration";
+    options.import = true;
+    decltype(fn(std::declval<WriteTxn&>())) result = absl::UnknownError("not run");
+    absl::Status s = store_->Write(options, [&](WriteTxn& t) {
+      result = fn(t);
+      return result.status();
+    });
+    return s.ok() ? result : decltype(result)(s);
+  }
+
+  Opportunity Deal(StageId stage) {
+    Opportunity o;
+    o.title = "1C1I7A6R";
+    o.amount = Money{105400, "USD"};
+    o.stage = stage;
+    return o;
+  }
+};
+
+TEST_F(ImportTest, ADealKeepsItsDatesAndHistory) {
+  const StageId qualification = StageNamed("Qualification"), won = StageNamed("Closed won");
+  Opportunity o = Deal(won);
+  o.created_at = kEngaged;
+  o.history = {StageChange{0, qualification, kEngaged, "", {}, -1},
+               StageChange{qualification, won, kEngaged + 132 * kDay, "moses", {}, -1}};
+  o = Ok(Imported([&](WriteTxn& t) { return t.CreateOpportunity(o); }));
+  EXPECT_EQ(o.created_at, kEngaged);
+  EXPECT_EQ(o.closed_at - o.created_at, 132 * kDay);  // the sales cycle survives
+  EXPECT_EQ(o.updated_at, o.closed_at);
+  ASSERT_EQ(o.history.size(), 2u);
+  EXPECT_EQ(o.history[0].actor, "migration");
+  EXPECT_EQ(o.history[1].actor, "moses");
+  EXPECT_EQ(o.history[1].amount, (Money{105400, "USD"}));
+  EXPECT_EQ(o.history[1].probability, 100);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetOpportunity, o.id)), o);
+  const std::vector<Change> feed = Ok(store_->Run(&ReadTxn::ListChanges, std::uint64_t{1}, std::size_t{100}));
+  ASSERT_EQ(feed.size(), 2u);  // the default pipeline, then the import
+  EXPECT_FALSE(feed[0].imported);
+  EXPECT_TRUE(feed[1].imported);
+  EXPECT_EQ(feed[1].actor, "migration");
+  EXPECT_EQ(feed[1].at, now_);  // the feed says when it was written
+
+  // Without import mode the same deal is stamped now, with one history entry.
+  Opportunity again = Deal(won);
+  again.created_at = kEngaged;
+  again.history = o.history;
+  again = Ok(store_->Run(&WriteTxn::CreateOpportunity, again));
+  EXPECT_EQ(again.created_at, now_);
+  EXPECT_EQ(again.closed_at, now_);
+  EXPECT_EQ(again.history.size(), 1u);
+  EXPECT_FALSE(Ok(store_->Run(&ReadTxn::ListChanges, std::uint64_t{3}, std::size_t{1})).front().imported);
+}
+
+TEST_F(ImportTest, ALostDealKeepsItsReasonAndAnOpenOneHasNoClosingTime) {
+  Opportunity lost = Deal(StageNamed("Closed lost"));
+  lost.created_at = kEngaged;
+  lost.closed_at = kEngaged + 10 * kDay;
+  lost.lost_reason = "price";
+  lost = Ok(Imported([&](WriteTxn& t) { return t.CreateOpportunity(lost); }));
+  EXPECT_EQ(lost.lost_reason, "price");
+  EXPECT_EQ(lost.closed_at, kEngaged + 10 * kDay);
+  ASSERT_EQ(lost.history.size(), 1u);  // no history given: one entry into its stage at created_at
+  EXPECT_EQ(lost.history[0].at, kEngaged);
+
+  Opportunity open = Deal(StageNamed("Proposal"));
+  open.created_at = kEngaged;
+  open.closed_at = kEngaged + kDay;
+  auto refused = Imported([&](WriteTxn& t) { return t.CreateOpportunity(open); });
+  EXPECT_NE(refused.status().message().find("closed_at: an open deal has no closing time"), std::string::npos)
+      << refused.status();
+}
+
+TEST_F(ImportTest, AHistoryThatDoesNotHoldTogetherIsRefusedNamingTheEntry) {
+  const StageId first = StageNamed("Prospecting"), second = StageNamed("Qualification"), won = StageNamed("Closed won");
+  struct Case {
+    std::vector<StageChange> history;
+    StageId stage;
+    const char* message;
+  };
+  const std::vector<Case> cases = {
+      {{{first, second, kEngaged, "", {}, -1}}, second, "history[0].from: the first entry enters"},
+      {{{0, first, kEngaged, "", {}, -1}, {first, won, kEngaged - kDay, "", {}, -1}}, won, "history[1].at: is before"},
+      {{{0, first, kEngaged, "", {}, -1}, {second, won, kEngaged + kDay, "", {}, -1}}, won, "history[1].from: must be stage"},
+      {{{0, first, kEngaged, "", {}, -1}, {first, 99, kEngaged + kDay, "", {}, -1}}, 99, "has no stage 99"},
+      {{{0, first, kEngaged, "", {}, -1}}, won, "history: ends in stage"},
+      {{{0, first, 0, "", {}, -1}}, first, "history[0].at: an imported stage entry needs its time"},
+  };
+  for (const Case& c : cases) {
+    Opportunity o = Deal(c.stage);
+    o.history = c.history;
+    auto r = Imported([&](WriteTxn& t) { return t.CreateOpportunity(o); });
+    EXPECT_TRUE(absl::IsInvalidArgument(r.status())) << c.message << ": " << r.status();
+    EXPECT_NE(r.status().message().find(c.message), std::string::npos) << r.status();
+  }
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::CountOpportunities, OpportunityQuery::All())), 0u);
+}
+
+TEST_F(ImportTest, CustomersAndInteractionsKeepTheirTimes) {
+  Customer c;
+  c.display_name = "Cancity";
+  c.kind = CustomerKind::kOrganization;
+  c.created_at = kEngaged;
+  c.updated_at = kEngaged + kDay;
+  c = Ok(Imported([&](WriteTxn& t) { return t.CreateCustomer(c); }));
+  EXPECT_EQ(c.created_at, kEngaged);
+  EXPECT_EQ(c.updated_at, kEngaged + kDay);
+  Interaction i;
+  i.customer = c.id;
+  i.kind = InteractionKind::kCall;
+  i.occurred_at = kEngaged + 2 * kDay;
+  i.created_at = kEngaged + 2 * kDay;
+  i = Ok(Imported([&](WriteTxn& t) { return t.LogInteraction(i); }));
+  EXPECT_EQ(i.created_at, kEngaged + 2 * kDay);
+  Customer bad;
+  bad.display_name = "Backwards";
+  bad.created_at = kEngaged;
+  bad.updated_at = kEngaged - 1;
+  auto refused = Imported([&](WriteTxn& t) { return t.CreateCustomer(bad); });
+  EXPECT_NE(refused.status().message().find("updated_at: is before created_at"), std::string::npos) << refused.status();
+  Customer plain;
+  plain.display_name = "Now";
+  plain.created_at = kEngaged;
+  EXPECT_EQ(Ok(store_->Run(&WriteTxn::CreateCustomer, plain)).created_at, now_);
+}
+
+}  // namespace
+}  // namespace crm
