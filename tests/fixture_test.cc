@@ -96,7 +96,7 @@ TEST(FixtureTest, SchemaOneGetsTheCountryIndexOnItsFirstWritableOpen) {
   EXPECT_EQ(*n, 2u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Schemas, FixtureTest, ::testing::Values(1),
+INSTANTIATE_TEST_SUITE_P(Schemas, FixtureTest, ::testing::Values(1, 2),
                          [](const ::testing::TestParamInfo<int>& info) { return "schema" + std::to_string(info.param); });
 
 }  // namespace
