@@ -138,7 +138,7 @@ TEST_F(ChangesTest, FieldHistoryOfOneRecord) {
       << misspelt.status();
   EXPECT_TRUE(Ok(store_->Run(&ReadTxn::FieldHistory, EntityType::kCustomer, c.id, "custom.tier")).empty());
   EXPECT_TRUE(absl::IsInvalidArgument(
-      store_->Run(&ReadTxn::FieldHistory, EntityType::kOpportunity, c.id, "custom.tier").status()));
+      store_->Run(&ReadTxn::FieldHistory, EntityType::kPipeline, c.id, "custom.tier").status()));
   EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::ListChanges, 1, 0).status()));
 }
 

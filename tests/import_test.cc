@@ -140,5 +140,60 @@ TEST_F(ImportTest, CustomersAndInteractionsKeepTheirTimes) {
   EXPECT_EQ(Ok(store_->Run(&WriteTxn::CreateCustomer, plain)).created_at, now_);
 }
 
+TEST_F(ImportTest, ReRunningAnImportUpdatesInsteadOfDuplicating) {
+  const Customer acme = MakeOrg("Cancity");
+  Opportunity o = Deal(StageNamed("Qualification"));
+  o.customer = acme.id;
+  o.external_id = "1C1I7A6R";
+  o.custom["product"] = std::string("GTX Plus Basic");
+  o.custom["seats"] = std::int64_t{12};
+  const Opportunity first = Ok(store_->Run(&WriteTxn::UpsertOpportunity, o));
+  o.amount = Money{99900, "USD"};
+  o.custom["seats"] = std::int64_t{15};
+  o.stage = 0;  // an upsert without a stage keeps the deal's
+  const Opportunity second = Ok(store_->Run(&WriteTxn::UpsertOpportunity, o));
+  EXPECT_EQ(second.id, first.id);
+  EXPECT_EQ(second.stage, first.stage);
+  EXPECT_EQ(second.revision, 2u);
+  EXPECT_EQ(std::get<std::int64_t>(second.custom.at("seats")), 15);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::FindOpportunityByExternalId, std::string_view("1C1I7A6R"))), second);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::CountOpportunities, OpportunityQuery::All())), 1u);
+  // The external id is unique per kind; deleting the deal frees it.
+  Opportunity clash = Deal(StageNamed("Qualification"));
+  clash.external_id = "1C1I7A6R";
+  auto taken = store_->Run(&WriteTxn::CreateOpportunity, clash);
+  EXPECT_TRUE(absl::IsAlreadyExists(taken.status())) << taken.status();
+  EXPECT_NE(taken.status().message().find("is already used by opportunity"), std::string::npos);
+  // Custom fields and the external id are fields of searches and of the history.
+  Search s;
+  s.filter = Ok(Filter::Parse("custom.product = 'gtx plus basic' and custom.seats > 12 and external_id = '1C1I7A6R'"));
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::CountMatching, EntityType::kOpportunity, s)), 1u);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::FieldHistory, EntityType::kOpportunity, first.id, "custom.seats")).size(), 2u);
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&WriteTxn::UpsertOpportunity, Deal(0)).status()));
+
+  Interaction call;
+  call.customer = acme.id;
+  call.kind = InteractionKind::kCall;
+  call.external_id = "CALL-7";
+  call.custom["minutes_billed"] = std::int64_t{30};
+  const Interaction logged = Ok(store_->Run(&WriteTxn::UpsertInteraction, call));
+  call.subject = "follow-up";
+  call.customer = 0;  // an upsert keeps the interaction's customer
+  const Interaction updated = Ok(store_->Run(&WriteTxn::UpsertInteraction, call));
+  EXPECT_EQ(updated.id, logged.id);
+  EXPECT_EQ(updated.subject, "follow-up");
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::FindInteractionByExternalId, std::string_view("CALL-7"))).id, logged.id);
+  Interaction bad = call;
+  bad.custom["9lives"] = true;
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&WriteTxn::UpsertInteraction, bad).status()));
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::Verify)).ok());
+  ASSERT_TRUE(store_->Run(&WriteTxn::DeleteInteraction, logged.id).ok());
+  ASSERT_TRUE(store_->Run(&WriteTxn::DeleteOpportunity, first.id).ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::FindOpportunityByExternalId, std::string_view("1C1I7A6R")).status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::FindInteractionByExternalId, std::string_view("CALL-7")).status()));
+  Ok(store_->Run(&WriteTxn::CreateOpportunity, clash));  // free again
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::Verify)).ok());
+}
+
 }  // namespace
 }  // namespace crm

@@ -85,6 +85,11 @@ class MaintenanceTest : public ::testing::Test {
     EXPECT_TRUE(made.ok()) << made.status();
     return made.ok() ? *made : Customer{};
   }
+  template <class T>
+  T Ok(absl::StatusOr<T> r) {
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *std::move(r) : T{};
+  }
   VerifyReport Verify() {
     auto report = store_->Run(&ReadTxn::Verify);
     EXPECT_TRUE(report.ok()) << report.status();
@@ -127,6 +132,29 @@ TEST_F(MaintenanceTest, MissingIndexEntryIsReported) {
   EXPECT_NE(Joined(r).find("customer " + std::to_string(ann_) + ": an index entry is missing (emails[0].address)"),
             std::string::npos)
       << Joined(r);
+}
+
+TEST_F(MaintenanceTest, DamagedExternalIdIndexIsReported) {
+  Opportunity o;
+  o.title = "Imported";
+  o.external_id = "SF-0061";
+  const OpportunityId id = Ok(store_->Run(&WriteTxn::CreateOpportunity, o)).id;
+  Interaction i;
+  i.customer = ann_;
+  i.kind = InteractionKind::kNote;
+  i.external_id = "NOTE-1";
+  Ok(store_->Run(&WriteTxn::LogInteraction, i));
+  ASSERT_TRUE(Verify().ok());
+  Damage([&] {
+    RawTable(path_, "opp_external").Del("SF-0061");
+    RawTable(path_, "interaction_external").Put("NOTE-2", BigEndian(1));
+  });
+  const std::string problems = Joined(Verify());
+  EXPECT_NE(problems.find("opportunity " + std::to_string(id) + ": its external id is not indexed"), std::string::npos)
+      << problems;
+  EXPECT_NE(problems.find("interaction_external: an entry for a record that does not hold that external id"),
+            std::string::npos)
+      << problems;
 }
 
 TEST_F(MaintenanceTest, EntryNamingTheWrongRecordIsReported) {

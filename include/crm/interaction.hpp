@@ -59,6 +59,9 @@ struct Interaction {
   OpportunityId opportunity = 0;  // optional link to a deal of the same customer
   Timestamp due_at = 0;           // tasks
   bool done = false;              // tasks
+  // Unique when not empty: its id in another system, for UpsertInteraction (since 0.5).
+  std::string external_id;
+  CustomFields custom;  // typed custom fields, as on customers (since 0.5)
 
   friend bool operator==(const Interaction&, const Interaction&) = default;
 };
@@ -87,6 +90,8 @@ struct InteractionPage {
 class InteractionReads {
  public:
   absl::StatusOr<Interaction> GetInteraction(InteractionId id) const;
+  // NotFound when no interaction has that external id.
+  absl::StatusOr<Interaction> FindInteractionByExternalId(std::string_view external_id) const;
   absl::StatusOr<InteractionPage> ListTimeline(const TimelineQuery& query) const;
 
  protected:
@@ -101,6 +106,9 @@ class InteractionWrites {
   absl::StatusOr<Interaction> LogInteraction(const Interaction& interaction);
   // Revision checked; the customer cannot change.
   absl::StatusOr<Interaction> UpdateInteraction(const Interaction& interaction);
+  // Logs or replaces the interaction with `interaction.external_id` (which must not be empty),
+  // regardless of revision; a replaced one keeps its customer.
+  absl::StatusOr<Interaction> UpsertInteraction(const Interaction& interaction);
   absl::Status DeleteInteraction(InteractionId id);
 
  protected:

@@ -60,6 +60,9 @@ struct Opportunity {
   std::string owner;
   boost::container::small_vector<ContactRole, 2> contacts;
   std::string lost_reason;  // set by CloseLost
+  // Unique when not empty: the deal's id in another system, for UpsertOpportunity (since 0.5).
+  std::string external_id;
+  CustomFields custom;  // typed custom fields, as on customers (since 0.5)
 
   friend bool operator==(const Opportunity&, const Opportunity&) = default;
 };
@@ -101,6 +104,8 @@ struct OpportunityPage {
 class OpportunityReads {
  public:
   absl::StatusOr<Opportunity> GetOpportunity(OpportunityId id) const;
+  // NotFound when no opportunity has that external id.
+  absl::StatusOr<Opportunity> FindOpportunityByExternalId(std::string_view external_id) const;
   absl::StatusOr<OpportunityPage> ListOpportunities(const OpportunityQuery& query) const;
   absl::StatusOr<std::uint64_t> CountOpportunities(const OpportunityQuery& query) const;
 
@@ -116,6 +121,10 @@ class OpportunityWrites {
   absl::StatusOr<Opportunity> CreateOpportunity(const Opportunity& opportunity);
   // Revision checked; a changed stage is recorded as a stage move.
   absl::StatusOr<Opportunity> UpdateOpportunity(const Opportunity& opportunity);
+  // Creates or replaces the opportunity with `opportunity.external_id` (which must not be
+  // empty), regardless of revision: re-running an import updates instead of duplicating. A
+  // replaced deal keeps its pipeline and history; a changed stage is recorded as a move.
+  absl::StatusOr<Opportunity> UpsertOpportunity(const Opportunity& opportunity);
   // Moves to `stage` of its pipeline, recording from, to, when, who, amount and probability.
   absl::StatusOr<Opportunity> MoveOpportunity(OpportunityId id, StageId stage);
   absl::StatusOr<Opportunity> CloseWon(OpportunityId id);

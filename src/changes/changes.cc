@@ -191,12 +191,14 @@ Fields Flatten(const Interaction& i) {
   Builder b;  // in name order, so no sorting is needed
   if (i.amount) b.Add("amount", MoneyText(*i.amount));
   b.Add("body", i.body);
+  for (const auto& [key, value] : i.custom) b.Add("custom." + key, CustomText(value));  // "custom." < "customer"
   b.Add("customer", static_cast<std::int64_t>(i.customer));
   if (i.direction != Direction::kNone)
     b.Add("direction", std::string(i.direction == Direction::kInbound ? "inbound" : "outbound"));
   b.Flag("done", i.done);
   b.Time("due_at", i.due_at);
   b.Add("duration_seconds", i.duration_seconds);
+  b.Add("external_id", i.external_id);
   b.Add("kind", std::string(InteractionKindName(i.kind)));
   b.Add("kind_label", i.kind_label);
   b.Time("occurred_at", i.occurred_at);
@@ -215,8 +217,10 @@ Fields Flatten(const Opportunity& o, const Pipeline* pipeline) {
   b.Join("contacts", o.contacts, [](const ContactRole& r) {
     return r.role.empty() ? std::to_string(r.person) : absl::StrCat(r.person, " (", r.role, ")");
   });
+  for (const auto& [key, value] : o.custom) b.Add("custom." + key, CustomText(value));  // "custom." < "customer"
   b.Add("customer", static_cast<std::int64_t>(o.customer));
   b.Time("expected_close", o.expected_close);
+  b.Add("external_id", o.external_id);
   b.Add("lost_reason", o.lost_reason);
   b.Add("owner", o.owner);
   b.Add("pipeline", static_cast<std::int64_t>(o.pipeline));
@@ -321,11 +325,11 @@ const std::vector<std::string_view>& HistoryFields(EntityType entity) {
       "consent.email_opt_in_at", "custom", "display_name", "emails", "external_id", "family_name", "given_name",
       "kind", "memberships", "owner", "phones", "stage", "tags"};
   static const std::vector<std::string_view> interaction = {
-      "amount", "body", "customer", "direction", "done", "due_at", "duration_seconds", "kind", "kind_label",
-      "occurred_at", "opportunity", "outcome", "owner", "satisfaction", "subject"};
+      "amount", "body", "custom", "customer", "direction", "done", "due_at", "duration_seconds", "external_id",
+      "kind", "kind_label", "occurred_at", "opportunity", "outcome", "owner", "satisfaction", "subject"};
   static const std::vector<std::string_view> opportunity = {
-      "amount", "closed_at", "contacts", "customer", "expected_close", "lost_reason", "owner", "pipeline",
-      "probability", "stage", "title"};
+      "amount", "closed_at", "contacts", "custom", "customer", "expected_close", "external_id", "lost_reason",
+      "owner", "pipeline", "probability", "stage", "title"};
   static const std::vector<std::string_view> pipeline = {"name", "stages"};
   switch (entity) {
     case EntityType::kCustomer: return customer;
@@ -340,14 +344,14 @@ absl::StatusOr<std::vector<FieldHistoryEntry>> FieldHistory(const Ctx& ctx, Enti
                                                             std::uint64_t id, std::string_view field) {
   if (field.empty()) return absl::InvalidArgumentError("field: must not be empty");
   const auto& known = HistoryFields(entity);
-  const bool custom = entity == EntityType::kCustomer && field.substr(0, 7) == "custom." && field.size() > 7;
+  const bool custom = entity != EntityType::kPipeline && field.substr(0, 7) == "custom." && field.size() > 7;
   if (!custom && std::find(known.begin(), known.end(), field) == known.end())
     return absl::InvalidArgumentError(absl::StrCat("field: '", Av(field), "' is not a field of ",
                                                    Av(EntityTypeName(entity)), " records (known: ",
                                                    absl::StrJoin(known, ", ", [](std::string* out, std::string_view f) {
                                                      out->append(f.data(), f.size());
                                                    }),
-                                                   entity == EntityType::kCustomer ? ", custom.<name>)" : ")"));
+                                                   entity != EntityType::kPipeline ? ", custom.<name>)" : ")"));
   const std::string prefix = codec::KeyBuilder().U8(static_cast<std::uint8_t>(entity)).U64(id).Take();
   std::vector<FieldHistoryEntry> out;
   auto s = storage::ScanPrefix(

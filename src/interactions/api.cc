@@ -19,6 +19,12 @@ absl::StatusOr<Interaction> InteractionWrites::LogInteraction(const Interaction&
 absl::StatusOr<Interaction> InteractionWrites::UpdateInteraction(const Interaction& interaction) {
   return core::Mutate(this, [&](model::Ctx& c) { return interactions::Update(c, interaction);});
 }
+absl::StatusOr<Interaction> InteractionWrites::UpsertInteraction(const Interaction& interaction) {
+  return core::Mutate(this, [&](model::Ctx& c) { return interactions::Upsert(c, interaction); });
+}
+absl::StatusOr<Interaction> InteractionReads::FindInteractionByExternalId(std::string_view external_id) const {
+  return core::Query(this, [&](const model::Ctx& c) { return interactions::FindByExternalId(c, external_id); });
+}
 absl::Status InteractionWrites::DeleteInteraction(InteractionId id) {
   return core::Mutate(this, [&](model::Ctx& c) { return interactions::Delete(c, id);}, core::Growth::kRemoves);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "model/external.h"
 #include "common/errors.h"
 #include "changes/changes.h"
 #include "codec/key.h"
@@ -97,6 +98,12 @@ absl::Status Normalize(const Ctx& ctx, Interaction& i) {
     return Invalid("amount.currency", "is not a known ISO 4217 code");
   model::Trim(i.owner);
   if (auto s = model::CheckText("owner", i.owner, kOwnerBytes); !s.ok()) return s;
+  model::Trim(i.external_id);
+  if (auto s = model::CheckText("external_id", i.external_id, Limits::kExternalIdBytes); !s.ok()) return s;
+  if (auto s = model::CheckCustomFields(i.custom); !s.ok()) return s;
+  if (auto s = model::CheckExternalFree(ctx, ctx.schema.interaction_external, i.external_id, i.id, "interaction");
+      !s.ok())
+    return s;
   if (i.due_at < 0) return Invalid("due_at", "must not be negative");
   if (auto s = model::CheckTime("due_at", i.due_at); !s.ok()) return s;
   auto found = customers::Exists(ctx, i.customer);
@@ -144,6 +151,8 @@ absl::Status Put(Ctx& ctx, const Interaction& i) {
   if (auto s = ctx.txn.Put(ctx.schema.interaction_ids, codec::EncodeU64(i.id), std::string_view(key).substr(0, 16));
       !s.ok())
     return s;
+  if (!i.external_id.empty())
+    if (auto s = model::MoveExternal(ctx, ctx.schema.interaction_external, {}, i.external_id, i.id); !s.ok()) return s;
   if (i.opportunity != 0) return ctx.txn.Put(ctx.schema.interaction_opp, OppKey(i.opportunity, i.id), "");
   return absl::OkStatus();
 }
@@ -152,6 +161,7 @@ absl::Status Remove(Ctx& ctx, const Interaction& i) {
   if (auto s = ctx.txn.Del(ctx.schema.interactions, RecordKey(i.customer, i.occurred_at, i.id)); !s.ok())
     return s.status();
   if (auto s = ctx.txn.Del(ctx.schema.interaction_ids, codec::EncodeU64(i.id)); !s.ok()) return s.status();
+  if (auto s = model::MoveExternal(ctx, ctx.schema.interaction_external, i.external_id, {}, i.id); !s.ok()) return s;
   if (i.opportunity != 0)
     if (auto s = ctx.txn.Del(ctx.schema.interaction_opp, OppKey(i.opportunity, i.id)); !s.ok()) return s.status();
   return absl::OkStatus();
@@ -261,6 +271,31 @@ absl::StatusOr<Interaction> Update(Ctx& ctx, Interaction i) {
   if (i.kind != before->kind || i.occurred_at != before->occurred_at)
     if (auto st = RefreshLastInteraction(ctx, i.customer); !st.ok()) return st;
   return i;
+}
+
+absl::StatusOr<Interaction> FindByExternalId(const Ctx& ctx, std::string_view external_id) {
+  if (external_id.empty()) return absl::InvalidArgumentError("external_id: must not be empty");
+  auto id = model::FindExternal(ctx, ctx.schema.interaction_external, external_id);
+  if (!id.ok()) return id.status();
+  if (*id == 0) return absl::NotFoundError("no interaction has this external id");
+  auto i = Get(ctx, *id);
+  if (absl::IsNotFound(i.status()))
+    return absl::DataLossError(absl::StrCat("external id index names interaction ", *id, ", which does not exist"));
+  if (i.ok() && i->external_id != external_id)
+    return absl::DataLossError(absl::StrCat("external id index names interaction ", *id, ", which has another"));
+  return i;
+}
+
+absl::StatusOr<Interaction> Upsert(Ctx& ctx, Interaction i) {
+  model::Trim(i.external_id);
+  if (i.external_id.empty()) return absl::InvalidArgumentError("external_id: an upsert needs the external id");
+  auto existing = FindByExternalId(ctx, i.external_id);
+  if (absl::IsNotFound(existing.status())) return Log(ctx, std::move(i));
+  if (!existing.ok()) return existing.status();
+  i.id = existing->id;
+  i.revision = existing->revision;
+  if (i.customer == 0) i.customer = existing->customer;
+  return Update(ctx, std::move(i));
 }
 
 absl::Status Delete(Ctx& ctx, InteractionId id) {

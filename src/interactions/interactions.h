@@ -28,6 +28,9 @@ absl::StatusOr<InteractionPage> Timeline(const Ctx& ctx, const TimelineQuery& q)
 
 absl::StatusOr<Interaction> Log(Ctx& ctx, Interaction i);
 absl::StatusOr<Interaction> Update(Ctx& ctx, Interaction i);
+absl::StatusOr<Interaction> FindByExternalId(const Ctx& ctx, std::string_view external_id);
+// Logs, or updates (regardless of revision) the interaction with i.external_id.
+absl::StatusOr<Interaction> Upsert(Ctx& ctx, Interaction i);
 absl::Status Delete(Ctx& ctx, InteractionId id);
 
 // Whether the customer has any interaction.

@@ -54,6 +54,27 @@ class Checker {
   }
 
   // Whether `key` is in `table`; its value in `value`. A failed read is a problem (false).
+  // A record's external id is indexed, pointing at it.
+  void External(storage::Table table, const char* kind, std::uint64_t id, const std::string& external_id) {
+    if (external_id.empty() || table == model::kAbsentTable) return;
+    ++report_.index_entries;
+    std::string_view value;
+    if (!Has(table, external_id, &value) || value != codec::EncodeU64(id))
+      Problem(kind, " ", id, ": its external id is not indexed, or indexed for another record");
+  }
+
+  // Every entry of an external id index names a record that holds that external id.
+  template <class Lookup>
+  void ExternalEntries(storage::Table table, const char* name, Lookup lookup) {
+    if (table == model::kAbsentTable) return;
+    Scan(table, name, [&](std::string_view key, std::string_view value) {
+      if (value.size() != 8) return Problem(name, ": an entry of the wrong length");
+      auto held = lookup(codec::GetBigEndian64(value.data()));
+      if (!held.ok()) return Problem(name, ": ", held.status().message());
+      if (*held != key) Problem(name, ": an entry for a record that does not hold that external id");
+    });
+  }
+
   bool Has(storage::Table table, std::string_view key, std::string_view* value = nullptr) {
     std::string_view v;
     auto found = ctx_.txn.Get(table, key, &v);
@@ -207,6 +228,12 @@ void Checker::Opportunities() {
       else if (stage != nullptr && table != s_.opp_contact && (flags.empty() ? 0 : flags[0] & model::kFlagClosed) != closed)
         Problem("opportunity ", id, ": an index entry disagrees with the record on whether it is closed");
     }
+    External(s_.opp_external, "opportunity", id, o.external_id);
+  });
+  ExternalEntries(s_.opp_external, "opp_external", [&](std::uint64_t id) -> absl::StatusOr<std::string> {
+    auto o = opportunities::Get(ctx_, id);
+    if (!o.ok()) return o.status();
+    return o->external_id;
   });
   for (const auto& index : {std::pair{s_.opp_customer, "opp_customer"}, {s_.opp_stage, "opp_stage"},
                              {s_.opp_owner, "opp_owner"}, {s_.opp_close, "opp_close"}, {s_.opp_contact, "opp_contact"}}) {
@@ -243,6 +270,12 @@ void Checker::Interactions() {
       if (!Has(s_.interaction_opp, interactions::OppKey(i.opportunity, i.id)))
         Problem("interaction ", i.id, ": its entry in interaction_opp is missing");
     }
+    External(s_.interaction_external, "interaction", i.id, i.external_id);
+  });
+  ExternalEntries(s_.interaction_external, "interaction_external", [&](std::uint64_t id) -> absl::StatusOr<std::string> {
+    auto i = interactions::Get(ctx_, id);
+    if (!i.ok()) return i.status();
+    return i->external_id;
   });
   Scan(s_.interaction_ids, "interaction_ids", [&](std::string_view key, std::string_view loc) {
     ++report_.index_entries;

@@ -40,6 +40,8 @@ constexpr TableSpec kTables[] = {
     {&Schema::opp_owner, "opp_owner", 1},
     {&Schema::opp_close, "opp_close", 1},
     {&Schema::opp_contact, "opp_contact", 1},
+    {&Schema::opp_external, "opp_external", 3},
+    {&Schema::interaction_external, "interaction_external", 3},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

@@ -24,6 +24,8 @@
 //   opp_owner          Str(owner) U64(id) -> flags
 //   opp_close          I64(expected_close) U64(id) -> flags
 //   opp_contact        U64(person) U64(id) -> ""
+//   opp_external       external id -> U64(id)                          (unique; since schema 3)
+//   interaction_external external id -> U64(id)                        (unique; since schema 3)
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -49,8 +51,8 @@
 
 namespace crm::model {
 
-// 1: libcrm 0.1 to 0.3. 2: customer_country.
-inline constexpr std::uint64_t kSchemaVersion = 2;
+// 1: libcrm 0.1 to 0.3. 2: customer_country. 3: opp_external, interaction_external.
+inline constexpr std::uint64_t kSchemaVersion = 3;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;
@@ -80,6 +82,8 @@ struct Schema {
   storage::Table opp_owner;
   storage::Table opp_close;
   storage::Table opp_contact;
+  storage::Table opp_external;
+  storage::Table interaction_external;
   storage::Table changes;
   storage::Table change_entity;
 

@@ -91,7 +91,7 @@ void serialize(Archive& ar, crm::Customer& c, unsigned) {
 }
 
 template <class Archive>
-void serialize(Archive& ar, crm::Interaction& i, unsigned) {
+void serialize(Archive& ar, crm::Interaction& i, unsigned version) {
   ar& make_nvp("id", i.id);
   ar& make_nvp("revision", i.revision);
   ar& make_nvp("created_at", i.created_at);
@@ -111,6 +111,10 @@ void serialize(Archive& ar, crm::Interaction& i, unsigned) {
   ar& make_nvp("opportunity", i.opportunity);
   ar& make_nvp("due_at", i.due_at);
   ar& make_nvp("done", i.done);
+  if (version >= 1) {  // since libcrm 0.5
+    ar& make_nvp("external_id", i.external_id);
+    ar& make_nvp("custom", i.custom);
+  }
 }
 
 template <class Archive>
@@ -148,7 +152,7 @@ void serialize(Archive& ar, crm::StageChange& s, unsigned) {
 }
 
 template <class Archive>
-void serialize(Archive& ar, crm::Opportunity& o, unsigned) {
+void serialize(Archive& ar, crm::Opportunity& o, unsigned version) {
   ar& make_nvp("id", o.id);
   ar& make_nvp("revision", o.revision);
   ar& make_nvp("created_at", o.created_at);
@@ -166,6 +170,10 @@ void serialize(Archive& ar, crm::Opportunity& o, unsigned) {
   ar& make_nvp("owner", o.owner);
   ar& make_nvp("contacts", o.contacts);
   ar& make_nvp("lost_reason", o.lost_reason);
+  if (version >= 1) {  // since libcrm 0.5
+    ar& make_nvp("external_id", o.external_id);
+    ar& make_nvp("custom", o.custom);
+  }
 }
 
 template <class Archive>
@@ -199,11 +207,11 @@ BOOST_CLASS_VERSION(crm::Consent, 0)
 // last_interaction_at is not part of the record: it changes with every interaction logged, so it
 // is kept in a table of its own (customer_contact) and filled in when a customer is read.
 BOOST_CLASS_VERSION(crm::Customer, 0)
-BOOST_CLASS_VERSION(crm::Interaction, 0)
+BOOST_CLASS_VERSION(crm::Interaction, 1)
 BOOST_CLASS_VERSION(crm::Stage, 0)
 BOOST_CLASS_VERSION(crm::Pipeline, 0)
 BOOST_CLASS_VERSION(crm::ContactRole, 0)
 BOOST_CLASS_VERSION(crm::StageChange, 0)
-BOOST_CLASS_VERSION(crm::Opportunity, 0)
+BOOST_CLASS_VERSION(crm::Opportunity, 1)
 BOOST_CLASS_VERSION(crm::FieldChange, 0)
 BOOST_CLASS_VERSION(crm::Change, 1)

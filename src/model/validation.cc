@@ -51,4 +51,34 @@ absl::Status CheckTime(const Field& field, std::int64_t micros) {
   return Invalid(field, absl::StrCat(micros, " is not a time between the years 1 and 9999 (UTC microseconds)"));
 }
 
+namespace {
+absl::Status CheckCustomKey(const Field& field, const std::string& key) {
+  if (key.empty()) return Invalid(field, "a custom field name must not be empty");
+  if (key.size() > Limits::kCustomKeyBytes)
+    return Invalid(field, absl::StrCat("custom field name is longer than ", Limits::kCustomKeyBytes, " bytes"));
+  const auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (!alpha(key[0])) return Invalid(field, "custom field name must start with a letter");
+  for (char c : key) {
+    const bool ok = alpha(c) || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    if (!ok) return Invalid(field, "custom field name may hold only letters, digits, '_', '.' and '-'");
+  }
+  return absl::OkStatus();
+}
+}  // namespace
+
+absl::Status CheckCustomFields(const CustomFields& custom) {
+  if (custom.size() > Limits::kCustomFields)
+    return Invalid("custom", absl::StrCat("more than ", Limits::kCustomFields, " custom fields"));
+  for (const auto& [key, value] : custom) {
+    const Field field(absl::StrCat("custom[", key.size() <= Limits::kCustomKeyBytes ? key : key.substr(0, 16) + "...", "]"));
+    if (auto s = CheckCustomKey(field, key); !s.ok()) return s;
+    if (const auto* text_value = std::get_if<std::string>(&value)) {
+      if (auto s = CheckText(field, *text_value, Limits::kCustomTextBytes, true); !s.ok()) return s;
+    } else if (const auto* money = std::get_if<Money>(&value)) {
+      if (!IsKnownCurrency(money->currency)) return Invalid(field, "currency is not a known ISO 4217 code");
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace crm::model

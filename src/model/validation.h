@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "crm/types.hpp"
 
 namespace crm::model {
 
@@ -43,6 +44,9 @@ absl::Status CheckRequiredText(const Field& field, const std::string& value, std
 inline constexpr std::int64_t kMinTime = -62'135'596'800'000'000;
 inline constexpr std::int64_t kMaxTime = 253'402'300'800'000'000;
 absl::Status CheckTime(const Field& field, std::int64_t micros);
+// Custom fields: at most Limits::kCustomFields, names of letters, digits, '_', '.' and '-'
+// starting with a letter, text within its limit, money in a known currency.
+absl::Status CheckCustomFields(const CustomFields& custom);
 
 // Whether `v` was already in `seen`; adds it. Lists are short: a linear scan beats a set.
 bool Repeats(std::vector<std::string>& seen, std::string v);

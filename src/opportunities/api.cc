@@ -44,6 +44,12 @@ OpportunityQuery OpportunityQuery::ClosingBetween(Timestamp from, Timestamp to) 
 absl::StatusOr<Opportunity> OpportunityReads::GetOpportunity(OpportunityId id) const {
   return core::Query(this, [&](const model::Ctx& c) { return opportunities::Get(c, id); });
 }
+absl::StatusOr<Opportunity> OpportunityReads::FindOpportunityByExternalId(std::string_view external_id) const {
+  return core::Query(this, [&](const model::Ctx& c) { return opportunities::FindByExternalId(c, external_id); });
+}
+absl::StatusOr<Opportunity> OpportunityWrites::UpsertOpportunity(const Opportunity& opportunity) {
+  return core::Mutate(this, [&](model::Ctx& c) { return opportunities::Upsert(c, opportunity); });
+}
 absl::StatusOr<OpportunityPage> OpportunityReads::ListOpportunities(const OpportunityQuery& query) const {
   return core::Query(this, [&](const model::Ctx& c) { return opportunities::List(c, query); });
 }

@@ -9,6 +9,7 @@
 #include "common/strings.h"
 #include "customers/customers.h"
 #include "opportunities/import.h"
+#include "model/external.h"
 #include "model/paging.h"
 #include "model/records.h"
 #include "model/validation.h"
@@ -128,7 +129,10 @@ absl::Status Normalize(const Ctx& ctx, Opportunity& o, Pipeline* pipeline) {
   }
   model::Trim(o.lost_reason);
   if (auto s = model::CheckText("lost_reason", o.lost_reason, kReasonBytes, true); !s.ok()) return s;
-  return absl::OkStatus();
+  model::Trim(o.external_id);
+  if (auto s = model::CheckText("external_id", o.external_id, Limits::kExternalIdBytes); !s.ok()) return s;
+  if (auto s = model::CheckCustomFields(o.custom); !s.ok()) return s;
+  return model::CheckExternalFree(ctx, ctx.schema.opp_external, o.external_id, o.id, "opportunity");
 }
 
 // Applies the effects of being in `o.stage`: probability following the stage unless set by
@@ -162,6 +166,7 @@ absl::StatusOr<Opportunity> Store(Ctx& ctx, const Opportunity& before, Opportuni
   if (s.ok())
     s = ApplyEntries(ctx, fresh ? std::vector<Entry>{} : Entries(ctx.schema, before), Entries(ctx.schema, o),
                      closed, fresh || closed != Closed(p, before.stage));
+  if (s.ok()) s = model::MoveExternal(ctx, ctx.schema.opp_external, before.external_id, o.external_id, o.id);
   if (s.ok())
     s = changes::Record(ctx, EntityType::kOpportunity, o.id, op, fresh ? changes::Fields{} : changes::Flatten(before, &p),
                         changes::Flatten(o, &p));
@@ -396,6 +401,33 @@ absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o) {
   return Store(ctx, before, std::move(o), p, moved ? ChangeOp::kStageMove : ChangeOp::kUpdate);
 }
 
+absl::StatusOr<Opportunity> FindByExternalId(const Ctx& ctx, std::string_view external_id) {
+  if (external_id.empty()) return absl::InvalidArgumentError("external_id: must not be empty");
+  auto id = model::FindExternal(ctx, ctx.schema.opp_external, external_id);
+  if (!id.ok()) return id.status();
+  if (*id == 0) return absl::NotFoundError("no opportunity has this external id");
+  auto o = Get(ctx, *id);
+  if (absl::IsNotFound(o.status()))
+    return absl::DataLossError(absl::StrCat("external id index names opportunity ", *id, ", which does not exist"));
+  if (o.ok() && o->external_id != external_id)
+    return absl::DataLossError(absl::StrCat("external id index names opportunity ", *id, ", which has another"));
+  return o;
+}
+
+absl::StatusOr<Opportunity> Upsert(Ctx& ctx, Opportunity o) {
+  model::Trim(o.external_id);
+  if (o.external_id.empty()) return absl::InvalidArgumentError("external_id: an upsert needs the external id");
+  auto existing = FindByExternalId(ctx, o.external_id);
+  if (absl::IsNotFound(existing.status())) return Create(ctx, std::move(o));
+  if (!existing.ok()) return existing.status();
+  o.id = existing->id;
+  o.revision = existing->revision;
+  o.pipeline = existing->pipeline;
+  if (o.stage == 0) o.stage = existing->stage;
+  if (o.customer == 0) o.customer = existing->customer;
+  return Update(ctx, std::move(o));
+}
+
 absl::StatusOr<Opportunity> Move(Ctx& ctx, OpportunityId id, StageId stage) {
   auto o = Get(ctx, id);
   if (!o.ok()) return o.status();
@@ -419,6 +451,7 @@ absl::Status Remove(Ctx& ctx, OpportunityId id) {
   auto found = pipelines::Load(ctx, o->pipeline, &p);
   if (!found.ok()) return found.status();
   absl::Status s = ApplyEntries(ctx, Entries(ctx.schema, *o), {}, false, false);
+  if (s.ok()) s = model::MoveExternal(ctx, ctx.schema.opp_external, o->external_id, {}, id);
   if (s.ok()) s = ctx.txn.Del(ctx.schema.opportunities, codec::EncodeU64(id)).status();
   if (s.ok())
     s = changes::Record(ctx, EntityType::kOpportunity, id, ChangeOp::kDelete,

@@ -18,6 +18,9 @@ using model::Ctx;
 std::vector<std::pair<storage::Table, std::string>> IndexEntries(const model::Schema& s, const Opportunity& o);
 absl::StatusOr<bool> Load(const Ctx& ctx, OpportunityId id, Opportunity* out);
 absl::StatusOr<Opportunity> Get(const Ctx& ctx, OpportunityId id);
+absl::StatusOr<Opportunity> FindByExternalId(const Ctx& ctx, std::string_view external_id);
+// Creates, or updates (regardless of revision) the opportunity with o.external_id.
+absl::StatusOr<Opportunity> Upsert(Ctx& ctx, Opportunity o);
 absl::StatusOr<OpportunityPage> List(const Ctx& ctx, const OpportunityQuery& q);
 absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const OpportunityQuery& q);
 

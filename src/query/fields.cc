@@ -18,7 +18,7 @@ enum CustomerField {
 
 enum OpportunityField {
   kOId = 1, kOTitle, kOCustomer, kOPipeline, kOStage, kOStatus, kOAmount, kOCurrency, kOProbability,
-  kOExpectedClose, kOCreated, kOUpdated, kOClosed, kOOwner, kOContact, kOLostReason, kOCustom,
+  kOExpectedClose, kOCreated, kOUpdated, kOClosed, kOOwner, kOContact, kOLostReason, kOExternal, kOCustom,
 };
 
 const std::vector<std::string_view> kLifecycleNames = {
@@ -94,6 +94,7 @@ const std::vector<Known>& OpportunityFields() {
       {"owner", kOOwner, Type::kExact},
       {"contact", kOContact, Type::kId, true},
       {"lost_reason", kOLostReason, Type::kText},
+      {"external_id", kOExternal, Type::kExact},
   };
   return k;
 }
@@ -153,9 +154,6 @@ absl::StatusOr<FieldRef> Resolve(EntityType kind, std::string_view name) {
     f.id = kind == EntityType::kCustomer ? static_cast<int>(kCCustom) : static_cast<int>(kOCustom);
     f.type = Type::kCustom;
     f.custom = std::string(name.substr(kCustomPrefix.size()));
-    if (kind == EntityType::kOpportunity)
-      return absl::InvalidArgumentError(
-          absl::StrCat("field '", Av(name), "': opportunities have no custom fields"));
     return f;
   }
   std::vector<std::string> names;
@@ -256,6 +254,8 @@ void Values(const Opportunity& o, const Pipelines& p, const FieldRef& f, EachVal
       for (const ContactRole& r : o.contacts) Int(static_cast<std::int64_t>(r.person), fn);
       return;
     case kOLostReason: return Text(o.lost_reason, fn);
+    case kOExternal: return Text(o.external_id, fn);
+    case kOCustom: return Custom(o.custom, f, fn);
   }
 }
 

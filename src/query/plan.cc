@@ -250,6 +250,11 @@ class Planner {
     }
     const auto u64 = [](const Operand& o) { return codec::KeyBuilder().U64(static_cast<std::uint64_t>(o.i)).Take(); };
     if (name == "customer") return prefixes(s.opp_customer, u64);
+    if (name == "external_id" && eq && s.opp_external != model::kAbsentTable) {
+      src.table = s.opp_external;
+      for (const Operand& o : n.operands) src.unique_keys.push_back(o.text);
+      return src;
+    }
     if (name == "contact") return prefixes(s.opp_contact, u64);
     if (name == "pipeline") return prefixes(s.opp_stage, u64);
     if (name == "owner") return prefixes(s.opp_owner, [](const Operand& o) { return codec::KeyBuilder().Str(o.text).Take(); });

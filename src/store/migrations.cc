@@ -16,6 +16,9 @@ struct Step {
 constexpr Step kSteps[] = {
     {2, "index customers by country",
      [](model::Ctx& ctx) { return customers::Backfill(ctx, ctx.schema.customer_country); }},
+    // Earlier files have no external ids of opportunities or interactions: the new unique
+    // indexes start empty.
+    {3, "external ids of opportunities and interactions", [](model::Ctx&) { return absl::OkStatus(); }},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == model::kSchemaVersion, "a step for every schema version");
 
