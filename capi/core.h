@@ -209,6 +209,70 @@ inline int NeedWrite(const crm_txn* txn) {
   return CRM_OK;
 }
 
+// The custom fields of a record (customers, opportunities, interactions): the shared bodies of
+// crm_<kind>_custom_field / _custom_value / _set_custom / _remove_custom.
+inline int CustomField(const crm::CustomFields& custom, std::size_t i, const char** name, std::size_t* name_len,
+                       int* type) {
+  if (i >= custom.size()) return Fail(CRM_ENOTFOUND, "i: past the last custom field");
+  const auto& [key, value] = *(custom.begin() + static_cast<std::ptrdiff_t>(i));
+  if (name != nullptr) *name = Out(key, name_len);
+  if (type != nullptr) *type = static_cast<int>(value.index()) + 1;  // the variant's order is CRM_VALUE_* order
+  return CRM_OK;
+}
+
+inline int CustomValue(const crm::CustomFields& custom, std::size_t i, int64_t* number, const char** text,
+                       std::size_t* text_len) {
+  static const std::string kEmpty;
+  if (i >= custom.size()) return Fail(CRM_ENOTFOUND, "i: past the last custom field");
+  const crm::CustomValue& value = (custom.begin() + static_cast<std::ptrdiff_t>(i))->second;
+  const std::string* out_text = &kEmpty;
+  int64_t out_number = 0;
+  if (const auto* s = std::get_if<std::string>(&value)) {
+    out_text = s;
+  } else if (const auto* n = std::get_if<std::int64_t>(&value)) {
+    out_number = *n;
+  } else if (const auto* m = std::get_if<crm::Money>(&value)) {
+    out_number = m->minor_units;
+    out_text = &m->currency;
+  } else if (const auto* d = std::get_if<crm::DateTime>(&value)) {
+    out_number = d->micros;
+  } else {
+    out_number = std::get<bool>(value) ? 1 : 0;
+  }
+  if (number != nullptr) *number = out_number;
+  if (text != nullptr) *text = Out(*out_text, text_len);
+  return CRM_OK;
+}
+
+inline int SetCustom(crm::CustomFields& custom, const char* name, std::size_t name_len, int type, int64_t number,
+                     const char* text, std::size_t text_len) {
+  return Guard([&] {
+    std::string key, str;
+    if (int rc = Text(name, name_len, "name", &key); rc != CRM_OK) return rc;
+    if (int rc = Text(text, text_len, "text", &str); rc != CRM_OK) return rc;
+    crm::CustomValue value;
+    switch (type) {
+      case CRM_VALUE_TEXT: value = std::move(str); break;
+      case CRM_VALUE_INT: value = std::int64_t{number}; break;
+      case CRM_VALUE_MONEY: value = crm::Money{number, std::move(str)}; break;
+      case CRM_VALUE_TIME: value = crm::DateTime{number}; break;
+      case CRM_VALUE_BOOL: value = number != 0; break;
+      default: return Invalid("type: is not a CRM_VALUE_* value");
+    }
+    custom[std::move(key)] = std::move(value);
+    return CRM_OK;
+  });
+}
+
+inline int RemoveCustom(crm::CustomFields& custom, const char* name, std::size_t name_len) {
+  return Guard([&] {
+    std::string key;
+    if (int rc = Text(name, name_len, "name", &key); rc != CRM_OK) return rc;
+    if (custom.erase(key) == 0) return Fail(CRM_ENOTFOUND, "name: no such custom field");
+    return CRM_OK;
+  });
+}
+
 // Stores a new heap object built from `value` into *out.
 template <class Handle, class Value>
 inline int Give(Handle** out, Value value) {

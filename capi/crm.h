@@ -367,6 +367,7 @@ CRM_API int crm_customer_count(uint64_t* out, crm_txn* txn, const crm_customer_q
 #define CRM_INTERACTION_OUTCOME 104
 #define CRM_INTERACTION_OWNER 105
 #define CRM_INTERACTION_CURRENCY 106 /* of the amount; "" when there is none */
+#define CRM_INTERACTION_EXTERNAL_ID 107 /* unique when set (since 0.5) */
 
 #define CRM_INTERACTION_ID 201         /* read-only */
 #define CRM_INTERACTION_REVISION 202
@@ -456,6 +457,7 @@ CRM_API int crm_pipeline_list(crm_iter** out, crm_txn* txn);
 #define CRM_OPPORTUNITY_OWNER 102
 #define CRM_OPPORTUNITY_CURRENCY 103
 #define CRM_OPPORTUNITY_LOST_REASON 104 /* crm_opportunity_close_lost sets it; kept on create in import mode */
+#define CRM_OPPORTUNITY_EXTERNAL_ID 105 /* unique when set (since 0.5) */
 
 #define CRM_OPPORTUNITY_ID 201          /* read-only */
 #define CRM_OPPORTUNITY_REVISION 202
@@ -497,6 +499,26 @@ CRM_API int crm_opportunity_history(const crm_opportunity* o, size_t i, uint32_t
 CRM_API int crm_opportunity_add_history(crm_opportunity* o, uint32_t from, uint32_t to, int64_t at, const char* actor,
                                         size_t actor_len, int64_t amount, int probability);
 CRM_API int crm_opportunity_clear_history(crm_opportunity* o);
+/* Custom fields and upserts by external id of opportunities and interactions (since 0.5): as
+ * crm_customer_custom_* and crm_customer_upsert / _find_by_external_id. */
+CRM_API size_t crm_opportunity_custom_count(const crm_opportunity* o);
+CRM_API int crm_opportunity_custom_field(const crm_opportunity* o, size_t i, const char** name, size_t* name_len, int* type);
+CRM_API int crm_opportunity_custom_value(const crm_opportunity* o, size_t i, int64_t* number, const char** text,
+                                         size_t* text_len);
+CRM_API int crm_opportunity_set_custom(crm_opportunity* o, const char* name, size_t name_len, int type, int64_t number,
+                                       const char* text, size_t text_len);
+CRM_API int crm_opportunity_remove_custom(crm_opportunity* o, const char* name, size_t name_len);
+CRM_API int crm_opportunity_upsert(crm_txn* txn, crm_opportunity* o);
+CRM_API int crm_opportunity_find_by_external_id(crm_opportunity** out, crm_txn* txn, const char* id, size_t len);
+CRM_API size_t crm_interaction_custom_count(const crm_interaction* i);
+CRM_API int crm_interaction_custom_field(const crm_interaction* i, size_t n, const char** name, size_t* name_len, int* type);
+CRM_API int crm_interaction_custom_value(const crm_interaction* i, size_t n, int64_t* number, const char** text,
+                                         size_t* text_len);
+CRM_API int crm_interaction_set_custom(crm_interaction* i, const char* name, size_t name_len, int type, int64_t number,
+                                       const char* text, size_t text_len);
+CRM_API int crm_interaction_remove_custom(crm_interaction* i, const char* name, size_t name_len);
+CRM_API int crm_interaction_upsert(crm_txn* txn, crm_interaction* i);
+CRM_API int crm_interaction_find_by_external_id(crm_interaction** out, crm_txn* txn, const char* id, size_t len);
 
 CRM_API int crm_opportunity_create(crm_txn* txn, crm_opportunity* o);
 CRM_API int crm_opportunity_update(crm_txn* txn, crm_opportunity* o);
@@ -538,45 +560,10 @@ CRM_API int crm_opportunity_query_init(crm_opportunity_query* q, unsigned int ve
 CRM_API int crm_opportunity_list(crm_iter** out, crm_txn* txn, const crm_opportunity_query* q);
 CRM_API int crm_opportunity_count(uint64_t* out, crm_txn* txn, const crm_opportunity_query* q);
 
-/* ---- the change feed ---- */
-
-#define CRM_ENTITY_CUSTOMER 1
-#define CRM_ENTITY_INTERACTION 2
-#define CRM_ENTITY_OPPORTUNITY 3
-#define CRM_ENTITY_PIPELINE 4
-
-#define CRM_OP_CREATE 1
-#define CRM_OP_UPDATE 2
-#define CRM_OP_ARCHIVE 3
-#define CRM_OP_RESTORE 4
-#define CRM_OP_DELETE 5
-#define CRM_OP_STAGE_MOVE 6
-
-/* Changes come from iterators (borrowed); a clone or a taken change is the caller's (since 0.2). */
-CRM_API int crm_change_clone(crm_change** out, const crm_change* c);
-CRM_API void crm_change_free(crm_change* c);
-CRM_API uint64_t crm_change_seq(const crm_change* c);
-CRM_API int64_t crm_change_at(const crm_change* c);
-CRM_API const char* crm_change_actor(const crm_change* c, size_t* len);
-CRM_API int crm_change_entity(const crm_change* c);
-CRM_API uint64_t crm_change_entity_id(const crm_change* c);
-CRM_API int crm_change_op(const crm_change* c);
-CRM_API int crm_change_imported(const crm_change* c); /* 1: written in import mode (since 0.5) */
-CRM_API size_t crm_change_field_count(const crm_change* c);
-CRM_API int crm_change_field(const crm_change* c, size_t i, const char** name, size_t* name_len, const char** before,
-                             size_t* before_len, const char** after, size_t* after_len);
-
-/* The feed from sequence number `from_seq` on. */
-CRM_API int crm_changes(crm_iter** out, crm_txn* txn, uint64_t from_seq);
-CRM_API int crm_last_change_seq(uint64_t* out, crm_txn* txn);
-/* Every change of `field` ("owner", "address" for all address.*, "custom.<name>") of one record,
- * oldest first: each item is a change holding just that field. */
-CRM_API int crm_field_history(crm_iter** out, crm_txn* txn, int entity, uint64_t id, const char* field,
-                              size_t field_len);
-
 #ifdef __cplusplus
 }
 #endif
+#include "crm_changes.h"     /* the change feed and field history */
 #include "crm_maintenance.h" /* verify, statistics, backups (since 0.4) */
 #include "crm_query.h"       /* searches, counts, plans, aggregates (since 0.5) */
 

@@ -225,68 +225,22 @@ int crm_customer_clear(crm_customer* c, int list) {
 size_t crm_customer_custom_count(const crm_customer* c) { return c == nullptr ? 0 : c->v.custom.size(); }
 
 int crm_customer_custom_field(const crm_customer* c, size_t i, const char** name, size_t* name_len, int* type) {
-  if (c == nullptr) return Invalid("c: is NULL");
-  if (i >= c->v.custom.size()) return Fail(CRM_ENOTFOUND, "i: past the last custom field");
-  const auto& [key, value] = *(c->v.custom.begin() + static_cast<std::ptrdiff_t>(i));
-  Set(name, Out(key, name_len));
-  Set(type, static_cast<int>(value.index()) + 1);  // the variant's order is CRM_VALUE_* order
-  return CRM_OK;
+  return c == nullptr ? Invalid("c: is NULL") : CustomField(c->v.custom, i, name, name_len, type);
 }
 
 int crm_customer_custom_value(const crm_customer* c, size_t i, int64_t* number, const char** text,
                               size_t* text_len) {
-  static const std::string kEmpty;
-  if (c == nullptr) return Invalid("c: is NULL");
-  if (i >= c->v.custom.size()) return Fail(CRM_ENOTFOUND, "i: past the last custom field");
-  const crm::CustomValue& value = (c->v.custom.begin() + static_cast<std::ptrdiff_t>(i))->second;
-  Set(number, int64_t{0});
-  Set(text, Out(kEmpty, text_len));
-  if (const auto* s = std::get_if<std::string>(&value)) {
-    Set(text, Out(*s, text_len));
-  } else if (const auto* n = std::get_if<std::int64_t>(&value)) {
-    Set(number, *n);
-  } else if (const auto* m = std::get_if<crm::Money>(&value)) {
-    Set(number, m->minor_units);
-    Set(text, Out(m->currency, text_len));
-  } else if (const auto* d = std::get_if<crm::DateTime>(&value)) {
-    Set(number, d->micros);
-  } else {
-    Set(number, int64_t{std::get<bool>(value) ? 1 : 0});
-  }
-  return CRM_OK;
+  return c == nullptr ? Invalid("c: is NULL") : CustomValue(c->v.custom, i, number, text, text_len);
 }
 
 int crm_customer_set_custom(crm_customer* c, const char* name, size_t name_len, int type, int64_t number,
                             const char* text, size_t text_len) {
-  return Guard([&] {
-    if (c == nullptr) return Invalid("c: is NULL");
-    std::string key, str;
-    if (int rc = Text(name, name_len, "name", &key); rc != CRM_OK) return rc;
-    if (int rc = Text(text, text_len, "text", &str); rc != CRM_OK) return rc;
-    crm::CustomValue value;
-    switch (type) {
-      case CRM_VALUE_TEXT: value = std::move(str); break;
-      case CRM_VALUE_INT: value = std::int64_t{number}; break;
-      case CRM_VALUE_MONEY: value = crm::Money{number, std::move(str)}; break;
-      case CRM_VALUE_TIME: value = crm::DateTime{number}; break;
-      case CRM_VALUE_BOOL: value = number != 0; break;
-      default: return Invalid("type: is not a CRM_VALUE_* value");
-    }
-    c->v.custom[std::move(key)] = std::move(value);
-    return CRM_OK;
-  });
+  return c == nullptr ? Invalid("c: is NULL") : SetCustom(c->v.custom, name, name_len, type, number, text, text_len);
 }
 
 int crm_customer_remove_custom(crm_customer* c, const char* name, size_t name_len) {
-  return Guard([&] {
-    if (c == nullptr) return Invalid("c: is NULL");
-    std::string key;
-    if (int rc = Text(name, name_len, "name", &key); rc != CRM_OK) return rc;
-    if (c->v.custom.erase(key) == 0) return Fail(CRM_ENOTFOUND, "name: no such custom field");
-    return CRM_OK;
-  });
+  return c == nullptr ? Invalid("c: is NULL") : RemoveCustom(c->v.custom, name, name_len);
 }
-
 
 int crm_customer_create(crm_txn* txn, crm_customer* c) {
   if (c == nullptr) return Invalid("c: is NULL");

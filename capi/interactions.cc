@@ -4,7 +4,7 @@
 using namespace capi;  // NOLINT: the shared helpers of every wrapper source
 
 namespace {
-const FieldSet kInteractionFields{"an interaction", "crm_interaction", 6, 14,
+const FieldSet kInteractionFields{"an interaction", "crm_interaction", 7, 14,
                                   {CRM_INTERACTION_ID}};
 }  // namespace
 
@@ -20,6 +20,7 @@ std::string* InteractionText(crm::Interaction& i, int field, std::string* curren
     case CRM_INTERACTION_OUTCOME: return &i.outcome;
     case CRM_INTERACTION_OWNER: return &i.owner;
     case CRM_INTERACTION_CURRENCY: return currency;
+    case CRM_INTERACTION_EXTERNAL_ID: return &i.external_id;
     default: return nullptr;
   }
 }
@@ -192,4 +193,32 @@ int crm_timeline(crm_iter** out, crm_txn* txn, const crm_timeline_query* q) {
     });
     return CRM_OK;
   });
+}
+
+size_t crm_interaction_custom_count(const crm_interaction* i) { return i == nullptr ? 0 : i->v.custom.size(); }
+int crm_interaction_custom_field(const crm_interaction* i, size_t n, const char** name, size_t* name_len, int* type) {
+  return i == nullptr ? Invalid("i: is NULL") : CustomField(i->v.custom, n, name, name_len, type);
+}
+int crm_interaction_custom_value(const crm_interaction* i, size_t n, int64_t* number, const char** text,
+                                 size_t* text_len) {
+  return i == nullptr ? Invalid("i: is NULL") : CustomValue(i->v.custom, n, number, text, text_len);
+}
+int crm_interaction_set_custom(crm_interaction* i, const char* name, size_t name_len, int type, int64_t number,
+                               const char* text, size_t text_len) {
+  return i == nullptr ? Invalid("i: is NULL") : SetCustom(i->v.custom, name, name_len, type, number, text, text_len);
+}
+int crm_interaction_remove_custom(crm_interaction* i, const char* name, size_t name_len) {
+  return i == nullptr ? Invalid("i: is NULL") : RemoveCustom(i->v.custom, name, name_len);
+}
+
+int crm_interaction_upsert(crm_txn* txn, crm_interaction* i) {
+  if (i == nullptr) return Invalid("i: is NULL");
+  return WriteInto<crm::Interaction>(txn, i, [&](crm::WriteTxn& t) { return t.UpsertInteraction(i->v); });
+}
+
+int crm_interaction_find_by_external_id(crm_interaction** out, crm_txn* txn, const char* id, size_t len) {
+  std::string key;
+  if (out != nullptr) *out = nullptr;
+  if (int rc = Guard([&] { return Text(id, len, "external_id", &key); }); rc != CRM_OK) return rc;
+  return ReadOut<crm::Interaction>(out, txn, [&](crm::ReadTxn& t) { return t.FindInteractionByExternalId(key); });
 }

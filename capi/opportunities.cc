@@ -4,7 +4,7 @@
 using namespace capi;  // NOLINT: the shared helpers of every wrapper source
 
 namespace {
-const FieldSet kOpportunityFields{"an opportunity", "crm_opportunity", 4, 12,
+const FieldSet kOpportunityFields{"an opportunity", "crm_opportunity", 5, 12,
                                   {CRM_OPPORTUNITY_ID, CRM_OPPORTUNITY_PROBABILITY_OVERRIDDEN}};
 }  // namespace
 
@@ -18,6 +18,7 @@ std::string* OpportunityText(crm::Opportunity& o, int field) {
     case CRM_OPPORTUNITY_OWNER: return &o.owner;
     case CRM_OPPORTUNITY_CURRENCY: return &o.amount.currency;
     case CRM_OPPORTUNITY_LOST_REASON: return &o.lost_reason;
+    case CRM_OPPORTUNITY_EXTERNAL_ID: return &o.external_id;
     default: return nullptr;
   }
 }
@@ -167,6 +168,34 @@ int crm_opportunity_clear_history(crm_opportunity* o) {
   if (o == nullptr) return Invalid("o: is NULL");
   o->v.history.clear();
   return CRM_OK;
+}
+
+size_t crm_opportunity_custom_count(const crm_opportunity* o) { return o == nullptr ? 0 : o->v.custom.size(); }
+int crm_opportunity_custom_field(const crm_opportunity* o, size_t i, const char** name, size_t* name_len, int* type) {
+  return o == nullptr ? Invalid("o: is NULL") : CustomField(o->v.custom, i, name, name_len, type);
+}
+int crm_opportunity_custom_value(const crm_opportunity* o, size_t i, int64_t* number, const char** text,
+                                 size_t* text_len) {
+  return o == nullptr ? Invalid("o: is NULL") : CustomValue(o->v.custom, i, number, text, text_len);
+}
+int crm_opportunity_set_custom(crm_opportunity* o, const char* name, size_t name_len, int type, int64_t number,
+                               const char* text, size_t text_len) {
+  return o == nullptr ? Invalid("o: is NULL") : SetCustom(o->v.custom, name, name_len, type, number, text, text_len);
+}
+int crm_opportunity_remove_custom(crm_opportunity* o, const char* name, size_t name_len) {
+  return o == nullptr ? Invalid("o: is NULL") : RemoveCustom(o->v.custom, name, name_len);
+}
+
+int crm_opportunity_upsert(crm_txn* txn, crm_opportunity* o) {
+  if (o == nullptr) return Invalid("o: is NULL");
+  return WriteInto<crm::Opportunity>(txn, o, [&](crm::WriteTxn& t) { return t.UpsertOpportunity(o->v); });
+}
+
+int crm_opportunity_find_by_external_id(crm_opportunity** out, crm_txn* txn, const char* id, size_t len) {
+  std::string key;
+  if (out != nullptr) *out = nullptr;
+  if (int rc = Guard([&] { return Text(id, len, "external_id", &key); }); rc != CRM_OK) return rc;
+  return ReadOut<crm::Opportunity>(out, txn, [&](crm::ReadTxn& t) { return t.FindOpportunityByExternalId(key); });
 }
 
 int crm_opportunity_create(crm_txn* txn, crm_opportunity* o) {

@@ -230,11 +230,75 @@ static void test_import_keeps_history(void) {
   crm_db_close(db);
 }
 
+/* Custom fields and upserts by external id on opportunities and interactions. */
+static void test_upsert_and_custom_fields(void) {
+  crm_db* db = open_db("upsert.crm");
+  crm_txn* txn = NULL;
+  crm_opportunity* o = NULL;
+  crm_opportunity* found = NULL;
+  crm_interaction* i = NULL;
+  crm_interaction* got = NULL;
+  crm_search s = CRM_SEARCH_INIT;
+  const char* name = NULL;
+  const char* text = NULL;
+  size_t len = 0;
+  int type = 0;
+  int64_t number = 0;
+  uint64_t n = 0, acme = customer_in(db, "Acme", "DE", NULL, CRM_STAGE_CUSTOMER);
+  CHECK(crm_opportunity_new(&o) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_TITLE, S("Boots")) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_EXTERNAL_ID, S("SF-006")) == CRM_OK);
+  CHECK(crm_opportunity_set_custom(o, S("product"), CRM_VALUE_TEXT, 0, S("GTX Pro")) == CRM_OK);
+  CHECK(crm_opportunity_set_custom(o, S("list_price"), CRM_VALUE_MONEY, 482100, S("USD")) == CRM_OK);
+  CHECK(crm_opportunity_set_custom(o, S("9x"), CRM_VALUE_INT, 1, NULL, 0) == CRM_OK); /* refused on write */
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  CHECK(crm_opportunity_upsert(txn, o) == CRM_EINVALID && errmsg_has("custom field name must start with a letter"));
+  CHECK(crm_opportunity_remove_custom(o, S("9x")) == CRM_OK);
+  CHECK(crm_opportunity_remove_custom(o, S("9x")) == CRM_ENOTFOUND);
+  CHECK(crm_opportunity_upsert(txn, o) == CRM_OK);
+  CHECK(crm_opportunity_set_custom(o, S("product"), CRM_VALUE_TEXT, 0, S("GTX Plus")) == CRM_OK);
+  CHECK(crm_opportunity_upsert(txn, o) == CRM_OK && crm_opportunity_int(o, CRM_OPPORTUNITY_REVISION) == 2);
+  CHECK(crm_opportunity_find_by_external_id(&found, txn, S("SF-006")) == CRM_OK);
+  CHECK(crm_opportunity_custom_count(found) == 2);
+  CHECK(crm_opportunity_custom_field(found, 0, &name, &len, &type) == CRM_OK && type == CRM_VALUE_MONEY);
+  CHECK(len == 10 && memcmp(name, "list_price", 10) == 0);
+  CHECK(crm_opportunity_custom_value(found, 0, &number, &text, &len) == CRM_OK && number == 482100 && len == 3);
+  CHECK(crm_opportunity_custom_value(found, 1, NULL, &text, &len) == CRM_OK && len == 8 && memcmp(text, "GTX Plus", 8) == 0);
+  CHECK(crm_opportunity_custom_value(found, 2, NULL, NULL, NULL) == CRM_ENOTFOUND);
+  crm_opportunity_free(found);
+  CHECK(crm_opportunity_find_by_external_id(&found, txn, S("SF-404")) == CRM_ENOTFOUND && found == NULL);
+  s.filter = "custom.product prefix 'gtx' and custom.list_price >= 4821 USD";
+  s.filter_len = strlen(s.filter);
+  CHECK(crm_search_count(&n, txn, CRM_ENTITY_OPPORTUNITY, &s) == CRM_OK && n == 1);
+
+  CHECK(crm_interaction_new(&i) == CRM_OK);
+  CHECK(crm_interaction_set_int(i, CRM_INTERACTION_CUSTOMER, (int64_t)acme) == CRM_OK);
+  CHECK(crm_interaction_set_int(i, CRM_INTERACTION_KIND, CRM_KIND_CALL) == CRM_OK);
+  CHECK(crm_interaction_set_text(i, CRM_INTERACTION_EXTERNAL_ID, S("CALL-1")) == CRM_OK);
+  CHECK(crm_interaction_set_custom(i, S("billable"), CRM_VALUE_BOOL, 1, NULL, 0) == CRM_OK);
+  CHECK(crm_interaction_upsert(txn, i) == CRM_OK && crm_interaction_upsert(txn, i) == CRM_OK);
+  CHECK(crm_interaction_find_by_external_id(&got, txn, S("CALL-1")) == CRM_OK);
+  CHECK(crm_interaction_custom_count(got) == 1 && crm_interaction_int(got, CRM_INTERACTION_REVISION) == 2);
+  CHECK(crm_interaction_custom_field(got, 0, &name, &len, &type) == CRM_OK && type == CRM_VALUE_BOOL);
+  CHECK(crm_interaction_custom_value(got, 0, &number, NULL, NULL) == CRM_OK && number == 1);
+  CHECK(crm_interaction_remove_custom(i, S("billable")) == CRM_OK && crm_interaction_custom_count(i) == 0);
+  CHECK(crm_interaction_set_custom(NULL, S("x"), CRM_VALUE_BOOL, 1, NULL, 0) == CRM_EINVALID);
+  CHECK(crm_interaction_set_custom(i, S("x"), 42, 1, NULL, 0) == CRM_EINVALID && errmsg_has("CRM_VALUE_"));
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  crm_interaction_free(got);
+  crm_interaction_free(i);
+  crm_opportunity_free(found);
+  crm_opportunity_free(o);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_search_count_explain();
   test_aggregate();
   test_deal_without_customer_or_amount();
   test_import_keeps_history();
+  test_upsert_and_custom_fields();
   return finish();
 }

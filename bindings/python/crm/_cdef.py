@@ -179,6 +179,24 @@ int crm_opportunity_history(const crm_opportunity* o, size_t i, uint32_t* from, 
 int crm_opportunity_add_history(crm_opportunity* o, uint32_t from, uint32_t to, int64_t at, const char* actor,
                                 size_t actor_len, int64_t amount, int probability);
 int crm_opportunity_clear_history(crm_opportunity* o);
+size_t crm_opportunity_custom_count(const crm_opportunity* o);
+int crm_opportunity_custom_field(const crm_opportunity* o, size_t i, const char** name, size_t* name_len, int* type);
+int crm_opportunity_custom_value(const crm_opportunity* o, size_t i, int64_t* number, const char** text,
+                                 size_t* text_len);
+int crm_opportunity_set_custom(crm_opportunity* o, const char* name, size_t name_len, int type, int64_t number,
+                               const char* text, size_t text_len);
+int crm_opportunity_remove_custom(crm_opportunity* o, const char* name, size_t name_len);
+int crm_opportunity_upsert(crm_txn* txn, crm_opportunity* o);
+int crm_opportunity_find_by_external_id(crm_opportunity** out, crm_txn* txn, const char* id, size_t len);
+size_t crm_interaction_custom_count(const crm_interaction* i);
+int crm_interaction_custom_field(const crm_interaction* i, size_t n, const char** name, size_t* name_len, int* type);
+int crm_interaction_custom_value(const crm_interaction* i, size_t n, int64_t* number, const char** text,
+                                 size_t* text_len);
+int crm_interaction_set_custom(crm_interaction* i, const char* name, size_t name_len, int type, int64_t number,
+                               const char* text, size_t text_len);
+int crm_interaction_remove_custom(crm_interaction* i, const char* name, size_t name_len);
+int crm_interaction_upsert(crm_txn* txn, crm_interaction* i);
+int crm_interaction_find_by_external_id(crm_interaction** out, crm_txn* txn, const char* id, size_t len);
 int crm_opportunity_create(crm_txn* txn, crm_opportunity* o);
 int crm_opportunity_update(crm_txn* txn, crm_opportunity* o);
 int crm_opportunity_move(crm_opportunity** out, crm_txn* txn, uint64_t id, uint32_t stage);

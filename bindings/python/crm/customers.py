@@ -1,9 +1,7 @@
 """Customers: the record, its lookups and lists, and the writes."""
 from __future__ import annotations
 
-import datetime as _dt
-from collections.abc import MutableMapping
-from typing import TYPE_CHECKING, Any, Iterator, NamedTuple, TypeVar, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ._fields import (
     Record,
@@ -15,7 +13,6 @@ from ._fields import (
     _Field,
     _Int,
     _INT_P,
-    _LIST_CUSTOM,
     _LIST_EMAILS,
     _LIST_MEMBERSHIPS,
     _LIST_PHONES,
@@ -23,22 +20,17 @@ from ._fields import (
     _string,
     _pairs,
     _replace_list,
-    _SIZE_P,
     _CHAR_PP,
     _Tags,
     _Text,
     _text,
     _Time,
-    _VALUE_BOOL,
-    _VALUE_INT,
-    _VALUE_MONEY,
-    _VALUE_TEXT,
-    _VALUE_TIME,
 )
 from ._native import ffi, lib
 from ._ops import Ops, check_id, check_record, one_of, paging, text_arg, write_get, write_plain, write_record
-from .errors import EINVALID, ENOTFOUND, InvalidError, check
-from .values import Kind, LegalBasis, LifecycleStage, Money, TimeLike, at_micros, enum_arg, to_micros
+from .custom import _Custom
+from .errors import EINVALID, InvalidError, check
+from .values import Kind, LegalBasis, LifecycleStage, TimeLike, enum_arg, to_micros
 
 
 if TYPE_CHECKING:
@@ -94,134 +86,6 @@ class _Memberships(_Field):
         _replace_list(obj, "memberships", _customer_list(_LIST_MEMBERSHIPS), _pairs(value, "memberships"), add)
 
 
-CustomValue = Union[str, int, bool, Money, _dt.datetime]
-
-
-class CustomFields(MutableMapping):
-    """A customer's typed custom fields as a mapping, read and written through the customer:
-    ``c.custom["plan"] = "gold"``. Values are str, int, bool, :class:`Money` or an aware
-    datetime; names are kept sorted."""
-
-    __slots__ = ("_record",)
-
-    def __init__(self, record: "Customer") -> None:
-        self._record = record
-
-    def _read(self, i: int) -> tuple[str, CustomValue]:
-        h = self._record._h
-        name, n, kind = ffi.new("const char**"), ffi.new("size_t*"), ffi.new("int*")
-        check(lib.crm_customer_custom_field(h, i, name, n, kind))
-        key = _text(name[0], n[0])
-        number, text = ffi.new("int64_t*"), ffi.new("const char**")
-        check(lib.crm_customer_custom_value(h, i, number, text, n))
-        t = kind[0]
-        if t == _VALUE_TEXT:
-            return key, _text(text[0], n[0])
-        if t == _VALUE_MONEY:
-            return key, Money.from_minor(number[0], _text(text[0], n[0]))
-        if t == _VALUE_TIME:
-            return key, at_micros(number[0])
-        if t == _VALUE_BOOL:
-            return key, number[0] != 0
-        return key, number[0]
-
-    def _name(self, i: int) -> str:
-        name, n = ffi.new(_CHAR_PP), ffi.new(_SIZE_P)
-        check(lib.crm_customer_custom_field(self._record._h, i, name, n, _NULL))
-        return _text(name[0], n[0])
-
-    def _find(self, key: str) -> int:
-        """The index of field `key` (the C map is sorted by name: a binary search), or -1."""
-        lo, hi = 0, lib.crm_customer_custom_count(self._record._h)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            name = self._name(mid)
-            if name == key:
-                return mid
-            if name < key:  # code point order is UTF-8 byte order, the C map's order
-                lo = mid + 1
-            else:
-                hi = mid
-        return -1
-
-    def _items(self) -> list[tuple[str, CustomValue]]:
-        with self._record._lock:
-            return [self._read(i) for i in range(lib.crm_customer_custom_count(self._record._h))]
-
-    def __getitem__(self, key: str) -> CustomValue:
-        if not isinstance(key, str):
-            raise KeyError(key)
-        with self._record._lock:
-            i = self._find(key)
-            if i >= 0:
-                return self._read(i)[1]
-        raise KeyError(key)
-
-    def __setitem__(self, key: str, value: CustomValue) -> None:
-        raw = _encode(key, "custom field name")
-        text, number = b"", 0
-        if isinstance(value, bool):
-            kind, number = _VALUE_BOOL, int(value)
-        elif isinstance(value, int):
-            kind, number = _VALUE_INT, value
-        elif isinstance(value, str):
-            kind, text = _VALUE_TEXT, _encode(value, f"custom[{key!r}]")
-        elif isinstance(value, Money):
-            kind, number, text = _VALUE_MONEY, value.minor_units, value.currency.encode()
-        elif isinstance(value, (_dt.datetime, _dt.date)):
-            kind, number = _VALUE_TIME, to_micros(value, f"custom[{key!r}]")
-        else:
-            raise InvalidError(
-                EINVALID, f"custom[{key!r}]: a custom value is a str, int, bool, Money or datetime, not {type(value).__name__}"
-            )
-        if not -(2**63) <= number < 2**63:
-            raise InvalidError(EINVALID, f"custom[{key!r}]: {number} is out of range")
-        with self._record._lock:
-            check(lib.crm_customer_set_custom(self._record._h, raw, len(raw), kind, number, text, len(text)))
-
-    def __delitem__(self, key: str) -> None:
-        raw = _encode(key, "custom field name")
-        with self._record._lock:
-            rc = lib.crm_customer_remove_custom(self._record._h, raw, len(raw))
-        if rc == ENOTFOUND:
-            raise KeyError(key)
-        check(rc)
-
-    def clear(self) -> None:
-        with self._record._lock:
-            check(lib.crm_customer_clear(self._record._h, _LIST_CUSTOM))
-
-    def __iter__(self) -> Iterator[str]:
-        with self._record._lock:
-            return iter([self._name(i) for i in range(lib.crm_customer_custom_count(self._record._h))])
-
-    def __len__(self) -> int:
-        with self._record._lock:
-            return lib.crm_customer_custom_count(self._record._h)
-
-    def __repr__(self) -> str:
-        return repr(dict(self._items()))
-
-
-class _Custom(_Field):
-    def __get__(self, obj: Any, owner: Any = None) -> "CustomFields":
-        return self if obj is None else CustomFields(obj)  # type: ignore[return-value]
-
-    def __set__(self, obj: Any, value: Any) -> None:
-        if not isinstance(value, (dict, MutableMapping)):
-            raise InvalidError(EINVALID, f"custom: expected a mapping, got {type(value).__name__}")
-        new = dict(value.items())
-        fields = CustomFields(obj)
-        old = dict(fields.items())
-        fields.clear()
-        try:
-            for k, v in new.items():
-                fields[k] = v
-        except BaseException:
-            fields.clear()
-            for k, v in old.items():
-                fields[k] = v
-            raise
 
 
 _EMAILS = _ContactPoints(
@@ -283,6 +147,8 @@ class Customer(Record):
     tags = _Tags(0, "The tags, a list of str.")
     memberships = _Memberships(0, "The organizations a person belongs to, as Membership(organization, role).")
     custom = _Custom(0, "The typed custom fields, a mutable mapping (see CustomFields).")
+    _CUSTOM = (lib.crm_customer_custom_count, lib.crm_customer_custom_field, lib.crm_customer_custom_value,
+               lib.crm_customer_set_custom, lib.crm_customer_remove_custom)
 
     _FIELDS = (
         "id", "revision", "kind", "display_name", "given_name", "family_name", "emails", "phones",

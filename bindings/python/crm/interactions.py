@@ -12,10 +12,12 @@ from ._fields import (
     _Int,
     _Ref,
     _Text,
+    _encode,
     _Time,
 )
 from ._native import ffi, lib
 from ._ops import Ops, check_id, check_record, paging, write_plain, write_record
+from .custom import _Custom
 from .errors import check
 from .values import Direction, InteractionKind, TimeLike, enum_arg, to_micros
 
@@ -62,10 +64,15 @@ class Interaction(Record):
     outcome = _Text(104, "How it went.")
     owner = _Text(105, "Who handled it.")
 
+    external_id = _Text(107, "Its id in another system (unique when set), for upsert_interaction.")
+    custom = _Custom(0, "The typed custom fields, a mutable mapping (see CustomFields).")
+    _CUSTOM = (lib.crm_interaction_custom_count, lib.crm_interaction_custom_field, lib.crm_interaction_custom_value,
+               lib.crm_interaction_set_custom, lib.crm_interaction_remove_custom)
+
     _FIELDS = (
         "id", "revision", "customer", "kind", "kind_label", "direction", "occurred_at", "duration_seconds",
         "subject", "body", "outcome", "satisfaction", "amount", "owner", "opportunity", "due_at", "done",
-        "created_at", "updated_at",
+        "external_id", "custom", "created_at", "updated_at",
     )  # fmt: skip
 
     def __repr__(self) -> str:
@@ -89,6 +96,16 @@ class InteractionReads(Ops):
     def get_interaction(self, id: int, default: T | None = None) -> Interaction | T | None:
         """The interaction with this id, or `default`."""
         return self._get_or(default, lib.crm_interaction_get, Interaction, check_id(id, "id"))  # type: ignore[no-any-return]
+
+    def interaction_by_external_id(self, external_id: str) -> Interaction:
+        """The interaction with this external id; NotFoundError when none."""
+        raw = _encode(external_id, "external_id")
+        return self._get(lib.crm_interaction_find_by_external_id, Interaction, raw, len(raw))  # type: ignore[no-any-return]
+
+    def get_interaction_by_external_id(self, external_id: str, default: T | None = None) -> Interaction | T | None:
+        """The interaction with this external id, or `default`."""
+        raw = _encode(external_id, "external_id")
+        return self._get_or(default, lib.crm_interaction_find_by_external_id, Interaction, raw, len(raw))  # type: ignore[no-any-return]
 
     def timeline(
         self,
@@ -128,6 +145,7 @@ class InteractionReads(Ops):
 
 _LOG = write_record(lib.crm_interaction_log)
 _UPDATE = write_record(lib.crm_interaction_update)
+_UPSERT = write_record(lib.crm_interaction_upsert)
 _DELETE = write_plain(lib.crm_interaction_delete)
 
 
@@ -141,6 +159,11 @@ class InteractionWrites(Ops):
     def update_interaction(self, interaction: Interaction, actor: str | None = None) -> Interaction:
         """Stores a changed interaction (revision checked); returns it as stored."""
         return self._in_write(_UPDATE, actor, check_record(interaction, Interaction, "interaction"))  # type: ignore[no-any-return]
+
+    def upsert_interaction(self, interaction: Interaction, actor: str | None = None) -> Interaction:
+        """Logs, or replaces regardless of revision, the interaction with ``external_id``
+        (required): re-running an import updates instead of duplicating."""
+        return self._in_write(_UPSERT, actor, check_record(interaction, Interaction, "interaction"))  # type: ignore[no-any-return]
 
     def delete_interaction(self, id: int, actor: str | None = None) -> None:
         """Deletes an interaction."""

@@ -20,6 +20,7 @@ from ._fields import (
 )
 from ._native import ffi, lib
 from ._ops import Ops, check_id, check_record, one_of, paging, text_arg, write_get, write_plain, write_record
+from .custom import _Custom
 from .errors import EINVALID, InvalidError, check
 from .values import Money, TimeLike, to_datetime, to_micros
 
@@ -138,13 +139,17 @@ class Opportunity(Record):
     owner = _Text(102, "Who owns it.")
     lost_reason = _Text(104, "Why it was lost (set by lose(); kept on create in import mode).")
 
+    external_id = _Text(105, "Its id in another system (unique when set), for upsert_opportunity.")
+    custom = _Custom(0, "The typed custom fields, a mutable mapping (see CustomFields).")
+    _CUSTOM = (lib.crm_opportunity_custom_count, lib.crm_opportunity_custom_field, lib.crm_opportunity_custom_value,
+               lib.crm_opportunity_set_custom, lib.crm_opportunity_remove_custom)
     contacts = _Contacts(0, "The people involved, as Contact(person, role).")
     history = _History(0, "The stage history, oldest first, as StageChange entries (kept on create in import "
                           "mode only: from_stage, to_stage and at required; amount, actor and probability optional).")
 
     _FIELDS = (
         "id", "revision", "title", "customer", "pipeline", "stage", "amount", "probability",
-        "probability_overridden", "expected_close", "owner", "lost_reason", "contacts", "history",
+        "probability_overridden", "expected_close", "owner", "lost_reason", "external_id", "custom", "contacts", "history",
         "created_at", "updated_at", "closed_at",
     )  # fmt: skip
 
@@ -231,6 +236,16 @@ class OpportunityReads(Ops):
         """The opportunity with this id, or `default`."""
         return self._get_or(default, lib.crm_opportunity_get, Opportunity, check_id(id, "id"))  # type: ignore[no-any-return]
 
+    def opportunity_by_external_id(self, external_id: str) -> Opportunity:
+        """The opportunity with this external id; NotFoundError when none."""
+        raw = _encode(external_id, "external_id")
+        return self._get(lib.crm_opportunity_find_by_external_id, Opportunity, raw, len(raw))  # type: ignore[no-any-return]
+
+    def get_opportunity_by_external_id(self, external_id: str, default: T | None = None) -> Opportunity | T | None:
+        """The opportunity with this external id, or `default`."""
+        raw = _encode(external_id, "external_id")
+        return self._get_or(default, lib.crm_opportunity_find_by_external_id, Opportunity, raw, len(raw))  # type: ignore[no-any-return]
+
     def opportunities(
         self,
         *,
@@ -282,6 +297,7 @@ def _move(t: Any, id: int, stage: int | str) -> Opportunity:
 
 _CREATE = write_record(lib.crm_opportunity_create)
 _UPDATE = write_record(lib.crm_opportunity_update)
+_UPSERT = write_record(lib.crm_opportunity_upsert)
 _WIN = write_get(lib.crm_opportunity_close_won, Opportunity)
 _LOSE = write_get(lib.crm_opportunity_close_lost, Opportunity)
 _DELETE = write_plain(lib.crm_opportunity_delete)
@@ -297,6 +313,12 @@ class OpportunityWrites(Ops):
     def update_opportunity(self, opportunity: Opportunity, actor: str | None = None) -> Opportunity:
         """Stores a changed opportunity (revision checked); returns it as stored."""
         return self._in_write(_UPDATE, actor, check_record(opportunity, Opportunity, "opportunity"))  # type: ignore[no-any-return]
+
+    def upsert_opportunity(self, opportunity: Opportunity, actor: str | None = None) -> Opportunity:
+        """Creates, or replaces regardless of revision, the opportunity with ``external_id``
+        (required): re-running an import updates instead of duplicating. Without a stage or
+        customer the stored ones are kept."""
+        return self._in_write(_UPSERT, actor, check_record(opportunity, Opportunity, "opportunity"))  # type: ignore[no-any-return]
 
     def move_opportunity(self, id: int, stage: int | str, actor: str | None = None) -> Opportunity:
         """Moves an opportunity to a stage of its pipeline, given by id or by name

@@ -2,7 +2,8 @@
 usual way to name them)."""
 from ._fields import BATCH, Record, encode
 from .changes import Change, FieldChange
-from .customers import Customer, CustomFields, Email, Membership, Phone
+from .custom import CustomFields
+from .customers import Customer, Email, Membership, Phone
 from .interactions import Interaction
 from .opportunities import Contact, Opportunity, StageChange
 from .pipelines import Pipeline, PipelineStage

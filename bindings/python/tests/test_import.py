@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 import crm
+from crm import F
 
 UTC = dt.timezone.utc
 ENGAGED = dt.datetime(2016, 10, 20, tzinfo=UTC)
@@ -50,3 +51,30 @@ def test_a_history_that_does_not_hold_together_is_refused(db):
         with pytest.raises(crm.InvalidError, match="history: each entry is a StageChange"):
             crm.Opportunity(title="x", history=[(0,)])
     assert db.count_opportunities() == 0
+
+
+def test_rerunning_an_import_updates_instead_of_duplicating(db):
+    acme = db.create_customer(crm.Customer(kind=crm.Kind.ORGANIZATION, display_name="Cancity"))
+    for value in ("1054", "1100"):
+        deal = crm.Opportunity(title="1C1I7A6R", customer=acme.id, external_id="1C1I7A6R",
+                               amount=crm.Money(value, "USD"))  # fmt: skip
+        deal.custom["product"] = "GTX Plus Basic"
+        deal.custom["engaged"] = ENGAGED
+        deal = db.upsert_opportunity(deal)
+    assert db.count_opportunities() == 1 and deal.revision == 2
+    got = db.opportunity_by_external_id("1C1I7A6R")
+    assert got.amount == crm.Money("1100", "USD") and dict(got.custom) == {"engaged": ENGAGED, "product": "GTX Plus Basic"}
+    assert db.get_opportunity_by_external_id("nope") is None
+    assert db.count("opportunity", F["custom.product"].startswith("gtx"), external_id="1C1I7A6R") == 1
+    with pytest.raises(crm.ExistsError, match="already used by opportunity"):
+        db.create_opportunity(crm.Opportunity(title="again", external_id="1C1I7A6R"))
+    call = crm.Interaction(customer=acme.id, kind=crm.InteractionKind.CALL, external_id="CALL-1")
+    call.custom["billable"] = True
+    first = db.upsert_interaction(call)
+    call.subject = "again"
+    again = db.upsert_interaction(call)
+    assert again.id == first.id and again.subject == "again" and again.custom["billable"] is True
+    assert db.interaction_by_external_id("CALL-1").id == first.id
+    del call.custom["billable"]
+    assert len(call.custom) == 0
+    assert [h.fields[0].after for h in db.field_history("opportunity", deal.id, "custom.product")] == ["GTX Plus Basic"]

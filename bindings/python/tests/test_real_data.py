@@ -32,6 +32,7 @@ def day(text):
 @pytest.fixture(scope="module")
 def maven(tmp_path_factory):
     accounts, deals = rows("accounts.csv"), rows("sales_pipeline.csv")
+    teams = {t["sales_agent"]: t for t in rows("sales_teams.csv")}
     db = crm.open(tmp_path_factory.mktemp("maven") / "maven.db", sync=False)
     with db.write("maven-import", import_mode=True) as txn:
         pipeline = txn.create_pipeline(crm.Pipeline(name="MavenTech", stages=[
@@ -50,8 +51,12 @@ def maven(tmp_path_factory):
                 org.custom["subsidiary_of"] = a["subsidiary_of"]
             ids[a["account"]] = txn.create_customer(org).id
         for d in deals:
-            o = crm.Opportunity(title=d["opportunity_id"], pipeline=pipeline.id, stage=stage[d["deal_stage"]],
-                                owner=d["sales_agent"], customer=ids.get(d["account"], 0))  # fmt: skip
+            o = crm.Opportunity(title=d["opportunity_id"], external_id=d["opportunity_id"], pipeline=pipeline.id,
+                                stage=stage[d["deal_stage"]], owner=d["sales_agent"],
+                                customer=ids.get(d["account"], 0))  # fmt: skip
+            o.custom["product"] = d["product"]
+            o.custom["manager"] = teams[d["sales_agent"]]["manager"]
+            o.custom["regional_office"] = teams[d["sales_agent"]]["regional_office"]
             if d["close_value"]:
                 o.amount = crm.Money(d["close_value"], "USD")
             if d["engage_date"]:
@@ -107,6 +112,23 @@ def test_won_revenue_per_month_of_close(maven):
     want_q = collections.Counter(f"{d['close_date'][:4]}-Q{(int(d['close_date'][5:7]) - 1) // 3 + 1}"
                                  for d in deals if d["deal_stage"] == "Won")  # fmt: skip
     assert {r.keys[0]: r.values[0] for r in quarters} == dict(want_q)
+
+
+def test_won_revenue_per_office_and_product(maven):
+    db, _, deals = maven
+    teams = {t["sales_agent"]: t for t in rows("sales_teams.csv")}
+    want = collections.defaultdict(Decimal)
+    for d in deals:
+        if d["deal_stage"] == "Won":
+            want[(teams[d["sales_agent"]]["regional_office"], d["product"])] += Decimal(d["close_value"])
+    got = db.aggregate("opportunity", status="won", group_by="custom.regional_office, custom.product",
+                       measures="sum(amount)")  # fmt: skip
+    assert {r.keys: Decimal(r.values[0]) / 100 for r in got} == dict(want)
+    # An import run again updates instead of duplicating.
+    again = db.opportunity_by_external_id("1C1I7A6R")
+    assert again.amount == crm.Money("1054", "USD") and again.custom["product"] == "GTX Plus Basic"
+    db.upsert_opportunity(again)
+    assert db.count("opportunity") == 8800
 
 
 def test_sales_cycles_to_the_day(maven):
