@@ -305,6 +305,9 @@ CRM_API int crm_customer_create(crm_txn* txn, crm_customer* c);
 CRM_API int crm_customer_update(crm_txn* txn, crm_customer* c);
 /* Creates or replaces the customer with c's external id. */
 CRM_API int crm_customer_upsert(crm_txn* txn, crm_customer* c);
+/* Changes only the named fields ("owner, +tags, address.city": see Patch in crm/customer.hpp) of
+ * customer c's id (revision checked unless 0), or with id 0 upserts by external id (since 0.5). */
+CRM_API int crm_customer_patch(crm_txn* txn, crm_customer* c, const char* fields, size_t len);
 /* out may be NULL. */
 CRM_API int crm_customer_archive(crm_customer** out, crm_txn* txn, uint64_t id);
 CRM_API int crm_customer_restore(crm_customer** out, crm_txn* txn, uint64_t id);

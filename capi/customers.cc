@@ -257,6 +257,15 @@ int crm_customer_upsert(crm_txn* txn, crm_customer* c) {
   return WriteInto<crm::Customer>(txn, c, [&](crm::WriteTxn& t) { return t.UpsertCustomer(c->v); });
 }
 
+int crm_customer_patch(crm_txn* txn, crm_customer* c, const char* fields, size_t len) {
+  if (c == nullptr) return Invalid("c: is NULL");
+  std::string text;
+  if (int rc = Guard([&] { return Text(fields, len, "fields", &text); }); rc != CRM_OK) return rc;
+  auto patch = crm::Patch::Parse(text);
+  if (!patch.ok()) return Guard([&] { return Check(patch.status()); });
+  return WriteInto<crm::Customer>(txn, c, [&](crm::WriteTxn& t) { return t.PatchCustomer(c->v, *patch); });
+}
+
 int crm_customer_archive(crm_customer** out, crm_txn* txn, uint64_t id) {
   return WriteOut<crm::Customer>(out, txn, [&](crm::WriteTxn& t) { return t.ArchiveCustomer(id); });
 }

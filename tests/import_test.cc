@@ -195,5 +195,62 @@ TEST_F(ImportTest, ReRunningAnImportUpdatesInsteadOfDuplicating) {
   EXPECT_TRUE(Ok(store_->Run(&ReadTxn::Verify)).ok());
 }
 
+TEST_F(ImportTest, APatchChangesOnlyTheFieldsItNames) {
+  Customer c;
+  c.given_name = "Ann";
+  c.family_name = "Lee";
+  c.external_id = "HS-1";
+  c.emails = {Email{"ann@acme.example", "work", true}};
+  c.phones = {Phone{"+1 555 0100", "work", true}};
+  c.tags = {"vip"};
+  c.owner = "maria";
+  c.address.city = "Boston";
+  c.custom["tier"] = std::string("gold");
+  c = Ok(store_->Run(&WriteTxn::CreateCustomer, c));
+
+  // The import carries only a new email: an upsert wiped phones, tags and owner; a patch does not.
+  Customer incoming;
+  incoming.external_id = "HS-1";
+  incoming.emails = {Email{"ann.lee@acme.example", "home", false}};
+  incoming.tags = {"VIP", "newsletter"};
+  incoming.address.city = "Cambridge";
+  const Patch patch = Ok(Patch::Parse("+emails, +tags address.city"));
+  Customer patched = Ok(store_->Run(&WriteTxn::PatchCustomer, incoming, patch));
+  EXPECT_EQ(patched.id, c.id);
+  ASSERT_EQ(patched.emails.size(), 2u);
+  EXPECT_EQ(patched.emails[1].address, "ann.lee@acme.example");
+  EXPECT_EQ(patched.phones, c.phones);
+  EXPECT_EQ(patched.tags, (boost::container::small_vector<std::string, 4>{"vip", "newsletter"}));  // VIP: held
+  EXPECT_EQ(patched.owner, "maria");
+  EXPECT_EQ(patched.address.city, "Cambridge");
+  EXPECT_EQ(std::get<std::string>(patched.custom.at("tier")), "gold");
+  const auto history = Ok(store_->Run(&ReadTxn::ListChanges, std::uint64_t{3}, std::size_t{10}));
+  ASSERT_EQ(history.size(), 1u);
+  for (const FieldChange& f : history[0].fields) EXPECT_NE(f.field, "owner");
+
+  // By id: revision checked when given; custom.<name> absent from the patch removes it.
+  Customer by_id;
+  by_id.id = c.id;
+  by_id.revision = 1;  // stale
+  EXPECT_TRUE(absl::IsAborted(store_->Run(&WriteTxn::PatchCustomer, by_id, Ok(Patch::Parse("owner"))).status()));
+  by_id.revision = 0;
+  by_id.owner = "tom";
+  patched = Ok(store_->Run(&WriteTxn::PatchCustomer, by_id, Ok(Patch::Parse("owner custom.tier"))));
+  EXPECT_EQ(patched.owner, "tom");
+  EXPECT_TRUE(patched.custom.empty());
+  EXPECT_EQ(patched.emails.size(), 2u);
+
+  // An unknown field is an error naming it; a patch of a new external id creates the customer.
+  auto bad = store_->Run(&WriteTxn::PatchCustomer, by_id, Ok(Patch::Parse("ownr")));
+  EXPECT_NE(bad.status().message().find("'ownr' is not a field a patch sets"), std::string::npos) << bad.status();
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&WriteTxn::PatchCustomer, by_id, Ok(Patch::Parse("+owner"))).status()));
+  EXPECT_FALSE(Patch::Parse(" , ").ok());
+  Customer fresh;
+  fresh.external_id = "HS-2";
+  fresh.given_name = "Bo";
+  EXPECT_EQ(Ok(store_->Run(&WriteTxn::PatchCustomer, fresh, Ok(Patch::Parse("given_name")))).given_name, "Bo");
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&WriteTxn::PatchCustomer, Customer{}, Ok(Patch::Parse("owner"))).status()));
+}
+
 }  // namespace
 }  // namespace crm

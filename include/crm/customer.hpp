@@ -173,6 +173,20 @@ struct DeleteOptions {
   bool cascade = false;
 };
 
+// The fields a patch sets (PatchCustomer); every other field keeps its stored value. Names as in
+// the change feed: display_name, given_name, family_name, kind, emails, phones, address (all of
+// it) or address.street / .city / .region / .postal_code / .country, stage, owner, tags, custom
+// (all of it) or custom.<name> (that one; removed when the patch has none of that name), consent
+// (all of it) or consent.email_opt_in / .email_legal_basis / .email_opt_in_at / .do_not_call,
+// external_id, memberships. A leading '+' on emails, phones, tags or memberships adds the patch's
+// values to the stored ones (those already there, ignoring case for emails and tags, are kept
+// once) instead of replacing them.
+struct Patch {
+  std::vector<std::string> fields;
+  // Parses "owner, +tags, address.city" (names separated by commas and spaces).
+  static absl::StatusOr<Patch> Parse(std::string_view text);
+};
+
 // Reads of customers: members of every transaction (ReadTxn and WriteTxn).
 class CustomerReads {
  public:
@@ -205,6 +219,11 @@ class CustomerWrites {
   // Creates or replaces the customer with `customer.external_id` (which must not be empty),
   // regardless of revision: the other system is the source of truth.
   absl::StatusOr<Customer> UpsertCustomer(const Customer& customer);
+  // Changes only the fields `patch` names of the customer `customer.id` (revision checked unless
+  // 0), or, when id is 0, of the customer with `customer.external_id`, which is created from
+  // `customer` when there is none. An upsert that carries a new email no longer wipes the phones,
+  // tags and owner it does not name. InvalidArgument naming an unknown field.
+  absl::StatusOr<Customer> PatchCustomer(const Customer& customer, const Patch& patch);
   // Soft delete: hidden from lists and counts unless include_archived; lookups by id, email,
   // phone and external id still find it, and its unique keys stay taken.
   absl::StatusOr<Customer> ArchiveCustomer(CustomerId id);

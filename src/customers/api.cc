@@ -77,6 +77,9 @@ absl::StatusOr<Customer> CustomerWrites::CreateCustomer(const Customer& customer
 absl::StatusOr<Customer> CustomerWrites::UpdateCustomer(const Customer& customer) {
   return core::Mutate(this, [&](model::Ctx& c) { return customers::Update(c, customer);});
 }
+absl::StatusOr<Customer> CustomerWrites::PatchCustomer(const Customer& customer, const Patch& patch) {
+  return core::Mutate(this, [&](model::Ctx& c) { return customers::Patch(c, customer, patch); });
+}
 absl::StatusOr<Customer> CustomerWrites::UpsertCustomer(const Customer& customer) {
   return core::Mutate(this, [&](model::Ctx& c) { return customers::Upsert(c, customer);});
 }

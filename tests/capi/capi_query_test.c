@@ -293,6 +293,36 @@ static void test_upsert_and_custom_fields(void) {
   crm_db_close(db);
 }
 
+/* A patch changes only the fields it names; +tags adds. */
+static void test_patch(void) {
+  crm_db* db = open_db("patch.crm");
+  crm_txn* txn = NULL;
+  crm_customer* c = person("Ann", "Lee", "ann@acme.example");
+  crm_customer* in = NULL;
+  size_t len = 0;
+  CHECK(crm_customer_set_text(c, CRM_CUSTOMER_EXTERNAL_ID, S("HS-1")) == CRM_OK);
+  CHECK(crm_customer_set_text(c, CRM_CUSTOMER_OWNER, S("maria")) == CRM_OK);
+  CHECK(crm_customer_add_tag(c, S("vip")) == CRM_OK);
+  create(db, c);
+  CHECK(crm_customer_new(&in) == CRM_OK);
+  CHECK(crm_customer_set_text(in, CRM_CUSTOMER_EXTERNAL_ID, S("HS-1")) == CRM_OK);
+  CHECK(crm_customer_add_tag(in, S("newsletter")) == CRM_OK);
+  CHECK(crm_customer_set_text(in, CRM_CUSTOMER_CITY, S("Boston")) == CRM_OK);
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  CHECK(crm_customer_patch(txn, in, S("+tags, address.city")) == CRM_OK);
+  CHECK(crm_customer_tag_count(in) == 2 && crm_customer_email_count(in) == 1);
+  CHECK(strcmp(crm_customer_text(in, CRM_CUSTOMER_OWNER, &len), "maria") == 0 && len == 5);
+  CHECK(strcmp(crm_customer_text(in, CRM_CUSTOMER_CITY, NULL), "Boston") == 0);
+  CHECK(crm_customer_patch(txn, in, S("ownr")) == CRM_EINVALID && errmsg_has("'ownr' is not a field a patch sets"));
+  CHECK(crm_customer_patch(txn, in, S(" ")) == CRM_EINVALID && errmsg_has("fields"));
+  CHECK(crm_customer_patch(txn, NULL, S("owner")) == CRM_EINVALID);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  crm_customer_free(in);
+  crm_customer_free(c);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_search_count_explain();
@@ -300,5 +330,6 @@ int main(void) {
   test_deal_without_customer_or_amount();
   test_import_keeps_history();
   test_upsert_and_custom_fields();
+  test_patch();
   return finish();
 }

@@ -93,6 +93,7 @@ int crm_customer_remove_custom(crm_customer* c, const char* name, size_t name_le
 int crm_customer_create(crm_txn* txn, crm_customer* c);
 int crm_customer_update(crm_txn* txn, crm_customer* c);
 int crm_customer_upsert(crm_txn* txn, crm_customer* c);
+int crm_customer_patch(crm_txn* txn, crm_customer* c, const char* fields, size_t len);
 int crm_customer_archive(crm_customer** out, crm_txn* txn, uint64_t id);
 int crm_customer_restore(crm_customer** out, crm_txn* txn, uint64_t id);
 int crm_customer_delete(crm_txn* txn, uint64_t id, int cascade);

@@ -337,6 +337,17 @@ class CustomerReads(Ops):
 _CREATE = write_record(lib.crm_customer_create)
 _UPDATE = write_record(lib.crm_customer_update)
 _UPSERT = write_record(lib.crm_customer_upsert)
+
+
+def _patch(t: Any, customer: Customer, fields: Any) -> Customer:
+    """A patch of `customer` naming `fields`, in write transaction `t`."""
+    if isinstance(fields, str):
+        fields = [fields]
+    names = list(fields)
+    if not names or not all(isinstance(f, str) for f in names):
+        raise InvalidError(EINVALID, "fields: name the fields to change, as a list of str (\"+tags\" adds)")
+    raw = _encode(",".join(names), "fields")
+    return t._call(lib.crm_customer_patch, customer, raw, len(raw))  # type: ignore[no-any-return]
 _ARCHIVE = write_get(lib.crm_customer_archive, Customer)
 _RESTORE = write_get(lib.crm_customer_restore, Customer)
 _DELETE = write_plain(lib.crm_customer_delete)
@@ -352,14 +363,28 @@ class CustomerWrites(Ops):
             check_record(customer, Customer, "customer")
         return self._in_write(_CREATE, actor, customer)  # type: ignore[no-any-return]
 
-    def update_customer(self, customer: Customer, actor: str | None = None) -> Customer:
+    def update_customer(self, customer: Customer, actor: str | None = None, *,
+                        fields: list[str] | None = None) -> Customer:
         """Stores the customer if its revision is current (:class:`crm.ConflictError`
-        otherwise) and updates it with the stored result; returns it."""
-        return self._in_write(_UPDATE, actor, check_record(customer, Customer, "customer"))  # type: ignore[no-any-return]
+        otherwise) and updates it with the stored result; returns it. With ``fields`` only those
+        are changed ("owner", "address.city", "custom.tier"; "+tags", "+emails", "+phones" add to
+        the stored values) and the revision is checked only when set."""
+        check_record(customer, Customer, "customer")
+        if fields is not None:
+            return self._in_write(_patch, actor, customer, fields)  # type: ignore[no-any-return]
+        return self._in_write(_UPDATE, actor, customer)  # type: ignore[no-any-return]
 
-    def upsert_customer(self, customer: Customer, actor: str | None = None) -> Customer:
-        """Creates or replaces the customer with its external id; returns it as stored."""
-        return self._in_write(_UPSERT, actor, check_record(customer, Customer, "customer"))  # type: ignore[no-any-return]
+    def upsert_customer(self, customer: Customer, actor: str | None = None, *,
+                        fields: list[str] | None = None) -> Customer:
+        """Creates or replaces the customer with its external id; returns it as stored. With
+        ``fields`` an existing customer changes only in those (as in update_customer), so an
+        import carrying a new email leaves the phones, tags and owner it does not name alone."""
+        check_record(customer, Customer, "customer")
+        if fields is not None:
+            if customer.id:
+                raise InvalidError(EINVALID, "id: an upsert goes by external_id; use update_customer(fields=...) by id")
+            return self._in_write(_patch, actor, customer, fields)  # type: ignore[no-any-return]
+        return self._in_write(_UPSERT, actor, customer)  # type: ignore[no-any-return]
 
     def archive_customer(self, id: int, actor: str | None = None) -> Customer:
         """Archives a customer (hidden from lists unless asked); returns it as stored."""

@@ -78,3 +78,22 @@ def test_rerunning_an_import_updates_instead_of_duplicating(db):
     del call.custom["billable"]
     assert len(call.custom) == 0
     assert [h.fields[0].after for h in db.field_history("opportunity", deal.id, "custom.product")] == ["GTX Plus Basic"]
+
+
+def test_an_upsert_with_fields_leaves_the_rest_alone(db):
+    ann = db.create_customer(crm.Customer(given_name="Ann", family_name="Lee", external_id="HS-1", owner="maria",
+                                          emails=["ann@acme.example"], phones=["+1 555 0100"], tags=["vip"]))  # fmt: skip
+    incoming = crm.Customer(external_id="HS-1", emails=["ann.lee@acme.example"], tags=["VIP", "newsletter"])
+    got = db.upsert_customer(incoming, fields=["+emails", "+tags"])
+    assert got.id == ann.id and got.owner == "maria" and got.phones == ann.phones
+    assert [e.address for e in got.emails] == ["ann@acme.example", "ann.lee@acme.example"]
+    assert got.tags == ["vip", "newsletter"]
+    got.owner = "tom"
+    got.family_name = "ignored"
+    assert db.update_customer(got, fields=["owner"]).family_name == "Lee"
+    with pytest.raises(crm.InvalidError, match="'ownr' is not a field a patch sets"):
+        db.update_customer(got, fields=["ownr"])
+    with pytest.raises(crm.InvalidError, match="fields"):
+        db.update_customer(got, fields=[])
+    # The plain upsert replaces the whole record, as before.
+    assert db.upsert_customer(crm.Customer(given_name="Ann", external_id="HS-1")).owner == ""

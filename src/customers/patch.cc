@@ -1,0 +1,129 @@
+// Patches: updates and upserts that change only the fields they name (crm::Patch).
+#include <algorithm>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/strings.h"
+#include "customers/customers.h"
+#include "model/records.h"
+#include "model/validation.h"
+#include "text/text.h"
+
+namespace crm {
+
+absl::StatusOr<Patch> Patch::Parse(std::string_view text) {
+  Patch p;
+  for (absl::string_view part : absl::StrSplit(Av(text), absl::ByAnyChar(", "), absl::SkipEmpty()))
+    p.fields.emplace_back(part);
+  if (p.fields.empty()) return absl::InvalidArgumentError("fields: name at least one field to change");
+  return p;
+}
+
+namespace customers {
+namespace {
+
+// Adds to `to` the items of `from` that `to` does not hold yet (by `key`).
+template <class List, class Key>
+void AddMissing(List& to, const List& from, Key key) {
+  for (const auto& item : from) {
+    const bool held = std::any_of(to.begin(), to.end(), [&](const auto& t) { return key(t) == key(item); });
+    if (!held) to.push_back(item);
+  }
+}
+
+// Applies one field name of a patch: copies that field from `given` into `out`.
+absl::Status ApplyField(std::string_view name, const Customer& given, Customer& out) {
+  const bool add = !name.empty() && name.front() == '+';
+  if (add) name.remove_prefix(1);
+  const auto folded = [](const std::string& s) { return text::FoldCase(s); };
+  if (add) {
+    if (name == "emails") {
+      AddMissing(out.emails, given.emails, [&](const Email& e) { return folded(e.address); });
+    } else if (name == "phones") {
+      AddMissing(out.phones, given.phones, [&](const Phone& p) { return text::PhoneDigits(p.number); });
+    } else if (name == "tags") {
+      AddMissing(out.tags, given.tags, folded);
+    } else if (name == "memberships") {
+      AddMissing(out.memberships, given.memberships, [](const Membership& m) { return m.organization; });
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "fields: '+", Av(name), "' adds to a field of several values: emails, phones, tags or memberships"));
+    }
+    return absl::OkStatus();
+  }
+  constexpr std::string_view kCustom = "custom.";
+  if (name.substr(0, kCustom.size()) == kCustom && name.size() > kCustom.size()) {
+    const std::string key(name.substr(kCustom.size()));
+    auto it = given.custom.find(key);
+    if (it == given.custom.end()) {
+      out.custom.erase(key);
+    } else {
+      out.custom[key] = it->second;
+    }
+    return absl::OkStatus();
+  }
+  if (name == "display_name") out.display_name = given.display_name;
+  else if (name == "given_name") out.given_name = given.given_name;
+  else if (name == "family_name") out.family_name = given.family_name;
+  else if (name == "kind") out.kind = given.kind;
+  else if (name == "emails") out.emails = given.emails;
+  else if (name == "phones") out.phones = given.phones;
+  else if (name == "address") out.address = given.address;
+  else if (name == "address.street") out.address.street = given.address.street;
+  else if (name == "address.city") out.address.city = given.address.city;
+  else if (name == "address.region") out.address.region = given.address.region;
+  else if (name == "address.postal_code") out.address.postal_code = given.address.postal_code;
+  else if (name == "address.country") out.address.country = given.address.country;
+  else if (name == "stage") out.stage = given.stage;
+  else if (name == "owner") out.owner = given.owner;
+  else if (name == "tags") out.tags = given.tags;
+  else if (name == "custom") out.custom = given.custom;
+  else if (name == "consent") out.consent = given.consent;
+  else if (name == "consent.email_opt_in") out.consent.email_opt_in = given.consent.email_opt_in;
+  else if (name == "consent.email_legal_basis") out.consent.email_legal_basis = given.consent.email_legal_basis;
+  else if (name == "consent.email_opt_in_at") out.consent.email_opt_in_at = given.consent.email_opt_in_at;
+  else if (name == "consent.do_not_call") out.consent.do_not_call = given.consent.do_not_call;
+  else if (name == "external_id") out.external_id = given.external_id;
+  else if (name == "memberships") out.memberships = given.memberships;
+  else
+    return absl::InvalidArgumentError(absl::StrCat(
+        "fields: '", Av(name), "' is not a field a patch sets (display_name, given_name, family_name, kind, emails, "
+        "phones, address, address.<part>, stage, owner, tags, custom, custom.<name>, consent, consent.<part>, "
+        "external_id, memberships; +emails, +phones, +tags, +memberships add)"));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Customer> Patch(Ctx& ctx, const Customer& given, const crm::Patch& patch) {
+  if (patch.fields.empty()) return absl::InvalidArgumentError("fields: name at least one field to change");
+  absl::StatusOr<Customer> stored = absl::NotFoundError("");
+  if (given.id != 0) {
+    stored = Get(ctx, given.id);
+    if (stored.ok() && given.revision != 0 && given.revision != stored->revision)
+      return model::CheckRevision("customer", given.id, stored->revision, given.revision);
+  } else {
+    std::string external = given.external_id;
+    model::Trim(external);
+    if (external.empty())
+      return absl::InvalidArgumentError("id: a patch names its customer by id, or by external_id to upsert");
+    stored = FindByExternalId(ctx, external);
+    if (absl::IsNotFound(stored.status())) {
+      // Validate the field names before creating, so that a typo is an error either way.
+      Customer scratch;
+      for (const std::string& f : patch.fields)
+        if (auto s = ApplyField(f, given, scratch); !s.ok()) return s;
+      return Create(ctx, given);
+    }
+  }
+  if (!stored.ok()) return stored.status();
+  Customer out = *stored;
+  for (const std::string& f : patch.fields)
+    if (auto s = ApplyField(f, given, out); !s.ok()) return s;
+  return Update(ctx, std::move(out));
+}
+
+}  // namespace customers
+}  // namespace crm
