@@ -133,7 +133,7 @@ TEST_F(ChangesTest, FieldHistoryOfOneRecord) {
   // A misspelt field is an error naming it, not an empty history.
   auto misspelt = store_->Run(&ReadTxn::FieldHistory, EntityType::kCustomer, c.id, "ownr");
   EXPECT_TRUE(absl::IsInvalidArgument(misspelt.status()));
-  EXPECT_NE(misspelt.status().message().find("'ownr' is not a field of customer records (known: address"),
+  EXPECT_NE(misspelt.status().message().find("'ownr' is not a field of customer records (known: account_type, address"),
             std::string::npos)
       << misspelt.status();
   EXPECT_TRUE(Ok(store_->Run(&ReadTxn::FieldHistory, EntityType::kCustomer, c.id, "custom.tier")).empty());

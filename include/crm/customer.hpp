@@ -39,6 +39,18 @@ enum class LifecycleStage : std::uint8_t {
 std::string_view LifecycleStageName(LifecycleStage stage);
 std::optional<LifecycleStage> ParseLifecycleStage(std::string_view name);
 
+// What an organization is to the business (since 0.5).
+enum class AccountType : std::uint8_t {
+  kNone = 0,
+  kProspect = 1,
+  kCustomer = 2,
+  kPartner = 3,
+  kCompetitor = 4,
+  kOther = 5,
+};
+
+std::string_view AccountTypeName(AccountType type);  // "prospect", "customer" ... ("" for none)
+
 // GDPR Art. 6 legal bases for processing, recorded with an email opt-in.
 enum class LegalBasis : std::uint8_t {
   kNone = 0,
@@ -113,6 +125,21 @@ struct Customer {
   Consent consent;
   std::string external_id;  // unique when not empty: the id in another system, for upserts
   boost::container::small_vector<Membership, 1> memberships;  // persons only
+
+  // B2B fields (since 0.5). People: job title and department. Organizations: industry, website
+  // (as entered; its domain joins `domains`), domains (normalised: lower case, no scheme, path,
+  // port or "www."; looked up with FindCustomersByDomain), annual revenue (no currency: unknown),
+  // employee count (0: unknown), account type, and a parent organization ("subsidiary of";
+  // cycles are refused). A field of the other kind of customer is refused.
+  std::string job_title;
+  std::string department;
+  std::string industry;
+  std::string website;
+  boost::container::small_vector<std::string, 1> domains;
+  Money annual_revenue;
+  std::int64_t employees = 0;
+  AccountType account_type = AccountType::kNone;
+  CustomerId parent = 0;
 
   // Managed by the store: the time of the newest interaction that touched the customer (call,
   // email, meeting, support ticket, purchase, other; not notes or tasks). 0 when none.
@@ -200,6 +227,9 @@ class CustomerReads {
   // number (7 digits or more) also matches the same number with a country code, both ways.
   // Sorted by id; empty when none matches.
   absl::StatusOr<std::vector<Customer>> FindCustomersByPhone(std::string_view phone) const;
+  // Organizations with this domain, given as a domain, a web address or an email address
+  // ("acme.com", "https://www.acme.com/about", "ann@acme.com"). Sorted by id.
+  absl::StatusOr<std::vector<Customer>> FindCustomersByDomain(std::string_view domain) const;
   absl::StatusOr<CustomerPage> ListCustomers(const CustomerQuery& query) const;
   // How many customers the query covers in all (limit and page_token are ignored).
   absl::StatusOr<std::uint64_t> CountCustomers(const CustomerQuery& query) const;
@@ -229,7 +259,8 @@ class CustomerWrites {
   absl::StatusOr<Customer> ArchiveCustomer(CustomerId id);
   absl::StatusOr<Customer> RestoreCustomer(CustomerId id);
   // Removes the customer and its index entries; frees its email and external id. A customer
-  // with interactions, opportunities, contact roles or (an organization) members is refused
+  // with interactions, opportunities, contact roles or (an organization) members or subsidiaries
+  // is refused
   // unless `options.cascade` (FailedPrecondition, ErrorKind::kHasDependents, naming what it
   // still has).
   absl::Status DeleteCustomer(CustomerId id, DeleteOptions options = {});

@@ -159,11 +159,14 @@ std::string TimeText(Timestamp t) {
 
 Fields Flatten(const Customer& c) {
   Builder b;  // in name order (custom fields come sorted from their map), so no sorting is needed
+  if (c.account_type != AccountType::kNone)
+    b.Add("account_type", std::string(AccountTypeName(c.account_type)));
   b.Add("address.city", c.address.city);
   b.Add("address.country", c.address.country);
   b.Add("address.postal_code", c.address.postal_code);
   b.Add("address.region", c.address.region);
   b.Add("address.street", c.address.street);
+  if (!c.annual_revenue.currency.empty()) b.Add("annual_revenue", MoneyText(c.annual_revenue));
   b.Flag("archived", c.archived);
   b.Flag("consent.do_not_call", c.consent.do_not_call);
   if (c.consent.email_legal_basis != LegalBasis::kNone)
@@ -171,19 +174,26 @@ Fields Flatten(const Customer& c) {
   b.Flag("consent.email_opt_in", c.consent.email_opt_in);
   b.Time("consent.email_opt_in_at", c.consent.email_opt_in_at);
   for (const auto& [key, value] : c.custom) b.Add("custom." + key, CustomText(value));
+  b.Add("department", c.department);
   b.Add("display_name", c.display_name);
+  b.Join("domains", c.domains, [](const std::string& d) { return d; });
   b.Join("emails", c.emails, [](const Email& e) { return Labelled(e.address, e.label, e.primary); });
+  b.Add("employees", c.employees);
   b.Add("external_id", c.external_id);
   b.Add("family_name", c.family_name);
   b.Add("given_name", c.given_name);
+  b.Add("industry", c.industry);
+  b.Add("job_title", c.job_title);
   b.Add("kind", std::string(c.kind == CustomerKind::kPerson ? "person" : "organization"));
   b.Join("memberships", c.memberships, [](const Membership& m) {
     return m.role.empty() ? std::to_string(m.organization) : absl::StrCat(m.organization, " (", m.role, ")");
   });
   b.Add("owner", c.owner);
+  b.Add("parent", static_cast<std::int64_t>(c.parent));
   b.Join("phones", c.phones, [](const Phone& p) { return Labelled(p.number, p.label, p.primary); });
   b.Add("stage", std::string(LifecycleStageName(c.stage)));
   b.Join("tags", c.tags, [](const std::string& t) { return t; });
+  b.Add("website", c.website);
   return b.Take();  // last_interaction_at is derived from interactions: not a change of its own
 }
 
@@ -320,10 +330,11 @@ namespace {
 // The fields the feed records per kind of record (Flatten), and the groups a history may name.
 const std::vector<std::string_view>& HistoryFields(EntityType entity) {
   static const std::vector<std::string_view> customer = {
-      "address", "address.city", "address.country", "address.postal_code", "address.region", "address.street",
-      "archived", "consent", "consent.do_not_call", "consent.email_legal_basis", "consent.email_opt_in",
-      "consent.email_opt_in_at", "custom", "display_name", "emails", "external_id", "family_name", "given_name",
-      "kind", "memberships", "owner", "phones", "stage", "tags"};
+      "account_type", "address", "address.city", "address.country", "address.postal_code", "address.region",
+      "address.street", "annual_revenue", "archived", "consent", "consent.do_not_call", "consent.email_legal_basis",
+      "consent.email_opt_in", "consent.email_opt_in_at", "custom", "department", "display_name", "domains", "emails",
+      "employees", "external_id", "family_name", "given_name", "industry", "job_title", "kind", "memberships",
+      "owner", "parent", "phones", "stage", "tags", "website"};
   static const std::vector<std::string_view> interaction = {
       "amount", "body", "custom", "customer", "direction", "done", "due_at", "duration_seconds", "external_id",
       "kind", "kind_label", "occurred_at", "opportunity", "outcome", "owner", "satisfaction", "subject"};

@@ -53,6 +53,9 @@ CustomerQuery CustomerQuery::NotContactedSince(Timestamp since) {
   return q;
 }
 
+absl::StatusOr<std::vector<Customer>> CustomerReads::FindCustomersByDomain(std::string_view domain) const {
+  return core::Query(this, [&](const model::Ctx& c) { return customers::FindByDomain(c, domain); });
+}
 absl::StatusOr<Customer> CustomerReads::GetCustomer(CustomerId id) const {
   return core::Query(this, [&](const model::Ctx& c) { return customers::Get(c, id); });
 }

@@ -50,6 +50,35 @@ absl::Status CheckMemberships(const Ctx& ctx, const Customer& c) {
   return absl::OkStatus();
 }
 
+// An organization's parent exists, is an organization, and is not the organization itself or
+// one of its subsidiaries (a hierarchy has no cycles).
+absl::Status CheckParent(const Ctx& ctx, const Customer& c) {
+  constexpr int kMaxDepth = 64;
+  CustomerId at = c.parent;
+  for (int depth = 0; at != 0; ++depth) {
+    if (at == c.id && c.id != 0)
+      return absl::InvalidArgumentError(absl::StrCat(
+          "parent: customer ", c.parent, depth == 0 ? " is this organization itself" : " is a subsidiary of this organization",
+          " (a hierarchy has no cycles)"));
+    if (depth == kMaxDepth)
+      return absl::InvalidArgumentError(absl::StrCat("parent: the hierarchy above is deeper than ", kMaxDepth, " levels"));
+    Customer p;
+    auto found = Load(ctx, at, &p);
+    if (!found.ok()) return found.status();
+    if (!*found) return absl::InvalidArgumentError(absl::StrCat(
+        depth == 0 ? "parent: customer " : "parent: an organization above names customer ", at, ", which does not exist"));
+    if (p.kind != CustomerKind::kOrganization)
+      return absl::InvalidArgumentError(absl::StrCat("parent: customer ", at, " is not an organization"));
+    at = p.parent;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> HasSubsidiaries(const Ctx& ctx, CustomerId org) {
+  if (ctx.schema.customer_parent == model::kAbsentTable) return false;
+  return model::AnyWithPrefix(ctx, ctx.schema.customer_parent, IdKey(org).view());
+}
+
 // ---- the write phase: a failure here dooms the transaction (the storage layer saw a write) ----
 
 absl::Status PutRecord(Ctx& ctx, const Customer& c, bool fresh = false) { return model::Put(ctx, kKind, c, fresh); }
@@ -243,6 +272,26 @@ absl::StatusOr<Customer> FindByExternalId(const Ctx& ctx, std::string_view exter
   return FindUnique(ctx, ctx.schema.customer_external, external_id, "external id");
 }
 
+absl::StatusOr<std::vector<Customer>> FindByDomain(const Ctx& ctx, std::string_view domain) {
+  if (!text::IsValidUtf8(domain)) return absl::InvalidArgumentError("domain: is not valid UTF-8");
+  const std::string d = text::DomainOf(domain);
+  if (d.empty()) return absl::InvalidArgumentError("domain: has no domain (such as acme.com)");
+  if (ctx.schema.customer_domain == model::kAbsentTable)
+    return absl::FailedPreconditionError("this file predates domains (opened read-only): open it writable once");
+  std::vector<Customer> out;
+  auto s = storage::ScanPrefix(ctx.txn, ctx.schema.customer_domain, codec::KeyBuilder().Str(d).Take(), {},
+                               [&](std::string_view key, std::string_view flags) -> absl::StatusOr<bool> {
+                                 auto c = Get(ctx, IdAtEnd(key));
+                                 if (!c.ok()) return c.status();
+                                 if (auto st = CheckReached(ctx, ctx.schema.customer_domain, key, flags, false, *c); !st.ok())
+                                   return st;
+                                 out.push_back(*std::move(c));
+                                 return true;
+                               });
+  if (!s.ok()) return s;
+  return out;
+}
+
 absl::StatusOr<std::vector<Customer>> FindByPhone(const Ctx& ctx, std::string_view phone) {
   const std::string digits = text::PhoneDigits(phone);
   if (digits.empty()) return absl::InvalidArgumentError("phone: has no digits");
@@ -313,6 +362,7 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {
   c.id = 0;  // store-managed: whatever the caller left there is ignored
   if (auto s = Normalize(c); !s.ok()) return s;
   if (auto s = CheckMemberships(ctx, c); !s.ok()) return s;
+  if (auto s = CheckParent(ctx, c); !s.ok()) return s;
   auto id = model::PeekNextId(ctx, kSequence);
   if (!id.ok()) return id.status();
   c.id = *id;
@@ -341,12 +391,15 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c) {
   if (auto s = model::CheckRevision(kKind.name, c.id, before.revision, c.revision); !s.ok()) return s;
   if (auto s = Normalize(c); !s.ok()) return s;
   if (auto s = CheckMemberships(ctx, c); !s.ok()) return s;
+  if (auto s = CheckParent(ctx, c); !s.ok()) return s;
   if (before.kind == CustomerKind::kOrganization && c.kind != CustomerKind::kOrganization) {
     auto members = HasMembers(ctx, c.id);
     if (!members.ok()) return members.status();
-    if (*members)
-      return HasDependentsError(absl::StrCat(
-          "kind: customer ", c.id, " is an organization with members and cannot become a person"));
+    auto subsidiaries = HasSubsidiaries(ctx, c.id);
+    if (!subsidiaries.ok()) return subsidiaries.status();
+    if (*members || *subsidiaries)
+      return HasDependentsError(absl::StrCat("kind: customer ", c.id, " is an organization with ",
+                                             *members ? "members" : "subsidiaries", " and cannot become a person"));
   }
   model::StampChanged(c, before, ctx.now);
   c.archived = before.archived;

@@ -29,6 +29,7 @@ absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const CustomerQuery& query);
 absl::StatusOr<Customer> Create(Ctx& ctx, Customer input);
 absl::StatusOr<Customer> Update(Ctx& ctx, Customer input);
 absl::StatusOr<Customer> Upsert(Ctx& ctx, Customer input);
+absl::StatusOr<std::vector<Customer>> FindByDomain(const Ctx& ctx, std::string_view domain);
 // PatchCustomer (patch.cc).
 absl::StatusOr<Customer> Patch(Ctx& ctx, const Customer& given, const crm::Patch& patch);
 absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived);

@@ -18,6 +18,8 @@ std::string_view IndexName(const model::Schema& s, storage::Table t) {
   if (t == s.customer_stage) return "lifecycle stage";
   if (t == s.customer_country) return "country";
   if (t == s.customer_org) return "organization";
+  if (t == s.customer_domain) return "domain";
+  if (t == s.customer_parent) return "parent";
   if (t == s.customer_contacted) return "last contact";
   return "customer";
 }
@@ -64,6 +66,10 @@ std::vector<Entry> Entries(const model::Schema& s, const Customer& c, storage::T
     composite(s.customer_country, std::move(codec::KeyBuilder().Str(text::FoldCase(c.address.country))));
   if (want(s.customer_org))
     for (const Membership& m : c.memberships) composite(s.customer_org, std::move(codec::KeyBuilder().U64(m.organization)));
+  if (want(s.customer_domain) && s.customer_domain != model::kAbsentTable)
+    for (const std::string& d : c.domains) composite(s.customer_domain, std::move(codec::KeyBuilder().Str(d)));
+  if (want(s.customer_parent) && s.customer_parent != model::kAbsentTable && c.parent != 0)
+    composite(s.customer_parent, std::move(codec::KeyBuilder().U64(c.parent)));
   if (want(s.customer_contacted))
     composite(s.customer_contacted, std::move(codec::KeyBuilder().I64(c.last_interaction_at)));
   std::sort(out.begin(), out.end());

@@ -1,5 +1,6 @@
 #include "customers/validate.h"
 
+#include <algorithm>
 #include <set>
 #include <vector>
 #include <string>
@@ -56,6 +57,52 @@ absl::Status CheckContacts(List& items, std::string Item::*value, const ContactR
   return absl::OkStatus();
 }
 
+}  // namespace
+
+namespace {
+// The B2B fields: people's job title and department; organizations' industry, website, domains,
+// revenue, employees, account type and parent.
+absl::Status NormalizeB2B(Customer& c) {
+  const bool person = c.kind == CustomerKind::kPerson;
+  for (auto* text : {&c.job_title, &c.department, &c.industry, &c.website}) Trim(*text);
+  if (auto s = CheckText("job_title", c.job_title, Limits::kRoleBytes); !s.ok()) return s;
+  if (auto s = CheckText("department", c.department, Limits::kRoleBytes); !s.ok()) return s;
+  if (auto s = CheckText("industry", c.industry, Limits::kRoleBytes); !s.ok()) return s;
+  if (auto s = CheckText("website", c.website, Limits::kAddressFieldBytes); !s.ok()) return s;
+  const auto organization_only = [&](const char* field, bool set) {
+    return person && set ? Invalid(field, "is a field of organizations, not of people") : absl::OkStatus();
+  };
+  if (!person && !c.job_title.empty()) return Invalid("job_title", "is a field of people, not of organizations");
+  if (!person && !c.department.empty()) return Invalid("department", "is a field of people, not of organizations");
+  for (const auto& [field, set] :
+       {std::pair{"industry", !c.industry.empty()}, {"website", !c.website.empty()}, {"domains", !c.domains.empty()},
+        {"annual_revenue", !c.annual_revenue.currency.empty() || c.annual_revenue.minor_units != 0},
+        {"employees", c.employees != 0}, {"account_type", c.account_type != AccountType::kNone},
+        {"parent", c.parent != 0}})
+    if (auto s = organization_only(field, set); !s.ok()) return s;
+  if (c.domains.size() > Limits::kEmails) return Invalid("domains", absl::StrCat("more than ", Limits::kEmails, " domains"));
+  std::vector<std::string> domains;
+  for (std::size_t i = 0; i < c.domains.size(); ++i) {
+    std::string d = text::DomainOf(c.domains[i]);
+    if (d.empty()) return Invalid(Field("domains", i), "is not a domain (such as acme.com)");
+    if (std::find(domains.begin(), domains.end(), d) == domains.end()) domains.push_back(std::move(d));
+  }
+  if (!c.website.empty()) {
+    std::string d = text::DomainOf(c.website);
+    if (d.empty()) return Invalid("website", "has no domain (such as https://www.acme.com)");
+    if (std::find(domains.begin(), domains.end(), d) == domains.end()) domains.insert(domains.begin(), std::move(d));
+  }
+  c.domains.assign(domains.begin(), domains.end());
+  if (!c.annual_revenue.currency.empty() && !IsKnownCurrency(c.annual_revenue.currency))
+    return Invalid("annual_revenue.currency", "is not a known ISO 4217 code");
+  if (c.annual_revenue.currency.empty() && c.annual_revenue.minor_units != 0)
+    return Invalid("annual_revenue.currency", "an amount needs its currency");
+  if (c.annual_revenue.minor_units < 0) return Invalid("annual_revenue", "must not be negative");
+  if (c.employees < 0) return Invalid("employees", "must not be negative");
+  const int type = static_cast<int>(c.account_type);
+  if (type < 0 || type > static_cast<int>(AccountType::kOther)) return Invalid("account_type", "is not a known account type");
+  return absl::OkStatus();
+}
 }  // namespace
 
 absl::Status Normalize(Customer& c) {
@@ -126,6 +173,8 @@ absl::Status Normalize(Customer& c) {
 
   Trim(c.external_id);
   if (auto s = CheckText("external_id", c.external_id, Limits::kExternalIdBytes); !s.ok()) return s;
+
+  if (auto s = NormalizeB2B(c); !s.ok()) return s;
 
   if (!c.memberships.empty() && c.kind != CustomerKind::kPerson)
     return Invalid("memberships", "only a person can be a member of an organization");

@@ -167,6 +167,7 @@ void Checker::CustomerIndexes() {
       {s_.customer_tag, "customer_tag", false},      {s_.customer_owner, "customer_owner", false},
       {s_.customer_stage, "customer_stage", false},  {s_.customer_country, "customer_country", false},
       {s_.customer_org, "customer_org", false},      {s_.customer_contacted, "customer_contacted", false},
+      {s_.customer_domain, "customer_domain", false}, {s_.customer_parent, "customer_parent", false},
   };
   for (const Index& index : indexes) {
     Scan(index.table, index.name, [&](std::string_view key, std::string_view value) {

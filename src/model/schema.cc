@@ -28,6 +28,8 @@ constexpr TableSpec kTables[] = {
     {&Schema::customer_stage, "customer_stage", 1},
     {&Schema::customer_country, "customer_country", 2},
     {&Schema::customer_org, "customer_org", 1},
+    {&Schema::customer_domain, "customer_domain", 3},
+    {&Schema::customer_parent, "customer_parent", 3},
     {&Schema::customer_contact, "customer_contact", 1},
     {&Schema::customer_contacted, "customer_contacted", 1},
     {&Schema::interactions, "interactions", 1},

@@ -11,6 +11,8 @@
 //   customer_stage     U8(stage) U64(id) -> flags
 //   customer_country   Str(folded country) U64(id) -> flags       (since schema 2)
 //   customer_org       U64(organization) U64(person) -> flags
+//   customer_domain    Str(domain) U64(id) -> flags                     (since schema 3)
+//   customer_parent    U64(parent) U64(id) -> flags                     (since schema 3)
 //   customer_contact   U64(id) -> I64(last_interaction_at)   (absent: never contacted)
 //   customer_contacted I64(last_interaction_at) U64(id) -> flags
 //   interactions       U64(customer) I64(occurred_at) U64(id) -> envelope(Interaction)
@@ -51,7 +53,8 @@
 
 namespace crm::model {
 
-// 1: libcrm 0.1 to 0.3. 2: customer_country. 3: opp_external, interaction_external.
+// 1: libcrm 0.1 to 0.3. 2: customer_country. 3: opp_external, interaction_external,
+// customer_domain, customer_parent.
 inline constexpr std::uint64_t kSchemaVersion = 3;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
@@ -70,6 +73,8 @@ struct Schema {
   storage::Table customer_stage;
   storage::Table customer_country;
   storage::Table customer_org;
+  storage::Table customer_domain;
+  storage::Table customer_parent;
   storage::Table customer_contact;
   storage::Table customer_contacted;
   storage::Table interactions;

@@ -67,7 +67,7 @@ void serialize(Archive& ar, crm::Consent& c, unsigned) {
 }
 
 template <class Archive>
-void serialize(Archive& ar, crm::Customer& c, unsigned) {
+void serialize(Archive& ar, crm::Customer& c, unsigned version) {
   ar& make_nvp("id", c.id);
   ar& make_nvp("revision", c.revision);
   ar& make_nvp("created_at", c.created_at);
@@ -88,6 +88,17 @@ void serialize(Archive& ar, crm::Customer& c, unsigned) {
   ar& make_nvp("consent", c.consent);
   ar& make_nvp("external_id", c.external_id);
   ar& make_nvp("memberships", c.memberships);
+  if (version >= 1) {  // since libcrm 0.5
+    ar& make_nvp("job_title", c.job_title);
+    ar& make_nvp("department", c.department);
+    ar& make_nvp("industry", c.industry);
+    ar& make_nvp("website", c.website);
+    ar& make_nvp("domains", c.domains);
+    ar& make_nvp("annual_revenue", c.annual_revenue);
+    ar& make_nvp("employees", c.employees);
+    ar& make_nvp("account_type", c.account_type);
+    ar& make_nvp("parent", c.parent);
+  }
 }
 
 template <class Archive>
@@ -206,7 +217,7 @@ BOOST_CLASS_VERSION(crm::Membership, 0)
 BOOST_CLASS_VERSION(crm::Consent, 0)
 // last_interaction_at is not part of the record: it changes with every interaction logged, so it
 // is kept in a table of its own (customer_contact) and filled in when a customer is read.
-BOOST_CLASS_VERSION(crm::Customer, 0)
+BOOST_CLASS_VERSION(crm::Customer, 1)
 BOOST_CLASS_VERSION(crm::Interaction, 1)
 BOOST_CLASS_VERSION(crm::Stage, 0)
 BOOST_CLASS_VERSION(crm::Pipeline, 0)

@@ -77,6 +77,18 @@ std::optional<LifecycleStage> ParseLifecycleStage(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view AccountTypeName(AccountType type) {
+  switch (type) {
+    case AccountType::kNone: return "";
+    case AccountType::kProspect: return "prospect";
+    case AccountType::kCustomer: return "customer";
+    case AccountType::kPartner: return "partner";
+    case AccountType::kCompetitor: return "competitor";
+    case AccountType::kOther: return "other";
+  }
+  return "unknown";
+}
+
 std::string_view LegalBasisName(LegalBasis basis) {
   switch (basis) {
     case LegalBasis::kNone: return "none";

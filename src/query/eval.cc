@@ -40,6 +40,7 @@ absl::StatusOr<Operand> Convert(const FieldRef& f, const Literal& l, const Pipel
       if (!IsTextual(l.kind)) return Bad(f, absl::StrCat("expects text, not ", detail::PrintLiteral(l)));
       o.text = TextOf(l);
       if (f.type == Type::kText) o.text = text::FoldCase(o.text);
+      if (f.name == "domain" && !text::DomainOf(o.text).empty()) o.text = text::DomainOf(o.text);
       if (f.type == Type::kPhone) {
         o.text = text::PhoneDigits(o.text);
         if (o.text.empty()) return Bad(f, "a phone number needs digits");

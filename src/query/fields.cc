@@ -13,7 +13,8 @@ namespace {
 enum CustomerField {
   kCId = 1, kCKind, kCName, kCGiven, kCFamily, kCEmail, kCPhone, kCStreet, kCCity, kCRegion, kCPostal, kCCountry,
   kCStage, kCOwner, kCTag, kCExternal, kCOrganization, kCRole, kCCreated, kCUpdated, kCArchivedAt, kCContacted,
-  kCArchived, kCOptIn, kCBasis, kCOptInAt, kCDoNotCall, kCCustom,
+  kCArchived, kCOptIn, kCBasis, kCOptInAt, kCDoNotCall, kCJobTitle, kCDepartment, kCIndustry, kCWebsite, kCDomain,
+  kCRevenue, kCEmployees, kCAccountType, kCParent, kCCustom,
 };
 
 enum OpportunityField {
@@ -28,6 +29,8 @@ const std::vector<std::string_view> kBasisNames = {"none",          "consent",  
                                                    "legal_obligation", "vital_interests", "public_task",
                                                    "legitimate_interests"};
 const std::vector<std::string_view> kStatusNames = {"open", "won", "lost"};
+const std::vector<std::string_view> kAccountTypeNames = {"", "prospect", "customer", "partner", "competitor",
+                                                         "other"};
 
 struct Known {
   std::string_view name;
@@ -72,6 +75,15 @@ const std::vector<Known>& CustomerFields() {
       {"consent.email_legal_basis", kCBasis, Type::kEnum, false, &kBasisNames},
       {"consent.email_opt_in_at", kCOptInAt, Type::kTime},
       {"consent.do_not_call", kCDoNotCall, Type::kBool},
+      {"job_title", kCJobTitle, Type::kText},
+      {"department", kCDepartment, Type::kText},
+      {"industry", kCIndustry, Type::kText},
+      {"website", kCWebsite, Type::kText},
+      {"domain", kCDomain, Type::kText, true},
+      {"annual_revenue", kCRevenue, Type::kMoney},
+      {"employees", kCEmployees, Type::kInt},
+      {"account_type", kCAccountType, Type::kEnum, false, &kAccountTypeNames},
+      {"parent", kCParent, Type::kId},
   };
   return k;
 }
@@ -208,6 +220,30 @@ void Values(const Customer& c, const FieldRef& f, EachVal fn) {
     case kCBasis: return Int(static_cast<std::int64_t>(c.consent.email_legal_basis), fn);
     case kCOptInAt: return Time(c.consent.email_opt_in_at, fn);
     case kCDoNotCall: return Bool(c.consent.do_not_call, fn);
+    case kCJobTitle: return Text(c.job_title, fn);
+    case kCDepartment: return Text(c.department, fn);
+    case kCIndustry: return Text(c.industry, fn);
+    case kCWebsite: return Text(c.website, fn);
+    case kCDomain:
+      for (const std::string& d : c.domains) Text(d, fn);
+      return;
+    case kCRevenue:
+      if (!c.annual_revenue.currency.empty()) {
+        Val v;
+        v.k = Val::K::kMoney;
+        v.money = &c.annual_revenue;
+        fn(v);
+      }
+      return;
+    case kCEmployees:
+      if (c.employees != 0) Int(c.employees, fn);
+      return;
+    case kCAccountType:
+      if (c.account_type != AccountType::kNone) Int(static_cast<std::int64_t>(c.account_type), fn);
+      return;
+    case kCParent:
+      if (c.parent != 0) Int(static_cast<std::int64_t>(c.parent), fn);
+      return;
     case kCCustom: return Custom(c.custom, f, fn);
   }
 }

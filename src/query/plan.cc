@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "codec/key.h"
+#include "text/text.h"
 
 namespace crm::query {
 namespace {
@@ -229,6 +230,9 @@ class Planner {
       if (name == "owner") return prefixes(s.customer_owner, text);
       if (name == "country" || name == "address.country") return prefixes(s.customer_country, text);
       if (name == "organization") return prefixes(s.customer_org, u64);
+      if (name == "parent") return prefixes(s.customer_parent, u64);
+      if (name == "domain")
+        return prefixes(s.customer_domain, [](const Operand& o) { return codec::KeyBuilder().Str(text::DomainOf(o.text)).Take(); });
       if (name == "email" || name == "external_id") {
         if (!eq) return std::nullopt;
         src.table = name == "email" ? s.customer_email : s.customer_external;

@@ -32,6 +32,10 @@ absl::Status DeleteCustomer(model::Ctx& ctx, CustomerId id, bool cascade) {
   if (!roles.ok()) return roles.status();
   auto members = model::IdsWithPrefix(ctx, ctx.schema.customer_org, codec::EncodeU64(id));
   if (!members.ok()) return members.status();
+  auto subsidiaries = ctx.schema.customer_parent == model::kAbsentTable
+                          ? absl::StatusOr<std::vector<std::uint64_t>>(std::vector<std::uint64_t>{})
+                          : model::IdsWithPrefix(ctx, ctx.schema.customer_parent, codec::EncodeU64(id));
+  if (!subsidiaries.ok()) return subsidiaries.status();
 
   if (!cascade) {
     std::vector<std::string> left;
@@ -39,6 +43,7 @@ absl::Status DeleteCustomer(model::Ctx& ctx, CustomerId id, bool cascade) {
     if (!deals->empty()) left.push_back(absl::StrCat(deals->size(), " opportunities"));
     if (!roles->empty()) left.push_back(absl::StrCat("contact roles in ", roles->size(), " opportunities"));
     if (!members->empty()) left.push_back(absl::StrCat(members->size(), " members"));
+    if (!subsidiaries->empty()) left.push_back(absl::StrCat(subsidiaries->size(), " subsidiaries"));
     if (!left.empty())
       return HasDependentsError(absl::StrCat(
           "customer ", id, " still has ", absl::StrJoin(left, ", "),
@@ -58,6 +63,12 @@ absl::Status DeleteCustomer(model::Ctx& ctx, CustomerId id, bool cascade) {
     ms.erase(std::remove_if(ms.begin(), ms.end(), [&](const Membership& m) { return m.organization == id; }),
              ms.end());
     if (auto s = customers::Update(ctx, *std::move(person)); !s.ok()) return s.status();
+  }
+  for (CustomerId subsidiary : *subsidiaries) {  // they stay, without a parent
+    auto org = customers::Get(ctx, subsidiary);
+    if (!org.ok()) return org.status();
+    org->parent = 0;
+    if (auto s = customers::Update(ctx, *std::move(org)); !s.ok()) return s.status();
   }
   if (auto s = customers::Delete(ctx, id); !s.ok()) return s;
   return absl::OkStatus();

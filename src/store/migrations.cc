@@ -16,9 +16,10 @@ struct Step {
 constexpr Step kSteps[] = {
     {2, "index customers by country",
      [](model::Ctx& ctx) { return customers::Backfill(ctx, ctx.schema.customer_country); }},
-    // Earlier files have no external ids of opportunities or interactions: the new unique
-    // indexes start empty.
-    {3, "external ids of opportunities and interactions", [](model::Ctx&) { return absl::OkStatus(); }},
+    // Earlier files have no external ids of opportunities or interactions, and no domains or
+    // parents of organizations: the new indexes start empty.
+    {3, "external ids of opportunities and interactions; domains and parents of organizations",
+     [](model::Ctx&) { return absl::OkStatus(); }},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == model::kSchemaVersion, "a step for every schema version");
 

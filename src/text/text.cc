@@ -226,4 +226,28 @@ std::string PhoneProblem(std::string_view phone) {
   return std::string();
 }
 
+std::string DomainOf(std::string_view a) {
+  if (const std::size_t at = a.rfind('@'); at != std::string_view::npos) a.remove_prefix(at + 1);
+  if (const std::size_t scheme = a.find("://"); scheme != std::string_view::npos) a.remove_prefix(scheme + 3);
+  if (const std::size_t end = a.find_first_of("/?#"); end != std::string_view::npos) a = a.substr(0, end);
+  if (const std::size_t port = a.rfind(':'); port != std::string_view::npos) a = a.substr(0, port);
+  std::string d;
+  for (char ch : a) d.push_back(static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch));
+  while (!d.empty() && d.back() == '.') d.pop_back();
+  if (d.rfind("www.", 0) == 0) d.erase(0, 4);
+  if (d.empty() || d.size() > 253 || d.find('.') == std::string::npos) return {};
+  std::size_t label = 0;
+  for (char ch : d) {
+    if (ch == '.') {
+      if (label == 0) return {};
+      label = 0;
+      continue;
+    }
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+    if (!ok || ++label > 63) return {};
+  }
+  return label == 0 ? std::string() : d;
+}
+
 }  // namespace crm::text
+

@@ -29,6 +29,11 @@ std::string EmailProblem(std::string_view email);
 // dropped, and the international call prefix "00" replaced by nothing, so that
 // "+1 (555) 123-4567", "001 555 123 4567" and "15551234567" are all "15551234567".
 std::string PhoneDigits(std::string_view phone);
+// The domain of a web address, an email address or a domain, normalised for lookups: lower case,
+// without scheme, user, path, port, trailing dot or a leading "www." ("https://www.Acme.com/x" ->
+// "acme.com", "ann@acme.com" -> "acme.com"). Empty when there is no plausible domain (letters,
+// digits, '-' and '.', at least one dot, labels of 1 to 63 characters).
+std::string DomainOf(std::string_view address);
 // Empty when `phone` is acceptable, otherwise why not.
 std::string PhoneProblem(std::string_view phone);
 
