@@ -223,6 +223,11 @@ CRM_API void crm_iter_free(crm_iter* it);
 #define CRM_CUSTOMER_REGION 108
 #define CRM_CUSTOMER_POSTAL_CODE 109
 #define CRM_CUSTOMER_COUNTRY 110
+#define CRM_CUSTOMER_JOB_TITLE 111        /* people (since 0.5) */
+#define CRM_CUSTOMER_DEPARTMENT 112       /* people */
+#define CRM_CUSTOMER_INDUSTRY 113         /* organizations, as the next ones */
+#define CRM_CUSTOMER_WEBSITE 114          /* its domain joins the domains */
+#define CRM_CUSTOMER_REVENUE_CURRENCY 115 /* of CRM_CUSTOMER_ANNUAL_REVENUE; "" when unknown */
 
 /* Integer fields of a customer (the store-managed ones are read-only). */
 #define CRM_CUSTOMER_ID 201                  /* read-only */
@@ -238,6 +243,16 @@ CRM_API void crm_iter_free(crm_iter* it);
 #define CRM_CUSTOMER_EMAIL_OPT_IN_AT 211    /* set by the store when 0 */
 #define CRM_CUSTOMER_DO_NOT_CALL 212        /* 0 or 1 */
 #define CRM_CUSTOMER_LAST_INTERACTION_AT 213 /* read-only */
+#define CRM_CUSTOMER_EMPLOYEES 214           /* organizations (since 0.5), as the next ones; 0: unknown */
+#define CRM_CUSTOMER_ACCOUNT_TYPE 215        /* CRM_ACCOUNT_* */
+#define CRM_CUSTOMER_PARENT 216              /* the parent organization's id; 0: none */
+#define CRM_CUSTOMER_ANNUAL_REVENUE 217      /* minor units of CRM_CUSTOMER_REVENUE_CURRENCY */
+#define CRM_ACCOUNT_NONE 0
+#define CRM_ACCOUNT_PROSPECT 1
+#define CRM_ACCOUNT_CUSTOMER 2
+#define CRM_ACCOUNT_PARTNER 3
+#define CRM_ACCOUNT_COMPETITOR 4
+#define CRM_ACCOUNT_OTHER 5
 
 CRM_API int crm_customer_new(crm_customer** out);
 CRM_API int crm_customer_clone(crm_customer** out, const crm_customer* c);
@@ -266,17 +281,22 @@ CRM_API int crm_customer_add_phone(crm_customer* c, const char* number, size_t n
                                    size_t label_len, int primary);
 CRM_API size_t crm_customer_tag_count(const crm_customer* c);
 CRM_API const char* crm_customer_tag(const crm_customer* c, size_t i, size_t* len);
+/* An organization's domains (normalised by the store; since 0.5), as tags are. */
+CRM_API size_t crm_customer_domain_count(const crm_customer* c);
+CRM_API const char* crm_customer_domain(const crm_customer* c, size_t i, size_t* len);
+CRM_API int crm_customer_add_domain(crm_customer* c, const char* domain, size_t len);
 CRM_API int crm_customer_add_tag(crm_customer* c, const char* tag, size_t len);
 CRM_API size_t crm_customer_membership_count(const crm_customer* c);
 CRM_API int crm_customer_membership(const crm_customer* c, size_t i, uint64_t* organization, const char** role,
                                     size_t* role_len);
 CRM_API int crm_customer_add_membership(crm_customer* c, uint64_t organization, const char* role, size_t role_len);
-/* Empties one list: CRM_LIST_EMAILS, _PHONES, _TAGS, _MEMBERSHIPS or _CUSTOM. */
+/* Empties one list: CRM_LIST_EMAILS, _PHONES, _TAGS, _MEMBERSHIPS, _CUSTOM or _DOMAINS. */
 #define CRM_LIST_EMAILS 1
 #define CRM_LIST_PHONES 2
 #define CRM_LIST_TAGS 3
 #define CRM_LIST_MEMBERSHIPS 4
 #define CRM_LIST_CUSTOM 5
+#define CRM_LIST_DOMAINS 6
 CRM_API int crm_customer_clear(crm_customer* c, int list);
 
 /* Typed custom fields, kept sorted by name. */
@@ -319,6 +339,8 @@ CRM_API int crm_customer_find_by_email(crm_customer** out, crm_txn* txn, const c
 CRM_API int crm_customer_find_by_external_id(crm_customer** out, crm_txn* txn, const char* id, size_t len);
 /* An iterator over the customers with this phone number (formatting ignored). */
 CRM_API int crm_customer_find_by_phone(crm_iter** out, crm_txn* txn, const char* phone, size_t len);
+/* Organizations with a domain, given as a domain, web or email address (since 0.5). */
+CRM_API int crm_customer_find_by_domain(crm_iter** out, crm_txn* txn, const char* domain, size_t len);
 
 #define CRM_BY_ALL 0
 #define CRM_BY_TAG 1

@@ -4,7 +4,7 @@
 using namespace capi;  // NOLINT: the shared helpers of every wrapper source
 
 namespace {
-const FieldSet kCustomerFields{"a customer", "crm_customer", 10, 13,
+const FieldSet kCustomerFields{"a customer", "crm_customer", 15, 17,
                                {CRM_CUSTOMER_ID, CRM_CUSTOMER_ARCHIVED,
                                 CRM_CUSTOMER_ARCHIVED_AT, CRM_CUSTOMER_LAST_INTERACTION_AT}};
 }  // namespace
@@ -25,6 +25,11 @@ std::string* CustomerText(crm::Customer& c, int field) {
     case CRM_CUSTOMER_REGION: return &c.address.region;
     case CRM_CUSTOMER_POSTAL_CODE: return &c.address.postal_code;
     case CRM_CUSTOMER_COUNTRY: return &c.address.country;
+    case CRM_CUSTOMER_JOB_TITLE: return &c.job_title;
+    case CRM_CUSTOMER_DEPARTMENT: return &c.department;
+    case CRM_CUSTOMER_INDUSTRY: return &c.industry;
+    case CRM_CUSTOMER_WEBSITE: return &c.website;
+    case CRM_CUSTOMER_REVENUE_CURRENCY: return &c.annual_revenue.currency;
     default: return nullptr;
   }
 }
@@ -76,6 +81,10 @@ int64_t CustomerInt(const crm::Customer& v, int field) {
     case CRM_CUSTOMER_EMAIL_OPT_IN_AT: return v.consent.email_opt_in_at;
     case CRM_CUSTOMER_DO_NOT_CALL: return v.consent.do_not_call;
     case CRM_CUSTOMER_LAST_INTERACTION_AT: return v.last_interaction_at;
+    case CRM_CUSTOMER_EMPLOYEES: return v.employees;
+    case CRM_CUSTOMER_ACCOUNT_TYPE: return static_cast<int64_t>(v.account_type);
+    case CRM_CUSTOMER_PARENT: return static_cast<int64_t>(v.parent);
+    case CRM_CUSTOMER_ANNUAL_REVENUE: return v.annual_revenue.minor_units;
     default: return 0;
   }
 }
@@ -111,6 +120,19 @@ int crm_customer_set_int(crm_customer* c, int field, int64_t value) {
       return CRM_OK;
     case CRM_CUSTOMER_EMAIL_OPT_IN_AT: v.consent.email_opt_in_at = value; return CRM_OK;
     case CRM_CUSTOMER_CREATED_AT: v.created_at = value; return CRM_OK;
+    case CRM_CUSTOMER_EMPLOYEES:
+      if (value < 0) return Invalid("employees: must not be negative");
+      v.employees = value;
+      return CRM_OK;
+    case CRM_CUSTOMER_ACCOUNT_TYPE:
+      if (!in(CRM_ACCOUNT_NONE, CRM_ACCOUNT_OTHER)) return Invalid("account_type: is not a CRM_ACCOUNT_* value");
+      v.account_type = static_cast<crm::AccountType>(value);
+      return CRM_OK;
+    case CRM_CUSTOMER_PARENT:
+      if (value < 0) return Invalid("parent: is not a customer id");
+      v.parent = static_cast<uint64_t>(value);
+      return CRM_OK;
+    case CRM_CUSTOMER_ANNUAL_REVENUE: v.annual_revenue.minor_units = value; return CRM_OK;
     case CRM_CUSTOMER_UPDATED_AT: v.updated_at = value; return CRM_OK;
     case CRM_CUSTOMER_DO_NOT_CALL: v.consent.do_not_call = value != 0; return CRM_OK;
     default: return Invalid("field: not a settable integer field of a customer");
@@ -187,6 +209,24 @@ int crm_customer_add_tag(crm_customer* c, const char* tag, size_t len) {
   });
 }
 
+size_t crm_customer_domain_count(const crm_customer* c) { return c == nullptr ? 0 : c->v.domains.size(); }
+
+const char* crm_customer_domain(const crm_customer* c, size_t i, size_t* len) {
+  static const std::string kEmpty;
+  if (c == nullptr || i >= c->v.domains.size()) return Out(kEmpty, len);
+  return Out(c->v.domains[i], len);
+}
+
+int crm_customer_add_domain(crm_customer* c, const char* domain, size_t len) {
+  return Guard([&] {
+    if (c == nullptr) return Invalid("c: is NULL");
+    std::string d;
+    if (int rc = Text(domain, len, "domain", &d); rc != CRM_OK) return rc;
+    c->v.domains.push_back(std::move(d));
+    return CRM_OK;
+  });
+}
+
 size_t crm_customer_membership_count(const crm_customer* c) { return c == nullptr ? 0 : c->v.memberships.size(); }
 
 int crm_customer_membership(const crm_customer* c, size_t i, uint64_t* organization, const char** role,
@@ -218,6 +258,7 @@ int crm_customer_clear(crm_customer* c, int list) {
     case CRM_LIST_TAGS: c->v.tags.clear(); return CRM_OK;
     case CRM_LIST_MEMBERSHIPS: c->v.memberships.clear(); return CRM_OK;
     case CRM_LIST_CUSTOM: c->v.custom.clear(); return CRM_OK;
+    case CRM_LIST_DOMAINS: c->v.domains.clear(); return CRM_OK;
     default: return Invalid("list: is not a CRM_LIST_* value");
   }
 }
@@ -304,6 +345,22 @@ int crm_customer_find_by_phone(crm_iter** out, crm_txn* txn, const char* phone, 
     std::string key;
     if (int rc = Text(phone, len, "phone", &key); rc != CRM_OK) return rc;
     auto found = ReadOf(txn)->FindCustomersByPhone(key);
+    if (!found.ok()) return Check(found.status());
+    *out = FixedIter(txn, IterKind::kCustomer, [&](crm_iter& it) {
+      for (crm::Customer& c : *found) it.customers.push_back(crm_customer{std::move(c)});
+    });
+    return CRM_OK;
+  });
+}
+
+int crm_customer_find_by_domain(crm_iter** out, crm_txn* txn, const char* domain, size_t len) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    std::string key;
+    if (int rc = Text(domain, len, "domain", &key); rc != CRM_OK) return rc;
+    auto found = ReadOf(txn)->FindCustomersByDomain(key);
     if (!found.ok()) return Check(found.status());
     *out = FixedIter(txn, IterKind::kCustomer, [&](crm_iter& it) {
       for (crm::Customer& c : *found) it.customers.push_back(crm_customer{std::move(c)});

@@ -323,6 +323,50 @@ static void test_patch(void) {
   crm_db_close(db);
 }
 
+/* Organizations' B2B fields, domains and hierarchy. */
+static void test_b2b_fields(void) {
+  crm_db* db = open_db("b2b.crm");
+  crm_txn* txn = NULL;
+  crm_customer* org = NULL;
+  crm_customer* sub = NULL;
+  crm_iter* it = NULL;
+  size_t len = 0;
+  uint64_t group;
+  CHECK(crm_customer_new(&org) == CRM_OK);
+  CHECK(crm_customer_set_int(org, CRM_CUSTOMER_KIND, CRM_ORGANIZATION) == CRM_OK);
+  CHECK(crm_customer_set_text(org, CRM_CUSTOMER_DISPLAY_NAME, S("Group")) == CRM_OK);
+  CHECK(crm_customer_set_text(org, CRM_CUSTOMER_WEBSITE, S("https://www.Group.example/")) == CRM_OK);
+  CHECK(crm_customer_add_domain(org, S("group.test")) == CRM_OK);
+  CHECK(crm_customer_set_text(org, CRM_CUSTOMER_INDUSTRY, S("holding")) == CRM_OK);
+  CHECK(crm_customer_set_text(org, CRM_CUSTOMER_REVENUE_CURRENCY, S("EUR")) == CRM_OK);
+  CHECK(crm_customer_set_int(org, CRM_CUSTOMER_ANNUAL_REVENUE, 500000000) == CRM_OK);
+  CHECK(crm_customer_set_int(org, CRM_CUSTOMER_EMPLOYEES, 120) == CRM_OK);
+  CHECK(crm_customer_set_int(org, CRM_CUSTOMER_ACCOUNT_TYPE, CRM_ACCOUNT_PARTNER) == CRM_OK);
+  CHECK(crm_customer_set_int(org, CRM_CUSTOMER_ACCOUNT_TYPE, 9) == CRM_EINVALID && errmsg_has("CRM_ACCOUNT_"));
+  CHECK(crm_customer_set_int(org, CRM_CUSTOMER_EMPLOYEES, -1) == CRM_EINVALID);
+  group = create(db, org);
+  CHECK(group != 0 && crm_customer_domain_count(org) == 2);
+  CHECK(strcmp(crm_customer_domain(org, 0, &len), "group.example") == 0 && len == 13);
+  CHECK(strcmp(crm_customer_domain(org, 9, &len), "") == 0 && len == 0);
+  CHECK(crm_customer_clone(&sub, org) == CRM_OK);
+  CHECK(crm_customer_clear(sub, CRM_LIST_DOMAINS) == CRM_OK && crm_customer_domain_count(sub) == 0);
+  CHECK(crm_customer_set_text(sub, CRM_CUSTOMER_WEBSITE, NULL, 0) == CRM_OK);
+  CHECK(crm_customer_set_text(sub, CRM_CUSTOMER_DISPLAY_NAME, S("Subsidiary")) == CRM_OK);
+  CHECK(crm_customer_set_int(sub, CRM_CUSTOMER_PARENT, (int64_t)group) == CRM_OK);
+  CHECK(create(db, sub) != 0);
+  CHECK(crm_customer_int(sub, CRM_CUSTOMER_PARENT) == (int64_t)group);
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  CHECK(crm_customer_find_by_domain(&it, txn, S("ceo@GROUP.test")) == CRM_OK);
+  CHECK(crm_iter_next(it) == CRM_OK && (uint64_t)crm_customer_int(crm_iter_customer(it), CRM_CUSTOMER_ID) == group);
+  CHECK(crm_iter_next(it) == CRM_ITEROVER);
+  crm_iter_free(it);
+  CHECK(crm_customer_find_by_domain(&it, txn, S("nodot")) == CRM_EINVALID && it == NULL);
+  crm_txn_free(txn);
+  crm_customer_free(sub);
+  crm_customer_free(org);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_search_count_explain();
@@ -331,5 +375,6 @@ int main(void) {
   test_import_keeps_history();
   test_upsert_and_custom_fields();
   test_patch();
+  test_b2b_fields();
   return finish();
 }

@@ -50,6 +50,7 @@ from .records import (  # noqa: I001 - the record kinds
     StageChange,
 )
 from .values import (
+    AccountType,
     Direction,
     Entity,
     InteractionKind,
@@ -70,7 +71,7 @@ library_version = LIBRARY_VERSION
 library_path = LIBRARY_PATH
 
 __all__ = [
-    "BusyError", "Change", "ClosedError", "ConflictError", "Contact", "CorruptError", "Customer",
+    "AccountType", "BusyError", "Change", "ClosedError", "ConflictError", "Contact", "CorruptError", "Customer",
     "CustomFields", "Database", "DependentsError", "Direction", "Email", "Entity", "Error", "ExistsError", "F",
     "Field", "FieldChange", "FullError", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
     "LifecycleStage", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",

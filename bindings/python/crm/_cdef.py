@@ -76,6 +76,9 @@ int crm_customer_add_phone(crm_customer* c, const char* number, size_t number_le
                                    size_t label_len, int primary);
 size_t crm_customer_tag_count(const crm_customer* c);
 const char* crm_customer_tag(const crm_customer* c, size_t i, size_t* len);
+size_t crm_customer_domain_count(const crm_customer* c);
+const char* crm_customer_domain(const crm_customer* c, size_t i, size_t* len);
+int crm_customer_add_domain(crm_customer* c, const char* domain, size_t len);
 int crm_customer_add_tag(crm_customer* c, const char* tag, size_t len);
 size_t crm_customer_membership_count(const crm_customer* c);
 int crm_customer_membership(const crm_customer* c, size_t i, uint64_t* organization, const char** role,
@@ -101,6 +104,7 @@ int crm_customer_get(crm_customer** out, crm_txn* txn, uint64_t id);
 int crm_customer_find_by_email(crm_customer** out, crm_txn* txn, const char* email, size_t len);
 int crm_customer_find_by_external_id(crm_customer** out, crm_txn* txn, const char* id, size_t len);
 int crm_customer_find_by_phone(crm_iter** out, crm_txn* txn, const char* phone, size_t len);
+int crm_customer_find_by_domain(crm_iter** out, crm_txn* txn, const char* domain, size_t len);
 typedef struct crm_customer_query {
   unsigned int version;
   int by;

@@ -27,7 +27,7 @@ from .values import (
 BATCH = 64
 
 _VALUE_TEXT, _VALUE_INT, _VALUE_MONEY, _VALUE_TIME, _VALUE_BOOL = 1, 2, 3, 4, 5
-_LIST_EMAILS, _LIST_PHONES, _LIST_TAGS, _LIST_MEMBERSHIPS, _LIST_CUSTOM = 1, 2, 3, 4, 5
+_LIST_EMAILS, _LIST_PHONES, _LIST_TAGS, _LIST_MEMBERSHIPS, _LIST_CUSTOM, _LIST_DOMAINS = 1, 2, 3, 4, 5, 6
 
 _string = ffi.string
 _unpack = ffi.unpack
@@ -361,7 +361,7 @@ def _make_init(cls: type) -> Callable[..., None]:
         elif isinstance(attr, (_ContactPoints, _Tags)):
             # A list of plain strings, the usual case, is added inline; anything else item by item.
             scope[f"_set_{name}"] = attr.init
-            scope[f"_add_{name}"] = attr.add if isinstance(attr, _ContactPoints) else lib.crm_customer_add_tag
+            scope[f"_add_{name}"] = attr.add if isinstance(attr, _ContactPoints) else attr._add
             scope[f"_one_{name}"] = (lambda a: lambda obj, item: a.init(obj, [item]))(attr)
             extra = ', b"", 0, 0' if isinstance(attr, _ContactPoints) else ""
             body.append(
@@ -486,24 +486,35 @@ class _ContactPoints(_Field, Generic[P]):
 
 
 class _Tags(_Field):
+    """A customer's list of str: its tags, or (an organization's) domains."""
+
+    def __init__(self, field: int, doc: str, domains: bool = False) -> None:
+        super().__init__(field, doc)
+        if domains:
+            self._count, self._get, self._add = lib.crm_customer_domain_count, lib.crm_customer_domain, lib.crm_customer_add_domain
+            self._list, self._what = _LIST_DOMAINS, "domains"
+        else:
+            self._count, self._get, self._add = lib.crm_customer_tag_count, lib.crm_customer_tag, lib.crm_customer_add_tag
+            self._list, self._what = _LIST_TAGS, "tags"
+
     def __get__(self, obj: Any, owner: Any = None) -> list[str]:
         if obj is None:
             return self  # type: ignore[return-value]
         n = ffi.new("size_t*")
         with obj._lock:
-            return [_text(lib.crm_customer_tag(obj._h, i, n), n[0]) for i in range(lib.crm_customer_tag_count(obj._h))]
+            return [_text(self._get(obj._h, i, n), n[0]) for i in range(self._count(obj._h))]
 
     def __set__(self, obj: Any, value: Any) -> None:
-        def add(tag: Any) -> int:
-            raw = _encode(tag, "tags")
-            return lib.crm_customer_add_tag(obj._h, raw, len(raw))
+        def add(item: Any) -> int:
+            raw = _encode(item, self._what)
+            return self._add(obj._h, raw, len(raw))  # type: ignore[no-any-return]
 
-        _replace_list(obj, "tags", _customer_list(_LIST_TAGS), _pairs(value, "tags"), add)
+        _replace_list(obj, self._what, _customer_list(self._list), _pairs(value, self._what), add)
 
     def init(self, obj: Any, value: Any) -> None:
-        for tag in _pairs(value, "tags"):
-            raw = _encode(tag, "tags")
-            rc = lib.crm_customer_add_tag(obj._h, raw, len(raw))
+        for item in _pairs(value, self._what):
+            raw = _encode(item, self._what)
+            rc = self._add(obj._h, raw, len(raw))
             if rc:
                 fail(rc)
 

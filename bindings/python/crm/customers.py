@@ -9,9 +9,11 @@ from ._fields import (
     _ContactPoints,
     _customer_list,
     _encode,
+    _Amount,
     _Enum,
     _Field,
     _Int,
+    _Ref,
     _INT_P,
     _LIST_EMAILS,
     _LIST_MEMBERSHIPS,
@@ -30,7 +32,7 @@ from ._native import ffi, lib
 from ._ops import Ops, check_id, check_record, one_of, paging, text_arg, write_get, write_plain, write_record
 from .custom import _Custom
 from .errors import EINVALID, InvalidError, check
-from .values import Kind, LegalBasis, LifecycleStage, TimeLike, enum_arg, to_micros
+from .values import AccountType, Kind, LegalBasis, LifecycleStage, TimeLike, enum_arg, to_micros
 
 
 if TYPE_CHECKING:
@@ -145,6 +147,15 @@ class Customer(Record):
     emails = _EMAILS
     phones = _PHONES
     tags = _Tags(0, "The tags, a list of str.")
+    job_title = _Text(111, "A person's job title.")
+    department = _Text(112, "A person's department.")
+    industry = _Text(113, "An organization's industry.")
+    website = _Text(114, "An organization's web address, as entered (its domain joins domains).")
+    domains = _Tags(0, "An organization's domains, a list of str (normalised by the store).", domains=True)
+    annual_revenue = _Amount(217, 115, "An organization's annual revenue as Money, or None.")
+    employees = _Int(214, "An organization's employee count (0: unknown).")
+    account_type = _Enum(215, AccountType, "An organization's account type: PROSPECT, CUSTOMER, PARTNER, ...")
+    parent = _Ref(216, "The parent organization's id ('subsidiary of'), or None.")
     memberships = _Memberships(0, "The organizations a person belongs to, as Membership(organization, role).")
     custom = _Custom(0, "The typed custom fields, a mutable mapping (see CustomFields).")
     _CUSTOM = (lib.crm_customer_custom_count, lib.crm_customer_custom_field, lib.crm_customer_custom_value,
@@ -154,7 +165,8 @@ class Customer(Record):
         "id", "revision", "kind", "display_name", "given_name", "family_name", "emails", "phones",
         "street", "city", "region", "postal_code", "country", "stage", "owner", "tags", "memberships",
         "email_opt_in", "email_legal_basis", "email_opt_in_at", "do_not_call", "external_id",
-        "created_at", "updated_at", "archived", "archived_at", "last_interaction_at",
+        "job_title", "department", "industry", "website", "domains", "annual_revenue", "employees", "account_type",
+        "parent", "created_at", "updated_at", "archived", "archived_at", "last_interaction_at",
     )  # fmt: skip
 
     def _primary(self, count: Any, get: Any) -> str | None:
@@ -280,6 +292,12 @@ class CustomerReads(Ops):
         """The customer with this external id, or `default`."""
         raw = _encode(external_id, "external_id")
         return self._get_or(default, lib.crm_customer_find_by_external_id, Customer, raw, len(raw))  # type: ignore[no-any-return]
+
+    def customers_by_domain(self, domain: str) -> "Listing[Customer]":
+        """The organizations with this domain, given as a domain, a web address or an email
+        address ("acme.com", "https://www.acme.com/about", "ann@acme.com")."""
+        raw = _encode(domain, "domain")
+        return self._listing(lib.crm_customer_find_by_domain, lib.crm_iter_take_customers, Customer, raw, len(raw))
 
     def customers_by_phone(self, phone: str) -> "Listing[Customer]":
         """The customers with this phone number, whatever its formatting ("+1 (555) 010-0199",

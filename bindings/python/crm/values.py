@@ -38,6 +38,17 @@ class LifecycleStage(enum.IntEnum):
     OTHER = 8
 
 
+class AccountType(enum.IntEnum):
+    """What an organization is to the business."""
+
+    NONE = 0
+    PROSPECT = 1
+    CUSTOMER = 2
+    PARTNER = 3
+    COMPETITOR = 4
+    OTHER = 5
+
+
 class LegalBasis(enum.IntEnum):
     """The legal basis of an email opt-in (GDPR Art. 6)."""
 

@@ -64,6 +64,7 @@ def header_defines():
     "prefix,enum",
     [
         ("CRM_STAGE_", crm.LifecycleStage), ("CRM_BASIS_", crm.LegalBasis), ("CRM_KIND_", crm.InteractionKind),
+        ("CRM_ACCOUNT_", crm.AccountType),
         ("CRM_DIRECTION_", crm.Direction), ("CRM_OUTCOME_", crm.Outcome), ("CRM_ENTITY_", crm.Entity),
         ("CRM_OP_", crm.Op),
     ],
@@ -94,7 +95,8 @@ def test_record_field_numbers_equal_the_header(record):
         if not isinstance(attr, _Field) or not isinstance(getattr(attr, "field", None), int):
             continue
         if isinstance(attr, _Amount):
-            assert attr.currency_field == d[prefix + "CURRENCY"], name
+            currency = "REVENUE_CURRENCY" if name == "annual_revenue" else "CURRENCY"
+            assert attr.currency_field == d[prefix + currency], name
         if prefix + name.upper() in d or attr.field > 100:
             assert attr.field == d[prefix + name.upper()], name
             checked += 1

@@ -310,3 +310,24 @@ def test_unicode_and_large_texts_round_trip(db):
     assert got.body == body and got.subject == "长"
     with pytest.raises(crm.InvalidError, match="body"):
         db.log_interaction(crm.Interaction(customer=ids[0], kind=crm.InteractionKind.NOTE, body="y" * 70000))
+
+
+def test_b2b_fields_domains_and_hierarchy(db):
+    group = db.create_customer(crm.Customer(kind=crm.Kind.ORGANIZATION, display_name="Group"))
+    acme = db.create_customer(crm.Customer(
+        kind=crm.Kind.ORGANIZATION, display_name="Acme", industry="technology", website="https://www.Acme.com/about",
+        domains=["acme.co.uk"], annual_revenue=crm.Money("1100040000", "USD"), employees=2822,
+        account_type=crm.AccountType.CUSTOMER, parent=group.id))  # fmt: skip
+    assert acme.domains == ["acme.com", "acme.co.uk"] and acme.parent == group.id
+    assert acme.annual_revenue == crm.Money("1100040000", "USD") and acme.account_type == crm.AccountType.CUSTOMER
+    ann = db.create_customer(crm.Customer(given_name="Ann", job_title="CFO", department="Finance"))
+    assert (ann.job_title, ann.department, ann.parent, ann.annual_revenue) == ("CFO", "Finance", None, None)
+    assert [c.id for c in db.customers_by_domain("bob@ACME.co.uk")] == [acme.id]
+    assert db.count("customer", parent=group.id, account_type="customer", employees=2822) == 1
+    group.parent = acme.id
+    with pytest.raises(crm.InvalidError, match="is a subsidiary of this organization"):
+        db.update_customer(group)
+    with pytest.raises(crm.InvalidError, match="industry: is a field of organizations"):
+        db.create_customer(crm.Customer(given_name="Bo", industry="retail"))
+    with pytest.raises(crm.DependentsError, match="subsidiaries"):
+        db.delete_customer(group.id)
