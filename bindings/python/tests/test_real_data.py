@@ -40,13 +40,13 @@ def maven(tmp_path_factory):
             crm.PipelineStage(0, "Won", 100, crm.Outcome.WON), crm.PipelineStage(0, "Lost", 0, crm.Outcome.LOST)]))  # fmt: skip
         stage = {s.name: s.id for s in pipeline.stages}
         ids = {}
-        for a in accounts:
+        for a in sorted(accounts, key=lambda a: a["subsidiary_of"] != ""):  # parents first
             org = crm.Customer(kind=crm.Kind.ORGANIZATION, display_name=a["account"], country=a["office_location"],
-                               stage="customer")  # fmt: skip
+                               stage="customer", industry=a["sector"], employees=int(a["employees"]),
+                               annual_revenue=crm.Money(Decimal(a["revenue"]) * 1_000_000, "USD"),  # millions of USD
+                               account_type=crm.AccountType.CUSTOMER, parent=ids.get(a["subsidiary_of"]))  # fmt: skip
             org.custom["sector"] = a["sector"]
             org.custom["year_established"] = int(a["year_established"])
-            org.custom["revenue"] = crm.Money(Decimal(a["revenue"]) * 1_000_000, "USD")  # millions of USD
-            org.custom["employees"] = int(a["employees"])
             if a["subsidiary_of"]:
                 org.custom["subsidiary_of"] = a["subsidiary_of"]
             ids[a["account"]] = txn.create_customer(org).id
@@ -147,15 +147,19 @@ def test_sales_cycles_to_the_day(maven):
 def test_accounts_by_sector_and_country(maven):
     db, accounts, deals = maven
     got = {r.keys[0]: (r.values[0], r.values[1]) for r in
-           db.aggregate("customer", group_by="custom.sector", measures=["count", "sum(custom.employees)"])}  # fmt: skip
+           db.aggregate("customer", group_by="industry", measures=["count", "sum(employees)"])}  # fmt: skip
     want = collections.defaultdict(lambda: [0, 0])
     for a in accounts:
         want[a["sector"]][0] += 1
         want[a["sector"]][1] += int(a["employees"])
     assert got == {k: tuple(v) for k, v in want.items()}
-    big = db.count("customer", F["custom.revenue"] >= 1000, country="United States")
+    big = db.count("customer", F.annual_revenue >= 1000, country="United States")
     assert big == sum(1 for a in accounts if Decimal(a["revenue"]) * 1_000_000 >= 1000 and a["office_location"] == "United States")
-    assert db.count("customer", F["custom.subsidiary_of"].is_not_empty()) == sum(1 for a in accounts if a["subsidiary_of"])
+    assert db.count("customer", F.parent.is_not_empty()) == sum(1 for a in accounts if a["subsidiary_of"])
+    for a in accounts:  # every subsidiary points at its parent, found by the parent index
+        if a["subsidiary_of"]:
+            parent = next(iter(db.search_customers(name=a["subsidiary_of"])))
+            assert a["account"] in {c.display_name for c in db.search_customers(parent=parent.id)}
     customers_per_agent = db.aggregate("opportunity", status="won", group_by="owner", measures="count_distinct(customer)")
     want_c = collections.defaultdict(set)
     for d in deals:
