@@ -157,6 +157,28 @@ TEST_F(MaintenanceTest, DamagedExternalIdIndexIsReported) {
       << problems;
 }
 
+TEST_F(MaintenanceTest, WrongGroupCounterIsReportedAndShowsInTheCounts) {
+  Aggregation per_stage;
+  per_stage.group_by = {GroupBy{"stage"}};
+  const AggregateResult before = Ok(store_->Run(&ReadTxn::Aggregate, EntityType::kCustomer, per_stage));
+  std::uint64_t total = 0;
+  for (const AggregateRow& r : before.rows) total += r.values[0].count;
+  EXPECT_EQ(total, Ok(store_->Run(&ReadTxn::CountCustomers, CustomerQuery::All())));
+  std::string counter;
+  Damage([&] {
+    RawTable raw(path_, "meta");
+    for (const auto& [key, v] : raw.Entries())
+      if (key.rfind("grp.s.a.", 0) == 0) counter = key;
+    raw.Put(counter, BigEndian(1000));
+  });
+  ASSERT_FALSE(counter.empty());
+  // The counts come from the counters (a wrong one shows), and Verify names it.
+  EXPECT_TRUE(absl::IsDataLoss(store_->Run(&ReadTxn::Aggregate, EntityType::kCustomer, per_stage).status()));
+  const std::string problems = Joined(Verify());
+  EXPECT_NE(problems.find("group counter grp.s.a."), std::string::npos) << problems;
+  EXPECT_NE(problems.find("is 1000; its index has"), std::string::npos) << problems;
+}
+
 TEST_F(MaintenanceTest, EntryNamingTheWrongRecordIsReported) {
   Damage([&] { Reassign(path_, "customer_tag", ann_, bob_); });
   const std::string problems = Joined(Verify());

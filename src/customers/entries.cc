@@ -1,6 +1,7 @@
 #include "customers/entries.h"
 
 #include "absl/strings/str_cat.h"
+#include "customers/groups.h"
 #include "common/strings.h"
 #include "text/text.h"
 
@@ -115,6 +116,9 @@ absl::Status PutEntry(Ctx& ctx, const Entry& e, const Customer& c) {
 // `before` (all of the non-unique ones when `rewrite_flags`, because their flags changed).
 absl::Status ApplyEntries(Ctx& ctx, const Customer& c, const std::vector<Entry>& before,
                           const std::vector<Entry>& after, bool rewrite_flags) {
+  // rewrite_flags: archiving or restoring, so the entries had the other flag before.
+  if (auto s = CountEntries(ctx, before, after, rewrite_flags ? !c.archived : c.archived, c.archived); !s.ok())
+    return s;
   for (const Entry& e : before) {
     if (std::binary_search(after.begin(), after.end(), e)) continue;
     if (auto s = ctx.txn.Del(e.table, e.key); !s.ok()) return s.status();

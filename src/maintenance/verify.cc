@@ -14,6 +14,7 @@
 #include "customers/entries.h"
 #include "interactions/interactions.h"
 #include "model/serialize.h"
+#include "customers/groups.h"
 #include "opportunities/opportunities.h"
 #include "pipelines/pipelines.h"
 
@@ -185,6 +186,9 @@ void Checker::CustomerIndexes() {
     if (key.size() != 8 || !Exists(&customers::Load, codec::GetBigEndian64(key.data()), &c))
       Problem("customer_contact: an entry names a customer that does not exist");
   });
+  auto groups = customers::CheckGroups(ctx_);
+  if (!groups.ok()) return Problem(groups.status());
+  for (const std::string& p : *groups) Problem(p);
 }
 
 // ---- pipelines and opportunities ----

@@ -135,11 +135,10 @@ absl::StatusOr<std::uint64_t> ReadStored(const storage::Txn& txn, const Schema& 
 
 absl::StatusOr<std::uint64_t> Counters::Get(const storage::Txn& txn, const Schema& schema,
                                             std::string_view name) {
-  for (const Entry& e : entries_)
-    if (e.name == name) return e.value;
+  if (auto it = entries_.find(Av(name)); it != entries_.end()) return it->second.value;
   auto stored = ReadStored(txn, schema, name);
   if (!stored.ok()) return stored;
-  entries_.push_back(Entry{std::string(name), *stored, false});
+  entries_.emplace(std::string(name), Entry{*stored, false});
   return *stored;
 }
 
@@ -147,18 +146,16 @@ absl::Status Counters::Add(const storage::Txn& txn, const Schema& schema, std::s
                            std::int64_t delta) {
   if (auto v = Get(txn, schema, name); !v.ok()) return v.status();
   ++changes_;
-  for (Entry& e : entries_) {
-    if (e.name != name) continue;
-    e.value += static_cast<std::uint64_t>(delta);
-    e.dirty = true;
-  }
+  Entry& e = entries_.find(Av(name))->second;
+  e.value += static_cast<std::uint64_t>(delta);
+  e.dirty = true;
   return absl::OkStatus();
 }
 
 absl::Status Counters::Flush(storage::Txn& txn, const Schema& schema) {
-  for (Entry& e : entries_) {
+  for (auto& [name, e] : entries_) {
     if (!e.dirty) continue;
-    if (auto s = txn.Put(schema.meta, e.name, codec::EncodeU64(e.value)); !s.ok()) return s;
+    if (auto s = txn.Put(schema.meta, name, codec::EncodeU64(e.value)); !s.ok()) return s;
     e.dirty = false;
   }
   return absl::OkStatus();

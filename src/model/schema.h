@@ -47,6 +47,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "crm/types.hpp"
 #include "storage/lmdb.h"
@@ -120,11 +121,10 @@ class Counters {
 
  private:
   struct Entry {
-    std::string name;
     std::uint64_t value;
     bool dirty;
   };
-  std::vector<Entry> entries_;
+  absl::flat_hash_map<std::string, Entry> entries_;
   std::uint64_t changes_ = 0;
 };
 

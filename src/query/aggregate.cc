@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "codec/key.h"
 #include "common/strings.h"
+#include "query/counted.h"
 #include "query/filter.h"
 #include "query/search.h"
 #include "text/text.h"
@@ -323,9 +324,13 @@ absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const
     }
     measures.push_back(std::move(f));
   }
-  Search search;
-  search.filter = a.filter;
-  search.include_archived = a.include_archived;
+  const bool counts_only = std::all_of(measures.begin(), measures.end(), [](const FieldRef& f) { return f.name.empty(); });
+  if (kind == EntityType::kCustomer && a.filter.matches_all() && groups.size() == 1 &&
+      a.group_by[0].bucket == TimeBucket::kNone && counts_only) {
+    auto counted = CountedGroups(ctx, groups[0], a.include_archived, ms.size());
+    if (!counted.ok()) return counted.status();
+    if (counted->has_value()) return **std::move(counted);
+  }
   auto pipelines = LoadPipelines(ctx, kind);
   if (!pipelines.ok()) return pipelines.status();
   auto compiled = Compile(kind, a.filter, *pipelines);

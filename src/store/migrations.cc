@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "customers/customers.h"
+#include "customers/groups.h"
 
 namespace crm::store {
 namespace {
@@ -18,8 +19,9 @@ constexpr Step kSteps[] = {
      [](model::Ctx& ctx) { return customers::Backfill(ctx, ctx.schema.customer_country); }},
     // Earlier files have no external ids of opportunities or interactions, and no domains or
     // parents of organizations: the new indexes start empty.
-    {3, "external ids of opportunities and interactions; domains and parents of organizations",
-     [](model::Ctx&) { return absl::OkStatus(); }},
+    // and the counters of customers per stage, country and owner are counted from their indexes.
+    {3, "external ids of opportunities and interactions; domains and parents of organizations; group counters",
+     [](model::Ctx& ctx) { return customers::RecountGroups(ctx); }},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == model::kSchemaVersion, "a step for every schema version");
 
