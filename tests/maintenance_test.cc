@@ -179,6 +179,30 @@ TEST_F(MaintenanceTest, WrongGroupCounterIsReportedAndShowsInTheCounts) {
   EXPECT_NE(problems.find("is 1000; its index has"), std::string::npos) << problems;
 }
 
+TEST_F(MaintenanceTest, LostMetaRecordsAreDamageNotANewDatabase) {
+  // A damaged page of the meta table can make lookups of its keys miss. A writable open must then
+  // neither create a second default pipeline nor take the file for a new one.
+  for (std::vector<std::string> lost : {std::vector<std::string>{"default.pipeline", "seq.pipeline"},
+                                        std::vector<std::string>{"schema_version"}}) {
+    Open();
+    store_.reset();
+    const std::string copy = dir_.File("lost.db");
+    std::filesystem::remove(copy);
+    std::filesystem::copy_file(path_, copy);
+    {
+      RawTable raw(copy, "meta");
+      for (const std::string& key : lost) raw.Del(key);
+    }
+    StoreOptions o;
+    o.sync = false;
+    auto reopened = Store::Open(copy, o);
+    EXPECT_TRUE(absl::IsDataLoss(reopened.status())) << lost.front() << ": " << reopened.status();
+    if (reopened.ok()) {
+      EXPECT_EQ((*reopened)->Run(&ReadTxn::ListPipelines)->size(), 1u) << "a second default pipeline";
+    }
+  }
+}
+
 TEST_F(MaintenanceTest, EntryNamingTheWrongRecordIsReported) {
   Damage([&] { Reassign(path_, "customer_tag", ann_, bob_); });
   const std::string problems = Joined(Verify());

@@ -89,6 +89,10 @@ absl::StatusOr<Schema> Schema::Open(storage::Env& env, const Migrate& migrate) {
   auto version = StoredVersion(env, *txn, s.meta);
   if (!version.ok()) return version.status();
   if (*version == 0 && !writable) return NotADatabaseError(absl::StrCat(env.path(), " is not a libcrm database"));
+  // libcrm writes the version in the transaction that makes the meta table: a meta table that
+  // was there before and holds no version is damaged, not a new database to set up again.
+  if (*version == 0 && existing.ok())
+    return absl::DataLossError(absl::StrCat("database ", env.path(), " is damaged: its schema version record is missing"));
   for (const TableSpec& t : kTables) {
     if (t.table == &Schema::meta) continue;
     // Only a table this file's version does not have yet is created: one its version has and

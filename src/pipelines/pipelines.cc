@@ -176,7 +176,9 @@ absl::Status EnsureDefault(Ctx& ctx) {
   // default is damaged, and a new default would hide that.
   auto made = model::ReadCounter(ctx, kSequence);
   if (!made.ok()) return made.status();
-  if (*made != 0)
+  auto any = model::AnyWithPrefix(ctx, ctx.schema.pipelines, {});  // not counters alone: a damaged meta
+  if (!any.ok()) return any.status();                               // page can hide both of them
+  if (*made != 0 || *any)
     return absl::DataLossError("database is damaged: its record of the default pipeline is missing");
   Pipeline p;
   p.name = "Sales";
