@@ -60,19 +60,25 @@ int crm_search_init(crm_search* s, unsigned int version) {
   return CRM_OK;
 }
 
-int crm_customer_search(crm_iter** out, crm_txn* txn, const crm_search* s) {
+namespace {
+// A search's iterator: pages read with `search` (SearchCustomers / SearchOpportunities), each
+// record moved into `items` as a Handle.
+template <class Handle, class Page, class Record>
+int SearchIter(crm_iter** out, crm_txn* txn, const crm_search* s, IterKind kind,
+               absl::StatusOr<Page> (crm::QueryReads::*search)(const crm::Search&) const,
+               std::vector<Record> Page::*records, std::vector<Handle> crm_iter::*items) {
   return Guard([&] {
     if (out == nullptr) return Invalid("out: is NULL");
     *out = nullptr;
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
-    crm::Search search;
-    if (int rc = ToSearch(s, &search); rc != CRM_OK) return rc;
+    crm::Search query;
+    if (int rc = ToSearch(s, &query); rc != CRM_OK) return rc;
     crm::ReadTxn* read = ReadOf(txn);
-    *out = NewIter(txn, IterKind::kCustomer, search.page_token, [read, search](crm_iter& it) mutable -> absl::Status {
-      search.page_token = it.next_token;
-      auto page = read->SearchCustomers(search);
+    *out = NewIter(txn, kind, query.page_token, [=](crm_iter& it) mutable -> absl::Status {
+      query.page_token = it.next_token;
+      auto page = (read->*search)(query);
       if (!page.ok()) return page.status();
-      for (crm::Customer& c : page->customers) it.customers.push_back(crm_customer{std::move(c)});
+      for (Record& r : (*page).*records) (it.*items).push_back(Handle{std::move(r)});
       it.next_token = page->next_page_token;
       it.exhausted = page->next_page_token.empty();
       return absl::OkStatus();
@@ -80,26 +86,16 @@ int crm_customer_search(crm_iter** out, crm_txn* txn, const crm_search* s) {
     return CRM_OK;
   });
 }
+}  // namespace
+
+int crm_customer_search(crm_iter** out, crm_txn* txn, const crm_search* s) {
+  return SearchIter(out, txn, s, IterKind::kCustomer, &crm::QueryReads::SearchCustomers, &crm::CustomerPage::customers,
+                    &crm_iter::customers);
+}
 
 int crm_opportunity_search(crm_iter** out, crm_txn* txn, const crm_search* s) {
-  return Guard([&] {
-    if (out == nullptr) return Invalid("out: is NULL");
-    *out = nullptr;
-    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
-    crm::Search search;
-    if (int rc = ToSearch(s, &search); rc != CRM_OK) return rc;
-    crm::ReadTxn* read = ReadOf(txn);
-    *out = NewIter(txn, IterKind::kOpportunity, search.page_token, [read, search](crm_iter& it) mutable -> absl::Status {
-      search.page_token = it.next_token;
-      auto page = read->SearchOpportunities(search);
-      if (!page.ok()) return page.status();
-      for (crm::Opportunity& o : page->opportunities) it.opportunities.push_back(crm_opportunity{std::move(o)});
-      it.next_token = page->next_page_token;
-      it.exhausted = page->next_page_token.empty();
-      return absl::OkStatus();
-    });
-    return CRM_OK;
-  });
+  return SearchIter(out, txn, s, IterKind::kOpportunity, &crm::QueryReads::SearchOpportunities,
+                    &crm::OpportunityPage::opportunities, &crm_iter::opportunities);
 }
 
 int crm_search_count(uint64_t* out, crm_txn* txn, int entity, const crm_search* s) {

@@ -1,5 +1,6 @@
 #include "query/filter.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <limits>
@@ -300,12 +301,13 @@ std::string Decimal(std::int64_t unscaled, int scale) {
   const bool negative = unscaled < 0;
   const std::uint64_t magnitude =
       negative ? ~static_cast<std::uint64_t>(unscaled) + 1 : static_cast<std::uint64_t>(unscaled);
-  std::string digits = std::to_string(magnitude);
-  if (scale > 0) {
-    if (digits.size() <= static_cast<std::size_t>(scale)) digits.insert(0, scale + 1 - digits.size(), '0');
-    digits.insert(digits.size() - scale, ".");
-  }
-  return negative ? "-" + digits : digits;
+  const std::string digits = std::to_string(magnitude);
+  const std::size_t width = std::max(digits.size(), static_cast<std::size_t>(scale) + 1);  // "0.05", not ".05"
+  std::string out = negative ? "-" : "";
+  out.append(width - digits.size(), '0');
+  out += digits;
+  if (scale > 0) out.insert(out.end() - scale, '.');
+  return out;
 }
 
 }  // namespace
