@@ -203,6 +203,19 @@ TEST_F(MaintenanceTest, LostMetaRecordsAreDamageNotANewDatabase) {
   }
 }
 
+TEST_F(MaintenanceTest, VerifyInsideAWriteTransactionSeesItsPendingCounters) {
+  auto txn = store_->BeginWrite("t");
+  ASSERT_TRUE(txn.ok()) << txn.status();
+  Customer c = Person("Newcomer", "new@acme.example");
+  c.address.country = "NL";
+  c.owner = "zoe";
+  ASSERT_TRUE(txn->CreateCustomer(c).ok());
+  const VerifyReport r = Ok(txn->Verify());  // the counters this transaction changed are not written yet
+  EXPECT_TRUE(r.ok()) << Joined(r);
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_TRUE(Verify().ok());
+}
+
 TEST_F(MaintenanceTest, EntryNamingTheWrongRecordIsReported) {
   Damage([&] { Reassign(path_, "customer_tag", ann_, bob_); });
   const std::string problems = Joined(Verify());

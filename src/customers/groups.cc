@@ -107,15 +107,23 @@ absl::StatusOr<std::vector<std::string>> CheckGroups(const Ctx& ctx) {
   std::map<std::string, std::uint64_t> want;
   for (const Counted& c : kCounted)
     if (auto s = CountIndex(ctx, c, &want); !s.ok()) return s;
+  // The stored counters, as this transaction sees them: a write transaction's pending changes
+  // are written only when it commits (model::Counters), so each is read through ReadCounter.
   std::map<std::string, std::uint64_t> have;
+  std::vector<std::string> names;
   auto s = storage::ScanPrefix(ctx.txn, ctx.schema.meta, kPrefix, {},
                                [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
                                  if (value.size() != 8) return absl::DataLossError("a group counter is damaged");
-                                 const std::uint64_t n = codec::GetBigEndian64(value.data());
-                                 if (n != 0) have[std::string(key)] = n;
+                                 names.emplace_back(key);
                                  return true;
                                });
   if (!s.ok()) return s;
+  for (const auto& [name, n] : want) names.push_back(name);
+  for (const std::string& name : names) {
+    auto n = model::ReadCounter(ctx, name);
+    if (!n.ok()) return n.status();
+    if (*n != 0) have[name] = *n;
+  }
   for (const auto& [name, n] : want)
     if (have[name] != n)
       problems.push_back(absl::StrCat("group counter ", absl::CHexEscape(name), " is ", have[name],
