@@ -45,6 +45,13 @@ int ToSearch(const crm_search* s, crm::Search* out) {
   return Text(s->page_token, s->page_token_len, "s.page_token", &out->page_token);
 }
 
+// The transaction check, kind and search that count and explain share.
+int SearchOf(const crm_txn* txn, int entity, const crm_search* s, crm::EntityType* kind, crm::Search* search) {
+  if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+  if (int rc = EntityOf(entity, kind); rc != CRM_OK) return rc;
+  return ToSearch(s, search);
+}
+
 // The row and key of an aggregate a getter asks for; nullptr when out of range.
 const crm::GroupKey* KeyAt(const crm_aggregate* r, std::size_t row, std::size_t k) {
   if (r == nullptr || row >= r->result.rows.size() || k >= r->keys) return nullptr;
@@ -101,11 +108,9 @@ int crm_opportunity_search(crm_iter** out, crm_txn* txn, const crm_search* s) {
 int crm_search_count(uint64_t* out, crm_txn* txn, int entity, const crm_search* s) {
   return Guard([&] {
     if (out == nullptr) return Invalid("out: is NULL");
-    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
     crm::EntityType kind = crm::EntityType::kCustomer;
-    if (int rc = EntityOf(entity, &kind); rc != CRM_OK) return rc;
     crm::Search search;
-    if (int rc = ToSearch(s, &search); rc != CRM_OK) return rc;
+    if (int rc = SearchOf(txn, entity, s, &kind, &search); rc != CRM_OK) return rc;
     auto n = ReadOf(txn)->CountMatching(kind, search);
     if (!n.ok()) return Check(n.status());
     *out = *n;
@@ -117,11 +122,9 @@ int crm_search_explain(char** out, size_t* len, int* full_scan, crm_txn* txn, in
   return Guard([&] {
     if (out == nullptr) return Invalid("out: is NULL");
     *out = nullptr;
-    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
     crm::EntityType kind = crm::EntityType::kCustomer;
-    if (int rc = EntityOf(entity, &kind); rc != CRM_OK) return rc;
     crm::Search search;
-    if (int rc = ToSearch(s, &search); rc != CRM_OK) return rc;
+    if (int rc = SearchOf(txn, entity, s, &kind, &search); rc != CRM_OK) return rc;
     auto plan = ReadOf(txn)->Explain(kind, search);
     if (!plan.ok()) return Check(plan.status());
     char* copy = static_cast<char*>(std::malloc(plan->text.size() + 1));
