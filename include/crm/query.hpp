@@ -154,6 +154,13 @@ struct AggregateResult {
   std::vector<AggregateRow> rows;  // in order of the group keys (empty groups first)
 };
 
+// A declared index (QueryWrites::DeclareIndex).
+struct IndexInfo {
+  EntityType kind = EntityType::kCustomer;
+  std::string field;         // its canonical name: "address.city", "custom.score"
+  std::uint64_t entries = 0;  // one per value of a record (none for a record without one)
+};
+
 // Searches, counts and aggregates: members of every transaction. `kind` is kCustomer or
 // kOpportunity.
 class QueryReads {
@@ -164,9 +171,31 @@ class QueryReads {
   absl::StatusOr<std::uint64_t> CountMatching(EntityType kind, const Search& search) const;
   absl::StatusOr<SearchPlan> Explain(EntityType kind, const Search& search) const;
   absl::StatusOr<AggregateResult> Aggregate(EntityType kind, const Aggregation& aggregation) const;
+  // The declared indexes, customers' first, each kind's in order of field name.
+  absl::StatusOr<std::vector<IndexInfo>> Indexes() const;
 
  protected:
   QueryReads() = default;
+};
+
+// Declared indexes: a secondary index on a chosen field of customers or opportunities, a custom
+// field ("custom.score") or a built-in one without an index of its own ("address.city",
+// "industry", "employees", "annual_revenue", "created_at", "title", "amount" ...). Searches,
+// counts and aggregates then find the records with a value, a set of values, a range or a text
+// prefix of the field through it instead of reading every record (Explain says so). Text is
+// indexed case-folded, as filters compare it.
+class QueryWrites {
+ public:
+  // Declares the index and builds it from the records, in this transaction; every later write
+  // of a record keeps it, in the write's transaction. OK when the field has one already.
+  // InvalidArgument for an unknown field or one with an index of its own; ResourceExhausted
+  // past 32 declared indexes per kind.
+  absl::Status DeclareIndex(EntityType kind, std::string_view field);
+  // Removes the index and its entries; NotFound when the field has no declared index.
+  absl::Status DropIndex(EntityType kind, std::string_view field);
+
+ protected:
+  QueryWrites() = default;
 };
 
 }  // namespace crm

@@ -108,7 +108,8 @@ class WriteTxn : public ReadTxn,
                  public CustomerWrites,
                  public InteractionWrites,
                  public PipelineWrites,
-                 public OpportunityWrites {
+                 public OpportunityWrites,
+                 public QueryWrites {
  public:
   WriteTxn(WriteTxn&&) noexcept;
   WriteTxn& operator=(WriteTxn&&) noexcept;

@@ -20,6 +20,7 @@
 #include "crm/error.hpp"
 #include "crm/txn_part.hpp"
 #include "model/schema.h"
+#include "query/declared.h"
 #include "storage/lmdb.h"
 
 namespace crm {
@@ -33,11 +34,12 @@ struct TxnImpl {
   bool importing = false;  // import mode: creates keep the times their records carry
   Timestamp now = 0;
   model::Counters counters;
+  query::IndexCatalog indexes;  // the declared indexes, read once
   // Set when an operation failed after it had written: the transaction was aborted then.
   absl::Status failure;
 
   model::Ctx ctx() {
-    return model::Ctx{txn, *schema, now, txn.writable() ? &counters : nullptr, actor, importing};
+    return model::Ctx{txn, *schema, now, txn.writable() ? &counters : nullptr, actor, importing, &indexes};
   }
 
   absl::Status CheckOpen() const {

@@ -17,6 +17,7 @@
 #include "model/records.h"
 #include "model/validation.h"
 #include "model/serialize.h"
+#include "query/declared.h"
 #include "text/text.h"
 
 namespace crm::customers {
@@ -82,6 +83,9 @@ absl::StatusOr<bool> HasSubsidiaries(const Ctx& ctx, CustomerId org) {
 // ---- the write phase: a failure here dooms the transaction (the storage layer saw a write) ----
 
 absl::Status PutRecord(Ctx& ctx, const Customer& c, bool fresh = false) { return model::Put(ctx, kKind, c, fresh); }
+
+// The flags of a customer's entries in the declared indexes.
+char Flags(const Customer& c) { return c.archived ? model::kFlagArchived : 0; }
 
 void StampConsent(Customer& c, const Customer* before, Timestamp now) {
   if (!c.consent.email_opt_in || c.consent.email_opt_in_at != 0) return;
@@ -373,10 +377,13 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {
   StampConsent(c, nullptr, ctx.now);
   const std::vector<Entry> wanted = Entries(ctx.schema, c);
   if (auto s = CheckUnique(ctx, c.id, wanted, {}); !s.ok()) return s;
+  auto declared = query::DeclaredKeys(ctx, c);
+  if (!declared.ok()) return declared.status();
 
   absl::Status s = model::NextId(ctx, kSequence).status();
   if (s.ok()) s = PutRecord(ctx, c, /*fresh=*/true);
   if (s.ok()) s = ApplyEntries(ctx, c, {}, wanted, false);
+  if (s.ok()) s = query::ApplyDeclared(ctx, {}, *declared, 0, false);
   if (s.ok()) s = model::AddToCounter(ctx, kActiveCount, 1);
   if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kCreate, {}, changes::Flatten(c));
   if (!s.ok()) return s;
@@ -409,9 +416,14 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c) {
   const std::vector<Entry> held = Entries(ctx.schema, before);
   const std::vector<Entry> wanted = Entries(ctx.schema, c);
   if (auto s = CheckUnique(ctx, c.id, wanted, held); !s.ok()) return s;
+  auto declared_held = query::DeclaredKeys(ctx, before);
+  if (!declared_held.ok()) return declared_held.status();
+  auto declared = query::DeclaredKeys(ctx, c);
+  if (!declared.ok()) return declared.status();
 
   absl::Status s = PutRecord(ctx, c);
   if (s.ok()) s = ApplyEntries(ctx, c, held, wanted, false);
+  if (s.ok()) s = query::ApplyDeclared(ctx, *declared_held, *declared, Flags(c), false);
   if (s.ok())
     s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kUpdate, changes::Flatten(before),
                         changes::Flatten(c));
@@ -438,11 +450,16 @@ absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived) {
   if (c.archived == archived) return c;
   const std::vector<Entry> entries = Entries(ctx.schema, c);
   const changes::Fields before = changes::Flatten(c);
+  auto declared_held = query::DeclaredKeys(ctx, c);
+  if (!declared_held.ok()) return declared_held.status();
   c.archived = archived;
   c.archived_at = archived ? ctx.now : 0;
   model::StampTouched(c, ctx.now);
+  auto declared = query::DeclaredKeys(ctx, c);  // archived_at and updated_at may be indexed
+  if (!declared.ok()) return declared.status();
   absl::Status s = PutRecord(ctx, c);
   if (s.ok()) s = ApplyEntries(ctx, c, entries, entries, true);
+  if (s.ok()) s = query::ApplyDeclared(ctx, *declared_held, *declared, Flags(c), true);
   if (s.ok()) s = model::AddToCounter(ctx, kActiveCount, archived ? -1 : 1);
   if (s.ok()) s = model::AddToCounter(ctx, kArchivedCount, archived ? 1 : -1);
   if (s.ok())
@@ -516,7 +533,10 @@ absl::Status Delete(Ctx& ctx, CustomerId id) {
       return HasDependentsError(absl::StrCat(
           "customer ", id, " is an organization that still has members; remove their memberships first"));
   }
+  auto declared = query::DeclaredKeys(ctx, c);
+  if (!declared.ok()) return declared.status();
   absl::Status s = ApplyEntries(ctx, c, Entries(ctx.schema, c), {}, false);
+  if (s.ok()) s = query::ApplyDeclared(ctx, *declared, {}, 0, false);
   if (s.ok()) {
     auto deleted = ctx.txn.Del(ctx.schema.customers, IdKey(id).view());
     if (!deleted.ok()) s = deleted.status();

@@ -17,6 +17,7 @@
 #include "customers/groups.h"
 #include "opportunities/opportunities.h"
 #include "pipelines/pipelines.h"
+#include "query/declared.h"
 
 namespace crm::maintenance {
 namespace {
@@ -34,6 +35,13 @@ class Checker {
   void Opportunities();
   void Interactions();
   void Changes();
+  void Declared() {
+    std::vector<std::string> problems;
+    auto checked = query::CheckDeclared(ctx_, &problems);
+    if (!checked.ok()) return Problem("declared indexes: ", checked.status().message());
+    report_.index_entries += *checked;
+    for (const std::string& p : problems) Problem(p);
+  }
 
  private:
   template <class... Parts>
@@ -338,6 +346,7 @@ absl::StatusOr<VerifyReport> Verify(const model::Ctx& ctx) {
   check.Opportunities();
   check.Interactions();
   check.Changes();
+  check.Declared();
   return report;
 }
 

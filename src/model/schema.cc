@@ -44,6 +44,8 @@ constexpr TableSpec kTables[] = {
     {&Schema::opp_contact, "opp_contact", 1},
     {&Schema::opp_external, "opp_external", 3},
     {&Schema::interaction_external, "interaction_external", 3},
+    {&Schema::index_catalog, "index_catalog", 4},
+    {&Schema::field_index, "field_index", 4},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

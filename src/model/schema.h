@@ -28,6 +28,9 @@
 //   opp_contact        U64(person) U64(id) -> ""
 //   opp_external       external id -> U64(id)                          (unique; since schema 3)
 //   interaction_external external id -> U64(id)                        (unique; since schema 3)
+//   index_catalog      U8(entity type) Str(field) -> U32(number)          (since schema 4)
+//   field_index        U32(number) value U64(id) -> flags                 (since schema 4)
+//                      (the declared indexes: value is query::SortKey's encoding of each value)
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -52,11 +55,15 @@
 #include "crm/types.hpp"
 #include "storage/lmdb.h"
 
+namespace crm::query {
+class IndexCatalog;
+}  // namespace crm::query
+
 namespace crm::model {
 
 // 1: libcrm 0.1 to 0.3. 2: customer_country. 3: opp_external, interaction_external,
-// customer_domain, customer_parent.
-inline constexpr std::uint64_t kSchemaVersion = 3;
+// customer_domain, customer_parent. 4: index_catalog, field_index.
+inline constexpr std::uint64_t kSchemaVersion = 4;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;
@@ -90,6 +97,8 @@ struct Schema {
   storage::Table opp_contact;
   storage::Table opp_external;
   storage::Table interaction_external;
+  storage::Table index_catalog;
+  storage::Table field_index;
   storage::Table changes;
   storage::Table change_entity;
 
@@ -136,6 +145,7 @@ struct Ctx {
   Counters* counters = nullptr;   // write transactions: pending counter changes
   std::string_view actor;         // write transactions: who makes the changes
   bool importing = false;         // write transactions in import mode (crm::WriteOptions::import)
+  query::IndexCatalog* indexes = nullptr;  // the declared indexes, loaded once per transaction
 };
 
 // Id sequences and counters kept in the meta table.

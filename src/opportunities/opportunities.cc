@@ -14,6 +14,7 @@
 #include "model/records.h"
 #include "model/validation.h"
 #include "pipelines/pipelines.h"
+#include "query/declared.h"
 
 namespace crm::opportunities {
 namespace {
@@ -160,7 +161,16 @@ void AppendHistory(Ctx& ctx, Opportunity& o, StageId from) {
 absl::StatusOr<Opportunity> Store(Ctx& ctx, const Opportunity& before, Opportunity o, const Pipeline& p,
                                   ChangeOp op) {
   const bool fresh = before.id == 0;
+  std::vector<std::string> declared_held;
+  if (!fresh) {
+    auto held = query::DeclaredKeys(ctx, before);
+    if (!held.ok()) return held.status();
+    declared_held = *std::move(held);
+  }
+  auto declared = query::DeclaredKeys(ctx, o);
+  if (!declared.ok()) return declared.status();
   absl::Status s = model::Put(ctx, kKind, o, fresh);
+  if (s.ok()) s = query::ApplyDeclared(ctx, declared_held, *declared, 0, false);
   // The pipeline does not change once created, so `p` also tells whether `before` was closed.
   const bool closed = Closed(p, o.stage);
   if (s.ok())
@@ -450,7 +460,10 @@ absl::Status Remove(Ctx& ctx, OpportunityId id) {
   Pipeline p;
   auto found = pipelines::Load(ctx, o->pipeline, &p);
   if (!found.ok()) return found.status();
+  auto declared = query::DeclaredKeys(ctx, *o);
+  if (!declared.ok()) return declared.status();
   absl::Status s = ApplyEntries(ctx, Entries(ctx.schema, *o), {}, false, false);
+  if (s.ok()) s = query::ApplyDeclared(ctx, *declared, {}, 0, false);
   if (s.ok()) s = model::MoveExternal(ctx, ctx.schema.opp_external, o->external_id, {}, id);
   if (s.ok()) s = ctx.txn.Del(ctx.schema.opportunities, codec::EncodeU64(id)).status();
   if (s.ok())

@@ -2,6 +2,7 @@
 #include "crm/query.hpp"
 
 #include "core/txn.h"
+#include "query/declared.h"
 #include "query/search.h"
 
 namespace crm {
@@ -24,6 +25,18 @@ absl::StatusOr<SearchPlan> QueryReads::Explain(EntityType kind, const Search& se
 
 absl::StatusOr<AggregateResult> QueryReads::Aggregate(EntityType kind, const Aggregation& aggregation) const {
   return core::Query(this, [&](const model::Ctx& c) { return query::Aggregate(c, kind, aggregation); });
+}
+
+absl::StatusOr<std::vector<IndexInfo>> QueryReads::Indexes() const {
+  return core::Query(this, [&](const model::Ctx& c) { return query::ListDeclared(c); });
+}
+
+absl::Status QueryWrites::DeclareIndex(EntityType kind, std::string_view field) {
+  return core::Mutate(this, [&](model::Ctx& c) { return query::Declare(c, kind, field); });
+}
+
+absl::Status QueryWrites::DropIndex(EntityType kind, std::string_view field) {
+  return core::Mutate(this, [&](model::Ctx& c) { return query::Drop(c, kind, field); }, core::Growth::kRemoves);
 }
 
 }  // namespace crm

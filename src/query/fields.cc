@@ -175,6 +175,13 @@ absl::StatusOr<FieldRef> Resolve(EntityType kind, std::string_view name) {
                                                  " (known: ", absl::StrJoin(names, ", "), ", custom.<name>)"));
 }
 
+std::string CanonicalName(EntityType kind, const FieldRef& f) {
+  if (f.type == Type::kCustom) return absl::StrCat("custom.", f.custom);
+  for (const Known& k : kind == EntityType::kCustomer ? CustomerFields() : OpportunityFields())
+    if (k.id == f.id) return std::string(k.name);
+  return f.name;
+}
+
 const Pipeline* Pipelines::Find(PipelineId id) const {
   for (const Pipeline& p : all)
     if (p.id == id) return &p;

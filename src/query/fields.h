@@ -44,6 +44,10 @@ struct FieldRef {
 // `kind` (customers and opportunities).
 absl::StatusOr<FieldRef> Resolve(EntityType kind, std::string_view name);
 
+// The field's name as indexes know it: the first of its synonyms ("address.city" for "city"),
+// "custom.<name>" for a custom field.
+std::string CanonicalName(EntityType kind, const FieldRef& f);
+
 // One value of a field of a record. Text is borrowed from the record.
 struct Val {
   enum class K : std::uint8_t { kText, kInt, kMoney, kBool, kCustom };

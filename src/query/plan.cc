@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "codec/key.h"
+#include "query/declared.h"
 #include "text/text.h"
 
 namespace crm::query {
@@ -27,8 +28,7 @@ struct Source {
   std::vector<std::string> prefixes;
   std::vector<std::string> unique_keys;
   std::vector<std::uint64_t> literal_ids;
-  bool range = false;
-  std::string lo, hi;
+  std::vector<std::pair<std::string, std::string>> ranges;  // [lo, hi); hi empty: to the end
   std::string label;
 };
 
@@ -85,6 +85,7 @@ class Planner {
   }
 
   std::vector<std::string> lookups;
+  absl::Status failure;  // a catalogue read that failed while choosing lookups
 
  private:
   absl::StatusOr<std::optional<Ids>> And(const Node& n, std::string* how) {
@@ -103,7 +104,7 @@ class Planner {
         continue;
       }
       lookups.push_back(s->label);
-      const bool probeable = !s->prefixes.empty();
+      const bool probeable = !s->prefixes.empty() && s->ranges.empty();
       auto read = Read(*s, probeable ? kSmallLookup : SIZE_MAX);
       if (!read.ok()) return read.status();
       if (read->second) {
@@ -179,8 +180,8 @@ class Planner {
         }
       }
     }
-    if (s.range)
-      if (auto st = storage::ScanRange(ctx_.txn, s.table, s.lo, s.hi, {}, false, take); !st.ok()) return st;
+    for (const auto& [lo, hi] : s.ranges)
+      if (auto st = storage::ScanRange(ctx_.txn, s.table, lo, hi, {}, false, take); !st.ok()) return st;
     SortUnique(ids);
     return std::pair<Ids, bool>(std::move(ids), complete);
   }
@@ -204,6 +205,21 @@ class Planner {
   }
 
   std::optional<Source> SourceOf(const Node& n) {
+    auto declared = FindDeclared(ctx_, f_.kind, n.field);
+    if (!declared.ok()) {
+      failure = declared.status();
+      return std::nullopt;
+    }
+    if (*declared != nullptr) {
+      std::optional<DeclaredLookup> lookup = LookupOf(**declared, n);
+      if (!lookup) return std::nullopt;
+      Source src;
+      src.table = ctx_.schema.field_index;
+      src.prefixes = std::move(lookup->prefixes);
+      src.ranges = std::move(lookup->ranges);
+      src.label = absl::StrCat(detail::PrintFilter(n.source), " [declared]");
+      return src;
+    }
     const bool eq = n.type == FilterNode::Type::kIn || (n.type == FilterNode::Type::kCompare && n.op == Filter::Op::kEq);
     const bool ordered = n.type == FilterNode::Type::kCompare && n.op != Filter::Op::kEq &&
                          n.op != Filter::Op::kNe && n.op != Filter::Op::kPrefix;
@@ -295,14 +311,15 @@ class Planner {
   static std::optional<Source> Range(storage::Table table, const Node& n, Source src) {
     const std::int64_t x = n.operands.front().i;
     src.table = table;
-    src.range = true;
+    std::string lo, hi;
     switch (n.op) {
-      case Filter::Op::kLt: src.hi = codec::KeyBuilder().I64(x).Take(); break;
-      case Filter::Op::kLe: src.hi = codec::KeyBuilder().I64(x).U64(~std::uint64_t{0}).Take() + '\xff'; break;
-      case Filter::Op::kGt: src.lo = codec::KeyBuilder().I64(x).U64(~std::uint64_t{0}).Take() + '\xff'; break;
-      case Filter::Op::kGe: src.lo = codec::KeyBuilder().I64(x).Take(); break;
+      case Filter::Op::kLt: hi = codec::KeyBuilder().I64(x).Take(); break;
+      case Filter::Op::kLe: hi = codec::KeyBuilder().I64(x).U64(~std::uint64_t{0}).Take() + '\xff'; break;
+      case Filter::Op::kGt: lo = codec::KeyBuilder().I64(x).U64(~std::uint64_t{0}).Take() + '\xff'; break;
+      case Filter::Op::kGe: lo = codec::KeyBuilder().I64(x).Take(); break;
       default: return std::nullopt;
     }
+    src.ranges.emplace_back(std::move(lo), std::move(hi));
     return src;
   }
 
@@ -322,6 +339,7 @@ absl::StatusOr<Candidates> FindCandidates(const Ctx& ctx, const Compiled& filter
   std::string how;
   auto ids = planner.Run(*filter.root, &how);
   if (!ids.ok()) return ids.status();
+  if (!planner.failure.ok()) return planner.failure;
   if (!ids->has_value()) return out;  // a full scan; the lookups made are of no use
   out.full_scan = false;
   out.ids = **std::move(ids);

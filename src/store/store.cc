@@ -59,6 +59,7 @@ template TxnImpl* ImplOf(const OpportunityWrites*);
 template TxnImpl* ImplOf(const ChangeReads*);
 template TxnImpl* ImplOf(const MaintenanceReads*);
 template TxnImpl* ImplOf(const QueryReads*);
+template TxnImpl* ImplOf(const QueryWrites*);
 
 }  // namespace detail
 
