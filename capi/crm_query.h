@@ -85,6 +85,28 @@ CRM_API const char* crm_aggregate_currency(const crm_aggregate* r, size_t row, s
 CRM_API int crm_aggregate_value(int64_t* value, uint64_t* count, double* average, const crm_aggregate* r, size_t row,
                                 size_t m);
 
+/* Declared indexes (since 0.5): a secondary index on a chosen field of customers or
+ * opportunities, a custom field ("custom.score") or a built-in one without an index of its own
+ * ("address.city", "industry", "employees", "annual_revenue", "title", "amount" ...). Searches,
+ * counts and aggregates then find values, sets of values, ranges and text prefixes of the field
+ * through it (crm_search_explain marks it "[declared]").
+ * crm_index_declare builds it in `txn` (a write transaction); every later write keeps it. 0 when
+ * the field has one already; CRM_EINVALID for an unknown field or one with an index of its own;
+ * CRM_EFULL past 32 per kind. crm_index_drop removes it: CRM_ENOTFOUND when there is none. */
+CRM_API int crm_index_declare(crm_txn* txn, int entity, const char* field, size_t field_len);
+CRM_API int crm_index_drop(crm_txn* txn, int entity, const char* field, size_t field_len);
+
+/* The declared indexes: customers' first, each kind's by field name. */
+typedef struct crm_index_list crm_index_list;
+CRM_API int crm_index_list_get(crm_index_list** out, crm_txn* txn);
+CRM_API void crm_index_list_free(crm_index_list* l);
+CRM_API size_t crm_index_list_size(const crm_index_list* l);
+/* Index i: its kind (CRM_ENTITY_*), canonical field name (borrowed until crm_index_list_free) and
+ * entry count (one per value of a record); any output may be NULL. CRM_EINVALID when i is out
+ * of range. */
+CRM_API int crm_index_list_at(const crm_index_list* l, size_t i, int* entity, const char** field, size_t* field_len,
+                              uint64_t* entries);
+
 #ifdef __cplusplus
 }
 #endif

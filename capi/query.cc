@@ -2,10 +2,15 @@
 #include <cstdlib>
 #include <cstring>
 #include <variant>
+#include <vector>
 
 #include "core.h"
 
 using namespace capi;  // NOLINT: the shared helpers of every wrapper source
+
+struct crm_index_list {
+  std::vector<crm::IndexInfo> v;
+};
 
 struct crm_aggregate {
   crm::AggregateResult result;
@@ -228,6 +233,55 @@ int crm_aggregate_value(int64_t* value, uint64_t* count, double* average, const 
     if (value != nullptr) *value = v.value;
     if (count != nullptr) *count = v.count;
     if (average != nullptr) *average = v.average;
+    return CRM_OK;
+  });
+}
+
+namespace {
+int IndexWrite(crm_txn* txn, int entity, const char* field, size_t field_len, bool declare) {
+  return Guard([&] {
+    if (int rc = NeedWrite(txn); rc != CRM_OK) return rc;
+    if (entity != CRM_ENTITY_CUSTOMER && entity != CRM_ENTITY_OPPORTUNITY)
+      return Invalid("entity: indexes are declared on CRM_ENTITY_CUSTOMER or CRM_ENTITY_OPPORTUNITY");
+    std::string name;
+    if (int rc = Text(field, field_len, "field", &name); rc != CRM_OK) return rc;
+    const auto kind = static_cast<crm::EntityType>(entity);
+    return CheckIn(txn, declare ? txn->write->DeclareIndex(kind, name) : txn->write->DropIndex(kind, name));
+  });
+}
+}  // namespace
+
+int crm_index_declare(crm_txn* txn, int entity, const char* field, size_t field_len) {
+  return IndexWrite(txn, entity, field, field_len, true);
+}
+
+int crm_index_drop(crm_txn* txn, int entity, const char* field, size_t field_len) {
+  return IndexWrite(txn, entity, field, field_len, false);
+}
+
+int crm_index_list_get(crm_index_list** out, crm_txn* txn) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    auto all = ReadOf(txn)->Indexes();
+    if (!all.ok()) return Check(all.status());
+    return Give(out, crm_index_list{*std::move(all)});
+  });
+}
+
+void crm_index_list_free(crm_index_list* l) { delete l; }
+
+size_t crm_index_list_size(const crm_index_list* l) { return l == nullptr ? 0 : l->v.size(); }
+
+int crm_index_list_at(const crm_index_list* l, size_t i, int* entity, const char** field, size_t* field_len,
+                      uint64_t* entries) {
+  return Guard([&] {
+    if (l == nullptr || i >= l->v.size()) return Invalid("i: out of range (or l is NULL)");
+    const crm::IndexInfo& info = l->v[i];
+    if (entity != nullptr) *entity = static_cast<int>(info.kind);
+    if (field != nullptr) *field = Out(info.field, field_len);
+    if (entries != nullptr) *entries = info.entries;
     return CRM_OK;
   });
 }

@@ -367,6 +367,63 @@ static void test_b2b_fields(void) {
   crm_db_close(db);
 }
 
+static void test_declared_index(void) {
+  crm_db* db = open_db("declared.crm");
+  crm_txn* txn = NULL;
+  crm_index_list* list = NULL;
+  crm_search s = CRM_SEARCH_INIT;
+  uint64_t n = 0, entries = 0;
+  char* plan = NULL;
+  const char* field = NULL;
+  size_t len = 0;
+  int full = -1, entity = 0;
+  const char* cities[3] = {"Berlin", "berlin", "Paris"};
+  for (int i = 0; i < 3; ++i) {
+    crm_customer* c = person("P", cities[i], NULL);
+    CHECK(crm_customer_set_text(c, CRM_CUSTOMER_CITY, cities[i], strlen(cities[i])) == CRM_OK);
+    if (i == 2) CHECK(crm_customer_set_custom(c, S("region"), CRM_VALUE_TEXT, 0, S("emea")) == CRM_OK);
+    create(db, c);
+    crm_customer_free(c);
+  }
+  s.filter = "custom.region = 'EMEA' or address.city = 'BERLIN'";
+  s.filter_len = strlen(s.filter);
+
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  CHECK(crm_index_declare(txn, CRM_ENTITY_CUSTOMER, S("city")) == CRM_OK);
+  CHECK(crm_index_declare(txn, CRM_ENTITY_CUSTOMER, S("custom.region")) == CRM_OK);
+  CHECK(crm_index_declare(txn, CRM_ENTITY_CUSTOMER, S("city")) == CRM_OK); /* once is enough */
+  CHECK(crm_index_declare(txn, CRM_ENTITY_CUSTOMER, S("tag")) == CRM_EINVALID && errmsg_has("an index of its own"));
+  CHECK(crm_index_declare(txn, CRM_ENTITY_CUSTOMER, S("citty")) == CRM_EINVALID && errmsg_has("field 'citty'"));
+  CHECK(crm_index_declare(txn, CRM_ENTITY_PIPELINE, S("name")) == CRM_EINVALID && errmsg_has("entity"));
+  CHECK(crm_index_drop(txn, CRM_ENTITY_OPPORTUNITY, S("title")) == CRM_ENOTFOUND);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  CHECK(crm_index_declare(txn, CRM_ENTITY_CUSTOMER, S("industry")) == CRM_EINVALID && errmsg_has("write transaction"));
+  CHECK(crm_search_count(&n, txn, CRM_ENTITY_CUSTOMER, &s) == CRM_OK && n == 3);
+  CHECK(crm_search_explain(&plan, &len, &full, txn, CRM_ENTITY_CUSTOMER, &s) == CRM_OK);
+  CHECK(strstr(plan, "address.city = 'BERLIN' [declared]") != NULL && full == 0);
+  crm_free(plan);
+  CHECK(crm_index_list_get(&list, txn) == CRM_OK && crm_index_list_size(list) == 2);
+  CHECK(crm_index_list_at(list, 0, &entity, &field, &len, &entries) == CRM_OK);
+  CHECK(entity == CRM_ENTITY_CUSTOMER && len == 12 && memcmp(field, "address.city", 12) == 0 && entries == 3);
+  CHECK(crm_index_list_at(list, 1, NULL, &field, NULL, &entries) == CRM_OK);
+  CHECK(strcmp(field, "custom.region") == 0 && entries == 1);
+  CHECK(crm_index_list_at(list, 2, NULL, NULL, NULL, NULL) == CRM_EINVALID);
+  crm_index_list_free(list);
+  crm_txn_free(txn);
+
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  CHECK(crm_index_drop(txn, CRM_ENTITY_CUSTOMER, S("address.city")) == CRM_OK);
+  CHECK(crm_search_count(&n, txn, CRM_ENTITY_CUSTOMER, &s) == CRM_OK && n == 3);
+  CHECK(crm_index_list_get(&list, txn) == CRM_OK && crm_index_list_size(list) == 1);
+  crm_index_list_free(list);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_search_count_explain();
@@ -376,5 +433,6 @@ int main(void) {
   test_upsert_and_custom_fields();
   test_patch();
   test_b2b_fields();
+  test_declared_index();
   return finish();
 }

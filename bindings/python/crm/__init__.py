@@ -32,7 +32,7 @@ from .errors import (
     VersionError,
 )
 from .maintenance import Statistics, VerifyReport
-from .query import F, Field, Plan, Row, Where
+from .query import F, Field, Index, Plan, Row, Where
 from .records import (  # noqa: I001 - the record kinds
     Change,
     Contact,
@@ -73,7 +73,7 @@ library_path = LIBRARY_PATH
 __all__ = [
     "AccountType", "BusyError", "Change", "ClosedError", "ConflictError", "Contact", "CorruptError", "Customer",
     "CustomFields", "Database", "DependentsError", "Direction", "Email", "Entity", "Error", "ExistsError", "F",
-    "Field", "FieldChange", "FullError", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
+    "Field", "FieldChange", "FullError", "Index", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
     "LifecycleStage", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
     "OutOfMemoryError", "Outcome", "Phone", "Pipeline", "PipelineStage", "Plan", "ReadOnlyError", "ReadTxn",
     "Record", "Row", "StageChange", "Statistics", "StorageError", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",

@@ -289,6 +289,14 @@ typedef struct crm_aggregation {
 int crm_aggregation_init(crm_aggregation* a, unsigned int version);
 typedef struct crm_aggregate crm_aggregate;
 int crm_aggregate_run(crm_aggregate** out, crm_txn* txn, int entity, const crm_aggregation* a);
+int crm_index_declare(crm_txn* txn, int entity, const char* field, size_t field_len);
+int crm_index_drop(crm_txn* txn, int entity, const char* field, size_t field_len);
+typedef struct crm_index_list crm_index_list;
+int crm_index_list_get(crm_index_list** out, crm_txn* txn);
+void crm_index_list_free(crm_index_list* l);
+size_t crm_index_list_size(const crm_index_list* l);
+int crm_index_list_at(const crm_index_list* l, size_t i, int* entity, const char** field, size_t* field_len,
+                      uint64_t* entries);
 void crm_aggregate_free(crm_aggregate* r);
 size_t crm_aggregate_rows(const crm_aggregate* r);
 size_t crm_aggregate_key_count(const crm_aggregate* r);

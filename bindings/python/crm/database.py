@@ -22,7 +22,7 @@ from .interactions import InteractionReads, InteractionWrites
 from .listing import Listing
 from .maintenance import MaintenanceReads
 from .opportunities import OpportunityReads, OpportunityWrites
-from .query import QueryReads
+from .query import QueryReads, QueryWrites
 from .pipelines import PipelineReads, PipelineWrites
 
 R = TypeVar("R", bound=Record)
@@ -39,7 +39,7 @@ class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, C
     """Every concept's reads."""
 
 
-class _Writes(CustomerWrites, InteractionWrites, PipelineWrites, OpportunityWrites):
+class _Writes(CustomerWrites, InteractionWrites, PipelineWrites, OpportunityWrites, QueryWrites):
     """Every concept's writes."""
 
 

@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Union
 
 from ._native import ffi, lib
-from ._ops import Ops, paging, text_arg
+from ._fields import encode
+from ._ops import Ops, paging, text_arg, write_plain
 from .errors import EINVALID, ENOTFOUND, InvalidError, check
 from .values import Entity, Money, to_micros
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from .database import Listing
     from .opportunities import Opportunity
 
-__all__ = ["F", "Field", "Where", "Plan", "Row"]
+__all__ = ["F", "Field", "Where", "Plan", "Row", "Index"]
 
 
 def _literal(value: Any, what: str) -> str:
@@ -218,6 +219,32 @@ class Row(NamedTuple):
     averages: tuple
 
 
+class Index(NamedTuple):
+    """A declared index (``declare_index``)."""
+
+    kind: Entity
+    field: str  #: its canonical name: "address.city", "custom.score"
+    entries: int  #: one per value of a record
+
+
+def _indexes(txn: Any) -> list[Index]:
+    out = ffi.new("crm_index_list**")
+    check(lib.crm_index_list_get(out, txn))
+    try:
+        entity, field, n, entries = ffi.new("int*"), ffi.new("char**"), ffi.new("size_t*"), ffi.new("uint64_t*")
+        found = []
+        for i in range(lib.crm_index_list_size(out[0])):
+            check(lib.crm_index_list_at(out[0], i, entity, field, n, entries))
+            found.append(Index(Entity(entity[0]), ffi.unpack(field[0], n[0]).decode(), entries[0]))
+        return found
+    finally:
+        lib.crm_index_list_free(out[0])
+
+
+_DECLARE = write_plain(lib.crm_index_declare)
+_DROP = write_plain(lib.crm_index_drop)
+
+
 def _text_out(ptr: Any, n: Any) -> str | None:
     return None if ptr == ffi.NULL else ffi.unpack(ptr, n[0]).decode()
 
@@ -276,6 +303,10 @@ def _joined(items: Any, what: str) -> str:
 
 class QueryReads(Ops):
     """Searches, counts, plans and aggregates: methods of every transaction and of the database."""
+
+    def indexes(self) -> list[Index]:
+        """The declared indexes: customers' first, each kind's by field name."""
+        return self._with_read(_indexes)
 
     def search_customers(self, where: WhereLike = None, *, order_by: str = "id", descending: bool = False,
                          include_archived: bool = False, page_size: int = 0, page_token: str | None = None,
@@ -337,3 +368,22 @@ class QueryReads(Ops):
         rows = self._with_read(_aggregate(_kind(kind), a))
         del keep
         return rows  # type: ignore[no-any-return]
+
+
+class QueryWrites(Ops):
+    """Declared indexes: methods of a write transaction and of the database."""
+
+    def declare_index(self, kind: str | Entity, field: str, actor: str | None = None) -> None:
+        """Declares a secondary index on a field of customers or opportunities: a custom field
+        (``"custom.score"``) or a built-in one without an index of its own (``"address.city"``,
+        ``"industry"``, ``"employees"``, ``"annual_revenue"``, ``"title"``, ``"amount"`` ...).
+        It is built now, in this transaction, and kept by every later write; searches, counts
+        and aggregates then read it for values, ``isin``, ranges and prefixes of the field
+        (``explain`` marks it ``[declared]``). Declaring it again does nothing."""
+        raw = encode(field, "field")
+        self._in_write(_DECLARE, actor, _kind(kind), raw, len(raw))
+
+    def drop_index(self, kind: str | Entity, field: str, actor: str | None = None) -> None:
+        """Removes a declared index and its entries (NotFoundError when there is none)."""
+        raw = encode(field, "field")
+        self._in_write(_DROP, actor, _kind(kind), raw, len(raw))

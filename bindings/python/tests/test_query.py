@@ -166,3 +166,32 @@ def test_deals_without_customer_or_amount_and_stage_names(tmp_path):
 
 
 Money = crm.Money
+
+
+def test_declared_index(db):
+    expected = ids(c for c in everyone(db) if not c.archived and c.custom.get("score", -1) >= 7)
+    before = db.explain("customer", F["custom.score"] >= 7)
+    assert before.full_scan
+    db.declare_index("customer", "custom.score")
+    db.declare_index(crm.Entity.CUSTOMER, "custom.score")  # once is enough
+    with db.write() as txn:
+        txn.declare_index("opportunity", "title")
+    plan = db.explain("customer", F["custom.score"] >= 7)
+    assert not plan.full_scan and "[declared]" in plan.text
+    assert ids(db.search_customers(F["custom.score"] >= 7)) == expected
+    assert db.count("customer", F["custom.score"] >= 7) == len(expected)
+    with_score = sum(1 for c in everyone(db) if "score" in c.custom)
+    assert db.indexes() == [crm.Index(crm.Entity.CUSTOMER, "custom.score", with_score),
+                            crm.Index(crm.Entity.OPPORTUNITY, "title", 0)]  # fmt: skip
+    # Writes keep it.
+    c = db.create_customer(crm.Customer(given_name="New", family_name="One", custom={"score": 9}))
+    assert c.id in ids(db.search_customers(F["custom.score"] == 9))
+    with pytest.raises(crm.InvalidError, match="has an index of its own"):
+        db.declare_index("customer", "tag")
+    with pytest.raises(crm.InvalidError, match="field 'scor': not a field"):
+        db.declare_index("customer", "scor")
+    with pytest.raises(crm.NotFoundError):
+        db.drop_index("opportunity", "amount")
+    db.drop_index("customer", "custom.score")
+    assert db.explain("customer", F["custom.score"] >= 7).full_scan
+    assert db.verify().ok
