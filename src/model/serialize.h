@@ -98,6 +98,16 @@ void serialize(Archive& ar, crm::Customer& c, unsigned version) {
     ar& make_nvp("employees", c.employees);
     ar& make_nvp("account_type", c.account_type);
     ar& make_nvp("parent", c.parent);
+  } else {  // an older record has none; the object may hold the previous record's
+    c.job_title.clear();
+    c.department.clear();
+    c.industry.clear();
+    c.website.clear();
+    c.domains.clear();
+    c.annual_revenue = {};
+    c.employees = {};
+    c.account_type = {};
+    c.parent = {};
   }
 }
 
@@ -125,6 +135,9 @@ void serialize(Archive& ar, crm::Interaction& i, unsigned version) {
   if (version >= 1) {  // since libcrm 0.5
     ar& make_nvp("external_id", i.external_id);
     ar& make_nvp("custom", i.custom);
+  } else {
+    i.external_id.clear();
+    i.custom.clear();
   }
 }
 
@@ -184,6 +197,9 @@ void serialize(Archive& ar, crm::Opportunity& o, unsigned version) {
   if (version >= 1) {  // since libcrm 0.5
     ar& make_nvp("external_id", o.external_id);
     ar& make_nvp("custom", o.custom);
+  } else {
+    o.external_id.clear();
+    o.custom.clear();
   }
 }
 
@@ -203,7 +219,11 @@ void serialize(Archive& ar, crm::Change& c, unsigned version) {
   ar& make_nvp("entity_id", c.entity_id);
   ar& make_nvp("op", c.op);
   ar& make_nvp("fields", c.fields);
-  if (version >= 1) ar& make_nvp("imported", c.imported);  // since libcrm 0.5
+  if (version >= 1) {
+    ar& make_nvp("imported", c.imported);  // since libcrm 0.5
+  } else {
+    c.imported = false;
+  }
 }
 
 }  // namespace boost::serialization
