@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "codec/crc32c.h"
 #include "codec/envelope.h"
 #include "codec/key.h"
 #include "common/strings.h"
@@ -130,7 +131,8 @@ void Add(DeclaredLookup& out, Filter::Op op, const std::string& t, const std::st
   }
 }
 
-void Whole(DeclaredLookup& out, const std::string& t) { out.ranges.emplace_back(t, codec::PrefixSuccessor(t)); }
+// Every value of a type: a superset, each entry to be tested on its record.
+void Whole(DeclaredLookup& out, const std::string& t) { out.loose.emplace_back(t, codec::PrefixSuccessor(t)); }
 
 void AddText(DeclaredLookup& out, Filter::Op op, const std::string& t, const std::string& text) {
   Add(out, op, t, t + (op == Filter::Op::kPrefix ? codec::KeyBuilder().StrPrefix(text).Take() : codec::KeyBuilder().Str(text).Take()));
@@ -140,22 +142,25 @@ void AddNumber(DeclaredLookup& out, Filter::Op op, const std::string& t, std::in
   if (op != Filter::Op::kPrefix) Add(out, op, t, t + codec::KeyBuilder().I64(v).Take());
 }
 
-// An integer custom value against a decimal literal: the integers around it.
+// An integer custom value against a decimal literal: the integers around it, a superset.
 void AddDecimal(DeclaredLookup& out, Filter::Op op, const std::string& t, const Literal& l) {
+  DeclaredLookup around;
   std::int64_t scale = 1;
   for (int i = 0; i < l.scale && scale <= INT64_MAX / 10; ++i) scale *= 10;
   const std::int64_t floor = l.i >= 0 ? l.i / scale : -((-l.i + scale - 1) / scale);
   const std::int64_t ceil = l.i >= 0 ? (l.i + scale - 1) / scale : -(-l.i / scale);
   switch (op) {
     case Filter::Op::kEq:
-      if (floor == ceil) AddNumber(out, op, t, floor);
-      return;
+      if (floor == ceil) AddNumber(around, op, t, floor);
+      break;
     case Filter::Op::kLt:
-    case Filter::Op::kLe: return AddNumber(out, Filter::Op::kLe, t, ceil);
+    case Filter::Op::kLe: AddNumber(around, Filter::Op::kLe, t, ceil); break;
     case Filter::Op::kGt:
-    case Filter::Op::kGe: return AddNumber(out, Filter::Op::kGe, t, floor);
-    default: return;
+    case Filter::Op::kGe: AddNumber(around, Filter::Op::kGe, t, floor); break;
+    default: break;
   }
+  for (const std::string& p : around.prefixes) out.loose.emplace_back(p, codec::PrefixSuccessor(p));
+  out.loose.insert(out.loose.end(), around.ranges.begin(), around.ranges.end());
 }
 
 void AddCustom(DeclaredLookup& out, Filter::Op op, const std::string& base, const Operand& o) {
@@ -245,6 +250,20 @@ absl::StatusOr<std::vector<std::string>> DeclaredKeys(const Ctx& ctx, const Oppo
   return KeysOf(**fields, o.id, [&](const FieldRef& f, auto each) { Values(o, none, f, each); });
 }
 
+std::string EntryValue(std::string_view key, char flags) {
+  std::string v(5, flags);
+  const std::uint32_t crc = codec::Crc32c(key.data(), key.size());
+  for (int i = 0; i < 4; ++i) v[1 + i] = static_cast<char>(crc >> (24 - 8 * i));
+  return v;
+}
+
+absl::Status CheckEntry(std::string_view key, std::string_view value) {
+  if (value.size() != 5 || EntryValue(key, value[0]) != value)
+    return absl::DataLossError("database is damaged: an entry of a declared index fails its checksum (verify the "
+                               "database, and restore it from a backup)");
+  return absl::OkStatus();
+}
+
 absl::Status ApplyDeclared(Ctx& ctx, const std::vector<std::string>& before, const std::vector<std::string>& after,
                            char flags, bool rewrite) {
   for (const std::string& k : before)
@@ -252,7 +271,7 @@ absl::Status ApplyDeclared(Ctx& ctx, const std::vector<std::string>& before, con
       if (auto s = ctx.txn.Del(ctx.schema.field_index, k); !s.ok()) return s.status();
   for (const std::string& k : after)
     if (rewrite || !std::binary_search(before.begin(), before.end(), k))
-      if (auto s = ctx.txn.Put(ctx.schema.field_index, k, std::string_view(&flags, 1)); !s.ok()) return s;
+      if (auto s = ctx.txn.Put(ctx.schema.field_index, k, EntryValue(k, flags)); !s.ok()) return s;
   return absl::OkStatus();
 }
 
@@ -363,9 +382,9 @@ absl::StatusOr<std::uint64_t> CheckDeclared(const Ctx& ctx, std::vector<std::str
         if (*found) ++present;
         if (!*found)
           problems->push_back(absl::StrCat("field_index: ", KindName(kind), " record ", id, " lacks an entry of a declared index"));
-        else if (stored != std::string_view(&flags, 1))
+        else if (stored != EntryValue(k, flags))
           problems->push_back(absl::StrCat("field_index: the entry of ", KindName(kind), " record ", id,
-                                           " carries the wrong flags"));
+                                           " carries the wrong flags or checksum"));
       }
       return absl::OkStatus();
     });

@@ -5,7 +5,9 @@
 // equality, set membership, ranges and prefixes on the field.
 //
 // index_catalog: U8(kind) Str(field) -> U32(number); field_index: U32(number) SortKey(value)
-// U64(id) -> the record's flags (archived customers, closed opportunities), one entry per value.
+// U64(id) -> the record's flags (archived customers) and the CRC-32C of the key, one entry per
+// value. The checksum lets a count answered from the index alone tell a damaged entry from a
+// sound one (DataLoss), as records' envelopes do.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +51,11 @@ absl::StatusOr<std::vector<std::string>> DeclaredKeys(const model::Ctx& ctx, con
 absl::Status ApplyDeclared(model::Ctx& ctx, const std::vector<std::string>& before,
                            const std::vector<std::string>& after, char flags, bool rewrite);
 
+// The value of an entry: `flags`, then the CRC-32C of the key.
+std::string EntryValue(std::string_view key, char flags);
+// DataLoss unless `value` is the value of the entry `key`.
+absl::Status CheckEntry(std::string_view key, std::string_view value);
+
 // The field of `kind` named `name` if a declared index covers it.
 absl::StatusOr<const DeclaredField*> FindDeclared(const model::Ctx& ctx, EntityType kind, const FieldRef& f);
 
@@ -59,6 +66,9 @@ absl::StatusOr<const DeclaredField*> FindDeclared(const model::Ctx& ctx, EntityT
 struct DeclaredLookup {
   std::vector<std::string> prefixes;
   std::vector<std::pair<std::string, std::string>> ranges;
+  // Ranges that hold more than the matches (an amount without a currency against money of any
+  // currency; a decimal against integers): entries found there must be tested on their record.
+  std::vector<std::pair<std::string, std::string>> loose;
 };
 std::optional<DeclaredLookup> LookupOf(const DeclaredField& d, const Node& n);
 

@@ -29,6 +29,11 @@ struct Source {
   std::vector<std::string> unique_keys;
   std::vector<std::uint64_t> literal_ids;
   std::vector<std::pair<std::string, std::string>> ranges;  // [lo, hi); hi empty: to the end
+  std::vector<std::pair<std::string, std::string>> loose;  // ranges holding more than the matches
+  std::string field;  // ranges of one field in one table intersect ("x >= 1 and x < 5")
+  // A declared index: its entries carry a checksum, and (loose ranges aside) hold exactly the
+  // records the node matches.
+  bool checked = false;
   std::string label;
 };
 
@@ -76,6 +81,7 @@ class Planner {
         std::optional<Source> s = SourceOf(n);
         if (!s) return std::optional<Ids>();
         lookups.push_back(s->label);
+        loose_ = loose_ || !s->checked;
         auto ids = Read(*s, SIZE_MAX);
         if (!ids.ok()) return ids.status();
         *how = absl::StrCat("index ", s->label, " (", ids->first.size(), ")");
@@ -86,25 +92,58 @@ class Planner {
 
   std::vector<std::string> lookups;
   absl::Status failure;  // a catalogue read that failed while choosing lookups
+  // Whether the ids found are exactly the matches: every part of the filter was decided by
+  // declared indexes (checked entries, no loose range that found anything).
+  bool exact() const { return !loose_; }
 
  private:
+  bool loose_ = false;
+
   absl::StatusOr<std::optional<Ids>> And(const Node& n, std::string* how) {
     std::vector<std::pair<Ids, std::string>> complete;
     std::vector<Source> large;
+    // Every child's lookup, bounds of one field merged into one range ("x >= 1 and x < 5").
+    std::vector<std::pair<const Node*, std::optional<Source>>> children;
     for (const Node& c : n.children) {
       std::optional<Source> s = c.type == FilterNode::Type::kCompare || c.type == FilterNode::Type::kIn
                                     ? SourceOf(c)
                                     : std::nullopt;
+      bool merged = false;
+      if (s && RangesOnly(*s))
+        for (auto& [other, o] : children)
+          if (o && RangesOnly(*o) && o->table == s->table && o->field == s->field) {
+            // Exact where both are; loose where either is.
+            auto loose = IntersectRanges(o->loose, s->loose);
+            for (auto* part : {&o->ranges, &s->ranges}) {
+              const auto& other = part == &o->ranges ? s->loose : o->loose;
+              for (auto& r : IntersectRanges(*part, other)) loose.push_back(std::move(r));
+            }
+            o->ranges = IntersectRanges(o->ranges, s->ranges);
+            o->loose = std::move(loose);
+            o->checked = o->checked && s->checked;
+            o->label = absl::StrCat(o->label, " and ", s->label);
+            s.reset();
+            merged = true;
+            break;
+          }
+      if (s || c.type == FilterNode::Type::kAnd || c.type == FilterNode::Type::kOr)
+        children.emplace_back(&c, std::move(s));
+      else if (!merged)
+        loose_ = true;  // a part no index decides: each candidate is tested on its record
+    }
+    for (auto& [child, s] : children) {
+      const Node& c = *child;
       if (!s) {
-        if (c.type != FilterNode::Type::kAnd && c.type != FilterNode::Type::kOr) continue;
         std::string part;
         auto ids = Run(c, &part);
         if (!ids.ok()) return ids.status();
         if (ids->has_value()) complete.emplace_back(**std::move(ids), std::move(part));
+        else loose_ = true;
         continue;
       }
+      loose_ = loose_ || !s->checked;
       lookups.push_back(s->label);
-      const bool probeable = !s->prefixes.empty() && s->ranges.empty();
+      const bool probeable = !s->prefixes.empty() && s->ranges.empty() && s->loose.empty();
       auto read = Read(*s, probeable ? kSmallLookup : SIZE_MAX);
       if (!read.ok()) return read.status();
       if (read->second) {
@@ -163,11 +202,16 @@ class Planner {
         return false;
       }
       if (key.size() < 8) return absl::DataLossError("index entry is damaged (shorter than an id)");
+      if (s.checked)
+        if (auto st = CheckEntry(key, flags); !st.ok()) return st;
       if (!include_archived_ && f_.kind == EntityType::kCustomer && Archived(flags)) return true;
       ids.push_back(codec::GetBigEndian64(key.data() + key.size() - 8));
       return true;
     };
-    if (!s.prefixes.empty()) {
+    if (s.checked) {  // read entry by entry, each checksum checked
+      for (const std::string& prefix : s.prefixes)
+        if (auto st = storage::ScanPrefix(ctx_.txn, s.table, prefix, {}, take); !st.ok()) return st;
+    } else if (!s.prefixes.empty()) {
       auto cursor = storage::Cursor::Open(ctx_.txn, s.table);
       if (!cursor.ok()) return cursor.status();
       const char skip = !include_archived_ && f_.kind == EntityType::kCustomer ? model::kFlagArchived : 0;
@@ -182,6 +226,11 @@ class Planner {
     }
     for (const auto& [lo, hi] : s.ranges)
       if (auto st = storage::ScanRange(ctx_.txn, s.table, lo, hi, {}, false, take); !st.ok()) return st;
+    for (const auto& [lo, hi] : s.loose) {
+      const std::size_t before = ids.size();
+      if (auto st = storage::ScanRange(ctx_.txn, s.table, lo, hi, {}, false, take); !st.ok()) return st;
+      loose_ = loose_ || ids.size() != before;
+    }
     SortUnique(ids);
     return std::pair<Ids, bool>(std::move(ids), complete);
   }
@@ -196,6 +245,8 @@ class Planner {
         std::string_view flags;
         auto found = ctx_.txn.Get(s.table, key, &flags);
         if (!found.ok()) return found.status();
+        if (*found && s.checked)
+          if (auto st = CheckEntry(key, flags); !st.ok()) return st;
         if (*found && (include_archived_ || f_.kind != EntityType::kCustomer || !Archived(flags))) {
           kept.push_back(id);
           break;
@@ -217,7 +268,10 @@ class Planner {
       src.table = ctx_.schema.field_index;
       src.prefixes = std::move(lookup->prefixes);
       src.ranges = std::move(lookup->ranges);
+      src.loose = std::move(lookup->loose);
+      src.checked = true;
       src.label = absl::StrCat(detail::PrintFilter(n.source), " [declared]");
+      if (!n.field.multi) src.field = (*declared)->name;  // several values: each bound may hold for another
       return src;
     }
     const bool eq = n.type == FilterNode::Type::kIn || (n.type == FilterNode::Type::kCompare && n.op == Filter::Op::kEq);
@@ -297,6 +351,24 @@ class Planner {
     return std::nullopt;
   }
 
+  static bool RangesOnly(const Source& s) {
+    return (!s.ranges.empty() || !s.loose.empty()) && s.prefixes.empty() && s.unique_keys.empty() &&
+           s.literal_ids.empty() && !s.field.empty();
+  }
+
+  // The key ranges in both `a` and `b` (each a union of [lo, hi) ranges; hi empty: no bound).
+  static std::vector<std::pair<std::string, std::string>> IntersectRanges(
+      const std::vector<std::pair<std::string, std::string>>& a, const std::vector<std::pair<std::string, std::string>>& b) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [alo, ahi] : a)
+      for (const auto& [blo, bhi] : b) {
+        std::string lo = std::max(alo, blo);
+        std::string hi = ahi.empty() ? bhi : bhi.empty() ? ahi : std::min(ahi, bhi);
+        if (hi.empty() || lo < hi) out.emplace_back(std::move(lo), std::move(hi));
+      }
+    return out;
+  }
+
   static bool Satisfies(Filter::Op op, std::int64_t v, std::int64_t x) {
     switch (op) {
       case Filter::Op::kLt: return v < x;
@@ -311,6 +383,7 @@ class Planner {
   static std::optional<Source> Range(storage::Table table, const Node& n, Source src) {
     const std::int64_t x = n.operands.front().i;
     src.table = table;
+    src.field = n.field.name;
     std::string lo, hi;
     switch (n.op) {
       case Filter::Op::kLt: hi = codec::KeyBuilder().I64(x).Take(); break;
@@ -344,6 +417,7 @@ absl::StatusOr<Candidates> FindCandidates(const Ctx& ctx, const Compiled& filter
   out.full_scan = false;
   out.ids = **std::move(ids);
   out.lookups = std::move(planner.lookups);
+  out.exact = planner.exact();
   out.how = std::move(how);
   return out;
 }

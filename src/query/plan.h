@@ -18,6 +18,9 @@ struct Candidates {
   std::vector<std::uint64_t> ids;    // ascending, unique (when not a full scan)
   std::vector<std::string> lookups;  // the index lookups used, as filter text
   std::string how;                   // how they were combined: intersect(...), unite(...), probe ...
+  // The ids are exactly the matches: declared indexes decided every part of the filter, their
+  // entries' checksums held, so a count needs no record.
+  bool exact = false;
 };
 
 // `include_archived`: customers whose index entries carry the archived flag are left out

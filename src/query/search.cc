@@ -196,6 +196,7 @@ absl::StatusOr<OpportunityPage> SearchOpportunities(const Ctx& ctx, const Search
 absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, EntityType kind, const Search& s) {
   auto p = Prepare(ctx, kind, s.filter, s.include_archived);
   if (!p.ok()) return p.status();
+  if (!p->candidates.full_scan && p->candidates.exact) return p->candidates.ids.size();
   std::uint64_t n = 0;
   auto st = Walk(ctx, p->filter, p->pipelines, p->candidates, s.include_archived, false,
                  [&](const Customer*, const Opportunity*) -> absl::StatusOr<bool> {
@@ -221,7 +222,9 @@ absl::StatusOr<SearchPlan> Explain(const Ctx& ctx, EntityType kind, const Search
   } else {
     plan.text = absl::StrCat(p->candidates.how, " -> ", p->candidates.ids.size(), " candidate ", what);
   }
-  if (!s.filter.matches_all()) absl::StrAppend(&plan.text, ", test each against the whole filter");
+  if (!s.filter.matches_all())
+    absl::StrAppend(&plan.text, p->candidates.exact ? ", test each against the whole filter (a count needs none: the declared indexes decide it)"
+                                                    : ", test each against the whole filter");
   absl::StrAppend(&plan.text, plan.sorted_in_memory ? absl::StrCat(", sort the matches by ", order->name) : ", in id order",
                   s.descending ? " (descending)" : "");
   return plan;
