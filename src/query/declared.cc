@@ -257,8 +257,16 @@ std::string EntryValue(std::string_view key, char flags) {
   return v;
 }
 
+bool EntrySound(std::string_view key, std::string_view value) {
+  if (value.size() != 5) return false;
+  const std::uint32_t crc = codec::Crc32c(key.data(), key.size());
+  for (int i = 0; i < 4; ++i)
+    if (value[1 + i] != static_cast<char>(crc >> (24 - 8 * i))) return false;
+  return true;
+}
+
 absl::Status CheckEntry(std::string_view key, std::string_view value) {
-  if (value.size() != 5 || EntryValue(key, value[0]) != value)
+  if (!EntrySound(key, value))
     return absl::DataLossError("database is damaged: an entry of a declared index fails its checksum (verify the "
                                "database, and restore it from a backup)");
   return absl::OkStatus();

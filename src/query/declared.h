@@ -53,8 +53,9 @@ absl::Status ApplyDeclared(model::Ctx& ctx, const std::vector<std::string>& befo
 
 // The value of an entry: `flags`, then the CRC-32C of the key.
 std::string EntryValue(std::string_view key, char flags);
-// DataLoss unless `value` is the value of the entry `key`.
+// DataLoss unless `value` is the value of the entry `key`; EntrySound says whether it is.
 absl::Status CheckEntry(std::string_view key, std::string_view value);
+bool EntrySound(std::string_view key, std::string_view value);
 
 // The field of `kind` named `name` if a declared index covers it.
 absl::StatusOr<const DeclaredField*> FindDeclared(const model::Ctx& ctx, EntityType kind, const FieldRef& f);

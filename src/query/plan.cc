@@ -208,10 +208,30 @@ class Planner {
       ids.push_back(codec::GetBigEndian64(key.data() + key.size() - 8));
       return true;
     };
-    if (s.checked) {  // read entry by entry, each checksum checked
+    if (s.checked) {  // each entry's checksum checked as it is read
+      auto cursor = storage::Cursor::Open(ctx_.txn, s.table);
+      if (!cursor.ok()) return cursor.status();
+      const char skip = !include_archived_ && f_.kind == EntityType::kCustomer ? model::kFlagArchived : 0;
+      const auto collect = [&](std::string_view from, std::string_view prefix, std::string_view hi) -> absl::Status {
+        if (!complete) return absl::OkStatus();
+        auto all = cursor->CollectIds(storage::Cursor::IdScan{from, prefix, hi, skip, cap, &EntrySound}, &ids);
+        if (!all.ok()) return all.status();
+        complete = *all;
+        return absl::OkStatus();
+      };
       for (const std::string& prefix : s.prefixes)
-        if (auto st = storage::ScanPrefix(ctx_.txn, s.table, prefix, {}, take); !st.ok()) return st;
-    } else if (!s.prefixes.empty()) {
+        if (auto st = collect(prefix, prefix, {}); !st.ok()) return st;
+      for (const auto& [lo, hi] : s.ranges)
+        if (auto st = collect(lo, {}, hi); !st.ok()) return st;
+      for (const auto& [lo, hi] : s.loose) {
+        const std::size_t before = ids.size();
+        if (auto st = collect(lo, {}, hi); !st.ok()) return st;
+        loose_ = loose_ || ids.size() != before;
+      }
+      SortUnique(ids);
+      return std::pair<Ids, bool>(std::move(ids), complete);
+    }
+    if (!s.prefixes.empty()) {
       auto cursor = storage::Cursor::Open(ctx_.txn, s.table);
       if (!cursor.ok()) return cursor.status();
       const char skip = !include_archived_ && f_.kind == EntityType::kCustomer ? model::kFlagArchived : 0;

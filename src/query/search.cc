@@ -97,8 +97,8 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
     kept.resize(want);
   };
   auto st = Walk(ctx, p->filter, p->pipelines, p->candidates, s.include_archived, true,
-                 [&](const Customer* c, const Opportunity* o) -> absl::StatusOr<bool> {
-                   const R& r = [&]() -> const R& {
+                 [&](Customer* c, Opportunity* o) -> absl::StatusOr<bool> {
+                   R& r = [&]() -> R& {
                      if constexpr (std::is_same_v<R, Customer>) {
                        (void)o;
                        return *c;
@@ -109,7 +109,7 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
                    }();
                    std::string key = key_of(r);
                    if (!after->empty() && !before(*after, key)) return true;
-                   kept.push_back(Ranked<R>{std::move(key), r});
+                   kept.push_back(Ranked<R>{std::move(key), std::move(r)});  // Walk decodes afresh into it
                    if (by_id && !desc) return kept.size() < want;  // ids arrive in order
                    if (kept.size() >= 2 * want) trim();
                    return true;
@@ -136,7 +136,7 @@ absl::StatusOr<Pipelines> LoadPipelines(const Ctx& ctx, EntityType kind) {
 }
 
 absl::Status Walk(const Ctx& ctx, const Compiled& f, const Pipelines& p, const Candidates& cand, bool include_archived,
-                  bool contact, absl::FunctionRef<absl::StatusOr<bool>(const Customer*, const Opportunity*)> fn) {
+                  bool contact, absl::FunctionRef<absl::StatusOr<bool>(Customer*, Opportunity*)> fn) {
   const bool customers = f.kind == EntityType::kCustomer;
   contact = contact || f.uses_last_interaction;
   Customer c;

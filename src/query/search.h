@@ -15,10 +15,11 @@ namespace crm::query {
 absl::StatusOr<Pipelines> LoadPipelines(const model::Ctx& ctx, EntityType kind);
 
 // Calls `fn` with every record of the filter's kind that matches, in id order, until it returns
-// false. `contact`: customers get their last_interaction_at (one more read each).
+// false; `fn` may move the record away. `contact`: customers get their last_interaction_at (one
+// more read each).
 absl::Status Walk(const model::Ctx& ctx, const Compiled& f, const Pipelines& p, const Candidates& c,
                   bool include_archived, bool contact,
-                  absl::FunctionRef<absl::StatusOr<bool>(const Customer*, const Opportunity*)> fn);
+                  absl::FunctionRef<absl::StatusOr<bool>(Customer*, Opportunity*)> fn);
 
 absl::StatusOr<CustomerPage> SearchCustomers(const model::Ctx& ctx, const Search& s);
 absl::StatusOr<OpportunityPage> SearchOpportunities(const model::Ctx& ctx, const Search& s);

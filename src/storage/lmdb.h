@@ -178,6 +178,15 @@ class Cursor {
   // LMDB call per few thousand entries: the fast path of index lookups.
   absl::StatusOr<bool> CollectIds(std::string_view prefix, char skip_flags, std::size_t cap,
                                   std::vector<std::uint64_t>* ids);
+  // The same over the keys from `from` that start with `prefix` and are below `hi` (empty: no
+  // bound), each entry first passing `sound` when given (DataLoss when one does not).
+  struct IdScan {
+    std::string_view from, prefix, hi;
+    char skip_flags = 0;
+    std::size_t cap = SIZE_MAX;
+    bool (*sound)(std::string_view key, std::string_view value) = nullptr;
+  };
+  absl::StatusOr<bool> CollectIds(const IdScan& scan, std::vector<std::uint64_t>* ids);
 
   // The current entry; borrowed like Txn::Get values.
   std::string_view key() const { return {static_cast<const char*>(k_.mv_data), k_.mv_size}; }

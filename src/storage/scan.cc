@@ -50,13 +50,20 @@ absl::Status ScanPrefix(
 
 absl::StatusOr<bool> Cursor::CollectIds(std::string_view prefix, char skip_flags, std::size_t cap,
                                         std::vector<std::uint64_t>* ids) {
+  return CollectIds(IdScan{prefix, prefix, {}, skip_flags, cap, nullptr}, ids);
+}
+
+absl::StatusOr<bool> Cursor::CollectIds(const IdScan& scan, std::vector<std::uint64_t>* ids) {
   constexpr int kChunk = 4096;  // entries per guarded call: far below the watchdog's limit
-  enum class Stop { kNo, kEnd, kCap, kOrder, kShort, kOutside };
+  enum class Stop { kNo, kEnd, kCap, kOrder, kShort, kOutside, kUnsound };
   Stop stop = Stop::kNo;
-  MDB_val k{prefix.size(), const_cast<char*>(prefix.data())};
+  const std::string_view prefix = scan.prefix, hi = scan.hi;
+  const char skip_flags = scan.skip_flags;
+  const std::size_t cap = scan.cap;
+  MDB_val k{scan.from.size(), const_cast<char*>(scan.from.data())};
   MDB_val v{0, nullptr};
   MDB_val previous{0, nullptr};  // stays valid: nothing is written during the scan
-  MDB_cursor_op op = prefix.empty() ? MDB_FIRST : MDB_SET_RANGE;
+  MDB_cursor_op op = scan.from.empty() ? MDB_FIRST : MDB_SET_RANGE;
   while (stop == Stop::kNo) {
     const int rc = Guarded(
         [&] {
@@ -73,7 +80,7 @@ absl::StatusOr<bool> Cursor::CollectIds(std::string_view prefix, char skip_flags
               return 0;
             }
             const std::string_view key(static_cast<const char*>(k.mv_data), k.mv_size);
-            if (key.substr(0, prefix.size()) != prefix) {
+            if (key.substr(0, prefix.size()) != prefix || (!hi.empty() && key >= hi)) {
               stop = Stop::kEnd;
               return 0;
             }
@@ -85,6 +92,10 @@ absl::StatusOr<bool> Cursor::CollectIds(std::string_view prefix, char skip_flags
             previous = k;
             if (key.size() < prefix.size() + 8) {
               stop = Stop::kShort;
+              return 0;
+            }
+            if (scan.sound != nullptr && !scan.sound(key, std::string_view(static_cast<const char*>(v.mv_data), v.mv_size))) {
+              stop = Stop::kUnsound;
               return 0;
             }
             if (skip_flags != 0 && v.mv_size > 0 && (static_cast<const char*>(v.mv_data)[0] & skip_flags) != 0)
@@ -108,6 +119,9 @@ absl::StatusOr<bool> Cursor::CollectIds(std::string_view prefix, char skip_flags
       return absl::DataLossError("database is damaged: a table's keys are out of order (its tree links pages wrongly)");
     case Stop::kShort: return absl::DataLossError("database is damaged: an index entry is shorter than a record id");
     case Stop::kOutside: return absl::DataLossError("database is damaged: a stored key or value lies outside the database file");
+    case Stop::kUnsound:
+      return absl::DataLossError("database is damaged: an index entry fails its checksum (verify the database, and "
+                                 "restore it from a backup)");
     case Stop::kCap: return false;
     default: return true;
   }
