@@ -108,10 +108,11 @@ typedef struct crm_options {
   size_t initial_map_size;  /* bytes of address space reserved for the map; 0: 64 GiB */
   size_t max_map_size;      /* the size limit in bytes; 0: 1 TiB (deletes may use a reserve below it) */
   const char* default_actor; /* NUL-terminated; NULL: "system" */
+  const char* phone_region;  /* since 0.5 (version 2): region of numbers without a country code ("DE"); NULL: none */
 } crm_options;
 
-#define CRM_OPTIONS_VERSION 1
-#define CRM_OPTIONS_INIT {CRM_OPTIONS_VERSION, 1, 0, 0, 0, 0, NULL}
+#define CRM_OPTIONS_VERSION 2
+#define CRM_OPTIONS_INIT {CRM_OPTIONS_VERSION, 1, 0, 0, 0, 0, NULL, NULL}
 CRM_API int crm_options_init(crm_options* opts, unsigned int version);
 
 /* Opens or creates the database file at `path` (and `path`-lock), owner-only. opts may be NULL. */
@@ -591,5 +592,6 @@ CRM_API int crm_opportunity_count(uint64_t* out, crm_txn* txn, const crm_opportu
 #include "crm_changes.h"     /* the change feed and field history */
 #include "crm_maintenance.h" /* verify, statistics, backups (since 0.4) */
 #include "crm_query.h"       /* searches, counts, plans, aggregates (since 0.5) */
+#include "crm_phones.h"      /* phone numbers' E.164 form, type and validity (since 0.5) */
 
 #endif /* CRM_H */

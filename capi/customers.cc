@@ -178,6 +178,17 @@ int crm_customer_phone(const crm_customer* c, size_t i, const char** number, siz
   return CRM_OK;
 }
 
+int crm_customer_phone_parsed(const crm_customer* c, size_t i, const char** e164, size_t* e164_len, int* type,
+                              int* valid) {
+  if (c == nullptr) return Invalid("c: is NULL");
+  if (i >= c->v.phones.size()) return Fail(CRM_ENOTFOUND, "i: past the last phone");
+  const crm::Phone& p = c->v.phones[i];
+  Set(e164, Out(p.e164, e164_len));
+  Set(type, static_cast<int>(p.type));
+  Set(valid, p.valid ? 1 : 0);
+  return CRM_OK;
+}
+
 int crm_customer_add_phone(crm_customer* c, const char* number, size_t number_len, const char* label,
                            size_t label_len, int primary) {
   return Guard([&] {

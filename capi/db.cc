@@ -1,4 +1,7 @@
 // The C ABI: databases and transactions.
+#include <cstddef>
+#include <cstring>
+
 #include "core.h"
 
 using namespace capi;  // NOLINT: the shared helpers of every wrapper source
@@ -7,8 +10,12 @@ using namespace capi;  // NOLINT: the shared helpers of every wrapper source
 
 int crm_options_init(crm_options* opts, unsigned int version) {
   if (opts == nullptr) return Invalid("opts: is NULL");
-  if (version != CRM_OPTIONS_VERSION) return Invalid("version: not a crm_options version this library knows");
-  *opts = crm_options CRM_OPTIONS_INIT;
+  if (version < 1 || version > CRM_OPTIONS_VERSION)
+    return Invalid("version: not a crm_options version this library knows");
+  // A caller built against an earlier crm.h has the shorter struct of its version.
+  crm_options init = CRM_OPTIONS_INIT;
+  init.version = version;
+  std::memcpy(opts, &init, version == 1 ? offsetof(crm_options, phone_region) : sizeof init);
   return CRM_OK;
 }
 
@@ -27,6 +34,7 @@ int crm_db_open(crm_db** out, const char* path, const crm_options* opts) {
       if (opts->initial_map_size != 0) o.initial_map_size = opts->initial_map_size;
       if (opts->max_map_size != 0) o.max_map_size = opts->max_map_size;
       if (opts->default_actor != nullptr) o.default_actor = opts->default_actor;
+      if (opts->version >= 2 && opts->phone_region != nullptr) o.phone_region = opts->phone_region;
     }
     auto store = crm::Store::Open(path, std::move(o));
     if (!store.ok()) return Check(store.status());

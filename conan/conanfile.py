@@ -30,6 +30,7 @@ class CrmConan(ConanFile):
         self.requires("boost/1.83.0", transitive_headers=True)
         self.requires("abseil/20230802.1", transitive_headers=True)
         self.requires("utf8proc/2.9.0")
+        self.requires("libphonenumber/8.13.35")
 
     def layout(self):
         cmake_layout(self)

@@ -70,10 +70,35 @@ struct Email {
   friend bool operator==(const Email&, const Email&) = default;
 };
 
+// What kind of line a number is, as libphonenumber tells from its digits.
+enum class PhoneType : std::uint8_t {
+  kUnknown = 0,
+  kFixedLine = 1,
+  kMobile = 2,
+  kFixedLineOrMobile = 3,  // regions whose numbers do not tell (the US, Canada ...)
+  kTollFree = 4,
+  kPremiumRate = 5,
+  kSharedCost = 6,
+  kVoip = 7,
+  kPersonal = 8,
+  kPager = 9,
+  kUan = 10,
+  kVoicemail = 11,
+};
+std::string_view PhoneTypeName(PhoneType type);
+
 struct Phone {
-  std::string number;  // as entered; lookups ignore formatting
+  std::string number;  // as entered; kept as it is
   std::string label;
   bool primary = false;  // at most one; when none is marked the first becomes primary
+  // Set by the store when the number is written (what the caller puts here is ignored), by
+  // libphonenumber with the store's phone region (StoreOptions::phone_region) for a number
+  // without a country code: the E.164 form ("+493012345678") and type of a valid number. A
+  // number that is not valid (or has no country code and the store no region) is stored as
+  // entered with valid false, e164 empty and type kUnknown: flagged, not refused.
+  std::string e164 = {};
+  PhoneType type = PhoneType::kUnknown;
+  bool valid = false;
   friend bool operator==(const Phone&, const Phone&) = default;
 };
 

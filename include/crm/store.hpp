@@ -60,6 +60,11 @@ struct StoreOptions {
   std::size_t max_map_size = std::size_t{1} << 40;
   // Who a write is attributed to when the caller names nobody.
   std::string default_actor = "system";
+  // The region (ISO 3166 alpha-2, "DE") of phone numbers written without a country code: they
+  // are read as numbers of that region into E.164 (see Phone). Empty: only numbers with a
+  // country code ("+49 ...", "0049 ...") get an E.164 form. Lookups by phone read the number
+  // asked for the same way.
+  std::string phone_region;
   // Source of the current time (UTC microseconds); the system clock when empty.
   std::function<Timestamp()> clock;
 };

@@ -35,11 +35,12 @@ struct TxnImpl {
   Timestamp now = 0;
   model::Counters counters;
   query::IndexCatalog indexes;  // the declared indexes, read once
+  std::string_view phone_region;  // the store's, which outlives its transactions
   // Set when an operation failed after it had written: the transaction was aborted then.
   absl::Status failure;
 
   model::Ctx ctx() {
-    return model::Ctx{txn, *schema, now, txn.writable() ? &counters : nullptr, actor, importing, &indexes};
+    return model::Ctx{txn, *schema, now, txn.writable() ? &counters : nullptr, actor, importing, &indexes, phone_region};
   }
 
   absl::Status CheckOpen() const {

@@ -18,6 +18,7 @@
 #include "model/validation.h"
 #include "model/serialize.h"
 #include "query/declared.h"
+#include "text/phone.h"
 #include "text/text.h"
 
 namespace crm::customers {
@@ -83,6 +84,17 @@ absl::StatusOr<bool> HasSubsidiaries(const Ctx& ctx, CustomerId org) {
 // ---- the write phase: a failure here dooms the transaction (the storage layer saw a write) ----
 
 absl::Status PutRecord(Ctx& ctx, const Customer& c, bool fresh = false) { return model::Put(ctx, kKind, c, fresh); }
+
+// E.164 form, type and validity of each phone, from its number as entered, in the store's region
+// as it is now.
+void ReadPhones(const Ctx& ctx, Customer& c) {
+  for (Phone& p : c.phones) {
+    text::ParsedPhone parsed = text::ParsePhone(p.number, ctx.phone_region);
+    p.e164 = std::move(parsed.e164);
+    p.type = parsed.type;
+    p.valid = parsed.valid;
+  }
+}
 
 // The flags of a customer's entries in the declared indexes.
 char Flags(const Customer& c) { return c.archived ? model::kFlagArchived : 0; }
@@ -297,7 +309,7 @@ absl::StatusOr<std::vector<Customer>> FindByDomain(const Ctx& ctx, std::string_v
 }
 
 absl::StatusOr<std::vector<Customer>> FindByPhone(const Ctx& ctx, std::string_view phone) {
-  const std::string digits = text::PhoneDigits(phone);
+  const std::string digits = text::PhoneQueryKey(phone, ctx.phone_region);
   if (digits.empty()) return absl::InvalidArgumentError("phone: has no digits");
   const std::string reversed = Reversed(digits);
   std::map<CustomerId, std::pair<std::string, std::string>> ids;  // id -> the entry that found it
@@ -365,6 +377,7 @@ absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const CustomerQuery& q) {
 absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {
   c.id = 0;  // store-managed: whatever the caller left there is ignored
   if (auto s = Normalize(c); !s.ok()) return s;
+  ReadPhones(ctx, c);
   if (auto s = CheckMemberships(ctx, c); !s.ok()) return s;
   if (auto s = CheckParent(ctx, c); !s.ok()) return s;
   auto id = model::PeekNextId(ctx, kSequence);
@@ -397,6 +410,7 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c) {
   const Customer& before = *stored;
   if (auto s = model::CheckRevision(kKind.name, c.id, before.revision, c.revision); !s.ok()) return s;
   if (auto s = Normalize(c); !s.ok()) return s;
+  ReadPhones(ctx, c);
   if (auto s = CheckMemberships(ctx, c); !s.ok()) return s;
   if (auto s = CheckParent(ctx, c); !s.ok()) return s;
   if (before.kind == CustomerKind::kOrganization && c.kind != CustomerKind::kOrganization) {

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "customers/groups.h"
 #include "common/strings.h"
+#include "text/phone.h"
 #include "text/text.h"
 
 namespace crm::customers {
@@ -55,7 +56,7 @@ std::vector<Entry> Entries(const model::Schema& s, const Customer& c, storage::T
     out.push_back(Entry{s.customer_external, c.external_id, true, "external_id"});
   if (want(s.customer_phone))
     for (const Phone& p : c.phones)
-      composite(s.customer_phone, std::move(codec::KeyBuilder().Str(Reversed(text::PhoneDigits(p.number)))));
+      composite(s.customer_phone, std::move(codec::KeyBuilder().Str(Reversed(text::PhoneKey(p)))));
   if (want(s.customer_name))
     for (const std::string& w : NameWords(c)) composite(s.customer_name, std::move(codec::KeyBuilder().Str(w)));
   if (want(s.customer_tag))

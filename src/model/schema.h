@@ -146,6 +146,7 @@ struct Ctx {
   std::string_view actor;         // write transactions: who makes the changes
   bool importing = false;         // write transactions in import mode (crm::WriteOptions::import)
   query::IndexCatalog* indexes = nullptr;  // the declared indexes, loaded once per transaction
+  std::string_view phone_region = {};      // StoreOptions::phone_region
 };
 
 // Id sequences and counters kept in the meta table.

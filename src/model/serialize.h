@@ -37,10 +37,19 @@ void serialize(Archive& ar, crm::Email& e, unsigned) {
 }
 
 template <class Archive>
-void serialize(Archive& ar, crm::Phone& p, unsigned) {
+void serialize(Archive& ar, crm::Phone& p, unsigned version) {
   ar& make_nvp("number", p.number);
   ar& make_nvp("label", p.label);
   ar& make_nvp("primary", p.primary);
+  if (version >= 1) {  // since libcrm 0.5
+    ar& make_nvp("e164", p.e164);
+    ar& make_nvp("type", p.type);
+    ar& make_nvp("valid", p.valid);
+  } else {
+    p.e164.clear();
+    p.type = crm::PhoneType::kUnknown;
+    p.valid = false;
+  }
 }
 
 template <class Archive>
@@ -231,7 +240,7 @@ void serialize(Archive& ar, crm::Change& c, unsigned version) {
 BOOST_CLASS_VERSION(crm::Money, 0)
 BOOST_CLASS_VERSION(crm::DateTime, 0)
 BOOST_CLASS_VERSION(crm::Email, 0)
-BOOST_CLASS_VERSION(crm::Phone, 0)
+BOOST_CLASS_VERSION(crm::Phone, 1)
 BOOST_CLASS_VERSION(crm::PostalAddress, 0)
 BOOST_CLASS_VERSION(crm::Membership, 0)
 BOOST_CLASS_VERSION(crm::Consent, 0)

@@ -102,6 +102,24 @@ std::string_view LegalBasisName(LegalBasis basis) {
   return "unknown";
 }
 
+std::string_view PhoneTypeName(PhoneType type) {
+  switch (type) {
+    case PhoneType::kUnknown: return "unknown";
+    case PhoneType::kFixedLine: return "fixed_line";
+    case PhoneType::kMobile: return "mobile";
+    case PhoneType::kFixedLineOrMobile: return "fixed_line_or_mobile";
+    case PhoneType::kTollFree: return "toll_free";
+    case PhoneType::kPremiumRate: return "premium_rate";
+    case PhoneType::kSharedCost: return "shared_cost";
+    case PhoneType::kVoip: return "voip";
+    case PhoneType::kPersonal: return "personal";
+    case PhoneType::kPager: return "pager";
+    case PhoneType::kUan: return "uan";
+    case PhoneType::kVoicemail: return "voicemail";
+  }
+  return "unknown";
+}
+
 const Email* Customer::primary_email() const {
   for (const Email& e : emails)
     if (e.primary) return &e;

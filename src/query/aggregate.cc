@@ -333,7 +333,7 @@ absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const
   }
   auto pipelines = LoadPipelines(ctx, kind);
   if (!pipelines.ok()) return pipelines.status();
-  auto compiled = Compile(kind, a.filter, *pipelines);
+  auto compiled = Compile(kind, a.filter, *pipelines, ctx.phone_region);
   if (!compiled.ok()) return compiled.status();
   auto candidates = FindCandidates(ctx, *compiled, *pipelines, a.include_archived);
   if (!candidates.ok()) return candidates.status();

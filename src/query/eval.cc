@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "codec/key.h"
 #include "common/strings.h"
+#include "text/phone.h"
 #include "text/text.h"
 
 namespace crm::query {
@@ -25,7 +26,7 @@ bool IsTextual(K k) { return k == K::kText || k == K::kInt || k == K::kDecimal; 
 std::string TextOf(const Literal& l) { return l.kind == K::kText ? l.text : detail::PrintLiteral(l); }
 
 absl::StatusOr<Operand> Convert(const FieldRef& f, const Literal& l, const Pipelines& pipelines,
-                                std::vector<Operand>* more) {
+                                std::string_view phone_region, std::vector<Operand>* more) {
   Operand o;
   o.lit = l;
   switch (f.type) {
@@ -42,7 +43,7 @@ absl::StatusOr<Operand> Convert(const FieldRef& f, const Literal& l, const Pipel
       if (f.type == Type::kText) o.text = text::FoldCase(o.text);
       if (f.name == "domain" && !text::DomainOf(o.text).empty()) o.text = text::DomainOf(o.text);
       if (f.type == Type::kPhone) {
-        o.text = text::PhoneDigits(o.text);
+        o.text = text::PhoneQueryKey(o.text, phone_region);
         if (o.text.empty()) return Bad(f, "a phone number needs digits");
       }
       return o;
@@ -112,14 +113,15 @@ absl::StatusOr<Operand> Convert(const FieldRef& f, const Literal& l, const Pipel
   return o;
 }
 
-absl::StatusOr<Node> CompileNode(EntityType kind, const FilterNode& n, const Pipelines& pipelines, bool* contacted) {
+absl::StatusOr<Node> CompileNode(EntityType kind, const FilterNode& n, const Pipelines& pipelines,
+                                 std::string_view phone_region, bool* contacted) {
   Node out;
   out.type = n.type;
   out.op = n.op;
   out.source = &n;
   if (n.type == FilterNode::Type::kAnd || n.type == FilterNode::Type::kOr || n.type == FilterNode::Type::kNot) {
     for (const detail::NodePtr& c : n.children) {
-      auto child = CompileNode(kind, *c, pipelines, contacted);
+      auto child = CompileNode(kind, *c, pipelines, phone_region, contacted);
       if (!child.ok()) return child.status();
       out.children.push_back(*std::move(child));
     }
@@ -139,7 +141,7 @@ absl::StatusOr<Node> CompileNode(EntityType kind, const FilterNode& n, const Pip
   }
   for (const Literal& l : n.values) {
     std::vector<Operand> more;
-    auto o = Convert(out.field, l, pipelines, &more);
+    auto o = Convert(out.field, l, pipelines, phone_region, &more);
     if (!o.ok()) return o.status();
     out.operands.push_back(*std::move(o));
     for (Operand& m : more) out.operands.push_back(std::move(m));
@@ -308,11 +310,12 @@ std::optional<std::int64_t> ParseTimeText(std::string_view s) {
   return std::nullopt;
 }
 
-absl::StatusOr<Compiled> Compile(EntityType kind, const Filter& filter, const Pipelines& pipelines) {
+absl::StatusOr<Compiled> Compile(EntityType kind, const Filter& filter, const Pipelines& pipelines,
+                                 std::string_view phone_region) {
   Compiled out;
   out.kind = kind;
   if (filter.matches_all()) return out;
-  auto root = CompileNode(kind, *filter.root(), pipelines, &out.uses_last_interaction);
+  auto root = CompileNode(kind, *filter.root(), pipelines, phone_region, &out.uses_last_interaction);
   if (!root.ok()) return root.status();
   out.root = *std::move(root);
   return out;

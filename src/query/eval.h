@@ -39,7 +39,9 @@ struct Compiled {
   bool uses_last_interaction = false;  // customers: whether last_interaction_at is read
 };
 
-absl::StatusOr<Compiled> Compile(EntityType kind, const Filter& filter, const Pipelines& pipelines);
+// `phone_region`: phone numbers in the filter are read in it (text::ParsePhone), as stored ones are.
+absl::StatusOr<Compiled> Compile(EntityType kind, const Filter& filter, const Pipelines& pipelines,
+                                 std::string_view phone_region = {});
 
 bool Matches(const Compiled& f, const Customer& c);
 bool Matches(const Compiled& f, const Opportunity& o, const Pipelines& p);

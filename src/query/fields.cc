@@ -199,7 +199,7 @@ void Values(const Customer& c, const FieldRef& f, EachVal fn) {
       for (const Email& e : c.emails) Text(e.address, fn);
       return;
     case kCPhone:
-      for (const Phone& p : c.phones) Text(p.number, fn);
+      for (const Phone& p : c.phones) Text(p.e164.empty() ? p.number : p.e164, fn);  // E.164 when valid
       return;
     case kCStreet: return Text(c.address.street, fn);
     case kCCity: return Text(c.address.city, fn);

@@ -31,7 +31,7 @@ absl::StatusOr<Prepared> Prepare(const Ctx& ctx, EntityType kind, const Filter& 
   auto pipelines = LoadPipelines(ctx, kind);
   if (!pipelines.ok()) return pipelines.status();
   p.pipelines = *std::move(pipelines);
-  auto compiled = Compile(kind, filter, p.pipelines);
+  auto compiled = Compile(kind, filter, p.pipelines, ctx.phone_region);
   if (!compiled.ok()) return compiled.status();
   p.filter = *std::move(compiled);
   auto candidates = FindCandidates(ctx, p.filter, p.pipelines, include_archived);

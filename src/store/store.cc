@@ -15,6 +15,7 @@
 #include "pipelines/pipelines.h"
 #include "storage/lmdb.h"
 #include "store/migrations.h"
+#include "text/phone.h"
 
 namespace crm {
 namespace {
@@ -104,6 +105,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, Stor
     return absl::InvalidArgumentError("max_map_size: must be at least 4 MiB");
   if (absl::Status s = model::CheckRequiredText("default_actor", options.default_actor, kActorBytes); !s.ok())
     return s;
+  if (!options.phone_region.empty() && !text::KnownPhoneRegion(options.phone_region))
+    return absl::InvalidArgumentError(absl::StrCat("phone_region: '", options.phone_region,
+                                                   "' is not a region (ISO 3166 alpha-2, upper case: \"DE\")"));
   storage::EnvOptions env_options;
   env_options.create_if_missing = options.create_if_missing;
   env_options.read_only = options.read_only;
@@ -139,6 +143,7 @@ absl::StatusOr<ReadTxn> Store::BeginRead() const {
   t->schema = &impl_->schema;
   t->env = impl_->env.get();
   t->txn = *std::move(txn);
+  t->phone_region = impl_->options.phone_region;
   return ReadTxn(std::move(t));
 }
 
@@ -163,6 +168,7 @@ absl::StatusOr<WriteTxn> Store::BeginWrite(const WriteOptions& options) {
   t->actor = actor.empty() ? impl_->options.default_actor : std::string(actor);
   t->now = impl_->Now();
   t->importing = options.import;
+  t->phone_region = impl_->options.phone_region;
   return WriteTxn(std::move(t));
 }
 

@@ -424,6 +424,47 @@ static void test_declared_index(void) {
   crm_db_close(db);
 }
 
+static void test_phones(void) {
+  char path[512];
+  crm_db* db = NULL;
+  crm_options opts;
+  crm_txn* txn = NULL;
+  crm_iter* it = NULL;
+  crm_customer* c = person("Pat", "Phone", NULL);
+  const char* e164 = NULL;
+  size_t len = 0;
+  int type = -1, valid = -1;
+  /* A caller built against a crm.h of version 1 has the shorter struct: init leaves the rest. */
+  memset(&opts, 0x5a, sizeof opts);
+  CHECK(crm_options_init(&opts, 1) == CRM_OK && opts.version == 1 && opts.default_actor == NULL);
+  CHECK(((const unsigned char*)&opts.phone_region)[0] == 0x5a);
+  CHECK(crm_options_init(&opts, 3) == CRM_EINVALID);
+  CHECK(crm_options_init(&opts, CRM_OPTIONS_VERSION) == CRM_OK && opts.phone_region == NULL);
+  opts.no_sync = 1;
+  opts.phone_region = "XX";
+  snprintf(path, sizeof path, "%s/%s", g_dir, "phones.crm");
+  CHECK(crm_db_open(&db, path, &opts) == CRM_EINVALID && errmsg_has("phone_region") && db == NULL);
+  opts.phone_region = "DE";
+  CHECK(crm_db_open(&db, path, &opts) == CRM_OK);
+
+  CHECK(crm_customer_add_phone(c, S("030 1234567"), S("office"), 1) == CRM_OK);
+  CHECK(crm_customer_add_phone(c, S("12345"), NULL, 0, 0) == CRM_OK);
+  CHECK(crm_customer_phone_parsed(c, 0, &e164, &len, &type, &valid) == CRM_OK && len == 0 && valid == 0);
+  create(db, c);
+  CHECK(crm_customer_phone_parsed(c, 0, &e164, &len, &type, &valid) == CRM_OK);
+  CHECK(len == 12 && memcmp(e164, "+49301234567", 12) == 0 && type == CRM_PHONE_FIXED_LINE && valid == 1);
+  CHECK(crm_customer_phone_parsed(c, 1, &e164, &len, &type, &valid) == CRM_OK);
+  CHECK(len == 0 && type == CRM_PHONE_UNKNOWN && valid == 0);
+  CHECK(crm_customer_phone_parsed(c, 2, NULL, NULL, NULL, NULL) == CRM_ENOTFOUND);
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  CHECK(crm_customer_find_by_phone(&it, txn, S("+49 30 123 45 67")) == CRM_OK);
+  CHECK(crm_iter_next(it) == CRM_OK && crm_iter_next(it) == CRM_ITEROVER);
+  crm_iter_free(it);
+  crm_txn_free(txn);
+  crm_customer_free(c);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_search_count_explain();
@@ -434,5 +475,6 @@ int main(void) {
   test_patch();
   test_b2b_fields();
   test_declared_index();
+  test_phones();
   return finish();
 }

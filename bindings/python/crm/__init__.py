@@ -60,6 +60,7 @@ from .values import (
     Money,
     Op,
     Outcome,
+    PhoneType,
     currency_digits,
 )
 
@@ -75,7 +76,7 @@ __all__ = [
     "CustomFields", "Database", "DependentsError", "Direction", "Email", "Entity", "Error", "ExistsError", "F",
     "Field", "FieldChange", "FullError", "Index", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
     "LifecycleStage", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
-    "OutOfMemoryError", "Outcome", "Phone", "Pipeline", "PipelineStage", "Plan", "ReadOnlyError", "ReadTxn",
+    "OutOfMemoryError", "Outcome", "Phone", "PhoneType", "Pipeline", "PipelineStage", "Plan", "ReadOnlyError", "ReadTxn",
     "Record", "Row", "StageChange", "Statistics", "StorageError", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
     "library_path", "library_version", "open",
 ]  # fmt: skip

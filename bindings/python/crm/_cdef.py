@@ -27,6 +27,7 @@ typedef struct crm_options {
   size_t initial_map_size;
   size_t max_map_size;
   const char* default_actor;
+  const char* phone_region;
 } crm_options;
 int crm_options_init(crm_options* opts, unsigned int version);
 int crm_db_open(crm_db** out, const char* path, const crm_options* opts);
@@ -72,6 +73,8 @@ int crm_customer_add_email(crm_customer* c, const char* address, size_t address_
 size_t crm_customer_phone_count(const crm_customer* c);
 int crm_customer_phone(const crm_customer* c, size_t i, const char** number, size_t* number_len,
                                const char** label, size_t* label_len, int* primary);
+int crm_customer_phone_parsed(const crm_customer* c, size_t i, const char** e164, size_t* e164_len, int* type,
+                              int* valid);
 int crm_customer_add_phone(crm_customer* c, const char* number, size_t number_len, const char* label,
                                    size_t label_len, int primary);
 size_t crm_customer_tag_count(const crm_customer* c);

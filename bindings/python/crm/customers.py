@@ -32,7 +32,7 @@ from ._native import ffi, lib
 from ._ops import Ops, check_id, check_record, one_of, paging, text_arg, write_get, write_plain, write_record
 from .custom import _Custom
 from .errors import EINVALID, InvalidError, check
-from .values import AccountType, Kind, LegalBasis, LifecycleStage, TimeLike, enum_arg, to_micros
+from .values import AccountType, Kind, LegalBasis, LifecycleStage, PhoneType, TimeLike, enum_arg, to_micros
 
 
 if TYPE_CHECKING:
@@ -49,12 +49,29 @@ class Email(NamedTuple):
     primary: bool = False
 
 
-class Phone(NamedTuple):
-    """One phone number of a customer."""
-
+class _PhoneFields(NamedTuple):
     number: str
     label: str = ""
     primary: bool = False
+
+
+class Phone(_PhoneFields):
+    """One phone number of a customer: ``Phone(number, label, primary)``, compared as that tuple.
+
+    ``e164``, ``type`` and ``valid`` say what the store read from the number when it was written
+    (through libphonenumber, with the database's ``phone_region`` for a number without a country
+    code): its E.164 form ("+493012345678", "" unless valid), its PhoneType, and whether it is a
+    dialable number. A number not yet written, or one that is not valid, has "", UNKNOWN, False."""
+
+    e164: str
+    type: PhoneType
+    valid: bool
+
+    def __new__(cls, number: str, label: str = "", primary: bool = False, *, e164: str = "",
+                type: PhoneType = PhoneType.UNKNOWN, valid: bool = False) -> "Phone":  # noqa: A002
+        self = super().__new__(cls, number, label, primary)
+        self.e164, self.type, self.valid = e164, PhoneType(type), bool(valid)
+        return self
 
 
 class Membership(NamedTuple):
@@ -94,9 +111,27 @@ _EMAILS = _ContactPoints(
     lib.crm_customer_email_count, lib.crm_customer_email, lib.crm_customer_add_email, _LIST_EMAILS, Email,
     "The email addresses, as Email(address, label, primary); assign a list of Email or str.",
 )
-_PHONES = _ContactPoints(
+class _Phones(_ContactPoints[Phone]):
+    """Phones, each with what the store read from it (e164, type, valid)."""
+
+    def __get__(self, obj: Any, owner: Any = None) -> list[Phone]:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        plain = super().__get__(obj, owner)
+        e164, n, kind, valid = ffi.new("const char**"), ffi.new("size_t*"), ffi.new("int*"), ffi.new("int*")
+        out = []
+        with obj._lock:
+            for i, p in enumerate(plain):
+                check(lib.crm_customer_phone_parsed(obj._h, i, e164, n, kind, valid))
+                out.append(Phone(p.number, p.label, p.primary, e164=_text(e164[0], n[0]), type=PhoneType(kind[0]),
+                                 valid=bool(valid[0])))
+        return out
+
+
+_PHONES = _Phones(
     lib.crm_customer_phone_count, lib.crm_customer_phone, lib.crm_customer_add_phone, _LIST_PHONES, Phone,
-    "The phone numbers, as Phone(number, label, primary); assign a list of Phone or str.",
+    "The phone numbers, as Phone(number, label, primary) with what the store read from each (e164, type, valid); "
+    "assign a list of Phone or str.",
 )
 
 

@@ -265,10 +265,11 @@ class Database(_Reads, _Writes):
         map_size: int = 0,
         max_map_size: int = 0,
         actor: str | None = None,
+        phone_region: str | None = None,
     ) -> None:
         self.path = os.fspath(path)
         opts = ffi.new("crm_options*")
-        check(lib.crm_options_init(opts, 1))
+        check(lib.crm_options_init(opts, 2))
         opts.create_if_missing = 1 if create else 0
         opts.read_only = 1 if read_only else 0
         opts.no_sync = 0 if sync else 1
@@ -278,10 +279,14 @@ class Database(_Reads, _Writes):
         if actor is not None:
             keep = ffi.new("char[]", encode(actor, "actor"))
             opts.default_actor = keep
+        region = None
+        if phone_region is not None:
+            region = ffi.new("char[]", encode(phone_region, "phone_region"))
+            opts.phone_region = region
         out = ffi.new("crm_db**")
         self._h = None
         check(lib.crm_db_open(out, os.fsencode(self.path), opts))
-        del keep
+        del keep, region
         self._h = out[0]
         self._env = self._h  # the C handle until it is closed (self._h is None once closing)
         self._open = 0  # C transaction handles not yet freed
@@ -531,13 +536,16 @@ def open(  # noqa: A001 - crm.open, like io.open and lmdb.open
     map_size: int = 0,
     max_map_size: int = 0,
     actor: str | None = None,
+    phone_region: str | None = None,
 ) -> Database:
     """Opens (or creates) the database file at `path` (and `path`-lock), readable by its owner
     only. ``sync=False`` skips the flush at commit: a process crash loses nothing, a power loss
     may lose the last commits. ``map_size`` is the starting map size in bytes (default 64 MiB;
     it grows by itself up to ``max_map_size``, default 1 TiB). ``actor`` is who makes changes
-    when a write names nobody (default "system")."""
+    when a write names nobody (default "system"). ``phone_region`` ("DE") is the region of phone
+    numbers written without a country code: the store reads them into E.164 (``Phone.e164``)."""
     return Database(
-        path, create=create, read_only=read_only, sync=sync, map_size=map_size, max_map_size=max_map_size, actor=actor
+        path, create=create, read_only=read_only, sync=sync, map_size=map_size, max_map_size=max_map_size, actor=actor,
+        phone_region=phone_region,
     )
 

@@ -49,6 +49,23 @@ class AccountType(enum.IntEnum):
     OTHER = 5
 
 
+class PhoneType(enum.IntEnum):
+    """What kind of line a phone number is, as libphonenumber tells from its digits."""
+
+    UNKNOWN = 0
+    FIXED_LINE = 1
+    MOBILE = 2
+    FIXED_LINE_OR_MOBILE = 3  #: regions whose numbers do not tell (the US, Canada ...)
+    TOLL_FREE = 4
+    PREMIUM_RATE = 5
+    SHARED_COST = 6
+    VOIP = 7
+    PERSONAL = 8
+    PAGER = 9
+    UAN = 10
+    VOICEMAIL = 11
+
+
 class LegalBasis(enum.IntEnum):
     """The legal basis of an email opt-in (GDPR Art. 6)."""
 

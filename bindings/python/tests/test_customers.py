@@ -331,3 +331,18 @@ def test_b2b_fields_domains_and_hierarchy(db):
         db.create_customer(crm.Customer(given_name="Bo", industry="retail"))
     with pytest.raises(crm.DependentsError, match="subsidiaries"):
         db.delete_customer(group.id)
+
+
+def test_phones_read_in_the_region(tmp_path):
+    with crm.open(tmp_path / "phones.db", sync=False, phone_region="DE") as db:
+        c = db.create_customer(crm.Customer(given_name="Pat", family_name="Phone",
+                                            phones=["030 1234567", crm.Phone("0151 23456789", "mobile", True), "12345"]))
+        office, mobile, odd = c.phones
+        assert office == crm.Phone("030 1234567")  # compared as (number, label, primary)
+        assert (office.e164, office.type, office.valid) == ("+49301234567", crm.PhoneType.FIXED_LINE, True)
+        assert (mobile.e164, mobile.type, mobile.label) == ("+4915123456789", crm.PhoneType.MOBILE, "mobile")
+        assert (odd.e164, odd.type, odd.valid) == ("", crm.PhoneType.UNKNOWN, False)
+        assert [x.id for x in db.customers_by_phone("+49 (0)30 123 45 67")] == [c.id]
+        assert db.count("customer", phone="+49 30 1234567") == 1
+    with pytest.raises(crm.InvalidError, match="phone_region"):
+        crm.open(tmp_path / "other.db", phone_region="Germany")
