@@ -535,6 +535,8 @@ CRM_API int crm_opportunity_set_custom(crm_opportunity* o, const char* name, siz
                                        const char* text, size_t text_len);
 CRM_API int crm_opportunity_remove_custom(crm_opportunity* o, const char* name, size_t name_len);
 CRM_API int crm_opportunity_upsert(crm_txn* txn, crm_opportunity* o);
+/* As crm_customer_patch, with an opportunity's fields (PatchOpportunity in crm/opportunity.hpp). */
+CRM_API int crm_opportunity_patch(crm_txn* txn, crm_opportunity* o, const char* fields, size_t len);
 CRM_API int crm_opportunity_find_by_external_id(crm_opportunity** out, crm_txn* txn, const char* id, size_t len);
 CRM_API size_t crm_interaction_custom_count(const crm_interaction* i);
 CRM_API int crm_interaction_custom_field(const crm_interaction* i, size_t n, const char** name, size_t* name_len, int* type);

@@ -252,5 +252,63 @@ TEST_F(ImportTest, APatchChangesOnlyTheFieldsItNames) {
   EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&WriteTxn::PatchCustomer, Customer{}, Ok(Patch::Parse("owner"))).status()));
 }
 
+TEST_F(ImportTest, APatchOfADealChangesOnlyTheFieldsItNames) {
+  const Customer acme = MakeOrg("Acme");
+  const Customer ann = MakePerson("Ann", "Lee");
+  const Customer bo = MakePerson("Bo", "Kim");
+  Opportunity o;
+  o.title = "Renewal";
+  o.customer = acme.id;
+  o.external_id = "SF-7";
+  o.amount = Money{500000, "EUR"};
+  o.owner = "maria";
+  o.contacts = {ContactRole{ann.id, "buyer"}};
+  o.custom["region"] = std::string("EMEA");
+  o.custom["source"] = std::string("web");
+  o = Ok(store_->Run(&WriteTxn::CreateOpportunity, o));
+
+  // A re-run import that carries only the amount, a stage and one more contact.
+  Opportunity incoming;
+  incoming.external_id = "SF-7";
+  incoming.amount = Money{650000, "EUR"};
+  incoming.stage = StageNamed("Proposal");
+  incoming.contacts = {ContactRole{bo.id, "champion"}, ContactRole{ann.id, "other"}};
+  Opportunity patched = Ok(store_->Run(&WriteTxn::PatchOpportunity, incoming, Ok(Patch::Parse("amount stage +contacts"))));
+  EXPECT_EQ(patched.id, o.id);
+  EXPECT_EQ(patched.title, "Renewal");
+  EXPECT_EQ(patched.owner, "maria");
+  EXPECT_EQ(patched.amount, (Money{650000, "EUR"}));
+  EXPECT_EQ(patched.stage, StageNamed("Proposal"));
+  ASSERT_EQ(patched.history.size(), 2u);  // the move is recorded
+  ASSERT_EQ(patched.contacts.size(), 2u);
+  EXPECT_EQ(patched.contacts[0], (ContactRole{ann.id, "buyer"}));  // held: kept as it was
+  EXPECT_EQ(patched.contacts[1].person, bo.id);
+  EXPECT_EQ(patched.custom.size(), 2u);
+
+  // By id, revision checked when given; custom.<name> absent from the patch removes it.
+  Opportunity by_id;
+  by_id.id = o.id;
+  by_id.revision = 1;
+  EXPECT_TRUE(absl::IsAborted(store_->Run(&WriteTxn::PatchOpportunity, by_id, Ok(Patch::Parse("owner"))).status()));
+  by_id.revision = 0;
+  by_id.owner = "tom";
+  patched = Ok(store_->Run(&WriteTxn::PatchOpportunity, by_id, Ok(Patch::Parse("owner, custom.source"))));
+  EXPECT_EQ(patched.owner, "tom");
+  EXPECT_EQ(patched.custom.size(), 1u);
+  EXPECT_EQ(patched.amount, (Money{650000, "EUR"}));
+  // A patch is checked as an update is; an unknown field is named; a new external id creates.
+  by_id.customer = bo.id;
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&WriteTxn::PatchOpportunity, by_id, Ok(Patch::Parse("customer"))).status()));
+  auto bad = store_->Run(&WriteTxn::PatchOpportunity, by_id, Ok(Patch::Parse("titel")));
+  EXPECT_NE(bad.status().message().find("'titel' is not a field a patch of an opportunity sets"), std::string::npos)
+      << bad.status();
+  Opportunity fresh;
+  fresh.external_id = "SF-8";
+  fresh.title = "New";
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&WriteTxn::PatchOpportunity, fresh, Ok(Patch::Parse("titel"))).status()));
+  EXPECT_EQ(Ok(store_->Run(&WriteTxn::PatchOpportunity, fresh, Ok(Patch::Parse("title")))).title, "New");
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::CountOpportunities, OpportunityQuery::All())), 2u);
+}
+
 }  // namespace
 }  // namespace crm

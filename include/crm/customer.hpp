@@ -225,19 +225,14 @@ struct DeleteOptions {
   bool cascade = false;
 };
 
-// The fields a patch sets (PatchCustomer); every other field keeps its stored value. Names as in
-// the change feed: display_name, given_name, family_name, kind, emails, phones, address (all of
+// The fields a patch of a customer sets (PatchCustomer; crm::Patch in types.hpp); every other
+// field keeps its stored value. Names as in the change feed: display_name, given_name, family_name, kind, emails, phones, address (all of
 // it) or address.street / .city / .region / .postal_code / .country, stage, owner, tags, custom
 // (all of it) or custom.<name> (that one; removed when the patch has none of that name), consent
 // (all of it) or consent.email_opt_in / .email_legal_basis / .email_opt_in_at / .do_not_call,
 // external_id, memberships. A leading '+' on emails, phones, tags or memberships adds the patch's
 // values to the stored ones (those already there, ignoring case for emails and tags, are kept
 // once) instead of replacing them.
-struct Patch {
-  std::vector<std::string> fields;
-  // Parses "owner, +tags, address.city" (names separated by commas and spaces).
-  static absl::StatusOr<Patch> Parse(std::string_view text);
-};
 
 // Reads of customers: members of every transaction (ReadTxn and WriteTxn).
 class CustomerReads {

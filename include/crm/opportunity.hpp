@@ -125,6 +125,11 @@ class OpportunityWrites {
   // empty), regardless of revision: re-running an import updates instead of duplicating. A
   // replaced deal keeps its pipeline and history; a changed stage is recorded as a move.
   absl::StatusOr<Opportunity> UpsertOpportunity(const Opportunity& opportunity);
+  // Changes only the fields `patch` names, as PatchCustomer does: title, customer, stage (a move,
+  // recorded), amount, probability, expected_close, owner, contacts, lost_reason, external_id,
+  // custom or custom.<name>; "+contacts" adds to the stored contacts. By id (revision checked
+  // unless 0), or with id 0 by external id, creating the opportunity when there is none.
+  absl::StatusOr<Opportunity> PatchOpportunity(const Opportunity& opportunity, const Patch& patch);
   // Moves to `stage` of its pipeline, recording from, to, when, who, amount and probability.
   absl::StatusOr<Opportunity> MoveOpportunity(OpportunityId id, StageId stage);
   absl::StatusOr<Opportunity> CloseWon(OpportunityId id);

@@ -9,9 +9,12 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include <boost/container/flat_map.hpp>
 #include <boost/container/small_vector.hpp>
+
+#include "absl/status/statusor.h"
 
 namespace crm {
 
@@ -71,6 +74,15 @@ struct Limits {
   static constexpr std::size_t kTags = 64;
   static constexpr std::size_t kCustomFields = 64;
   static constexpr std::size_t kMemberships = 32;
+};
+
+// The fields an update changes, leaving every other as stored (PatchCustomer, PatchOpportunity:
+// each kind's headers list the names). A leading '+' on a field of several values adds the
+// patch's values to the stored ones instead of replacing them.
+struct Patch {
+  std::vector<std::string> fields;
+  // Parses "owner, +tags, address.city" (names separated by commas and spaces).
+  static absl::StatusOr<Patch> Parse(std::string_view text);
 };
 
 }  // namespace crm

@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "common/strings.h"
 #include "customers/customers.h"
+#include "model/patch.h"
 #include "model/records.h"
 #include "model/validation.h"
 #include "text/text.h"
@@ -24,14 +25,7 @@ absl::StatusOr<Patch> Patch::Parse(std::string_view text) {
 namespace customers {
 namespace {
 
-// Adds to `to` the items of `from` that `to` does not hold yet (by `key`).
-template <class List, class Key>
-void AddMissing(List& to, const List& from, Key key) {
-  for (const auto& item : from) {
-    const bool held = std::any_of(to.begin(), to.end(), [&](const auto& t) { return key(t) == key(item); });
-    if (!held) to.push_back(item);
-  }
-}
+using model::AddMissing;
 
 // Applies one field name of a patch: copies that field from `given` into `out`.
 absl::Status ApplyField(std::string_view name, const Customer& given, Customer& out) {
@@ -55,13 +49,7 @@ absl::Status ApplyField(std::string_view name, const Customer& given, Customer& 
   }
   constexpr std::string_view kCustom = "custom.";
   if (name.substr(0, kCustom.size()) == kCustom && name.size() > kCustom.size()) {
-    const std::string key(name.substr(kCustom.size()));
-    auto it = given.custom.find(key);
-    if (it == given.custom.end()) {
-      out.custom.erase(key);
-    } else {
-      out.custom[key] = it->second;
-    }
+    model::PatchCustom(out.custom, given.custom, std::string(name.substr(kCustom.size())));
     return absl::OkStatus();
   }
   if (name == "display_name") out.display_name = given.display_name;

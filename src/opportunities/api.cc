@@ -59,6 +59,10 @@ absl::StatusOr<std::uint64_t> OpportunityReads::CountOpportunities(const Opportu
 absl::StatusOr<Opportunity> OpportunityWrites::CreateOpportunity(const Opportunity& opportunity) {
   return core::Mutate(this, [&](model::Ctx& c) { return opportunities::Create(c, opportunity);});
 }
+absl::StatusOr<Opportunity> OpportunityWrites::PatchOpportunity(const Opportunity& opportunity, const Patch& patch) {
+  return core::Mutate(this, [&](model::Ctx& c) { return opportunities::Patch(c, opportunity, patch); });
+}
+
 absl::StatusOr<Opportunity> OpportunityWrites::UpdateOpportunity(const Opportunity& opportunity) {
   return core::Mutate(this, [&](model::Ctx& c) { return opportunities::Update(c, opportunity);});
 }

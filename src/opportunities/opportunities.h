@@ -27,6 +27,8 @@ absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const OpportunityQuery& q);
 absl::StatusOr<Opportunity> Create(Ctx& ctx, Opportunity o);
 // Revision checked; a change of stage is recorded as a stage move.
 absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o);
+// Changes only the fields `patch` names (by id, or upserting by external id): patch.cc.
+absl::StatusOr<Opportunity> Patch(Ctx& ctx, const Opportunity& given, const crm::Patch& patch);
 absl::StatusOr<Opportunity> Move(Ctx& ctx, OpportunityId id, StageId stage);
 // Moves to the pipeline's first won / lost stage.
 absl::StatusOr<Opportunity> CloseWon(Ctx& ctx, OpportunityId id);

@@ -465,6 +465,38 @@ static void test_phones(void) {
   crm_db_close(db);
 }
 
+static void test_opportunity_patch(void) {
+  crm_db* db = open_db("opatch.crm");
+  crm_txn* txn = NULL;
+  crm_opportunity* o = NULL;
+  crm_opportunity* incoming = NULL;
+  CHECK(crm_opportunity_new(&o) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_TITLE, S("Renewal")) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_OWNER, S("maria")) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_EXTERNAL_ID, S("SF-7")) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_CURRENCY, S("EUR")) == CRM_OK);
+  CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_AMOUNT, 500000) == CRM_OK);
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  CHECK(crm_opportunity_create(txn, o) == CRM_OK);
+  /* The import carries the amount only: the title and owner stay. */
+  CHECK(crm_opportunity_new(&incoming) == CRM_OK);
+  CHECK(crm_opportunity_set_text(incoming, CRM_OPPORTUNITY_EXTERNAL_ID, S("SF-7")) == CRM_OK);
+  CHECK(crm_opportunity_set_text(incoming, CRM_OPPORTUNITY_CURRENCY, S("EUR")) == CRM_OK);
+  CHECK(crm_opportunity_set_int(incoming, CRM_OPPORTUNITY_AMOUNT, 650000) == CRM_OK);
+  CHECK(crm_opportunity_patch(txn, incoming, S("amount")) == CRM_OK);
+  CHECK(crm_opportunity_int(incoming, CRM_OPPORTUNITY_ID) == crm_opportunity_int(o, CRM_OPPORTUNITY_ID));
+  CHECK(crm_opportunity_int(incoming, CRM_OPPORTUNITY_AMOUNT) == 650000);
+  CHECK(strcmp(crm_opportunity_text(incoming, CRM_OPPORTUNITY_TITLE, NULL), "Renewal") == 0);
+  CHECK(strcmp(crm_opportunity_text(incoming, CRM_OPPORTUNITY_OWNER, NULL), "maria") == 0);
+  CHECK(crm_opportunity_patch(txn, incoming, S("titel")) == CRM_EINVALID && errmsg_has("'titel'"));
+  CHECK(crm_opportunity_patch(txn, incoming, NULL, 0) == CRM_EINVALID);
+  CHECK(crm_opportunity_patch(txn, NULL, S("amount")) == CRM_EINVALID);
+  crm_txn_free(txn); /* the failed patch changed nothing, but the transaction is not committed */
+  crm_opportunity_free(incoming);
+  crm_opportunity_free(o);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_search_count_explain();
@@ -476,5 +508,6 @@ int main(void) {
   test_b2b_fields();
   test_declared_index();
   test_phones();
+  test_opportunity_patch();
   return finish();
 }

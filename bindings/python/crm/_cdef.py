@@ -195,6 +195,7 @@ int crm_opportunity_set_custom(crm_opportunity* o, const char* name, size_t name
                                const char* text, size_t text_len);
 int crm_opportunity_remove_custom(crm_opportunity* o, const char* name, size_t name_len);
 int crm_opportunity_upsert(crm_txn* txn, crm_opportunity* o);
+int crm_opportunity_patch(crm_txn* txn, crm_opportunity* o, const char* fields, size_t len);
 int crm_opportunity_find_by_external_id(crm_opportunity** out, crm_txn* txn, const char* id, size_t len);
 size_t crm_interaction_custom_count(const crm_interaction* i);
 int crm_interaction_custom_field(const crm_interaction* i, size_t n, const char** name, size_t* name_len, int* type);

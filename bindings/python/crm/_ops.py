@@ -70,6 +70,21 @@ def write_record(fn: Any) -> Callable[..., Any]:
     return lambda t, record: t._call(fn, record)
 
 
+def write_patch(fn: Any) -> Callable[..., Any]:
+    """A patch, fn(txn, record, fields, len): changes only the named fields; fills the record."""
+
+    def patch(t: Any, record: Any, fields: Any) -> Any:
+        if isinstance(fields, str):
+            fields = [fields]
+        names = list(fields)
+        if not names or not all(isinstance(f, str) for f in names):
+            raise InvalidError(EINVALID, "fields: name the fields to change, as a list of str (\"+tags\" adds)")
+        raw = encode(",".join(names), "fields")
+        return t._call(fn, record, raw, len(raw))
+
+    return patch
+
+
 def write_get(fn: Any, cls: type) -> Callable[..., Any]:
     """A write that returns a new record, fn(out, txn, *args)."""
     return lambda t, *args: t._get(fn, cls, *args)

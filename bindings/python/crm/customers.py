@@ -29,7 +29,8 @@ from ._fields import (
     _Time,
 )
 from ._native import ffi, lib
-from ._ops import Ops, check_id, check_record, one_of, paging, text_arg, write_get, write_plain, write_record
+from ._ops import (Ops, check_id, check_record, one_of, paging, text_arg, write_get, write_patch, write_plain,
+                   write_record)
 from .custom import _Custom
 from .errors import EINVALID, InvalidError, check
 from .values import AccountType, Kind, LegalBasis, LifecycleStage, PhoneType, TimeLike, enum_arg, to_micros
@@ -392,15 +393,7 @@ _UPDATE = write_record(lib.crm_customer_update)
 _UPSERT = write_record(lib.crm_customer_upsert)
 
 
-def _patch(t: Any, customer: Customer, fields: Any) -> Customer:
-    """A patch of `customer` naming `fields`, in write transaction `t`."""
-    if isinstance(fields, str):
-        fields = [fields]
-    names = list(fields)
-    if not names or not all(isinstance(f, str) for f in names):
-        raise InvalidError(EINVALID, "fields: name the fields to change, as a list of str (\"+tags\" adds)")
-    raw = _encode(",".join(names), "fields")
-    return t._call(lib.crm_customer_patch, customer, raw, len(raw))  # type: ignore[no-any-return]
+_patch = write_patch(lib.crm_customer_patch)
 _ARCHIVE = write_get(lib.crm_customer_archive, Customer)
 _RESTORE = write_get(lib.crm_customer_restore, Customer)
 _DELETE = write_plain(lib.crm_customer_delete)

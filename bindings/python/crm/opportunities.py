@@ -19,7 +19,8 @@ from ._fields import (
     _Time,
 )
 from ._native import ffi, lib
-from ._ops import Ops, check_id, check_record, one_of, paging, text_arg, write_get, write_plain, write_record
+from ._ops import (Ops, check_id, check_record, one_of, paging, text_arg, write_get, write_patch, write_plain,
+                   write_record)
 from .custom import _Custom
 from .errors import EINVALID, InvalidError, check
 from .values import Money, TimeLike, to_datetime, to_micros
@@ -298,6 +299,7 @@ def _move(t: Any, id: int, stage: int | str) -> Opportunity:
 _CREATE = write_record(lib.crm_opportunity_create)
 _UPDATE = write_record(lib.crm_opportunity_update)
 _UPSERT = write_record(lib.crm_opportunity_upsert)
+_PATCH = write_patch(lib.crm_opportunity_patch)
 _WIN = write_get(lib.crm_opportunity_close_won, Opportunity)
 _LOSE = write_get(lib.crm_opportunity_close_lost, Opportunity)
 _DELETE = write_plain(lib.crm_opportunity_delete)
@@ -310,15 +312,27 @@ class OpportunityWrites(Ops):
         """Creates an opportunity; returns it with its id, pipeline, stage and probability."""
         return self._in_write(_CREATE, actor, check_record(opportunity, Opportunity, "opportunity"))  # type: ignore[no-any-return]
 
-    def update_opportunity(self, opportunity: Opportunity, actor: str | None = None) -> Opportunity:
-        """Stores a changed opportunity (revision checked); returns it as stored."""
-        return self._in_write(_UPDATE, actor, check_record(opportunity, Opportunity, "opportunity"))  # type: ignore[no-any-return]
+    def update_opportunity(self, opportunity: Opportunity, actor: str | None = None, *,
+                           fields: list[str] | None = None) -> Opportunity:
+        """Stores a changed opportunity (revision checked); returns it as stored. With ``fields``
+        only those are changed ("amount", "stage", "custom.region"; "+contacts" adds) and the
+        revision is checked only when set."""
+        check_record(opportunity, Opportunity, "opportunity")
+        if fields is not None:
+            return self._in_write(_PATCH, actor, opportunity, fields)  # type: ignore[no-any-return]
+        return self._in_write(_UPDATE, actor, opportunity)  # type: ignore[no-any-return]
 
-    def upsert_opportunity(self, opportunity: Opportunity, actor: str | None = None) -> Opportunity:
+    def upsert_opportunity(self, opportunity: Opportunity, actor: str | None = None, *,
+                           fields: list[str] | None = None) -> Opportunity:
         """Creates, or replaces regardless of revision, the opportunity with ``external_id``
         (required): re-running an import updates instead of duplicating. Without a stage or
-        customer the stored ones are kept."""
-        return self._in_write(_UPSERT, actor, check_record(opportunity, Opportunity, "opportunity"))  # type: ignore[no-any-return]
+        customer the stored ones are kept. With ``fields`` an existing one changes only in those."""
+        check_record(opportunity, Opportunity, "opportunity")
+        if fields is not None:
+            if opportunity.id:
+                raise InvalidError(EINVALID, "id: an upsert goes by external_id; use update_opportunity(fields=...) by id")
+            return self._in_write(_PATCH, actor, opportunity, fields)  # type: ignore[no-any-return]
+        return self._in_write(_UPSERT, actor, opportunity)  # type: ignore[no-any-return]
 
     def move_opportunity(self, id: int, stage: int | str, actor: str | None = None) -> Opportunity:
         """Moves an opportunity to a stage of its pipeline, given by id or by name

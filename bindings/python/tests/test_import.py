@@ -97,3 +97,21 @@ def test_an_upsert_with_fields_leaves_the_rest_alone(db):
         db.update_customer(got, fields=[])
     # The plain upsert replaces the whole record, as before.
     assert db.upsert_customer(crm.Customer(given_name="Ann", external_id="HS-1")).owner == ""
+
+
+def test_opportunity_patch(tmp_path):
+    with crm.open(tmp_path / "patch.db", sync=False) as db:
+        o = db.create_opportunity(crm.Opportunity(title="Renewal", owner="maria", external_id="SF-7",
+                                                  amount=crm.Money(5000, "EUR"), custom={"region": "EMEA"}))
+        incoming = crm.Opportunity(external_id="SF-7", amount=crm.Money(6500, "EUR"))
+        patched = db.upsert_opportunity(incoming, fields=["amount"])
+        assert (patched.id, patched.title, patched.owner) == (o.id, "Renewal", "maria")
+        assert patched.amount == crm.Money(6500, "EUR") and patched.custom["region"] == "EMEA"
+        by_id = db.get_opportunity(o.id)
+        by_id.owner = "tom"
+        by_id.title = "ignored"
+        assert db.update_opportunity(by_id, fields="owner").title == "Renewal"
+        with pytest.raises(crm.InvalidError, match="'titel' is not a field"):
+            db.update_opportunity(by_id, fields=["titel"])
+        with pytest.raises(crm.InvalidError, match="upsert goes by external_id"):
+            db.upsert_opportunity(by_id, fields=["owner"])
