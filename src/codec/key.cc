@@ -1,5 +1,7 @@
 #include "codec/key.h"
 
+#include "codec/crc32c.h"
+
 namespace crm::codec {
 
 void PutBigEndian64(char* out, std::uint64_t v) {
@@ -13,6 +15,21 @@ std::uint64_t GetBigEndian64(const char* in) {
   std::uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(in[i]);
   return v;
+}
+
+std::string IndexValue(std::string_view key, char flags) {
+  std::string v(5, flags);
+  const std::uint32_t crc = Crc32c(key.data(), key.size());
+  for (int i = 0; i < 4; ++i) v[1 + i] = static_cast<char>(crc >> (24 - 8 * i));
+  return v;
+}
+
+bool IndexValueSound(std::string_view key, std::string_view value) {
+  if (value.size() != 5) return false;
+  const std::uint32_t crc = Crc32c(key.data(), key.size());
+  for (int i = 0; i < 4; ++i)
+    if (value[1 + i] != static_cast<char>(crc >> (24 - 8 * i))) return false;
+  return true;
 }
 
 std::string EncodeU64(std::uint64_t v) {

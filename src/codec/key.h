@@ -55,6 +55,13 @@ void PutBigEndian64(char* out, std::uint64_t v);
 std::uint64_t GetBigEndian64(const char* in);
 std::string EncodeU64(std::uint64_t v);
 
+// The value of an index entry that is not unique (since schema 4): the record's flags, then the
+// CRC-32C of the key, so that a reader going by the index alone (a count) tells a damaged entry
+// from a sound one without reading the record. IndexValueSound: whether `value` is the value of
+// the entry `key`.
+std::string IndexValue(std::string_view key, char flags);
+bool IndexValueSound(std::string_view key, std::string_view value);
+
 // The smallest key greater than every key that starts with `prefix` (empty when none exists,
 // i.e. the prefix is all 0xFF).
 std::string PrefixSuccessor(std::string_view prefix);

@@ -510,9 +510,10 @@ absl::Status SetLastInteraction(Ctx& ctx, CustomerId id, Timestamp at, bool only
   if (!indexed.ok()) s = indexed.status();
   if (s.ok() && !*indexed)
     s = absl::DataLossError(absl::StrCat("customer ", id, ": last-contact index entry is missing"));
-  const std::string flags(s.ok() ? old_flags : std::string_view());
+  const char flags = s.ok() && !old_flags.empty() ? old_flags[0] : 0;
   if (s.ok()) s = ctx.txn.Del(ctx.schema.customer_contacted, old_key).status();
-  if (s.ok()) s = ctx.txn.Put(ctx.schema.customer_contacted, contacted_key(at), flags);
+  const std::string new_key = contacted_key(at);
+  if (s.ok()) s = ctx.txn.Put(ctx.schema.customer_contacted, new_key, codec::IndexValue(new_key, flags));
   if (s.ok()) {
     s = at == 0 ? ctx.txn.Del(ctx.schema.customer_contact, IdKey(id).view()).status()
                 : ctx.txn.Put(ctx.schema.customer_contact, IdKey(id).view(),

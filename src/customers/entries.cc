@@ -109,8 +109,7 @@ absl::Status CheckUnique(const Ctx& ctx, CustomerId id, const std::vector<Entry>
 
 absl::Status PutEntry(Ctx& ctx, const Entry& e, const Customer& c) {
   if (e.unique) return ctx.txn.Put(e.table, e.key, IdKey(c.id).view());
-  const char flags = c.archived ? model::kFlagArchived : 0;
-  return ctx.txn.Put(e.table, e.key, std::string_view(&flags, 1));
+  return ctx.txn.Put(e.table, e.key, codec::IndexValue(e.key, c.archived ? model::kFlagArchived : 0));
 }
 
 // Removes the entries of `before` missing from `after` and writes those of `after` missing from

@@ -143,6 +143,8 @@ void Checker::Customers() {
         Problem("customer ", id, ": its ", e.field, " entry names another customer");
       } else if (!e.unique && customers::Archived(stored) != c.archived) {
         Problem("customer ", id, ": an index entry disagrees with the record on whether it is archived");
+      } else if (!e.unique && s_.version >= 4 && !codec::IndexValueSound(e.key, stored)) {
+        Problem("customer ", id, ": an index entry fails its checksum");
       }
     }
     for (const Membership& m : c.memberships) {
@@ -238,6 +240,8 @@ void Checker::Opportunities() {
       ++report_.index_entries;
       std::string_view flags;
       if (!Has(table, entry, &flags)) Problem("opportunity ", id, ": an index entry is missing");
+      else if (s_.version >= 4 && !codec::IndexValueSound(entry, flags))
+        Problem("opportunity ", id, ": an index entry fails its checksum");
       else if (stage != nullptr && table != s_.opp_contact && (flags.empty() ? 0 : flags[0] & model::kFlagClosed) != closed)
         Problem("opportunity ", id, ": an index entry disagrees with the record on whether it is closed");
     }

@@ -77,7 +77,7 @@ absl::Status ApplyEntries(Ctx& ctx, const std::vector<Entry>& before, const std:
   const char flags = closed ? model::kFlagClosed : 0;
   for (const Entry& e : after) {
     if (!flag_changed && std::binary_search(before.begin(), before.end(), e)) continue;
-    if (auto s = ctx.txn.Put(e.table, e.key, std::string_view(&flags, 1)); !s.ok()) return s;
+    if (auto s = ctx.txn.Put(e.table, e.key, codec::IndexValue(e.key, flags)); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "codec/crc32c.h"
 #include "codec/envelope.h"
 #include "codec/key.h"
 #include "common/strings.h"
@@ -250,20 +249,9 @@ absl::StatusOr<std::vector<std::string>> DeclaredKeys(const Ctx& ctx, const Oppo
   return KeysOf(**fields, o.id, [&](const FieldRef& f, auto each) { Values(o, none, f, each); });
 }
 
-std::string EntryValue(std::string_view key, char flags) {
-  std::string v(5, flags);
-  const std::uint32_t crc = codec::Crc32c(key.data(), key.size());
-  for (int i = 0; i < 4; ++i) v[1 + i] = static_cast<char>(crc >> (24 - 8 * i));
-  return v;
-}
+std::string EntryValue(std::string_view key, char flags) { return codec::IndexValue(key, flags); }
 
-bool EntrySound(std::string_view key, std::string_view value) {
-  if (value.size() != 5) return false;
-  const std::uint32_t crc = codec::Crc32c(key.data(), key.size());
-  for (int i = 0; i < 4; ++i)
-    if (value[1 + i] != static_cast<char>(crc >> (24 - 8 * i))) return false;
-  return true;
-}
+bool EntrySound(std::string_view key, std::string_view value) { return codec::IndexValueSound(key, value); }
 
 absl::Status CheckEntry(std::string_view key, std::string_view value) {
   if (!EntrySound(key, value))

@@ -16,10 +16,7 @@ namespace {
 
 using model::Ctx;
 
-// Index entries read from one lookup before it counts as large: a large lookup is not read to
-// its end when smaller ones already narrowed the candidates; each candidate is probed instead.
-constexpr std::size_t kSmallLookup = 4096;
-constexpr std::size_t kProbeAtMost = 16384;
+PlanLimits g_limits;
 
 // One index lookup: the entries under one or more key prefixes (each ending in the record id),
 // a unique index's entries (value: the id), ids written in the filter, or a key range.
@@ -31,9 +28,11 @@ struct Source {
   std::vector<std::pair<std::string, std::string>> ranges;  // [lo, hi); hi empty: to the end
   std::vector<std::pair<std::string, std::string>> loose;  // ranges holding more than the matches
   std::string field;  // ranges of one field in one table intersect ("x >= 1 and x < 5")
-  // A declared index: its entries carry a checksum, and (loose ranges aside) hold exactly the
-  // records the node matches.
+  // Its entries carry a checksum (declared indexes; every index not unique since schema 4),
+  // checked as they are read.
   bool checked = false;
+  // Its entries (loose ranges aside) are exactly the records the node matches.
+  bool exact = false;
   std::string label;
 };
 
@@ -81,7 +80,7 @@ class Planner {
         std::optional<Source> s = SourceOf(n);
         if (!s) return std::optional<Ids>();
         lookups.push_back(s->label);
-        loose_ = loose_ || !s->checked;
+        loose_ = loose_ || !s->exact;
         auto ids = Read(*s, SIZE_MAX);
         if (!ids.ok()) return ids.status();
         *how = absl::StrCat("index ", s->label, " (", ids->first.size(), ")");
@@ -121,6 +120,7 @@ class Planner {
             o->ranges = IntersectRanges(o->ranges, s->ranges);
             o->loose = std::move(loose);
             o->checked = o->checked && s->checked;
+            o->exact = o->exact && s->exact;
             o->label = absl::StrCat(o->label, " and ", s->label);
             s.reset();
             merged = true;
@@ -141,10 +141,10 @@ class Planner {
         else loose_ = true;
         continue;
       }
-      loose_ = loose_ || !s->checked;
+      loose_ = loose_ || !s->exact;
       lookups.push_back(s->label);
       const bool probeable = !s->prefixes.empty() && s->ranges.empty() && s->loose.empty();
-      auto read = Read(*s, probeable ? kSmallLookup : SIZE_MAX);
+      auto read = Read(*s, probeable ? g_limits.small_lookup : SIZE_MAX);
       if (!read.ok()) return read.status();
       if (read->second) {
         std::string part = absl::StrCat("index ", s->label, " (", read->first.size(), ")");
@@ -170,7 +170,7 @@ class Planner {
       parts.push_back(std::move(complete[i].second));
     }
     for (Source& s : large) {
-      if (ids.size() <= kProbeAtMost) {
+      if (ids.size() <= g_limits.probe_at_most) {
         parts.push_back(absl::StrCat("probe ", s.label, " for each of ", ids.size()));
         auto kept = Probe(s, ids);
         if (!kept.ok()) return kept.status();
@@ -290,10 +290,32 @@ class Planner {
       src.ranges = std::move(lookup->ranges);
       src.loose = std::move(lookup->loose);
       src.checked = true;
+      src.exact = true;
       src.label = absl::StrCat(detail::PrintFilter(n.source), " [declared]");
       if (!n.field.multi) src.field = (*declared)->name;  // several values: each bound may hold for another
       return src;
     }
+    std::optional<Source> src = BuiltinSource(n);
+    if (src && src->unique_keys.empty() && src->literal_ids.empty() && ctx_.schema.version >= 4) {
+      src->checked = true;
+      src->exact = Exact(n);
+    }
+    return src;
+  }
+
+  // Whether an index of its own holds exactly the records for which `n` holds: keys made as the
+  // filter compares (folded text, exact owner) and no entry for a record without a value.
+  bool Exact(const Node& n) const {
+    const std::string& name = n.field.name;
+    const bool eq = n.type == FilterNode::Type::kIn || n.op == Filter::Op::kEq;
+    if (f_.kind == EntityType::kCustomer)
+      return name == "tag" || name == "owner" || name == "country" || name == "address.country" ||
+             name == "organization" || name == "parent" || (name == "stage" && eq);
+    return name == "customer" || name == "contact" || name == "pipeline" || name == "owner" || name == "stage" ||
+           name == "status";
+  }
+
+  std::optional<Source> BuiltinSource(const Node& n) {
     const bool eq = n.type == FilterNode::Type::kIn || (n.type == FilterNode::Type::kCompare && n.op == Filter::Op::kEq);
     const bool ordered = n.type == FilterNode::Type::kCompare && n.op != Filter::Op::kEq &&
                          n.op != Filter::Op::kNe && n.op != Filter::Op::kPrefix;
@@ -423,6 +445,8 @@ class Planner {
 };
 
 }  // namespace
+
+PlanLimits& Limits() { return g_limits; }
 
 absl::StatusOr<Candidates> FindCandidates(const Ctx& ctx, const Compiled& filter, const Pipelines& pipelines,
                                           bool include_archived) {

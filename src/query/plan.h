@@ -23,6 +23,17 @@ struct Candidates {
   bool exact = false;
 };
 
+// Index entries read from one lookup before it counts as large: a large lookup is not read to
+// its end when smaller ones already narrowed the candidates to a few; each candidate is probed in
+// it instead. Reading an entry in sequence costs about 20 ns, probing one about a microsecond, so
+// a lookup of more than small_lookup entries is probed for at most probe_at_most candidates.
+struct PlanLimits {
+  std::size_t small_lookup = 65536;
+  std::size_t probe_at_most = 2048;
+};
+// The limits the planner uses (process-wide; tests lower them to probe on small data).
+PlanLimits& Limits();
+
 // `include_archived`: customers whose index entries carry the archived flag are left out
 // without being read unless it is set.
 absl::StatusOr<Candidates> FindCandidates(const model::Ctx& ctx, const Compiled& filter, const Pipelines& pipelines,

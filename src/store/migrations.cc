@@ -1,11 +1,36 @@
 #include "store/migrations.h"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
+#include "codec/key.h"
 #include "customers/customers.h"
 #include "customers/groups.h"
 
 namespace crm::store {
 namespace {
+
+// Rewrites the value of every entry of the non-unique indexes, a flags byte, as
+// codec::IndexValue (flags and the key's checksum).
+absl::Status ChecksumEntries(model::Ctx& ctx) {
+  const model::Schema& s = ctx.schema;
+  for (storage::Table table : {s.customer_phone, s.customer_name, s.customer_tag, s.customer_owner, s.customer_stage,
+                               s.customer_country, s.customer_org, s.customer_domain, s.customer_parent,
+                               s.customer_contacted, s.opp_customer, s.opp_stage, s.opp_owner, s.opp_close,
+                               s.opp_contact}) {
+    std::vector<std::pair<std::string, char>> entries;  // read first: no writes during a scan
+    absl::Status st = storage::ScanPrefix(ctx.txn, table, {}, {}, [&](std::string_view key, std::string_view value) {
+      if (!codec::IndexValueSound(key, value)) entries.emplace_back(key, value.empty() ? 0 : value[0]);
+      return absl::StatusOr<bool>(true);
+    });
+    if (!st.ok()) return st;
+    for (const auto& [key, flags] : entries)
+      if (auto put = ctx.txn.Put(table, key, codec::IndexValue(key, flags)); !put.ok()) return put;
+  }
+  return absl::OkStatus();
+}
 
 // One step: what schema `to` added to the one before it, backfilled from the records.
 struct Step {
@@ -22,8 +47,9 @@ constexpr Step kSteps[] = {
     // and the counters of customers per stage, country and owner are counted from their indexes.
     {3, "external ids of opportunities and interactions; domains and parents of organizations; group counters",
      [](model::Ctx& ctx) { return customers::RecountGroups(ctx); }},
-    // Declared indexes start with none declared: their two tables start empty.
-    {4, "declared indexes", [](model::Ctx&) { return absl::OkStatus(); }},
+    // Declared indexes start with none declared: their two tables start empty. The entries of
+    // the indexes that are not unique gain the checksum of their key after their flags.
+    {4, "declared indexes; checksummed index entries", &ChecksumEntries},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == model::kSchemaVersion, "a step for every schema version");
 
