@@ -86,31 +86,10 @@ absl::Status ApplyField(std::string_view name, const Customer& given, Customer& 
 }  // namespace
 
 absl::StatusOr<Customer> Patch(Ctx& ctx, const Customer& given, const crm::Patch& patch) {
-  if (patch.fields.empty()) return absl::InvalidArgumentError("fields: name at least one field to change");
-  absl::StatusOr<Customer> stored = absl::NotFoundError("");
-  if (given.id != 0) {
-    stored = Get(ctx, given.id);
-    if (stored.ok() && given.revision != 0 && given.revision != stored->revision)
-      return model::CheckRevision("customer", given.id, stored->revision, given.revision);
-  } else {
-    std::string external = given.external_id;
-    model::Trim(external);
-    if (external.empty())
-      return absl::InvalidArgumentError("id: a patch names its customer by id, or by external_id to upsert");
-    stored = FindByExternalId(ctx, external);
-    if (absl::IsNotFound(stored.status())) {
-      // Validate the field names before creating, so that a typo is an error either way.
-      Customer scratch;
-      for (const std::string& f : patch.fields)
-        if (auto s = ApplyField(f, given, scratch); !s.ok()) return s;
-      return Create(ctx, given);
-    }
-  }
-  if (!stored.ok()) return stored.status();
-  Customer out = *stored;
-  for (const std::string& f : patch.fields)
-    if (auto s = ApplyField(f, given, out); !s.ok()) return s;
-  return Update(ctx, std::move(out));
+  return model::RunPatch(
+      ctx, "customer", given, patch, &Get, [](const Ctx& c, std::string_view e) { return FindByExternalId(c, e); },
+      &ApplyField, [](Ctx& c, const Customer& n) { return Create(c, n); },
+      [](Ctx& c, Customer n) { return Update(c, std::move(n)); });
 }
 
 }  // namespace customers

@@ -44,30 +44,10 @@ absl::Status ApplyField(std::string_view name, const Opportunity& given, Opportu
 }  // namespace
 
 absl::StatusOr<Opportunity> Patch(Ctx& ctx, const Opportunity& given, const crm::Patch& patch) {
-  if (patch.fields.empty()) return absl::InvalidArgumentError("fields: name at least one field to change");
-  absl::StatusOr<Opportunity> stored = absl::NotFoundError("");
-  if (given.id != 0) {
-    stored = Get(ctx, given.id);
-    if (stored.ok() && given.revision != 0 && given.revision != stored->revision)
-      return model::CheckRevision("opportunity", given.id, stored->revision, given.revision);
-  } else {
-    std::string external = given.external_id;
-    model::Trim(external);
-    if (external.empty())
-      return absl::InvalidArgumentError("id: a patch names its opportunity by id, or by external_id to upsert");
-    stored = FindByExternalId(ctx, external);
-    if (absl::IsNotFound(stored.status())) {
-      Opportunity scratch;  // the field names are checked before creating: a typo fails either way
-      for (const std::string& f : patch.fields)
-        if (auto s = ApplyField(f, given, scratch); !s.ok()) return s;
-      return Create(ctx, given);
-    }
-  }
-  if (!stored.ok()) return stored.status();
-  Opportunity out = *stored;
-  for (const std::string& f : patch.fields)
-    if (auto s = ApplyField(f, given, out); !s.ok()) return s;
-  return Update(ctx, std::move(out));
+  return model::RunPatch(
+      ctx, "opportunity", given, patch, &Get, [](const Ctx& c, std::string_view e) { return FindByExternalId(c, e); },
+      &ApplyField, [](Ctx& c, const Opportunity& o) { return Create(c, o); },
+      [](Ctx& c, Opportunity o) { return Update(c, std::move(o)); });
 }
 
 }  // namespace crm::opportunities
