@@ -255,10 +255,32 @@ std::string CrmRows(const AggregateResult& r, bool currency) {
   return out;
 }
 
+// The ids of the customers a statement selects (id, display_name, given_name, family_name,
+// country, stage, owner, created_at, custom), each row decoded as the other side's records are.
+std::string SqlCustomerIds(sqlite3_stmt* st) {
+  std::string ids;
+  const auto text = [&](int i) { return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, i))); };
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    Customer c;
+    c.id = static_cast<CustomerId>(sqlite3_column_int64(st, 0));
+    c.display_name = text(1);
+    c.given_name = text(2);
+    c.family_name = text(3);
+    c.address.country = text(4);
+    c.stage = static_cast<LifecycleStage>(sqlite3_column_int(st, 5));
+    c.owner = text(6);
+    c.created_at = sqlite3_column_int64(st, 7);
+    c.custom["json"] = text(8);
+    ids += std::to_string(c.id) + ",";
+  }
+  sqlite3_reset(st);
+  return ids;
+}
+
 void FilteredPage(benchmark::State& state, bool crm) {
   Stores& s = Loaded();
   static sqlite3_stmt* st = Prepare(s.sql,
-      "SELECT c.id, c.display_name, c.given_name, c.family_name, c.country, c.stage, c.owner, c.created_at, c.seats "
+      "SELECT c.id, c.display_name, c.given_name, c.family_name, c.country, c.stage, c.owner, c.created_at, c.custom "
       "FROM customer_tag t JOIN customers c ON c.id = t.customer_id "
       "WHERE t.tag = 'vip' AND c.stage = 5 AND c.country = 'de' ORDER BY c.name_sort, c.id LIMIT 50");
   Run(state, "FilteredPage",
@@ -270,24 +292,7 @@ void FilteredPage(benchmark::State& state, bool crm) {
         for (const Customer& c : Ok(s.crm->Run(&ReadTxn::SearchCustomers, q)).customers) ids += std::to_string(c.id) + ",";
         return ids;
       },
-      [&] {
-        std::string ids;
-        while (sqlite3_step(st) == SQLITE_ROW) {
-          Customer c;  // decoded as the other side's records are
-          c.id = static_cast<CustomerId>(sqlite3_column_int64(st, 0));
-          c.display_name = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
-          c.given_name = reinterpret_cast<const char*>(sqlite3_column_text(st, 2));
-          c.family_name = reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
-          c.address.country = reinterpret_cast<const char*>(sqlite3_column_text(st, 4));
-          c.stage = static_cast<LifecycleStage>(sqlite3_column_int(st, 5));
-          c.owner = reinterpret_cast<const char*>(sqlite3_column_text(st, 6));
-          c.created_at = sqlite3_column_int64(st, 7);
-          c.custom["seats"] = static_cast<std::int64_t>(sqlite3_column_int64(st, 8));
-          ids += std::to_string(c.id) + ",";
-        }
-        sqlite3_reset(st);
-        return ids;
-      },
+      [&] { return SqlCustomerIds(st); },
       crm);
 }
 
@@ -350,24 +355,7 @@ void CustomFieldEqual(benchmark::State& state, bool crm) {
         for (const Customer& c : Ok(s.crm->Run(&ReadTxn::SearchCustomers, q)).customers) out += std::to_string(c.id) + ",";
         return out;
       },
-      [&] {
-        std::string out;
-        while (sqlite3_step(page) == SQLITE_ROW) {
-          Customer c;  // decoded as the other side's records are
-          c.id = static_cast<CustomerId>(sqlite3_column_int64(page, 0));
-          c.display_name = reinterpret_cast<const char*>(sqlite3_column_text(page, 1));
-          c.given_name = reinterpret_cast<const char*>(sqlite3_column_text(page, 2));
-          c.family_name = reinterpret_cast<const char*>(sqlite3_column_text(page, 3));
-          c.address.country = reinterpret_cast<const char*>(sqlite3_column_text(page, 4));
-          c.stage = static_cast<LifecycleStage>(sqlite3_column_int(page, 5));
-          c.owner = reinterpret_cast<const char*>(sqlite3_column_text(page, 6));
-          c.created_at = sqlite3_column_int64(page, 7);
-          c.custom["json"] = std::string(reinterpret_cast<const char*>(sqlite3_column_text(page, 8)));
-          out += std::to_string(c.id) + ",";
-        }
-        sqlite3_reset(page);
-        return out;
-      },
+      [&] { return SqlCustomerIds(page); },
       crm);
 }
 
