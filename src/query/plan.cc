@@ -196,59 +196,25 @@ class Planner {
       if (!found.ok()) return found.status();
       if (*found && value.size() == 8) ids.push_back(codec::GetBigEndian64(value.data()));
     }
-    const auto take = [&](std::string_view key, std::string_view flags) -> absl::StatusOr<bool> {
-      if (ids.size() >= cap) {
-        complete = false;
-        return false;
-      }
-      if (key.size() < 8) return absl::DataLossError("index entry is damaged (shorter than an id)");
-      if (s.checked)
-        if (auto st = CheckEntry(key, flags); !st.ok()) return st;
-      if (!include_archived_ && f_.kind == EntityType::kCustomer && Archived(flags)) return true;
-      ids.push_back(codec::GetBigEndian64(key.data() + key.size() - 8));
-      return true;
+    // Checksummed entries are checked as they are read.
+    auto cursor = storage::Cursor::Open(ctx_.txn, s.table);
+    if (!cursor.ok()) return cursor.status();
+    const char skip = !include_archived_ && f_.kind == EntityType::kCustomer ? model::kFlagArchived : 0;
+    const auto collect = [&](std::string_view from, std::string_view prefix, std::string_view hi) -> absl::Status {
+      if (!complete) return absl::OkStatus();
+      auto all = cursor->CollectIds(
+          storage::Cursor::IdScan{from, prefix, hi, skip, cap, s.checked ? &EntrySound : nullptr}, &ids);
+      if (!all.ok()) return all.status();
+      complete = *all;
+      return absl::OkStatus();
     };
-    if (s.checked) {  // each entry's checksum checked as it is read
-      auto cursor = storage::Cursor::Open(ctx_.txn, s.table);
-      if (!cursor.ok()) return cursor.status();
-      const char skip = !include_archived_ && f_.kind == EntityType::kCustomer ? model::kFlagArchived : 0;
-      const auto collect = [&](std::string_view from, std::string_view prefix, std::string_view hi) -> absl::Status {
-        if (!complete) return absl::OkStatus();
-        auto all = cursor->CollectIds(storage::Cursor::IdScan{from, prefix, hi, skip, cap, &EntrySound}, &ids);
-        if (!all.ok()) return all.status();
-        complete = *all;
-        return absl::OkStatus();
-      };
-      for (const std::string& prefix : s.prefixes)
-        if (auto st = collect(prefix, prefix, {}); !st.ok()) return st;
-      for (const auto& [lo, hi] : s.ranges)
-        if (auto st = collect(lo, {}, hi); !st.ok()) return st;
-      for (const auto& [lo, hi] : s.loose) {
-        const std::size_t before = ids.size();
-        if (auto st = collect(lo, {}, hi); !st.ok()) return st;
-        loose_ = loose_ || ids.size() != before;
-      }
-      SortUnique(ids);
-      return std::pair<Ids, bool>(std::move(ids), complete);
-    }
-    if (!s.prefixes.empty()) {
-      auto cursor = storage::Cursor::Open(ctx_.txn, s.table);
-      if (!cursor.ok()) return cursor.status();
-      const char skip = !include_archived_ && f_.kind == EntityType::kCustomer ? model::kFlagArchived : 0;
-      for (const std::string& prefix : s.prefixes) {
-        auto all = cursor->CollectIds(prefix, skip, cap, &ids);
-        if (!all.ok()) return all.status();
-        if (!*all) {
-          complete = false;
-          break;
-        }
-      }
-    }
+    for (const std::string& prefix : s.prefixes)
+      if (auto st = collect(prefix, prefix, {}); !st.ok()) return st;
     for (const auto& [lo, hi] : s.ranges)
-      if (auto st = storage::ScanRange(ctx_.txn, s.table, lo, hi, {}, false, take); !st.ok()) return st;
+      if (auto st = collect(lo, {}, hi); !st.ok()) return st;
     for (const auto& [lo, hi] : s.loose) {
       const std::size_t before = ids.size();
-      if (auto st = storage::ScanRange(ctx_.txn, s.table, lo, hi, {}, false, take); !st.ok()) return st;
+      if (auto st = collect(lo, {}, hi); !st.ok()) return st;
       loose_ = loose_ || ids.size() != before;
     }
     SortUnique(ids);
