@@ -37,12 +37,17 @@ ensure_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# build_tree DIR [cmake options...]: configures (once) and builds DIR.
+# build_tree DIR [cmake options...] [-- build options...]: configures and builds DIR (every
+# target, or those the build options name: -- --target a b).
 build_tree() {
   local dir="$1"
   shift
-  cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-  cmake --build "$dir" -j "$JOBS"
+  local configure=() build=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do configure+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  build=("$@")
+  cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${configure[@]}" >/dev/null
+  cmake --build "$dir" -j "$JOBS" "${build[@]}"
 }
 
 # python_env BUILD_DIR: a virtual environment BUILD_DIR/venv on Debian's python3 (seeing its cffi
