@@ -23,6 +23,8 @@ enum class EntityType : std::uint8_t {
   kInteraction = 2,
   kOpportunity = 3,
   kPipeline = 4,
+  kUser = 5,  // since 0.5 (crm/user.hpp)
+  kTeam = 6,
 };
 std::string_view EntityTypeName(EntityType type);
 

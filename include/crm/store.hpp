@@ -33,6 +33,7 @@
 #include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
 #include "crm/query.hpp"
+#include "crm/user.hpp"
 #include "crm/txn_part.hpp"
 #include "crm/types.hpp"
 
@@ -91,7 +92,8 @@ class ReadTxn : public CustomerReads,
                 public OpportunityReads,
                 public ChangeReads,
                 public MaintenanceReads,
-                public QueryReads {
+                public QueryReads,
+                public UserReads {
  public:
   ReadTxn(ReadTxn&&) noexcept;
   ReadTxn& operator=(ReadTxn&&) noexcept;
@@ -114,7 +116,8 @@ class WriteTxn : public ReadTxn,
                  public InteractionWrites,
                  public PipelineWrites,
                  public OpportunityWrites,
-                 public QueryWrites {
+                 public QueryWrites,
+                 public UserWrites {
  public:
   WriteTxn(WriteTxn&&) noexcept;
   WriteTxn& operator=(WriteTxn&&) noexcept;

@@ -18,6 +18,8 @@ std::string_view EntityTypeName(EntityType type) {
     case EntityType::kInteraction: return "interaction";
     case EntityType::kOpportunity: return "opportunity";
     case EntityType::kPipeline: return "pipeline";
+    case EntityType::kUser: return "user";
+    case EntityType::kTeam: return "team";
   }
   return "unknown";
 }
@@ -241,6 +243,25 @@ Fields Flatten(const Opportunity& o, const Pipeline* pipeline) {
   return b.Take();
 }
 
+Fields Flatten(const User& u) {
+  Builder b;
+  b.Add("name", u.name);
+  b.Add("login", u.login);
+  b.Add("email", u.email);
+  b.Add("active", std::string(u.active ? "true" : "false"));
+  b.Add("team", static_cast<std::int64_t>(u.team));
+  b.Add("manager", static_cast<std::int64_t>(u.manager));
+  return b.Take();
+}
+
+Fields Flatten(const Team& t) {
+  Builder b;
+  b.Add("name", t.name);
+  b.Add("region", t.region);
+  b.Add("manager", static_cast<std::int64_t>(t.manager));
+  return b.Take();
+}
+
 Fields Flatten(const Pipeline& p) {
   Builder b;
   b.Add("name", p.name);
@@ -342,12 +363,20 @@ const std::vector<std::string_view>& HistoryFields(EntityType entity) {
       "amount", "closed_at", "contacts", "custom", "customer", "expected_close", "external_id", "lost_reason",
       "owner", "pipeline", "probability", "stage", "title"};
   static const std::vector<std::string_view> pipeline = {"name", "stages"};
+  static const std::vector<std::string_view> user = {"active", "email", "login", "manager", "name", "team"};
+  static const std::vector<std::string_view> team = {"manager", "name", "region"};
   switch (entity) {
     case EntityType::kCustomer: return customer;
     case EntityType::kInteraction: return interaction;
     case EntityType::kOpportunity: return opportunity;
+    case EntityType::kUser: return user;
+    case EntityType::kTeam: return team;
     default: return pipeline;
   }
+}
+
+bool HasCustom(EntityType entity) {
+  return entity == EntityType::kCustomer || entity == EntityType::kInteraction || entity == EntityType::kOpportunity;
 }
 }  // namespace
 
@@ -355,14 +384,14 @@ absl::StatusOr<std::vector<FieldHistoryEntry>> FieldHistory(const Ctx& ctx, Enti
                                                             std::uint64_t id, std::string_view field) {
   if (field.empty()) return absl::InvalidArgumentError("field: must not be empty");
   const auto& known = HistoryFields(entity);
-  const bool custom = entity != EntityType::kPipeline && field.substr(0, 7) == "custom." && field.size() > 7;
+  const bool custom = HasCustom(entity) && field.substr(0, 7) == "custom." && field.size() > 7;
   if (!custom && std::find(known.begin(), known.end(), field) == known.end())
     return absl::InvalidArgumentError(absl::StrCat("field: '", Av(field), "' is not a field of ",
                                                    Av(EntityTypeName(entity)), " records (known: ",
                                                    absl::StrJoin(known, ", ", [](std::string* out, std::string_view f) {
                                                      out->append(f.data(), f.size());
                                                    }),
-                                                   entity != EntityType::kPipeline ? ", custom.<name>)" : ")"));
+                                                   HasCustom(entity) ? ", custom.<name>)" : ")"));
   const std::string prefix = codec::KeyBuilder().U8(static_cast<std::uint8_t>(entity)).U64(id).Take();
   std::vector<FieldHistoryEntry> out;
   auto s = storage::ScanPrefix(

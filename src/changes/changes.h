@@ -12,6 +12,7 @@
 #include "crm/customer.hpp"
 #include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
+#include "crm/user.hpp"
 #include "crm/types.hpp"
 #include "model/schema.h"
 
@@ -27,6 +28,8 @@ Fields Flatten(const Interaction& i);
 // `pipeline` (may be null) names the stage.
 Fields Flatten(const Opportunity& o, const Pipeline* pipeline);
 Fields Flatten(const Pipeline& p);
+Fields Flatten(const User& u);
+Fields Flatten(const Team& t);
 
 std::string MoneyText(const Money& m);
 std::string TimeText(Timestamp t);

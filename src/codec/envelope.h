@@ -27,6 +27,8 @@ enum class RecordType : std::uint8_t {
   kPipeline = 3,
   kOpportunity = 4,
   kChange = 5,
+  kUser = 6,   // since schema 5
+  kTeam = 7,
 };
 
 // Names a stored record in error messages ("customer 12"); built only when an error occurs.

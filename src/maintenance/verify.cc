@@ -18,6 +18,8 @@
 #include "opportunities/opportunities.h"
 #include "pipelines/pipelines.h"
 #include "query/declared.h"
+#include "text/text.h"
+#include "users/users.h"
 
 namespace crm::maintenance {
 namespace {
@@ -35,6 +37,7 @@ class Checker {
   void Opportunities();
   void Interactions();
   void Changes();
+  void Users();
   void Declared() {
     std::vector<std::string> problems;
     auto checked = query::CheckDeclared(ctx_, &problems);
@@ -201,6 +204,76 @@ void Checker::CustomerIndexes() {
   for (const std::string& p : *groups) Problem(p);
 }
 
+// ---- users and teams ----
+
+void Checker::Users() {
+  if (s_.users == model::kAbsentTable) return;
+  // A unique lookup from folded text to an id holds exactly the records' values.
+  const auto lookup = [&](storage::Table table, const char* name, const auto& expected) {
+    std::size_t entries = 0;
+    Scan(table, name, [&](std::string_view key, std::string_view value) {
+      ++report_.index_entries;
+      ++entries;
+      if (value.size() != 8) return Problem(name, ": an entry of the wrong length");
+      auto it = expected.find(Av(key));
+      if (it == expected.end() || it->second != codec::GetBigEndian64(value.data()))
+        Problem(name, ": the entry '", Av(key), "' names a record that does not hold it");
+    });
+    if (entries != expected.size()) Problem(name, ": ", expected.size(), " records hold a value, ", entries, " entries");
+  };
+  absl::flat_hash_map<std::string, std::uint64_t> logins, emails, names, team_names;
+  absl::flat_hash_map<UserId, UserId> managers;
+  absl::flat_hash_map<TeamId, UserId> team_managers;
+  std::vector<std::pair<UserId, TeamId>> teams_of;
+  Scan(s_.users, "users", [&](std::string_view key, std::string_view value) {
+    ++report_.records;
+    if (key.size() != 8) return Problem("users: a key of ", key.size(), " bytes (ids are 8)");
+    const UserId id = codec::GetBigEndian64(key.data());
+    User u;
+    if (auto st = codec::Decode(value, codec::RecordType::kUser, {"user", id}, u); !st.ok()) return Problem(st);
+    if (u.id != id) return Problem("user ", id, ": the stored record holds id ", u.id);
+    if (!u.login.empty()) logins[text::FoldCase(u.login)] = id;
+    if (!u.email.empty()) emails[text::FoldCase(u.email)] = id;
+    names[codec::KeyBuilder().Str(text::FoldCase(u.name)).U64(id).Take()] = id;
+    managers[id] = u.manager;
+    teams_of.emplace_back(id, u.team);
+  });
+  Scan(s_.teams, "teams", [&](std::string_view key, std::string_view value) {
+    ++report_.records;
+    if (key.size() != 8) return Problem("teams: a key of ", key.size(), " bytes (ids are 8)");
+    const TeamId id = codec::GetBigEndian64(key.data());
+    Team t;
+    if (auto st = codec::Decode(value, codec::RecordType::kTeam, {"team", id}, t); !st.ok()) return Problem(st);
+    if (t.id != id) return Problem("team ", id, ": the stored record holds id ", t.id);
+    team_names[text::FoldCase(t.name)] = id;
+    team_managers[id] = t.manager;
+  });
+  lookup(s_.user_login, "user_login", logins);
+  lookup(s_.user_email, "user_email", emails);
+  lookup(s_.team_name, "team_name", team_names);
+  std::size_t name_entries = 0;
+  Scan(s_.user_name, "user_name", [&](std::string_view key, std::string_view value) {
+    ++report_.index_entries;
+    ++name_entries;
+    if (!names.contains(Av(key)) || !codec::IndexValueSound(key, value))
+      Problem("user_name: an entry for no user of that name, or damaged");
+  });
+  if (name_entries != names.size()) Problem("user_name: ", names.size(), " users, ", name_entries, " entries");
+  for (const auto& [user, team] : teams_of)
+    if (team != 0 && !team_managers.contains(team)) Problem("user ", user, ": its team ", team, " does not exist");
+  for (const auto& [user, manager] : managers) {
+    if (manager != 0 && !managers.contains(manager)) Problem("user ", user, ": its manager ", manager, " does not exist");
+    UserId next = manager;
+    for (std::size_t steps = 0; next != 0 && managers.contains(next); next = managers[next])
+      if (++steps > managers.size()) {
+        Problem("user ", user, ": its chain of managers loops");
+        break;
+      }
+  }
+  for (const auto& [team, manager] : team_managers)
+    if (manager != 0 && !managers.contains(manager)) Problem("team ", team, ": its manager ", manager, " does not exist");
+}
+
 // ---- pipelines and opportunities ----
 
 void Checker::Pipelines() {
@@ -350,6 +423,7 @@ absl::StatusOr<VerifyReport> Verify(const model::Ctx& ctx) {
   check.Opportunities();
   check.Interactions();
   check.Changes();
+  check.Users();
   check.Declared();
   return report;
 }

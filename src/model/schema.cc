@@ -46,6 +46,12 @@ constexpr TableSpec kTables[] = {
     {&Schema::interaction_external, "interaction_external", 3},
     {&Schema::index_catalog, "index_catalog", 4},
     {&Schema::field_index, "field_index", 4},
+    {&Schema::users, "users", 5},
+    {&Schema::user_login, "user_login", 5},
+    {&Schema::user_email, "user_email", 5},
+    {&Schema::user_name, "user_name", 5},
+    {&Schema::teams, "teams", 5},
+    {&Schema::team_name, "team_name", 5},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

@@ -31,6 +31,12 @@
 //   index_catalog      U8(entity type) Str(field) -> U32(number)          (since schema 4)
 //   field_index        U32(number) value U64(id) -> flags                 (since schema 4)
 //                      (the declared indexes: value is query::SortKey's encoding of each value)
+//   users              U64(id) -> envelope(User)                            (since schema 5)
+//   user_login         folded login -> U64(id)                              (unique; since schema 5)
+//   user_email         folded email -> U64(id)                              (unique; since schema 5)
+//   user_name          Str(folded name) U64(id) -> flags                    (since schema 5)
+//   teams              U64(id) -> envelope(Team)                            (since schema 5)
+//   team_name          folded name -> U64(id)                               (unique; since schema 5)
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -62,8 +68,8 @@ class IndexCatalog;
 namespace crm::model {
 
 // 1: libcrm 0.1 to 0.3. 2: customer_country. 3: opp_external, interaction_external,
-// customer_domain, customer_parent. 4: index_catalog, field_index.
-inline constexpr std::uint64_t kSchemaVersion = 4;
+// customer_domain, customer_parent. 4: index_catalog, field_index. 5: users and teams.
+inline constexpr std::uint64_t kSchemaVersion = 5;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;
@@ -99,6 +105,12 @@ struct Schema {
   storage::Table interaction_external;
   storage::Table index_catalog;
   storage::Table field_index;
+  storage::Table users;
+  storage::Table user_login;
+  storage::Table user_email;
+  storage::Table user_name;
+  storage::Table teams;
+  storage::Table team_name;
   storage::Table changes;
   storage::Table change_entity;
 

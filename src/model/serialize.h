@@ -14,6 +14,7 @@
 #include "crm/interaction.hpp"
 #include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
+#include "crm/user.hpp"
 #include "crm/types.hpp"
 
 namespace boost::serialization {
@@ -169,6 +170,31 @@ void serialize(Archive& ar, crm::Pipeline& p, unsigned) {
 }
 
 template <class Archive>
+void serialize(Archive& ar, crm::User& u, unsigned) {
+  ar& make_nvp("id", u.id);
+  ar& make_nvp("revision", u.revision);
+  ar& make_nvp("created_at", u.created_at);
+  ar& make_nvp("updated_at", u.updated_at);
+  ar& make_nvp("name", u.name);
+  ar& make_nvp("login", u.login);
+  ar& make_nvp("email", u.email);
+  ar& make_nvp("active", u.active);
+  ar& make_nvp("team", u.team);
+  ar& make_nvp("manager", u.manager);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::Team& t, unsigned) {
+  ar& make_nvp("id", t.id);
+  ar& make_nvp("revision", t.revision);
+  ar& make_nvp("created_at", t.created_at);
+  ar& make_nvp("updated_at", t.updated_at);
+  ar& make_nvp("name", t.name);
+  ar& make_nvp("region", t.region);
+  ar& make_nvp("manager", t.manager);
+}
+
+template <class Archive>
 void serialize(Archive& ar, crm::ContactRole& c, unsigned) {
   ar& make_nvp("person", c.person);
   ar& make_nvp("role", c.role);
@@ -250,6 +276,8 @@ BOOST_CLASS_VERSION(crm::Customer, 1)
 BOOST_CLASS_VERSION(crm::Interaction, 1)
 BOOST_CLASS_VERSION(crm::Stage, 0)
 BOOST_CLASS_VERSION(crm::Pipeline, 0)
+BOOST_CLASS_VERSION(crm::User, 0)
+BOOST_CLASS_VERSION(crm::Team, 0)
 BOOST_CLASS_VERSION(crm::ContactRole, 0)
 BOOST_CLASS_VERSION(crm::StageChange, 0)
 BOOST_CLASS_VERSION(crm::Opportunity, 1)

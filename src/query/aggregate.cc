@@ -218,7 +218,7 @@ Group GroupOf(const Val& v, const FieldRef& f, TimeBucket bucket, const absl::Ti
 }
 
 // The key of a new group: its label and value.
-GroupKey KeyOf(const Group& g, const FieldRef& f, TimeBucket bucket, const absl::TimeZone& tz, const Pipelines& p) {
+GroupKey KeyOf(const Group& g, const FieldRef& f, TimeBucket bucket, const absl::TimeZone& tz, const Lookups& p) {
   GroupKey key;
   if (g.empty) return key;
   key.empty = false;
@@ -331,22 +331,25 @@ absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const
     if (!counted.ok()) return counted.status();
     if (counted->has_value()) return **std::move(counted);
   }
-  auto pipelines = LoadPipelines(ctx, kind);
+  auto pipelines = LoadLookups(ctx, kind);
   if (!pipelines.ok()) return pipelines.status();
   auto compiled = Compile(kind, a.filter, *pipelines, ctx.phone_region);
   if (!compiled.ok()) return compiled.status();
   auto candidates = FindCandidates(ctx, *compiled, *pipelines, a.include_archived);
   if (!candidates.ok()) return candidates.status();
-  bool contact = false;
+  bool contact = false, owners = compiled->uses_owners;
   for (const FieldRef& f : groups) contact = contact || f.name == "last_interaction_at";
   for (const FieldRef& f : measures) contact = contact || f.name == "last_interaction_at";
+  for (const FieldRef& f : groups) owners = owners || NeedsOwners(f);
+  for (const FieldRef& f : measures) owners = owners || NeedsOwners(f);
+  if (auto st = LoadOwners(ctx, owners, &*pipelines); !st.ok()) return st;
 
   absl::flat_hash_map<std::string, Row> rows;
   std::vector<BucketCache> caches(groups.size());
   absl::Status failure;
   const auto values = [&](const Customer* c, const Opportunity* o, const FieldRef& f, auto fn) {
     if (c != nullptr) {
-      Values(*c, f, fn);
+      Values(*c, *pipelines, f, fn);
     } else {
       Values(*o, *pipelines, f, fn);
     }

@@ -41,7 +41,7 @@ absl::StatusOr<std::optional<AggregateResult>> CountedGroups(const model::Ctx& c
     if (name == "stage") {
       auto stage = reader.U8();
       if (!stage) return absl::DataLossError("a stage group counter is damaged");
-      key.label = EnumLabel(field, *stage, Pipelines{});
+      key.label = EnumLabel(field, *stage, Lookups{});
       key.value = std::int64_t{*stage};
       code = codec::KeyBuilder().U8(1).I64(*stage).Take();
     } else {

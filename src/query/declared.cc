@@ -88,7 +88,7 @@ std::vector<std::string> KeysOf(const std::vector<DeclaredField>& fields, std::u
 template <class Fn>
 absl::Status EachRecord(const Ctx& ctx, EntityType kind, const std::vector<DeclaredField>& fields, Fn fn) {
   const bool customers = kind == EntityType::kCustomer;
-  const Pipelines none;
+  const Lookups none;
   Customer c;
   Opportunity o;
   return storage::ScanPrefix(
@@ -100,7 +100,7 @@ absl::Status EachRecord(const Ctx& ctx, EntityType kind, const std::vector<Decla
                                     : codec::Decode(value, codec::RecordType::kOpportunity, {"opportunity", id}, o);
         if (!st.ok()) return st;
         std::vector<std::string> keys =
-            customers ? KeysOf(fields, id, [&](const FieldRef& f, auto each) { Values(c, f, each); })
+            customers ? KeysOf(fields, id, [&](const FieldRef& f, auto each) { Values(c, none, f, each); })
                       : KeysOf(fields, id, [&](const FieldRef& f, auto each) { Values(o, none, f, each); });
         const char flags = customers && c.archived ? model::kFlagArchived : 0;
         if (auto s = fn(id, keys, flags); !s.ok()) return s;
@@ -238,14 +238,15 @@ absl::StatusOr<std::vector<std::string>> DeclaredKeys(const Ctx& ctx, const Cust
   std::vector<DeclaredField> scratch;
   auto fields = Declared(ctx, EntityType::kCustomer, &scratch);
   if (!fields.ok()) return fields.status();
-  return KeysOf(**fields, c.id, [&](const FieldRef& f, auto each) { Values(c, f, each); });
+  const Lookups none;  // no declarable field depends on the users
+  return KeysOf(**fields, c.id, [&](const FieldRef& f, auto each) { Values(c, none, f, each); });
 }
 
 absl::StatusOr<std::vector<std::string>> DeclaredKeys(const Ctx& ctx, const Opportunity& o) {
   std::vector<DeclaredField> scratch;
   auto fields = Declared(ctx, EntityType::kOpportunity, &scratch);
   if (!fields.ok()) return fields.status();
-  const Pipelines none;  // no declarable field depends on the pipeline
+  const Lookups none;  // no declarable field depends on the pipeline
   return KeysOf(**fields, o.id, [&](const FieldRef& f, auto each) { Values(o, none, f, each); });
 }
 
@@ -290,6 +291,9 @@ absl::Status Declare(Ctx& ctx, EntityType kind, std::string_view field) {
   if (HasOwnIndex(kind, name))
     return absl::InvalidArgumentError(absl::StrCat("field: ", KindName(kind), "' field '", name,
                                                    "' has an index of its own"));
+  if (NeedsOwners(*f))
+    return absl::InvalidArgumentError(absl::StrCat("field: '", name, "' is read through the owner's user, not kept in ",
+                                                   KindName(kind), ": it cannot be indexed (filter by owner instead)"));
   if (auto s = NeedTables(ctx); !s.ok()) return s;
   std::vector<DeclaredField> scratch;
   auto fields = Declared(ctx, kind, &scratch);

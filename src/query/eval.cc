@@ -25,7 +25,7 @@ bool IsTextual(K k) { return k == K::kText || k == K::kInt || k == K::kDecimal; 
 
 std::string TextOf(const Literal& l) { return l.kind == K::kText ? l.text : detail::PrintLiteral(l); }
 
-absl::StatusOr<Operand> Convert(const FieldRef& f, const Literal& l, const Pipelines& pipelines,
+absl::StatusOr<Operand> Convert(const FieldRef& f, const Literal& l, const Lookups& pipelines,
                                 std::string_view phone_region, std::vector<Operand>* more) {
   Operand o;
   o.lit = l;
@@ -85,12 +85,12 @@ absl::StatusOr<Operand> Convert(const FieldRef& f, const Literal& l, const Pipel
         return Bad(f, absl::StrCat("expects a stage name or id, not ", detail::PrintLiteral(l)));
       const std::string folded = l.kind == K::kText ? text::FoldCase(l.text) : std::string();
       bool first = true;
-      for (const Pipeline& p : pipelines.all)
+      for (const Pipeline& p : pipelines.pipelines)
         for (const Stage& s : p.stages) {
           const bool hit = l.kind == K::kText ? text::FoldCase(s.name) == folded : s.id == l.i;
           if (!hit) continue;
           Operand each = o;
-          each.i = Pipelines::StageCode(p.id, s.id);
+          each.i = Lookups::StageCode(p.id, s.id);
           if (first) {
             o = each;
             first = false;
@@ -113,15 +113,15 @@ absl::StatusOr<Operand> Convert(const FieldRef& f, const Literal& l, const Pipel
   return o;
 }
 
-absl::StatusOr<Node> CompileNode(EntityType kind, const FilterNode& n, const Pipelines& pipelines,
-                                 std::string_view phone_region, bool* contacted) {
+absl::StatusOr<Node> CompileNode(EntityType kind, const FilterNode& n, const Lookups& pipelines,
+                                 std::string_view phone_region, Compiled* uses) {
   Node out;
   out.type = n.type;
   out.op = n.op;
   out.source = &n;
   if (n.type == FilterNode::Type::kAnd || n.type == FilterNode::Type::kOr || n.type == FilterNode::Type::kNot) {
     for (const detail::NodePtr& c : n.children) {
-      auto child = CompileNode(kind, *c, pipelines, phone_region, contacted);
+      auto child = CompileNode(kind, *c, pipelines, phone_region, uses);
       if (!child.ok()) return child.status();
       out.children.push_back(*std::move(child));
     }
@@ -130,7 +130,8 @@ absl::StatusOr<Node> CompileNode(EntityType kind, const FilterNode& n, const Pip
   auto field = Resolve(kind, n.field);
   if (!field.ok()) return absl::InvalidArgumentError(absl::StrCat("filter: ", field.status().message()));
   out.field = *std::move(field);
-  if (out.field.name == "last_interaction_at") *contacted = true;
+  if (out.field.name == "last_interaction_at") uses->uses_last_interaction = true;
+  if (NeedsOwners(out.field)) uses->uses_owners = true;
   const Type t = out.field.type;
   if (n.type == FilterNode::Type::kCompare) {
     const bool ordered = n.op != Filter::Op::kEq && n.op != Filter::Op::kNe;
@@ -310,23 +311,23 @@ std::optional<std::int64_t> ParseTimeText(std::string_view s) {
   return std::nullopt;
 }
 
-absl::StatusOr<Compiled> Compile(EntityType kind, const Filter& filter, const Pipelines& pipelines,
+absl::StatusOr<Compiled> Compile(EntityType kind, const Filter& filter, const Lookups& pipelines,
                                  std::string_view phone_region) {
   Compiled out;
   out.kind = kind;
   if (filter.matches_all()) return out;
-  auto root = CompileNode(kind, *filter.root(), pipelines, phone_region, &out.uses_last_interaction);
+  auto root = CompileNode(kind, *filter.root(), pipelines, phone_region, &out);
   if (!root.ok()) return root.status();
   out.root = *std::move(root);
   return out;
 }
 
-bool Matches(const Compiled& f, const Customer& c) {
+bool Matches(const Compiled& f, const Customer& c, const Lookups& l) {
   if (!f.root) return true;
-  return Eval(*f.root, [&](const FieldRef& field, auto fn) { Values(c, field, fn); });
+  return Eval(*f.root, [&](const FieldRef& field, auto fn) { Values(c, l, field, fn); });
 }
 
-bool Matches(const Compiled& f, const Opportunity& o, const Pipelines& p) {
+bool Matches(const Compiled& f, const Opportunity& o, const Lookups& p) {
   if (!f.root) return true;
   return Eval(*f.root, [&](const FieldRef& field, auto fn) { Values(o, p, field, fn); });
 }

@@ -37,14 +37,15 @@ struct Compiled {
   EntityType kind = EntityType::kCustomer;
   std::optional<Node> root;
   bool uses_last_interaction = false;  // customers: whether last_interaction_at is read
+  bool uses_owners = false;            // whether a field read through the owner's user is
 };
 
 // `phone_region`: phone numbers in the filter are read in it (text::ParsePhone), as stored ones are.
-absl::StatusOr<Compiled> Compile(EntityType kind, const Filter& filter, const Pipelines& pipelines,
+absl::StatusOr<Compiled> Compile(EntityType kind, const Filter& filter, const Lookups& pipelines,
                                  std::string_view phone_region = {});
 
-bool Matches(const Compiled& f, const Customer& c);
-bool Matches(const Compiled& f, const Opportunity& o, const Pipelines& p);
+bool Matches(const Compiled& f, const Customer& c, const Lookups& l);
+bool Matches(const Compiled& f, const Opportunity& o, const Lookups& p);
 
 // A time written as text: '2024-03-31', '2024-03-31T12:00:00Z', '2024-03-31T12:00:00+02:00'.
 std::optional<std::int64_t> ParseTimeText(std::string_view s);

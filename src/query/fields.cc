@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/strings.h"
+#include "users/users.h"
 
 namespace crm::query {
 namespace {
@@ -16,6 +17,9 @@ enum CustomerField {
   kCArchived, kCOptIn, kCBasis, kCOptInAt, kCDoNotCall, kCJobTitle, kCDepartment, kCIndustry, kCWebsite, kCDomain,
   kCRevenue, kCEmployees, kCAccountType, kCParent, kCCustom,
 };
+
+// Fields read through the owner's user, the same for every kind of record.
+enum OwnerField { kTeam = 100, kTeamRegion, kManager, kOwnerActive, kOwnerUser };
 
 enum OpportunityField {
   kOId = 1, kOTitle, kOCustomer, kOPipeline, kOStage, kOStatus, kOAmount, kOCurrency, kOProbability,
@@ -40,8 +44,19 @@ struct Known {
   const std::vector<std::string_view>* names = nullptr;
 };
 
+void AddOwnerFields(std::vector<Known>& k) {
+  k.insert(k.end(), {
+                        {"team", kTeam, Type::kText},
+                        {"owner.team", kTeam, Type::kText},
+                        {"team.region", kTeamRegion, Type::kText},
+                        {"owner.manager", kManager, Type::kText},
+                        {"owner.active", kOwnerActive, Type::kBool},
+                        {"owner.user", kOwnerUser, Type::kId},
+                    });
+}
+
 const std::vector<Known>& CustomerFields() {
-  static const std::vector<Known> k = {
+  static std::vector<Known> k = {
       {"id", kCId, Type::kId},
       {"kind", kCKind, Type::kEnum, false, &kKindNames},
       {"name", kCName, Type::kText},
@@ -85,11 +100,13 @@ const std::vector<Known>& CustomerFields() {
       {"account_type", kCAccountType, Type::kEnum, false, &kAccountTypeNames},
       {"parent", kCParent, Type::kId},
   };
+  static const bool with_owner = (AddOwnerFields(k), true);
+  (void)with_owner;
   return k;
 }
 
 const std::vector<Known>& OpportunityFields() {
-  static const std::vector<Known> k = {
+  static std::vector<Known> k = {
       {"id", kOId, Type::kId},
       {"title", kOTitle, Type::kText},
       {"customer", kOCustomer, Type::kId},
@@ -108,6 +125,8 @@ const std::vector<Known>& OpportunityFields() {
       {"lost_reason", kOLostReason, Type::kText},
       {"external_id", kOExternal, Type::kExact},
   };
+  static const bool with_owner = (AddOwnerFields(k), true);
+  (void)with_owner;
   return k;
 }
 
@@ -182,13 +201,33 @@ std::string CanonicalName(EntityType kind, const FieldRef& f) {
   return f.name;
 }
 
-const Pipeline* Pipelines::Find(PipelineId id) const {
-  for (const Pipeline& p : all)
+const Pipeline* Lookups::Find(PipelineId id) const {
+  for (const Pipeline& p : pipelines)
     if (p.id == id) return &p;
   return nullptr;
 }
 
-void Values(const Customer& c, const FieldRef& f, EachVal fn) {
+bool NeedsOwners(const FieldRef& f) { return f.id >= kTeam && f.id <= kOwnerUser; }
+
+namespace {
+// The values of a field read through the owner's user; false when `f` is not such a field.
+bool OwnerValues(std::string_view owner, const Lookups& l, const FieldRef& f, EachVal fn) {
+  if (!NeedsOwners(f)) return false;
+  const users::OwnerInfo* info = l.owners == nullptr ? nullptr : l.owners->Find(owner);
+  if (info == nullptr) return true;
+  switch (f.id) {
+    case kTeam: Text(info->team, fn); break;
+    case kTeamRegion: Text(info->region, fn); break;
+    case kManager: Text(info->manager, fn); break;
+    case kOwnerActive: Bool(info->active, fn); break;
+    case kOwnerUser: Int(static_cast<std::int64_t>(info->user), fn); break;
+  }
+  return true;
+}
+}  // namespace
+
+void Values(const Customer& c, const Lookups& l, const FieldRef& f, EachVal fn) {
+  if (OwnerValues(c.owner, l, f, fn)) return;
   switch (f.id) {
     case kCId: return Int(static_cast<std::int64_t>(c.id), fn);
     case kCKind: return Int(static_cast<std::int64_t>(c.kind), fn);
@@ -256,7 +295,7 @@ void Values(const Customer& c, const FieldRef& f, EachVal fn) {
 }
 
 namespace {
-std::int64_t StatusOf(const Opportunity& o, const Pipelines& p) {
+std::int64_t StatusOf(const Opportunity& o, const Lookups& p) {
   const Pipeline* pipeline = p.Find(o.pipeline);
   const Stage* stage = pipeline == nullptr ? nullptr : pipeline->FindStage(o.stage);
   if (stage == nullptr) return 0;
@@ -268,7 +307,8 @@ std::int64_t StatusOf(const Opportunity& o, const Pipelines& p) {
 }
 }  // namespace
 
-void Values(const Opportunity& o, const Pipelines& p, const FieldRef& f, EachVal fn) {
+void Values(const Opportunity& o, const Lookups& p, const FieldRef& f, EachVal fn) {
+  if (OwnerValues(o.owner, p, f, fn)) return;
   switch (f.id) {
     case kOId: return Int(static_cast<std::int64_t>(o.id), fn);
     case kOTitle: return Text(o.title, fn);
@@ -276,7 +316,7 @@ void Values(const Opportunity& o, const Pipelines& p, const FieldRef& f, EachVal
       if (o.customer != 0) Int(static_cast<std::int64_t>(o.customer), fn);
       return;
     case kOPipeline: return Int(static_cast<std::int64_t>(o.pipeline), fn);
-    case kOStage: return Int(Pipelines::StageCode(o.pipeline, o.stage), fn);
+    case kOStage: return Int(Lookups::StageCode(o.pipeline, o.stage), fn);
     case kOStatus: return Int(StatusOf(o, p), fn);
     case kOAmount:
       if (!o.amount.currency.empty()) {
@@ -302,7 +342,7 @@ void Values(const Opportunity& o, const Pipelines& p, const FieldRef& f, EachVal
   }
 }
 
-std::string EnumLabel(const FieldRef& f, std::int64_t v, const Pipelines& p) {
+std::string EnumLabel(const FieldRef& f, std::int64_t v, const Lookups& p) {
   if (f.type == Type::kStage) {
     const Pipeline* pipeline = p.Find(static_cast<std::uint64_t>(v) >> 32);
     const Stage* stage = pipeline == nullptr ? nullptr : pipeline->FindStage(static_cast<StageId>(v & 0xffffffff));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,10 @@
 #include "crm/customer.hpp"
 #include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
+
+namespace crm::users {
+class Directory;
+}  // namespace crm::users
 
 namespace crm::query {
 
@@ -58,9 +63,13 @@ struct Val {
   const CustomValue* custom = nullptr;
 };
 
-// What values of an opportunity's stage and status depend on.
-struct Pipelines {
-  std::vector<Pipeline> all;
+// What the values of some fields depend on besides the record: the pipelines (an opportunity's
+// stage and status) and the users (the team, region and manager of a record's owner).
+struct Lookups {
+  std::vector<Pipeline> pipelines;
+  // Loaded only for queries that name a field derived from the owner (NeedsOwners); without it
+  // such fields have no value.
+  std::shared_ptr<const users::Directory> owners;
   const Pipeline* Find(PipelineId id) const;
   // pipeline << 32 | stage: an opportunity's stage as one integer.
   static std::int64_t StageCode(PipelineId p, StageId s) {
@@ -68,14 +77,17 @@ struct Pipelines {
   }
 };
 
+// Whether `f` is read through the owner's user (team, team.region, owner.manager ...).
+bool NeedsOwners(const FieldRef& f);
+
 using EachVal = absl::FunctionRef<void(const Val&)>;
 
 // Calls `fn` for each value `c` or `o` holds in `f` (none when it has none: empty text, time 0,
 // no custom field of that name).
-void Values(const Customer& c, const FieldRef& f, EachVal fn);
-void Values(const Opportunity& o, const Pipelines& p, const FieldRef& f, EachVal fn);
+void Values(const Customer& c, const Lookups& l, const FieldRef& f, EachVal fn);
+void Values(const Opportunity& o, const Lookups& p, const FieldRef& f, EachVal fn);
 
 // The label of an enum value or an opportunity stage code.
-std::string EnumLabel(const FieldRef& f, std::int64_t v, const Pipelines& p);
+std::string EnumLabel(const FieldRef& f, std::int64_t v, const Lookups& p);
 
 }  // namespace crm::query

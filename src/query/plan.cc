@@ -54,7 +54,7 @@ bool Archived(std::string_view flags) { return !flags.empty() && (flags[0] & mod
 
 class Planner {
  public:
-  Planner(const Ctx& ctx, const Compiled& f, const Pipelines& p, bool include_archived)
+  Planner(const Ctx& ctx, const Compiled& f, const Lookups& p, bool include_archived)
       : ctx_(ctx), f_(f), p_(p), include_archived_(include_archived) {}
 
   // nullopt: the node needs every record. `how` describes the lookups made.
@@ -347,7 +347,7 @@ class Planner {
       });
     if (name == "status" && eq) {
       src.table = s.opp_stage;
-      for (const Pipeline& p : p_.all)
+      for (const Pipeline& p : p_.pipelines)
         for (const Stage& st : p.stages) {
           const std::int64_t status = st.outcome == StageOutcome::kWon ? 1 : st.outcome == StageOutcome::kLost ? 2 : 0;
           for (const Operand& o : n.operands)
@@ -406,7 +406,7 @@ class Planner {
 
   const Ctx& ctx_;
   const Compiled& f_;
-  const Pipelines& p_;
+  const Lookups& p_;
   bool include_archived_;
 };
 
@@ -414,7 +414,7 @@ class Planner {
 
 PlanLimits& Limits() { return g_limits; }
 
-absl::StatusOr<Candidates> FindCandidates(const Ctx& ctx, const Compiled& filter, const Pipelines& pipelines,
+absl::StatusOr<Candidates> FindCandidates(const Ctx& ctx, const Compiled& filter, const Lookups& pipelines,
                                           bool include_archived) {
   Candidates out;
   if (!filter.root) return out;

@@ -36,7 +36,7 @@ PlanLimits& Limits();
 
 // `include_archived`: customers whose index entries carry the archived flag are left out
 // without being read unless it is set.
-absl::StatusOr<Candidates> FindCandidates(const model::Ctx& ctx, const Compiled& filter, const Pipelines& pipelines,
+absl::StatusOr<Candidates> FindCandidates(const model::Ctx& ctx, const Compiled& filter, const Lookups& pipelines,
                                           bool include_archived);
 
 }  // namespace crm::query

@@ -12,6 +12,7 @@
 #include "model/serialize.h"
 #include "opportunities/opportunities.h"
 #include "pipelines/pipelines.h"
+#include "users/users.h"
 
 namespace crm::query {
 namespace {
@@ -19,21 +20,24 @@ namespace {
 using model::Ctx;
 
 struct Prepared {
-  Pipelines pipelines;
+  Lookups pipelines;
   Compiled filter;
   Candidates candidates;
 };
 
-absl::StatusOr<Prepared> Prepare(const Ctx& ctx, EntityType kind, const Filter& filter, bool include_archived) {
+// `owners`: whether something besides the filter (the sort) reads fields through owners' users.
+absl::StatusOr<Prepared> Prepare(const Ctx& ctx, EntityType kind, const Filter& filter, bool include_archived,
+                                 bool owners) {
   if (kind != EntityType::kCustomer && kind != EntityType::kOpportunity)
     return absl::InvalidArgumentError("kind: searches cover customers and opportunities");
   Prepared p;
-  auto pipelines = LoadPipelines(ctx, kind);
+  auto pipelines = LoadLookups(ctx, kind);
   if (!pipelines.ok()) return pipelines.status();
   p.pipelines = *std::move(pipelines);
   auto compiled = Compile(kind, filter, p.pipelines, ctx.phone_region);
   if (!compiled.ok()) return compiled.status();
   p.filter = *std::move(compiled);
+  if (auto st = LoadOwners(ctx, owners || p.filter.uses_owners, &p.pipelines); !st.ok()) return st;
   auto candidates = FindCandidates(ctx, p.filter, p.pipelines, include_archived);
   if (!candidates.ok()) return candidates.status();
   p.candidates = *std::move(candidates);
@@ -66,7 +70,7 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
   auto after = model::ParsePageToken(s.page_token, hash, {}, {});
   if (!after.ok()) return after.status();
   if (!after->empty() && after->size() < 8) return absl::InvalidArgumentError("page_token: is damaged");
-  auto p = Prepare(ctx, kind, s.filter, s.include_archived);
+  auto p = Prepare(ctx, kind, s.filter, s.include_archived, NeedsOwners(*order));
   if (!p.ok()) return p.status();
 
   const bool by_id = order->name == "id";
@@ -81,7 +85,7 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
       first = false;
     };
     if constexpr (std::is_same_v<R, Customer>) {
-      Values(r, *order, take);
+      Values(r, p->pipelines, *order, take);
     } else {
       Values(r, p->pipelines, *order, take);
     }
@@ -126,16 +130,24 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
 
 }  // namespace
 
-absl::StatusOr<Pipelines> LoadPipelines(const Ctx& ctx, EntityType kind) {
-  if (kind != EntityType::kOpportunity) return Pipelines{};
+absl::Status LoadOwners(const Ctx& ctx, bool needed, Lookups* l) {
+  if (!needed || l->owners != nullptr) return absl::OkStatus();
+  auto directory = users::Directory::Load(ctx);
+  if (!directory.ok()) return directory.status();
+  l->owners = std::make_shared<const users::Directory>(*std::move(directory));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Lookups> LoadLookups(const Ctx& ctx, EntityType kind) {
+  if (kind != EntityType::kOpportunity) return Lookups{};
   auto all = pipelines::List(ctx);
   if (!all.ok()) return all.status();
-  Pipelines p;
-  p.all = *std::move(all);
+  Lookups p;
+  p.pipelines = *std::move(all);
   return p;
 }
 
-absl::Status Walk(const Ctx& ctx, const Compiled& f, const Pipelines& p, const Candidates& cand, bool include_archived,
+absl::Status Walk(const Ctx& ctx, const Compiled& f, const Lookups& p, const Candidates& cand, bool include_archived,
                   bool contact, absl::FunctionRef<absl::StatusOr<bool>(Customer*, Opportunity*)> fn) {
   const bool customers = f.kind == EntityType::kCustomer;
   contact = contact || f.uses_last_interaction;
@@ -150,7 +162,7 @@ absl::Status Walk(const Ctx& ctx, const Compiled& f, const Pipelines& p, const C
         if (!last.ok()) return last.status();
         c.last_interaction_at = *last;
       }
-      if (!Matches(f, c)) return true;
+      if (!Matches(f, c, p)) return true;
       return fn(&c, nullptr);
     }
     if (!Matches(f, o, p)) return true;
@@ -194,7 +206,7 @@ absl::StatusOr<OpportunityPage> SearchOpportunities(const Ctx& ctx, const Search
 }
 
 absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, EntityType kind, const Search& s) {
-  auto p = Prepare(ctx, kind, s.filter, s.include_archived);
+  auto p = Prepare(ctx, kind, s.filter, s.include_archived, false);
   if (!p.ok()) return p.status();
   if (!p->candidates.full_scan && p->candidates.exact) return p->candidates.ids.size();
   std::uint64_t n = 0;
@@ -210,7 +222,7 @@ absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, EntityType kind, const Searc
 absl::StatusOr<SearchPlan> Explain(const Ctx& ctx, EntityType kind, const Search& s) {
   auto order = Resolve(kind, s.order_by);
   if (!order.ok()) return absl::InvalidArgumentError(absl::StrCat("order_by: ", order.status().message()));
-  auto p = Prepare(ctx, kind, s.filter, s.include_archived);
+  auto p = Prepare(ctx, kind, s.filter, s.include_archived, NeedsOwners(*order));
   if (!p.ok()) return p.status();
   SearchPlan plan;
   plan.full_scan = p->candidates.full_scan;

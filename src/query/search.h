@@ -12,12 +12,14 @@
 namespace crm::query {
 
 // The pipelines an opportunity's stage and status need (none for other kinds).
-absl::StatusOr<Pipelines> LoadPipelines(const model::Ctx& ctx, EntityType kind);
+absl::StatusOr<Lookups> LoadLookups(const model::Ctx& ctx, EntityType kind);
+// Loads the owners' users into `l` when `needed` (and not loaded yet).
+absl::Status LoadOwners(const model::Ctx& ctx, bool needed, Lookups* l);
 
 // Calls `fn` with every record of the filter's kind that matches, in id order, until it returns
 // false; `fn` may move the record away. `contact`: customers get their last_interaction_at (one
 // more read each).
-absl::Status Walk(const model::Ctx& ctx, const Compiled& f, const Pipelines& p, const Candidates& c,
+absl::Status Walk(const model::Ctx& ctx, const Compiled& f, const Lookups& p, const Candidates& c,
                   bool include_archived, bool contact,
                   absl::FunctionRef<absl::StatusOr<bool>(Customer*, Opportunity*)> fn);
 

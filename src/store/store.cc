@@ -61,6 +61,8 @@ template TxnImpl* ImplOf(const ChangeReads*);
 template TxnImpl* ImplOf(const MaintenanceReads*);
 template TxnImpl* ImplOf(const QueryReads*);
 template TxnImpl* ImplOf(const QueryWrites*);
+template TxnImpl* ImplOf(const UserReads*);
+template TxnImpl* ImplOf(const UserWrites*);
 
 }  // namespace detail
 

@@ -1,0 +1,58 @@
+// Users and teams (crm/user.hpp): records kept by id, unique lookups by login, email and team
+// name, a lookup of users by name, and the mapping from an owner text to a user.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "crm/user.hpp"
+#include "model/schema.h"
+
+namespace crm::users {
+
+using model::Ctx;
+
+absl::StatusOr<User> Get(const Ctx& ctx, UserId id);
+absl::StatusOr<User> FindByLogin(const Ctx& ctx, std::string_view login);
+absl::StatusOr<User> FindByEmail(const Ctx& ctx, std::string_view email);
+absl::StatusOr<std::vector<User>> List(const Ctx& ctx, TeamId team);
+absl::StatusOr<User> ResolveOwner(const Ctx& ctx, std::string_view owner);
+
+absl::StatusOr<User> Create(Ctx& ctx, User u);
+absl::StatusOr<User> Update(Ctx& ctx, User u);
+absl::Status Delete(Ctx& ctx, UserId id);
+
+absl::StatusOr<Team> GetTeam(const Ctx& ctx, TeamId id);
+absl::StatusOr<Team> FindTeamByName(const Ctx& ctx, std::string_view name);
+absl::StatusOr<std::vector<Team>> ListTeams(const Ctx& ctx);
+
+absl::StatusOr<Team> CreateTeam(Ctx& ctx, Team t);
+absl::StatusOr<Team> UpdateTeam(Ctx& ctx, Team t);
+absl::Status DeleteTeam(Ctx& ctx, TeamId id);
+
+// What a query reads through an owner text: the user it names and that user's team, region and
+// manager. Loaded whole (users and teams are few) by queries that name such a field.
+struct OwnerInfo {
+  UserId user = 0;
+  bool active = true;
+  std::string team;     // the team's name; "" when in none
+  std::string region;   // the team's region
+  std::string manager;  // the manager's name
+};
+
+class Directory {
+ public:
+  static absl::StatusOr<Directory> Load(const Ctx& ctx);
+  // The user `owner` names, by the rule of crm/user.hpp; nullptr when none.
+  const OwnerInfo* Find(std::string_view owner) const;
+
+ private:
+  absl::flat_hash_map<std::string, OwnerInfo> by_login_;  // folded login -> info
+  absl::flat_hash_map<std::string, OwnerInfo> by_name_;   // folded name -> info (unique names only)
+  mutable absl::flat_hash_map<std::string, const OwnerInfo*> memo_;  // owner text as written
+};
+
+}  // namespace crm::users
