@@ -595,5 +595,6 @@ CRM_API int crm_opportunity_count(uint64_t* out, crm_txn* txn, const crm_opportu
 #include "crm_maintenance.h" /* verify, statistics, backups (since 0.4) */
 #include "crm_query.h"       /* searches, counts, plans, aggregates (since 0.5) */
 #include "crm_phones.h"      /* phone numbers' E.164 form, type and validity (since 0.5) */
+#include "crm_users.h"       /* users and teams (since 0.5) */
 
 #endif /* CRM_H */
