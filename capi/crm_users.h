@@ -50,6 +50,7 @@ CRM_API void crm_user_free(crm_user* u);
 CRM_API const char* crm_user_text(const crm_user* u, int field, size_t* len);
 CRM_API int crm_user_set_text(crm_user* u, int field, const char* s, size_t len);
 CRM_API int crm_user_get_int(int64_t* out, const crm_user* u, int field);
+CRM_API int64_t crm_user_int(const crm_user* u, int field); /* 0 for a wrong field (crm_errmsg says why) */
 CRM_API int crm_user_set_int(crm_user* u, int field, int64_t value);
 
 /* Writes: the record is updated in place (id, revision, times). The team and manager must exist;
@@ -77,6 +78,7 @@ CRM_API void crm_team_free(crm_team* t);
 CRM_API const char* crm_team_text(const crm_team* t, int field, size_t* len);
 CRM_API int crm_team_set_text(crm_team* t, int field, const char* s, size_t len);
 CRM_API int crm_team_get_int(int64_t* out, const crm_team* t, int field);
+CRM_API int64_t crm_team_int(const crm_team* t, int field);
 CRM_API int crm_team_set_int(crm_team* t, int field, int64_t value);
 CRM_API int crm_team_create(crm_txn* txn, crm_team* t);
 CRM_API int crm_team_update(crm_txn* txn, crm_team* t);

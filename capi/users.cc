@@ -119,6 +119,7 @@ int crm_user_set_text(crm_user* u, int field, const char* s, size_t len) {
 }
 
 int crm_user_get_int(int64_t* out, const crm_user* u, int field) { return IntOf(out, kUserFields, u, field, UserInt); }
+int64_t crm_user_int(const crm_user* u, int field) { return IntOrZero(kUserFields, u, field, UserInt); }
 
 int crm_user_set_int(crm_user* u, int field, int64_t value) {
   if (u == nullptr) return Invalid("u: is NULL");
@@ -205,6 +206,7 @@ int crm_team_set_text(crm_team* t, int field, const char* s, size_t len) {
 }
 
 int crm_team_get_int(int64_t* out, const crm_team* t, int field) { return IntOf(out, kTeamFields, t, field, TeamInt); }
+int64_t crm_team_int(const crm_team* t, int field) { return IntOrZero(kTeamFields, t, field, TeamInt); }
 
 int crm_team_set_int(crm_team* t, int field, int64_t value) {
   if (t == nullptr) return Invalid("t: is NULL");

@@ -93,6 +93,7 @@ static void test_users_and_teams(void) {
   CHECK(text != NULL && len == 7 && strcmp(text, "Ann Lee") == 0);
   CHECK(crm_user_get_int(&v, u, CRM_USER_MANAGER) == CRM_OK && (uint64_t)v == boss);
   CHECK(crm_user_get_int(&v, u, CRM_USER_ACTIVE) == CRM_OK && v == 1);
+  CHECK((uint64_t)crm_user_int(u, CRM_USER_TEAM) == east && crm_user_int(u, CRM_USER_NAME) == 0);
   CHECK(crm_user_clone(&copy, u) == CRM_OK);
   CHECK(crm_user_get_int(&v, copy, CRM_USER_ID) == CRM_OK && (uint64_t)v == ann);
   crm_user_free(copy);
@@ -111,6 +112,7 @@ static void test_users_and_teams(void) {
   CHECK(crm_team_find_by_name(&t, txn, S("west")) == CRM_OK);
   CHECK(strcmp(crm_team_text(t, CRM_TEAM_REGION, NULL), "Pacific") == 0);
   CHECK(crm_team_get_int(&v, t, CRM_TEAM_ID) == CRM_OK && (uint64_t)v == west);
+  CHECK((uint64_t)crm_team_int(t, CRM_TEAM_ID) == west && crm_team_int(t, 299) == 0 && errmsg_has("field 299"));
   crm_team_free(t);
 
   CHECK(crm_user_list_get(&users, txn, east) == CRM_OK && crm_user_list_size(users) == 2);

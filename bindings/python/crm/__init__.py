@@ -48,6 +48,8 @@ from .records import (  # noqa: I001 - the record kinds
     PipelineStage,
     Record,
     StageChange,
+    Team,
+    User,
 )
 from .values import (
     AccountType,
@@ -77,6 +79,6 @@ __all__ = [
     "Field", "FieldChange", "FullError", "Index", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
     "LifecycleStage", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
     "OutOfMemoryError", "Outcome", "Phone", "PhoneType", "Pipeline", "PipelineStage", "Plan", "ReadOnlyError", "ReadTxn",
-    "Record", "Row", "StageChange", "Statistics", "StorageError", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
+    "Record", "Row", "StageChange", "Statistics", "StorageError", "Team", "User", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
     "library_path", "library_version", "open",
 ]  # fmt: skip

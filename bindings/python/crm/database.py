@@ -24,6 +24,7 @@ from .maintenance import MaintenanceReads
 from .opportunities import OpportunityReads, OpportunityWrites
 from .query import QueryReads, QueryWrites
 from .pipelines import PipelineReads, PipelineWrites
+from .users import UserReads, UserWrites
 
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")
@@ -35,11 +36,11 @@ _U64_P = ffi.typeof("uint64_t*")
 
 
 class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, ChangeReads, MaintenanceReads,
-             QueryReads):
+             QueryReads, UserReads):
     """Every concept's reads."""
 
 
-class _Writes(CustomerWrites, InteractionWrites, PipelineWrites, OpportunityWrites, QueryWrites):
+class _Writes(CustomerWrites, InteractionWrites, PipelineWrites, OpportunityWrites, QueryWrites, UserWrites):
     """Every concept's writes."""
 
 

@@ -7,8 +7,9 @@ from .customers import Customer, Email, Membership, Phone
 from .interactions import Interaction
 from .opportunities import Contact, Opportunity, StageChange
 from .pipelines import Pipeline, PipelineStage
+from .users import Team, User
 
 __all__ = [
     "BATCH", "Change", "Contact", "CustomFields", "Customer", "Email", "FieldChange", "Interaction", "Membership",
-    "Opportunity", "Phone", "Pipeline", "PipelineStage", "Record", "StageChange", "encode",
+    "Opportunity", "Phone", "Pipeline", "PipelineStage", "Record", "StageChange", "Team", "User", "encode",
 ]  # fmt: skip

@@ -114,6 +114,8 @@ class Entity(enum.IntEnum):
     INTERACTION = 2
     OPPORTUNITY = 3
     PIPELINE = 4
+    USER = 5
+    TEAM = 6
 
 
 class Op(enum.IntEnum):

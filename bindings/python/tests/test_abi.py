@@ -33,6 +33,8 @@ NOT_USED = {
     "below), so it reads them with crm_customer_int, without an out-pointer",
     "crm_interaction_get_int": "as crm_customer_get_int",
     "crm_opportunity_get_int": "as crm_customer_get_int",
+    "crm_user_get_int": "as crm_customer_get_int",
+    "crm_team_get_int": "as crm_customer_get_int",
 }
 
 pytestmark = pytest.mark.skipif(not HEADER.exists(), reason="needs the source tree's capi/crm.h")
@@ -83,7 +85,7 @@ def test_kinds_and_codes_equal_the_header():
     assert crm.library_version == f"{d['CRM_VERSION_MAJOR']}.{d['CRM_VERSION_MINOR']}.{d['CRM_VERSION_PATCH']}"
 
 
-@pytest.mark.parametrize("record", [crm.Customer, crm.Interaction, crm.Opportunity])
+@pytest.mark.parametrize("record", [crm.Customer, crm.Interaction, crm.Opportunity, crm.User, crm.Team])
 def test_record_field_numbers_equal_the_header(record):
     """Every attribute read through a C field number uses the number crm.h gives that field."""
     from crm._fields import _Amount, _Field
@@ -100,4 +102,4 @@ def test_record_field_numbers_equal_the_header(record):
         if prefix + name.upper() in d or attr.field > 100:
             assert attr.field == d[prefix + name.upper()], name
             checked += 1
-    assert checked >= 10
+    assert checked >= min(10, len(record._FIELDS))

@@ -39,6 +39,18 @@ def maven(tmp_path_factory):
             crm.PipelineStage(0, "Prospecting", 10), crm.PipelineStage(0, "Engaging", 50),
             crm.PipelineStage(0, "Won", 100, crm.Outcome.WON), crm.PipelineStage(0, "Lost", 0, crm.Outcome.LOST)]))  # fmt: skip
         stage = {s.name: s.id for s in pipeline.stages}
+        # sales_teams.csv: agent -> manager -> regional office. Each manager leads a team of that
+        # office; deals name their agent, whose user is found by name.
+        managers = {}
+        for t in teams.values():
+            if t["manager"] not in managers:
+                boss = txn.create_user(crm.User(name=t["manager"]))
+                team = txn.create_team(crm.Team(name=t["manager"], region=t["regional_office"], manager=boss.id))
+                boss.team = team.id
+                managers[t["manager"]] = txn.update_user(boss)
+        for agent, t in teams.items():
+            boss = managers[t["manager"]]
+            txn.create_user(crm.User(name=agent, team=boss.team, manager=boss.id))
         ids = {}
         for a in sorted(accounts, key=lambda a: a["subsidiary_of"] != ""):  # parents first
             org = crm.Customer(kind=crm.Kind.ORGANIZATION, display_name=a["account"], country=a["office_location"],
@@ -55,8 +67,6 @@ def maven(tmp_path_factory):
                                 stage=stage[d["deal_stage"]], owner=d["sales_agent"],
                                 customer=ids.get(d["account"], 0))  # fmt: skip
             o.custom["product"] = d["product"]
-            o.custom["manager"] = teams[d["sales_agent"]]["manager"]
-            o.custom["regional_office"] = teams[d["sales_agent"]]["regional_office"]
             if d["close_value"]:
                 o.amount = crm.Money(d["close_value"], "USD")
             if d["engage_date"]:
@@ -121,14 +131,39 @@ def test_won_revenue_per_office_and_product(maven):
     for d in deals:
         if d["deal_stage"] == "Won":
             want[(teams[d["sales_agent"]]["regional_office"], d["product"])] += Decimal(d["close_value"])
-    got = db.aggregate("opportunity", status="won", group_by="custom.regional_office, custom.product",
-                       measures="sum(amount)")  # fmt: skip
+    got = db.aggregate("opportunity", status="won", group_by="team.region, custom.product", measures="sum(amount)")
     assert {r.keys: Decimal(r.values[0]) / 100 for r in got} == dict(want)
     # An import run again updates instead of duplicating.
     again = db.opportunity_by_external_id("1C1I7A6R")
     assert again.amount == crm.Money("1054", "USD") and again.custom["product"] == "GTX Plus Basic"
     db.upsert_opportunity(again)
     assert db.count("opportunity") == 8800
+
+
+def test_users_and_teams_from_sales_teams_csv(maven):
+    db, _, deals = maven
+    teams = rows("sales_teams.csv")
+    assert len(db.teams()) == len({t["manager"] for t in teams}) == 6
+    assert len(db.users()) == len(teams) + 6 == 41
+    agent = db.owner_user("Darcel Schlecht")
+    assert db.user(agent.manager).name == "Melvin Marxen" and db.team(agent.team).region == "Central"
+    office = {t["sales_agent"]: t["regional_office"] for t in teams}
+    manager = {t["sales_agent"]: t["manager"] for t in teams}
+    # Won revenue and win rate per team (a manager's team) and per office, to the cent.
+    won, closed = collections.defaultdict(Decimal), collections.Counter()
+    for d in deals:
+        if d["deal_stage"] in ("Won", "Lost"):
+            closed[manager[d["sales_agent"]]] += 1
+        if d["deal_stage"] == "Won":
+            won[manager[d["sales_agent"]]] += Decimal(d["close_value"])
+    got = {r.keys[0]: Decimal(r.values[0]) / 100
+           for r in db.aggregate("opportunity", status="won", group_by="team", measures="sum(amount)")}  # fmt: skip
+    assert got == dict(won)
+    assert {r.keys[0]: r.values[0] for r in db.aggregate("opportunity", "status in ('won', 'lost')",
+                                                         group_by="owner.manager")} == dict(closed)  # fmt: skip
+    per_office = collections.Counter(office[d["sales_agent"]] for d in deals if d["deal_stage"] == "Engaging")
+    for region, n in per_office.items():
+        assert db.count("opportunity", f"team.region = '{region}' and stage = 'Engaging'") == n
 
 
 def test_sales_cycles_to_the_day(maven):
