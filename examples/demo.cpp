@@ -181,6 +181,7 @@ std::vector<std::vector<std::string>> ReadCsv(const std::string& path) {
 void ImportPipeline(crm::Store& store, const std::string& dir) {
   const auto accounts = ReadCsv(dir + "/accounts.csv");
   const auto deals = ReadCsv(dir + "/sales_pipeline.csv");
+  const auto teams = ReadCsv(dir + "/sales_teams.csv");
   if (accounts.empty() || deals.empty()) {
     std::cout << "(no MavenTech data in " << dir << "; skipping the pipeline import)\n";
     return;
@@ -199,6 +200,25 @@ void ImportPipeline(crm::Store& store, const std::string& dir) {
          auto pipeline = txn.CreatePipeline(p);
          if (!pipeline.ok()) return pipeline.status();
          pipeline_id = pipeline->id;
+         // sales_teams.csv: agent, manager, regional office. Each manager leads a team of the
+         // office; deals name their agent as owner, which finds the agent's user by name.
+         std::map<std::string, crm::User> managers;
+         for (const auto& t : teams) {
+           if (t.size() < 3 || managers.count(t[1]) != 0) continue;
+           auto boss = txn.CreateUser(crm::User{.name = t[1]});
+           if (!boss.ok()) return boss.status();
+           auto team = txn.CreateTeam(crm::Team{.name = t[1], .region = t[2], .manager = boss->id});
+           if (!team.ok()) return team.status();
+           boss->team = team->id;
+           auto led = txn.UpdateUser(*boss);
+           if (!led.ok()) return led.status();
+           managers[t[1]] = *led;
+         }
+         for (const auto& t : teams) {
+           if (t.size() < 3) continue;
+           auto agent = txn.CreateUser(crm::User{.name = t[0], .team = managers[t[1]].team, .manager = managers[t[1]].id});
+           if (!agent.ok()) return agent.status();
+         }
          std::map<std::string, crm::CustomerId> by_name;
          for (const auto& a : accounts) {
            if (a.size() < 7) continue;
@@ -248,6 +268,15 @@ void ImportPipeline(crm::Store& store, const std::string& dir) {
   crm::OpportunityQuery top_agent = crm::OpportunityQuery::OwnedBy("Darcel Schlecht");
   top_agent.open_only = true;
   std::cout << "    open deals of Darcel Schlecht: " << Must(store.Run(&crm::ReadTxn::CountOpportunities, top_agent), "count") << "\n";
+  // Owners are users of teams (sales_teams.csv): won revenue per regional office.
+  crm::Aggregation per_office;
+  per_office.filter = Must(crm::Filter::Parse("status = 'won'"), "filter");
+  per_office.group_by = Must(crm::Aggregation::ParseGroupBy("team.region"), "group_by");
+  per_office.measures = Must(crm::Aggregation::ParseMeasures("sum(amount), count"), "measures");
+  const auto offices = Must(store.Run(&crm::ReadTxn::Aggregate, crm::EntityType::kOpportunity, per_office), "aggregate");
+  for (const crm::AggregateRow& r : offices.rows)
+    std::cout << "    won in office " << std::left << std::setw(8) << (r.keys[0].empty ? "(none)" : r.keys[0].label)
+              << std::right << std::setw(5) << r.values[1].value << " deals, USD " << r.values[0].value / 100 << "\n";
 }
 
 }  // namespace

@@ -35,8 +35,8 @@ struct Team {
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
 
-  std::string name;     // required; unique, case-insensitively
-  std::string region;   // a sales region or office ("Central"); optional
+  std::string name = {};    // required; unique, case-insensitively
+  std::string region = {};  // a sales region or office ("Central"); optional
   UserId manager = 0;   // the team's manager, a user; 0: none
 
   friend bool operator==(const Team&, const Team&) = default;
@@ -49,9 +49,9 @@ struct User {
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
 
-  std::string name;    // required: how the user is shown (and matched as an owner)
-  std::string login;   // unique when not empty, case-insensitively
-  std::string email;   // normalised (as a customer's); unique when not empty
+  std::string name = {};   // required: how the user is shown (and matched as an owner)
+  std::string login = {};  // unique when not empty, case-insensitively
+  std::string email = {};  // normalised (as a customer's); unique when not empty
   bool active = true;  // an inactive user keeps what it owns
   TeamId team = 0;     // 0: in no team
   UserId manager = 0;  // 0: none; never the user itself or one it manages, directly or not
