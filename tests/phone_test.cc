@@ -100,6 +100,31 @@ TEST_F(PhoneTest, WithoutARegionOnlyInternationalNumbersParse) {
   EXPECT_EQ(Found("+49 30 7654321"), std::vector<CustomerId>{c.id});
 }
 
+// Readings are remembered per thread and region: the same national number read in another region
+// (or none) is read again, and an update keeps the reading of a number it does not change.
+TEST_F(PhoneTest, TheSameNumberIsReadAgainInAnotherRegion) {
+  InRegion("DE");
+  const Customer berlin = WithPhones({"030 1234567"});
+  EXPECT_EQ(berlin.phones[0].e164, "+49301234567");
+  InRegion("GB");
+  const Customer london = WithPhones({"030 1234567"});
+  EXPECT_NE(london.phones[0].e164, "+49301234567");
+  InRegion("");
+  EXPECT_FALSE(WithPhones({"030 1234567"}).phones[0].valid);
+  InRegion("DE");
+  EXPECT_EQ(WithPhones({"030 1234567"}).phones[0].e164, "+49301234567");
+  Customer changed = WithPhones({"+49 30 1234567", "+1 212 555 0100"});
+  changed.family_name = "Moved";
+  changed.phones.push_back(Phone{"+44 20 7946 0018", "", false});
+  changed = Ok(store_->Run(&WriteTxn::UpdateCustomer, changed));
+  ASSERT_EQ(changed.phones.size(), 3u);
+  EXPECT_EQ(changed.phones[0].e164, "+49301234567");
+  EXPECT_EQ(changed.phones[0].type, PhoneType::kFixedLine);
+  EXPECT_TRUE(changed.phones[1].valid);
+  EXPECT_EQ(changed.phones[2].e164, "+442079460018");
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetCustomer, changed.id)), changed);
+}
+
 TEST_F(PhoneTest, AnUnknownRegionIsRefusedAtOpen) {
   store_.reset();
   for (const char* region : {"XX", "de", "DEU", "D"}) {

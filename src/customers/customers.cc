@@ -86,9 +86,21 @@ absl::StatusOr<bool> HasSubsidiaries(const Ctx& ctx, CustomerId org) {
 absl::Status PutRecord(Ctx& ctx, const Customer& c, bool fresh = false) { return model::Put(ctx, kKind, c, fresh); }
 
 // E.164 form, type and validity of each phone, from its number as entered, in the store's region
-// as it is now.
-void ReadPhones(const Ctx& ctx, Customer& c) {
+// as it is now. A number written with its country code reads the same in every region: when
+// `before` (the stored customer) has it as entered, its reading is kept rather than made again.
+void ReadPhones(const Ctx& ctx, Customer& c, const Customer* before = nullptr) {
   for (Phone& p : c.phones) {
+    const Phone* kept = nullptr;
+    const std::size_t first = p.number.find_first_not_of(" \t");
+    if (before != nullptr && first != std::string::npos && p.number[first] == '+')
+      for (const Phone& b : before->phones)
+        if (b.number == p.number) kept = &b;
+    if (kept != nullptr) {
+      p.e164 = kept->e164;
+      p.type = kept->type;
+      p.valid = kept->valid;
+      continue;
+    }
     text::ParsedPhone parsed = text::ParsePhone(p.number, ctx.phone_region);
     p.e164 = std::move(parsed.e164);
     p.type = parsed.type;
@@ -410,7 +422,7 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c) {
   const Customer& before = *stored;
   if (auto s = model::CheckRevision(kKind.name, c.id, before.revision, c.revision); !s.ok()) return s;
   if (auto s = Normalize(c); !s.ok()) return s;
-  ReadPhones(ctx, c);
+  ReadPhones(ctx, c, &before);
   if (auto s = CheckMemberships(ctx, c); !s.ok()) return s;
   if (auto s = CheckParent(ctx, c); !s.ok()) return s;
   if (before.kind == CustomerKind::kOrganization && c.kind != CustomerKind::kOrganization) {
