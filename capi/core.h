@@ -449,6 +449,18 @@ inline int ReadOut(Handle** out, crm_txn* txn, F call) {
   });
 }
 
+// A patch of the record in `target`: `fields` is the comma-separated list crm::Patch::Parse
+// reads; call(write_txn, patch) writes it, and the stored result replaces `target`'s record.
+template <class T, class Handle, class F>
+inline int PatchInto(crm_txn* txn, Handle* target, const char* fields, std::size_t len, F call) {
+  if (target == nullptr) return Invalid("the record to patch: is NULL");
+  std::string text;
+  if (int rc = Guard([&] { return Text(fields, len, "fields", &text); }); rc != CRM_OK) return rc;
+  auto patch = crm::Patch::Parse(text);
+  if (!patch.ok()) return Guard([&] { return Check(patch.status()); });
+  return WriteInto<T>(txn, target, [&](crm::WriteTxn& t) { return call(t, *patch); });
+}
+
 template <class F>
 inline int WriteStatus(crm_txn* txn, F call) {
   return Guard([&] {

@@ -547,7 +547,7 @@ CRM_API int crm_interaction_set_custom(crm_interaction* i, const char* name, siz
 CRM_API int crm_interaction_remove_custom(crm_interaction* i, const char* name, size_t name_len);
 CRM_API int crm_interaction_upsert(crm_txn* txn, crm_interaction* i);
 CRM_API int crm_interaction_find_by_external_id(crm_interaction** out, crm_txn* txn, const char* id, size_t len);
-
+CRM_API int crm_interaction_patch(crm_txn* txn, crm_interaction* i, const char* fields, size_t len); /* as crm_customer_patch */
 CRM_API int crm_opportunity_create(crm_txn* txn, crm_opportunity* o);
 CRM_API int crm_opportunity_update(crm_txn* txn, crm_opportunity* o);
 /* out may be NULL. */

@@ -310,12 +310,8 @@ int crm_customer_upsert(crm_txn* txn, crm_customer* c) {
 }
 
 int crm_customer_patch(crm_txn* txn, crm_customer* c, const char* fields, size_t len) {
-  if (c == nullptr) return Invalid("c: is NULL");
-  std::string text;
-  if (int rc = Guard([&] { return Text(fields, len, "fields", &text); }); rc != CRM_OK) return rc;
-  auto patch = crm::Patch::Parse(text);
-  if (!patch.ok()) return Guard([&] { return Check(patch.status()); });
-  return WriteInto<crm::Customer>(txn, c, [&](crm::WriteTxn& t) { return t.PatchCustomer(c->v, *patch); });
+  return PatchInto<crm::Customer>(txn, c, fields, len,
+                                 [&](crm::WriteTxn& t, const crm::Patch& p) { return t.PatchCustomer(c->v, p); });
 }
 
 int crm_customer_archive(crm_customer** out, crm_txn* txn, uint64_t id) {

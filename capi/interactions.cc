@@ -216,6 +216,11 @@ int crm_interaction_upsert(crm_txn* txn, crm_interaction* i) {
   return WriteInto<crm::Interaction>(txn, i, [&](crm::WriteTxn& t) { return t.UpsertInteraction(i->v); });
 }
 
+int crm_interaction_patch(crm_txn* txn, crm_interaction* i, const char* fields, size_t len) {
+  return PatchInto<crm::Interaction>(txn, i, fields, len,
+                                 [&](crm::WriteTxn& t, const crm::Patch& p) { return t.PatchInteraction(i->v, p); });
+}
+
 int crm_interaction_find_by_external_id(crm_interaction** out, crm_txn* txn, const char* id, size_t len) {
   std::string key;
   if (out != nullptr) *out = nullptr;

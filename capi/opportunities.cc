@@ -192,12 +192,8 @@ int crm_opportunity_upsert(crm_txn* txn, crm_opportunity* o) {
 }
 
 int crm_opportunity_patch(crm_txn* txn, crm_opportunity* o, const char* fields, size_t len) {
-  if (o == nullptr) return Invalid("o: is NULL");
-  std::string text;
-  if (int rc = Guard([&] { return Text(fields, len, "fields", &text); }); rc != CRM_OK) return rc;
-  auto patch = crm::Patch::Parse(text);
-  if (!patch.ok()) return Guard([&] { return Check(patch.status()); });
-  return WriteInto<crm::Opportunity>(txn, o, [&](crm::WriteTxn& t) { return t.PatchOpportunity(o->v, *patch); });
+  return PatchInto<crm::Opportunity>(txn, o, fields, len,
+                                 [&](crm::WriteTxn& t, const crm::Patch& p) { return t.PatchOpportunity(o->v, p); });
 }
 
 int crm_opportunity_find_by_external_id(crm_opportunity** out, crm_txn* txn, const char* id, size_t len) {

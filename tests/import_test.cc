@@ -310,5 +310,60 @@ TEST_F(ImportTest, APatchOfADealChangesOnlyTheFieldsItNames) {
   EXPECT_EQ(Ok(store_->Run(&ReadTxn::CountOpportunities, OpportunityQuery::All())), 2u);
 }
 
+TEST_F(ImportTest, APatchOfAnInteractionChangesOnlyTheFieldsItNames) {
+  const Customer ann = MakePerson("Ann", "Lee");
+  const Customer bo = MakePerson("Bo", "Kim");
+  Interaction call;
+  call.customer = ann.id;
+  call.kind = InteractionKind::kCall;
+  call.subject = "Renewal call";
+  call.body = "Talked about seats.";
+  call.owner = "maria";
+  call.external_id = "CALL-1";
+  call.occurred_at = now_ - 3'600'000'000;
+  call.custom["topic"] = std::string("renewal");
+  call = Ok(store_->Run(&WriteTxn::LogInteraction, call));
+
+  // A re-run import that carries only an outcome and a satisfaction score.
+  Interaction incoming;
+  incoming.external_id = "CALL-1";
+  incoming.outcome = "demo booked";
+  incoming.satisfaction = 4;
+  Interaction patched = Ok(store_->Run(&WriteTxn::PatchInteraction, incoming, Ok(Patch::Parse("outcome, satisfaction"))));
+  EXPECT_EQ(patched.id, call.id);
+  EXPECT_EQ(patched.subject, "Renewal call");
+  EXPECT_EQ(patched.body, "Talked about seats.");
+  EXPECT_EQ(patched.owner, "maria");
+  EXPECT_EQ(patched.occurred_at, call.occurred_at);
+  EXPECT_EQ(patched.outcome, "demo booked");
+  EXPECT_EQ(patched.satisfaction, 4);
+  EXPECT_EQ(patched.custom.size(), 1u);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetInteraction, call.id)), patched);
+
+  // By id, revision checked when given; the customer stays fixed; a typo is named.
+  Interaction by_id;
+  by_id.id = call.id;
+  by_id.revision = 1;
+  EXPECT_TRUE(absl::IsAborted(store_->Run(&WriteTxn::PatchInteraction, by_id, Ok(Patch::Parse("owner"))).status()));
+  by_id.revision = 0;
+  by_id.owner = "tom";
+  patched = Ok(store_->Run(&WriteTxn::PatchInteraction, by_id, Ok(Patch::Parse("owner, custom.topic"))));
+  EXPECT_EQ(patched.owner, "tom");
+  EXPECT_TRUE(patched.custom.empty());
+  by_id.customer = bo.id;
+  EXPECT_FALSE(store_->Run(&WriteTxn::PatchInteraction, by_id, Ok(Patch::Parse("customer"))).ok());
+  auto bad = store_->Run(&WriteTxn::PatchInteraction, by_id, Ok(Patch::Parse("subjekt")));
+  EXPECT_NE(bad.status().message().find("'subjekt' is not a field a patch of an interaction sets"), std::string::npos)
+      << bad.status();
+  // A new external id logs the interaction.
+  Interaction fresh;
+  fresh.external_id = "NOTE-9";
+  fresh.customer = bo.id;
+  fresh.subject = "First note";
+  const Interaction made = Ok(store_->Run(&WriteTxn::PatchInteraction, fresh, Ok(Patch::Parse("subject"))));
+  EXPECT_EQ(made.customer, bo.id);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::FindInteractionByExternalId, std::string_view("NOTE-9"))).id, made.id);
+}
+
 }  // namespace
 }  // namespace crm

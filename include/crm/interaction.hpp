@@ -109,6 +109,12 @@ class InteractionWrites {
   // Logs or replaces the interaction with `interaction.external_id` (which must not be empty),
   // regardless of revision; a replaced one keeps its customer.
   absl::StatusOr<Interaction> UpsertInteraction(const Interaction& interaction);
+  // Changes only the fields `patch` names, as PatchCustomer does: customer (of a new one: fixed
+  // once logged), kind (with kind_label), direction, occurred_at, duration_seconds, subject, body,
+  // outcome, satisfaction, amount, owner, opportunity, due_at, done, external_id, custom or
+  // custom.<name>. By id (revision checked unless 0), or with id 0 by external id, logging the
+  // interaction when there is none (since 0.5).
+  absl::StatusOr<Interaction> PatchInteraction(const Interaction& interaction, const Patch& patch);
   absl::Status DeleteInteraction(InteractionId id);
 
  protected:

@@ -22,6 +22,9 @@ absl::StatusOr<Interaction> InteractionWrites::UpdateInteraction(const Interacti
 absl::StatusOr<Interaction> InteractionWrites::UpsertInteraction(const Interaction& interaction) {
   return core::Mutate(this, [&](model::Ctx& c) { return interactions::Upsert(c, interaction); });
 }
+absl::StatusOr<Interaction> InteractionWrites::PatchInteraction(const Interaction& interaction, const Patch& patch) {
+  return core::Mutate(this, [&](model::Ctx& c) { return interactions::Patch(c, interaction, patch); });
+}
 absl::StatusOr<Interaction> InteractionReads::FindInteractionByExternalId(std::string_view external_id) const {
   return core::Query(this, [&](const model::Ctx& c) { return interactions::FindByExternalId(c, external_id); });
 }

@@ -31,6 +31,8 @@ absl::StatusOr<Interaction> Update(Ctx& ctx, Interaction i);
 absl::StatusOr<Interaction> FindByExternalId(const Ctx& ctx, std::string_view external_id);
 // Logs, or updates (regardless of revision) the interaction with i.external_id.
 absl::StatusOr<Interaction> Upsert(Ctx& ctx, Interaction i);
+// Changes only the fields `patch` names (crm::InteractionWrites::PatchInteraction).
+absl::StatusOr<Interaction> Patch(Ctx& ctx, const Interaction& given, const crm::Patch& patch);
 absl::Status Delete(Ctx& ctx, InteractionId id);
 
 // Whether the customer has any interaction.

@@ -497,6 +497,38 @@ static void test_opportunity_patch(void) {
   crm_db_close(db);
 }
 
+static void test_interaction_patch(void) {
+  crm_db* db = open_db("ipatch.crm");
+  crm_txn* txn = NULL;
+  crm_interaction* i = NULL;
+  crm_interaction* incoming = NULL;
+  crm_customer* c = person("Ann", "Lee", NULL);
+  uint64_t ann = create(db, c);
+  crm_customer_free(c);
+  CHECK(crm_interaction_new(&i) == CRM_OK);
+  CHECK(crm_interaction_set_int(i, CRM_INTERACTION_CUSTOMER, (int64_t)ann) == CRM_OK);
+  CHECK(crm_interaction_set_text(i, CRM_INTERACTION_SUBJECT, S("Renewal call")) == CRM_OK);
+  CHECK(crm_interaction_set_text(i, CRM_INTERACTION_OWNER, S("maria")) == CRM_OK);
+  CHECK(crm_interaction_set_text(i, CRM_INTERACTION_EXTERNAL_ID, S("CALL-1")) == CRM_OK);
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  CHECK(crm_interaction_log(txn, i) == CRM_OK);
+  /* The import carries the outcome only: the subject and owner stay. */
+  CHECK(crm_interaction_new(&incoming) == CRM_OK);
+  CHECK(crm_interaction_set_text(incoming, CRM_INTERACTION_EXTERNAL_ID, S("CALL-1")) == CRM_OK);
+  CHECK(crm_interaction_set_text(incoming, CRM_INTERACTION_OUTCOME, S("demo booked")) == CRM_OK);
+  CHECK(crm_interaction_patch(txn, incoming, S("outcome")) == CRM_OK);
+  CHECK(crm_interaction_int(incoming, CRM_INTERACTION_ID) == crm_interaction_int(i, CRM_INTERACTION_ID));
+  CHECK(strcmp(crm_interaction_text(incoming, CRM_INTERACTION_SUBJECT, NULL), "Renewal call") == 0);
+  CHECK(strcmp(crm_interaction_text(incoming, CRM_INTERACTION_OUTCOME, NULL), "demo booked") == 0);
+  CHECK(crm_interaction_patch(txn, incoming, S("subjekt")) == CRM_EINVALID && errmsg_has("'subjekt'"));
+  CHECK(crm_interaction_patch(txn, NULL, S("outcome")) == CRM_EINVALID);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  crm_interaction_free(incoming);
+  crm_interaction_free(i);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_search_count_explain();
@@ -509,5 +541,6 @@ int main(void) {
   test_declared_index();
   test_phones();
   test_opportunity_patch();
+  test_interaction_patch();
   return finish();
 }

@@ -206,6 +206,7 @@ int crm_interaction_set_custom(crm_interaction* i, const char* name, size_t name
 int crm_interaction_remove_custom(crm_interaction* i, const char* name, size_t name_len);
 int crm_interaction_upsert(crm_txn* txn, crm_interaction* i);
 int crm_interaction_find_by_external_id(crm_interaction** out, crm_txn* txn, const char* id, size_t len);
+int crm_interaction_patch(crm_txn* txn, crm_interaction* i, const char* fields, size_t len);
 int crm_opportunity_create(crm_txn* txn, crm_opportunity* o);
 int crm_opportunity_update(crm_txn* txn, crm_opportunity* o);
 int crm_opportunity_move(crm_opportunity** out, crm_txn* txn, uint64_t id, uint32_t stage);

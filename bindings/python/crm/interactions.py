@@ -16,9 +16,9 @@ from ._fields import (
     _Time,
 )
 from ._native import ffi, lib
-from ._ops import Ops, check_id, check_record, paging, write_plain, write_record
+from ._ops import Ops, check_id, check_record, paging, write_patch, write_plain, write_record
 from .custom import _Custom
-from .errors import check
+from .errors import EINVALID, InvalidError, check
 from .values import Direction, InteractionKind, TimeLike, enum_arg, to_micros
 
 if TYPE_CHECKING:
@@ -146,6 +146,7 @@ class InteractionReads(Ops):
 _LOG = write_record(lib.crm_interaction_log)
 _UPDATE = write_record(lib.crm_interaction_update)
 _UPSERT = write_record(lib.crm_interaction_upsert)
+_PATCH = write_patch(lib.crm_interaction_patch)
 _DELETE = write_plain(lib.crm_interaction_delete)
 
 
@@ -156,14 +157,27 @@ class InteractionWrites(Ops):
         """Adds an interaction to its customer's timeline; returns it with its id."""
         return self._in_write(_LOG, actor, check_record(interaction, Interaction, "interaction"))  # type: ignore[no-any-return]
 
-    def update_interaction(self, interaction: Interaction, actor: str | None = None) -> Interaction:
-        """Stores a changed interaction (revision checked); returns it as stored."""
-        return self._in_write(_UPDATE, actor, check_record(interaction, Interaction, "interaction"))  # type: ignore[no-any-return]
+    def update_interaction(self, interaction: Interaction, actor: str | None = None, *,
+                           fields: list[str] | None = None) -> Interaction:
+        """Stores a changed interaction (revision checked); returns it as stored. With ``fields``
+        only those are changed ("outcome", "satisfaction", "custom.topic") and the revision is
+        checked only when set."""
+        check_record(interaction, Interaction, "interaction")
+        if fields is not None:
+            return self._in_write(_PATCH, actor, interaction, fields)  # type: ignore[no-any-return]
+        return self._in_write(_UPDATE, actor, interaction)  # type: ignore[no-any-return]
 
-    def upsert_interaction(self, interaction: Interaction, actor: str | None = None) -> Interaction:
+    def upsert_interaction(self, interaction: Interaction, actor: str | None = None, *,
+                           fields: list[str] | None = None) -> Interaction:
         """Logs, or replaces regardless of revision, the interaction with ``external_id``
-        (required): re-running an import updates instead of duplicating."""
-        return self._in_write(_UPSERT, actor, check_record(interaction, Interaction, "interaction"))  # type: ignore[no-any-return]
+        (required): re-running an import updates instead of duplicating. With ``fields`` an
+        existing one changes only in those."""
+        check_record(interaction, Interaction, "interaction")
+        if fields is not None:
+            if interaction.id:
+                raise InvalidError(EINVALID, "id: an upsert goes by external_id; use update_interaction(fields=...) by id")
+            return self._in_write(_PATCH, actor, interaction, fields)  # type: ignore[no-any-return]
+        return self._in_write(_UPSERT, actor, interaction)  # type: ignore[no-any-return]
 
     def delete_interaction(self, id: int, actor: str | None = None) -> None:
         """Deletes an interaction."""

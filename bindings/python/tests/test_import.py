@@ -99,6 +99,29 @@ def test_an_upsert_with_fields_leaves_the_rest_alone(db):
     assert db.upsert_customer(crm.Customer(given_name="Ann", external_id="HS-1")).owner == ""
 
 
+def test_interaction_patch(tmp_path):
+    with crm.open(tmp_path / "ipatch.db", sync=False) as db:
+        ann = db.create_customer(crm.Customer(given_name="Ann", family_name="Lee"))
+        call = db.log_interaction(crm.Interaction(customer=ann.id, kind="call", subject="Renewal call", owner="maria",
+                                                  external_id="CALL-1", custom={"topic": "renewal"}))  # fmt: skip
+        incoming = crm.Interaction(external_id="CALL-1", outcome="demo booked", satisfaction=4)
+        patched = db.upsert_interaction(incoming, fields=["outcome", "satisfaction"])
+        assert (patched.id, patched.subject, patched.owner) == (call.id, "Renewal call", "maria")
+        assert patched.outcome == "demo booked" and patched.satisfaction == 4 and patched.custom["topic"] == "renewal"
+        by_id = db.get_interaction(call.id)
+        by_id.owner = "tom"
+        by_id.subject = "ignored"
+        assert db.update_interaction(by_id, fields="owner").subject == "Renewal call"
+        assert db.interaction(call.id).owner == "tom"
+        with pytest.raises(crm.InvalidError, match="'subjekt' is not a field"):
+            db.update_interaction(by_id, fields=["subjekt"])
+        with pytest.raises(crm.InvalidError, match="upsert goes by external_id"):
+            db.upsert_interaction(by_id, fields=["owner"])
+        made = db.upsert_interaction(crm.Interaction(customer=ann.id, external_id="NOTE-2", subject="New"),
+                                     fields=["subject"])  # fmt: skip
+        assert db.interaction_by_external_id("NOTE-2").id == made.id
+
+
 def test_opportunity_patch(tmp_path):
     with crm.open(tmp_path / "patch.db", sync=False) as db:
         o = db.create_opportunity(crm.Opportunity(title="Renewal", owner="maria", external_id="SF-7",
