@@ -125,6 +125,23 @@ TEST_F(PhoneTest, TheSameNumberIsReadAgainInAnotherRegion) {
   EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetCustomer, changed.id)), changed);
 }
 
+// "+phones" adds the numbers a customer does not have yet: the same number written another way
+// (nationally, in the store's region) is not added again.
+TEST_F(PhoneTest, AddingPhonesSkipsTheSameNumberWrittenAnotherWay) {
+  InRegion("DE");
+  Customer c = WithPhones({"+49 30 1234567"});
+  c.external_id = "ext-1";
+  c = Ok(store_->Run(&WriteTxn::UpdateCustomer, c));
+  Customer incoming;
+  incoming.external_id = "ext-1";
+  incoming.phones = {Phone{"030 1234567", "", false}, Phone{"0049 (0)30 1234567", "", false},
+                     Phone{"+49 40 5550110", "", false}};
+  const Customer patched = Ok(store_->Run(&WriteTxn::PatchCustomer, incoming, Ok(Patch::Parse("+phones"))));
+  ASSERT_EQ(patched.phones.size(), 2u);
+  EXPECT_EQ(patched.phones[0].number, "+49 30 1234567");
+  EXPECT_EQ(patched.phones[1].e164, "+49405550110");
+}
+
 TEST_F(PhoneTest, AnUnknownRegionIsRefusedAtOpen) {
   store_.reset();
   for (const char* region : {"XX", "de", "DEU", "D"}) {

@@ -10,6 +10,7 @@
 #include "model/patch.h"
 #include "model/records.h"
 #include "model/validation.h"
+#include "text/phone.h"
 #include "text/text.h"
 
 namespace crm {
@@ -27,8 +28,9 @@ namespace {
 
 using model::AddMissing;
 
-// Applies one field name of a patch: copies that field from `given` into `out`.
-absl::Status ApplyField(std::string_view name, const Customer& given, Customer& out) {
+// Applies one field name of a patch: copies that field from `given` into `out`. Phones are the
+// same number when they read the same in `region` (the stored ones carry their reading).
+absl::Status ApplyField(std::string_view name, const Customer& given, Customer& out, std::string_view region) {
   const bool add = !name.empty() && name.front() == '+';
   if (add) name.remove_prefix(1);
   const auto folded = [](const std::string& s) { return text::FoldCase(s); };
@@ -36,7 +38,9 @@ absl::Status ApplyField(std::string_view name, const Customer& given, Customer& 
     if (name == "emails") {
       AddMissing(out.emails, given.emails, [&](const Email& e) { return folded(e.address); });
     } else if (name == "phones") {
-      AddMissing(out.phones, given.phones, [&](const Phone& p) { return text::PhoneDigits(p.number); });
+      AddMissing(out.phones, given.phones, [&](const Phone& p) {
+        return p.e164.empty() ? text::PhoneQueryKey(p.number, region) : text::PhoneKey(p);
+      });
     } else if (name == "tags") {
       AddMissing(out.tags, given.tags, folded);
     } else if (name == "memberships") {
@@ -88,7 +92,10 @@ absl::Status ApplyField(std::string_view name, const Customer& given, Customer& 
 absl::StatusOr<Customer> Patch(Ctx& ctx, const Customer& given, const crm::Patch& patch) {
   return model::RunPatch(
       ctx, "customer", given, patch, &Get, [](const Ctx& c, std::string_view e) { return FindByExternalId(c, e); },
-      &ApplyField, [](Ctx& c, const Customer& n) { return Create(c, n); },
+      [&ctx](std::string_view name, const Customer& given, Customer& out) {
+        return ApplyField(name, given, out, ctx.phone_region);
+      },
+      [](Ctx& c, const Customer& n) { return Create(c, n); },
       [](Ctx& c, Customer n) { return Update(c, std::move(n)); });
 }
 
