@@ -34,10 +34,11 @@ typedef struct crm_search {
 CRM_API int crm_search_init(crm_search* s, unsigned int version);
 
 /* The records the filter matches, sorted, read lazily a page at a time (crm_iter_customer /
- * crm_iter_opportunity). Keyset pages: stable while others write. */
+ * crm_iter_opportunity / crm_iter_interaction). Keyset pages: stable while others write. */
 CRM_API int crm_customer_search(crm_iter** out, crm_txn* txn, const crm_search* s);
 CRM_API int crm_opportunity_search(crm_iter** out, crm_txn* txn, const crm_search* s);
-/* How many records of `entity` (CRM_ENTITY_CUSTOMER or CRM_ENTITY_OPPORTUNITY) match. */
+CRM_API int crm_interaction_search(crm_iter** out, crm_txn* txn, const crm_search* s);
+/* How many records of `entity` (CRM_ENTITY_CUSTOMER, _OPPORTUNITY or _INTERACTION) match. */
 CRM_API int crm_search_count(uint64_t* out, crm_txn* txn, int entity, const crm_search* s);
 /* The plan of a search in words, to crm_free (*len its length when len is not NULL);
  * *full_scan (when not NULL) is 1 when every record is read, 0 when indexes narrow the search. */

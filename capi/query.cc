@@ -21,8 +21,8 @@ struct crm_aggregate {
 namespace {
 
 int EntityOf(int entity, crm::EntityType* out) {
-  if (entity != CRM_ENTITY_CUSTOMER && entity != CRM_ENTITY_OPPORTUNITY)
-    return Invalid("entity: searches cover CRM_ENTITY_CUSTOMER and CRM_ENTITY_OPPORTUNITY");
+  if (entity != CRM_ENTITY_CUSTOMER && entity != CRM_ENTITY_OPPORTUNITY && entity != CRM_ENTITY_INTERACTION)
+    return Invalid("entity: searches cover CRM_ENTITY_CUSTOMER, CRM_ENTITY_OPPORTUNITY and CRM_ENTITY_INTERACTION");
   *out = static_cast<crm::EntityType>(entity);
   return CRM_OK;
 }
@@ -108,6 +108,11 @@ int crm_customer_search(crm_iter** out, crm_txn* txn, const crm_search* s) {
 int crm_opportunity_search(crm_iter** out, crm_txn* txn, const crm_search* s) {
   return SearchIter(out, txn, s, IterKind::kOpportunity, &crm::QueryReads::SearchOpportunities,
                     &crm::OpportunityPage::opportunities, &crm_iter::opportunities);
+}
+
+int crm_interaction_search(crm_iter** out, crm_txn* txn, const crm_search* s) {
+  return SearchIter(out, txn, s, IterKind::kInteraction, &crm::QueryReads::SearchInteractions,
+                    &crm::InteractionPage::interactions, &crm_iter::interactions);
 }
 
 int crm_search_count(uint64_t* out, crm_txn* txn, int entity, const crm_search* s) {

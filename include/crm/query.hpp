@@ -2,7 +2,7 @@
 // sorted by any field with keyset pages; counts; grouped aggregates; and the plan a search uses.
 //
 // A filter is a value: built from its text (the grammar below) or from parts, and the same
-// filter serves searches, counts and aggregates of customers and opportunities. Field names are
+// filter serves searches, counts and aggregates of customers, opportunities and interactions. Field names are
 // checked against the kind of record searched, so a misspelt field is an error, not an empty
 // answer.
 //
@@ -42,6 +42,7 @@
 #include "absl/status/statusor.h"
 #include "crm/change.hpp"
 #include "crm/customer.hpp"
+#include "crm/interaction.hpp"
 #include "crm/opportunity.hpp"
 #include "crm/txn_part.hpp"
 #include "crm/types.hpp"
@@ -161,12 +162,15 @@ struct IndexInfo {
   std::uint64_t entries = 0;  // one per value of a record (none for a record without one)
 };
 
-// Searches, counts and aggregates: members of every transaction. `kind` is kCustomer or
-// kOpportunity.
+// Searches, counts and aggregates: members of every transaction. `kind` is kCustomer,
+// kOpportunity or (since 0.5) kInteraction.
 class QueryReads {
  public:
   absl::StatusOr<CustomerPage> SearchCustomers(const Search& search) const;
   absl::StatusOr<OpportunityPage> SearchOpportunities(const Search& search) const;
+  // Interactions of every customer (since 0.5): a customer's are found through its timeline's
+  // cluster ("customer = 12"), a deal's through its links ("opportunity = 7").
+  absl::StatusOr<InteractionPage> SearchInteractions(const Search& search) const;
   // How many records the search's filter matches (order, limit and page_token are ignored).
   absl::StatusOr<std::uint64_t> CountMatching(EntityType kind, const Search& search) const;
   absl::StatusOr<SearchPlan> Explain(EntityType kind, const Search& search) const;

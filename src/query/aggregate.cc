@@ -347,26 +347,28 @@ absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const
   absl::flat_hash_map<std::string, Row> rows;
   std::vector<BucketCache> caches(groups.size());
   absl::Status failure;
-  const auto values = [&](const Customer* c, const Opportunity* o, const FieldRef& f, auto fn) {
+  const auto values = [&](const Customer* c, const Opportunity* o, const Interaction* i, const FieldRef& f, auto fn) {
     if (c != nullptr) {
       Values(*c, *pipelines, f, fn);
-    } else {
+    } else if (o != nullptr) {
       Values(*o, *pipelines, f, fn);
+    } else {
+      Values(*i, *pipelines, f, fn);
     }
   };
   auto st = Walk(ctx, *compiled, *pipelines, *candidates, a.include_archived, contact,
-                 [&](const Customer* c, const Opportunity* o) -> absl::StatusOr<bool> {
+                 [&](const Customer* c, const Opportunity* o, const Interaction* in) -> absl::StatusOr<bool> {
     // The groups of this record: every combination of its values of the group fields.
     std::vector<std::vector<Group>> per(groups.size());
     for (std::size_t i = 0; i < groups.size(); ++i) {
-      values(c, o, groups[i], [&](const Val& v) { per[i].push_back(GroupOf(v, groups[i], a.group_by[i].bucket, tz, caches[i])); });
+      values(c, o, in, groups[i], [&](const Val& v) { per[i].push_back(GroupOf(v, groups[i], a.group_by[i].bucket, tz, caches[i])); });
       if (per[i].empty()) per[i].push_back(Group{});
     }
     // The row's currency: that of the first money value a measure takes.
     std::string currency;
     for (std::size_t m = 0; m < ms.size() && currency.empty(); ++m)
       if (!measures[m].name.empty())
-        values(c, o, measures[m], [&](const Val& v) {
+        values(c, o, in, measures[m], [&](const Val& v) {
           std::int64_t n;
           const Money* money;
           if (currency.empty() && NumberOf(v, &n, &money) && money != nullptr) currency = money->currency;
@@ -392,7 +394,7 @@ absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const
           ++acc.count;
           continue;
         }
-        values(c, o, measures[m], [&](const Val& v) {
+        values(c, o, in, measures[m], [&](const Val& v) {
           if (ms[m].op == Measure::Op::kCountDistinct) {
             acc.distinct.insert(SortKey(&v, measures[m]));
             ++acc.count;

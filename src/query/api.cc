@@ -14,6 +14,9 @@ absl::StatusOr<CustomerPage> QueryReads::SearchCustomers(const Search& search) c
 absl::StatusOr<OpportunityPage> QueryReads::SearchOpportunities(const Search& search) const {
   return core::Query(this, [&](const model::Ctx& c) { return query::SearchOpportunities(c, search); });
 }
+absl::StatusOr<InteractionPage> QueryReads::SearchInteractions(const Search& search) const {
+  return core::Query(this, [&](const model::Ctx& c) { return query::SearchInteractions(c, search); });
+}
 
 absl::StatusOr<std::uint64_t> QueryReads::CountMatching(EntityType kind, const Search& search) const {
   return core::Query(this, [&](const model::Ctx& c) { return query::Count(c, kind, search); });

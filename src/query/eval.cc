@@ -327,6 +327,11 @@ bool Matches(const Compiled& f, const Customer& c, const Lookups& l) {
   return Eval(*f.root, [&](const FieldRef& field, auto fn) { Values(c, l, field, fn); });
 }
 
+bool Matches(const Compiled& f, const Interaction& i, const Lookups& l) {
+  if (!f.root) return true;
+  return Eval(*f.root, [&](const FieldRef& field, auto fn) { Values(i, l, field, fn); });
+}
+
 bool Matches(const Compiled& f, const Opportunity& o, const Lookups& p) {
   if (!f.root) return true;
   return Eval(*f.root, [&](const FieldRef& field, auto fn) { Values(o, p, field, fn); });

@@ -18,6 +18,12 @@ enum CustomerField {
   kCRevenue, kCEmployees, kCAccountType, kCParent, kCCustom,
 };
 
+enum InteractionField {
+  kIId = 1, kICustomer, kIKind, kIKindLabel, kIDirection, kIOccurred, kIDuration, kISubject, kIBody, kIOutcome,
+  kISatisfaction, kIAmount, kICurrency, kIOwner, kIOpportunity, kIDue, kIDone, kIExternal, kICreated, kIUpdated,
+  kICustom,
+};
+
 // Fields read through the owner's user, the same for every kind of record.
 enum OwnerField { kTeam = 100, kTeamRegion, kManager, kOwnerActive, kOwnerUser };
 
@@ -33,6 +39,9 @@ const std::vector<std::string_view> kBasisNames = {"none",          "consent",  
                                                    "legal_obligation", "vital_interests", "public_task",
                                                    "legitimate_interests"};
 const std::vector<std::string_view> kStatusNames = {"open", "won", "lost"};
+const std::vector<std::string_view> kInteractionKindNames = {"",     "call",           "email",    "meeting", "note",
+                                                             "task", "support_ticket", "purchase", "other"};
+const std::vector<std::string_view> kDirectionNames = {"none", "inbound", "outbound"};
 const std::vector<std::string_view> kAccountTypeNames = {"", "prospect", "customer", "partner", "competitor",
                                                          "other"};
 
@@ -130,6 +139,52 @@ const std::vector<Known>& OpportunityFields() {
   return k;
 }
 
+const std::vector<Known>& InteractionFields() {
+  static std::vector<Known> k = {
+      {"id", kIId, Type::kId},
+      {"customer", kICustomer, Type::kId},
+      {"kind", kIKind, Type::kEnum, false, &kInteractionKindNames},
+      {"kind_label", kIKindLabel, Type::kText},
+      {"direction", kIDirection, Type::kEnum, false, &kDirectionNames},
+      {"occurred_at", kIOccurred, Type::kTime},
+      {"duration_seconds", kIDuration, Type::kInt},
+      {"subject", kISubject, Type::kText},
+      {"body", kIBody, Type::kText},
+      {"outcome", kIOutcome, Type::kText},
+      {"satisfaction", kISatisfaction, Type::kInt},
+      {"amount", kIAmount, Type::kMoney},
+      {"currency", kICurrency, Type::kText},
+      {"owner", kIOwner, Type::kExact},
+      {"opportunity", kIOpportunity, Type::kId},
+      {"due_at", kIDue, Type::kTime},
+      {"done", kIDone, Type::kBool},
+      {"external_id", kIExternal, Type::kExact},
+      {"created_at", kICreated, Type::kTime},
+      {"updated_at", kIUpdated, Type::kTime},
+  };
+  static const bool with_owner = (AddOwnerFields(k), true);
+  (void)with_owner;
+  return k;
+}
+
+// The fields of a kind of record, and its name in messages; nullptr for a kind queries do not cover.
+const std::vector<Known>* FieldsOf(EntityType kind) {
+  switch (kind) {
+    case EntityType::kCustomer: return &CustomerFields();
+    case EntityType::kOpportunity: return &OpportunityFields();
+    case EntityType::kInteraction: return &InteractionFields();
+    default: return nullptr;
+  }
+}
+
+int CustomId(EntityType kind) {
+  switch (kind) {
+    case EntityType::kCustomer: return kCCustom;
+    case EntityType::kOpportunity: return kOCustom;
+    default: return kICustom;
+  }
+}
+
 void Text(std::string_view s, EachVal fn) {
   if (s.empty()) return;
   Val v;
@@ -164,12 +219,20 @@ void Custom(const Map& custom, const FieldRef& f, EachVal fn) {
   fn(v);
 }
 
+const char* KindNames(EntityType kind) {
+  switch (kind) {
+    case EntityType::kCustomer: return "customers";
+    case EntityType::kOpportunity: return "opportunities";
+    default: return "interactions";
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<FieldRef> Resolve(EntityType kind, std::string_view name) {
-  if (kind != EntityType::kCustomer && kind != EntityType::kOpportunity)
-    return absl::InvalidArgumentError("kind: searches cover customers and opportunities");
-  const std::vector<Known>& known = kind == EntityType::kCustomer ? CustomerFields() : OpportunityFields();
+  const std::vector<Known>* fields = FieldsOf(kind);
+  if (fields == nullptr) return absl::InvalidArgumentError("kind: searches cover customers, opportunities and interactions");
+  const std::vector<Known>& known = *fields;
   FieldRef f;
   f.name = std::string(name);
   for (const Known& k : known)
@@ -182,7 +245,7 @@ absl::StatusOr<FieldRef> Resolve(EntityType kind, std::string_view name) {
     }
   constexpr std::string_view kCustomPrefix = "custom.";
   if (name.substr(0, kCustomPrefix.size()) == kCustomPrefix && name.size() > kCustomPrefix.size()) {
-    f.id = kind == EntityType::kCustomer ? static_cast<int>(kCCustom) : static_cast<int>(kOCustom);
+    f.id = CustomId(kind);
     f.type = Type::kCustom;
     f.custom = std::string(name.substr(kCustomPrefix.size()));
     return f;
@@ -190,14 +253,15 @@ absl::StatusOr<FieldRef> Resolve(EntityType kind, std::string_view name) {
   std::vector<std::string> names;
   for (const Known& k : known) names.emplace_back(k.name);
   return absl::InvalidArgumentError(absl::StrCat("field '", Av(name), "': not a field of ",
-                                                 kind == EntityType::kCustomer ? "customers" : "opportunities",
+                                                 KindNames(kind),
                                                  " (known: ", absl::StrJoin(names, ", "), ", custom.<name>)"));
 }
 
 std::string CanonicalName(EntityType kind, const FieldRef& f) {
   if (f.type == Type::kCustom) return absl::StrCat("custom.", f.custom);
-  for (const Known& k : kind == EntityType::kCustomer ? CustomerFields() : OpportunityFields())
-    if (k.id == f.id) return std::string(k.name);
+  if (const std::vector<Known>* known = FieldsOf(kind); known != nullptr)
+    for (const Known& k : *known)
+      if (k.id == f.id) return std::string(k.name);
   return f.name;
 }
 
@@ -339,6 +403,48 @@ void Values(const Opportunity& o, const Lookups& p, const FieldRef& f, EachVal f
     case kOLostReason: return Text(o.lost_reason, fn);
     case kOExternal: return Text(o.external_id, fn);
     case kOCustom: return Custom(o.custom, f, fn);
+  }
+}
+
+void Values(const Interaction& i, const Lookups& l, const FieldRef& f, EachVal fn) {
+  if (OwnerValues(i.owner, l, f, fn)) return;
+  switch (f.id) {
+    case kIId: return Int(static_cast<std::int64_t>(i.id), fn);
+    case kICustomer: return Int(static_cast<std::int64_t>(i.customer), fn);
+    case kIKind: return Int(static_cast<std::int64_t>(i.kind), fn);
+    case kIKindLabel: return Text(i.kind_label, fn);
+    case kIDirection: return Int(static_cast<std::int64_t>(i.direction), fn);
+    case kIOccurred: return Time(i.occurred_at, fn);
+    case kIDuration:
+      if (i.duration_seconds != 0) Int(i.duration_seconds, fn);
+      return;
+    case kISubject: return Text(i.subject, fn);
+    case kIBody: return Text(i.body, fn);
+    case kIOutcome: return Text(i.outcome, fn);
+    case kISatisfaction:
+      if (i.satisfaction != 0) Int(i.satisfaction, fn);
+      return;
+    case kIAmount:
+      if (i.amount && !i.amount->currency.empty()) {
+        Val v;
+        v.k = Val::K::kMoney;
+        v.money = &*i.amount;
+        fn(v);
+      }
+      return;
+    case kICurrency:
+      if (i.amount) Text(i.amount->currency, fn);
+      return;
+    case kIOwner: return Text(i.owner, fn);
+    case kIOpportunity:
+      if (i.opportunity != 0) Int(static_cast<std::int64_t>(i.opportunity), fn);
+      return;
+    case kIDue: return Time(i.due_at, fn);
+    case kIDone: return Bool(i.done, fn);
+    case kIExternal: return Text(i.external_id, fn);
+    case kICreated: return Time(i.created_at, fn);
+    case kIUpdated: return Time(i.updated_at, fn);
+    case kICustom: return Custom(i.custom, f, fn);
   }
 }
 

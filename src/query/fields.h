@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "crm/change.hpp"
 #include "crm/customer.hpp"
+#include "crm/interaction.hpp"
 #include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
 
@@ -46,7 +47,7 @@ struct FieldRef {
 };
 
 // InvalidArgument naming the field and listing the known ones when `name` is not a field of
-// `kind` (customers and opportunities).
+// `kind` (customers, opportunities and interactions).
 absl::StatusOr<FieldRef> Resolve(EntityType kind, std::string_view name);
 
 // The field's name as indexes know it: the first of its synonyms ("address.city" for "city"),
@@ -86,6 +87,7 @@ using EachVal = absl::FunctionRef<void(const Val&)>;
 // no custom field of that name).
 void Values(const Customer& c, const Lookups& l, const FieldRef& f, EachVal fn);
 void Values(const Opportunity& o, const Lookups& p, const FieldRef& f, EachVal fn);
+void Values(const Interaction& i, const Lookups& l, const FieldRef& f, EachVal fn);
 
 // The label of an enum value or an opportunity stage code.
 std::string EnumLabel(const FieldRef& f, std::int64_t v, const Lookups& p);

@@ -143,7 +143,10 @@ class Planner {
       }
       loose_ = loose_ || !s->exact;
       lookups.push_back(s->label);
-      const bool probeable = !s->prefixes.empty() && s->ranges.empty() && s->loose.empty();
+      // A key of the interactions table holds a time between its prefix and the id: it is read,
+      // never probed by prefix and id.
+      const bool probeable = !s->prefixes.empty() && s->ranges.empty() && s->loose.empty() &&
+                             s->table != ctx_.schema.interactions;
       auto read = Read(*s, probeable ? g_limits.small_lookup : SIZE_MAX);
       if (!read.ok()) return read.status();
       if (read->second) {
@@ -242,6 +245,7 @@ class Planner {
   }
 
   std::optional<Source> SourceOf(const Node& n) {
+    if (f_.kind == EntityType::kInteraction) return BuiltinSource(n);  // no declared indexes, no checksums
     auto declared = FindDeclared(ctx_, f_.kind, n.field);
     if (!declared.ok()) {
       failure = declared.status();
@@ -328,6 +332,19 @@ class Planner {
         return src;
       }
       if (name == "last_interaction_at" && ordered) return Range(s.customer_contacted, n, src);
+      return std::nullopt;
+    }
+    if (f_.kind == EntityType::kInteraction) {
+      // A customer's interactions are one cluster of the interactions table (its keys end with
+      // the interaction's id); a deal's are in interaction_opp.
+      const auto u64 = [](const Operand& o) { return codec::KeyBuilder().U64(static_cast<std::uint64_t>(o.i)).Take(); };
+      if (name == "customer") return prefixes(s.interactions, u64);
+      if (name == "opportunity") return prefixes(s.interaction_opp, u64);
+      if (name == "external_id" && eq && s.interaction_external != model::kAbsentTable) {
+        src.table = s.interaction_external;
+        for (const Operand& o : n.operands) src.unique_keys.push_back(o.text);
+        return src;
+      }
       return std::nullopt;
     }
     const auto u64 = [](const Operand& o) { return codec::KeyBuilder().U64(static_cast<std::uint64_t>(o.i)).Take(); };

@@ -8,6 +8,7 @@
 #include "codec/envelope.h"
 #include "codec/key.h"
 #include "customers/customers.h"
+#include "interactions/interactions.h"
 #include "model/paging.h"
 #include "model/serialize.h"
 #include "opportunities/opportunities.h"
@@ -28,8 +29,8 @@ struct Prepared {
 // `owners`: whether something besides the filter (the sort) reads fields through owners' users.
 absl::StatusOr<Prepared> Prepare(const Ctx& ctx, EntityType kind, const Filter& filter, bool include_archived,
                                  bool owners) {
-  if (kind != EntityType::kCustomer && kind != EntityType::kOpportunity)
-    return absl::InvalidArgumentError("kind: searches cover customers and opportunities");
+  if (kind != EntityType::kCustomer && kind != EntityType::kOpportunity && kind != EntityType::kInteraction)
+    return absl::InvalidArgumentError("kind: searches cover customers, opportunities and interactions");
   Prepared p;
   auto pipelines = LoadLookups(ctx, kind);
   if (!pipelines.ok()) return pipelines.status();
@@ -84,15 +85,14 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
       if (first) key = SortKey(&v, *order);
       first = false;
     };
-    if constexpr (std::is_same_v<R, Customer>) {
-      Values(r, p->pipelines, *order, take);
-    } else {
-      Values(r, p->pipelines, *order, take);
-    }
+    Values(r, p->pipelines, *order, take);
     char id[8];
     codec::PutBigEndian64(id, r.id);
     return by_id ? std::string(id, 8) : key + std::string(id, 8);
   };
+  // Walk hands records on in id order, except a full scan of interactions (clustered by customer
+  // and time).
+  const bool in_id_order = kind != EntityType::kInteraction || !p->candidates.full_scan;
   std::vector<Ranked<R>> kept;
   const std::size_t want = s.limit + 1;
   const auto trim = [&] {
@@ -101,20 +101,20 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
     kept.resize(want);
   };
   auto st = Walk(ctx, p->filter, p->pipelines, p->candidates, s.include_archived, true,
-                 [&](Customer* c, Opportunity* o) -> absl::StatusOr<bool> {
+                 [&](Customer* c, Opportunity* o, Interaction* i) -> absl::StatusOr<bool> {
                    R& r = [&]() -> R& {
                      if constexpr (std::is_same_v<R, Customer>) {
-                       (void)o;
                        return *c;
-                     } else {
-                       (void)c;
+                     } else if constexpr (std::is_same_v<R, Opportunity>) {
                        return *o;
+                     } else {
+                       return *i;
                      }
                    }();
                    std::string key = key_of(r);
                    if (!after->empty() && !before(*after, key)) return true;
                    kept.push_back(Ranked<R>{std::move(key), std::move(r)});  // Walk decodes afresh into it
-                   if (by_id && !desc) return kept.size() < want;  // ids arrive in order
+                   if (by_id && !desc && in_id_order) return kept.size() < want;
                    if (kept.size() >= 2 * want) trim();
                    return true;
                  });
@@ -148,29 +148,46 @@ absl::StatusOr<Lookups> LoadLookups(const Ctx& ctx, EntityType kind) {
 }
 
 absl::Status Walk(const Ctx& ctx, const Compiled& f, const Lookups& p, const Candidates& cand, bool include_archived,
-                  bool contact, absl::FunctionRef<absl::StatusOr<bool>(Customer*, Opportunity*)> fn) {
-  const bool customers = f.kind == EntityType::kCustomer;
+                  bool contact,
+                  absl::FunctionRef<absl::StatusOr<bool>(Customer*, Opportunity*, Interaction*)> fn) {
+  const EntityType kind = f.kind;
   contact = contact || f.uses_last_interaction;
   Customer c;
   Opportunity o;
+  Interaction in;
   // Tests a record just read and hands it on (`loaded`: a customer read with its last contact).
   const auto offer = [&](bool loaded) -> absl::StatusOr<bool> {
-    if (customers) {
-      if (c.archived && !include_archived) return true;
-      if (contact && !loaded) {
-        auto last = customers::LastInteraction(ctx, c.id);
-        if (!last.ok()) return last.status();
-        c.last_interaction_at = *last;
-      }
-      if (!Matches(f, c, p)) return true;
-      return fn(&c, nullptr);
+    switch (kind) {
+      case EntityType::kCustomer:
+        if (c.archived && !include_archived) return true;
+        if (contact && !loaded) {
+          auto last = customers::LastInteraction(ctx, c.id);
+          if (!last.ok()) return last.status();
+          c.last_interaction_at = *last;
+        }
+        if (!Matches(f, c, p)) return true;
+        return fn(&c, nullptr, nullptr);
+      case EntityType::kOpportunity:
+        if (!Matches(f, o, p)) return true;
+        return fn(nullptr, &o, nullptr);
+      default:
+        if (!Matches(f, in, p)) return true;
+        return fn(nullptr, nullptr, &in);
     }
-    if (!Matches(f, o, p)) return true;
-    return fn(nullptr, &o);
   };
   if (!cand.full_scan) {
     for (std::uint64_t id : cand.ids) {
-      auto found = customers ? customers::Load(ctx, id, &c) : opportunities::Load(ctx, id, &o);
+      absl::StatusOr<bool> found = false;
+      if (kind == EntityType::kCustomer) {
+        found = customers::Load(ctx, id, &c);
+      } else if (kind == EntityType::kOpportunity) {
+        found = opportunities::Load(ctx, id, &o);
+      } else {
+        auto got = interactions::Get(ctx, id);
+        if (got.ok()) in = *std::move(got);
+        found = got.ok() ? absl::StatusOr<bool>(true)
+                         : absl::IsNotFound(got.status()) ? absl::StatusOr<bool>(false) : got.status();
+      }
       if (!found.ok()) return found.status();
       if (!*found) continue;  // an id written in the filter that names no record
       auto more = offer(true);
@@ -179,6 +196,13 @@ absl::Status Walk(const Ctx& ctx, const Compiled& f, const Lookups& p, const Can
     }
     return absl::OkStatus();
   }
+  if (kind == EntityType::kInteraction)
+    return storage::ScanPrefix(ctx.txn, ctx.schema.interactions, {}, {},
+                               [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+                                 if (auto st = interactions::DecodeAt(key, value, &in); !st.ok()) return st;
+                                 return offer(false);
+                               });
+  const bool customers = kind == EntityType::kCustomer;
   const storage::Table table = customers ? ctx.schema.customers : ctx.schema.opportunities;
   return storage::ScanPrefix(ctx.txn, table, {}, {}, [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
     if (key.size() != 8) return absl::DataLossError(absl::StrCat(customers ? "customer" : "opportunity", " key is damaged"));
@@ -205,13 +229,19 @@ absl::StatusOr<OpportunityPage> SearchOpportunities(const Ctx& ctx, const Search
   return page;
 }
 
+absl::StatusOr<InteractionPage> SearchInteractions(const Ctx& ctx, const Search& s) {
+  InteractionPage page;
+  if (auto st = Page(ctx, EntityType::kInteraction, s, page.interactions, page.next_page_token); !st.ok()) return st;
+  return page;
+}
+
 absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, EntityType kind, const Search& s) {
   auto p = Prepare(ctx, kind, s.filter, s.include_archived, false);
   if (!p.ok()) return p.status();
   if (!p->candidates.full_scan && p->candidates.exact) return p->candidates.ids.size();
   std::uint64_t n = 0;
   auto st = Walk(ctx, p->filter, p->pipelines, p->candidates, s.include_archived, false,
-                 [&](const Customer*, const Opportunity*) -> absl::StatusOr<bool> {
+                 [&](const Customer*, const Opportunity*, const Interaction*) -> absl::StatusOr<bool> {
                    ++n;
                    return true;
                  });
@@ -228,7 +258,9 @@ absl::StatusOr<SearchPlan> Explain(const Ctx& ctx, EntityType kind, const Search
   plan.full_scan = p->candidates.full_scan;
   plan.indexes = p->candidates.lookups;
   plan.sorted_in_memory = order->name != "id";
-  const char* what = kind == EntityType::kCustomer ? "customers" : "opportunities";
+  const char* what = kind == EntityType::kCustomer      ? "customers"
+                     : kind == EntityType::kOpportunity ? "opportunities"
+                                                        : "interactions";
   if (plan.full_scan) {
     plan.text = absl::StrCat("read every one of the ", what);
   } else {

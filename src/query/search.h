@@ -1,4 +1,4 @@
-// Searches, counts and aggregates over customers and opportunities (crm/query.hpp).
+// Searches, counts and aggregates over customers, opportunities and interactions (crm/query.hpp).
 #pragma once
 
 #include <cstdint>
@@ -16,15 +16,16 @@ absl::StatusOr<Lookups> LoadLookups(const model::Ctx& ctx, EntityType kind);
 // Loads the owners' users into `l` when `needed` (and not loaded yet).
 absl::Status LoadOwners(const model::Ctx& ctx, bool needed, Lookups* l);
 
-// Calls `fn` with every record of the filter's kind that matches, in id order, until it returns
-// false; `fn` may move the record away. `contact`: customers get their last_interaction_at (one
+// Calls `fn` with every record of the filter's kind that matches, in id order (interactions read
+// whole: by customer and time), until it returns false; `fn` may move the record away. `contact`: customers get their last_interaction_at (one
 // more read each).
 absl::Status Walk(const model::Ctx& ctx, const Compiled& f, const Lookups& p, const Candidates& c,
                   bool include_archived, bool contact,
-                  absl::FunctionRef<absl::StatusOr<bool>(Customer*, Opportunity*)> fn);
+                  absl::FunctionRef<absl::StatusOr<bool>(Customer*, Opportunity*, Interaction*)> fn);
 
 absl::StatusOr<CustomerPage> SearchCustomers(const model::Ctx& ctx, const Search& s);
 absl::StatusOr<OpportunityPage> SearchOpportunities(const model::Ctx& ctx, const Search& s);
+absl::StatusOr<InteractionPage> SearchInteractions(const model::Ctx& ctx, const Search& s);
 absl::StatusOr<std::uint64_t> Count(const model::Ctx& ctx, EntityType kind, const Search& s);
 absl::StatusOr<SearchPlan> Explain(const model::Ctx& ctx, EntityType kind, const Search& s);
 absl::StatusOr<AggregateResult> Aggregate(const model::Ctx& ctx, EntityType kind, const Aggregation& a);

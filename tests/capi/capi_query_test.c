@@ -529,6 +529,55 @@ static void test_interaction_patch(void) {
   crm_db_close(db);
 }
 
+static void test_interaction_search(void) {
+  crm_db* db = open_db("isearch.crm");
+  crm_txn* txn = NULL;
+  crm_iter* it = NULL;
+  crm_search s = CRM_SEARCH_INIT;
+  crm_aggregation a = CRM_AGGREGATION_INIT;
+  crm_aggregate* r = NULL;
+  crm_customer* c = person("Ann", "Lee", NULL);
+  uint64_t ann = create(db, c), n = 0;
+  int64_t value = 0;
+  int k, seen = 0;
+  crm_customer_free(c);
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  for (k = 0; k < 6; ++k) {
+    crm_interaction* i = NULL;
+    CHECK(crm_interaction_new(&i) == CRM_OK);
+    CHECK(crm_interaction_set_int(i, CRM_INTERACTION_CUSTOMER, (int64_t)ann) == CRM_OK);
+    CHECK(crm_interaction_set_int(i, CRM_INTERACTION_KIND, k % 2 ? CRM_KIND_CALL : CRM_KIND_NOTE) == CRM_OK);
+    CHECK(crm_interaction_set_custom(i, S("topic"), CRM_VALUE_TEXT, 0, k < 2 ? "renewal" : "support", 7) == CRM_OK);
+    CHECK(crm_interaction_log(txn, i) == CRM_OK);
+    crm_interaction_free(i);
+  }
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  s.filter = "kind = 'call' and custom.topic = 'support'";
+  s.filter_len = strlen(s.filter);
+  CHECK(crm_search_count(&n, txn, CRM_ENTITY_INTERACTION, &s) == CRM_OK && n == 2);
+  s.page_size = 1;
+  CHECK(crm_interaction_search(&it, txn, &s) == CRM_OK);
+  while (crm_iter_next(it) == CRM_OK) {
+    CHECK(crm_interaction_int(crm_iter_interaction(it), CRM_INTERACTION_KIND) == CRM_KIND_CALL);
+    ++seen;
+  }
+  CHECK(seen == 2);
+  crm_iter_free(it);
+  a.group_by = "custom.topic";
+  a.group_by_len = strlen(a.group_by);
+  CHECK(crm_aggregate_run(&r, txn, CRM_ENTITY_INTERACTION, &a) == CRM_OK && crm_aggregate_rows(r) == 2);
+  CHECK(strcmp(crm_aggregate_key(r, 0, 0, NULL), "renewal") == 0);
+  CHECK(crm_aggregate_value(&value, NULL, NULL, r, 0, 0) == CRM_OK && value == 2);
+  crm_aggregate_free(r);
+  s.filter = "stage = 'lead'";
+  s.filter_len = strlen(s.filter);
+  CHECK(crm_search_count(&n, txn, CRM_ENTITY_INTERACTION, &s) == CRM_EINVALID && errmsg_has("interactions"));
+  crm_txn_free(txn);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_search_count_explain();
@@ -542,5 +591,6 @@ int main(void) {
   test_phones();
   test_opportunity_patch();
   test_interaction_patch();
+  test_interaction_search();
   return finish();
 }

@@ -277,6 +277,7 @@ typedef struct crm_search {
 int crm_search_init(crm_search* s, unsigned int version);
 int crm_customer_search(crm_iter** out, crm_txn* txn, const crm_search* s);
 int crm_opportunity_search(crm_iter** out, crm_txn* txn, const crm_search* s);
+int crm_interaction_search(crm_iter** out, crm_txn* txn, const crm_search* s);
 int crm_search_count(uint64_t* out, crm_txn* txn, int entity, const crm_search* s);
 int crm_search_explain(char** out, size_t* len, int* full_scan, crm_txn* txn, int entity, const crm_search* s);
 typedef struct crm_aggregation {

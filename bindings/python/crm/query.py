@@ -24,6 +24,7 @@ from .values import Entity, Money, to_micros
 
 if TYPE_CHECKING:
     from .customers import Customer
+    from .interactions import Interaction
     from .database import Listing
     from .opportunities import Opportunity
 
@@ -171,15 +172,16 @@ def where_text(where: WhereLike, fields: dict[str, Any]) -> str:
 
 
 _KINDS = {"customer": Entity.CUSTOMER, "customers": Entity.CUSTOMER, "opportunity": Entity.OPPORTUNITY,
-          "opportunities": Entity.OPPORTUNITY}  # fmt: skip
+          "opportunities": Entity.OPPORTUNITY, "interaction": Entity.INTERACTION,
+          "interactions": Entity.INTERACTION}  # fmt: skip
 
 
 def _kind(kind: Any) -> int:
-    if isinstance(kind, Entity) and kind in (Entity.CUSTOMER, Entity.OPPORTUNITY):
+    if isinstance(kind, Entity) and kind in (Entity.CUSTOMER, Entity.OPPORTUNITY, Entity.INTERACTION):
         return int(kind)
     if isinstance(kind, str) and kind in _KINDS:
         return int(_KINDS[kind])
-    raise InvalidError(EINVALID, f"kind: expected 'customer' or 'opportunity', got {kind!r}")
+    raise InvalidError(EINVALID, f"kind: expected 'customer', 'opportunity' or 'interaction', got {kind!r}")
 
 
 def _search(where: WhereLike, fields: dict[str, Any], order_by: str, descending: bool, include_archived: bool,
@@ -332,9 +334,22 @@ class QueryReads(Ops):
         del keep
         return listing
 
+    def search_interactions(self, where: WhereLike = None, *, order_by: str = "id", descending: bool = False,
+                            page_size: int = 0, page_token: str | None = None,
+                            **fields: Any) -> "Listing[Interaction]":
+        """The interactions of every customer a filter matches (``kind``, ``occurred_at``,
+        ``custom.<name>`` ...; ``customer=`` reads that customer's timeline only), lazily, sorted
+        by ``order_by``."""
+        from .interactions import Interaction
+
+        s, keep = _search(where, fields, order_by, descending, False, page_size, page_token)
+        listing = self._listing(lib.crm_interaction_search, lib.crm_iter_take_interactions, Interaction, s)
+        del keep
+        return listing
+
     def count(self, kind: str | Entity, where: WhereLike = None, *, include_archived: bool = False,
               **fields: Any) -> int:
-        """How many customers or opportunities (``kind``) a filter matches."""
+        """How many customers, opportunities or interactions (``kind``) a filter matches."""
         s, keep = _search(where, fields, "id", False, include_archived)
         n = self._count(lib.crm_search_count, _kind(kind), s)
         del keep

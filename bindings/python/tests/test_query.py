@@ -1,5 +1,6 @@
 """Searches, counts, plans and aggregates through the package, checked against plain Python over
 the same records."""
+import collections
 import datetime as dt
 import random
 from decimal import Decimal
@@ -195,3 +196,34 @@ def test_declared_index(db):
     db.drop_index("customer", "custom.score")
     assert db.explain("customer", F["custom.score"] >= 7).full_scan
     assert db.verify().ok
+
+
+def test_interactions_are_searched_counted_and_grouped(tmp_path):
+    rng = random.Random(3)
+    with crm.open(tmp_path / "i.db", sync=False) as d:
+        people = [d.create_customer(crm.Customer(given_name=f"P{n}", family_name="Lee")).id for n in range(5)]
+        made = []
+        with d.write() as txn:
+            for n in range(120):
+                i = crm.Interaction(customer=rng.choice(people), kind=rng.choice(["call", "email", "note", "purchase"]),
+                                    subject=f"S{n % 4}", owner=rng.choice(["ann", "bob"]))  # fmt: skip
+                if i.kind == crm.InteractionKind.PURCHASE:
+                    i.amount = crm.Money(Decimal(rng.randint(1, 500)), "EUR")
+                if rng.random() < 0.5:
+                    i.custom["topic"] = rng.choice(["renewal", "support"])
+                made.append(txn.log_interaction(i))
+        want = sorted(i.id for i in made if i.kind == crm.InteractionKind.CALL and i.custom.get("topic") == "support")
+        where = (F.kind == "call") & (F["custom.topic"] == "support")
+        assert sorted(i.id for i in d.search_interactions(where, page_size=5)) == want
+        assert d.count("interaction", where) == len(want)
+        mine = sorted(i.id for i in made if i.customer == people[1])
+        assert [i.id for i in d.search_interactions(customer=people[1])] == mine
+        assert not d.explain("interaction", customer=people[1]).full_scan
+        sums = collections.Counter()
+        for i in made:
+            if i.amount is not None:
+                sums[i.owner] += i.amount.minor_units
+        rows = d.aggregate("interaction", F.kind == "purchase", group_by="owner", measures="sum(amount)")
+        assert {r.keys[0]: r.values[0] for r in rows} == dict(sums)
+        with pytest.raises(crm.InvalidError, match="not a field of interactions"):
+            d.count("interaction", "stage = 'lead'")
