@@ -347,15 +347,16 @@ class QueryReads(Ops):
         del keep
         return listing
 
-    def count(self, kind: str | Entity, where: WhereLike = None, *, include_archived: bool = False,
+    def count(self, kind: str | Entity, /, where: WhereLike = None, *, include_archived: bool = False,
               **fields: Any) -> int:
-        """How many customers, opportunities or interactions (``kind``) a filter matches."""
+        """How many customers, opportunities or interactions (``kind``, given by position: a
+        keyword ``kind=`` filters the records' own kind field) a filter matches."""
         s, keep = _search(where, fields, "id", False, include_archived)
         n = self._count(lib.crm_search_count, _kind(kind), s)
         del keep
         return n
 
-    def explain(self, kind: str | Entity, where: WhereLike = None, *, order_by: str = "id",
+    def explain(self, kind: str | Entity, /, where: WhereLike = None, *, order_by: str = "id",
                 include_archived: bool = False, **fields: Any) -> Plan:
         """How a search would find its records: the index lookups it makes, or a full scan."""
         s, keep = _search(where, fields, order_by, False, include_archived)
@@ -363,7 +364,7 @@ class QueryReads(Ops):
         del keep
         return plan  # type: ignore[no-any-return]
 
-    def aggregate(self, kind: str | Entity, where: WhereLike = None, *, group_by: str | Iterable[str] = (),
+    def aggregate(self, kind: str | Entity, /, where: WhereLike = None, *, group_by: str | Iterable[str] = (),
                   measures: str | Iterable[str] = ("count",), time_zone: str = "UTC",
                   include_archived: bool = False, **fields: Any) -> list[Row]:
         """Groups the records a filter matches by one or two fields (``"owner"``,

@@ -225,5 +225,9 @@ def test_interactions_are_searched_counted_and_grouped(tmp_path):
                 sums[i.owner] += i.amount.minor_units
         rows = d.aggregate("interaction", F.kind == "purchase", group_by="owner", measures="sum(amount)")
         assert {r.keys[0]: r.values[0] for r in rows} == dict(sums)
+        # The kind of record is positional: kind= filters the records' own kind field.
+        assert d.aggregate("interaction", kind="purchase", group_by="owner", measures="sum(amount)") == rows
+        assert d.count("interaction", kind="call") == sum(1 for i in made if i.kind == crm.InteractionKind.CALL)
+        assert d.count("customer", kind="organization") == 0 and d.count("customer", kind="person") == 5
         with pytest.raises(crm.InvalidError, match="not a field of interactions"):
             d.count("interaction", "stage = 'lead'")
