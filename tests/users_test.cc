@@ -200,6 +200,21 @@ TEST_F(UsersTest, QueriesReadTheOwnersTeamRegionAndManager) {
   EXPECT_EQ(Count(EntityType::kCustomer, "team is empty"), 2u);  // an unknown owner, and none
   EXPECT_EQ(Count(EntityType::kOpportunity, "owner.user = " + std::to_string(ann.id)), 2u);
   EXPECT_EQ(Count(EntityType::kOpportunity, "team = 'East' and not owner.active = false"), 2u);
+  EXPECT_EQ(Count(EntityType::kOpportunity, "owner.user in (" + std::to_string(ann.id) + ", " + std::to_string(bob.id) + ")"),
+            3u);
+  // The planner reads these through the owner index: the entries of every owner text whose user
+  // is in the team ("ann", "Ann Lee" and "gus" for East), not every record.
+  for (const EntityType kind : {EntityType::kOpportunity, EntityType::kCustomer}) {
+    Search east_only;
+    east_only.filter = Ok(Filter::Parse("team = 'east'"));
+    const SearchPlan plan = Ok(store_->Run(&ReadTxn::Explain, kind, east_only));
+    EXPECT_FALSE(plan.full_scan) << plan.text;
+    EXPECT_NE(plan.text.find("[through owners]"), std::string::npos) << plan.text;
+  }
+  Search none;
+  none.filter = Ok(Filter::Parse("team = 'Nowhere'"));
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::Explain, EntityType::kOpportunity, none)).full_scan, false);
+  EXPECT_EQ(Count(EntityType::kOpportunity, "team = 'Nowhere'"), 0u);
 
   Aggregation a;
   a.filter = Ok(Filter::Parse("status = 'won'"));

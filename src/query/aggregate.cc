@@ -335,14 +335,14 @@ absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const
   if (!pipelines.ok()) return pipelines.status();
   auto compiled = Compile(kind, a.filter, *pipelines, ctx.phone_region);
   if (!compiled.ok()) return compiled.status();
-  auto candidates = FindCandidates(ctx, *compiled, *pipelines, a.include_archived);
-  if (!candidates.ok()) return candidates.status();
   bool contact = false, owners = compiled->uses_owners;
   for (const FieldRef& f : groups) contact = contact || f.name == "last_interaction_at";
   for (const FieldRef& f : measures) contact = contact || f.name == "last_interaction_at";
   for (const FieldRef& f : groups) owners = owners || NeedsOwners(f);
   for (const FieldRef& f : measures) owners = owners || NeedsOwners(f);
-  if (auto st = LoadOwners(ctx, owners, &*pipelines); !st.ok()) return st;
+  if (auto st = LoadOwners(ctx, owners, &*pipelines); !st.ok()) return st;  // the planner reads them too
+  auto candidates = FindCandidates(ctx, *compiled, *pipelines, a.include_archived);
+  if (!candidates.ok()) return candidates.status();
 
   absl::flat_hash_map<std::string, Row> rows;
   std::vector<BucketCache> caches(groups.size());

@@ -327,6 +327,12 @@ bool Matches(const Compiled& f, const Customer& c, const Lookups& l) {
   return Eval(*f.root, [&](const FieldRef& field, auto fn) { Values(c, l, field, fn); });
 }
 
+bool HoldsForOwner(const Node& n, std::string_view owner, const Lookups& l) {
+  Customer c;
+  c.owner = std::string(owner);
+  return Eval(n, [&](const FieldRef& field, auto fn) { Values(c, l, field, fn); });
+}
+
 bool Matches(const Compiled& f, const Interaction& i, const Lookups& l) {
   if (!f.root) return true;
   return Eval(*f.root, [&](const FieldRef& field, auto fn) { Values(i, l, field, fn); });

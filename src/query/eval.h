@@ -47,6 +47,9 @@ absl::StatusOr<Compiled> Compile(EntityType kind, const Filter& filter, const Lo
 bool Matches(const Compiled& f, const Customer& c, const Lookups& l);
 bool Matches(const Compiled& f, const Opportunity& o, const Lookups& p);
 bool Matches(const Compiled& f, const Interaction& i, const Lookups& l);
+// Whether the comparison `n` on a field read through the owner (NeedsOwners) holds for a record
+// whose owner is `owner`.
+bool HoldsForOwner(const Node& n, std::string_view owner, const Lookups& l);
 
 // A time written as text: '2024-03-31', '2024-03-31T12:00:00Z', '2024-03-31T12:00:00+02:00'.
 std::optional<std::int64_t> ParseTimeText(std::string_view s);

@@ -305,6 +305,7 @@ class Planner {
       for (const Operand& o : n.operands) src.literal_ids.push_back(static_cast<std::uint64_t>(o.i));
       return src;
     }
+    if (NeedsOwners(n.field)) return OwnerSource(n, std::move(src));
     if (f_.kind == EntityType::kCustomer) {
       const auto text = [](const Operand& o) { return codec::KeyBuilder().Str(o.text).Take(); };
       const auto u64 = [](const Operand& o) { return codec::KeyBuilder().U64(static_cast<std::uint64_t>(o.i)).Take(); };
@@ -373,6 +374,39 @@ class Planner {
       return src;
     }
     if (name == "expected_close" && ordered) return Range(s.opp_close, n, src);
+    return std::nullopt;
+  }
+
+  // A comparison on a field read through the owner's user (team = 'East'): the owner index's
+  // entries of every distinct owner text for which it holds. Owners are few; past kMaxOwners
+  // distinct ones a scan of the records is cheaper.
+  std::optional<Source> OwnerSource(const Node& n, Source src) {
+    constexpr std::size_t kMaxOwners = 10000;
+    const storage::Table table = f_.kind == EntityType::kCustomer      ? ctx_.schema.customer_owner
+                                 : f_.kind == EntityType::kOpportunity ? ctx_.schema.opp_owner
+                                                                       : model::kAbsentTable;
+    if (p_.owners == nullptr || table == model::kAbsentTable) return std::nullopt;
+    auto cursor = storage::Cursor::Open(ctx_.txn, table);
+    if (!cursor.ok()) return Failed(cursor.status());
+    src.table = table;
+    src.label += " [through owners]";
+    std::size_t owners = 0;
+    for (auto at = cursor->First();; ) {
+      if (!at.ok()) return Failed(at.status());
+      if (!*at) break;
+      codec::KeyReader r(cursor->key());
+      std::optional<std::string> owner = r.Str();
+      if (!owner) return Failed(absl::DataLossError("owner index: an entry is damaged"));
+      if (++owners > kMaxOwners) return std::nullopt;
+      std::string prefix = codec::KeyBuilder().Str(*owner).Take();
+      at = cursor->Seek(codec::PrefixSuccessor(prefix));  // past this owner's entries
+      if (HoldsForOwner(n, *owner, p_)) src.prefixes.push_back(std::move(prefix));
+    }
+    return src;
+  }
+
+  std::optional<Source> Failed(absl::Status s) {
+    failure = std::move(s);
     return std::nullopt;
   }
 
