@@ -327,9 +327,12 @@ absl::StatusOr<Directory> Directory::Load(const Ctx& ctx) {
   for (const Team& t : *teams) team_of[t.id] = &t;
   absl::flat_hash_map<UserId, const User*> user_of;
   for (const User& u : *users) user_of[u.id] = &u;
+  std::vector<std::string> folded;  // each user's name, folded once
+  folded.reserve(users->size());
   absl::flat_hash_map<std::string, int> name_count;
-  for (const User& u : *users) ++name_count[text::FoldCase(u.name)];
-  for (const User& u : *users) {
+  for (const User& u : *users) ++name_count[folded.emplace_back(text::FoldCase(u.name))];
+  for (std::size_t i = 0; i < users->size(); ++i) {
+    const User& u = (*users)[i];
     OwnerInfo info;
     info.user = u.id;
     info.active = u.active;
@@ -339,8 +342,7 @@ absl::StatusOr<Directory> Directory::Load(const Ctx& ctx) {
     }
     if (auto m = user_of.find(u.manager); m != user_of.end()) info.manager = m->second->name;
     if (!u.login.empty()) d.by_login_[text::FoldCase(u.login)] = info;
-    std::string name = text::FoldCase(u.name);
-    if (name_count[name] == 1) d.by_name_[std::move(name)] = std::move(info);
+    if (name_count[folded[i]] == 1) d.by_name_[std::move(folded[i])] = std::move(info);
   }
   return d;
 }

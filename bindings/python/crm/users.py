@@ -76,33 +76,23 @@ class Team(Record):
         return f"<Team id={self.id} {self.name!r} region={self.region!r}>"
 
 
-def _users(team: int) -> Any:
-    def read(txn: Any) -> list[User]:
-        out = ffi.new("crm_user_list**")
-        check(lib.crm_user_list_get(out, txn, team))
+def _listed(cls: Any, get: Any, size: Any, at: Any, free: Any, clone: Any, *args: Any) -> Any:
+    """A read of a C list of records (crm_user_list, crm_team_list) into records of `cls`."""
+
+    def read(txn: Any) -> list:
+        out = ffi.new(f"{cls._CTYPE}_list**")
+        check(get(out, txn, *args))
         try:
-            return [_copy(User, lib.crm_user_clone, lib.crm_user_list_at(out[0], i))
-                    for i in range(lib.crm_user_list_size(out[0]))]  # fmt: skip
+            records = []
+            for i in range(size(out[0])):
+                copy = ffi.new(cls._OUT)
+                check(clone(copy, at(out[0], i)))
+                records.append(cls._own(copy[0]))
+            return records
         finally:
-            lib.crm_user_list_free(out[0])
+            free(out[0])
 
     return read
-
-
-def _teams(txn: Any) -> list[Team]:
-    out = ffi.new("crm_team_list**")
-    check(lib.crm_team_list_get(out, txn))
-    try:
-        return [_copy(Team, lib.crm_team_clone, lib.crm_team_list_at(out[0], i))
-                for i in range(lib.crm_team_list_size(out[0]))]  # fmt: skip
-    finally:
-        lib.crm_team_list_free(out[0])
-
-
-def _copy(cls: Any, clone: Any, borrowed: Any) -> Any:
-    out = ffi.new(cls._OUT)
-    check(clone(out, borrowed))
-    return cls._own(out[0])
 
 
 class UserReads(Ops):
@@ -134,7 +124,8 @@ class UserReads(Ops):
 
     def users(self, team: int | None = None) -> list[User]:
         """Every user in id order, or the members of one team (by id)."""
-        return self._with_read(_users(check_id(team or 0, "team")))
+        return self._with_read(_listed(User, lib.crm_user_list_get, lib.crm_user_list_size, lib.crm_user_list_at,
+                                       lib.crm_user_list_free, lib.crm_user_clone, check_id(team or 0, "team")))  # fmt: skip
 
     def team(self, id: int) -> Team:
         """The team with this id; NotFoundError when none."""
@@ -147,7 +138,8 @@ class UserReads(Ops):
 
     def teams(self) -> list[Team]:
         """Every team in id order."""
-        return self._with_read(_teams)
+        return self._with_read(_listed(Team, lib.crm_team_list_get, lib.crm_team_list_size, lib.crm_team_list_at,
+                                       lib.crm_team_list_free, lib.crm_team_clone))  # fmt: skip
 
 
 _CREATE_USER = write_record(lib.crm_user_create)
