@@ -40,6 +40,13 @@ __attribute__((target("sse4.2"))) std::uint32_t HardwareCrc(const unsigned char*
     n -= 8;
   }
   c = static_cast<std::uint32_t>(c64);
+  if (n >= 4) {
+    std::uint32_t word;
+    std::memcpy(&word, p, 4);
+    c = _mm_crc32_u32(c, word);
+    p += 4;
+    n -= 4;
+  }
   while (n > 0) {
     c = _mm_crc32_u8(c, *p++);
     --n;

@@ -27,6 +27,7 @@ struct Source {
   std::vector<std::uint64_t> literal_ids;
   std::vector<std::pair<std::string, std::string>> ranges;  // [lo, hi); hi empty: to the end
   std::vector<std::pair<std::string, std::string>> loose;  // ranges holding more than the matches
+  std::string from_id;  // 8 bytes, big-endian: a prefix's entries are read from this id on
   std::string field;  // ranges of one field in one table intersect ("x >= 1 and x < 5")
   // Its entries carry a checksum (declared indexes; every index not unique since schema 4),
   // checked as they are read.
@@ -57,6 +58,14 @@ class Planner {
   Planner(const Ctx& ctx, const Compiled& f, const Lookups& p, bool include_archived)
       : ctx_(ctx), f_(f), p_(p), include_archived_(include_archived) {}
 
+  // A window for the root lookup (set when the root is a comparison).
+  std::optional<Window> window;
+  bool windowed = false;  // the window narrowed the lookup
+  // The root node, when the caller only counts: its lookup of one single-valued field (one entry
+  // per record, so its ids are unique) is not sorted by id. `unsorted` says that happened.
+  const Node* count_root = nullptr;
+  bool unsorted = false;
+
   // nullopt: the node needs every record. `how` describes the lookups made.
   absl::StatusOr<std::optional<Ids>> Run(const Node& n, std::string* how) {
     switch (n.type) {
@@ -81,9 +90,17 @@ class Planner {
         if (!s) return std::optional<Ids>();
         lookups.push_back(s->label);
         loose_ = loose_ || !s->exact;
-        auto ids = Read(*s, SIZE_MAX);
+        absl::StatusOr<std::pair<Ids, bool>> ids;
+        if (window && s->exact && !s->prefixes.empty() && s->unique_keys.empty() && s->literal_ids.empty() &&
+            s->ranges.empty() && s->table != ctx_.schema.interactions) {
+          ids = Windowed(*s);
+          if (!ids.ok()) return ids.status();
+          windowed = !loose_;
+        }
+        if (!windowed) ids = Read(*s, SIZE_MAX, &n == count_root && !s->field.empty());
         if (!ids.ok()) return ids.status();
-        *how = absl::StrCat("index ", s->label, " (", ids->first.size(), ")");
+        *how = windowed ? absl::StrCat("index ", s->label, " (the first ", ids->first.size(), " in id order)")
+                        : absl::StrCat("index ", s->label, " (", ids->first.size(), ")");
         return std::optional<Ids>(std::move(ids->first));
       }
     }
@@ -147,7 +164,8 @@ class Planner {
       // never probed by prefix and id.
       const bool probeable = !s->prefixes.empty() && s->ranges.empty() && s->loose.empty() &&
                              s->table != ctx_.schema.interactions;
-      auto read = Read(*s, probeable ? g_limits.small_lookup : SIZE_MAX);
+      auto read = Read(*s, probeable ? g_limits.small_lookup : SIZE_MAX,
+                       &n == count_root && children.size() == 1 && !s->field.empty());
       if (!read.ok()) return read.status();
       if (read->second) {
         std::string part = absl::StrCat("index ", s->label, " (", read->first.size(), ")");
@@ -189,8 +207,36 @@ class Planner {
     return std::optional<Ids>(std::move(ids));
   }
 
-  // Reads up to `cap` entries; the bool says whether the lookup was read to its end.
-  absl::StatusOr<std::pair<Ids, bool>> Read(const Source& s, std::size_t cap) {
+  // The window's part of an exact lookup under key prefixes: the first ids after the window's
+  // start under each prefix, merged. Loose ranges are read whole: when they find anything the
+  // lookup is not exact, and the caller reads it all instead.
+  absl::StatusOr<std::pair<Ids, bool>> Windowed(const Source& s) {
+    Ids ids;
+    if (window->after == ~std::uint64_t{0}) return std::pair<Ids, bool>(std::move(ids), true);
+    Source part = s;
+    part.loose.clear();
+    part.from_id.resize(8);
+    codec::PutBigEndian64(part.from_id.data(), window->after + 1);
+    for (const std::string& prefix : s.prefixes) {
+      part.prefixes = {prefix};
+      auto read = Read(part, window->first);
+      if (!read.ok()) return read.status();
+      ids.insert(ids.end(), read->first.begin(), read->first.end());
+    }
+    if (!s.loose.empty()) {
+      part.prefixes.clear();
+      part.loose = s.loose;
+      auto read = Read(part, SIZE_MAX);  // marks the lookup loose when it finds anything
+      if (!read.ok()) return read.status();
+    }
+    SortUnique(ids);
+    if (ids.size() > window->first) ids.resize(window->first);
+    return std::pair<Ids, bool>(std::move(ids), false);
+  }
+
+  // Reads up to `cap` entries; the bool says whether the lookup was read to its end. `unique`:
+  // the entries name each record once, and the ids may stay in the index's order.
+  absl::StatusOr<std::pair<Ids, bool>> Read(const Source& s, std::size_t cap, bool unique = false) {
     Ids ids = s.literal_ids;
     bool complete = true;
     for (const std::string& key : s.unique_keys) {
@@ -212,7 +258,7 @@ class Planner {
       return absl::OkStatus();
     };
     for (const std::string& prefix : s.prefixes)
-      if (auto st = collect(prefix, prefix, {}); !st.ok()) return st;
+      if (auto st = collect(prefix + s.from_id, prefix, {}); !st.ok()) return st;
     for (const auto& [lo, hi] : s.ranges)
       if (auto st = collect(lo, {}, hi); !st.ok()) return st;
     for (const auto& [lo, hi] : s.loose) {
@@ -220,7 +266,10 @@ class Planner {
       if (auto st = collect(lo, {}, hi); !st.ok()) return st;
       loose_ = loose_ || ids.size() != before;
     }
-    SortUnique(ids);
+    if (unique && complete)
+      unsorted = true;
+    else
+      SortUnique(ids);
     return std::pair<Ids, bool>(std::move(ids), complete);
   }
 
@@ -466,10 +515,15 @@ class Planner {
 PlanLimits& Limits() { return g_limits; }
 
 absl::StatusOr<Candidates> FindCandidates(const Ctx& ctx, const Compiled& filter, const Lookups& pipelines,
-                                          bool include_archived) {
+                                          bool include_archived, Window window) {
   Candidates out;
   if (!filter.root) return out;
   Planner planner(ctx, filter, pipelines, include_archived);
+  const FilterNode::Type root = filter.root->type;
+  if ((window.after != 0 || window.first != SIZE_MAX) && root != FilterNode::Type::kAnd &&
+      root != FilterNode::Type::kOr && root != FilterNode::Type::kNot)
+    planner.window = window;
+  if (window.only_count) planner.count_root = &*filter.root;
   std::string how;
   auto ids = planner.Run(*filter.root, &how);
   if (!ids.ok()) return ids.status();
@@ -479,6 +533,8 @@ absl::StatusOr<Candidates> FindCandidates(const Ctx& ctx, const Compiled& filter
   out.ids = **std::move(ids);
   out.lookups = std::move(planner.lookups);
   out.exact = planner.exact();
+  out.windowed = planner.windowed;
+  if (planner.unsorted && !out.exact) std::sort(out.ids.begin(), out.ids.end());  // records to read, in key order
   out.how = std::move(how);
   return out;
 }

@@ -1,6 +1,7 @@
 #include "query/search.h"
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -28,7 +29,7 @@ struct Prepared {
 
 // `owners`: whether something besides the filter (the sort) reads fields through owners' users.
 absl::StatusOr<Prepared> Prepare(const Ctx& ctx, EntityType kind, const Filter& filter, bool include_archived,
-                                 bool owners) {
+                                 bool owners, Window window = {}) {
   if (kind != EntityType::kCustomer && kind != EntityType::kOpportunity && kind != EntityType::kInteraction)
     return absl::InvalidArgumentError("kind: searches cover customers, opportunities and interactions");
   Prepared p;
@@ -39,7 +40,7 @@ absl::StatusOr<Prepared> Prepare(const Ctx& ctx, EntityType kind, const Filter& 
   if (!compiled.ok()) return compiled.status();
   p.filter = *std::move(compiled);
   if (auto st = LoadOwners(ctx, owners || p.filter.uses_owners, &p.pipelines); !st.ok()) return st;
-  auto candidates = FindCandidates(ctx, p.filter, p.pipelines, include_archived);
+  auto candidates = FindCandidates(ctx, p.filter, p.pipelines, include_archived, window);
   if (!candidates.ok()) return candidates.status();
   p.candidates = *std::move(candidates);
   return p;
@@ -55,12 +56,23 @@ std::uint64_t HashOf(EntityType kind, const Search& s) {
       .value();
 }
 
-// A match waiting for its place in the page: its sort key and id, then the record.
+// A match waiting for its place in the page: its sort key and id, then the record (held by
+// pointer, so sorting and growing the list never copies a record).
 template <class R>
 struct Ranked {
   std::string key;  // SortKey, then the id (8 bytes, big-endian)
-  R record;
+  std::unique_ptr<R> record;
 };
+
+// Where a page in id order starts and how many candidates it needs (`after`: the page token's
+// key, empty on the first page).
+Window IdWindow(const Search& s, const FieldRef& order, std::string_view after) {
+  Window w;
+  if (order.name != "id" || s.descending) return w;
+  if (after.size() >= 8) w.after = codec::GetBigEndian64(after.data() + after.size() - 8);
+  w.first = s.limit + 1;
+  return w;
+}
 
 template <class R>
 absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<R>& out, std::string& next_token) {
@@ -71,7 +83,7 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
   auto after = model::ParsePageToken(s.page_token, hash, {}, {});
   if (!after.ok()) return after.status();
   if (!after->empty() && after->size() < 8) return absl::InvalidArgumentError("page_token: is damaged");
-  auto p = Prepare(ctx, kind, s.filter, s.include_archived, NeedsOwners(*order));
+  auto p = Prepare(ctx, kind, s.filter, s.include_archived, NeedsOwners(*order), IdWindow(s, *order, *after));
   if (!p.ok()) return p.status();
 
   const bool by_id = order->name == "id";
@@ -79,6 +91,9 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
   // Whether key a comes before key b in the requested order.
   const auto before = [desc](const std::string& a, const std::string& b) { return desc ? b < a : a < b; };
   const auto key_of = [&](const R& r) {
+    char id[8];
+    codec::PutBigEndian64(id, r.id);
+    if (by_id) return std::string(id, 8);
     std::string key;
     bool first = true;
     const auto take = [&](const Val& v) {
@@ -86,15 +101,41 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
       first = false;
     };
     Values(r, p->pipelines, *order, take);
-    char id[8];
-    codec::PutBigEndian64(id, r.id);
-    return by_id ? std::string(id, 8) : key + std::string(id, 8);
+    return key + std::string(id, 8);
   };
   // Walk hands records on in id order, except a full scan of interactions (clustered by customer
   // and time).
   const bool in_id_order = kind != EntityType::kInteraction || !p->candidates.full_scan;
-  std::vector<Ranked<R>> kept;
   const std::size_t want = s.limit + 1;
+  if (by_id && !desc && in_id_order) {
+    // The records come in the page's order: the first `want` after the token are the page and
+    // whether another follows.
+    const std::uint64_t after_id = after->empty() ? 0 : codec::GetBigEndian64(after->data() + after->size() - 8);
+    const std::size_t start = out.size();
+    out.reserve(start + std::min<std::size_t>(want, 1024));
+    auto st = Walk(ctx, p->filter, p->pipelines, p->candidates, s.include_archived, true,
+                   [&](Customer* c, Opportunity* o, Interaction* i) -> absl::StatusOr<bool> {
+                     R* r = nullptr;
+                     if constexpr (std::is_same_v<R, Customer>) {
+                       r = c;
+                     } else if constexpr (std::is_same_v<R, Opportunity>) {
+                       r = o;
+                     } else {
+                       r = i;
+                     }
+                     if (r->id <= after_id) return true;
+                     out.push_back(std::move(*r));  // Walk decodes afresh into it
+                     return out.size() - start < want;
+                   });
+    if (!st.ok()) return st;
+    if (out.size() - start > s.limit) {
+      out.pop_back();
+      next_token = model::MakePageToken(hash, key_of(out.back()));
+    }
+    return absl::OkStatus();
+  }
+  std::vector<Ranked<R>> kept;
+  kept.reserve(std::min<std::size_t>(2 * want, 1024));
   const auto trim = [&] {
     std::nth_element(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(want - 1), kept.end(),
                      [&](const Ranked<R>& a, const Ranked<R>& b) { return before(a.key, b.key); });
@@ -113,8 +154,7 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
                    }();
                    std::string key = key_of(r);
                    if (!after->empty() && !before(*after, key)) return true;
-                   kept.push_back(Ranked<R>{std::move(key), std::move(r)});  // Walk decodes afresh into it
-                   if (by_id && !desc && in_id_order) return kept.size() < want;
+                   kept.push_back(Ranked<R>{std::move(key), std::make_unique<R>(std::move(r))});  // Walk decodes afresh into it
                    if (kept.size() >= 2 * want) trim();
                    return true;
                  });
@@ -124,7 +164,8 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
     kept.resize(s.limit);
     next_token = model::MakePageToken(hash, kept.back().key);
   }
-  for (Ranked<R>& r : kept) out.push_back(std::move(r.record));
+  out.reserve(out.size() + kept.size());
+  for (Ranked<R>& r : kept) out.push_back(std::move(*r.record));
   return absl::OkStatus();
 }
 
@@ -236,7 +277,9 @@ absl::StatusOr<InteractionPage> SearchInteractions(const Ctx& ctx, const Search&
 }
 
 absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, EntityType kind, const Search& s) {
-  auto p = Prepare(ctx, kind, s.filter, s.include_archived, false);
+  Window counting;
+  counting.only_count = true;
+  auto p = Prepare(ctx, kind, s.filter, s.include_archived, false, counting);
   if (!p.ok()) return p.status();
   if (!p->candidates.full_scan && p->candidates.exact) return p->candidates.ids.size();
   std::uint64_t n = 0;
@@ -252,7 +295,11 @@ absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, EntityType kind, const Searc
 absl::StatusOr<SearchPlan> Explain(const Ctx& ctx, EntityType kind, const Search& s) {
   auto order = Resolve(kind, s.order_by);
   if (!order.ok()) return absl::InvalidArgumentError(absl::StrCat("order_by: ", order.status().message()));
-  auto p = Prepare(ctx, kind, s.filter, s.include_archived, NeedsOwners(*order));
+  if (auto st = model::CheckLimit(s.limit); !st.ok()) return st;
+  auto after = model::ParsePageToken(s.page_token, HashOf(kind, s), {}, {});
+  if (!after.ok()) return after.status();
+  // The plan of the page the search would read.
+  auto p = Prepare(ctx, kind, s.filter, s.include_archived, NeedsOwners(*order), IdWindow(s, *order, *after));
   if (!p.ok()) return p.status();
   SearchPlan plan;
   plan.full_scan = p->candidates.full_scan;

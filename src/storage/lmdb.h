@@ -152,6 +152,13 @@ class Txn {
 // may: inside the part of the map the file backs or, in a write transaction, outside the map
 // (a page this transaction changed).
 absl::Status CheckInMap(const MapBounds& bounds, bool writable, const MDB_val& v, std::string_view what);
+// CheckInMap's common case, inline: the value lies within the mapped file as last seen (false:
+// ask CheckInMap).
+inline bool PlainlyInMap(const MapBounds& b, const MDB_val& v) {
+  const char* p = static_cast<const char*>(v.mv_data);
+  return b.lo == nullptr || v.mv_size == 0 ||
+         (p >= b.lo && p < b.hi && v.mv_size <= static_cast<std::size_t>(b.hi - p));
+}
 
 // Lookups and cursor steps are watched for loops with their environment's limit (fault_guard.h);
 // once one looped, the environment's limit drops to a quarter second.

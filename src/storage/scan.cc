@@ -1,4 +1,7 @@
 // Scans: the entries of a table with a prefix, or in a key range, forward or backward.
+#include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -9,6 +12,32 @@
 namespace crm::storage {
 
 namespace {
+// Compares byte strings as memcmp and then length do, inline, 8 bytes at a time: index keys are
+// short, and a call per comparison was most of an index scan's time.
+int CompareKeys(std::string_view a, std::string_view b) {
+  const std::size_t n = std::min(a.size(), b.size());
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x = 0, y = 0;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    if (x != y) {
+      if constexpr (std::endian::native == std::endian::little) {
+        x = __builtin_bswap64(x);
+        y = __builtin_bswap64(y);
+      }
+      return x < y ? -1 : 1;
+    }
+  }
+  for (; i < n; ++i)
+    if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]) ? -1 : 1;
+  return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+}
+
+bool HasPrefix(std::string_view key, std::string_view prefix) {
+  return key.size() >= prefix.size() && CompareKeys(key.substr(0, prefix.size()), prefix) == 0;
+}
+
 // A scan sees strictly increasing keys (decreasing in reverse): anything else is a damaged tree
 // (a page reached twice would make the scan go round for ever). Keeps the key in `previous`.
 absl::Status CheckOrder(std::string& previous, std::string_view key, bool reverse) {
@@ -75,17 +104,18 @@ absl::StatusOr<bool> Cursor::CollectIds(const IdScan& scan, std::vector<std::uin
               return 0;
             }
             if (r != 0) return r;
-            if (!CheckInMap(bounds_, writable_, k, "key").ok() || !CheckInMap(bounds_, writable_, v, "value").ok()) {
+            if ((!PlainlyInMap(bounds_, k) && !CheckInMap(bounds_, writable_, k, "key").ok()) ||
+                (!PlainlyInMap(bounds_, v) && !CheckInMap(bounds_, writable_, v, "value").ok())) {
               stop = Stop::kOutside;
               return 0;
             }
             const std::string_view key(static_cast<const char*>(k.mv_data), k.mv_size);
-            if (key.substr(0, prefix.size()) != prefix || (!hi.empty() && key >= hi)) {
+            if (!HasPrefix(key, prefix) || (!hi.empty() && CompareKeys(key, hi) >= 0)) {
               stop = Stop::kEnd;
               return 0;
             }
             if (previous.mv_data != nullptr &&
-                key <= std::string_view(static_cast<const char*>(previous.mv_data), previous.mv_size)) {
+                CompareKeys(key, std::string_view(static_cast<const char*>(previous.mv_data), previous.mv_size)) <= 0) {
               stop = Stop::kOrder;
               return 0;
             }
