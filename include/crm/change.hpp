@@ -35,6 +35,7 @@ enum class ChangeOp : std::uint8_t {
   kRestore = 4,
   kDelete = 5,
   kStageMove = 6,
+  kErase = 7,  // the record was erased (since 0.6; crm/privacy.hpp): a tombstone without fields
 };
 std::string_view ChangeOpName(ChangeOp op);
 
@@ -58,6 +59,9 @@ struct Change {
   // Written in import mode (WriteOptions::import): the record's times and history came from
   // another system, not from this change (since 0.5).
   bool imported = false;
+  // The record was erased later (crm/privacy.hpp): the change keeps its place and kind, and its
+  // field values were removed (since 0.6).
+  bool redacted = false;
   friend bool operator==(const Change&, const Change&) = default;
 };
 

@@ -50,7 +50,9 @@ struct StoreStatistics {
 };
 
 struct BackupOptions {
-  bool compact = false;  // leave out free pages (renumbering the rest)
+  // Write every table afresh, entry by entry: no free pages, full pages, and no byte of a
+  // deleted or erased record (a plain copy keeps the file's pages as they are).
+  bool compact = false;
 };
 
 // Maintenance reads: members of every transaction, so that they see one snapshot.

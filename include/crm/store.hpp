@@ -32,6 +32,7 @@
 #include "crm/maintenance.hpp"
 #include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
+#include "crm/privacy.hpp"
 #include "crm/query.hpp"
 #include "crm/user.hpp"
 #include "crm/txn_part.hpp"
@@ -93,7 +94,8 @@ class ReadTxn : public CustomerReads,
                 public ChangeReads,
                 public MaintenanceReads,
                 public QueryReads,
-                public UserReads {
+                public UserReads,
+                public PrivacyReads {
  public:
   ReadTxn(ReadTxn&&) noexcept;
   ReadTxn& operator=(ReadTxn&&) noexcept;
@@ -117,7 +119,8 @@ class WriteTxn : public ReadTxn,
                  public PipelineWrites,
                  public OpportunityWrites,
                  public QueryWrites,
-                 public UserWrites {
+                 public UserWrites,
+                 public PrivacyWrites {
  public:
   WriteTxn(WriteTxn&&) noexcept;
   WriteTxn& operator=(WriteTxn&&) noexcept;

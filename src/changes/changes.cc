@@ -8,6 +8,7 @@
 #include "codec/envelope.h"
 #include "codec/key.h"
 #include "common/strings.h"
+#include "model/records.h"
 #include "model/serialize.h"
 
 namespace crm {
@@ -32,6 +33,7 @@ std::string_view ChangeOpName(ChangeOp op) {
     case ChangeOp::kRestore: return "restore";
     case ChangeOp::kDelete: return "delete";
     case ChangeOp::kStageMove: return "stage_move";
+    case ChangeOp::kErase: return "erase";
   }
   return "unknown";
 }
@@ -417,6 +419,36 @@ absl::StatusOr<std::vector<FieldHistoryEntry>> FieldHistory(const Ctx& ctx, Enti
       });
   if (!s.ok()) return s;
   return out;
+}
+
+}  // namespace crm::changes
+
+namespace crm::changes {
+
+absl::StatusOr<std::uint64_t> Redact(Ctx& ctx, EntityType entity, std::uint64_t id) {
+  const std::string prefix = codec::KeyBuilder().U8(static_cast<std::uint8_t>(entity)).U64(id).Take();
+  auto seqs = model::IdsWithPrefix(ctx, ctx.schema.change_entity, prefix);  // read first: no writes during a scan
+  if (!seqs.ok()) return seqs.status();
+  std::uint64_t rewritten = 0;
+  std::string buffer;
+  for (std::uint64_t seq : *seqs) {
+    std::string_view value;
+    auto found = ctx.txn.Get(ctx.schema.changes, codec::EncodeU64(seq), &value);
+    if (!found.ok()) return found.status();
+    if (!*found) return absl::DataLossError(absl::StrCat("change ", seq, " is indexed but missing"));
+    auto c = LoadChange(seq, value);
+    if (!c.ok()) return c.status();
+    if (c->entity != entity || c->entity_id != id)
+      return absl::DataLossError(absl::StrCat("database is damaged: the change index names change ", seq,
+                                              ", which is about another record"));
+    if (c->redacted && c->fields.empty()) continue;
+    c->fields.clear();
+    c->redacted = true;
+    codec::Encode(codec::RecordType::kChange, *c, buffer);
+    if (auto s = ctx.txn.Put(ctx.schema.changes, codec::EncodeU64(seq), buffer); !s.ok()) return s;
+    ++rewritten;
+  }
+  return rewritten;
 }
 
 }  // namespace crm::changes

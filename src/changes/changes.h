@@ -39,6 +39,10 @@ std::string TimeText(Timestamp t);
 absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op, Fields before,
                     Fields after);
 
+// Removes the field values of every change of one record, keeping each change's place (the
+// record was erased); returns how many changes it rewrote.
+absl::StatusOr<std::uint64_t> Redact(Ctx& ctx, EntityType entity, std::uint64_t id);
+
 // Changes with seq >= from_seq, at most `limit` (1 to 1000).
 absl::StatusOr<std::vector<Change>> List(const Ctx& ctx, std::uint64_t from_seq, std::size_t limit);
 // The newest sequence number (0 when the feed is empty).

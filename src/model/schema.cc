@@ -52,6 +52,7 @@ constexpr TableSpec kTables[] = {
     {&Schema::user_name, "user_name", 5},
     {&Schema::teams, "teams", 5},
     {&Schema::team_name, "team_name", 5},
+    {&Schema::erasures, "erasures", 6},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

@@ -37,6 +37,7 @@
 //   user_name          Str(folded name) U64(id) -> flags                    (since schema 5)
 //   teams              U64(id) -> envelope(Team)                            (since schema 5)
 //   team_name          folded name -> U64(id)                               (unique; since schema 5)
+//   erasures           U64(seq of the tombstone) -> envelope(Erasure)            (since schema 6)
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -69,7 +70,8 @@ namespace crm::model {
 
 // 1: libcrm 0.1 to 0.3. 2: customer_country. 3: opp_external, interaction_external,
 // customer_domain, customer_parent. 4: index_catalog, field_index. 5: users and teams.
-inline constexpr std::uint64_t kSchemaVersion = 5;
+// 6: erasures.
+inline constexpr std::uint64_t kSchemaVersion = 6;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;
@@ -111,6 +113,7 @@ struct Schema {
   storage::Table user_name;
   storage::Table teams;
   storage::Table team_name;
+  storage::Table erasures;
   storage::Table changes;
   storage::Table change_entity;
 

@@ -14,6 +14,7 @@
 #include "crm/interaction.hpp"
 #include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
+#include "crm/privacy.hpp"
 #include "crm/user.hpp"
 #include "crm/types.hpp"
 
@@ -246,6 +247,19 @@ void serialize(Archive& ar, crm::FieldChange& f, unsigned) {
 }
 
 template <class Archive>
+void serialize(Archive& ar, crm::Erasure& e, unsigned) {
+  ar& make_nvp("seq", e.seq);
+  ar& make_nvp("at", e.at);
+  ar& make_nvp("actor", e.actor);
+  ar& make_nvp("customer", e.customer);
+  ar& make_nvp("masked", e.masked);
+  ar& make_nvp("interactions", e.interactions);
+  ar& make_nvp("deals_erased", e.deals_erased);
+  ar& make_nvp("deals_kept", e.deals_kept);
+  ar& make_nvp("changes_redacted", e.changes_redacted);
+}
+
+template <class Archive>
 void serialize(Archive& ar, crm::Change& c, unsigned version) {
   ar& make_nvp("seq", c.seq);
   ar& make_nvp("at", c.at);
@@ -258,6 +272,11 @@ void serialize(Archive& ar, crm::Change& c, unsigned version) {
     ar& make_nvp("imported", c.imported);  // since libcrm 0.5
   } else {
     c.imported = false;
+  }
+  if (version >= 2) {
+    ar& make_nvp("redacted", c.redacted);  // since libcrm 0.6
+  } else {
+    c.redacted = false;
   }
 }
 
@@ -282,4 +301,5 @@ BOOST_CLASS_VERSION(crm::ContactRole, 0)
 BOOST_CLASS_VERSION(crm::StageChange, 0)
 BOOST_CLASS_VERSION(crm::Opportunity, 1)
 BOOST_CLASS_VERSION(crm::FieldChange, 0)
-BOOST_CLASS_VERSION(crm::Change, 1)
+BOOST_CLASS_VERSION(crm::Change, 2)
+BOOST_CLASS_VERSION(crm::Erasure, 0)

@@ -500,4 +500,23 @@ absl::Status RemoveContact(Ctx& ctx, OpportunityId id, CustomerId person) {
   return Store(ctx, before, *std::move(o), *p, ChangeOp::kUpdate).status();
 }
 
+absl::Status Anonymize(Ctx& ctx, OpportunityId id, CustomerId person) {
+  auto o = Get(ctx, id);
+  if (!o.ok()) return o.status();
+  const Opportunity before = *o;
+  o->customer = 0;
+  o->title = "Erased customer's deal";
+  o->external_id.clear();
+  o->lost_reason.clear();
+  o->custom.clear();
+  auto& contacts = o->contacts;
+  contacts.erase(std::remove_if(contacts.begin(), contacts.end(),
+                                [&](const ContactRole& r) { return r.person == person; }),
+                 contacts.end());
+  auto p = PipelineOf(ctx, before);
+  if (!p.ok()) return p.status();
+  model::StampChanged(*o, before, ctx.now);
+  return Store(ctx, before, *std::move(o), *p, ChangeOp::kUpdate).status();
+}
+
 }  // namespace crm::opportunities

@@ -42,5 +42,8 @@ absl::StatusOr<std::vector<OpportunityId>> OfCustomer(const Ctx& ctx, CustomerId
 absl::StatusOr<std::vector<OpportunityId>> WithContact(const Ctx& ctx, CustomerId person);
 // Removes `person` from the contacts of opportunity `id` (recorded as an update).
 absl::Status RemoveContact(Ctx& ctx, OpportunityId id, CustomerId person);
+// Keeps a deal of an erased customer for reporting, without what named the customer: no
+// customer, a neutral title, no external id, lost reason or custom fields, no role of `person`.
+absl::Status Anonymize(Ctx& ctx, OpportunityId id, CustomerId person);
 
 }  // namespace crm::opportunities

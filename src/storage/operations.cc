@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
@@ -111,6 +112,73 @@ absl::StatusOr<EnvStatistics> Env::Statistics(const Txn& txn) {
   return out;
 }
 
+namespace {
+
+// Writes every table of `src` into the new, empty file `dest` entry by entry, in key order: the
+// copy's pages are built afresh, so it holds no byte of a deleted entry (LMDB's own compacting
+// copy keeps pages as they are, and a branch page may keep a deleted key as a separator).
+int RewriteInto(MDB_env* src, const std::string& dest) {
+  MDB_envinfo info;
+  if (int rc = mdb_env_info(src, &info); rc != 0) return rc;
+  unsigned int max_tables = 0;
+  MDB_env* out = nullptr;
+  if (int rc = mdb_env_create(&out); rc != 0) return rc;
+  int rc = mdb_env_set_mapsize(out, info.me_mapsize);
+  MDB_txn* read = nullptr;
+  MDB_txn* write = nullptr;
+  MDB_cursor* names = nullptr;
+  if (rc == 0) rc = mdb_txn_begin(src, nullptr, MDB_RDONLY, &read);
+  // The named tables are the keys of the main table.
+  std::vector<std::string> tables;
+  MDB_dbi main = 0;
+  if (rc == 0) rc = mdb_dbi_open(read, nullptr, 0, &main);
+  if (rc == 0) rc = mdb_cursor_open(read, main, &names);
+  if (rc == 0) {
+    MDB_val k, v;
+    for (int r = mdb_cursor_get(names, &k, &v, MDB_FIRST); r == 0; r = mdb_cursor_get(names, &k, &v, MDB_NEXT))
+      tables.emplace_back(static_cast<const char*>(k.mv_data), k.mv_size);
+    mdb_cursor_close(names);
+    max_tables = static_cast<unsigned int>(tables.size()) + 1;
+  }
+  if (rc == 0) rc = mdb_env_set_maxdbs(out, max_tables);
+  if (rc == 0) rc = mdb_env_open(out, dest.c_str(), MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOSYNC, 0600);
+  constexpr std::size_t kPerCommit = 65536;  // entries per write transaction of the copy
+  for (const std::string& name : tables) {
+    if (rc != 0) break;
+    MDB_dbi from = 0, to = 0;
+    unsigned int flags = 0;
+    if ((rc = mdb_dbi_open(read, name.c_str(), 0, &from)) != 0) break;
+    if ((rc = mdb_dbi_flags(read, from, &flags)) != 0) break;
+    if ((rc = mdb_txn_begin(out, nullptr, 0, &write)) != 0) break;
+    if ((rc = mdb_dbi_open(write, name.c_str(), MDB_CREATE | (flags & (MDB_DUPSORT | MDB_INTEGERKEY | MDB_REVERSEKEY)), &to)) != 0) break;
+    MDB_cursor* cursor = nullptr;
+    if ((rc = mdb_cursor_open(read, from, &cursor)) != 0) break;
+    MDB_val k, v;
+    std::size_t written = 0;
+    int r = mdb_cursor_get(cursor, &k, &v, MDB_FIRST);
+    for (; r == 0; r = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
+      if ((rc = mdb_put(write, to, &k, &v, (flags & MDB_DUPSORT) ? MDB_APPENDDUP : MDB_APPEND)) != 0) break;
+      if (++written % kPerCommit == 0) {
+        rc = mdb_txn_commit(write);  // frees the transaction, committed or not
+        write = nullptr;
+        if (rc != 0) break;
+        if ((rc = mdb_txn_begin(out, nullptr, 0, &write)) != 0) break;
+      }
+    }
+    mdb_cursor_close(cursor);
+    if (rc == 0 && r != MDB_NOTFOUND) rc = r;
+    if (write != nullptr) rc == 0 ? (rc = mdb_txn_commit(write)) : (mdb_txn_abort(write), 0);
+    write = nullptr;
+  }
+  if (write != nullptr) mdb_txn_abort(write);
+  if (read != nullptr) mdb_txn_abort(read);
+  if (rc == 0) rc = mdb_env_sync(out, 1);
+  mdb_env_close(out);
+  return rc;
+}
+
+}  // namespace
+
 absl::Status Env::CopyTo(const std::string& dest, bool compact) {
   if (dest.empty()) return absl::InvalidArgumentError("path: must not be empty");
   if (writer_.load() == std::this_thread::get_id())
@@ -126,7 +194,8 @@ absl::Status Env::CopyTo(const std::string& dest, bool compact) {
   int rc;
   {
     auto lock = EnterTxn();  // the copy reads through the map: no resize meanwhile
-    rc = Guarded([&] { return mdb_env_copyfd2(env_, fd, compact ? MDB_CP_COMPACT : 0); });
+    rc = compact ? Guarded([&] { return RewriteInto(env_, dest); })
+                 : Guarded([&] { return mdb_env_copyfd2(env_, fd, 0); });
   }
   if (rc == 0 && ::fsync(fd) != 0) rc = errno;
   ::close(fd);

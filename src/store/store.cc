@@ -63,6 +63,8 @@ template TxnImpl* ImplOf(const QueryReads*);
 template TxnImpl* ImplOf(const QueryWrites*);
 template TxnImpl* ImplOf(const UserReads*);
 template TxnImpl* ImplOf(const UserWrites*);
+template TxnImpl* ImplOf(const PrivacyReads*);
+template TxnImpl* ImplOf(const PrivacyWrites*);
 
 }  // namespace detail
 

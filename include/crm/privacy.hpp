@@ -1,0 +1,79 @@
+// Protection of personal data: erasing a customer (the right to be forgotten) and the log of
+// erasures (since 0.6).
+//
+// EraseCustomer removes, in one transaction, everything held about a customer: the record and
+// its index entries, its interactions, its deals (or, when asked, keeps them anonymised for
+// reporting), its contact roles on other deals, its members' memberships and its subsidiaries'
+// parent link (for an organization), and every value of these records in the change feed and in
+// field history. The feed keeps its gap-free sequence: each change of an erased record keeps its
+// number, time, actor, entity and operation, and loses its field values (Change::redacted). A
+// tombstone change (ChangeOp::kErase) marks the erasure, and the erasure log keeps when, by whom,
+// what was erased and the customer's identifiers masked ("j***@e******.com"), nothing more.
+//
+// What stays on disk: a record's bytes leave the live tables, but LMDB keeps freed pages, and
+// the unused room of live pages, until they are reused. A compacted backup
+// (Store::Backup with BackupOptions::compact) rewrites every table afresh and holds none of the
+// erased customer's bytes; it is the copy to keep, or to put in place of the file.
+//
+// Thread safety: records are plain values (see types.hpp); the operations are members of the
+// transactions (store.hpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "crm/txn_part.hpp"
+#include "crm/types.hpp"
+
+namespace crm {
+
+struct EraseOptions {
+  // Keep the customer's own deals for reporting, anonymised: no customer, the title
+  // "Erased customer's deal", no external id, lost reason or custom fields, and no contact
+  // role of the erased customer; amounts, stages, stage history, owner and dates stay. Without
+  // it the deals are erased with the customer.
+  bool keep_deals = false;
+};
+
+// One erasure, as the erasure log keeps it.
+struct Erasure {
+  std::uint64_t seq = 0;  // the tombstone's sequence number in the change feed
+  Timestamp at = 0;
+  std::string actor = {};
+  std::uint64_t customer = 0;  // the erased customer's id (ids are never reused)
+  // The identifiers the customer had, masked: each word of the name as its first letter and
+  // "***", each email as "j***@e******.com", each phone as its last two digits.
+  std::vector<std::string> masked = {};
+  std::uint64_t interactions = 0;    // interactions erased
+  std::uint64_t deals_erased = 0;    // deals erased
+  std::uint64_t deals_kept = 0;      // deals kept anonymised
+  std::uint64_t changes_redacted = 0;  // changes of the feed whose values were removed
+
+  friend bool operator==(const Erasure&, const Erasure&) = default;
+};
+
+// Reads of the erasure log: members of every transaction.
+class PrivacyReads {
+ public:
+  // The erasures whose tombstone has a sequence number >= from_seq, oldest first (at most
+  // `limit`, 1 to 1000).
+  absl::StatusOr<std::vector<Erasure>> ListErasures(std::uint64_t from_seq = 0, std::size_t limit = 100) const;
+
+ protected:
+  PrivacyReads() = default;
+};
+
+// Erasure: a member of write transactions.
+class PrivacyWrites {
+ public:
+  // Erases a customer and what belongs to it (see above); NotFound when there is no such
+  // customer. Returns the erasure log's entry.
+  absl::StatusOr<Erasure> EraseCustomer(std::uint64_t id, EraseOptions options = {});
+
+ protected:
+  PrivacyWrites() = default;
+};
+
+}  // namespace crm
