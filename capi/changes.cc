@@ -19,6 +19,7 @@ int crm_change_entity(const crm_change* c) { return c == nullptr ? 0 : static_ca
 uint64_t crm_change_entity_id(const crm_change* c) { return c == nullptr ? 0 : c->v.entity_id; }
 int crm_change_op(const crm_change* c) { return c == nullptr ? 0 : static_cast<int>(c->v.op); }
 int crm_change_imported(const crm_change* c) { return c != nullptr && c->v.imported ? 1 : 0; }
+int crm_change_redacted(const crm_change* c) { return c != nullptr && c->v.redacted ? 1 : 0; }
 size_t crm_change_field_count(const crm_change* c) { return c == nullptr ? 0 : c->v.fields.size(); }
 
 int crm_change_field(const crm_change* c, size_t i, const char** name, size_t* name_len, const char** before,

@@ -469,4 +469,21 @@ inline int WriteStatus(crm_txn* txn, F call) {
   });
 }
 
+// Runs a read returning a list into a new list handle in *out (each item wrapped as {item}).
+template <class List, class T, class F>
+inline int ListOut(List** out, crm_txn* txn, F call) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    auto all = call(*ReadOf(txn));
+    if (!all.ok()) return Check(all.status());
+    auto* list = new List{};
+    list->v.reserve(all->size());
+    for (T& item : *all) list->v.push_back({std::move(item)});
+    *out = list;
+    return CRM_OK;
+  });
+}
+
 }  // namespace capi

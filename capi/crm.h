@@ -35,9 +35,9 @@
 #include <stdint.h>
 
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 5
+#define CRM_VERSION_MINOR 6
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.5.0"
+#define CRM_VERSION_STRING "0.6.0"
 
 #if defined(_WIN32)
 #define CRM_API
@@ -76,7 +76,7 @@ CRM_API const char* crm_strerror(int code);
 /* Frees memory that a crm_* call documents as the caller's. Accepts NULL. */
 CRM_API void crm_free(void* p);
 
-/* The library's version ("0.5.0") and its parts. */
+/* The library's version ("0.6.0") and its parts. */
 CRM_API const char* crm_version(int* major, int* minor, int* patch);
 
 /* ---- money ----
@@ -596,5 +596,6 @@ CRM_API int crm_opportunity_count(uint64_t* out, crm_txn* txn, const crm_opportu
 #include "crm_query.h"       /* searches, counts, plans, aggregates (since 0.5) */
 #include "crm_phones.h"      /* phone numbers' E.164 form, type and validity (since 0.5) */
 #include "crm_users.h"       /* users and teams (since 0.5) */
+#include "crm_privacy.h"     /* erasure and the erasure log (since 0.6) */
 
 #endif /* CRM_H */

@@ -22,6 +22,7 @@ extern "C" {
 #define CRM_OP_RESTORE 4
 #define CRM_OP_DELETE 5
 #define CRM_OP_STAGE_MOVE 6
+#define CRM_OP_ERASE 7 /* a tombstone: the record was erased (since 0.6, crm_privacy.h) */
 
 /* Changes come from iterators (borrowed); a clone or a taken change is the caller's (since 0.2). */
 CRM_API int crm_change_clone(crm_change** out, const crm_change* c);
@@ -33,6 +34,8 @@ CRM_API int crm_change_entity(const crm_change* c);
 CRM_API uint64_t crm_change_entity_id(const crm_change* c);
 CRM_API int crm_change_op(const crm_change* c);
 CRM_API int crm_change_imported(const crm_change* c); /* 1: written in import mode (since 0.5) */
+/* 1: the record was erased later, and the change lost its field values (since 0.6) */
+CRM_API int crm_change_redacted(const crm_change* c);
 CRM_API size_t crm_change_field_count(const crm_change* c);
 CRM_API int crm_change_field(const crm_change* c, size_t i, const char** name, size_t* name_len, const char** before,
                              size_t* before_len, const char** after, size_t* after_len);

@@ -33,7 +33,8 @@ CRM_API int crm_txn_verify(crm_verify_report* out, char** problems, crm_txn* txn
 /* Fills *out (initialised with CRM_STATS_INIT) as of txn's snapshot. */
 CRM_API int crm_txn_stats(crm_stats* out, crm_txn* txn);
 /* Copies the database, as of one snapshot, to a new owner-only file at `path` (CRM_EEXISTS when
- * there is one) while writers go on. flags: CRM_BACKUP_COMPACT leaves out free pages. CRM_EBUSY
+ * there is one) while writers go on. flags: CRM_BACKUP_COMPACT writes every table afresh (no free
+ * pages, and no byte of a deleted or erased record). CRM_EBUSY
  * on a thread holding this database's write transaction. */
 CRM_API int crm_db_backup(crm_db* db, const char* path, unsigned int flags);
 

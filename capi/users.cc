@@ -79,22 +79,6 @@ int ReadByText(Handle** out, crm_txn* txn, const char* s, size_t len, const char
   });
 }
 
-template <class List, class T, class F>
-int ListOut(List** out, crm_txn* txn, F call) {
-  return Guard([&] {
-    if (out == nullptr) return Invalid("out: is NULL");
-    *out = nullptr;
-    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
-    auto all = call(*ReadOf(txn));
-    if (!all.ok()) return Check(all.status());
-    auto* list = new List{};
-    list->v.reserve(all->size());
-    for (T& item : *all) list->v.push_back({std::move(item)});
-    *out = list;
-    return CRM_OK;
-  });
-}
-
 }  // namespace
 
 // ---- users ----

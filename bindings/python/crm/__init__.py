@@ -32,6 +32,7 @@ from .errors import (
     VersionError,
 )
 from .maintenance import Statistics, VerifyReport
+from .privacy import Erasure
 from .query import F, Field, Index, Plan, Row, Where
 from .records import (  # noqa: I001 - the record kinds
     Change,
@@ -66,16 +67,16 @@ from .values import (
     currency_digits,
 )
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
 
-#: The version of the libcrm library in use (its C ABI), e.g. "0.5.0".
+#: The version of the libcrm library in use (its C ABI), e.g. "0.6.0".
 library_version = LIBRARY_VERSION
 #: Where that library was loaded from.
 library_path = LIBRARY_PATH
 
 __all__ = [
     "AccountType", "BusyError", "Change", "ClosedError", "ConflictError", "Contact", "CorruptError", "Customer",
-    "CustomFields", "Database", "DependentsError", "Direction", "Email", "Entity", "Error", "ExistsError", "F",
+    "CustomFields", "Database", "DependentsError", "Direction", "Email", "Entity", "Erasure", "Error", "ExistsError", "F",
     "Field", "FieldChange", "FullError", "Index", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
     "LifecycleStage", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
     "OutOfMemoryError", "Outcome", "Phone", "PhoneType", "Pipeline", "PipelineStage", "Plan", "ReadOnlyError", "ReadTxn",

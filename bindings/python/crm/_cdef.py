@@ -242,6 +242,7 @@ int crm_change_entity(const crm_change* c);
 uint64_t crm_change_entity_id(const crm_change* c);
 int crm_change_op(const crm_change* c);
 int crm_change_imported(const crm_change* c);
+int crm_change_redacted(const crm_change* c);
 size_t crm_change_field_count(const crm_change* c);
 int crm_change_field(const crm_change* c, size_t i, const char** name, size_t* name_len, const char** before,
                              size_t* before_len, const char** after, size_t* after_len);
@@ -352,4 +353,16 @@ int crm_team_list_get(crm_team_list** out, crm_txn* txn);
 size_t crm_team_list_size(const crm_team_list* l);
 const crm_team* crm_team_list_at(const crm_team_list* l, size_t i);
 void crm_team_list_free(crm_team_list* l);
+typedef struct crm_erasure crm_erasure;
+typedef struct crm_erasure_list crm_erasure_list;
+int crm_customer_erase(crm_txn* txn, uint64_t id, int flags, crm_erasure** out);
+void crm_erasure_free(crm_erasure* e);
+int64_t crm_erasure_int(const crm_erasure* e, int field);
+const char* crm_erasure_actor(const crm_erasure* e, size_t* len);
+size_t crm_erasure_masked_count(const crm_erasure* e);
+const char* crm_erasure_masked(const crm_erasure* e, size_t i, size_t* len);
+int crm_erasure_list_get(crm_erasure_list** out, crm_txn* txn, uint64_t from_seq, size_t limit);
+size_t crm_erasure_list_size(const crm_erasure_list* l);
+const crm_erasure* crm_erasure_list_at(const crm_erasure_list* l, size_t i);
+void crm_erasure_list_free(crm_erasure_list* l);
 """

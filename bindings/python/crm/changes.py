@@ -39,7 +39,7 @@ class Change(Record):
     _CTYPE = "crm_change"
     _FREE = lib.crm_change_free
     _CLONE = lib.crm_change_clone
-    _FIELDS = ("seq", "at", "actor", "entity", "entity_id", "op", "fields", "imported")
+    _FIELDS = ("seq", "at", "actor", "entity", "entity_id", "op", "fields", "imported", "redacted")
 
     def __init__(self) -> None:
         raise TypeError("changes are read from the feed (Txn.changes), not made")
@@ -86,6 +86,13 @@ class Change(Record):
         times and history came from another system."""
         with self._lock:
             return bool(lib.crm_change_imported(self._h))
+
+    @property
+    def redacted(self) -> bool:
+        """Whether the record was erased later: the change keeps its place and kind, and lost its
+        field values (crm.privacy)."""
+        with self._lock:
+            return bool(lib.crm_change_redacted(self._h))
 
     @property
     def fields(self) -> list[FieldChange]:

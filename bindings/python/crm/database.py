@@ -24,6 +24,7 @@ from .maintenance import MaintenanceReads
 from .opportunities import OpportunityReads, OpportunityWrites
 from .query import QueryReads, QueryWrites
 from .pipelines import PipelineReads, PipelineWrites
+from .privacy import PrivacyReads, PrivacyWrites
 from .users import UserReads, UserWrites
 
 R = TypeVar("R", bound=Record)
@@ -36,11 +37,12 @@ _U64_P = ffi.typeof("uint64_t*")
 
 
 class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, ChangeReads, MaintenanceReads,
-             QueryReads, UserReads):
+             QueryReads, UserReads, PrivacyReads):
     """Every concept's reads."""
 
 
-class _Writes(CustomerWrites, InteractionWrites, PipelineWrites, OpportunityWrites, QueryWrites, UserWrites):
+class _Writes(CustomerWrites, InteractionWrites, PipelineWrites, OpportunityWrites, QueryWrites, UserWrites,
+              PrivacyWrites):
     """Every concept's writes."""
 
 
@@ -433,8 +435,9 @@ class Database(_Reads, _Writes):
 
     def backup(self, path: Union[str, "os.PathLike[str]"], *, compact: bool = False) -> None:
         """Copies the database, as of one snapshot, to a new owner-only file at ``path``
-        (:class:`crm.ExistsError` when there is one) while writers go on. ``compact`` leaves out
-        free pages, so the copy is as small as the data. Raises :class:`crm.BusyError` on a
+        (:class:`crm.ExistsError` when there is one) while writers go on. ``compact`` writes every
+        table afresh: no free pages, so the copy is as small as the data, and no byte of a deleted
+        or erased record. Raises :class:`crm.BusyError` on a
         thread holding this database's write transaction."""
         h = self._enter(False)
         try:

@@ -127,6 +127,7 @@ class Op(enum.IntEnum):
     RESTORE = 4
     DELETE = 5
     STAGE_MOVE = 6
+    ERASE = 7  #: a tombstone: the record was erased (crm.privacy)
 
 
 # ---- time ----

@@ -1,0 +1,49 @@
+/*
+ * crm_privacy.h - erasing a customer and the erasure log of the libcrm C ABI (since 0.6).
+ * Included by crm.h; the conventions of crm.h apply. What an erasure removes, and what a
+ * compacted backup guarantees, is told in crm/privacy.hpp.
+ */
+#ifndef CRM_PRIVACY_H
+#define CRM_PRIVACY_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct crm_erasure crm_erasure;
+typedef struct crm_erasure_list crm_erasure_list;
+
+/* Flags of crm_customer_erase. */
+#define CRM_ERASE_KEEP_DEALS 1 /* keep the customer's deals anonymised (amounts stay), not erased */
+
+/* Integer fields of an erasure. */
+#define CRM_ERASURE_SEQ 201              /* the tombstone's sequence number in the change feed */
+#define CRM_ERASURE_AT 202
+#define CRM_ERASURE_CUSTOMER 203         /* the erased customer's id */
+#define CRM_ERASURE_INTERACTIONS 204     /* interactions erased */
+#define CRM_ERASURE_DEALS_ERASED 205
+#define CRM_ERASURE_DEALS_KEPT 206
+#define CRM_ERASURE_CHANGES_REDACTED 207 /* changes of the feed whose values were removed */
+
+/* Erases customer `id` and what belongs to it in `txn` (a write transaction); CRM_ENOTFOUND when
+ * there is none. *out (when out is not NULL) receives the erasure log's entry. */
+CRM_API int crm_customer_erase(crm_txn* txn, uint64_t id, int flags, crm_erasure** out);
+CRM_API void crm_erasure_free(crm_erasure* e);
+CRM_API int64_t crm_erasure_int(const crm_erasure* e, int field); /* 0 for a wrong field (crm_errmsg says why) */
+CRM_API const char* crm_erasure_actor(const crm_erasure* e, size_t* len);
+/* The customer's identifiers, masked ("J*** S****", "j***@e******.com", "*********99"). */
+CRM_API size_t crm_erasure_masked_count(const crm_erasure* e);
+CRM_API const char* crm_erasure_masked(const crm_erasure* e, size_t i, size_t* len); /* NULL past the end */
+
+/* The erasures whose tombstone is at `from_seq` or later, oldest first, at most `limit` (1 to
+ * 1000). The records are borrowed until crm_erasure_list_free. */
+CRM_API int crm_erasure_list_get(crm_erasure_list** out, crm_txn* txn, uint64_t from_seq, size_t limit);
+CRM_API size_t crm_erasure_list_size(const crm_erasure_list* l);
+CRM_API const crm_erasure* crm_erasure_list_at(const crm_erasure_list* l, size_t i); /* NULL past the end */
+CRM_API void crm_erasure_list_free(crm_erasure_list* l);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CRM_PRIVACY_H */

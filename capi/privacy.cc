@@ -1,0 +1,77 @@
+// The C ABI: erasure and the erasure log (crm_privacy.h).
+#include "core.h"
+
+using namespace capi;  // NOLINT: the shared helpers of every wrapper source
+
+struct crm_erasure {
+  crm::Erasure v;
+};
+struct crm_erasure_list {
+  std::vector<crm_erasure> v;
+};
+
+int crm_customer_erase(crm_txn* txn, uint64_t id, int flags, crm_erasure** out) {
+  if (out != nullptr) *out = nullptr;
+  if ((flags & ~CRM_ERASE_KEEP_DEALS) != 0) return Invalid("flags: only CRM_ERASE_KEEP_DEALS is known");
+  crm::EraseOptions options;
+  options.keep_deals = (flags & CRM_ERASE_KEEP_DEALS) != 0;
+  return WriteOut<crm::Erasure>(out, txn, [&](crm::WriteTxn& t) { return t.EraseCustomer(id, options); });
+}
+
+void crm_erasure_free(crm_erasure* e) { delete e; }
+
+int64_t crm_erasure_int(const crm_erasure* e, int field) {
+  if (e == nullptr) {
+    Fail(CRM_EINVALID, "e: is NULL");
+    return 0;
+  }
+  const crm::Erasure& v = e->v;
+  switch (field) {
+    case CRM_ERASURE_SEQ: return static_cast<int64_t>(v.seq);
+    case CRM_ERASURE_AT: return v.at;
+    case CRM_ERASURE_CUSTOMER: return static_cast<int64_t>(v.customer);
+    case CRM_ERASURE_INTERACTIONS: return static_cast<int64_t>(v.interactions);
+    case CRM_ERASURE_DEALS_ERASED: return static_cast<int64_t>(v.deals_erased);
+    case CRM_ERASURE_DEALS_KEPT: return static_cast<int64_t>(v.deals_kept);
+    case CRM_ERASURE_CHANGES_REDACTED: return static_cast<int64_t>(v.changes_redacted);
+    default:
+      Fail(CRM_EINVALID, "field: not an integer field of an erasure (CRM_ERASURE_SEQ ... CRM_ERASURE_CHANGES_REDACTED)");
+      return 0;
+  }
+}
+
+const char* crm_erasure_actor(const crm_erasure* e, size_t* len) {
+  if (e == nullptr) {
+    Fail(CRM_EINVALID, "e: is NULL");
+    if (len != nullptr) *len = 0;
+    return nullptr;
+  }
+  if (len != nullptr) *len = e->v.actor.size();
+  return e->v.actor.c_str();
+}
+
+size_t crm_erasure_masked_count(const crm_erasure* e) { return e == nullptr ? 0 : e->v.masked.size(); }
+
+const char* crm_erasure_masked(const crm_erasure* e, size_t i, size_t* len) {
+  if (len != nullptr) *len = 0;
+  if (e == nullptr || i >= e->v.masked.size()) {
+    Fail(CRM_EINVALID, "i: past the last masked identifier (or e is NULL)");
+    return nullptr;
+  }
+  if (len != nullptr) *len = e->v.masked[i].size();
+  return e->v.masked[i].c_str();
+}
+
+int crm_erasure_list_get(crm_erasure_list** out, crm_txn* txn, uint64_t from_seq, size_t limit) {
+  return ListOut<crm_erasure_list, crm::Erasure>(out, txn,
+                                                  [&](crm::ReadTxn& t) { return t.ListErasures(from_seq, limit); });
+}
+size_t crm_erasure_list_size(const crm_erasure_list* l) { return l == nullptr ? 0 : l->v.size(); }
+const crm_erasure* crm_erasure_list_at(const crm_erasure_list* l, size_t i) {
+  if (l == nullptr || i >= l->v.size()) {
+    Fail(CRM_EINVALID, "i: past the last erasure (or l is NULL)");
+    return nullptr;
+  }
+  return &l->v[i];
+}
+void crm_erasure_list_free(crm_erasure_list* l) { delete l; }

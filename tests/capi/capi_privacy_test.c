@@ -1,0 +1,78 @@
+/* The C ABI's erasure (crm_privacy.h): a customer erased in a write transaction, its entry in
+ * the erasure log, and what the change feed keeps of it. */
+#include "capi_support.h"
+
+static void test_erase(void) {
+  crm_db* db = open_db("privacy.crm");
+  crm_txn* txn = NULL;
+  crm_customer* c = NULL;
+  crm_customer* found = NULL;
+  crm_erasure* e = NULL;
+  crm_erasure_list* log = NULL;
+  crm_iter* it = NULL;
+  const char* text;
+  size_t len = 0;
+  uint64_t id;
+  int tombstones = 0, redacted = 0;
+
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  CHECK(crm_customer_new(&c) == CRM_OK);
+  CHECK(crm_customer_set_text(c, CRM_CUSTOMER_GIVEN_NAME, S("Jane")) == CRM_OK);
+  CHECK(crm_customer_set_text(c, CRM_CUSTOMER_FAMILY_NAME, S("Doe")) == CRM_OK);
+  CHECK(crm_customer_add_email(c, S("jane@example.com"), S(""), 1) == CRM_OK);
+  CHECK(crm_customer_create(txn, c) == CRM_OK);
+  id = (uint64_t)crm_customer_int(c, CRM_CUSTOMER_ID);
+  crm_customer_free(c);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+
+  /* Bad flags and an unknown customer change nothing. */
+  CHECK(crm_txn_begin_write(&txn, db, S("dpo")) == CRM_OK);
+  CHECK(crm_customer_erase(txn, id, 4, &e) == CRM_EINVALID && e == NULL);
+  CHECK(strstr(crm_errmsg(), "flags") != NULL);
+  CHECK(crm_customer_erase(txn, id + 100, 0, &e) == CRM_ENOTFOUND && e == NULL);
+  CHECK(crm_customer_erase(txn, id, CRM_ERASE_KEEP_DEALS, &e) == CRM_OK && e != NULL);
+  CHECK(crm_erasure_int(e, CRM_ERASURE_CUSTOMER) == (int64_t)id);
+  CHECK(crm_erasure_int(e, CRM_ERASURE_SEQ) > 0);
+  CHECK(crm_erasure_int(e, CRM_ERASURE_CHANGES_REDACTED) == 2); /* its create, and the delete the erasure made */
+  CHECK(crm_erasure_int(e, 999) == 0 && strstr(crm_errmsg(), "field") != NULL);
+  text = crm_erasure_actor(e, &len);
+  CHECK(text != NULL && len == 3 && strcmp(text, "dpo") == 0);
+  CHECK(crm_erasure_masked_count(e) == 2);
+  text = crm_erasure_masked(e, 0, &len);
+  CHECK(text != NULL && strcmp(text, "J*** D***") == 0 && len == 9);
+  text = crm_erasure_masked(e, 1, &len);
+  CHECK(text != NULL && strcmp(text, "j***@e******.com") == 0);
+  CHECK(crm_erasure_masked(e, 2, &len) == NULL && len == 0);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  CHECK(crm_customer_get(&found, txn, id) == CRM_ENOTFOUND);
+  CHECK(crm_customer_find_by_email(&found, txn, S("jane@example.com")) == CRM_ENOTFOUND);
+  CHECK(crm_erasure_list_get(&log, txn, 0, 100) == CRM_OK && crm_erasure_list_size(log) == 1);
+  CHECK(crm_erasure_int(crm_erasure_list_at(log, 0), CRM_ERASURE_SEQ) == crm_erasure_int(e, CRM_ERASURE_SEQ));
+  CHECK(crm_erasure_list_at(log, 1) == NULL);
+  crm_erasure_list_free(log);
+  CHECK(crm_erasure_list_get(&log, txn, 0, 0) == CRM_EINVALID && log == NULL);
+  CHECK(crm_changes(&it, txn, 1) == CRM_OK);
+  while (crm_iter_next(it) == CRM_OK) {
+    const crm_change* ch = crm_iter_change(it);
+    if (crm_change_op(ch) == CRM_OP_ERASE) ++tombstones;
+    if (crm_change_redacted(ch)) {
+      ++redacted;
+      CHECK(crm_change_field_count(ch) == 0);
+    }
+  }
+  CHECK(tombstones == 1 && redacted == 2);
+  crm_iter_free(it);
+  crm_erasure_free(e);
+  crm_txn_free(txn);
+  crm_db_close(db);
+}
+
+int main(void) {
+  if (make_test_dir() != 0) return 1;
+  test_erase();
+  return finish();
+}
