@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "support/fixture.h"
+#include "support/raw_lmdb.h"
 
 namespace crm {
 namespace {
@@ -245,6 +246,23 @@ TEST_F(PrivacyTest, BadRequestsChangeNothing) {
   EXPECT_EQ(Ok(store_->Run(&ReadTxn::LastChangeSeq)), now_last);
   EXPECT_FALSE(Ok(store_->Run(&ReadTxn::FieldHistory, EntityType::kCustomer, again.person.id, std::string_view("family_name"))).empty());
   ExpectHealthy();
+}
+
+TEST_F(PrivacyTest, VerifyChecksTheLogAgainstTheFeed) {
+  Made m = MakeSubject();
+  Erasure e = Ok(store_->Run(&WriteTxn::EraseCustomer, m.person.id, EraseOptions{}));
+  ExpectHealthy();
+  store_.reset();
+  {
+    testing::RawTable raw(dir_.File("crm.db"), "erasures");
+    ASSERT_EQ(raw.Entries().size(), 1u);
+    raw.Del(raw.Entries()[0].first);
+  }
+  Reopen();
+  VerifyReport r = Ok(store_->Run(&ReadTxn::Verify));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.problems.front().find("erasure log"), std::string::npos) << r.problems.front();
+  EXPECT_NE(r.problems.front().find(std::to_string(e.seq)), std::string::npos) << r.problems.front();
 }
 
 TEST_F(PrivacyTest, Masks) {

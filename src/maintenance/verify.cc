@@ -398,7 +398,24 @@ void Checker::Changes() {
     if (c.seq != seq) return Problem("change ", seq, ": the stored change holds sequence number ", c.seq);
     if (!Has(s_.change_entity, codec::KeyBuilder().U8(static_cast<std::uint8_t>(c.entity)).U64(c.entity_id).U64(seq).Take()))
       Problem("change ", seq, ": its entry in change_entity is missing");
+    if (c.op == ChangeOp::kErase && s_.erasures != model::kAbsentTable && !Has(s_.erasures, codec::EncodeU64(seq)))
+      Problem("change ", seq, ": an erasure's tombstone without its entry in the erasure log");
   });
+  if (s_.erasures != model::kAbsentTable)
+    Scan(s_.erasures, "erasures", [&](std::string_view key, std::string_view value) {
+      if (key.size() != 8) return Problem("erasures: a key of ", key.size(), " bytes (sequence numbers are 8)");
+      const std::uint64_t seq = codec::GetBigEndian64(key.data());
+      Erasure e;
+      if (auto st = codec::Decode(value, codec::RecordType::kErasure, {"erasure", seq}, e); !st.ok()) return Problem(st);
+      std::string_view change;
+      Change c;
+      if (e.seq != seq) return Problem("erasure ", seq, ": the stored entry holds sequence number ", e.seq);
+      if (!Has(s_.changes, codec::EncodeU64(seq), &change) ||
+          !codec::Decode(change, codec::RecordType::kChange, {"change", seq}, c).ok() || c.op != ChangeOp::kErase ||
+          c.entity != EntityType::kCustomer || c.entity_id != e.customer)
+        return Problem("erasure ", seq, ": the change feed has no tombstone of customer ", e.customer, " there");
+      if (Has(s_.customers, codec::EncodeU64(e.customer))) Problem("erasure ", seq, ": customer ", e.customer, " still exists");
+    });
   Scan(s_.change_entity, "change_entity", [&](std::string_view key, std::string_view) {
     ++report_.index_entries;
     if (key.size() != 17) return Problem("change_entity: an entry of the wrong length");
