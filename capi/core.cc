@@ -26,6 +26,7 @@ const char* crm_strerror(int code) {
     case CRM_EVERSION: return "the file was written by a newer libcrm";
     case CRM_EDEPENDENTS: return "other records still depend on it";
     case CRM_ENOTDB: return "the file is not a libcrm database";
+    case CRM_ESUPPRESSED: return "an email or phone is suppressed";
     case CRM_ITEROVER: return "iteration over";
     default: return "unknown result code";
   }

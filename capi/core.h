@@ -128,6 +128,7 @@ inline int CodeOf(const absl::Status& s) {
         case crm::ErrorKind::kNewerFormat: return CRM_EVERSION;
         case crm::ErrorKind::kNotADatabase: return CRM_ENOTDB;
         case crm::ErrorKind::kHasDependents: return CRM_EDEPENDENTS;
+        case crm::ErrorKind::kSuppressed: return CRM_ESUPPRESSED;
         case crm::ErrorKind::kTxnFinished: return CRM_EINVALID;
         default: return CRM_ECONFLICT;
       }

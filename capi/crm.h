@@ -66,6 +66,7 @@ extern "C" {
 #define CRM_EVERSION (-12)    /* the file was written by a newer libcrm (since 0.3) */
 #define CRM_EDEPENDENTS (-13) /* refused: other records still depend on it (since 0.3) */
 #define CRM_ENOTDB (-14)      /* the file is not a libcrm database (since 0.3) */
+#define CRM_ESUPPRESSED (-15) /* an email or phone is suppressed (crm_privacy.h; since 0.6) */
 #define CRM_ITEROVER (-100) /* an iterator has no more items (not an error) */
 
 /* The calling thread's message for its last failed call ("" when none). Valid until the next

@@ -15,6 +15,7 @@ typedef struct crm_erasure_list crm_erasure_list;
 
 /* Flags of crm_customer_erase. */
 #define CRM_ERASE_KEEP_DEALS 1 /* keep the customer's deals anonymised (amounts stay), not erased */
+#define CRM_ERASE_SUPPRESS 2   /* suppress the customer's emails and phones (crm_suppress) */
 
 /* Integer fields of an erasure. */
 #define CRM_ERASURE_SEQ 201              /* the tombstone's sequence number in the change feed */
@@ -34,6 +35,15 @@ CRM_API const char* crm_erasure_actor(const crm_erasure* e, size_t* len);
 /* The customer's identifiers, masked ("J*** S****", "j***@e******.com", "*********99"). */
 CRM_API size_t crm_erasure_masked_count(const crm_erasure* e);
 CRM_API const char* crm_erasure_masked(const crm_erasure* e, size_t i, size_t* len); /* NULL past the end */
+
+/* Suppression: a customer cannot be created, or updated to hold, a suppressed email address or
+ * phone number (CRM_ESUPPRESSED, the message naming the field; a customer that already holds it
+ * keeps it). Only a keyed hash of the folded address or the number's digits is stored.
+ * `email_or_phone`: text with '@' is an email address, anything else a phone number. */
+CRM_API int crm_suppress(crm_txn* txn, const char* email_or_phone, size_t len);
+/* *removed (may be NULL): 1 when there was a suppression to lift, 0 when not. */
+CRM_API int crm_unsuppress(crm_txn* txn, const char* email_or_phone, size_t len, int* removed);
+CRM_API int crm_is_suppressed(int* out, crm_txn* txn, const char* email_or_phone, size_t len);
 
 /* The erasures whose tombstone is at `from_seq` or later, oldest first, at most `limit` (1 to
  * 1000). The records are borrowed until crm_erasure_list_free. */

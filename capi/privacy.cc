@@ -12,9 +12,11 @@ struct crm_erasure_list {
 
 int crm_customer_erase(crm_txn* txn, uint64_t id, int flags, crm_erasure** out) {
   if (out != nullptr) *out = nullptr;
-  if ((flags & ~CRM_ERASE_KEEP_DEALS) != 0) return Invalid("flags: only CRM_ERASE_KEEP_DEALS is known");
+  if ((flags & ~(CRM_ERASE_KEEP_DEALS | CRM_ERASE_SUPPRESS)) != 0)
+    return Invalid("flags: only CRM_ERASE_KEEP_DEALS and CRM_ERASE_SUPPRESS are known");
   crm::EraseOptions options;
   options.keep_deals = (flags & CRM_ERASE_KEEP_DEALS) != 0;
+  options.suppress = (flags & CRM_ERASE_SUPPRESS) != 0;
   return WriteOut<crm::Erasure>(out, txn, [&](crm::WriteTxn& t) { return t.EraseCustomer(id, options); });
 }
 
@@ -75,3 +77,35 @@ const crm_erasure* crm_erasure_list_at(const crm_erasure_list* l, size_t i) {
   return &l->v[i];
 }
 void crm_erasure_list_free(crm_erasure_list* l) { delete l; }
+
+int crm_suppress(crm_txn* txn, const char* email_or_phone, size_t len) {
+  std::string text;
+  if (int rc = Guard([&] { return Text(email_or_phone, len, "email_or_phone", &text); }); rc != CRM_OK) return rc;
+  return WriteStatus(txn, [&](crm::WriteTxn& t) { return t.Suppress(text); });
+}
+
+int crm_unsuppress(crm_txn* txn, const char* email_or_phone, size_t len, int* removed) {
+  if (removed != nullptr) *removed = 0;
+  std::string text;
+  if (int rc = Guard([&] { return Text(email_or_phone, len, "email_or_phone", &text); }); rc != CRM_OK) return rc;
+  return WriteStatus(txn, [&](crm::WriteTxn& t) -> absl::Status {
+    auto r = t.Unsuppress(text);
+    if (!r.ok()) return r.status();
+    if (removed != nullptr) *removed = *r ? 1 : 0;
+    return absl::OkStatus();
+  });
+}
+
+int crm_is_suppressed(int* out, crm_txn* txn, const char* email_or_phone, size_t len) {
+  if (out == nullptr) return Invalid("out: is NULL");
+  *out = 0;
+  std::string text;
+  if (int rc = Guard([&] { return Text(email_or_phone, len, "email_or_phone", &text); }); rc != CRM_OK) return rc;
+  return Guard([&] {
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    auto r = ReadOf(txn)->IsSuppressed(text);
+    if (!r.ok()) return Check(r.status());
+    *out = *r ? 1 : 0;
+    return CRM_OK;
+  });
+}

@@ -31,6 +31,7 @@ class CrmConan(ConanFile):
         self.requires("abseil/20230802.1", transitive_headers=True)
         self.requires("utf8proc/2.9.0")
         self.requires("libphonenumber/8.13.35")
+        self.requires("libsodium/1.0.19")
 
     def layout(self):
         cmake_layout(self)

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "crm/error.hpp"
 #include "support/fixture.h"
 #include "support/raw_lmdb.h"
 
@@ -209,7 +210,9 @@ TEST_F(PrivacyTest, ACompactedBackupHoldsNoneOfItsBytes) {
   ASSERT_TRUE(store_->Backup(before, BackupOptions{true}).ok()) << store_->Backup(dir_.File("b2.db"), BackupOptions{true});
   for (const char* trace : {"Zebulon", "zebulon", "erasetest", "9910555514", "Vanishing", "Marmaduke", "Xylophone"})
     ASSERT_NE(Bytes(before).find(trace), std::string::npos) << trace << " is not in the file to begin with";
-  Ok(store_->Run(&WriteTxn::EraseCustomer, m.person.id, EraseOptions{}));
+  EraseOptions suppress;
+  suppress.suppress = true;  // the suppression entries are keyed hashes: no address in the file
+  Ok(store_->Run(&WriteTxn::EraseCustomer, m.person.id, suppress));
   const std::string after = dir_.File("after.db");
   ASSERT_TRUE(store_->Backup(after, BackupOptions{true}).ok());
   const std::string bytes = Bytes(after);
@@ -263,6 +266,61 @@ TEST_F(PrivacyTest, VerifyChecksTheLogAgainstTheFeed) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.problems.front().find("erasure log"), std::string::npos) << r.problems.front();
   EXPECT_NE(r.problems.front().find(std::to_string(e.seq)), std::string::npos) << r.problems.front();
+}
+
+TEST_F(PrivacyTest, SuppressedAddressesCannotComeBack) {
+  Made m = MakeSubject();
+  EraseOptions options;
+  options.suppress = true;
+  Ok(store_->Run(&WriteTxn::EraseCustomer, m.person.id, options));
+  const auto suppressed = [&](std::string_view what) { return Ok(store_->Run(&ReadTxn::IsSuppressed, what)); };
+  EXPECT_TRUE(suppressed("Zebulon.Q@EraseTest.example"));
+  EXPECT_TRUE(suppressed("+1-415-555-0199"));
+  EXPECT_FALSE(suppressed("olga@keep.example"));
+  EXPECT_FALSE(suppressed("+1 415 555 0100"));
+
+  const auto create = [&](const std::string& email, const std::string& phone) {
+    Customer c;
+    c.given_name = "Zeb";
+    if (!email.empty()) c.emails.push_back(Email{email, "", true});
+    if (!phone.empty()) c.phones.push_back(Phone{phone, "", true});
+    return store_->Run(&WriteTxn::CreateCustomer, c);
+  };
+  const std::uint64_t last = Ok(store_->Run(&ReadTxn::LastChangeSeq));
+  absl::StatusOr<Customer> again = create("ZEBULON.Q@erasetest.example", "");
+  EXPECT_EQ(ErrorKindOf(again.status()), ErrorKind::kSuppressed) << again.status();
+  EXPECT_NE(again.status().message().find("emails[0]"), std::string_view::npos) << again.status();
+  again = create("", "+1 (415) 555-0199");
+  EXPECT_EQ(ErrorKindOf(again.status()), ErrorKind::kSuppressed) << again.status();
+  EXPECT_NE(again.status().message().find("phones[0]"), std::string_view::npos) << again.status();
+  // Nor by an upsert, or a patch adding it to someone else.
+  Customer upsert;
+  upsert.given_name = "Zeb";
+  upsert.external_id = "crm-import-7";
+  upsert.emails.push_back(Email{"zebulon.q@erasetest.example", "", true});
+  EXPECT_EQ(ErrorKindOf(store_->Run(&WriteTxn::UpsertCustomer, upsert).status()), ErrorKind::kSuppressed);
+  Customer olga = m.other;
+  olga.emails.push_back(Email{"zebulon.q@erasetest.example", "", false});
+  EXPECT_EQ(ErrorKindOf(store_->Run(&WriteTxn::PatchCustomer, olga, Ok(Patch::Parse("+emails"))).status()),
+            ErrorKind::kSuppressed);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::LastChangeSeq)), last);  // nothing was written
+
+  // A suppression asked for directly: the customer holding the address keeps it.
+  ASSERT_TRUE(store_->Run(&WriteTxn::Suppress, std::string_view("Olga@Keep.example")).ok());
+  Customer kept = Ok(store_->Run(&ReadTxn::GetCustomer, m.other.id));
+  kept.family_name = "Keepsake-Smith";
+  EXPECT_TRUE(store_->Run(&WriteTxn::UpdateCustomer, kept).ok());
+  EXPECT_EQ(ErrorKindOf(create("olga@keep.example", "").status()), ErrorKind::kSuppressed);
+
+  // Lifting it (a new explicit consent) lets it be captured again.
+  EXPECT_TRUE(Ok(store_->Run(&WriteTxn::Unsuppress, std::string_view("zebulon.q@erasetest.example"))));
+  EXPECT_FALSE(Ok(store_->Run(&WriteTxn::Unsuppress, std::string_view("zebulon.q@erasetest.example"))));
+  EXPECT_TRUE(create("zebulon.q@erasetest.example", "").ok());
+  EXPECT_TRUE(suppressed("+14155550199"));
+
+  for (const char* bad : {"", "   ", "no digits here"})
+    EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&WriteTxn::Suppress, std::string_view(bad)))) << bad;
+  ExpectHealthy();
 }
 
 TEST_F(PrivacyTest, Masks) {

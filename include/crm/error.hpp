@@ -22,6 +22,7 @@ enum class ErrorKind : std::uint8_t {
   kStaleRevision = 4,  // Aborted: the record changed since the revision the caller read
   kHasDependents = 5,  // FailedPrecondition: other records still depend on it
   kTxnFinished = 6,    // FailedPrecondition: the transaction has ended (committed, aborted, moved)
+  kSuppressed = 7,     // FailedPrecondition: an email or phone is suppressed (crm/privacy.hpp; since 0.6)
 };
 
 // The kind a libcrm status carries (kUnspecified for OK and for other statuses).

@@ -10,6 +10,8 @@
 // tombstone change (ChangeOp::kErase) marks the erasure, and the erasure log keeps when, by whom,
 // what was erased and the customer's identifiers masked ("j***@e******.com"), nothing more.
 //
+// Suppression (below) keeps an erased customer's addresses from being captured again.
+//
 // What stays on disk: a record's bytes leave the live tables, but LMDB keeps freed pages, and
 // the unused room of live pages, until they are reused. A compacted backup
 // (Store::Backup with BackupOptions::compact) rewrites every table afresh and holds none of the
@@ -21,6 +23,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -35,6 +38,9 @@ struct EraseOptions {
   // role of the erased customer; amounts, stages, stage history, owner and dates stay. Without
   // it the deals are erased with the customer.
   bool keep_deals = false;
+  // Suppress the customer's emails and phone numbers (see Suppress), so that a later import or
+  // capture cannot silently create the person again.
+  bool suppress = false;
 };
 
 // One erasure, as the erasure log keeps it.
@@ -60,6 +66,8 @@ class PrivacyReads {
   // The erasures whose tombstone has a sequence number >= from_seq, oldest first (at most
   // `limit`, 1 to 1000).
   absl::StatusOr<std::vector<Erasure>> ListErasures(std::uint64_t from_seq = 0, std::size_t limit = 100) const;
+  // Whether an email address (text with '@') or a phone number is suppressed.
+  absl::StatusOr<bool> IsSuppressed(std::string_view email_or_phone) const;
 
  protected:
   PrivacyReads() = default;
@@ -71,6 +79,17 @@ class PrivacyWrites {
   // Erases a customer and what belongs to it (see above); NotFound when there is no such
   // customer. Returns the erasure log's entry.
   absl::StatusOr<Erasure> EraseCustomer(std::uint64_t id, EraseOptions options = {});
+
+  // Suppression: a customer cannot be created, or updated to hold, a suppressed email address
+  // or phone number (SuppressedError, naming the field; a customer that already holds it keeps
+  // it). The store keeps only a keyed hash (BLAKE2b, libsodium) of the folded address or the
+  // number's E.164 digits, under a random key kept in the same file: the file does not show
+  // the address, but whoever has the file can test a guess. HubSpot blocklists an address the
+  // same way on a GDPR delete. `email_or_phone`: text with '@' is an email address; anything
+  // else a phone number, read in the store's phone region.
+  absl::Status Suppress(std::string_view email_or_phone);
+  // Lifts a suppression (a new, explicit consent); false when there was none.
+  absl::StatusOr<bool> Unsuppress(std::string_view email_or_phone);
 
  protected:
   PrivacyWrites() = default;

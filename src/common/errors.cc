@@ -14,7 +14,7 @@ constexpr char kKindPayload[] = "crm.error_kind";
 
 // The payload is the kind's name, so that a printed status reads well.
 constexpr std::string_view kNames[] = {"unspecified",    "read_only",      "newer_format", "not_a_database",
-                                       "stale_revision", "has_dependents", "txn_finished"};
+                                       "stale_revision", "has_dependents", "txn_finished", "suppressed"};
 
 absl::Status Make(absl::StatusCode code, std::string_view message, ErrorKind kind) {
   return WithKind(absl::Status(code, Av(message)), kind);
@@ -51,6 +51,9 @@ absl::Status StaleRevisionError(std::string_view m) {
 }
 absl::Status HasDependentsError(std::string_view m) {
   return Make(absl::StatusCode::kFailedPrecondition, m, ErrorKind::kHasDependents);
+}
+absl::Status SuppressedError(std::string_view m) {
+  return Make(absl::StatusCode::kFailedPrecondition, m, ErrorKind::kSuppressed);
 }
 absl::Status TxnFinishedError(std::string_view m) {
   return Make(absl::StatusCode::kFailedPrecondition, m, ErrorKind::kTxnFinished);

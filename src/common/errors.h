@@ -16,6 +16,7 @@ absl::Status NewerFormatError(std::string_view message);
 absl::Status NotADatabaseError(std::string_view message);
 absl::Status StaleRevisionError(std::string_view message);
 absl::Status HasDependentsError(std::string_view message);
+absl::Status SuppressedError(std::string_view message);
 absl::Status TxnFinishedError(std::string_view message);
 
 }  // namespace crm

@@ -1,3 +1,4 @@
+#include "privacy/suppression.h"
 #include "customers/customers.h"
 
 #include <algorithm>
@@ -390,6 +391,7 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {
   c.id = 0;  // store-managed: whatever the caller left there is ignored
   if (auto s = Normalize(c); !s.ok()) return s;
   ReadPhones(ctx, c);
+  if (auto s = privacy::CheckNotSuppressed(ctx, c, nullptr); !s.ok()) return s;
   if (auto s = CheckMemberships(ctx, c); !s.ok()) return s;
   if (auto s = CheckParent(ctx, c); !s.ok()) return s;
   auto id = model::PeekNextId(ctx, kSequence);
@@ -423,6 +425,7 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c) {
   if (auto s = model::CheckRevision(kKind.name, c.id, before.revision, c.revision); !s.ok()) return s;
   if (auto s = Normalize(c); !s.ok()) return s;
   ReadPhones(ctx, c, &before);
+  if (auto s = privacy::CheckNotSuppressed(ctx, c, &before); !s.ok()) return s;
   if (auto s = CheckMemberships(ctx, c); !s.ok()) return s;
   if (auto s = CheckParent(ctx, c); !s.ok()) return s;
   if (before.kind == CustomerKind::kOrganization && c.kind != CustomerKind::kOrganization) {

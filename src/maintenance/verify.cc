@@ -401,6 +401,10 @@ void Checker::Changes() {
     if (c.op == ChangeOp::kErase && s_.erasures != model::kAbsentTable && !Has(s_.erasures, codec::EncodeU64(seq)))
       Problem("change ", seq, ": an erasure's tombstone without its entry in the erasure log");
   });
+  if (s_.suppressions != model::kAbsentTable)
+    Scan(s_.suppressions, "suppressions", [&](std::string_view key, std::string_view value) {
+      if (key.size() != 32 || value.size() != 16) Problem("suppressions: an entry of the wrong length");
+    });
   if (s_.erasures != model::kAbsentTable)
     Scan(s_.erasures, "erasures", [&](std::string_view key, std::string_view value) {
       if (key.size() != 8) return Problem("erasures: a key of ", key.size(), " bytes (sequence numbers are 8)");

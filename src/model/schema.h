@@ -38,6 +38,8 @@
 //   teams              U64(id) -> envelope(Team)                            (since schema 5)
 //   team_name          folded name -> U64(id)                               (unique; since schema 5)
 //   erasures           U64(seq of the tombstone) -> envelope(Erasure)            (since schema 6)
+//   suppressions       keyed hash (32 bytes) of an email or phone -> I64(at) U64(erasure seq)
+//                      (since schema 6; the key is the meta entry "suppression_key")
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -70,7 +72,7 @@ namespace crm::model {
 
 // 1: libcrm 0.1 to 0.3. 2: customer_country. 3: opp_external, interaction_external,
 // customer_domain, customer_parent. 4: index_catalog, field_index. 5: users and teams.
-// 6: erasures.
+// 6: erasures, suppressions.
 inline constexpr std::uint64_t kSchemaVersion = 6;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
@@ -114,6 +116,7 @@ struct Schema {
   storage::Table teams;
   storage::Table team_name;
   storage::Table erasures;
+  storage::Table suppressions;
   storage::Table changes;
   storage::Table change_entity;
 

@@ -4,6 +4,7 @@
 
 #include "core/txn.h"
 #include "privacy/privacy.h"
+#include "privacy/suppression.h"
 
 namespace crm {
 
@@ -13,6 +14,19 @@ absl::StatusOr<std::vector<Erasure>> PrivacyReads::ListErasures(std::uint64_t fr
 
 absl::StatusOr<Erasure> PrivacyWrites::EraseCustomer(std::uint64_t id, EraseOptions options) {
   return core::Mutate(this, [&](model::Ctx& c) { return privacy::EraseCustomer(c, id, options); },
+                      core::Growth::kRemoves);
+}
+
+absl::StatusOr<bool> PrivacyReads::IsSuppressed(std::string_view email_or_phone) const {
+  return core::Query(this, [&](const model::Ctx& c) { return privacy::IsSuppressed(c, email_or_phone); });
+}
+
+absl::Status PrivacyWrites::Suppress(std::string_view email_or_phone) {
+  return core::Mutate(this, [&](model::Ctx& c) { return privacy::Suppress(c, email_or_phone, 0); });
+}
+
+absl::StatusOr<bool> PrivacyWrites::Unsuppress(std::string_view email_or_phone) {
+  return core::Mutate(this, [&](model::Ctx& c) { return privacy::Unsuppress(c, email_or_phone); },
                       core::Growth::kRemoves);
 }
 

@@ -11,6 +11,7 @@
 #include "model/records.h"
 #include "model/serialize.h"
 #include "opportunities/opportunities.h"
+#include "privacy/suppression.h"
 #include "relations/relations.h"
 
 namespace crm::privacy {
@@ -152,6 +153,8 @@ absl::StatusOr<Erasure> EraseCustomer(model::Ctx& ctx, std::uint64_t id, const E
   auto seq = changes::LastSeq(ctx);
   if (!seq.ok()) return seq.status();
   e.seq = *seq;
+  if (options.suppress)
+    if (auto s = SuppressAll(ctx, *customer, e.seq); !s.ok()) return s;
   std::string value;
   codec::Encode(codec::RecordType::kErasure, e, value);
   if (auto s = ctx.txn.Put(ctx.schema.erasures, codec::EncodeU64(e.seq), value); !s.ok()) return s;

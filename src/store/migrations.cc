@@ -52,8 +52,8 @@ constexpr Step kSteps[] = {
     {4, "declared indexes; checksummed index entries", &ChecksumEntries},
     // Users and teams: their tables start empty, and owners stay text until users exist.
     {5, "users and teams", [](model::Ctx&) { return absl::OkStatus(); }},
-    // Erasures: the log starts empty.
-    {6, "erasure log", [](model::Ctx&) { return absl::OkStatus(); }},
+    // Erasures and suppressions: both start empty.
+    {6, "erasure log, suppressions", [](model::Ctx&) { return absl::OkStatus(); }},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == model::kSchemaVersion, "a step for every schema version");
 

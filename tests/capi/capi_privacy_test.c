@@ -71,8 +71,49 @@ static void test_erase(void) {
   crm_db_close(db);
 }
 
+static int create_with_email(crm_txn* txn, const char* email) {
+  crm_customer* c = NULL;
+  int rc;
+  CHECK(crm_customer_new(&c) == CRM_OK);
+  CHECK(crm_customer_set_text(c, CRM_CUSTOMER_GIVEN_NAME, S("Zed")) == CRM_OK);
+  CHECK(crm_customer_add_email(c, email, strlen(email), S(""), 1) == CRM_OK);
+  rc = crm_customer_create(txn, c);
+  crm_customer_free(c);
+  return rc;
+}
+
+static void test_suppression(void) {
+  crm_db* db = open_db("suppress.crm");
+  crm_txn* txn = NULL;
+  crm_customer* c = NULL;
+  int held = -1, removed = -1;
+  uint64_t id;
+
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  CHECK(create_with_email(txn, "zed@example.com") == CRM_OK);
+  CHECK(crm_customer_find_by_email(&c, txn, S("zed@example.com")) == CRM_OK);
+  id = (uint64_t)crm_customer_int(c, CRM_CUSTOMER_ID);
+  crm_customer_free(c);
+  CHECK(crm_customer_erase(txn, id, CRM_ERASE_SUPPRESS, NULL) == CRM_OK);
+  CHECK(crm_is_suppressed(&held, txn, S("ZED@example.com")) == CRM_OK && held == 1);
+  CHECK(create_with_email(txn, "zed@example.com") == CRM_ESUPPRESSED);
+  CHECK(strstr(crm_errmsg(), "emails[0]") != NULL);
+  CHECK(crm_suppress(txn, S("ann@example.com")) == CRM_OK);
+  CHECK(create_with_email(txn, "Ann@Example.com") == CRM_ESUPPRESSED);
+  CHECK(crm_suppress(txn, S("")) == CRM_EINVALID);
+  CHECK(crm_is_suppressed(NULL, txn, S("x@y")) == CRM_EINVALID);
+  CHECK(crm_unsuppress(txn, S("zed@example.com"), &removed) == CRM_OK && removed == 1);
+  CHECK(crm_unsuppress(txn, S("zed@example.com"), &removed) == CRM_OK && removed == 0);
+  CHECK(crm_is_suppressed(&held, txn, S("zed@example.com")) == CRM_OK && held == 0);
+  CHECK(create_with_email(txn, "zed@example.com") == CRM_OK);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_erase();
+  test_suppression();
   return finish();
 }

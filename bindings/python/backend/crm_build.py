@@ -66,7 +66,7 @@ def _build(scratch: Path) -> Path:
     if cmake is None:
         raise RuntimeError("building libcrm needs CMake (Debian: apt-get install cmake g++ liblmdb-dev "
                            "libboost-serialization-dev libboost-container-dev libabsl-dev libutf8proc-dev "
-                           "libphonenumber-dev python3-dev), or give CRM_BUILD_DIR / CRM_LIBRARY")
+                           "libphonenumber-dev libsodium-dev python3-dev), or give CRM_BUILD_DIR / CRM_LIBRARY")
     # pip builds in an isolated environment that hides the interpreter's own packages; the
     # compiled binding is written by cffi, a dependency of the package that the target
     # interpreter has, so the build runs with that interpreter's usual view.

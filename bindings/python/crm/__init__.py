@@ -29,6 +29,7 @@ from .errors import (
     OutOfMemoryError,
     ReadOnlyError,
     StorageError,
+    SuppressedError,
     VersionError,
 )
 from .maintenance import Statistics, VerifyReport
@@ -80,6 +81,6 @@ __all__ = [
     "Field", "FieldChange", "FullError", "Index", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
     "LifecycleStage", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
     "OutOfMemoryError", "Outcome", "Phone", "PhoneType", "Pipeline", "PipelineStage", "Plan", "ReadOnlyError", "ReadTxn",
-    "Record", "Row", "StageChange", "Statistics", "StorageError", "Team", "User", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
+    "Record", "Row", "StageChange", "Statistics", "StorageError", "SuppressedError", "Team", "User", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
     "library_path", "library_version", "open",
 ]  # fmt: skip

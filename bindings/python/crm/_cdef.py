@@ -365,4 +365,7 @@ int crm_erasure_list_get(crm_erasure_list** out, crm_txn* txn, uint64_t from_seq
 size_t crm_erasure_list_size(const crm_erasure_list* l);
 const crm_erasure* crm_erasure_list_at(const crm_erasure_list* l, size_t i);
 void crm_erasure_list_free(crm_erasure_list* l);
+int crm_suppress(crm_txn* txn, const char* email_or_phone, size_t len);
+int crm_unsuppress(crm_txn* txn, const char* email_or_phone, size_t len, int* removed);
+int crm_is_suppressed(int* out, crm_txn* txn, const char* email_or_phone, size_t len);
 """

@@ -21,6 +21,7 @@ EREADONLY = -11
 EVERSION = -12
 EDEPENDENTS = -13
 ENOTDB = -14
+ESUPPRESSED = -15
 ITEROVER = -100
 
 
@@ -87,6 +88,13 @@ class DependentsError(ConflictError):
     code = EDEPENDENTS
 
 
+class SuppressedError(ConflictError):
+    """Refused because an email or phone is suppressed: its owner was erased, or asked not to
+    be contacted (``CRM_ESUPPRESSED``; ``db.unsuppress`` lifts it)."""
+
+    code = ESUPPRESSED
+
+
 class VersionError(Error):
     """The file was written by a newer libcrm than this one (``CRM_EVERSION``)."""
 
@@ -144,6 +152,7 @@ _BY_CODE: dict[int, type[Error]] = {
         ConflictError,
         ReadOnlyError,
         DependentsError,
+        SuppressedError,
         VersionError,
         NotDatabaseError,
         CorruptError,

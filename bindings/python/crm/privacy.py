@@ -7,6 +7,10 @@ its number and kind, with ``redacted`` set); a tombstone change (``Op.ERASE``) m
 erasure. The erasure log (``db.erasures()``) keeps when, by whom and what was erased, with the
 customer's identifiers masked. A compacted backup (``db.backup(path, compact=True)``) holds none
 of the erased customer's bytes.
+
+Suppression (``db.suppress``, ``erase_customer(..., suppress=True)``) keeps an email address or a
+phone number from being captured again: creating or updating a customer to hold it raises
+:class:`crm.SuppressedError` until ``db.unsuppress`` lifts it. Only a keyed hash is stored.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import dataclasses
 import datetime as _dt
 from typing import Any
 
+from ._fields import _encode
 from ._native import ffi, lib
 from ._ops import Ops, check_id
 from .errors import check
@@ -76,16 +81,28 @@ class PrivacyReads(Ops):
 
         return self._with_read(read)
 
+    def is_suppressed(self, email_or_phone: str) -> bool:
+        """Whether an email address (text with '@') or a phone number is suppressed."""
+        raw = _encode(email_or_phone, "email_or_phone")
+
+        def read(txn: Any) -> bool:
+            out = ffi.new("int*")
+            check(lib.crm_is_suppressed(out, txn, raw, len(raw)))
+            return bool(out[0])
+
+        return self._with_read(read)
+
 
 class PrivacyWrites(Ops):
     """Erasure: methods of write transactions and of the database."""
 
-    def erase_customer(self, id: int, keep_deals: bool = False, actor: str | None = None) -> Erasure:
+    def erase_customer(self, id: int, keep_deals: bool = False, suppress: bool = False,
+                       actor: str | None = None) -> Erasure:
         """Erases customer `id` and what belongs to it; NotFoundError when there is none. With
-        `keep_deals` its deals stay, anonymised (amounts, stages and dates kept). Returns the
-        erasure log's entry."""
+        `keep_deals` its deals stay, anonymised (amounts, stages and dates kept); with `suppress`
+        its emails and phones are suppressed. Returns the erasure log's entry."""
         customer = check_id(id, "id")
-        flags = 1 if keep_deals else 0
+        flags = (1 if keep_deals else 0) | (2 if suppress else 0)
 
         def erase(t: Any) -> Erasure:
             out = ffi.new("crm_erasure**")
@@ -96,3 +113,16 @@ class PrivacyWrites(Ops):
                 lib.crm_erasure_free(out[0])
 
         return self._in_write(erase, actor)
+
+    def suppress(self, email_or_phone: str, actor: str | None = None) -> None:
+        """Suppresses an email address (text with '@') or a phone number: no customer can be
+        created, or updated to hold it (:class:`crm.SuppressedError`); one that holds it keeps it."""
+        raw = _encode(email_or_phone, "email_or_phone")
+        self._in_write(lambda t: t._plain(lib.crm_suppress, raw, len(raw)), actor)
+
+    def unsuppress(self, email_or_phone: str, actor: str | None = None) -> bool:
+        """Lifts a suppression (a new, explicit consent); False when there was none."""
+        raw = _encode(email_or_phone, "email_or_phone")
+        removed = ffi.new("int*")
+        self._in_write(lambda t: t._plain(lib.crm_unsuppress, raw, len(raw), removed), actor)
+        return bool(removed[0])

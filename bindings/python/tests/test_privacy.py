@@ -66,3 +66,19 @@ def test_keep_deals_and_transactions(db):
             raise RuntimeError("changed my mind")
     assert db.customer(c2.id).given_name == "Zebulon"
     assert len(db.erasures()) == 1
+
+
+def test_suppression(db):
+    c, _, _ = _subject(db)
+    db.erase_customer(c.id, suppress=True)
+    assert db.is_suppressed("ZEBULON@erasetest.example") and db.is_suppressed("+1 (415) 555-0199")
+    with pytest.raises(crm.SuppressedError) as caught:
+        db.create_customer(crm.Customer(given_name="Zeb", emails=["zebulon@erasetest.example"]))
+    assert "emails[0]" in caught.value.message and isinstance(caught.value, crm.ConflictError)
+    db.suppress("ann@example.com")
+    with pytest.raises(crm.SuppressedError):
+        db.create_customer(crm.Customer(given_name="Ann", emails=["Ann@Example.com"]))
+    assert db.unsuppress("ann@example.com") is True and db.unsuppress("ann@example.com") is False
+    assert db.create_customer(crm.Customer(given_name="Ann", emails=["ann@example.com"])).id > 0
+    with pytest.raises(crm.InvalidError):
+        db.suppress("")

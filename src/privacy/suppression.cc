@@ -1,0 +1,160 @@
+#include "privacy/suppression.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "codec/key.h"
+#include "common/errors.h"
+#include "model/validation.h"
+#include "text/phone.h"
+#include "text/text.h"
+
+namespace crm::privacy {
+namespace {
+
+// The meta entry holding the key of the suppression hashes (32 random bytes, made on the first
+// suppression).
+constexpr char kKeyName[] = "suppression_key";
+constexpr std::size_t kKeyBytes = crypto_generichash_KEYBYTES;
+
+absl::Status NeedTable(const model::Ctx& ctx) {
+  if (ctx.schema.suppressions == model::kAbsentTable)
+    return absl::FailedPreconditionError("suppressions: this database predates them (open it writable once to upgrade it)");
+  return absl::OkStatus();
+}
+
+// The stored key; empty when none was made yet (and `make` is false).
+absl::StatusOr<std::string> Key(const model::Ctx& ctx, bool make) {
+  std::string_view stored;
+  auto found = ctx.txn.Get(ctx.schema.meta, kKeyName, &stored);
+  if (!found.ok()) return found.status();
+  if (*found) {
+    if (stored.size() != kKeyBytes) return absl::DataLossError("database is damaged: the suppression key has the wrong size");
+    return std::string(stored);
+  }
+  if (!make) return std::string();
+  if (sodium_init() < 0) return absl::InternalError("libsodium could not be initialised");
+  std::string key(kKeyBytes, '\0');
+  randombytes_buf(key.data(), key.size());
+  if (auto s = ctx.txn.Put(ctx.schema.meta, kKeyName, key); !s.ok()) return s;
+  return key;
+}
+
+// What is hashed: "e" and the folded address, or "p" and the number's digits as the store
+// indexes them.
+absl::StatusOr<std::string> Subject(const model::Ctx& ctx, std::string_view text) {
+  std::string t(text);
+  model::Trim(t);
+  if (t.empty()) return absl::InvalidArgumentError("email_or_phone: must not be empty");
+  if (!IsValidUtf8(t)) return absl::InvalidArgumentError("email_or_phone: is not valid UTF-8");
+  if (t.find('@') != std::string::npos) return "e" + text::FoldCase(t);
+  std::string digits = text::PhoneQueryKey(t, ctx.phone_region);
+  if (digits.empty()) return absl::InvalidArgumentError("email_or_phone: neither an email address (no '@') nor a phone number (no digit)");
+  return "p" + digits;
+}
+
+std::string Hash(const std::string& key, const std::string& subject) {
+  std::string out(32, '\0');
+  crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                     reinterpret_cast<const unsigned char*>(subject.data()), subject.size(),
+                     reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  return out;
+}
+
+absl::StatusOr<bool> Held(const model::Ctx& ctx, const std::string& key, const std::string& subject) {
+  std::string_view value;
+  return ctx.txn.Get(ctx.schema.suppressions, Hash(key, subject), &value);
+}
+
+absl::Status Put(model::Ctx& ctx, const std::string& key, const std::string& subject, std::uint64_t erasure) {
+  const std::string hash = Hash(key, subject);
+  std::string_view existing;
+  auto found = ctx.txn.Get(ctx.schema.suppressions, hash, &existing);
+  if (!found.ok()) return found.status();
+  if (*found) return absl::OkStatus();
+  return ctx.txn.Put(ctx.schema.suppressions, hash, codec::KeyBuilder().I64(ctx.now).U64(erasure).Take());
+}
+
+}  // namespace
+
+absl::Status Suppress(model::Ctx& ctx, std::string_view email_or_phone, std::uint64_t erasure) {
+  if (auto s = NeedTable(ctx); !s.ok()) return s;
+  auto subject = Subject(ctx, email_or_phone);
+  if (!subject.ok()) return subject.status();
+  auto key = Key(ctx, true);
+  if (!key.ok()) return key.status();
+  return Put(ctx, *key, *subject, erasure);
+}
+
+absl::StatusOr<bool> Unsuppress(model::Ctx& ctx, std::string_view email_or_phone) {
+  if (auto s = NeedTable(ctx); !s.ok()) return s;
+  auto subject = Subject(ctx, email_or_phone);
+  if (!subject.ok()) return subject.status();
+  auto key = Key(ctx, false);
+  if (!key.ok()) return key.status();
+  if (key->empty()) return false;
+  return ctx.txn.Del(ctx.schema.suppressions, Hash(*key, *subject));
+}
+
+absl::StatusOr<bool> IsSuppressed(const model::Ctx& ctx, std::string_view email_or_phone) {
+  if (auto s = NeedTable(ctx); !s.ok()) return s;
+  auto subject = Subject(ctx, email_or_phone);
+  if (!subject.ok()) return subject.status();
+  auto key = Key(ctx, false);
+  if (!key.ok()) return key.status();
+  if (key->empty()) return false;
+  return Held(ctx, *key, *subject);
+}
+
+absl::Status SuppressAll(model::Ctx& ctx, const Customer& c, std::uint64_t erasure) {
+  if (auto s = NeedTable(ctx); !s.ok()) return s;
+  auto key = Key(ctx, true);
+  if (!key.ok()) return key.status();
+  for (const Email& e : c.emails)
+    if (auto s = Put(ctx, *key, "e" + text::FoldCase(e.address), erasure); !s.ok()) return s;
+  for (const Phone& p : c.phones) {
+    const std::string digits = text::PhoneKey(p);
+    if (!digits.empty())
+      if (auto s = Put(ctx, *key, "p" + digits, erasure); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckNotSuppressed(const model::Ctx& ctx, const Customer& c, const Customer* before) {
+  if (ctx.schema.suppressions == model::kAbsentTable) return absl::OkStatus();
+  if (c.emails.empty() && c.phones.empty()) return absl::OkStatus();
+  auto key = Key(ctx, false);
+  if (!key.ok()) return key.status();
+  if (key->empty()) return absl::OkStatus();  // nothing was ever suppressed
+  for (std::size_t i = 0; i < c.emails.size(); ++i) {
+    const std::string folded = text::FoldCase(c.emails[i].address);
+    if (before != nullptr && std::any_of(before->emails.begin(), before->emails.end(),
+                                         [&](const Email& b) { return text::FoldCase(b.address) == folded; }))
+      continue;
+    auto held = Held(ctx, *key, "e" + folded);
+    if (!held.ok()) return held.status();
+    if (*held)
+      return SuppressedError(absl::StrCat("emails[", i, "]: ", c.emails[i].address,
+                                          " is suppressed (its owner was erased or asked not to be contacted); "
+                                          "Unsuppress it to capture it again"));
+  }
+  for (std::size_t i = 0; i < c.phones.size(); ++i) {
+    const std::string digits = text::PhoneKey(c.phones[i]);
+    if (digits.empty()) continue;
+    if (before != nullptr && std::any_of(before->phones.begin(), before->phones.end(),
+                                         [&](const Phone& b) { return text::PhoneKey(b) == digits; }))
+      continue;
+    auto held = Held(ctx, *key, "p" + digits);
+    if (!held.ok()) return held.status();
+    if (*held)
+      return SuppressedError(absl::StrCat("phones[", i, "]: ", c.phones[i].number,
+                                          " is suppressed (its owner was erased or asked not to be contacted); "
+                                          "Unsuppress it to capture it again"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace crm::privacy
