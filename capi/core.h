@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -485,6 +486,17 @@ inline int ListOut(List** out, crm_txn* txn, F call) {
     *out = list;
     return CRM_OK;
   });
+}
+
+// Hands `text` to the caller as a NUL-terminated copy it frees with crm_free (`len`, when not
+// NULL, receives its length); `what` names it in the out-of-memory message.
+inline int MallocCopy(const std::string& text, char** out, std::size_t* len, const char* what) {
+  char* copy = static_cast<char*>(std::malloc(text.size() + 1));
+  if (copy == nullptr) return Fail(CRM_ENOMEM, std::string("out of memory for ") + what);
+  std::memcpy(copy, text.c_str(), text.size() + 1);
+  *out = copy;
+  if (len != nullptr) *len = text.size();
+  return CRM_OK;
 }
 
 }  // namespace capi

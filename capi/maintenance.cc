@@ -22,10 +22,7 @@ int crm_txn_verify(crm_verify_report* out, char** problems, crm_txn* txn) {
     if (problems != nullptr && !report->problems.empty()) {
       std::string text;
       for (const std::string& p : report->problems) text.append(p).push_back('\n');
-      char* copy = static_cast<char*>(std::malloc(text.size() + 1));
-      if (copy == nullptr) return Fail(CRM_ENOMEM, "out of memory for the problem list");
-      std::memcpy(copy, text.c_str(), text.size() + 1);
-      *problems = copy;
+      if (int rc = MallocCopy(text, problems, nullptr, "the problem list"); rc != CRM_OK) return rc;
     }
     return CRM_OK;
   });

@@ -109,3 +109,15 @@ int crm_is_suppressed(int* out, crm_txn* txn, const char* email_or_phone, size_t
     return CRM_OK;
   });
 }
+
+int crm_customer_export(char** out, size_t* len, crm_txn* txn, uint64_t id) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (len != nullptr) *len = 0;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    auto doc = ReadOf(txn)->ExportCustomer(id);
+    if (!doc.ok()) return Check(doc.status());
+    return MallocCopy(*doc, out, len, "the export");
+  });
+}

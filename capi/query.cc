@@ -137,11 +137,7 @@ int crm_search_explain(char** out, size_t* len, int* full_scan, crm_txn* txn, in
     if (int rc = SearchOf(txn, entity, s, &kind, &search); rc != CRM_OK) return rc;
     auto plan = ReadOf(txn)->Explain(kind, search);
     if (!plan.ok()) return Check(plan.status());
-    char* copy = static_cast<char*>(std::malloc(plan->text.size() + 1));
-    if (copy == nullptr) return Fail(CRM_ENOMEM, "out of memory for the plan");
-    std::memcpy(copy, plan->text.c_str(), plan->text.size() + 1);
-    *out = copy;
-    if (len != nullptr) *len = plan->text.size();
+    if (int rc = MallocCopy(plan->text, out, len, "the plan"); rc != CRM_OK) return rc;
     if (full_scan != nullptr) *full_scan = plan->full_scan ? 1 : 0;
     return CRM_OK;
   });

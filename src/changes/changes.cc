@@ -452,3 +452,27 @@ absl::StatusOr<std::uint64_t> Redact(Ctx& ctx, EntityType entity, std::uint64_t 
 }
 
 }  // namespace crm::changes
+
+namespace crm::changes {
+
+absl::StatusOr<std::vector<Change>> OfRecord(const Ctx& ctx, EntityType entity, std::uint64_t id) {
+  const std::string prefix = codec::KeyBuilder().U8(static_cast<std::uint8_t>(entity)).U64(id).Take();
+  auto seqs = model::IdsWithPrefix(ctx, ctx.schema.change_entity, prefix);
+  if (!seqs.ok()) return seqs.status();
+  std::vector<Change> out;
+  for (std::uint64_t seq : *seqs) {
+    std::string_view value;
+    auto found = ctx.txn.Get(ctx.schema.changes, codec::EncodeU64(seq), &value);
+    if (!found.ok()) return found.status();
+    if (!*found) return absl::DataLossError(absl::StrCat("change ", seq, " is indexed but missing"));
+    auto c = LoadChange(seq, value);
+    if (!c.ok()) return c.status();
+    if (c->entity != entity || c->entity_id != id)
+      return absl::DataLossError(absl::StrCat("database is damaged: the change index names change ", seq,
+                                              ", which is about another record"));
+    out.push_back(*std::move(c));
+  }
+  return out;
+}
+
+}  // namespace crm::changes

@@ -43,6 +43,9 @@ absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op, 
 // record was erased); returns how many changes it rewrote.
 absl::StatusOr<std::uint64_t> Redact(Ctx& ctx, EntityType entity, std::uint64_t id);
 
+// Every change of one record, oldest first.
+absl::StatusOr<std::vector<Change>> OfRecord(const Ctx& ctx, EntityType entity, std::uint64_t id);
+
 // Changes with seq >= from_seq, at most `limit` (1 to 1000).
 absl::StatusOr<std::vector<Change>> List(const Ctx& ctx, std::uint64_t from_seq, std::size_t limit);
 // The newest sequence number (0 when the feed is empty).

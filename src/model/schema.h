@@ -159,7 +159,7 @@ class Counters {
 struct Ctx {
   storage::Txn& txn;
   const Schema& schema;
-  Timestamp now = 0;              // write transactions: the time stamped on changes
+  Timestamp now = 0;              // when the transaction began: the time stamped on changes
   Counters* counters = nullptr;   // write transactions: pending counter changes
   std::string_view actor;         // write transactions: who makes the changes
   bool importing = false;         // write transactions in import mode (crm::WriteOptions::import)

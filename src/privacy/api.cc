@@ -21,6 +21,10 @@ absl::StatusOr<bool> PrivacyReads::IsSuppressed(std::string_view email_or_phone)
   return core::Query(this, [&](const model::Ctx& c) { return privacy::IsSuppressed(c, email_or_phone); });
 }
 
+absl::StatusOr<std::string> PrivacyReads::ExportCustomer(std::uint64_t id) const {
+  return core::Query(this, [&](const model::Ctx& c) { return privacy::ExportCustomer(c, id); });
+}
+
 absl::Status PrivacyWrites::Suppress(std::string_view email_or_phone) {
   return core::Mutate(this, [&](model::Ctx& c) { return privacy::Suppress(c, email_or_phone, 0); });
 }

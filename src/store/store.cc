@@ -147,6 +147,7 @@ absl::StatusOr<ReadTxn> Store::BeginRead() const {
   t->schema = &impl_->schema;
   t->env = impl_->env.get();
   t->txn = *std::move(txn);
+  t->now = impl_->Now();  // when the snapshot was taken (a subject export states it)
   t->phone_region = impl_->options.phone_region;
   return ReadTxn(std::move(t));
 }

@@ -87,6 +87,8 @@ static void test_suppression(void) {
   crm_txn* txn = NULL;
   crm_customer* c = NULL;
   int held = -1, removed = -1;
+  char* doc = NULL;
+  size_t doc_len = 0;
   uint64_t id;
 
   CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
@@ -94,6 +96,11 @@ static void test_suppression(void) {
   CHECK(crm_customer_find_by_email(&c, txn, S("zed@example.com")) == CRM_OK);
   id = (uint64_t)crm_customer_int(c, CRM_CUSTOMER_ID);
   crm_customer_free(c);
+  CHECK(crm_customer_export(&doc, &doc_len, txn, id) == CRM_OK && doc != NULL && doc_len == strlen(doc));
+  CHECK(strstr(doc, "\"libcrm.subject-export\"") != NULL && strstr(doc, "zed@example.com") != NULL);
+  crm_free(doc);
+  CHECK(crm_customer_export(&doc, NULL, txn, id + 1) == CRM_ENOTFOUND && doc == NULL);
+  CHECK(crm_customer_export(NULL, NULL, txn, id) == CRM_EINVALID);
   CHECK(crm_customer_erase(txn, id, CRM_ERASE_SUPPRESS, NULL) == CRM_OK);
   CHECK(crm_is_suppressed(&held, txn, S("ZED@example.com")) == CRM_OK && held == 1);
   CHECK(create_with_email(txn, "zed@example.com") == CRM_ESUPPRESSED);

@@ -368,4 +368,5 @@ void crm_erasure_list_free(crm_erasure_list* l);
 int crm_suppress(crm_txn* txn, const char* email_or_phone, size_t len);
 int crm_unsuppress(crm_txn* txn, const char* email_or_phone, size_t len, int* removed);
 int crm_is_suppressed(int* out, crm_txn* txn, const char* email_or_phone, size_t len);
+int crm_customer_export(char** out, size_t* len, crm_txn* txn, uint64_t id);
 """

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import json
 from typing import Any
 
 from ._fields import _encode
@@ -78,6 +79,23 @@ class PrivacyReads(Ops):
                 return [_erasure(lib.crm_erasure_list_at(out[0], i)) for i in range(lib.crm_erasure_list_size(out[0]))]
             finally:
                 lib.crm_erasure_list_free(out[0])
+
+        return self._with_read(read)
+
+    def export_customer(self, id: int) -> dict[str, Any]:
+        """Everything held about customer `id` (subject access, portability) as a JSON document,
+        parsed: schema "libcrm.subject-export" version 1 (the README's "Privacy and security").
+        NotFoundError when there is no such customer."""
+        customer = check_id(id, "id")
+
+        def read(txn: Any) -> dict[str, Any]:
+            out, size = ffi.new("char**"), ffi.new("size_t*")
+            check(lib.crm_customer_export(out, size, txn, customer))
+            try:
+                doc: dict[str, Any] = json.loads(ffi.unpack(out[0], size[0]).decode())
+                return doc
+            finally:
+                lib.crm_free(out[0])
 
         return self._with_read(read)
 

@@ -82,3 +82,18 @@ def test_suppression(db):
     assert db.create_customer(crm.Customer(given_name="Ann", emails=["ann@example.com"])).id > 0
     with pytest.raises(crm.InvalidError):
         db.suppress("")
+
+
+def test_export_customer(db):
+    c, i, o = _subject(db)
+    doc = db.export_customer(c.id)
+    assert doc["format"] == "libcrm.subject-export" and doc["version"] == 1
+    assert doc["customer"]["id"] == c.id and doc["customer"]["given_name"] == "Zebulon"
+    assert [x["id"] for x in doc["interactions"]] == [i.id]
+    assert [x["id"] for x in doc["opportunities"]] == [o.id]
+    assert doc["opportunities"][0]["amount"]["minor_units"] == 250000
+    feed = [ch.seq for ch in db.changes() if (ch.entity, ch.entity_id) in
+            {(crm.Entity.CUSTOMER, c.id), (crm.Entity.INTERACTION, i.id), (crm.Entity.OPPORTUNITY, o.id)}]  # fmt: skip
+    assert [ch["seq"] for ch in doc["changes"]] == feed
+    with pytest.raises(crm.NotFoundError):
+        db.export_customer(c.id + 100)

@@ -1,0 +1,236 @@
+// Subject access: everything held about one customer as one JSON document (crm/privacy.hpp).
+// nlohmann-json writes it: its escaping and UTF-8 handling are well kept, and a document this
+// size is not on any hot path.
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "changes/changes.h"
+#include "codec/envelope.h"
+#include "codec/key.h"
+#include "customers/customers.h"
+#include "interactions/interactions.h"
+#include "model/records.h"
+#include "model/serialize.h"
+#include "opportunities/opportunities.h"
+#include "pipelines/pipelines.h"
+#include "privacy/privacy.h"
+#include "storage/lmdb.h"
+
+namespace crm::privacy {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json Time(Timestamp t) { return t == 0 ? Json(nullptr) : Json(changes::TimeText(t)); }
+
+Json MoneyJson(const Money& m) {
+  if (m.currency.empty()) return nullptr;
+  return Json{{"minor_units", m.minor_units}, {"currency", m.currency}, {"text", changes::MoneyText(m)}};
+}
+
+Json Custom(const CustomFields& custom) {
+  Json out = Json::object();
+  for (const auto& [name, value] : custom) {
+    if (const auto* s = std::get_if<std::string>(&value)) out[name] = *s;
+    else if (const auto* i = std::get_if<std::int64_t>(&value)) out[name] = *i;
+    else if (const auto* m = std::get_if<Money>(&value)) out[name] = MoneyJson(*m);
+    else if (const auto* d = std::get_if<DateTime>(&value)) out[name] = Json{{"time", changes::TimeText(d->micros)}};
+    else out[name] = std::get<bool>(value);
+  }
+  return out;
+}
+
+Json CustomerJson(const Customer& c) {
+  Json emails = Json::array(), phones = Json::array(), memberships = Json::array();
+  for (const Email& e : c.emails) emails.push_back({{"address", e.address}, {"label", e.label}, {"primary", e.primary}});
+  for (const Phone& p : c.phones)
+    phones.push_back({{"number", p.number}, {"label", p.label}, {"primary", p.primary}, {"e164", p.e164},
+                      {"type", std::string(PhoneTypeName(p.type))}, {"valid", p.valid}});
+  for (const Membership& m : c.memberships) memberships.push_back({{"organization", m.organization}, {"role", m.role}});
+  return Json{
+      {"id", c.id},
+      {"kind", c.kind == CustomerKind::kPerson ? "person" : "organization"},
+      {"display_name", c.display_name},
+      {"given_name", c.given_name},
+      {"family_name", c.family_name},
+      {"emails", emails},
+      {"phones", phones},
+      {"address",
+       {{"street", c.address.street}, {"city", c.address.city}, {"region", c.address.region},
+        {"postal_code", c.address.postal_code}, {"country", c.address.country}}},
+      {"stage", std::string(LifecycleStageName(c.stage))},
+      {"owner", c.owner},
+      {"tags", std::vector<std::string>(c.tags.begin(), c.tags.end())},
+      {"custom", Custom(c.custom)},
+      {"consent",
+       {{"email_opt_in", c.consent.email_opt_in},
+        {"email_legal_basis", std::string(LegalBasisName(c.consent.email_legal_basis))},
+        {"email_opt_in_at", Time(c.consent.email_opt_in_at)},
+        {"do_not_call", c.consent.do_not_call}}},
+      {"external_id", c.external_id},
+      {"memberships", memberships},
+      {"job_title", c.job_title},
+      {"department", c.department},
+      {"industry", c.industry},
+      {"website", c.website},
+      {"domains", std::vector<std::string>(c.domains.begin(), c.domains.end())},
+      {"annual_revenue", MoneyJson(c.annual_revenue)},
+      {"employees", c.employees},
+      {"account_type", std::string(AccountTypeName(c.account_type))},
+      {"parent", c.parent},
+      {"archived", c.archived},
+      {"archived_at", Time(c.archived_at)},
+      {"created_at", Time(c.created_at)},
+      {"updated_at", Time(c.updated_at)},
+      {"last_interaction_at", Time(c.last_interaction_at)},
+  };
+}
+
+Json InteractionJson(const Interaction& i) {
+  return Json{
+      {"id", i.id},
+      {"kind", i.kind_label.empty() ? std::string(InteractionKindName(i.kind)) : i.kind_label},
+      {"direction", i.direction == Direction::kInbound ? "inbound" : i.direction == Direction::kOutbound ? "outbound" : ""},
+      {"occurred_at", Time(i.occurred_at)},
+      {"duration_seconds", i.duration_seconds},
+      {"subject", i.subject},
+      {"body", i.body},
+      {"outcome", i.outcome},
+      {"satisfaction", i.satisfaction},
+      {"amount", i.amount ? MoneyJson(*i.amount) : Json(nullptr)},
+      {"owner", i.owner},
+      {"opportunity", i.opportunity},
+      {"due_at", Time(i.due_at)},
+      {"done", i.done},
+      {"external_id", i.external_id},
+      {"custom", Custom(i.custom)},
+      {"created_at", Time(i.created_at)},
+      {"updated_at", Time(i.updated_at)},
+  };
+}
+
+std::string StageName(const Pipeline* p, StageId id) {
+  if (p == nullptr || id == 0) return {};
+  const Stage* s = p->FindStage(id);
+  return s == nullptr ? std::string() : s->name;
+}
+
+Json OpportunityJson(const Opportunity& o, const Pipeline* p) {
+  Json history = Json::array(), contacts = Json::array();
+  for (const StageChange& h : o.history)
+    history.push_back({{"from", StageName(p, h.from)}, {"to", StageName(p, h.to)}, {"at", Time(h.at)}, {"actor", h.actor},
+                       {"amount", MoneyJson(h.amount)}, {"probability", h.probability}});
+  for (const ContactRole& r : o.contacts) contacts.push_back({{"person", r.person}, {"role", r.role}});
+  return Json{
+      {"id", o.id},
+      {"title", o.title},
+      {"pipeline", p == nullptr ? std::string() : p->name},
+      {"stage", StageName(p, o.stage)},
+      {"amount", MoneyJson(o.amount)},
+      {"probability", o.probability},
+      {"expected_close", Time(o.expected_close)},
+      {"owner", o.owner},
+      {"contacts", contacts},
+      {"lost_reason", o.lost_reason},
+      {"external_id", o.external_id},
+      {"custom", Custom(o.custom)},
+      {"stage_history", history},
+      {"created_at", Time(o.created_at)},
+      {"updated_at", Time(o.updated_at)},
+      {"closed_at", Time(o.closed_at)},
+  };
+}
+
+Json ChangeJson(const Change& c) {
+  Json fields = Json::array();
+  for (const FieldChange& f : c.fields) fields.push_back({{"field", f.field}, {"before", f.before}, {"after", f.after}});
+  return Json{{"seq", c.seq},
+              {"at", Time(c.at)},
+              {"actor", c.actor},
+              {"entity", std::string(EntityTypeName(c.entity))},
+              {"entity_id", c.entity_id},
+              {"op", std::string(ChangeOpName(c.op))},
+              {"imported", c.imported},
+              {"redacted", c.redacted},
+              {"fields", fields}};
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ExportCustomer(const model::Ctx& ctx, std::uint64_t id) {
+  auto customer = customers::Get(ctx, id);
+  if (!customer.ok()) return customer.status();
+  std::vector<Interaction> interactions;
+  auto s = storage::ScanPrefix(ctx.txn, ctx.schema.interactions, codec::EncodeU64(id), {},
+                               [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+                                 if (auto st = interactions::DecodeAt(key, value, &interactions.emplace_back()); !st.ok())
+                                   return st;
+                                 return true;
+                               });
+  if (!s.ok()) return s;
+  auto pipelines = pipelines::List(ctx);
+  if (!pipelines.ok()) return pipelines.status();
+  const auto pipeline_of = [&](PipelineId p) -> const Pipeline* {
+    for (const Pipeline& candidate : *pipelines)
+      if (candidate.id == p) return &candidate;
+    return nullptr;
+  };
+  auto deals = opportunities::OfCustomer(ctx, id);
+  if (!deals.ok()) return deals.status();
+  auto roles = opportunities::WithContact(ctx, id);
+  if (!roles.ok()) return roles.status();
+
+  Json out;
+  out["format"] = "libcrm.subject-export";
+  out["version"] = 1;
+  out["exported_at"] = changes::TimeText(ctx.now);
+  out["customer"] = CustomerJson(*customer);
+  Json interaction_list = Json::array();
+  std::vector<std::pair<EntityType, std::uint64_t>> records = {{EntityType::kCustomer, id}};
+  for (const Interaction& i : interactions) {
+    interaction_list.push_back(InteractionJson(i));
+    records.emplace_back(EntityType::kInteraction, i.id);
+  }
+  out["interactions"] = interaction_list;
+  Json deal_list = Json::array();
+  for (OpportunityId deal : *deals) {
+    auto o = opportunities::Get(ctx, deal);
+    if (!o.ok()) return o.status();
+    deal_list.push_back(OpportunityJson(*o, pipeline_of(o->pipeline)));
+    records.emplace_back(EntityType::kOpportunity, deal);
+  }
+  out["opportunities"] = deal_list;
+  Json role_list = Json::array();
+  for (OpportunityId deal : *roles) {
+    auto o = opportunities::Get(ctx, deal);
+    if (!o.ok()) return o.status();
+    for (const ContactRole& r : o->contacts)
+      if (r.person == id) role_list.push_back({{"opportunity", deal}, {"role", r.role}});  // the deal is another customer's
+  }
+  out["contact_roles"] = role_list;
+  std::vector<Change> history;
+  for (const auto& [entity, record] : records) {
+    auto changes = changes::OfRecord(ctx, entity, record);
+    if (!changes.ok()) return changes.status();
+    history.insert(history.end(), changes->begin(), changes->end());
+  }
+  std::sort(history.begin(), history.end(), [](const Change& a, const Change& b) { return a.seq < b.seq; });
+  Json consent_history = Json::array();
+  Json change_list = Json::array();
+  for (const Change& c : history) {
+    change_list.push_back(ChangeJson(c));
+    if (c.entity != EntityType::kCustomer) continue;
+    for (const FieldChange& f : c.fields)
+      if (f.field.rfind("consent.", 0) == 0)
+        consent_history.push_back({{"field", f.field}, {"before", f.before}, {"after", f.after}, {"at", Time(c.at)},
+                                   {"actor", c.actor}, {"seq", c.seq}});
+  }
+  out["consent_history"] = consent_history;
+  out["changes"] = change_list;
+  return out.dump(2);
+}
+
+}  // namespace crm::privacy

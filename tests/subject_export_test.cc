@@ -1,0 +1,103 @@
+// The subject access document through the public API: every record held about a customer, typed,
+// checked field by field against the records read another way (GetCustomer, the timeline,
+// the change feed), and nothing about anyone else.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "support/fixture.h"
+
+namespace crm {
+namespace {
+
+using Json = nlohmann::json;
+
+class SubjectExportTest : public testing::StoreTest {
+ protected:
+  Json Export(CustomerId id) { return Json::parse(Ok(store_->Run(&ReadTxn::ExportCustomer, id))); }
+};
+
+TEST_F(SubjectExportTest, HoldsEverythingAboutTheCustomerAndNothingElse) {
+  Customer other = MakePerson("Olga", "Keepsake", "olga@keep.example");
+  Customer c;
+  c.given_name = "Jane";
+  c.family_name = "Doe";
+  c.emails.push_back(Email{"jane@example.com", "work", true});
+  c.phones.push_back(Phone{"+49 30 1234567", "office", true});
+  c.address.city = "Berlin";
+  c.custom["shoe_size"] = std::int64_t{38};
+  c.custom["credit"] = Money{12550, "EUR"};
+  c.consent.email_opt_in = true;
+  c.consent.email_legal_basis = LegalBasis::kConsent;
+  c = Ok(store_->Run(&WriteTxn::CreateCustomer, c));
+  now_ += 1'000'000;
+  c.consent.email_opt_in = false;
+  c = Ok(store_->Run(&WriteTxn::UpdateCustomer, c));
+  Touch(c.id, InteractionKind::kCall, now_, "Asked about \"quotes\" and ünïcode");
+  Touch(other.id, InteractionKind::kCall, now_, "Olga's call");
+  const Opportunity deal = MakeDeal(c.id, "Jane's order", 99900);
+  Opportunity others = MakeDeal(other.id, "Olga's order");
+  others.contacts.push_back(ContactRole{c.id, "influencer"});
+  others = Ok(store_->Run(&WriteTxn::UpdateOpportunity, others));
+  now_ += 5;
+
+  const Json doc = Export(c.id);
+  EXPECT_EQ(doc["format"], "libcrm.subject-export");
+  EXPECT_EQ(doc["version"], 1);
+  EXPECT_EQ(doc["exported_at"], "2023-11-14T22:13:21.000005Z");
+  const Json& customer = doc["customer"];
+  const Customer stored = Ok(store_->Run(&ReadTxn::GetCustomer, c.id));
+  EXPECT_EQ(customer["id"], stored.id);
+  EXPECT_EQ(customer["display_name"], stored.display_name);
+  EXPECT_EQ(customer["emails"][0]["address"], "jane@example.com");
+  EXPECT_EQ(customer["phones"][0]["e164"], stored.phones[0].e164);
+  EXPECT_EQ(customer["address"]["city"], "Berlin");
+  EXPECT_EQ(customer["custom"]["shoe_size"], 38);
+  EXPECT_EQ(customer["custom"]["credit"]["minor_units"], 12550);
+  EXPECT_EQ(customer["custom"]["credit"]["currency"], "EUR");
+  EXPECT_EQ(customer["consent"]["email_opt_in"], false);
+  EXPECT_EQ(customer["consent"]["email_legal_basis"], "consent");
+  EXPECT_EQ(customer["last_interaction_at"], "2023-11-14T22:13:21.000000Z");
+
+  TimelineQuery q;
+  q.customer = c.id;
+  const std::vector<Interaction> timeline = Ok(store_->Run(&ReadTxn::ListTimeline, q)).interactions;
+  ASSERT_EQ(doc["interactions"].size(), timeline.size());
+  EXPECT_EQ(doc["interactions"][0]["subject"], timeline[0].subject);
+  EXPECT_EQ(doc["interactions"][0]["kind"], "call");
+  ASSERT_EQ(doc["opportunities"].size(), 1u);
+  EXPECT_EQ(doc["opportunities"][0]["id"], deal.id);
+  EXPECT_EQ(doc["opportunities"][0]["amount"]["minor_units"], 99900);
+  EXPECT_EQ(doc["opportunities"][0]["stage_history"].size(), deal.history.size());
+  ASSERT_EQ(doc["contact_roles"].size(), 1u);
+  EXPECT_EQ(doc["contact_roles"][0]["opportunity"], others.id);
+  EXPECT_EQ(doc["contact_roles"][0]["role"], "influencer");
+
+  // The changes are those of its records in the feed, in order; the consent history is theirs.
+  std::vector<std::uint64_t> expected;
+  for (const Change& ch : Ok(store_->Run(&ReadTxn::ListChanges, std::uint64_t{1}, std::size_t{1000})))
+    if ((ch.entity == EntityType::kCustomer && ch.entity_id == c.id) ||
+        (ch.entity == EntityType::kInteraction && ch.entity_id == timeline[0].id) ||
+        (ch.entity == EntityType::kOpportunity && ch.entity_id == deal.id))
+      expected.push_back(ch.seq);
+  std::vector<std::uint64_t> exported;
+  for (const Json& ch : doc["changes"]) exported.push_back(ch["seq"].get<std::uint64_t>());
+  EXPECT_EQ(exported, expected);
+  std::size_t opt_in_changes = 0;
+  for (const Json& h : doc["consent_history"]) opt_in_changes += h["field"] == "consent.email_opt_in" ? 1 : 0;
+  EXPECT_EQ(opt_in_changes,
+            Ok(store_->Run(&ReadTxn::FieldHistory, EntityType::kCustomer, c.id, std::string_view("consent.email_opt_in"))).size());
+  EXPECT_EQ(doc.dump().find("Olga"), std::string::npos) << "the document names another customer";
+}
+
+TEST_F(SubjectExportTest, UnknownAndErasedCustomers) {
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::ExportCustomer, std::uint64_t{42}).status()));
+  Customer c = MakePerson("Jane", "Doe", "jane@example.com");
+  Ok(store_->Run(&WriteTxn::EraseCustomer, c.id, EraseOptions{}));
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::ExportCustomer, c.id).status()));
+}
+
+}  // namespace
+}  // namespace crm
