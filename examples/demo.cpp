@@ -481,6 +481,23 @@ int main(int argc, char** argv) {
   std::cout << "\n== Deleting a customer that has a timeline and deals\n";
   std::cout << "  " << store->Run(&crm::WriteTxn::DeleteCustomer, jose.id, crm::DeleteOptions{}) << "\n";
 
+  std::cout << "\n== José asks for his data, then to be forgotten\n";
+  const std::string held = Must(store->Run(&crm::ReadTxn::ExportCustomer, jose.id), "export");
+  std::cout << "  subject access document: " << held.size() << " bytes of JSON (libcrm.subject-export v1)\n";
+  crm::EraseOptions forget;
+  forget.keep_deals = true;  // his deals stay for revenue reports, anonymised
+  forget.suppress = true;    // and his addresses cannot be captured again
+  const crm::Erasure erased = Must(store->RunAs("dpo", &crm::WriteTxn::EraseCustomer, jose.id, forget), "erase");
+  std::cout << "  erased customer " << erased.customer << ": " << erased.interactions << " interactions, "
+            << erased.deals_kept << " deals kept anonymised, " << erased.changes_redacted
+            << " changes stripped of their values; the log keeps:";
+  for (const std::string& m : erased.masked) std::cout << " " << m;
+  std::cout << "\n";
+  crm::Customer again;
+  again.given_name = "José";
+  again.emails.push_back(jose.emails.front());
+  std::cout << "  capturing him again: " << store->Run(&crm::WriteTxn::CreateCustomer, again).status() << "\n";
+
   std::cout << "\nCustomers in the store: " << Must(store->Run(&crm::ReadTxn::CountCustomers, crm::CustomerQuery::All()), "count")
             << " (file " << path << ", owner-only)\n";
   return 0;

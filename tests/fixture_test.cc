@@ -130,7 +130,7 @@ TEST(FixtureTest, OlderRecordsReadNoFieldsOfTheRecordBefore) {
   EXPECT_EQ(*buyers, 1u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Schemas, FixtureTest, ::testing::Values(1, 2, 4),
+INSTANTIATE_TEST_SUITE_P(Schemas, FixtureTest, ::testing::Values(1, 2, 4, 5),
                          [](const ::testing::TestParamInfo<int>& info) { return "schema" + std::to_string(info.param); });
 
 }  // namespace
