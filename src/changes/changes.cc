@@ -394,30 +394,15 @@ absl::StatusOr<std::vector<FieldHistoryEntry>> FieldHistory(const Ctx& ctx, Enti
                                                      out->append(f.data(), f.size());
                                                    }),
                                                    HasCustom(entity) ? ", custom.<name>)" : ")"));
-  const std::string prefix = codec::KeyBuilder().U8(static_cast<std::uint8_t>(entity)).U64(id).Take();
+  auto all = OfRecord(ctx, entity, id);
+  if (!all.ok()) return all.status();
   std::vector<FieldHistoryEntry> out;
-  auto s = storage::ScanPrefix(
-      ctx.txn, ctx.schema.change_entity, prefix, {},
-      [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
-        const std::uint64_t seq = codec::GetBigEndian64(key.data() + key.size() - 8);
-        std::string_view value;
-        auto found = ctx.txn.Get(ctx.schema.changes, codec::EncodeU64(seq), &value);
-        if (!found.ok()) return found.status();
-        if (!*found) return absl::DataLossError(absl::StrCat("change ", seq, " is indexed but missing"));
-        auto c = LoadChange(seq, value);
-        if (!c.ok()) return c.status();
-        if (c->entity != entity || c->entity_id != id)
-          return absl::DataLossError(absl::StrCat("database is damaged: the change index names change ", seq,
-                                                  ", which is about another record"));
-        for (const FieldChange& f : c->fields) {
-          const bool match = f.field == field ||
-                             (f.field.size() > field.size() && f.field.compare(0, field.size(), field) == 0 &&
-                              f.field[field.size()] == '.');
-          if (match) out.push_back(FieldHistoryEntry{f.field, c->seq, c->at, c->actor, c->op, f.before, f.after});
-        }
-        return true;
-      });
-  if (!s.ok()) return s;
+  for (const Change& c : *all)
+    for (const FieldChange& f : c.fields) {
+      const bool match = f.field == field || (f.field.size() > field.size() &&
+                                              f.field.compare(0, field.size(), field) == 0 && f.field[field.size()] == '.');
+      if (match) out.push_back(FieldHistoryEntry{f.field, c.seq, c.at, c.actor, c.op, f.before, f.after});
+    }
   return out;
 }
 
@@ -426,26 +411,16 @@ absl::StatusOr<std::vector<FieldHistoryEntry>> FieldHistory(const Ctx& ctx, Enti
 namespace crm::changes {
 
 absl::StatusOr<std::uint64_t> Redact(Ctx& ctx, EntityType entity, std::uint64_t id) {
-  const std::string prefix = codec::KeyBuilder().U8(static_cast<std::uint8_t>(entity)).U64(id).Take();
-  auto seqs = model::IdsWithPrefix(ctx, ctx.schema.change_entity, prefix);  // read first: no writes during a scan
-  if (!seqs.ok()) return seqs.status();
+  auto all = OfRecord(ctx, entity, id);  // read first: no writes during a scan
+  if (!all.ok()) return all.status();
   std::uint64_t rewritten = 0;
   std::string buffer;
-  for (std::uint64_t seq : *seqs) {
-    std::string_view value;
-    auto found = ctx.txn.Get(ctx.schema.changes, codec::EncodeU64(seq), &value);
-    if (!found.ok()) return found.status();
-    if (!*found) return absl::DataLossError(absl::StrCat("change ", seq, " is indexed but missing"));
-    auto c = LoadChange(seq, value);
-    if (!c.ok()) return c.status();
-    if (c->entity != entity || c->entity_id != id)
-      return absl::DataLossError(absl::StrCat("database is damaged: the change index names change ", seq,
-                                              ", which is about another record"));
-    if (c->redacted && c->fields.empty()) continue;
-    c->fields.clear();
-    c->redacted = true;
-    codec::Encode(codec::RecordType::kChange, *c, buffer);
-    if (auto s = ctx.txn.Put(ctx.schema.changes, codec::EncodeU64(seq), buffer); !s.ok()) return s;
+  for (Change& c : *all) {
+    if (c.redacted && c.fields.empty()) continue;
+    c.fields.clear();
+    c.redacted = true;
+    codec::Encode(codec::RecordType::kChange, c, buffer);
+    if (auto s = ctx.txn.Put(ctx.schema.changes, codec::EncodeU64(c.seq), buffer); !s.ok()) return s;
     ++rewritten;
   }
   return rewritten;

@@ -486,37 +486,42 @@ absl::StatusOr<std::vector<OpportunityId>> WithContact(const Ctx& ctx, CustomerI
   return model::IdsWithPrefix(ctx, ctx.schema.opp_contact, codec::EncodeU64(person));
 }
 
-absl::Status RemoveContact(Ctx& ctx, OpportunityId id, CustomerId person) {
+namespace {
+
+// Applies `edit` to deal `id` and stores it as an update.
+template <class Edit>
+absl::Status Rewrite(Ctx& ctx, OpportunityId id, Edit edit) {
   auto o = Get(ctx, id);
   if (!o.ok()) return o.status();
   const Opportunity before = *o;
-  auto& contacts = o->contacts;
-  contacts.erase(std::remove_if(contacts.begin(), contacts.end(),
-                                [&](const ContactRole& r) { return r.person == person; }),
-                 contacts.end());
+  edit(*o);
   auto p = PipelineOf(ctx, before);
   if (!p.ok()) return p.status();
   model::StampChanged(*o, before, ctx.now);
   return Store(ctx, before, *std::move(o), *p, ChangeOp::kUpdate).status();
 }
 
+void DropContact(Opportunity& o, CustomerId person) {
+  o.contacts.erase(std::remove_if(o.contacts.begin(), o.contacts.end(),
+                                  [&](const ContactRole& r) { return r.person == person; }),
+                   o.contacts.end());
+}
+
+}  // namespace
+
+absl::Status RemoveContact(Ctx& ctx, OpportunityId id, CustomerId person) {
+  return Rewrite(ctx, id, [&](Opportunity& o) { DropContact(o, person); });
+}
+
 absl::Status Anonymize(Ctx& ctx, OpportunityId id, CustomerId person) {
-  auto o = Get(ctx, id);
-  if (!o.ok()) return o.status();
-  const Opportunity before = *o;
-  o->customer = 0;
-  o->title = "Erased customer's deal";
-  o->external_id.clear();
-  o->lost_reason.clear();
-  o->custom.clear();
-  auto& contacts = o->contacts;
-  contacts.erase(std::remove_if(contacts.begin(), contacts.end(),
-                                [&](const ContactRole& r) { return r.person == person; }),
-                 contacts.end());
-  auto p = PipelineOf(ctx, before);
-  if (!p.ok()) return p.status();
-  model::StampChanged(*o, before, ctx.now);
-  return Store(ctx, before, *std::move(o), *p, ChangeOp::kUpdate).status();
+  return Rewrite(ctx, id, [&](Opportunity& o) {
+    o.customer = 0;
+    o.title = "Erased customer's deal";
+    o.external_id.clear();
+    o.lost_reason.clear();
+    o.custom.clear();
+    DropContact(o, person);
+  });
 }
 
 }  // namespace crm::opportunities

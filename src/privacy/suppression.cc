@@ -129,32 +129,32 @@ absl::Status CheckNotSuppressed(const model::Ctx& ctx, const Customer& c, const 
   auto key = Key(ctx, false);
   if (!key.ok()) return key.status();
   if (key->empty()) return absl::OkStatus();  // nothing was ever suppressed
-  for (std::size_t i = 0; i < c.emails.size(); ++i) {
-    const std::string folded = text::FoldCase(c.emails[i].address);
-    if (before != nullptr && std::any_of(before->emails.begin(), before->emails.end(),
-                                         [&](const Email& b) { return text::FoldCase(b.address) == folded; }))
-      continue;
-    auto held = Held(ctx, *key, "e" + folded);
-    if (!held.ok()) return held.status();
-    if (*held)
-      return SuppressedError(absl::StrCat("emails[", i, "]: ", c.emails[i].address,
-                                          " is suppressed (its owner was erased or asked not to be contacted); "
-                                          "Unsuppress it to capture it again"));
-  }
-  for (std::size_t i = 0; i < c.phones.size(); ++i) {
-    const std::string digits = text::PhoneKey(c.phones[i]);
-    if (digits.empty()) continue;
-    if (before != nullptr && std::any_of(before->phones.begin(), before->phones.end(),
-                                         [&](const Phone& b) { return text::PhoneKey(b) == digits; }))
-      continue;
-    auto held = Held(ctx, *key, "p" + digits);
-    if (!held.ok()) return held.status();
-    if (*held)
-      return SuppressedError(absl::StrCat("phones[", i, "]: ", c.phones[i].number,
-                                          " is suppressed (its owner was erased or asked not to be contacted); "
-                                          "Unsuppress it to capture it again"));
-  }
-  return absl::OkStatus();
+  // Each value of a list ("emails", "phones") not already held by `before`, by its subject.
+  const auto check = [&](const char* list, const auto& values, const auto& held_before, auto subject,
+                         auto shown) -> absl::Status {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const std::string s = subject(values[i]);
+      if (s.size() < 2) continue;  // no digits to match
+      if (std::any_of(held_before.begin(), held_before.end(), [&](const auto& b) { return subject(b) == s; })) continue;
+      auto held = Held(ctx, *key, s);
+      if (!held.ok()) return held.status();
+      if (*held)
+        return SuppressedError(absl::StrCat(list, "[", i, "]: ", shown(values[i]),
+                                            " is suppressed (its owner was erased or asked not to be contacted); "
+                                            "Unsuppress it to capture it again"));
+    }
+    return absl::OkStatus();
+  };
+  const Customer none;
+  const Customer& was = before != nullptr ? *before : none;
+  if (auto s = check(
+          "emails", c.emails, was.emails, [](const Email& e) { return "e" + text::FoldCase(e.address); },
+          [](const Email& e) { return e.address; });
+      !s.ok())
+    return s;
+  return check(
+      "phones", c.phones, was.phones, [](const Phone& p) { return "p" + text::PhoneKey(p); },
+      [](const Phone& p) { return p.number; });
 }
 
 }  // namespace crm::privacy
