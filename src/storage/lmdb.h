@@ -245,6 +245,8 @@ class Env {
   // Unavailable when the calling thread already holds this environment's write transaction
   // (LMDB would wait for it forever).
   absl::StatusOr<Txn> BeginWrite();
+  // DataLoss when table `name`'s descriptor names a root page outside the file.
+  absl::Status CheckTableRoot(Txn& txn, const char* name);
   absl::StatusOr<Table> OpenTable(Txn& txn, const char* name, bool create);
   // How many named tables (and other keys) the file's main table holds: 0 for a new file.
   absl::StatusOr<std::size_t> MainEntries(Txn& txn);
