@@ -26,7 +26,6 @@
  *   except on the thread that holds it, where it (and crm_db_write) fails with CRM_EBUSY instead
  *   of waiting for itself.
  * - Record objects (crm_customer ...) are plain values: one thread at a time each.
- * - crm_errmsg() is per thread.
  */
 #ifndef CRM_H
 #define CRM_H
@@ -597,6 +596,5 @@ CRM_API int crm_opportunity_count(uint64_t* out, crm_txn* txn, const crm_opportu
 #include "crm_query.h"       /* searches, counts, plans, aggregates (since 0.5) */
 #include "crm_phones.h"      /* phone numbers' E.164 form, type and validity (since 0.5) */
 #include "crm_users.h"       /* users and teams (since 0.5) */
-#include "crm_privacy.h"     /* erasure and the erasure log (since 0.6) */
-
+#include "crm_privacy.h"     /* erasure, suppression, subject export (since 0.6) */
 #endif /* CRM_H */

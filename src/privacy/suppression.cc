@@ -89,24 +89,31 @@ absl::Status Suppress(model::Ctx& ctx, std::string_view email_or_phone, std::uin
   return Put(ctx, *key, *subject, erasure);
 }
 
-absl::StatusOr<bool> Unsuppress(model::Ctx& ctx, std::string_view email_or_phone) {
+namespace {
+// The entry `email_or_phone` would have: its hash, or "" when nothing was ever suppressed.
+absl::StatusOr<std::string> EntryOf(const model::Ctx& ctx, std::string_view email_or_phone) {
   if (auto s = NeedTable(ctx); !s.ok()) return s;
   auto subject = Subject(ctx, email_or_phone);
   if (!subject.ok()) return subject.status();
   auto key = Key(ctx, false);
   if (!key.ok()) return key.status();
-  if (key->empty()) return false;
-  return ctx.txn.Del(ctx.schema.suppressions, Hash(*key, *subject));
+  return key->empty() ? std::string() : Hash(*key, *subject);
+}
+}  // namespace
+
+absl::StatusOr<bool> Unsuppress(model::Ctx& ctx, std::string_view email_or_phone) {
+  auto entry = EntryOf(ctx, email_or_phone);
+  if (!entry.ok()) return entry.status();
+  if (entry->empty()) return false;
+  return ctx.txn.Del(ctx.schema.suppressions, *entry);
 }
 
 absl::StatusOr<bool> IsSuppressed(const model::Ctx& ctx, std::string_view email_or_phone) {
-  if (auto s = NeedTable(ctx); !s.ok()) return s;
-  auto subject = Subject(ctx, email_or_phone);
-  if (!subject.ok()) return subject.status();
-  auto key = Key(ctx, false);
-  if (!key.ok()) return key.status();
-  if (key->empty()) return false;
-  return Held(ctx, *key, *subject);
+  auto entry = EntryOf(ctx, email_or_phone);
+  if (!entry.ok()) return entry.status();
+  if (entry->empty()) return false;
+  std::string_view value;
+  return ctx.txn.Get(ctx.schema.suppressions, *entry, &value);
 }
 
 absl::Status SuppressAll(model::Ctx& ctx, const Customer& c, std::uint64_t erasure) {
