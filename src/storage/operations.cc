@@ -206,4 +206,28 @@ absl::Status Env::CopyTo(const std::string& dest, bool compact) {
   return absl::OkStatus();
 }
 
+// A table's descriptor in the main table (LMDB 0.9, 64-bit: 48 bytes, its root page last) must
+// name a root LMDB can search: page 0 and 1 are the meta pages (LMDB asserts, aborting the
+// process), and a page past the file's last one lies outside the map.
+absl::Status Env::CheckTableRoot(Txn& txn, const char* name) {
+  constexpr std::size_t kDescriptorBytes = 48, kRootAt = 40;
+  MDB_dbi main;
+  int rc = Guarded([&] { return mdb_dbi_open(txn.raw(), nullptr, 0, &main); }, Watched(txn.bounds()));
+  if (rc != 0) return MdbError(rc, "open main table");
+  MDB_val key{std::strlen(name), const_cast<char*>(name)};
+  MDB_val value{0, nullptr};
+  rc = Guarded([&] { return mdb_get(txn.raw(), main, &key, &value); }, Watched(txn.bounds()));
+  if (rc != 0) return MdbError(rc, absl::StrCat("read the descriptor of table ", name));
+  if (value.mv_size != kDescriptorBytes)
+    return absl::DataLossError(absl::StrCat("database is damaged: table ", name, " has a descriptor of ", value.mv_size, " bytes"));
+  std::uint64_t root = 0;
+  std::memcpy(&root, static_cast<const char*>(value.mv_data) + kRootAt, sizeof root);
+  MDB_envinfo info;
+  if ((rc = mdb_env_info(env_, &info)) != 0) return MdbError(rc, "read the environment's size");
+  if (root != ~std::uint64_t{0} && (root < 2 || root > info.me_last_pgno))
+    return absl::DataLossError(absl::StrCat("database is damaged: table ", name, " names root page ", root,
+                                            " outside pages 2-", info.me_last_pgno));
+  return absl::OkStatus();
+}
+
 }  // namespace crm::storage
