@@ -56,6 +56,10 @@ absl::StatusOr<std::string> Subject(const model::Ctx& ctx, std::string_view text
   return "p" + digits;
 }
 
+// The subjects of a stored customer's email and phone ("p" alone: a number without digits).
+std::string SubjectOf(const Email& e) { return "e" + text::FoldCase(e.address); }
+std::string SubjectOf(const Phone& p) { return "p" + text::PhoneKey(p); }
+
 std::string Hash(const std::string& key, const std::string& subject) {
   std::string out(32, '\0');
   crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
@@ -121,12 +125,10 @@ absl::Status SuppressAll(model::Ctx& ctx, const Customer& c, std::uint64_t erasu
   auto key = Key(ctx, true);
   if (!key.ok()) return key.status();
   for (const Email& e : c.emails)
-    if (auto s = Put(ctx, *key, "e" + text::FoldCase(e.address), erasure); !s.ok()) return s;
-  for (const Phone& p : c.phones) {
-    const std::string digits = text::PhoneKey(p);
-    if (!digits.empty())
-      if (auto s = Put(ctx, *key, "p" + digits, erasure); !s.ok()) return s;
-  }
+    if (auto s = Put(ctx, *key, SubjectOf(e), erasure); !s.ok()) return s;
+  for (const Phone& p : c.phones)
+    if (const std::string subject = SubjectOf(p); subject.size() > 1)
+      if (auto s = Put(ctx, *key, subject, erasure); !s.ok()) return s;
   return absl::OkStatus();
 }
 
@@ -155,12 +157,12 @@ absl::Status CheckNotSuppressed(const model::Ctx& ctx, const Customer& c, const 
   const Customer none;
   const Customer& was = before != nullptr ? *before : none;
   if (auto s = check(
-          "emails", c.emails, was.emails, [](const Email& e) { return "e" + text::FoldCase(e.address); },
+          "emails", c.emails, was.emails, [](const Email& e) { return SubjectOf(e); },
           [](const Email& e) { return e.address; });
       !s.ok())
     return s;
   return check(
-      "phones", c.phones, was.phones, [](const Phone& p) { return "p" + text::PhoneKey(p); },
+      "phones", c.phones, was.phones, [](const Phone& p) { return SubjectOf(p); },
       [](const Phone& p) { return p.number; });
 }
 
