@@ -27,6 +27,8 @@ const char* crm_strerror(int code) {
     case CRM_EDEPENDENTS: return "other records still depend on it";
     case CRM_ENOTDB: return "the file is not a libcrm database";
     case CRM_ESUPPRESSED: return "an email or phone is suppressed";
+    case CRM_EWITHDRAWN: return "consent was withdrawn: an import cannot grant it again";
+    case CRM_ETRIMMED: return "the changes asked for were removed by the retention policy";
     case CRM_ITEROVER: return "iteration over";
     default: return "unknown result code";
   }

@@ -120,8 +120,8 @@ inline int CodeOf(const absl::Status& s) {
     case absl::StatusCode::kOk: return CRM_OK;
     case absl::StatusCode::kNotFound: return CRM_ENOTFOUND;
     case absl::StatusCode::kAlreadyExists: return CRM_EEXISTS;
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kOutOfRange: return CRM_EINVALID;
+    case absl::StatusCode::kInvalidArgument: return CRM_EINVALID;
+    case absl::StatusCode::kOutOfRange: return crm::ErrorKindOf(s) == crm::ErrorKind::kTrimmed ? CRM_ETRIMMED : CRM_EINVALID;
     case absl::StatusCode::kAborted:
     case absl::StatusCode::kFailedPrecondition:
       switch (crm::ErrorKindOf(s)) {
@@ -130,6 +130,7 @@ inline int CodeOf(const absl::Status& s) {
         case crm::ErrorKind::kNotADatabase: return CRM_ENOTDB;
         case crm::ErrorKind::kHasDependents: return CRM_EDEPENDENTS;
         case crm::ErrorKind::kSuppressed: return CRM_ESUPPRESSED;
+        case crm::ErrorKind::kWithdrawn: return CRM_EWITHDRAWN;
         case crm::ErrorKind::kTxnFinished: return CRM_EINVALID;
         default: return CRM_ECONFLICT;
       }

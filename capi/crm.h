@@ -7,8 +7,7 @@
  * - Output parameters come first. Handles are opaque; every *_new / *_open / *_begin has a
  *   matching *_free / *_close that accepts NULL.
  * - Strings in are a pointer and a length in bytes, UTF-8 (checked: invalid UTF-8 gives
- *   CRM_EINVALID). A NULL pointer with length 0 is the empty string. Only file paths are
- *   NUL-terminated.
+ *   CRM_EINVALID). A NULL pointer with length 0 is "". Only file paths are NUL-terminated.
  * - Strings out are borrowed: valid until the object they come from is changed or freed (for an
  *   iterator: until the next crm_iter_next or crm_iter_free). They are NUL-terminated as well, and
  *   their length is stored in *len when len is not NULL.
@@ -17,16 +16,14 @@
  * - Option and query structs start with `unsigned int version`; initialise them with the
  *   matching *_INIT macro or *_init() function. Fields are only ever appended.
  *
- * Threads
- * - A crm_db may be used from any number of threads at once.
+ * Threads (a crm_db may be used from any number of threads at once)
  * - A read transaction (and the iterators and records read through it) is used by one thread at
  *   a time; it may move between threads.
  * - A write transaction must be begun, used, committed and freed on one thread. One write
  *   transaction runs at a time per database; crm_txn_begin_write waits for the current one,
  *   except on the thread that holds it, where it (and crm_db_write) fails with CRM_EBUSY instead
  *   of waiting for itself.
- * - Record objects (crm_customer ...) are plain values: one thread at a time each.
- */
+ * - Record objects (crm_customer ...) are plain values: one thread at a time each. */
 #ifndef CRM_H
 #define CRM_H
 
@@ -34,9 +31,9 @@
 #include <stdint.h>
 
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 6
+#define CRM_VERSION_MINOR 7
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.6.0"
+#define CRM_VERSION_STRING "0.7.0"
 
 #if defined(_WIN32)
 #define CRM_API
@@ -66,6 +63,8 @@ extern "C" {
 #define CRM_EDEPENDENTS (-13) /* refused: other records still depend on it (since 0.3) */
 #define CRM_ENOTDB (-14)      /* the file is not a libcrm database (since 0.3) */
 #define CRM_ESUPPRESSED (-15) /* an email or phone is suppressed (crm_privacy.h; since 0.6) */
+#define CRM_EWITHDRAWN (-16)  /* an import would grant consent again after a withdrawal (since 0.7) */
+#define CRM_ETRIMMED (-17)    /* the changes asked for were removed by retention (since 0.7) */
 #define CRM_ITEROVER (-100) /* an iterator has no more items (not an error) */
 
 /* The calling thread's message for its last failed call ("" when none). Valid until the next
@@ -76,7 +75,7 @@ CRM_API const char* crm_strerror(int code);
 /* Frees memory that a crm_* call documents as the caller's. Accepts NULL. */
 CRM_API void crm_free(void* p);
 
-/* The library's version ("0.6.0") and its parts. */
+/* The library's version ("0.7.0") and its parts. */
 CRM_API const char* crm_version(int* major, int* minor, int* patch);
 
 /* ---- money ----
@@ -597,4 +596,5 @@ CRM_API int crm_opportunity_count(uint64_t* out, crm_txn* txn, const crm_opportu
 #include "crm_phones.h"      /* phone numbers' E.164 form, type and validity (since 0.5) */
 #include "crm_users.h"       /* users and teams (since 0.5) */
 #include "crm_privacy.h"     /* erasure, suppression, subject export (since 0.6) */
+#include "crm_consent.h"     /* consent per purpose and channel, can-contact (since 0.7) */
 #endif /* CRM_H */

@@ -481,9 +481,41 @@ int main(int argc, char** argv) {
   std::cout << "\n== Deleting a customer that has a timeline and deals\n";
   std::cout << "  " << store->Run(&crm::WriteTxn::DeleteCustomer, jose.id, crm::DeleteOptions{}) << "\n";
 
+  std::cout << "\n== José's consent to the newsletter, per channel\n";
+  crm::ConsentRecord grant;
+  grant.customer = jose.id;
+  grant.purpose = "newsletter";
+  grant.channel = crm::ContactChannel::kEmail;
+  grant.legal_basis = crm::LegalBasis::kConsent;
+  grant.source = crm::ConsentSource::kForm;
+  grant.evidence = "signup form on the web shop";
+  Must(store->Run(&crm::WriteTxn::RecordConsent, grant), "consent");
+  Must(store->Run(&crm::WriteTxn::ConfirmConsent, jose.id, crm::ContactChannel::kEmail, std::string_view("newsletter"),
+                  crm::Timestamp{0}),
+       "double opt-in");
+  const auto ask = [&](crm::ContactChannel channel) {
+    const crm::ContactDecision d = Must(store->Run(&crm::ReadTxn::CanContact, jose.id, channel,
+                                                   std::string_view("newsletter"), crm::Timestamp{0}),
+                                        "can contact");
+    std::cout << "  by " << crm::ContactChannelName(channel) << ": " << crm::ContactVerdictName(d.verdict) << " - "
+              << d.reason << "\n";
+  };
+  ask(crm::ContactChannel::kEmail);
+  ask(crm::ContactChannel::kSms);
+  crm::ConsentRecord withdrawal = grant;
+  withdrawal.granted = false;
+  withdrawal.legal_basis = crm::LegalBasis::kNone;
+  withdrawal.source = crm::ConsentSource::kApi;
+  withdrawal.evidence = "unsubscribe link";
+  Must(store->Run(&crm::WriteTxn::RecordConsent, withdrawal), "withdrawal");
+  ask(crm::ContactChannel::kEmail);
+  crm::ConsentRecord imported = grant;
+  imported.source = crm::ConsentSource::kImport;
+  std::cout << "  an import granting it again: " << store->Run(&crm::WriteTxn::RecordConsent, imported).status() << "\n";
+
   std::cout << "\n== José asks for his data, then to be forgotten\n";
   const std::string held = Must(store->Run(&crm::ReadTxn::ExportCustomer, jose.id), "export");
-  std::cout << "  subject access document: " << held.size() << " bytes of JSON (libcrm.subject-export v1)\n";
+  std::cout << "  subject access document: " << held.size() << " bytes of JSON (libcrm.subject-export v2)\n";
   crm::EraseOptions forget;
   forget.keep_deals = true;  // his deals stay for revenue reports, anonymised
   forget.suppress = true;    // and his addresses cannot be captured again

@@ -45,7 +45,7 @@ TEST_F(SubjectExportTest, HoldsEverythingAboutTheCustomerAndNothingElse) {
 
   const Json doc = Export(c.id);
   EXPECT_EQ(doc["format"], "libcrm.subject-export");
-  EXPECT_EQ(doc["version"], 1);
+  EXPECT_EQ(doc["version"], 2);
   EXPECT_EQ(doc["exported_at"], "2023-11-14T22:13:21.000005Z");
   const Json& customer = doc["customer"];
   const Customer stored = Ok(store_->Run(&ReadTxn::GetCustomer, c.id));

@@ -23,6 +23,8 @@ enum class ErrorKind : std::uint8_t {
   kHasDependents = 5,  // FailedPrecondition: other records still depend on it
   kTxnFinished = 6,    // FailedPrecondition: the transaction has ended (committed, aborted, moved)
   kSuppressed = 7,     // FailedPrecondition: an email or phone is suppressed (crm/privacy.hpp; since 0.6)
+  kWithdrawn = 8,      // FailedPrecondition: an import would grant consent again after a withdrawal (crm/consent.hpp; since 0.7)
+  kTrimmed = 9,        // OutOfRange: changes asked for were removed by the retention policy (crm/change.hpp; since 0.7)
 };
 
 // The kind a libcrm status carries (kUnspecified for OK and for other statuses).

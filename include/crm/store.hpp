@@ -33,6 +33,7 @@
 #include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
 #include "crm/privacy.hpp"
+#include "crm/consent.hpp"
 #include "crm/query.hpp"
 #include "crm/user.hpp"
 #include "crm/txn_part.hpp"
@@ -95,7 +96,8 @@ class ReadTxn : public CustomerReads,
                 public MaintenanceReads,
                 public QueryReads,
                 public UserReads,
-                public PrivacyReads {
+                public PrivacyReads,
+                public ConsentReads {
  public:
   ReadTxn(ReadTxn&&) noexcept;
   ReadTxn& operator=(ReadTxn&&) noexcept;
@@ -120,7 +122,8 @@ class WriteTxn : public ReadTxn,
                  public OpportunityWrites,
                  public QueryWrites,
                  public UserWrites,
-                 public PrivacyWrites {
+                 public PrivacyWrites,
+                 public ConsentWrites {
  public:
   WriteTxn(WriteTxn&&) noexcept;
   WriteTxn& operator=(WriteTxn&&) noexcept;

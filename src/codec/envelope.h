@@ -30,6 +30,7 @@ enum class RecordType : std::uint8_t {
   kUser = 6,   // since schema 5
   kTeam = 7,
   kErasure = 8,  // since schema 6
+  kConsent = 9,  // since schema 7
 };
 
 // Names a stored record in error messages ("customer 12"); built only when an error occurs.

@@ -14,7 +14,8 @@ constexpr char kKindPayload[] = "crm.error_kind";
 
 // The payload is the kind's name, so that a printed status reads well.
 constexpr std::string_view kNames[] = {"unspecified",    "read_only",      "newer_format", "not_a_database",
-                                       "stale_revision", "has_dependents", "txn_finished", "suppressed"};
+                                       "stale_revision", "has_dependents", "txn_finished", "suppressed",
+                                       "withdrawn",      "trimmed"};
 
 absl::Status Make(absl::StatusCode code, std::string_view message, ErrorKind kind) {
   return WithKind(absl::Status(code, Av(message)), kind);
@@ -54,6 +55,12 @@ absl::Status HasDependentsError(std::string_view m) {
 }
 absl::Status SuppressedError(std::string_view m) {
   return Make(absl::StatusCode::kFailedPrecondition, m, ErrorKind::kSuppressed);
+}
+absl::Status ConsentWithdrawnError(std::string_view m) {
+  return Make(absl::StatusCode::kFailedPrecondition, m, ErrorKind::kWithdrawn);
+}
+absl::Status TrimmedError(std::string_view m) {
+  return Make(absl::StatusCode::kOutOfRange, m, ErrorKind::kTrimmed);
 }
 absl::Status TxnFinishedError(std::string_view m) {
   return Make(absl::StatusCode::kFailedPrecondition, m, ErrorKind::kTxnFinished);

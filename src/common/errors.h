@@ -17,6 +17,8 @@ absl::Status NotADatabaseError(std::string_view message);
 absl::Status StaleRevisionError(std::string_view message);
 absl::Status HasDependentsError(std::string_view message);
 absl::Status SuppressedError(std::string_view message);
+absl::Status ConsentWithdrawnError(std::string_view message);
+absl::Status TrimmedError(std::string_view message);
 absl::Status TxnFinishedError(std::string_view message);
 
 }  // namespace crm

@@ -14,6 +14,7 @@
 #include "customers/entries.h"
 #include "customers/validate.h"
 #include "changes/changes.h"
+#include "consent/records.h"
 #include "model/paging.h"
 #include "model/records.h"
 #include "model/validation.h"
@@ -413,6 +414,7 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {
   if (s.ok()) s = query::ApplyDeclared(ctx, {}, *declared, 0, false);
   if (s.ok()) s = model::AddToCounter(ctx, kActiveCount, 1);
   if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kCreate, {}, changes::Flatten(c));
+  if (s.ok()) s = consent::MirrorOptIn(ctx, nullptr, c);
   if (!s.ok()) return s;
   return c;
 }
@@ -456,6 +458,7 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c) {
   if (s.ok())
     s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kUpdate, changes::Flatten(before),
                         changes::Flatten(c));
+  if (s.ok()) s = consent::MirrorOptIn(ctx, &before, c);
   if (!s.ok()) return s;
   return c;
 }

@@ -420,6 +420,15 @@ void Checker::Changes() {
         return Problem("erasure ", seq, ": the change feed has no tombstone of customer ", e.customer, " there");
       if (Has(s_.customers, codec::EncodeU64(e.customer))) Problem("erasure ", seq, ": customer ", e.customer, " still exists");
     });
+  if (s_.consents != model::kAbsentTable)
+    Scan(s_.consents, "consents", [&](std::string_view key, std::string_view value) {
+      ConsentRecord r;
+      if (auto st = codec::Decode(value, codec::RecordType::kConsent, {"consent", r.id}, r); !st.ok()) return Problem(st);
+      if (key.size() < 8 || codec::GetBigEndian64(key.data()) != r.customer || IdAtEnd(key) != r.id)
+        return Problem("consents: record ", r.id, " is stored under another key");
+      if (!Has(s_.customers, codec::EncodeU64(r.customer)))
+        Problem("consent ", r.id, ": customer ", r.customer, " does not exist");
+    });
   Scan(s_.change_entity, "change_entity", [&](std::string_view key, std::string_view) {
     ++report_.index_entries;
     if (key.size() != 17) return Problem("change_entity: an entry of the wrong length");

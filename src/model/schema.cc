@@ -54,6 +54,7 @@ constexpr TableSpec kTables[] = {
     {&Schema::team_name, "team_name", 5},
     {&Schema::erasures, "erasures", 6},
     {&Schema::suppressions, "suppressions", 6},
+    {&Schema::consents, "consents", 7},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

@@ -40,6 +40,8 @@
 //   erasures           U64(seq of the tombstone) -> envelope(Erasure)            (since schema 6)
 //   suppressions       keyed hash (32 bytes) of an email or phone -> I64(at) U64(erasure seq)
 //                      (since schema 6; the key is the meta entry "suppression_key")
+//   consents           U64(customer) Str(purpose) U8(channel) I64(captured_at) U64(id)
+//                      -> envelope(ConsentRecord)                          (since schema 7)
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -72,8 +74,8 @@ namespace crm::model {
 
 // 1: libcrm 0.1 to 0.3. 2: customer_country. 3: opp_external, interaction_external,
 // customer_domain, customer_parent. 4: index_catalog, field_index. 5: users and teams.
-// 6: erasures, suppressions.
-inline constexpr std::uint64_t kSchemaVersion = 6;
+// 6: erasures, suppressions. 7: consents.
+inline constexpr std::uint64_t kSchemaVersion = 7;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;
@@ -117,6 +119,7 @@ struct Schema {
   storage::Table team_name;
   storage::Table erasures;
   storage::Table suppressions;
+  storage::Table consents;
   storage::Table changes;
   storage::Table change_entity;
 

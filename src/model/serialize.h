@@ -8,8 +8,7 @@
 
 #include "codec/archive.h"
 #include "crm/change.hpp"
-#include "crm/interaction.hpp"
-#include "crm/change.hpp"
+#include "crm/consent.hpp"
 #include "crm/customer.hpp"
 #include "crm/interaction.hpp"
 #include "crm/opportunity.hpp"
@@ -260,6 +259,24 @@ void serialize(Archive& ar, crm::Erasure& e, unsigned) {
 }
 
 template <class Archive>
+void serialize(Archive& ar, crm::ConsentRecord& r, unsigned) {
+  ar& make_nvp("id", r.id);
+  ar& make_nvp("recorded_at", r.recorded_at);
+  ar& make_nvp("actor", r.actor);
+  ar& make_nvp("customer", r.customer);
+  ar& make_nvp("purpose", r.purpose);
+  ar& make_nvp("channel", r.channel);
+  ar& make_nvp("granted", r.granted);
+  ar& make_nvp("legal_basis", r.legal_basis);
+  ar& make_nvp("source", r.source);
+  ar& make_nvp("captured_at", r.captured_at);
+  ar& make_nvp("valid_from", r.valid_from);
+  ar& make_nvp("valid_to", r.valid_to);
+  ar& make_nvp("confirmed_at", r.confirmed_at);
+  ar& make_nvp("evidence", r.evidence);
+}
+
+template <class Archive>
 void serialize(Archive& ar, crm::Change& c, unsigned version) {
   ar& make_nvp("seq", c.seq);
   ar& make_nvp("at", c.at);
@@ -303,3 +320,4 @@ BOOST_CLASS_VERSION(crm::Opportunity, 1)
 BOOST_CLASS_VERSION(crm::FieldChange, 0)
 BOOST_CLASS_VERSION(crm::Change, 2)
 BOOST_CLASS_VERSION(crm::Erasure, 0)
+BOOST_CLASS_VERSION(crm::ConsentRecord, 0)

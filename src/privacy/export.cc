@@ -10,6 +10,7 @@
 #include "changes/changes.h"
 #include "codec/envelope.h"
 #include "codec/key.h"
+#include "consent/consent.h"
 #include "customers/customers.h"
 #include "interactions/interactions.h"
 #include "model/records.h"
@@ -185,7 +186,7 @@ absl::StatusOr<std::string> ExportCustomer(const model::Ctx& ctx, std::uint64_t 
 
   Json out;
   out["format"] = "libcrm.subject-export";
-  out["version"] = 1;
+  out["version"] = 2;
   out["exported_at"] = changes::TimeText(ctx.now);
   out["customer"] = CustomerJson(*customer);
   Json interaction_list = Json::array();
@@ -229,6 +230,24 @@ absl::StatusOr<std::string> ExportCustomer(const model::Ctx& ctx, std::uint64_t 
                                    {"actor", c.actor}, {"seq", c.seq}});
   }
   out["consent_history"] = consent_history;
+  auto consents = consent::History(ctx, id);
+  if (!consents.ok()) return consents.status();
+  Json consent_list = Json::array();
+  for (const ConsentRecord& r : *consents)
+    consent_list.push_back({{"id", r.id},
+                            {"purpose", r.purpose},
+                            {"channel", std::string(ContactChannelName(r.channel))},
+                            {"granted", r.granted},
+                            {"legal_basis", std::string(LegalBasisName(r.legal_basis))},
+                            {"source", std::string(ConsentSourceName(r.source))},
+                            {"captured_at", Time(r.captured_at)},
+                            {"valid_from", Time(r.valid_from)},
+                            {"valid_to", Time(r.valid_to)},
+                            {"confirmed_at", Time(r.confirmed_at)},
+                            {"evidence", r.evidence},
+                            {"recorded_at", Time(r.recorded_at)},
+                            {"actor", r.actor}});
+  out["consents"] = consent_list;
   out["changes"] = change_list;
   return out.dump(2);
 }

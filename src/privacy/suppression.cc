@@ -120,6 +120,23 @@ absl::StatusOr<bool> IsSuppressed(const model::Ctx& ctx, std::string_view email_
   return ctx.txn.Get(ctx.schema.suppressions, *entry, &value);
 }
 
+namespace {
+absl::StatusOr<bool> SubjectHeld(const model::Ctx& ctx, const std::string& subject) {
+  if (ctx.schema.suppressions == model::kAbsentTable || subject.size() < 2) return false;
+  auto key = Key(ctx, false);
+  if (!key.ok()) return key.status();
+  if (key->empty()) return false;
+  return Held(ctx, *key, subject);
+}
+}  // namespace
+
+absl::StatusOr<bool> IsSuppressed(const model::Ctx& ctx, const Email& email) {
+  return SubjectHeld(ctx, SubjectOf(email));
+}
+absl::StatusOr<bool> IsSuppressed(const model::Ctx& ctx, const Phone& phone) {
+  return SubjectHeld(ctx, SubjectOf(phone));
+}
+
 absl::Status SuppressAll(model::Ctx& ctx, const Customer& c, std::uint64_t erasure) {
   if (auto s = NeedTable(ctx); !s.ok()) return s;
   auto key = Key(ctx, true);

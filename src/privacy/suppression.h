@@ -17,6 +17,9 @@ absl::Status Suppress(model::Ctx& ctx, std::string_view email_or_phone, std::uin
 // Lifts a suppression; false when there was none.
 absl::StatusOr<bool> Unsuppress(model::Ctx& ctx, std::string_view email_or_phone);
 absl::StatusOr<bool> IsSuppressed(const model::Ctx& ctx, std::string_view email_or_phone);
+// Whether a stored customer's email or phone is suppressed.
+absl::StatusOr<bool> IsSuppressed(const model::Ctx& ctx, const Email& email);
+absl::StatusOr<bool> IsSuppressed(const model::Ctx& ctx, const Phone& phone);
 // Suppresses every email and phone of `c`.
 absl::Status SuppressAll(model::Ctx& ctx, const Customer& c, std::uint64_t erasure);
 

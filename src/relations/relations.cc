@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "codec/key.h"
 #include "common/errors.h"
+#include "consent/records.h"
 #include "customers/customers.h"
 #include "interactions/interactions.h"
 #include "model/records.h"
@@ -52,6 +53,7 @@ absl::Status DeleteCustomer(model::Ctx& ctx, CustomerId id, bool cascade) {
   // From here on records are being changed: a failure dooms the transaction (the storage layer
   // saw the writes), so the caller's transaction is aborted whole.
   if (auto s = interactions::DeleteAllOf(ctx, id); !s.ok()) return s;
+  if (auto s = consent::DeleteAllOf(ctx, id); !s.ok()) return s;
   for (OpportunityId opp : *deals)
     if (auto s = DeleteOpportunity(ctx, opp); !s.ok()) return s;
   for (OpportunityId opp : *roles)

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "codec/key.h"
+#include "consent/records.h"
 #include "customers/customers.h"
 #include "customers/groups.h"
 
@@ -32,6 +33,35 @@ absl::Status ChecksumEntries(model::Ctx& ctx) {
   return absl::OkStatus();
 }
 
+// Enters each customer's email opt-in as a consent record for ("marketing", email), as given
+// before consent records existed: source import, captured when the customer opted in.
+absl::Status ConsentsFromOptIns(model::Ctx& ctx) {
+  std::vector<Customer> opted;  // read first: no writes during a scan
+  absl::Status st = storage::ScanPrefix(ctx.txn, ctx.schema.customers, {}, {},
+                                        [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
+                                          auto c = customers::Get(ctx, codec::GetBigEndian64(key.data()));
+                                          if (!c.ok()) return c.status();
+                                          if (c->consent.email_opt_in) opted.push_back(*std::move(c));
+                                          return true;
+                                        });
+  if (!st.ok()) return st;
+  model::Counters counters;
+  model::Ctx with{ctx.txn, ctx.schema, 0, &counters, "migration"};
+  for (const Customer& c : opted) {
+    ConsentRecord r;
+    r.customer = c.id;
+    r.purpose = std::string(consent::kEmailMarketing);
+    r.channel = ContactChannel::kEmail;
+    r.legal_basis = c.consent.email_legal_basis == LegalBasis::kNone ? LegalBasis::kConsent : c.consent.email_legal_basis;
+    r.source = ConsentSource::kImport;
+    r.captured_at = c.consent.email_opt_in_at != 0 ? c.consent.email_opt_in_at : c.updated_at;
+    r.evidence = "consent.email_opt_in, held before consent records existed";
+    with.now = r.captured_at;
+    if (auto s = consent::Append(with, std::move(r)).status(); !s.ok()) return s;
+  }
+  return counters.Flush(ctx.txn, ctx.schema);
+}
+
 // One step: what schema `to` added to the one before it, backfilled from the records.
 struct Step {
   std::uint64_t to;
@@ -54,6 +84,7 @@ constexpr Step kSteps[] = {
     {5, "users and teams", [](model::Ctx&) { return absl::OkStatus(); }},
     // Erasures and suppressions: both start empty.
     {6, "erasure log, suppressions", [](model::Ctx&) { return absl::OkStatus(); }},
+    {7, "consent records", &ConsentsFromOptIns},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == model::kSchemaVersion, "a step for every schema version");
 

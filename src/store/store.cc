@@ -65,6 +65,8 @@ template TxnImpl* ImplOf(const UserReads*);
 template TxnImpl* ImplOf(const UserWrites*);
 template TxnImpl* ImplOf(const PrivacyReads*);
 template TxnImpl* ImplOf(const PrivacyWrites*);
+template TxnImpl* ImplOf(const ConsentReads*);
+template TxnImpl* ImplOf(const ConsentWrites*);
 
 }  // namespace detail
 

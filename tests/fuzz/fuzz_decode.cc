@@ -50,6 +50,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     RoundTrip<crm::Erasure>(bytes, RecordType::kErasure);
     return 0;
   }
+  if (data[0] >= 240) {  // since 0.7
+    RoundTrip<crm::ConsentRecord>(bytes, RecordType::kConsent);
+    return 0;
+  }
   switch (data[0] % 10) {  // below 8 as before 0.5, so the seeds keep their meaning
     case 0: RoundTrip<crm::Customer>(bytes, RecordType::kCustomer); break;
     case 1: RoundTrip<crm::Interaction>(bytes, RecordType::kInteraction); break;

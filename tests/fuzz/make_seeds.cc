@@ -73,6 +73,15 @@ int main(int argc, char** argv) {
   ch.actor = "ann";
   ch.fields.push_back(crm::FieldChange{"owner", "bob", "ann"});
   Seed(root / "decode", "change", 4, RecordType::kChange, ch);
+  crm::ConsentRecord consent;
+  consent.id = 3;
+  consent.customer = 7;
+  consent.purpose = "newsletter";
+  consent.legal_basis = crm::LegalBasis::kConsent;
+  consent.source = crm::ConsentSource::kForm;
+  consent.captured_at = 1'700'000'000'000'000;
+  consent.evidence = "https://example.com/form";
+  Seed(root / "decode", "consent", static_cast<char>(245), RecordType::kConsent, consent);
   Write(root / "decode" / "key", std::string(1, 5) + crm::codec::KeyBuilder().Str("vip").U64(7).I64(-5).U32(3).Take());
   Write(root / "decode" / "token", std::string(1, 6) + crm::model::MakePageToken(42, "c"));
 
@@ -96,6 +105,10 @@ int main(int argc, char** argv) {
       ada.external_id = "ext-1";
       auto made = txn.CreateCustomer(ada);
       if (!made.ok()) return made.status();
+      crm::ConsentRecord grant = consent;
+      grant.customer = made->id;
+      grant.captured_at = 0;
+      if (auto r = txn.RecordConsent(grant); !r.ok()) return r.status();
       crm::Interaction call = i;
       call.customer = made->id;
       if (auto r = txn.LogInteraction(call); !r.ok()) return r.status();

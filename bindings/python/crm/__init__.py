@@ -30,8 +30,10 @@ from .errors import (
     ReadOnlyError,
     StorageError,
     SuppressedError,
+    ConsentWithdrawnError,
     VersionError,
 )
+from .consent import Channel, ConsentRecord, ConsentSource, ContactDecision, Verdict
 from .maintenance import Statistics, VerifyReport
 from .privacy import Erasure
 from .query import F, Field, Index, Plan, Row, Where
@@ -68,15 +70,16 @@ from .values import (
     currency_digits,
 )
 
-__version__ = "0.6.0"
+__version__ = "0.7.0"
 
-#: The version of the libcrm library in use (its C ABI), e.g. "0.6.0".
+#: The version of the libcrm library in use (its C ABI), e.g. "0.7.0".
 library_version = LIBRARY_VERSION
 #: Where that library was loaded from.
 library_path = LIBRARY_PATH
 
 __all__ = [
-    "AccountType", "BusyError", "Change", "ClosedError", "ConflictError", "Contact", "CorruptError", "Customer",
+    "AccountType", "BusyError", "Change", "Channel", "ClosedError", "ConflictError", "ConsentRecord", "ConsentSource",
+    "ConsentWithdrawnError", "ContactDecision", "Verdict", "Contact", "CorruptError", "Customer",
     "CustomFields", "Database", "DependentsError", "Direction", "Email", "Entity", "Erasure", "Error", "ExistsError", "F",
     "Field", "FieldChange", "FullError", "Index", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
     "LifecycleStage", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",

@@ -369,4 +369,24 @@ int crm_suppress(crm_txn* txn, const char* email_or_phone, size_t len);
 int crm_unsuppress(crm_txn* txn, const char* email_or_phone, size_t len, int* removed);
 int crm_is_suppressed(int* out, crm_txn* txn, const char* email_or_phone, size_t len);
 int crm_customer_export(char** out, size_t* len, crm_txn* txn, uint64_t id);
+typedef struct crm_consent crm_consent;
+typedef struct crm_consent_list crm_consent_list;
+int crm_consent_new(crm_consent** out);
+int crm_consent_clone(crm_consent** out, const crm_consent* c);
+void crm_consent_free(crm_consent* c);
+const char* crm_consent_text(const crm_consent* c, int field, size_t* len);
+int crm_consent_set_text(crm_consent* c, int field, const char* s, size_t len);
+int crm_consent_get_int(int64_t* out, const crm_consent* c, int field);
+int64_t crm_consent_int(const crm_consent* c, int field);
+int crm_consent_set_int(crm_consent* c, int field, int64_t value);
+int crm_consent_record(crm_txn* txn, crm_consent* c);
+int crm_consent_confirm(crm_consent** out, crm_txn* txn, uint64_t customer, int channel, const char* purpose,
+                        size_t len, int64_t at);
+int crm_consent_history(crm_consent_list** out, crm_txn* txn, uint64_t customer);
+int crm_consent_current(crm_consent_list** out, crm_txn* txn, uint64_t customer, int64_t at);
+size_t crm_consent_list_size(const crm_consent_list* l);
+const crm_consent* crm_consent_list_at(const crm_consent_list* l, size_t i);
+void crm_consent_list_free(crm_consent_list* l);
+int crm_can_contact(int* verdict, char** reason, uint64_t* consent, crm_txn* txn, uint64_t customer,
+                    int channel, const char* purpose, size_t len, int64_t at);
 """

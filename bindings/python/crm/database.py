@@ -18,6 +18,7 @@ from ._ops import RAISE
 from .changes import ChangeReads
 from .customers import CustomerReads, CustomerWrites
 from .errors import EBUSY, EINTERNAL, EINVALID, ENOTFOUND, BusyError, ClosedError, Error, InvalidError, check, error_for, fail
+from .consent import ConsentReads, ConsentWrites
 from .interactions import InteractionReads, InteractionWrites
 from .listing import Listing
 from .maintenance import MaintenanceReads
@@ -37,12 +38,12 @@ _U64_P = ffi.typeof("uint64_t*")
 
 
 class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, ChangeReads, MaintenanceReads,
-             QueryReads, UserReads, PrivacyReads):
+             QueryReads, UserReads, PrivacyReads, ConsentReads):
     """Every concept's reads."""
 
 
 class _Writes(CustomerWrites, InteractionWrites, PipelineWrites, OpportunityWrites, QueryWrites, UserWrites,
-              PrivacyWrites):
+              PrivacyWrites, ConsentWrites):
     """Every concept's writes."""
 
 

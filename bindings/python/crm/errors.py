@@ -22,6 +22,7 @@ EVERSION = -12
 EDEPENDENTS = -13
 ENOTDB = -14
 ESUPPRESSED = -15
+EWITHDRAWN = -16
 ITEROVER = -100
 
 
@@ -95,6 +96,13 @@ class SuppressedError(ConflictError):
     code = ESUPPRESSED
 
 
+class ConsentWithdrawnError(ConflictError):
+    """Refused because the customer withdrew the consent that an import would grant again: only
+    an explicit grant (source form, call or api) may follow a withdrawal (``CRM_EWITHDRAWN``)."""
+
+    code = EWITHDRAWN
+
+
 class VersionError(Error):
     """The file was written by a newer libcrm than this one (``CRM_EVERSION``)."""
 
@@ -153,6 +161,7 @@ _BY_CODE: dict[int, type[Error]] = {
         ReadOnlyError,
         DependentsError,
         SuppressedError,
+        ConsentWithdrawnError,
         VersionError,
         NotDatabaseError,
         CorruptError,

@@ -35,6 +35,7 @@ NOT_USED = {
     "crm_opportunity_get_int": "as crm_customer_get_int",
     "crm_user_get_int": "as crm_customer_get_int",
     "crm_team_get_int": "as crm_customer_get_int",
+    "crm_consent_get_int": "as crm_customer_get_int",
 }
 
 pytestmark = pytest.mark.skipif(not HEADER.exists(), reason="needs the source tree's capi/crm.h")
