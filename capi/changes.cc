@@ -20,6 +20,7 @@ uint64_t crm_change_entity_id(const crm_change* c) { return c == nullptr ? 0 : c
 int crm_change_op(const crm_change* c) { return c == nullptr ? 0 : static_cast<int>(c->v.op); }
 int crm_change_imported(const crm_change* c) { return c != nullptr && c->v.imported ? 1 : 0; }
 int crm_change_redacted(const crm_change* c) { return c != nullptr && c->v.redacted ? 1 : 0; }
+int crm_change_trimmed(const crm_change* c) { return c != nullptr && c->v.trimmed ? 1 : 0; }
 size_t crm_change_field_count(const crm_change* c) { return c == nullptr ? 0 : c->v.fields.size(); }
 
 int crm_change_field(const crm_change* c, size_t i, const char** name, size_t* name_len, const char** before,
@@ -52,13 +53,43 @@ int crm_changes(crm_iter** out, crm_txn* txn, uint64_t from_seq) {
   });
 }
 
-int crm_last_change_seq(uint64_t* out, crm_txn* txn) {
+namespace {
+int SeqOut(uint64_t* out, crm_txn* txn, absl::StatusOr<std::uint64_t> (crm::ReadTxn::*read)() const) {
   return Guard([&] {
     if (out == nullptr) return Invalid("out: is NULL");
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
-    auto seq = ReadOf(txn)->LastChangeSeq();
+    auto seq = (ReadOf(txn)->*read)();
     if (!seq.ok()) return Check(seq.status());
     *out = *seq;
+    return CRM_OK;
+  });
+}
+}  // namespace
+
+int crm_last_change_seq(uint64_t* out, crm_txn* txn) { return SeqOut(out, txn, &crm::ReadTxn::LastChangeSeq); }
+int crm_first_change_seq(uint64_t* out, crm_txn* txn) { return SeqOut(out, txn, &crm::ReadTxn::FirstChangeSeq); }
+
+int crm_db_apply_retention(crm_db* db, const crm_retention_rule* rules, size_t n, size_t batch, uint64_t* trimmed,
+                           uint64_t* removed) {
+  return Guard([&] {
+    if (trimmed != nullptr) *trimmed = 0;
+    if (removed != nullptr) *removed = 0;
+    if (db == nullptr) return Invalid("db: is NULL");
+    if (rules == nullptr && n != 0) return Invalid("rules: is NULL");
+    crm::RetentionPolicy policy;
+    policy.batch = batch;
+    for (size_t i = 0; i < n; ++i) {
+      const crm_retention_rule& r = rules[i];
+      if (r.version < 1 || r.version > CRM_RETENTION_RULE_VERSION)
+        return Fail(CRM_EINVALID, absl::StrCat("rules[", i, "].version: not a crm_retention_rule version this library knows"));
+      if (r.entity < 1 || r.entity > 255)
+        return Fail(CRM_EINVALID, absl::StrCat("rules[", i, "].entity: is not a kind of record"));
+      policy.rules.push_back(crm::RetentionRule{static_cast<crm::EntityType>(r.entity), r.keep_days, r.keep_entries});
+    }
+    auto report = db->store->ApplyRetention(policy);
+    if (!report.ok()) return Check(report.status());
+    if (trimmed != nullptr) *trimmed = report->trimmed;
+    if (removed != nullptr) *removed = report->removed;
     return CRM_OK;
   });
 }

@@ -62,7 +62,38 @@ struct Change {
   // The record was erased later (crm/privacy.hpp): the change keeps its place and kind, and its
   // field values were removed (since 0.6).
   bool redacted = false;
+  // The retention policy trimmed it (Store::ApplyRetention): it keeps its place, time, entity
+  // and operation, and lost its field values and actor (since 0.7).
+  bool trimmed = false;
   friend bool operator==(const Change&, const Change&) = default;
+};
+
+// Retention (since 0.7): how long the feed, and so field history, keeps changes.
+//
+// A change a rule selects is trimmed: it keeps its sequence number, time, entity and operation,
+// and loses its field values and its actor (Change::trimmed); field history no longer lists it.
+// Trimmed changes at the front of the feed are then removed: the feed starts at
+// FirstChangeSeq(), and asking for an earlier change (ListChanges with 1 <= from_seq <
+// FirstChangeSeq()) is refused with OutOfRange and ErrorKind::kTrimmed, so a consumer knows it
+// missed changes. From FirstChangeSeq() on, sequence numbers stay gap-free.
+struct RetentionRule {
+  EntityType entity = EntityType::kCustomer;
+  std::uint32_t keep_days = 0;     // trim changes of this kind older than this many days (0: no limit)
+  std::uint32_t keep_entries = 0;  // keep only the newest N changes of each record of this kind (0: no limit)
+  friend bool operator==(const RetentionRule&, const RetentionRule&) = default;
+};
+
+struct RetentionPolicy {
+  std::vector<RetentionRule> rules;  // at most one per kind; kinds without a rule keep everything
+  std::size_t batch = 1000;          // changes per write transaction (1 to 100000)
+};
+
+struct RetentionReport {
+  std::uint64_t trimmed = 0;       // changes this run trimmed
+  std::uint64_t removed = 0;       // trimmed changes this run removed from the front of the feed
+  std::uint64_t first_seq = 0;     // FirstChangeSeq() afterwards
+  std::uint64_t transactions = 0;  // write transactions committed
+  friend bool operator==(const RetentionReport&, const RetentionReport&) = default;
 };
 
 // One change of one field, as field history reports it.
@@ -80,8 +111,13 @@ struct FieldHistoryEntry {
 // Reads of the change feed: members of every transaction.
 class ChangeReads {
  public:
-  // The change feed from sequence number `from_seq` on (at most `limit`, 1 to 1000).
+  // The change feed from sequence number `from_seq` on (at most `limit`, 1 to 1000); 0: from the
+  // oldest change kept. OutOfRange (ErrorKind::kTrimmed) when changes from `from_seq` on were
+  // removed by retention (see above).
   absl::StatusOr<std::vector<Change>> ListChanges(std::uint64_t from_seq, std::size_t limit = 100) const;
+  // The sequence number of the oldest change the feed keeps (1 until retention removed some;
+  // LastChangeSeq() + 1 when it keeps none).
+  absl::StatusOr<std::uint64_t> FirstChangeSeq() const;
   // The sequence number of the newest change (0 when none).
   absl::StatusOr<std::uint64_t> LastChangeSeq() const;
   // Every change of one field of one record, oldest first ("address" also covers

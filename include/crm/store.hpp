@@ -194,6 +194,13 @@ class Store {
   // no process has it open). Unavailable on a thread holding this store's write transaction.
   absl::Status Backup(const std::string& path, BackupOptions options = {}) const;
 
+  // Applies a retention policy (crm/change.hpp) to the change feed and field history, in write
+  // transactions of at most `policy.batch` changes each, as the store's default actor. Other
+  // writers go on between them. Stopped at any point (a crash, a kill), the store is consistent
+  // and a later run finishes the work. InvalidArgument for a rule of an unknown kind, a kind
+  // named twice, a rule with neither limit, or a batch out of range.
+  absl::StatusOr<RetentionReport> ApplyRetention(const RetentionPolicy& policy);
+
   const std::string& path() const;
   // The size of the memory map in bytes: address space reserved, not disk.
   std::size_t map_size() const;

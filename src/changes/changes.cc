@@ -6,7 +6,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
 #include "codec/envelope.h"
+#include "changes/retention.h"
 #include "codec/key.h"
+#include "common/errors.h"
 #include "common/strings.h"
 #include "model/records.h"
 #include "model/serialize.h"
@@ -323,6 +325,14 @@ absl::StatusOr<Change> LoadChange(std::uint64_t seq, std::string_view value) {
 absl::StatusOr<std::vector<Change>> List(const Ctx& ctx, std::uint64_t from_seq, std::size_t limit) {
   if (limit == 0 || limit > kMaxPage)
     return absl::InvalidArgumentError(absl::StrCat("limit: must be between 1 and ", kMaxPage));
+  if (from_seq != 0) {
+    auto first = FirstSeq(ctx);
+    if (!first.ok()) return first.status();
+    if (from_seq < *first)
+      return TrimmedError(absl::StrCat("from_seq: changes before ", *first,
+                                       " were removed by the retention policy; the feed starts at ", *first,
+                                       " (read from there, or from 0 for the oldest kept)"));
+  }
   std::vector<Change> out;
   auto cursor = storage::Cursor::Open(ctx.txn, ctx.schema.changes);
   if (!cursor.ok()) return cursor.status();
@@ -338,13 +348,18 @@ absl::StatusOr<std::vector<Change>> List(const Ctx& ctx, std::uint64_t from_seq,
 }
 
 absl::StatusOr<std::uint64_t> LastSeq(const Ctx& ctx) {
-  // The feed's own last key: entries are never removed, so the next number is one more, and an
-  // aborted transaction takes its entries (and numbers) with it.
+  // The feed's own last key: entries leave only from the front (retention), so the next number
+  // is one more, and an aborted transaction takes its entries (and numbers) with it. A feed
+  // that retention emptied goes on from where it started.
   auto cursor = storage::Cursor::Open(ctx.txn, ctx.schema.changes);
   if (!cursor.ok()) return cursor.status();
   auto at = cursor->Last();
   if (!at.ok()) return at.status();
-  if (!*at) return 0;
+  if (!*at) {
+    auto first = FirstSeq(ctx);
+    if (!first.ok()) return first.status();
+    return *first - 1;
+  }
   if (cursor->key().size() != 8) return absl::DataLossError("change feed key is damaged");
   return codec::GetBigEndian64(cursor->key().data());
 }

@@ -8,6 +8,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "codec/envelope.h"
+#include "changes/retention.h"
 #include "codec/key.h"
 #include "common/strings.h"
 #include "customers/customers.h"
@@ -386,7 +387,9 @@ void Checker::Interactions() {
 // ---- the change feed ----
 
 void Checker::Changes() {
-  std::uint64_t expected = 1;
+  auto first = changes::FirstSeq(ctx_);  // retention may have removed the oldest
+  if (!first.ok()) return Problem(first.status());
+  std::uint64_t expected = *first;
   Scan(s_.changes, "changes", [&](std::string_view key, std::string_view value) {
     ++report_.changes;
     if (key.size() != 8) return Problem("changes: a key of ", key.size(), " bytes (sequence numbers are 8)");
@@ -396,8 +399,11 @@ void Checker::Changes() {
     Change c;
     if (auto st = codec::Decode(value, codec::RecordType::kChange, {"change", seq}, c); !st.ok()) return Problem(st);
     if (c.seq != seq) return Problem("change ", seq, ": the stored change holds sequence number ", c.seq);
-    if (!Has(s_.change_entity, codec::KeyBuilder().U8(static_cast<std::uint8_t>(c.entity)).U64(c.entity_id).U64(seq).Take()))
-      Problem("change ", seq, ": its entry in change_entity is missing");
+    const bool indexed =
+        Has(s_.change_entity, codec::KeyBuilder().U8(static_cast<std::uint8_t>(c.entity)).U64(c.entity_id).U64(seq).Take());
+    if (c.trimmed && (indexed || !c.fields.empty() || !c.actor.empty()))
+      Problem("change ", seq, ": trimmed, yet it keeps values, an actor or its entry in change_entity");
+    if (!c.trimmed && !indexed) Problem("change ", seq, ": its entry in change_entity is missing");
     if (c.op == ChangeOp::kErase && s_.erasures != model::kAbsentTable && !Has(s_.erasures, codec::EncodeU64(seq)))
       Problem("change ", seq, ": an erasure's tombstone without its entry in the erasure log");
   });
@@ -414,6 +420,7 @@ void Checker::Changes() {
       std::string_view change;
       Change c;
       if (e.seq != seq) return Problem("erasure ", seq, ": the stored entry holds sequence number ", e.seq);
+      if (seq < *first) return;  // its tombstone left the feed with retention
       if (!Has(s_.changes, codec::EncodeU64(seq), &change) ||
           !codec::Decode(change, codec::RecordType::kChange, {"change", seq}, c).ok() || c.op != ChangeOp::kErase ||
           c.entity != EntityType::kCustomer || c.entity_id != e.customer)

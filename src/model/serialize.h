@@ -295,6 +295,11 @@ void serialize(Archive& ar, crm::Change& c, unsigned version) {
   } else {
     c.redacted = false;
   }
+  if (version >= 3) {
+    ar& make_nvp("trimmed", c.trimmed);  // since libcrm 0.7
+  } else {
+    c.trimmed = false;
+  }
 }
 
 }  // namespace boost::serialization
@@ -318,6 +323,6 @@ BOOST_CLASS_VERSION(crm::ContactRole, 0)
 BOOST_CLASS_VERSION(crm::StageChange, 0)
 BOOST_CLASS_VERSION(crm::Opportunity, 1)
 BOOST_CLASS_VERSION(crm::FieldChange, 0)
-BOOST_CLASS_VERSION(crm::Change, 2)
+BOOST_CLASS_VERSION(crm::Change, 3)
 BOOST_CLASS_VERSION(crm::Erasure, 0)
 BOOST_CLASS_VERSION(crm::ConsentRecord, 0)

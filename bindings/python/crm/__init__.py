@@ -31,8 +31,10 @@ from .errors import (
     StorageError,
     SuppressedError,
     ConsentWithdrawnError,
+    TrimmedError,
     VersionError,
 )
+from .changes import RetentionReport, RetentionRule
 from .consent import Channel, ConsentRecord, ConsentSource, ContactDecision, Verdict
 from .maintenance import Statistics, VerifyReport
 from .privacy import Erasure
@@ -79,7 +81,7 @@ library_path = LIBRARY_PATH
 
 __all__ = [
     "AccountType", "BusyError", "Change", "Channel", "ClosedError", "ConflictError", "ConsentRecord", "ConsentSource",
-    "ConsentWithdrawnError", "ContactDecision", "Verdict", "Contact", "CorruptError", "Customer",
+    "ConsentWithdrawnError", "ContactDecision", "RetentionReport", "RetentionRule", "TrimmedError", "Verdict", "Contact", "CorruptError", "Customer",
     "CustomFields", "Database", "DependentsError", "Direction", "Email", "Entity", "Erasure", "Error", "ExistsError", "F",
     "Field", "FieldChange", "FullError", "Index", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
     "LifecycleStage", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",

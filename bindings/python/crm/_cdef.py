@@ -243,11 +243,21 @@ uint64_t crm_change_entity_id(const crm_change* c);
 int crm_change_op(const crm_change* c);
 int crm_change_imported(const crm_change* c);
 int crm_change_redacted(const crm_change* c);
+int crm_change_trimmed(const crm_change* c);
 size_t crm_change_field_count(const crm_change* c);
 int crm_change_field(const crm_change* c, size_t i, const char** name, size_t* name_len, const char** before,
                              size_t* before_len, const char** after, size_t* after_len);
 int crm_changes(crm_iter** out, crm_txn* txn, uint64_t from_seq);
 int crm_last_change_seq(uint64_t* out, crm_txn* txn);
+int crm_first_change_seq(uint64_t* out, crm_txn* txn);
+typedef struct crm_retention_rule {
+  unsigned int version;
+  int entity;
+  uint32_t keep_days;
+  uint32_t keep_entries;
+} crm_retention_rule;
+int crm_db_apply_retention(crm_db* db, const crm_retention_rule* rules, size_t n, size_t batch,
+                           uint64_t* trimmed, uint64_t* removed);
 int crm_field_history(crm_iter** out, crm_txn* txn, int entity, uint64_t id, const char* field,
                       size_t field_len);
 typedef struct crm_verify_report {

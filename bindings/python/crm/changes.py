@@ -12,7 +12,7 @@ from ._fields import (
 )
 from ._native import ffi, lib
 from ._ops import Ops, check_id
-from .errors import check
+from .errors import EINVALID, InvalidError, check
 from .values import Entity, Op, enum_arg, to_datetime
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class Change(Record):
     _CTYPE = "crm_change"
     _FREE = lib.crm_change_free
     _CLONE = lib.crm_change_clone
-    _FIELDS = ("seq", "at", "actor", "entity", "entity_id", "op", "fields", "imported", "redacted")
+    _FIELDS = ("seq", "at", "actor", "entity", "entity_id", "op", "fields", "imported", "redacted", "trimmed")
 
     def __init__(self) -> None:
         raise TypeError("changes are read from the feed (Txn.changes), not made")
@@ -95,6 +95,13 @@ class Change(Record):
             return bool(lib.crm_change_redacted(self._h))
 
     @property
+    def trimmed(self) -> bool:
+        """Whether the retention policy trimmed it (``db.apply_retention``): it keeps its place,
+        time, entity and kind, and lost its field values and actor."""
+        with self._lock:
+            return bool(lib.crm_change_trimmed(self._h))
+
+    @property
     def fields(self) -> list[FieldChange]:
         """The fields changed, with their values before and after as text."""
         name, before, after = ffi.new("const char**"), ffi.new("const char**"), ffi.new("const char**")
@@ -118,12 +125,18 @@ class ChangeReads(Ops):
     """Reads of the change feed: methods of every transaction and of the database."""
 
     def changes(self, from_seq: int = 0) -> "Listing[Change]":
-        """The change feed from sequence number `from_seq` on, oldest first, lazily."""
+        """The change feed from sequence number `from_seq` on (0: the oldest kept), oldest first,
+        lazily; :class:`crm.TrimmedError` when retention removed changes from `from_seq` on."""
         return self._listing(lib.crm_changes, lib.crm_iter_take_changes, Change, check_id(from_seq, "from_seq"))
 
     def last_change_seq(self) -> int:
         """The sequence number of the latest change (0 when there is none)."""
         return self._count(lib.crm_last_change_seq)
+
+    def first_change_seq(self) -> int:
+        """The sequence number of the oldest change kept: 1 until retention removed some. The
+        feed from an earlier number raises :class:`crm.TrimmedError`."""
+        return self._count(lib.crm_first_change_seq)
 
     def field_history(self, entity: Entity | int | str, id: int, field: str) -> "Listing[Change]":
         """Every change of one field of one record, oldest first; each change holds just that
@@ -134,3 +147,41 @@ class ChangeReads(Ops):
         return self._listing(
             lib.crm_field_history, lib.crm_iter_take_changes, Change, int(kind), check_id(id, "id"), raw, len(raw)
         )
+
+
+# ---- retention ----
+
+
+class RetentionRule(NamedTuple):
+    """How long the feed keeps changes of one kind of record: those older than `keep_days`
+    days, and all but the newest `keep_entries` of each record, are trimmed (0: no limit)."""
+
+    entity: Entity | int | str
+    keep_days: int = 0
+    keep_entries: int = 0
+
+
+class RetentionReport(NamedTuple):
+    """What ``db.apply_retention`` did."""
+
+    trimmed: int  #: changes trimmed by this run
+    removed: int  #: trimmed changes removed from the front of the feed
+    first_seq: int  #: the oldest change kept afterwards
+
+
+def retention_rules(rules: "list[RetentionRule] | tuple[RetentionRule, ...]") -> object:
+    """The rules as a C array of crm_retention_rule."""
+    items = list(rules)
+    out = ffi.new("crm_retention_rule[]", max(len(items), 1))
+    for i, rule in enumerate(items):
+        if not isinstance(rule, RetentionRule):
+            raise TypeError(f"rules[{i}]: expected a crm.RetentionRule, got {type(rule).__name__}")
+        for name in ("keep_days", "keep_entries"):
+            value = getattr(rule, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**32:
+                raise InvalidError(EINVALID, f"rules[{i}].{name}: expected an int from 0 to 2**32 - 1, got {value!r}")
+        out[i].version = 1
+        out[i].entity = int(enum_arg(Entity, rule.entity, f"rules[{i}].entity"))
+        out[i].keep_days = rule.keep_days
+        out[i].keep_entries = rule.keep_entries
+    return out

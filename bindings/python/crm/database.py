@@ -15,7 +15,7 @@ from typing import Any, Callable, TypeVar, Union
 from ._fields import Record, encode
 from ._native import ffi, lib
 from ._ops import RAISE
-from .changes import ChangeReads
+from .changes import ChangeReads, RetentionReport, RetentionRule, retention_rules
 from .customers import CustomerReads, CustomerWrites
 from .errors import EBUSY, EINTERNAL, EINVALID, ENOTFOUND, BusyError, ClosedError, Error, InvalidError, check, error_for, fail
 from .consent import ConsentReads, ConsentWrites
@@ -445,6 +445,23 @@ class Database(_Reads, _Writes):
             check(lib.crm_db_backup(h, os.fsencode(os.fspath(path)), 1 if compact else 0))
         finally:
             self._leave()
+
+    def apply_retention(self, rules: "list[RetentionRule]", *, batch: int = 1000) -> RetentionReport:
+        """Applies a retention policy to the change feed and field history, in write
+        transactions of at most `batch` changes (1 to 100000) each, as the database's default
+        actor: a change a rule selects is trimmed (``Change.trimmed``: its values and actor go,
+        its place stays), and trimmed changes at the front of the feed are removed. Interrupted,
+        the store stays consistent and a later run finishes."""
+        if isinstance(batch, bool) or not isinstance(batch, int) or not 0 <= batch < 2**63:
+            raise InvalidError(EINVALID, f"batch: expected an int from 1 to 100000, got {batch!r}")
+        array = retention_rules(rules)
+        trimmed, removed = ffi.new("uint64_t*"), ffi.new("uint64_t*")
+        h = self._enter(False)
+        try:
+            check(lib.crm_db_apply_retention(h, array, len(rules), batch, trimmed, removed))
+        finally:
+            self._leave()
+        return RetentionReport(trimmed[0], removed[0], self.first_change_seq())
 
     def __enter__(self) -> "Database":
         return self

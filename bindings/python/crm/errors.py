@@ -23,6 +23,7 @@ EDEPENDENTS = -13
 ENOTDB = -14
 ESUPPRESSED = -15
 EWITHDRAWN = -16
+ETRIMMED = -17
 ITEROVER = -100
 
 
@@ -103,6 +104,13 @@ class ConsentWithdrawnError(ConflictError):
     code = EWITHDRAWN
 
 
+class TrimmedError(Error):
+    """The changes asked for were removed from the feed by the retention policy
+    (``CRM_ETRIMMED``): read from ``first_change_seq()`` on, or from 0."""
+
+    code = ETRIMMED
+
+
 class VersionError(Error):
     """The file was written by a newer libcrm than this one (``CRM_EVERSION``)."""
 
@@ -162,6 +170,7 @@ _BY_CODE: dict[int, type[Error]] = {
         DependentsError,
         SuppressedError,
         ConsentWithdrawnError,
+        TrimmedError,
         VersionError,
         NotDatabaseError,
         CorruptError,
