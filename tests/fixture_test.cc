@@ -2,6 +2,7 @@
 // did in the release that wrote the file, read-only and after the migration of a writable open.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -169,6 +170,46 @@ TEST_P(FixtureTest, OptInsBecomeConsentRecords) {
   auto report = (*store)->Run(&ReadTxn::Verify);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->ok()) << (report->problems.empty() ? "" : report->problems.front());
+}
+
+// An earlier file whose free list is damaged: the upgrade a writable open makes would have LMDB
+// reuse pages through the damaged free-list page and write outside it in memory. The open is
+// refused as damaged before anything is written; read-only, the file still reads.
+TEST(FixtureTest, ADamagedFreeListIsRefusedBeforeTheUpgradeWrites) {
+  testing::TempDir dir;
+  const std::string path = CopyFixture(dir, "schema6.crm");
+  std::string bytes = ReadFile(path);
+  // LMDB's layout: meta pages 0 and 1 (the newer by transaction id is current), each holding
+  // the free list's descriptor (its root page) after a 16-byte page header.
+  constexpr std::size_t kPage = 4096, kHeader = 16, kFreeRoot = kHeader + 24 + 40, kTxnid = kHeader + 128;
+  const auto u64 = [&](std::size_t at) {
+    std::uint64_t v;
+    std::memcpy(&v, bytes.data() + at, 8);
+    return v;
+  };
+  const std::size_t meta = u64(kPage + kTxnid) > u64(kTxnid) ? kPage : 0;
+  const std::uint64_t root = u64(meta + kFreeRoot);
+  ASSERT_GT(root, 1u);
+  ASSERT_LT(root, bytes.size() / kPage) << "the fixture has a free list";
+  // The first entry's key size becomes 3000 bytes: past its 4096-byte page once it is placed.
+  const std::size_t page = root * kPage;
+  std::uint16_t node = 0;
+  std::memcpy(&node, bytes.data() + page + kHeader, 2);
+  const std::uint16_t huge = 3000;
+  std::memcpy(bytes.data() + page + node + 6, &huge, 2);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+
+  auto store = Store::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_TRUE(absl::IsDataLoss(store.status())) << store.status();
+  EXPECT_NE(store.status().message().find("free list"), std::string_view::npos) << store.status();
+  EXPECT_EQ(ReadFile(path), bytes) << "nothing written";
+  StoreOptions read_only;
+  read_only.read_only = true;
+  auto reader = Store::Open(path, read_only);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  auto c = (*reader)->Run(&ReadTxn::GetCustomer, CustomerId{1});
+  EXPECT_TRUE(c.ok()) << c.status();
 }
 
 INSTANTIATE_TEST_SUITE_P(Schemas, FixtureTest, ::testing::Values(1, 2, 4, 5, 6),

@@ -104,6 +104,10 @@ absl::StatusOr<Schema> Schema::Open(storage::Env& env, const Migrate& migrate) {
   // was there before and holds no version is damaged, not a new database to set up again.
   if (*version == 0 && existing.ok())
     return absl::DataLossError(absl::StrCat("database ", env.path(), " is damaged: its schema version record is missing"));
+  // An upgrade is the one time an open writes into pages an earlier release wrote: LMDB trusts
+  // them when it writes, so the whole file's structure is checked first.
+  if (writable && *version != 0 && *version < kSchemaVersion)
+    if (auto st = env.CheckStructure(*txn); !st.ok()) return st;
   for (const TableSpec& t : kTables) {
     if (t.table == &Schema::meta) continue;
     // Only a table this file's version does not have yet is created: one its version has and

@@ -247,6 +247,12 @@ class Env {
   absl::StatusOr<Txn> BeginWrite();
   // DataLoss when table `name`'s descriptor names a root page outside the file.
   absl::Status CheckTableRoot(Txn& txn, const char* name);
+  // DataLoss unless every page of every tree of the file's current snapshot (the free list, the
+  // main table and each named table) is sound as LMDB lays it out: page numbers within the file,
+  // headers and node offsets within their page, overflow runs within the file, no page in two
+  // places, and free-list entries well formed. LMDB trusts its pages when it writes: a damaged
+  // one can make it write outside a page in memory. Reads the whole file (structure.cc).
+  absl::Status CheckStructure(const Txn& txn);
   absl::StatusOr<Table> OpenTable(Txn& txn, const char* name, bool create);
   // How many named tables (and other keys) the file's main table holds: 0 for a new file.
   absl::StatusOr<std::size_t> MainEntries(Txn& txn);
