@@ -120,7 +120,7 @@ absl::StatusOr<bool> Cursor::CollectIds(const IdScan& scan, std::vector<std::uin
               return 0;
             }
             previous = k;
-            if (key.size() < prefix.size() + 8) {
+            if (key.size() < prefix.size() + 8 || key.size() > kMaxKeyBytes) {
               stop = Stop::kShort;
               return 0;
             }
@@ -147,7 +147,9 @@ absl::StatusOr<bool> Cursor::CollectIds(const IdScan& scan, std::vector<std::uin
   switch (stop) {
     case Stop::kOrder:
       return absl::DataLossError("database is damaged: a table's keys are out of order (its tree links pages wrongly)");
-    case Stop::kShort: return absl::DataLossError("database is damaged: an index entry is shorter than a record id");
+    case Stop::kShort:
+      return absl::DataLossError(
+          "database is damaged: an index entry's key is shorter than a record id or longer than LMDB stores");
     case Stop::kOutside: return absl::DataLossError("database is damaged: a stored key or value lies outside the database file");
     case Stop::kUnsound:
       return absl::DataLossError("database is damaged: an index entry fails its checksum (verify the database, and "
