@@ -48,11 +48,6 @@ int SetSmall(E* to, int64_t value, const char* name) {
   return CRM_OK;
 }
 
-int ListOfConsents(crm_consent_list** out, crm_txn* txn,
-                   const std::function<absl::StatusOr<std::vector<crm::ConsentRecord>>(crm::ReadTxn&)>& call) {
-  return ListOut<crm_consent_list, crm::ConsentRecord>(out, txn, call);
-}
-
 }  // namespace
 
 int crm_consent_new(crm_consent** out) {
@@ -126,11 +121,13 @@ int crm_consent_confirm(crm_consent** out, crm_txn* txn, uint64_t customer, int 
 }
 
 int crm_consent_history(crm_consent_list** out, crm_txn* txn, uint64_t customer) {
-  return ListOfConsents(out, txn, [&](crm::ReadTxn& t) { return t.ConsentHistory(customer); });
+  return ListOut<crm_consent_list, crm::ConsentRecord>(out, txn,
+                                                      [&](crm::ReadTxn& t) { return t.ConsentHistory(customer); });
 }
 
 int crm_consent_current(crm_consent_list** out, crm_txn* txn, uint64_t customer, int64_t at) {
-  return ListOfConsents(out, txn, [&](crm::ReadTxn& t) { return t.CurrentConsents(customer, at); });
+  return ListOut<crm_consent_list, crm::ConsentRecord>(
+      out, txn, [&](crm::ReadTxn& t) { return t.CurrentConsents(customer, at); });
 }
 
 size_t crm_consent_list_size(const crm_consent_list* l) { return l == nullptr ? 0 : l->v.size(); }

@@ -80,14 +80,6 @@ absl::StatusOr<Timestamp> TimeAsked(const model::Ctx& ctx, Timestamp at) {
   return at;
 }
 
-std::string Folded(std::string_view purpose) {
-  std::string out(purpose);
-  model::Trim(out);
-  for (char& ch : out)
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-  return out;
-}
-
 // Sets the customer's email opt-in from the current ("marketing", email) record.
 absl::Status SetOptIn(model::Ctx& ctx, const ConsentRecord& r) {
   auto c = customers::Get(ctx, r.customer);
@@ -130,7 +122,7 @@ absl::StatusOr<ConsentRecord> Confirm(model::Ctx& ctx, CustomerId customer, Cont
   if (*when > ctx.now) return model::Invalid("at", "is in the future");
   auto c = customers::Get(ctx, customer);
   if (!c.ok()) return c.status();
-  const std::string folded = Folded(purpose);
+  const std::string folded = FoldPurpose(purpose);
   auto latest = Latest(ctx, customer, folded, channel, ctx.now);
   if (!latest.ok()) return latest.status();
   const std::string what =
@@ -181,7 +173,7 @@ absl::StatusOr<ContactDecision> CanContact(const model::Ctx& ctx, CustomerId cus
   if (auto s = CheckChannel(channel); !s.ok()) return s;
   auto when = TimeAsked(ctx, at);
   if (!when.ok()) return when.status();
-  const std::string folded = Folded(purpose);
+  const std::string folded = FoldPurpose(purpose);
   if (folded.empty()) return model::Invalid("purpose", "must not be empty");
   auto c = customers::Get(ctx, customer);
   if (!c.ok()) return c.status();

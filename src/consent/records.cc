@@ -54,14 +54,21 @@ absl::StatusOr<ConsentRecord> Load(std::string_view key, std::string_view value)
 
 }  // namespace
 
+std::string FoldPurpose(std::string_view purpose) {
+  std::string out(purpose);
+  model::Trim(out);
+  for (char& ch : out)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  return out;
+}
+
 absl::Status Normalize(const model::Ctx& ctx, ConsentRecord& r) {
   using model::Invalid;
   if (r.customer == 0) return Invalid("customer", "a consent record needs the id of its customer");
-  model::Trim(r.purpose);
+  r.purpose = FoldPurpose(r.purpose);
   if (r.purpose.empty()) return Invalid("purpose", "must not be empty");
   if (r.purpose.size() > kMaxPurpose) return Invalid("purpose", absl::StrCat("is longer than ", kMaxPurpose, " characters"));
-  for (char& ch : r.purpose) {
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  for (char ch : r.purpose) {
     const bool fits = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.';
     if (!fits) return Invalid("purpose", "may hold only letters a-z, digits, '_', '-' and '.'");
   }

@@ -19,6 +19,9 @@ namespace crm::consent {
 // The purpose the customer's consent.email_opt_in stands for, on ContactChannel::kEmail.
 inline constexpr std::string_view kEmailMarketing = "marketing";
 
+// A purpose as stored: trimmed, ASCII letters folded to lower case.
+std::string FoldPurpose(std::string_view purpose);
+
 // Checks a record's fields (not its customer) and folds its purpose; fills in captured_at.
 absl::Status Normalize(const model::Ctx& ctx, ConsentRecord& r);
 

@@ -430,7 +430,9 @@ void Checker::Changes() {
   if (s_.consents != model::kAbsentTable)
     Scan(s_.consents, "consents", [&](std::string_view key, std::string_view value) {
       ConsentRecord r;
-      if (auto st = codec::Decode(value, codec::RecordType::kConsent, {"consent", r.id}, r); !st.ok()) return Problem(st);
+      const std::uint64_t customer = key.size() >= 8 ? codec::GetBigEndian64(key.data()) : 0;
+      if (auto st = codec::Decode(value, codec::RecordType::kConsent, {"consent of customer", customer}, r); !st.ok())
+        return Problem(st);
       if (key.size() < 8 || codec::GetBigEndian64(key.data()) != r.customer || IdAtEnd(key) != r.id)
         return Problem("consents: record ", r.id, " is stored under another key");
       if (!Has(s_.customers, codec::EncodeU64(r.customer)))
