@@ -32,13 +32,15 @@ class CrmConan(ConanFile):
         self.requires("utf8proc/2.9.0")
         self.requires("libphonenumber/8.13.35")
         self.requires("libsodium/1.0.19")
+        self.requires("re2/20230301")
+        self.requires("nlohmann_json/3.11.3")
 
     def layout(self):
         cmake_layout(self)
 
     def generate(self):
         CMakeDeps(self).generate()
-        # libcrm finds LMDB and utf8proc through pkg-config.
+        # libcrm finds LMDB, utf8proc, libsodium and RE2 through pkg-config.
         PkgConfigDeps(self).generate()
         tc = CMakeToolchain(self)
         tc.cache_variables["CRM_BUILD_TESTS"] = False
