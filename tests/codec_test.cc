@@ -79,6 +79,33 @@ TEST(EnvelopeTest, RoundTripsEveryField) {
   EXPECT_EQ(out, c);
 }
 
+// Scans read each record into the object of the one before: nothing of it may stay, whether
+// the next record's lists are longer or shorter.
+TEST(EnvelopeTest, ARecordReadIntoAnotherKeepsNothingOfIt) {
+  Customer big = Sample();
+  big.emails.push_back(Email{"second.address.long.enough@example.org", "home", false});
+  big.emails.push_back(Email{"third@example.org", "", false});
+  big.phones.push_back(Phone{"+1 650 253 0000", "office", false});
+  big.tags.push_back("partner");
+  big.domains = {"example.com", "example.org"};
+  Customer small = Sample();
+  small.id = 13;
+  small.emails = {Email{"x@example.net", "", false}};
+  small.phones.clear();
+  small.tags = {"only"};
+  small.memberships.clear();
+  std::string big_bytes, small_bytes;
+  Encode(RecordType::kCustomer, big, big_bytes);
+  Encode(RecordType::kCustomer, small, small_bytes);
+  Customer out;
+  for (int round = 0; round < 2; ++round) {
+    ASSERT_TRUE(Decode(big_bytes, RecordType::kCustomer, {"customer", 12}, out).ok());
+    EXPECT_EQ(out, big);
+    ASSERT_TRUE(Decode(small_bytes, RecordType::kCustomer, {"customer", 13}, out).ok());
+    EXPECT_EQ(out, small);
+  }
+}
+
 TEST(EnvelopeTest, EveryTruncationAndEveryBitFlipIsDataLoss) {
   std::string bytes;
   Encode(RecordType::kCustomer, Sample(), bytes);

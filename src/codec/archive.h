@@ -12,6 +12,7 @@
 // neither 0 nor 1 throws DecodeError before anything is allocated for it.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -148,7 +149,15 @@ class BufferIArchive {
     if (n > remaining()) throw DecodeError("collection length exceeds the record");
   }
 
+  // Most varints (lengths, counts, small numbers) are one byte: read inline; longer ones, and
+  // the checks at the end of the record, out of line.
   std::uint64_t Varint() {
+    if (p_ != end_ && static_cast<unsigned char>(*p_) < 0x80) return static_cast<unsigned char>(*p_++);
+    return LongVarint();
+  }
+
+ private:
+  [[gnu::noinline]] std::uint64_t LongVarint() {
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       Need(1);
@@ -160,7 +169,6 @@ class BufferIArchive {
     throw DecodeError("varint longer than 10 bytes");
   }
 
- private:
   void Need(std::size_t n) const {
     if (n > remaining()) throw DecodeError("record is truncated");
   }
@@ -262,8 +270,12 @@ void Serialize(Archive& ar, Seq& v) {
     std::uint64_t n = 0;
     ar >> n;
     crm::codec::CheckCount(ar, n);
-    v.clear();
-    for (std::uint64_t i = 0; i < n; ++i) {
+    // Elements already there are read into (a record read into the object of the previous one
+    // keeps its strings' memory); every element's load sets all of its members.
+    const std::size_t kept = std::min<std::size_t>(v.size(), n);
+    for (std::size_t i = 0; i < kept; ++i) ar >> v[i];
+    v.erase(v.begin() + static_cast<std::ptrdiff_t>(kept), v.end());
+    for (std::uint64_t i = kept; i < n; ++i) {
       v.emplace_back();
       ar >> v.back();
     }
