@@ -6,6 +6,7 @@
 //   StagePage       a page of 50 opportunities of one stage
 //   StageMove       move one opportunity to another stage with its history entry and feed row,
 //                   one durable transaction per move
+//   StageMoveNormal the same at the "normal" durability level (SQLite: synchronous=NORMAL)
 // CRM_BENCH_SCALE sets the number of interactions (default 200,000; customers = scale / 50,
 // opportunities = scale / 4).
 #include <benchmark/benchmark.h>
@@ -58,13 +59,16 @@ class Backend {
   virtual void CreateDeals(std::size_t n) = 0;
   virtual std::size_t StagePage(int stage_index, std::size_t n, std::vector<Opportunity>* out) = 0;
   virtual void Move(OpportunityId id, int stage_index) = 0;
+  // From here on, commits at the "normal" level: libcrm Durability::kNormal, SQLite
+  // synchronous=NORMAL, raw LMDB MDB_NOMETASYNC.
+  virtual void NormalDurability() = 0;
 };
 
 // ---------------------------------------------------------------- libcrm
 
 class CrmBackend : public Backend {
  public:
-  explicit CrmBackend(const std::string& path) {
+  explicit CrmBackend(const std::string& path) : path_(path) {
     std::filesystem::remove(path);
     std::filesystem::remove(path + "-lock");
     store_ = Unwrap(Store::Open(path));
@@ -128,6 +132,14 @@ class CrmBackend : public Backend {
   static void Check(const absl::Status& s) {
     if (!s.ok()) Die(s.ToString());
   }
+  void NormalDurability() override {
+    store_.reset();  // one environment per file in a process: closed before it opens again
+    StoreOptions o;
+    o.durability = Durability::kNormal;
+    store_ = Unwrap(Store::Open(path_, o));
+  }
+
+  std::string path_;
   std::unique_ptr<Store> store_;
   std::vector<StageId> stages_;
 };
@@ -362,6 +374,7 @@ class SqliteBackend : public Backend {
     sqlite3_bind_text(audit_, 6, fields.data(), static_cast<int>(fields.size()), SQLITE_STATIC);
     Step(audit_);
   }
+  void NormalDurability() override { Exec("PRAGMA synchronous=NORMAL"); }
   void Exec(const char* sql) {
     char* err = nullptr;
     if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
@@ -572,6 +585,7 @@ class LmdbBackend : public Backend {
     o->expected_close = fixed[5];
   }
 
+  void NormalDurability() override { Check(mdb_env_set_flags(env_, MDB_NOMETASYNC, 1), "set flags"); }
   MDB_env* env_ = nullptr;
   MDB_dbi timeline_, contacted_, feed_, deals_, stage_, history_;
   std::uint64_t next_interaction_ = 0, next_seq_ = 0;
@@ -627,8 +641,7 @@ void StagePage(benchmark::State& state, const std::string& side) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void StageMove(benchmark::State& state, const std::string& side) {
-  Backend& b = Loaded(side);
+void Moves(benchmark::State& state, Backend& b) {
   std::mt19937_64 rng(8);
   std::size_t n = 0;
   for (auto _ : state) {
@@ -637,6 +650,19 @@ void StageMove(benchmark::State& state, const std::string& side) {
   }
   state.SetItemsProcessed(state.iterations());
 }
+
+void StageMove(benchmark::State& state, const std::string& side) {
+  Backend& b = Loaded(side);
+  Moves(state, b);
+}
+
+// The same at the "normal" level (run after StageMove: the stores stay at that level).
+void StageMoveNormal(benchmark::State& state, const std::string& side) {
+  Backend& b = Loaded(side);
+  b.NormalDurability();
+  Moves(state, b);
+}
+
 
 }  // namespace
 }  // namespace crm::bench
@@ -652,14 +678,14 @@ int main(int argc, char** argv) {
   }
   using Fn = void (*)(benchmark::State&, const std::string&);
   const std::pair<const char*, Fn> reads[] = {
-      {"Timeline20", Timeline20}, {"StagePage", StagePage}, {"StageMove", StageMove}};
+      {"Timeline20", Timeline20}, {"StagePage", StagePage}, {"StageMove", StageMove}, {"StageMoveNormal", StageMoveNormal}};
   for (const auto& [name, fn] : reads)
     for (const char* side : {"crm", "sqlite", "lmdb"}) {
       const std::string s = side;
       auto* b = benchmark::RegisterBenchmark((std::string(name) + "/" + s).c_str(),
                                              [s, fn = fn](benchmark::State& st) { fn(st, s); });
       b->Unit(benchmark::kMicrosecond)->UseRealTime();
-      if (fn == StageMove) b->MinTime(2.0);
+      if (fn == StageMove || fn == StageMoveNormal) b->MinTime(2.0);
     }
   return RunBenchmarks(argc, argv);
 }

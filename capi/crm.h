@@ -31,9 +31,9 @@
 #include <stdint.h>
 
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 7
+#define CRM_VERSION_MINOR 8
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.7.0"
+#define CRM_VERSION_STRING "0.8.0"
 
 #if defined(_WIN32)
 #define CRM_API
@@ -75,7 +75,7 @@ CRM_API const char* crm_strerror(int code);
 /* Frees memory that a crm_* call documents as the caller's. Accepts NULL. */
 CRM_API void crm_free(void* p);
 
-/* The library's version ("0.7.0") and its parts. */
+/* The library's version ("0.8.0") and its parts. */
 CRM_API const char* crm_version(int* major, int* minor, int* patch);
 
 /* ---- money ----
@@ -108,10 +108,11 @@ typedef struct crm_options {
   size_t max_map_size;      /* the size limit in bytes; 0: 1 TiB (deletes may use a reserve below it) */
   const char* default_actor; /* NUL-terminated; NULL: "system" */
   const char* phone_region;  /* since 0.5 (version 2): region of numbers without a country code ("DE"); NULL: none */
+  int durability; /* since 0.8 (version 3): CRM_DURABILITY_FULL (default), _NORMAL or _NONE (crm_maintenance.h) */
 } crm_options;
 
-#define CRM_OPTIONS_VERSION 2
-#define CRM_OPTIONS_INIT {CRM_OPTIONS_VERSION, 1, 0, 0, 0, 0, NULL, NULL}
+#define CRM_OPTIONS_VERSION 3
+#define CRM_OPTIONS_INIT {CRM_OPTIONS_VERSION, 1, 0, 0, 0, 0, NULL, NULL, 0}
 CRM_API int crm_options_init(crm_options* opts, unsigned int version);
 
 /* Opens or creates the database file at `path` (and `path`-lock), owner-only. opts may be NULL. */

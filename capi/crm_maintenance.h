@@ -38,6 +38,21 @@ CRM_API int crm_txn_stats(crm_stats* out, crm_txn* txn);
  * on a thread holding this database's write transaction. */
 CRM_API int crm_db_backup(crm_db* db, const char* path, unsigned int flags);
 
+/* crm_options.durability (since 0.8): what a commit has reached when it returns; SQLite's
+ * counterparts in WAL mode in brackets.
+ * FULL: on disk; survives a crash of the process, of the system and a power loss (synchronous=FULL).
+ * NORMAL: its pages on disk, the page that makes them current written and synced with the next
+ *   commit: a crash of the process loses nothing, a power loss may lose the last commit and never
+ *   damages the file (synchronous=NORMAL).
+ * NONE: nothing synced: a crash of the process loses nothing, a power loss may lose recent commits
+ *   and, on a file system that reorders writes, damage the file (synchronous=OFF).
+ * no_sync = 1 means NONE whatever durability says. */
+#define CRM_DURABILITY_FULL 0
+#define CRM_DURABILITY_NORMAL 1
+#define CRM_DURABILITY_NONE 2
+/* Writes every commit made so far to disk (fsync), at any durability (since 0.8). */
+CRM_API int crm_db_flush(crm_db* db);
+
 #ifdef __cplusplus
 }
 #endif

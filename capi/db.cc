@@ -15,7 +15,10 @@ int crm_options_init(crm_options* opts, unsigned int version) {
   // A caller built against an earlier crm.h has the shorter struct of its version.
   crm_options init = CRM_OPTIONS_INIT;
   init.version = version;
-  std::memcpy(opts, &init, version == 1 ? offsetof(crm_options, phone_region) : sizeof init);
+  std::memcpy(opts, &init,
+              version == 1   ? offsetof(crm_options, phone_region)
+              : version == 2 ? offsetof(crm_options, durability)
+                             : sizeof init);
   return CRM_OK;
 }
 
@@ -35,6 +38,11 @@ int crm_db_open(crm_db** out, const char* path, const crm_options* opts) {
       if (opts->max_map_size != 0) o.max_map_size = opts->max_map_size;
       if (opts->default_actor != nullptr) o.default_actor = opts->default_actor;
       if (opts->version >= 2 && opts->phone_region != nullptr) o.phone_region = opts->phone_region;
+      if (opts->version >= 3) {
+        if (opts->durability < CRM_DURABILITY_FULL || opts->durability > CRM_DURABILITY_NONE)
+          return Invalid("opts.durability: must be CRM_DURABILITY_FULL, _NORMAL or _NONE");
+        o.durability = static_cast<crm::Durability>(opts->durability);
+      }
     }
     auto store = crm::Store::Open(path, std::move(o));
     if (!store.ok()) return Check(store.status());

@@ -53,3 +53,10 @@ int crm_db_backup(crm_db* db, const char* path, unsigned int flags) {
     return Check(db->store->Backup(path, crm::BackupOptions{(flags & CRM_BACKUP_COMPACT) != 0}));
   });
 }
+
+int crm_db_flush(crm_db* db) {
+  return Guard([&] {
+    if (db == nullptr) return Invalid("db: is NULL");
+    return Check(db->store->Flush());
+  });
+}

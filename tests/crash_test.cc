@@ -107,9 +107,9 @@ absl::StatusOr<std::uint64_t> Applied(const Store& store) {
 
 // The child: opens the store, says so, then runs operations from where the store is, writing
 // each acknowledged one's number to `acks`, until it is killed.
-[[noreturn]] void Child(const std::string& path, bool sync, int acks) {
+[[noreturn]] void Child(const std::string& path, Durability durability, int acks) {
   StoreOptions o;
-  o.sync = sync;
+  o.durability = durability;
   auto store = Store::Open(path, o);
   if (!store.ok()) ::_exit(10);
   auto from = Applied(**store);
@@ -200,12 +200,13 @@ TEST(CrashTest, KilledWritersLoseNoAcknowledgedCommit) {
   for (int kill = 0; kill < kills; ++kill) {
     int fds[2];
     ASSERT_EQ(::pipe(fds), 0);
-    const bool sync = kill % 2 == 0;
+    // Every durability level: a killed process loses no acknowledged commit at any of them.
+    const Durability durability = static_cast<Durability>(kill % 3);
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
       ::close(fds[0]);
-      Child(path, sync, fds[1]);
+      Child(path, durability, fds[1]);
     }
     ::close(fds[1]);
     // Wait for "ready", then let it write for a random while and kill it.
@@ -216,7 +217,7 @@ TEST(CrashTest, KilledWritersLoseNoAcknowledgedCommit) {
       ASSERT_GT(n, 0) << "child ended before it was ready";
       got.append(buf, static_cast<std::size_t>(n));
     }
-    std::this_thread::sleep_for(std::chrono::microseconds(rng() % (sync ? 30000 : 8000)));
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % (durability == Durability::kFull ? 30000 : 8000)));
     ::kill(child, SIGKILL);
     int status = 0;
     ::waitpid(child, &status, 0);

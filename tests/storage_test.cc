@@ -19,7 +19,7 @@ struct Fixture {
 
   Fixture() {
     EnvOptions o;
-    o.sync = false;
+    o.sync = Sync::kNone;
     o.initial_map_size = std::size_t{1} << 20;
     env = *Env::Open(dir.File("s.db"), o);
     auto txn = env->BeginWrite();
@@ -37,6 +37,37 @@ TEST(StorageTest, UncommittedWriteIsAbortedByDestructor) {
   auto read = f.env->BeginRead();
   std::string_view v;
   EXPECT_FALSE(*read->Get(f.table, "k", &v));
+}
+
+TEST(StorageTest, SyncSettingsAreLmdbFlags) {
+  crm::testing::TempDir dir;
+  struct Case {
+    Sync sync;
+    unsigned set, unset;
+  };
+  for (const Case& c : {Case{Sync::kFull, 0, MDB_NOMETASYNC | MDB_NOSYNC}, Case{Sync::kData, MDB_NOMETASYNC, MDB_NOSYNC},
+                        Case{Sync::kNone, MDB_NOSYNC, 0}}) {
+    EnvOptions o;
+    o.sync = c.sync;
+    o.initial_map_size = std::size_t{1} << 20;
+    const std::string path = dir.File("sync" + std::to_string(static_cast<int>(c.sync)) + ".db");
+    auto env = Env::Open(path, o);
+    ASSERT_TRUE(env.ok()) << env.status();
+    EXPECT_EQ((*env)->flags() & c.set, c.set);
+    EXPECT_EQ((*env)->flags() & c.unset, 0u);
+    auto txn = (*env)->BeginWrite();
+    Table t = *(*env)->OpenTable(*txn, "t", true);
+    ASSERT_TRUE(txn->Put(t, "k", "v").ok());
+    ASSERT_TRUE(txn->Commit().ok());
+    EXPECT_TRUE((*env)->Flush().ok());
+    // The process's one environment on the file keeps its setting.
+    EnvOptions other = o;
+    other.sync = c.sync == Sync::kFull ? Sync::kNone : Sync::kFull;
+    auto again = Env::Open(path, other);
+    ASSERT_FALSE(again.ok());
+    EXPECT_TRUE(absl::IsFailedPrecondition(again.status())) << again.status();
+    EXPECT_NE(again.status().message().find("durability"), std::string_view::npos) << again.status();
+  }
 }
 
 TEST(StorageTest, PutGetDelAndCount) {

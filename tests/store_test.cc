@@ -49,6 +49,42 @@ TEST(StoreTest, DataPersistsAcrossReopen) {
   EXPECT_EQ((*store)->Run(&WriteTxn::CreateCustomer, Named("Next", "One"))->id, id + 1);
 }
 
+TEST(StoreTest, EveryDurabilityLevelKeepsItsCommits) {
+  TempDir dir;
+  for (Durability level : {Durability::kFull, Durability::kNormal, Durability::kNone}) {
+    const std::string path = dir.File("durability" + std::to_string(static_cast<int>(level)) + ".db");
+    CustomerId id;
+    {
+      StoreOptions o;
+      o.durability = level;
+      auto store = Store::Open(path, o);
+      ASSERT_TRUE(store.ok()) << store.status();
+      id = (*store)->Run(&WriteTxn::CreateCustomer, Named("Dura", "Ble"))->id;
+      EXPECT_TRUE((*store)->Flush().ok());
+      // One environment per file in a process: another level on the open file is refused.
+      StoreOptions other;
+      other.durability = level == Durability::kFull ? Durability::kNormal : Durability::kFull;
+      auto second = Store::Open(path, other);
+      ASSERT_FALSE(second.ok());
+      EXPECT_TRUE(absl::IsFailedPrecondition(second.status())) << second.status();
+      EXPECT_NE(second.status().message().find("durability"), std::string_view::npos) << second.status();
+    }
+    StoreOptions read;
+    read.read_only = true;
+    auto store = Store::Open(path, read);
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_EQ((*store)->Run(&ReadTxn::GetCustomer, id)->display_name, "Dura Ble");
+    EXPECT_TRUE((*store)->Flush().ok());  // nothing to write
+  }
+  StoreOptions bad;
+  bad.durability = static_cast<Durability>(7);
+  auto refused = Store::Open(dir.File("bad.db"), bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(absl::IsInvalidArgument(refused.status())) << refused.status();
+  EXPECT_NE(refused.status().message().find("durability"), std::string_view::npos);
+  EXPECT_FALSE(std::ifstream(dir.File("bad.db")).good()) << "a refused open creates nothing";
+}
+
 TEST(StoreTest, FilesAreOwnerOnly) {
   TempDir dir;
   const std::string path = dir.File("private.db");

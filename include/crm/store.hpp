@@ -45,13 +45,32 @@ namespace detail {
 struct StoreImpl;
 }  // namespace detail
 
+// How much of a commit survives what, from the strongest; SQLite's counterparts (in WAL mode)
+// in brackets.
+enum class Durability : std::uint8_t {
+  // The commit is on disk when it returns: it survives a crash of the process, of the operating
+  // system and a power loss. Two fsyncs a commit (synchronous=FULL).
+  kFull = 0,
+  // The commit's pages are on disk when it returns; the page that makes them current (LMDB's
+  // meta page) is written and reaches the disk with the next commit's fsync. A crash of the
+  // process loses nothing; a crash of the system or a power loss may lose the last commit and
+  // never damages the file. One fsync a commit (synchronous=NORMAL).
+  kNormal = 1,
+  // Nothing is synced: a crash of the process loses nothing; a crash of the system or a power
+  // loss may lose recent commits and, on a file system that reorders writes, damage the file
+  // (synchronous=OFF). For loads that can be run again.
+  kNone = 2,
+};
+
 struct StoreOptions {
   // Create the database file when it does not exist.
   bool create_if_missing = true;
   // Open for reading only: write transactions fail with FailedPrecondition.
   bool read_only = false;
-  // fsync on every commit. With false a committed transaction survives a crash of the process
-  // but may be lost on a crash of the operating system or a power failure.
+  // What a commit has reached when it returns (Durability). Store::Flush writes every commit so
+  // far to disk at any level.
+  Durability durability = Durability::kFull;
+  // false: Durability::kNone, whatever `durability` says (the setting of libcrm before 0.8).
   bool sync = true;
   // The address space reserved for the memory map at open (not disk space: the file grows as
   // data is added). Never more than max_map_size. The map grows by itself past it, but growing
@@ -193,6 +212,10 @@ class Store {
   // pages: the copy is as small as the data (compaction: copy, then replace the file while
   // no process has it open). Unavailable on a thread holding this store's write transaction.
   absl::Status Backup(const std::string& path, BackupOptions options = {}) const;
+
+  // Writes every commit made so far to disk (fsync): at Durability kNormal or kNone, the point
+  // up to which a crash of the system or a power loss loses nothing. OK on a read-only store.
+  absl::Status Flush() const;
 
   // Applies a retention policy (crm/change.hpp) to the change feed and field history, in write
   // transactions of at most `policy.batch` changes each, as the store's default actor. Other

@@ -59,10 +59,13 @@ absl::Status Compatible(const std::string& path, const EnvOptions& have, const E
   if (have.read_only && !want.read_only)
     return ReadOnlyError(absl::StrCat(
         "database ", path, " is already open read-only in this process: close it before opening it for writing"));
-  if (have.sync != want.sync)
-    return absl::FailedPreconditionError(absl::StrCat(
-        "database ", path, " is already open in this process with sync=", have.sync ? "true" : "false",
-        ": open it again with the same setting"));
+  if (have.sync != want.sync) {
+    static constexpr const char* kNames[] = {"full", "normal", "none"};
+    return absl::FailedPreconditionError(absl::StrCat("database ", path,
+                                                      " is already open in this process with durability ",
+                                                      kNames[static_cast<int>(have.sync)],
+                                                      ": open it again with the same setting"));
+  }
   return absl::OkStatus();
 }
 
@@ -401,7 +404,8 @@ absl::StatusOr<std::shared_ptr<Env>> Env::Open(const std::string& path,
     return fail(rc, "set map size");
   unsigned flags = MDB_NOSUBDIR | MDB_NOTLS | MDB_NORDAHEAD;
   if (options.read_only) flags |= MDB_RDONLY;
-  if (!options.sync) flags |= MDB_NOSYNC;
+  if (options.sync == Sync::kData) flags |= MDB_NOMETASYNC;
+  if (options.sync == Sync::kNone) flags |= MDB_NOSYNC;
   if (!exists) {
     // Created here, owner-only and refusing a link that appeared since the check above; LMDB
     // then opens the file that exists.
@@ -565,6 +569,19 @@ absl::Status Env::SetMapSize(std::size_t new_size) {
   const int rc = mdb_env_set_mapsize(env_, new_size);
   if (rc != 0) return MdbError(rc, "grow map");
   FindMap();
+  return absl::OkStatus();
+}
+
+unsigned Env::flags() const {
+  unsigned f = 0;
+  (void)mdb_env_get_flags(env_, &f);
+  return f;
+}
+
+absl::Status Env::Flush() {
+  if (options_.read_only) return absl::OkStatus();  // it commits nothing
+  const int rc = mdb_env_sync(env_, 1);
+  if (rc != 0) return MdbError(rc, absl::StrCat("sync ", path_));
   return absl::OkStatus();
 }
 

@@ -61,10 +61,15 @@ bool IsMapFull(const absl::Status& status);
 // The address space reserved for a database's map unless a smaller size limit is set.
 inline constexpr std::size_t kDefaultMapReserve = std::size_t{64} << 30;
 
+// What a commit waits for: both of LMDB's syncs (the pages written, then the meta page that makes
+// them current), the first only (MDB_NOMETASYNC: the meta page reaches the disk with the next
+// commit's sync), or neither (MDB_NOSYNC).
+enum class Sync : std::uint8_t { kFull, kData, kNone };
+
 struct EnvOptions {
   bool create_if_missing = true;
   bool read_only = false;
-  bool sync = true;
+  Sync sync = Sync::kFull;
   // Clamped to max_map_size.
   std::size_t initial_map_size = kDefaultMapReserve;
   std::size_t max_map_size = std::size_t{1} << 40;
@@ -259,6 +264,8 @@ class Env {
 
   // Doubles the map (up to max_map_size). The caller must hold no transaction of this Env.
   // Waits up to `wait` for other transactions of this process to end (default: grow_wait).
+  // Writes every commit made so far to disk (both syncs), whatever the Sync setting.
+  absl::Status Flush();
   absl::Status Grow();
   absl::Status Grow(std::chrono::milliseconds wait);
 
@@ -278,6 +285,8 @@ class Env {
   absl::Status CopyTo(const std::string& dest, bool compact);
 
   std::size_t map_size() const;
+  // LMDB's flags of the environment (MDB_NOMETASYNC, MDB_NOSYNC, MDB_RDONLY ...).
+  unsigned flags() const;
   bool read_only() const { return options_.read_only; }
   const std::string& path() const { return path_; }
 

@@ -117,7 +117,12 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, Stor
   storage::EnvOptions env_options;
   env_options.create_if_missing = options.create_if_missing;
   env_options.read_only = options.read_only;
-  env_options.sync = options.sync;
+  switch (options.sync ? options.durability : Durability::kNone) {
+    case Durability::kFull: env_options.sync = storage::Sync::kFull; break;
+    case Durability::kNormal: env_options.sync = storage::Sync::kData; break;
+    case Durability::kNone: env_options.sync = storage::Sync::kNone; break;
+    default: return absl::InvalidArgumentError("durability: must be kFull, kNormal or kNone");
+  }
   env_options.initial_map_size = options.initial_map_size;
   env_options.max_map_size = options.max_map_size;
   auto env = storage::Env::Open(path, env_options);
@@ -204,6 +209,8 @@ absl::Status Store::Write(const WriteOptions& options, const std::function<absl:
 absl::Status Store::Backup(const std::string& path, BackupOptions options) const {
   return impl_->env->CopyTo(path, options.compact);
 }
+
+absl::Status Store::Flush() const { return impl_->env->Flush(); }
 
 const std::string& Store::path() const { return impl_->env->path(); }
 std::size_t Store::map_size() const { return impl_->env->map_size(); }

@@ -61,6 +61,41 @@ static void test_backup(void) {
   crm_db_close(copy);
 }
 
+static void test_durability(void) {
+  static const int levels[] = {CRM_DURABILITY_FULL, CRM_DURABILITY_NORMAL, CRM_DURABILITY_NONE};
+  crm_options opts;
+  crm_db* db = NULL;
+  crm_txn* txn = NULL;
+  char path[512];
+  size_t i;
+  uint64_t n = 0;
+  crm_customer_query all = CRM_CUSTOMER_QUERY_INIT;
+  for (i = 0; i < 3; ++i) {
+    char name[64];
+    crm_customer* c = person("Dura", "Ble", NULL);
+    snprintf(name, sizeof name, "durability%d.crm", levels[i]);
+    path_of(path, sizeof path, name);
+    CHECK(crm_options_init(&opts, CRM_OPTIONS_VERSION) == CRM_OK);
+    opts.durability = levels[i];
+    CHECK(crm_db_open(&db, path, &opts) == CRM_OK);
+    create(db, c);
+    crm_customer_free(c);
+    CHECK(crm_db_flush(db) == CRM_OK);
+    crm_db_close(db);
+    CHECK(crm_db_open(&db, path, NULL) == CRM_OK);
+    CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+    CHECK(crm_customer_count(&n, txn, &all) == CRM_OK && n == 1);
+    crm_txn_free(txn);
+    crm_db_close(db);
+  }
+  opts.durability = 3;
+  path_of(path, sizeof path, "durability-bad.crm");
+  db = (crm_db*)&opts;
+  CHECK(crm_db_open(&db, path, &opts) == CRM_EINVALID && errmsg_has("durability") && db == NULL);
+  CHECK(access(path, F_OK) != 0);
+  CHECK(crm_db_flush(NULL) == CRM_EINVALID);
+}
+
 static void test_damaged_and_foreign_files(void) {
   char path[512], cmd[1200];
   crm_db* db = open_db("damaged.crm");
@@ -115,6 +150,7 @@ int main(void) {
   if (make_test_dir() != 0) return 2;
   test_verify_and_stats();
   test_backup();
+  test_durability();
   test_damaged_and_foreign_files();
   test_size_limit_keeps_deletes();
   return finish();

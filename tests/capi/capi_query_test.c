@@ -438,8 +438,12 @@ static void test_phones(void) {
   memset(&opts, 0x5a, sizeof opts);
   CHECK(crm_options_init(&opts, 1) == CRM_OK && opts.version == 1 && opts.default_actor == NULL);
   CHECK(((const unsigned char*)&opts.phone_region)[0] == 0x5a);
-  CHECK(crm_options_init(&opts, 3) == CRM_EINVALID);
+  memset(&opts, 0x5a, sizeof opts);
+  CHECK(crm_options_init(&opts, 2) == CRM_OK && opts.version == 2 && opts.phone_region == NULL);
+  CHECK(((const unsigned char*)&opts.durability)[0] == 0x5a);
+  CHECK(crm_options_init(&opts, CRM_OPTIONS_VERSION + 1) == CRM_EINVALID);
   CHECK(crm_options_init(&opts, CRM_OPTIONS_VERSION) == CRM_OK && opts.phone_region == NULL);
+  CHECK(opts.durability == CRM_DURABILITY_FULL);
   opts.no_sync = 1;
   opts.phone_region = "XX";
   snprintf(path, sizeof path, "%s/%s", g_dir, "phones.crm");

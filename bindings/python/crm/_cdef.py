@@ -28,6 +28,7 @@ typedef struct crm_options {
   size_t max_map_size;
   const char* default_actor;
   const char* phone_region;
+  int durability;
 } crm_options;
 int crm_options_init(crm_options* opts, unsigned int version);
 int crm_db_open(crm_db** out, const char* path, const crm_options* opts);
@@ -273,6 +274,7 @@ typedef struct crm_stats {
 int crm_txn_verify(crm_verify_report* out, char** problems, crm_txn* txn);
 int crm_txn_stats(crm_stats* out, crm_txn* txn);
 int crm_db_backup(crm_db* db, const char* path, unsigned int flags);
+int crm_db_flush(crm_db* db);
 typedef struct crm_search {
   unsigned int version;
   const char* filter;

@@ -223,6 +223,9 @@ class WriteTxn(ReadTxn, _Writes):
         return fn(self, *args)
 
 
+_DURABILITY = {"full": 0, "normal": 1, "none": 2}  # CRM_DURABILITY_*
+
+
 class _WriteCall:
     __slots__ = ("db", "fn", "result", "error")
 
@@ -270,10 +273,14 @@ class Database(_Reads, _Writes):
         max_map_size: int = 0,
         actor: str | None = None,
         phone_region: str | None = None,
+        durability: str = "full",
     ) -> None:
         self.path = os.fspath(path)
         opts = ffi.new("crm_options*")
-        check(lib.crm_options_init(opts, 2))
+        check(lib.crm_options_init(opts, 3))
+        if durability not in _DURABILITY:
+            raise InvalidError(EINVALID, f"durability: expected 'full', 'normal' or 'none', got {durability!r}")
+        opts.durability = _DURABILITY[durability]
         opts.create_if_missing = 1 if create else 0
         opts.read_only = 1 if read_only else 0
         opts.no_sync = 0 if sync else 1
@@ -446,6 +453,15 @@ class Database(_Reads, _Writes):
         finally:
             self._leave()
 
+    def flush(self) -> None:
+        """Writes every commit made so far to disk (fsync): with ``durability="normal"`` or
+        ``"none"``, the point up to which a power loss loses nothing."""
+        h = self._enter(False)
+        try:
+            check(lib.crm_db_flush(h))
+        finally:
+            self._leave()
+
     def apply_retention(self, rules: "list[RetentionRule]", *, batch: int = 1000) -> RetentionReport:
         """Applies a retention policy to the change feed and field history, in write
         transactions of at most `batch` changes (1 to 100000) each, as the database's default
@@ -559,15 +575,18 @@ def open(  # noqa: A001 - crm.open, like io.open and lmdb.open
     max_map_size: int = 0,
     actor: str | None = None,
     phone_region: str | None = None,
+    durability: str = "full",
 ) -> Database:
     """Opens (or creates) the database file at `path` (and `path`-lock), readable by its owner
-    only. ``sync=False`` skips the flush at commit: a process crash loses nothing, a power loss
-    may lose the last commits. ``map_size`` is the starting map size in bytes (default 64 MiB;
+    only. ``durability``: what a commit has reached when it returns. "full": on disk, it survives
+    a power loss (SQLite's synchronous=FULL); "normal": a crash of the process loses nothing, a
+    power loss may lose the last commit and never damages the file (synchronous=NORMAL); "none":
+    nothing synced (synchronous=OFF; ``sync=False`` is the same). ``map_size`` is the starting map size in bytes (default 64 MiB;
     it grows by itself up to ``max_map_size``, default 1 TiB). ``actor`` is who makes changes
     when a write names nobody (default "system"). ``phone_region`` ("DE") is the region of phone
     numbers written without a country code: the store reads them into E.164 (``Phone.e164``)."""
     return Database(
         path, create=create, read_only=read_only, sync=sync, map_size=map_size, max_map_size=max_map_size, actor=actor,
-        phone_region=phone_region,
+        phone_region=phone_region, durability=durability,
     )
 

@@ -118,3 +118,24 @@ def test_size_limit_keeps_deletes_working(tmp_path):
         for cid in made[-30:]:
             d.delete_customer(cid)
         assert d.count_customers() == len(made) - 30
+
+
+@pytest.mark.parametrize("level", ["full", "normal", "none"])
+def test_durability_levels_keep_commits(tmp_path, level):
+    path = tmp_path / f"{level}.crm"
+    with crm.open(path, durability=level) as d:
+        made = d.create_customer(person(1))
+        d.flush()
+        # The file is open in this process with its level: another level is refused.
+        other = "normal" if level == "full" else "full"
+        with pytest.raises(crm.Error, match="durability"):
+            crm.open(path, durability=other)
+    with crm.open(path, read_only=True) as d:
+        assert d.get_customer(made.id).given_name == "P1"
+        d.flush()
+
+
+def test_unknown_durability_is_refused(tmp_path):
+    with pytest.raises(crm.InvalidError, match="durability"):
+        crm.open(tmp_path / "x.crm", durability="fast")
+    assert not (tmp_path / "x.crm").exists()
