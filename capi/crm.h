@@ -78,9 +78,8 @@ CRM_API void crm_free(void* p);
 /* The library's version ("0.8.0") and its parts. */
 CRM_API const char* crm_version(int* major, int* minor, int* patch);
 
-/* ---- money ----
- * Amounts are int64 counts of a currency's minor units: 1250 EUR is 12.50 EUR, 1250 JPY is
- * 1250 yen. */
+/* ---- money ---- Amounts are int64 counts of a currency's minor units: 1250 EUR is 12.50 EUR,
+ * 1250 JPY is 1250 yen. */
 
 /* The number of minor-unit digits of an ISO 4217 currency (2 for "EUR", 0 for "JPY", 3 for
  * "KWD"), or CRM_EINVALID when the code is not a known currency (since 0.2). */

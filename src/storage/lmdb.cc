@@ -6,12 +6,11 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include <climits>
-#include <cstdlib>
-
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <utility>
@@ -59,13 +58,10 @@ absl::Status Compatible(const std::string& path, const EnvOptions& have, const E
   if (have.read_only && !want.read_only)
     return ReadOnlyError(absl::StrCat(
         "database ", path, " is already open read-only in this process: close it before opening it for writing"));
-  if (have.sync != want.sync) {
-    static constexpr const char* kNames[] = {"full", "normal", "none"};
-    return absl::FailedPreconditionError(absl::StrCat("database ", path,
-                                                      " is already open in this process with durability ",
-                                                      kNames[static_cast<int>(have.sync)],
-                                                      ": open it again with the same setting"));
-  }
+  static constexpr const char* kDurability[] = {"full", "normal", "none"};
+  if (have.sync != want.sync)
+    return absl::FailedPreconditionError(absl::StrCat("database ", path, " is already open in this process with durability ",
+                                                      kDurability[static_cast<int>(have.sync)], ": open it again with the same setting"));
   return absl::OkStatus();
 }
 
@@ -569,19 +565,6 @@ absl::Status Env::SetMapSize(std::size_t new_size) {
   const int rc = mdb_env_set_mapsize(env_, new_size);
   if (rc != 0) return MdbError(rc, "grow map");
   FindMap();
-  return absl::OkStatus();
-}
-
-unsigned Env::flags() const {
-  unsigned f = 0;
-  (void)mdb_env_get_flags(env_, &f);
-  return f;
-}
-
-absl::Status Env::Flush() {
-  if (options_.read_only) return absl::OkStatus();  // it commits nothing
-  const int rc = mdb_env_sync(env_, 1);
-  if (rc != 0) return MdbError(rc, absl::StrCat("sync ", path_));
   return absl::OkStatus();
 }
 

@@ -1,5 +1,5 @@
 // The environment's maintenance operations: the size limit and its reserve, statistics of the
-// file and its readers, and copies (backups) made while writers go on.
+// file and its readers, syncs, and copies (backups) made while writers go on.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -227,6 +227,19 @@ absl::Status Env::CheckTableRoot(Txn& txn, const char* name) {
   if (root != ~std::uint64_t{0} && (root < 2 || root > info.me_last_pgno))
     return absl::DataLossError(absl::StrCat("database is damaged: table ", name, " names root page ", root,
                                             " outside pages 2-", info.me_last_pgno));
+  return absl::OkStatus();
+}
+
+unsigned Env::flags() const {
+  unsigned f = 0;
+  (void)mdb_env_get_flags(env_, &f);
+  return f;
+}
+
+absl::Status Env::Flush() {
+  if (options_.read_only) return absl::OkStatus();  // it commits nothing
+  const int rc = mdb_env_sync(env_, 1);
+  if (rc != 0) return MdbError(rc, absl::StrCat("sync ", path_));
   return absl::OkStatus();
 }
 
