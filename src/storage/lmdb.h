@@ -262,10 +262,11 @@ class Env {
   // How many named tables (and other keys) the file's main table holds: 0 for a new file.
   absl::StatusOr<std::size_t> MainEntries(Txn& txn);
 
-  // Doubles the map (up to max_map_size). The caller must hold no transaction of this Env.
-  // Waits up to `wait` for other transactions of this process to end (default: grow_wait).
   // Writes every commit made so far to disk (both syncs), whatever the Sync setting.
   absl::Status Flush();
+
+  // Doubles the map (up to max_map_size). The caller must hold no transaction of this Env.
+  // Waits up to `wait` for other transactions of this process to end (default: grow_wait).
   absl::Status Grow();
   absl::Status Grow(std::chrono::milliseconds wait);
 
