@@ -138,11 +138,11 @@ CRM_API int crm_txn_commit(crm_txn* txn);
  * freed) fails with CRM_EINVALID. */
 CRM_API void crm_txn_free(crm_txn* txn);
 
-/* Runs fn(txn, arg) in a write transaction and commits when it returns CRM_OK (rolls back
- * otherwise, returning fn's result). When the database needs a larger map, the transaction is
- * rolled back, the map grown and fn called again, so fn must have no effects outside the
- * transaction; the caller never sees the growth. fn must not commit or free txn, and must free
- * the iterators it makes from txn before it returns. */
+/* Runs fn(txn, arg) in a write transaction and commits when it returns CRM_OK (else rolls back and
+ * returns fn's result). A map grown meanwhile rolls back and calls fn again: fn has no effects outside
+ * txn, never commits or frees it, and frees its iterators before it returns. Calls on several threads
+ * at once share one commit (group commit): each fn runs on its caller's thread in a nested transaction
+ * (a failing one leaves nothing, the others commit); each returns once that commit is durable. */
 typedef int (*crm_write_fn)(crm_txn* txn, void* arg);
 CRM_API int crm_db_write(crm_db* db, const char* actor, size_t actor_len, crm_write_fn fn, void* arg);
 

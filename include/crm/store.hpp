@@ -174,6 +174,12 @@ class Store {
   // Runs `fn` in a write transaction and commits when it returns OK (aborts otherwise). When
   // the database needs a larger map the transaction is aborted, the map grown and `fn` run
   // again, so `fn` must have no effects outside the transaction.
+  // Group commit: calls made by several threads at once share one commit. Each `fn` runs on its
+  // own caller's thread, in a transaction nested in the group's: a failing one leaves nothing,
+  // the others commit. Every call returns once the shared commit is durable, with its own
+  // status. An `fn` sees the writes of the calls grouped before it, as if they had committed
+  // first; nothing outside the group sees them before the commit. Within `fn`, another write or
+  // a backup on this thread is Unavailable (it would wait for its own group).
   absl::Status Write(std::string_view actor, const std::function<absl::Status(WriteTxn&)>& fn);
   absl::Status Write(const WriteOptions& options, const std::function<absl::Status(WriteTxn&)>& fn);
 

@@ -21,6 +21,7 @@
 #include "common/strings.h"
 #include "storage/fault_guard.h"
 #include "storage/files.h"
+#include "storage/group.h"
 
 namespace crm::storage {
 namespace {
@@ -71,12 +72,8 @@ absl::Status MdbError(int rc, std::string_view what) {
   const std::string msg = absl::StrCat(Av(what), ": ", mdb_strerror(rc));
   absl::Status status;
   switch (rc) {
-    case MDB_NOTFOUND:
-      status = absl::NotFoundError(msg);
-      break;
-    case MDB_KEYEXIST:
-      status = absl::AlreadyExistsError(msg);
-      break;
+    case MDB_NOTFOUND: status = absl::NotFoundError(msg); break;
+    case MDB_KEYEXIST: status = absl::AlreadyExistsError(msg); break;
     case MDB_MAP_FULL:
     case ENOSPC:
     case MDB_DBS_FULL:
@@ -112,13 +109,9 @@ absl::Status MdbError(int rc, std::string_view what) {
     case ELOOP:
       status = absl::PermissionDeniedError(msg);
       break;
-    case ENOENT:
-      status = absl::NotFoundError(msg);
-      break;
+    case ENOENT: status = absl::NotFoundError(msg); break;
     case EAGAIN:
-    case EBUSY:
-      status = absl::UnavailableError(msg);
-      break;
+    case EBUSY: status = absl::UnavailableError(msg); break;
     default:
       status = absl::InternalError(msg);
   }
@@ -182,7 +175,7 @@ bool IsMapFull(const absl::Status& status) {
 // ---- Txn ----
 
 Txn::Txn(Txn&& other) noexcept
-    : txn_(other.txn_), writable_(other.writable_), env_(other.env_), writes_(other.writes_),
+    : txn_(other.txn_), writable_(other.writable_), env_(other.env_), child_(other.child_), writes_(other.writes_),
       bounds_(other.bounds_), lock_(std::move(other.lock_)) {
   other.txn_ = nullptr;
   other.env_ = nullptr;
@@ -194,6 +187,7 @@ Txn& Txn::operator=(Txn&& other) noexcept {
     txn_ = other.txn_;
     writable_ = other.writable_;
     env_ = other.env_;
+    child_ = other.child_;
     writes_ = other.writes_;
     bounds_ = other.bounds_;
     lock_ = std::move(other.lock_);
@@ -206,7 +200,7 @@ Txn& Txn::operator=(Txn&& other) noexcept {
 Txn::~Txn() { Abort(); }
 
 void Txn::Ended() {
-  if (env_ != nullptr) env_->writer_.store(std::thread::id());
+  if (child_) ChildEnded(env_); else if (env_ != nullptr) env_->writer_.store(std::thread::id());
   env_ = nullptr;
 }
 
@@ -219,7 +213,7 @@ void Txn::Abort() {
   if (lock_.owns_lock()) lock_.unlock();
 }
 
-absl::Status Txn::Commit() {
+absl::Status Txn::Commit(bool sync_later) {
   if (txn_ == nullptr) return TxnFinishedError("transaction is already finished");
   MDB_txn* const txn = txn_;
   const int rc = Guarded([&] { return mdb_txn_commit(txn); });
@@ -228,7 +222,7 @@ absl::Status Txn::Commit() {
   const Env* env = env_;
   Ended();
   if (lock_.owns_lock()) lock_.unlock();
-  if (rc == 0) return absl::OkStatus();
+  if (rc == 0) return child_ || sync_later || env == nullptr ? absl::OkStatus() : env->SyncCommitted();
   if (env != nullptr && (rc == EIO || rc == ENOSPC || rc == EFBIG || rc == EDQUOT))
     if (absl::Status full = DiskFull(env->path(), rc); !full.ok()) return full;
   return MdbError(rc, "commit");
@@ -400,7 +394,8 @@ absl::StatusOr<std::shared_ptr<Env>> Env::Open(const std::string& path,
     return fail(rc, "set map size");
   unsigned flags = MDB_NOSUBDIR | MDB_NOTLS | MDB_NORDAHEAD;
   if (options.read_only) flags |= MDB_RDONLY;
-  if (options.sync == Sync::kData) flags |= MDB_NOMETASYNC;
+  // kFull: Txn::Commit syncs the meta page itself, once the writer lock is released.
+  if (options.sync != Sync::kNone) flags |= MDB_NOMETASYNC;
   if (options.sync == Sync::kNone) flags |= MDB_NOSYNC;
   if (!exists) {
     // Created here, owner-only and refusing a link that appeared since the check above; LMDB
@@ -429,6 +424,7 @@ absl::StatusOr<std::shared_ptr<Env>> Env::Open(const std::string& path,
     (void)::chmod((path + "-lock").c_str(), 0600);
   }
   std::shared_ptr<Env> opened(new Env(env, path, options, st.st_dev, st.st_ino));
+  opened->group_ = std::make_shared<WriteGroup>();
   MDB_stat stat;
   if (mdb_env_stat(env, &stat) == 0) opened->page_size_ = stat.ms_psize;
   if (char* real = ::realpath(path.c_str(), nullptr)) {
@@ -450,6 +446,8 @@ Env::~Env() {
 }
 
 std::shared_lock<std::shared_timed_mutex> Env::EnterTxn() {
+  // A thread inside a write of this environment must not queue behind a resize waiting for it.
+  if (WritingHere()) return std::shared_lock<std::shared_timed_mutex>(remap_);
   std::lock_guard<std::mutex> gate(gate_);
   return std::shared_lock<std::shared_timed_mutex>(remap_);
 }
@@ -508,7 +506,7 @@ absl::StatusOr<Txn> Env::BeginRead() {
   // window only for the instant between the two steps; waiting for it is as short.)
   MDB_envinfo info;
   if (mdb_env_info(env_, &info) != 0 || mdb_txn_id(txn->raw()) >= info.me_last_txnid) return txn;
-  if (writer_.load() == std::this_thread::get_id()) return txn;
+  if (WritingHere()) return txn;
   txn->Abort();
   if (auto repair = Begin(0); repair.ok()) repair->Abort();
   return Begin(MDB_RDONLY);
@@ -517,7 +515,7 @@ absl::StatusOr<Txn> Env::BeginRead() {
 absl::StatusOr<Txn> Env::BeginWrite() {
   if (options_.read_only)
     return ReadOnlyError(absl::StrCat("database ", path_, " is open read-only"));
-  if (writer_.load() == std::this_thread::get_id())
+  if (WritingHere())
     return absl::UnavailableError(absl::StrCat("this thread already has a write transaction open on ", path_,
                                                ": a second one would wait for itself"));
   MDB_envinfo info;

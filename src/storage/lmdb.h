@@ -108,6 +108,7 @@ struct EnvStatistics {
 };
 
 class Env;
+class WriteGroup;
 
 class Txn {
  public:
@@ -135,8 +136,16 @@ class Txn {
   // Number of entries in `table`.
   absl::StatusOr<std::size_t> Count(Table table) const;
 
-  absl::Status Commit();
+  // At Sync::kFull a write transaction's commit returns once on disk; with `sync_later` the
+  // caller makes it so (Env::SyncCommitted) before it reports the commit durable.
+  absl::Status Commit(bool sync_later = false);
   void Abort();
+
+  // A transaction nested in this write transaction (LMDB's nested transactions): its writes
+  // become part of this one when it commits and vanish when it aborts. It may be used on
+  // another thread than this one's, handed over with a lock; this one must not be used until it
+  // ends. The calling thread counts as writing on the environment meanwhile (Env::WritingHere).
+  absl::StatusOr<Txn> BeginChild() const;
 
  private:
   friend class Env;
@@ -144,10 +153,13 @@ class Txn {
       : txn_(txn), writable_(writer_of != nullptr), env_(writer_of), lock_(std::move(lock)) {}
   // A write transaction ended: its environment's writer slot is free again.
   void Ended();
+  // A nested one ended: its thread no longer writes (group.cc).
+  static void ChildEnded(const Env* env);
 
   MDB_txn* txn_ = nullptr;
   bool writable_ = false;
   Env* env_ = nullptr;  // write transactions: the environment whose writer this is
+  bool child_ = false;  // nested in another write transaction (BeginChild)
   std::uint64_t writes_ = 0;
   MapBounds bounds_;
   std::shared_lock<std::shared_timed_mutex> lock_;
@@ -263,7 +275,18 @@ class Env {
   absl::StatusOr<std::size_t> MainEntries(Txn& txn);
 
   // Writes every commit made so far to disk (both syncs), whatever the Sync setting.
-  absl::Status Flush();
+  absl::Status Flush() const;
+  // At Sync::kFull, Flush: the last step of a commit there. LMDB's commit writes the
+  // transaction's pages, syncs them, then writes the meta page that makes them current (the
+  // environment is opened with MDB_NOMETASYNC at both kFull and kData); this syncs that meta
+  // page after LMDB released its writer lock, so the next writer begins meanwhile. OK otherwise.
+  absl::Status SyncCommitted() const;
+
+  // Whether the calling thread holds this environment's write transaction, or a transaction
+  // nested in it: a new write (or a copy) would then wait for itself.
+  bool WritingHere() const;
+  // The group commit of this environment's writers (group.h).
+  WriteGroup& group();
 
   // Doubles the map (up to max_map_size). The caller must hold no transaction of this Env.
   // Waits up to `wait` for other transactions of this process to end (default: grow_wait).
@@ -327,6 +350,7 @@ class Env {
   ino_t ino_;
   std::mutex attach_mu_;
   std::shared_ptr<const void> attachment_;
+  std::shared_ptr<WriteGroup> group_;  // made with the environment
   // The mapping's start and length, found after every (re)map while no transaction is open.
   std::atomic<const char*> map_base_{nullptr};
   std::atomic<std::size_t> map_length_{0};

@@ -181,7 +181,7 @@ int RewriteInto(MDB_env* src, const std::string& dest) {
 
 absl::Status Env::CopyTo(const std::string& dest, bool compact) {
   if (dest.empty()) return absl::InvalidArgumentError("path: must not be empty");
-  if (writer_.load() == std::this_thread::get_id())
+  if (WritingHere())
     return absl::UnavailableError(absl::StrCat(
         "this thread has a write transaction open on ", path_, ": a copy waits for writers to pause, so "
         "commit or abort it first"));
@@ -236,7 +236,9 @@ unsigned Env::flags() const {
   return f;
 }
 
-absl::Status Env::Flush() {
+absl::Status Env::SyncCommitted() const { return options_.sync == Sync::kFull ? Flush() : absl::OkStatus(); }
+
+absl::Status Env::Flush() const {
   if (options_.read_only) return absl::OkStatus();  // it commits nothing
   const int rc = mdb_env_sync(env_, 1);
   if (rc != 0) return MdbError(rc, absl::StrCat("sync ", path_));

@@ -13,6 +13,7 @@
 #include "model/schema.h"
 #include "model/validation.h"
 #include "pipelines/pipelines.h"
+#include "storage/group.h"
 #include "storage/lmdb.h"
 #include "store/migrations.h"
 #include "text/phone.h"
@@ -30,6 +31,27 @@ struct StoreImpl {
   StoreOptions options;
 
   Timestamp Now() const { return options.clock ? options.clock() : absl::ToUnixMicros(absl::Now()); }
+
+  // Whether a write by `w` may begin.
+  absl::Status CheckWrite(const WriteOptions& w) const {
+    if (!w.actor.empty())
+      if (absl::Status s = model::CheckText("actor", w.actor, kActorBytes); !s.ok()) return s;
+    if (options.read_only) return ReadOnlyError(absl::StrCat("database ", env->path(), " is open read-only"));
+    return absl::OkStatus();
+  }
+
+  // The state of a write transaction by `w` on `txn`.
+  std::unique_ptr<TxnImpl> Writing(const WriteOptions& w, storage::Txn txn) {
+    auto t = std::make_unique<TxnImpl>();
+    t->schema = &schema;
+    t->env = env.get();
+    t->txn = std::move(txn);
+    t->actor = w.actor.empty() ? options.default_actor : w.actor;
+    t->now = Now();
+    t->importing = w.import;
+    t->phone_region = options.phone_region;
+    return t;
+  }
 };
 
 }  // namespace detail
@@ -166,22 +188,10 @@ absl::StatusOr<WriteTxn> Store::BeginWrite(std::string_view actor) {
 }
 
 absl::StatusOr<WriteTxn> Store::BeginWrite(const WriteOptions& options) {
-  const std::string_view actor = options.actor;
-  if (!actor.empty())
-    if (absl::Status s = model::CheckText("actor", std::string(actor), kActorBytes); !s.ok()) return s;
-  if (impl_->options.read_only)
-    return ReadOnlyError(absl::StrCat("database ", path(), " is open read-only"));
+  if (absl::Status s = impl_->CheckWrite(options); !s.ok()) return s;
   auto txn = impl_->env->BeginWrite();
   if (!txn.ok()) return txn.status();
-  auto t = std::make_unique<detail::TxnImpl>();
-  t->schema = &impl_->schema;
-  t->env = impl_->env.get();
-  t->txn = *std::move(txn);
-  t->actor = actor.empty() ? impl_->options.default_actor : std::string(actor);
-  t->now = impl_->Now();
-  t->importing = options.import;
-  t->phone_region = impl_->options.phone_region;
-  return WriteTxn(std::move(t));
+  return WriteTxn(impl_->Writing(options, *std::move(txn)));
 }
 
 absl::Status Store::Write(std::string_view actor,
@@ -192,17 +202,23 @@ absl::Status Store::Write(std::string_view actor,
 }
 
 absl::Status Store::Write(const WriteOptions& options, const std::function<absl::Status(WriteTxn&)>& fn) {
+  if (absl::Status s = impl_->CheckWrite(options); !s.ok()) return s;
+  storage::Env& env = *impl_->env;
   while (true) {
-    auto txn = BeginWrite(options);
-    if (!txn.ok()) return txn.status();
-    absl::Status s = fn(*txn);
-    if (s.ok()) s = txn->Commit();
-    if (s.ok()) return s;
-    if (!storage::IsMapFull(s)) return s;
-    txn->Abort();
+    // Alone, `fn` runs in a transaction of its own; when other threads write at the same time,
+    // in a transaction nested in the one their group commits (storage/group.h).
+    absl::Status s = env.group().Run(env, [&](storage::Txn* group) -> absl::Status {
+      absl::StatusOr<storage::Txn> txn = group == nullptr ? env.BeginWrite() : group->BeginChild();
+      if (!txn.ok()) return txn.status();
+      WriteTxn write(impl_->Writing(options, *std::move(txn)));
+      absl::Status done = fn(write);
+      if (done.ok()) done = write.Commit();
+      return done;
+    });
+    if (s.ok() || !storage::IsMapFull(s)) return s;
     // Pages pinned by readers that died free up without growing; otherwise grow.
-    if (impl_->env->ClearStaleReaders() > 0) continue;
-    if (absl::Status grown = impl_->env->Grow(); !grown.ok()) return grown;
+    if (env.ClearStaleReaders() > 0) continue;
+    if (absl::Status grown = env.Grow(); !grown.ok()) return grown;
   }
 }
 

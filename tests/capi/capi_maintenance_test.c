@@ -1,6 +1,8 @@
 /* The C ABI's maintenance calls, and the codes damaged files and full stores give. */
 #include "capi_support.h"
 
+#include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 static void path_of(char* out, size_t n, const char* name) { snprintf(out, n, "%s/%s", g_dir, name); }
@@ -146,6 +148,104 @@ static void test_size_limit_keeps_deletes(void) {
   crm_db_close(db);
 }
 
+/* Group commit: crm_db_write calls made at the same time share one commit, each keeping its own
+ * outcome and its own crm_errmsg. A first call holds the database while the others start. */
+struct member {
+  crm_db* db;
+  int index;
+  int rc;
+  int message_ok;
+};
+
+static void sleep_ms(long ms) {
+  struct timespec ts;
+  ts.tv_sec = ms / 1000;
+  ts.tv_nsec = (ms % 1000) * 1000000L;
+  nanosleep(&ts, NULL);
+}
+
+static volatile int g_holding = 0;
+
+static int hold(crm_txn* txn, void* arg) {
+  crm_customer* c = person("Holder", "Group", NULL);
+  int rc;
+  (void)arg;
+  g_holding = 1;
+  sleep_ms(300);
+  rc = crm_customer_create(txn, c);
+  crm_customer_free(c);
+  return rc;
+}
+
+static void* hold_thread(void* arg) {
+  CHECK(crm_db_write((crm_db*)arg, S("holder"), hold, NULL) == CRM_OK);
+  return NULL;
+}
+
+static int member_write(crm_txn* txn, void* arg) {
+  struct member* m = (struct member*)arg;
+  char ext[16];
+  crm_customer* c = person("Member", "Group", NULL);
+  crm_customer* found = NULL;
+  int rc;
+  snprintf(ext, sizeof ext, "m%d", m->index);
+  rc = crm_customer_set_text(c, CRM_CUSTOMER_EXTERNAL_ID, ext, strlen(ext));
+  if (rc == CRM_OK) rc = crm_customer_create(txn, c);
+  crm_customer_free(c);
+  if (rc == CRM_OK && m->index == 2) /* wrote, then fails with a lookup's error: its write vanishes */
+    rc = crm_customer_find_by_external_id(&found, txn, S("nobody-2"));
+  return rc;
+}
+
+static void* member_thread(void* arg) {
+  struct member* m = (struct member*)arg;
+  m->rc = crm_db_write(m->db, S("member"), member_write, m);
+  m->message_ok = m->rc == CRM_OK || errmsg_has("no customer has this external id");
+  return NULL;
+}
+
+static void test_group_commit(void) {
+  crm_db* db = NULL;
+  char path[512];
+  crm_options opts = CRM_OPTIONS_INIT; /* durability full */
+  crm_txn* txn = NULL;
+  crm_stats before = CRM_STATS_INIT, after = CRM_STATS_INIT;
+  crm_customer* c = NULL;
+  pthread_t holder, threads[5];
+  struct member members[5];
+  int i;
+  path_of(path, sizeof path, "group.crm");
+  CHECK(crm_db_open(&db, path, &opts) == CRM_OK);
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  CHECK(crm_txn_stats(&before, txn) == CRM_OK);
+  crm_txn_free(txn);
+  g_holding = 0;
+  CHECK(pthread_create(&holder, NULL, hold_thread, db) == 0);
+  while (!g_holding) sleep_ms(1);
+  for (i = 0; i < 5; ++i) {
+    members[i].db = db;
+    members[i].index = i;
+    members[i].rc = 1;
+    members[i].message_ok = 0;
+    CHECK(pthread_create(&threads[i], NULL, member_thread, &members[i]) == 0);
+  }
+  pthread_join(holder, NULL);
+  for (i = 0; i < 5; ++i) {
+    pthread_join(threads[i], NULL);
+    CHECK(members[i].rc == (i == 2 ? CRM_ENOTFOUND : CRM_OK));
+    CHECK(members[i].message_ok);
+  }
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  CHECK(crm_txn_stats(&after, txn) == CRM_OK);
+  CHECK(after.last_txn - before.last_txn == 2); /* the holder's commit, then the group's */
+  CHECK(after.customers == 5);                  /* the holder and four members */
+  CHECK(crm_customer_find_by_external_id(&c, txn, S("m2")) == CRM_ENOTFOUND);
+  CHECK(crm_customer_find_by_external_id(&c, txn, S("m4")) == CRM_OK);
+  crm_customer_free(c);
+  crm_txn_free(txn);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 2;
   test_verify_and_stats();
@@ -153,5 +253,6 @@ int main(void) {
   test_durability();
   test_damaged_and_foreign_files();
   test_size_limit_keeps_deletes();
+  test_group_commit();
   return finish();
 }

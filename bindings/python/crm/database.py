@@ -306,7 +306,7 @@ class Database(_Reads, _Writes):
         self._busy = 0
         self._closing = False
         self._txns: dict[int, weakref.ref[ReadTxn]] = {}  # by id(), until their handles are freed
-        self._writer = 0  # the thread with an open write transaction, 0 for none
+        self._writers: dict[int, int] = {}  # threads in a write transaction: how many (one, or a transact's)
 
     # ---- life ----
 
@@ -319,7 +319,7 @@ class Database(_Reads, _Writes):
         with self._lock:
             if self._h is None or self._closing:
                 raise ClosedError(EINVALID, f"the database {self.path} is closed")
-            if write and self._writer == threading.get_ident():
+            if write and threading.get_ident() in self._writers:
                 raise BusyError(
                     EBUSY, "this thread already has a write transaction open on this database; it would wait for itself"
                 )
@@ -350,7 +350,7 @@ class Database(_Reads, _Writes):
                         self._txns[id(txn)] = weakref.ref(txn)
                         self._open += 1
                         if txn_class._WRITE:
-                            self._writer = threading.get_ident()
+                            self._writing(threading.get_ident(), 1)
                 self._busy -= 1
                 if self._busy == 0 and self._closing:
                     self._idle.notify_all()
@@ -363,12 +363,20 @@ class Database(_Reads, _Writes):
         with self._lock:
             self._txns.pop(id(txn), None)
             self._open -= 1
-            if txn._WRITE and self._writer == txn._owner:
-                self._writer = 0
+            if txn._WRITE and txn._owner in self._writers:
+                self._writing(txn._owner, -1)
             if self._open == 0 and self._h is None and self._env is not None:
                 # close() ran while a transaction was being finalized (and out of its sight)
                 lib.crm_db_close(self._env)
                 self._env = None
+
+    def _writing(self, thread: int, delta: int) -> None:
+        """Counts a write transaction of `thread` beginning (1) or ending (-1); under _lock."""
+        n = self._writers.get(thread, 0) + delta
+        if n > 0:
+            self._writers[thread] = n
+        else:
+            self._writers.pop(thread, None)
 
     def read(self) -> ReadTxn:
         """Begins a read transaction: a consistent snapshot, ended by ``with`` or close()."""
@@ -395,18 +403,24 @@ class Database(_Reads, _Writes):
         """Runs ``fn(txn)`` in a write transaction and commits when it returns (rolls back and
         re-raises when it raises); returns what fn returned. When the database must grow, the
         transaction is rolled back, the map grown and fn called again, so fn should have no
-        effects outside the transaction."""
+        effects outside the transaction.
+
+        Calls made on several threads at once share one commit (group commit): each fn runs on
+        its own thread in a transaction nested in the group's, so one that raises leaves nothing
+        and the others commit; each call returns once the shared commit is durable. The one-shot
+        methods on the database write through it too."""
         raw = b"" if actor is None else encode(actor, "actor")
         h = self._enter(True)
         try:
             call = _WriteCall(self, fn)
+            me = threading.get_ident()
             with self._lock:
-                self._writer = threading.get_ident()
+                self._writing(me, 1)
             try:
                 rc = lib.crm_db_write(h, raw, len(raw), _write_trampoline, ffi.new_handle(call))
             finally:
                 with self._lock:
-                    self._writer = 0
+                    self._writing(me, -1)
         finally:
             self._leave()
         if rc:
@@ -426,7 +440,7 @@ class Database(_Reads, _Writes):
             for txn in live:
                 if txn._WRITE and txn._owner != me and txn._h is not None:
                     raise BusyError(EBUSY, f"cannot close {self.path}: a write transaction is open on another thread")
-            if self._writer not in (0, me):
+            if any(writer != me for writer in self._writers):
                 raise BusyError(EBUSY, f"cannot close {self.path}: a write transaction is running on another thread")
             self._closing = True
         for txn in live:

@@ -132,3 +132,53 @@ def test_close_refuses_while_another_thread_writes(tmp_path):
     t.join()
     assert db.count_customers() == 1
     db.close()
+
+
+def test_writes_from_many_threads_share_commits_and_keep_their_own_outcome(db):
+    # A first write holds the database while the others start: they queue behind it and run as
+    # one group, each fn on its own thread, with one commit for all of them.
+    before = db.statistics().last_txn
+    inside = threading.Event()
+    results, errors = {}, {}
+    seen = {}
+
+    def holder(txn):
+        inside.set()
+        time.sleep(0.4)
+        txn.create_customer(crm.Customer(display_name="holder"))
+
+    def writer(i):
+        def fn(txn):
+            if i == 3:
+                txn.create_customer(crm.Customer(display_name="three", external_id="three"))
+                raise ValueError("three gives up")
+            seen[i] = txn.get_customer_by_external_id("three") is not None
+            return txn.create_customer(crm.Customer(display_name=f"w{i}", external_id=f"w{i}")).id
+
+        try:
+            results[i] = db.transact(fn, actor=f"w{i}")
+        except ValueError as e:
+            errors[i] = e
+
+    first = threading.Thread(target=db.transact, args=(holder,))
+    first.start()
+    inside.wait()
+    threads = []
+    for i in range(6):
+        threads.append(threading.Thread(target=writer, args=(i,)))
+        threads[-1].start()
+        time.sleep(0.02)
+    first.join()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [0, 1, 2, 4, 5] and list(errors) == [3]
+    assert str(errors[3]) == "three gives up"
+    assert not any(seen.values())  # nobody saw the failed write, before or after it
+    assert db.statistics().last_txn - before == 2  # the holder's commit, then the group's
+    assert db.get_customer_by_external_id("three") is None
+    for i, id_ in results.items():
+        c = db.get_customer(id_)
+        assert c.external_id == f"w{i}"
+    actors = [c.actor for c in db.changes(1)]
+    assert sorted(a for a in actors if a.startswith("w")) == ["w0", "w1", "w2", "w4", "w5"]
+    assert db.verify().ok
