@@ -66,7 +66,7 @@ absl::Status WriteGroup::Run(Env& env, Work work) {
   }
   // The leader handed its transaction over: this thread's turn.
   lock.unlock();
-  me.result = me.work(me.parent);
+  me.result = me.work(*me.parent);
   lock.lock();
   me.state = Member::State::kRan;
   ran_.notify_one();
@@ -75,59 +75,47 @@ absl::Status WriteGroup::Run(Env& env, Work work) {
 }
 
 void WriteGroup::Lead(Env& env, Member& me, std::unique_lock<std::mutex>& lock) {
-  // `me` is first in the queue.
-  if (queue_.size() == 1) {
-    // Nobody else is writing: a transaction of its own, as if there were no group.
+  // `me` is first in the queue; whoever queues while the group runs joins it.
+  lock.unlock();
+  absl::StatusOr<Txn> parent = env.BeginWrite();
+  lock.lock();
+  std::vector<Member*> group;
+  while (!queue_.empty() && group.size() < kMaxGroup) {
+    Member* m = queue_.front();
     queue_.pop_front();
-    lock.unlock();
-    me.result = me.work(nullptr);
-    lock.lock();
-  } else {
-    lock.unlock();
-    absl::StatusOr<Txn> parent = env.BeginWrite();
-    lock.lock();
-    std::vector<Member*> group;
-    while (!queue_.empty() && group.size() < kMaxGroup) {
-      Member* m = queue_.front();
-      queue_.pop_front();
-      group.push_back(m);
-      if (!parent.ok()) {
-        m->result = parent.status();
-      } else if (m == &me) {
-        lock.unlock();
-        me.result = me.work(&*parent);
-        lock.lock();
-      } else {
-        m->parent = &*parent;
-        m->state = Member::State::kRun;
-        m->cv.notify_one();
-        ran_.wait(lock, [&] { return m->state == Member::State::kRan; });
-      }
-    }
-    absl::Status committed = parent.status();
-    if (parent.ok()) {
+    group.push_back(m);
+    if (!parent.ok()) {
+      m->result = parent.status();
+    } else if (m == &me) {
       lock.unlock();
-      committed = parent->Commit(/*sync_later=*/true);
-      lock.lock();
-      ++counts_.groups;
-      counts_.members += group.size();
-      // The next group may begin while this one's commit reaches the disk.
-      HandOn();
-      lock.unlock();
-      if (committed.ok()) committed = env.SyncCommitted();
+      me.result = me.work(*parent);
       lock.lock();
     } else {
-      HandOn();
-    }
-    for (Member* m : group) {
-      if (m->result.ok()) m->result = committed;
-      if (m == &me) continue;
-      m->state = Member::State::kDone;
+      m->parent = &*parent;
+      m->state = Member::State::kRun;
       m->cv.notify_one();
+      ran_.wait(lock, [&] { return m->state == Member::State::kRan; });
     }
-    return;
   }
+  absl::Status committed = parent.status();
+  if (parent.ok()) {
+    lock.unlock();
+    committed = parent->Commit(/*sync_later=*/true);
+    lock.lock();
+  }
+  // The next group may begin while this one's commit reaches the disk.
   HandOn();
+  if (parent.ok() && committed.ok()) {
+    lock.unlock();
+    committed = env.SyncCommitted();
+    lock.lock();
+  }
+  for (Member* m : group) {
+    if (m->result.ok()) m->result = committed;
+    if (m == &me) continue;
+    m->state = Member::State::kDone;
+    m->cv.notify_one();
+  }
 }
 
 void WriteGroup::HandOn() {
@@ -138,11 +126,6 @@ void WriteGroup::HandOn() {
     queue_.front()->state = Member::State::kLead;
     queue_.front()->cv.notify_one();
   }
-}
-
-WriteGroup::Counts WriteGroup::counts() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return counts_;
 }
 
 }  // namespace crm::storage

@@ -205,10 +205,10 @@ absl::Status Store::Write(const WriteOptions& options, const std::function<absl:
   if (absl::Status s = impl_->CheckWrite(options); !s.ok()) return s;
   storage::Env& env = *impl_->env;
   while (true) {
-    // Alone, `fn` runs in a transaction of its own; when other threads write at the same time,
-    // in a transaction nested in the one their group commits (storage/group.h).
-    absl::Status s = env.group().Run(env, [&](storage::Txn* group) -> absl::Status {
-      absl::StatusOr<storage::Txn> txn = group == nullptr ? env.BeginWrite() : group->BeginChild();
+    // `fn` runs in a transaction nested in the one its group commits: the writes of other
+    // threads arriving meanwhile share that commit (storage/group.h).
+    absl::Status s = env.group().Run(env, [&](storage::Txn& group) -> absl::Status {
+      absl::StatusOr<storage::Txn> txn = group.BeginChild();
       if (!txn.ok()) return txn.status();
       WriteTxn write(impl_->Writing(options, *std::move(txn)));
       absl::Status done = fn(write);
