@@ -25,6 +25,7 @@
 #include "bench_data.h"
 #include "codec/key.h"
 #include "crm/store.hpp"
+#include "footprint.h"
 
 namespace crm::bench {
 namespace {
@@ -62,6 +63,8 @@ class Backend {
   // From here on, commits at the "normal" level: libcrm Durability::kNormal, SQLite
   // synchronous=NORMAL, raw LMDB MDB_NOMETASYNC.
   virtual void NormalDurability() = 0;
+  // Bytes on disk holding data (footprint.h); 0 for a side that does not say.
+  virtual std::uint64_t BytesInUse() { return 0; }
 };
 
 // ---------------------------------------------------------------- libcrm
@@ -132,6 +135,7 @@ class CrmBackend : public Backend {
   static void Check(const absl::Status& s) {
     if (!s.ok()) Die(s.ToString());
   }
+  std::uint64_t BytesInUse() override { return CrmBytes(*store_); }
   void NormalDurability() override {
     store_.reset();  // one environment per file in a process: closed before it opens again
     StoreOptions o;
@@ -300,6 +304,21 @@ class SqliteBackend : public Backend {
       sqlite3_bind_int64(s, 8, 1);
       sqlite3_bind_int64(s, 9, 1);
       Step(s);
+      // What libcrm keeps with a new deal: its first stage-history entry and its change row.
+      const std::int64_t id = sqlite3_last_insert_rowid(db_);
+      const int stage = static_cast<int>(1 + i % kOpenStages);
+      sqlite3_bind_int64(history_, 1, id);
+      sqlite3_bind_int64(history_, 2, 1'700'000'000'000'000);
+      sqlite3_bind_int(history_, 3, 0);
+      sqlite3_bind_int(history_, 4, stage);
+      sqlite3_bind_text(history_, 5, "bench", 5, SQLITE_STATIC);
+      sqlite3_bind_int64(history_, 6, static_cast<std::int64_t>(1000 + i));
+      sqlite3_bind_int(history_, 7, 10);
+      Step(history_);
+      Audit(3, id, 1,
+            "title=" + title + ";customer=" + std::to_string(1 + i % Customers()) + ";pipeline=1;stage=" +
+                std::to_string(stage) + ";amount=" + std::to_string(1000 + i) + " USD;probability=10;expected_close=" +
+                std::to_string(1'700'000'000'000'000 + static_cast<std::int64_t>(i) * 86'400'000'000) + ";owner=" + owner);
       if (i % kBatch == kBatch - 1) {
         Exec("COMMIT");
         Exec("BEGIN");
@@ -374,6 +393,7 @@ class SqliteBackend : public Backend {
     sqlite3_bind_text(audit_, 6, fields.data(), static_cast<int>(fields.size()), SQLITE_STATIC);
     Step(audit_);
   }
+  std::uint64_t BytesInUse() override { return SqliteBytes(db_); }
   void NormalDurability() override { Exec("PRAGMA synchronous=NORMAL"); }
   void Exec(const char* sql) {
     char* err = nullptr;
@@ -599,17 +619,44 @@ std::unique_ptr<Backend> Make(const std::string& side, const std::string& name) 
   return std::make_unique<LmdbBackend>(TempPath(name + ".lmdb"));
 }
 
+// The bytes in use after each step of loading a side (Loaded).
+struct Bytes {
+  std::uint64_t customers = 0, interactions = 0, deals = 0;
+};
+std::map<std::string, Bytes>& Footprints() {
+  static std::map<std::string, Bytes> bytes;
+  return bytes;
+}
+
 // Per side: Scale() interactions over Customers() customers and Deals() opportunities.
 Backend& Loaded(const std::string& side) {
   static std::map<std::string, std::unique_ptr<Backend>> loaded;
   auto& slot = loaded[side];
   if (!slot) {
     slot = Make(side, "activity");
+    Bytes& bytes = Footprints()[side];
+    bytes.customers = slot->BytesInUse();
     LoadInBatches<Interaction>(Scale(), kBatch, MakeInteraction,
                                [&](const std::vector<Interaction>& b) { slot->LogBatch(b); });
+    bytes.interactions = slot->BytesInUse();
     slot->CreateDeals(Deals());
+    bytes.deals = slot->BytesInUse();
   }
   return *slot;
+}
+
+// Bytes per interaction and per deal (indexes and change-feed entries included): what each
+// step of Loaded() added.
+void FootprintInteraction(benchmark::State& state, const std::string& side) {
+  Loaded(side);
+  const Bytes& b = Footprints()[side];
+  ReportFootprint(state, b.interactions - b.customers, Scale());
+}
+
+void FootprintDeal(benchmark::State& state, const std::string& side) {
+  Loaded(side);
+  const Bytes& b = Footprints()[side];
+  ReportFootprint(state, b.deals - b.interactions, Deals());
 }
 
 void InteractionLog(benchmark::State& state, const std::string& side) {
@@ -686,6 +733,14 @@ int main(int argc, char** argv) {
                                              [s, fn = fn](benchmark::State& st) { fn(st, s); });
       b->Unit(benchmark::kMicrosecond)->UseRealTime();
       if (fn == StageMove || fn == StageMoveNormal) b->MinTime(2.0);
+    }
+  const std::pair<const char*, Fn> footprints[] = {{"FootprintInteraction", FootprintInteraction},
+                                                   {"FootprintDeal", FootprintDeal}};
+  for (const auto& [name, fn] : footprints)
+    for (const char* side : {"crm", "sqlite"}) {
+      const std::string s = side;
+      benchmark::RegisterBenchmark((std::string(name) + "/" + s).c_str(), [s, fn = fn](benchmark::State& st) { fn(st, s); })
+          ->Iterations(1);
     }
   return RunBenchmarks(argc, argv);
 }

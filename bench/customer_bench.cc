@@ -76,6 +76,7 @@ class CrmBackend : public Backend {
     *out = std::move(r->customers);
     return out->size();
   }
+  std::uint64_t BytesInUse() override { return CrmBytes(*store_); }
   std::size_t TagPage(const std::string& tag, std::size_t limit, std::vector<Customer>* out) override {
     CustomerQuery q = CustomerQuery::Tag(tag);
     q.limit = limit;
@@ -414,6 +415,12 @@ void CustomerTagPage(benchmark::State& state, const std::string& side) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// Bytes on disk per customer (indexes and change-feed entries included) once Scale() are loaded.
+void FootprintCustomer(benchmark::State& state, const std::string& side) {
+  Backend& b = Loaded(side);
+  ReportFootprint(state, b.BytesInUse(), Scale());
+}
+
 }  // namespace
 }  // namespace crm::bench
 
@@ -440,5 +447,10 @@ int main(int argc, char** argv) {
           ->Unit(benchmark::kMicrosecond)
           ->UseRealTime();
     }
+  for (const char* side : {"crm", "sqlite"}) {
+    const std::string s = side;
+    benchmark::RegisterBenchmark(("FootprintCustomer/" + s).c_str(), [s](benchmark::State& st) { FootprintCustomer(st, s); })
+        ->Iterations(1);
+  }
   return RunBenchmarks(argc, argv);
 }

@@ -30,6 +30,27 @@ def main(paths):
                 continue
             print(f"{workload:<22}{crm:>12,.0f}{other:>14}{rate:>12,.0f}{crm / rate:>12.2f}x")
     print()
+    footprint(paths)
+
+
+def footprint(paths):
+    """Bytes on disk per record (Footprint* entries): libcrm against each other side."""
+    sizes = {}
+    for path in paths:
+        with open(path) as f:
+            for b in json.load(f)["benchmarks"]:
+                if "bytes_per_record" in b:
+                    workload, side = b["name"].split("/")[:2]
+                    sizes.setdefault(workload, {})[side] = b["bytes_per_record"]
+    if not sizes:
+        return
+    print(f"{'footprint':<22}{'crm B/rec':>12}{'other':>14}{'other B/rec':>12}{'crm : other':>13}")
+    for workload, sides in sizes.items():
+        crm = sides.get("crm")
+        for other, size in sides.items():
+            if other != "crm" and crm is not None and size:
+                print(f"{workload:<22}{crm:>12,.0f}{other:>14}{size:>12,.0f}{crm / size:>12.2f}x")
+    print()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@
 #include "bench_data.h"
 #include "codec/key.h"
 #include "crm/store.hpp"
+#include "footprint.h"
 #include "text/text.h"
 
 namespace crm::bench {
@@ -49,6 +50,8 @@ class Backend {
   virtual std::size_t GetByPhone(const std::string& phone, std::vector<Customer>* out) = 0;
   virtual std::size_t NamePrefix(const std::string& prefix, std::size_t limit, std::vector<Customer>* out) = 0;
   virtual std::size_t TagPage(const std::string& tag, std::size_t limit, std::vector<Customer>* out) = 0;
+  // Bytes on disk holding data (footprint.h); 0 for a side that does not say.
+  virtual std::uint64_t BytesInUse() { return 0; }
 };
 
 // ---------------------------------------------------------------- SQLite
@@ -177,6 +180,8 @@ class SqliteBackend : public Backend {
   }
 
  public:
+  std::uint64_t BytesInUse() override { return SqliteBytes(db_); }
+
   void InsertBatch(const std::vector<Customer>& batch) override {
     Exec("BEGIN IMMEDIATE");  // the write lock first: another connection's writer makes it wait
     const std::int64_t now = 1'700'000'000'000'000;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -144,6 +145,38 @@ TEST(ConcurrencyGroupTest, AFailedMemberLeavesNothingAndTheOthersCommit) {
     EXPECT_EQ((*changes)[i].seq, i + 1);
     EXPECT_NE((*changes)[i].actor, "bad");
   }
+  ExpectSound(store);
+}
+
+TEST(ConcurrencyGroupTest, AMemberThatThrowsLeavesNothingAndTheOthersCommit) {
+  testing::TempDir dir;
+  auto opened = Store::Open(dir.File("throw.db"));
+  ASSERT_TRUE(opened.ok());
+  Store& store = **opened;
+  const std::uint64_t before = LastTxn(store);
+  std::string caught;
+  absl::Status after;
+  std::vector<std::thread> writers;
+  WhileHeld(store, milliseconds(300), [&] {
+    writers.emplace_back([&] {
+      try {
+        (void)store.Write("thrower", [&](WriteTxn& txn) -> absl::Status {
+          if (auto made = txn.CreateCustomer(Person("thrower")); !made.ok()) return made.status();
+          throw std::runtime_error("thrown after writing");
+        });
+      } catch (const std::runtime_error& e) {
+        caught = e.what();  // the caller gets its exception, on its own thread
+      }
+    });
+    std::this_thread::sleep_for(milliseconds(60));
+    writers.emplace_back([&] { after = store.Run(&WriteTxn::CreateCustomer, Person("after")).status(); });
+  });
+  for (auto& w : writers) w.join();
+  EXPECT_EQ(caught, "thrown after writing");
+  EXPECT_TRUE(after.ok()) << after;
+  EXPECT_EQ(LastTxn(store) - before, 1u);
+  EXPECT_FALSE(Exists(store, "thrower"));
+  EXPECT_TRUE(Exists(store, "after"));
   ExpectSound(store);
 }
 

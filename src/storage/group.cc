@@ -1,5 +1,6 @@
 #include "storage/group.h"
 
+#include <exception>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -45,7 +46,23 @@ struct WriteGroup::Member {
   enum class State { kQueued, kLead, kRun, kRan, kDone } state = State::kQueued;
   Txn* parent = nullptr;
   absl::Status result;
+  std::exception_ptr thrown;  // what the work threw, rethrown on its own thread at the end
   std::condition_variable cv;
+
+  // Runs the work in `group`; an exception it throws (its writes are gone by then: its nested
+  // transaction is aborted as it unwinds) is kept for the caller, not let loose on the group.
+  void Attempt(Txn& group) {
+    try {
+      result = work(group);
+    } catch (...) {
+      thrown = std::current_exception();
+      result = absl::AbortedError("the write function threw");
+    }
+  }
+  absl::Status Outcome() const {
+    if (thrown) std::rethrow_exception(thrown);
+    return result;
+  }
 };
 
 absl::Status WriteGroup::Run(Env& env, Work work) {
@@ -62,16 +79,17 @@ absl::Status WriteGroup::Run(Env& env, Work work) {
   me.cv.wait(lock, [&] { return me.state != Member::State::kQueued; });
   if (me.state == Member::State::kLead) {
     Lead(env, me, lock);
-    return me.result;
+  } else {
+    // The leader handed its transaction over: this thread's turn.
+    lock.unlock();
+    me.Attempt(*me.parent);
+    lock.lock();
+    me.state = Member::State::kRan;
+    ran_.notify_one();
+    me.cv.wait(lock, [&] { return me.state == Member::State::kDone; });
   }
-  // The leader handed its transaction over: this thread's turn.
   lock.unlock();
-  me.result = me.work(*me.parent);
-  lock.lock();
-  me.state = Member::State::kRan;
-  ran_.notify_one();
-  me.cv.wait(lock, [&] { return me.state == Member::State::kDone; });
-  return me.result;
+  return me.Outcome();
 }
 
 void WriteGroup::Lead(Env& env, Member& me, std::unique_lock<std::mutex>& lock) {
@@ -88,7 +106,7 @@ void WriteGroup::Lead(Env& env, Member& me, std::unique_lock<std::mutex>& lock) 
       m->result = parent.status();
     } else if (m == &me) {
       lock.unlock();
-      me.result = me.work(*parent);
+      me.Attempt(*parent);
       lock.lock();
     } else {
       m->parent = &*parent;

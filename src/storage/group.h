@@ -15,7 +15,9 @@
 // Threads that arrive while a group commits wait for the next one, which begins as soon as LMDB
 // has released its writer lock (the meta page's sync, at Sync::kFull, runs meanwhile). A group
 // takes at most kMaxGroup writes. A thread that already writes on the environment (its own write
-// transaction, or a member's work in progress) is refused: it would wait for itself.
+// transaction, or a member's work in progress) is refused: it would wait for itself. Work that
+// throws fails as work that returns an error does (its nested transaction unwinds, the group
+// goes on), and the exception is rethrown to its caller once the group is done.
 #pragma once
 
 #include <condition_variable>
