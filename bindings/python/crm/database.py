@@ -371,12 +371,11 @@ class Database(_Reads, _Writes):
                 self._env = None
 
     def _writing(self, thread: int, delta: int) -> None:
-        """Counts a write transaction of `thread` beginning (1) or ending (-1); under _lock."""
-        n = self._writers.get(thread, 0) + delta
-        if n > 0:
-            self._writers[thread] = n
-        else:
-            self._writers.pop(thread, None)
+        """Counts a write transaction of `thread` beginning (1) or ending (-1)."""
+        with self._lock:
+            n = self._writers.pop(thread, 0) + delta
+            if n > 0:
+                self._writers[thread] = n
 
     def read(self) -> ReadTxn:
         """Begins a read transaction: a consistent snapshot, ended by ``with`` or close()."""
@@ -405,22 +404,17 @@ class Database(_Reads, _Writes):
         transaction is rolled back, the map grown and fn called again, so fn should have no
         effects outside the transaction.
 
-        Calls made on several threads at once share one commit (group commit): each fn runs on
-        its own thread in a transaction nested in the group's, so one that raises leaves nothing
-        and the others commit; each call returns once the shared commit is durable. The one-shot
-        methods on the database write through it too."""
+        Calls on several threads at once (one-shot methods too) share one commit: each fn runs on its
+        own thread, nested, so one that raises leaves nothing; each returns once the commit is durable."""
         raw = b"" if actor is None else encode(actor, "actor")
         h = self._enter(True)
         try:
             call = _WriteCall(self, fn)
-            me = threading.get_ident()
-            with self._lock:
-                self._writing(me, 1)
+            self._writing(threading.get_ident(), 1)
             try:
                 rc = lib.crm_db_write(h, raw, len(raw), _write_trampoline, ffi.new_handle(call))
             finally:
-                with self._lock:
-                    self._writing(me, -1)
+                self._writing(threading.get_ident(), -1)
         finally:
             self._leave()
         if rc:
