@@ -137,6 +137,7 @@ inline int CodeOf(const absl::Status& s) {
     case absl::StatusCode::kDataLoss: return CRM_ECORRUPT;
     case absl::StatusCode::kResourceExhausted: return CRM_EFULL;
     case absl::StatusCode::kPermissionDenied:
+      return crm::ErrorKindOf(s) == crm::ErrorKind::kWrongKey ? CRM_EKEY : CRM_EIO;
     case absl::StatusCode::kUnauthenticated: return CRM_EIO;
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded: return CRM_EBUSY;

@@ -31,9 +31,9 @@
 #include <stdint.h>
 
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 8
+#define CRM_VERSION_MINOR 9
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.8.0"
+#define CRM_VERSION_STRING "0.9.0"
 
 #if defined(_WIN32)
 #define CRM_API
@@ -65,6 +65,7 @@ extern "C" {
 #define CRM_ESUPPRESSED (-15) /* an email or phone is suppressed (crm_privacy.h; since 0.6) */
 #define CRM_EWITHDRAWN (-16)  /* an import would grant consent again after a withdrawal (since 0.7) */
 #define CRM_ETRIMMED (-17)    /* the changes asked for were removed by retention (since 0.7) */
+#define CRM_EKEY (-18)        /* the database is encrypted; its key is missing or wrong (since 0.9) */
 #define CRM_ITEROVER (-100) /* an iterator has no more items (not an error) */
 
 /* The calling thread's message for its last failed call ("" when none). Valid until the next
@@ -75,7 +76,7 @@ CRM_API const char* crm_strerror(int code);
 /* Frees memory that a crm_* call documents as the caller's. Accepts NULL. */
 CRM_API void crm_free(void* p);
 
-/* The library's version ("0.8.0") and its parts. */
+/* The library's version ("0.9.0") and its parts. */
 CRM_API const char* crm_version(int* major, int* minor, int* patch);
 
 /* ---- money ---- Amounts are int64 counts of a currency's minor units: 1250 EUR is 12.50 EUR,
@@ -108,10 +109,14 @@ typedef struct crm_options {
   const char* default_actor; /* NUL-terminated; NULL: "system" */
   const char* phone_region;  /* since 0.5 (version 2): region of numbers without a country code ("DE"); NULL: none */
   int durability; /* since 0.8 (version 3): CRM_DURABILITY_FULL (default), _NORMAL or _NONE (crm_maintenance.h) */
+  /* since 0.9 (version 4): encryption at rest, at most one of the two (crm_privacy.h) */
+  const void* encryption_key; /* the store key: encryption_key_len (32) bytes; NULL: none */
+  size_t encryption_key_len;
+  const char* encryption_passphrase; /* NUL-terminated, stretched with Argon2id; NULL: none */
 } crm_options;
 
-#define CRM_OPTIONS_VERSION 3
-#define CRM_OPTIONS_INIT {CRM_OPTIONS_VERSION, 1, 0, 0, 0, 0, NULL, NULL, 0}
+#define CRM_OPTIONS_VERSION 4
+#define CRM_OPTIONS_INIT {CRM_OPTIONS_VERSION, 1, 0, 0, 0, 0, NULL, NULL, 0, NULL, 0, NULL}
 CRM_API int crm_options_init(crm_options* opts, unsigned int version);
 
 /* Opens or creates the database file at `path` (and `path`-lock), owner-only. opts may be NULL. */

@@ -10,6 +10,13 @@
 extern "C" {
 #endif
 
+/* Encryption at rest (since 0.9; crm_options version 4; crm/store.hpp and the README's "Privacy
+ * and security" tell what is protected): crm_options.encryption_key (32 bytes) or
+ * .encryption_passphrase given when the file is created encrypts every personal value in it, each
+ * customer's with a data key of its own that crm_customer_erase destroys. Every later open needs
+ * the same key: without it or with another it fails with CRM_EKEY and changes nothing. A key given
+ * for an existing file that is not encrypted fails with CRM_ECONFLICT. */
+
 typedef struct crm_erasure crm_erasure;
 typedef struct crm_erasure_list crm_erasure_list;
 

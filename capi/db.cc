@@ -18,6 +18,7 @@ int crm_options_init(crm_options* opts, unsigned int version) {
   std::memcpy(opts, &init,
               version == 1   ? offsetof(crm_options, phone_region)
               : version == 2 ? offsetof(crm_options, durability)
+              : version == 3 ? offsetof(crm_options, encryption_key)
                              : sizeof init);
   return CRM_OK;
 }
@@ -42,6 +43,18 @@ int crm_db_open(crm_db** out, const char* path, const crm_options* opts) {
         if (opts->durability < CRM_DURABILITY_FULL || opts->durability > CRM_DURABILITY_NONE)
           return Invalid("opts.durability: must be CRM_DURABILITY_FULL, _NORMAL or _NONE");
         o.durability = static_cast<crm::Durability>(opts->durability);
+      }
+      if (opts->version >= 4) {
+        if (opts->encryption_key == nullptr && opts->encryption_key_len != 0)
+          return Invalid("opts.encryption_key: NULL with a non-zero length");
+        if (opts->encryption_key != nullptr) {
+          if (opts->encryption_key_len != 32) return Invalid("opts.encryption_key_len: must be 32 (bytes)");
+          o.encryption_key.assign(static_cast<const char*>(opts->encryption_key), 32);
+        }
+        if (opts->encryption_passphrase != nullptr) {
+          o.encryption_passphrase = opts->encryption_passphrase;
+          if (o.encryption_passphrase.empty()) return Invalid("opts.encryption_passphrase: is empty");
+        }
       }
     }
     auto store = crm::Store::Open(path, std::move(o));

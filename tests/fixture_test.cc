@@ -135,6 +135,7 @@ TEST(FixtureTest, OlderRecordsReadNoFieldsOfTheRecordBefore) {
 // for ("marketing", email), from an import, captured when the customer opted in, so CanContact
 // answers for customers written before consent records existed as the opt-in did.
 TEST_P(FixtureTest, OptInsBecomeConsentRecords) {
+  if (GetParam() >= 7) GTEST_SKIP() << "schema 7 files were written with consent records of their own";
   testing::TempDir dir;
   const std::string path = CopyFixture(dir, "schema" + std::to_string(GetParam()) + ".crm");
   auto store = Store::Open(path);
@@ -212,7 +213,7 @@ TEST(FixtureTest, ADamagedFreeListIsRefusedBeforeTheUpgradeWrites) {
   EXPECT_TRUE(c.ok()) << c.status();
 }
 
-INSTANTIATE_TEST_SUITE_P(Schemas, FixtureTest, ::testing::Values(1, 2, 4, 5, 6),
+INSTANTIATE_TEST_SUITE_P(Schemas, FixtureTest, ::testing::Values(1, 2, 4, 5, 6, 7),
                          [](const ::testing::TestParamInfo<int>& info) { return "schema" + std::to_string(info.param); });
 
 }  // namespace

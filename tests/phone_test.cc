@@ -17,6 +17,7 @@ class PhoneTest : public testing::StoreTest {
     options.clock = [this] { return now_; };
     options.sync = false;
     options.phone_region = region;
+    options.encryption_key = key_;
     auto store = Store::Open(dir_.File("crm.db"), options);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);

@@ -191,6 +191,7 @@ TEST_F(PrivacyTest, KeptDealsAreAnonymisedAndStillCount) {
 }
 
 TEST_F(PrivacyTest, ACompactedBackupHoldsNoneOfItsBytes) {
+  if (!key_.empty()) GTEST_SKIP() << "an encrypted file holds no plain value to begin with (EncryptionTest)";
   Made m = MakeSubject();
   // Enough others that the tables have branch pages, which keep copies of keys.
   ASSERT_TRUE(store_->Write("t", [&](WriteTxn& t) -> absl::Status {

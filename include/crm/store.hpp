@@ -89,6 +89,14 @@ struct StoreOptions {
   std::string phone_region;
   // Source of the current time (UTC microseconds); the system clock when empty.
   std::function<Timestamp()> clock;
+  // Encryption of personal values at rest (since 0.9; see "Privacy and security" in the README):
+  // the store key as 32 raw bytes, or a passphrase stretched with Argon2id (the salt is kept in
+  // the file). At most one of the two. Given when a new database is created, the database is
+  // encrypted, and every later open must give the same key; an encrypted database opened
+  // without it, or with another, fails with PermissionDenied and changes nothing. Given for an
+  // existing database that is not encrypted, the open fails with FailedPrecondition.
+  std::string encryption_key;
+  std::string encryption_passphrase;
 };
 
 // How a write transaction writes.

@@ -276,7 +276,7 @@ Fields Flatten(const Pipeline& p) {
 }
 
 absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op, Fields before,
-                    Fields after) {
+                    Fields after, std::uint64_t owner) {
   Change change;
   change.fields.reserve(std::max(before.size(), after.size()));
   auto b = before.begin();
@@ -306,7 +306,9 @@ absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op, 
   change.entity_id = id;
   change.op = op;
   thread_local std::string buffer;
-  codec::Encode(codec::RecordType::kChange, change, buffer);
+  // In an encrypted store, a change about a customer's record is sealed with its data key.
+  if (auto s = codec::Encode(codec::RecordType::kChange, change, owner, change.seq, ctx.sealing, buffer); !s.ok())
+    return s;
   if (auto s = ctx.txn.Put(ctx.schema.changes, codec::EncodeU64(change.seq), buffer, storage::kAppend); !s.ok())
     return s;
   const std::string key =
@@ -315,9 +317,9 @@ absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op, 
 }
 
 namespace {
-absl::StatusOr<Change> LoadChange(std::uint64_t seq, std::string_view value) {
+absl::StatusOr<Change> LoadChange(const Ctx& ctx, std::uint64_t seq, std::string_view value) {
   Change c;
-  if (auto s = codec::Decode(value, codec::RecordType::kChange, {"change", seq}, c); !s.ok()) return s;
+  if (auto s = codec::Decode(value, codec::RecordType::kChange, {"change", seq}, c, ctx.sealing); !s.ok()) return s;
   return c;
 }
 }  // namespace
@@ -340,7 +342,7 @@ absl::StatusOr<std::vector<Change>> List(const Ctx& ctx, std::uint64_t from_seq,
   for (auto at = cursor->Seek(start); out.size() < limit; at = cursor->Next()) {
     if (!at.ok()) return at.status();
     if (!*at) break;
-    auto c = LoadChange(codec::GetBigEndian64(cursor->key().data()), cursor->value());
+    auto c = LoadChange(ctx, codec::GetBigEndian64(cursor->key().data()), cursor->value());
     if (!c.ok()) return c.status();
     out.push_back(*std::move(c));
   }
@@ -455,7 +457,7 @@ absl::StatusOr<std::vector<Change>> OfRecord(const Ctx& ctx, EntityType entity, 
     auto found = ctx.txn.Get(ctx.schema.changes, codec::EncodeU64(seq), &value);
     if (!found.ok()) return found.status();
     if (!*found) return absl::DataLossError(absl::StrCat("change ", seq, " is indexed but missing"));
-    auto c = LoadChange(seq, value);
+    auto c = LoadChange(ctx, seq, value);
     if (!c.ok()) return c.status();
     if (c->entity != entity || c->entity_id != id)
       return absl::DataLossError(absl::StrCat("database is damaged: the change index names change ", seq,

@@ -36,8 +36,10 @@ std::string TimeText(Timestamp t);
 
 // Appends a change to the feed: the fields that differ between `before` and `after` (either may
 // be empty, for a create or a delete). An update that changes no field records nothing.
+// `owner`: the customer whose personal values the change holds (a customer's or an
+// interaction's change), whose data key seals it in an encrypted store; 0 for none.
 absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op, Fields before,
-                    Fields after);
+                    Fields after, std::uint64_t owner = 0);
 
 // Removes the field values of every change of one record, keeping each change's place (the
 // record was erased); returns how many changes it rewrote.

@@ -8,6 +8,7 @@
 #include "codec/envelope.h"
 #include "codec/key.h"
 #include "common/strings.h"
+#include "model/sealing.h"
 #include "model/serialize.h"
 #include "storage/lmdb.h"
 
@@ -26,7 +27,7 @@ absl::StatusOr<bool> LoadAt(const model::Ctx& ctx, std::uint64_t seq, Change* ou
   std::string_view value;
   auto found = ctx.txn.Get(ctx.schema.changes, codec::EncodeU64(seq), &value);
   if (!found.ok() || !*found) return found;
-  if (auto s = codec::Decode(value, codec::RecordType::kChange, {"change", seq}, *out); !s.ok()) return s;
+  if (auto s = codec::Decode(value, codec::RecordType::kChange, {"change", seq}, *out, ctx.sealing); !s.ok()) return s;
   return true;
 }
 
@@ -77,7 +78,7 @@ absl::StatusOr<std::vector<std::uint64_t>> Selected(const model::Ctx& ctx, const
                                 [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
                                   const std::uint64_t seq = codec::GetBigEndian64(key.data());
                                   Change c;
-                                  if (auto st = codec::Decode(value, codec::RecordType::kChange, {"change", seq}, c);
+                                  if (auto st = codec::Decode(value, codec::RecordType::kChange, {"change", seq}, c, ctx.sealing);
                                       !st.ok())
                                     return st;
                                   const RetentionRule* r = rule_of(static_cast<std::uint8_t>(c.entity));

@@ -5,6 +5,14 @@
 // The payload is the record written by BufferOArchive. A value whose checksum, format version,
 // record type or payload does not check out is reported as DataLoss, never decoded into a
 // wrong record.
+//
+// In an encrypted store, a record that belongs to a customer is sealed with that customer's
+// data key (format version 2):
+//
+//   [2][record type][U64 owner][nonce and sealed payload][CRC-32C of all before]
+//
+// bound by the associated data [2][record type][U64 owner][U64 record id], so a sealed value
+// moved to another record, another customer or another type does not open.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +27,7 @@
 namespace crm::codec {
 
 inline constexpr std::uint8_t kFormatVersion = 1;
+inline constexpr std::uint8_t kSealedFormatVersion = 2;
 inline constexpr std::size_t kEnvelopeOverhead = 6;
 
 enum class RecordType : std::uint8_t {
@@ -40,9 +49,30 @@ struct RecordName {
   std::string str() const;
 };
 
-// Checks the envelope and returns the payload, or DataLoss naming the record.
+// Seals and opens the payloads of records that belong to a customer, with that customer's data
+// key (src/model/sealing.h keeps the keys).
+class Sealer {
+ public:
+  virtual ~Sealer() = default;
+  // Appends to `out` the sealed `plain`.
+  virtual absl::Status Seal(std::uint64_t owner, std::string_view ad, std::string_view plain,
+                            std::string& out) const = 0;
+  // Replaces `out` with what `sealed` holds.
+  virtual absl::Status Open(std::uint64_t owner, std::string_view ad, std::string_view sealed,
+                            std::string& out) const = 0;
+};
+
+// Checks the envelope and returns the payload, or DataLoss naming the record. A sealed value is
+// opened with `sealer` into `opened`, which the payload then points into.
 absl::Status OpenEnvelope(std::string_view value, RecordType type, const RecordName& what,
-                          std::string_view* payload);
+                          std::string_view* payload, const Sealer* sealer = nullptr,
+                          std::string* opened = nullptr);
+
+// Whether `value` is sealed (format version 2), and for which customer.
+bool IsSealed(std::string_view value, std::uint64_t* owner = nullptr);
+
+// Turns the plain envelope in `value` into a sealed one for customer `owner`, record `id`.
+absl::Status SealEnvelope(const Sealer& sealer, std::uint64_t owner, std::uint64_t id, std::string& value);
 
 template <class T>
 void Encode(RecordType type, const T& record, std::string& out) {
@@ -57,10 +87,21 @@ void Encode(RecordType type, const T& record, std::string& out) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((crc >> (8 * i)) & 0xFF));
 }
 
+// Encode, then seal for customer `owner` when `sealer` is given and `owner` is not 0.
 template <class T>
-absl::Status Decode(std::string_view value, RecordType type, const RecordName& what, T& record) {
+absl::Status Encode(RecordType type, const T& record, std::uint64_t owner, std::uint64_t id, const Sealer* sealer,
+                    std::string& out) {
+  Encode(type, record, out);
+  if (sealer == nullptr || owner == 0) return absl::OkStatus();
+  return SealEnvelope(*sealer, owner, id, out);
+}
+
+template <class T>
+absl::Status Decode(std::string_view value, RecordType type, const RecordName& what, T& record,
+                    const Sealer* sealer = nullptr) {
   std::string_view payload;
-  if (absl::Status s = OpenEnvelope(value, type, what, &payload); !s.ok()) return s;
+  thread_local std::string opened;
+  if (absl::Status s = OpenEnvelope(value, type, what, &payload, sealer, &opened); !s.ok()) return s;
   try {
     BufferIArchive ar(payload);
     ar >> record;

@@ -19,6 +19,7 @@ absl::Status HasDependentsError(std::string_view message);
 absl::Status SuppressedError(std::string_view message);
 absl::Status ConsentWithdrawnError(std::string_view message);
 absl::Status TrimmedError(std::string_view message);
+absl::Status WrongKeyError(std::string_view message);
 absl::Status TxnFinishedError(std::string_view message);
 
 }  // namespace crm

@@ -9,6 +9,7 @@
 #include "codec/key.h"
 #include "common/errors.h"
 #include "common/strings.h"
+#include "model/sealing.h"
 #include "model/serialize.h"
 #include "model/validation.h"
 
@@ -39,11 +40,12 @@ std::string KeyOf(const ConsentRecord& r) {
       .Take();
 }
 
-absl::StatusOr<ConsentRecord> Load(std::string_view key, std::string_view value) {
+absl::StatusOr<ConsentRecord> Load(const model::Ctx& ctx, std::string_view key, std::string_view value) {
   codec::KeyReader reader(key);
   const auto customer = reader.U64();
   ConsentRecord r;
-  if (auto s = codec::Decode(value, codec::RecordType::kConsent, {"consent of customer", customer.value_or(0)}, r);
+  if (auto s = codec::Decode(value, codec::RecordType::kConsent, {"consent of customer", customer.value_or(0)}, r,
+                                ctx.sealing);
       !s.ok())
     return s;
   if (KeyOf(r) != key)
@@ -104,7 +106,7 @@ absl::StatusOr<std::vector<ConsentRecord>> OfCustomer(const model::Ctx& ctx, Cus
   if (ctx.schema.consents == model::kAbsentTable) return out;
   auto s = storage::ScanPrefix(ctx.txn, ctx.schema.consents, codec::EncodeU64(customer), {},
                                [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
-                                 auto r = Load(key, value);
+                                 auto r = Load(ctx, key, value);
                                  if (!r.ok()) return r.status();
                                  out.push_back(*std::move(r));
                                  return true;
@@ -120,7 +122,7 @@ absl::StatusOr<std::optional<ConsentRecord>> Latest(const model::Ctx& ctx, Custo
   // Keys order a pair's records by captured_at, then id: the last one captured by `at` wins.
   auto s = storage::ScanPrefix(ctx.txn, ctx.schema.consents, PairPrefix(customer, purpose, channel), {},
                                [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
-                                 auto r = Load(key, value);
+                                 auto r = Load(ctx, key, value);
                                  if (!r.ok()) return r.status();
                                  if (r->captured_at > at) return false;
                                  out = *std::move(r);
@@ -147,7 +149,8 @@ absl::StatusOr<ConsentRecord> Append(model::Ctx& ctx, ConsentRecord r) {
   r.recorded_at = ctx.now;
   r.actor = std::string(ctx.actor);
   std::string value;
-  codec::Encode(codec::RecordType::kConsent, r, value);
+  if (auto s = codec::Encode(codec::RecordType::kConsent, r, r.customer, r.customer, ctx.sealing, value); !s.ok())
+    return s;
   if (auto s = ctx.txn.Put(ctx.schema.consents, KeyOf(r), value); !s.ok()) return s;
   return r;
 }

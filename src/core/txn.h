@@ -20,6 +20,7 @@
 #include "crm/error.hpp"
 #include "crm/txn_part.hpp"
 #include "model/schema.h"
+#include "model/sealing.h"
 #include "query/declared.h"
 #include "storage/lmdb.h"
 
@@ -36,11 +37,14 @@ struct TxnImpl {
   model::Counters counters;
   query::IndexCatalog indexes;  // the declared indexes, read once
   std::string_view phone_region;  // the store's, which outlives its transactions
+  std::unique_ptr<model::Sealing> sealing;  // encrypted stores: the customers' data keys
   // Set when an operation failed after it had written: the transaction was aborted then.
   absl::Status failure;
 
   model::Ctx ctx() {
-    return model::Ctx{txn, *schema, now, txn.writable() ? &counters : nullptr, actor, importing, &indexes, phone_region};
+    return model::Ctx{txn,     *schema,  now,          txn.writable() ? &counters : nullptr,
+                      actor,   importing, &indexes,    phone_region,
+                      sealing.get()};
   }
 
   absl::Status CheckOpen() const {

@@ -29,7 +29,6 @@ namespace {
 constexpr char kSequence[] = "seq.customer";
 constexpr char kActiveCount[] = "count.customer.active";
 constexpr char kArchivedCount[] = "count.customer.archived";
-constexpr std::size_t kMinSuffixDigits = 7;
 
 const model::RecordKind kKind{&model::Schema::customers, codec::RecordType::kCustomer, "customer"};
 
@@ -187,6 +186,7 @@ absl::StatusOr<Plan> MakePlan(const Ctx& ctx, const CustomerQuery& q) {
           p.query_words.begin(), p.query_words.end(),
           [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
       p.table = s.customer_name;
+      if (ctx.sealing != nullptr) return Prefixed(p, HashedNamePrefix(ctx, p.scan_word));
       return Prefixed(p, codec::KeyBuilder().StrPrefix(p.scan_word).Take());
     }
     case CustomerQuery::By::kNotContactedSince:
@@ -202,16 +202,19 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 }
 
 // kNamePrefix: whether `c`, reached through name word `word`, is a match to report here (every
-// query word prefixes one of its words, and `word` is its first word the scan reaches).
-bool NameMatch(const Plan& p, const Customer& c, std::string_view word) {
+// query word prefixes one of its words, and `word` is its first word the scan reaches). In an
+// encrypted store, where the entry holds no word (`word` null), a customer has one entry per
+// prefix.
+bool NameMatch(const Plan& p, const Customer& c, const std::string_view* word) {
   const std::vector<std::string> words = NameWords(c);
   for (const std::string& q : p.query_words) {
     bool hit = false;
     for (const std::string& w : words) hit = hit || StartsWith(w, q);
     if (!hit) return false;
   }
+  if (word == nullptr) return true;
   for (const std::string& w : words)
-    if (StartsWith(w, p.scan_word)) return w == word;  // words are sorted: the first hit
+    if (StartsWith(w, p.scan_word)) return w == *word;  // words are sorted: the first hit
   return false;
 }
 
@@ -227,7 +230,7 @@ absl::Status Walk(const Ctx& ctx, const CustomerQuery& q, const Plan& p, std::st
       [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
         if (p.primary) {
           const CustomerId id = IdAtEnd(key);
-          if (auto s = codec::Decode(value, codec::RecordType::kCustomer, {"customer", id}, c); !s.ok())
+          if (auto s = codec::Decode(value, codec::RecordType::kCustomer, {"customer", id}, c, ctx.sealing); !s.ok())
             return s;
           if (c.id != id) return absl::DataLossError(absl::StrCat("customer ", id, ": stored record holds id ", c.id));
           if (c.archived && !q.include_archived) return true;
@@ -244,11 +247,14 @@ absl::Status Walk(const Ctx& ctx, const CustomerQuery& q, const Plan& p, std::st
           return absl::DataLossError(absl::StrCat("index entry names customer ", id, ", which does not exist"));
         if (auto s = CheckReached(ctx, p.table, key, value, false, c); !s.ok()) return s;
         if (c.archived && !q.include_archived) return true;
-        if (name_query) {
+        if (name_query && ctx.sealing != nullptr) {
+          if (!NameMatch(p, c, nullptr)) return true;
+        } else if (name_query) {
           codec::KeyReader reader(key);
           auto word = reader.Str();
           if (!word) return absl::DataLossError("name index entry is damaged");
-          if (!NameMatch(p, c, *word)) return true;
+          const std::string_view w = *word;
+          if (!NameMatch(p, c, &w)) return true;
         }
         return emit(key, &c);
       });
@@ -294,12 +300,12 @@ absl::StatusOr<Customer> FindUnique(const Ctx& ctx, storage::Table table, std::s
 
 absl::StatusOr<Customer> FindByEmail(const Ctx& ctx, std::string_view email) {
   if (!text::IsValidUtf8(email)) return absl::InvalidArgumentError("email: is not valid UTF-8");
-  return FindUnique(ctx, ctx.schema.customer_email, text::FoldCase(email), "email");
+  return FindUnique(ctx, ctx.schema.customer_email, EmailKey(ctx, email), "email");
 }
 
 absl::StatusOr<Customer> FindByExternalId(const Ctx& ctx, std::string_view external_id) {
   if (external_id.empty()) return absl::InvalidArgumentError("external_id: must not be empty");
-  return FindUnique(ctx, ctx.schema.customer_external, external_id, "external id");
+  return FindUnique(ctx, ctx.schema.customer_external, ExternalKey(ctx, external_id), "external id");
 }
 
 absl::StatusOr<std::vector<Customer>> FindByDomain(const Ctx& ctx, std::string_view domain) {
@@ -309,7 +315,7 @@ absl::StatusOr<std::vector<Customer>> FindByDomain(const Ctx& ctx, std::string_v
   if (ctx.schema.customer_domain == model::kAbsentTable)
     return absl::FailedPreconditionError("this file predates domains (opened read-only): open it writable once");
   std::vector<Customer> out;
-  auto s = storage::ScanPrefix(ctx.txn, ctx.schema.customer_domain, codec::KeyBuilder().Str(d).Take(), {},
+  auto s = storage::ScanPrefix(ctx.txn, ctx.schema.customer_domain, DomainPrefix(ctx, d), {},
                                [&](std::string_view key, std::string_view flags) -> absl::StatusOr<bool> {
                                  auto c = Get(ctx, IdAtEnd(key));
                                  if (!c.ok()) return c.status();
@@ -336,14 +342,19 @@ absl::StatusOr<std::vector<Customer>> FindByPhone(const Ctx& ctx, std::string_vi
                                  return true;
                                });
   };
+  const bool sealed = ctx.sealing != nullptr;
   // The same number, or (for a national number) the same number with a country code.
-  const std::string same_or_longer = digits.size() >= kMinSuffixDigits
-                                         ? codec::KeyBuilder().StrPrefix(reversed).Take()
-                                         : codec::KeyBuilder().Str(reversed).Take();
+  const bool ending = digits.size() >= kMinSuffixDigits;
+  const std::string same_or_longer =
+      sealed ? HashedPhonePrefix(ctx, digits, !ending)
+             : (ending ? codec::KeyBuilder().StrPrefix(reversed).Take() : codec::KeyBuilder().Str(reversed).Take());
   if (auto s = collect(same_or_longer); !s.ok()) return s;
   // Stored national numbers that `phone`, given with a country code, ends with.
-  for (std::size_t len = kMinSuffixDigits; len < digits.size(); ++len)
-    if (auto s = collect(codec::KeyBuilder().Str(reversed.substr(0, len)).Take()); !s.ok()) return s;
+  for (std::size_t len = kMinSuffixDigits; len < digits.size(); ++len) {
+    const std::string whole = sealed ? HashedPhonePrefix(ctx, std::string_view(digits).substr(digits.size() - len), true)
+                                     : codec::KeyBuilder().Str(reversed.substr(0, len)).Take();
+    if (auto s = collect(whole); !s.ok()) return s;
+  }
   std::vector<Customer> out;
   out.reserve(ids.size());
   for (const auto& [id, entry] : ids) {
@@ -403,7 +414,7 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {
   c.archived_at = 0;
   c.last_interaction_at = 0;
   StampConsent(c, nullptr, ctx.now);
-  const std::vector<Entry> wanted = Entries(ctx.schema, c);
+  const std::vector<Entry> wanted = Entries(ctx, c);
   if (auto s = CheckUnique(ctx, c.id, wanted, {}); !s.ok()) return s;
   auto declared = query::DeclaredKeys(ctx, c);
   if (!declared.ok()) return declared.status();
@@ -413,7 +424,7 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {
   if (s.ok()) s = ApplyEntries(ctx, c, {}, wanted, false);
   if (s.ok()) s = query::ApplyDeclared(ctx, {}, *declared, 0, false);
   if (s.ok()) s = model::AddToCounter(ctx, kActiveCount, 1);
-  if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kCreate, {}, changes::Flatten(c));
+  if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kCreate, {}, changes::Flatten(c), c.id);
   if (s.ok()) s = consent::MirrorOptIn(ctx, nullptr, c);
   if (!s.ok()) return s;
   return c;
@@ -444,8 +455,8 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c) {
   c.archived_at = before.archived_at;
   c.last_interaction_at = before.last_interaction_at;
   StampConsent(c, &before, ctx.now);
-  const std::vector<Entry> held = Entries(ctx.schema, before);
-  const std::vector<Entry> wanted = Entries(ctx.schema, c);
+  const std::vector<Entry> held = Entries(ctx, before);
+  const std::vector<Entry> wanted = Entries(ctx, c);
   if (auto s = CheckUnique(ctx, c.id, wanted, held); !s.ok()) return s;
   auto declared_held = query::DeclaredKeys(ctx, before);
   if (!declared_held.ok()) return declared_held.status();
@@ -457,7 +468,7 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c) {
   if (s.ok()) s = query::ApplyDeclared(ctx, *declared_held, *declared, Flags(c), false);
   if (s.ok())
     s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kUpdate, changes::Flatten(before),
-                        changes::Flatten(c));
+                        changes::Flatten(c), c.id);
   if (s.ok()) s = consent::MirrorOptIn(ctx, &before, c);
   if (!s.ok()) return s;
   return c;
@@ -480,7 +491,7 @@ absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived) {
   if (!stored.ok()) return stored.status();
   Customer& c = *stored;
   if (c.archived == archived) return c;
-  const std::vector<Entry> entries = Entries(ctx.schema, c);
+  const std::vector<Entry> entries = Entries(ctx, c);
   const changes::Fields before = changes::Flatten(c);
   auto declared_held = query::DeclaredKeys(ctx, c);
   if (!declared_held.ok()) return declared_held.status();
@@ -496,7 +507,7 @@ absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived) {
   if (s.ok()) s = model::AddToCounter(ctx, kArchivedCount, archived ? 1 : -1);
   if (s.ok())
     s = changes::Record(ctx, EntityType::kCustomer, id, archived ? ChangeOp::kArchive : ChangeOp::kRestore,
-                        before, changes::Flatten(c));
+                        before, changes::Flatten(c), id);
   if (!s.ok()) return s;
   return c;
 }
@@ -507,7 +518,7 @@ absl::Status Backfill(Ctx& ctx, storage::Table table) {
                                Customer c;
                                auto found = Load(ctx, codec::GetBigEndian64(key.data()), &c);
                                if (!found.ok()) return found.status();
-                               for (const Entry& e : Entries(ctx.schema, c))
+                               for (const Entry& e : Entries(ctx, c))
                                  if (e.table == table)
                                    if (auto s = PutEntry(ctx, e, c); !s.ok()) return s;
                                return true;
@@ -568,7 +579,7 @@ absl::Status Delete(Ctx& ctx, CustomerId id) {
   }
   auto declared = query::DeclaredKeys(ctx, c);
   if (!declared.ok()) return declared.status();
-  absl::Status s = ApplyEntries(ctx, c, Entries(ctx.schema, c), {}, false);
+  absl::Status s = ApplyEntries(ctx, c, Entries(ctx, c), {}, false);
   if (s.ok()) s = query::ApplyDeclared(ctx, *declared, {}, 0, false);
   if (s.ok()) {
     auto deleted = ctx.txn.Del(ctx.schema.customers, IdKey(id).view());
@@ -576,7 +587,7 @@ absl::Status Delete(Ctx& ctx, CustomerId id) {
   }
   if (s.ok()) s = ctx.txn.Del(ctx.schema.customer_contact, IdKey(id).view()).status();
   if (s.ok()) s = model::AddToCounter(ctx, c.archived ? kArchivedCount : kActiveCount, -1);
-  if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, id, ChangeOp::kDelete, changes::Flatten(c), {});
+  if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, id, ChangeOp::kDelete, changes::Flatten(c), {}, id);
   if (!s.ok()) return s;
   return absl::OkStatus();
 }

@@ -42,23 +42,87 @@ std::vector<std::string> NameWords(const Customer& c) {
   return words;
 }
 
-std::vector<Entry> Entries(const model::Schema& s, const Customer& c, storage::Table only) {
+namespace {
+
+std::string Hashed(const Ctx& ctx, std::string_view domain, std::string_view value) {
+  std::string out;
+  ctx.sealing->IndexHash(domain, value, out);
+  return out;
+}
+
+// The first `n` characters of UTF-8 `word` (all of it when shorter).
+std::string_view FirstChars(std::string_view word, std::size_t n) {
+  std::size_t at = 0;
+  for (std::size_t chars = 0; at < word.size() && chars < n; ++chars) {
+    ++at;
+    while (at < word.size() && (static_cast<unsigned char>(word[at]) & 0xC0) == 0x80) ++at;
+  }
+  return word.substr(0, at);
+}
+
+}  // namespace
+
+std::string EmailKey(const Ctx& ctx, std::string_view email) {
+  std::string folded = text::FoldCase(email);
+  return ctx.sealing == nullptr ? folded : Hashed(ctx, "email", folded);
+}
+
+std::string ExternalKey(const Ctx& ctx, std::string_view external_id) {
+  return ctx.sealing == nullptr ? std::string(external_id) : Hashed(ctx, "external", external_id);
+}
+
+std::string DomainPrefix(const Ctx& ctx, std::string_view domain) {
+  return ctx.sealing == nullptr ? codec::KeyBuilder().Str(domain).Take() : Hashed(ctx, "domain", domain);
+}
+
+std::string HashedNamePrefix(const Ctx& ctx, std::string_view word) {
+  return Hashed(ctx, "name", FirstChars(word, kHashedPrefixChars));
+}
+
+std::string HashedPhonePrefix(const Ctx& ctx, std::string_view digits, bool whole) {
+  return Hashed(ctx, whole ? "phone" : "phone ending", digits);
+}
+
+std::vector<Entry> Entries(const Ctx& ctx, const Customer& c, storage::Table only) {
+  const model::Schema& s = ctx.schema;
+  const bool sealed = ctx.sealing != nullptr;
   std::vector<Entry> out;
   const auto want = [&](storage::Table t) { return only == kEveryIndex || only == t; };
   const auto composite = [&](storage::Table t, codec::KeyBuilder kb) {
     out.push_back(Entry{t, kb.U64(c.id).Take(), false, {}});
   };
+  const auto hashed = [&](storage::Table t, std::string prefix) {
+    prefix.append(IdKey(c.id).view());
+    out.push_back(Entry{t, std::move(prefix), false, {}});
+  };
   if (want(s.customer_email))
     for (std::size_t i = 0; i < c.emails.size(); ++i)
-      out.push_back(Entry{s.customer_email, text::FoldCase(c.emails[i].address), true,
+      out.push_back(Entry{s.customer_email, EmailKey(ctx, c.emails[i].address), true,
                           absl::StrCat("emails[", i, "].address")});
   if (want(s.customer_external) && !c.external_id.empty())
-    out.push_back(Entry{s.customer_external, c.external_id, true, "external_id"});
+    out.push_back(Entry{s.customer_external, ExternalKey(ctx, c.external_id), true, "external_id"});
   if (want(s.customer_phone))
-    for (const Phone& p : c.phones)
-      composite(s.customer_phone, std::move(codec::KeyBuilder().Str(Reversed(text::PhoneKey(p)))));
+    for (const Phone& p : c.phones) {
+      const std::string digits = text::PhoneKey(p);
+      if (!sealed) {
+        composite(s.customer_phone, std::move(codec::KeyBuilder().Str(Reversed(digits))));
+        continue;
+      }
+      hashed(s.customer_phone, HashedPhonePrefix(ctx, digits, true));
+      for (std::size_t len = kMinSuffixDigits; len <= digits.size(); ++len)
+        hashed(s.customer_phone, HashedPhonePrefix(ctx, std::string_view(digits).substr(digits.size() - len), false));
+    }
   if (want(s.customer_name))
-    for (const std::string& w : NameWords(c)) composite(s.customer_name, std::move(codec::KeyBuilder().Str(w)));
+    for (const std::string& w : NameWords(c)) {
+      if (!sealed) {
+        composite(s.customer_name, std::move(codec::KeyBuilder().Str(w)));
+        continue;
+      }
+      const std::string_view capped = FirstChars(w, kHashedPrefixChars);
+      for (std::size_t n = 1; n <= capped.size(); ++n)
+        if (n == capped.size() || (static_cast<unsigned char>(capped[n]) & 0xC0) != 0x80)
+          hashed(s.customer_name, Hashed(ctx, "name", capped.substr(0, n)));
+    }
   if (want(s.customer_tag))
     for (const std::string& t : c.tags) composite(s.customer_tag, std::move(codec::KeyBuilder().Str(text::FoldCase(t))));
   if (want(s.customer_owner) && !c.owner.empty()) composite(s.customer_owner, std::move(codec::KeyBuilder().Str(c.owner)));
@@ -69,12 +133,14 @@ std::vector<Entry> Entries(const model::Schema& s, const Customer& c, storage::T
   if (want(s.customer_org))
     for (const Membership& m : c.memberships) composite(s.customer_org, std::move(codec::KeyBuilder().U64(m.organization)));
   if (want(s.customer_domain) && s.customer_domain != model::kAbsentTable)
-    for (const std::string& d : c.domains) composite(s.customer_domain, std::move(codec::KeyBuilder().Str(d)));
+    for (const std::string& d : c.domains) hashed(s.customer_domain, DomainPrefix(ctx, d));
   if (want(s.customer_parent) && s.customer_parent != model::kAbsentTable && c.parent != 0)
     composite(s.customer_parent, std::move(codec::KeyBuilder().U64(c.parent)));
   if (want(s.customer_contacted))
     composite(s.customer_contacted, std::move(codec::KeyBuilder().I64(c.last_interaction_at)));
   std::sort(out.begin(), out.end());
+  // Hashed prefixes repeat when name words share a beginning, or a number is on file twice.
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
@@ -82,7 +148,7 @@ std::vector<Entry> Entries(const model::Schema& s, const Customer& c, storage::T
 // of index `table`, has that entry: a damaged index must never hand out another record.
 absl::Status CheckReached(const Ctx& ctx, storage::Table table, std::string_view key, std::string_view flags,
                           bool unique, const Customer& c) {
-  std::vector<Entry> entries = Entries(ctx.schema, c, table);
+  std::vector<Entry> entries = Entries(ctx, c, table);
   const bool has = std::binary_search(entries.begin(), entries.end(), Entry{table, std::string(key), false, {}});
   if (has && (unique || Archived(flags) == c.archived)) return absl::OkStatus();
   return absl::DataLossError(absl::StrCat(

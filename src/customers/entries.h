@@ -11,6 +11,7 @@
 #include "codec/key.h"
 #include "crm/customer.hpp"
 #include "model/schema.h"
+#include "model/sealing.h"
 
 namespace crm::customers {
 
@@ -51,10 +52,31 @@ struct Entry {
 // The words of every name of `c`, folded, sorted and unique.
 std::vector<std::string> NameWords(const Customer& c);
 
+// Personal values in index keys. In an encrypted store (ctx.sealing) each one is a keyed hash
+// (crypto::kIndexHashBytes) instead of the value, so lookups work by equality only:
+//   email, external id, domain   the hash of the value;
+//   name                         the hashes of every prefix, up to kHashedPrefixChars
+//                                characters, of every name word (a longer query is looked up by
+//                                its first kHashedPrefixChars characters, then checked);
+//   phone                        the hashes of every ending of at least kMinSuffixDigits digits,
+//                                and of the whole number.
+inline constexpr std::size_t kHashedPrefixChars = 12;
+inline constexpr std::size_t kMinSuffixDigits = 7;
+std::string EmailKey(const Ctx& ctx, std::string_view email);
+std::string ExternalKey(const Ctx& ctx, std::string_view external_id);
+// The prefix under which a domain's entries lie.
+std::string DomainPrefix(const Ctx& ctx, std::string_view domain);
+// Encrypted stores: the prefix under which the entries of names with a word starting with
+// `word` lie.
+std::string HashedNamePrefix(const Ctx& ctx, std::string_view word);
+// Encrypted stores: the prefix of the entries of numbers ending in `digits` (kMinSuffixDigits
+// or more), or (`whole`) of numbers that are exactly `digits`.
+std::string HashedPhonePrefix(const Ctx& ctx, std::string_view digits, bool whole);
+
 // The sentinel for "every index" of Entries.
 inline constexpr storage::Table kEveryIndex = ~storage::Table{0} - 1;
 // The entries of `c` in every index, or only in `only`, sorted.
-std::vector<Entry> Entries(const model::Schema& s, const Customer& c, storage::Table only = kEveryIndex);
+std::vector<Entry> Entries(const Ctx& ctx, const Customer& c, storage::Table only = kEveryIndex);
 
 // DataLoss unless customer `c`, reached through the entry `key` (with `flags`, when not unique)
 // of index `table`, has that entry: a damaged index must never hand out another record.

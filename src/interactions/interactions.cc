@@ -62,10 +62,10 @@ std::string OppKey(OpportunityId opp, InteractionId id) { return codec::KeyBuild
 
 // Decodes the interaction stored under `key` in the interactions table: DataLoss when the value
 // is damaged or the record is not the one its key names (customer, time and id).
-absl::Status DecodeAt(std::string_view key, std::string_view value, Interaction* out) {
+absl::Status DecodeAt(const Ctx& ctx, std::string_view key, std::string_view value, Interaction* out) {
   if (key.size() != 24) return absl::DataLossError("database is damaged: an interaction key has the wrong length");
   const InteractionId id = codec::GetBigEndian64(key.data() + 16);
-  if (auto s = codec::Decode(value, codec::RecordType::kInteraction, {"interaction", id}, *out); !s.ok()) return s;
+  if (auto s = codec::Decode(value, codec::RecordType::kInteraction, {"interaction", id}, *out, ctx.sealing); !s.ok()) return s;
   if (RecordKey(out->customer, out->occurred_at, out->id) != key)
     return absl::DataLossError(absl::StrCat("database is damaged: interaction ", id,
                                             " is stored under another customer, time or id than its own"));
@@ -138,14 +138,15 @@ absl::StatusOr<Interaction> LoadAt(const Ctx& ctx, InteractionId id, const std::
   if (!found.ok()) return found.status();
   if (!*found) return absl::DataLossError(absl::StrCat("interaction ", id, " is indexed but missing"));
   Interaction i;
-  if (auto s = DecodeAt(key, value, &i); !s.ok()) return s;
+  if (auto s = DecodeAt(ctx, key, value, &i); !s.ok()) return s;
   if (i.id != id) return absl::DataLossError(absl::StrCat("interaction ", id, ": its location entry names another record"));
   return i;
 }
 
 absl::Status Put(Ctx& ctx, const Interaction& i) {
   thread_local std::string buffer;
-  codec::Encode(codec::RecordType::kInteraction, i, buffer);
+  if (auto s = codec::Encode(codec::RecordType::kInteraction, i, i.customer, i.id, ctx.sealing, buffer); !s.ok())
+    return s;
   const std::string key = RecordKey(i.customer, i.occurred_at, i.id);
   if (auto s = ctx.txn.Put(ctx.schema.interactions, key, buffer); !s.ok()) return s;
   if (auto s = ctx.txn.Put(ctx.schema.interaction_ids, codec::EncodeU64(i.id), std::string_view(key).substr(0, 16));
@@ -175,7 +176,7 @@ absl::StatusOr<Timestamp> NewestContact(const Ctx& ctx, CustomerId customer) {
   auto s = storage::ScanRange(ctx.txn, ctx.schema.interactions, lo, codec::PrefixSuccessor(lo), {}, true,
                               [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
                                 Interaction i;
-                                if (auto st = DecodeAt(key, value, &i); !st.ok()) return st;
+                                if (auto st = DecodeAt(ctx, key, value, &i); !st.ok()) return st;
                                 if (!CountsAsContact(i.kind)) return true;
                                 newest = i.occurred_at;
                                 return false;
@@ -225,7 +226,7 @@ absl::StatusOr<InteractionPage> Timeline(const Ctx& ctx, const TimelineQuery& q)
       ctx.txn, ctx.schema.interactions, lo, hi, *after, q.newest_first,
       [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
         Interaction i;
-        if (auto st = DecodeAt(key, value, &i); !st.ok()) return st;
+        if (auto st = DecodeAt(ctx, key, value, &i); !st.ok()) return st;
         if (!q.kinds.empty() && std::find(q.kinds.begin(), q.kinds.end(), i.kind) == q.kinds.end()) return true;
         if (page.interactions.size() == q.limit) {
           more = true;
@@ -248,7 +249,7 @@ absl::StatusOr<Interaction> Log(Ctx& ctx, Interaction i) {
   if (!id.ok()) return id.status();
   i.id = *id;
   absl::Status s = Put(ctx, i);
-  if (s.ok()) s = changes::Record(ctx, EntityType::kInteraction, i.id, ChangeOp::kCreate, {}, changes::Flatten(i));
+  if (s.ok()) s = changes::Record(ctx, EntityType::kInteraction, i.id, ChangeOp::kCreate, {}, changes::Flatten(i), i.customer);
   if (s.ok() && CountsAsContact(i.kind)) s = customers::SetLastInteraction(ctx, i.customer, i.occurred_at, true);
   if (!s.ok()) return s;
   return i;
@@ -266,7 +267,7 @@ absl::StatusOr<Interaction> Update(Ctx& ctx, Interaction i) {
   if (s.ok()) s = Put(ctx, i);
   if (s.ok())
     s = changes::Record(ctx, EntityType::kInteraction, i.id, ChangeOp::kUpdate, changes::Flatten(*before),
-                        changes::Flatten(i));
+                        changes::Flatten(i), i.customer);
   if (!s.ok()) return s;
   if (i.kind != before->kind || i.occurred_at != before->occurred_at)
     if (auto st = RefreshLastInteraction(ctx, i.customer); !st.ok()) return st;
@@ -302,7 +303,7 @@ absl::Status Delete(Ctx& ctx, InteractionId id) {
   auto i = Get(ctx, id);
   if (!i.ok()) return i.status();
   absl::Status s = Remove(ctx, *i);
-  if (s.ok()) s = changes::Record(ctx, EntityType::kInteraction, id, ChangeOp::kDelete, changes::Flatten(*i), {});
+  if (s.ok()) s = changes::Record(ctx, EntityType::kInteraction, id, ChangeOp::kDelete, changes::Flatten(*i), {}, i->customer);
   if (!s.ok()) return s;
   if (CountsAsContact(i->kind)) return RefreshLastInteraction(ctx, i->customer);
   return absl::OkStatus();
@@ -316,14 +317,14 @@ absl::Status DeleteAllOf(Ctx& ctx, CustomerId customer) {
   std::vector<Interaction> all;
   auto s = storage::ScanPrefix(ctx.txn, ctx.schema.interactions, codec::EncodeU64(customer), {},
                                [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
-                                 if (auto st = DecodeAt(key, value, &all.emplace_back()); !st.ok()) return st;
+                                 if (auto st = DecodeAt(ctx, key, value, &all.emplace_back()); !st.ok()) return st;
                                  return true;
                                });
   if (!s.ok()) return s;
   for (const Interaction& i : all) {
     absl::Status st = Remove(ctx, i);
     if (st.ok())
-      st = changes::Record(ctx, EntityType::kInteraction, i.id, ChangeOp::kDelete, changes::Flatten(i), {});
+      st = changes::Record(ctx, EntityType::kInteraction, i.id, ChangeOp::kDelete, changes::Flatten(i), {}, i.customer);
     if (!st.ok()) {
       return st;
     }
@@ -347,7 +348,7 @@ absl::Status UnlinkOpportunity(Ctx& ctx, OpportunityId opportunity) {
     if (s.ok()) s = Put(ctx, *i);
     if (s.ok())
       s = changes::Record(ctx, EntityType::kInteraction, id, ChangeOp::kUpdate, changes::Flatten(before),
-                          changes::Flatten(*i));
+                          changes::Flatten(*i), i->customer);
     if (!s.ok()) return s;
   }
   return absl::OkStatus();

@@ -18,7 +18,7 @@ std::string RecordKey(CustomerId customer, Timestamp at, InteractionId id);
 std::string OppKey(OpportunityId opp, InteractionId id);
 // Decodes the interaction stored under `key` in the interactions table: DataLoss when the value
 // is damaged or the record is not the one its key names (customer, time and id).
-absl::Status DecodeAt(std::string_view key, std::string_view value, Interaction* out);
+absl::Status DecodeAt(const Ctx& ctx, std::string_view key, std::string_view value, Interaction* out);
 // The newest contact time among the customer's interactions (0 when none): a reverse scan
 // from the end of its cluster that stops at the first contact kind.
 absl::StatusOr<Timestamp> NewestContact(const Ctx& ctx, CustomerId customer);

@@ -14,6 +14,7 @@
 #include "customers/customers.h"
 #include "customers/entries.h"
 #include "interactions/interactions.h"
+#include "model/sealing.h"
 #include "model/serialize.h"
 #include "customers/groups.h"
 #include "opportunities/opportunities.h"
@@ -127,7 +128,7 @@ void Checker::Customers() {
     if (key.size() != 8) return Problem("customers: a key of ", key.size(), " bytes (ids are 8)");
     const CustomerId id = codec::GetBigEndian64(key.data());
     Customer c;
-    if (auto st = codec::Decode(value, codec::RecordType::kCustomer, {"customer", id}, c); !st.ok()) return Problem(st);
+    if (auto st = codec::Decode(value, codec::RecordType::kCustomer, {"customer", id}, c, ctx_.sealing); !st.ok()) return Problem(st);
     if (c.id != id) return Problem("customer ", id, ": the stored record holds id ", c.id);
     (c.archived ? archived : active) += 1;
     max_id = std::max(max_id, id);
@@ -137,7 +138,7 @@ void Checker::Customers() {
     if (*last != *newest)
       Problem("customer ", id, ": last contact recorded at ", *last, ", but its newest contact interaction is at ", *newest);
     c.last_interaction_at = *last;
-    for (const customers::Entry& e : customers::Entries(s_, c)) {
+    for (const customers::Entry& e : customers::Entries(ctx_, c)) {
       ++report_.index_entries;
       std::string_view stored;
       // The entry is the record's own, so only what the index stores with it is left to check.
@@ -348,7 +349,7 @@ void Checker::Interactions() {
   Scan(s_.interactions, "interactions", [&](std::string_view key, std::string_view value) {
     ++report_.records;
     Interaction i;
-    if (auto st = interactions::DecodeAt(key, value, &i); !st.ok()) return Problem(st);
+    if (auto st = interactions::DecodeAt(ctx_, key, value, &i); !st.ok()) return Problem(st);
     std::string_view loc;
     if (!Has(s_.interaction_ids, codec::EncodeU64(i.id), &loc) || loc != key.substr(0, 16))
       Problem("interaction ", i.id, ": its entry in interaction_ids is missing or points elsewhere");
@@ -397,7 +398,7 @@ void Checker::Changes() {
     if (seq != expected) Problem("change feed: a gap, ", expected, " to ", seq - 1, " are missing");
     expected = seq + 1;
     Change c;
-    if (auto st = codec::Decode(value, codec::RecordType::kChange, {"change", seq}, c); !st.ok()) return Problem(st);
+    if (auto st = codec::Decode(value, codec::RecordType::kChange, {"change", seq}, c, ctx_.sealing); !st.ok()) return Problem(st);
     if (c.seq != seq) return Problem("change ", seq, ": the stored change holds sequence number ", c.seq);
     const bool indexed =
         Has(s_.change_entity, codec::KeyBuilder().U8(static_cast<std::uint8_t>(c.entity)).U64(c.entity_id).U64(seq).Take());
@@ -422,7 +423,7 @@ void Checker::Changes() {
       if (e.seq != seq) return Problem("erasure ", seq, ": the stored entry holds sequence number ", e.seq);
       if (seq < *first) return;  // its tombstone left the feed with retention
       if (!Has(s_.changes, codec::EncodeU64(seq), &change) ||
-          !codec::Decode(change, codec::RecordType::kChange, {"change", seq}, c).ok() || c.op != ChangeOp::kErase ||
+          !codec::Decode(change, codec::RecordType::kChange, {"change", seq}, c, ctx_.sealing).ok() || c.op != ChangeOp::kErase ||
           c.entity != EntityType::kCustomer || c.entity_id != e.customer)
         return Problem("erasure ", seq, ": the change feed has no tombstone of customer ", e.customer, " there");
       if (Has(s_.customers, codec::EncodeU64(e.customer))) Problem("erasure ", seq, ": customer ", e.customer, " still exists");
@@ -431,7 +432,7 @@ void Checker::Changes() {
     Scan(s_.consents, "consents", [&](std::string_view key, std::string_view value) {
       ConsentRecord r;
       const std::uint64_t customer = key.size() >= 8 ? codec::GetBigEndian64(key.data()) : 0;
-      if (auto st = codec::Decode(value, codec::RecordType::kConsent, {"consent of customer", customer}, r); !st.ok())
+      if (auto st = codec::Decode(value, codec::RecordType::kConsent, {"consent of customer", customer}, r, ctx_.sealing); !st.ok())
         return Problem(st);
       if (key.size() < 8 || codec::GetBigEndian64(key.data()) != r.customer || IdAtEnd(key) != r.id)
         return Problem("consents: record ", r.id, " is stored under another key");
@@ -445,7 +446,7 @@ void Checker::Changes() {
     std::string_view value;
     Change c;
     if (!Has(s_.changes, codec::EncodeU64(seq), &value)) return Problem("change_entity: change ", seq, " is indexed but missing");
-    if (!codec::Decode(value, codec::RecordType::kChange, {"change", seq}, c).ok()) return;  // reported above
+    if (!codec::Decode(value, codec::RecordType::kChange, {"change", seq}, c, ctx_.sealing).ok()) return;  // reported above
     if (static_cast<std::uint8_t>(c.entity) != static_cast<std::uint8_t>(key[0]) || c.entity_id != codec::GetBigEndian64(key.data() + 1))
       Problem("change_entity: change ", seq, " is indexed under another record");
   });

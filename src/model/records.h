@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -13,6 +14,7 @@
 #include "common/errors.h"
 #include "codec/key.h"
 #include "model/schema.h"
+#include "model/sealing.h"
 #include "common/strings.h"
 #include "model/serialize.h"
 #include "model/validation.h"
@@ -87,7 +89,7 @@ absl::StatusOr<bool> LoadRecord(const Ctx& ctx, storage::Table table, codec::Rec
   std::string_view value;
   auto found = ctx.txn.Get(table, std::string_view(key, 8), &value);
   if (!found.ok() || !*found) return found;
-  if (auto s = codec::Decode(value, type, {kind, id}, *out); !s.ok()) return s;
+  if (auto s = codec::Decode(value, type, {kind, id}, *out, ctx.sealing); !s.ok()) return s;
   if (out->id != id)
     return absl::DataLossError(absl::StrCat(absl::string_view(kind.data(), kind.size()), " ", id,
                                             ": stored record holds id ", out->id));
@@ -126,7 +128,10 @@ template <class T>
 absl::Status PutRecord(Ctx& ctx, storage::Table table, codec::RecordType type, const T& record,
                        bool fresh = false) {
   thread_local std::string buffer;
-  codec::Encode(type, record, buffer);
+  // In an encrypted store a customer is sealed with its own data key.
+  std::uint64_t owner = 0;
+  if constexpr (std::is_same_v<T, Customer>) owner = record.id;
+  if (auto s = codec::Encode(type, record, owner, record.id, ctx.sealing, buffer); !s.ok()) return s;
   char key[8];
   codec::PutBigEndian64(key, record.id);
   return ctx.txn.Put(table, std::string_view(key, 8), buffer, fresh ? storage::kAppend : 0);

@@ -55,6 +55,7 @@ constexpr TableSpec kTables[] = {
     {&Schema::erasures, "erasures", 6},
     {&Schema::suppressions, "suppressions", 6},
     {&Schema::consents, "consents", 7},
+    {&Schema::data_keys, "data_keys", 8},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };
@@ -78,7 +79,7 @@ absl::StatusOr<std::uint64_t> StoredVersion(const storage::Env& env, const stora
 
 }  // namespace
 
-absl::StatusOr<Schema> Schema::Open(storage::Env& env, const Migrate& migrate) {
+absl::StatusOr<Schema> Schema::Open(storage::Env& env, const Migrate& migrate, const Create& create) {
   const bool writable = !env.read_only();
   absl::StatusOr<storage::Txn> txn = writable ? env.BeginWrite() : env.BeginRead();
   if (!txn.ok()) return txn.status();
@@ -132,6 +133,8 @@ absl::StatusOr<Schema> Schema::Open(storage::Env& env, const Migrate& migrate) {
                                                             " to ", kSchemaVersion, ": ", st.message())),
                         ErrorKindOf(st));
     }
+    if (*version == 0 && create)
+      if (auto st = create(*txn, s); !st.ok()) return st;
     if (auto st = txn->Put(s.meta, kVersionKey, codec::EncodeU64(kSchemaVersion)); !st.ok()) return st;
     s.version = kSchemaVersion;
   }

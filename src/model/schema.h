@@ -42,6 +42,8 @@
 //                      (since schema 6; the key is the meta entry "suppression_key")
 //   consents           U64(customer) Str(purpose) U8(channel) I64(captured_at) U64(id)
 //                      -> envelope(ConsentRecord)                          (since schema 7)
+//   data_keys          U64(customer) -> wrapped data key (encrypted stores; since schema 8;
+//                      src/model/sealing.h)
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -72,10 +74,12 @@ class IndexCatalog;
 
 namespace crm::model {
 
+class Sealing;
+
 // 1: libcrm 0.1 to 0.3. 2: customer_country. 3: opp_external, interaction_external,
 // customer_domain, customer_parent. 4: index_catalog, field_index. 5: users and teams.
-// 6: erasures, suppressions. 7: consents.
-inline constexpr std::uint64_t kSchemaVersion = 7;
+// 6: erasures, suppressions. 7: consents. 8: data_keys (encryption at rest).
+inline constexpr std::uint64_t kSchemaVersion = 8;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;
@@ -120,6 +124,7 @@ struct Schema {
   storage::Table erasures;
   storage::Table suppressions;
   storage::Table consents;
+  storage::Table data_keys;
   storage::Table changes;
   storage::Table change_entity;
 
@@ -129,11 +134,14 @@ struct Schema {
   // Migrates a file of schema `from` (below kSchemaVersion) in the write transaction `txn`, in
   // which every table of this version already exists.
   using Migrate = std::function<absl::Status(storage::Txn& txn, const Schema& schema, std::uint64_t from)>;
+  // Sets up a new file in the write transaction that creates it.
+  using Create = std::function<absl::Status(storage::Txn& txn, const Schema& schema)>;
 
   // Opens every table. Writable: creates the missing ones and, in the same transaction, migrates
-  // an earlier file with `migrate` and records this version (a new file gets it directly).
-  // Read-only: tables a file of an earlier version does not have are kAbsentTable.
-  static absl::StatusOr<Schema> Open(storage::Env& env, const Migrate& migrate);
+  // an earlier file with `migrate` and records this version (a new file gets it directly, and
+  // `create` runs on it). Read-only: tables a file of an earlier version does not have are
+  // kAbsentTable.
+  static absl::StatusOr<Schema> Open(storage::Env& env, const Migrate& migrate, const Create& create = {});
 };
 
 // The id sequences and counters a write transaction changed, kept in memory and written to the
@@ -168,6 +176,7 @@ struct Ctx {
   bool importing = false;         // write transactions in import mode (crm::WriteOptions::import)
   query::IndexCatalog* indexes = nullptr;  // the declared indexes, loaded once per transaction
   std::string_view phone_region = {};      // StoreOptions::phone_region
+  Sealing* sealing = nullptr;              // encrypted stores: the customers' data keys
 };
 
 // Id sequences and counters kept in the meta table.

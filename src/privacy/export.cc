@@ -167,7 +167,7 @@ absl::StatusOr<std::string> ExportCustomer(const model::Ctx& ctx, std::uint64_t 
   std::vector<Interaction> interactions;
   auto s = storage::ScanPrefix(ctx.txn, ctx.schema.interactions, codec::EncodeU64(id), {},
                                [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
-                                 if (auto st = interactions::DecodeAt(key, value, &interactions.emplace_back()); !st.ok())
+                                 if (auto st = interactions::DecodeAt(ctx, key, value, &interactions.emplace_back()); !st.ok())
                                    return st;
                                  return true;
                                });

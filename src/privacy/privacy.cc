@@ -9,6 +9,7 @@
 #include "codec/key.h"
 #include "customers/customers.h"
 #include "model/records.h"
+#include "model/sealing.h"
 #include "model/serialize.h"
 #include "opportunities/opportunities.h"
 #include "privacy/suppression.h"
@@ -155,6 +156,10 @@ absl::StatusOr<Erasure> EraseCustomer(model::Ctx& ctx, std::uint64_t id, const E
   e.seq = *seq;
   if (options.suppress)
     if (auto s = SuppressAll(ctx, *customer, e.seq); !s.ok()) return s;
+  // Crypto-shredding: every sealed copy of the customer's values (free pages, backups) becomes
+  // unreadable with its data key.
+  if (ctx.sealing != nullptr)
+    if (auto s = ctx.sealing->Destroy(id); !s.ok()) return s;
   std::string value;
   codec::Encode(codec::RecordType::kErasure, e, value);
   if (auto s = ctx.txn.Put(ctx.schema.erasures, codec::EncodeU64(e.seq), value); !s.ok()) return s;

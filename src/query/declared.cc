@@ -8,6 +8,7 @@
 #include "codec/envelope.h"
 #include "codec/key.h"
 #include "common/strings.h"
+#include "model/sealing.h"
 #include "model/serialize.h"
 #include "query/eval.h"
 
@@ -96,7 +97,7 @@ absl::Status EachRecord(const Ctx& ctx, EntityType kind, const std::vector<Decla
       [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
         if (key.size() != 8) return absl::DataLossError(absl::StrCat(KindName(kind), ": a key is damaged"));
         const std::uint64_t id = codec::GetBigEndian64(key.data());
-        absl::Status st = customers ? codec::Decode(value, codec::RecordType::kCustomer, {"customer", id}, c)
+        absl::Status st = customers ? codec::Decode(value, codec::RecordType::kCustomer, {"customer", id}, c, ctx.sealing)
                                     : codec::Decode(value, codec::RecordType::kOpportunity, {"opportunity", id}, o);
         if (!st.ok()) return st;
         std::vector<std::string> keys =
@@ -294,6 +295,11 @@ absl::Status Declare(Ctx& ctx, EntityType kind, std::string_view field) {
   if (NeedsOwners(*f))
     return absl::InvalidArgumentError(absl::StrCat("field: '", name, "' is read through the owner's user, not kept in ",
                                                    KindName(kind), ": it cannot be indexed (filter by owner instead)"));
+  // Declared index keys hold the values themselves, in order (for ranges and sorting).
+  if (ctx.sealing != nullptr && kind == EntityType::kCustomer)
+    return absl::FailedPreconditionError(absl::StrCat(
+        "field: the store is encrypted, and an index on customers' '", name,
+        "' would keep its values in plain text in the file; filters on it read the records instead"));
   if (auto s = NeedTables(ctx); !s.ok()) return s;
   std::vector<DeclaredField> scratch;
   auto fields = Declared(ctx, kind, &scratch);

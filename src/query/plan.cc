@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "codec/key.h"
+#include "customers/entries.h"
 #include "query/declared.h"
 #include "text/text.h"
 
@@ -364,11 +365,14 @@ class Planner {
       if (name == "organization") return prefixes(s.customer_org, u64);
       if (name == "parent") return prefixes(s.customer_parent, u64);
       if (name == "domain")
-        return prefixes(s.customer_domain, [](const Operand& o) { return codec::KeyBuilder().Str(text::DomainOf(o.text)).Take(); });
+        return prefixes(s.customer_domain,
+                        [&](const Operand& o) { return customers::DomainPrefix(ctx_, text::DomainOf(o.text)); });
       if (name == "email" || name == "external_id") {
         if (!eq) return std::nullopt;
         src.table = name == "email" ? s.customer_email : s.customer_external;
-        for (const Operand& o : n.operands) src.unique_keys.push_back(o.text);
+        for (const Operand& o : n.operands)
+          src.unique_keys.push_back(name == "email" ? customers::EmailKey(ctx_, o.text)
+                                                    : customers::ExternalKey(ctx_, o.text));
         return src;
       }
       if (name == "stage") {

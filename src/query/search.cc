@@ -11,6 +11,7 @@
 #include "customers/customers.h"
 #include "interactions/interactions.h"
 #include "model/paging.h"
+#include "model/sealing.h"
 #include "model/serialize.h"
 #include "opportunities/opportunities.h"
 #include "pipelines/pipelines.h"
@@ -240,7 +241,7 @@ absl::Status Walk(const Ctx& ctx, const Compiled& f, const Lookups& p, const Can
   if (kind == EntityType::kInteraction)
     return storage::ScanPrefix(ctx.txn, ctx.schema.interactions, {}, {},
                                [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
-                                 if (auto st = interactions::DecodeAt(key, value, &in); !st.ok()) return st;
+                                 if (auto st = interactions::DecodeAt(ctx, key, value, &in); !st.ok()) return st;
                                  return offer(false);
                                });
   const bool customers = kind == EntityType::kCustomer;
@@ -248,7 +249,7 @@ absl::Status Walk(const Ctx& ctx, const Compiled& f, const Lookups& p, const Can
   return storage::ScanPrefix(ctx.txn, table, {}, {}, [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
     if (key.size() != 8) return absl::DataLossError(absl::StrCat(customers ? "customer" : "opportunity", " key is damaged"));
     const std::uint64_t id = codec::GetBigEndian64(key.data());
-    absl::Status st = customers ? codec::Decode(value, codec::RecordType::kCustomer, {"customer", id}, c)
+    absl::Status st = customers ? codec::Decode(value, codec::RecordType::kCustomer, {"customer", id}, c, ctx.sealing)
                                 : codec::Decode(value, codec::RecordType::kOpportunity, {"opportunity", id}, o);
     if (!st.ok()) return st;
     if ((customers ? c.id : o.id) != id)

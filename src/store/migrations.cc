@@ -85,6 +85,8 @@ constexpr Step kSteps[] = {
     // Erasures and suppressions: both start empty.
     {6, "erasure log, suppressions", [](model::Ctx&) { return absl::OkStatus(); }},
     {7, "consent records", &ConsentsFromOptIns},
+    // Data keys: an earlier file is not encrypted, so the table starts empty.
+    {8, "customers' data keys (encryption at rest)", [](model::Ctx&) { return absl::OkStatus(); }},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == model::kSchemaVersion, "a step for every schema version");
 

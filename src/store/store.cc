@@ -9,12 +9,14 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/errors.h"
+#include "crypto/vault.h"
 #include "core/txn.h"
 #include "model/schema.h"
 #include "model/validation.h"
 #include "pipelines/pipelines.h"
 #include "storage/group.h"
 #include "storage/lmdb.h"
+#include "store/encryption.h"
 #include "store/migrations.h"
 #include "text/phone.h"
 
@@ -29,6 +31,12 @@ struct StoreImpl {
   std::shared_ptr<storage::Env> env;  // shared by every Store of this process on the file
   model::Schema schema;
   StoreOptions options;
+  std::unique_ptr<crypto::Vault> vault;  // encrypted stores
+
+  // Gives a transaction's state the customers' data keys when the store is encrypted.
+  void Seal(TxnImpl& t) const {
+    if (vault != nullptr) t.sealing = std::make_unique<model::Sealing>(*vault, t.txn, schema);
+  }
 
   Timestamp Now() const { return options.clock ? options.clock() : absl::ToUnixMicros(absl::Now()); }
 
@@ -50,6 +58,7 @@ struct StoreImpl {
     t->now = Now();
     t->importing = w.import;
     t->phone_region = options.phone_region;
+    Seal(*t);
     return t;
   }
 };
@@ -147,14 +156,38 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, Stor
   }
   env_options.initial_map_size = options.initial_map_size;
   env_options.max_map_size = options.max_map_size;
+  crypto::Secret secret{options.encryption_key, options.encryption_passphrase};
+  if (!secret.raw_key.empty() && !secret.passphrase.empty())
+    return absl::InvalidArgumentError("encryption_key, encryption_passphrase: give one of the two, not both");
+  if (!secret.raw_key.empty() && secret.raw_key.size() != crypto::kKeyBytes)
+    return absl::InvalidArgumentError(absl::StrCat("encryption_key: must be ", crypto::kKeyBytes, " bytes, not ",
+                                                   secret.raw_key.size()));
   auto env = storage::Env::Open(path, env_options);
   if (!env.ok()) return env.status();
-  auto schema = (*env)->Attached<model::Schema>([&] { return model::Schema::Open(**env, store::Migrate); });
+  std::unique_ptr<crypto::Vault> vault;  // made with a new encrypted file
+  auto create = [&](storage::Txn& txn, const model::Schema& s) -> absl::Status {
+    if (secret.empty()) return absl::OkStatus();
+    crypto::Header header;
+    auto made = crypto::Vault::Create(secret, &header);
+    if (!made.ok()) return made.status();
+    if (auto st = txn.Put(s.meta, model::kEncryptionKey, header.Serialize()); !st.ok()) return st;
+    vault = *std::move(made);
+    return absl::OkStatus();
+  };
+  auto schema = (*env)->Attached<model::Schema>([&] { return model::Schema::Open(**env, store::Migrate, create); });
   if (!schema.ok()) return schema.status();
+  if (vault == nullptr) {
+    auto unlocked = store::Unlock(**env, **schema, secret);
+    if (!unlocked.ok()) return unlocked.status();
+    vault = *std::move(unlocked);
+  }
   auto impl = std::make_unique<detail::StoreImpl>();
   impl->env = *std::move(env);
   impl->schema = **schema;
+  impl->vault = std::move(vault);
   impl->options = std::move(options);
+  impl->options.encryption_key.assign(impl->options.encryption_key.size(), '\0');
+  impl->options.encryption_passphrase.assign(impl->options.encryption_passphrase.size(), '\0');
   std::unique_ptr<Store> store(new Store(std::move(impl)));
   if (!store->impl_->options.read_only) {
     // Writes nothing once the default pipeline exists, so it may use the reserve kept for
@@ -178,6 +211,7 @@ absl::StatusOr<ReadTxn> Store::BeginRead() const {
   t->txn = *std::move(txn);
   t->now = impl_->Now();  // when the snapshot was taken (a subject export states it)
   t->phone_region = impl_->options.phone_region;
+  impl_->Seal(*t);
   return ReadTxn(std::move(t));
 }
 

@@ -118,9 +118,84 @@ static void test_suppression(void) {
   crm_db_close(db);
 }
 
+/* Whether the file at `path` holds `needle` anywhere in its bytes. */
+static int file_has(const char* path, const char* needle) {
+  FILE* f = fopen(path, "rb");
+  static char buf[1 << 20];
+  size_t n, len = strlen(needle);
+  int found = 0;
+  if (f == NULL) return -1;
+  n = fread(buf, 1, sizeof buf, f);
+  fclose(f);
+  for (size_t i = 0; i + len <= n && !found; ++i) found = memcmp(buf + i, needle, len) == 0;
+  return found;
+}
+
+static crm_db* open_keyed(const char* path, const void* key, size_t key_len, const char* passphrase, int* rc) {
+  crm_db* db = NULL;
+  crm_options opts = CRM_OPTIONS_INIT;
+  opts.no_sync = 1;
+  opts.encryption_key = key;
+  opts.encryption_key_len = key_len;
+  opts.encryption_passphrase = passphrase;
+  *rc = crm_db_open(&db, path, &opts);
+  return db;
+}
+
+static void test_encryption(void) {
+  unsigned char key[32], other[32];
+  char path[512];
+  crm_db* db;
+  crm_txn* txn = NULL;
+  crm_customer* c = NULL;
+  int rc = 0;
+
+  memset(key, 0x42, sizeof key);
+  memset(other, 0x43, sizeof other);
+  snprintf(path, sizeof path, "%s/encrypted.crm", g_dir);
+  db = open_keyed(path, key, sizeof key, NULL, &rc);
+  CHECK(rc == CRM_OK && db != NULL);
+  c = person("Zebulon", "Quixotically", "zebulon@erasetest.example");
+  create(db, c);
+  crm_customer_free(c);
+  c = NULL;
+  crm_db_close(db);
+  CHECK(file_has(path, "Zebulon") == 0 && file_has(path, "erasetest") == 0 && file_has(path, "quixotic") == 0);
+
+  CHECK(open_keyed(path, NULL, 0, NULL, &rc) == NULL && rc == CRM_EKEY && errmsg_has("encrypted"));
+  CHECK(open_keyed(path, other, sizeof other, NULL, &rc) == NULL && rc == CRM_EKEY && errmsg_has("wrong key"));
+  CHECK(open_keyed(path, key, 16, NULL, &rc) == NULL && rc == CRM_EINVALID && errmsg_has("encryption_key_len"));
+  CHECK(open_keyed(path, NULL, 32, NULL, &rc) == NULL && rc == CRM_EINVALID);
+  CHECK(open_keyed(path, NULL, 0, "a passphrase", &rc) == NULL && rc == CRM_EKEY);
+  CHECK(strcmp(crm_strerror(CRM_EKEY), "the database is encrypted, and its key is missing or wrong") == 0);
+  db = open_keyed(path, key, sizeof key, NULL, &rc);
+  CHECK(rc == CRM_OK && db != NULL);
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  CHECK(crm_customer_find_by_email(&c, txn, S("Zebulon@EraseTest.example")) == CRM_OK);
+  CHECK(strcmp(crm_customer_text(c, CRM_CUSTOMER_FAMILY_NAME, NULL), "Quixotically") == 0);
+  crm_customer_free(c);
+  crm_txn_free(txn);
+  crm_db_close(db);
+
+  /* A passphrase; a key given to a file that is not encrypted. */
+  snprintf(path, sizeof path, "%s/passphrase.crm", g_dir);
+  db = open_keyed(path, NULL, 0, "correct horse battery staple", &rc);
+  CHECK(rc == CRM_OK && db != NULL);
+  crm_db_close(db);
+  CHECK(open_keyed(path, NULL, 0, "Correct horse battery staple", &rc) == NULL && rc == CRM_EKEY);
+  db = open_keyed(path, NULL, 0, "correct horse battery staple", &rc);
+  CHECK(rc == CRM_OK && db != NULL);
+  crm_db_close(db);
+  db = open_db("plain.crm");
+  crm_db_close(db);
+  snprintf(path, sizeof path, "%s/plain.crm", g_dir);
+  CHECK(open_keyed(path, key, sizeof key, NULL, &rc) == NULL && rc == CRM_ECONFLICT && errmsg_has("not encrypted"));
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_erase();
   test_suppression();
+  test_encryption();
   return finish();
 }

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,7 @@ class StoreTest : public ::testing::Test {
     StoreOptions options;
     options.clock = [this] { return now_; };
     options.sync = false;
+    options.encryption_key = key_;
     auto store = Store::Open(dir_.File("crm.db"), options);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
@@ -72,7 +74,14 @@ class StoreTest : public ::testing::Test {
     return s ? s->id : 0;
   }
 
+  // CRM_TEST_ENCRYPTED=1: every suite on this fixture runs on an encrypted store.
+  static std::string DefaultKey() {
+    const char* e = std::getenv("CRM_TEST_ENCRYPTED");
+    return e != nullptr && std::string(e) == "1" ? std::string(32, 'K') : std::string();
+  }
+
   TempDir dir_;
+  std::string key_ = DefaultKey();  // the store key; empty: not encrypted
   Timestamp now_ = 1'700'000'000'000'000;
   std::unique_ptr<Store> store_;
 };

@@ -32,6 +32,7 @@ from .errors import (
     SuppressedError,
     ConsentWithdrawnError,
     TrimmedError,
+    KeyRequiredError,
     VersionError,
 )
 from .changes import RetentionReport, RetentionRule
@@ -72,16 +73,16 @@ from .values import (
     currency_digits,
 )
 
-__version__ = "0.8.0"
+__version__ = "0.9.0"
 
-#: The version of the libcrm library in use (its C ABI), e.g. "0.8.0".
+#: The version of the libcrm library in use (its C ABI), e.g. "0.9.0".
 library_version = LIBRARY_VERSION
 #: Where that library was loaded from.
 library_path = LIBRARY_PATH
 
 __all__ = [
     "AccountType", "BusyError", "Change", "Channel", "ClosedError", "ConflictError", "ConsentRecord", "ConsentSource",
-    "ConsentWithdrawnError", "ContactDecision", "RetentionReport", "RetentionRule", "TrimmedError", "Verdict", "Contact", "CorruptError", "Customer",
+    "ConsentWithdrawnError", "ContactDecision", "RetentionReport", "RetentionRule", "TrimmedError", "KeyRequiredError", "Verdict", "Contact", "CorruptError", "Customer",
     "CustomFields", "Database", "DependentsError", "Direction", "Email", "Entity", "Erasure", "Error", "ExistsError", "F",
     "Field", "FieldChange", "FullError", "Index", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
     "LifecycleStage", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",

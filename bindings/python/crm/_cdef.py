@@ -29,6 +29,9 @@ typedef struct crm_options {
   const char* default_actor;
   const char* phone_region;
   int durability;
+  const void* encryption_key;
+  size_t encryption_key_len;
+  const char* encryption_passphrase;
 } crm_options;
 int crm_options_init(crm_options* opts, unsigned int version);
 int crm_db_open(crm_db** out, const char* path, const crm_options* opts);

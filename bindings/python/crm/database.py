@@ -12,6 +12,7 @@ import warnings
 import weakref
 from typing import Any, Callable, TypeVar, Union
 
+from . import _options
 from ._fields import Record, encode
 from ._native import ffi, lib
 from ._ops import RAISE
@@ -223,7 +224,6 @@ class WriteTxn(ReadTxn, _Writes):
         return fn(self, *args)
 
 
-_DURABILITY = {"full": 0, "normal": 1, "none": 2}  # CRM_DURABILITY_*
 
 
 class _WriteCall:
@@ -274,30 +274,18 @@ class Database(_Reads, _Writes):
         actor: str | None = None,
         phone_region: str | None = None,
         durability: str = "full",
+        encryption_key: bytes | None = None,
+        passphrase: str | None = None,
     ) -> None:
         self.path = os.fspath(path)
-        opts = ffi.new("crm_options*")
-        check(lib.crm_options_init(opts, 3))
-        if durability not in _DURABILITY:
-            raise InvalidError(EINVALID, f"durability: expected 'full', 'normal' or 'none', got {durability!r}")
-        opts.durability = _DURABILITY[durability]
-        opts.create_if_missing = 1 if create else 0
-        opts.read_only = 1 if read_only else 0
-        opts.no_sync = 0 if sync else 1
-        opts.initial_map_size = map_size
-        opts.max_map_size = max_map_size
-        keep = None
-        if actor is not None:
-            keep = ffi.new("char[]", encode(actor, "actor"))
-            opts.default_actor = keep
-        region = None
-        if phone_region is not None:
-            region = ffi.new("char[]", encode(phone_region, "phone_region"))
-            opts.phone_region = region
+        opts, keep = _options.build(
+            create=create, read_only=read_only, sync=sync, map_size=map_size, max_map_size=max_map_size, actor=actor,
+            phone_region=phone_region, durability=durability, encryption_key=encryption_key, passphrase=passphrase,
+        )
         out = ffi.new("crm_db**")
         self._h = None
         check(lib.crm_db_open(out, os.fsencode(self.path), opts))
-        del keep, region
+        del keep
         self._h = out[0]
         self._env = self._h  # the C handle until it is closed (self._h is None once closing)
         self._open = 0  # C transaction handles not yet freed
@@ -584,6 +572,8 @@ def open(  # noqa: A001 - crm.open, like io.open and lmdb.open
     actor: str | None = None,
     phone_region: str | None = None,
     durability: str = "full",
+    encryption_key: bytes | None = None,
+    passphrase: str | None = None,
 ) -> Database:
     """Opens (or creates) the database file at `path` (and `path`-lock), readable by its owner
     only. ``durability``: what a commit has reached when it returns. "full": on disk, it survives
@@ -592,9 +582,13 @@ def open(  # noqa: A001 - crm.open, like io.open and lmdb.open
     nothing synced (synchronous=OFF; ``sync=False`` is the same). ``map_size`` is the starting map size in bytes (default 64 MiB;
     it grows by itself up to ``max_map_size``, default 1 TiB). ``actor`` is who makes changes
     when a write names nobody (default "system"). ``phone_region`` ("DE") is the region of phone
-    numbers written without a country code: the store reads them into E.164 (``Phone.e164``)."""
+    numbers written without a country code: the store reads them into E.164 (``Phone.e164``).
+    ``encryption_key`` (32 bytes) or ``passphrase`` (stretched with Argon2id), at most one: given
+    when the file is created, every personal value in it is encrypted, and every later open needs
+    the same key (:class:`crm.KeyRequiredError` without it or with another; an existing file that
+    is not encrypted raises :class:`crm.ConflictError`)."""
     return Database(
         path, create=create, read_only=read_only, sync=sync, map_size=map_size, max_map_size=max_map_size, actor=actor,
-        phone_region=phone_region, durability=durability,
+        phone_region=phone_region, durability=durability, encryption_key=encryption_key, passphrase=passphrase,
     )
 

@@ -24,6 +24,7 @@ ENOTDB = -14
 ESUPPRESSED = -15
 EWITHDRAWN = -16
 ETRIMMED = -17
+EKEY = -18
 ITEROVER = -100
 
 
@@ -111,6 +112,13 @@ class TrimmedError(Error):
     code = ETRIMMED
 
 
+class KeyRequiredError(Error, PermissionError):
+    """The database is encrypted, and its key was not given or is not its key (``CRM_EKEY``).
+    Also a :class:`PermissionError`."""
+
+    code = EKEY
+
+
 class VersionError(Error):
     """The file was written by a newer libcrm than this one (``CRM_EVERSION``)."""
 
@@ -171,6 +179,7 @@ _BY_CODE: dict[int, type[Error]] = {
         SuppressedError,
         ConsentWithdrawnError,
         TrimmedError,
+        KeyRequiredError,
         VersionError,
         NotDatabaseError,
         CorruptError,

@@ -1,0 +1,106 @@
+// Encryption of personal values at rest (libsodium).
+//
+// A store opened with a key holds a vault. The store key (32 raw bytes, or a passphrase
+// stretched with Argon2id and the salt kept in the store's header) never touches the file; the
+// vault derives from it, with libsodium's key derivation, three keys of separate purpose:
+//
+//   wrap    seals each customer's data key (XChaCha20-Poly1305, the customer id as associated
+//           data, so a wrapped key moved to another customer does not open);
+//   index   keys the BLAKE2b hashes that stand in index keys for emails, phones and name words;
+//   check   keys the tag in the header by which a wrong key is told apart from a damaged file.
+//
+// Records that hold personal values are sealed with their customer's data key: erasing the
+// customer destroys that key, and every copy of the sealed bytes becomes unreadable.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace crm::crypto {
+
+inline constexpr std::size_t kKeyBytes = 32;
+// What sealing adds to a value: the nonce (24 bytes) and the authentication tag (16).
+inline constexpr std::size_t kSealOverhead = 40;
+// The length of the keyed hashes kept in index keys.
+inline constexpr std::size_t kIndexHashBytes = 16;
+
+// A 32-byte key, wiped when destroyed.
+class Key {
+ public:
+  Key() { bytes_.fill(0); }
+  Key(const Key&) = default;
+  Key& operator=(const Key&) = default;
+  ~Key();
+  unsigned char* data() { return bytes_.data(); }
+  const unsigned char* data() const { return bytes_.data(); }
+
+ private:
+  std::array<unsigned char, kKeyBytes> bytes_;
+};
+
+// What a caller gives to open an encrypted store: exactly one of the two.
+struct Secret {
+  std::string raw_key;     // 32 bytes
+  std::string passphrase;  // stretched with Argon2id
+  bool empty() const { return raw_key.empty() && passphrase.empty(); }
+};
+
+// The stored description of a store's encryption (the meta entry "encryption"): how the store
+// key is made from the secret and the tag that proves a key right. No secret is in it.
+struct Header {
+  std::uint8_t version = 1;
+  std::uint8_t kdf = 0;  // 0: raw key; 1: Argon2id passphrase
+  std::string salt;      // Argon2id: 16 bytes
+  std::uint64_t opslimit = 0;
+  std::uint64_t memlimit = 0;
+  std::string check;  // 32 bytes
+
+  std::string Serialize() const;
+  static absl::StatusOr<Header> Parse(std::string_view bytes);
+};
+
+class Vault {
+ public:
+  // A vault for a new encrypted store, and the header to store with it.
+  static absl::StatusOr<std::unique_ptr<Vault>> Create(const Secret& secret, Header* header);
+  // The vault of an encrypted store; PermissionDenied when `secret` is not its key.
+  static absl::StatusOr<std::unique_ptr<Vault>> Unlock(const Secret& secret, const Header& header);
+
+  Vault(const Vault&) = delete;
+  Vault& operator=(const Vault&) = delete;
+  ~Vault();
+
+  // A fresh random data key.
+  static Key NewDataKey();
+  // `key` sealed for customer `owner` (kKeyBytes + kSealOverhead bytes).
+  std::string Wrap(const Key& key, std::uint64_t owner) const;
+  // The data key `wrapped` holds; DataLoss when it does not open for `owner`.
+  absl::StatusOr<Key> Unwrap(std::string_view wrapped, std::uint64_t owner) const;
+
+  // The keyed hash of `value` in the index named by `domain` (kIndexHashBytes bytes), appended
+  // to `out`.
+  void IndexHash(std::string_view domain, std::string_view value, std::string& out) const;
+
+  // Appends to `out` the nonce and the sealed `plain`, bound to `ad`.
+  static void Seal(const Key& key, std::string_view ad, std::string_view plain, std::string& out);
+  // Opens what Seal wrote into `out` (replacing its content); false when `sealed` was not sealed
+  // with `key` and `ad`, or was altered.
+  static bool Open(const Key& key, std::string_view ad, std::string_view sealed, std::string& out);
+
+ private:
+  Vault() = default;
+  static absl::StatusOr<std::unique_ptr<Vault>> Derive(const Secret& secret, const Header& header);
+  std::string Check() const;
+
+  Key wrap_;
+  Key index_;
+  Key check_;
+};
+
+}  // namespace crm::crypto
