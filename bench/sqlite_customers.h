@@ -117,11 +117,14 @@ inline CustomFields UnpackCustom(const char* s, int n) {
 class SqliteBackend : public Backend {
  public:
   // A new database at `path`; with `join`, a further connection to the one there (writers on
-  // several threads: one connection each, waiting for each other's locks).
-  explicit SqliteBackend(const std::string& path, bool join = false, const char* synchronous = "FULL") {
+  // several threads: one connection each, waiting for each other's locks). `key_pragma`: the
+  // statement that gives SQLCipher its key, run first (built against SQLCipher's sqlite3.h).
+  explicit SqliteBackend(const std::string& path, bool join = false, const char* synchronous = "FULL",
+                         const std::string& key_pragma = "") {
     if (!join)
       for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
     if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) Die("sqlite open");
+    if (!key_pragma.empty()) Exec(key_pragma);
     sqlite3_busy_timeout(db_, 600000);
     Exec("PRAGMA journal_mode=WAL");
     Exec(std::string("PRAGMA synchronous=") + synchronous);  // FULL: durable commits, like libcrm's default
@@ -291,8 +294,12 @@ class SqliteBackend : public Backend {
   }
   sqlite3_stmt* Prepare(const std::string& sql) {
     sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
-      Die(std::string("sqlite prepare: ") + sqlite3_errmsg(db_));
+#if SQLITE_VERSION_NUMBER >= 3020000
+    const int rc = sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+#else  // Debian's SQLCipher is built on SQLite 3.15
+    const int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr);
+#endif
+    if (rc != SQLITE_OK) Die(std::string("sqlite prepare: ") + sqlite3_errmsg(db_));
     return s;
   }
   void Step(sqlite3_stmt* s) {

@@ -128,7 +128,11 @@ TEST_F(EncryptionTest, NamePrefixSearchWorksOnHashedPrefixes) {
   EXPECT_EQ(names("an lee"), (std::vector<std::string>{"Annabel"}));
   EXPECT_EQ(names("elo"), (std::vector<std::string>{"Élodie"}));
   EXPECT_EQ(names("lehm"), (std::vector<std::string>{"Anneliese"}));
-  // Longer than the hashed prefixes: found by its beginning, then checked on the record.
+  // One character: no hashed prefix covers it, so every record is read.
+  EXPECT_EQ(names("a"), (std::vector<std::string>{"Annabel", "Anneliese", "Bob", "Élodie"}));
+  EXPECT_EQ(names("w"), (std::vector<std::string>{"Maximilianopolous"}));
+  // Longer than the hashed prefixes: found by its first four characters, then checked on the
+  // record.
   EXPECT_EQ(names("maximilianopolous"), (std::vector<std::string>{"Maximilianopolous"}));
   EXPECT_TRUE(names("maximilianopolix").empty());
   EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetCustomer, wordy.id)).family_name, "Wordsworthington");

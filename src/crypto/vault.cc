@@ -2,7 +2,12 @@
 
 #include <sodium.h>
 
+#include <pthread.h>
+
+#include <atomic>
+#include <memory>
 #include <cstring>
+#include <mutex>
 
 #include "absl/strings/str_cat.h"
 #include "codec/key.h"
@@ -37,6 +42,62 @@ void PutU64(std::string& out, std::uint64_t v) {
 }  // namespace
 
 Key::~Key() { sodium_memzero(bytes_.data(), bytes_.size()); }
+
+namespace {
+// Counts the forks of this process: a child's pools were copied from its parent's, and must not
+// hand out the same bytes.
+std::atomic<std::uint64_t> g_forks{1};
+}  // namespace
+
+void RandomBytes(void* out, std::size_t n) {
+  struct Pool {
+    unsigned char bytes[4096];
+    std::size_t used = sizeof bytes;
+    std::uint64_t forks = 0;
+    ~Pool() { sodium_memzero(bytes, sizeof bytes); }
+  };
+  static std::once_flag watch;
+  std::call_once(watch, [] { pthread_atfork(nullptr, nullptr, [] { g_forks.fetch_add(1); }); });
+  // On the heap: libcrm's static TLS must stay small enough for a dlopen (Python loads it so).
+  thread_local std::unique_ptr<Pool> owned;
+  if (owned == nullptr) owned = std::make_unique<Pool>();
+  Pool& pool = *owned;
+  auto* dst = static_cast<unsigned char*>(out);
+  if (n > sizeof pool.bytes / 4) {
+    randombytes_buf(dst, n);
+    return;
+  }
+  const std::uint64_t forks = g_forks.load(std::memory_order_relaxed);
+  if (pool.forks != forks || sizeof pool.bytes - pool.used < n) {
+    randombytes_buf(pool.bytes, sizeof pool.bytes);
+    pool.used = 0;
+    pool.forks = forks;
+  }
+  std::memcpy(dst, pool.bytes + pool.used, n);
+  sodium_memzero(pool.bytes + pool.used, n);  // each byte is handed out once
+  pool.used += n;
+}
+
+bool KeyCache::Find(std::uint64_t owner, Key* out) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = keys_.find(owner);
+  if (it == keys_.end()) return false;
+  *out = it->second;
+  return true;
+}
+
+void KeyCache::Enter(std::uint64_t owner, const Key& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (forgotten_.contains(owner)) return;
+  if (keys_.size() >= kMaxKeys) keys_.clear();  // a bound, not an LRU: a miss costs one unwrap
+  keys_.insert_or_assign(owner, key);
+}
+
+void KeyCache::Forget(std::uint64_t owner) {
+  std::lock_guard<std::mutex> lock(mu_);
+  keys_.erase(owner);
+  forgotten_.insert(owner);
+}
 
 std::string Header::Serialize() const {
   std::string out;
@@ -142,7 +203,7 @@ Vault::~Vault() = default;
 
 Key Vault::NewDataKey() {
   Key k;
-  crypto_aead_xchacha20poly1305_ietf_keygen(k.data());
+  RandomBytes(k.data(), kKeyBytes);
   return k;
 }
 
@@ -172,15 +233,16 @@ absl::StatusOr<Key> Vault::Unwrap(std::string_view wrapped, std::uint64_t owner)
   return k;
 }
 
+static_assert(crypto_shorthash_siphashx24_BYTES == kIndexHashBytes);
+static_assert(crypto_shorthash_siphashx24_KEYBYTES <= kKeyBytes);
+
 void Vault::IndexHash(std::string_view domain, std::string_view value, std::string& out) const {
-  crypto_generichash_state st;
-  crypto_generichash_init(&st, index_.data(), kKeyBytes, kIndexHashBytes);
-  const unsigned char len = static_cast<unsigned char>(domain.size());
-  crypto_generichash_update(&st, &len, 1);
-  crypto_generichash_update(&st, U(domain), domain.size());
-  crypto_generichash_update(&st, U(value), value.size());
+  thread_local std::string input;
+  input.assign(1, static_cast<char>(domain.size()));
+  input.append(domain);
+  input.append(value);
   unsigned char h[kIndexHashBytes];
-  crypto_generichash_final(&st, h, sizeof h);
+  crypto_shorthash_siphashx24(h, U(input), input.size(), index_.data());
   out.append(reinterpret_cast<const char*>(h), sizeof h);
 }
 
@@ -188,7 +250,7 @@ void Vault::Seal(const Key& key, std::string_view ad, std::string_view plain, st
   const std::size_t at = out.size();
   out.resize(at + kNonce + plain.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES);
   auto* nonce = reinterpret_cast<unsigned char*>(out.data() + at);
-  randombytes_buf(nonce, kNonce);
+  RandomBytes(nonce, kNonce);
   unsigned long long n = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + kNonce, &n, U(plain), plain.size(), U(ad), ad.size(), nullptr,
                                              nonce, key.data());

@@ -6,7 +6,8 @@
 //
 //   wrap    seals each customer's data key (XChaCha20-Poly1305, the customer id as associated
 //           data, so a wrapped key moved to another customer does not open);
-//   index   keys the BLAKE2b hashes that stand in index keys for emails, phones and name words;
+//   index   keys the SipHash-2-4 hashes (128-bit) that stand in index keys for emails, phones
+//           and name words;
 //   check   keys the tag in the header by which a wrong key is told apart from a damaged file.
 //
 // Records that hold personal values are sealed with their customer's data key: erasing the
@@ -17,9 +18,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 
 namespace crm::crypto {
@@ -42,6 +46,26 @@ class Key {
 
  private:
   std::array<unsigned char, kKeyBytes> bytes_;
+};
+
+// `n` random bytes into `out`, from a per-thread pool refilled from the system's generator 4 KiB
+// at a time (a fork refills it: no two processes share bytes).
+void RandomBytes(void* out, std::size_t n);
+
+// Unwrapped data keys shared by the transactions of one store, so that a read need not find and
+// unwrap its customer's key again. Only keys read from committed data are entered; a key that
+// is destroyed is forgotten, and its owner is never entered again.
+class KeyCache {
+ public:
+  bool Find(std::uint64_t owner, Key* out) const;
+  void Enter(std::uint64_t owner, const Key& key);
+  void Forget(std::uint64_t owner);
+
+ private:
+  static constexpr std::size_t kMaxKeys = 1 << 16;
+  mutable std::mutex mu_;
+  absl::flat_hash_map<std::uint64_t, Key> keys_;       // under mu_
+  absl::flat_hash_set<std::uint64_t> forgotten_;  // under mu_
 };
 
 // What a caller gives to open an encrypted store: exactly one of the two.
@@ -87,6 +111,8 @@ class Vault {
   // to `out`.
   void IndexHash(std::string_view domain, std::string_view value, std::string& out) const;
 
+  KeyCache& cache() const { return cache_; }
+
   // Appends to `out` the nonce and the sealed `plain`, bound to `ad`.
   static void Seal(const Key& key, std::string_view ad, std::string_view plain, std::string& out);
   // Opens what Seal wrote into `out` (replacing its content); false when `sealed` was not sealed
@@ -99,8 +125,9 @@ class Vault {
   std::string Check() const;
 
   Key wrap_;
-  Key index_;
+  Key index_;  // its first 16 bytes key SipHash
   Key check_;
+  mutable KeyCache cache_;
 };
 
 }  // namespace crm::crypto

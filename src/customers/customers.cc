@@ -186,7 +186,13 @@ absl::StatusOr<Plan> MakePlan(const Ctx& ctx, const CustomerQuery& q) {
           p.query_words.begin(), p.query_words.end(),
           [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
       p.table = s.customer_name;
-      if (ctx.sealing != nullptr) return Prefixed(p, HashedNamePrefix(ctx, p.scan_word));
+      if (ctx.sealing != nullptr) {
+        std::string hashed = HashedNamePrefix(ctx, p.scan_word);
+        if (!hashed.empty()) return Prefixed(p, std::move(hashed));
+        p.table = s.customers;  // one character: no entry covers it, every record is read
+        p.primary = true;
+        return p;
+      }
       return Prefixed(p, codec::KeyBuilder().StrPrefix(p.scan_word).Take());
     }
     case CustomerQuery::By::kNotContactedSince:
@@ -234,6 +240,7 @@ absl::Status Walk(const Ctx& ctx, const CustomerQuery& q, const Plan& p, std::st
             return s;
           if (c.id != id) return absl::DataLossError(absl::StrCat("customer ", id, ": stored record holds id ", c.id));
           if (c.archived && !q.include_archived) return true;
+          if (!p.query_words.empty() && !NameMatch(p, c, nullptr)) return true;
           auto last = LastInteraction(ctx, id);
           if (!last.ok()) return last.status();
           c.last_interaction_at = *last;
@@ -343,17 +350,18 @@ absl::StatusOr<std::vector<Customer>> FindByPhone(const Ctx& ctx, std::string_vi
                                });
   };
   const bool sealed = ctx.sealing != nullptr;
-  // The same number, or (for a national number) the same number with a country code.
-  const bool ending = digits.size() >= kMinSuffixDigits;
-  const std::string same_or_longer =
-      sealed ? HashedPhonePrefix(ctx, digits, !ending)
-             : (ending ? codec::KeyBuilder().StrPrefix(reversed).Take() : codec::KeyBuilder().Str(reversed).Take());
-  if (auto s = collect(same_or_longer); !s.ok()) return s;
-  // Stored national numbers that `phone`, given with a country code, ends with.
-  for (std::size_t len = kMinSuffixDigits; len < digits.size(); ++len) {
-    const std::string whole = sealed ? HashedPhonePrefix(ctx, std::string_view(digits).substr(digits.size() - len), true)
-                                     : codec::KeyBuilder().Str(reversed.substr(0, len)).Take();
-    if (auto s = collect(whole); !s.ok()) return s;
+  if (sealed) {
+    // Candidates sharing the last digits; their records say which match.
+    if (auto s = collect(HashedPhonePrefix(ctx, digits)); !s.ok()) return s;
+  } else {
+    // The same number, or (for a national number) the same number with a country code.
+    const std::string same_or_longer = digits.size() >= kMinSuffixDigits
+                                           ? codec::KeyBuilder().StrPrefix(reversed).Take()
+                                           : codec::KeyBuilder().Str(reversed).Take();
+    if (auto s = collect(same_or_longer); !s.ok()) return s;
+    // Stored national numbers that `phone`, given with a country code, ends with.
+    for (std::size_t len = kMinSuffixDigits; len < digits.size(); ++len)
+      if (auto s = collect(codec::KeyBuilder().Str(reversed.substr(0, len)).Take()); !s.ok()) return s;
   }
   std::vector<Customer> out;
   out.reserve(ids.size());
@@ -361,6 +369,9 @@ absl::StatusOr<std::vector<Customer>> FindByPhone(const Ctx& ctx, std::string_vi
     auto c = Get(ctx, id);
     if (!c.ok()) return c.status();
     if (auto s = CheckReached(ctx, ctx.schema.customer_phone, entry.first, entry.second, false, *c); !s.ok()) return s;
+    if (sealed && std::none_of(c->phones.begin(), c->phones.end(),
+                               [&](const Phone& p) { return PhoneMatches(text::PhoneKey(p), digits); }))
+      continue;
     out.push_back(*std::move(c));
   }
   return out;

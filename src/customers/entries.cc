@@ -75,12 +75,34 @@ std::string DomainPrefix(const Ctx& ctx, std::string_view domain) {
   return ctx.sealing == nullptr ? codec::KeyBuilder().Str(domain).Take() : Hashed(ctx, "domain", domain);
 }
 
+namespace {
+// The number of characters of UTF-8 `word`.
+std::size_t Chars(std::string_view word) {
+  std::size_t n = 0;
+  for (char ch : word) n += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+  return n;
+}
+}  // namespace
+
 std::string HashedNamePrefix(const Ctx& ctx, std::string_view word) {
-  return Hashed(ctx, "name", FirstChars(word, kHashedPrefixChars));
+  const std::size_t n = Chars(word);
+  if (n >= kLongPrefixChars) return Hashed(ctx, "name 4", FirstChars(word, kLongPrefixChars));
+  if (n >= kShortPrefixChars) return Hashed(ctx, "name 2", FirstChars(word, kShortPrefixChars));
+  return {};
 }
 
-std::string HashedPhonePrefix(const Ctx& ctx, std::string_view digits, bool whole) {
-  return Hashed(ctx, whole ? "phone" : "phone ending", digits);
+std::string HashedPhonePrefix(const Ctx& ctx, std::string_view digits) {
+  if (digits.size() < kMinSuffixDigits) return Hashed(ctx, "phone", digits);
+  return Hashed(ctx, "phone ending", digits.substr(digits.size() - kMinSuffixDigits));
+}
+
+bool PhoneMatches(std::string_view stored, std::string_view query) {
+  const auto ends_with = [](std::string_view s, std::string_view end) {
+    return s.size() >= end.size() && s.substr(s.size() - end.size()) == end;
+  };
+  if (stored == query) return true;
+  if (query.size() >= kMinSuffixDigits && ends_with(stored, query)) return true;
+  return stored.size() >= kMinSuffixDigits && ends_with(query, stored);
 }
 
 std::vector<Entry> Entries(const Ctx& ctx, const Customer& c, storage::Table only) {
@@ -108,9 +130,7 @@ std::vector<Entry> Entries(const Ctx& ctx, const Customer& c, storage::Table onl
         composite(s.customer_phone, std::move(codec::KeyBuilder().Str(Reversed(digits))));
         continue;
       }
-      hashed(s.customer_phone, HashedPhonePrefix(ctx, digits, true));
-      for (std::size_t len = kMinSuffixDigits; len <= digits.size(); ++len)
-        hashed(s.customer_phone, HashedPhonePrefix(ctx, std::string_view(digits).substr(digits.size() - len), false));
+      hashed(s.customer_phone, HashedPhonePrefix(ctx, digits));
     }
   if (want(s.customer_name))
     for (const std::string& w : NameWords(c)) {
@@ -118,10 +138,9 @@ std::vector<Entry> Entries(const Ctx& ctx, const Customer& c, storage::Table onl
         composite(s.customer_name, std::move(codec::KeyBuilder().Str(w)));
         continue;
       }
-      const std::string_view capped = FirstChars(w, kHashedPrefixChars);
-      for (std::size_t n = 1; n <= capped.size(); ++n)
-        if (n == capped.size() || (static_cast<unsigned char>(capped[n]) & 0xC0) != 0x80)
-          hashed(s.customer_name, Hashed(ctx, "name", capped.substr(0, n)));
+      const std::size_t n = Chars(w);
+      if (n >= kShortPrefixChars) hashed(s.customer_name, Hashed(ctx, "name 2", FirstChars(w, kShortPrefixChars)));
+      if (n >= kLongPrefixChars) hashed(s.customer_name, Hashed(ctx, "name 4", FirstChars(w, kLongPrefixChars)));
     }
   if (want(s.customer_tag))
     for (const std::string& t : c.tags) composite(s.customer_tag, std::move(codec::KeyBuilder().Str(text::FoldCase(t))));

@@ -53,25 +53,32 @@ struct Entry {
 std::vector<std::string> NameWords(const Customer& c);
 
 // Personal values in index keys. In an encrypted store (ctx.sealing) each one is a keyed hash
-// (crypto::kIndexHashBytes) instead of the value, so lookups work by equality only:
+// (crypto::kIndexHashBytes) instead of the value, so lookups work by equality only, and find
+// candidates that the records then confirm:
 //   email, external id, domain   the hash of the value;
-//   name                         the hashes of every prefix, up to kHashedPrefixChars
-//                                characters, of every name word (a longer query is looked up by
-//                                its first kHashedPrefixChars characters, then checked);
-//   phone                        the hashes of every ending of at least kMinSuffixDigits digits,
-//                                and of the whole number.
-inline constexpr std::size_t kHashedPrefixChars = 12;
+//   name                         the hashes of each name word's first kShortPrefixChars and
+//                                first kLongPrefixChars characters (when it has that many): a
+//                                query word is looked up by the longer of the two it has, and a
+//                                one-character query reads every customer;
+//   phone                        the hash of the number's last kMinSuffixDigits digits, or of
+//                                the whole number when it is shorter.
+inline constexpr std::size_t kShortPrefixChars = 2;
+inline constexpr std::size_t kLongPrefixChars = 4;
 inline constexpr std::size_t kMinSuffixDigits = 7;
 std::string EmailKey(const Ctx& ctx, std::string_view email);
 std::string ExternalKey(const Ctx& ctx, std::string_view external_id);
 // The prefix under which a domain's entries lie.
 std::string DomainPrefix(const Ctx& ctx, std::string_view domain);
-// Encrypted stores: the prefix under which the entries of names with a word starting with
-// `word` lie.
+// Encrypted stores: the prefix under which lie the entries of names with a word that starts
+// with the first characters of `word` (empty for a one-character word: no entry covers it).
 std::string HashedNamePrefix(const Ctx& ctx, std::string_view word);
-// Encrypted stores: the prefix of the entries of numbers ending in `digits` (kMinSuffixDigits
-// or more), or (`whole`) of numbers that are exactly `digits`.
-std::string HashedPhonePrefix(const Ctx& ctx, std::string_view digits, bool whole);
+// Encrypted stores: the prefix under which lie the entries of numbers that may match `digits`
+// (those sharing its last kMinSuffixDigits digits, or equal to it when it is shorter).
+std::string HashedPhonePrefix(const Ctx& ctx, std::string_view digits);
+// Whether stored digits `stored` answer a lookup of `query` (both as text::PhoneKey gives
+// them): the same number, a longer one ending with it (kMinSuffixDigits digits or more asked
+// for), or a national number of kMinSuffixDigits or more digits that it ends with.
+bool PhoneMatches(std::string_view stored, std::string_view query);
 
 // The sentinel for "every index" of Entries.
 inline constexpr storage::Table kEveryIndex = ~storage::Table{0} - 1;

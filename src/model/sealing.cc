@@ -8,6 +8,9 @@ namespace crm::model {
 
 absl::StatusOr<const crypto::Key*> Sealing::KeyOf(std::uint64_t owner, bool make) const {
   if (auto it = keys_.find(owner); it != keys_.end()) return &it->second;
+  // The store's cache holds only keys of committed customers, which never change.
+  crypto::Key cached;
+  if (vault_.cache().Find(owner, &cached)) return &keys_.insert_or_assign(owner, cached).first->second;
   if (schema_.data_keys == kAbsentTable)
     return absl::FailedPreconditionError("encryption: this database predates data keys");
   const std::string key = codec::EncodeU64(owner);
@@ -17,6 +20,8 @@ absl::StatusOr<const crypto::Key*> Sealing::KeyOf(std::uint64_t owner, bool make
   if (*found) {
     auto k = vault_.Unwrap(wrapped, owner);
     if (!k.ok()) return k.status();
+    // A read sees committed data only; a write may see a key it made and will not commit.
+    if (!txn_.writable()) vault_.cache().Enter(owner, *k);
     return &keys_.insert_or_assign(owner, *k).first->second;
   }
   if (!make || !txn_.writable())
@@ -46,6 +51,7 @@ absl::Status Sealing::Open(std::uint64_t owner, std::string_view ad, std::string
 
 absl::Status Sealing::Destroy(std::uint64_t owner) {
   keys_.erase(owner);
+  vault_.cache().Forget(owner);
   if (schema_.data_keys == kAbsentTable) return absl::OkStatus();
   return txn_.Del(schema_.data_keys, codec::EncodeU64(owner)).status();
 }
