@@ -24,6 +24,7 @@
 
 #include "bench_data.h"
 #include "crm_customers.h"
+#include "customer_workloads.h"
 #include "sqlite_customers.h"
 #include "codec/key.h"
 #include "crm/store.hpp"
@@ -265,42 +266,17 @@ class LmdbBackend : public Backend {
 
 // ---------------------------------------------------------------- workloads
 
-constexpr std::size_t kBatch = 1000;
-
 std::unique_ptr<Backend> Make(const std::string& side, const std::string& name) {
   if (side == "crm") return std::make_unique<CrmBackend>(TempPath(name + ".crm"));
   if (side == "sqlite") return std::make_unique<SqliteBackend>(TempPath(name + ".sqlite"));
   return std::make_unique<LmdbBackend>(TempPath(name + ".lmdb"));
 }
 
-// A database per side holding Scale() customers, loaded on first use.
-Backend& Loaded(const std::string& side) {
-  static std::map<std::string, std::unique_ptr<Backend>> loaded;
-  auto& slot = loaded[side];
-  if (!slot) {
-    slot = Make(side, "loaded");
-    LoadInBatches<Customer>(Scale(), kBatch, MakeCustomer,
-                            [&](const std::vector<Customer>& b) { slot->InsertBatch(b); });
-  }
-  return *slot;
-}
+Backend& Loaded(const std::string& side) { return bench::Loaded(&Make, side); }
 
-void CustomerInsert(benchmark::State& state, const std::string& side) {
-  auto backend = Make(side, "insert");
-  TimedBatches<Customer>(state, kBatch, MakeCustomer,
-                         [&](const std::vector<Customer>& b) { backend->InsertBatch(b); });
-}
+void CustomerInsert(benchmark::State& state, const std::string& side) { Inserts(state, &Make, side); }
 
-void CustomerGetById(benchmark::State& state, const std::string& side) {
-  Backend& b = Loaded(side);
-  std::mt19937_64 rng(1);
-  Customer c;
-  for (auto _ : state) {
-    if (!b.GetById(1 + rng() % Scale(), &c)) Die("missing id");
-    benchmark::DoNotOptimize(c);
-  }
-  state.SetItemsProcessed(state.iterations());
-}
+void CustomerGetById(benchmark::State& state, const std::string& side) { GetsById(state, Loaded(side)); }
 
 void CustomerGetByEmail(benchmark::State& state, const std::string& side) {
   Backend& b = Loaded(side);

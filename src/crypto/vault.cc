@@ -89,7 +89,7 @@ bool KeyCache::Find(std::uint64_t owner, Key* out) const {
 void KeyCache::Enter(std::uint64_t owner, const Key& key) {
   std::lock_guard<std::mutex> lock(mu_);
   if (forgotten_.contains(owner)) return;
-  if (keys_.size() >= kMaxKeys) keys_.clear();  // a bound, not an LRU: a miss costs one unwrap
+  if (keys_.size() >= kMaxKeys) keys_.erase(keys_.begin());  // any one: a miss costs one unwrap
   keys_.insert_or_assign(owner, key);
 }
 

@@ -62,7 +62,7 @@ class KeyCache {
   void Forget(std::uint64_t owner);
 
  private:
-  static constexpr std::size_t kMaxKeys = 1 << 16;
+  static constexpr std::size_t kMaxKeys = std::size_t{1} << 18;  // 12 MiB at most
   mutable std::mutex mu_;
   absl::flat_hash_map<std::uint64_t, Key> keys_;       // under mu_
   absl::flat_hash_set<std::uint64_t> forgotten_;  // under mu_
