@@ -15,6 +15,7 @@
 #include <iomanip>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <string>
@@ -281,6 +282,38 @@ void ImportPipeline(crm::Store& store, const std::string& dir) {
 
 }  // namespace
 
+// An encrypted store: the key at open, nothing personal in the file, a wrong key refused.
+void Encrypted(const std::string& path) {
+  std::cout << "\n== An encrypted store (" << path << ")\n";
+  std::remove(path.c_str());
+  std::remove((path + "-lock").c_str());
+  crm::StoreOptions keyed;
+  keyed.encryption_passphrase = "correct horse battery staple";
+  {
+    auto store = Must(crm::Store::Open(path, keyed), "open encrypted");
+    crm::Customer c;
+    c.given_name = "Aurelia";
+    c.family_name = "Quennell";
+    c.emails.push_back(crm::Email{"aurelia.quennell@example.org", "work", true});
+    c.phones.push_back(crm::Phone{"+44 20 7946 0321", "work", true});
+    Must(store->Run(&crm::WriteTxn::CreateCustomer, c), "create");
+  }
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const char* trace : {"Aurelia", "Quennell", "aurelia.quennell", "79460321"})
+    std::cout << "  '" << trace << "' in the file's " << bytes.size() << " bytes: "
+              << (bytes.find(trace) == std::string::npos ? "no" : "YES") << "\n";
+  std::cout << "  opened without the key: " << crm::Store::Open(path).status() << "\n";
+  crm::StoreOptions wrong;
+  wrong.encryption_passphrase = "correct horse battery stapler";
+  std::cout << "  opened with another passphrase: " << crm::Store::Open(path, wrong).status() << "\n";
+  auto store = Must(crm::Store::Open(path, keyed), "reopen encrypted");
+  const crm::Customer found =
+      Must(store->Run(&crm::ReadTxn::FindCustomerByEmail, std::string_view("Aurelia.Quennell@example.org")), "find");
+  std::cout << "  with it, found by email: " << found.given_name << " " << found.family_name << " ("
+            << found.phones.front().number << ")\n";
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "usage: crm_demo DATABASE [DATA_DIR]\n";
@@ -532,5 +565,6 @@ int main(int argc, char** argv) {
 
   std::cout << "\nCustomers in the store: " << Must(store->Run(&crm::ReadTxn::CountCustomers, crm::CustomerQuery::All()), "count")
             << " (file " << path << ", owner-only)\n";
+  Encrypted(path + ".encrypted");
   return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "crm/error.hpp"
 #include "support/fixture.h"
+#include "support/raw_lmdb.h"
 
 namespace crm {
 namespace {
@@ -246,6 +247,51 @@ TEST_F(EncryptionTest, CustomerIndexesThatWouldHoldPlainValuesAreRefused) {
   s.filter = Ok(Filter::Parse("custom.pet = 'Marmaduke'"));
   EXPECT_EQ(Ok(store_->Run(&ReadTxn::CountMatching, EntityType::kCustomer, s)), 1u);
   EXPECT_TRUE(store_->Run(&WriteTxn::DeclareIndex, EntityType::kOpportunity, std::string_view("custom.region")).ok());
+}
+
+TEST_F(EncryptionTest, DamagedHeadersKeysAndMovedValuesAreReportedNotDecoded) {
+  const Customer a = MakePerson("Ann", "Alpha", "ann@alpha.example");
+  const Customer b = MakePerson("Bob", "Beta", "bob@beta.example");
+  store_.reset();
+  {  // Customer a's sealed record put in b's place: it does not open there.
+    testing::RawTable customers(Path(), "customers");
+    std::string value_a;
+    for (const auto& [k, v] : customers.Entries())
+      if (k == testing::BigEndian(a.id)) value_a = v;
+    ASSERT_FALSE(value_a.empty());
+    customers.Put(testing::BigEndian(b.id), value_a);
+  }
+  Reopen();
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetCustomer, a.id)).given_name, "Ann");
+  const auto moved = store_->Run(&ReadTxn::GetCustomer, b.id);
+  EXPECT_TRUE(absl::IsDataLoss(moved.status())) << moved.status();
+  EXPECT_FALSE(Ok(store_->Run(&ReadTxn::Verify)).ok());
+  store_.reset();
+  testing::RawTable(Path(), "data_keys").Del(testing::BigEndian(a.id));
+  Reopen();
+  const auto keyless = store_->Run(&ReadTxn::GetCustomer, a.id);
+  EXPECT_TRUE(absl::IsDataLoss(keyless.status())) << keyless.status();
+  EXPECT_NE(keyless.status().message().find("data key"), std::string::npos) << keyless.status();
+  store_.reset();
+
+  // The header: truncated, or asking for more work than any libcrm writes.
+  auto passphrase = OpenWith("", "pass phrase", "header.db");
+  ASSERT_TRUE(passphrase.ok()) << passphrase.status();
+  passphrase->reset();
+  std::string header;
+  for (const auto& [k, v] : testing::RawTable(dir_.File("header.db"), "meta").Entries())
+    if (k == "encryption") header = v;
+  ASSERT_EQ(header.size(), 3u + 16 + 16 + 32);
+  std::string heavy = header;
+  heavy[19] = '\x7f';  // opslimit, big-endian
+  for (const std::string& bad : {header.substr(0, 10), heavy}) {
+    testing::RawTable(dir_.File("header.db"), "meta").Put("encryption", bad);
+    const auto opened = OpenWith("", "pass phrase", "header.db");
+    EXPECT_TRUE(absl::IsDataLoss(opened.status())) << opened.status();
+    EXPECT_NE(opened.status().message().find("encryption header"), std::string::npos) << opened.status();
+  }
+  testing::RawTable(dir_.File("header.db"), "meta").Put("encryption", header);
+  EXPECT_TRUE(OpenWith("", "pass phrase", "header.db").ok());
 }
 
 }  // namespace

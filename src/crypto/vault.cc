@@ -130,8 +130,10 @@ absl::StatusOr<Header> Header::Parse(std::string_view b) {
   h.opslimit = codec::GetBigEndian64(b.data() + 3 + salt);
   h.memlimit = codec::GetBigEndian64(b.data() + 11 + salt);
   h.check = std::string(b.substr(19 + salt));
-  if (h.kdf == 1 && (h.opslimit < crypto_pwhash_OPSLIMIT_MIN || h.opslimit > crypto_pwhash_OPSLIMIT_MAX ||
-                     h.memlimit < crypto_pwhash_MEMLIMIT_MIN || h.memlimit > (std::uint64_t{1} << 32)))
+  // No more than libsodium's "sensitive" limits (1 GiB, a few seconds): a damaged or hostile
+  // header must not make an open take minutes or all memory.
+  if (h.kdf == 1 && (h.opslimit < crypto_pwhash_OPSLIMIT_MIN || h.opslimit > crypto_pwhash_OPSLIMIT_SENSITIVE ||
+                     h.memlimit < crypto_pwhash_MEMLIMIT_MIN || h.memlimit > crypto_pwhash_MEMLIMIT_SENSITIVE))
     return damaged("has key derivation limits out of range");
   return h;
 }
@@ -190,12 +192,12 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Create(const Secret& secret, Heade
 
 absl::StatusOr<std::unique_ptr<Vault>> Vault::Unlock(const Secret& secret, const Header& header) {
   if (secret.empty())
-    return absl::PermissionDeniedError("database is encrypted: open it with its key or passphrase");
+    return absl::PermissionDeniedError("it is encrypted: open it with its key or passphrase");
   auto v = Derive(secret, header);
   if (!v.ok()) return v.status();
   const std::string check = (*v)->Check();
   if (header.check.size() != check.size() || sodium_memcmp(check.data(), header.check.data(), check.size()) != 0)
-    return absl::PermissionDeniedError("encryption: wrong key for this database");
+    return absl::PermissionDeniedError("wrong key for this encrypted database");
   return v;
 }
 
