@@ -32,9 +32,9 @@
 #include <stdint.h>
 
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 9
+#define CRM_VERSION_MINOR 10
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.9.0"
+#define CRM_VERSION_STRING "0.10.0"
 
 #if defined(_WIN32)
 #define CRM_API
@@ -77,7 +77,7 @@ CRM_API const char* crm_strerror(int code);
 /* Frees memory that a crm_* call documents as the caller's. Accepts NULL. */
 CRM_API void crm_free(void* p);
 
-/* The library's version ("0.9.0") and its parts. */
+/* The library's version ("0.10.0") and its parts. */
 CRM_API const char* crm_version(int* major, int* minor, int* patch);
 
 /* ---- money ---- Amounts are int64 counts of a currency's minor units: 1250 EUR is 12.50 EUR,

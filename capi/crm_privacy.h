@@ -17,6 +17,15 @@ extern "C" {
  * the same key: without it or with another it fails with CRM_EKEY and changes nothing. A key given
  * for an existing file that is not encrypted fails with CRM_ECONFLICT. */
 
+/* Changes the key of the encrypted database `db` is open on (since 0.10): afterwards it opens with
+ * `key` (key_len 32 bytes) or `passphrase` (NUL-terminated; a new salt is drawn), exactly one of
+ * the two, the other NULL, and no longer with the old key. Synced to disk before it returns,
+ * whatever the durability: interrupted at any point, the file opens with the old key or the new
+ * one. Handles already open on the file go on unchanged. CRM_ECONFLICT for a database that is not
+ * encrypted; CRM_EINVALID for no key, both, or a key not 32 bytes long; CRM_EREADONLY on a
+ * read-only handle. */
+CRM_API int crm_db_rekey(crm_db* db, const void* key, size_t key_len, const char* passphrase);
+
 typedef struct crm_erasure crm_erasure;
 typedef struct crm_erasure_list crm_erasure_list;
 

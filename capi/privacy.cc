@@ -20,6 +20,17 @@ int crm_customer_erase(crm_txn* txn, uint64_t id, int flags, crm_erasure** out) 
   return WriteOut<crm::Erasure>(out, txn, [&](crm::WriteTxn& t) { return t.EraseCustomer(id, options); });
 }
 
+int crm_db_rekey(crm_db* db, const void* key, size_t key_len, const char* passphrase) {
+  return Guard([&] {
+    if (db == nullptr) return Invalid("db: is NULL");
+    if (key == nullptr && key_len != 0) return Invalid("key: NULL with a non-zero length");
+    if (key != nullptr && key_len != 32) return Invalid("key_len: must be 32 (bytes)");
+    const std::string_view raw = key == nullptr ? std::string_view() : std::string_view(static_cast<const char*>(key), 32);
+    if (passphrase != nullptr && *passphrase == '\0') return Invalid("passphrase: is empty");
+    return Check(db->store->Rekey(raw, passphrase == nullptr ? std::string_view() : std::string_view(passphrase)));
+  });
+}
+
 void crm_erasure_free(crm_erasure* e) { delete e; }
 
 int64_t crm_erasure_int(const crm_erasure* e, int field) {

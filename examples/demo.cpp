@@ -282,7 +282,8 @@ void ImportPipeline(crm::Store& store, const std::string& dir) {
 
 }  // namespace
 
-// An encrypted store: the key at open, nothing personal in the file, a wrong key refused.
+// An encrypted store: the key at open, nothing personal in the file, a wrong key refused, a
+// new key.
 void Encrypted(const std::string& path) {
   std::cout << "\n== An encrypted store (" << path << ")\n";
   std::remove(path.c_str());
@@ -312,6 +313,14 @@ void Encrypted(const std::string& path) {
       Must(store->Run(&crm::ReadTxn::FindCustomerByEmail, std::string_view("Aurelia.Quennell@example.org")), "find");
   std::cout << "  with it, found by email: " << found.given_name << " " << found.family_name << " ("
             << found.phones.front().number << ")\n";
+  // A new key: one small synced write; afterwards only the new passphrase opens the file.
+  Must(store->Rekey("", "a longer passphrase, changed every quarter"), "rekey");
+  store.reset();
+  std::cout << "  after a rekey, the old passphrase: " << crm::Store::Open(path, keyed).status() << "\n";
+  keyed.encryption_passphrase = "a longer passphrase, changed every quarter";
+  store = Must(crm::Store::Open(path, keyed), "open with the new key");
+  std::cout << "  the new one opens it: " << Must(store->Run(&crm::ReadTxn::Statistics), "stats").customers
+            << " customer\n";
 }
 
 int main(int argc, char** argv) {

@@ -22,11 +22,13 @@
 #include <vector>
 
 #include "crm/store.hpp"
+#include "support/child.h"
 #include "support/temp_dir.h"
 
 namespace crm {
 namespace {
 
+using testing::RunAndKill;
 using testing::TempDir;
 
 std::string N(std::uint64_t j) { return std::to_string(j); }
@@ -190,36 +192,6 @@ std::string Check(const Store& store, const Model& m) {
   if (!report.ok()) return "verify: " + report.status().ToString();
   if (!report->ok()) return "verify: " + report->problems.front();
   return "";
-}
-
-// Forks a child running `child(acks)` (which never returns: it writes "ready", then its
-// acknowledgements, to `acks`), lets it run for `run` after it is ready, kills it with SIGKILL
-// and puts everything it wrote in `got`. Fails when the child reported a failure or ended by itself.
-void RunAndKill(const std::function<void(int)>& child, std::chrono::microseconds run, std::string* got) {
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    ::close(fds[0]);
-    child(fds[1]);
-    ::_exit(15);
-  }
-  ::close(fds[1]);
-  char buf[4096];
-  while (got->find("ready\n") == std::string::npos) {
-    const ssize_t n = ::read(fds[0], buf, sizeof buf);
-    ASSERT_GT(n, 0) << "child ended before it was ready";
-    got->append(buf, static_cast<std::size_t>(n));
-  }
-  std::this_thread::sleep_for(run);
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) got->append(buf, static_cast<std::size_t>(n));
-  ::close(fds[0]);
-  ASSERT_EQ(got->find("failed"), std::string::npos) << got->substr(got->find("failed"));
-  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "child exited by itself: " << status;
 }
 
 TEST(CrashTest, KilledWritersLoseNoAcknowledgedCommit) {

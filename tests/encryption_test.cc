@@ -281,7 +281,7 @@ TEST_F(EncryptionTest, DamagedHeadersKeysAndMovedValuesAreReportedNotDecoded) {
   std::string header;
   for (const auto& [k, v] : testing::RawTable(dir_.File("header.db"), "meta").Entries())
     if (k == "encryption") header = v;
-  ASSERT_EQ(header.size(), 3u + 16 + 16 + 32);
+  ASSERT_EQ(header.size(), 3u + 16 + 16 + 32 + 72);
   std::string heavy = header;
   heavy[19] = '\x7f';  // opslimit, big-endian
   for (const std::string& bad : {header.substr(0, 10), heavy}) {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "crm/error.hpp"
 #include "crm/store.hpp"
 #include "support/fixture_data.h"
 #include "support/temp_dir.h"
@@ -62,6 +63,49 @@ TEST_P(FixtureTest, EveryRecordAndLookupAnswersAsWhenWritten) {
     ASSERT_TRUE(made.ok()) << made.status();
     EXPECT_GT(made->id, 7u);
   }
+}
+
+// A file encrypted by libcrm 0.9.0 (encryption header version 1, in which the store key itself
+// derives the data's keys) opens with its key and answers as the plain fixture of the same data
+// set; a rekey gives it a header of version 2 sealing that root, after which only the new key
+// opens it.
+TEST(FixtureTest, AnEncryptedFileOfTheFirstHeaderVersionOpensAndTakesANewKey) {
+  const std::string expected = ReadFile(std::string(CRM_FIXTURES_DIR) + "/schema7.dump");
+  testing::TempDir dir;
+  const std::string path = CopyFixture(dir, "encrypted8.crm");
+  StoreOptions o;
+  o.sync = false;
+  o.encryption_key = "libcrm fixture key: 32 bytes, ok";
+  {
+    StoreOptions read_only = o;
+    read_only.read_only = true;
+    auto store = Store::Open(path, read_only);
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_EQ(testing::Dump(**store), expected) << "read-only";
+  }
+  EXPECT_EQ(ErrorKindOf(Store::Open(path, StoreOptions{}).status()), ErrorKind::kWrongKey);
+  {
+    auto store = Store::Open(path, o);
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_EQ(testing::Dump(**store), expected) << "writable";
+    ASSERT_TRUE((*store)->Rekey("", "a passphrase for 0.10").ok());
+  }
+  EXPECT_EQ(ErrorKindOf(Store::Open(path, o).status()), ErrorKind::kWrongKey);
+  StoreOptions rekeyed;
+  rekeyed.sync = false;
+  rekeyed.encryption_passphrase = "a passphrase for 0.10";
+  auto store = Store::Open(path, rekeyed);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(testing::Dump(**store), expected) << "rekeyed";
+  Customer c;
+  c.given_name = "New";
+  c.family_name = "Writer";
+  c.emails.push_back(Email{"new.writer@example.com", "work", true});
+  ASSERT_TRUE((*store)->Run(&WriteTxn::CreateCustomer, c).ok());
+  EXPECT_EQ((*store)->Run(&ReadTxn::FindCustomerByEmail, std::string("new.writer@example.com"))->given_name, "New");
+  auto report = (*store)->Run(&ReadTxn::Verify);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->ok()) << report->problems.front();
 }
 
 // Schema 2 added the country index: a schema-1 file read-only says it lacks it; the first

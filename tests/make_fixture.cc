@@ -1,6 +1,6 @@
 // Writes a schema fixture: a database made by this release from the fixture data set, and the
 // dump of every record and lookup in it (tests/support/fixture_data.h).
-//   make_fixture OUT.crm OUT.dump
+//   make_fixture OUT.crm OUT.dump [KEY]
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -9,14 +9,16 @@
 #include "support/fixture_data.h"
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::cerr << "usage: make_fixture OUT.crm OUT.dump\n";
+  if (argc != 3 && argc != 4) {
+    std::cerr << "usage: make_fixture OUT.crm OUT.dump [KEY]\n";
     return 2;
   }
   std::remove(argv[1]);
   std::remove((std::string(argv[1]) + "-lock").c_str());
   crm::Timestamp clock = 1'704'067'200'000'000;  // 2024-01-01T00:00:00Z
-  auto store = crm::Store::Open(argv[1], crm::testing::FixtureOptions(&clock));
+  crm::StoreOptions options = crm::testing::FixtureOptions(&clock);
+  if (argc == 4) options.encryption_key = argv[3];  // 32 bytes: an encrypted fixture
+  auto store = crm::Store::Open(argv[1], options);
   if (!store.ok()) {
     std::cerr << store.status() << "\n";
     return 1;

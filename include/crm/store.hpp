@@ -94,7 +94,8 @@ struct StoreOptions {
   // the file). At most one of the two. Given when a new database is created, the database is
   // encrypted, and every later open must give the same key; an encrypted database opened
   // without it, or with another, fails with PermissionDenied and changes nothing. Given for an
-  // existing database that is not encrypted, the open fails with FailedPrecondition.
+  // existing database that is not encrypted, the open fails with FailedPrecondition. Rekey
+  // changes the key.
   std::string encryption_key;
   std::string encryption_passphrase;
 };
@@ -230,6 +231,17 @@ class Store {
   // Writes every commit made so far to disk (fsync): at Durability kNormal or kNone, the point
   // up to which a crash of the system or a power loss loses nothing. OK on a read-only store.
   absl::Status Flush() const;
+
+  // Changes the key of this encrypted store (since 0.10): afterwards the database opens with
+  // `encryption_key` (32 raw bytes) or `encryption_passphrase` (a new salt is drawn), exactly
+  // one of the two, and no longer with the old one. One small write transaction, synced to disk
+  // before it returns whatever the store's durability: interrupted at any point (a crash, a
+  // kill, a power loss), the database opens with the old key or the new one, and a returned OK
+  // means the new one. Stores and processes that have the database open go on unchanged.
+  // Nothing else in the file changes: the key seals the store's root key, from which the keys
+  // of the data derive (README, "Privacy and security"). FailedPrecondition on a store that is
+  // not encrypted; InvalidArgument for no key, both, or a raw key not 32 bytes long.
+  absl::Status Rekey(std::string_view encryption_key, std::string_view encryption_passphrase);
 
   // Applies a retention policy (crm/change.hpp) to the change feed and field history, in write
   // transactions of at most `policy.batch` changes each, as the store's default actor. Other

@@ -23,8 +23,10 @@ static_assert(crypto_kdf_KEYBYTES == kKeyBytes);
 constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
 constexpr std::size_t kSaltBytes = crypto_pwhash_SALTBYTES;
 constexpr std::size_t kCheckBytes = 32;
+constexpr std::size_t kWrappedRootBytes = kKeyBytes + kSealOverhead;
 constexpr char kContext[crypto_kdf_CONTEXTBYTES] = {'l', 'i', 'b', 'c', 'r', 'm', 'k', '1'};
-enum Subkey : std::uint64_t { kWrap = 1, kIndex = 2, kCheck = 3 };
+// kWrap and kIndex derive from the root key; kCheck and kRootWrap from the store key.
+enum Subkey : std::uint64_t { kWrap = 1, kIndex = 2, kCheck = 3, kRootWrap = 4 };
 
 const unsigned char* U(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
@@ -108,6 +110,7 @@ std::string Header::Serialize() const {
   PutU64(out, opslimit);
   PutU64(out, memlimit);
   out += check;
+  out += wrapped_root;
   return out;
 }
 
@@ -120,16 +123,18 @@ absl::StatusOr<Header> Header::Parse(std::string_view b) {
   h.version = static_cast<std::uint8_t>(b[0]);
   h.kdf = static_cast<std::uint8_t>(b[1]);
   const std::size_t salt = static_cast<std::uint8_t>(b[2]);
-  if (h.version != 1)
+  if (h.version != 1 && h.version != 2)
     return absl::FailedPreconditionError(
         absl::StrCat("database uses encryption header version ", h.version, ", which this libcrm does not know"));
   if (h.kdf > 1) return damaged(absl::StrCat("names an unknown key derivation (", h.kdf, ")"));
-  if (b.size() != 3 + salt + 16 + kCheckBytes) return damaged("has the wrong size");
+  const std::size_t root = h.version == 2 ? kWrappedRootBytes : 0;
+  if (b.size() != 3 + salt + 16 + kCheckBytes + root) return damaged("has the wrong size");
   if ((h.kdf == 1) != (salt == kSaltBytes)) return damaged("has a salt of the wrong size");
   h.salt = std::string(b.substr(3, salt));
   h.opslimit = codec::GetBigEndian64(b.data() + 3 + salt);
   h.memlimit = codec::GetBigEndian64(b.data() + 11 + salt);
-  h.check = std::string(b.substr(19 + salt));
+  h.check = std::string(b.substr(19 + salt, kCheckBytes));
+  h.wrapped_root = std::string(b.substr(19 + salt + kCheckBytes));
   // No more than libsodium's "sensitive" limits (1 GiB, a few seconds): a damaged or hostile
   // header must not make an open take minutes or all memory.
   if (h.kdf == 1 && (h.opslimit < crypto_pwhash_OPSLIMIT_MIN || h.opslimit > crypto_pwhash_OPSLIMIT_SENSITIVE ||
@@ -138,44 +143,55 @@ absl::StatusOr<Header> Header::Parse(std::string_view b) {
   return h;
 }
 
-absl::StatusOr<std::unique_ptr<Vault>> Vault::Derive(const Secret& secret, const Header& header) {
+namespace {
+
+// The store key `secret` makes under `header`'s derivation.
+absl::StatusOr<Key> StoreKey(const Secret& secret, const Header& header) {
   if (auto s = Init(); !s.ok()) return s;
   if (!secret.raw_key.empty() && !secret.passphrase.empty())
     return absl::InvalidArgumentError("encryption: give a key or a passphrase, not both");
-  Key root;
+  Key key;
   if (header.kdf == 0) {
     if (secret.raw_key.empty())
       return absl::PermissionDeniedError("encryption: this database was encrypted with a raw key, not a passphrase");
     if (secret.raw_key.size() != kKeyBytes)
       return absl::InvalidArgumentError(
           absl::StrCat("encryption_key: must be ", kKeyBytes, " bytes, not ", secret.raw_key.size()));
-    std::memcpy(root.data(), secret.raw_key.data(), kKeyBytes);
+    std::memcpy(key.data(), secret.raw_key.data(), kKeyBytes);
   } else {
     if (secret.passphrase.empty())
       return absl::PermissionDeniedError("encryption: this database was encrypted with a passphrase, not a raw key");
-    if (crypto_pwhash(root.data(), kKeyBytes, secret.passphrase.data(), secret.passphrase.size(), U(header.salt),
+    if (crypto_pwhash(key.data(), kKeyBytes, secret.passphrase.data(), secret.passphrase.size(), U(header.salt),
                       header.opslimit, static_cast<std::size_t>(header.memlimit), crypto_pwhash_ALG_ARGON2ID13) != 0)
       return absl::ResourceExhaustedError("encryption: not enough memory to stretch the passphrase (Argon2id)");
   }
-  std::unique_ptr<Vault> v(new Vault());
-  crypto_kdf_derive_from_key(v->wrap_.data(), kKeyBytes, kWrap, kContext, root.data());
-  crypto_kdf_derive_from_key(v->index_.data(), kKeyBytes, kIndex, kContext, root.data());
-  crypto_kdf_derive_from_key(v->check_.data(), kKeyBytes, kCheck, kContext, root.data());
-  return v;
+  return key;
 }
 
-std::string Vault::Check() const {
+Key Derived(const Key& from, Subkey id) {
+  Key k;
+  crypto_kdf_derive_from_key(k.data(), kKeyBytes, id, kContext, from.data());
+  return k;
+}
+
+// The tag that proves `store_key` right.
+std::string CheckTag(const Key& store_key) {
   static constexpr std::string_view kProof = "libcrm store key check";
+  const Key check = Derived(store_key, kCheck);
   std::string out(kCheckBytes, '\0');
   crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(), U(kProof), kProof.size(),
-                     check_.data(), kKeyBytes);
+                     check.data(), kKeyBytes);
   return out;
 }
 
-absl::StatusOr<std::unique_ptr<Vault>> Vault::Create(const Secret& secret, Header* header) {
+constexpr std::string_view kRootAd = "libcrm store root";
+
+// A header for `secret` (a fresh salt for a passphrase) holding `root` sealed by its store key.
+absl::StatusOr<Header> HeaderFor(const Secret& secret, const Key& root) {
   if (auto s = Init(); !s.ok()) return s;
   if (secret.empty()) return absl::InvalidArgumentError("encryption: a key or a passphrase is needed");
   Header h;
+  h.version = 2;
   if (secret.raw_key.empty()) {
     h.kdf = 1;
     h.salt.resize(kSaltBytes);
@@ -183,23 +199,55 @@ absl::StatusOr<std::unique_ptr<Vault>> Vault::Create(const Secret& secret, Heade
     h.opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
     h.memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
   }
-  auto v = Derive(secret, h);
-  if (!v.ok()) return v.status();
-  h.check = (*v)->Check();
-  *header = std::move(h);
+  auto key = StoreKey(secret, h);
+  if (!key.ok()) return key.status();
+  h.check = CheckTag(*key);
+  Vault::Seal(Derived(*key, kRootWrap), kRootAd,
+              std::string_view(reinterpret_cast<const char*>(root.data()), kKeyBytes), h.wrapped_root);
+  return h;
+}
+
+}  // namespace
+
+std::unique_ptr<Vault> Vault::FromRoot(const Key& root) {
+  std::unique_ptr<Vault> v(new Vault());
+  v->root_ = root;
+  v->wrap_ = Derived(root, kWrap);
+  v->index_ = Derived(root, kIndex);
   return v;
+}
+
+absl::StatusOr<std::unique_ptr<Vault>> Vault::Create(const Secret& secret, Header* header) {
+  if (auto s = Init(); !s.ok()) return s;
+  Key root;
+  randombytes_buf(root.data(), kKeyBytes);
+  auto h = HeaderFor(secret, root);
+  if (!h.ok()) return h.status();
+  *header = *std::move(h);
+  return FromRoot(root);
 }
 
 absl::StatusOr<std::unique_ptr<Vault>> Vault::Unlock(const Secret& secret, const Header& header) {
   if (secret.empty())
     return absl::PermissionDeniedError("it is encrypted: open it with its key or passphrase");
-  auto v = Derive(secret, header);
-  if (!v.ok()) return v.status();
-  const std::string check = (*v)->Check();
+  auto key = StoreKey(secret, header);
+  if (!key.ok()) return key.status();
+  const std::string check = CheckTag(*key);
   if (header.check.size() != check.size() || sodium_memcmp(check.data(), header.check.data(), check.size()) != 0)
     return absl::PermissionDeniedError("wrong key for this encrypted database");
-  return v;
+  if (header.version == 1) return FromRoot(*key);  // the store key is the root
+  std::string plain;
+  if (!Open(Derived(*key, kRootWrap), kRootAd, header.wrapped_root, plain) || plain.size() != kKeyBytes) {
+    sodium_memzero(plain.data(), plain.size());
+    return absl::DataLossError("database is damaged: the key is right, but its sealed root key does not open");
+  }
+  Key root;
+  std::memcpy(root.data(), plain.data(), kKeyBytes);
+  sodium_memzero(plain.data(), plain.size());
+  return FromRoot(root);
 }
+
+absl::StatusOr<Header> Vault::Rekey(const Secret& secret) const { return HeaderFor(secret, root_); }
 
 Vault::~Vault() = default;
 

@@ -1,14 +1,24 @@
 // Encryption of personal values at rest (libsodium).
 //
-// A store opened with a key holds a vault. The store key (32 raw bytes, or a passphrase
-// stretched with Argon2id and the salt kept in the store's header) never touches the file; the
-// vault derives from it, with libsodium's key derivation, three keys of separate purpose:
+// A store opened with a key holds a vault. Two keys stand behind it:
+//
+//   the store key   what the caller gives: 32 raw bytes, or a passphrase stretched with
+//                   Argon2id (its salt and limits kept in the store's header). It never touches
+//                   the file. It keys the header's check tag, by which a wrong key is told apart
+//                   from a damaged file, and seals the root key.
+//   the root key    random, made with the store, kept in the header sealed by the store key.
+//                   Changing the store key (Rekey) seals the same root key anew: one small
+//                   write, nothing else in the file changes.
+//
+// From the root key, libsodium's key derivation makes two keys of separate purpose:
 //
 //   wrap    seals each customer's data key (XChaCha20-Poly1305, the customer id as associated
 //           data, so a wrapped key moved to another customer does not open);
 //   index   keys the SipHash-2-4 hashes (128-bit) that stand in index keys for emails, phones
-//           and name words;
-//   check   keys the tag in the header by which a wrong key is told apart from a damaged file.
+//           and name words.
+//
+// Headers of version 1 (libcrm 0.9.0) have no root key: the store key itself is the root, and
+// a rekey keeps it as the root, sealed by the new key.
 //
 // Records that hold personal values are sealed with their customer's data key: erasing the
 // customer destroys that key, and every copy of the sealed bytes becomes unreadable.
@@ -76,14 +86,16 @@ struct Secret {
 };
 
 // The stored description of a store's encryption (the meta entry "encryption"): how the store
-// key is made from the secret and the tag that proves a key right. No secret is in it.
+// key is made from the secret, the tag that proves a key right, and the root key sealed by the
+// store key. Nothing in it opens without the store key.
 struct Header {
-  std::uint8_t version = 1;
+  std::uint8_t version = 2;
   std::uint8_t kdf = 0;  // 0: raw key; 1: Argon2id passphrase
   std::string salt;      // Argon2id: 16 bytes
   std::uint64_t opslimit = 0;
   std::uint64_t memlimit = 0;
-  std::string check;  // 32 bytes
+  std::string check;         // 32 bytes
+  std::string wrapped_root;  // version 2: the root key sealed by the store key (72 bytes)
 
   std::string Serialize() const;
   static absl::StatusOr<Header> Parse(std::string_view bytes);
@@ -95,6 +107,9 @@ class Vault {
   static absl::StatusOr<std::unique_ptr<Vault>> Create(const Secret& secret, Header* header);
   // The vault of an encrypted store; PermissionDenied when `secret` is not its key.
   static absl::StatusOr<std::unique_ptr<Vault>> Unlock(const Secret& secret, const Header& header);
+  // The header by which `secret` opens this vault's store instead of its present key (a fresh
+  // salt for a passphrase); this vault's keys stay as they are.
+  absl::StatusOr<Header> Rekey(const Secret& secret) const;
 
   Vault(const Vault&) = delete;
   Vault& operator=(const Vault&) = delete;
@@ -121,12 +136,11 @@ class Vault {
 
  private:
   Vault() = default;
-  static absl::StatusOr<std::unique_ptr<Vault>> Derive(const Secret& secret, const Header& header);
-  std::string Check() const;
+  static std::unique_ptr<Vault> FromRoot(const Key& root);
 
+  Key root_;
   Key wrap_;
   Key index_;  // its first 16 bytes key SipHash
-  Key check_;
   mutable KeyCache cache_;
 };
 

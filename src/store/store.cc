@@ -5,6 +5,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -261,6 +262,34 @@ absl::Status Store::Backup(const std::string& path, BackupOptions options) const
 }
 
 absl::Status Store::Flush() const { return impl_->env->Flush(); }
+
+absl::Status Store::Rekey(std::string_view encryption_key, std::string_view encryption_passphrase) {
+  if (absl::Status s = impl_->CheckWrite(WriteOptions{}); !s.ok()) return s;
+  crypto::Secret secret{std::string(encryption_key), std::string(encryption_passphrase)};
+  absl::Cleanup wipe = [&] {
+    secret.raw_key.assign(secret.raw_key.size(), '\0');
+    secret.passphrase.assign(secret.passphrase.size(), '\0');
+  };
+  if (secret.empty())
+    return absl::InvalidArgumentError("encryption_key, encryption_passphrase: give one of the two");
+  if (!secret.raw_key.empty() && !secret.passphrase.empty())
+    return absl::InvalidArgumentError("encryption_key, encryption_passphrase: give one of the two, not both");
+  if (!secret.raw_key.empty() && secret.raw_key.size() != crypto::kKeyBytes)
+    return absl::InvalidArgumentError(absl::StrCat("encryption_key: must be ", crypto::kKeyBytes, " bytes, not ",
+                                                   secret.raw_key.size()));
+  if (impl_->vault == nullptr)
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database ", impl_->env->path(), " is not encrypted: only an encrypted database has a key to change"));
+  auto header = impl_->vault->Rekey(secret);
+  if (!header.ok()) return header.status();
+  const std::string bytes = header->Serialize();
+  absl::Status s = Write(std::string_view(), [&](WriteTxn& txn) -> absl::Status {
+    return txn.impl_->txn.Put(impl_->schema.meta, model::kEncryptionKey, bytes);
+  });
+  if (!s.ok()) return s;
+  // Whatever the durability: a caller told OK may forget the old key.
+  return impl_->env->Flush();
+}
 
 const std::string& Store::path() const { return impl_->env->path(); }
 std::size_t Store::map_size() const { return impl_->env->map_size(); }

@@ -192,10 +192,53 @@ static void test_encryption(void) {
   CHECK(open_keyed(path, key, sizeof key, NULL, &rc) == NULL && rc == CRM_ECONFLICT && errmsg_has("not encrypted"));
 }
 
+/* Changing the key: the old key no longer opens the file, the new one does, and what it holds
+ * answers as before; misuse is refused. */
+static void test_rekey(void) {
+  unsigned char key[32], next[32];
+  char path[512];
+  crm_db* db;
+  crm_txn* txn = NULL;
+  crm_customer* c = NULL;
+  int rc = 0;
+
+  memset(key, 0x42, sizeof key);
+  memset(next, 0x44, sizeof next);
+  snprintf(path, sizeof path, "%s/encrypted.crm", g_dir);
+  db = open_keyed(path, key, sizeof key, NULL, &rc);
+  CHECK(rc == CRM_OK && db != NULL);
+  CHECK(crm_db_rekey(db, NULL, 0, NULL) == CRM_EINVALID);
+  CHECK(crm_db_rekey(db, next, sizeof next, "and a passphrase") == CRM_EINVALID && errmsg_has("not both"));
+  CHECK(crm_db_rekey(db, next, 16, NULL) == CRM_EINVALID && errmsg_has("key_len"));
+  CHECK(crm_db_rekey(db, NULL, 0, "") == CRM_EINVALID && errmsg_has("passphrase"));
+  CHECK(crm_db_rekey(NULL, next, sizeof next, NULL) == CRM_EINVALID);
+  CHECK(crm_db_rekey(db, NULL, 0, "a new passphrase") == CRM_OK);
+  crm_db_close(db);
+  CHECK(open_keyed(path, key, sizeof key, NULL, &rc) == NULL && rc == CRM_EKEY);
+  db = open_keyed(path, NULL, 0, "a new passphrase", &rc);
+  CHECK(rc == CRM_OK && db != NULL);
+  CHECK(crm_db_rekey(db, next, sizeof next, NULL) == CRM_OK);
+  crm_db_close(db);
+  CHECK(open_keyed(path, NULL, 0, "a new passphrase", &rc) == NULL && rc == CRM_EKEY);
+  db = open_keyed(path, next, sizeof next, NULL, &rc);
+  CHECK(rc == CRM_OK && db != NULL);
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  CHECK(crm_customer_find_by_email(&c, txn, S("zebulon@erasetest.example")) == CRM_OK);
+  CHECK(strcmp(crm_customer_text(c, CRM_CUSTOMER_GIVEN_NAME, NULL), "Zebulon") == 0);
+  crm_customer_free(c);
+  crm_txn_free(txn);
+  crm_db_close(db);
+
+  db = open_db("plain.crm");
+  CHECK(crm_db_rekey(db, next, sizeof next, NULL) == CRM_ECONFLICT && errmsg_has("not encrypted"));
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_erase();
   test_suppression();
   test_encryption();
+  test_rekey();
   return finish();
 }

@@ -73,9 +73,9 @@ from .values import (
     currency_digits,
 )
 
-__version__ = "0.9.0"
+__version__ = "0.10.0"
 
-#: The version of the libcrm library in use (its C ABI), e.g. "0.9.0".
+#: The version of the libcrm library in use (its C ABI), e.g. "0.10.0".
 library_version = LIBRARY_VERSION
 #: Where that library was loaded from.
 library_path = LIBRARY_PATH

@@ -278,6 +278,7 @@ int crm_txn_verify(crm_verify_report* out, char** problems, crm_txn* txn);
 int crm_txn_stats(crm_stats* out, crm_txn* txn);
 int crm_db_backup(crm_db* db, const char* path, unsigned int flags);
 int crm_db_flush(crm_db* db);
+int crm_db_rekey(crm_db* db, const void* key, size_t key_len, const char* passphrase);
 typedef struct crm_search {
   unsigned int version;
   const char* filter;

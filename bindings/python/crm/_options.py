@@ -43,6 +43,14 @@ def build(
     if phone_region is not None:
         keep.append(ffi.new("char[]", encode(phone_region, "phone_region")))
         opts.phone_region = keep[-1]
+    opts.encryption_key, opts.encryption_key_len, opts.encryption_passphrase = secret(encryption_key, passphrase, keep)
+    return opts, keep
+
+
+def secret(encryption_key: bytes | None, passphrase: str | None, keep: list[Any]) -> tuple[Any, int, Any]:
+    """The C arguments for a store key (pointer, length) and a passphrase (pointer), NULL where
+    not given, their buffers appended to `keep`."""
+    key, key_len, phrase = ffi.NULL, 0, ffi.NULL
     if encryption_key is not None:
         if not isinstance(encryption_key, (bytes, bytearray, memoryview)):
             raise InvalidError(EINVALID, f"encryption_key: expected bytes, got {type(encryption_key).__name__}")
@@ -50,12 +58,11 @@ def build(
         if len(raw) != KEY_BYTES:
             raise InvalidError(EINVALID, f"encryption_key: must be {KEY_BYTES} bytes, not {len(raw)}")
         keep.append(ffi.new("unsigned char[]", raw))
-        opts.encryption_key = keep[-1]
-        opts.encryption_key_len = len(raw)
+        key, key_len = keep[-1], len(raw)
     if passphrase is not None:
         data = encode(passphrase, "passphrase")
         if not data or b"\0" in data:
             raise InvalidError(EINVALID, "passphrase: must be non-empty and hold no NUL character")
         keep.append(ffi.new("char[]", data))
-        opts.encryption_passphrase = keep[-1]
-    return opts, keep
+        phrase = keep[-1]
+    return key, key_len, phrase

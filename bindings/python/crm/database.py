@@ -16,13 +16,13 @@ from . import _options
 from ._fields import Record, encode
 from ._native import ffi, lib
 from ._ops import RAISE
-from .changes import ChangeReads, RetentionReport, RetentionRule, retention_rules
+from .changes import ChangeReads
 from .customers import CustomerReads, CustomerWrites
 from .errors import EBUSY, EINTERNAL, EINVALID, ENOTFOUND, BusyError, ClosedError, Error, InvalidError, check, error_for, fail
 from .consent import ConsentReads, ConsentWrites
 from .interactions import InteractionReads, InteractionWrites
 from .listing import Listing
-from .maintenance import MaintenanceReads
+from .maintenance import DatabaseMaintenance, MaintenanceReads
 from .opportunities import OpportunityReads, OpportunityWrites
 from .query import QueryReads, QueryWrites
 from .pipelines import PipelineReads, PipelineWrites
@@ -253,7 +253,7 @@ def _write_trampoline(handle: Any, arg: Any) -> int:
     return ffi.from_handle(arg).run(handle)
 
 
-class Database(_Reads, _Writes):
+class Database(_Reads, _Writes, DatabaseMaintenance):
     """An open libcrm database: ``with crm.open("customers.crm") as db: ...``.
 
     One object may be used from many threads. :meth:`read` and :meth:`write` begin
@@ -436,44 +436,6 @@ class Database(_Reads, _Writes):
             if self._open == 0:
                 lib.crm_db_close(self._env)
                 self._env = None
-
-    def backup(self, path: Union[str, "os.PathLike[str]"], *, compact: bool = False) -> None:
-        """Copies the database, as of one snapshot, to a new owner-only file at ``path``
-        (:class:`crm.ExistsError` when there is one) while writers go on. ``compact`` writes every
-        table afresh: no free pages, so the copy is as small as the data, and no byte of a deleted
-        or erased record. Raises :class:`crm.BusyError` on a
-        thread holding this database's write transaction."""
-        h = self._enter(False)
-        try:
-            check(lib.crm_db_backup(h, os.fsencode(os.fspath(path)), 1 if compact else 0))
-        finally:
-            self._leave()
-
-    def flush(self) -> None:
-        """Writes every commit made so far to disk (fsync): with ``durability="normal"`` or
-        ``"none"``, the point up to which a power loss loses nothing."""
-        h = self._enter(False)
-        try:
-            check(lib.crm_db_flush(h))
-        finally:
-            self._leave()
-
-    def apply_retention(self, rules: "list[RetentionRule]", *, batch: int = 1000) -> RetentionReport:
-        """Applies a retention policy to the change feed and field history, in write
-        transactions of at most `batch` changes (1 to 100000) each, as the database's default
-        actor: a change a rule selects is trimmed (``Change.trimmed``: its values and actor go,
-        its place stays), and trimmed changes at the front of the feed are removed. Interrupted,
-        the store stays consistent and a later run finishes."""
-        if isinstance(batch, bool) or not isinstance(batch, int) or not 0 <= batch < 2**63:
-            raise InvalidError(EINVALID, f"batch: expected an int from 1 to 100000, got {batch!r}")
-        array = retention_rules(rules)
-        trimmed, removed = ffi.new("uint64_t*"), ffi.new("uint64_t*")
-        h = self._enter(False)
-        try:
-            check(lib.crm_db_apply_retention(h, array, len(rules), batch, trimmed, removed))
-        finally:
-            self._leave()
-        return RetentionReport(trimmed[0], removed[0], self.first_change_seq())
 
     def __enter__(self) -> "Database":
         return self

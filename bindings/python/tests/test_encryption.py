@@ -72,3 +72,29 @@ def test_passphrase_and_plain_files(tmp_path):
     crm.open(plain, sync=False).close()
     with pytest.raises(crm.ConflictError, match="not encrypted"):
         crm.open(plain, sync=False, encryption_key=KEY)
+
+
+def test_rekey(tmp_path):
+    path = tmp_path / "enc.db"
+    with crm.open(path, sync=False, encryption_key=KEY) as db, crm.open(path, sync=False, encryption_key=KEY) as other:
+        c = _fill(db)
+        with pytest.raises(crm.InvalidError):
+            db.rekey()
+        with pytest.raises(crm.InvalidError):
+            db.rekey(encryption_key=bytes(32), passphrase="both")
+        with pytest.raises(crm.InvalidError, match="32 bytes"):
+            db.rekey(encryption_key=bytes(31))
+        db.rekey(passphrase="a new passphrase")
+        assert other.get_customer_by_email("zebulon@erasetest.example").id == c.id  # open handles go on
+    with pytest.raises(crm.KeyRequiredError):
+        crm.open(path, sync=False, encryption_key=KEY)
+    with crm.open(path, sync=False, passphrase="a new passphrase") as db:
+        assert db.get_customer_by_email("zebulon@erasetest.example").id == c.id
+        db.rekey(encryption_key=bytes(range(1, 33)))
+    with pytest.raises(crm.KeyRequiredError):
+        crm.open(path, sync=False, passphrase="a new passphrase")
+    with crm.open(path, sync=False, encryption_key=bytes(range(1, 33))) as db:
+        assert [x.id for x in db.customers(name_prefix="quix")] == [c.id]
+        assert db.verify().ok
+    with crm.open(tmp_path / "plain.db", sync=False) as db, pytest.raises(crm.ConflictError, match="not encrypted"):
+        db.rekey(encryption_key=KEY)
