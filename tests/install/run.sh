@@ -14,6 +14,7 @@ pc=$(find "$prefix/usr" -name crm.pc)
 libdir=$(dirname "$(dirname "$pc")")
 test -f "$prefix/usr/include/crm.h" && test -f "$prefix/usr/include/crm/store.hpp"
 test -f "$libdir/libcrm.a" && test -L "$libdir/libcrm.so"
+test -x "$prefix/usr/bin/crm" || { echo "the crm tool was not installed"; exit 1; }
 
 echo "== C consumer via pkg-config"
 export PKG_CONFIG_PATH="$(dirname "$pc")"
@@ -30,7 +31,8 @@ mkdir -p "$prefix/readme"
 readme_block "## C++ example" cpp > "$prefix/readme/readme.cpp"
 readme_block "## C example" c > "$prefix/readme/readme.c"
 readme_block "## Python" python > "$prefix/readme/readme.py"
-for f in readme.cpp readme.c readme.py; do
+readme_block "## The command-line tool" sh > "$prefix/readme/readme.sh"
+for f in readme.cpp readme.c readme.py readme.sh; do
   [ "$(wc -l < "$prefix/readme/$f")" -gt 10 ] || { echo "the README's example for $f was not found"; exit 1; }
 done
 
@@ -53,5 +55,6 @@ for run in 1 2; do
   (mkdir -p "$prefix/readme/c" && cd "$prefix/readme/c" && "$prefix/readme/readme_c")
   (mkdir -p "$prefix/readme/py" && cd "$prefix/readme/py" &&
     PYTHONPATH="$src/bindings/python" CRM_LIBRARY="$libdir/libcrm.so.0" /usr/bin/python3 "$prefix/readme/readme.py")
+  (mkdir -p "$prefix/readme/sh" && cd "$prefix/readme/sh" && PATH="$prefix/usr/bin:$PATH" bash -e "$prefix/readme/readme.sh" >/dev/null)
 done
 echo "install and consume: ok"

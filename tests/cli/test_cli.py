@@ -1,0 +1,136 @@
+"""The `crm` command-line tool, run as a person runs it: the real binary (CRM_CLI), its exit codes,
+its tables and its JSON, on databases in a temporary directory."""
+import json
+import os
+import subprocess
+
+import pytest
+
+CLI = os.environ["CRM_CLI"]  # the crm binary (ctest sets it)
+
+
+def run(tmp_path, *args, code=0, env=None):
+    full_env = dict(os.environ, CRM_DB=str(tmp_path / "crm.db"), **(env or {}))
+    p = subprocess.run([CLI, *args], capture_output=True, text=True, env=full_env, timeout=60)
+    assert p.returncode == code, (args, p.returncode, p.stdout, p.stderr)
+    return p
+
+
+def js(tmp_path, *args, **kw):
+    return json.loads(run(tmp_path, *args, "--json", **kw).stdout)
+
+
+def test_customers_from_init_to_delete(tmp_path):
+    assert "created database" in run(tmp_path, "init").stdout
+    assert run(tmp_path, "init", code=1).stderr == f"crm: init: {tmp_path / 'crm.db'} exists already\n"
+    ann = js(tmp_path, "customer", "add", "--given", "Ann", "--family", "Ålvarez", "--email", "Ann@Alpha.example",
+             "--email", "ann.private@example.org", "--phone", "+49 30 1234567", "--tag", "vip", "--country", "DE",
+             "--custom", "tier=gold")  # fmt: skip
+    assert ann["id"] == 1 and ann["display_name"] == "Ann Ålvarez" and ann["custom"] == {"tier": "gold"}
+    assert [e["address"] for e in ann["emails"]] == ["Ann@Alpha.example", "ann.private@example.org"]
+    assert ann["phones"][0]["e164"] == "+49301234567"
+    org = js(tmp_path, "customer", "add", "--org", "--name", "Alpha GmbH", "--website", "https://www.alpha.example/x")
+    assert org["kind"] == "organization"
+
+    # Lookups: by id, email (any case), external id, phone; find by name words; a table by default.
+    assert js(tmp_path, "customer", "get", "1")["id"] == 1
+    assert js(tmp_path, "customer", "get", "ann@alpha.EXAMPLE")["id"] == 1
+    assert js(tmp_path, "customer", "get", "tel:+49 (30) 123-4567")["id"] == 1
+    assert js(tmp_path, "customer", "get", "tel:+4930 1234567")["id"] == 1
+    assert [c["id"] for c in js(tmp_path, "customer", "find", "alv")] == [1]
+    table = run(tmp_path, "customer", "find", "ann").stdout.splitlines()
+    assert table[0].split() == ["id", "name", "kind", "email", "phone", "stage", "owner", "tags"]
+    assert table[1].split()[:3] == ["1", "Ann", "Ålvarez"] and len(table) == 2
+    shown = dict(line.split(None, 1) for line in run(tmp_path, "customer", "get", "1").stdout.splitlines()[1:])
+    assert shown["custom.tier"] == "gold" and shown["address"] == "DE" and shown["tags"] == "vip"
+    assert dict(line.split(None, 1) for line in run(tmp_path, "customer", "get", "2").stdout.splitlines()[1:])[
+        "domains"] == "alpha.example"
+
+    # A partial update changes only what it names; --add-tag adds.
+    updated = js(tmp_path, "customer", "update", "1", "--add-tag", "gold", "--city", "Berlin", "--stage", "customer")
+    assert updated["tags"] == ["vip", "gold"] and updated["address"]["city"] == "Berlin"
+    assert updated["address"]["country"] == "DE" and len(updated["emails"]) == 2 and updated["stage"] == "customer"
+    assert [c["id"] for c in js(tmp_path, "customer", "list", "--where", "tag = 'gold' and address.country = 'de'")] == [1]
+    assert [c["id"] for c in js(tmp_path, "customer", "list", "--order-by", "display_name")] == [2, 1]
+
+    # Archive hides from lists; delete removes.
+    assert js(tmp_path, "customer", "archive", "2")["archived"] is True
+    assert [c["id"] for c in js(tmp_path, "customer", "list")] == [1]
+    assert [c["id"] for c in js(tmp_path, "customer", "list", "--archived")] == [1, 2]
+    assert js(tmp_path, "customer", "delete", "2") == {"deleted": 2}
+    assert run(tmp_path, "customer", "get", "2", code=1).stderr.startswith("crm: customer get: ")
+    assert run(tmp_path, "verify").stdout.endswith("no problem\n")
+
+
+def test_interactions_timeline_and_changes(tmp_path):
+    run(tmp_path, "init")
+    run(tmp_path, "customer", "add", "--given", "Bo", "--family", "Berg", "--email", "bo@berg.example")
+    call = js(tmp_path, "--actor", "maria", "interaction", "log", "1", "--kind", "call", "--subject", "Renewal",
+              "--outcome", "demo booked", "--at", "2024-03-01T09:30:00+01:00", "--direction", "outbound")  # fmt: skip
+    assert call["occurred_at"] == "2024-03-01T08:30:00Z" and call["direction"] == "outbound"
+    js(tmp_path, "interaction", "log", "1", "--kind", "note", "--subject", "Follow-up", "--body", "two\nlines", "--at", "2024-03-02")
+    timeline = js(tmp_path, "timeline", "1")
+    assert [i["subject"] for i in timeline] == ["Follow-up", "Renewal"] and timeline[0]["body"] == "two\nlines"
+    assert [i["subject"] for i in js(tmp_path, "timeline", "1", "--oldest-first", "--limit", "1")] == ["Renewal"]
+    assert [i["kind"] for i in js(tmp_path, "timeline", "1", "--from", "2024-03-02")] == ["note"]
+    lines = run(tmp_path, "timeline", "1").stdout.splitlines()
+    assert len(lines) == 3 and lines[1].split()[2:4] == ["note", "Follow-up"] and "demo booked" in lines[2]
+    changes = js(tmp_path, "changes", "--from", "2")
+    assert [(c["entity"], c["op"]) for c in changes] == [("customer", "create"), ("interaction", "create"),
+                                                         ("interaction", "create")]  # fmt: skip
+    assert changes[1]["actor"] == "maria"
+    assert js(tmp_path, "stats")["interactions"] == 2
+
+
+def test_errors_are_one_line_and_exit_non_zero(tmp_path):
+    missing = run(tmp_path, "customer", "list", code=1)
+    assert missing.stderr == f"crm: no database at {tmp_path / 'crm.db'} (create one with `crm init`, or name another with --db)\n"
+    run(tmp_path, "init")
+    for args, expected in [
+        (("customer", "get", "0"), "crm: '0' is not a customer id\n"),
+        (("customer", "get", "12x"), "crm: '12x' is not a customer id\n"),
+        (("customer", "add", "--given", "X", "--email", "not-an-email"), "crm: customer add: "),
+        (("customer", "add", "--given", "X", "--stage", "hot"), "crm: --stage: 'hot' is not a lifecycle stage\n"),
+        (("customer", "add", "--given", "X", "--custom", "=x"), "crm: --custom: '=x' is not NAME=VALUE\n"),
+        (("customer", "update", "1"), "crm: customer update: no field to change"),
+        (("customer", "list", "--where", "tag = "), "crm: --where: filter: at 7: expected a value"),
+        (("customer", "list", "--where", "colour = 'red'"), "crm: customer list: filter: field 'colour': not a field"),
+        (("interaction", "log", "7"), "crm: interaction log: "),
+        (("interaction", "log", "1", "--kind", "fax"), "crm: --kind: 'fax' is not a kind of interaction\n"),
+        (("interaction", "log", "1", "--at", "yesterday"), "crm: --at: 'yesterday' is not a date"),
+    ]:
+        err = run(tmp_path, *args, code=1).stderr
+        assert err.startswith(expected) and err.count("\n") == 1, (args, err)
+    # A command line that does not parse: exit 2 and a usage message; --help exits 0.
+    assert run(tmp_path, "customer", "frobnicate", code=2).stderr
+    assert run(tmp_path, "customer", "get", code=2).stderr
+    assert "--add-tag" in run(tmp_path, "customer", "update", "--help").stdout
+
+
+def test_encrypted_database_rekey_and_privacy(tmp_path):
+    key = tmp_path / "key"
+    key.write_text("ab" * 32 + "\n")
+    run(tmp_path, "--key-file", str(key), "init")
+    zed = js(tmp_path, "--key-file", str(key), "customer", "add", "--given", "Zebulon", "--family", "Quixotically",
+             "--email", "zebulon@erasetest.example")  # fmt: skip
+    assert b"Zebulon" not in (tmp_path / "crm.db").read_bytes()
+    assert "key" in run(tmp_path, "customer", "list", code=1).stderr  # no key: refused, says how to give it
+    env = {"NEW_PASSPHRASE": "a long new passphrase"}
+    run(tmp_path, "--key-file", str(key), "rekey", "--new-passphrase-env", "NEW_PASSPHRASE", env=env)
+    assert "encrypted with a passphrase" in run(tmp_path, "--key-file", str(key), "customer", "list", code=1).stderr
+    wrong = run(tmp_path, "--passphrase-env", "NEW_PASSPHRASE", "stats", code=1, env={"NEW_PASSPHRASE": "guess"}).stderr
+    assert "wrong key" in wrong and wrong.count("\n") == 1
+    opened = ("--passphrase-env", "NEW_PASSPHRASE")
+    assert js(tmp_path, *opened, "customer", "get", "zebulon@erasetest.example", env=env)["id"] == zed["id"]
+    doc = json.loads(run(tmp_path, *opened, "privacy", "export", str(zed["id"]), env=env).stdout)
+    assert doc["customer"]["given_name"] == "Zebulon"
+    erased = js(tmp_path, *opened, "privacy", "erase", str(zed["id"]), "--suppress", env=env)
+    assert erased["masked"][0] == "Z*** Q***"
+    refused = run(tmp_path, *opened, "customer", "add", "--given", "Z", "--email", "zebulon@erasetest.example", code=1, env=env)
+    assert "suppressed" in refused.stderr
+    backup = tmp_path / "copy.db"
+    run(tmp_path, *opened, "backup", str(backup), "--compact", env=env)
+    assert run(tmp_path, "--db", str(backup), *opened, "verify", env=env).stdout.endswith("no problem\n")
+    bad = tmp_path / "short"
+    bad.write_bytes(b"x" * 31)
+    assert "must hold 32 bytes or 64 hex digits" in run(tmp_path, "--key-file", str(bad), "stats", code=1).stderr
