@@ -64,5 +64,6 @@ std::string MoneyText(const Money& m);
 void AddCustomerCommands(CLI::App& app, Context& ctx);
 void AddActivityCommands(CLI::App& app, Context& ctx);
 void AddAdminCommands(CLI::App& app, Context& ctx);
+void AddDealCommands(CLI::App& app, Context& ctx);
 
 }  // namespace crm::cli

@@ -34,7 +34,7 @@ struct Fields {
       cmd->add_option("--add-tag", add_tags, "a tag added to the stored ones");
     }
     cmd->add_option("--owner", owner, "the owner (a user's name or login)");
-    cmd->add_option("--stage", stage, "lifecycle stage: subscriber, lead, mql, sql, opportunity, customer, evangelist, other");
+    cmd->add_option("--stage", stage, "lifecycle stage: subscriber, lead, prospect, opportunity, customer, evangelist, churned, other");
     cmd->add_option("--external-id", external_id, "its id in another system (unique)");
     cmd->add_option("--title", job_title, "job title (people)");
     cmd->add_option("--department", department, "department (people)");

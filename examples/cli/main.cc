@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
   app.add_flag("--json", ctx.json, "print JSON instead of a table");
   crm::cli::AddCustomerCommands(app, ctx);
   crm::cli::AddActivityCommands(app, ctx);
+  crm::cli::AddDealCommands(app, ctx);
   crm::cli::AddAdminCommands(app, ctx);
   try {
     app.parse(argc, argv);

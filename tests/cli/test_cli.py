@@ -134,3 +134,49 @@ def test_encrypted_database_rekey_and_privacy(tmp_path):
     bad = tmp_path / "short"
     bad.write_bytes(b"x" * 31)
     assert "must hold 32 bytes or 64 hex digits" in run(tmp_path, "--key-file", str(bad), "stats", code=1).stderr
+
+
+def test_pipelines_deals_and_aggregates(tmp_path):
+    run(tmp_path, "init")
+    run(tmp_path, "customer", "add", "--org", "--name", "Nordwind GmbH")
+    stages = js(tmp_path, "pipeline", "list")[0]["stages"]
+    assert [s["outcome"] for s in stages].count("won") == 1 and stages[0]["name"] == "Prospecting"
+    big = js(tmp_path, "opportunity", "add", "Fleet renewal", "--customer", "1", "--amount", "12000.5", "--currency", "EUR",
+             "--close", "2024-06-30", "--owner", "maria")[0]  # fmt: skip
+    assert big["amount"] == {"minor_units": 1200050, "currency": "EUR"} and big["stage"] == "Prospecting"
+    assert big["expected_close"] == "2024-06-30T00:00:00Z"
+    js(tmp_path, "opportunity", "add", "Pilot", "--amount", "990", "--currency", "JPY", "--stage", "Qualification")
+    js(tmp_path, "opportunity", "add", "Upsell", "--amount", "1.05", "--currency", "EUR")
+    moved = js(tmp_path, "opportunity", "move", "1", "Proposal")[0]
+    assert moved["stage"] == "Proposal" and moved["probability"] == 50
+    assert js(tmp_path, "opportunity", "close", "2", "--lost", "budget cut")[0]["lost_reason"] == "budget cut"
+    won = js(tmp_path, "opportunity", "close", "3", "--won")[0]
+    assert won["stage"] == "Closed won" and won["closed_at"]
+    assert [h["to"] for h in js(tmp_path, "opportunity", "get", "1")["history"]] == ["Prospecting", "Proposal"]
+    assert [o["id"] for o in js(tmp_path, "opportunity", "list", "--where", "status = 'open'")] == [1]
+    assert [o["id"] for o in js(tmp_path, "opportunity", "list", "--order-by", "title", "--desc")] == [3, 2, 1]
+
+    # Sums per stage, each in its own currency; the table shows them as money.
+    rows = js(tmp_path, "aggregate", "opportunity", "--group-by", "stage", "--measures", "count, sum(amount)")
+    assert {(r["stage"], r["sum(amount)"], r["currency"]) for r in rows} == {
+        ("Proposal", 1200050, "EUR"), ("Closed lost", 990, "JPY"), ("Closed won", 105, "EUR")}  # fmt: skip
+    table = run(tmp_path, "aggregate", "opportunity", "--group-by", "stage", "--measures", "count, sum(amount)").stdout
+    assert "12000.50 EUR" in table and "990 JPY" in table and "1.05 EUR" in table
+    assert js(tmp_path, "aggregate", "customer") == [{"count": 1}]
+
+    made = js(tmp_path, "pipeline", "add", "Renewals", "--stage", "Due:20", "--stage", "Won:100:won", "--stage", "Lost:0:lost")
+    assert made["name"] == "Renewals"
+    assert js(tmp_path, "opportunity", "add", "Renewal 2025", "--pipeline", str(made["id"]))[0]["stage"] == "Due"
+    for args, expected in [
+        (("opportunity", "move", "1", "Nowhere"), "crm: no stage 'Nowhere' in pipeline 1 (Prospecting, "),
+        (("opportunity", "add", "X", "--amount", "12,50"), "crm: --amount: '12,50' is not an amount in EUR"),
+        (("opportunity", "add", "X", "--amount", "1.234"), "crm: --amount: '1.234' is not an amount in EUR"),
+        (("opportunity", "add", "X", "--amount", "5", "--currency", "EURO"), "crm: --currency: 'EURO' is not an ISO 4217"),
+        (("opportunity", "close", "1"), "crm: opportunity close: give --won or --lost REASON"),
+        (("opportunity", "get", "99"), "crm: opportunity get: "),
+        (("pipeline", "add", "P", "--stage", "A:x"), "crm: --stage: 'A:x' is not NAME:PERCENT[:won|lost]"),
+        (("aggregate", "opportunity", "--measures", "median(amount)"), "crm: --measures: "),
+    ]:
+        err = run(tmp_path, *args, code=1).stderr
+        assert err.startswith(expected) and err.count("\n") == 1, (args, err)
+    assert run(tmp_path, "aggregate", "deals", code=2).stderr
