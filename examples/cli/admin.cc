@@ -1,13 +1,11 @@
-// crm init | stats | verify | backup | rekey | privacy erase | privacy export
+// crm init | stats | verify | backup | rekey
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_join.h"
 #include "cli.h"
 #include "crm/maintenance.hpp"
-#include "crm/privacy.hpp"
 
 namespace crm::cli {
 
@@ -83,39 +81,6 @@ void AddAdminCommands(CLI::App& app, Context& ctx) {
     Check(store->Rekey(key, passphrase), "rekey");
     if (ctx.json) PrintJson({{"rekeyed", ctx.db}});
     else std::cout << "changed the key of " << ctx.db << ": only the new one opens it now\n";
-  });
-
-  CLI::App* privacy = app.add_subcommand("privacy", "erase a customer, export what is held about one");
-  privacy->require_subcommand(1);
-  struct EraseOptionsCli {
-    CustomerId id = 0;
-    bool keep_deals = false, suppress = false;
-  };
-  auto eo = std::make_shared<EraseOptionsCli>();
-  CLI::App* erase = privacy->add_subcommand("erase", "erase a customer and everything about it (right to be forgotten)");
-  erase->add_option("id", eo->id, "the customer's id")->required();
-  erase->add_flag("--keep-deals", eo->keep_deals, "keep its deals, anonymised, for reporting");
-  erase->add_flag("--suppress", eo->suppress, "refuse its emails and phone numbers from now on");
-  erase->callback([&ctx, eo] {
-    auto store = ctx.Open();
-    EraseOptions o;
-    o.keep_deals = eo->keep_deals;
-    o.suppress = eo->suppress;
-    const Erasure e = Must(store->Run(&WriteTxn::EraseCustomer, eo->id, o), "privacy erase");
-    if (ctx.json)
-      return PrintJson({{"seq", e.seq}, {"customer", e.customer}, {"masked", e.masked}, {"interactions", e.interactions},
-                        {"deals_erased", e.deals_erased}, {"deals_kept", e.deals_kept}, {"changes_redacted", e.changes_redacted}});
-    std::cout << "erased customer " << e.customer << " (" << absl::StrJoin(e.masked, ", ") << "): " << e.interactions
-              << " interactions, " << e.deals_erased << " deals erased, " << e.deals_kept << " kept, "
-              << e.changes_redacted << " changes redacted\n";
-  });
-
-  auto export_id = std::make_shared<CustomerId>(0);
-  CLI::App* exp = privacy->add_subcommand("export", "everything held about one customer, as one JSON document");
-  exp->add_option("id", *export_id, "the customer's id")->required();
-  exp->callback([&ctx, export_id] {
-    auto store = ctx.Open(false, true);
-    std::cout << Must(store->Run(&ReadTxn::ExportCustomer, *export_id), "privacy export") << "\n";
   });
 }
 

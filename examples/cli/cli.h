@@ -65,5 +65,7 @@ void AddCustomerCommands(CLI::App& app, Context& ctx);
 void AddActivityCommands(CLI::App& app, Context& ctx);
 void AddAdminCommands(CLI::App& app, Context& ctx);
 void AddDealCommands(CLI::App& app, Context& ctx);
+void AddPrivacyCommands(CLI::App& app, Context& ctx);
+void AddTeamCommands(CLI::App& app, Context& ctx);
 
 }  // namespace crm::cli

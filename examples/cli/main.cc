@@ -75,6 +75,8 @@ int main(int argc, char** argv) {
   crm::cli::AddCustomerCommands(app, ctx);
   crm::cli::AddActivityCommands(app, ctx);
   crm::cli::AddDealCommands(app, ctx);
+  crm::cli::AddPrivacyCommands(app, ctx);
+  crm::cli::AddTeamCommands(app, ctx);
   crm::cli::AddAdminCommands(app, ctx);
   try {
     app.parse(argc, argv);

@@ -180,3 +180,67 @@ def test_pipelines_deals_and_aggregates(tmp_path):
         err = run(tmp_path, *args, code=1).stderr
         assert err.startswith(expected) and err.count("\n") == 1, (args, err)
     assert run(tmp_path, "aggregate", "deals", code=2).stderr
+
+
+def test_consent_suppression_erasure_log_and_retention(tmp_path):
+    run(tmp_path, "init")
+    run(tmp_path, "customer", "add", "--given", "Cy", "--family", "Chen", "--email", "cy@chen.example", "--phone", "+1 415 555 0100")
+    assert not js(tmp_path, "consent", "check", "1", "newsletter")["allowed"]
+    granted = js(tmp_path, "consent", "record", "1", "newsletter", "--source", "form", "--evidence", "https://x.example/f",
+                 "--at", "2024-01-10")[0]  # fmt: skip
+    assert granted["granted"] and granted["legal_basis"] == "consent" and granted["source"] == "form"
+    check = js(tmp_path, "consent", "check", "1", "newsletter")
+    assert check["allowed"] and check["verdict"] == "allowed" and check["consent"] == granted["id"]
+    assert js(tmp_path, "consent", "confirm", "1", "newsletter")[0]["confirmed_at"]
+    js(tmp_path, "consent", "record", "1", "newsletter", "--withdraw")
+    said = run(tmp_path, "consent", "check", "1", "newsletter").stdout
+    assert said.startswith("not allowed: ") and "withdrawn" in said
+    assert [r["granted"] for r in js(tmp_path, "consent", "history", "1")] == [True, True, False]
+    assert len(js(tmp_path, "consent", "history", "1", "--current")) == 1
+    assert js(tmp_path, "consent", "check", "1", "calls", "--channel", "phone")["verdict"] == "no_consent"
+    for args, expected in [
+        (("consent", "record", "1", "x", "--channel", "pigeon"), "crm: --channel: 'pigeon' is not email, phone"),
+        (("consent", "record", "1", "x", "--basis", "whim"), "crm: --basis: 'whim' is not a legal basis"),
+        (("consent", "record", "9", "x"), "crm: consent record: "),
+        (("retention", "apply", "--rule", "customer"), "crm: --rule: 'customer' is not KIND:DAYS[:ENTRIES]"),
+        (("retention", "apply", "--rule", "deal:3"), "crm: --rule: 'deal' is not a kind of record"),
+    ]:
+        err = run(tmp_path, *args, code=1).stderr
+        assert err.startswith(expected) and err.count("\n") == 1, (args, err)
+
+    # Suppression, on its own and with an erasure; the erasure log keeps masked identifiers only.
+    assert js(tmp_path, "privacy", "suppress", "spam@bad.example") == {"suppressed": True}
+    assert run(tmp_path, "privacy", "suppressed", "SPAM@bad.example").stdout == "suppressed\n"
+    assert js(tmp_path, "privacy", "unsuppress", "spam@bad.example") == {"lifted": True}
+    assert run(tmp_path, "privacy", "suppressed", "spam@bad.example").stdout == "not suppressed\n"
+    js(tmp_path, "--actor", "dpo", "privacy", "erase", "1", "--suppress")
+    log = js(tmp_path, "privacy", "erasures")
+    assert [(e["customer"], e["actor"]) for e in log] == [(1, "dpo")] and "c***@c***.example" in log[0]["masked"]
+    assert run(tmp_path, "privacy", "suppressed", "+14155550100").stdout == "suppressed\n"
+
+    for i in range(5):
+        run(tmp_path, "customer", "add", "--given", f"P{i}", "--family", "Q")
+        run(tmp_path, "customer", "update", str(i + 2), "--city", "Oslo")
+    report = js(tmp_path, "retention", "apply", "--rule", "customer:0:1", "--batch", "2")
+    assert report["trimmed"] >= 5 and report["transactions"] >= 3
+    assert run(tmp_path, "verify").returncode == 0
+
+
+def test_users_teams_and_declared_indexes(tmp_path):
+    run(tmp_path, "init")
+    assert js(tmp_path, "team", "add", "Central", "--region", "Chicago") == {"id": 1, "name": "Central"}
+    boss = js(tmp_path, "user", "add", "Dana Boss", "--login", "dana", "--team", "1")
+    js(tmp_path, "user", "add", "Eli Agent", "--login", "eli", "--email", "eli@firm.example", "--team", "1",
+       "--manager", str(boss["id"]))  # fmt: skip
+    js(tmp_path, "user", "add", "Outside", "--login", "out")
+    assert [u["login"] for u in js(tmp_path, "user", "list", "--team", "1")] == ["dana", "eli"]
+    assert js(tmp_path, "team", "list")[0]["region"] == "Chicago"
+    assert run(tmp_path, "user", "add", "Again", "--login", "ELI", code=1).stderr.startswith("crm: user add: ")
+
+    run(tmp_path, "customer", "add", "--given", "A", "--family", "B", "--custom", "score=7")
+    assert js(tmp_path, "index", "declare", "customer", "address.city") == {"declared": "customer.address.city"}
+    assert [(i["kind"], i["field"], i["entries"]) for i in js(tmp_path, "index", "list")] == [("customer", "address.city", 0)]
+    run(tmp_path, "index", "drop", "customer", "address.city")
+    assert js(tmp_path, "index", "list") == []
+    assert run(tmp_path, "index", "declare", "deal", "x", code=1).stderr == "crm: 'deal' is not customer, opportunity or interaction\n"
+    assert run(tmp_path, "index", "declare", "customer", "nonsense", code=1).stderr.startswith("crm: index declare: ")
