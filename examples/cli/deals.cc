@@ -1,4 +1,5 @@
 // crm pipeline list | add, crm opportunity add | get | list | move | close, crm aggregate
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -6,6 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "cli.h"
 
@@ -287,8 +289,10 @@ void AddDealCommands(CLI::App& app, Context& ctx) {
         const Measure& measure = a.measures[m];
         const MeasureValue& v = row.values[m];
         const bool money = !row.currency.empty() && measure.op != Measure::Op::kCount && measure.op != Measure::Op::kCountDistinct;
-        std::string text = measure.op == Measure::Op::kAverage ? absl::StrCat(v.average) : std::to_string(v.value);
+        std::string text = measure.op == Measure::Op::kAverage ? absl::StrFormat("%.2f", v.average) : std::to_string(v.value);
         if (money && measure.op != Measure::Op::kAverage) text = MoneyText(Money{v.value, row.currency});
+        if (money && measure.op == Measure::Op::kAverage)  // to the nearest minor unit, a half away from zero
+          text = MoneyText(Money{static_cast<std::int64_t>(std::llround(v.average)), row.currency});
         cells.push_back(text);
         const std::string name = m < measure_names.size() ? std::string(absl::StripAsciiWhitespace(measure_names[m])) : "value";
         if (measure.op == Measure::Op::kAverage) j[name] = v.average;

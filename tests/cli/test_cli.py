@@ -163,6 +163,8 @@ def test_pipelines_deals_and_aggregates(tmp_path):
     table = run(tmp_path, "aggregate", "opportunity", "--group-by", "stage", "--measures", "count, sum(amount)").stdout
     assert "12000.50 EUR" in table and "990 JPY" in table and "1.05 EUR" in table
     assert js(tmp_path, "aggregate", "customer") == [{"count": 1}]
+    averages = run(tmp_path, "aggregate", "opportunity", "--where", "currency = 'EUR'", "--measures", "count, avg(amount)").stdout
+    assert averages.splitlines()[1].split() == ["2", "6000.78", "EUR"]  # (12000.50 + 1.05) / 2, to the cent
 
     made = js(tmp_path, "pipeline", "add", "Renewals", "--stage", "Due:20", "--stage", "Won:100:won", "--stage", "Lost:0:lost")
     assert made["name"] == "Renewals"
