@@ -24,6 +24,16 @@
 namespace crm {
 namespace {
 constexpr std::size_t kActorBytes = 256;  // who a write is attributed to
+
+// A key or passphrase as a caller gives it: at most one of the two, a key of the right size.
+absl::Status CheckSecret(const crypto::Secret& secret) {
+  if (!secret.raw_key.empty() && !secret.passphrase.empty())
+    return absl::InvalidArgumentError("encryption_key, encryption_passphrase: give one of the two, not both");
+  if (!secret.raw_key.empty() && secret.raw_key.size() != crypto::kKeyBytes)
+    return absl::InvalidArgumentError(absl::StrCat("encryption_key: must be ", crypto::kKeyBytes, " bytes, not ",
+                                                   secret.raw_key.size()));
+  return absl::OkStatus();
+}
 }  // namespace
 
 namespace detail {
@@ -158,11 +168,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, Stor
   env_options.initial_map_size = options.initial_map_size;
   env_options.max_map_size = options.max_map_size;
   crypto::Secret secret{options.encryption_key, options.encryption_passphrase};
-  if (!secret.raw_key.empty() && !secret.passphrase.empty())
-    return absl::InvalidArgumentError("encryption_key, encryption_passphrase: give one of the two, not both");
-  if (!secret.raw_key.empty() && secret.raw_key.size() != crypto::kKeyBytes)
-    return absl::InvalidArgumentError(absl::StrCat("encryption_key: must be ", crypto::kKeyBytes, " bytes, not ",
-                                                   secret.raw_key.size()));
+  if (absl::Status s = CheckSecret(secret); !s.ok()) return s;
   auto env = storage::Env::Open(path, env_options);
   if (!env.ok()) return env.status();
   std::unique_ptr<crypto::Vault> vault;  // made with a new encrypted file
@@ -272,11 +278,7 @@ absl::Status Store::Rekey(std::string_view encryption_key, std::string_view encr
   };
   if (secret.empty())
     return absl::InvalidArgumentError("encryption_key, encryption_passphrase: give one of the two");
-  if (!secret.raw_key.empty() && !secret.passphrase.empty())
-    return absl::InvalidArgumentError("encryption_key, encryption_passphrase: give one of the two, not both");
-  if (!secret.raw_key.empty() && secret.raw_key.size() != crypto::kKeyBytes)
-    return absl::InvalidArgumentError(absl::StrCat("encryption_key: must be ", crypto::kKeyBytes, " bytes, not ",
-                                                   secret.raw_key.size()));
+  if (absl::Status s = CheckSecret(secret); !s.ok()) return s;
   if (impl_->vault == nullptr)
     return absl::FailedPreconditionError(absl::StrCat(
         "database ", impl_->env->path(), " is not encrypted: only an encrypted database has a key to change"));

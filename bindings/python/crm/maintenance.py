@@ -3,7 +3,7 @@ key and applying retention."""
 from __future__ import annotations
 
 import os
-from typing import Any, NamedTuple, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 from . import _options
 from ._native import ffi, lib
@@ -89,13 +89,13 @@ class MaintenanceReads(Ops):
 class DatabaseMaintenance:
     """The calls on the database itself that are not reads or writes of records."""
 
-    path: str
+    if TYPE_CHECKING:  # what the Database these calls are part of provides
 
-    def _enter(self, write: bool) -> Any: ...
+        def _enter(self, write: bool) -> Any: ...
 
-    def _leave(self) -> None: ...
+        def _leave(self) -> None: ...
 
-    def first_change_seq(self) -> int: ...
+        def first_change_seq(self) -> int: ...
 
     def backup(self, path: Union[str, "os.PathLike[str]"], *, compact: bool = False) -> None:
         """Copies the database, as of one snapshot, to a new owner-only file at ``path``
