@@ -230,7 +230,8 @@ struct DeleteOptions {
 // it) or address.street / .city / .region / .postal_code / .country, stage, owner, tags, custom
 // (all of it) or custom.<name> (that one; removed when the patch has none of that name), consent
 // (all of it) or consent.email_opt_in / .email_legal_basis / .email_opt_in_at / .do_not_call,
-// external_id, memberships. A leading '+' on emails, phones, tags or memberships adds the patch's
+// external_id, memberships; since 0.11 also job_title, department, industry, website, domains,
+// annual_revenue, employees, account_type and parent. A leading '+' on emails, phones, tags or memberships adds the patch's
 // values to the stored ones (those already there, ignoring case for emails and tags, are kept
 // once) instead of replacing them.
 

@@ -28,6 +28,7 @@
 #include "crm/change.hpp"
 #include "crm/customer.hpp"
 #include "crm/error.hpp"
+#include "crm/import.hpp"
 #include "crm/interaction.hpp"
 #include "crm/maintenance.hpp"
 #include "crm/opportunity.hpp"
@@ -125,7 +126,8 @@ class ReadTxn : public CustomerReads,
                 public QueryReads,
                 public UserReads,
                 public PrivacyReads,
-                public ConsentReads {
+                public ConsentReads,
+                public ImportReads {
  public:
   ReadTxn(ReadTxn&&) noexcept;
   ReadTxn& operator=(ReadTxn&&) noexcept;
@@ -242,6 +244,30 @@ class Store {
   // of the data derive (README, "Privacy and security"). FailedPrecondition on a store that is
   // not encrypted; InvalidArgument for no key, both, or a raw key not 32 bytes long.
   absl::Status Rekey(std::string_view encryption_key, std::string_view encryption_passphrase);
+
+  // Imports (crm/import.hpp, since 0.11). Import reads the file `options.path` as a new job and
+  // returns it once the file is read (kFinished), the progress callback stopped it (kRunning), or
+  // all or nothing failed (kFailed). InvalidArgument for bad options (naming the option) and for a
+  // mapping that names an unknown field or fills one field from two columns; NotFound for a
+  // file that cannot be opened. A row's problem never fails the call: the job counts it.
+  absl::StatusOr<ImportJob> Import(const ImportOptions& options);
+  // Goes on with a job that is kRunning from the row after its last committed batch.
+  // FailedPrecondition when the job is not running or its file changed (size or first 64 KiB).
+  absl::StatusOr<ImportJob> ResumeImport(ImportJobId id,
+                                         const std::function<bool(const ImportProgress&)>& progress = {});
+  // Undoes a job in one write transaction: deletes the customers it created and gives those it
+  // updated back the fields they had before it. FailedPrecondition when the job was reverted or
+  // kept nothing, or (unless options.force) when someone changed or deleted those customers
+  // since, or the customers it created have interactions, deals or members now: the message
+  // names them, and nothing is changed.
+  absl::StatusOr<ImportJob> RevertImport(ImportJobId id, const RevertOptions& options = {});
+  // Writes the failed rows of a job to a new file at `path` (owner-only; AlreadyExists if there
+  // is one), in the job's format: for CSV its header and rows as they were, after two columns
+  // import_row and import_error; for JSON Lines the lines as they were. Fix them and import the
+  // file again.
+  absl::Status WriteFailedRows(ImportJobId id, const std::string& path) const;
+  // Forgets a job: its record, failed rows and undo entries (it can no longer be reverted).
+  absl::Status DeleteImportJob(ImportJobId id);
 
   // Applies a retention policy (crm/change.hpp) to the change feed and field history, in write
   // transactions of at most `policy.batch` changes each, as the store's default actor. Other

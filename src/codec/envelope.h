@@ -40,6 +40,9 @@ enum class RecordType : std::uint8_t {
   kTeam = 7,
   kErasure = 8,  // since schema 6
   kConsent = 9,  // since schema 7
+  kImportJob = 10,  // since schema 9
+  kImportError = 11,
+  kImportUndo = 12,
 };
 
 // Names a stored record in error messages ("customer 12"); built only when an error occurs.

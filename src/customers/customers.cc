@@ -350,7 +350,7 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {
   return c;
 }
 
-absl::StatusOr<Customer> Update(Ctx& ctx, Customer c) {
+absl::StatusOr<Customer> Update(Ctx& ctx, Customer c, bool* changed) {
   if (c.id == 0) return absl::InvalidArgumentError("id: an update needs the id of the customer");
   auto stored = Get(ctx, c.id);  // with its last_interaction_at, which Update keeps
   if (!stored.ok()) return stored.status();
@@ -375,6 +375,13 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c) {
   c.archived_at = before.archived_at;
   c.last_interaction_at = before.last_interaction_at;
   StampConsent(c, &before, ctx.now);
+  if (changed != nullptr) {
+    Customer same = c;
+    same.revision = before.revision;
+    same.updated_at = before.updated_at;
+    *changed = !(same == before);
+    if (!*changed) return before;
+  }
   const std::vector<Entry> held = Entries(ctx, before);
   const std::vector<Entry> wanted = Entries(ctx, c);
   if (auto s = CheckUnique(ctx, c.id, wanted, held); !s.ok()) return s;

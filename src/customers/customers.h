@@ -27,11 +27,16 @@ absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const CustomerQuery& query);
 // index entry. A failure after writing started dooms the transaction (the store aborts it: the
 // storage layer counts the writes, see storage::Txn::writes).
 absl::StatusOr<Customer> Create(Ctx& ctx, Customer input);
-absl::StatusOr<Customer> Update(Ctx& ctx, Customer input);
+// With `changed`, an update that would leave the record as stored writes nothing, returns the
+// stored record and sets *changed to false.
+absl::StatusOr<Customer> Update(Ctx& ctx, Customer input, bool* changed = nullptr);
 absl::StatusOr<Customer> Upsert(Ctx& ctx, Customer input);
 absl::StatusOr<std::vector<Customer>> FindByDomain(const Ctx& ctx, std::string_view domain);
 // PatchCustomer (patch.cc).
 absl::StatusOr<Customer> Patch(Ctx& ctx, const Customer& given, const crm::Patch& patch);
+// Copies into `out` the fields `patch` names from `given`, as a patch does (InvalidArgument for
+// a name a patch does not take).
+absl::Status ApplyPatch(const Ctx& ctx, const Customer& given, const crm::Patch& patch, Customer& out);
 absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived);
 // Removes the customer and its index entries. Refuses an organization that still has members;
 // other dependents (interactions, opportunities) are the caller's to check (relations/).

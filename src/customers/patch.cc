@@ -79,15 +79,31 @@ absl::Status ApplyField(std::string_view name, const Customer& given, Customer& 
   else if (name == "consent.do_not_call") out.consent.do_not_call = given.consent.do_not_call;
   else if (name == "external_id") out.external_id = given.external_id;
   else if (name == "memberships") out.memberships = given.memberships;
+  else if (name == "job_title") out.job_title = given.job_title;
+  else if (name == "department") out.department = given.department;
+  else if (name == "industry") out.industry = given.industry;
+  else if (name == "website") out.website = given.website;
+  else if (name == "domains") out.domains = given.domains;
+  else if (name == "annual_revenue") out.annual_revenue = given.annual_revenue;
+  else if (name == "employees") out.employees = given.employees;
+  else if (name == "account_type") out.account_type = given.account_type;
+  else if (name == "parent") out.parent = given.parent;
   else
     return absl::InvalidArgumentError(absl::StrCat(
         "fields: '", Av(name), "' is not a field a patch sets (display_name, given_name, family_name, kind, emails, "
         "phones, address, address.<part>, stage, owner, tags, custom, custom.<name>, consent, consent.<part>, "
-        "external_id, memberships; +emails, +phones, +tags, +memberships add)"));
+        "external_id, memberships, job_title, department, industry, website, domains, annual_revenue, employees, "
+        "account_type, parent; +emails, +phones, +tags, +memberships add)"));
   return absl::OkStatus();
 }
 
 }  // namespace
+
+absl::Status ApplyPatch(const Ctx& ctx, const Customer& given, const crm::Patch& patch, Customer& out) {
+  for (const std::string& f : patch.fields)
+    if (auto s = ApplyField(f, given, out, ctx.phone_region); !s.ok()) return s;
+  return absl::OkStatus();
+}
 
 absl::StatusOr<Customer> Patch(Ctx& ctx, const Customer& given, const crm::Patch& patch) {
   return model::RunPatch(

@@ -56,6 +56,9 @@ constexpr TableSpec kTables[] = {
     {&Schema::suppressions, "suppressions", 6},
     {&Schema::consents, "consents", 7},
     {&Schema::data_keys, "data_keys", 8},
+    {&Schema::import_jobs, "import_jobs", 9},
+    {&Schema::import_errors, "import_errors", 9},
+    {&Schema::import_undo, "import_undo", 9},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

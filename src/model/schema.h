@@ -44,6 +44,11 @@
 //                      -> envelope(ConsentRecord)                          (since schema 7)
 //   data_keys          U64(customer) -> wrapped data key (encrypted stores; since schema 8;
 //                      src/model/sealing.h)
+//   import_jobs        U64(id) -> envelope(ImportJob)                      (since schema 9)
+//   import_errors      U64(job) U64(row) -> envelope(ImportRowError)          (since schema 9;
+//                      sealed with the job's data key, owner kJobKeyOwner | job, in encrypted stores)
+//   import_undo        U64(job) U64(customer) -> envelope(imports::UndoEntry) (since schema 9;
+//                      sealed with the customer's data key in encrypted stores)
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -78,8 +83,8 @@ class Sealing;
 
 // 1: libcrm 0.1 to 0.3. 2: customer_country. 3: opp_external, interaction_external,
 // customer_domain, customer_parent. 4: index_catalog, field_index. 5: users and teams.
-// 6: erasures, suppressions. 7: consents. 8: data_keys (encryption at rest).
-inline constexpr std::uint64_t kSchemaVersion = 8;
+// 6: erasures, suppressions. 7: consents. 8: data_keys (encryption at rest). 9: import jobs.
+inline constexpr std::uint64_t kSchemaVersion = 9;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;
@@ -125,6 +130,9 @@ struct Schema {
   storage::Table suppressions;
   storage::Table consents;
   storage::Table data_keys;
+  storage::Table import_jobs;
+  storage::Table import_errors;
+  storage::Table import_undo;
   storage::Table changes;
   storage::Table change_entity;
 

@@ -8,6 +8,7 @@
 #include "codec/envelope.h"
 #include "codec/key.h"
 #include "customers/customers.h"
+#include "imports/jobs.h"
 #include "model/records.h"
 #include "model/sealing.h"
 #include "model/serialize.h"
@@ -156,6 +157,8 @@ absl::StatusOr<Erasure> EraseCustomer(model::Ctx& ctx, std::uint64_t id, const E
   e.seq = *seq;
   if (options.suppress)
     if (auto s = SuppressAll(ctx, *customer, e.seq); !s.ok()) return s;
+  // What import jobs kept to revert their changes of the customer (its values before them).
+  if (auto s = imports::ForgetCustomer(ctx, id); !s.ok()) return s;
   // Crypto-shredding: every sealed copy of the customer's values (free pages, backups) becomes
   // unreadable with its data key.
   if (ctx.sealing != nullptr)

@@ -87,6 +87,8 @@ constexpr Step kSteps[] = {
     {7, "consent records", &ConsentsFromOptIns},
     // Data keys: an earlier file is not encrypted, so the table starts empty.
     {8, "customers' data keys (encryption at rest)", [](model::Ctx&) { return absl::OkStatus(); }},
+    // Import jobs: none yet.
+    {9, "import jobs", [](model::Ctx&) { return absl::OkStatus(); }},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == model::kSchemaVersion, "a step for every schema version");
 

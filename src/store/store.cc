@@ -92,6 +92,7 @@ TxnImpl* ImplOf(const Part* part) {
 
 // Every part of the transactions (the base lists in store.hpp).
 template TxnImpl* ImplOf(const CustomerReads*);
+template TxnImpl* ImplOf(const ImportReads*);
 template TxnImpl* ImplOf(const CustomerWrites*);
 template TxnImpl* ImplOf(const InteractionReads*);
 template TxnImpl* ImplOf(const InteractionWrites*);

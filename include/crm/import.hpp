@@ -1,0 +1,196 @@
+// Importing customers from CSV and JSON Lines files as stored, resumable, revertible jobs
+// (since 0.11).
+//
+// An import reads a file row by row, maps its columns to customer fields (a preset such as
+// "datablist" or "salesforce_contacts", adjusted by the caller), normalises the values (emails,
+// phones, dates in a stated time zone, money in a default currency, booleans, lifecycle stages)
+// and upserts each row: the first match rule that finds a stored customer (external id, then
+// email, then phone, in an order the caller can change) updates it, otherwise a customer is
+// created; an organization is also found by its name (ignoring case) when the rules find
+// nothing and that organization has no external id or the row's. Emails, phones and tags are merged into the stored ones, never overwritten; other
+// fields the row gives replace the stored values; fields the row leaves empty are kept.
+// Re-importing the same file creates nothing and counts every row unchanged.
+//
+// The job is kept in the store: its source, mapping, counts and, for each row that failed, the
+// row number, the field, the reason and the row as the file had it. Rows are committed in
+// batches; the job record moves forward in the same transaction as its batch, so an import
+// stopped at any point (a crash, a kill, a progress callback saying stop) resumes from the row
+// after the last batch committed. A bad row never stops the others, unless the caller asks for
+// all or nothing. A finished import can be reverted: the customers it created are deleted, those
+// it updated get back the fields they had. Every write lands in the change feed (flagged
+// imported; the revert's writes are ordinary changes).
+//
+// A person's "organization" column names an organization by name: the import finds it (an
+// organization whose display name is that name, ignoring case) or creates it, and makes the
+// person a member. Organizations it creates count as created and are deleted by a revert.
+//
+// Thread safety: plain values; Store::Import and friends may be called from any thread. One
+// import writes at a time per job; jobs of other files may run at once (their batches queue
+// for the writer like any write).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "crm/txn_part.hpp"
+#include "crm/types.hpp"
+
+namespace crm {
+
+using ImportJobId = std::uint64_t;
+
+enum class ImportFormat : std::uint8_t {
+  kAuto = 0,       // from the file name: .jsonl / .ndjson are JSON Lines, anything else CSV
+  kCsv = 1,        // RFC 4180: quoted fields with delimiters, quotes and line breaks, CRLF or LF,
+                   // an optional UTF-8 byte-order mark, a header row
+  kJsonLines = 2,  // one JSON object per line; its keys are the columns
+};
+std::string_view ImportFormatName(ImportFormat format);
+
+// How a row finds the stored customer it updates.
+enum class MatchRule : std::uint8_t {
+  kExternalId = 1,  // the row's external id
+  kEmail = 2,       // any of the row's emails (case-insensitive)
+  kPhone = 3,       // any of the row's phones, as FindCustomersByPhone matches (one match only)
+};
+std::string_view MatchRuleName(MatchRule rule);
+
+enum class ImportState : std::uint8_t {
+  kRunning = 1,   // started and not finished: interrupted, or running now; ResumeImport goes on
+  kFinished = 2,  // every row read
+  kFailed = 3,    // all or nothing, and a row failed: nothing of the file was kept
+  kReverted = 4,  // RevertImport undid it
+};
+std::string_view ImportStateName(ImportState state);
+
+// One column of the file and the customer field it fills. Fields: external_id, kind ("person"
+// or "organization"), display_name, given_name, family_name, name (a person's full name, split
+// at the last space), email (and email2, email3 ...: each adds an email), phone (phone2 ...),
+// address.street, address.city, address.region, address.postal_code, address.country, stage,
+// owner, tags (separated by ';' or ','), custom.<name>, job_title, department, industry,
+// website, annual_revenue, employees, account_type, organization (a person's organization, by
+// name), email_opt_in, do_not_call, created_at, updated_at. An empty field ignores the column.
+struct ImportColumn {
+  std::string column;  // the header of a CSV column, or a key of a JSON Lines object
+  std::string field;
+  friend bool operator==(const ImportColumn&, const ImportColumn&) = default;
+};
+
+struct ImportCounts {
+  std::uint64_t created = 0;    // customers created (organizations named by rows included)
+  std::uint64_t updated = 0;    // rows that changed a stored customer
+  std::uint64_t unchanged = 0;  // rows that matched a customer and changed nothing
+  std::uint64_t skipped = 0;    // rows with no value in any mapped column
+  std::uint64_t failed = 0;     // rows refused (ListImportErrors says why)
+  friend bool operator==(const ImportCounts&, const ImportCounts&) = default;
+};
+
+struct ImportProgress {
+  std::uint64_t rows = 0;         // rows read so far (the header not counted)
+  std::uint64_t bytes = 0;        // bytes of the file read so far
+  std::uint64_t bytes_total = 0;  // the file's size
+  ImportCounts counts;
+};
+
+struct ImportOptions {
+  std::string path = {};  // the file to read
+  ImportFormat format = ImportFormat::kAuto;
+  char delimiter = 0;  // CSV: 0 detects it from the header (',' ';' tab or '|')
+  // The column mapping to start from: "generic" (columns named as the fields, or as people
+  // usually name them: "First Name", "E-mail", "Company" ...), "datablist", "salesforce_contacts",
+  // "salesforce_accounts", "hubspot_contacts", "maven_accounts". ImportPresets() lists them.
+  std::string preset = "generic";
+  // Adds to or overrides the preset, column by column.
+  std::vector<ImportColumn> columns = {};
+  // Tried in this order; the first that finds a customer wins. Empty: every row creates.
+  std::vector<MatchRule> match = {MatchRule::kExternalId, MatchRule::kEmail, MatchRule::kPhone};
+  // For dates without an offset ("2021-07-26", "07/26/2021 14:30"): an IANA zone name.
+  std::string time_zone = "UTC";
+  // For amounts without a currency code ("1,100.04"); empty: such amounts are refused.
+  std::string default_currency = "USD";
+  // Slash dates: "mdy" (07/26/2021, the default) or "dmy" (26/07/2021). Dotted dates
+  // (26.07.2021) are always day first; ISO dates are unambiguous.
+  std::string date_order = "mdy";
+  // Stop at the first bad row and keep nothing of the file (the job ends kFailed).
+  bool all_or_nothing = false;
+  // Rows per write transaction (1 to 100000); an interrupted import loses at most one batch.
+  std::size_t batch_rows = 1000;
+  // Who the changes are attributed to; the store's default actor when empty.
+  std::string actor = {};
+  // Called after every batch and at the end; returning false stops the import after the
+  // batch just committed (the job stays kRunning and ResumeImport goes on from there).
+  std::function<bool(const ImportProgress&)> progress = {};
+};
+
+struct ImportJob {
+  ImportJobId id = 0;
+  std::string path;
+  ImportFormat format = ImportFormat::kCsv;
+  char delimiter = ',';
+  std::vector<std::string> header;  // CSV: the file's header row
+  std::string preset;
+  std::vector<ImportColumn> columns;  // the mapping used: every column of the file that fills a field
+  std::vector<MatchRule> match;
+  std::string time_zone;
+  std::string default_currency;
+  std::string date_order;
+  bool all_or_nothing = false;
+  std::uint64_t batch_rows = 0;
+  std::string actor = {};
+  ImportState state = ImportState::kRunning;
+  ImportCounts counts;
+  std::uint64_t rows_done = 0;    // rows read and committed (the next row to read is rows_done + 1)
+  std::uint64_t offset_done = 0;  // where in the file the next row starts
+  std::uint64_t file_size = 0;    // the file as first read: resuming a changed file is refused
+  std::string file_digest;        // hex BLAKE2b of the file's first 64 KiB
+  Timestamp started_at = 0;
+  Timestamp finished_at = 0;  // when it finished, failed or was reverted
+  Timestamp reverted_at = 0;
+  std::uint64_t reverted_deleted = 0;   // customers the revert deleted
+  std::uint64_t reverted_restored = 0;  // customers the revert gave back the fields they had
+  friend bool operator==(const ImportJob&, const ImportJob&) = default;
+};
+
+// A row that failed. `row` counts data rows from 1 (the header is not a row); `line` is the
+// line of the file where the row starts.
+struct ImportRowError {
+  std::uint64_t row = 0;
+  std::uint64_t line = 0;
+  std::string field;   // the field at fault ("" when the row as a whole is)
+  std::string reason;
+  std::string original;  // the row as the file had it (a CSV record or a JSON line, no line end)
+  friend bool operator==(const ImportRowError&, const ImportRowError&) = default;
+};
+
+struct RevertOptions {
+  // Revert even when customers the import wrote were changed since by someone else (their
+  // later changes are lost). Without it such a revert is refused (FailedPrecondition naming them).
+  bool force = false;
+  std::string actor = {};
+};
+
+// The names of the presets ImportOptions::preset takes, and the mapping of one (its columns).
+std::vector<std::string> ImportPresets();
+absl::StatusOr<std::vector<ImportColumn>> ImportPreset(std::string_view name);
+
+// Reads of import jobs: members of every transaction.
+class ImportReads {
+ public:
+  // NotFound when there is no such job.
+  absl::StatusOr<ImportJob> GetImportJob(ImportJobId id) const;
+  // Newest first.
+  absl::StatusOr<std::vector<ImportJob>> ListImportJobs(std::size_t limit = 100) const;
+  // The failed rows of a job after row `after_row`, in row order (at most `limit`, 1 to 100000).
+  absl::StatusOr<std::vector<ImportRowError>> ListImportErrors(ImportJobId id, std::uint64_t after_row = 0,
+                                                               std::size_t limit = 1000) const;
+
+ protected:
+  ImportReads() = default;
+};
+
+}  // namespace crm

@@ -1,0 +1,294 @@
+// Column mappings, presets and the reading of values.
+#include "imports/mapping.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/strings.h"
+#include "model/validation.h"
+
+namespace crm::imports {
+namespace {
+
+struct FieldName {
+  std::string_view name;
+  Field field;
+};
+
+constexpr FieldName kFields[] = {
+    {"external_id", Field::kExternalId},
+    {"kind", Field::kKind},
+    {"display_name", Field::kDisplayName},
+    {"given_name", Field::kGivenName},
+    {"family_name", Field::kFamilyName},
+    {"name", Field::kName},
+    {"email", Field::kEmail},
+    {"phone", Field::kPhone},
+    {"address.street", Field::kStreet},
+    {"address.city", Field::kCity},
+    {"address.region", Field::kRegion},
+    {"address.postal_code", Field::kPostalCode},
+    {"address.country", Field::kCountry},
+    {"stage", Field::kStage},
+    {"owner", Field::kOwner},
+    {"tags", Field::kTags},
+    {"job_title", Field::kJobTitle},
+    {"department", Field::kDepartment},
+    {"industry", Field::kIndustry},
+    {"website", Field::kWebsite},
+    {"annual_revenue", Field::kAnnualRevenue},
+    {"annual_revenue_millions", Field::kAnnualRevenueMillions},
+    {"employees", Field::kEmployees},
+    {"account_type", Field::kAccountType},
+    {"organization", Field::kOrganization},
+    {"organization_external_id", Field::kOrganizationExternalId},
+    {"parent", Field::kParent},
+    {"parent_external_id", Field::kParentExternalId},
+    {"email_opt_in", Field::kEmailOptIn},
+    {"do_not_call", Field::kDoNotCall},
+    {"created_at", Field::kCreatedAt},
+    {"updated_at", Field::kUpdatedAt},
+};
+
+// What people call the fields in the header of a file, letters and digits only, lower case.
+struct Synonym {
+  std::string_view folded;
+  std::string_view field;
+};
+constexpr Synonym kSynonyms[] = {
+    {"externalid", "external_id"}, {"id", "external_id"}, {"customerid", "external_id"},
+    {"recordid", "external_id"}, {"contactid", "external_id"}, {"kind", "kind"},
+    {"displayname", "display_name"}, {"name", "name"}, {"fullname", "name"},
+    {"firstname", "given_name"}, {"givenname", "given_name"}, {"forename", "given_name"},
+    {"lastname", "family_name"}, {"familyname", "family_name"}, {"surname", "family_name"},
+    {"email", "email"}, {"emailaddress", "email"}, {"mail", "email"}, {"email1", "email"},
+    {"email2", "email2"}, {"email3", "email3"}, {"secondaryemail", "email2"},
+    {"phone", "phone"}, {"phonenumber", "phone"}, {"telephone", "phone"}, {"tel", "phone"},
+    {"phone1", "phone"}, {"phone2", "phone2"}, {"phone3", "phone3"}, {"mobile", "phone2"},
+    {"mobilephone", "phone2"}, {"mobilephonenumber", "phone2"}, {"cell", "phone2"},
+    {"street", "address.street"}, {"streetaddress", "address.street"}, {"address", "address.street"},
+    {"address1", "address.street"}, {"city", "address.city"}, {"town", "address.city"},
+    {"region", "address.region"}, {"state", "address.region"}, {"province", "address.region"},
+    {"stateregion", "address.region"}, {"postalcode", "address.postal_code"}, {"zip", "address.postal_code"},
+    {"zipcode", "address.postal_code"}, {"postcode", "address.postal_code"}, {"country", "address.country"},
+    {"countryregion", "address.country"}, {"stage", "stage"}, {"lifecyclestage", "stage"},
+    {"owner", "owner"}, {"contactowner", "owner"}, {"accountowner", "owner"}, {"tags", "tags"},
+    {"labels", "tags"}, {"jobtitle", "job_title"}, {"title", "job_title"}, {"department", "department"},
+    {"industry", "industry"}, {"sector", "industry"}, {"website", "website"}, {"url", "website"},
+    {"annualrevenue", "annual_revenue"}, {"revenue", "annual_revenue"}, {"employees", "employees"},
+    {"numberofemployees", "employees"}, {"employeecount", "employees"}, {"accounttype", "account_type"},
+    {"company", "organization"}, {"companyname", "organization"}, {"organization", "organization"},
+    {"organisation", "organization"}, {"account", "organization"}, {"accountname", "organization"},
+    {"emailoptin", "email_opt_in"}, {"optin", "email_opt_in"}, {"donotcall", "do_not_call"},
+    {"createdat", "created_at"}, {"createdate", "created_at"}, {"createddate", "created_at"},
+    {"created", "created_at"}, {"updatedat", "updated_at"}, {"lastmodifieddate", "updated_at"},
+    {"updated", "updated_at"},
+};
+
+struct Preset {
+  std::string_view name;
+  CustomerKind kind;
+  std::vector<ImportColumn> columns;
+};
+
+const std::vector<Preset>& Presets() {
+  static const std::vector<Preset> presets = {
+      {"generic", CustomerKind::kPerson, {}},
+      {"datablist",
+       CustomerKind::kPerson,
+       {{"Index", ""}, {"Customer Id", "external_id"}, {"First Name", "given_name"}, {"Last Name", "family_name"},
+        {"Company", "organization"}, {"City", "address.city"}, {"Country", "address.country"}, {"Phone 1", "phone"},
+        {"Phone 2", "phone2"}, {"Email", "email"}, {"Subscription Date", "created_at"},
+        {"Website", "custom.website"}}},
+      {"salesforce_contacts",
+       CustomerKind::kPerson,
+       {{"Id", "external_id"}, {"FirstName", "given_name"}, {"LastName", "family_name"}, {"Email", "email"},
+        {"Phone", "phone"}, {"MobilePhone", "phone2"}, {"Title", "job_title"}, {"Department", "department"},
+        {"MailingStreet", "address.street"}, {"MailingCity", "address.city"}, {"MailingState", "address.region"},
+        {"MailingPostalCode", "address.postal_code"}, {"MailingCountry", "address.country"},
+        {"AccountId", "organization_external_id"}, {"OwnerId", "owner"}, {"LeadSource", "custom.lead_source"},
+        {"DoNotCall", "do_not_call"}, {"CreatedDate", "created_at"}, {"LastModifiedDate", "updated_at"}}},
+      {"salesforce_accounts",
+       CustomerKind::kOrganization,
+       {{"Id", "external_id"}, {"Name", "display_name"}, {"Type", "account_type"}, {"Industry", "industry"},
+        {"AnnualRevenue", "annual_revenue"}, {"NumberOfEmployees", "employees"}, {"Website", "website"},
+        {"Phone", "phone"}, {"BillingStreet", "address.street"}, {"BillingCity", "address.city"},
+        {"BillingState", "address.region"}, {"BillingPostalCode", "address.postal_code"},
+        {"BillingCountry", "address.country"}, {"ParentId", "parent_external_id"}, {"OwnerId", "owner"},
+        {"CreatedDate", "created_at"}, {"LastModifiedDate", "updated_at"}}},
+      {"hubspot_contacts",
+       CustomerKind::kPerson,
+       {{"Record ID", "external_id"}, {"First Name", "given_name"}, {"Last Name", "family_name"},
+        {"Email", "email"}, {"Phone Number", "phone"}, {"Mobile Phone Number", "phone2"},
+        {"Job Title", "job_title"}, {"Company Name", "organization"}, {"Street Address", "address.street"},
+        {"City", "address.city"}, {"State/Region", "address.region"}, {"Postal Code", "address.postal_code"},
+        {"Country/Region", "address.country"}, {"Lifecycle Stage", "stage"}, {"Contact owner", "owner"},
+        {"Lead Status", "custom.lead_status"}, {"Create Date", "created_at"},
+        {"Last Modified Date", "updated_at"}}},
+      {"maven_accounts",
+       CustomerKind::kOrganization,
+       {{"account", "display_name"}, {"account", "external_id"}, {"sector", "industry"},
+        {"year_established", "custom.year_established"}, {"revenue", "annual_revenue_millions"},
+        {"employees", "employees"}, {"office_location", "address.country"}, {"subsidiary_of", "parent"}}},
+  };
+  return presets;
+}
+
+std::string Folded(std::string_view header) {
+  std::string out;
+  for (char c : header)
+    if (std::isalnum(static_cast<unsigned char>(c))) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return out;
+}
+
+bool SameColumn(std::string_view a, std::string_view b) {
+  std::string x(a), y(b);
+  model::Trim(x);
+  model::Trim(y);
+  return absl::EqualsIgnoreCase(x, y);
+}
+
+bool Several(Field f) { return f == Field::kEmail || f == Field::kPhone || f == Field::kTags; }
+
+}  // namespace
+
+absl::StatusOr<Target> ParseTarget(std::string_view name) {
+  Target t;
+  t.name = std::string(name);
+  constexpr std::string_view kCustom = "custom.";
+  if (name.substr(0, kCustom.size()) == kCustom) {
+    if (name.size() == kCustom.size()) return absl::InvalidArgumentError("columns: 'custom.' needs a field name after it");
+    t.field = Field::kCustom;
+    t.custom = std::string(name.substr(kCustom.size()));
+    return t;
+  }
+  std::string_view base = name;
+  // email2, phone3 ...: more of a field of several values.
+  while (!base.empty() && std::isdigit(static_cast<unsigned char>(base.back()))) base.remove_suffix(1);
+  for (const FieldName& f : kFields) {
+    if (f.name == name || (base != name && f.name == base && (f.field == Field::kEmail || f.field == Field::kPhone))) {
+      t.field = f.field;
+      return t;
+    }
+  }
+  std::vector<std::string> names;
+  for (const FieldName& f : kFields) names.emplace_back(f.name);
+  return absl::InvalidArgumentError(absl::StrCat("columns: '", Av(name), "' is not a field an import fills (",
+                                                 absl::StrJoin(names, ", "), ", email2 ..., phone2 ..., custom.<name>)"));
+}
+
+std::optional<Target> TargetOfKey(std::string_view key) {
+  auto t = ParseTarget(key);
+  if (t.ok()) return *t;
+  return std::nullopt;
+}
+
+absl::StatusOr<Mapping> Resolve(const ImportOptions& options, const std::vector<std::string>& header,
+                                std::vector<ImportColumn>* used, bool exact) {
+  const Preset* preset = nullptr;
+  for (const Preset& p : Presets())
+    if (p.name == options.preset) preset = &p;
+  if (preset == nullptr) {
+    std::vector<std::string> names = ImportPresets();
+    return absl::InvalidArgumentError(
+        absl::StrCat("preset: '", options.preset, "' is not a preset (", absl::StrJoin(names, ", "), ")"));
+  }
+  Mapping m;
+  m.kind = preset->kind;
+  m.by_field_names = preset->name == "generic";
+  // The caller's columns, then the preset's for the columns the caller did not name.
+  std::vector<ImportColumn> wanted = options.columns;
+  for (const ImportColumn& c : exact ? std::vector<ImportColumn>{} : preset->columns) {
+    const bool named = std::any_of(options.columns.begin(), options.columns.end(),
+                                   [&](const ImportColumn& o) { return SameColumn(o.column, c.column); });
+    if (!named) wanted.push_back(c);
+  }
+  for (const ImportColumn& c : wanted) {
+    if (c.column.empty()) return absl::InvalidArgumentError("columns: a column mapping has no column name");
+    if (!c.field.empty())
+      if (auto t = ParseTarget(c.field); !t.ok()) return t.status();
+  }
+  const auto add = [&](const std::string& column, std::string_view field) -> absl::Status {
+    auto t = ParseTarget(field);
+    if (!t.ok()) return t.status();
+    for (const auto& [other, target] : m.columns)
+      if (target.name == t->name && !Several(t->field) && !SameColumn(other, column))
+        return absl::InvalidArgumentError(
+            absl::StrCat("columns: '", other, "' and '", column, "' both fill ", t->name));
+    m.columns.emplace_back(column, *t);
+    used->push_back({column, std::string(field)});
+    return absl::OkStatus();
+  };
+  if (header.empty()) {  // JSON Lines: the keys as they come
+    for (const ImportColumn& c : wanted)
+      if (!c.field.empty())
+        if (auto s = add(c.column, c.field); !s.ok()) return s;
+    return m;
+  }
+  for (const std::string& column : header) {
+    bool mapped = false, ignored = false;
+    for (const ImportColumn& c : wanted) {
+      if (!SameColumn(c.column, column)) continue;
+      mapped = true;
+      if (c.field.empty()) {
+        ignored = true;
+        continue;
+      }
+      if (auto s = add(column, c.field); !s.ok()) return s;
+    }
+    if (mapped || ignored || exact || preset->name != "generic") continue;
+    // The generic preset: columns named as the fields, or as people usually name them.
+    if (auto t = TargetOfKey(column); t.has_value() && !column.empty()) {
+      if (auto s = add(column, column); !s.ok()) return s;
+      continue;
+    }
+    const std::string folded = Folded(column);
+    for (const Synonym& s : kSynonyms) {
+      if (s.folded != folded) continue;
+      if (auto st = add(column, s.field); !st.ok()) return st;
+      break;
+    }
+  }
+  return m;
+}
+
+absl::StatusOr<Reading> MakeReading(const ImportOptions& options) {
+  Reading r;
+  if (options.time_zone.empty() || options.time_zone == "UTC") {
+    r.zone = absl::UTCTimeZone();
+  } else if (!absl::LoadTimeZone(options.time_zone, &r.zone)) {
+    return absl::InvalidArgumentError(absl::StrCat("time_zone: '", options.time_zone, "' is not a known time zone"));
+  }
+  if (!options.default_currency.empty() && !IsKnownCurrency(options.default_currency))
+    return absl::InvalidArgumentError(
+        absl::StrCat("default_currency: '", options.default_currency, "' is not an ISO 4217 currency code"));
+  r.currency = options.default_currency;
+  if (options.date_order == "dmy") r.day_first = true;
+  else if (options.date_order != "mdy" && !options.date_order.empty())
+    return absl::InvalidArgumentError(absl::StrCat("date_order: '", options.date_order, "' is neither mdy nor dmy"));
+  return r;
+}
+
+}  // namespace crm::imports
+
+namespace crm {
+
+std::vector<std::string> ImportPresets() {
+  std::vector<std::string> names;
+  for (const imports::Preset& p : imports::Presets()) names.emplace_back(p.name);
+  return names;
+}
+
+absl::StatusOr<std::vector<ImportColumn>> ImportPreset(std::string_view name) {
+  for (const imports::Preset& p : imports::Presets())
+    if (p.name == name) return p.columns;
+  return absl::NotFoundError(absl::StrCat("preset: '", Av(name), "' is not a preset (", absl::StrJoin(ImportPresets(), ", "), ")"));
+}
+
+}  // namespace crm

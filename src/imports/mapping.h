@@ -1,0 +1,77 @@
+// Column mappings of imports: the fields a column fills, the presets, and the values as a
+// customer's fields want them (dates, money, booleans, stages ...).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "crm/customer.hpp"
+#include "crm/import.hpp"
+#include "imports/source.h"
+
+namespace crm::imports {
+
+enum class Field : std::uint8_t {
+  kExternalId, kKind, kDisplayName, kGivenName, kFamilyName, kName, kEmail, kPhone,
+  kStreet, kCity, kRegion, kPostalCode, kCountry, kStage, kOwner, kTags, kCustom,
+  kJobTitle, kDepartment, kIndustry, kWebsite, kAnnualRevenue, kAnnualRevenueMillions, kEmployees,
+  kAccountType, kOrganization, kOrganizationExternalId, kParent, kParentExternalId,
+  kEmailOptIn, kDoNotCall, kCreatedAt, kUpdatedAt,
+};
+
+struct Target {
+  Field field;
+  std::string custom;  // kCustom: the custom field's name
+  std::string name;    // as the mapping names it ("email2", "custom.tier")
+};
+
+// The field a mapping names; InvalidArgument for an unknown one.
+absl::StatusOr<Target> ParseTarget(std::string_view name);
+
+// A file's mapping: the targets of each column, by the column's name.
+struct Mapping {
+  std::vector<std::pair<std::string, Target>> columns;  // column (as in the file), target
+  CustomerKind kind = CustomerKind::kPerson;            // rows without a kind column
+  bool by_field_names = false;  // JSON Lines keys named as fields fill them (the generic preset)
+};
+
+// Resolves the mapping of a file with these columns (CSV: the header; JSON Lines: empty, and
+// the preset's and caller's columns are taken as they are, plus every key named as a field).
+// `used` gets what the job records.
+// With `exact`, only the options' columns map (a resumed job's recorded mapping).
+absl::StatusOr<Mapping> Resolve(const ImportOptions& options, const std::vector<std::string>& header,
+                                std::vector<ImportColumn>* used, bool exact = false);
+// The mapping of a JSON Lines row's keys not in `mapping`, when named as fields ("given_name").
+std::optional<Target> TargetOfKey(std::string_view key);
+
+// How values are read.
+struct Reading {
+  absl::TimeZone zone;
+  std::string currency;
+  bool day_first = false;
+};
+absl::StatusOr<Reading> MakeReading(const ImportOptions& options);
+
+// What a row gives: the customer, the patch naming the fields it sets, and the organizations it
+// names (found or made by the caller).
+struct Built {
+  Customer customer;
+  Patch patch;
+  std::string organization, organization_external, parent, parent_external;
+  bool empty = true;  // no mapped column had a value
+};
+
+// Builds a row's customer; InvalidArgument naming the field ("email: ...").
+absl::StatusOr<Built> Build(const Row& row, const Mapping& mapping, const Reading& reading);
+
+// Values.
+absl::StatusOr<Timestamp> ParseWhen(std::string_view text, const Reading& reading);
+absl::StatusOr<Money> ParseMoney(std::string_view text, std::string_view default_currency);
+absl::StatusOr<bool> ParseBool(std::string_view text);
+
+}  // namespace crm::imports
