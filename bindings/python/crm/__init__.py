@@ -37,6 +37,7 @@ from .errors import (
 )
 from .changes import RetentionReport, RetentionRule
 from .consent import Channel, ConsentRecord, ConsentSource, ContactDecision, Verdict
+from .imports import ImportCounts, ImportJob, ImportProgress, ImportRowError, ImportState, presets as import_presets
 from .maintenance import Statistics, VerifyReport
 from .privacy import Erasure
 from .query import F, Field, Index, Plan, Row, Where
@@ -73,9 +74,9 @@ from .values import (
     currency_digits,
 )
 
-__version__ = "0.10.0"
+__version__ = "0.11.0"
 
-#: The version of the libcrm library in use (its C ABI), e.g. "0.10.0".
+#: The version of the libcrm library in use (its C ABI), e.g. "0.11.0".
 library_version = LIBRARY_VERSION
 #: Where that library was loaded from.
 library_path = LIBRARY_PATH
@@ -84,9 +85,9 @@ __all__ = [
     "AccountType", "BusyError", "Change", "Channel", "ClosedError", "ConflictError", "ConsentRecord", "ConsentSource",
     "ConsentWithdrawnError", "ContactDecision", "RetentionReport", "RetentionRule", "TrimmedError", "KeyRequiredError", "Verdict", "Contact", "CorruptError", "Customer",
     "CustomFields", "Database", "DependentsError", "Direction", "Email", "Entity", "Erasure", "Error", "ExistsError", "F",
-    "Field", "FieldChange", "FullError", "Index", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
+    "Field", "FieldChange", "FullError", "ImportCounts", "ImportJob", "ImportProgress", "ImportRowError", "ImportState", "Index", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
     "LifecycleStage", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
     "OutOfMemoryError", "Outcome", "Phone", "PhoneType", "Pipeline", "PipelineStage", "Plan", "ReadOnlyError", "ReadTxn",
     "Record", "Row", "StageChange", "Statistics", "StorageError", "SuppressedError", "Team", "User", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
-    "library_path", "library_version", "open",
+    "import_presets", "library_path", "library_version", "open",
 ]  # fmt: skip

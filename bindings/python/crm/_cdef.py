@@ -405,4 +405,58 @@ const crm_consent* crm_consent_list_at(const crm_consent_list* l, size_t i);
 void crm_consent_list_free(crm_consent_list* l);
 int crm_can_contact(int* verdict, char** reason, uint64_t* consent, crm_txn* txn, uint64_t customer,
                     int channel, const char* purpose, size_t len, int64_t at);
+typedef struct crm_import_job crm_import_job;
+typedef struct crm_import_job_list crm_import_job_list;
+typedef struct crm_import_error crm_import_error;
+typedef struct crm_import_error_list crm_import_error_list;
+typedef struct crm_import_progress {
+  uint64_t rows;
+  uint64_t bytes;
+  uint64_t bytes_total;
+  uint64_t created, updated, unchanged, skipped, failed;
+} crm_import_progress;
+typedef int (*crm_import_progress_fn)(const crm_import_progress* progress, void* arg);
+typedef struct crm_import_options {
+  unsigned int version;
+  int format;
+  char delimiter;
+  const char* preset;
+  const char* columns;
+  const char* match;
+  const char* time_zone;
+  const char* default_currency;
+  const char* date_order;
+  int all_or_nothing;
+  size_t batch_rows;
+  const char* actor;
+  crm_import_progress_fn progress;
+  void* progress_arg;
+} crm_import_options;
+int crm_import_options_init(crm_import_options* opts, unsigned int version);
+int crm_db_import(crm_import_job** out, crm_db* db, const char* path, const crm_import_options* opts);
+int crm_db_resume_import(crm_import_job** out, crm_db* db, uint64_t id, crm_import_progress_fn progress,
+                         void* arg);
+int crm_db_revert_import(crm_import_job** out, crm_db* db, uint64_t id, int flags, const char* actor,
+                         size_t actor_len);
+int crm_db_write_failed_rows(crm_db* db, uint64_t id, const char* path);
+int crm_db_delete_import_job(crm_db* db, uint64_t id);
+int crm_import_presets(char** out, size_t* len);
+int crm_import_job_get(crm_import_job** out, crm_txn* txn, uint64_t id);
+void crm_import_job_free(crm_import_job* job);
+int64_t crm_import_job_int(const crm_import_job* job, int field);
+const char* crm_import_job_text(const crm_import_job* job, int field, size_t* len);
+int crm_import_job_list_get(crm_import_job_list** out, crm_txn* txn, size_t limit);
+size_t crm_import_job_list_size(const crm_import_job_list* l);
+const crm_import_job* crm_import_job_list_at(const crm_import_job_list* l, size_t i);
+void crm_import_job_list_free(crm_import_job_list* l);
+int crm_import_error_list_get(crm_import_error_list** out, crm_txn* txn, uint64_t id, uint64_t after_row,
+                              size_t limit);
+size_t crm_import_error_list_size(const crm_import_error_list* l);
+const crm_import_error* crm_import_error_list_at(const crm_import_error_list* l, size_t i);
+void crm_import_error_list_free(crm_import_error_list* l);
+uint64_t crm_import_error_row(const crm_import_error* e);
+uint64_t crm_import_error_line(const crm_import_error* e);
+const char* crm_import_error_field(const crm_import_error* e, size_t* len);
+const char* crm_import_error_reason(const crm_import_error* e, size_t* len);
+const char* crm_import_error_original(const crm_import_error* e, size_t* len);
 """

@@ -20,6 +20,7 @@ from .changes import ChangeReads
 from .customers import CustomerReads, CustomerWrites
 from .errors import EBUSY, EINTERNAL, EINVALID, ENOTFOUND, BusyError, ClosedError, Error, InvalidError, check, error_for, fail
 from .consent import ConsentReads, ConsentWrites
+from .imports import DatabaseImports, ImportReads
 from .interactions import InteractionReads, InteractionWrites
 from .listing import Listing
 from .maintenance import DatabaseMaintenance, MaintenanceReads
@@ -39,7 +40,7 @@ _U64_P = ffi.typeof("uint64_t*")
 
 
 class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, ChangeReads, MaintenanceReads,
-             QueryReads, UserReads, PrivacyReads, ConsentReads):
+             QueryReads, UserReads, PrivacyReads, ConsentReads, ImportReads):
     """Every concept's reads."""
 
 
@@ -253,7 +254,7 @@ def _write_trampoline(handle: Any, arg: Any) -> int:
     return ffi.from_handle(arg).run(handle)
 
 
-class Database(_Reads, _Writes, DatabaseMaintenance):
+class Database(_Reads, _Writes, DatabaseMaintenance, DatabaseImports):
     """An open libcrm database: ``with crm.open("customers.crm") as db: ...``.
 
     One object may be used from many threads. :meth:`read` and :meth:`write` begin

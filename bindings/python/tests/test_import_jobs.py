@@ -1,0 +1,102 @@
+"""Imports as jobs through the Python package: the Datablist customers checked against the CSV
+module's reading of the file, a re-import that changes nothing, failed rows, a stopped import
+resumed, a revert, and bad arguments."""
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import crm
+
+DATA = Path(__file__).resolve().parents[3] / "tests" / "data"
+DATABLIST = DATA / "datablist-customers" / "customers-1000.csv"
+
+
+def test_datablist_customers_field_by_field_and_again(db):
+    with open(DATABLIST, newline="") as f:
+        rows = list(csv.DictReader(f))
+    companies = {r["Company"].lower() for r in rows}
+    job = db.import_file(DATABLIST, preset="datablist")
+    assert job.state == crm.ImportState.FINISHED
+    assert job.counts == crm.ImportCounts(len(rows) + len(companies), 0, 0, 0, 0)
+    assert job.format == "csv" and job.preset == "datablist" and job.rows_done == len(rows)
+    assert job.columns["Customer Id"] == ["external_id"] and "Index" not in job.columns
+    assert job.header[:3] == ("Index", "Customer Id", "First Name")
+    for r in rows:
+        c = db.customer_by_external_id(r["Customer Id"])
+        assert (c.given_name, c.family_name, c.emails[0].address) == (r["First Name"], r["Last Name"], r["Email"])
+        assert [p.number for p in c.phones] == [r["Phone 1"], r["Phone 2"]]
+        assert c.created_at == dt.datetime.fromisoformat(r["Subscription Date"]).replace(tzinfo=dt.timezone.utc)
+        assert db.customer(c.memberships[0].organization).display_name == r["Company"]
+    again = db.import_file(DATABLIST, preset="datablist")
+    assert again.counts == crm.ImportCounts(0, 0, len(rows), 0, 0)
+    assert [j.id for j in db.import_jobs()] == [again.id, job.id]
+    assert db.import_job(job.id) == job
+
+
+def test_failed_rows_progress_resume_and_revert(db, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("name,email,tier\nAnn Lee,ann@example.com,gold\nBob,bad,\nCy Chen,cy@example.com,\n")
+    seen = []
+    job = db.import_file(path, columns={"tier": "custom.tier"}, batch_rows=1,
+                         progress=lambda p: seen.append(p) or p.rows < 1)  # fmt: skip
+    assert job.state == crm.ImportState.RUNNING and job.rows_done == 1
+    assert seen[0].bytes_total == path.stat().st_size and seen[0].counts.created == 1
+    job = db.resume_import(job.id)
+    assert job.state == crm.ImportState.FINISHED
+    assert job.counts == crm.ImportCounts(2, 0, 0, 0, 1)
+    [error] = db.import_errors(job.id)
+    assert (error.row, error.line, error.original) == (2, 3, "Bob,bad,")
+    assert error.field.startswith("emails")
+    db.write_failed_rows(job.id, tmp_path / "failed.csv")
+    assert (tmp_path / "failed.csv").read_text().splitlines()[0] == "import_row,import_error,name,email,tier"
+    with pytest.raises(crm.ExistsError):
+        db.write_failed_rows(job.id, tmp_path / "failed.csv")
+    assert db.customer_by_email("ann@example.com").custom["tier"] == "gold"
+
+    reverted = db.revert_import(job.id, actor="undo")
+    assert reverted.state == crm.ImportState.REVERTED and reverted.reverted_deleted == 2
+    assert db.get_customer_by_email("ann@example.com") is None
+    with pytest.raises(crm.ConflictError):
+        db.revert_import(job.id)
+    with pytest.raises(crm.ConflictError):
+        db.resume_import(job.id)
+    db.delete_import_job(job.id)
+    with pytest.raises(crm.NotFoundError):
+        db.import_job(job.id)
+
+
+def test_json_lines_and_an_exception_in_progress(db, tmp_path):
+    path = tmp_path / "people.jsonl"
+    path.write_text('{"given_name": "Ann", "email": ["ann@example.com"], "tags": ["vip", "b2b"]}\nnot json\n')
+    job = db.import_file(path)
+    assert job.format == "jsonl" and job.counts.created == 1 and job.counts.failed == 1
+    assert sorted(db.customer_by_email("ann@example.com").tags) == ["b2b", "vip"]
+
+    def boom(p):
+        raise RuntimeError("stop here")
+
+    with pytest.raises(RuntimeError, match="stop here"):
+        db.import_file(path, progress=boom, batch_rows=1)
+
+
+def test_bad_arguments_name_what_is_wrong(db, tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("name\nAnn\n")
+    with pytest.raises(crm.InvalidError, match="match"):
+        db.import_file(path, match=["fax"])
+    with pytest.raises(crm.InvalidError, match="preset"):
+        db.import_file(path, preset="excel")
+    with pytest.raises(crm.InvalidError, match="nickname"):
+        db.import_file(path, columns={"name": "nickname"})
+    with pytest.raises(crm.InvalidError, match="format"):
+        db.import_file(path, format="xlsx")
+    with pytest.raises(crm.InvalidError, match="batch_rows"):
+        db.import_file(path, batch_rows=0)
+    with pytest.raises(crm.InvalidError, match="time_zone"):
+        db.import_file(path, time_zone="Mars/Olympus")
+    with pytest.raises(crm.NotFoundError):
+        db.import_file(tmp_path / "missing.csv")
+    assert "datablist" in crm.import_presets()
+    assert db.import_jobs() == []
