@@ -67,5 +67,6 @@ void AddAdminCommands(CLI::App& app, Context& ctx);
 void AddDealCommands(CLI::App& app, Context& ctx);
 void AddPrivacyCommands(CLI::App& app, Context& ctx);
 void AddTeamCommands(CLI::App& app, Context& ctx);
+void AddImportCommands(CLI::App& app, Context& ctx);
 
 }  // namespace crm::cli

@@ -113,6 +113,11 @@ nlohmann::ordered_json ToJson(const Customer& c) {
   j["department"] = c.department;
   j["industry"] = c.industry;
   j["website"] = c.website;
+  j["domains"] = std::vector<std::string>(c.domains.begin(), c.domains.end());
+  j["annual_revenue"] = c.annual_revenue.currency.empty() ? "" : MoneyText(c.annual_revenue);
+  j["employees"] = c.employees;
+  j["account_type"] = AccountTypeName(c.account_type);
+  j["parent"] = c.parent;
   j["organizations"] = nlohmann::ordered_json::array();
   for (const Membership& m : c.memberships) j["organizations"].push_back({{"id", m.organization}, {"role", m.role}});
   j["archived"] = c.archived;

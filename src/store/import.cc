@@ -49,7 +49,9 @@ std::string FieldOf(const absl::Status& s) {
   return m.substr(0, colon);
 }
 
+// A failed row; the reason without the field's name in front when it names one.
 ImportRowError ErrorOf(const Row& row, std::string field, std::string reason) {
+  if (!field.empty() && reason.compare(0, field.size() + 2, field + ": ") == 0) reason.erase(0, field.size() + 2);
   return ImportRowError{row.number, row.line, std::move(field), std::move(reason), row.original};
 }
 
@@ -222,6 +224,7 @@ struct ImportRun {
       }
       if (auto s = Commit(rows, last); !s.ok()) return s;
       if (job.state != ImportState::kRunning) break;
+      if (rows.empty()) continue;
       if (progress && !progress(Progress())) return absl::OkStatus();
     }
     if (progress) progress(Progress());
@@ -392,9 +395,7 @@ absl::Status Store::WriteFailedRows(ImportJobId id, const std::string& path) con
     if (!errors.ok()) return errors.status();
     for (const ImportRowError& e : *errors) {
       if (job->format == ImportFormat::kCsv) {
-        const std::string reason = e.field.empty() || absl::StartsWith(e.reason, e.field + ":")
-                                       ? e.reason
-                                       : absl::StrCat(e.field, ": ", e.reason);
+        const std::string reason = e.field.empty() ? e.reason : absl::StrCat(e.field, ": ", e.reason);
         absl::StrAppend(&out, e.row, std::string(1, d), imports::CsvField(reason, d), std::string(1, d), e.original, "\r\n");
       } else {
         absl::StrAppend(&out, e.original, "\n");

@@ -246,3 +246,62 @@ def test_users_teams_and_declared_indexes(tmp_path):
     assert js(tmp_path, "index", "list") == []
     assert run(tmp_path, "index", "declare", "deal", "x", code=1).stderr == "crm: 'deal' is not customer, opportunity or interaction\n"
     assert run(tmp_path, "index", "declare", "customer", "nonsense", code=1).stderr.startswith("crm: index declare: ")
+
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+DATABLIST = os.path.join(DATA, "datablist-customers", "customers-10000.csv")
+
+
+def test_import_datablist_reimport_failed_rows_and_revert(tmp_path):
+    import csv
+
+    with open(DATABLIST, newline="") as f:
+        rows = list(csv.DictReader(f))
+    companies = {r["Company"].lower() for r in rows}
+    run(tmp_path, "init")
+    job = js(tmp_path, "import", DATABLIST, "--preset", "datablist", "--batch", "2500")
+    assert job["state"] == "finished" and job["rows_done"] == 10000
+    assert job["counts"] == {"created": 10000 + len(companies), "updated": 0, "unchanged": 0, "skipped": 0, "failed": 0}
+    # People are found as the file has them: by email, by external id, by a phone in another format.
+    for r in (rows[0], rows[4321], rows[-1]):
+        c = js(tmp_path, "customer", "get", r["Email"])
+        assert (c["given_name"], c["family_name"], c["external_id"]) == (r["First Name"], r["Last Name"], r["Customer Id"])
+        assert js(tmp_path, "customer", "get", "x:" + r["Customer Id"])["id"] == c["id"]
+    # Again: nothing new.
+    again = js(tmp_path, "import", DATABLIST, "--preset", "datablist")
+    assert again["counts"]["unchanged"] == 10000 and again["counts"]["created"] == 0
+    assert js(tmp_path, "stats")["customers"] == 10000 + len(companies)
+
+    # A file with mistakes: the good rows land, the bad ones are listed and written out.
+    bad = tmp_path / "people.csv"
+    bad.write_text("First Name;Last Name;E-mail;Joined\nAnn;Lee;ann@example.com;2021-07-26\n"
+                   "Bob;Stone;bob-at-example;2021-07-26\nCy;Chen;cy@example.com;26.07.2021\n")  # fmt: skip
+    table = run(tmp_path, "import", str(bad), "--map", "Joined=created_at").stdout
+    assert "failed rows: `crm import status 3`" in table
+    status = js(tmp_path, "import", "status", "3")
+    assert status["counts"]["created"] == 2 and status["errors"][0]["row"] == 2
+    assert status["errors"][0]["original"] == "Bob;Stone;bob-at-example;2021-07-26"
+    run(tmp_path, "import", "failed", "3", str(tmp_path / "fix.csv"))
+    fixed = (tmp_path / "fix.csv").read_text().replace("bob-at-example", "bob@example.com")
+    (tmp_path / "fix.csv").write_text(fixed)
+    assert js(tmp_path, "import", str(tmp_path / "fix.csv"))["counts"]["created"] == 1
+    assert [j["id"] for j in js(tmp_path, "import", "status")] == [4, 3, 2, 1]
+
+    # Revert the first import: its people and organizations go; the other files' stay.
+    reverted = js(tmp_path, "import", "revert", "1")
+    assert reverted["state"] == "reverted" and reverted["reverted_deleted"] == 10000 + len(companies)
+    assert js(tmp_path, "stats")["customers"] == 3
+    assert run(tmp_path, "import", "revert", "1", code=1).stderr.startswith("crm: import revert: import job 1 was reverted")
+    assert run(tmp_path, "import", "status", "77", code=1).stderr == "crm: import status: import job 77 does not exist\n"
+    assert run(tmp_path, "import", str(tmp_path / "none.csv"), code=1).stderr.startswith("crm: import: path: cannot open")
+    assert run(tmp_path, "import", str(bad), "--match", "fax", code=1).stderr.startswith("crm: --match")
+
+
+def test_import_maven_accounts(tmp_path):
+    run(tmp_path, "init")
+    path = os.path.join(DATA, "maven", "accounts.csv")
+    job = js(tmp_path, "import", path, "--preset", "maven_accounts")
+    assert job["counts"]["failed"] == 0 and job["counts"]["created"] == 85
+    acme = js(tmp_path, "customer", "get", "x:Acme Corporation")
+    assert acme["kind"] == "organization" and acme["annual_revenue"] == "1100040000.00 USD"
+    assert js(tmp_path, "import", path, "--preset", "maven_accounts")["counts"]["unchanged"] == 85
