@@ -74,7 +74,10 @@ std::string_view ImportStateName(ImportState state);
 // address.street, address.city, address.region, address.postal_code, address.country, stage,
 // owner, tags (separated by ';' or ','), custom.<name>, job_title, department, industry,
 // website, annual_revenue, employees, account_type, organization (a person's organization, by
-// name), email_opt_in, do_not_call, created_at, updated_at. An empty field ignores the column.
+// name), email_opt_in, email_legal_basis, email_opt_in_at,
+// do_not_call, created_at, updated_at. A custom field
+// named with a type, custom.<name>:int (or :money, :date, :bool; :text is the default), reads its
+// values as that type. An empty field ignores the column.
 struct ImportColumn {
   std::string column;  // the header of a CSV column, or a key of a JSON Lines object
   std::string field;
@@ -172,6 +175,31 @@ struct RevertOptions {
   // later changes are lost). Without it such a revert is refused (FailedPrecondition naming them).
   bool force = false;
   std::string actor = {};
+};
+
+// Exporting customers (Store::ExportCustomers) to a file an import reads back: the columns are
+// the import's field names (external_id, kind, display_name ... created_at, updated_at, then
+// one column per custom field, named with its type: custom.score:int), emails, phones and tags
+// are lists ("; " between values in CSV, arrays in JSON Lines), the primary email and phone
+// first, money as "USD 1234.56", times as RFC 3339 in UTC with their microseconds, and a
+// person's organization (the first it belongs to) and an organization's parent by name.
+// Exported and imported into an empty store, customers come back with the same fields, except
+// the labels of emails and phones, the roles of memberships and memberships after the first,
+// and the archived flag (archived customers are exported only when asked for, as active ones).
+struct ExportOptions {
+  std::string path = {};  // a new file: owner-only, AlreadyExists when there is one
+  ImportFormat format = ImportFormat::kAuto;  // kAuto: .jsonl / .ndjson are JSON Lines, else CSV
+  std::string where = {};  // the customers a filter matches (crm/query.hpp); empty: all
+  bool include_archived = false;
+  // Called every 1000 customers and at the end with the rows written and the rows to write;
+  // returning false stops the export (the file is removed, and Cancelled returned).
+  std::function<bool(std::uint64_t rows, std::uint64_t total)> progress = {};
+};
+
+struct ExportReport {
+  std::uint64_t rows = 0;
+  std::uint64_t bytes = 0;
+  std::vector<std::string> columns;
 };
 
 // The names of the presets ImportOptions::preset takes, and the mapping of one (its columns).

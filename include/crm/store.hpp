@@ -268,6 +268,10 @@ class Store {
   absl::Status WriteFailedRows(ImportJobId id, const std::string& path) const;
   // Forgets a job: its record, failed rows and undo entries (it can no longer be reverted).
   absl::Status DeleteImportJob(ImportJobId id);
+  // Writes the customers `options.where` matches, by id, as of one snapshot, to a new CSV or
+  // JSON Lines file an import reads back (crm/import.hpp says what comes back). InvalidArgument
+  // for a bad filter; AlreadyExists when the file exists.
+  absl::StatusOr<ExportReport> ExportCustomers(const ExportOptions& options) const;
 
   // Applies a retention policy (crm/change.hpp) to the change feed and field history, in write
   // transactions of at most `policy.batch` changes each, as the store's default actor. Other

@@ -51,6 +51,8 @@ constexpr FieldName kFields[] = {
     {"parent", Field::kParent},
     {"parent_external_id", Field::kParentExternalId},
     {"email_opt_in", Field::kEmailOptIn},
+    {"email_legal_basis", Field::kEmailLegalBasis},
+    {"email_opt_in_at", Field::kEmailOptInAt},
     {"do_not_call", Field::kDoNotCall},
     {"created_at", Field::kCreatedAt},
     {"updated_at", Field::kUpdatedAt},
@@ -166,6 +168,19 @@ absl::StatusOr<Target> ParseTarget(std::string_view name) {
     if (name.size() == kCustom.size()) return absl::InvalidArgumentError("columns: 'custom.' needs a field name after it");
     t.field = Field::kCustom;
     t.custom = std::string(name.substr(kCustom.size()));
+    // A type after a colon: text (none), int, money, date or bool.
+    if (const auto colon = t.custom.rfind(':'); colon != std::string::npos) {
+      const std::string type = t.custom.substr(colon + 1);
+      t.custom.resize(colon);
+      if (type == "int") t.custom_type = CustomType::kInt;
+      else if (type == "money") t.custom_type = CustomType::kMoney;
+      else if (type == "date") t.custom_type = CustomType::kDate;
+      else if (type == "bool") t.custom_type = CustomType::kBool;
+      else if (type != "text")
+        return absl::InvalidArgumentError(absl::StrCat("columns: '", Av(name), "': '", type,
+                                                       "' is not a custom field type (text, int, money, date, bool)"));
+      if (t.custom.empty()) return absl::InvalidArgumentError("columns: 'custom.' needs a field name after it");
+    }
     return t;
   }
   std::string_view base = name;

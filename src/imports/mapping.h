@@ -21,12 +21,16 @@ enum class Field : std::uint8_t {
   kStreet, kCity, kRegion, kPostalCode, kCountry, kStage, kOwner, kTags, kCustom,
   kJobTitle, kDepartment, kIndustry, kWebsite, kAnnualRevenue, kAnnualRevenueMillions, kEmployees,
   kAccountType, kOrganization, kOrganizationExternalId, kParent, kParentExternalId,
-  kEmailOptIn, kDoNotCall, kCreatedAt, kUpdatedAt,
+  kEmailOptIn, kEmailLegalBasis, kEmailOptInAt, kDoNotCall, kCreatedAt, kUpdatedAt,
 };
+
+// The type of a custom field's values, as its column names it ("custom.score:int").
+enum class CustomType : std::uint8_t { kText, kInt, kMoney, kDate, kBool };
 
 struct Target {
   Field field;
   std::string custom;  // kCustom: the custom field's name
+  CustomType custom_type = CustomType::kText;
   std::string name;    // as the mapping names it ("email2", "custom.tier")
 };
 

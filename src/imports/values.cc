@@ -186,6 +186,33 @@ absl::StatusOr<std::int64_t> ParseCount(std::string_view text) {
   return absl::InvalidArgumentError(absl::StrCat("'", Av(text), "' is not a whole number"));
 }
 
+absl::StatusOr<CustomValue> CustomOf(CustomType type, const std::string& value, const Reading& reading) {
+  switch (type) {
+    case CustomType::kText: return CustomValue(value);
+    case CustomType::kInt: {
+      std::int64_t n = 0;
+      if (!absl::SimpleAtoi(value, &n)) return absl::InvalidArgumentError(absl::StrCat("'", value, "' is not a whole number"));
+      return CustomValue(n);
+    }
+    case CustomType::kMoney: {
+      auto m = ParseMoney(value, reading.currency);
+      if (!m.ok()) return m.status();
+      return CustomValue(*m);
+    }
+    case CustomType::kDate: {
+      auto at = ParseWhen(value, reading);
+      if (!at.ok()) return at.status();
+      return CustomValue(DateTime{*at});
+    }
+    case CustomType::kBool: {
+      auto v = ParseBool(value);
+      if (!v.ok()) return v.status();
+      return CustomValue(*v);
+    }
+  }
+  return absl::InternalError("custom type");
+}
+
 void AddField(Built& b, std::string_view name) {
   if (std::find(b.patch.fields.begin(), b.patch.fields.end(), name) == b.patch.fields.end())
     b.patch.fields.emplace_back(name);
@@ -255,10 +282,13 @@ absl::Status Apply(Built& b, const Target& t, const std::string& value, const Re
       break;
     }
     case Field::kOwner: field(c.owner, "owner"); break;
-    case Field::kCustom:
-      c.custom[t.custom] = value;
+    case Field::kCustom: {
+      auto v = CustomOf(t.custom_type, value, reading);
+      if (!v.ok()) return v.status();
+      c.custom[t.custom] = *std::move(v);
       AddField(b, "custom." + t.custom);
       break;
+    }
     case Field::kJobTitle: field(c.job_title, "job_title"); break;
     case Field::kDepartment: field(c.department, "department"); break;
     case Field::kIndustry: field(c.industry, "industry"); break;
@@ -298,9 +328,25 @@ absl::Status Apply(Built& b, const Target& t, const std::string& value, const Re
       auto v = ParseBool(value);
       if (!v.ok()) return v.status();
       c.consent.email_opt_in = *v;
-      // An opt-in carried over from another system: its legal basis is the consent it recorded.
-      if (*v) c.consent.email_legal_basis = LegalBasis::kConsent, AddField(b, "consent.email_legal_basis");
       AddField(b, "consent.email_opt_in");
+      break;
+    }
+    case Field::kEmailOptInAt: {
+      auto at = ParseWhen(value, reading);
+      if (!at.ok()) return at.status();
+      c.consent.email_opt_in_at = *at;
+      AddField(b, "consent.email_opt_in_at");
+      break;
+    }
+    case Field::kEmailLegalBasis: {
+      std::optional<LegalBasis> basis;
+      for (int k = 0; k <= static_cast<int>(LegalBasis::kLegitimateInterests); ++k)
+        if (LegalBasisName(static_cast<LegalBasis>(k)) == Lower(value)) basis = static_cast<LegalBasis>(k);
+      if (!basis.has_value())
+        return absl::InvalidArgumentError(absl::StrCat("'", value, "' is not a legal basis (consent, contract, legal_obligation, "
+                                                       "vital_interests, public_task, legitimate_interests)"));
+      c.consent.email_legal_basis = *basis;
+      AddField(b, "consent.email_legal_basis");
       break;
     }
     case Field::kDoNotCall: {
@@ -345,6 +391,11 @@ absl::StatusOr<Built> Build(const Row& row, const Mapping& mapping, const Readin
     if (!mapped && mapping.by_field_names)
       if (auto t = TargetOfKey(column); t.has_value())
         if (auto s = one(*t, cell); !s.ok()) return s;
+  }
+  // An opt-in carried over from another system without its legal basis: the consent it recorded.
+  if (b.customer.consent.email_opt_in && b.customer.consent.email_legal_basis == LegalBasis::kNone) {
+    b.customer.consent.email_legal_basis = LegalBasis::kConsent;
+    AddField(b, "consent.email_legal_basis");
   }
   if (b.customer.kind == CustomerKind::kOrganization && (!b.organization.empty() || !b.organization_external.empty()))
     return Bad("organization", "an organization is not a member of another; give its parent instead");

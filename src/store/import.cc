@@ -1,8 +1,5 @@
 // Imports as jobs (crm/import.hpp): reading the file in batches, one write transaction each,
 // resuming, reverting, and writing the failed rows back out.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -18,6 +15,7 @@
 #include "customers/customers.h"
 #include "imports/jobs.h"
 #include "imports/mapping.h"
+#include "imports/outfile.h"
 #include "imports/rows.h"
 #include "imports/source.h"
 
@@ -404,26 +402,10 @@ absl::Status Store::WriteFailedRows(ImportJobId id, const std::string& path) con
     }
     if (errors->size() < 10000) break;
   }
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) return absl::AlreadyExistsError(absl::StrCat("path: '", path, "' exists already"));
-    return absl::InvalidArgumentError(absl::StrCat("path: cannot create '", path, "': ", std::strerror(errno)));
-  }
-  std::size_t written = 0;
-  while (written < out.size()) {
-    const ssize_t n = ::write(fd, out.data() + written, out.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int err = errno;
-      ::close(fd);
-      ::unlink(path.c_str());
-      return absl::ResourceExhaustedError(absl::StrCat("path: cannot write '", path, "': ", std::strerror(err)));
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0)
-    return absl::InternalError(absl::StrCat("path: cannot sync '", path, "'"));
-  return absl::OkStatus();
+  imports::OutFile file;
+  if (auto st = file.Create(path); !st.ok()) return st;
+  if (auto st = file.Write(out); !st.ok()) return st;
+  return file.Finish();
 }
 
 absl::Status Store::DeleteImportJob(ImportJobId id) {

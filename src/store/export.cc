@@ -1,0 +1,225 @@
+// Exporting customers to CSV and JSON Lines files an import reads back (crm/import.hpp).
+#include <algorithm>
+#include <map>
+#include <variant>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "crm/store.hpp"
+#include "imports/outfile.h"
+#include "imports/source.h"
+#include "nlohmann/json.hpp"
+
+namespace crm {
+namespace {
+
+constexpr const char* kColumns[] = {
+    "external_id", "kind",     "display_name", "given_name",   "family_name", "email",
+    "phone",       "address.street", "address.city", "address.region", "address.postal_code", "address.country",
+    "stage",       "owner",    "tags",         "job_title",    "department",  "industry",
+    "website",     "annual_revenue", "employees", "account_type", "organization", "parent",
+    "email_opt_in", "email_legal_basis", "email_opt_in_at", "do_not_call", "created_at", "updated_at"};
+
+std::string When(Timestamp t) {
+  if (t == 0) return "";
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", absl::FromUnixMicros(t), absl::UTCTimeZone());
+}
+
+std::string MoneyOf(const Money& m) {
+  if (m.currency.empty()) return "";
+  const int digits = CurrencyMinorDigits(m.currency).value_or(2);
+  std::uint64_t scale = 1;
+  for (int i = 0; i < digits; ++i) scale *= 10;
+  const bool negative = m.minor_units < 0;
+  const std::uint64_t units = negative ? 0 - static_cast<std::uint64_t>(m.minor_units) : static_cast<std::uint64_t>(m.minor_units);
+  std::string out = absl::StrCat(m.currency, " ", negative ? "-" : "", units / scale);
+  if (digits > 0) {
+    std::string frac = std::to_string(units % scale);
+    frac.insert(0, static_cast<std::size_t>(digits) - frac.size(), '0');
+    absl::StrAppend(&out, ".", frac);
+  }
+  return out;
+}
+
+// A custom field's column: its name and the type of its values.
+std::string CustomColumn(const std::string& name, const CustomValue& v) {
+  static constexpr const char* kTypes[] = {"", ":int", ":money", ":date", ":bool"};
+  return absl::StrCat("custom.", name, kTypes[v.index()]);
+}
+
+std::string CustomText(const CustomValue& v) {
+  switch (v.index()) {
+    case 0: return std::get<std::string>(v);
+    case 1: return std::to_string(std::get<std::int64_t>(v));
+    case 2: return MoneyOf(std::get<Money>(v));
+    case 3: return When(std::get<DateTime>(v).micros);
+    default: return std::get<bool>(v) ? "true" : "false";
+  }
+}
+
+// The cells of one customer: a single value, or a list.
+using Cell = std::variant<std::string, std::vector<std::string>>;
+
+class Exporter {
+ public:
+  Exporter(const ReadTxn& txn, const ExportOptions& options) : txn_(txn), options_(options) {}
+
+  absl::StatusOr<ExportReport> Run() {
+    auto filter = Filter::Parse(options_.where);
+    if (!filter.ok()) return absl::InvalidArgumentError(absl::StrCat("where: ", filter.status().message()));
+    search_.filter = *filter;
+    search_.include_archived = options_.include_archived;
+    search_.limit = 1000;
+    std::string path = options_.path;
+    if (path.empty()) return absl::InvalidArgumentError("path: name the file to write");
+    format_ = options_.format;
+    if (format_ == ImportFormat::kAuto)
+      format_ = absl::EndsWith(path, ".jsonl") || absl::EndsWith(path, ".ndjson") ? ImportFormat::kJsonLines
+                                                                                  : ImportFormat::kCsv;
+    // First pass: the custom fields' columns, and how many customers there are.
+    std::uint64_t total = 0;
+    std::map<std::string, int> customs;
+    if (auto s = Each([&](const Customer& c) {
+          ++total;
+          for (const auto& [name, value] : c.custom) customs.emplace(CustomColumn(name, value), 0);
+          return absl::OkStatus();
+        });
+        !s.ok())
+      return s;
+    ExportReport report;
+    report.columns.assign(std::begin(kColumns), std::end(kColumns));
+    for (const auto& [column, unused] : customs) report.columns.push_back(column);
+    imports::OutFile file;
+    if (auto s = file.Create(path); !s.ok()) return s;
+    if (format_ == ImportFormat::kCsv) {
+      std::vector<std::string> header;
+      for (const std::string& c : report.columns) header.push_back(imports::CsvField(c));
+      if (auto s = file.Write(absl::StrCat(absl::StrJoin(header, ","), "\r\n")); !s.ok()) return s;
+    }
+    auto s = Each([&](const Customer& c) -> absl::Status {
+      auto line = Line(c, report.columns);
+      if (!line.ok()) return line.status();
+      if (auto w = file.Write(*line); !w.ok()) return w;
+      if (++report.rows % 1000 == 0 && options_.progress && !options_.progress(report.rows, total))
+        return absl::CancelledError("export: stopped by the progress callback");
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return s;
+    if (auto f = file.Finish(); !f.ok()) return f;
+    if (options_.progress) options_.progress(report.rows, total);
+    report.bytes = file.bytes();
+    return report;
+  }
+
+ private:
+  template <class Fn>
+  absl::Status Each(Fn fn) {
+    Search s = search_;
+    for (;;) {
+      auto page = txn_.SearchCustomers(s);
+      if (!page.ok()) return page.status();
+      for (const Customer& c : page->customers)
+        if (auto st = fn(c); !st.ok()) return st;
+      if (page->next_page_token.empty()) return absl::OkStatus();
+      s.page_token = page->next_page_token;
+    }
+  }
+
+  // The display name of customer `id` ("" for 0), read once.
+  absl::StatusOr<std::string> NameOf(CustomerId id) {
+    if (id == 0) return std::string();
+    if (auto it = names_.find(id); it != names_.end()) return it->second;
+    auto c = txn_.GetCustomer(id);
+    if (!c.ok()) return c.status();
+    return names_[id] = c->display_name;
+  }
+
+  absl::StatusOr<std::string> Line(const Customer& c, const std::vector<std::string>& columns) {
+    std::vector<std::string> emails, phones;
+    for (const Email& e : c.emails) (e.primary ? emails.insert(emails.begin(), e.address) : emails.insert(emails.end(), e.address));
+    for (const Phone& p : c.phones) (p.primary ? phones.insert(phones.begin(), p.number) : phones.insert(phones.end(), p.number));
+    auto organization = NameOf(c.memberships.empty() ? 0 : c.memberships.front().organization);
+    if (!organization.ok()) return organization.status();
+    auto parent = NameOf(c.parent);
+    if (!parent.ok()) return parent.status();
+    const bool org = c.kind == CustomerKind::kOrganization;
+    std::map<std::string, Cell> cells = {
+        {"external_id", c.external_id},
+        {"kind", org ? "organization" : "person"},
+        {"display_name", c.display_name},
+        {"given_name", c.given_name},
+        {"family_name", c.family_name},
+        {"email", emails},
+        {"phone", phones},
+        {"address.street", c.address.street},
+        {"address.city", c.address.city},
+        {"address.region", c.address.region},
+        {"address.postal_code", c.address.postal_code},
+        {"address.country", c.address.country},
+        {"stage", std::string(LifecycleStageName(c.stage))},
+        {"owner", c.owner},
+        {"tags", std::vector<std::string>(c.tags.begin(), c.tags.end())},
+        {"job_title", c.job_title},
+        {"department", c.department},
+        {"industry", c.industry},
+        {"website", c.website},
+        {"annual_revenue", MoneyOf(c.annual_revenue)},
+        {"employees", c.employees == 0 ? "" : std::to_string(c.employees)},
+        {"account_type", std::string(AccountTypeName(c.account_type))},
+        {"organization", *organization},
+        {"parent", *parent},
+        {"email_opt_in", c.consent.email_opt_in ? "true" : ""},
+        {"email_legal_basis", c.consent.email_legal_basis == LegalBasis::kNone
+                                  ? ""
+                                  : std::string(LegalBasisName(c.consent.email_legal_basis))},
+        {"email_opt_in_at", When(c.consent.email_opt_in_at)},
+        {"do_not_call", c.consent.do_not_call ? "true" : ""},
+        {"created_at", When(c.created_at)},
+        {"updated_at", When(c.updated_at)},
+    };
+    for (const auto& [name, value] : c.custom) cells[CustomColumn(name, value)] = CustomText(value);
+    if (format_ == ImportFormat::kJsonLines) {
+      nlohmann::ordered_json j = nlohmann::ordered_json::object();
+      for (const std::string& column : columns) {
+        auto it = cells.find(column);
+        if (it == cells.end()) continue;
+        if (const auto* list = std::get_if<std::vector<std::string>>(&it->second)) {
+          if (!list->empty()) j[column] = *list;
+        } else if (!std::get<std::string>(it->second).empty()) {
+          j[column] = std::get<std::string>(it->second);
+        }
+      }
+      return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    }
+    std::vector<std::string> out;
+    for (const std::string& column : columns) {
+      auto it = cells.find(column);
+      if (it == cells.end()) {
+        out.emplace_back();
+      } else if (const auto* list = std::get_if<std::vector<std::string>>(&it->second)) {
+        out.push_back(imports::CsvField(absl::StrJoin(*list, "; ")));
+      } else {
+        out.push_back(imports::CsvField(std::get<std::string>(it->second)));
+      }
+    }
+    return absl::StrCat(absl::StrJoin(out, ","), "\r\n");
+  }
+
+  const ReadTxn& txn_;
+  const ExportOptions& options_;
+  Search search_;
+  ImportFormat format_ = ImportFormat::kCsv;
+  std::map<CustomerId, std::string> names_;
+};
+
+}  // namespace
+
+absl::StatusOr<ExportReport> Store::ExportCustomers(const ExportOptions& options) const {
+  auto txn = BeginRead();
+  if (!txn.ok()) return txn.status();
+  return Exporter(*txn, options).Run();
+}
+
+}  // namespace crm
