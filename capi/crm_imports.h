@@ -80,6 +80,14 @@ CRM_API int crm_db_write_failed_rows(crm_db* db, uint64_t id, const char* path);
 /* Forgets a job: its record, failed rows and what a revert would need. */
 CRM_API int crm_db_delete_import_job(crm_db* db, uint64_t id);
 
+/* Writes the customers the filter `where` matches (crm_query.h's syntax; NULL or empty: all;
+ * include_archived: archived ones too), by id, as of one snapshot, to a new owner-only file at
+ * `path` (NUL-terminated; CRM_EEXISTS if there is one) that crm_db_import reads back: format
+ * CRM_IMPORT_FORMAT_CSV or _JSONL (_AUTO: from the name). *rows (may be NULL) receives how many
+ * customers were written. What a round trip keeps is told in crm/import.hpp. */
+CRM_API int crm_db_export_customers(crm_db* db, const char* path, int format, const char* where, size_t where_len,
+                                    int include_archived, uint64_t* rows);
+
 /* The names of the presets, one per line, as a NUL-terminated string to free with crm_free. */
 CRM_API int crm_import_presets(char** out, size_t* len);
 

@@ -153,6 +153,26 @@ int crm_db_delete_import_job(crm_db* db, uint64_t id) {
   });
 }
 
+int crm_db_export_customers(crm_db* db, const char* path, int format, const char* where, size_t where_len,
+                            int include_archived, uint64_t* rows) {
+  return Guard([&] {
+    if (rows != nullptr) *rows = 0;
+    if (db == nullptr) return Invalid("db: is NULL");
+    if (path == nullptr) return Invalid("path: is NULL");
+    if (format < CRM_IMPORT_FORMAT_AUTO || format > CRM_IMPORT_FORMAT_JSONL) return Invalid("format: not a CRM_IMPORT_FORMAT_* value");
+    crm::ExportOptions options;
+    options.path = path;
+    options.format = static_cast<crm::ImportFormat>(format);
+    if (where != nullptr)
+      if (int rc = Text(where, where_len, "where", &options.where); rc != CRM_OK) return rc;
+    options.include_archived = include_archived != 0;
+    auto report = db->store->ExportCustomers(options);
+    if (!report.ok()) return Check(report.status());
+    if (rows != nullptr) *rows = report->rows;
+    return CRM_OK;
+  });
+}
+
 int crm_import_presets(char** out, size_t* len) {
   return Guard([&] {
     if (out == nullptr) return Invalid("out: is NULL");

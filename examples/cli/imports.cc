@@ -1,5 +1,5 @@
 // crm import FILE | import status [JOB] | import resume JOB | import revert JOB | import failed
-// JOB FILE | import forget JOB
+// JOB FILE | import forget JOB | export FILE
 #include <unistd.h>
 
 #include <chrono>
@@ -243,6 +243,30 @@ void AddImportCommands(CLI::App& app, Context& ctx) {
     Check(store->DeleteImportJob(JobId(opt->job)), "import forget");
     if (ctx.json) PrintJson({{"forgotten", JobId(opt->job)}});
     else std::cout << "import " << opt->job << " forgotten\n";
+  });
+
+  struct ExportArgs {
+    std::string file, where, format;
+    bool archived = false;
+  };
+  auto ex = std::make_shared<ExportArgs>();
+  CLI::App* exp = app.add_subcommand("export", "write customers to a CSV or JSON Lines file that `crm import` reads back");
+  exp->add_option("file", ex->file, "the new file (.csv, or .jsonl for JSON Lines)")->required();
+  exp->add_option("--where", ex->where, "only the customers this filter matches (as `crm customer list --where`)");
+  exp->add_flag("--archived", ex->archived, "archived customers too");
+  exp->add_option("--format", ex->format, "csv or jsonl (default: from the file name)");
+  exp->callback([&ctx, ex] {
+    ExportOptions o;
+    o.path = ex->file;
+    o.where = ex->where;
+    o.include_archived = ex->archived;
+    if (ex->format == "csv") o.format = ImportFormat::kCsv;
+    else if (ex->format == "jsonl") o.format = ImportFormat::kJsonLines;
+    else if (!ex->format.empty()) throw Failure("--format: '" + ex->format + "' is neither csv nor jsonl");
+    auto store = ctx.Open(false, true);
+    const ExportReport r = Must(store->ExportCustomers(o), "export");
+    if (ctx.json) PrintJson({{"path", ex->file}, {"rows", r.rows}, {"bytes", r.bytes}, {"columns", r.columns}});
+    else std::cout << "exported " << r.rows << " customers to " << ex->file << " (" << r.bytes << " bytes)\n";
   });
 }
 

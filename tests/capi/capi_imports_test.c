@@ -138,6 +138,28 @@ static void test_import(void) {
   CHECK(crm_db_import(&job, db, csv, &o) == CRM_EINVALID);
   CHECK(crm_import_options_init(&o, 7) == CRM_EINVALID);
 
+  /* Exported, the customers import back into an empty database. */
+  {
+    uint64_t rows = 0;
+    crm_db* other = open_db("imports-other.crm");
+    CHECK(crm_db_export_customers(db, path_of("out.csv"), CRM_IMPORT_FORMAT_AUTO, NULL, 0, 0, &rows) == CRM_OK);
+    CHECK(rows == 2); /* Ada and Cy */
+    CHECK(crm_db_export_customers(db, path_of("out.csv"), CRM_IMPORT_FORMAT_CSV, NULL, 0, 0, &rows) == CRM_EEXISTS);
+    CHECK(crm_db_export_customers(db, path_of("bad.csv"), 0, S("tag ="), 0, &rows) == CRM_EINVALID && rows == 0);
+    CHECK(crm_db_export_customers(db, path_of("one.jsonl"), 0, S("external_id = 'A-3'"), 0, &rows) == CRM_OK);
+    CHECK(rows == 1);
+    CHECK(crm_db_import(&job, other, path_of("out.csv"), NULL) == CRM_OK);
+    CHECK(crm_import_job_int(job, CRM_IMPORT_CREATED) == 2 && crm_import_job_int(job, CRM_IMPORT_FAILED_ROWS) == 0);
+    crm_import_job_free(job);
+    CHECK(crm_txn_begin_read(&txn, other) == CRM_OK);
+    CHECK(crm_customer_find_by_email(&c, txn, S("ada@import.example")) == CRM_OK);
+    text = crm_customer_text(c, CRM_CUSTOMER_EXTERNAL_ID, &len);
+    CHECK(len == 3 && memcmp(text, "A-1", 3) == 0);
+    crm_customer_free(c);
+    crm_txn_free(txn);
+    crm_db_close(other);
+  }
+
   CHECK(crm_import_presets(&presets, &len) == CRM_OK);
   CHECK(strstr(presets, "datablist") != NULL && strstr(presets, "hubspot_contacts") != NULL);
   crm_free(presets);

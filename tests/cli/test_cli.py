@@ -287,6 +287,18 @@ def test_import_datablist_reimport_failed_rows_and_revert(tmp_path):
     assert js(tmp_path, "import", str(tmp_path / "fix.csv"))["counts"]["created"] == 1
     assert [j["id"] for j in js(tmp_path, "import", "status")] == [4, 3, 2, 1]
 
+    # Exported and imported into another database, the same customers.
+    out = js(tmp_path, "export", str(tmp_path / "all.jsonl"))
+    assert out["rows"] == 10000 + len(companies) + 3
+    assert js(tmp_path, "export", str(tmp_path / "chile.csv"), "--where", "address.country = 'Chile'")["rows"] > 0
+    assert run(tmp_path, "export", str(tmp_path / "all.jsonl"), code=1).stderr.startswith("crm: export: path:")
+    other = ["--db", str(tmp_path / "other.db")]
+    run(tmp_path, *other, "init")
+    back = js(tmp_path, *other, "import", str(tmp_path / "all.jsonl"))
+    assert back["counts"]["created"] == out["rows"] and back["counts"]["failed"] == 0
+    c = js(tmp_path, *other, "customer", "get", rows[4321]["Email"])
+    assert c["external_id"] == rows[4321]["Customer Id"] and c["created_at"].startswith(rows[4321]["Subscription Date"])
+
     # Revert the first import: its people and organizations go; the other files' stay.
     reverted = js(tmp_path, "import", "revert", "1")
     assert reverted["state"] == "reverted" and reverted["reverted_deleted"] == 10000 + len(companies)

@@ -347,6 +347,23 @@ class DatabaseImports:
         raw = os.fsencode(os.fspath(path))
         self._run(lambda h: lib.crm_db_write_failed_rows(h, job, raw), None)
 
+    def export_customers(self, path: Union[str, "os.PathLike[str]"], *, where: Optional[str] = None,
+                         format: Optional[str] = None, include_archived: bool = False) -> int:
+        """Writes the customers `where` matches (the query syntax of ``customers(where=...)``;
+        None: all) to a new owner-only CSV or JSON Lines file (``format``; by default from the
+        name) that :meth:`import_file` reads back; returns how many were written.
+        :class:`crm.ExistsError` when the file exists."""
+        if format not in _FORMATS:
+            raise InvalidError(EINVALID, f"format: expected 'csv', 'jsonl' or None, got {format!r}")
+        keep: list = []
+        raw_where = _cstr(where, "where", keep)
+        n = 0 if where is None else len(where.encode())
+        rows = ffi.new("uint64_t*")
+        raw = os.fsencode(os.fspath(path))
+        self._run(lambda h: lib.crm_db_export_customers(h, raw, _FORMATS[format], raw_where, n,
+                                                        1 if include_archived else 0, rows), None)  # fmt: skip
+        return int(rows[0])
+
     def delete_import_job(self, id: int) -> None:
         """Forgets job `id`: its record, failed rows and what a revert needs."""
         job = check_id(id, "id")

@@ -100,3 +100,21 @@ def test_bad_arguments_name_what_is_wrong(db, tmp_path):
         db.import_file(tmp_path / "missing.csv")
     assert "datablist" in crm.import_presets()
     assert db.import_jobs() == []
+
+
+def test_export_and_import_back(db, tmp_path):
+    db.import_file(DATABLIST, preset="datablist")
+    assert db.export_customers(tmp_path / "all.jsonl") == len(list(db.customers()))
+    assert db.export_customers(tmp_path / "chile.csv", where="address.country = 'Chile'") == db.count("customer", "address.country = 'Chile'")
+    with pytest.raises(crm.ExistsError):
+        db.export_customers(tmp_path / "all.jsonl")
+    with pytest.raises(crm.InvalidError, match="where"):
+        db.export_customers(tmp_path / "bad.csv", where="country = ")
+    with crm.open(tmp_path / "other.crm") as other:
+        job = other.import_file(tmp_path / "all.jsonl")
+        assert job.counts.failed == 0 and job.counts.created == len(list(db.customers()))
+        for c in db.search_customers("kind = 'person'"):
+            back = other.customer_by_external_id(c.external_id)
+            assert (back.given_name, back.family_name, back.created_at) == (c.given_name, c.family_name, c.created_at)
+            assert {e.address for e in back.emails} == {e.address for e in c.emails}
+            assert back.custom == c.custom
