@@ -134,7 +134,7 @@ class SqliteBackend : public Backend {
   }
   ~SqliteBackend() override {
     for (sqlite3_stmt* s : {insert_, insert_email_, insert_phone_, insert_name_, insert_tag_, audit_, by_id_,
-                            by_email_, by_phone_, by_name_, by_tag_})
+                            by_email_, by_phone_, by_name_, by_tag_, by_external_})
       sqlite3_finalize(s);
     sqlite3_close(db_);
   }
@@ -171,6 +171,7 @@ class SqliteBackend : public Backend {
                              "c.external_id,c.memberships,c.created_at,c.updated_at,c.revision,"
                              "c.archived,c.archived_at";
     by_id_ = Prepare("SELECT " + cols + " FROM customers c WHERE c.id=?");
+    by_external_ = Prepare("SELECT " + cols + " FROM customers c WHERE c.external_id=?");
     by_email_ = Prepare("SELECT " + cols +
                         " FROM customer_email e JOIN customers c ON c.id=e.customer_id WHERE e.email=?");
     by_phone_ = Prepare("SELECT " + cols +
@@ -240,6 +241,13 @@ class SqliteBackend : public Backend {
     const bool found = sqlite3_step(by_id_) == SQLITE_ROW;
     if (found) Decode(by_id_, out);
     sqlite3_reset(by_id_);
+    return found;
+  }
+  bool GetByExternalId(const std::string& external_id, Customer* out) {
+    sqlite3_bind_text(by_external_, 1, external_id.data(), static_cast<int>(external_id.size()), SQLITE_STATIC);
+    const bool found = sqlite3_step(by_external_) == SQLITE_ROW;
+    if (found) Decode(by_external_, out);
+    sqlite3_reset(by_external_);
     return found;
   }
   bool GetByEmail(const std::string& email, Customer* out) override {
@@ -361,7 +369,7 @@ class SqliteBackend : public Backend {
 
   sqlite3* db_ = nullptr;
   sqlite3_stmt *insert_, *insert_email_, *insert_phone_, *insert_name_, *insert_tag_, *audit_;
-  sqlite3_stmt *by_id_, *by_email_, *by_phone_, *by_name_, *by_tag_;
+  sqlite3_stmt *by_id_, *by_email_, *by_phone_, *by_name_, *by_tag_, *by_external_;
 };
 
 }  // namespace crm::bench
