@@ -94,6 +94,8 @@ class ProgressBar {
 
  private:
   void Draw(const ImportProgress& p) {
+    if (drawn_ && p.rows == last_rows_) return;  // the end of the file after a full batch
+    last_rows_ = p.rows;
     const double fraction = p.bytes_total == 0 ? 1.0 : static_cast<double>(p.bytes) / static_cast<double>(p.bytes_total);
     constexpr int kWidth = 30;
     const int filled = static_cast<int>(fraction * kWidth + 0.5);
@@ -110,6 +112,7 @@ class ProgressBar {
   }
   bool on_;
   bool drawn_ = false;
+  std::uint64_t last_rows_ = 0;
   std::chrono::steady_clock::time_point start_;
 };
 
