@@ -15,9 +15,10 @@ typedef struct crm_import_job_list crm_import_job_list;
 typedef struct crm_import_error crm_import_error;
 typedef struct crm_import_error_list crm_import_error_list;
 
-#define CRM_IMPORT_FORMAT_AUTO 0 /* from the file name: .jsonl / .ndjson are JSON Lines, else CSV */
+#define CRM_IMPORT_FORMAT_AUTO 0 /* from the file name: .jsonl / .ndjson JSON Lines, .vcf vCard, else CSV */
 #define CRM_IMPORT_FORMAT_CSV 1
 #define CRM_IMPORT_FORMAT_JSONL 2
+#define CRM_IMPORT_FORMAT_VCARD 3 /* vCard 2.1 to 4.0 in; 4.0 out (crm/import.hpp) */
 
 #define CRM_IMPORT_RUNNING 1 /* not finished: interrupted or running; crm_db_resume_import goes on */
 #define CRM_IMPORT_FINISHED 2
@@ -83,7 +84,7 @@ CRM_API int crm_db_delete_import_job(crm_db* db, uint64_t id);
 /* Writes the customers the filter `where` matches (crm_query.h's syntax; NULL or empty: all;
  * include_archived: archived ones too), by id, as of one snapshot, to a new owner-only file at
  * `path` (NUL-terminated; CRM_EEXISTS if there is one) that crm_db_import reads back: format
- * CRM_IMPORT_FORMAT_CSV or _JSONL (_AUTO: from the name). *rows (may be NULL) receives how many
+ * CRM_IMPORT_FORMAT_CSV, _JSONL or _VCARD (_AUTO: from the name). *rows (may be NULL) receives how many
  * customers were written. What a round trip keeps is told in crm/import.hpp. */
 CRM_API int crm_db_export_customers(crm_db* db, const char* path, int format, const char* where, size_t where_len,
                                     int include_archived, uint64_t* rows);
@@ -95,7 +96,7 @@ CRM_API int crm_import_job_get(crm_import_job** out, crm_txn* txn, uint64_t id);
 CRM_API void crm_import_job_free(crm_import_job* job);
 
 #define CRM_IMPORT_ID 1
-#define CRM_IMPORT_FORMAT 2 /* CRM_IMPORT_FORMAT_CSV or _JSONL */
+#define CRM_IMPORT_FORMAT 2 /* CRM_IMPORT_FORMAT_CSV, _JSONL or _VCARD */
 #define CRM_IMPORT_STATE 3  /* CRM_IMPORT_RUNNING ... */
 #define CRM_IMPORT_CREATED 4
 #define CRM_IMPORT_UPDATED 5

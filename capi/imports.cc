@@ -89,7 +89,7 @@ int crm_db_import(crm_import_job** out, crm_db* db, const char* path, const crm_
     if (o.version != CRM_IMPORT_OPTIONS_VERSION) return Invalid("opts->version: not a crm_import_options version this library knows");
     crm::ImportOptions options;
     options.path = path;
-    if (o.format < CRM_IMPORT_FORMAT_AUTO || o.format > CRM_IMPORT_FORMAT_JSONL) return Invalid("format: not a CRM_IMPORT_FORMAT_* value");
+    if (o.format < CRM_IMPORT_FORMAT_AUTO || o.format > CRM_IMPORT_FORMAT_VCARD) return Invalid("format: not a CRM_IMPORT_FORMAT_* value");
     options.format = static_cast<crm::ImportFormat>(o.format);
     options.delimiter = o.delimiter;
     if (o.preset != nullptr) options.preset = o.preset;
@@ -159,7 +159,7 @@ int crm_db_export_customers(crm_db* db, const char* path, int format, const char
     if (rows != nullptr) *rows = 0;
     if (db == nullptr) return Invalid("db: is NULL");
     if (path == nullptr) return Invalid("path: is NULL");
-    if (format < CRM_IMPORT_FORMAT_AUTO || format > CRM_IMPORT_FORMAT_JSONL) return Invalid("format: not a CRM_IMPORT_FORMAT_* value");
+    if (format < CRM_IMPORT_FORMAT_AUTO || format > CRM_IMPORT_FORMAT_VCARD) return Invalid("format: not a CRM_IMPORT_FORMAT_* value");
     crm::ExportOptions options;
     options.path = path;
     options.format = static_cast<crm::ImportFormat>(format);

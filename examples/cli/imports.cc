@@ -137,13 +137,13 @@ void AddImportCommands(CLI::App& app, Context& ctx) {
   };
   auto opt = std::make_shared<Options>();
   CLI::App* import = app.add_subcommand("import", "import customers from a CSV or JSON Lines file, as a job");
-  import->add_option("file", opt->file, "the file (.csv, .tsv, .txt: CSV; .jsonl, .ndjson: JSON Lines)");
+  import->add_option("file", opt->file, "the file (.jsonl, .ndjson: JSON Lines; .vcf: vCard; else CSV)");
   import->add_option("--preset", opt->o.preset,
                      "the column mapping: generic (default), datablist, salesforce_contacts, salesforce_accounts, "
                      "hubspot_contacts, maven_accounts");
   import->add_option("--map", opt->maps, "COLUMN=FIELD: fill a field from a column (FIELD empty: ignore it); repeatable");
   import->add_option("--match", opt->match, "the match rules in order (default external_id,email,phone; none: always create)");
-  import->add_option("--format", opt->format, "csv or jsonl (default: from the file name)");
+  import->add_option("--format", opt->format, "csv, jsonl or vcard (default: from the file name)");
   import->add_option("--delimiter", opt->delimiter, "the CSV delimiter (default: detected: , ; tab |)");
   import->add_option("--time-zone", opt->o.time_zone, "for dates without an offset (default UTC)");
   import->add_option("--currency", opt->o.default_currency, "for amounts without a currency code (default USD)");
@@ -158,7 +158,8 @@ void AddImportCommands(CLI::App& app, Context& ctx) {
     o.path = opt->file;
     if (opt->format == "csv") o.format = ImportFormat::kCsv;
     else if (opt->format == "jsonl") o.format = ImportFormat::kJsonLines;
-    else if (!opt->format.empty()) throw Failure("--format: '" + opt->format + "' is neither csv nor jsonl");
+    else if (opt->format == "vcard") o.format = ImportFormat::kVCard;
+    else if (!opt->format.empty()) throw Failure("--format: '" + opt->format + "' is not csv, jsonl or vcard");
     if (opt->delimiter == "tab" || opt->delimiter == "\\t") o.delimiter = '\t';
     else if (opt->delimiter.size() == 1) o.delimiter = opt->delimiter[0];
     else if (!opt->delimiter.empty()) throw Failure("--delimiter: give one character (or tab)");
@@ -254,10 +255,10 @@ void AddImportCommands(CLI::App& app, Context& ctx) {
   };
   auto ex = std::make_shared<ExportArgs>();
   CLI::App* exp = app.add_subcommand("export", "write customers to a CSV or JSON Lines file that `crm import` reads back");
-  exp->add_option("file", ex->file, "the new file (.csv, or .jsonl for JSON Lines)")->required();
+  exp->add_option("file", ex->file, "the new file (.csv; .jsonl for JSON Lines; .vcf for vCard 4.0)")->required();
   exp->add_option("--where", ex->where, "only the customers this filter matches (as `crm customer list --where`)");
   exp->add_flag("--archived", ex->archived, "archived customers too");
-  exp->add_option("--format", ex->format, "csv or jsonl (default: from the file name)");
+  exp->add_option("--format", ex->format, "csv, jsonl or vcard (default: from the file name)");
   exp->callback([&ctx, ex] {
     ExportOptions o;
     o.path = ex->file;
@@ -265,7 +266,8 @@ void AddImportCommands(CLI::App& app, Context& ctx) {
     o.include_archived = ex->archived;
     if (ex->format == "csv") o.format = ImportFormat::kCsv;
     else if (ex->format == "jsonl") o.format = ImportFormat::kJsonLines;
-    else if (!ex->format.empty()) throw Failure("--format: '" + ex->format + "' is neither csv nor jsonl");
+    else if (ex->format == "vcard") o.format = ImportFormat::kVCard;
+    else if (!ex->format.empty()) throw Failure("--format: '" + ex->format + "' is not csv, jsonl or vcard");
     auto store = ctx.Open(false, true);
     const ExportReport r = Must(store->ExportCustomers(o), "export");
     if (ctx.json) PrintJson({{"path", ex->file}, {"rows", r.rows}, {"bytes", r.bytes}, {"columns", r.columns}});

@@ -45,10 +45,16 @@ namespace crm {
 using ImportJobId = std::uint64_t;
 
 enum class ImportFormat : std::uint8_t {
-  kAuto = 0,       // from the file name: .jsonl / .ndjson are JSON Lines, anything else CSV
+  kAuto = 0,       // from the file name: .jsonl / .ndjson JSON Lines, .vcf / .vcard vCard, else CSV
   kCsv = 1,        // RFC 4180: quoted fields with delimiters, quotes and line breaks, CRLF or LF,
                    // an optional UTF-8 byte-order mark, a header row
   kJsonLines = 2,  // one JSON object per line; its keys are the columns
+  // vCard 2.1, 3.0 and 4.0 (since 0.11; .vcf, .vcard): one card a row, with folded lines,
+  // quoted-printable and Latin-1 values, item groups, several EMAIL and TEL, N, FN, ORG (a
+  // person's organization), TITLE, the first ADR, CATEGORIES (tags), UID (external id), KIND;
+  // photos and other properties are passed over. A card without FN or N fails alone. The
+  // mapping is by field name; presets and columns do not apply.
+  kVCard = 3,
 };
 std::string_view ImportFormatName(ImportFormat format);
 
@@ -188,7 +194,7 @@ struct RevertOptions {
 // and the archived flag (archived customers are exported only when asked for, as active ones).
 struct ExportOptions {
   std::string path = {};  // a new file: owner-only, AlreadyExists when there is one
-  ImportFormat format = ImportFormat::kAuto;  // kAuto: .jsonl / .ndjson are JSON Lines, else CSV
+  ImportFormat format = ImportFormat::kAuto;  // kAuto: .jsonl / .ndjson JSON Lines, .vcf vCard 4.0, else CSV
   std::string where = {};  // the customers a filter matches (crm/query.hpp); empty: all
   bool include_archived = false;
   // Called every 1000 customers and at the end with the rows written and the rows to write;

@@ -22,6 +22,7 @@ std::string_view ImportFormatName(ImportFormat format) {
     case ImportFormat::kAuto: return "auto";
     case ImportFormat::kCsv: return "csv";
     case ImportFormat::kJsonLines: return "jsonl";
+    case ImportFormat::kVCard: return "vcard";
   }
   return "";
 }

@@ -103,7 +103,9 @@ absl::StatusOr<std::unique_ptr<Source>> Source::Open(const std::string& path, Im
              std::equal(suffix.rbegin(), suffix.rend(), path.rbegin(),
                         [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
     };
-    format = ends(".jsonl") || ends(".ndjson") ? ImportFormat::kJsonLines : ImportFormat::kCsv;
+    format = ends(".jsonl") || ends(".ndjson") ? ImportFormat::kJsonLines
+             : ends(".vcf") || ends(".vcard")  ? ImportFormat::kVCard
+                                               : ImportFormat::kCsv;
   }
   s->format_ = format;
   s->buffer_.resize(kBufferBytes);
@@ -238,6 +240,7 @@ absl::StatusOr<bool> Source::ReadRecord(std::vector<std::string>& fields, std::s
 
 absl::StatusOr<bool> Source::Next(Row& row) {
   if (failed_) return false;
+  if (format_ == ImportFormat::kVCard) return NextVCard(row);
   return format_ == ImportFormat::kCsv ? NextCsv(row) : NextJson(row);
 }
 

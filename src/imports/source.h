@@ -1,4 +1,4 @@
-// Reading an import file row by row: CSV (RFC 4180) and JSON Lines, with the byte offset and
+// Reading an import file row by row: CSV (RFC 4180), JSON Lines and vCard, with the byte offset and
 // line of every row, so an import can stop after any row and resume there.
 #pragma once
 
@@ -60,6 +60,8 @@ class Source {
   int Peek();
   absl::StatusOr<bool> NextCsv(Row& row);
   absl::StatusOr<bool> NextJson(Row& row);
+  // One card as a row whose columns are field names (vcard.cc).
+  absl::StatusOr<bool> NextVCard(Row& row);
   // Reads one CSV record into `fields` (and its text into `raw`); false at the end.
   absl::StatusOr<bool> ReadRecord(std::vector<std::string>& fields, std::string& raw, std::string& problem);
 

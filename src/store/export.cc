@@ -10,6 +10,7 @@
 #include "crm/store.hpp"
 #include "imports/outfile.h"
 #include "imports/source.h"
+#include "imports/vcard.h"
 #include "nlohmann/json.hpp"
 
 namespace crm {
@@ -77,6 +78,7 @@ class Exporter {
     format_ = options_.format;
     if (format_ == ImportFormat::kAuto)
       format_ = absl::EndsWith(path, ".jsonl") || absl::EndsWith(path, ".ndjson") ? ImportFormat::kJsonLines
+                : absl::EndsWith(path, ".vcf") || absl::EndsWith(path, ".vcard")  ? ImportFormat::kVCard
                                                                                   : ImportFormat::kCsv;
     // First pass: the custom fields' columns, and how many customers there are.
     std::uint64_t total = 0;
@@ -144,6 +146,7 @@ class Exporter {
     if (!organization.ok()) return organization.status();
     auto parent = NameOf(c.parent);
     if (!parent.ok()) return parent.status();
+    if (format_ == ImportFormat::kVCard) return imports::VCardOf(c, *organization);
     const bool org = c.kind == CustomerKind::kOrganization;
     std::map<std::string, Cell> cells = {
         {"external_id", c.external_id},

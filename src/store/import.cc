@@ -243,6 +243,7 @@ absl::StatusOr<ImportJob> Store::Import(const ImportOptions& options) {
   auto mapping = imports::Resolve(options, run.source->header(), &job.columns);
   if (!mapping.ok()) return mapping.status();
   run.mapping = *std::move(mapping);
+  if (run.source->format() == ImportFormat::kVCard) run.mapping.by_field_names = true;  // cards name fields
   job.path = options.path;
   job.format = run.source->format();
   job.delimiter = run.source->format() == ImportFormat::kCsv ? run.source->delimiter() : '\0';
@@ -299,6 +300,7 @@ absl::StatusOr<ImportJob> Store::ResumeImport(ImportJobId id, const std::functio
   std::vector<ImportColumn> used;
   auto mapping = imports::Resolve(options, (*source)->header(), &used, /*exact=*/true);
   if (!mapping.ok()) return mapping.status();
+  if (job->format == ImportFormat::kVCard) mapping->by_field_names = true;
   ImportRun run{*this, *std::move(job), *std::move(mapping), *reading, *std::move(source), progress, {}};
   if (auto s = run.Go(); !s.ok()) return s;
   return run.job;
@@ -396,7 +398,7 @@ absl::Status Store::WriteFailedRows(ImportJobId id, const std::string& path) con
         const std::string reason = e.field.empty() ? e.reason : absl::StrCat(e.field, ": ", e.reason);
         absl::StrAppend(&out, e.row, std::string(1, d), imports::CsvField(reason, d), std::string(1, d), e.original, "\r\n");
       } else {
-        absl::StrAppend(&out, e.original, "\n");
+        absl::StrAppend(&out, e.original, job->format == ImportFormat::kVCard ? "\r\n" : "\n");
       }
       after = e.row;
     }

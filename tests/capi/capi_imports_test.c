@@ -148,8 +148,17 @@ static void test_import(void) {
     CHECK(crm_db_export_customers(db, path_of("bad.csv"), 0, S("tag ="), 0, &rows) == CRM_EINVALID && rows == 0);
     CHECK(crm_db_export_customers(db, path_of("one.jsonl"), 0, S("external_id = 'A-3'"), 0, &rows) == CRM_OK);
     CHECK(rows == 1);
+    CHECK(crm_db_export_customers(db, path_of("cards"), CRM_IMPORT_FORMAT_VCARD, NULL, 0, 0, &rows) == CRM_OK);
+    CHECK(rows == 2);
+    CHECK(crm_db_export_customers(db, path_of("x.csv"), 4, NULL, 0, 0, &rows) == CRM_EINVALID);
     CHECK(crm_db_import(&job, other, path_of("out.csv"), NULL) == CRM_OK);
     CHECK(crm_import_job_int(job, CRM_IMPORT_CREATED) == 2 && crm_import_job_int(job, CRM_IMPORT_FAILED_ROWS) == 0);
+    crm_import_job_free(job);
+    o = (crm_import_options)CRM_IMPORT_OPTIONS_INIT;
+    o.format = CRM_IMPORT_FORMAT_VCARD;
+    CHECK(crm_db_import(&job, other, path_of("cards"), &o) == CRM_OK); /* the same two people: unchanged */
+    CHECK(crm_import_job_int(job, CRM_IMPORT_FORMAT) == CRM_IMPORT_FORMAT_VCARD);
+    CHECK(crm_import_job_int(job, CRM_IMPORT_UNCHANGED) == 2);
     crm_import_job_free(job);
     CHECK(crm_txn_begin_read(&txn, other) == CRM_OK);
     CHECK(crm_customer_find_by_email(&c, txn, S("ada@import.example")) == CRM_OK);

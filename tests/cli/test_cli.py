@@ -317,3 +317,14 @@ def test_import_maven_accounts(tmp_path):
     acme = js(tmp_path, "customer", "get", "x:Acme Corporation")
     assert acme["kind"] == "organization" and acme["annual_revenue"] == "1100040000.00 USD"
     assert js(tmp_path, "import", path, "--preset", "maven_accounts")["counts"]["unchanged"] == 85
+
+
+def test_vcard_import_and_export(tmp_path):
+    run(tmp_path, "init")
+    cards = os.path.join(DATA, "vcard-samples-ez-vcard", "John_Doe_ANDROID.vcf")
+    job = js(tmp_path, "import", cards)
+    assert job["format"] == "vcard" and job["rows_done"] == 6 and job["counts"]["failed"] == 3
+    reasons = [e["reason"] for e in js(tmp_path, "import", "status", "1")["errors"]]
+    assert reasons[:2] == ["the card has no name (FN or N)"] * 2
+    out = js(tmp_path, "export", str(tmp_path / "people.vcf"))
+    assert out["rows"] == 3 and (tmp_path / "people.vcf").read_text().count("END:VCARD") == 3

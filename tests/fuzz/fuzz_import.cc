@@ -1,4 +1,4 @@
-// A hostile import file: the input's first byte picks the format and the preset, the rest is the
+// A hostile import file: the input's first byte picks the format (CSV, JSON Lines, vCard) and the preset, the rest is the
 // file. The import answers with a job (rows created, updated, failed with a reason) or an error
 // naming what is wrong; it never crashes, hangs or leaves a store that fails verification. The
 // failed rows are written out and the job is reverted.
@@ -36,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static int runs = 0;
   if (size == 0) return 0;
   const std::uint8_t mode = data[0];
-  const std::string input = base + ((mode & 1) != 0 ? ".jsonl" : ".csv");
+  const std::string input = base + ((mode & 0x20) != 0 ? ".vcf" : (mode & 1) != 0 ? ".jsonl" : ".csv");
   if (std::FILE* f = std::fopen(input.c_str(), "wb")) {
     std::fwrite(data + 1, 1, size - 1, f);
     std::fclose(f);

@@ -26,7 +26,7 @@ from .values import at_micros
 
 #: crm_imports.h's CRM_IMPORT_OPTIONS_VERSION
 _OPTIONS_VERSION = 1
-_FORMATS = {None: 0, "csv": 1, "jsonl": 2}
+_FORMATS = {None: 0, "csv": 1, "jsonl": 2, "vcard": 3}
 _MATCH_RULES = ("external_id", "email", "phone")
 
 
@@ -60,7 +60,7 @@ class ImportProgress:
 class ImportJob:
     id: int
     path: str
-    format: str  #: "csv" or "jsonl"
+    format: str  #: "csv", "jsonl" or "vcard"
     preset: str
     columns: dict[str, list[str]]  #: the mapping used: column -> the fields it fills
     header: tuple[str, ...]  #: CSV: the file's header row
@@ -110,7 +110,7 @@ def _job(h: Any) -> ImportJob:
             columns.setdefault(column, []).append(field)
     header = _text(h, 109)
     return ImportJob(
-        id=i(1), path=_text(h, 101), format="jsonl" if i(2) == 2 else "csv", preset=_text(h, 102),
+        id=i(1), path=_text(h, 101), format={1: "csv", 2: "jsonl", 3: "vcard"}.get(i(2), "csv"), preset=_text(h, 102),
         columns=columns, header=tuple(header.split("\n")) if header else (),
         match=tuple(m for m in _text(h, 108).split(",") if m), state=ImportState(i(3)),
         counts=ImportCounts(i(4), i(5), i(6), i(7), i(8)), rows_done=i(9), bytes_done=i(10), file_size=i(11),
@@ -143,7 +143,7 @@ class _Progress:
             return 1
 
 
-@ffi.callback("int(const crm_import_progress*, void*)", error=1)
+@ffi.callback("crm_import_progress_fn", error=1)
 def _progress_trampoline(p: Any, arg: Any) -> int:
     result: int = ffi.from_handle(arg).call(p)
     return result
@@ -283,7 +283,7 @@ class DatabaseImports:
         exception it raises stops the import and is raised here."""
         keep: list = []
         if format not in _FORMATS:
-            raise InvalidError(EINVALID, f"format: expected 'csv', 'jsonl' or None, got {format!r}")
+            raise InvalidError(EINVALID, f"format: expected 'csv', 'jsonl', 'vcard' or None, got {format!r}")
         if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter.encode()) != 1):
             raise InvalidError(EINVALID, f"delimiter: expected one ASCII character, got {delimiter!r}")
         if isinstance(batch_rows, bool) or not isinstance(batch_rows, int) or not 1 <= batch_rows <= 100000:
@@ -354,7 +354,7 @@ class DatabaseImports:
         name) that :meth:`import_file` reads back; returns how many were written.
         :class:`crm.ExistsError` when the file exists."""
         if format not in _FORMATS:
-            raise InvalidError(EINVALID, f"format: expected 'csv', 'jsonl' or None, got {format!r}")
+            raise InvalidError(EINVALID, f"format: expected 'csv', 'jsonl', 'vcard' or None, got {format!r}")
         keep: list = []
         raw_where = _cstr(where, "where", keep)
         n = 0 if where is None else len(where.encode())

@@ -118,3 +118,16 @@ def test_export_and_import_back(db, tmp_path):
             assert (back.given_name, back.family_name, back.created_at) == (c.given_name, c.family_name, c.created_at)
             assert {e.address for e in back.emails} == {e.address for e in c.emails}
             assert back.custom == c.custom
+
+
+def test_vcard_in_and_out(db, tmp_path):
+    cards = DATA / "vcard-samples-ez-vcard" / "gmail-list.vcf"
+    job = db.import_file(cards)
+    assert job.format == "vcard" and job.counts.created == 3
+    assert db.customer_by_email("asmithk@gmail.com").family_name == "Smith"
+    assert db.export_customers(tmp_path / "out.vcf") == 3
+    text = (tmp_path / "out.vcf").read_text()
+    assert text.count("BEGIN:VCARD") == 3 and "VERSION:4.0" in text
+    with crm.open(tmp_path / "other.crm") as other:
+        assert other.import_file(tmp_path / "out.vcf").counts.created == 3
+        assert other.customer_by_email("dwhite@gmail.com").given_name == "Doug"
