@@ -279,6 +279,7 @@ void Line(std::string& out, const std::string& line) {
   while (line.size() - at > width) {
     std::size_t cut = at + width;
     while (cut > at && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+    if (cut == at) cut = at + width;  // not UTF-8 after all: cut anywhere rather than loop
     absl::StrAppend(&out, line.substr(at, cut - at), "\r\n ");
     at = cut;
     width = 74;
