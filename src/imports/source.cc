@@ -97,16 +97,7 @@ absl::StatusOr<std::unique_ptr<Source>> Source::Open(const std::string& path, Im
     s->digest_ = Hex(digest, sizeof digest);
     std::rewind(s->file_);
   }
-  if (format == ImportFormat::kAuto) {
-    const auto ends = [&](std::string_view suffix) {
-      return path.size() >= suffix.size() &&
-             std::equal(suffix.rbegin(), suffix.rend(), path.rbegin(),
-                        [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
-    };
-    format = ends(".jsonl") || ends(".ndjson") ? ImportFormat::kJsonLines
-             : ends(".vcf") || ends(".vcard")  ? ImportFormat::kVCard
-                                               : ImportFormat::kCsv;
-  }
+  if (format == ImportFormat::kAuto) format = FormatOfPath(path);
   s->format_ = format;
   s->buffer_.resize(kBufferBytes);
   // A UTF-8 byte-order mark is not part of the data.
@@ -309,6 +300,17 @@ absl::StatusOr<bool> Source::NextJson(Row& row) {
     row.cells.emplace_back(key, std::move(text));
   }
   return true;
+}
+
+ImportFormat FormatOfPath(std::string_view path) {
+  const auto ends = [&](std::string_view suffix) {
+    return path.size() >= suffix.size() &&
+           std::equal(suffix.rbegin(), suffix.rend(), path.rbegin(),
+                      [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+  };
+  return ends(".jsonl") || ends(".ndjson") ? ImportFormat::kJsonLines
+         : ends(".vcf") || ends(".vcard")  ? ImportFormat::kVCard
+                                           : ImportFormat::kCsv;
 }
 
 std::string CsvField(std::string_view value, char delimiter) {

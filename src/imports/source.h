@@ -80,6 +80,10 @@ class Source {
   bool failed_ = false;       // a row was too long: the rest of the file is not read
 };
 
+// The format a file's name says (any case): .jsonl / .ndjson JSON Lines, .vcf / .vcard vCard,
+// anything else CSV. Imports and exports both read the name so.
+ImportFormat FormatOfPath(std::string_view path);
+
 // Quotes one CSV field when it needs it (a delimiter, quote, CR or LF inside, or space at an
 // end).
 std::string CsvField(std::string_view value, char delimiter = ',');

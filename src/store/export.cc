@@ -3,7 +3,6 @@
 #include <map>
 #include <variant>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
@@ -77,9 +76,7 @@ class Exporter {
     if (path.empty()) return absl::InvalidArgumentError("path: name the file to write");
     format_ = options_.format;
     if (format_ == ImportFormat::kAuto)
-      format_ = absl::EndsWith(path, ".jsonl") || absl::EndsWith(path, ".ndjson") ? ImportFormat::kJsonLines
-                : absl::EndsWith(path, ".vcf") || absl::EndsWith(path, ".vcard")  ? ImportFormat::kVCard
-                                                                                  : ImportFormat::kCsv;
+      format_ = imports::FormatOfPath(path);
     // First pass: the custom fields' columns, and how many customers there are.
     std::uint64_t total = 0;
     std::map<std::string, int> customs;

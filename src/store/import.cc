@@ -1,8 +1,6 @@
 // Imports as jobs (crm/import.hpp): reading the file in batches, one write transaction each,
 // resuming, reverting, and writing the failed rows back out.
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
