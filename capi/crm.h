@@ -32,9 +32,9 @@
 #include <stdint.h>
 
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 11
+#define CRM_VERSION_MINOR 12
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.11.0"
+#define CRM_VERSION_STRING "0.12.0"
 
 #if defined(_WIN32)
 #define CRM_API

@@ -1,6 +1,6 @@
 /*
- * crm_imports.h - importing customers from CSV and JSON Lines files as stored, resumable,
- * revertible jobs (since 0.11; what they do is told in crm/import.hpp). Included by crm.h; the
+ * crm_imports.h - importing customers (since 0.11), opportunities and interactions (since 0.12)
+ * from CSV, JSON Lines and vCard files as stored, resumable, revertible jobs ( what they do is told in crm/import.hpp). Included by crm.h; the
  * conventions of crm.h apply.
  */
 #ifndef CRM_IMPORTS_H
@@ -20,6 +20,11 @@ typedef struct crm_import_error_list crm_import_error_list;
 #define CRM_IMPORT_FORMAT_JSONL 2
 #define CRM_IMPORT_FORMAT_VCARD 3 /* vCard 2.1 to 4.0 in; 4.0 out (crm/import.hpp) */
 
+/* What the rows of a file are (since 0.12; crm/import.hpp tells the fields of each). */
+#define CRM_IMPORT_RECORDS_AUTO 0 /* the preset's: customers for "generic" */
+#define CRM_IMPORT_RECORDS_CUSTOMERS 1
+#define CRM_IMPORT_RECORDS_OPPORTUNITIES 2
+#define CRM_IMPORT_RECORDS_INTERACTIONS 3
 #define CRM_IMPORT_RUNNING 1 /* not finished: interrupted or running; crm_db_resume_import goes on */
 #define CRM_IMPORT_FINISHED 2
 #define CRM_IMPORT_FAILED 3   /* all or nothing, and a row failed: nothing was kept */
@@ -36,7 +41,7 @@ typedef struct crm_import_progress {
  * stays CRM_IMPORT_RUNNING). */
 typedef int (*crm_import_progress_fn)(const crm_import_progress* progress, void* arg);
 
-#define CRM_IMPORT_OPTIONS_VERSION 1
+#define CRM_IMPORT_OPTIONS_VERSION 2
 typedef struct crm_import_options {
   unsigned int version;          /* CRM_IMPORT_OPTIONS_VERSION */
   int format;                    /* CRM_IMPORT_FORMAT_* */
@@ -56,9 +61,12 @@ typedef struct crm_import_options {
   const char* actor;            /* NUL-terminated; NULL: the database's default actor */
   crm_import_progress_fn progress; /* NULL: none */
   void* progress_arg;
+  /* since 0.12 (version 2) */
+  int records;          /* CRM_IMPORT_RECORDS_*; a preset made for other records is refused */
+  const char* pipeline; /* NUL-terminated: opportunities' pipeline when a row names none; NULL: the default */
 } crm_import_options;
 #define CRM_IMPORT_OPTIONS_INIT \
-  {CRM_IMPORT_OPTIONS_VERSION, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL}
+  {CRM_IMPORT_OPTIONS_VERSION, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL}
 CRM_API int crm_import_options_init(crm_import_options* opts, unsigned int version);
 
 /* Imports the file at `path` (NUL-terminated) as a new job, into *out (free it). A row's problem
@@ -114,6 +122,7 @@ CRM_API void crm_import_job_free(crm_import_job* job);
 #define CRM_IMPORT_ALL_OR_NOTHING 17
 #define CRM_IMPORT_BATCH_ROWS 18
 #define CRM_IMPORT_DELIMITER 19 /* CSV: the delimiter's byte */
+#define CRM_IMPORT_RECORDS 20   /* CRM_IMPORT_RECORDS_CUSTOMERS, _OPPORTUNITIES or _INTERACTIONS (since 0.12) */
 CRM_API int64_t crm_import_job_int(const crm_import_job* job, int field);
 #define CRM_IMPORT_PATH 101
 #define CRM_IMPORT_PRESET 102
@@ -124,6 +133,7 @@ CRM_API int64_t crm_import_job_int(const crm_import_job* job, int field);
 #define CRM_IMPORT_COLUMNS 107 /* the mapping used: "Column=field" lines */
 #define CRM_IMPORT_MATCH 108   /* "external_id,email,phone" */
 #define CRM_IMPORT_HEADER 109  /* CSV: the header's columns, one per line */
+#define CRM_IMPORT_PIPELINE 110 /* opportunities: the pipeline given for rows that name none (since 0.12) */
 /* Borrowed until the job is freed. */
 CRM_API const char* crm_import_job_text(const crm_import_job* job, int field, size_t* len);
 

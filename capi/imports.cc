@@ -1,4 +1,5 @@
 // The C ABI: imports as jobs (crm_imports.h).
+#include <cstddef>
 #include <cstring>
 
 #include "absl/strings/str_join.h"
@@ -72,9 +73,12 @@ int Match(const char* text, std::vector<crm::MatchRule>* out) {
 
 int crm_import_options_init(crm_import_options* opts, unsigned int version) {
   if (opts == nullptr) return Invalid("opts: is NULL");
-  if (version != CRM_IMPORT_OPTIONS_VERSION) return Invalid("version: not a crm_import_options version this library knows");
-  const crm_import_options init = CRM_IMPORT_OPTIONS_INIT;
-  std::memcpy(opts, &init, sizeof init);
+  if (version < 1 || version > CRM_IMPORT_OPTIONS_VERSION)
+    return Invalid("version: not a crm_import_options version this library knows");
+  // A caller built against an earlier crm_imports.h has the shorter struct of its version.
+  crm_import_options init = CRM_IMPORT_OPTIONS_INIT;
+  init.version = version;
+  std::memcpy(opts, &init, version == 1 ? offsetof(crm_import_options, records) : sizeof init);
   return CRM_OK;
 }
 
@@ -86,12 +90,19 @@ int crm_db_import(crm_import_job** out, crm_db* db, const char* path, const crm_
     if (path == nullptr) return Invalid("path: is NULL");
     crm_import_options defaults = CRM_IMPORT_OPTIONS_INIT;
     const crm_import_options& o = opts == nullptr ? defaults : *opts;
-    if (o.version != CRM_IMPORT_OPTIONS_VERSION) return Invalid("opts->version: not a crm_import_options version this library knows");
+    if (o.version < 1 || o.version > CRM_IMPORT_OPTIONS_VERSION)
+      return Invalid("opts->version: not a crm_import_options version this library knows");
     crm::ImportOptions options;
     options.path = path;
     if (o.format < CRM_IMPORT_FORMAT_AUTO || o.format > CRM_IMPORT_FORMAT_VCARD) return Invalid("format: not a CRM_IMPORT_FORMAT_* value");
     options.format = static_cast<crm::ImportFormat>(o.format);
     options.delimiter = o.delimiter;
+    if (o.version >= 2) {
+      if (o.records < CRM_IMPORT_RECORDS_AUTO || o.records > CRM_IMPORT_RECORDS_INTERACTIONS)
+        return Invalid("records: not a CRM_IMPORT_RECORDS_* value");
+      options.records = static_cast<crm::ImportRecords>(o.records);
+      if (o.pipeline != nullptr) options.pipeline = o.pipeline;
+    }
     if (o.preset != nullptr) options.preset = o.preset;
     if (int rc = Columns(o.columns, &options.columns); rc != CRM_OK) return rc;
     if (int rc = Match(o.match, &options.match); rc != CRM_OK) return rc;
@@ -221,8 +232,9 @@ int64_t crm_import_job_int(const crm_import_job* job, int field) {
     case CRM_IMPORT_ALL_OR_NOTHING: return v.all_or_nothing ? 1 : 0;
     case CRM_IMPORT_BATCH_ROWS: return u(v.batch_rows);
     case CRM_IMPORT_DELIMITER: return static_cast<unsigned char>(v.delimiter);
+    case CRM_IMPORT_RECORDS: return static_cast<int>(v.records);
     default:
-      Fail(CRM_EINVALID, "field: not an integer field of an import job (CRM_IMPORT_ID ... CRM_IMPORT_DELIMITER)");
+      Fail(CRM_EINVALID, "field: not an integer field of an import job (CRM_IMPORT_ID ... CRM_IMPORT_RECORDS)");
       return 0;
   }
 }
@@ -244,8 +256,9 @@ const char* crm_import_job_text(const crm_import_job* job, int field, size_t* le
     case CRM_IMPORT_COLUMNS: return Out(job->columns, len);
     case CRM_IMPORT_MATCH: return Out(job->match, len);
     case CRM_IMPORT_HEADER: return Out(job->header, len);
+    case CRM_IMPORT_PIPELINE: return Out(v.pipeline, len);
     default:
-      Fail(CRM_EINVALID, "field: not a text field of an import job (CRM_IMPORT_PATH ... CRM_IMPORT_HEADER)");
+      Fail(CRM_EINVALID, "field: not a text field of an import job (CRM_IMPORT_PATH ... CRM_IMPORT_PIPELINE)");
       return nullptr;
   }
 }

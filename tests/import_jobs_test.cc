@@ -18,30 +18,11 @@ namespace crm {
 namespace {
 
 using testing::ReadWholeFile;
+using testing::SplitCsv;
 using testing::WriteFile;
 
 const std::string kData = CRM_TEST_DATA_DIR;
 const std::string kDatablist = kData + "/datablist-customers/customers-1000.csv";
-
-// An independent reading of a simple CSV file (quoted fields without line breaks, as the
-// Datablist and Maven files are): a list of rows of fields, header first.
-std::vector<std::vector<std::string>> SplitCsv(const std::string& path) {
-  std::vector<std::vector<std::string>> rows;
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    std::vector<std::string> fields(1);
-    bool quoted = false;
-    for (char c : line) {
-      if (c == '"') quoted = !quoted;
-      else if (c == ',' && !quoted) fields.emplace_back();
-      else fields.back().push_back(c);
-    }
-    rows.push_back(fields);
-  }
-  return rows;
-}
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
 std::int64_t DaysFromCivil(int y, int m, int d) {

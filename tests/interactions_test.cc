@@ -38,6 +38,34 @@ TEST_F(InteractionsTest, LogAndGetEveryField) {
   EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::GetInteraction, 999).status()));
 }
 
+TEST_F(InteractionsTest, APersonTalksAboutTheDealsOfTheirOrganizationOrThoseTheyAreAContactOf) {
+  Customer org;
+  org.kind = CustomerKind::kOrganization;
+  org.display_name = "Northwind";
+  org = Ok(store_->Run(&WriteTxn::CreateCustomer, org));
+  Customer member = MakePerson("Amy", "Member");
+  member.memberships = {{org.id, "buyer"}};
+  member = Ok(store_->Run(&WriteTxn::UpdateCustomer, member));
+  const Customer contact = MakePerson("Cal", "Contact");
+  const Customer stranger = MakePerson("Sam", "Stranger");
+  Opportunity deal = MakeDeal(org.id, "Scanners");
+  deal.contacts = {{contact.id, "champion"}};
+  deal = Ok(store_->Run(&WriteTxn::UpdateOpportunity, deal));
+  for (const Customer* who : {static_cast<const Customer*>(&member), &contact}) {
+    Interaction i;
+    i.customer = who->id;
+    i.kind = InteractionKind::kCall;
+    i.opportunity = deal.id;
+    EXPECT_EQ(Ok(store_->Run(&WriteTxn::LogInteraction, i)).opportunity, deal.id) << who->display_name;
+  }
+  Interaction i;
+  i.customer = stranger.id;
+  i.opportunity = deal.id;
+  auto refused = store_->Run(&WriteTxn::LogInteraction, i);
+  EXPECT_TRUE(absl::IsInvalidArgument(refused.status()));
+  EXPECT_NE(refused.status().message().find("neither a member nor a contact"), std::string::npos) << refused.status();
+}
+
 TEST_F(InteractionsTest, ValidationNamesTheFieldAndWritesNothing) {
   Customer c = MakePerson("Val", "Id");
   Customer other = MakePerson("Oth", "Er");

@@ -30,6 +30,8 @@ nlohmann::ordered_json ToJson(const ImportJob& j) {
           {"path", j.path},
           {"format", ImportFormatName(j.format)},
           {"preset", j.preset},
+          {"records", ImportRecordsName(j.records)},
+          {"pipeline", j.pipeline},
           {"state", ImportStateName(j.state)},
           {"counts", CountsJson(j.counts)},
           {"rows_done", j.rows_done},
@@ -59,13 +61,13 @@ void PrintJob(const Context& ctx, const ImportJob& j, const std::vector<ImportRo
     return PrintJson(out);
   }
   const ImportCounts& c = j.counts;
-  std::cout << "import " << j.id << " of " << j.path << ": " << ImportStateName(j.state) << ", " << j.rows_done
-            << " rows read\n";
+  std::cout << "import " << j.id << " of " << ImportRecordsName(j.records) << " from " << j.path << ": "
+            << ImportStateName(j.state) << ", " << j.rows_done << " rows read\n";
   PrintTable({"created", "updated", "unchanged", "skipped", "failed"},
              {{std::to_string(c.created), std::to_string(c.updated), std::to_string(c.unchanged),
                std::to_string(c.skipped), std::to_string(c.failed)}});
   if (j.state == ImportState::kReverted)
-    std::cout << "reverted: " << j.reverted_deleted << " customers deleted, " << j.reverted_restored << " restored\n";
+    std::cout << "reverted: " << j.reverted_deleted << " records deleted, " << j.reverted_restored << " restored\n";
   if (j.state == ImportState::kRunning) std::cout << "not finished: `crm import resume " << j.id << "` goes on\n";
   if (c.failed > 0 && errors.empty())
     std::cout << "failed rows: `crm import status " << j.id << "`, or `crm import failed " << j.id << " FILE`\n";
@@ -131,16 +133,22 @@ ImportJobId JobId(const std::string& text) {
 void AddImportCommands(CLI::App& app, Context& ctx) {
   struct Options {
     ImportOptions o;
-    std::string file, format, delimiter, match = "external_id,email,phone", job, out;
+    std::string file, format, delimiter, records, match = "external_id,email,phone", job, out;
     std::vector<std::string> maps;
     bool progress = false, force = false;
   };
   auto opt = std::make_shared<Options>();
-  CLI::App* import = app.add_subcommand("import", "import customers from a CSV or JSON Lines file, as a job");
+  CLI::App* import =
+      app.add_subcommand("import", "import customers, deals or interactions from a CSV, JSON Lines or vCard file, as a job");
   import->add_option("file", opt->file, "the file (.jsonl, .ndjson: JSON Lines; .vcf: vCard; else CSV)");
   import->add_option("--preset", opt->o.preset,
                      "the column mapping: generic (default), datablist, salesforce_contacts, salesforce_accounts, "
-                     "hubspot_contacts, maven_accounts");
+                     "hubspot_contacts, maven_accounts (customers); maven_pipeline, salesforce_opportunities, "
+                     "hubspot_deals (deals); salesforce_tasks (interactions)");
+  import->add_option("--records", opt->records,
+                     "what the rows are: customers, deals (opportunities) or interactions (default: the preset's; "
+                     "customers for generic)");
+  import->add_option("--pipeline", opt->o.pipeline, "deals: the pipeline of rows that name none (default: the default)");
   import->add_option("--map", opt->maps, "COLUMN=FIELD: fill a field from a column (FIELD empty: ignore it); repeatable");
   import->add_option("--match", opt->match, "the match rules in order (default external_id,email,phone; none: always create)");
   import->add_option("--format", opt->format, "csv, jsonl or vcard (default: from the file name)");
@@ -160,6 +168,11 @@ void AddImportCommands(CLI::App& app, Context& ctx) {
     else if (opt->format == "jsonl") o.format = ImportFormat::kJsonLines;
     else if (opt->format == "vcard") o.format = ImportFormat::kVCard;
     else if (!opt->format.empty()) throw Failure("--format: '" + opt->format + "' is not csv, jsonl or vcard");
+    if (opt->records == "customers") o.records = ImportRecords::kCustomers;
+    else if (opt->records == "deals" || opt->records == "opportunities") o.records = ImportRecords::kOpportunities;
+    else if (opt->records == "interactions") o.records = ImportRecords::kInteractions;
+    else if (!opt->records.empty())
+      throw Failure("--records: '" + opt->records + "' is not customers, deals or interactions");
     if (opt->delimiter == "tab" || opt->delimiter == "\\t") o.delimiter = '\t';
     else if (opt->delimiter.size() == 1) o.delimiter = opt->delimiter[0];
     else if (!opt->delimiter.empty()) throw Failure("--delimiter: give one character (or tab)");
@@ -224,7 +237,7 @@ void AddImportCommands(CLI::App& app, Context& ctx) {
 
   CLI::App* revert = import->add_subcommand("revert", "delete what an import created and restore what it updated");
   revert->add_option("job", opt->job, "the job's id")->required();
-  revert->add_flag("--force", opt->force, "even when others changed those customers since (their changes are lost)");
+  revert->add_flag("--force", opt->force, "even when others changed those records since (their changes are lost)");
   revert->callback([&ctx, opt] {
     auto store = ctx.Open();
     PrintJob(ctx, Must(store->RevertImport(JobId(opt->job), RevertOptions{opt->force, ctx.actor}), "import revert"));

@@ -1,5 +1,5 @@
-// Importing customers from CSV and JSON Lines files as stored, resumable, revertible jobs
-// (since 0.11).
+// Importing customers (since 0.11), opportunities and interactions (since 0.12) from CSV, JSON
+// Lines and vCard files as stored, resumable, revertible jobs; exporting customers.
 //
 // An import reads a file row by row, maps its columns to customer fields (a preset such as
 // "datablist" or "salesforce_contacts", adjusted by the caller), normalises the values (emails,
@@ -16,8 +16,8 @@
 // batches; the job record moves forward in the same transaction as its batch, so an import
 // stopped at any point (a crash, a kill, a progress callback saying stop) resumes from the row
 // after the last batch committed. A bad row never stops the others, unless the caller asks for
-// all or nothing. A finished import can be reverted: the customers it created are deleted, those
-// it updated get back the fields they had. Every write lands in the change feed (flagged
+// all or nothing. A finished import can be reverted: the records it created are deleted, those
+// it updated get back the fields they had (a deal's stage going back is recorded as a move). Every write lands in the change feed (flagged
 // imported; the revert's writes are ordinary changes).
 //
 // A person's "organization" column names an organization by name: the import finds it (an
@@ -58,6 +58,29 @@ enum class ImportFormat : std::uint8_t {
 };
 std::string_view ImportFormatName(ImportFormat format);
 
+// What the rows of a file are (since 0.12).
+//
+// Opportunities: a row's deal is found by its external id (the only match rule that applies to
+// deals; without one every row creates) and updated, or created. Its customer is named by
+// `customer` (an organization of that name, ignoring case, found or made, as a person's
+// `organization` is), `customer_external_id` or `customer_email`; its `pipeline` by name (the
+// default pipeline when none) and its `stage` by the name of one of that pipeline's stages
+// (ignoring case; "won" and "lost" also name the pipeline's won and lost stage). Created deals
+// keep their history: an open deal enters its stage at created_at; a closed one enters the
+// pipeline's first stage at created_at and its won or lost stage at closed_at. A changed stage of
+// a stored deal is recorded as a move.
+//
+// Interactions: found by external id (or, without one, always logged); their customer is named
+// by `customer` (the one customer of that display name, ignoring case), `customer_external_id`
+// or `customer_email`, and their deal by `opportunity_external_id`.
+enum class ImportRecords : std::uint8_t {
+  kAuto = 0,  // the preset's: customers for "generic" and the customer presets
+  kCustomers = 1,
+  kOpportunities = 2,
+  kInteractions = 3,
+};
+std::string_view ImportRecordsName(ImportRecords records);
+
 // How a row finds the stored customer it updates.
 enum class MatchRule : std::uint8_t {
   kExternalId = 1,  // the row's external id
@@ -74,14 +97,22 @@ enum class ImportState : std::uint8_t {
 };
 std::string_view ImportStateName(ImportState state);
 
-// One column of the file and the customer field it fills. Fields: external_id, kind ("person"
+// One column of the file and the field it fills. Customers' fields: external_id, kind ("person"
 // or "organization"), display_name, given_name, family_name, name (a person's full name, split
 // at the last space), email (and email2, email3 ...: each adds an email), phone (phone2 ...),
 // address.street, address.city, address.region, address.postal_code, address.country, stage,
 // owner, tags (separated by ';' or ','), custom.<name>, job_title, department, industry,
 // website, annual_revenue, employees, account_type, organization (a person's organization, by
 // name), email_opt_in, email_legal_basis, email_opt_in_at,
-// do_not_call, created_at, updated_at. A custom field
+// do_not_call, created_at, updated_at.
+// Opportunities' fields: external_id, title, customer, customer_external_id, customer_email,
+// pipeline, stage, amount, probability (percent), expected_close, owner, lost_reason,
+// created_at, closed_at, updated_at, custom.<name>.
+// Interactions' fields: external_id, customer, customer_external_id, customer_email, kind
+// (call, email, meeting, note, task, purchase ...; another word logs kind "other" with that
+// label), direction (inbound, outbound), occurred_at, duration_seconds, duration_minutes,
+// subject, body, outcome, satisfaction (1 to 5), amount, owner, opportunity_external_id,
+// due_at, done, created_at, updated_at, custom.<name>. A custom field
 // named with a type, custom.<name>:int (or :money, :date, :bool; :text is the default), reads its
 // values as that type. An empty field ignores the column.
 struct ImportColumn {
@@ -91,9 +122,9 @@ struct ImportColumn {
 };
 
 struct ImportCounts {
-  std::uint64_t created = 0;    // customers created (organizations named by rows included)
-  std::uint64_t updated = 0;    // rows that changed a stored customer
-  std::uint64_t unchanged = 0;  // rows that matched a customer and changed nothing
+  std::uint64_t created = 0;    // records created (organizations named by rows included)
+  std::uint64_t updated = 0;    // rows that changed a stored record
+  std::uint64_t unchanged = 0;  // rows that matched a record and changed nothing
   std::uint64_t skipped = 0;    // rows with no value in any mapped column
   std::uint64_t failed = 0;     // rows refused (ListImportErrors says why)
   friend bool operator==(const ImportCounts&, const ImportCounts&) = default;
@@ -110,9 +141,16 @@ struct ImportOptions {
   std::string path = {};  // the file to read
   ImportFormat format = ImportFormat::kAuto;
   char delimiter = 0;  // CSV: 0 detects it from the header (',' ';' tab or '|')
+  // What the rows are; a preset made for other records is refused.
+  ImportRecords records = ImportRecords::kAuto;
+  // Opportunities: the pipeline (by name, ignoring case) of rows that name none; empty: the
+  // store's default pipeline.
+  std::string pipeline = {};
   // The column mapping to start from: "generic" (columns named as the fields, or as people
   // usually name them: "First Name", "E-mail", "Company" ...), "datablist", "salesforce_contacts",
-  // "salesforce_accounts", "hubspot_contacts", "maven_accounts". ImportPresets() lists them.
+  // "salesforce_accounts", "hubspot_contacts", "maven_accounts" (customers),
+  // "maven_pipeline", "salesforce_opportunities", "hubspot_deals" (opportunities),
+  // "salesforce_tasks" (interactions). ImportPresets() lists them.
   std::string preset = "generic";
   // Adds to or overrides the preset, column by column.
   std::vector<ImportColumn> columns = {};
@@ -140,6 +178,8 @@ struct ImportJob {
   ImportJobId id = 0;
   std::string path;
   ImportFormat format = ImportFormat::kCsv;
+  ImportRecords records = ImportRecords::kCustomers;
+  std::string pipeline = {};  // opportunities: the pipeline of rows that name none ("": the default)
   char delimiter = ',';
   std::vector<std::string> header;  // CSV: the file's header row
   std::string preset;
@@ -160,8 +200,8 @@ struct ImportJob {
   Timestamp started_at = 0;
   Timestamp finished_at = 0;  // when it finished, failed or was reverted
   Timestamp reverted_at = 0;
-  std::uint64_t reverted_deleted = 0;   // customers the revert deleted
-  std::uint64_t reverted_restored = 0;  // customers the revert gave back the fields they had
+  std::uint64_t reverted_deleted = 0;   // records the revert deleted
+  std::uint64_t reverted_restored = 0;  // records the revert gave back the fields they had
   friend bool operator==(const ImportJob&, const ImportJob&) = default;
 };
 

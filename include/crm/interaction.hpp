@@ -56,7 +56,9 @@ struct Interaction {
   std::uint8_t satisfaction = 0;      // 1 to 5, 0 for none
   std::optional<Money> amount;        // purchases
   std::string owner;
-  OpportunityId opportunity = 0;  // optional link to a deal of the same customer
+  // Optional link to a deal of the same customer, of an organization the customer is a member
+  // of, or on which the customer is a contact (since 0.12; before, the same customer only).
+  OpportunityId opportunity = 0;
   Timestamp due_at = 0;           // tasks
   bool done = false;              // tasks
   // Unique when not empty: its id in another system, for UpsertInteraction (since 0.5).

@@ -27,6 +27,16 @@ std::string_view ImportFormatName(ImportFormat format) {
   return "";
 }
 
+std::string_view ImportRecordsName(ImportRecords records) {
+  switch (records) {
+    case ImportRecords::kAuto: return "auto";
+    case ImportRecords::kCustomers: return "customers";
+    case ImportRecords::kOpportunities: return "opportunities";
+    case ImportRecords::kInteractions: return "interactions";
+  }
+  return "";
+}
+
 std::string_view MatchRuleName(MatchRule rule) {
   switch (rule) {
     case MatchRule::kExternalId: return "external_id";

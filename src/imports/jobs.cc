@@ -105,41 +105,77 @@ absl::Status PutError(Ctx& ctx, ImportJobId job, const ImportRowError& error) {
   return ctx.txn.Put(ctx.schema.import_errors, Key2(job, error.row), value);
 }
 
-absl::StatusOr<std::optional<UndoEntry>> GetUndo(const Ctx& ctx, ImportJobId job, CustomerId customer) {
-  std::string_view value;
-  auto found = ctx.txn.Get(ctx.schema.import_undo, Key2(job, customer), &value);
-  if (!found.ok()) return found.status();
-  if (!*found) return std::optional<UndoEntry>();
+namespace {
+
+// A customer's entry: [job][customer]; a deal's or an interaction's: [job][customer][record][id],
+// so that a customer's entries are together (ForgetCustomer) and sealed with its key.
+std::string UndoKey(ImportJobId job, CustomerId customer, UndoRecord record, std::uint64_t id) {
+  std::string key = Key2(job, customer);
+  if (record == UndoRecord::kCustomer) return key;
+  key.push_back(static_cast<char>(record));
+  key.append(codec::EncodeU64(id));
+  return key;
+}
+
+codec::RecordName UndoName(UndoRecord record, CustomerId customer, std::uint64_t id) {
+  switch (record) {
+    case UndoRecord::kOpportunity: return {"undo entry of opportunity", id};
+    case UndoRecord::kInteraction: return {"undo entry of interaction", id};
+    case UndoRecord::kCustomer: break;
+  }
+  return {"undo entry of customer", customer};
+}
+
+absl::StatusOr<UndoEntry> DecodeUndo(const Ctx& ctx, std::string_view key, std::string_view value) {
+  if (key.size() != 16 && key.size() != 25) return absl::DataLossError("import undo: a key is damaged");
+  const CustomerId customer = codec::GetBigEndian64(key.data() + 8);
+  const auto record = key.size() == 16 ? UndoRecord::kCustomer : static_cast<UndoRecord>(key[16]);
+  const std::uint64_t id = key.size() == 16 ? 0 : codec::GetBigEndian64(key.data() + 17);
+  if (record != UndoRecord::kCustomer && record != UndoRecord::kOpportunity && record != UndoRecord::kInteraction)
+    return absl::DataLossError("import undo: a key is damaged");
   UndoEntry u;
-  if (auto s = codec::Decode(value, codec::RecordType::kImportUndo, {"undo entry of customer", customer}, u, ctx.sealing);
+  if (auto s = codec::Decode(value, codec::RecordType::kImportUndo, UndoName(record, customer, id), u, ctx.sealing);
       !s.ok())
     return s;
-  if (u.customer != customer)
-    return absl::DataLossError(absl::StrCat("import job ", job, ": the undo entry of customer ", customer, " holds ", u.customer));
-  return std::optional<UndoEntry>(std::move(u));
+  if (u.customer != customer || u.record != record || (record != UndoRecord::kCustomer && u.id != id))
+    return absl::DataLossError(absl::StrCat("import undo: the entry under ", UndoName(record, customer, id).str(),
+                                            " is another's"));
+  return u;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<UndoEntry>> GetUndo(const Ctx& ctx, ImportJobId job, CustomerId customer,
+                                                 UndoRecord record, std::uint64_t id) {
+  std::string_view value;
+  const std::string key = UndoKey(job, customer, record, id);
+  auto found = ctx.txn.Get(ctx.schema.import_undo, key, &value);
+  if (!found.ok()) return found.status();
+  if (!*found) return std::optional<UndoEntry>();
+  auto u = DecodeUndo(ctx, key, value);
+  if (!u.ok()) return u.status();
+  return std::optional<UndoEntry>(*std::move(u));
 }
 
 absl::Status PutUndo(Ctx& ctx, ImportJobId job, const UndoEntry& entry) {
   std::string value;
-  if (auto s = codec::Encode(codec::RecordType::kImportUndo, entry, entry.customer, entry.customer, ctx.sealing, value);
-      !s.ok())
+  const std::uint64_t ad = entry.record == UndoRecord::kCustomer ? entry.customer : entry.id;
+  if (auto s = codec::Encode(codec::RecordType::kImportUndo, entry, entry.customer, ad, ctx.sealing, value); !s.ok())
     return s;
-  return ctx.txn.Put(ctx.schema.import_undo, Key2(job, entry.customer), value);
+  return ctx.txn.Put(ctx.schema.import_undo, UndoKey(job, entry.customer, entry.record, entry.id), value);
+}
+
+absl::Status DelUndo(Ctx& ctx, ImportJobId job, CustomerId customer, UndoRecord record, std::uint64_t id) {
+  return ctx.txn.Del(ctx.schema.import_undo, UndoKey(job, customer, record, id)).status();
 }
 
 absl::StatusOr<std::vector<UndoEntry>> ListUndo(const Ctx& ctx, ImportJobId job) {
   std::vector<UndoEntry> out;
   auto s = storage::ScanPrefix(ctx.txn, ctx.schema.import_undo, codec::EncodeU64(job), {},
                                [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
-                                 if (key.size() != 16) return absl::DataLossError("import undo: a key is damaged");
-                                 const CustomerId id = codec::GetBigEndian64(key.data() + 8);
-                                 UndoEntry u;
-                                 if (auto st = codec::Decode(value, codec::RecordType::kImportUndo,
-                                                             {"undo entry of customer", id}, u, ctx.sealing);
-                                     !st.ok())
-                                   return st;
-                                 if (u.customer != id) return absl::DataLossError("import undo: an entry is misplaced");
-                                 out.push_back(std::move(u));
+                                 auto u = DecodeUndo(ctx, key, value);
+                                 if (!u.ok()) return u.status();
+                                 out.push_back(*std::move(u));
                                  return true;
                                });
   if (!s.ok()) return s;
@@ -148,10 +184,10 @@ absl::StatusOr<std::vector<UndoEntry>> ListUndo(const Ctx& ctx, ImportJobId job)
 
 namespace {
 
-// Deletes every entry of `table` whose key starts with U64(job).
-absl::Status DropPrefix(Ctx& ctx, storage::Table table, ImportJobId job) {
+// Deletes every entry of `table` whose key starts with `prefix`.
+absl::Status DropPrefix(Ctx& ctx, storage::Table table, const std::string& prefix) {
   std::vector<std::string> keys;
-  auto s = storage::ScanPrefix(ctx.txn, table, codec::EncodeU64(job), {},
+  auto s = storage::ScanPrefix(ctx.txn, table, prefix, {},
                                [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
                                  keys.emplace_back(key);
                                  return true;
@@ -165,9 +201,9 @@ absl::Status DropPrefix(Ctx& ctx, storage::Table table, ImportJobId job) {
 }  // namespace
 
 absl::Status Drop(Ctx& ctx, ImportJobId job, bool everything) {
-  if (auto s = DropPrefix(ctx, ctx.schema.import_undo, job); !s.ok()) return s;
+  if (auto s = DropPrefix(ctx, ctx.schema.import_undo, codec::EncodeU64(job)); !s.ok()) return s;
   if (!everything) return absl::OkStatus();
-  if (auto s = DropPrefix(ctx, ctx.schema.import_errors, job); !s.ok()) return s;
+  if (auto s = DropPrefix(ctx, ctx.schema.import_errors, codec::EncodeU64(job)); !s.ok()) return s;
   if (ctx.sealing != nullptr)
     if (auto s = ctx.sealing->Destroy(kJobKeyOwner | job); !s.ok()) return s;
   return ctx.txn.Del(ctx.schema.import_jobs, codec::EncodeU64(job)).status();
@@ -182,8 +218,9 @@ absl::Status ForgetCustomer(Ctx& ctx, CustomerId id) {
                                 return true;
                               });
   if (!s.ok()) return s;
+  // Its own entry and those of its deals and interactions.
   for (std::uint64_t job : jobs)
-    if (auto d = ctx.txn.Del(ctx.schema.import_undo, Key2(job, id)); !d.ok()) return d.status();
+    if (auto d = DropPrefix(ctx, ctx.schema.import_undo, Key2(job, id)); !d.ok()) return d;
   return absl::OkStatus();
 }
 

@@ -28,9 +28,14 @@ absl::StatusOr<ImportJobId> NewJobId(Ctx& ctx);
 absl::Status PutJob(Ctx& ctx, const ImportJob& job);
 absl::Status PutError(Ctx& ctx, ImportJobId job, const ImportRowError& error);
 
-absl::StatusOr<std::optional<UndoEntry>> GetUndo(const Ctx& ctx, ImportJobId job, CustomerId customer);
+// The undo entry of record `id` of that kind (a customer: `customer` itself) whose customer is
+// `customer`.
+absl::StatusOr<std::optional<UndoEntry>> GetUndo(const Ctx& ctx, ImportJobId job, CustomerId customer,
+                                                 UndoRecord record = UndoRecord::kCustomer, std::uint64_t id = 0);
 absl::Status PutUndo(Ctx& ctx, ImportJobId job, const UndoEntry& entry);
-// Every undo entry of a job, by customer id.
+absl::Status DelUndo(Ctx& ctx, ImportJobId job, CustomerId customer, UndoRecord record, std::uint64_t id);
+// Every undo entry of a job, by customer id (a customer's own entry before its deals' and
+// interactions').
 absl::StatusOr<std::vector<UndoEntry>> ListUndo(const Ctx& ctx, ImportJobId job);
 // Removes a job's undo entries; with `everything`, its failed rows and the job record too (and
 // its data key).

@@ -58,6 +58,55 @@ constexpr FieldName kFields[] = {
     {"updated_at", Field::kUpdatedAt},
 };
 
+constexpr FieldName kDealFields[] = {
+    {"external_id", Field::kExternalId},
+    {"title", Field::kTitle},
+    {"customer", Field::kCustomer},
+    {"customer_external_id", Field::kCustomerExternalId},
+    {"customer_email", Field::kCustomerEmail},
+    {"pipeline", Field::kPipeline},
+    {"stage", Field::kStage},
+    {"amount", Field::kAmount},
+    {"probability", Field::kProbability},
+    {"expected_close", Field::kExpectedClose},
+    {"owner", Field::kOwner},
+    {"lost_reason", Field::kLostReason},
+    {"created_at", Field::kCreatedAt},
+    {"closed_at", Field::kClosedAt},
+    {"updated_at", Field::kUpdatedAt},
+};
+
+constexpr FieldName kActivityFields[] = {
+    {"external_id", Field::kExternalId},
+    {"customer", Field::kCustomer},
+    {"customer_external_id", Field::kCustomerExternalId},
+    {"customer_email", Field::kCustomerEmail},
+    {"kind", Field::kInteractionKind},
+    {"direction", Field::kDirection},
+    {"occurred_at", Field::kOccurredAt},
+    {"duration_seconds", Field::kDurationSeconds},
+    {"duration_minutes", Field::kDurationMinutes},
+    {"subject", Field::kSubject},
+    {"body", Field::kBody},
+    {"outcome", Field::kOutcome},
+    {"satisfaction", Field::kSatisfaction},
+    {"amount", Field::kAmount},
+    {"owner", Field::kOwner},
+    {"opportunity_external_id", Field::kOpportunityExternalId},
+    {"due_at", Field::kDueAt},
+    {"done", Field::kDone},
+    {"created_at", Field::kCreatedAt},
+    {"updated_at", Field::kUpdatedAt},
+};
+
+std::vector<FieldName> FieldsOf(ImportRecords records) {
+  switch (records) {
+    case ImportRecords::kOpportunities: return {std::begin(kDealFields), std::end(kDealFields)};
+    case ImportRecords::kInteractions: return {std::begin(kActivityFields), std::end(kActivityFields)};
+    default: return {std::begin(kFields), std::end(kFields)};
+  }
+}
+
 // What people call the fields in the header of a file, letters and digits only, lower case.
 struct Synonym {
   std::string_view folded;
@@ -93,15 +142,50 @@ constexpr Synonym kSynonyms[] = {
     {"updated", "updated_at"},
 };
 
+constexpr Synonym kDealSynonyms[] = {
+    {"externalid", "external_id"}, {"id", "external_id"}, {"opportunityid", "external_id"},
+    {"dealid", "external_id"}, {"recordid", "external_id"}, {"title", "title"}, {"name", "title"},
+    {"dealname", "title"}, {"opportunityname", "title"}, {"opportunity", "title"}, {"deal", "title"},
+    {"customer", "customer"}, {"account", "customer"}, {"accountname", "customer"}, {"company", "customer"},
+    {"companyname", "customer"}, {"organization", "customer"}, {"customerexternalid", "customer_external_id"},
+    {"accountid", "customer_external_id"}, {"customeremail", "customer_email"}, {"email", "customer_email"},
+    {"pipeline", "pipeline"}, {"stage", "stage"}, {"dealstage", "stage"}, {"stagename", "stage"},
+    {"amount", "amount"}, {"value", "amount"}, {"dealvalue", "amount"}, {"closevalue", "amount"},
+    {"probability", "probability"}, {"expectedclose", "expected_close"}, {"closedate", "expected_close"},
+    {"expectedclosedate", "expected_close"}, {"owner", "owner"}, {"dealowner", "owner"},
+    {"salesagent", "owner"}, {"lostreason", "lost_reason"}, {"createdat", "created_at"},
+    {"createdate", "created_at"}, {"createddate", "created_at"}, {"created", "created_at"},
+    {"closedat", "closed_at"}, {"closed", "closed_at"}, {"closeddate", "closed_at"}, {"updatedat", "updated_at"},
+    {"lastmodifieddate", "updated_at"},
+};
+
+constexpr Synonym kActivitySynonyms[] = {
+    {"externalid", "external_id"}, {"id", "external_id"}, {"activityid", "external_id"},
+    {"interactionid", "external_id"}, {"customer", "customer"}, {"contact", "customer"},
+    {"company", "customer"}, {"account", "customer"}, {"customerexternalid", "customer_external_id"},
+    {"customerid", "customer_external_id"}, {"contactid", "customer_external_id"},
+    {"customeremail", "customer_email"}, {"email", "customer_email"}, {"kind", "kind"}, {"type", "kind"},
+    {"activitytype", "kind"}, {"direction", "direction"}, {"occurredat", "occurred_at"}, {"date", "occurred_at"},
+    {"activitydate", "occurred_at"}, {"timestamp", "occurred_at"}, {"duration", "duration_minutes"},
+    {"durationminutes", "duration_minutes"}, {"durationseconds", "duration_seconds"}, {"subject", "subject"},
+    {"body", "body"}, {"notes", "body"}, {"description", "body"}, {"outcome", "outcome"},
+    {"satisfaction", "satisfaction"}, {"rating", "satisfaction"}, {"amount", "amount"}, {"owner", "owner"},
+    {"opportunityexternalid", "opportunity_external_id"}, {"dealid", "opportunity_external_id"},
+    {"opportunityid", "opportunity_external_id"}, {"dueat", "due_at"}, {"duedate", "due_at"},
+    {"done", "done"}, {"completed", "done"}, {"createdat", "created_at"}, {"createddate", "created_at"},
+    {"updatedat", "updated_at"},
+};
+
 struct Preset {
   std::string_view name;
   CustomerKind kind;
   std::vector<ImportColumn> columns;
+  ImportRecords records = ImportRecords::kCustomers;  // kAuto: any (the generic preset)
 };
 
 const std::vector<Preset>& Presets() {
   static const std::vector<Preset> presets = {
-      {"generic", CustomerKind::kPerson, {}},
+      {"generic", CustomerKind::kPerson, {}, ImportRecords::kAuto},
       {"datablist",
        CustomerKind::kPerson,
        {{"Index", ""}, {"Customer Id", "external_id"}, {"First Name", "given_name"}, {"Last Name", "family_name"},
@@ -138,6 +222,33 @@ const std::vector<Preset>& Presets() {
        {{"account", "display_name"}, {"account", "external_id"}, {"sector", "industry"},
         {"year_established", "custom.year_established"}, {"revenue", "annual_revenue_millions"},
         {"employees", "employees"}, {"office_location", "address.country"}, {"subsidiary_of", "parent"}}},
+      // Maven's sales_pipeline.csv: the deal's product is kept as a custom field.
+      {"maven_pipeline",
+       CustomerKind::kOrganization,
+       {{"opportunity_id", "external_id"}, {"opportunity_id", "title"}, {"sales_agent", "owner"},
+        {"product", "custom.product"}, {"account", "customer"}, {"deal_stage", "stage"},
+        {"engage_date", "created_at"}, {"close_date", "closed_at"}, {"close_value", "amount"}},
+       ImportRecords::kOpportunities},
+      {"salesforce_opportunities",
+       CustomerKind::kOrganization,
+       {{"Id", "external_id"}, {"Name", "title"}, {"AccountId", "customer_external_id"}, {"StageName", "stage"},
+        {"Amount", "amount"}, {"Probability", "probability"}, {"CloseDate", "expected_close"},
+        {"OwnerId", "owner"}, {"LeadSource", "custom.lead_source"}, {"Type", "custom.type"},
+        {"CreatedDate", "created_at"}, {"LastModifiedDate", "updated_at"}},
+       ImportRecords::kOpportunities},
+      {"hubspot_deals",
+       CustomerKind::kOrganization,
+       {{"Record ID", "external_id"}, {"Deal Name", "title"}, {"Associated Company", "customer"},
+        {"Pipeline", "pipeline"}, {"Deal Stage", "stage"}, {"Amount", "amount"}, {"Close Date", "expected_close"},
+        {"Deal owner", "owner"}, {"Create Date", "created_at"}, {"Last Modified Date", "updated_at"}},
+       ImportRecords::kOpportunities},
+      {"salesforce_tasks",
+       CustomerKind::kPerson,
+       {{"Id", "external_id"}, {"WhoId", "customer_external_id"}, {"WhatId", "opportunity_external_id"},
+        {"Subject", "subject"}, {"Description", "body"}, {"TaskSubtype", "kind"}, {"CallType", "direction"},
+        {"CallDurationInSeconds", "duration_seconds"}, {"ActivityDate", "occurred_at"},
+        {"OwnerId", "owner"}, {"CreatedDate", "created_at"}, {"LastModifiedDate", "updated_at"}},
+       ImportRecords::kInteractions},
   };
   return presets;
 }
@@ -160,7 +271,7 @@ bool Several(Field f) { return f == Field::kEmail || f == Field::kPhone || f == 
 
 }  // namespace
 
-absl::StatusOr<Target> ParseTarget(std::string_view name) {
+absl::StatusOr<Target> ParseTarget(std::string_view name, ImportRecords records) {
   Target t;
   t.name = std::string(name);
   constexpr std::string_view kCustom = "custom.";
@@ -186,20 +297,23 @@ absl::StatusOr<Target> ParseTarget(std::string_view name) {
   std::string_view base = name;
   // email2, phone3 ...: more of a field of several values.
   while (!base.empty() && std::isdigit(static_cast<unsigned char>(base.back()))) base.remove_suffix(1);
-  for (const FieldName& f : kFields) {
+  const std::vector<FieldName> fields = FieldsOf(records);
+  for (const FieldName& f : fields) {
     if (f.name == name || (base != name && f.name == base && (f.field == Field::kEmail || f.field == Field::kPhone))) {
       t.field = f.field;
       return t;
     }
   }
   std::vector<std::string> names;
-  for (const FieldName& f : kFields) names.emplace_back(f.name);
-  return absl::InvalidArgumentError(absl::StrCat("columns: '", Av(name), "' is not a field an import fills (",
-                                                 absl::StrJoin(names, ", "), ", email2 ..., phone2 ..., custom.<name>)"));
+  for (const FieldName& f : fields) names.emplace_back(f.name);
+  const bool customers = records != ImportRecords::kOpportunities && records != ImportRecords::kInteractions;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "columns: '", Av(name), "' is not a field an import of ", Av(ImportRecordsName(customers ? ImportRecords::kCustomers : records)),
+      " fills (", absl::StrJoin(names, ", "), customers ? ", email2 ..., phone2 ..." : "", ", custom.<name>)"));
 }
 
-std::optional<Target> TargetOfKey(std::string_view key) {
-  auto t = ParseTarget(key);
+std::optional<Target> TargetOfKey(std::string_view key, ImportRecords records) {
+  auto t = ParseTarget(key, records);
   if (t.ok()) return *t;
   return std::nullopt;
 }
@@ -215,6 +329,15 @@ absl::StatusOr<Mapping> Resolve(const ImportOptions& options, const std::vector<
         absl::StrCat("preset: '", options.preset, "' is not a preset (", absl::StrJoin(names, ", "), ")"));
   }
   Mapping m;
+  m.records = options.records;
+  if (preset->records != ImportRecords::kAuto) {
+    if (m.records != ImportRecords::kAuto && m.records != preset->records)
+      return absl::InvalidArgumentError(absl::StrCat("preset: '", Av(preset->name), "' imports ",
+                                                     Av(ImportRecordsName(preset->records)), ", not ",
+                                                     Av(ImportRecordsName(m.records))));
+    m.records = preset->records;
+  }
+  if (m.records == ImportRecords::kAuto) m.records = ImportRecords::kCustomers;
   m.kind = preset->kind;
   m.by_field_names = preset->name == "generic";
   // The caller's columns, then the preset's for the columns the caller did not name.
@@ -227,10 +350,10 @@ absl::StatusOr<Mapping> Resolve(const ImportOptions& options, const std::vector<
   for (const ImportColumn& c : wanted) {
     if (c.column.empty()) return absl::InvalidArgumentError("columns: a column mapping has no column name");
     if (!c.field.empty())
-      if (auto t = ParseTarget(c.field); !t.ok()) return t.status();
+      if (auto t = ParseTarget(c.field, m.records); !t.ok()) return t.status();
   }
   const auto add = [&](const std::string& column, std::string_view field) -> absl::Status {
-    auto t = ParseTarget(field);
+    auto t = ParseTarget(field, m.records);
     if (!t.ok()) return t.status();
     for (const auto& [other, target] : m.columns)
       if (target.name == t->name && !Several(t->field) && !SameColumn(other, column))
@@ -259,14 +382,19 @@ absl::StatusOr<Mapping> Resolve(const ImportOptions& options, const std::vector<
     }
     if (mapped || ignored || exact || preset->name != "generic") continue;
     // The generic preset: columns named as the fields, or as people usually name them.
-    if (auto t = TargetOfKey(column); t.has_value() && !column.empty()) {
+    if (auto t = TargetOfKey(column, m.records); t.has_value() && !column.empty()) {
       if (auto s = add(column, column); !s.ok()) return s;
       continue;
     }
     const std::string folded = Folded(column);
-    for (const Synonym& s : kSynonyms) {
-      if (s.folded != folded) continue;
-      if (auto st = add(column, s.field); !st.ok()) return st;
+    const auto [first, last] = m.records == ImportRecords::kOpportunities
+                                   ? std::pair(std::begin(kDealSynonyms), std::end(kDealSynonyms))
+                               : m.records == ImportRecords::kInteractions
+                                   ? std::pair(std::begin(kActivitySynonyms), std::end(kActivitySynonyms))
+                                   : std::pair(std::begin(kSynonyms), std::end(kSynonyms));
+    for (const Synonym* s = first; s != last; ++s) {
+      if (s->folded != folded) continue;
+      if (auto st = add(column, s->field); !st.ok()) return st;
       break;
     }
   }

@@ -11,6 +11,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "crm/customer.hpp"
+#include "crm/interaction.hpp"
+#include "crm/opportunity.hpp"
 #include "crm/import.hpp"
 #include "imports/source.h"
 
@@ -22,6 +24,11 @@ enum class Field : std::uint8_t {
   kJobTitle, kDepartment, kIndustry, kWebsite, kAnnualRevenue, kAnnualRevenueMillions, kEmployees,
   kAccountType, kOrganization, kOrganizationExternalId, kParent, kParentExternalId,
   kEmailOptIn, kEmailLegalBasis, kEmailOptInAt, kDoNotCall, kCreatedAt, kUpdatedAt,
+  // Opportunities and interactions (stage, owner, custom, external_id, created_at and updated_at
+  // are shared with customers).
+  kTitle, kCustomer, kCustomerExternalId, kCustomerEmail, kPipeline, kAmount, kProbability,
+  kExpectedClose, kLostReason, kClosedAt, kInteractionKind, kDirection, kOccurredAt, kDurationSeconds,
+  kDurationMinutes, kSubject, kBody, kOutcome, kSatisfaction, kOpportunityExternalId, kDueAt, kDone,
 };
 
 // The type of a custom field's values, as its column names it ("custom.score:int").
@@ -34,24 +41,25 @@ struct Target {
   std::string name;    // as the mapping names it ("email2", "custom.tier")
 };
 
-// The field a mapping names; InvalidArgument for an unknown one.
-absl::StatusOr<Target> ParseTarget(std::string_view name);
+// The field a mapping names for records of that kind; InvalidArgument for an unknown one.
+absl::StatusOr<Target> ParseTarget(std::string_view name, ImportRecords records);
 
 // A file's mapping: the targets of each column, by the column's name.
 struct Mapping {
   std::vector<std::pair<std::string, Target>> columns;  // column (as in the file), target
+  ImportRecords records = ImportRecords::kCustomers;
   CustomerKind kind = CustomerKind::kPerson;            // rows without a kind column
   bool by_field_names = false;  // JSON Lines keys named as fields fill them (the generic preset)
 };
 
 // Resolves the mapping of a file with these columns (CSV: the header; JSON Lines: empty, and
 // the preset's and caller's columns are taken as they are, plus every key named as a field).
-// `used` gets what the job records.
+// `used` gets what the job records; `records` is the preset's when the options leave it kAuto.
 // With `exact`, only the options' columns map (a resumed job's recorded mapping).
 absl::StatusOr<Mapping> Resolve(const ImportOptions& options, const std::vector<std::string>& header,
                                 std::vector<ImportColumn>* used, bool exact = false);
 // The mapping of a JSON Lines row's keys not in `mapping`, when named as fields ("given_name").
-std::optional<Target> TargetOfKey(std::string_view key);
+std::optional<Target> TargetOfKey(std::string_view key, ImportRecords records);
 
 // How values are read.
 struct Reading {
@@ -61,21 +69,32 @@ struct Reading {
 };
 absl::StatusOr<Reading> MakeReading(const ImportOptions& options);
 
-// What a row gives: the customer, the patch naming the fields it sets, and the organizations it
-// names (found or made by the caller).
+// What a row gives: the record (a customer, an opportunity or an interaction, as the mapping's
+// records), the patch naming the fields it sets, and the records it names by name or key (found
+// or made by the caller).
 struct Built {
   Customer customer;
+  Opportunity deal;
+  Interaction activity;
   Patch patch;
   std::string organization, organization_external, parent, parent_external;
+  std::string customer_name, customer_external, customer_email, pipeline, stage, opportunity_external;
   bool empty = true;  // no mapped column had a value
 };
 
-// Builds a row's customer; InvalidArgument naming the field ("email: ...").
+// Builds a row's record; InvalidArgument naming the field ("email: ...").
 absl::StatusOr<Built> Build(const Row& row, const Mapping& mapping, const Reading& reading);
 
 // Values.
 absl::StatusOr<Timestamp> ParseWhen(std::string_view text, const Reading& reading);
 absl::StatusOr<Money> ParseMoney(std::string_view text, std::string_view default_currency);
 absl::StatusOr<bool> ParseBool(std::string_view text);
+absl::StatusOr<std::int64_t> ParseCount(std::string_view text);
+absl::StatusOr<CustomValue> CustomOf(CustomType type, const std::string& value, const Reading& reading);
+void AddField(Built& b, std::string_view name);
+
+// A value of an opportunity's or an interaction's field (deal_values.cc).
+absl::Status ApplyDealValue(Built& b, const Target& t, const std::string& value, const Reading& reading);
+absl::Status ApplyActivityValue(Built& b, const Target& t, const std::string& value, const Reading& reading);
 
 }  // namespace crm::imports

@@ -32,6 +32,8 @@ absl::Status Remember(model::Ctx& ctx, const ImportJob& job, const Customer& aft
   return PutUndo(ctx, job.id, entry);
 }
 
+}  // namespace
+
 // The organization named `name` (ignoring case), or 0.
 absl::StatusOr<CustomerId> FindOrganization(const model::Ctx& ctx, const std::string& name, OrgCache& orgs) {
   const std::string folded = text::FoldCase(name);
@@ -71,6 +73,8 @@ absl::StatusOr<CustomerId> Organization(model::Ctx& ctx, const ImportJob& job, c
   orgs[folded] = made->id;
   return made->id;
 }
+
+namespace {
 
 absl::StatusOr<CustomerId> OrganizationByExternalId(const model::Ctx& ctx, std::string_view field,
                                                     const std::string& external) {

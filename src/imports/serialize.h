@@ -9,12 +9,19 @@
 
 namespace crm::imports {
 
-// What an import did to one customer, kept until the job is reverted or forgotten.
+enum class UndoRecord : std::uint8_t { kCustomer = 0, kOpportunity = 1, kInteraction = 2 };
+
+// What an import did to one record, kept until the job is reverted or forgotten.
 struct UndoEntry {
-  CustomerId customer = 0;
+  CustomerId customer = 0;     // the customer; of a deal or an interaction, its customer (0: none)
   bool created = false;        // the import made it (else: updated it)
   std::uint64_t revision = 0;  // the revision the import left it at
-  Customer before;             // updated ones: the record as it was before the import touched it
+  Customer before;             // updated customers: the record as it was before the import touched it
+  // Since version 1: deals and interactions.
+  UndoRecord record = UndoRecord::kCustomer;
+  std::uint64_t id = 0;  // the deal's or the interaction's id
+  Opportunity deal_before;
+  Interaction activity_before;
 };
 
 }  // namespace crm::imports
@@ -37,7 +44,7 @@ void serialize(Archive& ar, crm::ImportCounts& c, unsigned) {
 }
 
 template <class Archive>
-void serialize(Archive& ar, crm::ImportJob& j, unsigned) {
+void serialize(Archive& ar, crm::ImportJob& j, unsigned version) {
   ar& make_nvp("id", j.id);
   ar& make_nvp("path", j.path);
   ar& make_nvp("format", j.format);
@@ -63,6 +70,9 @@ void serialize(Archive& ar, crm::ImportJob& j, unsigned) {
   ar& make_nvp("reverted_at", j.reverted_at);
   ar& make_nvp("reverted_deleted", j.reverted_deleted);
   ar& make_nvp("reverted_restored", j.reverted_restored);
+  if (version < 1) return;
+  ar& make_nvp("records", j.records);
+  ar& make_nvp("pipeline", j.pipeline);
 }
 
 template <class Archive>
@@ -75,17 +85,22 @@ void serialize(Archive& ar, crm::ImportRowError& e, unsigned) {
 }
 
 template <class Archive>
-void serialize(Archive& ar, crm::imports::UndoEntry& u, unsigned) {
+void serialize(Archive& ar, crm::imports::UndoEntry& u, unsigned version) {
   ar& make_nvp("customer", u.customer);
   ar& make_nvp("created", u.created);
   ar& make_nvp("revision", u.revision);
   ar& make_nvp("before", u.before);
+  if (version < 1) return;
+  ar& make_nvp("record", u.record);
+  ar& make_nvp("id", u.id);
+  if (u.record == crm::imports::UndoRecord::kOpportunity) ar& make_nvp("deal_before", u.deal_before);
+  if (u.record == crm::imports::UndoRecord::kInteraction) ar& make_nvp("activity_before", u.activity_before);
 }
 
 }  // namespace boost::serialization
 
 BOOST_CLASS_VERSION(crm::ImportColumn, 0)
 BOOST_CLASS_VERSION(crm::ImportCounts, 0)
-BOOST_CLASS_VERSION(crm::ImportJob, 0)
+BOOST_CLASS_VERSION(crm::ImportJob, 1)
 BOOST_CLASS_VERSION(crm::ImportRowError, 0)
-BOOST_CLASS_VERSION(crm::imports::UndoEntry, 0)
+BOOST_CLASS_VERSION(crm::imports::UndoEntry, 1)

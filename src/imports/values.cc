@@ -175,6 +175,8 @@ absl::StatusOr<CustomerKind> ParseKind(std::string_view text) {
   return absl::InvalidArgumentError(absl::StrCat("'", Av(text), "' is neither person nor organization"));
 }
 
+}  // namespace
+
 absl::StatusOr<std::int64_t> ParseCount(std::string_view text) {
   std::string t;
   for (char c : text)
@@ -217,6 +219,8 @@ void AddField(Built& b, std::string_view name) {
   if (std::find(b.patch.fields.begin(), b.patch.fields.end(), name) == b.patch.fields.end())
     b.patch.fields.emplace_back(name);
 }
+
+namespace {
 
 // Several values in one cell: "a@x.com; b@y.com" (tags also split at commas).
 std::vector<std::string> Items(std::string_view cell, bool commas) {
@@ -363,6 +367,7 @@ absl::Status Apply(Built& b, const Target& t, const std::string& value, const Re
       (t.field == Field::kCreatedAt ? c.created_at : c.updated_at) = *at;
       break;
     }
+    default: return absl::InvalidArgumentError("is not a field of a customer");
   }
   return absl::OkStatus();
 }
@@ -377,7 +382,10 @@ absl::StatusOr<Built> Build(const Row& row, const Mapping& mapping, const Readin
     model::Trim(value);
     if (value.empty()) return absl::OkStatus();
     b.empty = false;
-    if (auto s = Apply(b, t, value, reading); !s.ok())
+    const absl::Status s = mapping.records == ImportRecords::kOpportunities ? ApplyDealValue(b, t, value, reading)
+                           : mapping.records == ImportRecords::kInteractions ? ApplyActivityValue(b, t, value, reading)
+                                                                            : Apply(b, t, value, reading);
+    if (!s.ok())
       return Bad(t.name, std::string(s.message()));
     return absl::OkStatus();
   };
@@ -389,9 +397,10 @@ absl::StatusOr<Built> Build(const Row& row, const Mapping& mapping, const Readin
       if (auto s = one(target, cell); !s.ok()) return s;
     }
     if (!mapped && mapping.by_field_names)
-      if (auto t = TargetOfKey(column); t.has_value())
+      if (auto t = TargetOfKey(column, mapping.records); t.has_value())
         if (auto s = one(*t, cell); !s.ok()) return s;
   }
+  if (mapping.records != ImportRecords::kCustomers) return b;
   // An opt-in carried over from another system without its legal basis: the consent it recorded.
   if (b.customer.consent.email_opt_in && b.customer.consent.email_legal_basis == LegalBasis::kNone) {
     b.customer.consent.email_legal_basis = LegalBasis::kConsent;

@@ -114,8 +114,22 @@ absl::Status Normalize(const Ctx& ctx, Interaction& i) {
     auto opp = opportunities::Load(ctx, i.opportunity, &o);
     if (!opp.ok()) return opp.status();
     if (!*opp) return Invalid("opportunity", absl::StrCat("opportunity ", i.opportunity, " does not exist"));
-    if (o.customer != i.customer)
-      return Invalid("opportunity", absl::StrCat("opportunity ", i.opportunity, " belongs to another customer"));
+    if (o.customer != i.customer) {
+      // A person may talk about a deal of an organization they belong to, or one they have a
+      // part in.
+      bool involved = std::any_of(o.contacts.begin(), o.contacts.end(),
+                                  [&](const ContactRole& r) { return r.person == i.customer; });
+      if (!involved && o.customer != 0) {
+        auto person = customers::Get(ctx, i.customer);
+        if (!person.ok()) return person.status();
+        involved = std::any_of(person->memberships.begin(), person->memberships.end(),
+                               [&](const Membership& m) { return m.organization == o.customer; });
+      }
+      if (!involved)
+        return Invalid("opportunity", absl::StrCat("opportunity ", i.opportunity, " belongs to customer ", o.customer,
+                                                   ", of whom customer ", i.customer,
+                                                   " is neither a member nor a contact of the deal"));
+    }
   }
   return absl::OkStatus();
 }

@@ -32,6 +32,8 @@ absl::StatusOr<Interaction> FindByExternalId(const Ctx& ctx, std::string_view ex
 // Logs, or updates (regardless of revision) the interaction with i.external_id.
 absl::StatusOr<Interaction> Upsert(Ctx& ctx, Interaction i);
 // Changes only the fields `patch` names (crm::InteractionWrites::PatchInteraction).
+// Copies the fields `patch` names from `given` into `out` (no write).
+absl::Status ApplyPatch(const Interaction& given, const crm::Patch& patch, Interaction& out);
 absl::StatusOr<Interaction> Patch(Ctx& ctx, const Interaction& given, const crm::Patch& patch);
 absl::Status Delete(Ctx& ctx, InteractionId id);
 

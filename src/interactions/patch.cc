@@ -42,6 +42,12 @@ absl::Status ApplyField(std::string_view name, const Interaction& given, Interac
 
 }  // namespace
 
+absl::Status ApplyPatch(const Interaction& given, const crm::Patch& patch, Interaction& out) {
+  for (const std::string& f : patch.fields)
+    if (auto s = ApplyField(f, given, out); !s.ok()) return s;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Interaction> Patch(Ctx& ctx, const Interaction& given, const crm::Patch& patch) {
   return model::RunPatch(
       ctx, "interaction", given, patch, &Get, [](const Ctx& c, std::string_view e) { return FindByExternalId(c, e); },

@@ -84,7 +84,9 @@ class Sealing;
 // 1: libcrm 0.1 to 0.3. 2: customer_country. 3: opp_external, interaction_external,
 // customer_domain, customer_parent. 4: index_catalog, field_index. 5: users and teams.
 // 6: erasures, suppressions. 7: consents. 8: data_keys (encryption at rest). 9: import jobs.
-inline constexpr std::uint64_t kSchemaVersion = 9;
+// 10: import jobs of deals and interactions (job records of version 1, undo entries of deals and
+// interactions under 25-byte keys, which a schema-9 reader would take for damage).
+inline constexpr std::uint64_t kSchemaVersion = 10;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;

@@ -28,6 +28,8 @@ absl::StatusOr<Opportunity> Create(Ctx& ctx, Opportunity o);
 // Revision checked; a change of stage is recorded as a stage move.
 absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o);
 // Changes only the fields `patch` names (by id, or upserting by external id): patch.cc.
+// Copies the fields `patch` names from `given` into `out` (no write).
+absl::Status ApplyPatch(const Opportunity& given, const crm::Patch& patch, Opportunity& out);
 absl::StatusOr<Opportunity> Patch(Ctx& ctx, const Opportunity& given, const crm::Patch& patch);
 absl::StatusOr<Opportunity> Move(Ctx& ctx, OpportunityId id, StageId stage);
 // Moves to the pipeline's first won / lost stage.

@@ -43,6 +43,12 @@ absl::Status ApplyField(std::string_view name, const Opportunity& given, Opportu
 
 }  // namespace
 
+absl::Status ApplyPatch(const Opportunity& given, const crm::Patch& patch, Opportunity& out) {
+  for (const std::string& f : patch.fields)
+    if (auto s = ApplyField(f, given, out); !s.ok()) return s;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Opportunity> Patch(Ctx& ctx, const Opportunity& given, const crm::Patch& patch) {
   return model::RunPatch(
       ctx, "opportunity", given, patch, &Get, [](const Ctx& c, std::string_view e) { return FindByExternalId(c, e); },

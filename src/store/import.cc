@@ -61,7 +61,17 @@ absl::Status CheckOptions(const ImportOptions& o) {
         return absl::InvalidArgumentError(absl::StrCat("match: ", Av(MatchRuleName(o.match[i])), " is named twice"));
   }
   if (ImportFormatName(o.format).empty()) return absl::InvalidArgumentError("format: an unknown format");
+  if (ImportRecordsName(o.records).empty()) return absl::InvalidArgumentError("records: an unknown kind of records");
   return absl::OkStatus();
+}
+
+// Writes row `b` of `job` as its records want.
+absl::StatusOr<imports::RowOutcome> Apply(model::Ctx& c, const ImportJob& job, imports::Built b, imports::OrgCache& orgs) {
+  switch (job.records) {
+    case ImportRecords::kOpportunities: return imports::ApplyDealRow(c, job, std::move(b), orgs);
+    case ImportRecords::kInteractions: return imports::ApplyActivityRow(c, job, std::move(b), orgs);
+    default: return imports::ApplyRow(c, job, std::move(b), orgs);
+  }
 }
 
 // One import under way.
@@ -117,7 +127,7 @@ struct ImportRun {
             ++next.counts.skipped;
             continue;
           }
-          auto out = Writing(t, [&](model::Ctx& c) { return imports::ApplyRow(c, next, *std::move(built), orgs); });
+          auto out = Writing(t, [&](model::Ctx& c) { return Apply(c, next, *std::move(built), orgs); });
           if (!out.ok()) {
             if (Doomed(t)) {
               doomed_at = i;
@@ -178,7 +188,7 @@ struct ImportRun {
       for (const Row& row : rows) {
         auto b = imports::Build(row, mapping, reading);
         if (!b.ok() || b->empty) continue;
-        auto out = Writing(*t, [&](model::Ctx& c) { return imports::ApplyRow(c, job, *std::move(b), orgs); });
+        auto out = Writing(*t, [&](model::Ctx& c) { return Apply(c, job, *std::move(b), orgs); });
         if (!out.ok()) {
           errors.push_back(ErrorOf(row, FieldOf(out.status()), std::string(out.status().message())));
           break;
@@ -241,7 +251,14 @@ absl::StatusOr<ImportJob> Store::Import(const ImportOptions& options) {
   auto mapping = imports::Resolve(options, run.source->header(), &job.columns);
   if (!mapping.ok()) return mapping.status();
   run.mapping = *std::move(mapping);
+  if (run.source->format() == ImportFormat::kVCard && run.mapping.records != ImportRecords::kCustomers)
+    return absl::InvalidArgumentError(absl::StrCat("records: a vCard file holds customers, not ",
+                                                   Av(ImportRecordsName(run.mapping.records))));
   if (run.source->format() == ImportFormat::kVCard) run.mapping.by_field_names = true;  // cards name fields
+  job.records = run.mapping.records;
+  if (!options.pipeline.empty() && job.records != ImportRecords::kOpportunities)
+    return absl::InvalidArgumentError("pipeline: only an import of opportunities has a pipeline");
+  job.pipeline = options.pipeline;
   job.path = options.path;
   job.format = run.source->format();
   job.delimiter = run.source->format() == ImportFormat::kCsv ? run.source->delimiter() : '\0';
@@ -281,6 +298,7 @@ absl::StatusOr<ImportJob> Store::ResumeImport(ImportJobId id, const std::functio
   ImportOptions options;
   options.path = job->path;
   options.format = job->format;
+  options.records = job->records;
   options.delimiter = job->delimiter;
   options.preset = job->preset;
   options.columns = job->columns;
@@ -318,16 +336,47 @@ absl::StatusOr<ImportJob> Store::RevertImport(ImportJobId id, const RevertOption
     std::vector<std::string> conflicts;
     std::vector<std::pair<imports::UndoEntry, Customer>> restore;
     std::vector<std::pair<CustomerId, CustomerKind>> remove;
+    std::vector<std::pair<Opportunity, std::uint64_t>> restore_deals;  // before, revision now
+    std::vector<std::pair<Interaction, std::uint64_t>> restore_activities;
+    std::vector<OpportunityId> remove_deals;
+    std::vector<InteractionId> remove_activities;
+    // Checks the record an entry names as it is now: kept (true) when the import's writes are
+    // still the last.
+    const auto check = [&](const imports::UndoEntry& e, std::string_view what, std::uint64_t id,
+                           const absl::Status& status, std::uint64_t revision) -> absl::StatusOr<bool> {
+      if (absl::IsNotFound(status)) {
+        if (!e.created) conflicts.push_back(absl::StrCat(Av(what), " ", id, " was deleted since"));
+        return false;
+      }
+      if (!status.ok()) return status;
+      if (revision != e.revision)
+        conflicts.push_back(absl::StrCat(Av(what), " ", id, " was changed since (revision ", revision,
+                                         "; the import left revision ", e.revision, ")"));
+      return true;
+    };
     for (imports::UndoEntry& e : *entries) {
-      auto now = t.GetCustomer(e.customer);
-      if (absl::IsNotFound(now.status())) {
-        if (!e.created) conflicts.push_back(absl::StrCat("customer ", e.customer, " was deleted since"));
+      if (e.record == imports::UndoRecord::kOpportunity) {
+        auto now = t.GetOpportunity(e.id);
+        auto kept = check(e, "opportunity", e.id, now.status(), now.ok() ? now->revision : 0);
+        if (!kept.ok()) return kept.status();
+        if (!*kept) continue;
+        if (e.created) remove_deals.push_back(e.id);
+        else restore_deals.emplace_back(std::move(e.deal_before), now->revision);
         continue;
       }
-      if (!now.ok()) return now.status();
-      if (now->revision != e.revision)
-        conflicts.push_back(absl::StrCat("customer ", e.customer, " was changed since (revision ", now->revision,
-                                         "; the import left revision ", e.revision, ")"));
+      if (e.record == imports::UndoRecord::kInteraction) {
+        auto now = t.GetInteraction(e.id);
+        auto kept = check(e, "interaction", e.id, now.status(), now.ok() ? now->revision : 0);
+        if (!kept.ok()) return kept.status();
+        if (!*kept) continue;
+        if (e.created) remove_activities.push_back(e.id);
+        else restore_activities.emplace_back(std::move(e.activity_before), now->revision);
+        continue;
+      }
+      auto now = t.GetCustomer(e.customer);
+      auto kept = check(e, "customer", e.customer, now.status(), now.ok() ? now->revision : 0);
+      if (!kept.ok()) return kept.status();
+      if (!*kept) continue;
       if (e.created) remove.emplace_back(e.customer, now->kind);
       else restore.emplace_back(std::move(e), *std::move(now));
     }
@@ -345,8 +394,28 @@ absl::StatusOr<ImportJob> Store::RevertImport(ImportJobId id, const RevertOption
       if (auto r = t.UpdateCustomer(before); !r.ok()) return r.status();
       ++done.reverted_restored;
     }
-    // People before organizations, newest first: members and subsidiaries go before what they
-    // belong to.
+    for (auto& [before, revision] : restore_deals) {
+      before.revision = revision;
+      if (auto r = t.UpdateOpportunity(before); !r.ok()) return r.status();
+      ++done.reverted_restored;
+    }
+    for (auto& [before, revision] : restore_activities) {
+      before.revision = revision;
+      if (auto r = t.UpdateInteraction(before); !r.ok()) return r.status();
+      ++done.reverted_restored;
+    }
+    // Interactions, then deals, then people, then organizations, newest first: what links to a
+    // record goes before it.
+    std::sort(remove_activities.rbegin(), remove_activities.rend());
+    for (InteractionId a : remove_activities) {
+      if (auto r = t.DeleteInteraction(a); !r.ok()) return r;
+      ++done.reverted_deleted;
+    }
+    std::sort(remove_deals.rbegin(), remove_deals.rend());
+    for (OpportunityId d : remove_deals) {
+      if (auto r = t.DeleteOpportunity(d); !r.ok()) return r;
+      ++done.reverted_deleted;
+    }
     std::stable_sort(remove.begin(), remove.end(), [](const auto& a, const auto& b) {
       if (a.second != b.second) return a.second == CustomerKind::kPerson;
       return a.first > b.first;

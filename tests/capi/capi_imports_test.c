@@ -178,8 +178,67 @@ static void test_import(void) {
   crm_db_close(db);
 }
 
+/* Deals and interactions (records, since 0.12), and a caller built against version 1 of the
+ * options. */
+static void test_records(void) {
+  crm_db* db = open_db("records.crm");
+  crm_import_options o;
+  crm_import_job* job = NULL;
+  crm_txn* txn = NULL;
+  crm_opportunity* deal = NULL;
+  crm_interaction* call = NULL;
+  size_t len = 0;
+  const char* text;
+  char deals[512], calls[512];
+
+  strcpy(deals, path_of("deals.csv"));
+  write_file(deals, "id,name,company,stage,amount\nD-1,Big order,Acme,Proposal,\"1,250.00\"\n");
+  strcpy(calls, path_of("calls.csv"));
+  write_file(calls, "id,deal id,type,date,duration\nC-1,D-1,call,2024-03-01 10:00,20\nC-2,D-9,call,2024-03-02,5\n");
+
+  /* Version 1 of the struct ends before records: init writes nothing past it. */
+  memset(&o, 0x5a, sizeof o);
+  CHECK(crm_import_options_init(&o, 1) == CRM_OK);
+  CHECK(o.version == 1 && o.records == 0x5a5a5a5a);
+  CHECK(crm_db_import(&job, db, deals, &o) == CRM_OK); /* read as customers */
+  CHECK(crm_import_job_int(job, CRM_IMPORT_RECORDS) == CRM_IMPORT_RECORDS_CUSTOMERS);
+  crm_import_job_free(job);
+
+  CHECK(crm_import_options_init(&o, CRM_IMPORT_OPTIONS_VERSION) == CRM_OK);
+  o.records = CRM_IMPORT_RECORDS_OPPORTUNITIES;
+  o.pipeline = "Sales";
+  CHECK(crm_db_import(&job, db, deals, &o) == CRM_OK);
+  CHECK(crm_import_job_int(job, CRM_IMPORT_RECORDS) == CRM_IMPORT_RECORDS_OPPORTUNITIES);
+  CHECK(crm_import_job_int(job, CRM_IMPORT_CREATED) == 2); /* the deal and Acme */
+  text = crm_import_job_text(job, CRM_IMPORT_PIPELINE, &len);
+  CHECK(len == 5 && memcmp(text, "Sales", 5) == 0);
+  crm_import_job_free(job);
+
+  o.pipeline = NULL;
+  o.records = CRM_IMPORT_RECORDS_INTERACTIONS;
+  CHECK(crm_db_import(&job, db, calls, &o) == CRM_OK);
+  CHECK(crm_import_job_int(job, CRM_IMPORT_CREATED) == 1 && crm_import_job_int(job, CRM_IMPORT_FAILED_ROWS) == 1);
+  crm_import_job_free(job);
+  o.records = 9;
+  CHECK(crm_db_import(&job, db, calls, &o) == CRM_EINVALID && errmsg_has("CRM_IMPORT_RECORDS"));
+  o.records = CRM_IMPORT_RECORDS_CUSTOMERS;
+  o.preset = "maven_pipeline";
+  CHECK(crm_db_import(&job, db, calls, &o) == CRM_EINVALID && errmsg_has("imports opportunities, not customers"));
+
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  CHECK(crm_opportunity_find_by_external_id(&deal, txn, S("D-1")) == CRM_OK);
+  CHECK(crm_opportunity_int(deal, CRM_OPPORTUNITY_AMOUNT) == 125000);
+  CHECK(crm_interaction_find_by_external_id(&call, txn, S("C-1")) == CRM_OK);
+  CHECK(crm_interaction_int(call, CRM_INTERACTION_DURATION_SECONDS) == 1200);
+  crm_interaction_free(call);
+  crm_opportunity_free(deal);
+  crm_txn_free(txn);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_import();
+  test_records();
   return finish();
 }

@@ -1,5 +1,6 @@
 """The `crm` command-line tool, run as a person runs it: the real binary (CRM_CLI), its exit codes,
 its tables and its JSON, on databases in a temporary directory."""
+import csv
 import json
 import os
 import subprocess
@@ -317,6 +318,30 @@ def test_import_maven_accounts(tmp_path):
     acme = js(tmp_path, "customer", "get", "x:Acme Corporation")
     assert acme["kind"] == "organization" and acme["annual_revenue"] == "1100040000.00 USD"
     assert js(tmp_path, "import", path, "--preset", "maven_accounts")["counts"]["unchanged"] == 85
+
+
+def test_import_maven_deals_and_interactions(tmp_path):
+    run(tmp_path, "init")
+    run(tmp_path, "pipeline", "add", "MavenTech", "--stage", "Prospecting:10", "--stage", "Engaging:50",
+        "--stage", "Won:100:won", "--stage", "Lost:0:lost")
+    js(tmp_path, "import", os.path.join(DATA, "maven", "accounts.csv"), "--preset", "maven_accounts")
+    deals = os.path.join(DATA, "maven", "sales_pipeline.csv")
+    job = js(tmp_path, "import", deals, "--preset", "maven_pipeline", "--pipeline", "MavenTech")
+    assert job["records"] == "opportunities" and job["counts"]["created"] == 8800 and job["counts"]["failed"] == 0
+    with open(deals, newline="") as f:
+        rows = list(csv.DictReader(f))
+    agent = "Darcel Schlecht"
+    expected = sorted(int(r["close_value"]) * 100 for r in rows if r["sales_agent"] == agent and r["deal_stage"] == "Won")
+    won = js(tmp_path, "opportunity", "list", "--where", f"status = 'won' and owner = '{agent}'", "--limit", "1000")
+    assert sorted(o["amount"]["minor_units"] for o in won) == expected
+    again = js(tmp_path, "import", deals, "--preset", "maven_pipeline", "--pipeline", "MavenTech")
+    assert again["counts"]["unchanged"] == 8800
+    calls = tmp_path / "calls.csv"
+    calls.write_text("id,deal id,type,date,subject\nK1,1C1I7A6R,call,2017-01-05 10:00,Check-in\nK2,NOPE,call,2017-01-06,x\n")
+    logged = js(tmp_path, "import", str(calls), "--records", "interactions")
+    assert logged["records"] == "interactions" and logged["counts"]["created"] == 1 and logged["counts"]["failed"] == 1
+    err = run(tmp_path, "import", str(calls), "--records", "tasks", code=1).stderr
+    assert err.startswith("crm: --records: 'tasks' is not customers, deals or interactions")
 
 
 def test_vcard_import_and_export(tmp_path):

@@ -1,5 +1,5 @@
-// A hostile import file: the input's first byte picks the format (CSV, JSON Lines, vCard) and the preset, the rest is the
-// file. The import answers with a job (rows created, updated, failed with a reason) or an error
+// A hostile import file: the input's first byte picks the format (CSV, JSON Lines, vCard) and the
+// preset (of customers, deals or interactions), the rest is the file. The import answers with a job (rows created, updated, failed with a reason) or an error
 // naming what is wrong; it never crashes, hangs or leaves a store that fails verification. The
 // failed rows are written out and the job is reverted.
 #include <unistd.h>
@@ -42,10 +42,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::fclose(f);
   }
   crm::Store& store = TheStore(base + ".db", ++runs % 100 == 0);
-  static const char* kPresets[] = {"generic", "datablist", "salesforce_accounts", "maven_accounts"};
+  static const char* kPresets[] = {"generic",        "datablist",        "salesforce_accounts", "maven_accounts",
+                                   "maven_pipeline", "salesforce_tasks", "hubspot_deals",       "salesforce_opportunities"};
   crm::ImportOptions o;
   o.path = input;
-  o.preset = kPresets[(mode >> 1) & 3];
+  o.preset = kPresets[((mode >> 1) & 3) | ((mode >> 2) & 4)];  // customers, deals and interactions
   o.batch_rows = 1 + ((mode >> 3) & 7);
   o.all_or_nothing = (mode & 0x40) != 0;
   o.date_order = (mode & 0x80) != 0 ? "dmy" : "mdy";

@@ -431,6 +431,8 @@ typedef struct crm_import_options {
   const char* actor;
   crm_import_progress_fn progress;
   void* progress_arg;
+  int records;
+  const char* pipeline;
 } crm_import_options;
 int crm_import_options_init(crm_import_options* opts, unsigned int version);
 int crm_db_import(crm_import_job** out, crm_db* db, const char* path, const crm_import_options* opts);

@@ -25,8 +25,10 @@ from .errors import EINVALID, InvalidError, check
 from .values import at_micros
 
 #: crm_imports.h's CRM_IMPORT_OPTIONS_VERSION
-_OPTIONS_VERSION = 1
+_OPTIONS_VERSION = 2
 _FORMATS = {None: 0, "csv": 1, "jsonl": 2, "vcard": 3}
+#: crm_imports.h's CRM_IMPORT_RECORDS_*: what the rows of a file are
+_RECORDS = {None: 0, "customers": 1, "opportunities": 2, "interactions": 3}
 _MATCH_RULES = ("external_id", "email", "phone")
 
 
@@ -73,9 +75,11 @@ class ImportJob:
     started_at: Optional[_dt.datetime]
     finished_at: Optional[_dt.datetime]
     reverted_at: Optional[_dt.datetime]
-    reverted_deleted: int  #: customers the revert deleted
-    reverted_restored: int  #: customers the revert gave back the fields they had
+    reverted_deleted: int  #: records the revert deleted
+    reverted_restored: int  #: records the revert gave back the fields they had
     actor: str
+    records: str  #: "customers", "opportunities" or "interactions" (since 0.12)
+    pipeline: str  #: opportunities: the pipeline given for rows that name none ("": the default)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,6 +120,7 @@ def _job(h: Any) -> ImportJob:
         counts=ImportCounts(i(4), i(5), i(6), i(7), i(8)), rows_done=i(9), bytes_done=i(10), file_size=i(11),
         started_at=_when(i(12)), finished_at=_when(i(13)), reverted_at=_when(i(14)),
         reverted_deleted=i(15), reverted_restored=i(16), actor=_text(h, 106),
+        records={2: "opportunities", 3: "interactions"}.get(i(20), "customers"), pipeline=_text(h, 110),
     )  # fmt: skip
 
 
@@ -263,6 +268,8 @@ class DatabaseImports:
         path: Union[str, "os.PathLike[str]"],
         *,
         preset: str = "generic",
+        records: Optional[str] = None,
+        pipeline: Optional[str] = None,
         columns: Optional[Mapping[str, str]] = None,
         match: Optional[Iterable[str]] = None,
         format: Optional[str] = None,
@@ -275,8 +282,10 @@ class DatabaseImports:
         actor: Optional[str] = None,
         progress: Optional[Callable[[ImportProgress], Any]] = None,
     ) -> ImportJob:
-        """Imports the customers of a CSV or JSON Lines file (``format`` "csv" or "jsonl"; by
-        default from the file name) as a new job, and returns it once the file is read, the
+        """Imports the customers, opportunities or interactions (``records``; by default the
+        preset's, customers for "generic") of a CSV, JSON Lines or vCard file (``format`` "csv",
+        "jsonl" or "vcard"; by default from the file name) as a new job; ``pipeline`` names the
+        pipeline of deals whose row names none. It returns the job once the file is read, the
         progress callable returned False, or all or nothing failed. ``columns`` maps a column
         to a field ("" ignores it); ``match`` orders the rules ("external_id", "email",
         "phone"; empty: every row creates). ``progress`` is called after every batch; an
@@ -290,7 +299,13 @@ class DatabaseImports:
             raise InvalidError(EINVALID, f"batch_rows: expected an int from 1 to 100000, got {batch_rows!r}")
         o = ffi.new("crm_import_options*")
         check(lib.crm_import_options_init(o, _OPTIONS_VERSION))
+        if records not in _RECORDS:
+            raise InvalidError(
+                EINVALID, f"records: expected 'customers', 'opportunities', 'interactions' or None, got {records!r}"
+            )
         o.format = _FORMATS[format]
+        o.records = _RECORDS[records]
+        o.pipeline = _cstr(pipeline, "pipeline", keep)
         o.delimiter = delimiter.encode() if delimiter else b"\0"
         o.preset = _cstr(preset, "preset", keep)
         if columns is not None:

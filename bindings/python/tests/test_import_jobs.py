@@ -131,3 +131,43 @@ def test_vcard_in_and_out(db, tmp_path):
     with crm.open(tmp_path / "other.crm") as other:
         assert other.import_file(tmp_path / "out.vcf").counts.created == 3
         assert other.customer_by_email("dwhite@gmail.com").given_name == "Doug"
+
+
+def test_maven_pipeline_deals_to_the_cent_and_interactions(db, tmp_path):
+    """The Maven deals imported as opportunities: won value per agent as the csv module sums it."""
+    p = crm.Pipeline(name="MavenTech")
+    p.add_stage("Prospecting", 10)
+    p.add_stage("Engaging", 50)
+    p.add_stage("Won", 100, crm.Outcome.WON)
+    p.add_stage("Lost", 0, crm.Outcome.LOST)
+    maven = db.create_pipeline(p)
+    assert db.import_file(DATA / "maven" / "accounts.csv", preset="maven_accounts").counts.created == 85
+    job = db.import_file(DATA / "maven" / "sales_pipeline.csv", preset="maven_pipeline", pipeline="MavenTech")
+    assert job.records == "opportunities" and job.pipeline == "MavenTech"
+    assert job.counts == crm.ImportCounts(8800, 0, 0, 0, 0)
+    with open(DATA / "maven" / "sales_pipeline.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    expected: dict[str, int] = {}
+    for r in rows:
+        if r["deal_stage"] == "Won":
+            expected[r["sales_agent"]] = expected.get(r["sales_agent"], 0) + int(r["close_value"]) * 100
+    got: dict[str, int] = {}
+    for r in rows[:500]:
+        o = db.opportunity_by_external_id(r["opportunity_id"])
+        assert o.owner == r["sales_agent"]
+    for o in db.opportunities(pipeline=maven.id, stage="Won"):
+        got[o.owner] = got.get(o.owner, 0) + int(o.amount.amount * 100)
+    assert got == expected
+
+    calls = tmp_path / "calls.csv"
+    calls.write_text("id,deal id,type,direction,date,duration\nK1,1C1I7A6R,call,outbound,2017-01-05 10:00,12\n")
+    logged = db.import_file(calls, records="interactions")
+    assert logged.records == "interactions" and logged.counts.created == 1
+    call = db.interaction_by_external_id("K1")
+    assert call.duration_seconds == 720
+    assert call.opportunity == db.opportunity_by_external_id("1C1I7A6R").id
+    with pytest.raises(crm.InvalidError, match="records"):
+        db.import_file(calls, records="deals")
+    with pytest.raises(crm.InvalidError, match="imports opportunities, not interactions"):
+        db.import_file(calls, records="interactions", preset="maven_pipeline")
+    assert db.revert_import(logged.id).reverted_deleted == 1

@@ -1,0 +1,253 @@
+// Imports of opportunities and interactions: the Maven pipeline (8,800 deals) checked against
+// the file read another way, re-imports that create nothing, history kept, reverts; interactions
+// found by their customer's external id, email or name.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "support/files.h"
+#include "support/fixture.h"
+
+namespace crm {
+namespace {
+
+using testing::SplitCsv;
+using testing::WriteFile;
+
+const std::string kData = CRM_TEST_DATA_DIR;
+const std::string kAccounts = kData + "/maven/accounts.csv";
+const std::string kPipeline = kData + "/maven/sales_pipeline.csv";
+
+// Microseconds at 00:00 UTC of an ISO date (days counted by hand, not by the engine's parser).
+Timestamp Midnight(const std::string& iso) {
+  int y = std::stoi(iso.substr(0, 4)), m = std::stoi(iso.substr(5, 2)), d = std::stoi(iso.substr(8, 2));
+  y -= m <= 2;
+  const int era = y / 400, yoe = y - era * 400;
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  return (era * 146097LL + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468) * 86'400'000'000LL;
+}
+
+// Cents of a Maven close_value ("1054", whole dollars).
+std::int64_t Cents(const std::string& v) { return v.empty() ? 0 : std::stoll(v) * 100; }
+
+class ImportDealsTest : public testing::StoreTest {
+ protected:
+  ImportJob ImportFile(const std::string& path, ImportOptions options = {}) {
+    options.path = path;
+    return Ok(store_->Import(options));
+  }
+  Pipeline MavenPipeline() {
+    Pipeline p;
+    p.name = "MavenTech";
+    p.stages = {{0, "Prospecting", 10, StageOutcome::kOpen},
+                {0, "Engaging", 50, StageOutcome::kOpen},
+                {0, "Won", 100, StageOutcome::kWon},
+                {0, "Lost", 0, StageOutcome::kLost}};
+    return Ok(store_->Run(&WriteTxn::CreatePipeline, p));
+  }
+  std::vector<Opportunity> AllDeals() {
+    std::vector<Opportunity> out;
+    OpportunityQuery q = OpportunityQuery::All();
+    q.limit = 1000;
+    for (;;) {
+      const OpportunityPage page = Ok(store_->Run(&ReadTxn::ListOpportunities, q));
+      out.insert(out.end(), page.opportunities.begin(), page.opportunities.end());
+      if (page.next_page_token.empty()) return out;
+      q.page_token = page.next_page_token;
+    }
+  }
+};
+
+TEST_F(ImportDealsTest, MavenPipelineArrivesDealByDealToTheCentAndReimportCreatesNothing) {
+  const Pipeline p = MavenPipeline();
+  const ImportJob accounts = ImportFile(kAccounts, {.preset = "maven_accounts"});
+  ASSERT_EQ(accounts.counts.created, 85u);
+  const ImportJob job = ImportFile(kPipeline, {.pipeline = "maventech", .preset = "maven_pipeline"});
+  EXPECT_EQ(job.records, ImportRecords::kOpportunities);
+  EXPECT_EQ(job.state, ImportState::kFinished);
+  EXPECT_EQ(job.counts, (ImportCounts{8800, 0, 0, 0, 0}));  // every account named is one of the 85
+
+  const auto rows = SplitCsv(kPipeline);
+  ASSERT_EQ(rows.size(), 8801u);
+  std::map<std::string, Opportunity> by_id;
+  for (Opportunity& o : AllDeals()) by_id[o.external_id] = o;
+  ASSERT_EQ(by_id.size(), 8800u);
+  std::map<std::string, std::int64_t> won_by_agent_file, won_by_agent_store;
+  std::map<std::string, int> per_stage;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const auto& r = rows[i];  // opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value
+    const Opportunity& o = by_id.at(r[0]);
+    ASSERT_EQ(o.pipeline, p.id);
+    ASSERT_EQ(o.owner, r[1]) << r[0];
+    ASSERT_EQ(std::get<std::string>(o.custom.at("product")), r[2]);
+    if (r[3].empty()) {
+      ASSERT_EQ(o.customer, 0u) << r[0];
+    } else {
+      const Customer c = Ok(store_->Run(&ReadTxn::GetCustomer, o.customer));
+      ASSERT_EQ(c.display_name, r[3]);
+    }
+    ASSERT_EQ(p.FindStage(o.stage)->name, r[4]) << r[0];
+    ++per_stage[r[4]];
+    ASSERT_EQ(o.amount.minor_units, Cents(r[7])) << r[0];
+    if (!r[7].empty()) {
+      ASSERT_EQ(o.amount.currency, "USD");
+    }
+    if (!r[5].empty()) {
+      ASSERT_EQ(o.created_at, Midnight(r[5])) << r[0];
+    }
+    const bool closed = r[4] == "Won" || r[4] == "Lost";
+    ASSERT_EQ(o.closed_at, closed ? Midnight(r[6]) : 0) << r[0];
+    if (closed) {  // entered the first stage when engaged, the closing one when closed
+      ASSERT_EQ(o.history.size(), 2u) << r[0];
+      EXPECT_EQ(o.history[0].to, p.stages[0].id);
+      EXPECT_EQ(o.history[1].to, o.stage);
+      EXPECT_EQ(o.history[1].at, Midnight(r[6]));
+    }
+    if (r[4] == "Won") {
+      won_by_agent_file[r[1]] += Cents(r[7]);
+      won_by_agent_store[o.owner] += o.amount.minor_units;
+    }
+  }
+  EXPECT_EQ(per_stage, (std::map<std::string, int>{{"Engaging", 1589}, {"Lost", 2473}, {"Prospecting", 500}, {"Won", 4238}}));
+  EXPECT_EQ(won_by_agent_store, won_by_agent_file);
+
+  const ImportJob again = ImportFile(kPipeline, {.pipeline = "MavenTech", .preset = "maven_pipeline"});
+  EXPECT_EQ(again.counts, (ImportCounts{0, 0, 8800, 0, 0}));
+  EXPECT_EQ(AllDeals().size(), 8800u);
+}
+
+TEST_F(ImportDealsTest, UpdatedDealsMoveAndRevertRestoresThemAndDeletesWhatItMade) {
+  const std::string first = dir_.File("deals1.csv"), second = dir_.File("deals2.csv");
+  WriteFile(first,
+            "id,name,company,stage,amount,close date,owner\n"
+            "D1,Big order,Acme,Qualification,\"EUR 12,500.50\",2024-05-01,ann\n"
+            "D2,Small order,Acme,Proposal,900,2024-06-01,bob\n"
+            "D3,Lost one,Globex,closed lost,100,,bob\n"
+            "D4,Nowhere,Acme,No Such Stage,1,,bob\n");
+  const ImportJob one = ImportFile(first, {.records = ImportRecords::kOpportunities});
+  EXPECT_EQ(one.counts.created, 5u);  // three deals and two organizations
+  EXPECT_EQ(one.counts.failed, 1u);
+  const auto errors = Ok(store_->Run(&ReadTxn::ListImportErrors, one.id, std::uint64_t{0}, std::size_t{10}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].row, 4u);
+  EXPECT_EQ(errors[0].field, "stage");
+  EXPECT_NE(errors[0].reason.find("No Such Stage"), std::string::npos) << errors[0].reason;
+
+  const Opportunity d1 = Ok(store_->Run(&ReadTxn::FindOpportunityByExternalId, std::string_view("D1")));
+  EXPECT_EQ(d1.title, "Big order");
+  EXPECT_EQ(d1.amount, (Money{1250050, "EUR"}));
+  EXPECT_EQ(d1.owner, "ann");
+  const Pipeline def = Ok(store_->Run(&ReadTxn::GetDefaultPipeline));
+  EXPECT_EQ(def.FindStage(d1.stage)->name, "Qualification");
+  const Opportunity d3 = Ok(store_->Run(&ReadTxn::FindOpportunityByExternalId, std::string_view("D3")));
+  EXPECT_EQ(def.FindStage(d3.stage)->outcome, StageOutcome::kLost);
+
+  // A later export: D1 moves on and grows, D2 is the same, D5 is new for an existing company.
+  WriteFile(second,
+            "id,name,company,stage,amount,close date,owner\n"
+            "D1,Big order,Acme,Proposal,\"EUR 15,000\",2024-05-01,ann\n"
+            "D2,Small order,acme,Proposal,900,2024-06-01,bob\n"
+            "D5,Follow-up,Globex,Qualification,50,,bob\n");
+  const ImportJob two = ImportFile(second, {.records = ImportRecords::kOpportunities});
+  EXPECT_EQ(two.counts, (ImportCounts{1, 1, 1, 0, 0}));
+  const Opportunity moved = Ok(store_->Run(&ReadTxn::FindOpportunityByExternalId, std::string_view("D1")));
+  EXPECT_EQ(def.FindStage(moved.stage)->name, "Proposal");
+  EXPECT_EQ(moved.history.size(), d1.history.size() + 1);  // the move is recorded
+  EXPECT_EQ(moved.amount, (Money{1500000, "EUR"}));
+
+  const ImportJob undone = Ok(store_->RevertImport(two.id, {}));
+  EXPECT_EQ(undone.reverted_deleted, 1u);
+  EXPECT_EQ(undone.reverted_restored, 1u);
+  const Opportunity back = Ok(store_->Run(&ReadTxn::FindOpportunityByExternalId, std::string_view("D1")));
+  EXPECT_EQ(back.stage, d1.stage);
+  EXPECT_EQ(back.amount, d1.amount);
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::FindOpportunityByExternalId, std::string_view("D5")).status()));
+
+  // Reverting the first import deletes its deals and the organizations it made; D1 was changed
+  // since (by the second import and its revert), so only with force.
+  auto refused = store_->RevertImport(one.id, {});
+  EXPECT_TRUE(absl::IsFailedPrecondition(refused.status()));
+  EXPECT_NE(refused.status().message().find("opportunity " + std::to_string(d1.id) + " was changed since"),
+            std::string::npos) << refused.status();
+  const ImportJob all = Ok(store_->RevertImport(one.id, {.force = true}));
+  EXPECT_EQ(all.reverted_deleted, 5u);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::CountOpportunities, OpportunityQuery::All())), 0u);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::CountCustomers, CustomerQuery::All())), 0u);
+}
+
+TEST_F(ImportDealsTest, InteractionsFindTheirCustomerAndDealAndReimportIsUnchanged) {
+  Customer ann;
+  ann.given_name = "Ann";
+  ann.family_name = "Lee";
+  ann.external_id = "C-1";
+  ann.emails = {{"ann@example.com", "", true}};
+  Customer org;
+  org.kind = CustomerKind::kOrganization;
+  org.display_name = "Initech";
+  Opportunity deal;
+  deal.title = "Renewal";
+  deal.external_id = "OPP-9";
+  ann = Ok(store_->Run(&WriteTxn::CreateCustomer, ann));
+  org = Ok(store_->Run(&WriteTxn::CreateCustomer, org));
+  deal.customer = org.id;
+  Ok(store_->Run(&WriteTxn::CreateOpportunity, deal));
+  const std::pair<CustomerId, CustomerId> ids(ann.id, org.id);
+  const std::string path = dir_.File("activities.csv");
+  WriteFile(path,
+            "id,contact id,email,company,type,direction,date,duration,subject,notes,deal id,done\n"
+            "A1,C-1,,,call,inbound,2024-03-01 09:30,15,Intro call,\"Asked for a quote,\nthen a demo\",,\n"
+            "A2,,ANN@example.com,,email,outbound,2024-03-02,,Quote sent,,,\n"
+            "A3,,,initech,meeting,,2024-03-05 14:00,60,Kick-off,,OPP-9,\n"
+            "A4,,,,Webinar,,2024-03-06,,Attended,,OPP-9,\n"
+            "A5,,nobody@example.com,,note,,2024-03-07,,Lost,,,\n"
+            "A6,,,,task,,2024-03-08,,Send contract,,,yes\n");
+  const ImportJob job = ImportFile(path, {.records = ImportRecords::kInteractions});
+  EXPECT_EQ(job.counts, (ImportCounts{4, 0, 0, 0, 2}));
+  const auto errors = Ok(store_->Run(&ReadTxn::ListImportErrors, job.id, std::uint64_t{0}, std::size_t{10}));
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].field, "customer_email");
+  EXPECT_EQ(errors[1].field, "customer");  // A6 names no customer and no deal
+  const auto a1 = Ok(store_->Run(&ReadTxn::FindInteractionByExternalId, std::string_view("A1")));
+  EXPECT_EQ(a1.customer, ids.first);
+  EXPECT_EQ(a1.kind, InteractionKind::kCall);
+  EXPECT_EQ(a1.direction, Direction::kInbound);
+  EXPECT_EQ(a1.duration_seconds, 15 * 60);
+  EXPECT_EQ(a1.occurred_at, Midnight("2024-03-01") + (9 * 60 + 30) * 60'000'000LL);
+  EXPECT_EQ(a1.body, "Asked for a quote,\nthen a demo");
+  const auto a2 = Ok(store_->Run(&ReadTxn::FindInteractionByExternalId, std::string_view("A2")));
+  EXPECT_EQ(a2.customer, ids.first);
+  EXPECT_EQ(a2.direction, Direction::kOutbound);
+  const auto a3 = Ok(store_->Run(&ReadTxn::FindInteractionByExternalId, std::string_view("A3")));
+  EXPECT_EQ(a3.customer, ids.second);
+  EXPECT_NE(a3.opportunity, 0u);
+  const auto a4 = Ok(store_->Run(&ReadTxn::FindInteractionByExternalId, std::string_view("A4")));
+  EXPECT_EQ(a4.customer, ids.second);  // the deal's customer
+  EXPECT_EQ(a4.kind, InteractionKind::kOther);
+  EXPECT_EQ(a4.kind_label, "Webinar");
+
+  EXPECT_EQ(ImportFile(path, {.records = ImportRecords::kInteractions}).counts, (ImportCounts{0, 0, 4, 0, 2}));
+  const ImportJob undone = Ok(store_->RevertImport(job.id, {}));
+  EXPECT_EQ(undone.reverted_deleted, 4u);
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::FindInteractionByExternalId, std::string_view("A1")).status()));
+}
+
+TEST_F(ImportDealsTest, PresetsForOtherRecordsAndFieldsOfOtherRecordsAreRefused) {
+  const std::string path = dir_.File("x.csv");
+  WriteFile(path, "id,name\n1,x\n");
+  auto s = store_->Import({.path = path, .records = ImportRecords::kCustomers, .preset = "maven_pipeline"});
+  EXPECT_TRUE(absl::IsInvalidArgument(s.status()));
+  EXPECT_NE(s.status().message().find("imports opportunities, not customers"), std::string::npos) << s.status();
+  s = store_->Import({.path = path, .records = ImportRecords::kOpportunities, .columns = {{"name", "given_name"}}});
+  EXPECT_TRUE(absl::IsInvalidArgument(s.status()));
+  EXPECT_NE(s.status().message().find("import of opportunities"), std::string::npos) << s.status();
+  s = store_->Import({.path = path, .pipeline = "Sales"});
+  EXPECT_TRUE(absl::IsInvalidArgument(s.status()));
+  s = store_->Import({.path = path, .records = ImportRecords::kOpportunities, .pipeline = "Nope"});
+  ASSERT_TRUE(s.ok()) << s.status();  // a pipeline no row can use fails each row, naming it
+  const auto errors = Ok(store_->Run(&ReadTxn::ListImportErrors, s->id, std::uint64_t{0}, std::size_t{10}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "pipeline");
+}
+
+}  // namespace
+}  // namespace crm
