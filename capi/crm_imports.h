@@ -25,6 +25,7 @@ typedef struct crm_import_error_list crm_import_error_list;
 #define CRM_IMPORT_RECORDS_CUSTOMERS 1
 #define CRM_IMPORT_RECORDS_OPPORTUNITIES 2
 #define CRM_IMPORT_RECORDS_INTERACTIONS 3
+#define CRM_IMPORT_RECORDS_USERS 4 /* imports only */
 #define CRM_IMPORT_RUNNING 1 /* not finished: interrupted or running; crm_db_resume_import goes on */
 #define CRM_IMPORT_FINISHED 2
 #define CRM_IMPORT_FAILED 3   /* all or nothing, and a row failed: nothing was kept */
@@ -97,6 +98,11 @@ CRM_API int crm_db_delete_import_job(crm_db* db, uint64_t id);
 CRM_API int crm_db_export_customers(crm_db* db, const char* path, int format, const char* where, size_t where_len,
                                     int include_archived, uint64_t* rows);
 
+/* The same for the records `records` names (CRM_IMPORT_RECORDS_CUSTOMERS (or _AUTO),
+ * _OPPORTUNITIES or _INTERACTIONS; since 0.12), with the columns their imports read (crm/import.hpp);
+ * CRM_IMPORT_FORMAT_VCARD holds customers only. include_archived applies to customers. */
+CRM_API int crm_db_export(crm_db* db, const char* path, int records, int format, const char* where, size_t where_len,
+                          int include_archived, uint64_t* rows);
 /* The names of the presets, one per line, as a NUL-terminated string to free with crm_free. */
 CRM_API int crm_import_presets(char** out, size_t* len);
 
@@ -122,7 +128,7 @@ CRM_API void crm_import_job_free(crm_import_job* job);
 #define CRM_IMPORT_ALL_OR_NOTHING 17
 #define CRM_IMPORT_BATCH_ROWS 18
 #define CRM_IMPORT_DELIMITER 19 /* CSV: the delimiter's byte */
-#define CRM_IMPORT_RECORDS 20   /* CRM_IMPORT_RECORDS_CUSTOMERS, _OPPORTUNITIES or _INTERACTIONS (since 0.12) */
+#define CRM_IMPORT_RECORDS 20   /* CRM_IMPORT_RECORDS_CUSTOMERS, _OPPORTUNITIES, _INTERACTIONS or _USERS (since 0.12) */
 CRM_API int64_t crm_import_job_int(const crm_import_job* job, int field);
 #define CRM_IMPORT_PATH 101
 #define CRM_IMPORT_PRESET 102

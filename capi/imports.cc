@@ -98,7 +98,7 @@ int crm_db_import(crm_import_job** out, crm_db* db, const char* path, const crm_
     options.format = static_cast<crm::ImportFormat>(o.format);
     options.delimiter = o.delimiter;
     if (o.version >= 2) {
-      if (o.records < CRM_IMPORT_RECORDS_AUTO || o.records > CRM_IMPORT_RECORDS_INTERACTIONS)
+      if (o.records < CRM_IMPORT_RECORDS_AUTO || o.records > CRM_IMPORT_RECORDS_USERS)
         return Invalid("records: not a CRM_IMPORT_RECORDS_* value");
       options.records = static_cast<crm::ImportRecords>(o.records);
       if (o.pipeline != nullptr) options.pipeline = o.pipeline;
@@ -164,24 +164,41 @@ int crm_db_delete_import_job(crm_db* db, uint64_t id) {
   });
 }
 
+namespace {
+
+int Export(crm_db* db, const char* path, int records, int format, const char* where, size_t where_len,
+           int include_archived, uint64_t* rows) {
+  if (rows != nullptr) *rows = 0;
+  if (db == nullptr) return Invalid("db: is NULL");
+  if (path == nullptr) return Invalid("path: is NULL");
+  if (format < CRM_IMPORT_FORMAT_AUTO || format > CRM_IMPORT_FORMAT_VCARD) return Invalid("format: not a CRM_IMPORT_FORMAT_* value");
+  if (records < CRM_IMPORT_RECORDS_AUTO || records > CRM_IMPORT_RECORDS_USERS)
+    return Invalid("records: not a CRM_IMPORT_RECORDS_* value");
+  crm::ExportOptions options;
+  options.path = path;
+  options.format = static_cast<crm::ImportFormat>(format);
+  options.records = static_cast<crm::ImportRecords>(records);
+  if (where != nullptr)
+    if (int rc = Text(where, where_len, "where", &options.where); rc != CRM_OK) return rc;
+  options.include_archived = include_archived != 0;
+  auto report = db->store->Export(options);
+  if (!report.ok()) return Check(report.status());
+  if (rows != nullptr) *rows = report->rows;
+  return CRM_OK;
+}
+
+}  // namespace
+
 int crm_db_export_customers(crm_db* db, const char* path, int format, const char* where, size_t where_len,
                             int include_archived, uint64_t* rows) {
   return Guard([&] {
-    if (rows != nullptr) *rows = 0;
-    if (db == nullptr) return Invalid("db: is NULL");
-    if (path == nullptr) return Invalid("path: is NULL");
-    if (format < CRM_IMPORT_FORMAT_AUTO || format > CRM_IMPORT_FORMAT_VCARD) return Invalid("format: not a CRM_IMPORT_FORMAT_* value");
-    crm::ExportOptions options;
-    options.path = path;
-    options.format = static_cast<crm::ImportFormat>(format);
-    if (where != nullptr)
-      if (int rc = Text(where, where_len, "where", &options.where); rc != CRM_OK) return rc;
-    options.include_archived = include_archived != 0;
-    auto report = db->store->ExportCustomers(options);
-    if (!report.ok()) return Check(report.status());
-    if (rows != nullptr) *rows = report->rows;
-    return CRM_OK;
+    return Export(db, path, CRM_IMPORT_RECORDS_CUSTOMERS, format, where, where_len, include_archived, rows);
   });
+}
+
+int crm_db_export(crm_db* db, const char* path, int records, int format, const char* where, size_t where_len,
+                  int include_archived, uint64_t* rows) {
+  return Guard([&] { return Export(db, path, records, format, where, where_len, include_archived, rows); });
 }
 
 int crm_import_presets(char** out, size_t* len) {

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
+#include <sstream>
 
 #include "support/files.h"
 #include "support/fixture.h"
@@ -229,6 +231,197 @@ TEST_F(ImportDealsTest, InteractionsFindTheirCustomerAndDealAndReimportIsUnchang
   const ImportJob undone = Ok(store_->RevertImport(job.id, {}));
   EXPECT_EQ(undone.reverted_deleted, 4u);
   EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::FindInteractionByExternalId, std::string_view("A1")).status()));
+}
+
+// A deal and an interaction as a round trip keeps them: store ids replaced by what names them.
+std::string DealKey(const ReadTxn& t, Opportunity o) {
+  const std::string customer = o.customer == 0 ? "" : t.GetCustomer(o.customer)->display_name;
+  const Pipeline p = *t.GetPipeline(o.pipeline);
+  std::ostringstream s;
+  s << o.external_id << "|" << o.title << "|" << customer << "|" << p.name << "|" << p.FindStage(o.stage)->name << "|"
+    << o.amount.minor_units << o.amount.currency << "|" << o.probability << o.probability_overridden << "|"
+    << o.expected_close << "|" << o.owner << "|" << o.lost_reason << "|" << o.created_at << "|" << o.closed_at << "|"
+    << o.updated_at << "|" << o.custom.size();
+  for (const auto& [name, value] : o.custom) s << "|" << name << "#" << value.index();
+  return s.str();
+}
+
+std::string ActivityKey(const ReadTxn& t, const Interaction& i) {
+  std::ostringstream s;
+  s << i.external_id << "|" << t.GetCustomer(i.customer)->display_name << "|" << static_cast<int>(i.kind) << i.kind_label
+    << "|" << static_cast<int>(i.direction) << "|" << i.occurred_at << "|" << i.duration_seconds << "|" << i.subject
+    << "|" << i.body << "|" << i.outcome << "|" << static_cast<int>(i.satisfaction) << "|"
+    << (i.amount ? std::to_string(i.amount->minor_units) + i.amount->currency : "") << "|" << i.owner << "|"
+    << (i.opportunity == 0 ? "" : t.GetOpportunity(i.opportunity)->external_id) << "|" << i.due_at << "|" << i.done
+    << "|" << i.created_at << "|" << i.updated_at << "|" << i.custom.size();
+  return s.str();
+}
+
+TEST_F(ImportDealsTest, DealsAndInteractionsRoundTripFieldByField) {
+  const Pipeline maven = MavenPipeline();
+  WriteOptions w;
+  w.import = true;  // historical times
+  const absl::Status made = store_->Write(w, [&](WriteTxn& t) -> absl::Status {
+    Customer org;
+    org.kind = CustomerKind::kOrganization;
+    org.display_name = "Globex, \"EU\"";
+    org.external_id = "ACC-1";
+    auto o = t.CreateCustomer(org);
+    if (!o.ok()) return o.status();
+    Customer ann;
+    ann.given_name = "Ann";
+    ann.family_name = "Lee";
+    ann.emails = {{"ann@globex.example", "", true}};
+    ann.memberships = {{o->id, ""}};
+    auto a = t.CreateCustomer(ann);
+    if (!a.ok()) return a.status();
+    Opportunity won;
+    won.external_id = "W-1";
+    won.title = "Won, with \"quotes\"; and a semicolon";
+    won.customer = o->id;
+    won.pipeline = maven.id;
+    won.amount = Money{123456, "EUR"};
+    won.probability = 90;
+    won.expected_close = 1'650'000'000'000'000;
+    won.owner = "ines";
+    won.custom = {{"product", std::string("GTX Pro")}, {"seats", std::int64_t{12}},
+                  {"signed", DateTime{1'640'000'000'000'000}}, {"list", Money{99, "USD"}}, {"rush", true}};
+    won.created_at = 1'600'000'000'000'000;
+    won.closed_at = 1'630'000'000'000'000;
+    won.updated_at = 1'631'000'000'000'000;
+    won.history = {StageChange{0, maven.stages[0].id, won.created_at, "ines", {}, -1},
+                   StageChange{maven.stages[0].id, maven.stages[2].id, won.closed_at, "ines", {}, -1}};
+    auto d1 = t.CreateOpportunity(won);
+    if (!d1.ok()) return d1.status();
+    Opportunity lost;
+    lost.external_id = "L-1";
+    lost.title = "Lost";
+    lost.customer = a->id;
+    lost.stage = 0;
+    lost.lost_reason = "price";
+    lost.created_at = 1'600'000'000'000'000;
+    lost.history = {StageChange{0, Ok(t.GetDefaultPipeline()).stages.back().id, 1'610'000'000'000'000, "", {}, -1}};
+    if (auto d = t.CreateOpportunity(lost); !d.ok()) return d.status();
+    Opportunity bare;
+    bare.title = "No customer, no id";
+    bare.created_at = 1'600'000'000'000'001;
+    if (auto d = t.CreateOpportunity(bare); !d.ok()) return d.status();
+    Interaction call;
+    call.external_id = "I-1";
+    call.customer = a->id;
+    call.kind = InteractionKind::kCall;
+    call.direction = Direction::kInbound;
+    call.occurred_at = 1'620'000'000'000'000;
+    call.duration_seconds = 95;
+    call.subject = "Pricing; again";
+    call.body = "Line one\nLine two, \"quoted\"";
+    call.outcome = "callback";
+    call.satisfaction = 4;
+    call.amount = Money{500, "GBP"};
+    call.owner = "ines";
+    call.opportunity = d1->id;
+    call.due_at = 1'621'000'000'000'000;
+    call.done = true;
+    call.custom = {{"channel", std::string("phone")}};
+    call.created_at = 1'620'000'000'000'000;
+    call.updated_at = 1'620'000'000'500'000;
+    if (auto i = t.LogInteraction(call); !i.ok()) return i.status();
+    Interaction webinar;
+    webinar.customer = o->id;
+    webinar.kind = InteractionKind::kOther;
+    webinar.kind_label = "Webinar";
+    webinar.occurred_at = 1'625'000'000'000'000;
+    webinar.created_at = webinar.updated_at = 1'625'000'000'000'000;
+    return t.LogInteraction(webinar).status();
+  });
+  ASSERT_TRUE(made.ok()) << made;
+
+  for (const std::string ext : {".csv", ".jsonl"}) {
+    const std::string customers = dir_.File("customers" + ext), deals = dir_.File("deals" + ext),
+                      activities = dir_.File("activities" + ext);
+    EXPECT_EQ(Ok(store_->ExportCustomers({.path = customers})).rows, 2u);
+    EXPECT_EQ(Ok(store_->Export({.path = deals, .records = ImportRecords::kOpportunities})).rows, 3u);
+    EXPECT_EQ(Ok(store_->Export({.path = activities, .records = ImportRecords::kInteractions})).rows, 2u);
+    StoreOptions o;
+    o.sync = false;
+    o.encryption_key = key_;
+    auto other = Ok(Store::Open(dir_.File("other" + ext + ".crm"), o));
+    Pipeline copy = maven;
+    for (Stage& s : copy.stages) s.id = 0;
+    Ok(other->Run(&WriteTxn::CreatePipeline, copy));
+    for (const auto& [path, records] : std::vector<std::pair<std::string, ImportRecords>>{
+             {customers, ImportRecords::kCustomers},
+             {deals, ImportRecords::kOpportunities},
+             {activities, ImportRecords::kInteractions}}) {
+      const ImportJob job = Ok(other->Import({.path = path, .records = records}));
+      EXPECT_EQ(job.counts.failed, 0u) << path << ": "
+                                       << (job.counts.failed ? Ok(other->Run(&ReadTxn::ListImportErrors, job.id,
+                                                                             std::uint64_t{0}, std::size_t{1}))[0].reason
+                                                             : "");
+    }
+    const auto keys = [&](Store& store) {
+      std::multiset<std::string> out;
+      auto txn = store.BeginRead();
+      EXPECT_TRUE(txn.ok()) << txn.status();
+      if (!txn.ok()) return out;
+      const ReadTxn& t = *txn;
+      OpportunityQuery q = OpportunityQuery::All();
+      for (const Opportunity& d : Ok(t.ListOpportunities(q)).opportunities) out.insert("deal " + DealKey(t, d));
+      Search s;
+      for (const Interaction& i : Ok(t.SearchInteractions(s)).interactions) out.insert("activity " + ActivityKey(t, i));
+      return out;
+    };
+    EXPECT_EQ(keys(*other), keys(*store_)) << ext;
+  }
+  auto refused = store_->Export({.path = dir_.File("deals.vcf"), .records = ImportRecords::kOpportunities});
+  EXPECT_TRUE(absl::IsInvalidArgument(refused.status())) << refused.status();
+}
+
+TEST_F(ImportDealsTest, MavenTeamsBecomeUsersTeamsAndManagersAndRevertRemovesThem) {
+  const std::string teams = kData + "/maven/sales_teams.csv";
+  const auto rows = SplitCsv(teams);  // sales_agent,manager,regional_office
+  std::set<std::string> managers;
+  for (std::size_t i = 1; i < rows.size(); ++i) managers.insert(rows[i][1]);
+  const ImportJob job = ImportFile(teams, {.preset = "maven_teams"});
+  EXPECT_EQ(job.records, ImportRecords::kUsers);
+  // Each agent, each manager (a user of that name) and each manager's team.
+  EXPECT_EQ(job.counts, (ImportCounts{rows.size() - 1 + 2 * managers.size(), 0, 0, 0, 0}));
+  {
+    auto txn = store_->BeginRead();
+    ASSERT_TRUE(txn.ok()) << txn.status();
+    const ReadTxn& t = *txn;
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+      const User agent = Ok(t.ResolveOwner(rows[i][0]));
+      const User boss = Ok(t.GetUser(agent.manager));
+      EXPECT_EQ(boss.name, rows[i][1]);
+      const Team team = Ok(t.GetTeam(agent.team));
+      EXPECT_EQ(team.name, rows[i][1]);
+      EXPECT_EQ(team.region, rows[i][2]);
+      EXPECT_EQ(team.manager, boss.id);
+    }
+    EXPECT_EQ(Ok(t.ListTeams()).size(), managers.size());
+  }
+  EXPECT_EQ(ImportFile(teams, {.preset = "maven_teams"}).counts, (ImportCounts{0, 0, rows.size() - 1, 0, 0}));
+
+  // An agent moves office under another manager: one update; the revert gives it back.
+  const std::string moved = dir_.File("moved.csv");
+  WriteFile(moved, "sales_agent,manager,regional_office\n" + rows[1][0] + ",Nia Newboss,North\n");
+  const ImportJob move = ImportFile(moved, {.preset = "maven_teams"});
+  EXPECT_EQ(move.counts, (ImportCounts{2, 1, 0, 0, 0}));  // the new manager and team; the agent updated
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetUser, Ok(store_->Run(&ReadTxn::ResolveOwner, std::string_view(rows[1][0]))).manager)).name,
+            "Nia Newboss");
+  const ImportJob back = Ok(store_->RevertImport(move.id, {}));
+  EXPECT_EQ(back.reverted_deleted, 2u);
+  EXPECT_EQ(back.reverted_restored, 1u);
+  const User agent = Ok(store_->Run(&ReadTxn::ResolveOwner, std::string_view(rows[1][0])));
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetUser, agent.manager)).name, rows[1][1]);
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::FindTeamByName, std::string_view("Nia Newboss")).status()));
+
+  // Reverting the first import removes every user and team it made.
+  const ImportJob gone = Ok(store_->RevertImport(job.id, {.force = true}));
+  EXPECT_EQ(gone.reverted_deleted, rows.size() - 1 + 2 * managers.size());
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::ListUsers, TeamId{0})).empty());
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::ListTeams)).empty());
 }
 
 TEST_F(ImportDealsTest, PresetsForOtherRecordsAndFieldsOfOtherRecordsAreRefused) {

@@ -128,6 +128,16 @@ ImportJobId JobId(const std::string& text) {
   throw Failure("'" + text + "' is not an import job id (`crm import status` lists them)");
 }
 
+// --records: what the rows are ("" leaves it to the preset).
+ImportRecords RecordsOf(const std::string& word) {
+  if (word.empty()) return ImportRecords::kAuto;
+  if (word == "customers") return ImportRecords::kCustomers;
+  if (word == "deals" || word == "opportunities") return ImportRecords::kOpportunities;
+  if (word == "interactions") return ImportRecords::kInteractions;
+  if (word == "users") return ImportRecords::kUsers;
+  throw Failure("--records: '" + word + "' is not customers, deals, interactions or users");
+}
+
 }  // namespace
 
 void AddImportCommands(CLI::App& app, Context& ctx) {
@@ -144,10 +154,10 @@ void AddImportCommands(CLI::App& app, Context& ctx) {
   import->add_option("--preset", opt->o.preset,
                      "the column mapping: generic (default), datablist, salesforce_contacts, salesforce_accounts, "
                      "hubspot_contacts, maven_accounts (customers); maven_pipeline, salesforce_opportunities, "
-                     "hubspot_deals (deals); salesforce_tasks (interactions)");
+                     "hubspot_deals (deals); salesforce_tasks (interactions); maven_teams (users)");
   import->add_option("--records", opt->records,
-                     "what the rows are: customers, deals (opportunities) or interactions (default: the preset's; "
-                     "customers for generic)");
+                     "what the rows are: customers, deals (opportunities), interactions or users (default: the "
+                     "preset's; customers for generic)");
   import->add_option("--pipeline", opt->o.pipeline, "deals: the pipeline of rows that name none (default: the default)");
   import->add_option("--map", opt->maps, "COLUMN=FIELD: fill a field from a column (FIELD empty: ignore it); repeatable");
   import->add_option("--match", opt->match, "the match rules in order (default external_id,email,phone; none: always create)");
@@ -168,11 +178,7 @@ void AddImportCommands(CLI::App& app, Context& ctx) {
     else if (opt->format == "jsonl") o.format = ImportFormat::kJsonLines;
     else if (opt->format == "vcard") o.format = ImportFormat::kVCard;
     else if (!opt->format.empty()) throw Failure("--format: '" + opt->format + "' is not csv, jsonl or vcard");
-    if (opt->records == "customers") o.records = ImportRecords::kCustomers;
-    else if (opt->records == "deals" || opt->records == "opportunities") o.records = ImportRecords::kOpportunities;
-    else if (opt->records == "interactions") o.records = ImportRecords::kInteractions;
-    else if (!opt->records.empty())
-      throw Failure("--records: '" + opt->records + "' is not customers, deals or interactions");
+    o.records = RecordsOf(opt->records);
     if (opt->delimiter == "tab" || opt->delimiter == "\\t") o.delimiter = '\t';
     else if (opt->delimiter.size() == 1) o.delimiter = opt->delimiter[0];
     else if (!opt->delimiter.empty()) throw Failure("--delimiter: give one character (or tab)");
@@ -263,13 +269,15 @@ void AddImportCommands(CLI::App& app, Context& ctx) {
   });
 
   struct ExportArgs {
-    std::string file, where, format;
+    std::string file, where, format, records;
     bool archived = false;
   };
   auto ex = std::make_shared<ExportArgs>();
-  CLI::App* exp = app.add_subcommand("export", "write customers to a CSV or JSON Lines file that `crm import` reads back");
+  CLI::App* exp =
+      app.add_subcommand("export", "write customers, deals or interactions to a file that `crm import` reads back");
   exp->add_option("file", ex->file, "the new file (.csv; .jsonl for JSON Lines; .vcf for vCard 4.0)")->required();
-  exp->add_option("--where", ex->where, "only the customers this filter matches (as `crm customer list --where`)");
+  exp->add_option("--records", ex->records, "customers (default), deals or interactions");
+  exp->add_option("--where", ex->where, "only the records this filter matches (as `crm customer list --where`)");
   exp->add_flag("--archived", ex->archived, "archived customers too");
   exp->add_option("--format", ex->format, "csv, jsonl or vcard (default: from the file name)");
   exp->callback([&ctx, ex] {
@@ -277,14 +285,18 @@ void AddImportCommands(CLI::App& app, Context& ctx) {
     o.path = ex->file;
     o.where = ex->where;
     o.include_archived = ex->archived;
+    o.records = RecordsOf(ex->records);
     if (ex->format == "csv") o.format = ImportFormat::kCsv;
     else if (ex->format == "jsonl") o.format = ImportFormat::kJsonLines;
     else if (ex->format == "vcard") o.format = ImportFormat::kVCard;
     else if (!ex->format.empty()) throw Failure("--format: '" + ex->format + "' is not csv, jsonl or vcard");
     auto store = ctx.Open(false, true);
-    const ExportReport r = Must(store->ExportCustomers(o), "export");
+    const ExportReport r = Must(store->Export(o), "export");
     if (ctx.json) PrintJson({{"path", ex->file}, {"rows", r.rows}, {"bytes", r.bytes}, {"columns", r.columns}});
-    else std::cout << "exported " << r.rows << " customers to " << ex->file << " (" << r.bytes << " bytes)\n";
+    else
+      std::cout << "exported " << r.rows << " "
+                << (o.records == ImportRecords::kAuto ? "customers" : std::string(ImportRecordsName(o.records))) << " to "
+                << ex->file << " (" << r.bytes << " bytes)\n";
   });
 }
 

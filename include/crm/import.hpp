@@ -73,11 +73,17 @@ std::string_view ImportFormatName(ImportFormat format);
 // Interactions: found by external id (or, without one, always logged); their customer is named
 // by `customer` (the one customer of that display name, ignoring case), `customer_external_id`
 // or `customer_email`, and their deal by `opportunity_external_id`.
+//
+// Users: found by login, then email, then name (as an owner names a user: ResolveOwner), and
+// updated, or created. `team` names a team (found by name, or made, with `team_region` as its
+// region and the row's manager as its manager); `manager` names a user (by login or name, or
+// made with that name). The match rules do not apply.
 enum class ImportRecords : std::uint8_t {
   kAuto = 0,  // the preset's: customers for "generic" and the customer presets
   kCustomers = 1,
   kOpportunities = 2,
   kInteractions = 3,
+  kUsers = 4,  // since 0.12
 };
 std::string_view ImportRecordsName(ImportRecords records);
 
@@ -112,7 +118,8 @@ std::string_view ImportStateName(ImportState state);
 // (call, email, meeting, note, task, purchase ...; another word logs kind "other" with that
 // label), direction (inbound, outbound), occurred_at, duration_seconds, duration_minutes,
 // subject, body, outcome, satisfaction (1 to 5), amount, owner, opportunity_external_id,
-// due_at, done, created_at, updated_at, custom.<name>. A custom field
+// due_at, done, created_at, updated_at, custom.<name>.
+// Users' fields: name, login, email, active, team, team_region, manager. A custom field
 // named with a type, custom.<name>:int (or :money, :date, :bool; :text is the default), reads its
 // values as that type. An empty field ignores the column.
 struct ImportColumn {
@@ -150,7 +157,7 @@ struct ImportOptions {
   // usually name them: "First Name", "E-mail", "Company" ...), "datablist", "salesforce_contacts",
   // "salesforce_accounts", "hubspot_contacts", "maven_accounts" (customers),
   // "maven_pipeline", "salesforce_opportunities", "hubspot_deals" (opportunities),
-  // "salesforce_tasks" (interactions). ImportPresets() lists them.
+  // "salesforce_tasks" (interactions), "maven_teams" (users). ImportPresets() lists them.
   std::string preset = "generic";
   // Adds to or overrides the preset, column by column.
   std::vector<ImportColumn> columns = {};
@@ -232,12 +239,21 @@ struct RevertOptions {
 // Exported and imported into an empty store, customers come back with the same fields, except
 // the labels of emails and phones, the roles of memberships and memberships after the first,
 // and the archived flag (archived customers are exported only when asked for, as active ones).
+//
+// Deals and interactions (Store::Export with `records`, since 0.12) are exported the same way,
+// with the columns their imports read: their customer by external id, primary email and display
+// name, a deal's pipeline and stage by name, an interaction's deal by its external id, the
+// probability only when set by hand. Imported into a store holding the same customers (and,
+// for interactions, the same deals), they come back with the same fields, except a deal's stage
+// history, which comes back as its creation and its close (see ImportRecords).
 struct ExportOptions {
   std::string path = {};  // a new file: owner-only, AlreadyExists when there is one
   ImportFormat format = ImportFormat::kAuto;  // kAuto: .jsonl / .ndjson JSON Lines, .vcf vCard 4.0, else CSV
-  std::string where = {};  // the customers a filter matches (crm/query.hpp); empty: all
-  bool include_archived = false;
-  // Called every 1000 customers and at the end with the rows written and the rows to write;
+  // What to export: customers (kAuto too), opportunities or interactions; vCard holds customers only.
+  ImportRecords records = ImportRecords::kAuto;
+  std::string where = {};  // the records a filter matches (crm/query.hpp); empty: all
+  bool include_archived = false;  // customers: archived ones too
+  // Called every 1000 records and at the end with the rows written and the rows to write;
   // returning false stops the export (the file is removed, and Cancelled returned).
   std::function<bool(std::uint64_t rows, std::uint64_t total)> progress = {};
 };

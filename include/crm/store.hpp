@@ -272,6 +272,9 @@ class Store {
   // JSON Lines file an import reads back (crm/import.hpp says what comes back). InvalidArgument
   // for a bad filter; AlreadyExists when the file exists.
   absl::StatusOr<ExportReport> ExportCustomers(const ExportOptions& options) const;
+  // The same for the records `options.records` names: customers, opportunities or interactions
+  // (since 0.12).
+  absl::StatusOr<ExportReport> Export(const ExportOptions& options) const;
 
   // Applies a retention policy (crm/change.hpp) to the change feed and field history, in write
   // transactions of at most `policy.batch` changes each, as the store's default actor. Other

@@ -33,6 +33,7 @@ std::string_view ImportRecordsName(ImportRecords records) {
     case ImportRecords::kCustomers: return "customers";
     case ImportRecords::kOpportunities: return "opportunities";
     case ImportRecords::kInteractions: return "interactions";
+    case ImportRecords::kUsers: return "users";
   }
   return "";
 }

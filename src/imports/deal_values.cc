@@ -173,4 +173,25 @@ absl::Status ApplyActivityValue(Built& b, const Target& t, const std::string& va
   return absl::OkStatus();
 }
 
+absl::Status ApplyUserValue(Built& b, const Target& t, const std::string& value) {
+  User& u = b.user;
+  switch (t.field) {
+    case Field::kName: u.name = value, AddField(b, "name"); break;
+    case Field::kLogin: u.login = value, AddField(b, "login"); break;
+    case Field::kEmail: u.email = value, AddField(b, "email"); break;
+    case Field::kActive: {
+      auto v = ParseBool(value);
+      if (!v.ok()) return v.status();
+      u.active = *v;
+      AddField(b, "active");
+      break;
+    }
+    case Field::kTeam: b.team = value; break;
+    case Field::kTeamRegion: b.team_region = value; break;
+    case Field::kManager: b.manager = value; break;
+    default: return absl::InvalidArgumentError("is not a field of a user");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace crm::imports

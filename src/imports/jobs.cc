@@ -121,6 +121,8 @@ codec::RecordName UndoName(UndoRecord record, CustomerId customer, std::uint64_t
   switch (record) {
     case UndoRecord::kOpportunity: return {"undo entry of opportunity", id};
     case UndoRecord::kInteraction: return {"undo entry of interaction", id};
+    case UndoRecord::kUser: return {"undo entry of user", id};
+    case UndoRecord::kTeam: return {"undo entry of team", id};
     case UndoRecord::kCustomer: break;
   }
   return {"undo entry of customer", customer};
@@ -131,7 +133,8 @@ absl::StatusOr<UndoEntry> DecodeUndo(const Ctx& ctx, std::string_view key, std::
   const CustomerId customer = codec::GetBigEndian64(key.data() + 8);
   const auto record = key.size() == 16 ? UndoRecord::kCustomer : static_cast<UndoRecord>(key[16]);
   const std::uint64_t id = key.size() == 16 ? 0 : codec::GetBigEndian64(key.data() + 17);
-  if (record != UndoRecord::kCustomer && record != UndoRecord::kOpportunity && record != UndoRecord::kInteraction)
+  if (static_cast<std::uint8_t>(record) > static_cast<std::uint8_t>(UndoRecord::kTeam) ||
+      (key.size() == 25 && record == UndoRecord::kCustomer))
     return absl::DataLossError("import undo: a key is damaged");
   UndoEntry u;
   if (auto s = codec::Decode(value, codec::RecordType::kImportUndo, UndoName(record, customer, id), u, ctx.sealing);

@@ -99,8 +99,15 @@ constexpr FieldName kActivityFields[] = {
     {"updated_at", Field::kUpdatedAt},
 };
 
+constexpr FieldName kUserFields[] = {
+    {"name", Field::kName},         {"login", Field::kLogin},  {"email", Field::kEmail},
+    {"active", Field::kActive},     {"team", Field::kTeam},    {"team_region", Field::kTeamRegion},
+    {"manager", Field::kManager},
+};
+
 std::vector<FieldName> FieldsOf(ImportRecords records) {
   switch (records) {
+    case ImportRecords::kUsers: return {std::begin(kUserFields), std::end(kUserFields)};
     case ImportRecords::kOpportunities: return {std::begin(kDealFields), std::end(kDealFields)};
     case ImportRecords::kInteractions: return {std::begin(kActivityFields), std::end(kActivityFields)};
     default: return {std::begin(kFields), std::end(kFields)};
@@ -176,6 +183,14 @@ constexpr Synonym kActivitySynonyms[] = {
     {"updatedat", "updated_at"},
 };
 
+constexpr Synonym kUserSynonyms[] = {
+    {"name", "name"},       {"fullname", "name"},        {"salesagent", "name"},     {"agent", "name"},
+    {"login", "login"},     {"username", "login"},       {"userid", "login"},        {"email", "email"},
+    {"emailaddress", "email"}, {"active", "active"},     {"isactive", "active"},     {"team", "team"},
+    {"teamname", "team"},   {"teamregion", "team_region"}, {"region", "team_region"}, {"office", "team_region"},
+    {"regionaloffice", "team_region"}, {"manager", "manager"}, {"managername", "manager"},
+};
+
 struct Preset {
   std::string_view name;
   CustomerKind kind;
@@ -249,6 +264,11 @@ const std::vector<Preset>& Presets() {
         {"CallDurationInSeconds", "duration_seconds"}, {"ActivityDate", "occurred_at"},
         {"OwnerId", "owner"}, {"CreatedDate", "created_at"}, {"LastModifiedDate", "updated_at"}},
        ImportRecords::kInteractions},
+      // Maven's sales_teams.csv: each manager leads a team of its name in the agent's office.
+      {"maven_teams",
+       CustomerKind::kPerson,
+       {{"sales_agent", "name"}, {"manager", "manager"}, {"manager", "team"}, {"regional_office", "team_region"}},
+       ImportRecords::kUsers},
   };
   return presets;
 }
@@ -299,14 +319,16 @@ absl::StatusOr<Target> ParseTarget(std::string_view name, ImportRecords records)
   while (!base.empty() && std::isdigit(static_cast<unsigned char>(base.back()))) base.remove_suffix(1);
   const std::vector<FieldName> fields = FieldsOf(records);
   for (const FieldName& f : fields) {
-    if (f.name == name || (base != name && f.name == base && (f.field == Field::kEmail || f.field == Field::kPhone))) {
+    if (f.name == name || (base != name && f.name == base && records != ImportRecords::kUsers &&
+                           (f.field == Field::kEmail || f.field == Field::kPhone))) {
       t.field = f.field;
       return t;
     }
   }
   std::vector<std::string> names;
   for (const FieldName& f : fields) names.emplace_back(f.name);
-  const bool customers = records != ImportRecords::kOpportunities && records != ImportRecords::kInteractions;
+  const bool customers =
+      records != ImportRecords::kOpportunities && records != ImportRecords::kInteractions && records != ImportRecords::kUsers;
   return absl::InvalidArgumentError(absl::StrCat(
       "columns: '", Av(name), "' is not a field an import of ", Av(ImportRecordsName(customers ? ImportRecords::kCustomers : records)),
       " fills (", absl::StrJoin(names, ", "), customers ? ", email2 ..., phone2 ..." : "", ", custom.<name>)"));
@@ -391,6 +413,8 @@ absl::StatusOr<Mapping> Resolve(const ImportOptions& options, const std::vector<
                                    ? std::pair(std::begin(kDealSynonyms), std::end(kDealSynonyms))
                                : m.records == ImportRecords::kInteractions
                                    ? std::pair(std::begin(kActivitySynonyms), std::end(kActivitySynonyms))
+                               : m.records == ImportRecords::kUsers
+                                   ? std::pair(std::begin(kUserSynonyms), std::end(kUserSynonyms))
                                    : std::pair(std::begin(kSynonyms), std::end(kSynonyms));
     for (const Synonym* s = first; s != last; ++s) {
       if (s->folded != folded) continue;

@@ -13,6 +13,7 @@
 #include "crm/customer.hpp"
 #include "crm/interaction.hpp"
 #include "crm/opportunity.hpp"
+#include "crm/user.hpp"
 #include "crm/import.hpp"
 #include "imports/source.h"
 
@@ -29,6 +30,8 @@ enum class Field : std::uint8_t {
   kTitle, kCustomer, kCustomerExternalId, kCustomerEmail, kPipeline, kAmount, kProbability,
   kExpectedClose, kLostReason, kClosedAt, kInteractionKind, kDirection, kOccurredAt, kDurationSeconds,
   kDurationMinutes, kSubject, kBody, kOutcome, kSatisfaction, kOpportunityExternalId, kDueAt, kDone,
+  // Users (name and email are shared).
+  kLogin, kActive, kTeam, kTeamRegion, kManager,
 };
 
 // The type of a custom field's values, as its column names it ("custom.score:int").
@@ -79,6 +82,8 @@ struct Built {
   Patch patch;
   std::string organization, organization_external, parent, parent_external;
   std::string customer_name, customer_external, customer_email, pipeline, stage, opportunity_external;
+  User user;
+  std::string team, team_region, manager;
   bool empty = true;  // no mapped column had a value
 };
 
@@ -96,5 +101,6 @@ void AddField(Built& b, std::string_view name);
 // A value of an opportunity's or an interaction's field (deal_values.cc).
 absl::Status ApplyDealValue(Built& b, const Target& t, const std::string& value, const Reading& reading);
 absl::Status ApplyActivityValue(Built& b, const Target& t, const std::string& value, const Reading& reading);
+absl::Status ApplyUserValue(Built& b, const Target& t, const std::string& value);
 
 }  // namespace crm::imports

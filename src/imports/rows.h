@@ -33,5 +33,6 @@ absl::StatusOr<RowOutcome> ApplyRow(model::Ctx& ctx, const ImportJob& job, Built
 // is the deal's or the interaction's id.
 absl::StatusOr<RowOutcome> ApplyDealRow(model::Ctx& ctx, const ImportJob& job, Built b, OrgCache& orgs);
 absl::StatusOr<RowOutcome> ApplyActivityRow(model::Ctx& ctx, const ImportJob& job, Built b, OrgCache& orgs);
+absl::StatusOr<RowOutcome> ApplyUserRow(model::Ctx& ctx, const ImportJob& job, Built b);
 
 }  // namespace crm::imports

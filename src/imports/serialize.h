@@ -9,7 +9,7 @@
 
 namespace crm::imports {
 
-enum class UndoRecord : std::uint8_t { kCustomer = 0, kOpportunity = 1, kInteraction = 2 };
+enum class UndoRecord : std::uint8_t { kCustomer = 0, kOpportunity = 1, kInteraction = 2, kUser = 3, kTeam = 4 };
 
 // What an import did to one record, kept until the job is reverted or forgotten.
 struct UndoEntry {
@@ -22,6 +22,7 @@ struct UndoEntry {
   std::uint64_t id = 0;  // the deal's or the interaction's id
   Opportunity deal_before;
   Interaction activity_before;
+  User user_before;
 };
 
 }  // namespace crm::imports
@@ -95,6 +96,7 @@ void serialize(Archive& ar, crm::imports::UndoEntry& u, unsigned version) {
   ar& make_nvp("id", u.id);
   if (u.record == crm::imports::UndoRecord::kOpportunity) ar& make_nvp("deal_before", u.deal_before);
   if (u.record == crm::imports::UndoRecord::kInteraction) ar& make_nvp("activity_before", u.activity_before);
+  if (u.record == crm::imports::UndoRecord::kUser) ar& make_nvp("user_before", u.user_before);
 }
 
 }  // namespace boost::serialization

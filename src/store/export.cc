@@ -1,11 +1,13 @@
-// Exporting customers to CSV and JSON Lines files an import reads back (crm/import.hpp).
+// Exporting customers, deals and interactions to files an import reads back (crm/import.hpp).
 #include <algorithm>
+#include <array>
 #include <map>
 #include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "common/strings.h"
 #include "crm/store.hpp"
 #include "imports/outfile.h"
 #include "imports/source.h"
@@ -21,6 +23,17 @@ constexpr const char* kColumns[] = {
     "stage",       "owner",    "tags",         "job_title",    "department",  "industry",
     "website",     "annual_revenue", "employees", "account_type", "organization", "parent",
     "email_opt_in", "email_legal_basis", "email_opt_in_at", "do_not_call", "created_at", "updated_at"};
+
+constexpr const char* kDealColumns[] = {
+    "external_id", "title",  "customer_external_id", "customer_email", "customer",    "pipeline",
+    "stage",       "amount", "probability",          "expected_close", "owner",       "lost_reason",
+    "created_at",  "closed_at", "updated_at"};
+
+constexpr const char* kActivityColumns[] = {
+    "external_id", "customer_external_id", "customer_email", "customer", "kind",    "direction",
+    "occurred_at", "duration_seconds",     "subject",        "body",     "outcome", "satisfaction",
+    "amount",      "owner",                "opportunity_external_id",    "due_at",  "done",
+    "created_at",  "updated_at"};
 
 std::string When(Timestamp t) {
   if (t == 0) return "";
@@ -77,18 +90,27 @@ class Exporter {
     format_ = options_.format;
     if (format_ == ImportFormat::kAuto)
       format_ = imports::FormatOfPath(path);
-    // First pass: the custom fields' columns, and how many customers there are.
+    records_ = options_.records == ImportRecords::kAuto ? ImportRecords::kCustomers : options_.records;
+    if (ImportRecordsName(records_).empty()) return absl::InvalidArgumentError("records: an unknown kind of records");
+    if (records_ == ImportRecords::kUsers) return absl::InvalidArgumentError("records: users are not exported");
+    if (format_ == ImportFormat::kVCard && records_ != ImportRecords::kCustomers)
+      return absl::InvalidArgumentError(
+          absl::StrCat("format: a vCard file holds customers, not ", Av(ImportRecordsName(records_))));
+    // First pass: the custom fields' columns, and how many records there are.
     std::uint64_t total = 0;
     std::map<std::string, int> customs;
-    if (auto s = Each([&](const Customer& c) {
+    if (auto s = Each([&](const CustomFields& custom, const auto&) {
           ++total;
-          for (const auto& [name, value] : c.custom) customs.emplace(CustomColumn(name, value), 0);
+          for (const auto& [name, value] : custom) customs.emplace(CustomColumn(name, value), 0);
           return absl::OkStatus();
         });
         !s.ok())
       return s;
     ExportReport report;
-    report.columns.assign(std::begin(kColumns), std::end(kColumns));
+    if (records_ == ImportRecords::kOpportunities) report.columns.assign(std::begin(kDealColumns), std::end(kDealColumns));
+    else if (records_ == ImportRecords::kInteractions)
+      report.columns.assign(std::begin(kActivityColumns), std::end(kActivityColumns));
+    else report.columns.assign(std::begin(kColumns), std::end(kColumns));
     for (const auto& [column, unused] : customs) report.columns.push_back(column);
     imports::OutFile file;
     if (auto s = file.Create(path); !s.ok()) return s;
@@ -97,8 +119,8 @@ class Exporter {
       for (const std::string& c : report.columns) header.push_back(imports::CsvField(c));
       if (auto s = file.Write(absl::StrCat(absl::StrJoin(header, ","), "\r\n")); !s.ok()) return s;
     }
-    auto s = Each([&](const Customer& c) -> absl::Status {
-      auto line = Line(c, report.columns);
+    auto s = Each([&](const CustomFields&, const auto& record) -> absl::Status {
+      auto line = Line(record, report.columns);
       if (!line.ok()) return line.status();
       if (auto w = file.Write(*line); !w.ok()) return w;
       if (++report.rows % 1000 == 0 && options_.progress && !options_.progress(report.rows, total))
@@ -113,17 +135,109 @@ class Exporter {
   }
 
  private:
+  // Calls fn(custom fields, record) for every record the search finds, by id.
   template <class Fn>
   absl::Status Each(Fn fn) {
     Search s = search_;
     for (;;) {
-      auto page = txn_.SearchCustomers(s);
-      if (!page.ok()) return page.status();
-      for (const Customer& c : page->customers)
-        if (auto st = fn(c); !st.ok()) return st;
-      if (page->next_page_token.empty()) return absl::OkStatus();
-      s.page_token = page->next_page_token;
+      std::string next;
+      absl::Status st;
+      const auto each = [&](const auto& page, const auto& records) {
+        next = page.next_page_token;
+        for (const auto& r : records)
+          if (st = fn(r.custom, r); !st.ok()) return;
+      };
+      if (records_ == ImportRecords::kOpportunities) {
+        auto page = txn_.SearchOpportunities(s);
+        if (!page.ok()) return page.status();
+        each(*page, page->opportunities);
+      } else if (records_ == ImportRecords::kInteractions) {
+        auto page = txn_.SearchInteractions(s);
+        if (!page.ok()) return page.status();
+        each(*page, page->interactions);
+      } else {
+        auto page = txn_.SearchCustomers(s);
+        if (!page.ok()) return page.status();
+        each(*page, page->customers);
+      }
+      if (!st.ok()) return st;
+      if (next.empty()) return absl::OkStatus();
+      s.page_token = next;
     }
+  }
+
+  // The columns that name customer `id` as an import finds it: its external id, its primary
+  // email and its display name, read once.
+  absl::Status NameCustomer(CustomerId id, std::map<std::string, Cell>& cells) {
+    if (id == 0) return absl::OkStatus();
+    auto it = customers_.find(id);
+    if (it == customers_.end()) {
+      auto c = txn_.GetCustomer(id);
+      if (!c.ok()) return c.status();
+      std::string email;
+      for (const Email& e : c->emails)
+        if (e.primary || email.empty()) email = e.address;
+      it = customers_.emplace(id, std::array<std::string, 3>{c->external_id, email, c->display_name}).first;
+    }
+    cells["customer_external_id"] = it->second[0];
+    cells["customer_email"] = it->second[1];
+    cells["customer"] = it->second[2];
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::string> Line(const Opportunity& o, const std::vector<std::string>& columns) {
+    std::map<std::string, Cell> cells;
+    if (auto s = NameCustomer(o.customer, cells); !s.ok()) return s;
+    auto p = pipelines_.find(o.pipeline);
+    if (p == pipelines_.end()) {
+      auto got = txn_.GetPipeline(o.pipeline);
+      if (!got.ok()) return got.status();
+      p = pipelines_.emplace(o.pipeline, *std::move(got)).first;
+    }
+    const Stage* stage = p->second.FindStage(o.stage);
+    cells["external_id"] = o.external_id;
+    cells["title"] = o.title;
+    cells["pipeline"] = p->second.name;
+    cells["stage"] = stage != nullptr ? stage->name : std::string();
+    cells["amount"] = MoneyOf(o.amount);
+    cells["probability"] = o.probability_overridden ? std::to_string(o.probability) : std::string();
+    cells["expected_close"] = When(o.expected_close);
+    cells["owner"] = o.owner;
+    cells["lost_reason"] = o.lost_reason;
+    cells["created_at"] = When(o.created_at);
+    cells["closed_at"] = When(o.closed_at);
+    cells["updated_at"] = When(o.updated_at);
+    for (const auto& [name, value] : o.custom) cells[CustomColumn(name, value)] = CustomText(value);
+    return Render(cells, columns);
+  }
+
+  absl::StatusOr<std::string> Line(const Interaction& i, const std::vector<std::string>& columns) {
+    std::map<std::string, Cell> cells;
+    if (auto s = NameCustomer(i.customer, cells); !s.ok()) return s;
+    if (i.opportunity != 0) {
+      auto deal = txn_.GetOpportunity(i.opportunity);
+      if (!deal.ok()) return deal.status();
+      cells["opportunity_external_id"] = deal->external_id;
+    }
+    cells["external_id"] = i.external_id;
+    cells["kind"] = i.kind == InteractionKind::kOther ? i.kind_label : std::string(InteractionKindName(i.kind));
+    cells["direction"] = i.direction == Direction::kInbound    ? "inbound"
+                         : i.direction == Direction::kOutbound ? "outbound"
+                                                               : "";
+    cells["occurred_at"] = When(i.occurred_at);
+    cells["duration_seconds"] = i.duration_seconds == 0 ? std::string() : std::to_string(i.duration_seconds);
+    cells["subject"] = i.subject;
+    cells["body"] = i.body;
+    cells["outcome"] = i.outcome;
+    cells["satisfaction"] = i.satisfaction == 0 ? std::string() : std::to_string(i.satisfaction);
+    cells["amount"] = i.amount.has_value() ? MoneyOf(*i.amount) : std::string();
+    cells["owner"] = i.owner;
+    cells["due_at"] = When(i.due_at);
+    cells["done"] = i.done ? "true" : "";
+    cells["created_at"] = When(i.created_at);
+    cells["updated_at"] = When(i.updated_at);
+    for (const auto& [name, value] : i.custom) cells[CustomColumn(name, value)] = CustomText(value);
+    return Render(cells, columns);
   }
 
   // The display name of customer `id` ("" for 0), read once.
@@ -180,6 +294,11 @@ class Exporter {
         {"updated_at", When(c.updated_at)},
     };
     for (const auto& [name, value] : c.custom) cells[CustomColumn(name, value)] = CustomText(value);
+    return Render(cells, columns);
+  }
+
+  // One line of the file: the cells in the columns' order.
+  std::string Render(const std::map<std::string, Cell>& cells, const std::vector<std::string>& columns) const {
     if (format_ == ImportFormat::kJsonLines) {
       nlohmann::ordered_json j = nlohmann::ordered_json::object();
       for (const std::string& column : columns) {
@@ -211,15 +330,24 @@ class Exporter {
   const ExportOptions& options_;
   Search search_;
   ImportFormat format_ = ImportFormat::kCsv;
+  ImportRecords records_ = ImportRecords::kCustomers;
   std::map<CustomerId, std::string> names_;
+  std::map<CustomerId, std::array<std::string, 3>> customers_;
+  std::map<PipelineId, Pipeline> pipelines_;
 };
 
 }  // namespace
 
-absl::StatusOr<ExportReport> Store::ExportCustomers(const ExportOptions& options) const {
+absl::StatusOr<ExportReport> Store::Export(const ExportOptions& options) const {
   auto txn = BeginRead();
   if (!txn.ok()) return txn.status();
   return Exporter(*txn, options).Run();
+}
+
+absl::StatusOr<ExportReport> Store::ExportCustomers(const ExportOptions& options) const {
+  ExportOptions customers = options;
+  customers.records = ImportRecords::kCustomers;
+  return Export(customers);
 }
 
 }  // namespace crm

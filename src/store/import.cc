@@ -70,6 +70,7 @@ absl::StatusOr<imports::RowOutcome> Apply(model::Ctx& c, const ImportJob& job, i
   switch (job.records) {
     case ImportRecords::kOpportunities: return imports::ApplyDealRow(c, job, std::move(b), orgs);
     case ImportRecords::kInteractions: return imports::ApplyActivityRow(c, job, std::move(b), orgs);
+    case ImportRecords::kUsers: return imports::ApplyUserRow(c, job, std::move(b));
     default: return imports::ApplyRow(c, job, std::move(b), orgs);
   }
 }
@@ -256,6 +257,9 @@ absl::StatusOr<ImportJob> Store::Import(const ImportOptions& options) {
                                                    Av(ImportRecordsName(run.mapping.records))));
   if (run.source->format() == ImportFormat::kVCard) run.mapping.by_field_names = true;  // cards name fields
   job.records = run.mapping.records;
+  if (job.records == ImportRecords::kUsers && !options.match.empty() &&
+      options.match != std::vector<MatchRule>{MatchRule::kExternalId, MatchRule::kEmail, MatchRule::kPhone})
+    return absl::InvalidArgumentError("match: users are found by login, email and name; the match rules do not apply");
   if (!options.pipeline.empty() && job.records != ImportRecords::kOpportunities)
     return absl::InvalidArgumentError("pipeline: only an import of opportunities has a pipeline");
   job.pipeline = options.pipeline;
@@ -340,6 +344,9 @@ absl::StatusOr<ImportJob> Store::RevertImport(ImportJobId id, const RevertOption
     std::vector<std::pair<Interaction, std::uint64_t>> restore_activities;
     std::vector<OpportunityId> remove_deals;
     std::vector<InteractionId> remove_activities;
+    std::vector<std::pair<User, std::uint64_t>> restore_users;
+    std::vector<UserId> remove_users;
+    std::vector<TeamId> remove_teams;
     // Checks the record an entry names as it is now: kept (true) when the import's writes are
     // still the last.
     const auto check = [&](const imports::UndoEntry& e, std::string_view what, std::uint64_t id,
@@ -362,6 +369,22 @@ absl::StatusOr<ImportJob> Store::RevertImport(ImportJobId id, const RevertOption
         if (!*kept) continue;
         if (e.created) remove_deals.push_back(e.id);
         else restore_deals.emplace_back(std::move(e.deal_before), now->revision);
+        continue;
+      }
+      if (e.record == imports::UndoRecord::kUser) {
+        auto now = t.GetUser(e.id);
+        auto kept = check(e, "user", e.id, now.status(), now.ok() ? now->revision : 0);
+        if (!kept.ok()) return kept.status();
+        if (!*kept) continue;
+        if (e.created) remove_users.push_back(e.id);
+        else restore_users.emplace_back(std::move(e.user_before), now->revision);
+        continue;
+      }
+      if (e.record == imports::UndoRecord::kTeam) {
+        auto now = t.GetTeam(e.id);
+        auto kept = check(e, "team", e.id, now.status(), now.ok() ? now->revision : 0);
+        if (!kept.ok()) return kept.status();
+        if (*kept) remove_teams.push_back(e.id);
         continue;
       }
       if (e.record == imports::UndoRecord::kInteraction) {
@@ -404,6 +427,11 @@ absl::StatusOr<ImportJob> Store::RevertImport(ImportJobId id, const RevertOption
       if (auto r = t.UpdateInteraction(before); !r.ok()) return r.status();
       ++done.reverted_restored;
     }
+    for (auto& [before, revision] : restore_users) {
+      before.revision = revision;
+      if (auto r = t.UpdateUser(before); !r.ok()) return r.status();
+      ++done.reverted_restored;
+    }
     // Interactions, then deals, then people, then organizations, newest first: what links to a
     // record goes before it.
     std::sort(remove_activities.rbegin(), remove_activities.rend());
@@ -429,6 +457,31 @@ absl::StatusOr<ImportJob> Store::RevertImport(ImportJobId id, const RevertOption
                                                             " (force deletes them too)"));
         return r;
       }
+      ++done.reverted_deleted;
+    }
+    // Users and teams the import made: their links to each other cut first, so that none is
+    // refused for managing or holding another.
+    for (UserId u : remove_users) {
+      auto user = t.GetUser(u);
+      if (!user.ok()) return user.status();
+      if (user->manager == 0 && user->team == 0) continue;
+      user->manager = 0;
+      user->team = 0;
+      if (auto r = t.UpdateUser(*user); !r.ok()) return r.status();
+    }
+    for (TeamId id : remove_teams) {
+      auto team = t.GetTeam(id);
+      if (!team.ok()) return team.status();
+      if (team->manager == 0) continue;
+      team->manager = 0;
+      if (auto r = t.UpdateTeam(*team); !r.ok()) return r.status();
+    }
+    for (UserId u : remove_users) {
+      if (auto r = t.DeleteUser(u); !r.ok()) return r;
+      ++done.reverted_deleted;
+    }
+    for (TeamId id : remove_teams) {
+      if (auto r = t.DeleteTeam(id); !r.ok()) return r;
       ++done.reverted_deleted;
     }
     done.state = ImportState::kReverted;

@@ -225,6 +225,20 @@ static void test_records(void) {
   o.preset = "maven_pipeline";
   CHECK(crm_db_import(&job, db, calls, &o) == CRM_EINVALID && errmsg_has("imports opportunities, not customers"));
 
+  {
+    uint64_t rows = 0;
+    CHECK(crm_db_export(db, path_of("deals-out.jsonl"), CRM_IMPORT_RECORDS_OPPORTUNITIES, CRM_IMPORT_FORMAT_AUTO, NULL, 0,
+                        0, &rows) == CRM_OK);
+    CHECK(rows == 1);
+    CHECK(crm_db_export(db, path_of("calls-out.csv"), CRM_IMPORT_RECORDS_INTERACTIONS, CRM_IMPORT_FORMAT_CSV,
+                        S("kind = 'call'"), 0, &rows) == CRM_OK);
+    CHECK(rows == 1);
+    CHECK(crm_db_export(db, path_of("x.vcf"), CRM_IMPORT_RECORDS_OPPORTUNITIES, CRM_IMPORT_FORMAT_AUTO, NULL, 0, 0,
+                        &rows) == CRM_EINVALID && errmsg_has("vCard"));
+    CHECK(crm_db_export(db, path_of("y.csv"), 7, CRM_IMPORT_FORMAT_AUTO, NULL, 0, 0, &rows) == CRM_EINVALID);
+    CHECK(crm_db_export(db, path_of("u.csv"), CRM_IMPORT_RECORDS_USERS, CRM_IMPORT_FORMAT_AUTO, NULL, 0, 0, &rows) ==
+          CRM_EINVALID);
+  }
   CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
   CHECK(crm_opportunity_find_by_external_id(&deal, txn, S("D-1")) == CRM_OK);
   CHECK(crm_opportunity_int(deal, CRM_OPPORTUNITY_AMOUNT) == 125000);

@@ -325,6 +325,8 @@ def test_import_maven_deals_and_interactions(tmp_path):
     run(tmp_path, "pipeline", "add", "MavenTech", "--stage", "Prospecting:10", "--stage", "Engaging:50",
         "--stage", "Won:100:won", "--stage", "Lost:0:lost")
     js(tmp_path, "import", os.path.join(DATA, "maven", "accounts.csv"), "--preset", "maven_accounts")
+    users = js(tmp_path, "import", os.path.join(DATA, "maven", "sales_teams.csv"), "--preset", "maven_teams")
+    assert users["records"] == "users" and users["counts"]["failed"] == 0
     deals = os.path.join(DATA, "maven", "sales_pipeline.csv")
     job = js(tmp_path, "import", deals, "--preset", "maven_pipeline", "--pipeline", "MavenTech")
     assert job["records"] == "opportunities" and job["counts"]["created"] == 8800 and job["counts"]["failed"] == 0
@@ -334,14 +336,25 @@ def test_import_maven_deals_and_interactions(tmp_path):
     expected = sorted(int(r["close_value"]) * 100 for r in rows if r["sales_agent"] == agent and r["deal_stage"] == "Won")
     won = js(tmp_path, "opportunity", "list", "--where", f"status = 'won' and owner = '{agent}'", "--limit", "1000")
     assert sorted(o["amount"]["minor_units"] for o in won) == expected
+    by_region = js(tmp_path, "aggregate", "opportunity", "--where", "status = 'won'", "--group-by", "team.region",
+                   "--measures", "count")
+    regions = {}
+    with open(os.path.join(DATA, "maven", "sales_teams.csv"), newline="") as f:
+        office = {r["sales_agent"]: r["regional_office"] for r in csv.DictReader(f)}
+    for r in rows:
+        if r["deal_stage"] == "Won":
+            regions[office[r["sales_agent"]]] = regions.get(office[r["sales_agent"]], 0) + 1
+    assert {g["team.region"]: g["count"] for g in by_region} == regions, by_region
     again = js(tmp_path, "import", deals, "--preset", "maven_pipeline", "--pipeline", "MavenTech")
     assert again["counts"]["unchanged"] == 8800
     calls = tmp_path / "calls.csv"
     calls.write_text("id,deal id,type,date,subject\nK1,1C1I7A6R,call,2017-01-05 10:00,Check-in\nK2,NOPE,call,2017-01-06,x\n")
     logged = js(tmp_path, "import", str(calls), "--records", "interactions")
     assert logged["records"] == "interactions" and logged["counts"]["created"] == 1 and logged["counts"]["failed"] == 1
+    out = js(tmp_path, "export", str(tmp_path / "lost.csv"), "--records", "deals", "--where", "status = 'lost'")
+    assert out["rows"] == 2473 and out["columns"][:3] == ["external_id", "title", "customer_external_id"]
     err = run(tmp_path, "import", str(calls), "--records", "tasks", code=1).stderr
-    assert err.startswith("crm: --records: 'tasks' is not customers, deals or interactions")
+    assert err.startswith("crm: --records: 'tasks' is not customers, deals, interactions or users")
 
 
 def test_vcard_import_and_export(tmp_path):

@@ -444,6 +444,8 @@ int crm_db_write_failed_rows(crm_db* db, uint64_t id, const char* path);
 int crm_db_delete_import_job(crm_db* db, uint64_t id);
 int crm_db_export_customers(crm_db* db, const char* path, int format, const char* where, size_t where_len,
                             int include_archived, uint64_t* rows);
+int crm_db_export(crm_db* db, const char* path, int records, int format, const char* where, size_t where_len,
+                  int include_archived, uint64_t* rows);
 int crm_import_presets(char** out, size_t* len);
 int crm_import_job_get(crm_import_job** out, crm_txn* txn, uint64_t id);
 void crm_import_job_free(crm_import_job* job);

@@ -28,7 +28,7 @@ from .values import at_micros
 _OPTIONS_VERSION = 2
 _FORMATS = {None: 0, "csv": 1, "jsonl": 2, "vcard": 3}
 #: crm_imports.h's CRM_IMPORT_RECORDS_*: what the rows of a file are
-_RECORDS = {None: 0, "customers": 1, "opportunities": 2, "interactions": 3}
+_RECORDS = {None: 0, "customers": 1, "opportunities": 2, "interactions": 3, "users": 4}
 _MATCH_RULES = ("external_id", "email", "phone")
 
 
@@ -78,7 +78,7 @@ class ImportJob:
     reverted_deleted: int  #: records the revert deleted
     reverted_restored: int  #: records the revert gave back the fields they had
     actor: str
-    records: str  #: "customers", "opportunities" or "interactions" (since 0.12)
+    records: str  #: "customers", "opportunities", "interactions" or "users" (since 0.12)
     pipeline: str  #: opportunities: the pipeline given for rows that name none ("": the default)
 
 
@@ -120,7 +120,7 @@ def _job(h: Any) -> ImportJob:
         counts=ImportCounts(i(4), i(5), i(6), i(7), i(8)), rows_done=i(9), bytes_done=i(10), file_size=i(11),
         started_at=_when(i(12)), finished_at=_when(i(13)), reverted_at=_when(i(14)),
         reverted_deleted=i(15), reverted_restored=i(16), actor=_text(h, 106),
-        records={2: "opportunities", 3: "interactions"}.get(i(20), "customers"), pipeline=_text(h, 110),
+        records={2: "opportunities", 3: "interactions", 4: "users"}.get(i(20), "customers"), pipeline=_text(h, 110),
     )  # fmt: skip
 
 
@@ -282,7 +282,7 @@ class DatabaseImports:
         actor: Optional[str] = None,
         progress: Optional[Callable[[ImportProgress], Any]] = None,
     ) -> ImportJob:
-        """Imports the customers, opportunities or interactions (``records``; by default the
+        """Imports the customers, opportunities, interactions or users (``records``; by default the
         preset's, customers for "generic") of a CSV, JSON Lines or vCard file (``format`` "csv",
         "jsonl" or "vcard"; by default from the file name) as a new job; ``pipeline`` names the
         pipeline of deals whose row names none. It returns the job once the file is read, the
@@ -301,7 +301,8 @@ class DatabaseImports:
         check(lib.crm_import_options_init(o, _OPTIONS_VERSION))
         if records not in _RECORDS:
             raise InvalidError(
-                EINVALID, f"records: expected 'customers', 'opportunities', 'interactions' or None, got {records!r}"
+                EINVALID,
+                f"records: expected 'customers', 'opportunities', 'interactions', 'users' or None, got {records!r}",
             )
         o.format = _FORMATS[format]
         o.records = _RECORDS[records]
@@ -368,15 +369,24 @@ class DatabaseImports:
         None: all) to a new owner-only CSV or JSON Lines file (``format``; by default from the
         name) that :meth:`import_file` reads back; returns how many were written.
         :class:`crm.ExistsError` when the file exists."""
+        return self.export(path, records="customers", where=where, format=format, include_archived=include_archived)
+
+    def export(self, path: Union[str, "os.PathLike[str]"], *, records: str = "customers",
+               where: Optional[str] = None, format: Optional[str] = None, include_archived: bool = False) -> int:
+        """Writes the customers, opportunities or interactions (``records``) `where` matches to
+        a new owner-only CSV or JSON Lines file (vCard: customers only) with the columns
+        :meth:`import_file` reads back for them; returns how many were written."""
         if format not in _FORMATS:
             raise InvalidError(EINVALID, f"format: expected 'csv', 'jsonl', 'vcard' or None, got {format!r}")
+        if records not in _RECORDS or records is None:
+            raise InvalidError(EINVALID, f"records: expected 'customers', 'opportunities' or 'interactions', got {records!r}")
         keep: list = []
         raw_where = _cstr(where, "where", keep)
         n = 0 if where is None else len(where.encode())
         rows = ffi.new("uint64_t*")
         raw = os.fsencode(os.fspath(path))
-        self._run(lambda h: lib.crm_db_export_customers(h, raw, _FORMATS[format], raw_where, n,
-                                                        1 if include_archived else 0, rows), None)  # fmt: skip
+        self._run(lambda h: lib.crm_db_export(h, raw, _RECORDS[records], _FORMATS[format], raw_where, n,
+                                              1 if include_archived else 0, rows), None)  # fmt: skip
         return int(rows[0])
 
     def delete_import_job(self, id: int) -> None:

@@ -141,6 +141,8 @@ def test_maven_pipeline_deals_to_the_cent_and_interactions(db, tmp_path):
     p.add_stage("Won", 100, crm.Outcome.WON)
     p.add_stage("Lost", 0, crm.Outcome.LOST)
     maven = db.create_pipeline(p)
+    teams = db.import_file(DATA / "maven" / "sales_teams.csv", preset="maven_teams")
+    assert teams.records == "users" and teams.counts.created == 35 + 2 * 6 and teams.counts.failed == 0
     assert db.import_file(DATA / "maven" / "accounts.csv", preset="maven_accounts").counts.created == 85
     job = db.import_file(DATA / "maven" / "sales_pipeline.csv", preset="maven_pipeline", pipeline="MavenTech")
     assert job.records == "opportunities" and job.pipeline == "MavenTech"
@@ -170,4 +172,9 @@ def test_maven_pipeline_deals_to_the_cent_and_interactions(db, tmp_path):
         db.import_file(calls, records="deals")
     with pytest.raises(crm.InvalidError, match="imports opportunities, not interactions"):
         db.import_file(calls, records="interactions", preset="maven_pipeline")
+    out = tmp_path / "won.jsonl"
+    assert db.export(out, records="opportunities", where="status = 'won'") == 4238
+    assert db.export(tmp_path / "calls.csv.out", records="interactions", format="csv") == 1
+    with pytest.raises(crm.InvalidError, match="records"):
+        db.export(tmp_path / "x.csv", records="deals")
     assert db.revert_import(logged.id).reverted_deleted == 1
