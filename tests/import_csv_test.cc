@@ -1,6 +1,7 @@
 // Imports of CSV and JSON Lines files: the file formats, the mapping, the values, and the rows
 // that fail without stopping the others.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "support/files.h"
 #include "support/fixture.h"
@@ -167,6 +168,23 @@ TEST_F(ImportCsvTest, BadOptionsAndMappingsAreRefusedBeforeAnything) {
   EXPECT_EQ(status({.path = dir_.File("empty.csv")}).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Count(), 0u);
   EXPECT_TRUE(Ok(store_->Run(&ReadTxn::ListImportJobs, std::size_t{10})).empty());
+}
+
+TEST_F(ImportCsvTest, ADirectoryIsNotAFileToImport) {
+  const std::string path = dir_.File("a-directory.csv");
+  ASSERT_EQ(::mkdir(path.c_str(), 0700), 0);
+  auto job = store_->Import({.path = path});
+  EXPECT_TRUE(absl::IsInvalidArgument(job.status())) << job.status();
+  EXPECT_NE(job.status().message().find("is not a regular file"), std::string::npos) << job.status();
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::ListImportJobs, std::size_t{10})).empty());
+}
+
+TEST_F(ImportCsvTest, AFifoIsRefusedWithoutWaitingForAWriter) {
+  const std::string path = dir_.File("a-fifo.csv");
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  auto job = store_->Import({.path = path});  // opening a FIFO to read would wait for a writer
+  EXPECT_TRUE(absl::IsInvalidArgument(job.status())) << job.status();
+  EXPECT_NE(job.status().message().find("is not a regular file"), std::string::npos) << job.status();
 }
 
 TEST_F(ImportCsvTest, UnclosedQuoteFailsTheRowAndEndsTheFile) {

@@ -1,7 +1,10 @@
 // Reading import files: CSV (RFC 4180) and JSON Lines.
 #include "imports/source.h"
 
+#include <fcntl.h>
 #include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -79,9 +82,20 @@ bool CellText(const nlohmann::json& v, std::string& out, std::string& problem) {
 
 absl::StatusOr<std::unique_ptr<Source>> Source::Open(const std::string& path, ImportFormat format, char delimiter) {
   std::unique_ptr<Source> s(new Source());
-  s->file_ = std::fopen(path.c_str(), "rb");
-  if (s->file_ == nullptr)
-    return absl::NotFoundError(absl::StrCat("path: cannot open '", path, "': ", std::strerror(errno)));
+  // Opened without blocking (a FIFO would wait for a writer) and checked to be a regular file (a
+  // directory opens, then fails to read) before anything is read.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return absl::NotFoundError(absl::StrCat("path: cannot open '", path, "': ", std::strerror(errno)));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return absl::InvalidArgumentError(absl::StrCat(
+        "path: '", path, "' is not a regular file", S_ISDIR(st.st_mode) ? " (it is a directory)" : ""));
+  }
+  if (::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 || (s->file_ = ::fdopen(fd, "rb")) == nullptr) {
+    ::close(fd);
+    return absl::InternalError(absl::StrCat("path: cannot read '", path, "': ", std::strerror(errno)));
+  }
   if (std::fseek(s->file_, 0, SEEK_END) != 0)
     return absl::InvalidArgumentError(absl::StrCat("path: '", path, "' is not a regular file"));
   const long size = std::ftell(s->file_);
