@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/types/span.h"
 #include "common/strings.h"
 #include "model/validation.h"
 
@@ -105,12 +106,12 @@ constexpr FieldName kUserFields[] = {
     {"manager", Field::kManager},
 };
 
-std::vector<FieldName> FieldsOf(ImportRecords records) {
+absl::Span<const FieldName> FieldsOf(ImportRecords records) {
   switch (records) {
-    case ImportRecords::kUsers: return {std::begin(kUserFields), std::end(kUserFields)};
-    case ImportRecords::kOpportunities: return {std::begin(kDealFields), std::end(kDealFields)};
-    case ImportRecords::kInteractions: return {std::begin(kActivityFields), std::end(kActivityFields)};
-    default: return {std::begin(kFields), std::end(kFields)};
+    case ImportRecords::kUsers: return kUserFields;
+    case ImportRecords::kOpportunities: return kDealFields;
+    case ImportRecords::kInteractions: return kActivityFields;
+    default: return kFields;
   }
 }
 
@@ -317,7 +318,7 @@ absl::StatusOr<Target> ParseTarget(std::string_view name, ImportRecords records)
   std::string_view base = name;
   // email2, phone3 ...: more of a field of several values.
   while (!base.empty() && std::isdigit(static_cast<unsigned char>(base.back()))) base.remove_suffix(1);
-  const std::vector<FieldName> fields = FieldsOf(records);
+  const absl::Span<const FieldName> fields = FieldsOf(records);
   for (const FieldName& f : fields) {
     if (f.name == name || (base != name && f.name == base && records != ImportRecords::kUsers &&
                            (f.field == Field::kEmail || f.field == Field::kPhone))) {
@@ -335,6 +336,15 @@ absl::StatusOr<Target> ParseTarget(std::string_view name, ImportRecords records)
 }
 
 std::optional<Target> TargetOfKey(std::string_view key, ImportRecords records) {
+  // Most keys that name no field are told apart here, without the error message ParseTarget
+  // builds: a row's unmapped keys are looked up for every row.
+  std::string_view base = key;
+  while (!base.empty() && std::isdigit(static_cast<unsigned char>(base.back()))) base.remove_suffix(1);
+  const absl::Span<const FieldName> fields = FieldsOf(records);
+  const bool known = key.substr(0, 7) == "custom." || std::any_of(fields.begin(), fields.end(), [&](const FieldName& f) {
+                       return f.name == key || f.name == base;
+                     });
+  if (!known) return std::nullopt;
   auto t = ParseTarget(key, records);
   if (t.ok()) return *t;
   return std::nullopt;
@@ -385,6 +395,8 @@ absl::StatusOr<Mapping> Resolve(const ImportOptions& options, const std::vector<
     used->push_back({column, std::string(field)});
     return absl::OkStatus();
   };
+  // A CSV file's columns are all resolved here; only JSON Lines rows bring keys of their own.
+  if (!header.empty()) m.by_field_names = false;
   if (header.empty()) {  // JSON Lines: the keys as they come
     for (const ImportColumn& c : wanted)
       if (!c.field.empty())
