@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "support/files.h"
+#include "support/raw_lmdb.h"
 #include "support/fixture.h"
 
 namespace crm {
@@ -168,6 +169,33 @@ TEST_F(ImportCsvTest, BadOptionsAndMappingsAreRefusedBeforeAnything) {
   EXPECT_EQ(status({.path = dir_.File("empty.csv")}).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Count(), 0u);
   EXPECT_TRUE(Ok(store_->Run(&ReadTxn::ListImportJobs, std::size_t{10})).empty());
+}
+
+TEST_F(ImportCsvTest, VerifyReadsImportJobsTheirFailedRowsAndUndoEntries) {
+  const ImportJob job = Import("email,name\nann@example.com,Ann Lee\nnot-an-email,Bad Row\n");
+  ASSERT_EQ(job.counts.failed, 1u);
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::Verify)).problems.empty());
+  store_.reset();
+  for (const char* table : {"import_jobs", "import_errors", "import_undo"}) {
+    testing::RawTable raw(dir_.File("crm.db"), table);
+    const auto entries = raw.Entries();
+    ASSERT_FALSE(entries.empty()) << table;
+    std::string damaged = entries.front().second;
+    damaged[damaged.size() / 2] ^= 0x20;
+    raw.Put(entries.front().first, damaged);
+  }
+  {
+    testing::RawTable raw(dir_.File("crm.db"), "import_undo");
+    raw.Put(testing::BigEndian(77) + testing::BigEndian(1), "x");  // an entry of no job
+  }
+  Reopen();
+  const VerifyReport report = Ok(store_->Run(&ReadTxn::Verify));
+  std::string all;
+  for (const std::string& p : report.problems) all += p + "\n";
+  EXPECT_NE(all.find("import job 1"), std::string::npos) << all;
+  EXPECT_NE(all.find("import errors"), std::string::npos) << all;
+  EXPECT_NE(all.find("import undo"), std::string::npos) << all;
+  EXPECT_NE(all.find("job 77"), std::string::npos) << all;
 }
 
 TEST_F(ImportCsvTest, ADirectoryIsNotAFileToImport) {

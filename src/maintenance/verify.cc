@@ -1,7 +1,9 @@
 #include "maintenance/verify.h"
 
 #include <algorithm>
+#include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -17,6 +19,7 @@
 #include "model/sealing.h"
 #include "model/serialize.h"
 #include "customers/groups.h"
+#include "imports/jobs.h"
 #include "opportunities/opportunities.h"
 #include "pipelines/pipelines.h"
 #include "query/declared.h"
@@ -40,6 +43,7 @@ class Checker {
   void Interactions();
   void Changes();
   void Users();
+  void Imports();
   void Declared() {
     std::vector<std::string> problems;
     auto checked = query::CheckDeclared(ctx_, &problems);
@@ -454,6 +458,43 @@ void Checker::Changes() {
 
 }  // namespace
 
+// ---- import jobs ----
+
+// Every job record, failed row and undo entry reads back (sealed ones open), and each belongs to
+// a job.
+void Checker::Imports() {
+  if (s_.import_jobs == model::kAbsentTable) return;
+  std::set<std::uint64_t> jobs;
+  Scan(s_.import_jobs, "import jobs", [&](std::string_view key, std::string_view) {
+    if (key.size() != 8) return Problem("import jobs: a key of the wrong length");
+    const std::uint64_t id = codec::GetBigEndian64(key.data());
+    auto job = imports::GetJob(ctx_, id);
+    if (!job.ok()) return Problem("import job ", id, ": ", job.status().message());
+    jobs.insert(id);
+  });
+  for (std::uint64_t id : jobs) {
+    for (std::uint64_t after = 0;;) {
+      auto errors = imports::ListErrors(ctx_, id, after, 10000);
+      if (!errors.ok()) {
+        Problem("import errors of job ", id, ": ", errors.status().message());
+        break;
+      }
+      if (errors->size() < 10000) break;
+      after = errors->back().row;
+    }
+    if (auto undo = imports::ListUndo(ctx_, id); !undo.ok())
+      Problem("import undo entries of job ", id, ": ", undo.status().message());
+  }
+  for (const auto& [table, name, sizes] : {std::tuple{s_.import_errors, "import errors", std::pair<std::size_t, std::size_t>{16, 16}},
+                                           std::tuple{s_.import_undo, "import undo", std::pair<std::size_t, std::size_t>{16, 25}}}) {
+    Scan(table, name, [&, name = name, sizes = sizes](std::string_view key, std::string_view) {
+      if (key.size() != sizes.first && key.size() != sizes.second) return Problem(name, ": a key of the wrong length");
+      const std::uint64_t job = codec::GetBigEndian64(key.data());
+      if (jobs.count(job) == 0) Problem(name, ": an entry of job ", job, ", which does not exist (or is damaged)");
+    });
+  }
+}
+
 absl::StatusOr<VerifyReport> Verify(const model::Ctx& ctx) {
   VerifyReport report;
   Checker check(ctx, report);
@@ -464,6 +505,7 @@ absl::StatusOr<VerifyReport> Verify(const model::Ctx& ctx) {
   check.Interactions();
   check.Changes();
   check.Users();
+  check.Imports();
   check.Declared();
   return report;
 }
