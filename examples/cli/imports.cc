@@ -223,10 +223,11 @@ void AddImportCommands(CLI::App& app, Context& ctx) {
     }
     std::vector<std::vector<std::string>> rows;
     for (const ImportJob& j : jobs)
-      rows.push_back({std::to_string(j.id), std::string(ImportStateName(j.state)), j.path, std::to_string(j.rows_done),
+      rows.push_back({std::to_string(j.id), std::string(ImportStateName(j.state)), std::string(ImportRecordsName(j.records)),
+                      j.path, std::to_string(j.rows_done),
                       std::to_string(j.counts.created), std::to_string(j.counts.updated),
                       std::to_string(j.counts.failed), FormatTime(j.started_at)});
-    PrintTable({"id", "state", "file", "rows", "created", "updated", "failed", "started"}, rows);
+    PrintTable({"id", "state", "records", "file", "rows", "created", "updated", "failed", "started"}, rows);
   });
 
   CLI::App* resume = import->add_subcommand("resume", "go on with an interrupted import from its last committed batch");
