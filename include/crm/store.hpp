@@ -36,6 +36,7 @@
 #include "crm/privacy.hpp"
 #include "crm/consent.hpp"
 #include "crm/query.hpp"
+#include "crm/sales.hpp"
 #include "crm/user.hpp"
 #include "crm/txn_part.hpp"
 #include "crm/types.hpp"
@@ -127,7 +128,8 @@ class ReadTxn : public CustomerReads,
                 public UserReads,
                 public PrivacyReads,
                 public ConsentReads,
-                public ImportReads {
+                public ImportReads,
+                public SalesReads {
  public:
   ReadTxn(ReadTxn&&) noexcept;
   ReadTxn& operator=(ReadTxn&&) noexcept;

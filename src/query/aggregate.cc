@@ -294,6 +294,16 @@ bool NumberOf(const Val& v, std::int64_t* n, const Money** money) {
 
 }  // namespace
 
+std::pair<std::string, GroupKey> FirstGroup(const Opportunity& o, const Lookups& l, const FieldRef& f) {
+  Group g;
+  BucketCache cache;
+  Values(o, l, f, [&](const Val& v) {
+    if (g.empty) g = GroupOf(v, f, TimeBucket::kNone, absl::UTCTimeZone(), cache);
+  });
+  GroupKey key = KeyOf(g, f, TimeBucket::kNone, absl::UTCTimeZone(), l);
+  return {std::move(g.code), std::move(key)};
+}
+
 absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const Aggregation& a) {
   if (a.group_by.size() > kMaxGroupBy) return absl::InvalidArgumentError("group_by: at most two fields");
   if (a.measures.size() > kMaxMeasures) return absl::InvalidArgumentError("measures: at most 16");

@@ -29,5 +29,8 @@ absl::StatusOr<InteractionPage> SearchInteractions(const model::Ctx& ctx, const 
 absl::StatusOr<std::uint64_t> Count(const model::Ctx& ctx, EntityType kind, const Search& s);
 absl::StatusOr<SearchPlan> Explain(const model::Ctx& ctx, EntityType kind, const Search& s);
 absl::StatusOr<AggregateResult> Aggregate(const model::Ctx& ctx, EntityType kind, const Aggregation& a);
+// The group of an opportunity's first value of `f` as Aggregate makes it (the empty group when it
+// has none): its sort code ("" for the empty group) and its key.
+std::pair<std::string, GroupKey> FirstGroup(const Opportunity& o, const Lookups& l, const FieldRef& f);
 
 }  // namespace crm::query

@@ -110,6 +110,7 @@ template TxnImpl* ImplOf(const PrivacyReads*);
 template TxnImpl* ImplOf(const PrivacyWrites*);
 template TxnImpl* ImplOf(const ConsentReads*);
 template TxnImpl* ImplOf(const ConsentWrites*);
+template TxnImpl* ImplOf(const SalesReads*);
 
 }  // namespace detail
 

@@ -1,0 +1,186 @@
+// Sales reports (since 0.13): what a sales manager reads every morning, computed from the deals
+// and their stage history in one snapshot.
+//
+//   PipelineSummary  per pipeline and stage: deals, amount and probability-weighted amount
+//   WinRate          won against lost deals closed in a period, by count and by value
+//   SalesCycle       days from creation to close of the deals won in a period
+//   Funnel           per stage of a pipeline: deals that reached it, how many went on, time spent
+//   LostReasons      the reasons deals closed lost in a period, most frequent first
+//
+// Every report takes a SalesQuery: a filter of the query engine over opportunities (query.hpp:
+// "owner = 'ann' and custom.product = 'GTX Pro'"), a field to group by (owner, team, team.region,
+// custom.product, any field of opportunities; its first value) and a period in a time zone.
+// Money is never added across currencies: each figure of money is per currency (minor units),
+// and a deal without an amount counts under currency "" with amount 0.
+//
+// Each report also comes as a ReportTable: named, typed columns and rows of cells, which the C
+// ABI, Python and the command-line tool use, and which stays the same shape as reports grow.
+//
+// Thread safety: the types are plain values; the operations are members of the transactions
+// (store.hpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "crm/pipeline.hpp"
+#include "crm/query.hpp"
+#include "crm/txn_part.hpp"
+#include "crm/types.hpp"
+
+namespace crm {
+
+struct SalesQuery {
+  Filter filter;  // the deals looked at (every deal when empty)
+  // A field of opportunities to group by: "owner", "team", "team.region", "custom.product" ...
+  // Empty: one group for all (its key is empty, as is that of the deals without a value).
+  std::string group_by;
+  // The period, in `time_zone`: "2017" (a year), "2017-Q3", "2017-03", "2017-W09" (ISO week),
+  // "2017-03-05" (a day), or "2017-01-15..2017-03-31" (both days included). Empty: from..to.
+  std::string period;
+  Timestamp from = INT64_MIN;  // used when `period` is empty: [from, to)
+  Timestamp to = INT64_MAX;
+  std::string time_zone = "UTC";  // an IANA name ("Europe/Berlin")
+  // Funnel: the pipeline (0: the default one). The other reports cover every pipeline the filter
+  // lets through ("pipeline = 'Enterprise'" narrows them).
+  PipelineId pipeline = 0;
+
+  // The [from, to) of a period text in a time zone; InvalidArgument naming what is wrong.
+  static absl::StatusOr<std::pair<Timestamp, Timestamp>> ParsePeriod(std::string_view period,
+                                                                      std::string_view time_zone);
+};
+
+// Per group, pipeline, stage and currency. The period, when given, selects deals by their close
+// date: when they closed, or for open deals when they are expected to close.
+struct PipelineSummaryRow {
+  GroupKey group;
+  PipelineId pipeline = 0;
+  std::string pipeline_name;
+  StageId stage = 0;
+  std::string stage_name;
+  StageOutcome outcome = StageOutcome::kOpen;
+  std::string currency;
+  std::uint64_t count = 0;
+  std::int64_t amount = 0;    // minor units
+  // The sum of amount × probability / 100 over the deals, rounded half away from zero once, at
+  // the end (not deal by deal).
+  std::int64_t weighted = 0;
+};
+struct PipelineSummary {
+  std::vector<PipelineSummaryRow> rows;  // by group, pipeline id, stage order, currency
+};
+
+// Deals closed (won or lost) in the period, by the time they entered their closing stage.
+struct ValueRate {
+  std::string currency;
+  std::uint64_t won = 0;  // deals in this currency
+  std::uint64_t lost = 0;
+  std::int64_t won_amount = 0;  // minor units
+  std::int64_t lost_amount = 0;
+  double rate = 0;  // won_amount / (won_amount + lost_amount); 0 when both are 0
+};
+struct WinRateRow {
+  GroupKey group;
+  std::uint64_t won = 0;
+  std::uint64_t lost = 0;
+  double rate = 0;  // won / (won + lost)
+  std::vector<ValueRate> by_currency;  // by currency code
+};
+struct WinRate {
+  std::vector<WinRateRow> rows;  // by group
+};
+
+// Deals won in the period: days from created_at (an import's engage date) to closed_at.
+struct SalesCycleRow {
+  GroupKey group;
+  std::uint64_t won = 0;
+  double average_days = 0;
+  double median_days = 0;  // the mean of the middle two for an even count
+  double min_days = 0;
+  double max_days = 0;
+};
+struct SalesCycle {
+  std::vector<SalesCycleRow> rows;  // by group
+};
+
+// The deals of one pipeline created in the period, read from their stage history. A deal reached
+// every open stage it entered and every open stage before the furthest one it entered (stages
+// skipped count as passed); a won deal reached every open stage and the won one.
+struct FunnelRow {
+  GroupKey group;
+  StageId stage = 0;
+  std::string stage_name;
+  StageOutcome outcome = StageOutcome::kOpen;  // the open stages in order, then the won one
+  std::uint64_t reached = 0;
+  std::uint64_t advanced = 0;  // of those, deals that reached the next row's stage (0 on the won row)
+  double conversion = 0;       // advanced / reached
+  // The stays in this stage that ended (the deal moved on or closed), and their mean length.
+  std::uint64_t stays = 0;
+  double average_days = 0;
+};
+struct Funnel {
+  PipelineId pipeline = 0;
+  std::vector<FunnelRow> rows;  // by group, then stage
+};
+
+// Deals lost in the period, per group and reason ("" for none given), most frequent first.
+struct LostReasonRow {
+  GroupKey group;
+  std::string reason;
+  std::uint64_t count = 0;
+  double share = 0;  // of the group's lost deals
+};
+struct LostReasons {
+  std::vector<LostReasonRow> rows;  // by group, then count (descending), then reason
+};
+
+// A report as a table: the same for every report, so that other languages read any of them.
+struct ReportColumn {
+  enum class Type : std::uint8_t { kText, kInt, kReal, kMoney };  // kMoney: minor units (int)
+  std::string name;
+  Type type = Type::kText;
+};
+using ReportCell = std::variant<std::monostate, std::string, std::int64_t, double>;  // monostate: no value
+struct ReportTable {
+  std::string title;
+  std::vector<ReportColumn> columns;
+  std::vector<std::vector<ReportCell>> rows;  // one cell per column
+
+  static ReportTable Of(const PipelineSummary& r);
+  static ReportTable Of(const WinRate& r);  // a row per group and currency
+  static ReportTable Of(const SalesCycle& r);
+  static ReportTable Of(const Funnel& r);
+  static ReportTable Of(const LostReasons& r);
+  // Aligned columns, money with its decimals, as the command-line tool prints it.
+  std::string ToText() const;
+};
+
+enum class SalesReport : std::uint8_t {
+  kPipelineSummary = 1,
+  kWinRate = 2,
+  kSalesCycle = 3,
+  kFunnel = 4,
+  kLostReasons = 5,
+};
+// "pipeline", "winrate", "cycle", "funnel", "lost"; InvalidArgument listing them otherwise.
+absl::StatusOr<SalesReport> ParseSalesReport(std::string_view name);
+
+class SalesReads {
+ public:
+  absl::StatusOr<PipelineSummary> GetPipelineSummary(const SalesQuery& query) const;
+  absl::StatusOr<WinRate> GetWinRate(const SalesQuery& query) const;
+  absl::StatusOr<SalesCycle> GetSalesCycle(const SalesQuery& query) const;
+  absl::StatusOr<Funnel> GetFunnel(const SalesQuery& query) const;
+  absl::StatusOr<LostReasons> GetLostReasons(const SalesQuery& query) const;
+  // Any of them, as a table.
+  absl::StatusOr<ReportTable> GetReport(SalesReport report, const SalesQuery& query) const;
+
+ protected:
+  SalesReads() = default;
+};
+
+}  // namespace crm

@@ -1,0 +1,39 @@
+// The sales operations of transactions (crm/sales.hpp).
+#include "core/txn.h"
+#include "crm/sales.hpp"
+#include "sales/reports.h"
+
+namespace crm {
+
+absl::StatusOr<PipelineSummary> SalesReads::GetPipelineSummary(const SalesQuery& query) const {
+  return core::Query(this, [&](const model::Ctx& c) { return sales::Summary(c, query); });
+}
+absl::StatusOr<WinRate> SalesReads::GetWinRate(const SalesQuery& query) const {
+  return core::Query(this, [&](const model::Ctx& c) { return sales::Wins(c, query); });
+}
+absl::StatusOr<SalesCycle> SalesReads::GetSalesCycle(const SalesQuery& query) const {
+  return core::Query(this, [&](const model::Ctx& c) { return sales::Cycle(c, query); });
+}
+absl::StatusOr<Funnel> SalesReads::GetFunnel(const SalesQuery& query) const {
+  return core::Query(this, [&](const model::Ctx& c) { return sales::Funnels(c, query); });
+}
+absl::StatusOr<LostReasons> SalesReads::GetLostReasons(const SalesQuery& query) const {
+  return core::Query(this, [&](const model::Ctx& c) { return sales::Losses(c, query); });
+}
+
+absl::StatusOr<ReportTable> SalesReads::GetReport(SalesReport report, const SalesQuery& query) const {
+  const auto table = [](auto r) -> absl::StatusOr<ReportTable> {
+    if (!r.ok()) return r.status();
+    return ReportTable::Of(*r);
+  };
+  switch (report) {
+    case SalesReport::kPipelineSummary: return table(GetPipelineSummary(query));
+    case SalesReport::kWinRate: return table(GetWinRate(query));
+    case SalesReport::kSalesCycle: return table(GetSalesCycle(query));
+    case SalesReport::kFunnel: return table(GetFunnel(query));
+    case SalesReport::kLostReasons: return table(GetLostReasons(query));
+  }
+  return absl::InvalidArgumentError("report: not a sales report this library knows");
+}
+
+}  // namespace crm

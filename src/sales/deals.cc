@@ -1,0 +1,135 @@
+// The deals of a sales report and its period (sales/deals.h).
+#include "sales/deals.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "common/strings.h"
+#include "query/eval.h"
+#include "query/search.h"
+
+namespace crm::sales {
+namespace {
+
+// Digits at [at, at + n) of `s` as a number; nullopt when any is not a digit.
+std::optional<int> Digits(std::string_view s, std::size_t at, std::size_t n) {
+  if (at + n > s.size()) return std::nullopt;
+  int v = 0;
+  for (std::size_t i = at; i < at + n; ++i) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(s[i]))) return std::nullopt;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+// The civil days [first, end) one period text covers.
+std::optional<std::pair<absl::CivilDay, absl::CivilDay>> Days(std::string_view p) {
+  const std::optional<int> year = Digits(p, 0, 4);
+  if (!year || *year < 1) return std::nullopt;
+  if (p.size() == 4) return std::pair{absl::CivilDay(*year, 1, 1), absl::CivilDay(*year + 1, 1, 1)};
+  if (p.size() < 7 || p[4] != '-') return std::nullopt;
+  const char c = static_cast<char>(absl::ascii_toupper(static_cast<unsigned char>(p[5])));
+  if (c == 'Q' && p.size() == 7) {
+    const std::optional<int> q = Digits(p, 6, 1);
+    if (!q || *q < 1 || *q > 4) return std::nullopt;
+    const absl::CivilMonth m(*year, (*q - 1) * 3 + 1);
+    return std::pair{absl::CivilDay(m), absl::CivilDay(m + 3)};
+  }
+  if (c == 'W' && p.size() == 8) {
+    const std::optional<int> w = Digits(p, 6, 2);
+    if (!w || *w < 1) return std::nullopt;
+    // Week 1 holds the year's first Thursday; it begins on the Monday of the week of 4 January.
+    const absl::CivilDay jan4(*year, 1, 4);
+    const int from_monday = (static_cast<int>(absl::GetWeekday(jan4)) - static_cast<int>(absl::Weekday::monday) + 7) % 7;
+    const absl::CivilDay monday = jan4 - from_monday + 7 * (*w - 1);
+    if ((monday + 3).year() != *year) return std::nullopt;  // the year has no such week
+    return std::pair{monday, monday + 7};
+  }
+  const std::optional<int> month = Digits(p, 5, 2);
+  if (!month || *month < 1 || *month > 12) return std::nullopt;
+  if (p.size() == 7) {
+    const absl::CivilMonth m(*year, *month);
+    return std::pair{absl::CivilDay(m), absl::CivilDay(m + 1)};
+  }
+  const std::optional<int> day = Digits(p, 8, 2);
+  if (p.size() != 10 || p[7] != '-' || !day) return std::nullopt;
+  const absl::CivilDay d(*year, *month, *day);
+  if (d.day() != *day || d.month() != *month) return std::nullopt;  // 2017-02-30 ...
+  return std::pair{d, d + 1};
+}
+
+}  // namespace
+
+absl::StatusOr<std::pair<Timestamp, Timestamp>> Period(std::string_view period, std::string_view time_zone) {
+  absl::TimeZone tz;
+  if (!absl::LoadTimeZone(std::string(time_zone), &tz))
+    return absl::InvalidArgumentError(absl::StrCat("time_zone: '", Av(time_zone), "' is not in the system's tz database"));
+  const std::size_t dots = period.find("..");
+  const absl::string_view first = absl::StripAsciiWhitespace(Av(period.substr(0, dots)));
+  const absl::string_view last =
+      dots == std::string_view::npos ? first : absl::StripAsciiWhitespace(Av(period.substr(dots + 2)));
+  const auto a = Days(std::string_view(first.data(), first.size())), b = Days(std::string_view(last.data(), last.size()));
+  if (!a || !b)
+    return absl::InvalidArgumentError(absl::StrCat(
+        "period: '", !a ? first : last,
+        "' is not a year (2017), quarter (2017-Q3), month (2017-03), ISO week (2017-W09) or day (2017-03-05); "
+        "a range joins two of them with '..'"));
+  const Timestamp from = absl::ToUnixMicros(absl::FromCivil(a->first, tz));
+  const Timestamp to = absl::ToUnixMicros(absl::FromCivil(b->second, tz));
+  if (to <= from)
+    return absl::InvalidArgumentError(absl::StrCat("period: '", Av(period), "' ends before it begins"));
+  return std::pair{from, to};
+}
+
+absl::StatusOr<Scope> Deals(const Ctx& ctx, const SalesQuery& q,
+                            absl::FunctionRef<void(const Opportunity&, const std::string&, Scope&)> fn) {
+  Scope s;
+  if (!q.period.empty()) {
+    auto p = Period(q.period, q.time_zone);
+    if (!p.ok()) return p.status();
+    std::tie(s.from, s.to) = *p;
+  } else {
+    absl::TimeZone tz;
+    if (!absl::LoadTimeZone(q.time_zone, &tz))
+      return absl::InvalidArgumentError(absl::StrCat("time_zone: '", q.time_zone, "' is not in the system's tz database"));
+    if (q.from >= q.to) return absl::InvalidArgumentError("from: must be before to");
+    s.from = q.from;
+    s.to = q.to;
+  }
+  auto lookups = query::LoadLookups(ctx, EntityType::kOpportunity);
+  if (!lookups.ok()) return lookups.status();
+  s.lookups = *std::move(lookups);
+  auto compiled = query::Compile(EntityType::kOpportunity, q.filter, s.lookups, ctx.phone_region);
+  if (!compiled.ok()) return compiled.status();
+  std::optional<query::FieldRef> group;
+  if (!q.group_by.empty()) {
+    auto f = query::Resolve(EntityType::kOpportunity, q.group_by);
+    if (!f.ok()) return absl::InvalidArgumentError(absl::StrCat("group_by: ", f.status().message()));
+    group = *std::move(f);
+  }
+  const bool owners = compiled->uses_owners || (group && query::NeedsOwners(*group));
+  if (auto st = query::LoadOwners(ctx, owners, &s.lookups); !st.ok()) return st;
+  auto candidates = query::FindCandidates(ctx, *compiled, s.lookups, false);
+  if (!candidates.ok()) return candidates.status();
+  if (!group) s.groups.try_emplace("", GroupKey{});
+  const std::string none;
+  auto st = query::Walk(ctx, *compiled, s.lookups, *candidates, false, false,
+                        [&](Customer*, Opportunity* o, Interaction*) -> absl::StatusOr<bool> {
+                          if (!group) {
+                            fn(*o, none, s);
+                            return true;
+                          }
+                          auto [code, key] = query::FirstGroup(*o, s.lookups, *group);
+                          s.groups.try_emplace(code, std::move(key));
+                          fn(*o, code, s);
+                          return true;
+                        });
+  if (!st.ok()) return st;
+  return s;
+}
+
+}  // namespace crm::sales

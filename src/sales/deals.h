@@ -1,0 +1,37 @@
+// What every sales report starts from (crm/sales.hpp): the deals a query's filter matches, each
+// with its group, and the query's period.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "crm/sales.hpp"
+#include "model/schema.h"
+#include "query/fields.h"
+
+namespace crm::sales {
+
+using model::Ctx;
+
+struct Scope {
+  query::Lookups lookups;  // the pipelines (and owners' users when the filter or group needs them)
+  Timestamp from = INT64_MIN;
+  Timestamp to = INT64_MAX;
+  std::map<std::string, GroupKey> groups;  // by sort code: the groups met, in report order
+
+  bool InPeriod(Timestamp t) const { return t >= from && t < to; }
+  const Pipeline* PipelineOf(const Opportunity& o) const { return lookups.Find(o.pipeline); }
+};
+
+// Calls `fn(deal, group code)` for every opportunity the query's filter matches, in id order,
+// recording each group's key in `scope->groups`.
+absl::StatusOr<Scope> Deals(const Ctx& ctx, const SalesQuery& q,
+                            absl::FunctionRef<void(const Opportunity&, const std::string&, Scope&)> fn);
+
+// The [from, to) a period text names in a time zone.
+absl::StatusOr<std::pair<Timestamp, Timestamp>> Period(std::string_view period, std::string_view time_zone);
+
+}  // namespace crm::sales

@@ -1,0 +1,189 @@
+// Sales reports as tables (crm/sales.hpp): the one shape the C ABI, Python and the tool read.
+#include <algorithm>
+#include <cstdio>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/strings.h"
+#include "crm/sales.hpp"
+#include "sales/deals.h"
+
+namespace crm {
+namespace {
+
+using Type = ReportColumn::Type;
+
+ReportCell Group(const GroupKey& k) {
+  if (k.empty) return std::monostate{};
+  return k.label;
+}
+ReportCell Int(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+
+std::string Real(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+std::string MoneyText(std::int64_t minor, std::string_view currency) {
+  const int digits = CurrencyMinorDigits(currency).value_or(0);
+  if (digits == 0) return std::to_string(minor);
+  const bool negative = minor < 0;
+  const std::uint64_t u = negative ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
+  std::uint64_t scale = 1;
+  for (int i = 0; i < digits; ++i) scale *= 10;
+  std::string frac = std::to_string(u % scale);
+  frac.insert(0, static_cast<std::size_t>(digits) - frac.size(), '0');
+  return absl::StrCat(negative ? "-" : "", u / scale, ".", frac);
+}
+
+}  // namespace
+
+absl::StatusOr<std::pair<Timestamp, Timestamp>> SalesQuery::ParsePeriod(std::string_view period,
+                                                                        std::string_view time_zone) {
+  return sales::Period(period, time_zone);
+}
+
+absl::StatusOr<SalesReport> ParseSalesReport(std::string_view name) {
+  static constexpr std::pair<std::string_view, SalesReport> kNames[] = {
+      {"pipeline", SalesReport::kPipelineSummary}, {"winrate", SalesReport::kWinRate},
+      {"cycle", SalesReport::kSalesCycle},         {"funnel", SalesReport::kFunnel},
+      {"lost", SalesReport::kLostReasons}};
+  const std::string folded = absl::AsciiStrToLower(Av(name));
+  for (const auto& [n, r] : kNames)
+    if (n == folded) return r;
+  return absl::InvalidArgumentError(
+      absl::StrCat("report: '", Av(name), "' is not one of pipeline, winrate, cycle, funnel, lost"));
+}
+
+ReportTable ReportTable::Of(const PipelineSummary& r) {
+  ReportTable t{"Pipeline summary",
+                {{"group", Type::kText},
+                 {"pipeline", Type::kText},
+                 {"stage", Type::kText},
+                 {"outcome", Type::kText},
+                 {"currency", Type::kText},
+                 {"count", Type::kInt},
+                 {"amount", Type::kMoney},
+                 {"weighted", Type::kMoney}},
+                {}};
+  for (const PipelineSummaryRow& x : r.rows)
+    t.rows.push_back({Group(x.group), x.pipeline_name, x.stage_name, std::string(StageOutcomeName(x.outcome)),
+                      x.currency, Int(x.count), x.amount, x.weighted});
+  return t;
+}
+
+ReportTable ReportTable::Of(const WinRate& r) {
+  ReportTable t{"Win rate",
+                {{"group", Type::kText},
+                 {"won", Type::kInt},
+                 {"lost", Type::kInt},
+                 {"win_rate", Type::kReal},
+                 {"currency", Type::kText},
+                 {"currency_won", Type::kInt},
+                 {"currency_lost", Type::kInt},
+                 {"won_amount", Type::kMoney},
+                 {"lost_amount", Type::kMoney},
+                 {"value_win_rate", Type::kReal}},
+                {}};
+  for (const WinRateRow& x : r.rows)
+    for (const ValueRate& v : x.by_currency)
+      t.rows.push_back({Group(x.group), Int(x.won), Int(x.lost), x.rate, v.currency, Int(v.won), Int(v.lost),
+                        v.won_amount, v.lost_amount, v.rate});
+  return t;
+}
+
+ReportTable ReportTable::Of(const SalesCycle& r) {
+  ReportTable t{"Sales cycle of won deals",
+                {{"group", Type::kText},
+                 {"won", Type::kInt},
+                 {"average_days", Type::kReal},
+                 {"median_days", Type::kReal},
+                 {"min_days", Type::kReal},
+                 {"max_days", Type::kReal}},
+                {}};
+  for (const SalesCycleRow& x : r.rows)
+    t.rows.push_back({Group(x.group), Int(x.won), x.average_days, x.median_days, x.min_days, x.max_days});
+  return t;
+}
+
+ReportTable ReportTable::Of(const Funnel& r) {
+  ReportTable t{"Funnel",
+                {{"group", Type::kText},
+                 {"stage", Type::kText},
+                 {"outcome", Type::kText},
+                 {"reached", Type::kInt},
+                 {"advanced", Type::kInt},
+                 {"conversion", Type::kReal},
+                 {"stays", Type::kInt},
+                 {"average_days", Type::kReal}},
+                {}};
+  for (const FunnelRow& x : r.rows)
+    t.rows.push_back({Group(x.group), x.stage_name, std::string(StageOutcomeName(x.outcome)), Int(x.reached),
+                      Int(x.advanced), x.conversion, Int(x.stays), x.average_days});
+  return t;
+}
+
+ReportTable ReportTable::Of(const LostReasons& r) {
+  ReportTable t{"Lost reasons",
+                {{"group", Type::kText}, {"reason", Type::kText}, {"count", Type::kInt}, {"share", Type::kReal}},
+                {}};
+  for (const LostReasonRow& x : r.rows) t.rows.push_back({Group(x.group), x.reason, Int(x.count), x.share});
+  return t;
+}
+
+std::string ReportTable::ToText() const {
+  // The currency a row's money is in: its "currency" column.
+  std::size_t currency = SIZE_MAX;
+  for (std::size_t c = 0; c < columns.size(); ++c)
+    if (columns[c].name == "currency") currency = c;
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& row : rows) {
+    std::vector<std::string>& out = cells.emplace_back();
+    for (std::size_t c = 0; c < columns.size() && c < row.size(); ++c) {
+      const ReportCell& v = row[c];
+      if (const auto* s = std::get_if<std::string>(&v)) {
+        out.push_back(*s);
+      } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
+        const std::string* code = currency < row.size() ? std::get_if<std::string>(&row[currency]) : nullptr;
+        out.push_back(columns[c].type == Type::kMoney && code != nullptr ? MoneyText(*i, *code) : std::to_string(*i));
+      } else if (const auto* d = std::get_if<double>(&v)) {
+        out.push_back(Real(*d, absl::EndsWith(columns[c].name, "_days") ? 1 : 4));
+      } else {
+        out.emplace_back();
+      }
+    }
+    out.resize(columns.size());
+  }
+  // Columns with no value in any row (the group of a report not grouped) are left out.
+  std::vector<std::size_t> shown, width;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    std::size_t w = columns[c].name.size();
+    bool any = false;
+    for (const auto& row : cells) {
+      w = std::max(w, row[c].size());
+      any = any || !row[c].empty();
+    }
+    if (!any && columns[c].type == Type::kText) continue;
+    shown.push_back(c);
+    width.push_back(w);
+  }
+  std::string text = absl::StrCat(title, "\n");
+  const auto line = [&](auto cell) {
+    std::string l;
+    for (std::size_t k = 0; k < shown.size(); ++k) {
+      const std::size_t c = shown[k];
+      std::string s = cell(c);
+      const std::string pad(width[k] - s.size(), ' ');
+      const bool right = columns[c].type != Type::kText;
+      absl::StrAppend(&l, k == 0 ? "" : "  ", right ? pad : "", s, right || k + 1 == shown.size() ? "" : pad);
+    }
+    absl::StrAppend(&text, l, "\n");
+  };
+  line([&](std::size_t c) { return columns[c].name; });
+  for (const auto& row : cells) line([&](std::size_t c) { return row[c]; });
+  return text;
+}
+
+}  // namespace crm
