@@ -9,10 +9,13 @@
 
 #include "support/files.h"
 #include "support/fixture.h"
+#include "support/maven.h"
 
 namespace crm {
 namespace {
 
+using testing::Cents;
+using testing::Midnight;
 using testing::SplitCsv;
 using testing::WriteFile;
 
@@ -20,33 +23,13 @@ const std::string kData = CRM_TEST_DATA_DIR;
 const std::string kAccounts = kData + "/maven/accounts.csv";
 const std::string kPipeline = kData + "/maven/sales_pipeline.csv";
 
-// Microseconds at 00:00 UTC of an ISO date (days counted by hand, not by the engine's parser).
-Timestamp Midnight(const std::string& iso) {
-  int y = std::stoi(iso.substr(0, 4)), m = std::stoi(iso.substr(5, 2)), d = std::stoi(iso.substr(8, 2));
-  y -= m <= 2;
-  const int era = y / 400, yoe = y - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  return (era * 146097LL + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468) * 86'400'000'000LL;
-}
-
-// Cents of a Maven close_value ("1054", whole dollars).
-std::int64_t Cents(const std::string& v) { return v.empty() ? 0 : std::stoll(v) * 100; }
-
 class ImportDealsTest : public testing::StoreTest {
  protected:
   ImportJob ImportFile(const std::string& path, ImportOptions options = {}) {
     options.path = path;
     return Ok(store_->Import(options));
   }
-  Pipeline MavenPipeline() {
-    Pipeline p;
-    p.name = "MavenTech";
-    p.stages = {{0, "Prospecting", 10, StageOutcome::kOpen},
-                {0, "Engaging", 50, StageOutcome::kOpen},
-                {0, "Won", 100, StageOutcome::kWon},
-                {0, "Lost", 0, StageOutcome::kLost}};
-    return Ok(store_->Run(&WriteTxn::CreatePipeline, p));
-  }
+  Pipeline MavenPipeline() { return Ok(store_->Run(&WriteTxn::CreatePipeline, testing::MavenStages())); }
   std::vector<Opportunity> AllDeals() {
     std::vector<Opportunity> out;
     OpportunityQuery q = OpportunityQuery::All();
