@@ -32,9 +32,9 @@
 #include <stdint.h>
 
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 12
+#define CRM_VERSION_MINOR 13
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.12.0"
+#define CRM_VERSION_STRING "0.13.0"
 
 #if defined(_WIN32)
 #define CRM_API
@@ -494,4 +494,5 @@ CRM_API int crm_pipeline_list(crm_iter** out, crm_txn* txn);
 #include "crm_privacy.h"     /* erasure, suppression, subject export (since 0.6) */
 #include "crm_consent.h"     /* consent per purpose and channel, can-contact (since 0.7) */
 #include "crm_imports.h"     /* CSV and JSON Lines imports as jobs (since 0.11) */
+#include "crm_sales.h"       /* sales reports as tables (since 0.13) */
 #endif /* CRM_H */

@@ -68,5 +68,6 @@ void AddDealCommands(CLI::App& app, Context& ctx);
 void AddPrivacyCommands(CLI::App& app, Context& ctx);
 void AddTeamCommands(CLI::App& app, Context& ctx);
 void AddImportCommands(CLI::App& app, Context& ctx);
+void AddReportCommands(CLI::App& app, Context& ctx);
 
 }  // namespace crm::cli

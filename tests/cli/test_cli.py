@@ -345,6 +345,19 @@ def test_import_maven_deals_and_interactions(tmp_path):
         if r["deal_stage"] == "Won":
             regions[office[r["sales_agent"]]] = regions.get(office[r["sales_agent"]], 0) + 1
     assert {g["team.region"]: g["count"] for g in by_region} == regions, by_region
+    lost = {}
+    for r in rows:
+        if r["deal_stage"] == "Lost":
+            lost[office[r["sales_agent"]]] = lost.get(office[r["sales_agent"]], 0) + 1
+    rate = js(tmp_path, "report", "winrate", "--group-by", "team.region")
+    assert rate["report"] == "Win rate"
+    assert {g["group"]: (g["won"], g["lost"]) for g in rate["rows"]} == {k: (regions[k], lost[k]) for k in regions}
+    funnel = run(tmp_path, "report", "funnel", "--pipeline", "maventech").stdout
+    assert funnel.startswith("Funnel\nstage") and "Prospecting" in funnel and "8800" in funnel, funnel
+    err = run(tmp_path, "report", "forecast", code=1).stderr
+    assert err.startswith("crm: report: 'forecast' is not one of pipeline, winrate, cycle, funnel, lost")
+    err = run(tmp_path, "report", "funnel", "--pipeline", "Nope", code=1).stderr
+    assert err.startswith("crm: --pipeline: no pipeline 'Nope'")
     again = js(tmp_path, "import", deals, "--preset", "maven_pipeline", "--pipeline", "MavenTech")
     assert again["counts"]["unchanged"] == 8800
     calls = tmp_path / "calls.csv"

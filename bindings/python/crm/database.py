@@ -28,6 +28,7 @@ from .opportunities import OpportunityReads, OpportunityWrites
 from .query import QueryReads, QueryWrites
 from .pipelines import PipelineReads, PipelineWrites
 from .privacy import PrivacyReads, PrivacyWrites
+from .sales import SalesReads
 from .users import UserReads, UserWrites
 
 R = TypeVar("R", bound=Record)
@@ -40,7 +41,7 @@ _U64_P = ffi.typeof("uint64_t*")
 
 
 class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, ChangeReads, MaintenanceReads,
-             QueryReads, UserReads, PrivacyReads, ConsentReads, ImportReads):
+             QueryReads, UserReads, PrivacyReads, ConsentReads, ImportReads, SalesReads):
     """Every concept's reads."""
 
 

@@ -32,6 +32,9 @@ GOOD = """
             deal: int | None = item.opportunity
         amount: Decimal = crm.Money("1.00", "EUR").amount
         moves: list[crm.StageChange] = db.opportunity(1).history
+        report: crm.Report = db.win_rate(group_by="owner", period="2024-Q1")
+        columns: tuple = report.columns
+        text: str = str(db.report("funnel", pipeline=1))
         try:
             db.customer(1)
         except crm.NotFoundError as e:

@@ -1,0 +1,134 @@
+"""Sales reports: the pipeline summary, win rate, sales cycle, funnel and lost reasons, each a
+table of named columns (what each figure means is told in crm/sales.hpp).
+
+``db.win_rate(group_by="owner", period="2017-Q2")`` returns a :class:`Report`: its ``rows`` are
+dicts by column name (money in minor units of the row's ``currency``; None where a cell has no
+value, as the group of a report not grouped), and ``str(report)`` is the aligned text the ``crm``
+tool prints. Every report takes a filter (keyword arguments, an ``F`` expression or its text), a
+field to group by, and a period (``"2017"``, ``"2017-Q3"``, ``"2017-03"``, ``"2017-W09"``,
+``"2017-03-05"``, or two joined by ``".."``) in ``time_zone``, or ``start`` / ``end`` times.
+"""
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from ._native import ffi, lib
+from ._ops import Ops, check_id, text_arg
+from .errors import ENOTFOUND, check
+from .query import WhereLike, where_text
+from .values import TimeLike, to_micros
+
+#: crm_sales.h's CRM_COLUMN_*: the type of a report's column
+COLUMN_TYPES = {0: "text", 1: "int", 2: "real", 3: "money"}
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+class Report(NamedTuple):
+    """A report as a table: ``columns`` and ``types`` (text, int, real, money) in order, ``rows``
+    as dicts by column name, and ``text``, the aligned form (also ``str(report)``)."""
+
+    title: str
+    columns: tuple
+    types: tuple
+    rows: list
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _text_out(ptr: Any, n: Any) -> str | None:
+    return None if ptr == ffi.NULL else ffi.unpack(ptr, n[0]).decode()
+
+
+def _run(report: int, q: Any) -> Any:
+    def run(txn: Any) -> Report:
+        out = ffi.new("crm_report**")
+        check(lib.crm_report_run(out, txn, report, q))
+        r = out[0]
+        try:
+            n = ffi.new("size_t*")
+            title = _text_out(lib.crm_report_title(r, n), n) or ""
+            ncols = lib.crm_report_column_count(r)
+            columns = tuple(_text_out(lib.crm_report_column_name(r, c, n), n) for c in range(ncols))
+            types = tuple(COLUMN_TYPES[lib.crm_report_column_type(r, c)] for c in range(ncols))
+            i64, real = ffi.new("int64_t*"), ffi.new("double*")
+            rows = []
+            for i in range(lib.crm_report_rows(r)):
+                row: dict[str, Any] = {}
+                for c, (name, kind) in enumerate(zip(columns, types)):
+                    if kind == "text":
+                        row[name] = _text_out(lib.crm_report_text(r, i, c, n), n)
+                        continue
+                    cell = real if kind == "real" else i64
+                    rc = (lib.crm_report_real if kind == "real" else lib.crm_report_int)(cell, r, i, c)
+                    if rc == ENOTFOUND:
+                        row[name] = None
+                    else:
+                        check(rc)
+                        row[name] = cell[0]
+                rows.append(row)
+            text_p = ffi.new("char**")
+            check(lib.crm_report_format(text_p, n, r))
+            try:
+                text = ffi.unpack(text_p[0], n[0]).decode()
+            finally:
+                lib.crm_free(text_p[0])
+            return Report(title, columns, types, rows, text)
+        finally:
+            lib.crm_report_free(r)
+
+    return run
+
+
+class SalesReads(Ops):
+    """Sales reports: methods of every transaction and of the database."""
+
+    def report(self, name: str, /, where: WhereLike = None, *, group_by: str | None = None,
+               period: str | None = None, start: TimeLike = None, end: TimeLike = None,
+               time_zone: str = "UTC", pipeline: int | None = None, **fields: Any) -> Report:
+        """The report ``name``: ``"pipeline"``, ``"winrate"``, ``"cycle"``, ``"funnel"`` or
+        ``"lost"``. ``period`` or [``start``, ``end``) bound it in time; ``pipeline`` is the
+        funnel's (the default one when None)."""
+        keep: list = []
+        raw, n = text_arg(keep, name, "name")
+        report = ffi.new("int*")
+        check(lib.crm_report_named(report, raw, n))
+        q = ffi.new("crm_sales_query*")
+        check(lib.crm_sales_query_init(q, 1))
+        text = where_text(where, fields)
+        if text:
+            q.filter, q.filter_len = text_arg(keep, text, "where")
+        if group_by:
+            q.group_by, q.group_by_len = text_arg(keep, group_by, "group_by")
+        if period:
+            q.period, q.period_len = text_arg(keep, period, "period")
+        q.time_zone, q.time_zone_len = text_arg(keep, time_zone, "time_zone")
+        setattr(q, "from", _INT64_MIN if start is None else to_micros(start, "start"))  # a Python keyword
+        q.to = _INT64_MAX if end is None else to_micros(end, "end")
+        q.pipeline = 0 if pipeline is None else check_id(pipeline, "pipeline")
+        result = self._with_read(_run(report[0], q))
+        del keep
+        return result
+
+    def pipeline_summary(self, where: WhereLike = None, **kw: Any) -> Report:
+        """Per pipeline and stage (and group): count, amount and probability-weighted amount,
+        per currency. A period selects deals by close date (expected close for open ones)."""
+        return self.report("pipeline", where, **kw)
+
+    def win_rate(self, where: WhereLike = None, **kw: Any) -> Report:
+        """Deals closed in the period: won and lost, by count and by value per currency."""
+        return self.report("winrate", where, **kw)
+
+    def sales_cycle(self, where: WhereLike = None, **kw: Any) -> Report:
+        """Days from creation to close of the deals won in the period: mean, median, min, max."""
+        return self.report("cycle", where, **kw)
+
+    def funnel(self, where: WhereLike = None, **kw: Any) -> Report:
+        """Per stage of a pipeline, of the deals created in the period: reached, advanced,
+        conversion, and the mean days of the stays that ended."""
+        return self.report("funnel", where, **kw)
+
+    def lost_reasons(self, where: WhereLike = None, **kw: Any) -> Report:
+        """Reasons of the deals lost in the period, most frequent first, with their share."""
+        return self.report("lost", where, **kw)

@@ -1,0 +1,98 @@
+"""Sales reports through the package: tables by column name, the Maven pipeline checked against
+the csv module's own reading of the file, and bad queries refused with the reason."""
+import csv
+import datetime as dt
+import statistics
+from pathlib import Path
+
+import pytest
+
+import crm
+
+MAVEN = Path(__file__).resolve().parents[3] / "tests" / "data" / "maven"
+
+
+def deal(db, owner, amount, outcome=None, reason="price"):
+    o = db.create_opportunity(crm.Opportunity(title=f"{owner}'s", owner=owner, amount=crm.Money(amount, "EUR")))
+    if outcome == "won":
+        return db.win_opportunity(o.id)
+    if outcome == "lost":
+        return db.lose_opportunity(o.id, reason)
+    return o
+
+
+def test_reports_as_tables(db):
+    deal(db, "ann", "10.00", "won")
+    deal(db, "ann", "30.50", "lost")
+    deal(db, "bob", "99.99")
+    r = db.win_rate(group_by="owner")
+    assert isinstance(r, crm.Report) and r.title == "Win rate"
+    assert r.columns[:4] == ("group", "won", "lost", "win_rate")
+    assert r.types[r.columns.index("won_amount")] == "money"
+    assert r.rows == [{"group": "ann", "won": 1, "lost": 1, "win_rate": 0.5, "currency": "EUR", "currency_won": 1,
+                       "currency_lost": 1, "won_amount": 1000, "lost_amount": 3050,
+                       "value_win_rate": 1000 / 4050}]  # fmt: skip
+    assert "Win rate" in str(r) and "30.50" in str(r)
+
+    summary = db.pipeline_summary(owner="bob")
+    assert [(row["stage"], row["count"], row["amount"], row["group"]) for row in summary.rows] == [
+        (summary.rows[0]["stage"], 1, 9999, None)
+    ]
+    with db.read() as txn:  # the same through a transaction
+        assert txn.report("lost").rows == [{"group": None, "reason": "price", "count": 1, "share": 1.0}]
+    funnel = db.funnel(period="2000..2001")  # nothing created then: the stages, empty
+    assert funnel.rows and all(row["reached"] == 0 for row in funnel.rows)
+
+
+def test_bad_reports_are_refused(db):
+    with pytest.raises(crm.InvalidError, match="pipeline, winrate, cycle, funnel, lost"):
+        db.report("forecast")
+    with pytest.raises(crm.InvalidError, match="period: '2017-13'"):
+        db.win_rate(period="2017-13")
+    with pytest.raises(crm.InvalidError, match="group_by"):
+        db.win_rate(group_by="colour")
+    with pytest.raises(crm.InvalidError, match="time_zone"):
+        db.sales_cycle(time_zone="Atlantis/Capital")
+    with pytest.raises(crm.InvalidError, match="naive datetime"):
+        db.sales_cycle(start=dt.datetime(2024, 1, 1))
+    with pytest.raises(crm.NotFoundError):
+        db.funnel(pipeline=999)
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    assert db.sales_cycle(start=start, end=start + dt.timedelta(days=1)).rows == []
+
+
+def test_maven_win_rate_per_team_and_cycle_per_agent_as_the_csv_module_computes_them(db):
+    p = crm.Pipeline(name="MavenTech")
+    for name, probability in (("Prospecting", 10), ("Engaging", 50)):
+        p.add_stage(name, probability)
+    p.add_stage("Won", 100, crm.Outcome.WON)
+    p.add_stage("Lost", 0, crm.Outcome.LOST)
+    db.create_pipeline(p)
+    db.import_file(MAVEN / "sales_teams.csv", preset="maven_teams")
+    db.import_file(MAVEN / "sales_pipeline.csv", preset="maven_pipeline", pipeline="MavenTech")
+    with open(MAVEN / "sales_teams.csv", newline="") as f:
+        team_of = {r["sales_agent"]: r["manager"] for r in csv.DictReader(f)}
+    with open(MAVEN / "sales_pipeline.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    won: dict[str, int] = {}
+    closed: dict[str, int] = {}
+    value: dict[str, int] = {}
+    cycles: dict[str, list[int]] = {}
+    for r in rows:
+        if r["deal_stage"] not in ("Won", "Lost"):
+            continue
+        team = team_of[r["sales_agent"]]
+        closed[team] = closed.get(team, 0) + 1
+        if r["deal_stage"] == "Won":
+            won[team] = won.get(team, 0) + 1
+            value[team] = value.get(team, 0) + int(r["close_value"]) * 100
+            days = (dt.date.fromisoformat(r["close_date"]) - dt.date.fromisoformat(r["engage_date"])).days
+            cycles.setdefault(r["sales_agent"], []).append(days)
+    report = db.win_rate(group_by="team")
+    assert {row["group"]: (row["won"], row["lost"], row["won_amount"]) for row in report.rows} == {
+        team: (won[team], closed[team] - won[team], value[team]) for team in closed
+    }
+    cycle = db.sales_cycle(group_by="owner")
+    assert {row["group"]: (row["won"], row["median_days"]) for row in cycle.rows} == {
+        agent: (len(days), statistics.median(days)) for agent, days in cycles.items()
+    }

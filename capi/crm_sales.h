@@ -1,0 +1,75 @@
+/*
+ * crm_sales.h - sales reports (since 0.13): pipeline summary, win rate, sales cycle, funnel and
+ * lost reasons, each read as a table of named, typed columns (what each figure means is told in
+ * crm/sales.hpp). Included by crm.h; the conventions of crm.h apply.
+ */
+#ifndef CRM_SALES_H
+#define CRM_SALES_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What a report looks at. */
+typedef struct crm_sales_query {
+  unsigned int version;
+  const char* filter;     /* a filter of opportunities (crm_query.h); NULL or empty: every deal */
+  size_t filter_len;
+  const char* group_by;   /* a field of opportunities: "owner", "team", "custom.product" ...; NULL or
+                             empty: one group for all */
+  size_t group_by_len;
+  const char* period;     /* "2017", "2017-Q3", "2017-03", "2017-W09", "2017-03-05", or two of them
+                             joined by ".."; NULL or empty: [from, to) */
+  size_t period_len;
+  int64_t from;           /* microseconds; CRM_SALES_QUERY_INIT: no bound */
+  int64_t to;
+  const char* time_zone;  /* an IANA name where the period's days begin; NULL or empty: UTC */
+  size_t time_zone_len;
+  uint64_t pipeline;      /* the funnel's pipeline; 0: the default one */
+} crm_sales_query;
+
+#define CRM_SALES_QUERY_VERSION 1
+#define CRM_SALES_QUERY_INIT {CRM_SALES_QUERY_VERSION, NULL, 0, NULL, 0, NULL, 0, INT64_MIN, INT64_MAX, NULL, 0, 0}
+CRM_API int crm_sales_query_init(crm_sales_query* q, unsigned int version);
+
+#define CRM_REPORT_PIPELINE_SUMMARY 1 /* group, pipeline, stage, outcome, currency, count, amount, weighted */
+#define CRM_REPORT_WIN_RATE 2         /* group, won, lost, win_rate, currency, currency_won, currency_lost,
+                                         won_amount, lost_amount, value_win_rate */
+#define CRM_REPORT_SALES_CYCLE 3      /* group, won, average_days, median_days, min_days, max_days */
+#define CRM_REPORT_FUNNEL 4           /* group, stage, outcome, reached, advanced, conversion, stays, average_days */
+#define CRM_REPORT_LOST_REASONS 5     /* group, reason, count, share */
+
+/* Column types: text, integer, real, money (an integer of minor units of the row's "currency"). */
+#define CRM_COLUMN_TEXT 0
+#define CRM_COLUMN_INT 1
+#define CRM_COLUMN_REAL 2
+#define CRM_COLUMN_MONEY 3
+
+typedef struct crm_report crm_report;
+/* Runs report `report` (CRM_REPORT_*) in `txn`'s snapshot. CRM_EINVALID names a bad filter,
+ * group field, period or time zone; CRM_ENOTFOUND a funnel pipeline that does not exist. */
+CRM_API int crm_report_run(crm_report** out, crm_txn* txn, int report, const crm_sales_query* q);
+/* The report named "pipeline", "winrate", "cycle", "funnel" or "lost" (CRM_EINVALID otherwise). */
+CRM_API int crm_report_named(int* out, const char* name, size_t name_len);
+CRM_API void crm_report_free(crm_report* r);
+CRM_API const char* crm_report_title(const crm_report* r, size_t* len);
+CRM_API size_t crm_report_column_count(const crm_report* r);
+/* NULL (and -1) when c is out of range. */
+CRM_API const char* crm_report_column_name(const crm_report* r, size_t c, size_t* len);
+CRM_API int crm_report_column_type(const crm_report* r, size_t c);
+CRM_API size_t crm_report_rows(const crm_report* r);
+/* Cell (row, c) of a text column, borrowed until crm_report_free; NULL when it has no value (the
+ * group of a report not grouped, or of deals without one), is not text, or is out of range. */
+CRM_API const char* crm_report_text(const crm_report* r, size_t row, size_t c, size_t* len);
+/* Cell (row, c) of an integer or money column, or of a real one: CRM_ENOTFOUND when it has no
+ * value, CRM_EINVALID when it is of another type or out of range. */
+CRM_API int crm_report_int(int64_t* out, const crm_report* r, size_t row, size_t c);
+CRM_API int crm_report_real(double* out, const crm_report* r, size_t row, size_t c);
+/* The report as aligned text (money with its decimals), as the tool prints it; to crm_free. */
+CRM_API int crm_report_format(char** out, size_t* len, const crm_report* r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CRM_SALES_H */

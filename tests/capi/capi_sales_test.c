@@ -1,0 +1,135 @@
+/* The C ABI's sales reports (crm_sales.h): tables read by column name and type, errors named. */
+#include "capi_support.h"
+
+/* A deal of `owner`, closed won (1), lost (2) or left open (0). */
+static void deal(crm_db* db, const char* owner, int64_t cents, const char* currency, int outcome) {
+  crm_txn* txn = NULL;
+  crm_opportunity* o = NULL;
+  crm_opportunity* closed = NULL;
+  uint64_t id;
+  CHECK(crm_opportunity_new(&o) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_TITLE, S("Deal")) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_OWNER, owner, strlen(owner)) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_CURRENCY, currency, strlen(currency)) == CRM_OK);
+  CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_AMOUNT, cents) == CRM_OK);
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  CHECK(crm_opportunity_create(txn, o) == CRM_OK);
+  id = (uint64_t)crm_opportunity_int(o, CRM_OPPORTUNITY_ID);
+  if (outcome == 1) CHECK(crm_opportunity_close_won(&closed, txn, id) == CRM_OK);
+  if (outcome == 2) CHECK(crm_opportunity_close_lost(&closed, txn, id, S("price")) == CRM_OK);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_opportunity_free(closed);
+  crm_opportunity_free(o);
+  crm_txn_free(txn);
+}
+
+/* The index of the column named `name`, or the column count when there is none. */
+static size_t column(const crm_report* r, const char* name) {
+  size_t c;
+  for (c = 0; c < crm_report_column_count(r); ++c)
+    if (strcmp(crm_report_column_name(r, c, NULL), name) == 0) break;
+  return c;
+}
+
+static void test_win_rate_and_summary(void) {
+  crm_db* db = open_db("sales.crm");
+  crm_txn* txn = NULL;
+  crm_report* r = NULL;
+  crm_sales_query q = CRM_SALES_QUERY_INIT;
+  const char* text;
+  size_t len = 0;
+  int64_t n = 0;
+  double rate = 0;
+  char* formatted = NULL;
+  deal(db, "ann", 1000, "EUR", 1);
+  deal(db, "ann", 2500, "EUR", 1);
+  deal(db, "ann", 1500, "EUR", 2);
+  deal(db, "ann", 999, "EUR", 0);
+  deal(db, "bob", 700, "USD", 1);
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+
+  q.group_by = "owner";
+  q.group_by_len = strlen(q.group_by);
+  CHECK(crm_report_run(&r, txn, CRM_REPORT_WIN_RATE, &q) == CRM_OK);
+  CHECK(crm_report_column_count(r) == 10 && crm_report_rows(r) == 2);
+  text = crm_report_title(r, &len);
+  CHECK(text != NULL && strcmp(text, "Win rate") == 0 && len == 8);
+  CHECK(crm_report_column_type(r, column(r, "win_rate")) == CRM_COLUMN_REAL);
+  CHECK(crm_report_column_type(r, column(r, "won_amount")) == CRM_COLUMN_MONEY);
+  CHECK(crm_report_column_type(r, column(r, "group")) == CRM_COLUMN_TEXT);
+  CHECK(crm_report_column_type(r, 99) == -1 && crm_report_column_name(r, 99, &len) == NULL && len == 0);
+  text = crm_report_text(r, 0, column(r, "group"), &len);
+  CHECK(text != NULL && strcmp(text, "ann") == 0 && len == 3);
+  CHECK(crm_report_int(&n, r, 0, column(r, "won")) == CRM_OK && n == 2);
+  CHECK(crm_report_int(&n, r, 0, column(r, "lost")) == CRM_OK && n == 1);
+  CHECK(crm_report_real(&rate, r, 0, column(r, "win_rate")) == CRM_OK && rate == 2.0 / 3.0);
+  CHECK(crm_report_int(&n, r, 0, column(r, "won_amount")) == CRM_OK && n == 3500);
+  CHECK(crm_report_real(&rate, r, 0, column(r, "value_win_rate")) == CRM_OK && rate == 3500.0 / 5000.0);
+  CHECK(strcmp(crm_report_text(r, 1, column(r, "currency"), NULL), "USD") == 0);
+  /* Wrong type or place: named errors, no crash. */
+  CHECK(crm_report_int(&n, r, 0, column(r, "group")) == CRM_EINVALID && errmsg_has("not an integer"));
+  CHECK(crm_report_real(&rate, r, 0, column(r, "won")) == CRM_EINVALID);
+  CHECK(crm_report_int(&n, r, 5, 0) == CRM_EINVALID && errmsg_has("out of range"));
+  CHECK(crm_report_text(r, 0, column(r, "won"), &len) == NULL && len == 0);
+  CHECK(crm_report_int(NULL, r, 0, 0) == CRM_EINVALID);
+  CHECK(crm_report_format(&formatted, &len, r) == CRM_OK && strstr(formatted, "Win rate\n") != NULL &&
+        strstr(formatted, "35.00") != NULL && len == strlen(formatted));
+  crm_free(formatted);
+  crm_report_free(r);
+  r = NULL;
+
+  q.group_by = NULL;
+  q.group_by_len = 0;
+  q.filter = "currency = 'EUR'";
+  q.filter_len = strlen(q.filter);
+  CHECK(crm_report_run(&r, txn, CRM_REPORT_PIPELINE_SUMMARY, &q) == CRM_OK);
+  CHECK(crm_report_rows(r) == 3); /* the open stage, won, lost */
+  CHECK(crm_report_text(r, 0, column(r, "group"), NULL) == NULL); /* not grouped: no value */
+  CHECK(crm_report_int(&n, r, 0, column(r, "group")) == CRM_ENOTFOUND);
+  CHECK(crm_report_int(&n, r, 1, column(r, "amount")) == CRM_OK && n == 3500);
+  CHECK(strcmp(crm_report_text(r, 1, column(r, "outcome"), NULL), "won") == 0);
+  crm_report_free(r);
+  r = NULL;
+
+  q.filter = NULL;
+  q.filter_len = 0;
+  q.period = "2017-Q5";
+  q.period_len = strlen(q.period);
+  CHECK(crm_report_run(&r, txn, CRM_REPORT_SALES_CYCLE, &q) == CRM_EINVALID && errmsg_has("period: '2017-Q5'") && r == NULL);
+  q.period = NULL;
+  q.period_len = 0;
+  q.group_by = "nonsense";
+  q.group_by_len = strlen(q.group_by);
+  CHECK(crm_report_run(&r, txn, CRM_REPORT_FUNNEL, &q) == CRM_EINVALID && errmsg_has("group_by"));
+  q.group_by = NULL;
+  q.group_by_len = 0;
+  q.pipeline = 4242;
+  CHECK(crm_report_run(&r, txn, CRM_REPORT_FUNNEL, &q) == CRM_ENOTFOUND);
+  CHECK(crm_report_run(&r, txn, 99, &q) == CRM_EINVALID && errmsg_has("CRM_REPORT_"));
+  CHECK(crm_report_run(&r, txn, CRM_REPORT_LOST_REASONS, NULL) == CRM_EINVALID);
+  q.version = 7;
+  CHECK(crm_report_run(&r, txn, CRM_REPORT_LOST_REASONS, &q) == CRM_EINVALID && errmsg_has("q.version"));
+  CHECK(crm_sales_query_init(&q, 1) == CRM_OK && q.from == INT64_MIN && q.to == INT64_MAX);
+  CHECK(crm_report_run(&r, txn, CRM_REPORT_LOST_REASONS, &q) == CRM_OK && crm_report_rows(r) == 1);
+  CHECK(strcmp(crm_report_text(r, 0, column(r, "reason"), NULL), "price") == 0);
+  crm_report_free(r);
+  CHECK(crm_report_rows(NULL) == 0 && crm_report_column_count(NULL) == 0 && crm_report_title(NULL, NULL) == NULL);
+  crm_report_free(NULL);
+  crm_txn_free(txn);
+  crm_db_close(db);
+}
+
+static void test_report_names(void) {
+  int report = 0;
+  CHECK(crm_report_named(&report, S("funnel")) == CRM_OK && report == CRM_REPORT_FUNNEL);
+  CHECK(crm_report_named(&report, S("WinRate")) == CRM_OK && report == CRM_REPORT_WIN_RATE);
+  CHECK(crm_report_named(&report, S("forecast")) == CRM_EINVALID && errmsg_has("pipeline, winrate, cycle, funnel, lost"));
+  CHECK(crm_report_named(NULL, S("lost")) == CRM_EINVALID);
+}
+
+int main(void) {
+  if (make_test_dir() != 0) return 1;
+  test_win_rate_and_summary();
+  test_report_names();
+  return finish();
+}
