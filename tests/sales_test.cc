@@ -287,7 +287,7 @@ TEST_F(SalesTest, BadQueriesAreRefusedWithTheReason) {
   q = {};
   q.pipeline = 999;
   EXPECT_EQ(store_->Run(&ReadTxn::GetFunnel, q).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(ParseSalesReport("forecast").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseSalesReport("leaderboard").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(*ParseSalesReport("WinRate"), SalesReport::kWinRate);
 }
 

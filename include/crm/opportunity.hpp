@@ -63,9 +63,15 @@ struct Opportunity {
   // Unique when not empty: the deal's id in another system, for UpsertOpportunity (since 0.5).
   std::string external_id;
   CustomFields custom;  // typed custom fields, as on customers (since 0.5)
+  // kAuto: its stage's category. Otherwise where it counts while open (pipeline, best case,
+  // commit or omitted; never closed): a closed deal counts as its closing stage says (since 0.13).
+  ForecastCategory forecast_category = ForecastCategory::kAuto;
 
   friend bool operator==(const Opportunity&, const Opportunity&) = default;
 };
+
+// The forecast category `o` counts in, `stage` being its stage.
+ForecastCategory ForecastOf(const Opportunity& o, const Stage& stage);
 
 struct OpportunityQuery {
   enum class By : std::uint8_t {

@@ -23,11 +23,30 @@ enum class StageOutcome : std::uint8_t {
 };
 std::string_view StageOutcomeName(StageOutcome outcome);
 
+// Where a deal counts in a forecast (since 0.13), as Salesforce and HubSpot sort them: each stage
+// maps to one, and an open deal may override its stage's (Opportunity::forecast_category).
+enum class ForecastCategory : std::uint8_t {
+  kAuto = 0,  // a stage: open ones count as pipeline, won ones as closed, lost ones as omitted;
+              // a deal: its stage's
+  kPipeline = 1,
+  kBestCase = 2,
+  kCommit = 3,
+  kClosed = 4,   // won stages only
+  kOmitted = 5,  // every lost stage; open ones may be left out of the forecast too
+};
+// "pipeline", "best_case", "commit", "closed", "omitted" ("auto" for kAuto).
+std::string_view ForecastCategoryName(ForecastCategory category);
+
 struct Stage {
   StageId id = 0;  // 0 on a new stage: the store assigns the next free id of the pipeline
   std::string name;
   int probability = 0;  // default win probability in percent, 0 to 100
   StageOutcome outcome = StageOutcome::kOpen;
+  // kAuto: by the outcome. A won stage can only be closed, a lost one only omitted, and an open
+  // one anything else (since 0.13).
+  ForecastCategory forecast_category = ForecastCategory::kAuto;
+  // The category its deals count in: forecast_category, or the outcome's for kAuto.
+  ForecastCategory forecast() const;
   friend bool operator==(const Stage&, const Stage&) = default;
 };
 

@@ -6,6 +6,7 @@
 //   SalesCycle       days from creation to close of the deals won in a period
 //   Funnel           per stage of a pipeline: deals that reached it, how many went on, time spent
 //   LostReasons      the reasons deals closed lost in a period, most frequent first
+//   Forecast         per close month or quarter: amounts per forecast category, quota, attainment
 //
 // Every report takes a SalesQuery: a filter of the query engine over opportunities (query.hpp:
 // "owner = 'ann' and custom.product = 'GTX Pro'"), a field to group by (owner, team, team.region,
@@ -31,6 +32,7 @@
 #include "crm/query.hpp"
 #include "crm/txn_part.hpp"
 #include "crm/types.hpp"
+#include "crm/user.hpp"
 
 namespace crm {
 
@@ -48,6 +50,8 @@ struct SalesQuery {
   // Funnel: the pipeline (0: the default one). The other reports cover every pipeline the filter
   // lets through ("pipeline = 'Enterprise'" narrows them).
   PipelineId pipeline = 0;
+  // Forecast: its buckets, months (kMonth) or quarters (kQuarter) of the close date in time_zone.
+  TimeBucket bucket = TimeBucket::kMonth;
 
   // The [from, to) of a period text in a time zone; InvalidArgument naming what is wrong.
   static absl::StatusOr<std::pair<Timestamp, Timestamp>> ParsePeriod(std::string_view period,
@@ -138,6 +142,43 @@ struct LostReasons {
   std::vector<LostReasonRow> rows;  // by group, then count (descending), then reason
 };
 
+// A sales target of a user or a team for a month or a quarter (since 0.13).
+struct Quota {
+  UserId user = 0;  // exactly one of user and team
+  TeamId team = 0;
+  std::string period;  // a month "2017-03" or a quarter "2017-Q2"; stored in that form
+  Money target;        // more than 0, in a known currency
+  // Managed by the store.
+  Timestamp updated_at = 0;
+  std::string actor;
+  friend bool operator==(const Quota&, const Quota&) = default;
+};
+
+// Deals by close month or quarter: closed deals when they closed (won ones count as closed, lost
+// ones as omitted), open ones when they are expected to (open deals without an expected close are
+// left out), each amount under the deal's forecast category (ForecastOf), per currency. Grouped
+// by "owner" or "team", each row carries the quota of that user or team for its period (for a
+// quarter with no quota of its own, the sum of its months' quotas) on the row of the quota's
+// currency, and the attainment: closed / quota.
+struct ForecastRow {
+  GroupKey group;
+  std::string period;  // "2017-03" or "2017-Q2"
+  Timestamp start = 0;  // where the period begins
+  std::string currency;
+  std::uint64_t deals = 0;
+  std::int64_t pipeline = 0;  // minor units per category
+  std::int64_t best_case = 0;
+  std::int64_t commit = 0;
+  std::int64_t closed = 0;
+  std::int64_t omitted = 0;
+  bool has_quota = false;
+  std::int64_t quota = 0;
+  double attainment = 0;  // closed / quota; 0 without a quota
+};
+struct Forecast {
+  std::vector<ForecastRow> rows;  // by group, period, currency
+};
+
 // A report as a table: the same for every report, so that other languages read any of them.
 struct ReportColumn {
   enum class Type : std::uint8_t { kText, kInt, kReal, kMoney };  // kMoney: minor units (int)
@@ -155,6 +196,7 @@ struct ReportTable {
   static ReportTable Of(const SalesCycle& r);
   static ReportTable Of(const Funnel& r);
   static ReportTable Of(const LostReasons& r);
+  static ReportTable Of(const Forecast& r);
   // Aligned columns, money with its decimals, as the command-line tool prints it.
   std::string ToText() const;
 };
@@ -165,8 +207,10 @@ enum class SalesReport : std::uint8_t {
   kSalesCycle = 3,
   kFunnel = 4,
   kLostReasons = 5,
+  kForecast = 6,
 };
-// "pipeline", "winrate", "cycle", "funnel", "lost"; InvalidArgument listing them otherwise.
+// "pipeline", "winrate", "cycle", "funnel", "lost", "forecast"; InvalidArgument listing them
+// otherwise.
 absl::StatusOr<SalesReport> ParseSalesReport(std::string_view name);
 
 class SalesReads {
@@ -176,11 +220,28 @@ class SalesReads {
   absl::StatusOr<SalesCycle> GetSalesCycle(const SalesQuery& query) const;
   absl::StatusOr<Funnel> GetFunnel(const SalesQuery& query) const;
   absl::StatusOr<LostReasons> GetLostReasons(const SalesQuery& query) const;
+  absl::StatusOr<Forecast> GetForecast(const SalesQuery& query) const;
   // Any of them, as a table.
   absl::StatusOr<ReportTable> GetReport(SalesReport report, const SalesQuery& query) const;
 
+  // The quotas of a user (team 0), of a team (user 0), or every one (both 0), by holder and
+  // period.
+  absl::StatusOr<std::vector<Quota>> ListQuotas(UserId user = 0, TeamId team = 0) const;
+
  protected:
   SalesReads() = default;
+};
+
+class SalesWrites {
+ public:
+  // Sets the quota of a user or team for a period, replacing the one it had. InvalidArgument
+  // naming the field; NotFound when the user or team does not exist.
+  absl::StatusOr<Quota> SetQuota(const Quota& quota);
+  // NotFound when there is none.
+  absl::Status DeleteQuota(UserId user, TeamId team, std::string_view period);
+
+ protected:
+  SalesWrites() = default;
 };
 
 }  // namespace crm

@@ -155,7 +155,8 @@ class WriteTxn : public ReadTxn,
                  public QueryWrites,
                  public UserWrites,
                  public PrivacyWrites,
-                 public ConsentWrites {
+                 public ConsentWrites,
+                 public SalesWrites {
  public:
   WriteTxn(WriteTxn&&) noexcept;
   WriteTxn& operator=(WriteTxn&&) noexcept;

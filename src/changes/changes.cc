@@ -237,6 +237,8 @@ Fields Flatten(const Opportunity& o, const Pipeline* pipeline) {
   b.Add("customer", static_cast<std::int64_t>(o.customer));
   b.Time("expected_close", o.expected_close);
   b.Add("external_id", o.external_id);
+  if (o.forecast_category != ForecastCategory::kAuto)
+    b.Add("forecast_category", std::string(ForecastCategoryName(o.forecast_category)));
   b.Add("lost_reason", o.lost_reason);
   b.Add("owner", o.owner);
   b.Add("pipeline", static_cast<std::int64_t>(o.pipeline));

@@ -43,6 +43,7 @@ enum class RecordType : std::uint8_t {
   kImportJob = 10,  // since schema 9
   kImportError = 11,
   kImportUndo = 12,
+  kQuota = 13,  // since schema 11
 };
 
 // Names a stored record in error messages ("customer 12"); built only when an error occurs.

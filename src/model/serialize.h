@@ -152,11 +152,16 @@ void serialize(Archive& ar, crm::Interaction& i, unsigned version) {
 }
 
 template <class Archive>
-void serialize(Archive& ar, crm::Stage& s, unsigned) {
+void serialize(Archive& ar, crm::Stage& s, unsigned version) {
   ar& make_nvp("id", s.id);
   ar& make_nvp("name", s.name);
   ar& make_nvp("probability", s.probability);
   ar& make_nvp("outcome", s.outcome);
+  if (version >= 1) {  // since libcrm 0.13
+    ar& make_nvp("forecast_category", s.forecast_category);
+  } else {
+    s.forecast_category = crm::ForecastCategory::kAuto;
+  }
 }
 
 template <class Archive>
@@ -235,6 +240,11 @@ void serialize(Archive& ar, crm::Opportunity& o, unsigned version) {
   } else {
     o.external_id.clear();
     o.custom.clear();
+  }
+  if (version >= 2) {  // since libcrm 0.13
+    ar& make_nvp("forecast_category", o.forecast_category);
+  } else {
+    o.forecast_category = crm::ForecastCategory::kAuto;
   }
 }
 
@@ -315,13 +325,13 @@ BOOST_CLASS_VERSION(crm::Consent, 0)
 // is kept in a table of its own (customer_contact) and filled in when a customer is read.
 BOOST_CLASS_VERSION(crm::Customer, 1)
 BOOST_CLASS_VERSION(crm::Interaction, 1)
-BOOST_CLASS_VERSION(crm::Stage, 0)
+BOOST_CLASS_VERSION(crm::Stage, 1)
 BOOST_CLASS_VERSION(crm::Pipeline, 0)
 BOOST_CLASS_VERSION(crm::User, 0)
 BOOST_CLASS_VERSION(crm::Team, 0)
 BOOST_CLASS_VERSION(crm::ContactRole, 0)
 BOOST_CLASS_VERSION(crm::StageChange, 0)
-BOOST_CLASS_VERSION(crm::Opportunity, 1)
+BOOST_CLASS_VERSION(crm::Opportunity, 2)
 BOOST_CLASS_VERSION(crm::FieldChange, 0)
 BOOST_CLASS_VERSION(crm::Change, 3)
 BOOST_CLASS_VERSION(crm::Erasure, 0)

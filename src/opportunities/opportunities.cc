@@ -111,6 +111,10 @@ absl::Status Normalize(const Ctx& ctx, Opportunity& o, Pipeline* pipeline) {
   }
   if (o.amount.minor_units < 0) return Invalid("amount", "must not be negative");
   if (o.probability < -1 || o.probability > 100) return Invalid("probability", "must be between 0 and 100 (or -1)");
+  if (static_cast<int>(o.forecast_category) > static_cast<int>(ForecastCategory::kOmitted))
+    return Invalid("forecast_category", "must be auto, pipeline, best_case, commit or omitted");
+  if (o.forecast_category == ForecastCategory::kClosed)
+    return Invalid("forecast_category", "a deal counts as closed by being won, not by its category");
   model::Trim(o.owner);
   if (auto s = model::CheckText("owner", o.owner, kOwnerBytes); !s.ok()) return s;
   if (o.contacts.size() > kMaxContacts) return Invalid("contacts", absl::StrCat("more than ", kMaxContacts, " contacts"));

@@ -33,11 +33,12 @@ absl::Status ApplyField(std::string_view name, const Opportunity& given, Opportu
   else if (name == "lost_reason") out.lost_reason = given.lost_reason;
   else if (name == "external_id") out.external_id = given.external_id;
   else if (name == "custom") out.custom = given.custom;
+  else if (name == "forecast_category") out.forecast_category = given.forecast_category;
   else
     return absl::InvalidArgumentError(absl::StrCat(
         "fields: '", Av(name), "' is not a field a patch of an opportunity sets (title, customer, stage, amount, "
-        "probability, expected_close, owner, contacts, lost_reason, external_id, custom, custom.<name>; +contacts "
-        "adds)"));
+        "probability, expected_close, owner, contacts, lost_reason, external_id, custom, custom.<name>, "
+        "forecast_category; +contacts adds)"));
   return absl::OkStatus();
 }
 

@@ -34,6 +34,32 @@ std::string_view StageOutcomeName(StageOutcome outcome) {
   return "unknown";
 }
 
+std::string_view ForecastCategoryName(ForecastCategory category) {
+  switch (category) {
+    case ForecastCategory::kAuto: return "auto";
+    case ForecastCategory::kPipeline: return "pipeline";
+    case ForecastCategory::kBestCase: return "best_case";
+    case ForecastCategory::kCommit: return "commit";
+    case ForecastCategory::kClosed: return "closed";
+    case ForecastCategory::kOmitted: return "omitted";
+  }
+  return "unknown";
+}
+
+ForecastCategory Stage::forecast() const {
+  if (forecast_category != ForecastCategory::kAuto) return forecast_category;
+  switch (outcome) {
+    case StageOutcome::kWon: return ForecastCategory::kClosed;
+    case StageOutcome::kLost: return ForecastCategory::kOmitted;
+    default: return ForecastCategory::kPipeline;
+  }
+}
+
+ForecastCategory ForecastOf(const Opportunity& o, const Stage& stage) {
+  if (stage.outcome != StageOutcome::kOpen || o.forecast_category == ForecastCategory::kAuto) return stage.forecast();
+  return o.forecast_category;
+}
+
 namespace pipelines {
 namespace {
 
@@ -47,6 +73,21 @@ using model::Field;
 using model::Invalid;
 
 const model::RecordKind kKind{&model::Schema::pipelines, codec::RecordType::kPipeline, "pipeline"};
+
+// A stage's forecast category must fit its outcome.
+absl::Status CheckForecast(const Stage& s, std::size_t i) {
+  const ForecastCategory c = s.forecast_category;
+  if (static_cast<int>(c) > static_cast<int>(ForecastCategory::kOmitted))
+    return Invalid(Field("stages", i, "forecast_category"), "must be auto, pipeline, best_case, commit, closed or omitted");
+  if (c == ForecastCategory::kAuto) return absl::OkStatus();
+  if (s.outcome == StageOutcome::kWon && c != ForecastCategory::kClosed)
+    return Invalid(Field("stages", i, "forecast_category"), "a won stage counts as closed");
+  if (s.outcome == StageOutcome::kLost && c != ForecastCategory::kOmitted)
+    return Invalid(Field("stages", i, "forecast_category"), "a lost stage counts as omitted");
+  if (s.outcome == StageOutcome::kOpen && c == ForecastCategory::kClosed)
+    return Invalid(Field("stages", i, "forecast_category"), "an open stage cannot count as closed");
+  return absl::OkStatus();
+}
 
 // Validates name and stages; assigns ids to new stages after the highest id in `known`.
 absl::Status Normalize(Pipeline& p, const Pipeline* before) {
@@ -74,6 +115,7 @@ absl::Status Normalize(Pipeline& p, const Pipeline* before) {
       case StageOutcome::kLost: lost = true; break;
       default: return Invalid(Field("stages", i, "outcome"), "must be open, won or lost");
     }
+    if (auto st = CheckForecast(s, i); !st.ok()) return st;
     if (s.id != 0 && (before == nullptr || before->FindStage(s.id) == nullptr))
       return Invalid(Field("stages", i, "id"), "names no stage of this pipeline (leave 0 for a new stage)");
     if (std::find(ids.begin(), ids.end(), s.id) != ids.end() && s.id != 0)

@@ -35,7 +35,8 @@ bool HasOwnIndex(EntityType kind, std::string_view name) {
                                                 "owner",       "external_id",  "stage",    "address.country",
                                                 "organization", "domain",      "parent",   "last_interaction_at"};
   static const std::string_view kOpportunities[] = {"id",    "customer",       "pipeline", "stage",      "status",
-                                                    "owner", "expected_close", "contact",  "external_id"};
+                                                    "owner", "expected_close", "contact",  "external_id",
+                                                    "forecast_category"};
   if (kind == EntityType::kCustomer) return std::find(std::begin(kCustomers), std::end(kCustomers), name) != std::end(kCustomers);
   return std::find(std::begin(kOpportunities), std::end(kOpportunities), name) != std::end(kOpportunities);
 }

@@ -30,6 +30,7 @@ enum OwnerField { kTeam = 100, kTeamRegion, kManager, kOwnerActive, kOwnerUser }
 enum OpportunityField {
   kOId = 1, kOTitle, kOCustomer, kOPipeline, kOStage, kOStatus, kOAmount, kOCurrency, kOProbability,
   kOExpectedClose, kOCreated, kOUpdated, kOClosed, kOOwner, kOContact, kOLostReason, kOExternal, kOCustom,
+  kOForecast,
 };
 
 const std::vector<std::string_view> kLifecycleNames = {
@@ -39,6 +40,7 @@ const std::vector<std::string_view> kBasisNames = {"none",          "consent",  
                                                    "legal_obligation", "vital_interests", "public_task",
                                                    "legitimate_interests"};
 const std::vector<std::string_view> kStatusNames = {"open", "won", "lost"};
+const std::vector<std::string_view> kForecastNames = {"auto", "pipeline", "best_case", "commit", "closed", "omitted"};
 const std::vector<std::string_view> kInteractionKindNames = {"",     "call",           "email",    "meeting", "note",
                                                              "task", "support_ticket", "purchase", "other"};
 const std::vector<std::string_view> kDirectionNames = {"none", "inbound", "outbound"};
@@ -122,6 +124,7 @@ const std::vector<Known>& OpportunityFields() {
       {"pipeline", kOPipeline, Type::kId},
       {"stage", kOStage, Type::kStage},
       {"status", kOStatus, Type::kEnum, false, &kStatusNames},
+      {"forecast_category", kOForecast, Type::kEnum, false, &kForecastNames},
       {"amount", kOAmount, Type::kMoney},
       {"currency", kOCurrency, Type::kText},
       {"probability", kOProbability, Type::kInt},
@@ -382,6 +385,12 @@ void Values(const Opportunity& o, const Lookups& p, const FieldRef& f, EachVal f
     case kOPipeline: return Int(static_cast<std::int64_t>(o.pipeline), fn);
     case kOStage: return Int(Lookups::StageCode(o.pipeline, o.stage), fn);
     case kOStatus: return Int(StatusOf(o, p), fn);
+    case kOForecast: {
+      const Pipeline* pipeline = p.Find(o.pipeline);
+      const Stage* stage = pipeline == nullptr ? nullptr : pipeline->FindStage(o.stage);
+      if (stage != nullptr) Int(static_cast<std::int64_t>(ForecastOf(o, *stage)), fn);
+      return;
+    }
     case kOAmount:
       if (!o.amount.currency.empty()) {
         Val v;

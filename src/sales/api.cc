@@ -1,6 +1,7 @@
 // The sales operations of transactions (crm/sales.hpp).
 #include "core/txn.h"
 #include "crm/sales.hpp"
+#include "sales/quotas.h"
 #include "sales/reports.h"
 
 namespace crm {
@@ -21,6 +22,19 @@ absl::StatusOr<LostReasons> SalesReads::GetLostReasons(const SalesQuery& query) 
   return core::Query(this, [&](const model::Ctx& c) { return sales::Losses(c, query); });
 }
 
+absl::StatusOr<Forecast> SalesReads::GetForecast(const SalesQuery& query) const {
+  return core::Query(this, [&](const model::Ctx& c) { return sales::Forecasts(c, query); });
+}
+absl::StatusOr<std::vector<Quota>> SalesReads::ListQuotas(UserId user, TeamId team) const {
+  return core::Query(this, [&](const model::Ctx& c) { return sales::ListQuotas(c, user, team); });
+}
+absl::StatusOr<Quota> SalesWrites::SetQuota(const Quota& quota) {
+  return core::Mutate(this, [&](model::Ctx& c) { return sales::SetQuota(c, quota); });
+}
+absl::Status SalesWrites::DeleteQuota(UserId user, TeamId team, std::string_view period) {
+  return core::Mutate(this, [&](model::Ctx& c) { return sales::DeleteQuota(c, user, team, period); }, core::Growth::kRemoves);
+}
+
 absl::StatusOr<ReportTable> SalesReads::GetReport(SalesReport report, const SalesQuery& query) const {
   const auto table = [](auto r) -> absl::StatusOr<ReportTable> {
     if (!r.ok()) return r.status();
@@ -32,6 +46,7 @@ absl::StatusOr<ReportTable> SalesReads::GetReport(SalesReport report, const Sale
     case SalesReport::kSalesCycle: return table(GetSalesCycle(query));
     case SalesReport::kFunnel: return table(GetFunnel(query));
     case SalesReport::kLostReasons: return table(GetLostReasons(query));
+    case SalesReport::kForecast: return table(GetForecast(query));
   }
   return absl::InvalidArgumentError("report: not a sales report this library knows");
 }

@@ -11,5 +11,6 @@ absl::StatusOr<WinRate> Wins(const Ctx& ctx, const SalesQuery& q);
 absl::StatusOr<SalesCycle> Cycle(const Ctx& ctx, const SalesQuery& q);
 absl::StatusOr<Funnel> Funnels(const Ctx& ctx, const SalesQuery& q);
 absl::StatusOr<LostReasons> Losses(const Ctx& ctx, const SalesQuery& q);
+absl::StatusOr<Forecast> Forecasts(const Ctx& ctx, const SalesQuery& q);
 
 }  // namespace crm::sales

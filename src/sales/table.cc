@@ -49,12 +49,12 @@ absl::StatusOr<SalesReport> ParseSalesReport(std::string_view name) {
   static constexpr std::pair<std::string_view, SalesReport> kNames[] = {
       {"pipeline", SalesReport::kPipelineSummary}, {"winrate", SalesReport::kWinRate},
       {"cycle", SalesReport::kSalesCycle},         {"funnel", SalesReport::kFunnel},
-      {"lost", SalesReport::kLostReasons}};
+      {"lost", SalesReport::kLostReasons},        {"forecast", SalesReport::kForecast}};
   const std::string folded = absl::AsciiStrToLower(Av(name));
   for (const auto& [n, r] : kNames)
     if (n == folded) return r;
   return absl::InvalidArgumentError(
-      absl::StrCat("report: '", Av(name), "' is not one of pipeline, winrate, cycle, funnel, lost"));
+      absl::StrCat("report: '", Av(name), "' is not one of pipeline, winrate, cycle, funnel, lost, forecast"));
 }
 
 ReportTable ReportTable::Of(const PipelineSummary& r) {
@@ -130,6 +130,26 @@ ReportTable ReportTable::Of(const LostReasons& r) {
                 {{"group", Type::kText}, {"reason", Type::kText}, {"count", Type::kInt}, {"share", Type::kReal}},
                 {}};
   for (const LostReasonRow& x : r.rows) t.rows.push_back({Group(x.group), x.reason, Int(x.count), x.share});
+  return t;
+}
+
+ReportTable ReportTable::Of(const Forecast& r) {
+  ReportTable t{"Forecast",
+                {{"group", Type::kText},
+                 {"period", Type::kText},
+                 {"currency", Type::kText},
+                 {"deals", Type::kInt},
+                 {"pipeline", Type::kMoney},
+                 {"best_case", Type::kMoney},
+                 {"commit", Type::kMoney},
+                 {"closed", Type::kMoney},
+                 {"omitted", Type::kMoney},
+                 {"quota", Type::kMoney},
+                 {"attainment", Type::kReal}},
+                {}};
+  for (const ForecastRow& x : r.rows)
+    t.rows.push_back({Group(x.group), x.period, x.currency, Int(x.deals), x.pipeline, x.best_case, x.commit, x.closed,
+                      x.omitted, x.has_quota ? ReportCell(x.quota) : ReportCell(), x.has_quota ? ReportCell(x.attainment) : ReportCell()});
   return t;
 }
 

@@ -92,6 +92,9 @@ constexpr Step kSteps[] = {
     // Import jobs of deals and interactions: the jobs a schema-9 file holds are of customers, and
     // their records read as they are.
     {10, "import jobs of deals and interactions", [](model::Ctx&) { return absl::OkStatus(); }},
+    // Quotas: none yet. Stages and deals of earlier files read as having the automatic forecast
+    // category (by the stage's outcome).
+    {11, "quotas; forecast categories", [](model::Ctx&) { return absl::OkStatus(); }},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == model::kSchemaVersion, "a step for every schema version");
 

@@ -111,6 +111,7 @@ template TxnImpl* ImplOf(const PrivacyWrites*);
 template TxnImpl* ImplOf(const ConsentReads*);
 template TxnImpl* ImplOf(const ConsentWrites*);
 template TxnImpl* ImplOf(const SalesReads*);
+template TxnImpl* ImplOf(const SalesWrites*);
 
 }  // namespace detail
 

@@ -123,7 +123,7 @@ static void test_report_names(void) {
   int report = 0;
   CHECK(crm_report_named(&report, S("funnel")) == CRM_OK && report == CRM_REPORT_FUNNEL);
   CHECK(crm_report_named(&report, S("WinRate")) == CRM_OK && report == CRM_REPORT_WIN_RATE);
-  CHECK(crm_report_named(&report, S("forecast")) == CRM_EINVALID && errmsg_has("pipeline, winrate, cycle, funnel, lost"));
+  CHECK(crm_report_named(&report, S("leaderboard")) == CRM_EINVALID && errmsg_has("pipeline, winrate, cycle, funnel, lost"));
   CHECK(crm_report_named(NULL, S("lost")) == CRM_EINVALID);
 }
 

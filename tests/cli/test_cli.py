@@ -354,8 +354,8 @@ def test_import_maven_deals_and_interactions(tmp_path):
     assert {g["group"]: (g["won"], g["lost"]) for g in rate["rows"]} == {k: (regions[k], lost[k]) for k in regions}
     funnel = run(tmp_path, "report", "funnel", "--pipeline", "maventech").stdout
     assert funnel.startswith("Funnel\nstage") and "Prospecting" in funnel and "8800" in funnel, funnel
-    err = run(tmp_path, "report", "forecast", code=1).stderr
-    assert err.startswith("crm: report: 'forecast' is not one of pipeline, winrate, cycle, funnel, lost")
+    err = run(tmp_path, "report", "leaderboard", code=1).stderr
+    assert err.startswith("crm: report: 'leaderboard' is not one of pipeline, winrate, cycle, funnel, lost, forecast")
     err = run(tmp_path, "report", "funnel", "--pipeline", "Nope", code=1).stderr
     assert err.startswith("crm: --pipeline: no pipeline 'Nope'")
     again = js(tmp_path, "import", deals, "--preset", "maven_pipeline", "--pipeline", "MavenTech")

@@ -46,7 +46,7 @@ def test_reports_as_tables(db):
 
 def test_bad_reports_are_refused(db):
     with pytest.raises(crm.InvalidError, match="pipeline, winrate, cycle, funnel, lost"):
-        db.report("forecast")
+        db.report("leaderboard")
     with pytest.raises(crm.InvalidError, match="period: '2017-13'"):
         db.win_rate(period="2017-13")
     with pytest.raises(crm.InvalidError, match="group_by"):
