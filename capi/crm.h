@@ -457,6 +457,15 @@ CRM_API int crm_timeline(crm_iter** out, crm_txn* txn, const crm_timeline_query*
 #define CRM_OUTCOME_WON 1
 #define CRM_OUTCOME_LOST 2
 
+/* Forecast categories (since 0.13; crm/pipeline.hpp): a stage's (AUTO: open ones count as
+ * pipeline, won ones as closed, lost ones as omitted) and a deal's override while open. */
+#define CRM_FORECAST_AUTO 0
+#define CRM_FORECAST_PIPELINE 1
+#define CRM_FORECAST_BEST_CASE 2
+#define CRM_FORECAST_COMMIT 3
+#define CRM_FORECAST_CLOSED 4 /* won stages only */
+#define CRM_FORECAST_OMITTED 5
+
 CRM_API int crm_pipeline_new(crm_pipeline** out);
 CRM_API int crm_pipeline_clone(crm_pipeline** out, const crm_pipeline* p); /* since 0.2 */
 CRM_API void crm_pipeline_free(crm_pipeline* p);
@@ -471,6 +480,11 @@ CRM_API int crm_pipeline_stage(const crm_pipeline* p, size_t i, uint32_t* id, co
 CRM_API int crm_pipeline_add_stage(crm_pipeline* p, uint32_t id, const char* name, size_t name_len, int probability,
                                    int outcome);
 CRM_API int crm_pipeline_clear_stages(crm_pipeline* p);
+/* Stage i's forecast category (CRM_FORECAST_*, as set; -1 when i is out of range) and the
+ * category its deals count in (AUTO resolved by the outcome) (since 0.13). */
+CRM_API int crm_pipeline_stage_forecast(const crm_pipeline* p, size_t i, int* effective);
+/* Sets stage i's category; crm_pipeline_create / _update check that it fits the outcome. */
+CRM_API int crm_pipeline_set_stage_forecast(crm_pipeline* p, size_t i, int category);
 /* The id of the stage with this name (case-insensitive), or 0. */
 CRM_API uint32_t crm_pipeline_stage_id(const crm_pipeline* p, const char* name, size_t len);
 

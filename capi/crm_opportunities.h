@@ -27,6 +27,9 @@ extern "C" {
 #define CRM_OPPORTUNITY_PROBABILITY 210 /* percent; -1: the stage's default */
 #define CRM_OPPORTUNITY_PROBABILITY_OVERRIDDEN 211 /* read-only */
 #define CRM_OPPORTUNITY_EXPECTED_CLOSE 212
+/* CRM_FORECAST_* (crm.h): 0, its stage's; pipeline, best case, commit or omitted while open
+ * (since 0.13) */
+#define CRM_OPPORTUNITY_FORECAST_CATEGORY 213
 
 CRM_API int crm_opportunity_new(crm_opportunity** out);
 CRM_API int crm_opportunity_clone(crm_opportunity** out, const crm_opportunity* o); /* since 0.2 */

@@ -26,10 +26,15 @@ typedef struct crm_sales_query {
   const char* time_zone;  /* an IANA name where the period's days begin; NULL or empty: UTC */
   size_t time_zone_len;
   uint64_t pipeline;      /* the funnel's pipeline; 0: the default one */
+  int bucket;             /* the forecast's: CRM_BUCKET_MONTH (INIT) or CRM_BUCKET_QUARTER */
 } crm_sales_query;
 
+#define CRM_BUCKET_MONTH 3
+#define CRM_BUCKET_QUARTER 4
+
 #define CRM_SALES_QUERY_VERSION 1
-#define CRM_SALES_QUERY_INIT {CRM_SALES_QUERY_VERSION, NULL, 0, NULL, 0, NULL, 0, INT64_MIN, INT64_MAX, NULL, 0, 0}
+#define CRM_SALES_QUERY_INIT \
+  {CRM_SALES_QUERY_VERSION, NULL, 0, NULL, 0, NULL, 0, INT64_MIN, INT64_MAX, NULL, 0, 0, CRM_BUCKET_MONTH}
 CRM_API int crm_sales_query_init(crm_sales_query* q, unsigned int version);
 
 #define CRM_REPORT_PIPELINE_SUMMARY 1 /* group, pipeline, stage, outcome, currency, count, amount, weighted */
@@ -38,6 +43,8 @@ CRM_API int crm_sales_query_init(crm_sales_query* q, unsigned int version);
 #define CRM_REPORT_SALES_CYCLE 3      /* group, won, average_days, median_days, min_days, max_days */
 #define CRM_REPORT_FUNNEL 4           /* group, stage, outcome, reached, advanced, conversion, stays, average_days */
 #define CRM_REPORT_LOST_REASONS 5     /* group, reason, count, share */
+#define CRM_REPORT_FORECAST 6         /* group, period, currency, deals, pipeline, best_case, commit, closed,
+                                         omitted, quota, attainment (no value without a quota) */
 
 /* Column types: text, integer, real, money (an integer of minor units of the row's "currency"). */
 #define CRM_COLUMN_TEXT 0
@@ -49,7 +56,8 @@ typedef struct crm_report crm_report;
 /* Runs report `report` (CRM_REPORT_*) in `txn`'s snapshot. CRM_EINVALID names a bad filter,
  * group field, period or time zone; CRM_ENOTFOUND a funnel pipeline that does not exist. */
 CRM_API int crm_report_run(crm_report** out, crm_txn* txn, int report, const crm_sales_query* q);
-/* The report named "pipeline", "winrate", "cycle", "funnel" or "lost" (CRM_EINVALID otherwise). */
+/* The report named "pipeline", "winrate", "cycle", "funnel", "lost" or "forecast" (CRM_EINVALID
+ * otherwise). */
 CRM_API int crm_report_named(int* out, const char* name, size_t name_len);
 CRM_API void crm_report_free(crm_report* r);
 CRM_API const char* crm_report_title(const crm_report* r, size_t* len);
@@ -67,6 +75,22 @@ CRM_API int crm_report_int(int64_t* out, const crm_report* r, size_t row, size_t
 CRM_API int crm_report_real(double* out, const crm_report* r, size_t row, size_t c);
 /* The report as aligned text (money with its decimals), as the tool prints it; to crm_free. */
 CRM_API int crm_report_format(char** out, size_t* len, const crm_report* r);
+
+/* Quotas: a target of a user or a team (exactly one of them not 0) for a month ("2017-03") or a
+ * quarter ("2017-Q2"), in minor units of `currency`. Setting replaces the one it had;
+ * CRM_ENOTFOUND for a user or team that does not exist, or (delete) a quota that does not. */
+CRM_API int crm_quota_set(crm_txn* txn, uint64_t user, uint64_t team, const char* period, size_t period_len,
+                          int64_t target, const char* currency, size_t currency_len);
+CRM_API int crm_quota_delete(crm_txn* txn, uint64_t user, uint64_t team, const char* period, size_t period_len);
+typedef struct crm_quota_list crm_quota_list;
+/* The quotas of a user, of a team, or (both 0) every one. */
+CRM_API int crm_quota_list_get(crm_quota_list** out, crm_txn* txn, uint64_t user, uint64_t team);
+CRM_API void crm_quota_list_free(crm_quota_list* l);
+CRM_API size_t crm_quota_list_size(const crm_quota_list* l);
+/* Item i; the texts are borrowed until crm_quota_list_free; any output may be NULL. */
+CRM_API int crm_quota_list_at(const crm_quota_list* l, size_t i, uint64_t* user, uint64_t* team, const char** period,
+                              size_t* period_len, int64_t* target, const char** currency, size_t* currency_len,
+                              int64_t* updated_at);
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,7 @@
 using namespace capi;  // NOLINT: the shared helpers of every wrapper source
 
 namespace {
-const FieldSet kOpportunityFields{"an opportunity", "crm_opportunity", 5, 12,
+const FieldSet kOpportunityFields{"an opportunity", "crm_opportunity", 5, 13,
                                   {CRM_OPPORTUNITY_ID, CRM_OPPORTUNITY_PROBABILITY_OVERRIDDEN}};
 }  // namespace
 
@@ -66,6 +66,7 @@ int64_t OpportunityInt(const crm::Opportunity& v, int field) {
     case CRM_OPPORTUNITY_PROBABILITY: return v.probability;
     case CRM_OPPORTUNITY_PROBABILITY_OVERRIDDEN: return v.probability_overridden;
     case CRM_OPPORTUNITY_EXPECTED_CLOSE: return v.expected_close;
+    case CRM_OPPORTUNITY_FORECAST_CATEGORY: return static_cast<int64_t>(v.forecast_category);
     default: return 0;
   }
 }
@@ -104,6 +105,11 @@ int crm_opportunity_set_int(crm_opportunity* o, int field, int64_t value) {
     case CRM_OPPORTUNITY_CREATED_AT: v.created_at = value; return CRM_OK;
     case CRM_OPPORTUNITY_UPDATED_AT: v.updated_at = value; return CRM_OK;
     case CRM_OPPORTUNITY_CLOSED_AT: v.closed_at = value; return CRM_OK;
+    case CRM_OPPORTUNITY_FORECAST_CATEGORY:
+      if (value < CRM_FORECAST_AUTO || value > CRM_FORECAST_OMITTED || value == CRM_FORECAST_CLOSED)
+        return Invalid("forecast_category: must be CRM_FORECAST_AUTO, _PIPELINE, _BEST_CASE, _COMMIT or _OMITTED");
+      v.forecast_category = static_cast<crm::ForecastCategory>(value);
+      return CRM_OK;
     default: return Invalid("field: not a settable integer field of an opportunity");
   }
 }

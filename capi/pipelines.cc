@@ -45,6 +45,26 @@ int crm_pipeline_stage(const crm_pipeline* p, size_t i, uint32_t* id, const char
   return CRM_OK;
 }
 
+int crm_pipeline_stage_forecast(const crm_pipeline* p, size_t i, int* effective) {
+  if (p == nullptr || i >= p->v.stages.size()) {
+    Set(effective, -1);
+    return -1;
+  }
+  Set(effective, static_cast<int>(p->v.stages[i].forecast()));
+  return static_cast<int>(p->v.stages[i].forecast_category);
+}
+
+int crm_pipeline_set_stage_forecast(crm_pipeline* p, size_t i, int category) {
+  return Guard([&] {
+    if (p == nullptr) return Invalid("p: is NULL");
+    if (i >= p->v.stages.size()) return Fail(CRM_ENOTFOUND, "i: past the last stage");
+    if (category < CRM_FORECAST_AUTO || category > CRM_FORECAST_OMITTED)
+      return Invalid("category: is not a CRM_FORECAST_* value");
+    p->v.stages[i].forecast_category = static_cast<crm::ForecastCategory>(category);
+    return CRM_OK;
+  });
+}
+
 int crm_pipeline_add_stage(crm_pipeline* p, uint32_t id, const char* name, size_t name_len, int probability,
                            int outcome) {
   return Guard([&] {

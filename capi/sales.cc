@@ -1,5 +1,6 @@
 // The C ABI: sales reports as tables (crm_sales.h).
 #include <variant>
+#include <vector>
 
 #include "core.h"
 
@@ -7,6 +8,10 @@ using namespace capi;  // NOLINT: the shared helpers of every wrapper source
 
 struct crm_report {
   crm::ReportTable table;
+};
+
+struct crm_quota_list {
+  std::vector<crm::Quota> v;
 };
 
 namespace {
@@ -27,6 +32,9 @@ int ToQuery(const crm_sales_query* q, crm::SalesQuery* out) {
   out->from = q->from;
   out->to = q->to;
   out->pipeline = q->pipeline;
+  if (q->bucket != CRM_BUCKET_MONTH && q->bucket != CRM_BUCKET_QUARTER)
+    return Invalid("q.bucket: must be CRM_BUCKET_MONTH or CRM_BUCKET_QUARTER");
+  out->bucket = static_cast<crm::TimeBucket>(q->bucket);
   return CRM_OK;
 }
 
@@ -49,7 +57,7 @@ int crm_report_run(crm_report** out, crm_txn* txn, int report, const crm_sales_q
     if (out == nullptr) return Invalid("out: is NULL");
     *out = nullptr;
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
-    if (report < CRM_REPORT_PIPELINE_SUMMARY || report > CRM_REPORT_LOST_REASONS)
+    if (report < CRM_REPORT_PIPELINE_SUMMARY || report > CRM_REPORT_FORECAST)
       return Invalid("report: not a CRM_REPORT_* this library knows");
     crm::SalesQuery query;
     if (int rc = ToQuery(q, &query); rc != CRM_OK) return rc;
@@ -146,5 +154,57 @@ int crm_report_format(char** out, size_t* len, const crm_report* r) {
     *out = nullptr;
     if (r == nullptr) return Invalid("r: is NULL");
     return MallocCopy(r->table.ToText(), out, len, "the report");
+  });
+}
+
+int crm_quota_set(crm_txn* txn, uint64_t user, uint64_t team, const char* period, size_t period_len, int64_t target,
+                  const char* currency, size_t currency_len) {
+  return Guard([&] {
+    crm::Quota q;
+    q.user = user;
+    q.team = team;
+    q.target.minor_units = target;
+    if (int rc = Text(period, period_len, "period", &q.period); rc != CRM_OK) return rc;
+    if (int rc = Text(currency, currency_len, "currency", &q.target.currency); rc != CRM_OK) return rc;
+    return WriteStatus(txn, [&](crm::WriteTxn& t) { return t.SetQuota(q).status(); });
+  });
+}
+
+int crm_quota_delete(crm_txn* txn, uint64_t user, uint64_t team, const char* period, size_t period_len) {
+  return Guard([&] {
+    std::string text;
+    if (int rc = Text(period, period_len, "period", &text); rc != CRM_OK) return rc;
+    return WriteStatus(txn, [&](crm::WriteTxn& t) { return t.DeleteQuota(user, team, text); });
+  });
+}
+
+int crm_quota_list_get(crm_quota_list** out, crm_txn* txn, uint64_t user, uint64_t team) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    auto all = ReadOf(txn)->ListQuotas(user, team);
+    if (!all.ok()) return Check(all.status());
+    return Give(out, crm_quota_list{*std::move(all)});
+  });
+}
+
+void crm_quota_list_free(crm_quota_list* l) { delete l; }
+
+size_t crm_quota_list_size(const crm_quota_list* l) { return l == nullptr ? 0 : l->v.size(); }
+
+int crm_quota_list_at(const crm_quota_list* l, size_t i, uint64_t* user, uint64_t* team, const char** period,
+                      size_t* period_len, int64_t* target, const char** currency, size_t* currency_len,
+                      int64_t* updated_at) {
+  return Guard([&] {
+    if (l == nullptr || i >= l->v.size()) return Invalid("i: out of range (or l is NULL)");
+    const crm::Quota& q = l->v[i];
+    Set(user, static_cast<uint64_t>(q.user));
+    Set(team, static_cast<uint64_t>(q.team));
+    if (period != nullptr) *period = Out(q.period, period_len);
+    Set(target, q.target.minor_units);
+    if (currency != nullptr) *currency = Out(q.target.currency, currency_len);
+    Set(updated_at, q.updated_at);
+    return CRM_OK;
   });
 }

@@ -59,6 +59,8 @@ nlohmann::ordered_json ToJson(const Customer& c);
 nlohmann::ordered_json ToJson(const Interaction& i);
 nlohmann::ordered_json ToJson(const Change& c);
 std::string MoneyText(const Money& m);
+// "1200.50" in `currency`'s minor units; a Failure naming --amount or --currency otherwise.
+Money ParseMoney(const std::string& text, const std::string& currency);
 
 // The commands, by concept.
 void AddCustomerCommands(CLI::App& app, Context& ctx);
@@ -68,6 +70,6 @@ void AddDealCommands(CLI::App& app, Context& ctx);
 void AddPrivacyCommands(CLI::App& app, Context& ctx);
 void AddTeamCommands(CLI::App& app, Context& ctx);
 void AddImportCommands(CLI::App& app, Context& ctx);
-void AddReportCommands(CLI::App& app, Context& ctx);
+void AddReportCommands(CLI::App& app, Context& ctx);  // and crm quota
 
 }  // namespace crm::cli

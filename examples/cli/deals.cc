@@ -12,7 +12,6 @@
 #include "cli.h"
 
 namespace crm::cli {
-namespace {
 
 // "1200.50" in `currency`'s minor units.
 Money ParseMoney(const std::string& text, const std::string& currency) {
@@ -32,6 +31,8 @@ Money ParseMoney(const std::string& text, const std::string& currency) {
   if (whole > (INT64_MAX - frac) / scale) throw Failure("--amount: '" + text + "' is too large");
   return Money{whole * scale + frac, currency};
 }
+
+namespace {
 
 const Stage& StageNamed(const Pipeline& p, const std::string& name) {
   const Stage* s = p.FindStage(std::string_view(name));
@@ -63,6 +64,7 @@ nlohmann::ordered_json ToJson(const Opportunity& o, const Pipeline& p) {
   j["external_id"] = o.external_id;
   j["closed_at"] = FormatTime(o.closed_at);
   j["lost_reason"] = o.lost_reason;
+  if (const Stage* s = p.FindStage(o.stage)) j["forecast_category"] = ForecastCategoryName(ForecastOf(o, *s));
   j["history"] = nlohmann::ordered_json::array();
   for (const StageChange& h : o.history)
     j["history"].push_back({{"from", h.from == 0 ? "" : stage_name(h.from)}, {"to", stage_name(h.to)}, {"at", FormatTime(h.at)},
@@ -108,7 +110,8 @@ void AddDealCommands(CLI::App& app, Context& ctx) {
       for (const Pipeline& p : all) {
         nlohmann::ordered_json stages = nlohmann::ordered_json::array();
         for (const Stage& s : p.stages)
-          stages.push_back({{"id", s.id}, {"name", s.name}, {"probability", s.probability}, {"outcome", StageOutcomeName(s.outcome)}});
+          stages.push_back({{"id", s.id}, {"name", s.name}, {"probability", s.probability}, {"outcome", StageOutcomeName(s.outcome)},
+                            {"forecast_category", ForecastCategoryName(s.forecast())}});
         out.push_back({{"id", p.id}, {"name", p.name}, {"stages", stages}});
       }
       return PrintJson(out);
@@ -117,8 +120,8 @@ void AddDealCommands(CLI::App& app, Context& ctx) {
     for (const Pipeline& p : all)
       for (const Stage& s : p.stages)
         rows.push_back({std::to_string(p.id), p.name, std::to_string(s.id), s.name, std::to_string(s.probability) + "%",
-                        std::string(StageOutcomeName(s.outcome))});
-    PrintTable({"pipeline", "name", "stage", "stage name", "prob", "outcome"}, rows);
+                        std::string(StageOutcomeName(s.outcome)), std::string(ForecastCategoryName(s.forecast()))});
+    PrintTable({"pipeline", "name", "stage", "stage name", "prob", "outcome", "forecast"}, rows);
   });
 
   struct PipelineAdd {
@@ -126,9 +129,12 @@ void AddDealCommands(CLI::App& app, Context& ctx) {
     std::vector<std::string> stages;
   };
   auto pa = std::make_shared<PipelineAdd>();
-  CLI::App* padd = pipeline->add_subcommand("add", "a pipeline: --stage NAME:PERCENT[:won|lost], in order");
+  CLI::App* padd = pipeline->add_subcommand("add", "a pipeline: --stage NAME:PERCENT[:open|won|lost[:CATEGORY]], in order");
   padd->add_option("name", pa->name)->required();
-  padd->add_option("--stage", pa->stages, "a stage (repeat, in order), e.g. Qualify:10, Won:100:won, Lost:0:lost")->required();
+  padd->add_option("--stage", pa->stages,
+                   "a stage (repeat, in order), e.g. Qualify:10, Commit:80:open:commit, Won:100:won, Lost:0:lost; "
+                   "CATEGORY: pipeline, best_case, commit or omitted (default: by the outcome)")
+      ->required();
   padd->callback([&ctx, pa] {
     Pipeline p;
     p.name = pa->name;
@@ -136,13 +142,14 @@ void AddDealCommands(CLI::App& app, Context& ctx) {
       const std::vector<std::string> parts = absl::StrSplit(spec, ':');
       Stage s;
       s.name = parts[0];
-      if (parts.size() > 3 || (parts.size() >= 2 && !absl::SimpleAtoi(parts[1], &s.probability)))
-        throw Failure("--stage: '" + spec + "' is not NAME:PERCENT[:won|lost]");
-      if (parts.size() == 3) {
+      if (parts.size() > 4 || (parts.size() >= 2 && !absl::SimpleAtoi(parts[1], &s.probability)))
+        throw Failure("--stage: '" + spec + "' is not NAME:PERCENT[:open|won|lost[:CATEGORY]]");
+      if (parts.size() >= 3) {
         if (parts[2] == "won") s.outcome = StageOutcome::kWon;
         else if (parts[2] == "lost") s.outcome = StageOutcome::kLost;
-        else throw Failure("--stage: '" + spec + "': the outcome is won or lost");
+        else if (parts[2] != "open") throw Failure("--stage: '" + spec + "': the outcome is open, won or lost");
       }
+      if (parts.size() == 4) s.forecast_category = Must(ParseForecastCategory(parts[3]), "--stage '" + spec + "'");
       p.stages.push_back(s);
     }
     auto store = ctx.Open();
@@ -154,7 +161,7 @@ void AddDealCommands(CLI::App& app, Context& ctx) {
   CLI::App* opp = app.add_subcommand("opportunity", "deals: add, move through stages, close, list");
   opp->require_subcommand(1);
   struct OppAdd {
-    std::string title, amount, currency = "EUR", stage, owner, close, external_id;
+    std::string title, amount, currency = "EUR", stage, owner, close, external_id, forecast;
     CustomerId customer = 0;
     PipelineId pipeline = 0;
   };
@@ -166,6 +173,7 @@ void AddDealCommands(CLI::App& app, Context& ctx) {
   oadd->add_option("--currency", oa->currency, "ISO 4217 (default EUR)");
   oadd->add_option("--pipeline", oa->pipeline, "the pipeline's id (default: the default pipeline)");
   oadd->add_option("--stage", oa->stage, "a stage name or id (default: the first)");
+  oadd->add_option("--forecast", oa->forecast, "its forecast category while open: pipeline, best_case, commit, omitted");
   oadd->add_option("--owner", oa->owner);
   oadd->add_option("--close", oa->close, "expected close date, 2024-06-30");
   oadd->add_option("--external-id", oa->external_id);
@@ -177,6 +185,7 @@ void AddDealCommands(CLI::App& app, Context& ctx) {
     o.external_id = oa->external_id;
     if (!oa->amount.empty()) o.amount = ParseMoney(oa->amount, oa->currency);
     if (!oa->close.empty()) o.expected_close = ParseTime(oa->close, "--close");
+    if (!oa->forecast.empty()) o.forecast_category = Must(ParseForecastCategory(oa->forecast), "--forecast");
     auto store = ctx.Open();
     const Pipeline p = Must(oa->pipeline == 0 ? store->Run(&ReadTxn::GetDefaultPipeline)
                                               : store->Run(&ReadTxn::GetPipeline, oa->pipeline), "--pipeline");

@@ -1,4 +1,5 @@
-// crm report pipeline | winrate | cycle | funnel | lost: the sales reports (crm/sales.hpp).
+// crm report pipeline | winrate | cycle | funnel | lost | forecast: the sales reports
+// (crm/sales.hpp); crm quota set | list | delete: the quotas the forecast compares with.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -12,8 +13,21 @@ namespace crm::cli {
 namespace {
 
 struct ReportArgs {
-  std::string name, where, group_by, period, from, to, time_zone = "UTC", pipeline;
+  std::string name, where, group_by, period, from, to, time_zone = "UTC", pipeline, bucket = "month";
 };
+
+struct QuotaArgs {
+  std::string period, amount, currency = "EUR", user, team;
+};
+
+// The holder a quota command names: --user (a login or name) or --team (a name).
+std::pair<UserId, TeamId> Holder(Store& store, const QuotaArgs& a, bool required) {
+  if (!a.user.empty() && !a.team.empty()) throw Failure("give --user or --team, not both");
+  if (!a.user.empty()) return {Must(store.Run(&ReadTxn::ResolveOwner, std::string_view(a.user)), "--user").id, 0};
+  if (!a.team.empty()) return {0, Must(store.Run(&ReadTxn::FindTeamByName, std::string_view(a.team)), "--team").id};
+  if (required) throw Failure("give --user or --team");
+  return {0, 0};
+}
 
 // A pipeline given by name (any case) or id.
 PipelineId PipelineArg(Store& store, const std::string& text) {
@@ -58,6 +72,8 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
   report->add_option("--to", a->to, "the period's end (excluded)");
   report->add_option("--time-zone", a->time_zone, "where the period's days begin (IANA name, default UTC)");
   report->add_option("--pipeline", a->pipeline, "the funnel's pipeline, by name or id (default: the default one)");
+  report->add_option("--bucket", a->bucket, "the forecast's periods: month (default) or quarter")
+      ->check(CLI::IsMember({"month", "quarter"}));
   report->callback([&ctx, a] {
     const SalesReport which = Must(ParseSalesReport(a->name));
     SalesQuery q;
@@ -67,11 +83,60 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
     if (!a->from.empty()) q.from = ParseTime(a->from, "--from");
     if (!a->to.empty()) q.to = ParseTime(a->to, "--to");
     q.time_zone = a->time_zone;
+    q.bucket = a->bucket == "quarter" ? TimeBucket::kQuarter : TimeBucket::kMonth;
     auto store = ctx.Open(false, true);
     if (!a->pipeline.empty()) q.pipeline = PipelineArg(*store, a->pipeline);
     const ReportTable t = Must(store->Run(&ReadTxn::GetReport, which, q), "report " + a->name);
     if (ctx.json) return PrintJson(ToJson(t));
     std::cout << t.ToText();
+  });
+
+  auto qa = std::make_shared<QuotaArgs>();
+  CLI::App* quota = app.add_subcommand("quota", "sales targets of users and teams per month or quarter");
+  quota->require_subcommand(1);
+  const auto holder_options = [&](CLI::App* c) {
+    c->add_option("--user", qa->user, "a user's login or name");
+    c->add_option("--team", qa->team, "a team's name");
+  };
+  CLI::App* qset = quota->add_subcommand("set", "set (or replace) the quota of --user or --team for a period");
+  qset->add_option("period", qa->period, "a month (2024-03) or a quarter (2024-Q1)")->required();
+  qset->add_option("amount", qa->amount, "in major units, e.g. 50000.00")->required();
+  qset->add_option("--currency", qa->currency, "ISO 4217 (default EUR)");
+  holder_options(qset);
+  qset->callback([&ctx, qa] {
+    auto store = ctx.Open();
+    const auto [user, team] = Holder(*store, *qa, true);
+    const Quota set = Must(store->Run(&WriteTxn::SetQuota, Quota{user, team, qa->period, ParseMoney(qa->amount, qa->currency), 0, {}}),
+                           "quota set");
+    if (ctx.json) return PrintJson({{"user", set.user}, {"team", set.team}, {"period", set.period},
+                                    {"target", {{"minor_units", set.target.minor_units}, {"currency", set.target.currency}}}});
+    std::cout << "quota " << set.period << ": " << MoneyText(set.target) << "\n";
+  });
+  CLI::App* qlist = quota->add_subcommand("list", "the quotas (of --user or --team)");
+  holder_options(qlist);
+  qlist->callback([&ctx, qa] {
+    auto store = ctx.Open(false, true);
+    const auto [user, team] = Holder(*store, *qa, false);
+    const std::vector<Quota> all = Must(store->Run(&ReadTxn::ListQuotas, user, team), "quota list");
+    std::vector<std::vector<std::string>> rows;
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const Quota& x : all) {
+      const std::string who = x.user != 0 ? Must(store->Run(&ReadTxn::GetUser, x.user), "quota list").name
+                                          : Must(store->Run(&ReadTxn::GetTeam, x.team), "quota list").name;
+      rows.push_back({x.user != 0 ? "user" : "team", who, x.period, MoneyText(x.target)});
+      out.push_back({{"holder", x.user != 0 ? "user" : "team"}, {"name", who}, {"period", x.period},
+                     {"target", {{"minor_units", x.target.minor_units}, {"currency", x.target.currency}}}});
+    }
+    if (ctx.json) return PrintJson(out);
+    PrintTable({"holder", "name", "period", "target"}, rows);
+  });
+  CLI::App* qdel = quota->add_subcommand("delete", "remove the quota of --user or --team for a period");
+  qdel->add_option("period", qa->period)->required();
+  holder_options(qdel);
+  qdel->callback([&ctx, qa] {
+    auto store = ctx.Open();
+    const auto [user, team] = Holder(*store, *qa, true);
+    Check(store->Run(&WriteTxn::DeleteQuota, user, team, std::string_view(qa->period)), "quota delete");
   });
 }
 

@@ -36,6 +36,8 @@ enum class ForecastCategory : std::uint8_t {
 };
 // "pipeline", "best_case", "commit", "closed", "omitted" ("auto" for kAuto).
 std::string_view ForecastCategoryName(ForecastCategory category);
+// The category of one of those names (any case; "best case" too); InvalidArgument listing them.
+absl::StatusOr<ForecastCategory> ParseForecastCategory(std::string_view name);
 
 struct Stage {
   StageId id = 0;  // 0 on a new stage: the store assigns the next free id of the pipeline

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "common/strings.h"
 #include "changes/changes.h"
 #include "codec/key.h"
 #include "model/records.h"
@@ -44,6 +45,16 @@ std::string_view ForecastCategoryName(ForecastCategory category) {
     case ForecastCategory::kOmitted: return "omitted";
   }
   return "unknown";
+}
+
+absl::StatusOr<ForecastCategory> ParseForecastCategory(std::string_view name) {
+  std::string folded = text::FoldCase(name);
+  for (char& c : folded)
+    if (c == ' ') c = '_';
+  for (int c = 0; c <= static_cast<int>(ForecastCategory::kOmitted); ++c)
+    if (ForecastCategoryName(static_cast<ForecastCategory>(c)) == folded) return static_cast<ForecastCategory>(c);
+  return absl::InvalidArgumentError(absl::StrCat(
+      "forecast category: '", Av(name), "' is not one of auto, pipeline, best_case, commit, closed, omitted"));
 }
 
 ForecastCategory Stage::forecast() const {

@@ -99,13 +99,13 @@ absl::Status DeleteQuota(model::Ctx& ctx, UserId user, TeamId team, std::string_
   if ((user == 0) == (team == 0)) return Invalid("user", "give exactly one of user and team");
   auto canonical = QuotaPeriod(period);
   if (!canonical) return Invalid("period", absl::StrCat("'", Av(period), "' is not a month (2017-03) or a quarter (2017-Q2)"));
-  Quota key{user, team, *canonical, {}, 0, {}};
-  auto deleted = ctx.txn.Del(ctx.schema.quotas, KeyOf(key));
-  if (!deleted.ok()) return deleted.status();
-  if (!*deleted)
-    return absl::NotFoundError(absl::StrCat(user != 0 ? "user " : "team ", user != 0 ? user : team, " has no quota for ",
-                                            *canonical));
-  return absl::OkStatus();
+  const std::string key = KeyOf(Quota{user, team, *canonical, {}, 0, {}});
+  std::string_view value;
+  auto found = ctx.txn.Get(ctx.schema.quotas, key, &value);  // before writing: a refusal leaves the txn usable
+  if (!found.ok()) return found.status();
+  if (*found) return ctx.txn.Del(ctx.schema.quotas, key).status();
+  return absl::NotFoundError(absl::StrCat(user != 0 ? "user " : "team ", user != 0 ? user : team, " has no quota for ",
+                                          *canonical));
 }
 
 absl::StatusOr<std::vector<Quota>> ListQuotas(const model::Ctx& ctx, UserId user, TeamId team) {

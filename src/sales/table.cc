@@ -199,6 +199,7 @@ std::string ReportTable::ToText() const {
       const bool right = columns[c].type != Type::kText;
       absl::StrAppend(&l, k == 0 ? "" : "  ", right ? pad : "", s, right || k + 1 == shown.size() ? "" : pad);
     }
+    l.erase(l.find_last_not_of(' ') + 1);  // an empty last cell leaves no trailing blanks
     absl::StrAppend(&text, l, "\n");
   };
   line([&](std::size_t c) { return columns[c].name; });

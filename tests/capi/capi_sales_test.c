@@ -119,6 +119,108 @@ static void test_win_rate_and_summary(void) {
   crm_db_close(db);
 }
 
+static void test_forecast_categories_quotas_and_forecast(void) {
+  crm_db* db = open_db("forecast.crm");
+  crm_txn* txn = NULL;
+  crm_pipeline* p = NULL;
+  crm_opportunity* o = NULL;
+  crm_user* u = NULL;
+  crm_quota_list* quotas = NULL;
+  crm_report* r = NULL;
+  crm_sales_query q = CRM_SALES_QUERY_INIT;
+  uint64_t user = 0, holder = 1, team = 1;
+  const char* text = NULL;
+  size_t len = 0;
+  int64_t n = 0;
+  int effective = 0;
+  double attainment = 0;
+  const int64_t jan15 = INT64_C(1705276800000000); /* 2024-01-15T00:00:00Z */
+
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  CHECK(crm_pipeline_new(&p) == CRM_OK);
+  CHECK(crm_pipeline_set_name(p, S("Direct")) == CRM_OK);
+  CHECK(crm_pipeline_add_stage(p, 0, S("Lead"), 10, CRM_OUTCOME_OPEN) == CRM_OK);
+  CHECK(crm_pipeline_add_stage(p, 0, S("Commit"), 90, CRM_OUTCOME_OPEN) == CRM_OK);
+  CHECK(crm_pipeline_add_stage(p, 0, S("Won"), 100, CRM_OUTCOME_WON) == CRM_OK);
+  CHECK(crm_pipeline_add_stage(p, 0, S("Lost"), 0, CRM_OUTCOME_LOST) == CRM_OK);
+  CHECK(crm_pipeline_set_stage_forecast(p, 1, CRM_FORECAST_COMMIT) == CRM_OK);
+  CHECK(crm_pipeline_set_stage_forecast(p, 2, CRM_FORECAST_COMMIT) == CRM_OK);
+  CHECK(crm_pipeline_create(txn, p) == CRM_EINVALID && errmsg_has("a won stage counts as closed"));
+  CHECK(crm_pipeline_set_stage_forecast(p, 2, CRM_FORECAST_AUTO) == CRM_OK);
+  CHECK(crm_pipeline_set_stage_forecast(p, 9, CRM_FORECAST_AUTO) == CRM_ENOTFOUND);
+  CHECK(crm_pipeline_set_stage_forecast(p, 0, 17) == CRM_EINVALID);
+  CHECK(crm_pipeline_create(txn, p) == CRM_OK);
+  CHECK(crm_pipeline_stage_forecast(p, 1, &effective) == CRM_FORECAST_COMMIT && effective == CRM_FORECAST_COMMIT);
+  CHECK(crm_pipeline_stage_forecast(p, 2, &effective) == CRM_FORECAST_AUTO && effective == CRM_FORECAST_CLOSED);
+  CHECK(crm_pipeline_stage_forecast(p, 7, &effective) == -1 && effective == -1);
+
+  CHECK(crm_user_new(&u) == CRM_OK);
+  CHECK(crm_user_set_text(u, CRM_USER_NAME, S("Ann")) == CRM_OK);
+  CHECK(crm_user_create(txn, u) == CRM_OK);
+  user = (uint64_t)crm_user_int(u, CRM_USER_ID);
+  CHECK(crm_quota_set(txn, user, 0, S("2024-01"), 100000, S("USD")) == CRM_OK);
+  CHECK(crm_quota_set(txn, user, 0, S("2024-q1"), 300000, S("USD")) == CRM_OK);
+  CHECK(crm_quota_set(txn, user, 0, S("2024-13"), 1, S("USD")) == CRM_EINVALID && errmsg_has("period"));
+  CHECK(crm_quota_set(txn, 4242, 0, S("2024-01"), 1, S("USD")) == CRM_ENOTFOUND);
+  CHECK(crm_quota_set(txn, user, 0, S("2024-01"), 0, S("USD")) == CRM_EINVALID && errmsg_has("more than 0"));
+  CHECK(crm_quota_delete(txn, user, 0, S("2023-01")) == CRM_ENOTFOUND);
+
+  CHECK(crm_opportunity_new(&o) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_TITLE, S("Big")) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_OWNER, S("Ann")) == CRM_OK);
+  CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_CURRENCY, S("USD")) == CRM_OK);
+  CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_AMOUNT, 50000) == CRM_OK);
+  CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_PIPELINE, (int64_t)crm_pipeline_id(p)) == CRM_OK);
+  CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_EXPECTED_CLOSE, jan15) == CRM_OK);
+  CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_FORECAST_CATEGORY, CRM_FORECAST_CLOSED) == CRM_EINVALID);
+  CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_FORECAST_CATEGORY, CRM_FORECAST_BEST_CASE) == CRM_OK);
+  CHECK(crm_opportunity_create(txn, o) == CRM_OK);
+  CHECK(crm_opportunity_int(o, CRM_OPPORTUNITY_FORECAST_CATEGORY) == CRM_FORECAST_BEST_CASE);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  CHECK(crm_quota_list_get(&quotas, txn, user, 0) == CRM_OK && crm_quota_list_size(quotas) == 2);
+  CHECK(crm_quota_list_at(quotas, 1, &holder, &team, &text, &len, &n, NULL, NULL, NULL) == CRM_OK);
+  CHECK(holder == user && team == 0 && strcmp(text, "2024-Q1") == 0 && len == 7 && n == 300000);
+  CHECK(crm_quota_list_at(quotas, 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) == CRM_EINVALID);
+  crm_quota_list_free(quotas);
+
+  q.group_by = "owner";
+  q.group_by_len = strlen(q.group_by);
+  CHECK(crm_report_run(&r, txn, CRM_REPORT_FORECAST, &q) == CRM_OK && crm_report_rows(r) == 1);
+  CHECK(strcmp(crm_report_text(r, 0, column(r, "period"), NULL), "2024-01") == 0);
+  CHECK(crm_report_int(&n, r, 0, column(r, "best_case")) == CRM_OK && n == 50000);
+  CHECK(crm_report_int(&n, r, 0, column(r, "quota")) == CRM_OK && n == 100000);
+  CHECK(crm_report_real(&attainment, r, 0, column(r, "attainment")) == CRM_OK && attainment == 0.0);
+  crm_report_free(r);
+  r = NULL;
+  q.bucket = CRM_BUCKET_QUARTER;
+  CHECK(crm_report_run(&r, txn, CRM_REPORT_FORECAST, &q) == CRM_OK && crm_report_rows(r) == 1);
+  CHECK(strcmp(crm_report_text(r, 0, column(r, "period"), NULL), "2024-Q1") == 0);
+  CHECK(crm_report_int(&n, r, 0, column(r, "quota")) == CRM_OK && n == 300000);
+  crm_report_free(r);
+  r = NULL;
+  q.group_by = NULL;
+  q.group_by_len = 0;
+  CHECK(crm_report_run(&r, txn, CRM_REPORT_FORECAST, &q) == CRM_OK && crm_report_rows(r) == 1);
+  CHECK(crm_report_int(&n, r, 0, column(r, "quota")) == CRM_ENOTFOUND); /* no group: no quota */
+  crm_report_free(r);
+  r = NULL;
+  q.bucket = 1;
+  CHECK(crm_report_run(&r, txn, CRM_REPORT_FORECAST, &q) == CRM_EINVALID && errmsg_has("q.bucket"));
+  crm_txn_free(txn);
+
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  CHECK(crm_quota_delete(txn, user, 0, S("2024-Q1")) == CRM_OK);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  crm_opportunity_free(o);
+  crm_user_free(u);
+  crm_pipeline_free(p);
+  crm_db_close(db);
+}
+
 static void test_report_names(void) {
   int report = 0;
   CHECK(crm_report_named(&report, S("funnel")) == CRM_OK && report == CRM_REPORT_FUNNEL);
@@ -130,6 +232,7 @@ static void test_report_names(void) {
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_win_rate_and_summary();
+  test_forecast_categories_quotas_and_forecast();
   test_report_names();
   return finish();
 }

@@ -177,7 +177,7 @@ def test_pipelines_deals_and_aggregates(tmp_path):
         (("opportunity", "add", "X", "--amount", "5", "--currency", "EURO"), "crm: --currency: 'EURO' is not an ISO 4217"),
         (("opportunity", "close", "1"), "crm: opportunity close: give --won or --lost REASON"),
         (("opportunity", "get", "99"), "crm: opportunity get: "),
-        (("pipeline", "add", "P", "--stage", "A:x"), "crm: --stage: 'A:x' is not NAME:PERCENT[:won|lost]"),
+        (("pipeline", "add", "P", "--stage", "A:x"), "crm: --stage: 'A:x' is not NAME:PERCENT[:open|won|lost[:CATEGORY]]"),
         (("aggregate", "opportunity", "--measures", "median(amount)"), "crm: --measures: "),
     ]:
         err = run(tmp_path, *args, code=1).stderr
@@ -356,6 +356,18 @@ def test_import_maven_deals_and_interactions(tmp_path):
     assert funnel.startswith("Funnel\nstage") and "Prospecting" in funnel and "8800" in funnel, funnel
     err = run(tmp_path, "report", "leaderboard", code=1).stderr
     assert err.startswith("crm: report: 'leaderboard' is not one of pipeline, winrate, cycle, funnel, lost, forecast")
+    run(tmp_path, "quota", "set", "2017-Q2", "800000", "--currency", "USD", "--team", "Melvin Marxen")
+    with open(os.path.join(DATA, "maven", "sales_teams.csv"), newline="") as f:
+        manager = {r["sales_agent"]: r["manager"] for r in csv.DictReader(f)}
+    closed = sum(int(r["close_value"]) * 100 for r in rows if r["deal_stage"] == "Won"
+                 and manager[r["sales_agent"]] == "Melvin Marxen" and "2017-04-01" <= r["close_date"] < "2017-07-01")
+    forecast = js(tmp_path, "report", "forecast", "--group-by", "team", "--bucket", "quarter", "--period", "2017-Q2")
+    row = next(r for r in forecast["rows"] if r["group"] == "Melvin Marxen")
+    assert row["period"] == "2017-Q2" and row["closed"] == closed and row["quota"] == 80000000
+    assert row["attainment"] == pytest.approx(closed / 80000000)
+    assert js(tmp_path, "quota", "list")[0]["period"] == "2017-Q2"
+    err = run(tmp_path, "quota", "delete", "2017-Q3", "--team", "Melvin Marxen", code=1).stderr
+    assert err.startswith("crm: quota delete: team ") and "has no quota for 2017-Q3" in err
     err = run(tmp_path, "report", "funnel", "--pipeline", "Nope", code=1).stderr
     assert err.startswith("crm: --pipeline: no pipeline 'Nope'")
     again = js(tmp_path, "import", deals, "--preset", "maven_pipeline", "--pipeline", "MavenTech")

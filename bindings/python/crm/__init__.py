@@ -40,7 +40,7 @@ from .consent import Channel, ConsentRecord, ConsentSource, ContactDecision, Ver
 from .imports import ImportCounts, ImportJob, ImportProgress, ImportRowError, ImportState, presets as import_presets
 from .maintenance import Statistics, VerifyReport
 from .privacy import Erasure
-from .sales import Report
+from .sales import Quota, Report
 from .query import F, Field, Index, Plan, Row, Where
 from .records import (  # noqa: I001 - the record kinds
     Change,
@@ -64,6 +64,7 @@ from .values import (
     AccountType,
     Direction,
     Entity,
+    ForecastCategory,
     InteractionKind,
     Kind,
     LegalBasis,
@@ -89,6 +90,6 @@ __all__ = [
     "Field", "FieldChange", "FullError", "ImportCounts", "ImportJob", "ImportProgress", "ImportRowError", "ImportState", "Index", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
     "LifecycleStage", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
     "OutOfMemoryError", "Outcome", "Phone", "PhoneType", "Pipeline", "PipelineStage", "Plan", "ReadOnlyError", "ReadTxn",
-    "Record", "Report", "Row", "StageChange", "Statistics", "StorageError", "SuppressedError", "Team", "User", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
+    "ForecastCategory", "Quota", "Record", "Report", "Row", "StageChange", "Statistics", "StorageError", "SuppressedError", "Team", "User", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
     "import_presets", "library_path", "library_version", "open",
 ]  # fmt: skip

@@ -478,6 +478,7 @@ typedef struct crm_sales_query {
   const char* time_zone;
   size_t time_zone_len;
   uint64_t pipeline;
+  int bucket;
 } crm_sales_query;
 int crm_sales_query_init(crm_sales_query* q, unsigned int version);
 typedef struct crm_report crm_report;
@@ -493,4 +494,16 @@ const char* crm_report_text(const crm_report* r, size_t row, size_t c, size_t* l
 int crm_report_int(int64_t* out, const crm_report* r, size_t row, size_t c);
 int crm_report_real(double* out, const crm_report* r, size_t row, size_t c);
 int crm_report_format(char** out, size_t* len, const crm_report* r);
+int crm_quota_set(crm_txn* txn, uint64_t user, uint64_t team, const char* period, size_t period_len,
+                  int64_t target, const char* currency, size_t currency_len);
+int crm_quota_delete(crm_txn* txn, uint64_t user, uint64_t team, const char* period, size_t period_len);
+typedef struct crm_quota_list crm_quota_list;
+int crm_quota_list_get(crm_quota_list** out, crm_txn* txn, uint64_t user, uint64_t team);
+void crm_quota_list_free(crm_quota_list* l);
+size_t crm_quota_list_size(const crm_quota_list* l);
+int crm_quota_list_at(const crm_quota_list* l, size_t i, uint64_t* user, uint64_t* team, const char** period,
+                      size_t* period_len, int64_t* target, const char** currency, size_t* currency_len,
+                      int64_t* updated_at);
+int crm_pipeline_stage_forecast(const crm_pipeline* p, size_t i, int* effective);
+int crm_pipeline_set_stage_forecast(crm_pipeline* p, size_t i, int category);
 """

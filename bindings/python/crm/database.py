@@ -28,7 +28,7 @@ from .opportunities import OpportunityReads, OpportunityWrites
 from .query import QueryReads, QueryWrites
 from .pipelines import PipelineReads, PipelineWrites
 from .privacy import PrivacyReads, PrivacyWrites
-from .sales import SalesReads
+from .sales import SalesReads, SalesWrites
 from .users import UserReads, UserWrites
 
 R = TypeVar("R", bound=Record)
@@ -46,7 +46,7 @@ class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, C
 
 
 class _Writes(CustomerWrites, InteractionWrites, PipelineWrites, OpportunityWrites, QueryWrites, UserWrites,
-              PrivacyWrites, ConsentWrites):
+              PrivacyWrites, ConsentWrites, SalesWrites):
     """Every concept's writes."""
 
 

@@ -9,6 +9,7 @@ from ._fields import (
     _Amount,
     _Bool,
     _encode,
+    _Enum,
     _Field,
     _Int,
     _string,
@@ -23,7 +24,7 @@ from ._ops import (Ops, check_id, check_record, one_of, paging, text_arg, write_
                    write_record)
 from .custom import _Custom
 from .errors import EINVALID, InvalidError, check
-from .values import Money, TimeLike, to_datetime, to_micros
+from .values import ForecastCategory, Money, TimeLike, to_datetime, to_micros
 
 if TYPE_CHECKING:
     from .listing import Listing
@@ -135,6 +136,7 @@ class Opportunity(Record):
     probability = _Int(210, "The probability in percent; -1 on a new one: the stage's default.")
     probability_overridden = _Bool(211, "Whether the probability differs from the stage's default.", readonly=True)
     expected_close = _Time(212, "When it is expected to close, or None.")
+    forecast_category = _Enum(213, ForecastCategory, "Its forecast category while open (AUTO: its stage's).")
 
     title = _Text(101, "The title.")
     owner = _Text(102, "Who owns it.")
@@ -150,7 +152,7 @@ class Opportunity(Record):
 
     _FIELDS = (
         "id", "revision", "title", "customer", "pipeline", "stage", "amount", "probability",
-        "probability_overridden", "expected_close", "owner", "lost_reason", "external_id", "custom", "contacts", "history",
+        "probability_overridden", "expected_close", "forecast_category", "owner", "lost_reason", "external_id", "custom", "contacts", "history",
         "created_at", "updated_at", "closed_at",
     )  # fmt: skip
 

@@ -15,7 +15,7 @@ from ._fields import (
 from ._native import ffi, lib
 from ._ops import Ops, check_id, check_record, write_plain, write_record
 from .errors import EINVALID, InvalidError, check
-from .values import Outcome
+from .values import ForecastCategory, Outcome, enum_arg
 
 if TYPE_CHECKING:
     from .listing import Listing
@@ -24,12 +24,15 @@ T = TypeVar("T")
 
 
 class PipelineStage(NamedTuple):
-    """A stage of a pipeline. ``id`` 0 in a new stage: the store assigns it."""
+    """A stage of a pipeline. ``id`` 0 in a new stage: the store assigns it. ``forecast_category``:
+    where its deals count in a forecast (AUTO: open ones as pipeline, won as closed, lost as
+    omitted)."""
 
     id: int
     name: str
     probability: int
     outcome: Outcome = Outcome.OPEN
+    forecast_category: ForecastCategory = ForecastCategory.AUTO
 
 
 # ---- pipelines ----
@@ -45,14 +48,15 @@ class _PipelineStages(_Field):
         with obj._lock:
             for i in range(lib.crm_pipeline_stage_count(obj._h)):
                 check(lib.crm_pipeline_stage(obj._h, i, sid, name, n, probability, outcome))
-                stages.append(PipelineStage(sid[0], _text(name[0], n[0]), probability[0], Outcome(outcome[0])))
+                category = ForecastCategory(lib.crm_pipeline_stage_forecast(obj._h, i, ffi.NULL))
+                stages.append(PipelineStage(sid[0], _text(name[0], n[0]), probability[0], Outcome(outcome[0]), category))
         return stages
 
     def __set__(self, obj: Any, value: Any) -> None:
         try:
             stages = [s if isinstance(s, PipelineStage) else PipelineStage(*s) for s in _pairs(value, "stages")]
         except TypeError as e:
-            raise InvalidError(EINVALID, f"stages: each is a PipelineStage(id, name, probability, outcome): {e}") from None
+            raise InvalidError(EINVALID, f"stages: each is a PipelineStage(id, name, probability, outcome, forecast_category): {e}") from None
         _replace_list(obj, "stages", lib.crm_pipeline_clear_stages, stages, lambda stage: Pipeline._add(obj, stage))
 
 
@@ -95,12 +99,18 @@ class Pipeline(Record):
 
     def _add(self, stage: PipelineStage) -> int:
         raw = _encode(stage.name, "stage name")
-        return lib.crm_pipeline_add_stage(self._h, stage.id, raw, len(raw), stage.probability, int(stage.outcome))
+        rc = lib.crm_pipeline_add_stage(self._h, stage.id, raw, len(raw), stage.probability, int(stage.outcome))
+        if rc != 0:
+            return rc
+        category = enum_arg(ForecastCategory, stage.forecast_category, "forecast_category")
+        return lib.crm_pipeline_set_stage_forecast(self._h, lib.crm_pipeline_stage_count(self._h) - 1, int(category))
 
-    def add_stage(self, name: str, probability: int, outcome: Outcome = Outcome.OPEN, id: int = 0) -> None:
-        """Appends a stage (``id`` 0: a new one; or the id of one of this pipeline's stages)."""
+    def add_stage(self, name: str, probability: int, outcome: Outcome = Outcome.OPEN, id: int = 0,
+                  forecast_category: ForecastCategory | str = ForecastCategory.AUTO) -> None:
+        """Appends a stage (``id`` 0: a new one; or the id of one of this pipeline's stages), and
+        the forecast category its deals count in (``"commit"`` ...; AUTO: by its outcome)."""
         with self._lock:
-            check(self._add(PipelineStage(id, name, probability, outcome)))
+            check(self._add(PipelineStage(id, name, probability, outcome, forecast_category)))  # type: ignore[arg-type]
 
     def stage_id(self, name: str) -> int | None:
         """The id of the stage with this name (case-insensitive), or None."""

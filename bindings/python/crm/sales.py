@@ -12,14 +12,18 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+import datetime as _dt
+
 from ._native import ffi, lib
-from ._ops import Ops, check_id, text_arg
-from .errors import ENOTFOUND, check
+from ._ops import Ops, check_id, text_arg, write_plain
+from .errors import EINVALID, ENOTFOUND, InvalidError, check
 from .query import WhereLike, where_text
-from .values import TimeLike, to_micros
+from .values import Money, TimeLike, to_datetime, to_micros
 
 #: crm_sales.h's CRM_COLUMN_*: the type of a report's column
 COLUMN_TYPES = {0: "text", 1: "int", 2: "real", 3: "money"}
+#: crm_sales.h's CRM_BUCKET_*: the forecast's periods
+BUCKETS = {"month": 3, "quarter": 4}
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
@@ -35,6 +39,45 @@ class Report(NamedTuple):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Quota(NamedTuple):
+    """A sales target of a user or a team (the other is None) for a month ("2024-03") or a
+    quarter ("2024-Q1")."""
+
+    user: int | None
+    team: int | None
+    period: str
+    target: Money
+    updated_at: _dt.datetime | None
+
+
+def _holder(user: int | None, team: int | None) -> tuple[int, int]:
+    return (0 if user is None else check_id(user, "user")), (0 if team is None else check_id(team, "team"))
+
+
+def _quotas(user: int, team: int) -> Any:
+    def run(txn: Any) -> list[Quota]:
+        out = ffi.new("crm_quota_list**")
+        check(lib.crm_quota_list_get(out, txn, user, team))
+        try:
+            u, t, target, at = ffi.new("uint64_t*"), ffi.new("uint64_t*"), ffi.new("int64_t*"), ffi.new("int64_t*")
+            period, currency, n, m = ffi.new("char**"), ffi.new("char**"), ffi.new("size_t*"), ffi.new("size_t*")
+            found = []
+            for i in range(lib.crm_quota_list_size(out[0])):
+                check(lib.crm_quota_list_at(out[0], i, u, t, period, n, target, currency, m, at))
+                code = ffi.unpack(currency[0], m[0]).decode()
+                found.append(Quota(u[0] or None, t[0] or None, ffi.unpack(period[0], n[0]).decode(),
+                                   Money.from_minor(target[0], code), to_datetime(at[0])))
+            return found
+        finally:
+            lib.crm_quota_list_free(out[0])
+
+    return run
+
+
+_SET_QUOTA = write_plain(lib.crm_quota_set)
+_DELETE_QUOTA = write_plain(lib.crm_quota_delete)
 
 
 def _text_out(ptr: Any, n: Any) -> str | None:
@@ -86,10 +129,12 @@ class SalesReads(Ops):
 
     def report(self, name: str, /, where: WhereLike = None, *, group_by: str | None = None,
                period: str | None = None, start: TimeLike = None, end: TimeLike = None,
-               time_zone: str = "UTC", pipeline: int | None = None, **fields: Any) -> Report:
-        """The report ``name``: ``"pipeline"``, ``"winrate"``, ``"cycle"``, ``"funnel"`` or
-        ``"lost"``. ``period`` or [``start``, ``end``) bound it in time; ``pipeline`` is the
-        funnel's (the default one when None)."""
+               time_zone: str = "UTC", pipeline: int | None = None, bucket: str = "month",
+               **fields: Any) -> Report:
+        """The report ``name``: ``"pipeline"``, ``"winrate"``, ``"cycle"``, ``"funnel"``,
+        ``"lost"`` or ``"forecast"``. ``period`` or [``start``, ``end``) bound it in time;
+        ``pipeline`` is the funnel's (the default one when None); ``bucket`` the forecast's
+        periods, ``"month"`` or ``"quarter"``."""
         keep: list = []
         raw, n = text_arg(keep, name, "name")
         report = ffi.new("int*")
@@ -107,6 +152,9 @@ class SalesReads(Ops):
         setattr(q, "from", _INT64_MIN if start is None else to_micros(start, "start"))  # a Python keyword
         q.to = _INT64_MAX if end is None else to_micros(end, "end")
         q.pipeline = 0 if pipeline is None else check_id(pipeline, "pipeline")
+        if bucket not in BUCKETS:
+            raise InvalidError(EINVALID, f"bucket: {bucket!r} is not month or quarter")
+        q.bucket = BUCKETS[bucket]
         result = self._with_read(_run(report[0], q))
         del keep
         return result
@@ -132,3 +180,34 @@ class SalesReads(Ops):
     def lost_reasons(self, where: WhereLike = None, **kw: Any) -> Report:
         """Reasons of the deals lost in the period, most frequent first, with their share."""
         return self.report("lost", where, **kw)
+
+    def forecast(self, where: WhereLike = None, **kw: Any) -> Report:
+        """Deals by close month (or ``bucket="quarter"``) per forecast category and currency;
+        grouped by ``"owner"`` or ``"team"``, with each one's quota and attainment."""
+        return self.report("forecast", where, **kw)
+
+    def quotas(self, *, user: int | None = None, team: int | None = None) -> list[Quota]:
+        """The quotas of a user, of a team, or every one."""
+        return self._with_read(_quotas(*_holder(user, team)))
+
+
+class SalesWrites(Ops):
+    """Quotas: methods of a write transaction and of the database."""
+
+    def set_quota(self, period: str, target: Money, *, user: int | None = None, team: int | None = None,
+                  actor: str | None = None) -> None:
+        """Sets the quota of a user or a team for a month ("2024-03") or a quarter ("2024-Q1"),
+        replacing the one it had."""
+        if not isinstance(target, Money):
+            raise InvalidError(EINVALID, f"target: expected Money, got {type(target).__name__}")
+        keep: list = []
+        raw, n = text_arg(keep, period, "period")
+        code, m = text_arg(keep, target.currency, "currency")
+        self._in_write(_SET_QUOTA, actor, *_holder(user, team), raw, n, target.minor_units, code, m)
+
+    def delete_quota(self, period: str, *, user: int | None = None, team: int | None = None,
+                     actor: str | None = None) -> None:
+        """Removes a quota (NotFoundError when there is none)."""
+        keep: list = []
+        raw, n = text_arg(keep, period, "period")
+        self._in_write(_DELETE_QUOTA, actor, *_holder(user, team), raw, n)

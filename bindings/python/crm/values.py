@@ -107,6 +107,18 @@ class Outcome(enum.IntEnum):
     LOST = 2
 
 
+class ForecastCategory(enum.IntEnum):
+    """Where a deal counts in a forecast: a stage's (AUTO: by its outcome) and a deal's override
+    while open (AUTO: its stage's). CLOSED belongs to won stages only."""
+
+    AUTO = 0
+    PIPELINE = 1
+    BEST_CASE = 2
+    COMMIT = 3
+    CLOSED = 4
+    OMITTED = 5
+
+
 class Entity(enum.IntEnum):
     """The kind of record a change is about."""
 

@@ -96,3 +96,55 @@ def test_maven_win_rate_per_team_and_cycle_per_agent_as_the_csv_module_computes_
     assert {row["group"]: (row["won"], row["median_days"]) for row in cycle.rows} == {
         agent: (len(days), statistics.median(days)) for agent, days in cycles.items()
     }
+
+
+def test_forecast_categories_quotas_and_forecast(db):
+    p = crm.Pipeline(name="Direct")
+    p.add_stage("Lead", 10)
+    p.add_stage("Commit", 90, forecast_category="commit")
+    p.add_stage("Won", 100, crm.Outcome.WON)
+    p.add_stage("Lost", 0, crm.Outcome.LOST)
+    direct = db.create_pipeline(p)
+    assert [s.forecast_category for s in direct.stages] == [crm.ForecastCategory.AUTO, crm.ForecastCategory.COMMIT,
+                                                             crm.ForecastCategory.AUTO, crm.ForecastCategory.AUTO]
+    bad = crm.Pipeline(name="Bad")
+    bad.add_stage("Open", 10)
+    bad.add_stage("Won", 100, crm.Outcome.WON, forecast_category=crm.ForecastCategory.OMITTED)
+    bad.add_stage("Lost", 0, crm.Outcome.LOST)
+    with pytest.raises(crm.InvalidError, match="a won stage counts as closed"):
+        db.create_pipeline(bad)
+    with pytest.raises(crm.InvalidError, match="forecast_category"):
+        p.add_stage("Odd", 5, forecast_category="maybe")
+
+    ann = db.create_user(crm.User(name="Ann", login="ann"))
+    jan = dt.datetime(2024, 1, 20, tzinfo=dt.timezone.utc)
+    db.create_opportunity(crm.Opportunity(title="A", owner="ann", pipeline=direct.id, amount=crm.Money("300.00", "USD"),
+                                          expected_close=jan))  # fmt: skip
+    b = db.create_opportunity(crm.Opportunity(title="B", owner="ann", pipeline=direct.id, stage=direct.stages[1].id,
+                                              amount=crm.Money("700.00", "USD"), expected_close=jan,
+                                              forecast_category="best_case"))  # fmt: skip
+    assert b.forecast_category == crm.ForecastCategory.BEST_CASE
+    assert db.count("opportunity", forecast_category="best_case") == 1
+    won = db.win_opportunity(db.create_opportunity(crm.Opportunity(
+        title="C", owner="ann", pipeline=direct.id, amount=crm.Money("250.00", "USD"))).id)
+    db.set_quota("2024-q1", crm.Money("1000.00", "USD"), user=ann.id)
+    assert db.quotas(user=ann.id) == [crm.Quota(ann.id, None, "2024-Q1", crm.Money("1000.00", "USD"),
+                                                db.quotas()[0].updated_at)]  # fmt: skip
+    with pytest.raises(crm.InvalidError, match="exactly one of user and team"):
+        db.set_quota("2024-01", crm.Money("1", "USD"))
+    with pytest.raises(crm.InvalidError, match="period"):
+        db.set_quota("2024", crm.Money("1", "USD"), user=ann.id)
+
+    f = db.forecast(group_by="owner", bucket="quarter", period="2024")
+    assert [(r["period"], r["pipeline"], r["best_case"], r["closed"], r["quota"]) for r in f.rows] == [
+        ("2024-Q1", 30000, 70000, 0, 100000)
+    ]
+    assert f.rows[0]["attainment"] == 0.0
+    closed_month = won.closed_at.strftime("%Y-%m")
+    assert any(r["period"] == closed_month and r["closed"] == 25000 for r in db.forecast().rows)
+    with pytest.raises(crm.InvalidError, match="bucket"):
+        db.forecast(bucket="week")
+    db.delete_quota("2024-Q1", user=ann.id)
+    with pytest.raises(crm.NotFoundError):
+        db.delete_quota("2024-Q1", user=ann.id)
+    assert db.quotas() == []
