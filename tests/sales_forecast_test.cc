@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "support/fixture.h"
+#include "support/raw_lmdb.h"
 
 namespace crm {
 namespace {
@@ -130,6 +131,34 @@ TEST_F(ForecastTest, QuotasAreCheckedStoredReplacedListedAndDeleted) {
   EXPECT_TRUE(store_->Run(&WriteTxn::DeleteQuota, ann_.id, TeamId{0}, std::string_view("2024-Q1")).ok());
   EXPECT_TRUE(absl::IsNotFound(store_->Run(&WriteTxn::DeleteQuota, ann_.id, TeamId{0}, std::string_view("2024-Q1"))));
   EXPECT_TRUE(Ok(store_->Run(&ReadTxn::ListQuotas, ann_.id, TeamId{0})).empty());
+}
+
+TEST_F(ForecastTest, QuotasGoWithTheirHolderAndVerifyReadsThem) {
+  SetQuota(ann_.id, 0, "2024-01", 100);
+  SetQuota(bob_.id, 0, "2024-01", 200);
+  SetQuota(0, east_.id, "2024-Q1", 300);
+  EXPECT_TRUE(store_->Run(&WriteTxn::DeleteUser, ann_.id).ok());
+  const auto left = Ok(store_->Run(&ReadTxn::ListQuotas, UserId{0}, TeamId{0}));
+  ASSERT_EQ(left.size(), 2u);
+  EXPECT_EQ(left[0].user, bob_.id);
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::Verify)).problems.empty());
+  store_.reset();
+  {
+    testing::RawTable raw(dir_.File("crm.db"), "quotas");
+    const auto entries = raw.Entries();
+    ASSERT_EQ(entries.size(), 2u);
+    std::string damaged = entries[0].second;
+    damaged[damaged.size() / 2] ^= 0x20;
+    raw.Put(entries[0].first, damaged);
+    raw.Put(entries[1].first.substr(0, 1) + testing::BigEndian(4242) + entries[1].first.substr(9), entries[1].second);
+  }
+  Reopen();
+  std::string all;
+  for (const std::string& p : Ok(store_->Run(&ReadTxn::Verify)).problems) all += p + "\n";
+  EXPECT_NE(all.find("quota"), std::string::npos) << all;
+  EXPECT_NE(all.find("does not match its key"), std::string::npos) << all;  // moved under another holder
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 2) << all;
+  EXPECT_TRUE(absl::IsDataLoss(store_->Run(&ReadTxn::ListQuotas, UserId{0}, TeamId{0}).status()));
 }
 
 TEST_F(ForecastTest, ByOwnerAndMonthWithQuotaAndAttainment) {

@@ -24,6 +24,7 @@
 #include "pipelines/pipelines.h"
 #include "query/declared.h"
 #include "text/text.h"
+#include "sales/quotas.h"
 #include "users/users.h"
 
 namespace crm::maintenance {
@@ -44,6 +45,7 @@ class Checker {
   void Changes();
   void Users();
   void Imports();
+  void Quotas();
   void Declared() {
     std::vector<std::string> problems;
     auto checked = query::CheckDeclared(ctx_, &problems);
@@ -495,6 +497,13 @@ void Checker::Imports() {
   }
 }
 
+void Checker::Quotas() {
+  if (s_.quotas == model::kAbsentTable) return;
+  Scan(s_.quotas, "quotas", [&](std::string_view key, std::string_view value) {
+    if (auto st = sales::CheckQuota(ctx_, key, value); !st.ok()) Problem(st.message());
+  });
+}
+
 absl::StatusOr<VerifyReport> Verify(const model::Ctx& ctx) {
   VerifyReport report;
   Checker check(ctx, report);
@@ -506,6 +515,7 @@ absl::StatusOr<VerifyReport> Verify(const model::Ctx& ctx) {
   check.Changes();
   check.Users();
   check.Imports();
+  check.Quotas();
   check.Declared();
   return report;
 }

@@ -72,6 +72,16 @@ std::optional<std::string> QuotaPeriod(std::string_view text) {
   return std::string(text);
 }
 
+absl::Status CheckQuota(const model::Ctx& ctx, std::string_view key, std::string_view value) {
+  auto q = Decoded(key, value);
+  if (!q.ok()) return q.status();
+  const absl::Status holder = q->user != 0 ? users::Get(ctx, q->user).status() : users::GetTeam(ctx, q->team).status();
+  if (absl::IsNotFound(holder))
+    return absl::DataLossError(absl::StrCat("quota ", q->period, " of ", q->user != 0 ? "user " : "team ",
+                                            q->user != 0 ? q->user : q->team, ", which does not exist"));
+  return holder;
+}
+
 absl::StatusOr<Quota> SetQuota(model::Ctx& ctx, Quota q) {
   if (auto s = CheckTables(ctx); !s.ok()) return s;
   if ((q.user == 0) == (q.team == 0)) return Invalid("user", "give exactly one of user and team");
@@ -106,6 +116,19 @@ absl::Status DeleteQuota(model::Ctx& ctx, UserId user, TeamId team, std::string_
   if (*found) return ctx.txn.Del(ctx.schema.quotas, key).status();
   return absl::NotFoundError(absl::StrCat(user != 0 ? "user " : "team ", user != 0 ? user : team, " has no quota for ",
                                           *canonical));
+}
+
+absl::Status DropQuotasOf(model::Ctx& ctx, UserId user, TeamId team) {
+  if (ctx.schema.quotas == model::kAbsentTable) return absl::OkStatus();
+  std::vector<std::string> keys;
+  auto s = storage::ScanPrefix(ctx.txn, ctx.schema.quotas, HolderPrefix(user, team), {},
+                               [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
+                                 keys.emplace_back(key);
+                                 return true;
+                               });
+  for (const std::string& k : keys)
+    if (s.ok()) s = ctx.txn.Del(ctx.schema.quotas, k).status();
+  return s;
 }
 
 absl::StatusOr<std::vector<Quota>> ListQuotas(const model::Ctx& ctx, UserId user, TeamId team) {

@@ -14,6 +14,12 @@ namespace crm::sales {
 absl::StatusOr<Quota> SetQuota(model::Ctx& ctx, Quota q);
 absl::Status DeleteQuota(model::Ctx& ctx, UserId user, TeamId team, std::string_view period);
 absl::StatusOr<std::vector<Quota>> ListQuotas(const model::Ctx& ctx, UserId user, TeamId team);
+// Removes every quota of a user (team 0) or a team (user 0): they go when it is deleted.
+absl::Status DropQuotasOf(model::Ctx& ctx, UserId user, TeamId team);
+
+// A stored quota entry read back: DataLoss when it is damaged or does not match its key, and
+// when its user or team no longer exists.
+absl::Status CheckQuota(const model::Ctx& ctx, std::string_view key, std::string_view value);
 
 // "2017-03" or "2017-Q2" (any case) in its stored form; nullopt for anything else.
 std::optional<std::string> QuotaPeriod(std::string_view text);

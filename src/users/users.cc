@@ -8,6 +8,7 @@
 #include "model/external.h"
 #include "model/records.h"
 #include "model/validation.h"
+#include "sales/quotas.h"
 #include "text/text.h"
 
 namespace crm::users {
@@ -246,6 +247,7 @@ absl::Status Delete(Ctx& ctx, UserId id) {
       return HasDependentsError(absl::StrCat("user ", id, " manages team ", t.id, " (", t.name,
                                              "): give the team another manager first, or deactivate this user"));
   absl::Status s = ctx.txn.Del(ctx.schema.users, codec::EncodeU64(id)).status();
+  if (s.ok()) s = sales::DropQuotasOf(ctx, id, 0);  // a user's targets go with it
   if (s.ok()) s = Reindex(ctx, &*u, nullptr);
   if (s.ok()) s = changes::Record(ctx, EntityType::kUser, id, ChangeOp::kDelete, changes::Flatten(*u), {});
   return s;
@@ -311,6 +313,7 @@ absl::Status DeleteTeam(Ctx& ctx, TeamId id) {
     return HasDependentsError(absl::StrCat("team ", id, " (", t->name, ") still has ", members,
                                            members == 1 ? " member" : " members"));
   absl::Status s = ctx.txn.Del(ctx.schema.teams, codec::EncodeU64(id)).status();
+  if (s.ok()) s = sales::DropQuotasOf(ctx, 0, id);
   if (s.ok()) s = model::MoveExternal(ctx, ctx.schema.team_name, text::FoldCase(t->name), {}, id);
   if (s.ok()) s = changes::Record(ctx, EntityType::kTeam, id, ChangeOp::kDelete, changes::Flatten(*t), {});
   return s;
