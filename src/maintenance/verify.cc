@@ -25,6 +25,7 @@
 #include "query/declared.h"
 #include "text/text.h"
 #include "sales/quotas.h"
+#include "sales/totals.h"
 #include "users/users.h"
 
 namespace crm::maintenance {
@@ -502,6 +503,9 @@ void Checker::Quotas() {
   Scan(s_.quotas, "quotas", [&](std::string_view key, std::string_view value) {
     if (auto st = sales::CheckQuota(ctx_, key, value); !st.ok()) Problem(st.message());
   });
+  auto totals = sales::CheckTotals(ctx_);
+  if (!totals.ok()) return Problem("deal totals: ", totals.status().message());
+  for (const std::string& p : *totals) Problem(p);
 }
 
 absl::StatusOr<VerifyReport> Verify(const model::Ctx& ctx) {

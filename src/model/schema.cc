@@ -60,6 +60,7 @@ constexpr TableSpec kTables[] = {
     {&Schema::import_errors, "import_errors", 9},
     {&Schema::import_undo, "import_undo", 9},
     {&Schema::quotas, "quotas", 11},
+    {&Schema::deal_totals, "deal_totals", 11},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

@@ -50,6 +50,8 @@
 //   import_undo        U64(job) U64(customer) -> envelope(imports::UndoEntry) (since schema 9;
 //                      sealed with the customer's data key in encrypted stores)
 //   quotas             U8(1 user, 2 team) U64(id) Str(period) -> envelope(Quota) (since schema 11)
+//   deal_totals        U64(pipeline) U32(stage) Str(currency) Str(owner) -> the deals' count and sums
+//                      (since schema 11; sales/totals.h)
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -87,7 +89,7 @@ class Sealing;
 // 6: erasures, suppressions. 7: consents. 8: data_keys (encryption at rest). 9: import jobs.
 // 10: import jobs of deals and interactions (job records of version 1, undo entries of deals and
 // interactions under 25-byte keys, which a schema-9 reader would take for damage).
-// 11: quotas; forecast categories of stages and deals (records of a later version).
+// 11: quotas, deal totals; forecast categories of stages and deals (records of a later version).
 inline constexpr std::uint64_t kSchemaVersion = 11;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
@@ -138,6 +140,7 @@ struct Schema {
   storage::Table import_errors;
   storage::Table import_undo;
   storage::Table quotas;
+  storage::Table deal_totals;
   storage::Table changes;
   storage::Table change_entity;
 

@@ -1,6 +1,7 @@
 // The deals of a sales report and its period (sales/deals.h).
 #include "sales/deals.h"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -62,7 +63,63 @@ std::optional<std::pair<absl::CivilDay, absl::CivilDay>> Days(std::string_view p
   return std::pair{d, d + 1};
 }
 
+// Whether a field's value is known from a total's key: pipeline, stage, currency and owner.
+bool KeyField(const query::FieldRef& f) {
+  if (query::NeedsOwners(f)) return true;
+  const std::string name = query::CanonicalName(EntityType::kOpportunity, f);
+  return name == "owner" || name == "pipeline" || name == "stage" || name == "currency" || name == "status";
+}
+
+bool KeyFieldsOnly(const query::Node& n) {
+  if (!n.children.empty())
+    return std::all_of(n.children.begin(), n.children.end(), [](const query::Node& c) { return KeyFieldsOnly(c); });
+  return n.type == detail::FilterNode::Type::kAnd || n.type == detail::FilterNode::Type::kOr || KeyField(n.field);
+}
+
 }  // namespace
+
+absl::StatusOr<std::optional<Scope>> FromTotals(
+    const Ctx& ctx, const SalesQuery& q,
+    absl::FunctionRef<void(const Opportunity&, const std::string&, const Total&, Scope&)> fn) {
+  if (!q.period.empty() || q.from != INT64_MIN || q.to != INT64_MAX) return std::nullopt;
+  if (ctx.schema.deal_totals == model::kAbsentTable) return std::nullopt;
+  absl::TimeZone tz;
+  if (!absl::LoadTimeZone(q.time_zone, &tz))
+    return absl::InvalidArgumentError(absl::StrCat("time_zone: '", q.time_zone, "' is not in the system's tz database"));
+  Scope s;
+  auto lookups = query::LoadLookups(ctx, EntityType::kOpportunity);
+  if (!lookups.ok()) return lookups.status();
+  s.lookups = *std::move(lookups);
+  auto compiled = query::Compile(EntityType::kOpportunity, q.filter, s.lookups, ctx.phone_region);
+  if (!compiled.ok()) return compiled.status();
+  if (compiled->root && !KeyFieldsOnly(*compiled->root)) return std::nullopt;
+  std::optional<query::FieldRef> group;
+  if (!q.group_by.empty()) {
+    auto f = query::Resolve(EntityType::kOpportunity, q.group_by);
+    if (!f.ok()) return absl::InvalidArgumentError(absl::StrCat("group_by: ", f.status().message()));
+    if (!KeyField(*f)) return std::nullopt;
+    group = *std::move(f);
+  }
+  const bool owners = compiled->uses_owners || (group && query::NeedsOwners(*group));
+  if (auto st = query::LoadOwners(ctx, owners, &s.lookups); !st.ok()) return st;
+  if (!group) s.groups.try_emplace("", GroupKey{});
+  Opportunity deal;
+  const std::string none;
+  auto walked = EachTotal(ctx, [&](const Total& t) {
+    deal.pipeline = t.pipeline;
+    deal.stage = t.stage;
+    deal.amount.currency = t.currency;
+    deal.owner = t.owner;
+    if (compiled->root && !query::Matches(*compiled, deal, s.lookups)) return;
+    if (!group) return fn(deal, none, t, s);
+    auto [code, key] = query::FirstGroup(deal, s.lookups, *group);
+    s.groups.try_emplace(code, std::move(key));
+    fn(deal, code, t, s);
+  });
+  if (!walked.ok()) return walked.status();
+  if (!*walked) return std::nullopt;
+  return s;
+}
 
 absl::StatusOr<std::pair<Timestamp, Timestamp>> Period(std::string_view period, std::string_view time_zone) {
   absl::TimeZone tz;

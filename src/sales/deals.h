@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "absl/functional/function_ref.h"
@@ -11,6 +12,7 @@
 #include "crm/sales.hpp"
 #include "model/schema.h"
 #include "query/fields.h"
+#include "sales/totals.h"
 
 namespace crm::sales {
 
@@ -30,6 +32,14 @@ struct Scope {
 // recording each group's key in `scope->groups`.
 absl::StatusOr<Scope> Deals(const Ctx& ctx, const SalesQuery& q,
                             absl::FunctionRef<void(const Opportunity&, const std::string&, Scope&)> fn);
+
+// The maintained totals of the deals a query looks at (sales/totals.h), when they can answer it:
+// no period, and a filter and group that read only a deal's pipeline, stage, currency and owner
+// (and what derives from the owner: team, region, manager). Calls `fn(deal, group code, total)`
+// for every total the filter lets through, `deal` holding just those four fields. nullopt when
+// the deals must be read instead.
+absl::StatusOr<std::optional<Scope>> FromTotals(const Ctx& ctx, const SalesQuery& q,
+                                                absl::FunctionRef<void(const Opportunity&, const std::string&, const Total&, Scope&)> fn);
 
 // The [from, to) a period text names in a time zone.
 absl::StatusOr<std::pair<Timestamp, Timestamp>> Period(std::string_view period, std::string_view time_zone);

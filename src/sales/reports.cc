@@ -49,16 +49,29 @@ absl::StatusOr<PipelineSummary> Summary(const Ctx& ctx, const SalesQuery& q) {
   };
   // group, pipeline, stage position, currency
   std::map<std::tuple<std::string, PipelineId, std::size_t, std::string>, Acc> acc;
-  auto scope = Deals(ctx, q, [&](const Opportunity& o, const std::string& group, Scope& s) {
-    const Pipeline* p = s.PipelineOf(o);
-    const std::size_t at = p == nullptr ? SIZE_MAX : PositionOf(*p, o.stage);
+  const Pipeline* last = nullptr;  // pipelines and stages are few: the last one found is likely next
+  const auto add = [&](const Opportunity& o, const std::string& group, Scope& s, std::uint64_t count,
+                       __int128 amount, __int128 weighted) {
+    if (last == nullptr || last->id != o.pipeline) last = s.PipelineOf(o);
+    const std::size_t at = last == nullptr ? SIZE_MAX : PositionOf(*last, o.stage);
     if (at == SIZE_MAX) return;
-    if (PeriodGiven(s) && !s.InPeriod(o.closed_at != 0 ? o.closed_at : o.expected_close)) return;
     Acc& a = acc[{group, o.pipeline, at, o.amount.currency}];
-    ++a.count;
-    a.amount += o.amount.minor_units;
-    a.weighted += static_cast<__int128>(o.amount.minor_units) * o.probability;
+    a.count += count;
+    a.amount += amount;
+    a.weighted += weighted;
+  };
+  // Read from the maintained totals when they answer the query; else from the deals.
+  auto totals = FromTotals(ctx, q, [&](const Opportunity& o, const std::string& group, const Total& t, Scope& s) {
+    add(o, group, s, t.count, t.amount, t.weighted);
   });
+  if (!totals.ok()) return totals.status();
+  absl::StatusOr<Scope> scope =
+      totals->has_value()
+          ? absl::StatusOr<Scope>(std::move(**totals))
+          : Deals(ctx, q, [&](const Opportunity& o, const std::string& group, Scope& s) {
+              if (PeriodGiven(s) && !s.InPeriod(o.closed_at != 0 ? o.closed_at : o.expected_close)) return;
+              add(o, group, s, 1, o.amount.minor_units, static_cast<__int128>(o.amount.minor_units) * o.probability);
+            });
   if (!scope.ok()) return scope.status();
   PipelineSummary out;
   for (const auto& [k, a] : acc) {

@@ -9,6 +9,7 @@
 #include "consent/records.h"
 #include "customers/customers.h"
 #include "customers/groups.h"
+#include "sales/totals.h"
 
 namespace crm::store {
 namespace {
@@ -92,9 +93,9 @@ constexpr Step kSteps[] = {
     // Import jobs of deals and interactions: the jobs a schema-9 file holds are of customers, and
     // their records read as they are.
     {10, "import jobs of deals and interactions", [](model::Ctx&) { return absl::OkStatus(); }},
-    // Quotas: none yet. Stages and deals of earlier files read as having the automatic forecast
-    // category (by the stage's outcome).
-    {11, "quotas; forecast categories", [](model::Ctx&) { return absl::OkStatus(); }},
+    // Quotas: none yet. Deal totals: counted from the deals. Stages and deals of earlier files
+    // read as having the automatic forecast category (by the stage's outcome).
+    {11, "quotas; deal totals; forecast categories", &sales::RebuildTotals},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == model::kSchemaVersion, "a step for every schema version");
 
