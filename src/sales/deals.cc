@@ -143,7 +143,8 @@ absl::StatusOr<std::pair<Timestamp, Timestamp>> Period(std::string_view period, 
 }
 
 absl::StatusOr<Scope> Deals(const Ctx& ctx, const SalesQuery& q,
-                            absl::FunctionRef<void(const Opportunity&, const std::string&, Scope&)> fn) {
+                            absl::FunctionRef<void(const Opportunity&, const std::string&, Scope&)> fn,
+                            std::initializer_list<const char*> period_fields) {
   Scope s;
   if (!q.period.empty()) {
     auto p = Period(q.period, q.time_zone);
@@ -160,7 +161,17 @@ absl::StatusOr<Scope> Deals(const Ctx& ctx, const SalesQuery& q,
   auto lookups = query::LoadLookups(ctx, EntityType::kOpportunity);
   if (!lookups.ok()) return lookups.status();
   s.lookups = *std::move(lookups);
-  auto compiled = query::Compile(EntityType::kOpportunity, q.filter, s.lookups, ctx.phone_region);
+  Filter filter = q.filter;
+  if (s.from != INT64_MIN || s.to != INT64_MAX) {
+    std::optional<Filter> any;
+    for (const char* field : period_fields) {
+      Filter in = Filter::And(Filter::Compare(field, Filter::Op::kGe, DateTime{s.from}),
+                              Filter::Compare(field, Filter::Op::kLt, DateTime{s.to}));
+      any = any ? Filter::Or(*any, in) : in;
+    }
+    if (any) filter = filter.matches_all() ? *any : Filter::And(filter, *any);
+  }
+  auto compiled = query::Compile(EntityType::kOpportunity, filter, s.lookups, ctx.phone_region);
   if (!compiled.ok()) return compiled.status();
   std::optional<query::FieldRef> group;
   if (!q.group_by.empty()) {

@@ -29,9 +29,14 @@ struct Scope {
 };
 
 // Calls `fn(deal, group code)` for every opportunity the query's filter matches, in id order,
-// recording each group's key in `scope->groups`.
+// recording each group's key in `scope->groups`. `period_fields`: the time fields the report
+// takes the period on (a deal counts when one of them is in it); with a period, the filter then
+// requires that too, so that an index on one of them (a declared one on closed_at or created_at,
+// the built-in one on expected_close) finds the deals instead of a read of every deal. The
+// report still checks the period itself.
 absl::StatusOr<Scope> Deals(const Ctx& ctx, const SalesQuery& q,
-                            absl::FunctionRef<void(const Opportunity&, const std::string&, Scope&)> fn);
+                            absl::FunctionRef<void(const Opportunity&, const std::string&, Scope&)> fn,
+                            std::initializer_list<const char*> period_fields = {});
 
 // The maintained totals of the deals a query looks at (sales/totals.h), when they can answer it:
 // no period, and a filter and group that read only a deal's pipeline, stage, currency and owner

@@ -7,6 +7,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "absl/container/flat_hash_set.h"
+#include "query/eval.h"
 #include "query/search.h"
 #include "sales/quotas.h"
 #include "sales/reports.h"
@@ -72,7 +74,7 @@ absl::StatusOr<Forecast> Forecasts(const Ctx& ctx, const SalesQuery& q) {
     Acc& a = acc[{group, last.start, o.amount.currency}];
     ++a.deals;
     a.by_category[static_cast<int>(ForecastOf(o, *stage))] += o.amount.minor_units;
-  });
+  }, {"closed_at", "expected_close"});
   if (!scope.ok()) return scope.status();
 
   // Quotas apply to groups of users (by owner) or of teams.
@@ -96,6 +98,32 @@ absl::StatusOr<Forecast> Forecasts(const Ctx& ctx, const SalesQuery& q) {
         holder_of[code] = team->id;
       } else if (!absl::IsNotFound(team.status())) {
         return team.status();
+      }
+    }
+    // Without a filter, every holder of a quota is a group, with deals in the period or not (a
+    // user met under no owner text is named by the user's name).
+    if (q.filter.matches_all()) {
+      absl::flat_hash_set<std::uint64_t> met;
+      for (const auto& [code, holder] : holder_of) met.insert(holder);
+      auto field = query::Resolve(EntityType::kOpportunity, q.group_by);
+      if (!field.ok()) return field.status();
+      for (const auto& [k, target] : quotas) {
+        if (!met.insert(k.first).second) continue;
+        absl::StatusOr<std::string> name;
+        if (by_user) {
+          auto u = users::Get(ctx, k.first);
+          name = u.ok() ? absl::StatusOr<std::string>(u->name) : u.status();
+        } else {
+          auto t = users::GetTeam(ctx, k.first);
+          name = t.ok() ? absl::StatusOr<std::string>(t->name) : t.status();
+        }
+        if (!name.ok()) return name.status();
+        query::Val v;
+        v.k = query::Val::K::kText;
+        v.text = *name;
+        const std::string code = query::SortKey(&v, *field);
+        scope->groups.try_emplace(code, GroupKey{false, *name, *name});
+        holder_of[code] = k.first;
       }
     }
   }

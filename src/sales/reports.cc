@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/strings.h"
 #include "pipelines/pipelines.h"
 
 namespace crm::sales {
@@ -71,7 +72,7 @@ absl::StatusOr<PipelineSummary> Summary(const Ctx& ctx, const SalesQuery& q) {
           : Deals(ctx, q, [&](const Opportunity& o, const std::string& group, Scope& s) {
               if (PeriodGiven(s) && !s.InPeriod(o.closed_at != 0 ? o.closed_at : o.expected_close)) return;
               add(o, group, s, 1, o.amount.minor_units, static_cast<__int128>(o.amount.minor_units) * o.probability);
-            });
+            }, {"closed_at", "expected_close"});
   if (!scope.ok()) return scope.status();
   PipelineSummary out;
   for (const auto& [k, a] : acc) {
@@ -119,7 +120,7 @@ absl::StatusOr<WinRate> Wins(const Ctx& ctx, const SalesQuery& q) {
       ++rate.lost;
       sums.second += o.amount.minor_units;
     }
-  });
+  }, {"closed_at"});
   if (!scope.ok()) return scope.status();
   WinRate out;
   for (auto& [group, a] : acc) {
@@ -152,7 +153,7 @@ absl::StatusOr<SalesCycle> Cycle(const Ctx& ctx, const SalesQuery& q) {
     const Stage* stage = p == nullptr ? nullptr : p->FindStage(o.stage);
     if (stage == nullptr || stage->outcome != StageOutcome::kWon || !s.InPeriod(o.closed_at)) return;
     spans[group].push_back(o.closed_at - o.created_at);
-  });
+  }, {"closed_at"});
   if (!scope.ok()) return scope.status();
   SalesCycle out;
   for (auto& [group, v] : spans) {
@@ -235,7 +236,7 @@ absl::StatusOr<Funnel> Funnels(const Ctx& ctx, const SalesQuery& q) {
     if (won) furthest = open;
     for (std::size_t r = 0; r < furthest; ++r) ++a.reached[r];
     if (won) ++a.reached[row_of[now]];
-  });
+  }, {"created_at"});
   if (!scope.ok()) return scope.status();
   if (scope->lookups.Find(pipeline) == nullptr)
     return absl::NotFoundError(absl::StrCat("pipeline: no pipeline has id ", pipeline));
@@ -272,7 +273,7 @@ absl::StatusOr<LostReasons> Losses(const Ctx& ctx, const SalesQuery& q) {
     const Stage* stage = p == nullptr ? nullptr : p->FindStage(o.stage);
     if (stage == nullptr || stage->outcome != StageOutcome::kLost || !s.InPeriod(o.closed_at)) return;
     ++acc[group][o.lost_reason];
-  });
+  }, {"closed_at"});
   if (!scope.ok()) return scope.status();
   LostReasons out;
   for (auto& [group, reasons] : acc) {

@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "codec/envelope.h"
 #include "codec/key.h"
+#include "model/sealing.h"
+#include "model/serialize.h"
 #include "storage/lmdb.h"
 
 namespace crm::sales {
