@@ -137,6 +137,24 @@ TEST_F(SalesMavenTest, WinRatePerAgentPerTeamAndInAQuarter) {
       EXPECT_EQ(row.by_currency[0].lost_amount, 0);  // Maven's lost deals carry 0
     }
   }
+  // The leaderboard: won value per agent, the top one first.
+  SalesQuery board;
+  board.group_by = "owner";
+  std::vector<LeaderboardRow> usd;  // Maven's open deals have no value yet: they rank under currency ""
+  for (const LeaderboardRow& row : Report(&ReadTxn::GetLeaderboard, board).rows)
+    if (row.currency == "USD") usd.push_back(row);
+  ASSERT_EQ(usd.size(), per_agent.size());
+  const auto top = std::max_element(per_agent.begin(), per_agent.end(),
+                                    [](const auto& a, const auto& b) { return a.second.won_cents < b.second.won_cents; });
+  EXPECT_EQ(usd[0].group.label, top->first);
+  EXPECT_EQ(usd[0].rank, 1u);
+  for (std::size_t i = 0; i < usd.size(); ++i) {
+    EXPECT_EQ(usd[i].won_amount, per_agent.at(usd[i].group.label).won_cents);
+    if (i > 0) {
+      EXPECT_GE(usd[i - 1].won_amount, usd[i].won_amount);
+    }
+  }
+
   SalesQuery quarter;
   quarter.period = "2017-Q2";
   const WinRate r = Report(&ReadTxn::GetWinRate, quarter);

@@ -245,6 +245,44 @@ TEST_F(SalesTest, LostReasonsRankedPerGroup) {
   EXPECT_DOUBLE_EQ(r.rows[3].share, 1);
 }
 
+TEST_F(SalesTest, LeaderboardRanksWonValuePerCurrencyAndCountsOpenDealsWhateverThePeriod) {
+  const Opportunity a1 = Deal("ann", 10000, "USD"), a2 = Deal("ann", 5000, "USD"), a3 = Deal("ann", 7, "USD"),
+                    b1 = Deal("bob", 15000, "USD"), c1 = Deal("carl", 1000, "USD"), c2 = Deal("carl", 90000, "USD");
+  Deal("ann", 50000, "EUR");  // open, at 10 %
+  now_ = kJan1_2024 + 10 * kDay;
+  for (const Opportunity& o : {a1, a2, b1, c1}) Ok(store_->Run(&WriteTxn::CloseWon, o.id));
+  Lose(a3.id, "price");
+  now_ = kJan1_2024 + 100 * kDay;  // April: outside Q1
+  Ok(store_->Run(&WriteTxn::CloseWon, c2.id));
+  SalesQuery q;
+  q.group_by = "owner";
+  q.period = "2024-Q1";
+  const Leaderboard l = Report(&ReadTxn::GetLeaderboard, q);
+  ASSERT_EQ(l.rows.size(), 4u);
+  EXPECT_EQ(l.rows[0].currency, "EUR");
+  EXPECT_EQ(l.rows[0].group.label, "ann");
+  EXPECT_EQ(l.rows[0].rank, 1u);
+  EXPECT_EQ(l.rows[0].open, 1u);
+  EXPECT_EQ(l.rows[0].open_amount, 50000);
+  EXPECT_EQ(l.rows[0].open_weighted, 5000);
+  EXPECT_DOUBLE_EQ(l.rows[0].win_rate, 2.0 / 3);  // the group's, every currency
+  const auto usd = [&](std::size_t i, const char* who, std::uint64_t rank, std::int64_t won) {
+    SCOPED_TRACE(who);
+    EXPECT_EQ(l.rows[i].currency, "USD");
+    EXPECT_EQ(l.rows[i].group.label, who);
+    EXPECT_EQ(l.rows[i].rank, rank);
+    EXPECT_EQ(l.rows[i].won_amount, won);
+  };
+  usd(1, "ann", 1, 15000);  // a tie: both first, in the groups' order
+  usd(2, "bob", 1, 15000);
+  usd(3, "carl", 3, 1000);  // its April deal is outside the quarter
+  EXPECT_EQ(l.rows[1].lost, 1u);
+  EXPECT_EQ(l.rows[3].won, 1u);
+  const ReportTable t = Ok(store_->Run(&ReadTxn::GetReport, SalesReport::kLeaderboard, q));
+  EXPECT_EQ(t.title, "Leaderboard");
+  EXPECT_EQ(std::get<std::int64_t>(t.rows[3][2]), 3);  // rank
+}
+
 TEST_F(SalesTest, PeriodsInTimeZones) {
   const auto period = [](std::string_view p, std::string_view tz = "UTC") { return SalesQuery::ParsePeriod(p, tz); };
   EXPECT_EQ(*period("2024"), std::pair(kJan1_2024, kJan1_2024 + 366 * kDay));
@@ -287,7 +325,7 @@ TEST_F(SalesTest, BadQueriesAreRefusedWithTheReason) {
   q = {};
   q.pipeline = 999;
   EXPECT_EQ(store_->Run(&ReadTxn::GetFunnel, q).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(ParseSalesReport("leaderboard").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseSalesReport("scores").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(*ParseSalesReport("WinRate"), SalesReport::kWinRate);
 }
 

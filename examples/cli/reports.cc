@@ -1,4 +1,4 @@
-// crm report pipeline | winrate | cycle | funnel | lost | forecast: the sales reports
+// crm report pipeline | winrate | cycle | funnel | lost | forecast | leaderboard: the sales reports
 // (crm/sales.hpp); crm quota set | list | delete: the quotas the forecast compares with.
 #include <iostream>
 #include <memory>
@@ -63,8 +63,8 @@ nlohmann::ordered_json ToJson(const ReportTable& t) {
 void AddReportCommands(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<ReportArgs>();
   CLI::App* report = app.add_subcommand(
-      "report", "sales reports: pipeline (summary), winrate, cycle (of won deals), funnel, lost (reasons)");
-  report->add_option("name", a->name, "pipeline, winrate, cycle, funnel or lost")->required();
+      "report", "sales reports: pipeline (summary), winrate, cycle (of won deals), funnel, lost (reasons), forecast, leaderboard");
+  report->add_option("name", a->name, "pipeline, winrate, cycle, funnel, lost, forecast or leaderboard")->required();
   report->add_option("--where", a->where, "which deals (a filter of opportunities; default: all)");
   report->add_option("--group-by", a->group_by, "a field of opportunities: owner, team, custom.product ...");
   report->add_option("--period", a->period, "2017, 2017-Q3, 2017-03, 2017-W09, 2017-03-05, or A..B");

@@ -7,6 +7,7 @@
 //   Funnel           per stage of a pipeline: deals that reached it, how many went on, time spent
 //   LostReasons      the reasons deals closed lost in a period, most frequent first
 //   Forecast         per close month or quarter: amounts per forecast category, quota, attainment
+//   Leaderboard      per owner or team: won value and rank, win rate, open pipeline
 //
 // Every report takes a SalesQuery: a filter of the query engine over opportunities (query.hpp:
 // "owner = 'ann' and custom.product = 'GTX Pro'"), a field to group by (owner, team, team.region,
@@ -142,6 +143,25 @@ struct LostReasons {
   std::vector<LostReasonRow> rows;  // by group, then count (descending), then reason
 };
 
+// Per group (by "owner" or "team", as a sales floor ranks people and teams) and currency: the
+// deals won and lost in the period, and the deals open now (whatever the period), ranked by won
+// amount within each currency.
+struct LeaderboardRow {
+  GroupKey group;
+  std::string currency;
+  std::uint64_t rank = 0;  // 1: the largest won amount in this currency (ties share a rank)
+  std::uint64_t won = 0;
+  std::int64_t won_amount = 0;
+  std::uint64_t lost = 0;
+  double win_rate = 0;  // of the group, by count, every currency: won / (won + lost)
+  std::uint64_t open = 0;
+  std::int64_t open_amount = 0;
+  std::int64_t open_weighted = 0;  // probability-weighted, rounded once as in the summary
+};
+struct Leaderboard {
+  std::vector<LeaderboardRow> rows;  // by currency, then rank, then group
+};
+
 // A sales target of a user or a team for a month or a quarter (since 0.13).
 struct Quota {
   UserId user = 0;  // exactly one of user and team
@@ -197,6 +217,7 @@ struct ReportTable {
   static ReportTable Of(const Funnel& r);
   static ReportTable Of(const LostReasons& r);
   static ReportTable Of(const Forecast& r);
+  static ReportTable Of(const Leaderboard& r);
   // Aligned columns, money with its decimals, as the command-line tool prints it.
   std::string ToText() const;
 };
@@ -208,9 +229,10 @@ enum class SalesReport : std::uint8_t {
   kFunnel = 4,
   kLostReasons = 5,
   kForecast = 6,
+  kLeaderboard = 7,
 };
-// "pipeline", "winrate", "cycle", "funnel", "lost", "forecast"; InvalidArgument listing them
-// otherwise.
+// "pipeline", "winrate", "cycle", "funnel", "lost", "forecast", "leaderboard"; InvalidArgument
+// listing them otherwise.
 absl::StatusOr<SalesReport> ParseSalesReport(std::string_view name);
 
 class SalesReads {
@@ -221,6 +243,7 @@ class SalesReads {
   absl::StatusOr<Funnel> GetFunnel(const SalesQuery& query) const;
   absl::StatusOr<LostReasons> GetLostReasons(const SalesQuery& query) const;
   absl::StatusOr<Forecast> GetForecast(const SalesQuery& query) const;
+  absl::StatusOr<Leaderboard> GetLeaderboard(const SalesQuery& query) const;
   // Any of them, as a table.
   absl::StatusOr<ReportTable> GetReport(SalesReport report, const SalesQuery& query) const;
 

@@ -25,6 +25,9 @@ absl::StatusOr<LostReasons> SalesReads::GetLostReasons(const SalesQuery& query) 
 absl::StatusOr<Forecast> SalesReads::GetForecast(const SalesQuery& query) const {
   return core::Query(this, [&](const model::Ctx& c) { return sales::Forecasts(c, query); });
 }
+absl::StatusOr<Leaderboard> SalesReads::GetLeaderboard(const SalesQuery& query) const {
+  return core::Query(this, [&](const model::Ctx& c) { return sales::Leaders(c, query); });
+}
 absl::StatusOr<std::vector<Quota>> SalesReads::ListQuotas(UserId user, TeamId team) const {
   return core::Query(this, [&](const model::Ctx& c) { return sales::ListQuotas(c, user, team); });
 }
@@ -47,6 +50,7 @@ absl::StatusOr<ReportTable> SalesReads::GetReport(SalesReport report, const Sale
     case SalesReport::kFunnel: return table(GetFunnel(query));
     case SalesReport::kLostReasons: return table(GetLostReasons(query));
     case SalesReport::kForecast: return table(GetForecast(query));
+    case SalesReport::kLeaderboard: return table(GetLeaderboard(query));
   }
   return absl::InvalidArgumentError("report: not a sales report this library knows");
 }

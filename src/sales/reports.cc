@@ -288,4 +288,70 @@ absl::StatusOr<LostReasons> Losses(const Ctx& ctx, const SalesQuery& q) {
   return out;
 }
 
+absl::StatusOr<Leaderboard> Leaders(const Ctx& ctx, const SalesQuery& q) {
+  struct Acc {
+    std::uint64_t won = 0, lost = 0, open = 0;
+    __int128 won_amount = 0, open_amount = 0, open_weighted = 0;
+  };
+  std::map<std::pair<std::string, std::string>, Acc> acc;  // group, currency
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> closed;  // group -> won, lost
+  // Open deals count whatever the period: the period is not put into the filter.
+  auto scope = Deals(ctx, q, [&](const Opportunity& o, const std::string& group, Scope& s) {
+    const Pipeline* p = s.PipelineOf(o);
+    const Stage* stage = p == nullptr ? nullptr : p->FindStage(o.stage);
+    if (stage == nullptr) return;
+    Acc& a = acc[{group, o.amount.currency}];
+    if (stage->outcome == StageOutcome::kOpen) {
+      ++a.open;
+      a.open_amount += o.amount.minor_units;
+      a.open_weighted += static_cast<__int128>(o.amount.minor_units) * o.probability;
+      return;
+    }
+    if (!s.InPeriod(o.closed_at)) return;
+    if (stage->outcome == StageOutcome::kWon) {
+      ++a.won;
+      a.won_amount += o.amount.minor_units;
+      ++closed[group].first;
+    } else {
+      ++a.lost;
+      ++closed[group].second;
+    }
+  });
+  if (!scope.ok()) return scope.status();
+  Leaderboard out;
+  for (const auto& [k, a] : acc) {
+    if (a.won == 0 && a.lost == 0 && a.open == 0) continue;
+    LeaderboardRow r;
+    r.group = scope->groups.at(k.first);
+    r.currency = k.second;
+    r.won = a.won;
+    r.lost = a.lost;
+    r.open = a.open;
+    auto won = Narrow(a.won_amount, "won_amount");
+    if (!won.ok()) return won.status();
+    auto open = Narrow(a.open_amount, "open_amount");
+    if (!open.ok()) return open.status();
+    auto weighted = Narrow(Hundredths(a.open_weighted), "open_weighted");
+    if (!weighted.ok()) return weighted.status();
+    r.won_amount = *won;
+    r.open_amount = *open;
+    r.open_weighted = *weighted;
+    const auto& [w, l] = closed[k.first];
+    r.win_rate = Ratio(static_cast<double>(w), static_cast<double>(w + l));
+    out.rows.push_back(std::move(r));
+  }
+  // Ranked by won amount within each currency; ties share a rank and keep the groups' order.
+  std::stable_sort(out.rows.begin(), out.rows.end(), [](const LeaderboardRow& a, const LeaderboardRow& b) {
+    if (a.currency != b.currency) return a.currency < b.currency;
+    return a.won_amount > b.won_amount;
+  });
+  std::size_t start = 0;  // where the rows of the current currency begin
+  for (std::size_t i = 0; i < out.rows.size(); ++i) {
+    LeaderboardRow& r = out.rows[i];
+    if (i == 0 || out.rows[i - 1].currency != r.currency) start = i;
+    r.rank = i > start && out.rows[i - 1].won_amount == r.won_amount ? out.rows[i - 1].rank : i - start + 1;
+  }
+  return out;
+}
+
 }  // namespace crm::sales

@@ -12,5 +12,6 @@ absl::StatusOr<SalesCycle> Cycle(const Ctx& ctx, const SalesQuery& q);
 absl::StatusOr<Funnel> Funnels(const Ctx& ctx, const SalesQuery& q);
 absl::StatusOr<LostReasons> Losses(const Ctx& ctx, const SalesQuery& q);
 absl::StatusOr<Forecast> Forecasts(const Ctx& ctx, const SalesQuery& q);
+absl::StatusOr<Leaderboard> Leaders(const Ctx& ctx, const SalesQuery& q);
 
 }  // namespace crm::sales

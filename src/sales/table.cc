@@ -49,12 +49,13 @@ absl::StatusOr<SalesReport> ParseSalesReport(std::string_view name) {
   static constexpr std::pair<std::string_view, SalesReport> kNames[] = {
       {"pipeline", SalesReport::kPipelineSummary}, {"winrate", SalesReport::kWinRate},
       {"cycle", SalesReport::kSalesCycle},         {"funnel", SalesReport::kFunnel},
-      {"lost", SalesReport::kLostReasons},        {"forecast", SalesReport::kForecast}};
+      {"lost", SalesReport::kLostReasons},        {"forecast", SalesReport::kForecast},
+      {"leaderboard", SalesReport::kLeaderboard}};
   const std::string folded = absl::AsciiStrToLower(Av(name));
   for (const auto& [n, r] : kNames)
     if (n == folded) return r;
   return absl::InvalidArgumentError(
-      absl::StrCat("report: '", Av(name), "' is not one of pipeline, winrate, cycle, funnel, lost, forecast"));
+      absl::StrCat("report: '", Av(name), "' is not one of pipeline, winrate, cycle, funnel, lost, forecast, leaderboard"));
 }
 
 ReportTable ReportTable::Of(const PipelineSummary& r) {
@@ -150,6 +151,25 @@ ReportTable ReportTable::Of(const Forecast& r) {
   for (const ForecastRow& x : r.rows)
     t.rows.push_back({Group(x.group), x.period, x.currency, Int(x.deals), x.pipeline, x.best_case, x.commit, x.closed,
                       x.omitted, x.has_quota ? ReportCell(x.quota) : ReportCell(), x.has_quota ? ReportCell(x.attainment) : ReportCell()});
+  return t;
+}
+
+ReportTable ReportTable::Of(const Leaderboard& r) {
+  ReportTable t{"Leaderboard",
+                {{"group", Type::kText},
+                 {"currency", Type::kText},
+                 {"rank", Type::kInt},
+                 {"won", Type::kInt},
+                 {"won_amount", Type::kMoney},
+                 {"lost", Type::kInt},
+                 {"win_rate", Type::kReal},
+                 {"open", Type::kInt},
+                 {"open_amount", Type::kMoney},
+                 {"open_weighted", Type::kMoney}},
+                {}};
+  for (const LeaderboardRow& x : r.rows)
+    t.rows.push_back({Group(x.group), x.currency, Int(x.rank), Int(x.won), x.won_amount, Int(x.lost), x.win_rate,
+                      Int(x.open), x.open_amount, x.open_weighted});
   return t;
 }
 

@@ -113,6 +113,14 @@ static void test_win_rate_and_summary(void) {
   CHECK(crm_report_run(&r, txn, CRM_REPORT_LOST_REASONS, &q) == CRM_OK && crm_report_rows(r) == 1);
   CHECK(strcmp(crm_report_text(r, 0, column(r, "reason"), NULL), "price") == 0);
   crm_report_free(r);
+  q.group_by = "owner";
+  q.group_by_len = strlen(q.group_by);
+  CHECK(crm_report_run(&r, txn, CRM_REPORT_LEADERBOARD, &q) == CRM_OK && crm_report_rows(r) == 2);
+  CHECK(strcmp(crm_report_text(r, 0, column(r, "group"), NULL), "ann") == 0); /* EUR before USD */
+  CHECK(crm_report_int(&n, r, 0, column(r, "won_amount")) == CRM_OK && n == 3500);
+  CHECK(crm_report_int(&n, r, 0, column(r, "open_amount")) == CRM_OK && n == 999);
+  CHECK(crm_report_int(&n, r, 1, column(r, "rank")) == CRM_OK && n == 1);
+  crm_report_free(r);
   CHECK(crm_report_rows(NULL) == 0 && crm_report_column_count(NULL) == 0 && crm_report_title(NULL, NULL) == NULL);
   crm_report_free(NULL);
   crm_txn_free(txn);
@@ -225,7 +233,7 @@ static void test_report_names(void) {
   int report = 0;
   CHECK(crm_report_named(&report, S("funnel")) == CRM_OK && report == CRM_REPORT_FUNNEL);
   CHECK(crm_report_named(&report, S("WinRate")) == CRM_OK && report == CRM_REPORT_WIN_RATE);
-  CHECK(crm_report_named(&report, S("leaderboard")) == CRM_EINVALID && errmsg_has("pipeline, winrate, cycle, funnel, lost"));
+  CHECK(crm_report_named(&report, S("scores")) == CRM_EINVALID && errmsg_has("pipeline, winrate, cycle, funnel, lost"));
   CHECK(crm_report_named(NULL, S("lost")) == CRM_EINVALID);
 }
 

@@ -354,8 +354,8 @@ def test_import_maven_deals_and_interactions(tmp_path):
     assert {g["group"]: (g["won"], g["lost"]) for g in rate["rows"]} == {k: (regions[k], lost[k]) for k in regions}
     funnel = run(tmp_path, "report", "funnel", "--pipeline", "maventech").stdout
     assert funnel.startswith("Funnel\nstage") and "Prospecting" in funnel and "8800" in funnel, funnel
-    err = run(tmp_path, "report", "leaderboard", code=1).stderr
-    assert err.startswith("crm: report: 'leaderboard' is not one of pipeline, winrate, cycle, funnel, lost, forecast")
+    err = run(tmp_path, "report", "scores", code=1).stderr
+    assert err.startswith("crm: report: 'scores' is not one of pipeline, winrate, cycle, funnel, lost, forecast, leaderboard")
     run(tmp_path, "quota", "set", "2017-Q2", "800000", "--currency", "USD", "--team", "Melvin Marxen")
     with open(os.path.join(DATA, "maven", "sales_teams.csv"), newline="") as f:
         manager = {r["sales_agent"]: r["manager"] for r in csv.DictReader(f)}

@@ -132,7 +132,7 @@ class SalesReads(Ops):
                time_zone: str = "UTC", pipeline: int | None = None, bucket: str = "month",
                **fields: Any) -> Report:
         """The report ``name``: ``"pipeline"``, ``"winrate"``, ``"cycle"``, ``"funnel"``,
-        ``"lost"`` or ``"forecast"``. ``period`` or [``start``, ``end``) bound it in time;
+        ``"lost"``, ``"forecast"`` or ``"leaderboard"``. ``period`` or [``start``, ``end``) bound it in time;
         ``pipeline`` is the funnel's (the default one when None); ``bucket`` the forecast's
         periods, ``"month"`` or ``"quarter"``."""
         keep: list = []
@@ -185,6 +185,11 @@ class SalesReads(Ops):
         """Deals by close month (or ``bucket="quarter"``) per forecast category and currency;
         grouped by ``"owner"`` or ``"team"``, with each one's quota and attainment."""
         return self.report("forecast", where, **kw)
+
+    def leaderboard(self, where: WhereLike = None, **kw: Any) -> Report:
+        """Per owner or team (``group_by``) and currency: deals won and lost in the period and
+        open now, ranked by won amount."""
+        return self.report("leaderboard", where, **kw)
 
     def quotas(self, *, user: int | None = None, team: int | None = None) -> list[Quota]:
         """The quotas of a user, of a team, or every one."""

@@ -40,13 +40,17 @@ def test_reports_as_tables(db):
     ]
     with db.read() as txn:  # the same through a transaction
         assert txn.report("lost").rows == [{"group": None, "reason": "price", "count": 1, "share": 1.0}]
+    board = db.leaderboard(group_by="owner")
+    assert [(r["group"], r["rank"], r["won_amount"], r["open"]) for r in board.rows] == [
+        ("ann", 1, 1000, 0), ("bob", 2, 0, 1)
+    ]
     funnel = db.funnel(period="2000..2001")  # nothing created then: the stages, empty
     assert funnel.rows and all(row["reached"] == 0 for row in funnel.rows)
 
 
 def test_bad_reports_are_refused(db):
-    with pytest.raises(crm.InvalidError, match="pipeline, winrate, cycle, funnel, lost"):
-        db.report("leaderboard")
+    with pytest.raises(crm.InvalidError, match="pipeline, winrate, cycle, funnel, lost, forecast, leaderboard"):
+        db.report("scores")
     with pytest.raises(crm.InvalidError, match="period: '2017-13'"):
         db.win_rate(period="2017-13")
     with pytest.raises(crm.InvalidError, match="group_by"):
