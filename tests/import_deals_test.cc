@@ -30,17 +30,6 @@ class ImportDealsTest : public testing::StoreTest {
     return Ok(store_->Import(options));
   }
   Pipeline MavenPipeline() { return Ok(store_->Run(&WriteTxn::CreatePipeline, testing::MavenStages())); }
-  std::vector<Opportunity> AllDeals() {
-    std::vector<Opportunity> out;
-    OpportunityQuery q = OpportunityQuery::All();
-    q.limit = 1000;
-    for (;;) {
-      const OpportunityPage page = Ok(store_->Run(&ReadTxn::ListOpportunities, q));
-      out.insert(out.end(), page.opportunities.begin(), page.opportunities.end());
-      if (page.next_page_token.empty()) return out;
-      q.page_token = page.next_page_token;
-    }
-  }
 };
 
 TEST_F(ImportDealsTest, MavenPipelineArrivesDealByDealToTheCentAndReimportCreatesNothing) {
@@ -55,7 +44,7 @@ TEST_F(ImportDealsTest, MavenPipelineArrivesDealByDealToTheCentAndReimportCreate
   const auto rows = SplitCsv(kPipeline);
   ASSERT_EQ(rows.size(), 8801u);
   std::map<std::string, Opportunity> by_id;
-  for (Opportunity& o : AllDeals()) by_id[o.external_id] = o;
+  for (Opportunity& o : AllOpportunities()) by_id[o.external_id] = o;
   ASSERT_EQ(by_id.size(), 8800u);
   std::map<std::string, std::int64_t> won_by_agent_file, won_by_agent_store;
   std::map<std::string, int> per_stage;
@@ -98,7 +87,7 @@ TEST_F(ImportDealsTest, MavenPipelineArrivesDealByDealToTheCentAndReimportCreate
 
   const ImportJob again = ImportFile(kPipeline, {.pipeline = "MavenTech", .preset = "maven_pipeline"});
   EXPECT_EQ(again.counts, (ImportCounts{0, 0, 8800, 0, 0}));
-  EXPECT_EQ(AllDeals().size(), 8800u);
+  EXPECT_EQ(AllOpportunities().size(), 8800u);
 }
 
 TEST_F(ImportDealsTest, UpdatedDealsMoveAndRevertRestoresThemAndDeletesWhatItMade) {

@@ -38,18 +38,6 @@ class TotalsTest : public testing::StoreTest {
       if (s.outcome == outcome) of.push_back(&s);
     return *of[rng_() % of.size()];
   }
-  // Every deal, read page by page.
-  std::vector<Opportunity> All() {
-    std::vector<Opportunity> out;
-    OpportunityQuery q = OpportunityQuery::All();
-    q.limit = 1000;
-    for (;;) {
-      const OpportunityPage page = Ok(store_->Run(&ReadTxn::ListOpportunities, q));
-      out.insert(out.end(), page.opportunities.begin(), page.opportunities.end());
-      if (page.next_page_token.empty()) return out;
-      q.page_token = page.next_page_token;
-    }
-  }
   void RandomWrite(WriteTxn& t, std::vector<OpportunityId>& ids) {
     static const char* kOwners[] = {"ann", "bob", "", "Carla Outside"};
     static const char* kCurrencies[] = {"USD", "EUR", ""};
@@ -104,7 +92,7 @@ class TotalsTest : public testing::StoreTest {
   // The summary as the test counts it from every deal: (pipeline, stage, currency) -> count, amount, weighted x100.
   std::map<std::tuple<PipelineId, StageId, std::string>, std::tuple<std::uint64_t, std::int64_t, std::int64_t>> Recount() {
     std::map<std::tuple<PipelineId, StageId, std::string>, std::tuple<std::uint64_t, std::int64_t, std::int64_t>> out;
-    for (const Opportunity& o : All()) {
+    for (const Opportunity& o : AllOpportunities()) {
       auto& [count, amount, weighted] = out[{o.pipeline, o.stage, o.amount.currency}];
       ++count;
       amount += o.amount.minor_units;

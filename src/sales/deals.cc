@@ -83,9 +83,7 @@ absl::StatusOr<std::optional<Scope>> FromTotals(
     absl::FunctionRef<void(const Opportunity&, const std::string&, const Total&, Scope&)> fn) {
   if (!q.period.empty() || q.from != INT64_MIN || q.to != INT64_MAX) return std::nullopt;
   if (ctx.schema.deal_totals == model::kAbsentTable) return std::nullopt;
-  absl::TimeZone tz;
-  if (!absl::LoadTimeZone(q.time_zone, &tz))
-    return absl::InvalidArgumentError(absl::StrCat("time_zone: '", q.time_zone, "' is not in the system's tz database"));
+  if (auto zone = Zone(q.time_zone); !zone.ok()) return zone.status();
   Scope s;
   auto lookups = query::LoadLookups(ctx, EntityType::kOpportunity);
   if (!lookups.ok()) return lookups.status();
@@ -121,10 +119,17 @@ absl::StatusOr<std::optional<Scope>> FromTotals(
   return s;
 }
 
-absl::StatusOr<std::pair<Timestamp, Timestamp>> Period(std::string_view period, std::string_view time_zone) {
+absl::StatusOr<absl::TimeZone> Zone(std::string_view time_zone) {
   absl::TimeZone tz;
   if (!absl::LoadTimeZone(std::string(time_zone), &tz))
     return absl::InvalidArgumentError(absl::StrCat("time_zone: '", Av(time_zone), "' is not in the system's tz database"));
+  return tz;
+}
+
+absl::StatusOr<std::pair<Timestamp, Timestamp>> Period(std::string_view period, std::string_view time_zone) {
+  auto zone = Zone(time_zone);
+  if (!zone.ok()) return zone.status();
+  const absl::TimeZone& tz = *zone;
   const std::size_t dots = period.find("..");
   const absl::string_view first = absl::StripAsciiWhitespace(Av(period.substr(0, dots)));
   const absl::string_view last =
@@ -151,9 +156,7 @@ absl::StatusOr<Scope> Deals(const Ctx& ctx, const SalesQuery& q,
     if (!p.ok()) return p.status();
     std::tie(s.from, s.to) = *p;
   } else {
-    absl::TimeZone tz;
-    if (!absl::LoadTimeZone(q.time_zone, &tz))
-      return absl::InvalidArgumentError(absl::StrCat("time_zone: '", q.time_zone, "' is not in the system's tz database"));
+    if (auto zone = Zone(q.time_zone); !zone.ok()) return zone.status();
     if (q.from >= q.to) return absl::InvalidArgumentError("from: must be before to");
     s.from = q.from;
     s.to = q.to;

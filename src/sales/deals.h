@@ -9,6 +9,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "crm/sales.hpp"
 #include "model/schema.h"
 #include "query/fields.h"
@@ -45,6 +46,9 @@ absl::StatusOr<Scope> Deals(const Ctx& ctx, const SalesQuery& q,
 // the deals must be read instead.
 absl::StatusOr<std::optional<Scope>> FromTotals(const Ctx& ctx, const SalesQuery& q,
                                                 absl::FunctionRef<void(const Opportunity&, const std::string&, const Total&, Scope&)> fn);
+
+// The IANA time zone of that name; InvalidArgument naming it otherwise.
+absl::StatusOr<absl::TimeZone> Zone(std::string_view time_zone);
 
 // The [from, to) a period text names in a time zone.
 absl::StatusOr<std::pair<Timestamp, Timestamp>> Period(std::string_view period, std::string_view time_zone);

@@ -50,9 +50,9 @@ struct Acc {
 absl::StatusOr<Forecast> Forecasts(const Ctx& ctx, const SalesQuery& q) {
   if (q.bucket != TimeBucket::kMonth && q.bucket != TimeBucket::kQuarter)
     return absl::InvalidArgumentError("bucket: a forecast is by month or by quarter");
-  absl::TimeZone tz;
-  if (!absl::LoadTimeZone(q.time_zone, &tz))
-    return absl::InvalidArgumentError(absl::StrCat("time_zone: '", q.time_zone, "' is not in the system's tz database"));
+  auto zone = Zone(q.time_zone);
+  if (!zone.ok()) return zone.status();
+  const absl::TimeZone tz = *zone;
   // group code, bucket start, currency -> figures; the bucket labels by start.
   std::map<std::tuple<std::string, Timestamp, std::string>, Acc> acc;
   std::map<Timestamp, std::string> labels;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "crm/store.hpp"
 #include "support/temp_dir.h"
@@ -64,6 +65,19 @@ class StoreTest : public ::testing::Test {
     o.title = title;
     o.amount = Money{cents, "USD"};
     return Ok(store_->Run(&WriteTxn::CreateOpportunity, o));
+  }
+
+  // Every opportunity, read a page at a time, by id.
+  std::vector<Opportunity> AllOpportunities() {
+    std::vector<Opportunity> out;
+    OpportunityQuery q = OpportunityQuery::All();
+    q.limit = 1000;
+    for (;;) {
+      const OpportunityPage page = Ok(store_->Run(&ReadTxn::ListOpportunities, q));
+      out.insert(out.end(), page.opportunities.begin(), page.opportunities.end());
+      if (page.next_page_token.empty()) return out;
+      q.page_token = page.next_page_token;
+    }
   }
 
   // The stage of the default pipeline with this name.
