@@ -17,7 +17,7 @@ constexpr double kDay = 86'400'000'000.0;  // microseconds
 
 bool PeriodGiven(const Scope& s) { return s.from != INT64_MIN || s.to != INT64_MAX; }
 
-// Where a stage stands in its pipeline (its index), or nullptr / SIZE_MAX when it is not in it.
+// Where a stage stands in its pipeline (its index), or SIZE_MAX when it is not in it.
 std::size_t PositionOf(const Pipeline& p, StageId stage) {
   for (std::size_t i = 0; i < p.stages.size(); ++i)
     if (p.stages[i].id == stage) return i;
