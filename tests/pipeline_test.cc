@@ -96,6 +96,33 @@ TEST_F(PipelineTest, EditingStagesKeepsIdsAndProtectsUsedStages) {
   EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::GetPipeline, p.id).status()));
 }
 
+// Whether a deal is open, won or lost follows its stage's outcome: what is counted of it (its
+// index flags, the scoring model) would go stale if the outcome changed under it.
+TEST_F(PipelineTest, AStageHoldingDealsKeepsItsOutcome) {
+  Pipeline p = Ok(store_->Run(&WriteTxn::CreatePipeline, ThreeStages("Resellers")));
+  Opportunity o;
+  o.title = "Reseller deal";
+  o.pipeline = p.id;
+  o = Ok(store_->Run(&WriteTxn::CreateOpportunity, o));
+  Pipeline edit = p;
+  edit.stages[0].outcome = StageOutcome::kWon;
+  edit.stages[0].probability = 100;
+  edit.stages.insert(edit.stages.begin(), Stage{0, "Intro", 5, StageOutcome::kOpen});
+  auto refused = store_->Run(&WriteTxn::UpdatePipeline, edit);
+  EXPECT_TRUE(absl::IsFailedPrecondition(refused.status())) << refused.status();
+  EXPECT_NE(refused.status().message().find("'Open'"), std::string_view::npos) << refused.status();
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetPipeline, p.id)), p);  // unchanged
+  // An empty stage may change its outcome.
+  Pipeline empty_changed = Ok(store_->Run(&ReadTxn::GetPipeline, p.id));
+  empty_changed.stages.insert(empty_changed.stages.begin() + 2, Stage{0, "Lost too", 0, StageOutcome::kLost});
+  empty_changed = Ok(store_->Run(&WriteTxn::UpdatePipeline, empty_changed));
+  ASSERT_EQ(empty_changed.stages.size(), 4u);
+  empty_changed.stages[2].outcome = StageOutcome::kWon;
+  empty_changed.stages[2].probability = 100;
+  EXPECT_TRUE(store_->Run(&WriteTxn::UpdatePipeline, empty_changed).ok());
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::Verify)).problems.empty());
+}
+
 TEST_F(PipelineTest, StageMovesAreRecordedWithWhoWhenAmountAndProbability) {
   Customer c = MakePerson("Buy", "Er");
   now_ = 1'000;

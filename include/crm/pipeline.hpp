@@ -83,7 +83,7 @@ class PipelineWrites {
  public:
   absl::StatusOr<Pipeline> CreatePipeline(const Pipeline& pipeline);
   // Renames, reorders, adds and removes stages (revision checked). A stage still holding
-  // opportunities cannot be removed.
+  // opportunities cannot be removed, nor change its outcome (CRM_EDEPENDENTS; since 0.14).
   absl::StatusOr<Pipeline> UpdatePipeline(const Pipeline& pipeline);
   // Refused for the default pipeline and while opportunities use it.
   absl::Status DeletePipeline(PipelineId id);

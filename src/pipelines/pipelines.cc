@@ -189,13 +189,17 @@ absl::StatusOr<Pipeline> Update(Ctx& ctx, Pipeline p) {
   if (!stored.ok()) return stored.status();
   const Pipeline& before = *stored;
   if (auto s = Normalize(p, &before); !s.ok()) return s;
+  // A stage holding deals stays, with its outcome: whether they are open, won or lost is
+  // counted in the indexes and the scoring model.
   for (const Stage& old : before.stages) {
-    if (p.FindStage(old.id) != nullptr) continue;
+    const Stage* kept = p.FindStage(old.id);
+    if (kept != nullptr && kept->outcome == old.outcome) continue;
     auto used = model::AnyWithPrefix(ctx, ctx.schema.opp_stage, StagePrefix(p.id, old.id));
     if (!used.ok()) return used.status();
     if (*used)
-      return HasDependentsError(absl::StrCat(
-          "stages: stage '", old.name, "' cannot be removed while opportunities are in it"));
+      return HasDependentsError(absl::StrCat("stages: stage '", old.name, "' cannot ",
+                                             kept == nullptr ? "be removed" : "change its outcome",
+                                             " while opportunities are in it"));
   }
   model::StampChanged(p, before, ctx.now);
   absl::Status s = model::Put(ctx, kKind, p);
