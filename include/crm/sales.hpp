@@ -31,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "crm/pipeline.hpp"
 #include "crm/query.hpp"
+#include "crm/scoring.hpp"
 #include "crm/txn_part.hpp"
 #include "crm/types.hpp"
 #include "crm/user.hpp"
@@ -251,6 +252,11 @@ class SalesReads {
   // period.
   absl::StatusOr<std::vector<Quota>> ListQuotas(UserId user = 0, TeamId team = 0) const;
 
+  // The win probability of a deal with its factors (crm/scoring.hpp, since 0.14). NotFound when
+  // there is no such deal.
+  absl::StatusOr<DealScore> ScoreDeal(OpportunityId id) const;
+  absl::StatusOr<ScoringOptions> GetScoringOptions() const;
+
  protected:
   SalesReads() = default;
 };
@@ -262,6 +268,10 @@ class SalesWrites {
   absl::StatusOr<Quota> SetQuota(const Quota& quota);
   // NotFound when there is none.
   absl::Status DeleteQuota(UserId user, TeamId team, std::string_view period);
+
+  // Sets what the scoring model reads and counts every closed deal again with it (a read of
+  // every deal). InvalidArgument naming the field.
+  absl::Status SetScoringOptions(const ScoringOptions& options);
 
  protected:
   SalesWrites() = default;

@@ -52,6 +52,8 @@
 //   quotas             U8(1 user, 2 team) U64(id) Str(period) -> envelope(Quota) (since schema 11)
 //   deal_totals        U64(pipeline) U32(stage) Str(currency) Str(owner) -> the deals' count and sums
 //                      (since schema 11; sales/totals.h)
+//   deal_scores        U64(pipeline) Str(field) Str(value) -> U64(won) U64(lost): the deal-scoring
+//                      model's counts (since schema 12; sales/scores.h)
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -90,7 +92,8 @@ class Sealing;
 // 10: import jobs of deals and interactions (job records of version 1, undo entries of deals and
 // interactions under 25-byte keys, which a schema-9 reader would take for damage).
 // 11: quotas, deal totals; forecast categories of stages and deals (records of a later version).
-inline constexpr std::uint64_t kSchemaVersion = 11;
+// 12: deal scores (the counts of the scoring model).
+inline constexpr std::uint64_t kSchemaVersion = 12;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;
@@ -141,6 +144,7 @@ struct Schema {
   storage::Table import_undo;
   storage::Table quotas;
   storage::Table deal_totals;
+  storage::Table deal_scores;
   storage::Table changes;
   storage::Table change_entity;
 

@@ -51,8 +51,7 @@ absl::Status CheckTime(const Field& field, std::int64_t micros) {
   return Invalid(field, absl::StrCat(micros, " is not a time between the years 1 and 9999 (UTC microseconds)"));
 }
 
-namespace {
-absl::Status CheckCustomKey(const Field& field, const std::string& key) {
+absl::Status CheckCustomKey(const Field& field, std::string_view key) {
   if (key.empty()) return Invalid(field, "a custom field name must not be empty");
   if (key.size() > Limits::kCustomKeyBytes)
     return Invalid(field, absl::StrCat("custom field name is longer than ", Limits::kCustomKeyBytes, " bytes"));
@@ -64,7 +63,6 @@ absl::Status CheckCustomKey(const Field& field, const std::string& key) {
   }
   return absl::OkStatus();
 }
-}  // namespace
 
 absl::Status CheckCustomFields(const CustomFields& custom) {
   if (custom.size() > Limits::kCustomFields)

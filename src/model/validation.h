@@ -37,6 +37,9 @@ absl::Status CheckText(const Field& field, const std::string& value, std::size_t
                        bool multi_line = false);
 // CheckText, and not empty.
 absl::Status CheckRequiredText(const Field& field, const std::string& value, std::size_t max);
+// A custom field's name: a letter, then letters, digits, '_', '.' and '-'; at most
+// Limits::kCustomKeyBytes bytes.
+absl::Status CheckCustomKey(const Field& field, std::string_view key);
 
 // Times a record may hold: 0001-01-01T00:00:00Z (inclusive) to 10000-01-01T00:00:00Z (exclusive),
 // in microseconds. Beyond them a time is refused (INT64_MAX, say, would be stored but never listed

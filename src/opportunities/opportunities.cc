@@ -15,6 +15,7 @@
 #include "model/validation.h"
 #include "pipelines/pipelines.h"
 #include "query/declared.h"
+#include "sales/scores.h"
 #include "sales/totals.h"
 
 namespace crm::opportunities {
@@ -183,6 +184,7 @@ absl::StatusOr<Opportunity> Store(Ctx& ctx, const Opportunity& before, Opportuni
                      closed, fresh || closed != Closed(p, before.stage));
   if (s.ok()) s = model::MoveExternal(ctx, ctx.schema.opp_external, before.external_id, o.external_id, o.id);
   if (s.ok()) s = sales::MoveTotals(ctx, fresh ? nullptr : &before, &o);
+  if (s.ok()) s = sales::MoveScores(ctx, p, fresh ? nullptr : &before, &o);
   if (s.ok())
     s = changes::Record(ctx, EntityType::kOpportunity, o.id, op, fresh ? changes::Fields{} : changes::Flatten(before, &p),
                         changes::Flatten(o, &p));
@@ -473,6 +475,7 @@ absl::Status Remove(Ctx& ctx, OpportunityId id) {
   if (s.ok()) s = model::MoveExternal(ctx, ctx.schema.opp_external, o->external_id, {}, id);
   if (s.ok()) s = ctx.txn.Del(ctx.schema.opportunities, codec::EncodeU64(id)).status();
   if (s.ok()) s = sales::MoveTotals(ctx, &*o, nullptr);
+  if (s.ok()) s = sales::MoveScores(ctx, p, &*o, nullptr);
   if (s.ok())
     s = changes::Record(ctx, EntityType::kOpportunity, id, ChangeOp::kDelete,
                         changes::Flatten(*o, *found ? &p : nullptr), {});

@@ -3,6 +3,7 @@
 #include "crm/sales.hpp"
 #include "sales/quotas.h"
 #include "sales/reports.h"
+#include "sales/scores.h"
 
 namespace crm {
 
@@ -36,6 +37,25 @@ absl::StatusOr<Quota> SalesWrites::SetQuota(const Quota& quota) {
 }
 absl::Status SalesWrites::DeleteQuota(UserId user, TeamId team, std::string_view period) {
   return core::Mutate(this, [&](model::Ctx& c) { return sales::DeleteQuota(c, user, team, period); }, core::Growth::kRemoves);
+}
+
+absl::StatusOr<DealScore> SalesReads::ScoreDeal(OpportunityId id) const {
+  return core::Query(this, [&](const model::Ctx& c) { return sales::ScoreDeal(c, id); });
+}
+absl::StatusOr<ScoringOptions> SalesReads::GetScoringOptions() const {
+  return core::Query(this, [&](const model::Ctx& c) { return sales::GetScoringOptions(c); });
+}
+absl::Status SalesWrites::SetScoringOptions(const ScoringOptions& options) {
+  return core::Mutate(this, [&](model::Ctx& c) { return sales::SetScoringOptions(c, options); });
+}
+
+std::string_view ScoreBasisName(ScoreBasis b) {
+  switch (b) {
+    case ScoreBasis::kModel: return "model";
+    case ScoreBasis::kStageProbability: return "stage probability";
+    case ScoreBasis::kClosed: return "closed";
+  }
+  return "unknown";
 }
 
 absl::StatusOr<ReportTable> SalesReads::GetReport(SalesReport report, const SalesQuery& query) const {

@@ -77,26 +77,32 @@ absl::Status Apply(model::Ctx& ctx, const std::string& key, const Sums& delta, i
 // Every deal's contribution, counted from the records.
 absl::StatusOr<std::map<std::string, Sums>> Recount(const model::Ctx& ctx) {
   std::map<std::string, Sums> out;
-  absl::Status s = storage::ScanPrefix(ctx.txn, ctx.schema.opportunities, {}, {},
-                                       [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
-                                         Opportunity o;
-                                         const std::uint64_t id = key.size() == 8 ? codec::GetBigEndian64(key.data()) : 0;
-                                         if (auto st = codec::Decode(value, codec::RecordType::kOpportunity,
-                                                                     {"opportunity", id}, o, ctx.sealing);
-                                             !st.ok())
-                                           return st;
-                                         Sums& x = out[KeyOf(o)];
-                                         const Sums one = Of(o);
-                                         x.count += 1;
-                                         x.amount += one.amount;
-                                         x.weighted += one.weighted;
-                                         return true;
-                                       });
+  absl::Status s = EachStoredDeal(ctx, [&](const Opportunity& o) {
+    Sums& x = out[KeyOf(o)];
+    const Sums one = Of(o);
+    x.count += 1;
+    x.amount += one.amount;
+    x.weighted += one.weighted;
+  });
   if (!s.ok()) return s;
   return out;
 }
 
 }  // namespace
+
+absl::Status EachStoredDeal(const model::Ctx& ctx, absl::FunctionRef<void(const Opportunity&)> fn) {
+  return storage::ScanPrefix(ctx.txn, ctx.schema.opportunities, {}, {},
+                             [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+                               Opportunity o;
+                               const std::uint64_t id = key.size() == 8 ? codec::GetBigEndian64(key.data()) : 0;
+                               if (auto st = codec::Decode(value, codec::RecordType::kOpportunity, {"opportunity", id}, o,
+                                                           ctx.sealing);
+                                   !st.ok())
+                                 return st;
+                               fn(o);
+                               return true;
+                             });
+}
 
 absl::Status MoveTotals(model::Ctx& ctx, const Opportunity* before, const Opportunity* after) {
   if (ctx.schema.deal_totals == model::kAbsentTable) return absl::OkStatus();

@@ -33,6 +33,8 @@ absl::Status MoveTotals(model::Ctx& ctx, const Opportunity* before, const Opport
 // Calls `fn` with every total, in key order; false when the file has no totals table (a
 // read-only file of an earlier schema): the caller counts the deals instead.
 absl::StatusOr<bool> EachTotal(const model::Ctx& ctx, absl::FunctionRef<void(const Total&)> fn);
+// Calls `fn` with every deal of the store, in id order (the recounts of totals and scores).
+absl::Status EachStoredDeal(const model::Ctx& ctx, absl::FunctionRef<void(const Opportunity&)> fn);
 // Counts the totals again from every deal and writes them (the migration to schema 11).
 absl::Status RebuildTotals(model::Ctx& ctx);
 // The differences between the stored totals and a count of every deal, in words (Verify).
