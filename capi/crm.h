@@ -32,9 +32,9 @@
 #include <stdint.h>
 
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 13
+#define CRM_VERSION_MINOR 14
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.13.0"
+#define CRM_VERSION_STRING "0.14.0"
 
 #if defined(_WIN32)
 #define CRM_API

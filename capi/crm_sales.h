@@ -94,6 +94,34 @@ CRM_API int crm_quota_list_at(const crm_quota_list* l, size_t i, uint64_t* user,
                               size_t* period_len, int64_t* target, const char** currency, size_t* currency_len,
                               int64_t* updated_at);
 
+/* Deal scores (since 0.14; what is counted and how a deal is scored is told in crm/scoring.hpp):
+ * the win probability of a deal, from a naive-Bayes model of its pipeline's closed deals, with
+ * the factors that made it. */
+#define CRM_SCORE_MODEL 1             /* from the counts of the pipeline's closed deals */
+#define CRM_SCORE_STAGE_PROBABILITY 2 /* too few closed deals: the stage's probability */
+#define CRM_SCORE_CLOSED 3            /* a closed deal: 100 won, 0 lost */
+typedef struct crm_deal_score crm_deal_score;
+/* CRM_ENOTFOUND when there is no such deal. */
+CRM_API int crm_deal_score_get(crm_deal_score** out, crm_txn* txn, uint64_t opportunity);
+CRM_API void crm_deal_score_free(crm_deal_score* s);
+/* Percent: 1 to 99 from the model. Any output may be NULL. */
+CRM_API int crm_deal_score_read(const crm_deal_score* s, double* probability, int* basis, uint64_t* won,
+                                uint64_t* lost, double* prior);
+/* One sentence: what the score rests on; borrowed until crm_deal_score_free. */
+CRM_API const char* crm_deal_score_explanation(const crm_deal_score* s, size_t* len);
+/* The factors, strongest first: field ("stage", "owner", "team", "amount", "custom.<name>"), the
+ * deal's value, the closed deals counted with that value, and the weight (its term of the
+ * log-odds: above 0 for won). Texts borrowed until crm_deal_score_free; any output may be NULL. */
+CRM_API size_t crm_deal_score_factor_count(const crm_deal_score* s);
+CRM_API int crm_deal_score_factor(const crm_deal_score* s, size_t i, const char** field, size_t* field_len,
+                                  const char** value, size_t* value_len, uint64_t* won, uint64_t* lost, double* weight);
+/* What the model reads: `fields` separated by commas ("owner,team,amount,custom.product"; empty:
+ * the stage alone) and the closed deals a pipeline needs. Setting counts every deal again;
+ * CRM_EINVALID names a field the model cannot read. Getting writes the fields as set, joined by
+ * commas (to crm_free). */
+CRM_API int crm_scoring_set(crm_txn* txn, const char* fields, size_t fields_len, uint32_t minimum_closed);
+CRM_API int crm_scoring_get(crm_txn* txn, char** fields, size_t* fields_len, uint32_t* minimum_closed);
+
 #ifdef __cplusplus
 }
 #endif

@@ -71,7 +71,7 @@ struct DealScore {
   std::uint64_t won = 0;    // the closed deals of the pipeline
   std::uint64_t lost = 0;
   double prior = 0;  // percent: the probability before the factors, (W + 1) / (W + L + 2)
-  std::vector<ScoreFactor> factors;  // strongest first (by |weight|, then field); empty unless kModel
+  std::vector<ScoreFactor> factors;  // strongest first (by |weight|; ties in the fields' order); empty unless kModel
 };
 
 }  // namespace crm

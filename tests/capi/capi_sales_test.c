@@ -1,6 +1,8 @@
 /* The C ABI's sales reports (crm_sales.h): tables read by column name and type, errors named. */
 #include "capi_support.h"
 
+#include <math.h>
+
 /* A deal of `owner`, closed won (1), lost (2) or left open (0). */
 static void deal(crm_db* db, const char* owner, int64_t cents, const char* currency, int outcome) {
   crm_txn* txn = NULL;
@@ -237,10 +239,74 @@ static void test_report_names(void) {
   CHECK(crm_report_named(NULL, S("lost")) == CRM_EINVALID);
 }
 
+/* Deal scores: two won deals of ann, one lost of bob, and ann's open deal scored from them. */
+static void test_deal_scores(void) {
+  crm_db* db = open_db("scores.crm");
+  crm_txn* txn = NULL;
+  crm_deal_score* s = NULL;
+  char* fields = NULL;
+  size_t len = 0;
+  uint32_t minimum = 0;
+  uint64_t won = 0, lost = 0, fw = 0, fl = 0;
+  double probability = 0, prior = 0, weight = 0, x;
+  int basis = 0;
+  const char *field, *value, *text;
+  deal(db, "ann", 1000, "EUR", 1);
+  deal(db, "ann", 2500, "EUR", 1);
+  deal(db, "bob", 1500, "EUR", 2);
+  deal(db, "ann", 999, "EUR", 0); /* opportunity 4 */
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  CHECK(crm_scoring_set(txn, S("owner, bogus"), 3) == CRM_EINVALID && errmsg_has("fields[1]") && errmsg_has("bogus"));
+  CHECK(crm_scoring_set(txn, S("owner"), 0) == CRM_EINVALID && errmsg_has("minimum_closed"));
+  CHECK(crm_scoring_set(txn, S(" owner "), 3) == CRM_OK);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  CHECK(crm_scoring_get(txn, &fields, &len, &minimum) == CRM_OK);
+  CHECK(strcmp(fields, "owner") == 0 && len == 5 && minimum == 3);
+  crm_free(fields);
+  CHECK(crm_deal_score_get(&s, txn, 99) == CRM_ENOTFOUND && s == NULL);
+  CHECK(crm_deal_score_get(&s, txn, 4) == CRM_OK);
+  CHECK(crm_deal_score_read(s, &probability, &basis, &won, &lost, &prior) == CRM_OK);
+  CHECK(basis == CRM_SCORE_MODEL && won == 2 && lost == 1 && fabs(prior - 60.0) < 1e-9);
+  /* ln(3/2) + stage: every deal passed the first stage + owner ann: 2 won, none lost */
+  x = log(3.0 / 2) + log((3.0 / 4) / (2.0 / 3)) + log((3.0 / 4) / (1.0 / 3));
+  CHECK(fabs(probability - 100 / (1 + exp(-x))) < 1e-9);
+  CHECK(crm_deal_score_factor_count(s) == 2);
+  CHECK(crm_deal_score_factor(s, 0, &field, &len, &value, NULL, &fw, &fl, &weight) == CRM_OK);
+  CHECK(strcmp(field, "owner") == 0 && len == 5 && strcmp(value, "ann") == 0 && fw == 2 && fl == 0);
+  CHECK(fabs(weight - log((3.0 / 4) / (1.0 / 3))) < 1e-12);
+  CHECK(crm_deal_score_factor(s, 1, &field, NULL, &value, NULL, NULL, NULL, NULL) == CRM_OK);
+  CHECK(strcmp(field, "stage") == 0 && strcmp(value, "Prospecting") == 0);
+  CHECK(crm_deal_score_factor(s, 2, &field, NULL, NULL, NULL, NULL, NULL, NULL) == CRM_EINVALID && errmsg_has("out of range"));
+  text = crm_deal_score_explanation(s, &len);
+  CHECK(text != NULL && strstr(text, "3 closed deals") != NULL && len == strlen(text));
+  crm_deal_score_free(s);
+  CHECK(crm_deal_score_get(&s, txn, 1) == CRM_OK); /* won */
+  CHECK(crm_deal_score_read(s, &probability, &basis, NULL, NULL, NULL) == CRM_OK);
+  CHECK(basis == CRM_SCORE_CLOSED && probability == 100 && crm_deal_score_factor_count(s) == 0);
+  crm_deal_score_free(s);
+  CHECK(crm_deal_score_read(NULL, &probability, NULL, NULL, NULL, NULL) == CRM_EINVALID);
+  CHECK(crm_deal_score_explanation(NULL, &len) == NULL && len == 0);
+  crm_txn_free(txn);
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  CHECK(crm_scoring_set(txn, S(""), 10) == CRM_OK);
+  CHECK(crm_deal_score_get(&s, txn, 4) == CRM_OK);
+  CHECK(crm_deal_score_read(s, &probability, &basis, NULL, NULL, NULL) == CRM_OK);
+  CHECK(basis == CRM_SCORE_STAGE_PROBABILITY && probability == 10);
+  text = crm_deal_score_explanation(s, NULL);
+  CHECK(strstr(text, "at least 10") != NULL);
+  crm_deal_score_free(s);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_win_rate_and_summary();
   test_forecast_categories_quotas_and_forecast();
   test_report_names();
+  test_deal_scores();
   return finish();
 }

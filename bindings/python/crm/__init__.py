@@ -41,6 +41,7 @@ from .imports import ImportCounts, ImportJob, ImportProgress, ImportRowError, Im
 from .maintenance import Statistics, VerifyReport
 from .privacy import Erasure
 from .sales import Quota, Report
+from .scoring import DealScore, ScoreFactor, ScoringOptions
 from .query import F, Field, Index, Plan, Row, Where
 from .records import (  # noqa: I001 - the record kinds
     Change,
@@ -76,9 +77,9 @@ from .values import (
     currency_digits,
 )
 
-__version__ = "0.13.0"
+__version__ = "0.14.0"
 
-#: The version of the libcrm library in use (its C ABI), e.g. "0.13.0".
+#: The version of the libcrm library in use (its C ABI), e.g. "0.14.0".
 library_version = LIBRARY_VERSION
 #: Where that library was loaded from.
 library_path = LIBRARY_PATH
@@ -90,6 +91,6 @@ __all__ = [
     "Field", "FieldChange", "FullError", "ImportCounts", "ImportJob", "ImportProgress", "ImportRowError", "ImportState", "Index", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
     "LifecycleStage", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
     "OutOfMemoryError", "Outcome", "Phone", "PhoneType", "Pipeline", "PipelineStage", "Plan", "ReadOnlyError", "ReadTxn",
-    "ForecastCategory", "Quota", "Record", "Report", "Row", "StageChange", "Statistics", "StorageError", "SuppressedError", "Team", "User", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
+    "DealScore", "ForecastCategory", "Quota", "Record", "Report", "Row", "ScoreFactor", "ScoringOptions", "StageChange", "Statistics", "StorageError", "SuppressedError", "Team", "User", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
     "import_presets", "library_path", "library_version", "open",
 ]  # fmt: skip

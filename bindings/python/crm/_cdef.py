@@ -504,6 +504,17 @@ size_t crm_quota_list_size(const crm_quota_list* l);
 int crm_quota_list_at(const crm_quota_list* l, size_t i, uint64_t* user, uint64_t* team, const char** period,
                       size_t* period_len, int64_t* target, const char** currency, size_t* currency_len,
                       int64_t* updated_at);
+typedef struct crm_deal_score crm_deal_score;
+int crm_deal_score_get(crm_deal_score** out, crm_txn* txn, uint64_t opportunity);
+void crm_deal_score_free(crm_deal_score* s);
+int crm_deal_score_read(const crm_deal_score* s, double* probability, int* basis, uint64_t* won,
+                        uint64_t* lost, double* prior);
+const char* crm_deal_score_explanation(const crm_deal_score* s, size_t* len);
+size_t crm_deal_score_factor_count(const crm_deal_score* s);
+int crm_deal_score_factor(const crm_deal_score* s, size_t i, const char** field, size_t* field_len,
+                          const char** value, size_t* value_len, uint64_t* won, uint64_t* lost, double* weight);
+int crm_scoring_set(crm_txn* txn, const char* fields, size_t fields_len, uint32_t minimum_closed);
+int crm_scoring_get(crm_txn* txn, char** fields, size_t* fields_len, uint32_t* minimum_closed);
 int crm_pipeline_stage_forecast(const crm_pipeline* p, size_t i, int* effective);
 int crm_pipeline_set_stage_forecast(crm_pipeline* p, size_t i, int category);
 """

@@ -29,6 +29,7 @@ from .query import QueryReads, QueryWrites
 from .pipelines import PipelineReads, PipelineWrites
 from .privacy import PrivacyReads, PrivacyWrites
 from .sales import SalesReads, SalesWrites
+from .scoring import ScoringReads, ScoringWrites
 from .users import UserReads, UserWrites
 
 R = TypeVar("R", bound=Record)
@@ -41,12 +42,13 @@ _U64_P = ffi.typeof("uint64_t*")
 
 
 class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, ChangeReads, MaintenanceReads,
-             QueryReads, UserReads, PrivacyReads, ConsentReads, ImportReads, SalesReads):
+             QueryReads, UserReads, PrivacyReads, ConsentReads, ImportReads, SalesReads,
+             ScoringReads):
     """Every concept's reads."""
 
 
 class _Writes(CustomerWrites, InteractionWrites, PipelineWrites, OpportunityWrites, QueryWrites, UserWrites,
-              PrivacyWrites, ConsentWrites, SalesWrites):
+              PrivacyWrites, ConsentWrites, SalesWrites, ScoringWrites):
     """Every concept's writes."""
 
 
