@@ -437,12 +437,127 @@ void ForecastQuarter(benchmark::State& state, bool crm) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 
+// ---- a deal's score with its factors (owner, team, amount band and stage) ----
+
+const char* const kPowers[] = {"1", "10", "100", "1K", "10K", "100K", "1M", "10M", "100M", "1G", "10G"};
+
+// The frequency table a careful SQLite user would keep for the same model, counted once from
+// the deals: per field and value, the won and lost deals.
+void SqlFrequencies(sqlite3* db) {
+  static bool made = false;
+  if (made) return;
+  made = true;
+  Exec(db, "CREATE TABLE score_counts(pipeline INTEGER, field TEXT, value TEXT, won INTEGER, lost INTEGER, "
+           "PRIMARY KEY(pipeline, field, value)) WITHOUT ROWID");
+  Exec(db, "INSERT INTO score_counts SELECT pipeline, '', '', sum(status = 1), sum(status = 2) FROM deals WHERE status > 0 GROUP BY pipeline");
+  Exec(db, "INSERT INTO score_counts SELECT pipeline, 'owner', owner, sum(status = 1), sum(status = 2) FROM deals WHERE status > 0 GROUP BY pipeline, owner");
+  Exec(db, "INSERT INTO score_counts SELECT pipeline, 'team', team, sum(status = 1), sum(status = 2) FROM deals WHERE status > 0 GROUP BY pipeline, team");
+  // Amounts of two-decimal currencies: the power of ten of the major units is the digit count - 1.
+  sqlite3_stmt* bands = Prepare(db, "SELECT pipeline, currency, length(amount / 100) - 1, sum(status = 1), sum(status = 2) "
+                                    "FROM deals WHERE status > 0 AND amount >= 100 GROUP BY 1, 2, 3");
+  sqlite3_stmt* put = Prepare(db, "INSERT INTO score_counts VALUES(?, 'amount', ?, ?, ?)");
+  while (sqlite3_step(bands) == SQLITE_ROW) {
+    const int power = sqlite3_column_int(bands, 2);
+    const std::string band = std::string(reinterpret_cast<const char*>(sqlite3_column_text(bands, 1))) + " " +
+                             kPowers[power] + "-" + kPowers[power + 1];
+    sqlite3_bind_int64(put, 1, sqlite3_column_int64(bands, 0));
+    sqlite3_bind_text(put, 2, band.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(put, 3, sqlite3_column_int64(bands, 3));
+    sqlite3_bind_int64(put, 4, sqlite3_column_int64(bands, 4));
+    if (sqlite3_step(put) != SQLITE_DONE) Die("sqlite insert band");
+    sqlite3_reset(put);
+  }
+  sqlite3_finalize(bands);
+  sqlite3_finalize(put);
+  // Lost deals by the stage they were lost from: the entry before the last of their history.
+  Exec(db, "INSERT INTO score_counts SELECT d.pipeline, 'stage', h.stage, 0, count(*) FROM deals d JOIN stage_history h "
+           "ON h.deal = d.id AND h.seq = (SELECT max(seq) FROM stage_history WHERE deal = d.id) - 1 "
+           "WHERE d.status = 2 GROUP BY d.pipeline, h.stage");
+  Exec(db, "ANALYZE");
+}
+
+double SqlScore(sqlite3* db, const Pipeline& p, std::int64_t id) {
+  static sqlite3_stmt* deal = Prepare(db, "SELECT owner, team, currency, amount, stage FROM deals WHERE id = ?");
+  static sqlite3_stmt* count = Prepare(db, "SELECT won, lost FROM score_counts WHERE pipeline = ? AND field = ? AND value = ?");
+  static sqlite3_stmt* stages = Prepare(db, "SELECT value, lost FROM score_counts WHERE pipeline = ? AND field = 'stage'");
+  sqlite3_bind_int64(deal, 1, id);
+  if (sqlite3_step(deal) != SQLITE_ROW) Die("sqlite: no such deal");
+  const auto text = [&](int c) { return std::string(reinterpret_cast<const char*>(sqlite3_column_text(deal, c))); };
+  const std::string owner = text(0), team = text(1), currency = text(2);
+  const std::int64_t major = sqlite3_column_int64(deal, 3) / 100;
+  const auto stage = static_cast<StageId>(sqlite3_column_int64(deal, 4));
+  sqlite3_reset(deal);
+  const auto lookup = [&](const char* field, const std::string& value) {
+    sqlite3_bind_int64(count, 1, static_cast<std::int64_t>(p.id));
+    sqlite3_bind_text(count, 2, field, -1, SQLITE_STATIC);
+    sqlite3_bind_text(count, 3, value.c_str(), -1, SQLITE_TRANSIENT);
+    std::pair<double, double> c{0, 0};
+    if (sqlite3_step(count) == SQLITE_ROW) c = {sqlite3_column_double(count, 0), sqlite3_column_double(count, 1)};
+    sqlite3_reset(count);
+    return c;
+  };
+  const auto [won, lost] = lookup("", "");
+  const auto term = [&](std::pair<double, double> c) {
+    if (c.first == 0 && c.second == 0) return 0.0;
+    return std::log(((c.first + 1) / (won + 2)) / ((c.second + 1) / (lost + 2)));
+  };
+  // Lost deals that passed the deal's stage: lost from it or a later open stage.
+  std::size_t at = 0;
+  while (p.stages[at].id != stage) ++at;
+  double passing = 0;
+  if (at == 0) {
+    passing = lost;
+  } else {
+    sqlite3_bind_int64(stages, 1, static_cast<std::int64_t>(p.id));
+    while (sqlite3_step(stages) == SQLITE_ROW) {
+      const auto from = static_cast<StageId>(std::stoul(reinterpret_cast<const char*>(sqlite3_column_text(stages, 0))));
+      for (std::size_t k = at; k < p.stages.size() && p.stages[k].outcome == StageOutcome::kOpen; ++k)
+        if (p.stages[k].id == from) passing += sqlite3_column_double(stages, 1);
+    }
+    sqlite3_reset(stages);
+  }
+  double x = std::log((won + 1) / (lost + 1)) + term({won, passing}) + term(lookup("owner", owner)) + term(lookup("team", team));
+  if (major >= 1) x += term(lookup("amount", currency + " " + kPowers[std::to_string(major).size() - 1] + "-" +
+                                                 kPowers[std::to_string(major).size()]));
+  return std::clamp(100 / (1 + std::exp(-x)), 1.0, 99.0);
+}
+
+void ScoreDeal(benchmark::State& state, bool crm) {
+  Loaded& l = Load();
+  SqlFrequencies(l.sql);
+  static std::vector<std::int64_t> open = [&] {
+    std::vector<std::int64_t> ids;
+    sqlite3_stmt* st = Prepare(l.sql, "SELECT id FROM deals WHERE status = 0 ORDER BY id LIMIT 1000");
+    while (sqlite3_step(st) == SQLITE_ROW) ids.push_back(sqlite3_column_int64(st, 0));
+    sqlite3_finalize(st);
+    return ids;
+  }();
+  if (open.empty()) Die("no open deals to score");
+  for (std::size_t i = 0; i < open.size(); i += 97) {
+    const DealScore s = *l.crm->Run(&ReadTxn::ScoreDeal, static_cast<OpportunityId>(open[i]));
+    Check(s.basis == ScoreBasis::kModel && std::abs(s.probability - SqlScore(l.sql, l.pipeline, open[i])) < 1e-9, "ScoreDeal");
+  }
+  auto txn = l.crm->BeginRead();
+  if (!txn.ok()) Die(txn.status().ToString());
+  std::size_t next = 0;
+  for (auto _ : state) {
+    const std::int64_t id = open[next++ % open.size()];
+    if (crm) {
+      benchmark::DoNotOptimize(txn->ScoreDeal(static_cast<OpportunityId>(id)));
+    } else {
+      benchmark::DoNotOptimize(SqlScore(l.sql, l.pipeline, id));
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
 }  // namespace
 }  // namespace crm::bench
 
 using crm::bench::FunnelQuarter;
 using crm::bench::ForecastQuarter;
 using crm::bench::PipelineSummaryByOwner;
+using crm::bench::ScoreDeal;
 using crm::bench::SalesCycleQuarter;
 using crm::bench::WinRateQuarter;
 BENCHMARK_CAPTURE(PipelineSummaryByOwner, crm, true)->Unit(benchmark::kMicrosecond);
@@ -455,5 +570,7 @@ BENCHMARK_CAPTURE(SalesCycleQuarter, crm, true)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(SalesCycleQuarter, sqlite, false)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(FunnelQuarter, crm, true)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(FunnelQuarter, sqlite, false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(ScoreDeal, crm, true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(ScoreDeal, sqlite, false)->Unit(benchmark::kMicrosecond);
 
 int main(int argc, char** argv) { return crm::bench::RunBenchmarks(argc, argv); }

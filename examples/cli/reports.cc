@@ -1,11 +1,17 @@
 // crm report pipeline | winrate | cycle | funnel | lost | forecast | leaderboard: the sales reports
-// (crm/sales.hpp); crm quota set | list | delete: the quotas the forecast compares with.
+// (crm/sales.hpp); crm quota set | list | delete: the quotas the forecast compares with; crm score
+// DEAL: a deal's win probability with its factors, and crm scoring: what the model reads
+// (crm/scoring.hpp).
+#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "cli.h"
 #include "crm/sales.hpp"
 
@@ -14,6 +20,12 @@ namespace {
 
 struct ReportArgs {
   std::string name, where, group_by, period, from, to, time_zone = "UTC", pipeline, bucket = "month";
+};
+
+struct ScoreArgs {
+  std::uint64_t deal = 0;
+  std::string fields;
+  std::uint32_t minimum = 0;
 };
 
 struct QuotaArgs {
@@ -58,6 +70,32 @@ nlohmann::ordered_json ToJson(const ReportTable& t) {
   return {{"report", t.title}, {"rows", std::move(rows)}};
 }
 
+std::string Fixed(double v, const char* format) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+void PrintScore(const DealScore& s, bool json) {
+  if (json) {
+    nlohmann::ordered_json factors = nlohmann::ordered_json::array();
+    for (const ScoreFactor& f : s.factors)
+      factors.push_back({{"field", f.field}, {"value", f.value}, {"won", f.won}, {"lost", f.lost}, {"weight", f.weight}});
+    return PrintJson({{"opportunity", s.opportunity}, {"probability", s.probability},
+                      {"basis", std::string(ScoreBasisName(s.basis))}, {"explanation", s.explanation}, {"won", s.won},
+                      {"lost", s.lost}, {"prior", s.prior}, {"factors", std::move(factors)}});
+  }
+  std::cout << "deal " << s.opportunity << ": " << Fixed(s.probability, "%.1f") << " % (" << ScoreBasisName(s.basis)
+            << ": " << s.explanation << ")\n";
+  if (s.basis != ScoreBasis::kModel) return;
+  std::cout << "before the factors: " << Fixed(s.prior, "%.1f") << " %\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const ScoreFactor& f : s.factors)
+    rows.push_back({f.field, f.value, std::to_string(f.won), std::to_string(f.lost), Fixed(f.weight, "%+.3f"),
+                    f.weight >= 0 ? "for" : "against"});
+  PrintTable({"field", "value", "won", "lost", "weight", "effect"}, rows);
+}
+
 }  // namespace
 
 void AddReportCommands(CLI::App& app, Context& ctx) {
@@ -89,6 +127,34 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
     const ReportTable t = Must(store->Run(&ReadTxn::GetReport, which, q), "report " + a->name);
     if (ctx.json) return PrintJson(ToJson(t));
     std::cout << t.ToText();
+  });
+
+  auto sa = std::make_shared<ScoreArgs>();
+  CLI::App* score = app.add_subcommand("score", "a deal's win probability and the factors that made it");
+  score->add_option("deal", sa->deal, "the opportunity's id")->required();
+  score->callback([&ctx, sa] {
+    auto store = ctx.Open(false, true);
+    PrintScore(Must(store->Run(&ReadTxn::ScoreDeal, OpportunityId{sa->deal}), "score"), ctx.json);
+  });
+  CLI::App* scoring = app.add_subcommand("scoring", "what the deal-scoring model reads (shown, or set with --fields or --minimum)");
+  scoring->add_option("--fields", sa->fields, "besides the stage, comma-separated: owner, team, amount, custom.<name>; '' for none");
+  scoring->add_option("--minimum", sa->minimum, "the closed deals a pipeline needs before its deals are scored");
+  scoring->callback([&ctx, sa, scoring] {
+    const bool set = scoring->count("--fields") > 0 || scoring->count("--minimum") > 0;
+    auto store = ctx.Open(false, !set);
+    ScoringOptions o = Must(store->Run(&ReadTxn::GetScoringOptions), "scoring");
+    if (set) {
+      if (scoring->count("--fields") > 0) {
+        o.fields.clear();
+        for (absl::string_view f : absl::StrSplit(sa->fields, ',', absl::SkipWhitespace()))
+          o.fields.emplace_back(absl::StripAsciiWhitespace(f));
+      }
+      if (scoring->count("--minimum") > 0) o.minimum_closed = sa->minimum;
+      Check(store->Run(&WriteTxn::SetScoringOptions, o), "scoring");
+    }
+    if (ctx.json) return PrintJson({{"fields", o.fields}, {"minimum_closed", o.minimum_closed}});
+    std::cout << "fields: stage" << (o.fields.empty() ? "" : ", ") << absl::StrJoin(o.fields, ", ")
+              << "\nminimum closed deals: " << o.minimum_closed << "\n";
   });
 
   auto qa = std::make_shared<QuotaArgs>();

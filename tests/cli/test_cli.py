@@ -354,6 +354,20 @@ def test_import_maven_deals_and_interactions(tmp_path):
     assert {g["group"]: (g["won"], g["lost"]) for g in rate["rows"]} == {k: (regions[k], lost[k]) for k in regions}
     funnel = run(tmp_path, "report", "funnel", "--pipeline", "maventech").stdout
     assert funnel.startswith("Funnel\nstage") and "Prospecting" in funnel and "8800" in funnel, funnel
+    shown = run(tmp_path, "scoring", "--fields", "owner, custom.product", "--minimum", "100").stdout
+    assert shown == "fields: stage, owner, custom.product\nminimum closed deals: 100\n"
+    target = next(r for r in rows if r["deal_stage"] == "Prospecting")
+    found = js(tmp_path, "opportunity", "list", "--where", f"external_id = '{target['opportunity_id']}'")
+    score = js(tmp_path, "score", str(found[0]["id"]))
+    owner_won = sum(1 for r in rows if r["sales_agent"] == target["sales_agent"] and r["deal_stage"] == "Won")
+    owner_lost = sum(1 for r in rows if r["sales_agent"] == target["sales_agent"] and r["deal_stage"] == "Lost")
+    assert score["basis"] == "model" and (score["won"], score["lost"]) == (4238, 2473)
+    factor = next(f for f in score["factors"] if f["field"] == "owner")
+    assert (factor["value"], factor["won"], factor["lost"]) == (target["sales_agent"], owner_won, owner_lost)
+    text = run(tmp_path, "score", str(found[0]["id"])).stdout
+    assert text.startswith(f"deal {found[0]['id']}: ") and "custom.product" in text and "weight" in text, text
+    err = run(tmp_path, "scoring", "--fields", "owner,nope", code=1).stderr
+    assert err.startswith("crm: scoring: ") and "fields[1]" in err, err
     err = run(tmp_path, "report", "scores", code=1).stderr
     assert err.startswith("crm: report: 'scores' is not one of pipeline, winrate, cycle, funnel, lost, forecast, leaderboard")
     run(tmp_path, "quota", "set", "2017-Q2", "800000", "--currency", "USD", "--team", "Melvin Marxen")
