@@ -54,6 +54,12 @@ struct SalesQuery {
   PipelineId pipeline = 0;
   // Forecast: its buckets, months (kMonth) or quarters (kQuarter) of the close date in time_zone.
   TimeBucket bucket = TimeBucket::kMonth;
+  // The reporting currency (since 0.14): every amount converted into it at the exchange rate in
+  // effect on the deal's close date (when it closed; for an open deal when it is expected to, or
+  // now without an expected close), and a forecast's quotas at the start of their period. Empty:
+  // each figure of money per currency. A report needing a rate there is none of fails with
+  // FailedPrecondition naming the pair and the day.
+  std::string currency;
 
   // The [from, to) of a period text in a time zone; InvalidArgument naming what is wrong.
   static absl::StatusOr<std::pair<Timestamp, Timestamp>> ParsePeriod(std::string_view period,
@@ -200,6 +206,23 @@ struct Forecast {
   std::vector<ForecastRow> rows;  // by group, period, currency
 };
 
+// An exchange rate (since 0.14): from `effective` on, until the pair's next rate, one unit of
+// `from` is worth `rate` units of `to` (1.0834: 1'083'400'000 billionths).
+struct ExchangeRate {
+  std::string from;  // known ISO 4217 codes, not the same
+  std::string to;
+  Timestamp effective = 0;
+  std::int64_t billionths = 0;  // the rate x 10^9, more than 0
+  // Managed by the store.
+  Timestamp updated_at = 0;
+
+  // "1.0834" (a decimal with at most 9 places, more than 0) in billionths; InvalidArgument
+  // otherwise.
+  static absl::StatusOr<std::int64_t> ParseRate(std::string_view text);
+  std::string RateText() const;  // "1.0834"
+  friend bool operator==(const ExchangeRate&, const ExchangeRate&) = default;
+};
+
 // A report as a table: the same for every report, so that other languages read any of them.
 struct ReportColumn {
   enum class Type : std::uint8_t { kText, kInt, kReal, kMoney };  // kMoney: minor units (int)
@@ -257,6 +280,14 @@ class SalesReads {
   absl::StatusOr<DealScore> ScoreDeal(OpportunityId id) const;
   absl::StatusOr<ScoringOptions> GetScoringOptions() const;
 
+  // Exchange rates (since 0.14): every one, or those from and / or to a currency; by from, to
+  // and effective time.
+  absl::StatusOr<std::vector<ExchangeRate>> ListExchangeRates(std::string_view from = {},
+                                                              std::string_view to = {}) const;
+  // `amount` in currency `to` at the rate in effect at `at`, rounded half away from zero to its
+  // minor unit, as the reports convert it.
+  absl::StatusOr<Money> ConvertMoney(const Money& amount, std::string_view to, Timestamp at) const;
+
  protected:
   SalesReads() = default;
 };
@@ -272,6 +303,12 @@ class SalesWrites {
   // Sets what the scoring model reads and counts every closed deal again with it (a read of
   // every deal). InvalidArgument naming the field.
   absl::Status SetScoringOptions(const ScoringOptions& options);
+
+  // Sets the rate of a pair from a time on, replacing the one set for that time. InvalidArgument
+  // naming the field.
+  absl::StatusOr<ExchangeRate> SetExchangeRate(const ExchangeRate& rate);
+  // NotFound when there is none.
+  absl::Status DeleteExchangeRate(std::string_view from, std::string_view to, Timestamp effective);
 
  protected:
   SalesWrites() = default;

@@ -25,6 +25,7 @@
 #include "query/declared.h"
 #include "text/text.h"
 #include "sales/quotas.h"
+#include "sales/rates.h"
 #include "sales/scores.h"
 #include "sales/totals.h"
 #include "users/users.h"
@@ -507,6 +508,8 @@ void Checker::Quotas() {
   auto totals = sales::CheckTotals(ctx_);
   if (!totals.ok()) return Problem("deal totals: ", totals.status().message());
   for (const std::string& p : *totals) Problem(p);
+  if (s_.exchange_rates != model::kAbsentTable)
+    if (auto rates = sales::ListExchangeRates(ctx_, {}, {}); !rates.ok()) Problem(rates.status().message());
   auto scores = sales::CheckScores(ctx_);
   if (!scores.ok()) return Problem("deal scores: ", scores.status().message());
   for (const std::string& p : *scores) Problem(p);

@@ -62,6 +62,7 @@ constexpr TableSpec kTables[] = {
     {&Schema::quotas, "quotas", 11},
     {&Schema::deal_totals, "deal_totals", 11},
     {&Schema::deal_scores, "deal_scores", 12},
+    {&Schema::exchange_rates, "exchange_rates", 12},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

@@ -54,6 +54,8 @@
 //                      (since schema 11; sales/totals.h)
 //   deal_scores        U64(pipeline) Str(field) Str(value) -> U64(won) U64(lost): the deal-scoring
 //                      model's counts (since schema 12; sales/scores.h)
+//   exchange_rates     Str(from) Str(to) I64(effective) -> U64(rate x 10^9) I64(updated_at)
+//                      (since schema 12; sales/rates.h)
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -92,7 +94,7 @@ class Sealing;
 // 10: import jobs of deals and interactions (job records of version 1, undo entries of deals and
 // interactions under 25-byte keys, which a schema-9 reader would take for damage).
 // 11: quotas, deal totals; forecast categories of stages and deals (records of a later version).
-// 12: deal scores (the counts of the scoring model).
+// 12: deal scores (the counts of the scoring model), exchange rates.
 inline constexpr std::uint64_t kSchemaVersion = 12;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
@@ -145,6 +147,7 @@ struct Schema {
   storage::Table quotas;
   storage::Table deal_totals;
   storage::Table deal_scores;
+  storage::Table exchange_rates;
   storage::Table changes;
   storage::Table change_entity;
 

@@ -2,6 +2,7 @@
 #include "core/txn.h"
 #include "crm/sales.hpp"
 #include "sales/quotas.h"
+#include "sales/rates.h"
 #include "sales/reports.h"
 #include "sales/scores.h"
 
@@ -47,6 +48,25 @@ absl::StatusOr<ScoringOptions> SalesReads::GetScoringOptions() const {
 }
 absl::Status SalesWrites::SetScoringOptions(const ScoringOptions& options) {
   return core::Mutate(this, [&](model::Ctx& c) { return sales::SetScoringOptions(c, options); });
+}
+
+absl::StatusOr<std::vector<ExchangeRate>> SalesReads::ListExchangeRates(std::string_view from,
+                                                                        std::string_view to) const {
+  return core::Query(this, [&](const model::Ctx& c) { return sales::ListExchangeRates(c, from, to); });
+}
+absl::StatusOr<Money> SalesReads::ConvertMoney(const Money& amount, std::string_view to, Timestamp at) const {
+  return core::Query(this, [&](const model::Ctx& c) -> absl::StatusOr<Money> {
+    auto converter = sales::Converter::Load(c, to);
+    if (!converter.ok()) return converter.status();
+    return converter->Convert(amount, at);
+  });
+}
+absl::StatusOr<ExchangeRate> SalesWrites::SetExchangeRate(const ExchangeRate& rate) {
+  return core::Mutate(this, [&](model::Ctx& c) { return sales::SetExchangeRate(c, rate); });
+}
+absl::Status SalesWrites::DeleteExchangeRate(std::string_view from, std::string_view to, Timestamp effective) {
+  return core::Mutate(this, [&](model::Ctx& c) { return sales::DeleteExchangeRate(c, from, to, effective); },
+                      core::Growth::kRemoves);
 }
 
 std::string_view ScoreBasisName(ScoreBasis b) {

@@ -12,6 +12,7 @@
 #include "common/strings.h"
 #include "query/eval.h"
 #include "query/search.h"
+#include "sales/rates.h"
 
 namespace crm::sales {
 namespace {
@@ -82,6 +83,7 @@ absl::StatusOr<std::optional<Scope>> FromTotals(
     const Ctx& ctx, const SalesQuery& q,
     absl::FunctionRef<void(const Opportunity&, const std::string&, const Total&, Scope&)> fn) {
   if (!q.period.empty() || q.from != INT64_MIN || q.to != INT64_MAX) return std::nullopt;
+  if (!q.currency.empty()) return std::nullopt;  // each deal converted at its own date
   if (ctx.schema.deal_totals == model::kAbsentTable) return std::nullopt;
   if (auto zone = Zone(q.time_zone); !zone.ok()) return zone.status();
   Scope s;
@@ -184,12 +186,28 @@ absl::StatusOr<Scope> Deals(const Ctx& ctx, const SalesQuery& q,
   }
   const bool owners = compiled->uses_owners || (group && query::NeedsOwners(*group));
   if (auto st = query::LoadOwners(ctx, owners, &s.lookups); !st.ok()) return st;
+  std::optional<Converter> converter;
+  if (!q.currency.empty()) {
+    auto loaded = Converter::Load(ctx, q.currency);
+    if (!loaded.ok()) return loaded.status();
+    converter = *std::move(loaded);
+  }
   auto candidates = query::FindCandidates(ctx, *compiled, s.lookups, false);
   if (!candidates.ok()) return candidates.status();
   if (!group) s.groups.try_emplace("", GroupKey{});
   const std::string none;
   auto st = query::Walk(ctx, *compiled, s.lookups, *candidates, false, false,
                         [&](Customer*, Opportunity* o, Interaction*) -> absl::StatusOr<bool> {
+                          if (converter) {
+                            const Timestamp at = o->closed_at != 0 ? o->closed_at
+                                                 : o->expected_close != 0 ? o->expected_close
+                                                                          : ctx.now;
+                            auto converted = converter->Convert(o->amount, at);
+                            if (!converted.ok())
+                              return absl::Status(converted.status().code(),
+                                                  absl::StrCat(converted.status().message(), " (opportunity ", o->id, ")"));
+                            o->amount = *std::move(converted);
+                          }
                           if (!group) {
                             fn(*o, none, s);
                             return true;

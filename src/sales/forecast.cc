@@ -11,6 +11,7 @@
 #include "query/eval.h"
 #include "query/search.h"
 #include "sales/quotas.h"
+#include "sales/rates.h"
 #include "sales/reports.h"
 #include "users/users.h"
 
@@ -85,8 +86,25 @@ absl::StatusOr<Forecast> Forecasts(const Ctx& ctx, const SalesQuery& q) {
   if (by_user || by_team) {
     auto all = ListQuotas(ctx, 0, 0);
     if (!all.ok()) return all.status();
-    for (const Quota& x : *all)
-      if ((by_user && x.user != 0) || (by_team && x.team != 0)) quotas[{by_user ? x.user : x.team, x.period}] = x.target;
+    std::optional<Converter> converter;
+    if (!q.currency.empty()) {
+      auto loaded = Converter::Load(ctx, q.currency);
+      if (!loaded.ok()) return loaded.status();
+      converter = *std::move(loaded);
+    }
+    for (const Quota& x : *all) {
+      if ((by_user && x.user == 0) || (by_team && x.team == 0)) continue;
+      Money target = x.target;
+      if (converter) {  // at the start of its period
+        const int year = std::stoi(x.period.substr(0, 4));
+        const int month = x.period[5] == 'Q' ? (x.period[6] - '1') * 3 + 1 : std::stoi(x.period.substr(5, 2));
+        auto converted = converter->Convert(target, absl::ToUnixMicros(absl::FromCivil(absl::CivilMonth(year, month), tz)));
+        if (!converted.ok())
+          return absl::Status(converted.status().code(), absl::StrCat(converted.status().message(), " (a quota for ", x.period, ")"));
+        target = *std::move(converted);
+      }
+      quotas[{by_user ? x.user : x.team, x.period}] = target;
+    }
     if (by_user) {
       if (auto st = query::LoadOwners(ctx, true, &scope->lookups); !st.ok()) return st;
     }

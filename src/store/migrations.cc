@@ -97,8 +97,8 @@ constexpr Step kSteps[] = {
     // Quotas: none yet. Deal totals: counted from the deals. Stages and deals of earlier files
     // read as having the automatic forecast category (by the stage's outcome).
     {11, "quotas; deal totals; forecast categories", &sales::RebuildTotals},
-    // Deal scores: counted from the closed deals, with the default options.
-    {12, "deal scores", &sales::RebuildScores},
+    // Deal scores: counted from the closed deals, with the default options. Exchange rates: none.
+    {12, "deal scores; exchange rates", &sales::RebuildScores},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == model::kSchemaVersion, "a step for every schema version");
 
