@@ -27,14 +27,21 @@ typedef struct crm_sales_query {
   size_t time_zone_len;
   uint64_t pipeline;      /* the funnel's pipeline; 0: the default one */
   int bucket;             /* the forecast's: CRM_BUCKET_MONTH (INIT) or CRM_BUCKET_QUARTER */
+  /* Version 2 (since 0.14): */
+  const char* currency;   /* the reporting currency: every amount converted into it at the rate in
+                             effect on the deal's close date (crm/sales.hpp); NULL or empty: per
+                             currency. CRM_ECONFLICT names a missing rate. */
+  size_t currency_len;
 } crm_sales_query;
 
 #define CRM_BUCKET_MONTH 3
 #define CRM_BUCKET_QUARTER 4
 
-#define CRM_SALES_QUERY_VERSION 1
+#define CRM_SALES_QUERY_VERSION 2
 #define CRM_SALES_QUERY_INIT \
-  {CRM_SALES_QUERY_VERSION, NULL, 0, NULL, 0, NULL, 0, INT64_MIN, INT64_MAX, NULL, 0, 0, CRM_BUCKET_MONTH}
+  {CRM_SALES_QUERY_VERSION, NULL, 0, NULL, 0, NULL, 0, INT64_MIN, INT64_MAX, NULL, 0, 0, CRM_BUCKET_MONTH, NULL, 0}
+/* Version 1 or 2: a caller built against an earlier crm_sales.h has the shorter struct of its
+ * version, and only that part is written. */
 CRM_API int crm_sales_query_init(crm_sales_query* q, unsigned int version);
 
 #define CRM_REPORT_PIPELINE_SUMMARY 1 /* group, pipeline, stage, outcome, currency, count, amount, weighted */
@@ -121,6 +128,28 @@ CRM_API int crm_deal_score_factor(const crm_deal_score* s, size_t i, const char*
  * commas (to crm_free). */
 CRM_API int crm_scoring_set(crm_txn* txn, const char* fields, size_t fields_len, uint32_t minimum_closed);
 CRM_API int crm_scoring_get(crm_txn* txn, char** fields, size_t* fields_len, uint32_t* minimum_closed);
+
+/* Exchange rates (since 0.14): from `effective` on (microseconds), one unit of `from` is worth
+ * `rate` units of `to`, a decimal text with at most 9 places ("1.0834"). Setting replaces the
+ * rate of that pair and time; CRM_EINVALID names a bad currency or rate. */
+CRM_API int crm_rate_set(crm_txn* txn, const char* from, size_t from_len, const char* to, size_t to_len,
+                         int64_t effective, const char* rate, size_t rate_len);
+CRM_API int crm_rate_delete(crm_txn* txn, const char* from, size_t from_len, const char* to, size_t to_len,
+                            int64_t effective);
+typedef struct crm_rate_list crm_rate_list;
+/* Every rate, or those from and / or to a currency (NULL or empty: any). */
+CRM_API int crm_rate_list_get(crm_rate_list** out, crm_txn* txn, const char* from, size_t from_len, const char* to,
+                              size_t to_len);
+CRM_API void crm_rate_list_free(crm_rate_list* l);
+CRM_API size_t crm_rate_list_size(const crm_rate_list* l);
+/* Item i: texts borrowed until crm_rate_list_free, the rate in billionths (1.0834: 1083400000)
+ * and as text (to crm_free, when `rate` is not NULL); any output may be NULL. */
+CRM_API int crm_rate_list_at(const crm_rate_list* l, size_t i, const char** from, size_t* from_len, const char** to,
+                             size_t* to_len, int64_t* effective, int64_t* billionths, char** rate, int64_t* updated_at);
+/* `minor` units of `from` in minor units of `to` at the rate in effect at `at`, rounded half away
+ * from zero, as the reports convert. CRM_ECONFLICT when no rate is in effect then. */
+CRM_API int crm_money_convert(int64_t* out, crm_txn* txn, int64_t minor, const char* from, size_t from_len,
+                              const char* to, size_t to_len, int64_t at);
 
 #ifdef __cplusplus
 }

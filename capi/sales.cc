@@ -1,4 +1,6 @@
 // The C ABI: sales reports as tables (crm_sales.h).
+#include <cstddef>
+#include <cstring>
 #include <variant>
 #include <vector>
 
@@ -35,6 +37,8 @@ int ToQuery(const crm_sales_query* q, crm::SalesQuery* out) {
   if (q->bucket != CRM_BUCKET_MONTH && q->bucket != CRM_BUCKET_QUARTER)
     return Invalid("q.bucket: must be CRM_BUCKET_MONTH or CRM_BUCKET_QUARTER");
   out->bucket = static_cast<crm::TimeBucket>(q->bucket);
+  if (q->version >= 2)
+    if (int rc = Text(q->currency, q->currency_len, "q.currency", &out->currency); rc != CRM_OK) return rc;
   return CRM_OK;
 }
 
@@ -47,8 +51,11 @@ const crm::ReportCell* CellAt(const crm_report* r, std::size_t row, std::size_t 
 
 int crm_sales_query_init(crm_sales_query* q, unsigned int version) {
   if (q == nullptr) return Invalid("q: is NULL");
-  if (version != CRM_SALES_QUERY_VERSION) return Invalid("version: not a crm_sales_query version this library knows");
-  *q = crm_sales_query CRM_SALES_QUERY_INIT;
+  if (version < 1 || version > CRM_SALES_QUERY_VERSION)
+    return Invalid("version: not a crm_sales_query version this library knows");
+  crm_sales_query init = CRM_SALES_QUERY_INIT;
+  init.version = version;
+  std::memcpy(q, &init, version == 1 ? offsetof(crm_sales_query, currency) : sizeof init);
   return CRM_OK;
 }
 
@@ -205,6 +212,86 @@ int crm_quota_list_at(const crm_quota_list* l, size_t i, uint64_t* user, uint64_
     Set(target, q.target.minor_units);
     if (currency != nullptr) *currency = Out(q.target.currency, currency_len);
     Set(updated_at, q.updated_at);
+    return CRM_OK;
+  });
+}
+
+struct crm_rate_list {
+  std::vector<crm::ExchangeRate> v;
+};
+
+int crm_rate_set(crm_txn* txn, const char* from, size_t from_len, const char* to, size_t to_len, int64_t effective,
+                 const char* rate, size_t rate_len) {
+  return Guard([&] {
+    crm::ExchangeRate r;
+    std::string text;
+    if (int rc = Text(from, from_len, "from", &r.from); rc != CRM_OK) return rc;
+    if (int rc = Text(to, to_len, "to", &r.to); rc != CRM_OK) return rc;
+    if (int rc = Text(rate, rate_len, "rate", &text); rc != CRM_OK) return rc;
+    auto billionths = crm::ExchangeRate::ParseRate(text);
+    if (!billionths.ok()) return Check(billionths.status());
+    r.effective = effective;
+    r.billionths = *billionths;
+    return WriteStatus(txn, [&](crm::WriteTxn& t) { return t.SetExchangeRate(r).status(); });
+  });
+}
+
+int crm_rate_delete(crm_txn* txn, const char* from, size_t from_len, const char* to, size_t to_len, int64_t effective) {
+  return Guard([&] {
+    std::string f, t;
+    if (int rc = Text(from, from_len, "from", &f); rc != CRM_OK) return rc;
+    if (int rc = Text(to, to_len, "to", &t); rc != CRM_OK) return rc;
+    return WriteStatus(txn, [&](crm::WriteTxn& w) { return w.DeleteExchangeRate(f, t, effective); });
+  });
+}
+
+int crm_rate_list_get(crm_rate_list** out, crm_txn* txn, const char* from, size_t from_len, const char* to,
+                      size_t to_len) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    std::string f, t;
+    if (int rc = Text(from, from_len, "from", &f); rc != CRM_OK) return rc;
+    if (int rc = Text(to, to_len, "to", &t); rc != CRM_OK) return rc;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    auto all = ReadOf(txn)->ListExchangeRates(f, t);
+    if (!all.ok()) return Check(all.status());
+    return Give(out, crm_rate_list{*std::move(all)});
+  });
+}
+
+void crm_rate_list_free(crm_rate_list* l) { delete l; }
+
+size_t crm_rate_list_size(const crm_rate_list* l) { return l == nullptr ? 0 : l->v.size(); }
+
+int crm_rate_list_at(const crm_rate_list* l, size_t i, const char** from, size_t* from_len, const char** to,
+                     size_t* to_len, int64_t* effective, int64_t* billionths, char** rate, int64_t* updated_at) {
+  return Guard([&] {
+    if (l == nullptr || i >= l->v.size()) return Invalid("i: out of range (or l is NULL)");
+    const crm::ExchangeRate& r = l->v[i];
+    if (from != nullptr) *from = Out(r.from, from_len);
+    if (to != nullptr) *to = Out(r.to, to_len);
+    Set(effective, r.effective);
+    Set(billionths, r.billionths);
+    Set(updated_at, r.updated_at);
+    if (rate != nullptr) return MallocCopy(r.RateText(), rate, nullptr, "the rate");
+    return CRM_OK;
+  });
+}
+
+int crm_money_convert(int64_t* out, crm_txn* txn, int64_t minor, const char* from, size_t from_len, const char* to,
+                      size_t to_len, int64_t at) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    crm::Money m;
+    m.minor_units = minor;
+    std::string t;
+    if (int rc = Text(from, from_len, "from", &m.currency); rc != CRM_OK) return rc;
+    if (int rc = Text(to, to_len, "to", &t); rc != CRM_OK) return rc;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    auto converted = ReadOf(txn)->ConvertMoney(m, t, at);
+    if (!converted.ok()) return Check(converted.status());
+    *out = converted->minor_units;
     return CRM_OK;
   });
 }

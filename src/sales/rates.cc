@@ -106,11 +106,13 @@ absl::StatusOr<ExchangeRate> SetExchangeRate(model::Ctx& ctx, ExchangeRate r) {
 absl::Status DeleteExchangeRate(model::Ctx& ctx, std::string_view from, std::string_view to, Timestamp effective) {
   if (auto s = NeedTable(ctx); !s.ok()) return s;
   const std::string f = absl::AsciiStrToUpper(Av(from)), t = absl::AsciiStrToUpper(Av(to));
-  auto gone = ctx.txn.Del(ctx.schema.exchange_rates, RateKey(f, t, effective));
-  if (!gone.ok()) return gone.status();
-  if (!*gone)
+  const std::string key = RateKey(f, t, effective);
+  std::string_view stored;
+  auto found = ctx.txn.Get(ctx.schema.exchange_rates, key, &stored);  // before writing: a failed
+  if (!found.ok()) return found.status();                               // delete leaves the
+  if (!*found)                                                          // transaction usable
     return absl::NotFoundError(absl::StrCat("no exchange rate from ", f, " to ", t, " effective at ", effective));
-  return absl::OkStatus();
+  return ctx.txn.Del(ctx.schema.exchange_rates, key).status();
 }
 
 absl::StatusOr<std::vector<ExchangeRate>> ListExchangeRates(const model::Ctx& ctx, std::string_view from,

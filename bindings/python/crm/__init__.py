@@ -40,7 +40,7 @@ from .consent import Channel, ConsentRecord, ConsentSource, ContactDecision, Ver
 from .imports import ImportCounts, ImportJob, ImportProgress, ImportRowError, ImportState, presets as import_presets
 from .maintenance import Statistics, VerifyReport
 from .privacy import Erasure
-from .sales import Quota, Report
+from .sales import ExchangeRate, Quota, Report
 from .scoring import DealScore, ScoreFactor, ScoringOptions
 from .query import F, Field, Index, Plan, Row, Where
 from .records import (  # noqa: I001 - the record kinds
@@ -87,7 +87,7 @@ library_path = LIBRARY_PATH
 __all__ = [
     "AccountType", "BusyError", "Change", "Channel", "ClosedError", "ConflictError", "ConsentRecord", "ConsentSource",
     "ConsentWithdrawnError", "ContactDecision", "RetentionReport", "RetentionRule", "TrimmedError", "KeyRequiredError", "Verdict", "Contact", "CorruptError", "Customer",
-    "CustomFields", "Database", "DependentsError", "Direction", "Email", "Entity", "Erasure", "Error", "ExistsError", "F",
+    "CustomFields", "Database", "DependentsError", "Direction", "Email", "Entity", "Erasure", "Error", "ExchangeRate", "ExistsError", "F",
     "Field", "FieldChange", "FullError", "ImportCounts", "ImportJob", "ImportProgress", "ImportRowError", "ImportState", "Index", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
     "LifecycleStage", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
     "OutOfMemoryError", "Outcome", "Phone", "PhoneType", "Pipeline", "PipelineStage", "Plan", "ReadOnlyError", "ReadTxn",

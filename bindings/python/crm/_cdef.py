@@ -479,6 +479,8 @@ typedef struct crm_sales_query {
   size_t time_zone_len;
   uint64_t pipeline;
   int bucket;
+  const char* currency;
+  size_t currency_len;
 } crm_sales_query;
 int crm_sales_query_init(crm_sales_query* q, unsigned int version);
 typedef struct crm_report crm_report;
@@ -515,6 +517,19 @@ int crm_deal_score_factor(const crm_deal_score* s, size_t i, const char** field,
                           const char** value, size_t* value_len, uint64_t* won, uint64_t* lost, double* weight);
 int crm_scoring_set(crm_txn* txn, const char* fields, size_t fields_len, uint32_t minimum_closed);
 int crm_scoring_get(crm_txn* txn, char** fields, size_t* fields_len, uint32_t* minimum_closed);
+int crm_rate_set(crm_txn* txn, const char* from, size_t from_len, const char* to, size_t to_len,
+                 int64_t effective, const char* rate, size_t rate_len);
+int crm_rate_delete(crm_txn* txn, const char* from, size_t from_len, const char* to, size_t to_len,
+                    int64_t effective);
+typedef struct crm_rate_list crm_rate_list;
+int crm_rate_list_get(crm_rate_list** out, crm_txn* txn, const char* from, size_t from_len, const char* to,
+                      size_t to_len);
+void crm_rate_list_free(crm_rate_list* l);
+size_t crm_rate_list_size(const crm_rate_list* l);
+int crm_rate_list_at(const crm_rate_list* l, size_t i, const char** from, size_t* from_len, const char** to,
+                     size_t* to_len, int64_t* effective, int64_t* billionths, char** rate, int64_t* updated_at);
+int crm_money_convert(int64_t* out, crm_txn* txn, int64_t minor, const char* from, size_t from_len,
+                      const char* to, size_t to_len, int64_t at);
 int crm_pipeline_stage_forecast(const crm_pipeline* p, size_t i, int* effective);
 int crm_pipeline_set_stage_forecast(crm_pipeline* p, size_t i, int category);
 """

@@ -10,6 +10,7 @@ field to group by, and a period (``"2017"``, ``"2017-Q3"``, ``"2017-03"``, ``"20
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 import datetime as _dt
@@ -39,6 +40,63 @@ class Report(NamedTuple):
 
     def __str__(self) -> str:
         return self.text
+
+
+class ExchangeRate(NamedTuple):
+    """From ``effective`` on, one unit of ``from_currency`` is worth ``rate`` units of
+    ``to_currency``."""
+
+    from_currency: str
+    to_currency: str
+    effective: _dt.datetime | None
+    rate: Decimal
+    updated_at: _dt.datetime | None
+
+
+def _rates(raw_from: Any, n: int, raw_to: Any, m: int) -> Any:
+    def run(txn: Any) -> list[ExchangeRate]:
+        out = ffi.new("crm_rate_list**")
+        check(lib.crm_rate_list_get(out, txn, raw_from, n, raw_to, m))
+        try:
+            f, t, fl, tl = ffi.new("char**"), ffi.new("char**"), ffi.new("size_t*"), ffi.new("size_t*")
+            eff, at, rate = ffi.new("int64_t*"), ffi.new("int64_t*"), ffi.new("char**")
+            found = []
+            for i in range(lib.crm_rate_list_size(out[0])):
+                check(lib.crm_rate_list_at(out[0], i, f, fl, t, tl, eff, ffi.NULL, rate, at))
+                try:
+                    text = ffi.string(rate[0]).decode()
+                finally:
+                    lib.crm_free(rate[0])
+                found.append(ExchangeRate(ffi.unpack(f[0], fl[0]).decode(), ffi.unpack(t[0], tl[0]).decode(),
+                                          to_datetime(eff[0]), Decimal(text), to_datetime(at[0])))
+            return found
+        finally:
+            lib.crm_rate_list_free(out[0])
+
+    return run
+
+
+def _convert(minor: int, raw_from: Any, n: int, raw_to: Any, m: int, at: int) -> Any:
+    def run(txn: Any) -> int:
+        out = ffi.new("int64_t*")
+        check(lib.crm_money_convert(out, txn, minor, raw_from, n, raw_to, m, at))
+        return int(out[0])
+
+    return run
+
+
+def _rate_text(rate: Any) -> str:
+    if isinstance(rate, bool) or not isinstance(rate, (str, int, Decimal)):
+        raise InvalidError(EINVALID, f"rate: expected a Decimal, int or str, got {type(rate).__name__}")
+    if isinstance(rate, Decimal):
+        if not rate.is_finite():
+            raise InvalidError(EINVALID, f"rate: {rate} is not a rate")
+        return format(rate, "f")
+    return str(rate)
+
+
+_SET_RATE = write_plain(lib.crm_rate_set)
+_DELETE_RATE = write_plain(lib.crm_rate_delete)
 
 
 class Quota(NamedTuple):
@@ -130,17 +188,19 @@ class SalesReads(Ops):
     def report(self, name: str, /, where: WhereLike = None, *, group_by: str | None = None,
                period: str | None = None, start: TimeLike = None, end: TimeLike = None,
                time_zone: str = "UTC", pipeline: int | None = None, bucket: str = "month",
-               **fields: Any) -> Report:
+               currency: str | None = None, **fields: Any) -> Report:
         """The report ``name``: ``"pipeline"``, ``"winrate"``, ``"cycle"``, ``"funnel"``,
         ``"lost"``, ``"forecast"`` or ``"leaderboard"``. ``period`` or [``start``, ``end``) bound it in time;
         ``pipeline`` is the funnel's (the default one when None); ``bucket`` the forecast's
-        periods, ``"month"`` or ``"quarter"``."""
+        periods, ``"month"`` or ``"quarter"``; ``currency`` a reporting currency every amount is
+        converted into at the rate in effect on the deal's close date (ConflictError naming a
+        missing rate)."""
         keep: list = []
         raw, n = text_arg(keep, name, "name")
         report = ffi.new("int*")
         check(lib.crm_report_named(report, raw, n))
         q = ffi.new("crm_sales_query*")
-        check(lib.crm_sales_query_init(q, 1))
+        check(lib.crm_sales_query_init(q, 2))
         text = where_text(where, fields)
         if text:
             q.filter, q.filter_len = text_arg(keep, text, "where")
@@ -155,6 +215,8 @@ class SalesReads(Ops):
         if bucket not in BUCKETS:
             raise InvalidError(EINVALID, f"bucket: {bucket!r} is not month or quarter")
         q.bucket = BUCKETS[bucket]
+        if currency:
+            q.currency, q.currency_len = text_arg(keep, currency, "currency")
         result = self._with_read(_run(report[0], q))
         del keep
         return result
@@ -195,6 +257,24 @@ class SalesReads(Ops):
         """The quotas of a user, of a team, or every one."""
         return self._with_read(_quotas(*_holder(user, team)))
 
+    def exchange_rates(self, from_currency: str = "", to_currency: str = "") -> list[ExchangeRate]:
+        """Every exchange rate, or those from and / or to a currency."""
+        keep: list = []
+        f, n = text_arg(keep, from_currency, "from_currency")
+        t, m = text_arg(keep, to_currency, "to_currency")
+        return self._with_read(_rates(f, n, t, m))
+
+    def convert_money(self, amount: Money, to_currency: str, at: TimeLike) -> Money:
+        """``amount`` in ``to_currency`` at the rate in effect at ``at``, rounded half away from
+        zero to its minor unit, as the reports convert (ConflictError when none is in effect)."""
+        if not isinstance(amount, Money):
+            raise InvalidError(EINVALID, f"amount: expected Money, got {type(amount).__name__}")
+        keep: list = []
+        f, n = text_arg(keep, amount.currency, "currency")
+        t, m = text_arg(keep, to_currency, "to_currency")
+        minor = self._with_read(_convert(amount.minor_units, f, n, t, m, to_micros(at, "at")))
+        return Money.from_minor(minor, to_currency.upper())
+
 
 class SalesWrites(Ops):
     """Quotas: methods of a write transaction and of the database."""
@@ -216,3 +296,21 @@ class SalesWrites(Ops):
         keep: list = []
         raw, n = text_arg(keep, period, "period")
         self._in_write(_DELETE_QUOTA, actor, *_holder(user, team), raw, n)
+
+    def set_exchange_rate(self, from_currency: str, to_currency: str, rate: Decimal | int | str,
+                          effective: TimeLike, *, actor: str | None = None) -> None:
+        """From ``effective`` on, one unit of ``from_currency`` is worth ``rate`` units of
+        ``to_currency`` (at most 9 decimal places); replaces the rate set for that time."""
+        keep: list = []
+        f, n = text_arg(keep, from_currency, "from_currency")
+        t, m = text_arg(keep, to_currency, "to_currency")
+        r, k = text_arg(keep, _rate_text(rate), "rate")
+        self._in_write(_SET_RATE, actor, f, n, t, m, to_micros(effective, "effective"), r, k)
+
+    def delete_exchange_rate(self, from_currency: str, to_currency: str, effective: TimeLike, *,
+                             actor: str | None = None) -> None:
+        """Removes the rate of a pair set for that time (NotFoundError when there is none)."""
+        keep: list = []
+        f, n = text_arg(keep, from_currency, "from_currency")
+        t, m = text_arg(keep, to_currency, "to_currency")
+        self._in_write(_DELETE_RATE, actor, f, n, t, m, to_micros(effective, "effective"))
