@@ -1,7 +1,7 @@
 // crm report pipeline | winrate | cycle | funnel | lost | forecast | leaderboard: the sales reports
 // (crm/sales.hpp); crm quota set | list | delete: the quotas the forecast compares with; crm score
 // DEAL: a deal's win probability with its factors, and crm scoring: what the model reads
-// (crm/scoring.hpp).
+// (crm/scoring.hpp); crm rate set | list | delete: exchange rates, which report --currency uses.
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -19,13 +19,17 @@ namespace crm::cli {
 namespace {
 
 struct ReportArgs {
-  std::string name, where, group_by, period, from, to, time_zone = "UTC", pipeline, bucket = "month";
+  std::string name, where, group_by, period, from, to, time_zone = "UTC", pipeline, bucket = "month", currency;
 };
 
 struct ScoreArgs {
   std::uint64_t deal = 0;
   std::string fields;
   std::uint32_t minimum = 0;
+};
+
+struct RateArgs {
+  std::string from, to, rate, effective, currency;
 };
 
 struct QuotaArgs {
@@ -112,6 +116,7 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
   report->add_option("--pipeline", a->pipeline, "the funnel's pipeline, by name or id (default: the default one)");
   report->add_option("--bucket", a->bucket, "the forecast's periods: month (default) or quarter")
       ->check(CLI::IsMember({"month", "quarter"}));
+  report->add_option("--currency", a->currency, "a reporting currency: amounts converted at the rate on each close date (crm rate)");
   report->callback([&ctx, a] {
     const SalesReport which = Must(ParseSalesReport(a->name));
     SalesQuery q;
@@ -122,6 +127,7 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
     if (!a->to.empty()) q.to = ParseTime(a->to, "--to");
     q.time_zone = a->time_zone;
     q.bucket = a->bucket == "quarter" ? TimeBucket::kQuarter : TimeBucket::kMonth;
+    q.currency = a->currency;
     auto store = ctx.Open(false, true);
     if (!a->pipeline.empty()) q.pipeline = PipelineArg(*store, a->pipeline);
     const ReportTable t = Must(store->Run(&ReadTxn::GetReport, which, q), "report " + a->name);
@@ -155,6 +161,50 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
     if (ctx.json) return PrintJson({{"fields", o.fields}, {"minimum_closed", o.minimum_closed}});
     std::cout << "fields: stage" << (o.fields.empty() ? "" : ", ") << absl::StrJoin(o.fields, ", ")
               << "\nminimum closed deals: " << o.minimum_closed << "\n";
+  });
+
+  auto ra = std::make_shared<RateArgs>();
+  CLI::App* rate = app.add_subcommand("rate", "exchange rates of a currency into another from a date on");
+  rate->require_subcommand(1);
+  CLI::App* rset = rate->add_subcommand("set", "from EFFECTIVE on, 1 FROM is worth RATE TO (replacing the rate set then)");
+  rset->add_option("from", ra->from, "ISO 4217 code")->required();
+  rset->add_option("to", ra->to, "ISO 4217 code")->required();
+  rset->add_option("rate", ra->rate, "a decimal, at most 9 places: 1.0834")->required();
+  rset->add_option("effective", ra->effective, "a date or time (UTC unless it says)")->required();
+  rset->callback([&ctx, ra] {
+    auto store = ctx.Open();
+    const ExchangeRate set = Must(store->Run(&WriteTxn::SetExchangeRate,
+                                             ExchangeRate{ra->from, ra->to, ParseTime(ra->effective, "effective"),
+                                                          Must(ExchangeRate::ParseRate(ra->rate)), 0}),
+                                  "rate set");
+    if (ctx.json) return PrintJson({{"from", set.from}, {"to", set.to}, {"effective", FormatTime(set.effective)}, {"rate", set.RateText()}});
+    std::cout << "1 " << set.from << " = " << set.RateText() << " " << set.to << " from " << FormatTime(set.effective) << "\n";
+  });
+  CLI::App* rlist = rate->add_subcommand("list", "the rates (from CURRENCY, or --to one)");
+  rlist->add_option("currency", ra->currency, "the currency converted from");
+  rlist->add_option("--to", ra->to, "the currency converted into");
+  rlist->callback([&ctx, ra] {
+    auto store = ctx.Open(false, true);
+    const std::vector<ExchangeRate> all =
+        Must(store->Run(&ReadTxn::ListExchangeRates, std::string_view(ra->currency), std::string_view(ra->to)), "rate list");
+    std::vector<std::vector<std::string>> rows;
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const ExchangeRate& r : all) {
+      rows.push_back({r.from, r.to, r.RateText(), FormatTime(r.effective)});
+      out.push_back({{"from", r.from}, {"to", r.to}, {"rate", r.RateText()}, {"effective", FormatTime(r.effective)}});
+    }
+    if (ctx.json) return PrintJson(out);
+    PrintTable({"from", "to", "rate", "effective"}, rows);
+  });
+  CLI::App* rdel = rate->add_subcommand("delete", "remove the rate of a pair set for a time");
+  rdel->add_option("from", ra->from)->required();
+  rdel->add_option("to", ra->to)->required();
+  rdel->add_option("effective", ra->effective)->required();
+  rdel->callback([&ctx, ra] {
+    auto store = ctx.Open();
+    Check(store->Run(&WriteTxn::DeleteExchangeRate, std::string_view(ra->from), std::string_view(ra->to),
+                     ParseTime(ra->effective, "effective")),
+          "rate delete");
   });
 
   auto qa = std::make_shared<QuotaArgs>();

@@ -405,3 +405,24 @@ def test_vcard_import_and_export(tmp_path):
     assert reasons[:2] == ["the card has no name (FN or N)"] * 2
     out = js(tmp_path, "export", str(tmp_path / "people.vcf"))
     assert out["rows"] == 3 and (tmp_path / "people.vcf").read_text().count("END:VCARD") == 3
+
+
+def test_exchange_rates_and_a_report_in_one_currency(tmp_path):
+    run(tmp_path, "init")
+    assert run(tmp_path, "rate", "set", "eur", "usd", "1.25", "2024-01-01").stdout == \
+        "1 EUR = 1.25 USD from 2024-01-01T00:00:00Z\n"
+    run(tmp_path, "rate", "set", "GBP", "USD", "1.5", "2024-01-01")
+    assert [r["from"] for r in js(tmp_path, "rate", "list", "--to", "USD")] == ["EUR", "GBP"]
+    assert js(tmp_path, "rate", "list", "GBP")[0]["rate"] == "1.5"
+    for amount, currency in (("10.01", "EUR"), ("5.00", "USD")):
+        made = js(tmp_path, "opportunity", "add", "Deal", "--amount", amount, "--currency", currency)[0]
+        run(tmp_path, "opportunity", "close", str(made["id"]), "--won")
+    rows = js(tmp_path, "report", "winrate", "--currency", "USD")["rows"]
+    assert [(r["currency"], r["won_amount"]) for r in rows] == [("USD", 1251 + 500)]
+    err = run(tmp_path, "report", "winrate", "--currency", "JPY", code=1).stderr
+    assert err.startswith("crm: report winrate: currency: no exchange rate from EUR to JPY"), err
+    err = run(tmp_path, "rate", "set", "EUR", "USD", "1,2", "2024-01-01", code=1).stderr
+    assert err.startswith("crm: rate: '1,2' is not a rate"), err
+    run(tmp_path, "rate", "delete", "GBP", "USD", "2024-01-01")
+    err = run(tmp_path, "rate", "delete", "GBP", "USD", "2024-01-01", code=1).stderr
+    assert err.startswith("crm: rate delete: no exchange rate from GBP to USD"), err
