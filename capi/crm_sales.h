@@ -54,6 +54,8 @@ CRM_API int crm_sales_query_init(crm_sales_query* q, unsigned int version);
                                          omitted, quota, attainment (no value without a quota) */
 #define CRM_REPORT_LEADERBOARD 7      /* group, currency, rank, won, won_amount, lost, win_rate, open,
                                          open_amount, open_weighted */
+#define CRM_REPORT_SLIPPED 8          /* group, opportunity, title, currency, amount, slips, from, to, days:
+                                         deals whose expected close moved later (since 0.14) */
 
 /* Column types: text, integer, real, money (an integer of minor units of the row's "currency"). */
 #define CRM_COLUMN_TEXT 0
@@ -65,7 +67,7 @@ typedef struct crm_report crm_report;
 /* Runs report `report` (CRM_REPORT_*) in `txn`'s snapshot. CRM_EINVALID names a bad filter,
  * group field, period or time zone; CRM_ENOTFOUND a funnel pipeline that does not exist. */
 CRM_API int crm_report_run(crm_report** out, crm_txn* txn, int report, const crm_sales_query* q);
-/* The report named "pipeline", "winrate", "cycle", "funnel", "lost", "forecast" or "leaderboard"
+/* The report named "pipeline", "winrate", "cycle", "funnel", "lost", "forecast", "leaderboard" or "slipped"
  * (CRM_EINVALID otherwise). */
 CRM_API int crm_report_named(int* out, const char* name, size_t name_len);
 CRM_API void crm_report_free(crm_report* r);

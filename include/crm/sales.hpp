@@ -8,6 +8,7 @@
 //   LostReasons      the reasons deals closed lost in a period, most frequent first
 //   Forecast         per close month or quarter: amounts per forecast category, quota, attainment
 //   Leaderboard      per owner or team: won value and rank, win rate, open pipeline
+//   SlippedDeals     deals whose expected close was moved later in a period (since 0.14)
 //
 // Every report takes a SalesQuery: a filter of the query engine over opportunities (query.hpp:
 // "owner = 'ann' and custom.product = 'GTX Pro'"), a field to group by (owner, team, team.region,
@@ -169,6 +170,25 @@ struct Leaderboard {
   std::vector<LeaderboardRow> rows;  // by currency, then rank, then group
 };
 
+// Deals whose expected close was moved later in the period, read from the change feed: each
+// update that set a later expected close is a slip (an earlier one, or setting or clearing one,
+// is not). A row per deal, by group, then days slipped (most first), then id. Changes trimmed by
+// retention, or erased, are not seen.
+struct SlippedDealRow {
+  GroupKey group;
+  OpportunityId opportunity = 0;
+  std::string title;
+  std::string currency;
+  std::int64_t amount = 0;  // as it is now
+  std::uint64_t slips = 0;  // in the period
+  Timestamp from = 0;       // the expected close before its first slip in the period
+  Timestamp to = 0;         // after its last one
+  double days = 0;          // (to - from) in days; the sum of the slips less any pull-in between
+};
+struct SlippedDeals {
+  std::vector<SlippedDealRow> rows;
+};
+
 // A sales target of a user or a team for a month or a quarter (since 0.13).
 struct Quota {
   UserId user = 0;  // exactly one of user and team
@@ -242,6 +262,7 @@ struct ReportTable {
   static ReportTable Of(const LostReasons& r);
   static ReportTable Of(const Forecast& r);
   static ReportTable Of(const Leaderboard& r);
+  static ReportTable Of(const SlippedDeals& r);
   // Aligned columns, money with its decimals, as the command-line tool prints it.
   std::string ToText() const;
 };
@@ -254,8 +275,9 @@ enum class SalesReport : std::uint8_t {
   kLostReasons = 5,
   kForecast = 6,
   kLeaderboard = 7,
+  kSlippedDeals = 8,  // since 0.14
 };
-// "pipeline", "winrate", "cycle", "funnel", "lost", "forecast", "leaderboard"; InvalidArgument
+// "pipeline", "winrate", "cycle", "funnel", "lost", "forecast", "leaderboard", "slipped"; InvalidArgument
 // listing them otherwise.
 absl::StatusOr<SalesReport> ParseSalesReport(std::string_view name);
 
@@ -268,6 +290,7 @@ class SalesReads {
   absl::StatusOr<LostReasons> GetLostReasons(const SalesQuery& query) const;
   absl::StatusOr<Forecast> GetForecast(const SalesQuery& query) const;
   absl::StatusOr<Leaderboard> GetLeaderboard(const SalesQuery& query) const;
+  absl::StatusOr<SlippedDeals> GetSlippedDeals(const SalesQuery& query) const;
   // Any of them, as a table.
   absl::StatusOr<ReportTable> GetReport(SalesReport report, const SalesQuery& query) const;
 

@@ -30,6 +30,9 @@ absl::StatusOr<Forecast> SalesReads::GetForecast(const SalesQuery& query) const 
 absl::StatusOr<Leaderboard> SalesReads::GetLeaderboard(const SalesQuery& query) const {
   return core::Query(this, [&](const model::Ctx& c) { return sales::Leaders(c, query); });
 }
+absl::StatusOr<SlippedDeals> SalesReads::GetSlippedDeals(const SalesQuery& query) const {
+  return core::Query(this, [&](const model::Ctx& c) { return sales::Slipped(c, query); });
+}
 absl::StatusOr<std::vector<Quota>> SalesReads::ListQuotas(UserId user, TeamId team) const {
   return core::Query(this, [&](const model::Ctx& c) { return sales::ListQuotas(c, user, team); });
 }
@@ -91,6 +94,7 @@ absl::StatusOr<ReportTable> SalesReads::GetReport(SalesReport report, const Sale
     case SalesReport::kLostReasons: return table(GetLostReasons(query));
     case SalesReport::kForecast: return table(GetForecast(query));
     case SalesReport::kLeaderboard: return table(GetLeaderboard(query));
+    case SalesReport::kSlippedDeals: return table(GetSlippedDeals(query));
   }
   return absl::InvalidArgumentError("report: not a sales report this library knows");
 }

@@ -13,5 +13,6 @@ absl::StatusOr<Funnel> Funnels(const Ctx& ctx, const SalesQuery& q);
 absl::StatusOr<LostReasons> Losses(const Ctx& ctx, const SalesQuery& q);
 absl::StatusOr<Forecast> Forecasts(const Ctx& ctx, const SalesQuery& q);
 absl::StatusOr<Leaderboard> Leaders(const Ctx& ctx, const SalesQuery& q);
+absl::StatusOr<SlippedDeals> Slipped(const Ctx& ctx, const SalesQuery& q);
 
 }  // namespace crm::sales

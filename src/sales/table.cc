@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/strings.h"
 #include "crm/sales.hpp"
 #include "sales/deals.h"
@@ -50,12 +51,12 @@ absl::StatusOr<SalesReport> ParseSalesReport(std::string_view name) {
       {"pipeline", SalesReport::kPipelineSummary}, {"winrate", SalesReport::kWinRate},
       {"cycle", SalesReport::kSalesCycle},         {"funnel", SalesReport::kFunnel},
       {"lost", SalesReport::kLostReasons},        {"forecast", SalesReport::kForecast},
-      {"leaderboard", SalesReport::kLeaderboard}};
+      {"leaderboard", SalesReport::kLeaderboard}, {"slipped", SalesReport::kSlippedDeals}};
   const std::string folded = absl::AsciiStrToLower(Av(name));
   for (const auto& [n, r] : kNames)
     if (n == folded) return r;
   return absl::InvalidArgumentError(
-      absl::StrCat("report: '", Av(name), "' is not one of pipeline, winrate, cycle, funnel, lost, forecast, leaderboard"));
+      absl::StrCat("report: '", Av(name), "' is not one of pipeline, winrate, cycle, funnel, lost, forecast, leaderboard, slipped"));
 }
 
 ReportTable ReportTable::Of(const PipelineSummary& r) {
@@ -131,6 +132,27 @@ ReportTable ReportTable::Of(const LostReasons& r) {
                 {{"group", Type::kText}, {"reason", Type::kText}, {"count", Type::kInt}, {"share", Type::kReal}},
                 {}};
   for (const LostReasonRow& x : r.rows) t.rows.push_back({Group(x.group), x.reason, Int(x.count), x.share});
+  return t;
+}
+
+ReportTable ReportTable::Of(const SlippedDeals& r) {
+  ReportTable t{"Slipped deals",
+                {{"group", Type::kText},
+                 {"opportunity", Type::kInt},
+                 {"title", Type::kText},
+                 {"currency", Type::kText},
+                 {"amount", Type::kMoney},
+                 {"slips", Type::kInt},
+                 {"from", Type::kText},
+                 {"to", Type::kText},
+                 {"days", Type::kReal}},
+                {}};
+  const auto day = [](Timestamp at) {
+    return absl::FormatTime("%Y-%m-%d", absl::FromUnixMicros(at), absl::UTCTimeZone());
+  };
+  for (const SlippedDealRow& x : r.rows)
+    t.rows.push_back({Group(x.group), Int(x.opportunity), x.title, x.currency, ReportCell(x.amount), Int(x.slips),
+                      day(x.from), day(x.to), x.days});
   return t;
 }
 

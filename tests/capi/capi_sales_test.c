@@ -235,6 +235,7 @@ static void test_report_names(void) {
   int report = 0;
   CHECK(crm_report_named(&report, S("funnel")) == CRM_OK && report == CRM_REPORT_FUNNEL);
   CHECK(crm_report_named(&report, S("WinRate")) == CRM_OK && report == CRM_REPORT_WIN_RATE);
+  CHECK(crm_report_named(&report, S("slipped")) == CRM_OK && report == CRM_REPORT_SLIPPED);
   CHECK(crm_report_named(&report, S("scores")) == CRM_EINVALID && errmsg_has("pipeline, winrate, cycle, funnel, lost"));
   CHECK(crm_report_named(NULL, S("lost")) == CRM_EINVALID);
 }
@@ -341,6 +342,9 @@ static void test_rates_and_reporting_currency(void) {
   q.currency_len = 3;
   CHECK(crm_report_run(&r, txn, CRM_REPORT_WIN_RATE, &q) == CRM_OK && crm_report_rows(r) == 1);
   CHECK(crm_report_int(&amount, r, 0, column(r, "won_amount")) == CRM_OK && amount == 1251 + 500);
+  crm_report_free(r);
+  CHECK(crm_report_run(&r, txn, CRM_REPORT_SLIPPED, &q) == CRM_OK && crm_report_rows(r) == 0);
+  CHECK(crm_report_column_count(r) == 9 && column(r, "days") == 8);
   crm_report_free(r);
   q.currency = "GBP";
   CHECK(crm_report_run(&r, txn, CRM_REPORT_WIN_RATE, &q) == CRM_ECONFLICT && errmsg_has("from EUR to GBP") && r == NULL);

@@ -369,7 +369,7 @@ def test_import_maven_deals_and_interactions(tmp_path):
     err = run(tmp_path, "scoring", "--fields", "owner,nope", code=1).stderr
     assert err.startswith("crm: scoring: ") and "fields[1]" in err, err
     err = run(tmp_path, "report", "scores", code=1).stderr
-    assert err.startswith("crm: report: 'scores' is not one of pipeline, winrate, cycle, funnel, lost, forecast, leaderboard")
+    assert err.startswith("crm: report: 'scores' is not one of pipeline, winrate, cycle, funnel, lost, forecast, leaderboard, slipped")
     run(tmp_path, "quota", "set", "2017-Q2", "800000", "--currency", "USD", "--team", "Melvin Marxen")
     with open(os.path.join(DATA, "maven", "sales_teams.csv"), newline="") as f:
         manager = {r["sales_agent"]: r["manager"] for r in csv.DictReader(f)}
@@ -419,6 +419,7 @@ def test_exchange_rates_and_a_report_in_one_currency(tmp_path):
         run(tmp_path, "opportunity", "close", str(made["id"]), "--won")
     rows = js(tmp_path, "report", "winrate", "--currency", "USD")["rows"]
     assert [(r["currency"], r["won_amount"]) for r in rows] == [("USD", 1251 + 500)]
+    assert js(tmp_path, "report", "slipped") == {"report": "Slipped deals", "rows": []}
     err = run(tmp_path, "report", "winrate", "--currency", "JPY", code=1).stderr
     assert err.startswith("crm: report winrate: currency: no exchange rate from EUR to JPY"), err
     err = run(tmp_path, "rate", "set", "EUR", "USD", "1,2", "2024-01-01", code=1).stderr

@@ -190,7 +190,7 @@ class SalesReads(Ops):
                time_zone: str = "UTC", pipeline: int | None = None, bucket: str = "month",
                currency: str | None = None, **fields: Any) -> Report:
         """The report ``name``: ``"pipeline"``, ``"winrate"``, ``"cycle"``, ``"funnel"``,
-        ``"lost"``, ``"forecast"`` or ``"leaderboard"``. ``period`` or [``start``, ``end``) bound it in time;
+        ``"lost"``, ``"forecast"``, ``"leaderboard"`` or ``"slipped"``. ``period`` or [``start``, ``end``) bound it in time;
         ``pipeline`` is the funnel's (the default one when None); ``bucket`` the forecast's
         periods, ``"month"`` or ``"quarter"``; ``currency`` a reporting currency every amount is
         converted into at the rate in effect on the deal's close date (ConflictError naming a
@@ -252,6 +252,11 @@ class SalesReads(Ops):
         """Per owner or team (``group_by``) and currency: deals won and lost in the period and
         open now, ranked by won amount."""
         return self.report("leaderboard", where, **kw)
+
+    def slipped_deals(self, where: WhereLike = None, **kw: Any) -> Report:
+        """Deals whose expected close was moved later in the period (from the change feed): a
+        row per deal with its slips, the expected close before and after, and the days."""
+        return self.report("slipped", where, **kw)
 
     def quotas(self, *, user: int | None = None, team: int | None = None) -> list[Quota]:
         """The quotas of a user, of a team, or every one."""

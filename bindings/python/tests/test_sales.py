@@ -152,3 +152,14 @@ def test_forecast_categories_quotas_and_forecast(db):
     with pytest.raises(crm.NotFoundError):
         db.delete_quota("2024-Q1", user=ann.id)
     assert db.quotas() == []
+
+
+def test_slipped_deals(db):
+    o = db.create_opportunity(crm.Opportunity(title="late", owner="ann", amount=crm.Money("100", "EUR"),
+                                              expected_close=dt.datetime(2030, 1, 31, tzinfo=dt.timezone.utc)))
+    o.expected_close = dt.datetime(2030, 3, 2, tzinfo=dt.timezone.utc)
+    db.update_opportunity(o)
+    rows = db.slipped_deals(group_by="owner").rows
+    assert [(r["group"], r["opportunity"], r["slips"], r["from"], r["to"], r["days"]) for r in rows] == [
+        ("ann", o.id, 1, "2030-01-31", "2030-03-02", 30.0)]
+    assert db.slipped_deals(period="2000").rows == []
