@@ -274,6 +274,13 @@ TEST_F(QueryTest, OpportunitiesByStageNameStatusAndAmount) {
   s.filter = Ok(Filter::Parse("stage = 'Nope'"));
   auto bad = store_->Run(&ReadTxn::CountMatching, EntityType::kOpportunity, s);
   EXPECT_NE(bad.status().message().find("no pipeline has a stage named 'Nope'"), std::string::npos) << bad.status();
+  // A pipeline by its name (any case) or its id.
+  const PipelineId sales = Ok(store_->Run(&ReadTxn::GetDefaultPipeline)).id;
+  EXPECT_EQ(count("pipeline = 'sales'"), 30u);
+  EXPECT_EQ(count("pipeline = " + std::to_string(sales) + " and status = 'won'"), count("pipeline in ('Sales') and status = 'won'"));
+  s.filter = Ok(Filter::Parse("pipeline = 'Partners'"));
+  bad = store_->Run(&ReadTxn::CountMatching, EntityType::kOpportunity, s);
+  EXPECT_NE(bad.status().message().find("no pipeline named 'Partners'"), std::string::npos) << bad.status();
   s.filter = Ok(Filter::Parse("stage > 'Won'"));
   EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::CountMatching, EntityType::kOpportunity, s).status()));
   s.filter = Ok(Filter::Parse("status = 'won' and owner = 'bob'"));

@@ -32,6 +32,17 @@ absl::StatusOr<Operand> Convert(const FieldRef& f, const Literal& l, const Looku
   switch (f.type) {
     case Type::kId:
     case Type::kInt:
+      if (f.name == "pipeline" && l.kind == K::kText) {  // a pipeline by its name, any case
+        const std::string folded = text::FoldCase(l.text);
+        for (const Pipeline& p : pipelines.pipelines)
+          if (text::FoldCase(p.name) == folded) {
+            o.i = static_cast<std::int64_t>(p.id);
+            o.lit.kind = K::kInt;
+            o.lit.i = o.i;
+            return o;
+          }
+        return Bad(f, absl::StrCat("no pipeline named '", l.text, "'"));
+      }
       if (l.kind != K::kInt) return Bad(f, absl::StrCat("expects an integer, not ", detail::PrintLiteral(l)));
       o.i = l.i;
       return o;
