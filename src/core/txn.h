@@ -38,13 +38,14 @@ struct TxnImpl {
   query::IndexCatalog indexes;  // the declared indexes, read once
   std::string_view phone_region;  // the store's, which outlives its transactions
   std::unique_ptr<model::Sealing> sealing;  // encrypted stores: the customers' data keys
+  std::shared_ptr<const users::Directory> owners;  // read transactions: loaded once, when first needed
   // Set when an operation failed after it had written: the transaction was aborted then.
   absl::Status failure;
 
   model::Ctx ctx() {
     return model::Ctx{txn,     *schema,  now,          txn.writable() ? &counters : nullptr,
                       actor,   importing, &indexes,    phone_region,
-                      sealing.get()};
+                      sealing.get(), txn.writable() ? nullptr : &owners};
   }
 
   absl::Status CheckOpen() const {

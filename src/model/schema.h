@@ -72,6 +72,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,9 @@
 namespace crm::query {
 class IndexCatalog;
 }  // namespace crm::query
+namespace crm::users {
+class Directory;
+}  // namespace crm::users
 
 namespace crm::model {
 
@@ -200,6 +204,8 @@ struct Ctx {
   query::IndexCatalog* indexes = nullptr;  // the declared indexes, loaded once per transaction
   std::string_view phone_region = {};      // StoreOptions::phone_region
   Sealing* sealing = nullptr;              // encrypted stores: the customers' data keys
+  // Read transactions: the owners' directory, loaded once per snapshot (users::Directory::Shared).
+  std::shared_ptr<const users::Directory>* owners = nullptr;
 };
 
 // Id sequences and counters kept in the meta table.

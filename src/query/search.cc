@@ -174,9 +174,9 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
 
 absl::Status LoadOwners(const Ctx& ctx, bool needed, Lookups* l) {
   if (!needed || l->owners != nullptr) return absl::OkStatus();
-  auto directory = users::Directory::Load(ctx);
+  auto directory = users::Directory::Shared(ctx);
   if (!directory.ok()) return directory.status();
-  l->owners = std::make_shared<const users::Directory>(*std::move(directory));
+  l->owners = *std::move(directory);
   return absl::OkStatus();
 }
 

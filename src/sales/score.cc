@@ -159,11 +159,11 @@ absl::StatusOr<DealScore> ScoreDeal(const model::Ctx& ctx, OpportunityId id) {
   for (const std::string& field : options->fields) {
     if (field == kTeamField) {
       if (o->owner.empty()) continue;
-      auto directory = users::Directory::Load(ctx);
+      auto directory = users::Directory::Shared(ctx);
       if (!directory.ok()) return directory.status();
-      const users::OwnerInfo* info = directory->Find(o->owner);
+      const users::OwnerInfo* info = (*directory)->Find(o->owner);
       if (info == nullptr || info->team.empty()) continue;
-      auto c = TeamCounts(ctx, p->id, *directory, info->team);
+      auto c = TeamCounts(ctx, p->id, **directory, info->team);
       if (!c.ok()) return c.status();
       add(field, info->team, *c);
       continue;

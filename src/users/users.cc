@@ -350,6 +350,15 @@ absl::StatusOr<Directory> Directory::Load(const Ctx& ctx) {
   return d;
 }
 
+absl::StatusOr<std::shared_ptr<const Directory>> Directory::Shared(const Ctx& ctx) {
+  if (ctx.owners != nullptr && *ctx.owners != nullptr) return *ctx.owners;
+  auto loaded = Load(ctx);
+  if (!loaded.ok()) return loaded.status();
+  auto shared = std::make_shared<const Directory>(*std::move(loaded));
+  if (ctx.owners != nullptr) *ctx.owners = shared;
+  return shared;
+}
+
 const OwnerInfo* Directory::Find(std::string_view owner) const {
   if (owner.empty()) return nullptr;
   if (auto it = memo_.find(Av(owner)); it != memo_.end()) return it->second;

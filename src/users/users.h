@@ -2,6 +2,7 @@
 // name, a lookup of users by name, and the mapping from an owner text to a user.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,8 @@ struct OwnerInfo {
 class Directory {
  public:
   static absl::StatusOr<Directory> Load(const Ctx& ctx);
+  // Load, once per read transaction (its snapshot does not change); each time in a write one.
+  static absl::StatusOr<std::shared_ptr<const Directory>> Shared(const Ctx& ctx);
   // The user `owner` names, by the rule of crm/user.hpp; nullptr when none.
   const OwnerInfo* Find(std::string_view owner) const;
 
