@@ -1,15 +1,12 @@
 """Sales reports through the package: tables by column name, the Maven pipeline checked against
 the csv module's own reading of the file, and bad queries refused with the reason."""
-import csv
 import datetime as dt
 import statistics
-from pathlib import Path
 
 import pytest
 
 import crm
-
-MAVEN = Path(__file__).resolve().parents[3] / "tests" / "data" / "maven"
+from conftest import load_maven
 
 
 def deal(db, owner, amount, outcome=None, reason="price"):
@@ -66,18 +63,7 @@ def test_bad_reports_are_refused(db):
 
 
 def test_maven_win_rate_per_team_and_cycle_per_agent_as_the_csv_module_computes_them(db):
-    p = crm.Pipeline(name="MavenTech")
-    for name, probability in (("Prospecting", 10), ("Engaging", 50)):
-        p.add_stage(name, probability)
-    p.add_stage("Won", 100, crm.Outcome.WON)
-    p.add_stage("Lost", 0, crm.Outcome.LOST)
-    db.create_pipeline(p)
-    db.import_file(MAVEN / "sales_teams.csv", preset="maven_teams")
-    db.import_file(MAVEN / "sales_pipeline.csv", preset="maven_pipeline", pipeline="MavenTech")
-    with open(MAVEN / "sales_teams.csv", newline="") as f:
-        team_of = {r["sales_agent"]: r["manager"] for r in csv.DictReader(f)}
-    with open(MAVEN / "sales_pipeline.csv", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows, team_of = load_maven(db)
     won: dict[str, int] = {}
     closed: dict[str, int] = {}
     value: dict[str, int] = {}

@@ -1,33 +1,18 @@
 """Deal scores through the package: on the Maven pipeline, a Prospecting deal's score and factors
 against the naive-Bayes formula worked here from the csv module's reading of the files; the
 fallback and the closed case; options checked and kept."""
-import csv
 import math
-from pathlib import Path
 
 import pytest
 
 import crm
-
-MAVEN = Path(__file__).resolve().parents[3] / "tests" / "data" / "maven"
+from conftest import load_maven
 
 
 def test_a_maven_deal_scored_from_the_closed_ones(db):
-    p = crm.Pipeline(name="MavenTech")
-    for name, probability in (("Prospecting", 10), ("Engaging", 50)):
-        p.add_stage(name, probability)
-    p.add_stage("Won", 100, crm.Outcome.WON)
-    p.add_stage("Lost", 0, crm.Outcome.LOST)
-    db.create_pipeline(p)
     db.set_scoring_options(["owner", "team", "custom.product"], minimum_closed=100)
     assert db.scoring_options() == crm.ScoringOptions(("owner", "team", "custom.product"), 100)
-    db.import_file(MAVEN / "sales_teams.csv", preset="maven_teams")
-    db.import_file(MAVEN / "sales_pipeline.csv", preset="maven_pipeline", pipeline="MavenTech")
-
-    with open(MAVEN / "sales_pipeline.csv", newline="") as f:
-        rows = list(csv.DictReader(f))
-    with open(MAVEN / "sales_teams.csv", newline="") as f:
-        manager = {r["sales_agent"]: r["manager"] for r in csv.DictReader(f)}
+    rows, manager = load_maven(db)  # the deals counted as they are imported
     closed = [r for r in rows if r["deal_stage"] in ("Won", "Lost")]
     won = sum(r["deal_stage"] == "Won" for r in closed)
     lost = len(closed) - won
