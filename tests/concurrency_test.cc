@@ -65,6 +65,61 @@ TEST(ConcurrencyTest, ReadersSeeWholeBatchesWhileAWriterCommits) {
   EXPECT_EQ(*store.Run(&ReadTxn::CountCustomers, CustomerQuery::All()), 60u * kBatch);
 }
 
+// The owners' directory is shared between read transactions of one users generation: readers in
+// many threads count the deals of a team while a writer moves users (one deal each) between
+// teams. Every snapshot counts as its own users say: team B's deals number its members.
+TEST(ConcurrencyTest, ReadersGroupByTeamWhileUsersMoveTeams) {
+  testing::TempDir dir;
+  StoreOptions options;
+  options.sync = false;
+  auto opened = Store::Open(dir.File("teams.db"), options);
+  ASSERT_TRUE(opened.ok());
+  Store& store = **opened;
+  const Team a = *store.Run(&WriteTxn::CreateTeam, Team{0, 0, 0, 0, "A", "", 0});
+  const Team b = *store.Run(&WriteTxn::CreateTeam, Team{0, 0, 0, 0, "B", "", 0});
+  std::vector<User> users;
+  for (int i = 0; i < 8; ++i) {
+    User u;
+    u.name = "user" + std::to_string(i);
+    u.login = u.name;
+    u.team = a.id;
+    users.push_back(*store.Run(&WriteTxn::CreateUser, u));
+    Opportunity o;
+    o.title = "deal";
+    o.owner = u.name;
+    ASSERT_TRUE(store.Run(&WriteTxn::CreateOpportunity, o).ok());
+  }
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::atomic<long> reads{0};
+  auto reader = [&] {
+    while (!done.load()) {
+      auto txn = store.BeginRead();
+      if (!txn.ok()) {
+        ++failures;
+        continue;
+      }
+      Search in_b;
+      in_b.filter = *Filter::Parse("team = 'B'");
+      auto deals = txn->CountMatching(EntityType::kOpportunity, in_b);
+      auto members = txn->ListUsers(b.id);
+      if (!deals.ok() || !members.ok() || *deals != members->size()) ++failures;
+      ++reads;
+    }
+  };
+  std::vector<std::thread> readers;
+  for (int i = 0; i < 3; ++i) readers.emplace_back(reader);
+  for (int round = 0; round < 40; ++round) {
+    User u = *store.Run(&ReadTxn::GetUser, users[round % users.size()].id);
+    u.team = u.team == a.id ? b.id : a.id;
+    ASSERT_TRUE(store.Run(&WriteTxn::UpdateUser, u).ok());
+  }
+  done = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_GT(reads.load(), 0);
+}
+
 TEST(ConcurrencyTest, ReadTxnMovesBetweenThreads) {
   testing::TempDir dir;
   auto store = Store::Open(dir.File("move.db"));

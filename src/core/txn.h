@@ -39,13 +39,15 @@ struct TxnImpl {
   std::string_view phone_region;  // the store's, which outlives its transactions
   std::unique_ptr<model::Sealing> sealing;  // encrypted stores: the customers' data keys
   std::shared_ptr<const users::Directory> owners;  // read transactions: loaded once, when first needed
+  users::DirectoryCache* directories = nullptr;    // the store's, for read transactions
   // Set when an operation failed after it had written: the transaction was aborted then.
   absl::Status failure;
 
   model::Ctx ctx() {
     return model::Ctx{txn,     *schema,  now,          txn.writable() ? &counters : nullptr,
                       actor,   importing, &indexes,    phone_region,
-                      sealing.get(), txn.writable() ? nullptr : &owners};
+                      sealing.get(), txn.writable() ? nullptr : &owners,
+                      txn.writable() ? nullptr : directories};
   }
 
   absl::Status CheckOpen() const {

@@ -86,6 +86,7 @@ class IndexCatalog;
 }  // namespace crm::query
 namespace crm::users {
 class Directory;
+struct DirectoryCache;
 }  // namespace crm::users
 
 namespace crm::model {
@@ -206,6 +207,8 @@ struct Ctx {
   Sealing* sealing = nullptr;              // encrypted stores: the customers' data keys
   // Read transactions: the owners' directory, loaded once per snapshot (users::Directory::Shared).
   std::shared_ptr<const users::Directory>* owners = nullptr;
+  // Read transactions: the store's directory of the latest users generation it has read.
+  users::DirectoryCache* directories = nullptr;
 };
 
 // Id sequences and counters kept in the meta table.

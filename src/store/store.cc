@@ -20,6 +20,7 @@
 #include "store/encryption.h"
 #include "store/migrations.h"
 #include "text/phone.h"
+#include "users/users.h"
 
 namespace crm {
 namespace {
@@ -43,6 +44,7 @@ struct StoreImpl {
   model::Schema schema;
   StoreOptions options;
   std::unique_ptr<crypto::Vault> vault;  // encrypted stores
+  mutable users::DirectoryCache directories;  // the owners' directory read transactions share
 
   // Gives a transaction's state the customers' data keys when the store is encrypted.
   void Seal(TxnImpl& t) const {
@@ -221,6 +223,7 @@ absl::StatusOr<ReadTxn> Store::BeginRead() const {
   t->txn = *std::move(txn);
   t->now = impl_->Now();  // when the snapshot was taken (a subject export states it)
   t->phone_region = impl_->options.phone_region;
+  t->directories = &impl_->directories;
   impl_->Seal(*t);
   return ReadTxn(std::move(t));
 }

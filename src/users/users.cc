@@ -16,6 +16,7 @@ namespace {
 
 constexpr char kUserSequence[] = "seq.user";
 constexpr char kTeamSequence[] = "seq.team";
+constexpr char kGeneration[] = "users_generation";  // one more for every write of a user or team
 constexpr std::size_t kNameBytes = 128;
 constexpr std::size_t kEmailBytes = 254;
 // A manager chain longer than this is damage (every write keeps the chains free of cycles).
@@ -209,6 +210,7 @@ absl::StatusOr<User> Create(Ctx& ctx, User u) {
   u.id = *id;
   if (auto s = model::StampNew(u, ctx); !s.ok()) return s;
   absl::Status s = model::Put(ctx, kUserKind, u, /*fresh=*/true);
+  if (s.ok()) s = model::AddToCounter(ctx, kGeneration, 1);
   if (s.ok()) s = Reindex(ctx, nullptr, &u);
   if (s.ok()) s = changes::Record(ctx, EntityType::kUser, u.id, ChangeOp::kCreate, {}, changes::Flatten(u));
   if (!s.ok()) return s;
@@ -223,6 +225,7 @@ absl::StatusOr<User> Update(Ctx& ctx, User u) {
   if (auto s = CheckUnique(ctx, u); !s.ok()) return s;
   model::StampChanged(u, *before, ctx.now);
   absl::Status s = model::Put(ctx, kUserKind, u);
+  if (s.ok()) s = model::AddToCounter(ctx, kGeneration, 1);
   if (s.ok()) s = Reindex(ctx, &*before, &u);
   if (s.ok())
     s = changes::Record(ctx, EntityType::kUser, u.id, ChangeOp::kUpdate, changes::Flatten(*before),
@@ -247,6 +250,7 @@ absl::Status Delete(Ctx& ctx, UserId id) {
       return HasDependentsError(absl::StrCat("user ", id, " manages team ", t.id, " (", t.name,
                                              "): give the team another manager first, or deactivate this user"));
   absl::Status s = ctx.txn.Del(ctx.schema.users, codec::EncodeU64(id)).status();
+  if (s.ok()) s = model::AddToCounter(ctx, kGeneration, 1);
   if (s.ok()) s = sales::DropQuotasOf(ctx, id, 0);  // a user's targets go with it
   if (s.ok()) s = Reindex(ctx, &*u, nullptr);
   if (s.ok()) s = changes::Record(ctx, EntityType::kUser, id, ChangeOp::kDelete, changes::Flatten(*u), {});
@@ -280,6 +284,7 @@ absl::StatusOr<Team> CreateTeam(Ctx& ctx, Team t) {
   t.id = *id;
   if (auto s = model::StampNew(t, ctx); !s.ok()) return s;
   absl::Status s = model::Put(ctx, kTeamKind, t, /*fresh=*/true);
+  if (s.ok()) s = model::AddToCounter(ctx, kGeneration, 1);
   if (s.ok()) s = model::MoveExternal(ctx, ctx.schema.team_name, {}, text::FoldCase(t.name), t.id);
   if (s.ok()) s = changes::Record(ctx, EntityType::kTeam, t.id, ChangeOp::kCreate, {}, changes::Flatten(t));
   if (!s.ok()) return s;
@@ -293,6 +298,7 @@ absl::StatusOr<Team> UpdateTeam(Ctx& ctx, Team t) {
   if (auto s = NormalizeTeam(ctx, t); !s.ok()) return s;
   model::StampChanged(t, *before, ctx.now);
   absl::Status s = model::Put(ctx, kTeamKind, t);
+  if (s.ok()) s = model::AddToCounter(ctx, kGeneration, 1);
   if (s.ok())
     s = model::MoveExternal(ctx, ctx.schema.team_name, text::FoldCase(before->name), text::FoldCase(t.name), t.id);
   if (s.ok())
@@ -313,6 +319,7 @@ absl::Status DeleteTeam(Ctx& ctx, TeamId id) {
     return HasDependentsError(absl::StrCat("team ", id, " (", t->name, ") still has ", members,
                                            members == 1 ? " member" : " members"));
   absl::Status s = ctx.txn.Del(ctx.schema.teams, codec::EncodeU64(id)).status();
+  if (s.ok()) s = model::AddToCounter(ctx, kGeneration, 1);
   if (s.ok()) s = sales::DropQuotasOf(ctx, 0, id);
   if (s.ok()) s = model::MoveExternal(ctx, ctx.schema.team_name, text::FoldCase(t->name), {}, id);
   if (s.ok()) s = changes::Record(ctx, EntityType::kTeam, id, ChangeOp::kDelete, changes::Flatten(*t), {});
@@ -352,9 +359,29 @@ absl::StatusOr<Directory> Directory::Load(const Ctx& ctx) {
 
 absl::StatusOr<std::shared_ptr<const Directory>> Directory::Shared(const Ctx& ctx) {
   if (ctx.owners != nullptr && *ctx.owners != nullptr) return *ctx.owners;
+  // Files of schema 12 on count their users' generations; earlier ones may be written by a
+  // release that does not.
+  DirectoryCache* cache = ctx.schema.version >= 12 ? ctx.directories : nullptr;
+  std::uint64_t generation = 0;
+  if (cache != nullptr) {
+    auto g = model::ReadCounter(ctx, kGeneration);
+    if (!g.ok()) return g.status();
+    generation = *g;
+    std::lock_guard<std::mutex> lock(cache->mu);
+    if (cache->directory != nullptr && cache->generation == generation) {
+      auto copy = std::make_shared<const Directory>(*cache->directory);
+      if (ctx.owners != nullptr) *ctx.owners = copy;
+      return copy;
+    }
+  }
   auto loaded = Load(ctx);
   if (!loaded.ok()) return loaded.status();
   auto shared = std::make_shared<const Directory>(*std::move(loaded));
+  if (cache != nullptr) {
+    std::lock_guard<std::mutex> lock(cache->mu);
+    cache->generation = generation;
+    cache->directory = std::make_shared<const Directory>(*shared);
+  }
   if (ctx.owners != nullptr) *ctx.owners = shared;
   return shared;
 }

@@ -2,7 +2,9 @@
 // name, a lookup of users by name, and the mapping from an owner text to a user.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,10 +46,20 @@ struct OwnerInfo {
   std::string manager;  // the manager's name
 };
 
+// The directory of the last users generation a store read: every write of a user or a team
+// counts one more generation (the meta counter "users_generation", in its transaction), so a
+// read transaction of the same generation copies it instead of reading every user again.
+struct DirectoryCache {
+  std::mutex mu;
+  std::uint64_t generation = 0;
+  std::shared_ptr<const Directory> directory;  // never searched itself: each transaction copies it
+};
+
 class Directory {
  public:
   static absl::StatusOr<Directory> Load(const Ctx& ctx);
-  // Load, once per read transaction (its snapshot does not change); each time in a write one.
+  // Load, once per read transaction (its snapshot does not change), from the store's cache when
+  // no user or team changed since it was read; each time in a write transaction.
   static absl::StatusOr<std::shared_ptr<const Directory>> Shared(const Ctx& ctx);
   // The user `owner` names, by the rule of crm/user.hpp; nullptr when none.
   const OwnerInfo* Find(std::string_view owner) const;
