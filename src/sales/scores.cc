@@ -92,7 +92,9 @@ absl::Status ApplyAll(model::Ctx& ctx, const Contribution& c, int sign) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::map<std::string, Counts>> Recount(const model::Ctx& ctx, const ScoringOptions& options) {
+absl::StatusOr<std::map<std::string, Counts>> CountScores(const model::Ctx& ctx) {
+  auto options = GetScoringOptions(ctx);
+  if (!options.ok()) return options.status();
   auto pipelines = pipelines::List(ctx);
   if (!pipelines.ok()) return pipelines.status();
   std::map<PipelineId, const Pipeline*> by_id;
@@ -101,7 +103,7 @@ absl::StatusOr<std::map<std::string, Counts>> Recount(const model::Ctx& ctx, con
   std::map<std::string, Counts> out;
   absl::Status s = EachStoredDeal(ctx, [&](const Opportunity& o) {
     const auto it = by_id.find(o.pipeline);
-    const Contribution c = ContributionOf(it == by_id.end() ? none : *it->second, options, o);
+    const Contribution c = ContributionOf(it == by_id.end() ? none : *it->second, *options, o);
     for (const std::string& key : c.keys) (c.won ? out[key].won : out[key].lost) += 1;
   });
   if (!s.ok()) return s;
@@ -198,9 +200,7 @@ absl::Status MoveScores(model::Ctx& ctx, const Pipeline& p, const Opportunity* b
 }
 
 absl::Status RebuildScores(model::Ctx& ctx) {
-  auto options = GetScoringOptions(ctx);
-  if (!options.ok()) return options.status();
-  auto counted = Recount(ctx, *options);
+  auto counted = CountScores(ctx);
   if (!counted.ok()) return counted.status();
   auto stored = Stored(ctx);
   if (!stored.ok()) return stored.status();
@@ -215,9 +215,7 @@ absl::Status RebuildScores(model::Ctx& ctx) {
 absl::StatusOr<std::vector<std::string>> CheckScores(const model::Ctx& ctx) {
   std::vector<std::string> problems;
   if (ctx.schema.deal_scores == model::kAbsentTable) return problems;
-  auto options = GetScoringOptions(ctx);
-  if (!options.ok()) return options.status();
-  auto counted = Recount(ctx, *options);
+  auto counted = CountScores(ctx);
   if (!counted.ok()) return counted.status();
   auto stored = Stored(ctx);
   if (!stored.ok()) return stored.status();
