@@ -25,6 +25,7 @@ enum class EntityType : std::uint8_t {
   kPipeline = 4,
   kUser = 5,  // since 0.5 (crm/user.hpp)
   kTeam = 6,
+  kProduct = 7,  // since 0.15 (crm/product.hpp)
 };
 std::string_view EntityTypeName(EntityType type);
 

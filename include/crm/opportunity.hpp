@@ -27,6 +27,26 @@ struct ContactRole {
   friend bool operator==(const ContactRole&, const ContactRole&) = default;
 };
 
+using ProductId = std::uint64_t;
+
+// One line of a deal: a product of the catalog (crm/product.hpp), how many, at what price (since
+// 0.15). Its total is quantity x unit price less the discount, rounded to the currency's minor
+// unit (half away from zero).
+struct LineItem {
+  ProductId product = 0;  // required
+  // Thousandths of a unit, above 0 and at most a billion units: 1000 is one, 1500 one and a half.
+  std::int64_t quantity_milli = 1000;
+  // No currency: the product's list price in the deal's currency (then stored). Otherwise in the
+  // deal's currency: every line of a deal is in one currency.
+  Money unit_price;
+  // Basis points off the unit price, 0 to 10000: 1250 is 12.5 %.
+  std::int32_t discount_bp = 0;
+  std::string description;  // optional
+  Money total;              // managed by the store
+
+  friend bool operator==(const LineItem&, const LineItem&) = default;
+};
+
 // One move of an opportunity between stages.
 struct StageChange {
   StageId from = 0;  // 0 for the stage it was created in
@@ -51,7 +71,8 @@ struct Opportunity {
   CustomerId customer = 0;  // optional (0: none yet); once set it does not change
   PipelineId pipeline = 0;  // the default pipeline when 0
   StageId stage = 0;        // the pipeline's first stage when 0
-  Money amount;             // optional: no currency and 0 for none
+  // Optional: no currency and 0 for none. Managed when the deal has lines: their totals' sum.
+  Money amount;
   // Percent, 0 to 100. On create and update, -1 means "the stage's default": the store then
   // fills in the stage's probability and keeps it following the stage as the deal moves.
   int probability = -1;
@@ -66,6 +87,10 @@ struct Opportunity {
   // kAuto: its stage's category. Otherwise where it counts while open (pipeline, best case,
   // commit or omitted; never closed): a closed deal counts as its closing stage says (since 0.13).
   ForecastCategory forecast_category = ForecastCategory::kAuto;
+  // The products sold, at most 200 lines (since 0.15). The deal's currency is its amount's when
+  // set, else the first priced line's, else that of the first line's product when it has one
+  // list price only.
+  std::vector<LineItem> lines;
 
   friend bool operator==(const Opportunity&, const Opportunity&) = default;
 };
@@ -133,7 +158,7 @@ class OpportunityWrites {
   absl::StatusOr<Opportunity> UpsertOpportunity(const Opportunity& opportunity);
   // Changes only the fields `patch` names, as PatchCustomer does: title, customer, stage (a move,
   // recorded), amount, probability, expected_close, owner, contacts, lost_reason, external_id,
-  // custom or custom.<name>; "+contacts" adds to the stored contacts. By id (revision checked
+  // lines, custom or custom.<name>; "+contacts" and "+lines" add to the stored ones. By id (revision checked
   // unless 0), or with id 0 by external id, creating the opportunity when there is none.
   absl::StatusOr<Opportunity> PatchOpportunity(const Opportunity& opportunity, const Patch& patch);
   // Moves to `stage` of its pipeline, recording from, to, when, who, amount and probability.

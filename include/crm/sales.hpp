@@ -9,6 +9,8 @@
 //   Forecast         per close month or quarter: amounts per forecast category, quota, attainment
 //   Leaderboard      per owner or team: won value and rank, win rate, open pipeline
 //   SlippedDeals     deals whose expected close was moved later in a period (since 0.14)
+//   ProductSales     per product: deals won, lost and open, quantities and value from their lines
+//                    (since 0.15)
 //
 // Every report takes a SalesQuery: a filter of the query engine over opportunities (query.hpp:
 // "owner = 'ann' and custom.product = 'GTX Pro'"), a field to group by (owner, team, team.region,
@@ -30,6 +32,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
 #include "crm/query.hpp"
 #include "crm/scoring.hpp"
@@ -189,6 +192,30 @@ struct SlippedDeals {
   std::vector<SlippedDealRow> rows;
 };
 
+// Per group, product and currency (since 0.15), from the deals' line items: the deals won and
+// lost in the period (by when they closed) and open ones expected to close in it, as the pipeline
+// summary takes a period; without one, every deal. A deal with a product on two lines counts
+// once in `won` (or lost, open) and adds both lines' quantity and value. With a reporting
+// currency, each line's total is converted on its deal's date, then added.
+struct ProductSalesRow {
+  GroupKey group;
+  ProductId product = 0;
+  std::string code;  // the product as the catalog has it now
+  std::string name;
+  std::string family;
+  std::string currency;
+  std::uint64_t won = 0;  // deals
+  std::int64_t won_quantity_milli = 0;  // thousandths of a unit
+  std::int64_t won_amount = 0;          // minor units: the lines' totals
+  std::uint64_t lost = 0;
+  std::int64_t lost_amount = 0;
+  std::uint64_t open = 0;
+  std::int64_t open_amount = 0;
+};
+struct ProductSales {
+  std::vector<ProductSalesRow> rows;  // by group, currency, won amount (largest first), code
+};
+
 // A sales target of a user or a team for a month or a quarter (since 0.13).
 struct Quota {
   UserId user = 0;  // exactly one of user and team
@@ -263,6 +290,7 @@ struct ReportTable {
   static ReportTable Of(const Forecast& r);
   static ReportTable Of(const Leaderboard& r);
   static ReportTable Of(const SlippedDeals& r);
+  static ReportTable Of(const ProductSales& r);
   // Aligned columns, money with its decimals, as the command-line tool prints it.
   std::string ToText() const;
 };
@@ -276,8 +304,9 @@ enum class SalesReport : std::uint8_t {
   kForecast = 6,
   kLeaderboard = 7,
   kSlippedDeals = 8,  // since 0.14
+  kProductSales = 9,  // since 0.15
 };
-// "pipeline", "winrate", "cycle", "funnel", "lost", "forecast", "leaderboard", "slipped"; InvalidArgument
+// "pipeline", "winrate", "cycle", "funnel", "lost", "forecast", "leaderboard", "slipped", "products"; InvalidArgument
 // listing them otherwise.
 absl::StatusOr<SalesReport> ParseSalesReport(std::string_view name);
 
@@ -291,6 +320,7 @@ class SalesReads {
   absl::StatusOr<Forecast> GetForecast(const SalesQuery& query) const;
   absl::StatusOr<Leaderboard> GetLeaderboard(const SalesQuery& query) const;
   absl::StatusOr<SlippedDeals> GetSlippedDeals(const SalesQuery& query) const;
+  absl::StatusOr<ProductSales> GetProductSales(const SalesQuery& query) const;
   // Any of them, as a table.
   absl::StatusOr<ReportTable> GetReport(SalesReport report, const SalesQuery& query) const;
 

@@ -28,6 +28,7 @@
 #include "crm/change.hpp"
 #include "crm/customer.hpp"
 #include "crm/error.hpp"
+#include "crm/product.hpp"
 #include "crm/import.hpp"
 #include "crm/interaction.hpp"
 #include "crm/maintenance.hpp"
@@ -129,7 +130,8 @@ class ReadTxn : public CustomerReads,
                 public PrivacyReads,
                 public ConsentReads,
                 public ImportReads,
-                public SalesReads {
+                public SalesReads,
+                public ProductReads {
  public:
   ReadTxn(ReadTxn&&) noexcept;
   ReadTxn& operator=(ReadTxn&&) noexcept;
@@ -156,7 +158,8 @@ class WriteTxn : public ReadTxn,
                  public UserWrites,
                  public PrivacyWrites,
                  public ConsentWrites,
-                 public SalesWrites {
+                 public SalesWrites,
+                 public ProductWrites {
  public:
   WriteTxn(WriteTxn&&) noexcept;
   WriteTxn& operator=(WriteTxn&&) noexcept;

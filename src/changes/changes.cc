@@ -23,6 +23,7 @@ std::string_view EntityTypeName(EntityType type) {
     case EntityType::kPipeline: return "pipeline";
     case EntityType::kUser: return "user";
     case EntityType::kTeam: return "team";
+    case EntityType::kProduct: return "product";
   }
   return "unknown";
 }
@@ -80,6 +81,28 @@ class Builder {
  private:
   Fields fields_;
 };
+
+// 1500 -> "1.5"; 2000 -> "2".
+std::string QuantityText(std::int64_t milli) {
+  std::string out = absl::StrCat(milli / 1000);
+  if (std::int64_t frac = milli % 1000; frac != 0) {
+    std::string digits = absl::StrFormat("%03d", static_cast<int>(frac < 0 ? -frac : frac));
+    while (digits.back() == '0') digits.pop_back();
+    absl::StrAppend(&out, ".", digits);
+  }
+  return out;
+}
+
+// 1250 -> "12.5%".
+std::string PercentText(std::int32_t bp) {
+  std::string out = absl::StrCat(bp / 100);
+  if (int frac = bp % 100; frac != 0) {
+    std::string digits = absl::StrFormat("%02d", frac);
+    if (digits.back() == '0') digits.pop_back();
+    absl::StrAppend(&out, ".", digits);
+  }
+  return out + "%";
+}
 
 std::string Labelled(const std::string& value, const std::string& label, bool primary) {
   std::string out = value;
@@ -239,6 +262,14 @@ Fields Flatten(const Opportunity& o, const Pipeline* pipeline) {
   b.Add("external_id", o.external_id);
   if (o.forecast_category != ForecastCategory::kAuto)
     b.Add("forecast_category", std::string(ForecastCategoryName(o.forecast_category)));
+  b.Join("lines", o.lines, [](const LineItem& l) {  // "product 3 x 1.5 at 10.00 USD less 12.5% = 13.13 USD"
+    std::string out = absl::StrCat("product ", l.product, " x ", QuantityText(l.quantity_milli), " at ",
+                                   MoneyText(l.unit_price));
+    if (l.discount_bp != 0) absl::StrAppend(&out, " less ", PercentText(l.discount_bp));
+    absl::StrAppend(&out, " = ", MoneyText(l.total));
+    if (!l.description.empty()) absl::StrAppend(&out, " (", l.description, ")");
+    return out;
+  });
   b.Add("lost_reason", o.lost_reason);
   b.Add("owner", o.owner);
   b.Add("pipeline", static_cast<std::int64_t>(o.pipeline));
@@ -265,6 +296,17 @@ Fields Flatten(const Team& t) {
   b.Add("name", t.name);
   b.Add("region", t.region);
   b.Add("manager", static_cast<std::int64_t>(t.manager));
+  return b.Take();
+}
+
+Fields Flatten(const Product& p) {
+  Builder b;
+  b.Add("code", p.code);
+  b.Add("name", p.name);
+  b.Add("family", p.family);
+  b.Add("description", p.description);
+  b.Add("active", std::string(p.active ? "true" : "false"));
+  b.Join("prices", p.prices, [](const Money& m) { return MoneyText(m); });
   return b.Take();
 }
 
@@ -381,17 +423,19 @@ const std::vector<std::string_view>& HistoryFields(EntityType entity) {
       "amount", "body", "custom", "customer", "direction", "done", "due_at", "duration_seconds", "external_id",
       "kind", "kind_label", "occurred_at", "opportunity", "outcome", "owner", "satisfaction", "subject"};
   static const std::vector<std::string_view> opportunity = {
-      "amount", "closed_at", "contacts", "custom", "customer", "expected_close", "external_id", "lost_reason",
-      "owner", "pipeline", "probability", "stage", "title"};
+      "amount", "closed_at", "contacts", "custom", "customer", "expected_close", "external_id", "forecast_category",
+      "lines", "lost_reason", "owner", "pipeline", "probability", "stage", "title"};
   static const std::vector<std::string_view> pipeline = {"name", "stages"};
   static const std::vector<std::string_view> user = {"active", "email", "login", "manager", "name", "team"};
   static const std::vector<std::string_view> team = {"manager", "name", "region"};
+  static const std::vector<std::string_view> product = {"active", "code", "description", "family", "name", "prices"};
   switch (entity) {
     case EntityType::kCustomer: return customer;
     case EntityType::kInteraction: return interaction;
     case EntityType::kOpportunity: return opportunity;
     case EntityType::kUser: return user;
     case EntityType::kTeam: return team;
+    case EntityType::kProduct: return product;
     default: return pipeline;
   }
 }

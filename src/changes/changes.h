@@ -12,6 +12,7 @@
 #include "crm/customer.hpp"
 #include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
+#include "crm/product.hpp"
 #include "crm/user.hpp"
 #include "crm/types.hpp"
 #include "model/schema.h"
@@ -30,6 +31,7 @@ Fields Flatten(const Opportunity& o, const Pipeline* pipeline);
 Fields Flatten(const Pipeline& p);
 Fields Flatten(const User& u);
 Fields Flatten(const Team& t);
+Fields Flatten(const Product& p);
 
 std::string MoneyText(const Money& m);
 std::string TimeText(Timestamp t);

@@ -44,6 +44,7 @@ enum class RecordType : std::uint8_t {
   kImportError = 11,
   kImportUndo = 12,
   kQuota = 13,  // since schema 11
+  kProduct = 14,  // since schema 13
 };
 
 // Names a stored record in error messages ("customer 12"); built only when an error occurs.

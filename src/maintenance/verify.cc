@@ -21,6 +21,7 @@
 #include "customers/groups.h"
 #include "imports/jobs.h"
 #include "opportunities/opportunities.h"
+#include "products/products.h"
 #include "pipelines/pipelines.h"
 #include "query/declared.h"
 #include "text/text.h"
@@ -337,7 +338,8 @@ void Checker::Opportunities() {
     return o->external_id;
   });
   for (const auto& index : {std::pair{s_.opp_customer, "opp_customer"}, {s_.opp_stage, "opp_stage"},
-                             {s_.opp_owner, "opp_owner"}, {s_.opp_close, "opp_close"}, {s_.opp_contact, "opp_contact"}}) {
+                             {s_.opp_owner, "opp_owner"}, {s_.opp_close, "opp_close"}, {s_.opp_contact, "opp_contact"},
+                             {s_.product_deals, "product_deals"}}) {
     const storage::Table table = index.first;
     const char* const name = index.second;
     Scan(table, name, [&](std::string_view key, std::string_view) {
@@ -510,6 +512,9 @@ void Checker::Quotas() {
   for (const std::string& p : *totals) Problem(p);
   if (s_.exchange_rates != model::kAbsentTable)
     if (auto rates = sales::ListExchangeRates(ctx_, {}, {}); !rates.ok()) Problem(rates.status().message());
+  auto catalog = products::Check(ctx_, &report_.records, &report_.index_entries);
+  if (!catalog.ok()) return Problem("products: ", catalog.status().message());
+  for (const std::string& p : *catalog) Problem(p);
   auto scores = sales::CheckScores(ctx_);
   if (!scores.ok()) return Problem("deal scores: ", scores.status().message());
   for (const std::string& p : *scores) Problem(p);

@@ -63,6 +63,9 @@ constexpr TableSpec kTables[] = {
     {&Schema::deal_totals, "deal_totals", 11},
     {&Schema::deal_scores, "deal_scores", 12},
     {&Schema::exchange_rates, "exchange_rates", 12},
+    {&Schema::products, "products", 13},
+    {&Schema::product_code, "product_code", 13},
+    {&Schema::product_deals, "product_deals", 13},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

@@ -56,6 +56,10 @@
 //                      model's counts (since schema 12; sales/scores.h)
 //   exchange_rates     Str(from) Str(to) I64(effective) -> U64(rate x 10^9) I64(updated_at)
 //                      (since schema 12; sales/rates.h)
+//   products           U64(id) -> envelope(Product)                       (since schema 13)
+//   product_code       folded code -> U64(id)                             (unique; since schema 13)
+//   product_deals      U64(product) U64(opportunity) -> flags: the deals with a line of it
+//                      (since schema 13)
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -100,7 +104,8 @@ class Sealing;
 // interactions under 25-byte keys, which a schema-9 reader would take for damage).
 // 11: quotas, deal totals; forecast categories of stages and deals (records of a later version).
 // 12: deal scores (the counts of the scoring model), exchange rates.
-inline constexpr std::uint64_t kSchemaVersion = 12;
+// 13: products, and deals' line items (opportunity records of version 3).
+inline constexpr std::uint64_t kSchemaVersion = 13;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;
@@ -153,6 +158,9 @@ struct Schema {
   storage::Table deal_totals;
   storage::Table deal_scores;
   storage::Table exchange_rates;
+  storage::Table products;
+  storage::Table product_code;
+  storage::Table product_deals;
   storage::Table changes;
   storage::Table change_entity;
 

@@ -13,6 +13,7 @@
 #include "crm/interaction.hpp"
 #include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
+#include "crm/product.hpp"
 #include "crm/privacy.hpp"
 #include "crm/user.hpp"
 #include "crm/types.hpp"
@@ -246,6 +247,35 @@ void serialize(Archive& ar, crm::Opportunity& o, unsigned version) {
   } else {
     o.forecast_category = crm::ForecastCategory::kAuto;
   }
+  if (version >= 3) {  // since libcrm 0.15
+    ar& make_nvp("lines", o.lines);
+  } else {
+    o.lines.clear();
+  }
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::LineItem& l, unsigned) {
+  ar& make_nvp("product", l.product);
+  ar& make_nvp("quantity_milli", l.quantity_milli);
+  ar& make_nvp("unit_price", l.unit_price);
+  ar& make_nvp("discount_bp", l.discount_bp);
+  ar& make_nvp("description", l.description);
+  ar& make_nvp("total", l.total);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::Product& p, unsigned) {
+  ar& make_nvp("id", p.id);
+  ar& make_nvp("revision", p.revision);
+  ar& make_nvp("created_at", p.created_at);
+  ar& make_nvp("updated_at", p.updated_at);
+  ar& make_nvp("code", p.code);
+  ar& make_nvp("name", p.name);
+  ar& make_nvp("family", p.family);
+  ar& make_nvp("description", p.description);
+  ar& make_nvp("active", p.active);
+  ar& make_nvp("prices", p.prices);
 }
 
 template <class Archive>
@@ -331,7 +361,9 @@ BOOST_CLASS_VERSION(crm::User, 0)
 BOOST_CLASS_VERSION(crm::Team, 0)
 BOOST_CLASS_VERSION(crm::ContactRole, 0)
 BOOST_CLASS_VERSION(crm::StageChange, 0)
-BOOST_CLASS_VERSION(crm::Opportunity, 2)
+BOOST_CLASS_VERSION(crm::Opportunity, 3)
+BOOST_CLASS_VERSION(crm::LineItem, 0)
+BOOST_CLASS_VERSION(crm::Product, 0)
 BOOST_CLASS_VERSION(crm::FieldChange, 0)
 BOOST_CLASS_VERSION(crm::Change, 3)
 BOOST_CLASS_VERSION(crm::Erasure, 0)

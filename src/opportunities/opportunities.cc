@@ -14,6 +14,7 @@
 #include "model/records.h"
 #include "model/validation.h"
 #include "pipelines/pipelines.h"
+#include "products/products.h"
 #include "query/declared.h"
 #include "sales/scores.h"
 #include "sales/totals.h"
@@ -65,7 +66,10 @@ std::vector<Entry> Entries(const model::Schema& s, const Opportunity& o) {
   out.push_back({s.opp_close, codec::KeyBuilder().I64(o.expected_close).U64(o.id).Take()});
   for (const ContactRole& r : o.contacts)
     out.push_back({s.opp_contact, codec::KeyBuilder().U64(r.person).U64(o.id).Take()});
+  for (const LineItem& l : o.lines)
+    out.push_back({s.product_deals, codec::KeyBuilder().U64(l.product).U64(o.id).Take()});
   std::sort(out.begin(), out.end());
+  if (!o.lines.empty()) out.erase(std::unique(out.begin(), out.end()), out.end());  // a product on two lines
   return out;
 }
 
@@ -84,8 +88,9 @@ absl::Status ApplyEntries(Ctx& ctx, const std::vector<Entry>& before, const std:
   return absl::OkStatus();
 }
 
-// Validates the caller's fields and resolves pipeline, stage and probability.
-absl::Status Normalize(const Ctx& ctx, Opportunity& o, Pipeline* pipeline) {
+// Validates the caller's fields and resolves pipeline, stage and probability; prices the lines
+// (`before`: the stored deal of an update).
+absl::Status Normalize(const Ctx& ctx, Opportunity& o, Pipeline* pipeline, const Opportunity* before) {
   if (auto s = model::CheckTime("expected_close", o.expected_close); !s.ok()) return s;
   model::Trim(o.title);
   if (auto s = model::CheckRequiredText("title", o.title, kTitleBytes); !s.ok()) return s;
@@ -139,6 +144,7 @@ absl::Status Normalize(const Ctx& ctx, Opportunity& o, Pipeline* pipeline) {
   model::Trim(o.external_id);
   if (auto s = model::CheckText("external_id", o.external_id, Limits::kExternalIdBytes); !s.ok()) return s;
   if (auto s = model::CheckCustomFields(o.custom); !s.ok()) return s;
+  if (auto s = products::SettleLines(ctx, o, before); !s.ok()) return s;
   return model::CheckExternalFree(ctx, ctx.schema.opp_external, o.external_id, o.id, "opportunity");
 }
 
@@ -378,7 +384,7 @@ absl::StatusOr<Opportunity> Create(Ctx& ctx, Opportunity o) {
   o.history.clear();
   o.lost_reason.clear();
   Pipeline p;
-  if (auto s = Normalize(ctx, o, &p); !s.ok()) return s;
+  if (auto s = Normalize(ctx, o, &p, nullptr); !s.ok()) return s;
   o.probability_overridden = o.probability != -1;
   SettleStage(o, p, ctx.now, true);
   if (ctx.importing)
@@ -403,7 +409,7 @@ absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o) {
     return Invalid("pipeline", "an opportunity cannot move to another pipeline");
   o.pipeline = before.pipeline;
   Pipeline p;
-  if (auto s = Normalize(ctx, o, &p); !s.ok()) return s;
+  if (auto s = Normalize(ctx, o, &p, &before); !s.ok()) return s;
   if (auto s = CheckMove(p, before, o.stage); !s.ok()) return s;
   if (o.probability == -1) {
     o.probability_overridden = false;
@@ -534,6 +540,7 @@ absl::Status Anonymize(Ctx& ctx, OpportunityId id, CustomerId person) {
     o.external_id.clear();
     o.lost_reason.clear();
     o.custom.clear();
+    for (LineItem& l : o.lines) l.description.clear();
     DropContact(o, person);
   });
 }

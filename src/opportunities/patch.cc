@@ -17,6 +17,10 @@ absl::Status ApplyField(std::string_view name, const Opportunity& given, Opportu
     model::AddMissing(out.contacts, given.contacts, [](const ContactRole& r) { return r.person; });
     return absl::OkStatus();
   }
+  if (name == "+lines") {  // lines are not unique by product: a deal may sell one twice
+    out.lines.insert(out.lines.end(), given.lines.begin(), given.lines.end());
+    return absl::OkStatus();
+  }
   constexpr std::string_view kCustom = "custom.";
   if (name.substr(0, kCustom.size()) == kCustom && name.size() > kCustom.size()) {
     model::PatchCustom(out.custom, given.custom, std::string(name.substr(kCustom.size())));
@@ -34,11 +38,12 @@ absl::Status ApplyField(std::string_view name, const Opportunity& given, Opportu
   else if (name == "external_id") out.external_id = given.external_id;
   else if (name == "custom") out.custom = given.custom;
   else if (name == "forecast_category") out.forecast_category = given.forecast_category;
+  else if (name == "lines") out.lines = given.lines;
   else
     return absl::InvalidArgumentError(absl::StrCat(
         "fields: '", Av(name), "' is not a field a patch of an opportunity sets (title, customer, stage, amount, "
         "probability, expected_close, owner, contacts, lost_reason, external_id, custom, custom.<name>, "
-        "forecast_category; +contacts adds)"));
+        "forecast_category, lines; +contacts and +lines add)"));
   return absl::OkStatus();
 }
 

@@ -296,6 +296,9 @@ absl::Status Declare(Ctx& ctx, EntityType kind, std::string_view field) {
   if (NeedsOwners(*f))
     return absl::InvalidArgumentError(absl::StrCat("field: '", name, "' is read through the owner's user, not kept in ",
                                                    KindName(kind), ": it cannot be indexed (filter by owner instead)"));
+  if (NeedsCatalog(kind, *f))
+    return absl::InvalidArgumentError(absl::StrCat("field: '", name, "' is read through the product catalog, not kept in ",
+                                                   KindName(kind), ": it cannot be indexed (index product.id instead)"));
   // Declared index keys hold the values themselves, in order (for ranges and sorting).
   if (ctx.sealing != nullptr && kind == EntityType::kCustomer)
     return absl::FailedPreconditionError(absl::StrCat(

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/strings.h"
+#include "products/products.h"
 #include "users/users.h"
 
 namespace crm::query {
@@ -30,7 +31,7 @@ enum OwnerField { kTeam = 100, kTeamRegion, kManager, kOwnerActive, kOwnerUser }
 enum OpportunityField {
   kOId = 1, kOTitle, kOCustomer, kOPipeline, kOStage, kOStatus, kOAmount, kOCurrency, kOProbability,
   kOExpectedClose, kOCreated, kOUpdated, kOClosed, kOOwner, kOContact, kOLostReason, kOExternal, kOCustom,
-  kOForecast,
+  kOForecast, kOProduct, kOProductFamily, kOProductId,
 };
 
 const std::vector<std::string_view> kLifecycleNames = {
@@ -136,6 +137,10 @@ const std::vector<Known>& OpportunityFields() {
       {"contact", kOContact, Type::kId, true},
       {"lost_reason", kOLostReason, Type::kText},
       {"external_id", kOExternal, Type::kExact},
+      {"product", kOProduct, Type::kText, true},
+      {"product.code", kOProduct, Type::kText, true},
+      {"product.family", kOProductFamily, Type::kText, true},
+      {"product.id", kOProductId, Type::kId, true},
   };
   static const bool with_owner = (AddOwnerFields(k), true);
   (void)with_owner;
@@ -222,6 +227,13 @@ void Custom(const Map& custom, const FieldRef& f, EachVal fn) {
   fn(v);
 }
 
+// Whether line i is the first of the deal's lines with its product (a deal may sell one twice).
+bool FirstOf(const std::vector<LineItem>& lines, std::size_t i) {
+  for (std::size_t j = 0; j < i; ++j)
+    if (lines[j].product == lines[i].product) return false;
+  return true;
+}
+
 const char* KindNames(EntityType kind) {
   switch (kind) {
     case EntityType::kCustomer: return "customers";
@@ -275,6 +287,10 @@ const Pipeline* Lookups::Find(PipelineId id) const {
 }
 
 bool NeedsOwners(const FieldRef& f) { return f.id >= kTeam && f.id <= kOwnerUser; }
+
+bool NeedsCatalog(EntityType kind, const FieldRef& f) {
+  return kind == EntityType::kOpportunity && (f.id == kOProduct || f.id == kOProductFamily);
+}
 
 namespace {
 // The values of a field read through the owner's user; false when `f` is not such a field.
@@ -391,6 +407,18 @@ void Values(const Opportunity& o, const Lookups& p, const FieldRef& f, EachVal f
       if (stage != nullptr) Int(static_cast<std::int64_t>(ForecastOf(o, *stage)), fn);
       return;
     }
+    case kOProductId:
+      for (std::size_t i = 0; i < o.lines.size(); ++i)
+        if (FirstOf(o.lines, i)) Int(static_cast<std::int64_t>(o.lines[i].product), fn);
+      return;
+    case kOProduct:
+    case kOProductFamily:
+      if (p.products == nullptr) return;
+      for (std::size_t i = 0; i < o.lines.size(); ++i) {
+        const Product* product = FirstOf(o.lines, i) ? p.products->Find(o.lines[i].product) : nullptr;
+        if (product != nullptr) Text(f.id == kOProduct ? product->code : product->family, fn);
+      }
+      return;
     case kOAmount:
       if (!o.amount.currency.empty()) {
         Val v;

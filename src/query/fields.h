@@ -19,6 +19,9 @@
 namespace crm::users {
 class Directory;
 }  // namespace crm::users
+namespace crm::products {
+class Catalog;
+}  // namespace crm::products
 
 namespace crm::query {
 
@@ -71,6 +74,9 @@ struct Lookups {
   // Loaded only for queries that name a field derived from the owner (NeedsOwners); without it
   // such fields have no value.
   std::shared_ptr<const users::Directory> owners;
+  // Opportunities: the catalog, for the code and family of a deal's products ("product",
+  // "product.family"); without it those fields have no value.
+  std::shared_ptr<const products::Catalog> products;
   const Pipeline* Find(PipelineId id) const;
   // pipeline << 32 | stage: an opportunity's stage as one integer.
   static std::int64_t StageCode(PipelineId p, StageId s) {
@@ -80,6 +86,8 @@ struct Lookups {
 
 // Whether `f` is read through the owner's user (team, team.region, owner.manager ...).
 bool NeedsOwners(const FieldRef& f);
+// Whether `f` is read through the product catalog (product, product.family).
+bool NeedsCatalog(EntityType kind, const FieldRef& f);
 
 using EachVal = absl::FunctionRef<void(const Val&)>;
 

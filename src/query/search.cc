@@ -15,6 +15,7 @@
 #include "model/serialize.h"
 #include "opportunities/opportunities.h"
 #include "pipelines/pipelines.h"
+#include "products/products.h"
 #include "users/users.h"
 
 namespace crm::query {
@@ -186,6 +187,11 @@ absl::StatusOr<Lookups> LoadLookups(const Ctx& ctx, EntityType kind) {
   if (!all.ok()) return all.status();
   Lookups p;
   p.pipelines = *std::move(all);
+  if (ctx.schema.products != model::kAbsentTable) {  // products are few: the catalog is read whole
+    auto catalog = products::Catalog::Load(ctx);
+    if (!catalog.ok()) return catalog.status();
+    p.products = *std::move(catalog);
+  }
   return p;
 }
 

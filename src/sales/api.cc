@@ -33,6 +33,9 @@ absl::StatusOr<Leaderboard> SalesReads::GetLeaderboard(const SalesQuery& query) 
 absl::StatusOr<SlippedDeals> SalesReads::GetSlippedDeals(const SalesQuery& query) const {
   return core::Query(this, [&](const model::Ctx& c) { return sales::Slipped(c, query); });
 }
+absl::StatusOr<ProductSales> SalesReads::GetProductSales(const SalesQuery& query) const {
+  return core::Query(this, [&](const model::Ctx& c) { return sales::ProductsSold(c, query); });
+}
 absl::StatusOr<std::vector<Quota>> SalesReads::ListQuotas(UserId user, TeamId team) const {
   return core::Query(this, [&](const model::Ctx& c) { return sales::ListQuotas(c, user, team); });
 }
@@ -95,6 +98,7 @@ absl::StatusOr<ReportTable> SalesReads::GetReport(SalesReport report, const Sale
     case SalesReport::kForecast: return table(GetForecast(query));
     case SalesReport::kLeaderboard: return table(GetLeaderboard(query));
     case SalesReport::kSlippedDeals: return table(GetSlippedDeals(query));
+    case SalesReport::kProductSales: return table(GetProductSales(query));
   }
   return absl::InvalidArgumentError("report: not a sales report this library knows");
 }

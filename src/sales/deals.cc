@@ -207,6 +207,13 @@ absl::StatusOr<Scope> Deals(const Ctx& ctx, const SalesQuery& q,
                               return absl::Status(converted.status().code(),
                                                   absl::StrCat(converted.status().message(), " (opportunity ", o->id, ")"));
                             o->amount = *std::move(converted);
+                            for (LineItem& l : o->lines) {  // each line on its own, for the product report
+                              auto unit = converter->Convert(l.unit_price, at);
+                              auto total = unit.ok() ? converter->Convert(l.total, at) : unit;
+                              if (!total.ok()) return total.status();
+                              l.unit_price = *std::move(unit);
+                              l.total = *std::move(total);
+                            }
                           }
                           if (!group) {
                             fn(*o, none, s);

@@ -14,5 +14,6 @@ absl::StatusOr<LostReasons> Losses(const Ctx& ctx, const SalesQuery& q);
 absl::StatusOr<Forecast> Forecasts(const Ctx& ctx, const SalesQuery& q);
 absl::StatusOr<Leaderboard> Leaders(const Ctx& ctx, const SalesQuery& q);
 absl::StatusOr<SlippedDeals> Slipped(const Ctx& ctx, const SalesQuery& q);
+absl::StatusOr<ProductSales> ProductsSold(const Ctx& ctx, const SalesQuery& q);
 
 }  // namespace crm::sales

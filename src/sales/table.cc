@@ -51,12 +51,13 @@ absl::StatusOr<SalesReport> ParseSalesReport(std::string_view name) {
       {"pipeline", SalesReport::kPipelineSummary}, {"winrate", SalesReport::kWinRate},
       {"cycle", SalesReport::kSalesCycle},         {"funnel", SalesReport::kFunnel},
       {"lost", SalesReport::kLostReasons},        {"forecast", SalesReport::kForecast},
-      {"leaderboard", SalesReport::kLeaderboard}, {"slipped", SalesReport::kSlippedDeals}};
+      {"leaderboard", SalesReport::kLeaderboard}, {"slipped", SalesReport::kSlippedDeals},
+      {"products", SalesReport::kProductSales}};
   const std::string folded = absl::AsciiStrToLower(Av(name));
   for (const auto& [n, r] : kNames)
     if (n == folded) return r;
   return absl::InvalidArgumentError(
-      absl::StrCat("report: '", Av(name), "' is not one of pipeline, winrate, cycle, funnel, lost, forecast, leaderboard, slipped"));
+      absl::StrCat("report: '", Av(name), "' is not one of pipeline, winrate, cycle, funnel, lost, forecast, leaderboard, slipped, products"));
 }
 
 ReportTable ReportTable::Of(const PipelineSummary& r) {
@@ -153,6 +154,28 @@ ReportTable ReportTable::Of(const SlippedDeals& r) {
   for (const SlippedDealRow& x : r.rows)
     t.rows.push_back({Group(x.group), Int(x.opportunity), x.title, x.currency, ReportCell(x.amount), Int(x.slips),
                       day(x.from), day(x.to), x.days});
+  return t;
+}
+
+ReportTable ReportTable::Of(const ProductSales& r) {
+  ReportTable t{"Product sales",
+                {{"group", Type::kText},
+                 {"code", Type::kText},
+                 {"name", Type::kText},
+                 {"family", Type::kText},
+                 {"currency", Type::kText},
+                 {"won", Type::kInt},
+                 {"won_quantity", Type::kReal},
+                 {"won_amount", Type::kMoney},
+                 {"lost", Type::kInt},
+                 {"lost_amount", Type::kMoney},
+                 {"open", Type::kInt},
+                 {"open_amount", Type::kMoney}},
+                {}};
+  for (const ProductSalesRow& x : r.rows)
+    t.rows.push_back({Group(x.group), x.code, x.name, x.family, x.currency, Int(x.won),
+                      static_cast<double>(x.won_quantity_milli) / 1000.0, ReportCell(x.won_amount), Int(x.lost),
+                      ReportCell(x.lost_amount), Int(x.open), ReportCell(x.open_amount)});
   return t;
 }
 

@@ -114,6 +114,8 @@ template TxnImpl* ImplOf(const ConsentReads*);
 template TxnImpl* ImplOf(const ConsentWrites*);
 template TxnImpl* ImplOf(const SalesReads*);
 template TxnImpl* ImplOf(const SalesWrites*);
+template TxnImpl* ImplOf(const ProductReads*);
+template TxnImpl* ImplOf(const ProductWrites*);
 
 }  // namespace detail
 

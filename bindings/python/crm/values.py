@@ -128,6 +128,7 @@ class Entity(enum.IntEnum):
     PIPELINE = 4
     USER = 5
     TEAM = 6
+    PRODUCT = 7
 
 
 class Op(enum.IntEnum):
