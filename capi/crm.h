@@ -32,9 +32,9 @@
 #include <stdint.h>
 
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 14
+#define CRM_VERSION_MINOR 15
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.14.0"
+#define CRM_VERSION_STRING "0.15.0"
 
 #if defined(_WIN32)
 #define CRM_API
@@ -505,6 +505,7 @@ CRM_API int crm_pipeline_list(crm_iter** out, crm_txn* txn);
 #include "crm_query.h"       /* searches, counts, plans, aggregates (since 0.5) */
 #include "crm_phones.h"      /* phone numbers' E.164 form, type and validity (since 0.5) */
 #include "crm_users.h"       /* users and teams (since 0.5) */
+#include "crm_products.h"    /* products and deals' line items (since 0.15) */
 #include "crm_privacy.h"     /* erasure, suppression, subject export (since 0.6) */
 #include "crm_consent.h"     /* consent per purpose and channel, can-contact (since 0.7) */
 #include "crm_imports.h"     /* CSV and JSON Lines imports as jobs (since 0.11) */

@@ -56,6 +56,9 @@ CRM_API int crm_sales_query_init(crm_sales_query* q, unsigned int version);
                                          open_amount, open_weighted */
 #define CRM_REPORT_SLIPPED 8          /* group, opportunity, title, currency, amount, slips, from, to, days:
                                          deals whose expected close moved later (since 0.14) */
+#define CRM_REPORT_PRODUCTS 9         /* group, code, name, family, currency, won, won_quantity, won_amount,
+                                         lost, lost_amount, open, open_amount: from the deals' line items
+                                         (since 0.15) */
 
 /* Column types: text, integer, real, money (an integer of minor units of the row's "currency"). */
 #define CRM_COLUMN_TEXT 0

@@ -64,7 +64,7 @@ int crm_report_run(crm_report** out, crm_txn* txn, int report, const crm_sales_q
     if (out == nullptr) return Invalid("out: is NULL");
     *out = nullptr;
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
-    if (report < CRM_REPORT_PIPELINE_SUMMARY || report > CRM_REPORT_SLIPPED)
+    if (report < CRM_REPORT_PIPELINE_SUMMARY || report > CRM_REPORT_PRODUCTS)
       return Invalid("report: not a CRM_REPORT_* this library knows");
     crm::SalesQuery query;
     if (int rc = ToQuery(q, &query); rc != CRM_OK) return rc;

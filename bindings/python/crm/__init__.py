@@ -51,11 +51,13 @@ from .records import (  # noqa: I001 - the record kinds
     Email,
     FieldChange,
     Interaction,
+    LineItem,
     Membership,
     Opportunity,
     Phone,
     Pipeline,
     PipelineStage,
+    Product,
     Record,
     StageChange,
     Team,
@@ -77,9 +79,9 @@ from .values import (
     currency_digits,
 )
 
-__version__ = "0.14.0"
+__version__ = "0.15.0"
 
-#: The version of the libcrm library in use (its C ABI), e.g. "0.14.0".
+#: The version of the libcrm library in use (its C ABI), e.g. "0.15.0".
 library_version = LIBRARY_VERSION
 #: Where that library was loaded from.
 library_path = LIBRARY_PATH
@@ -89,8 +91,8 @@ __all__ = [
     "ConsentWithdrawnError", "ContactDecision", "RetentionReport", "RetentionRule", "TrimmedError", "KeyRequiredError", "Verdict", "Contact", "CorruptError", "Customer",
     "CustomFields", "Database", "DependentsError", "Direction", "Email", "Entity", "Erasure", "Error", "ExchangeRate", "ExistsError", "F",
     "Field", "FieldChange", "FullError", "ImportCounts", "ImportJob", "ImportProgress", "ImportRowError", "ImportState", "Index", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
-    "LifecycleStage", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
-    "OutOfMemoryError", "Outcome", "Phone", "PhoneType", "Pipeline", "PipelineStage", "Plan", "ReadOnlyError", "ReadTxn",
+    "LifecycleStage", "LineItem", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
+    "OutOfMemoryError", "Outcome", "Phone", "PhoneType", "Pipeline", "PipelineStage", "Plan", "Product", "ReadOnlyError", "ReadTxn",
     "DealScore", "ForecastCategory", "Quota", "Record", "Report", "Row", "ScoreFactor", "ScoringOptions", "StageChange", "Statistics", "StorageError", "SuppressedError", "Team", "User", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
     "import_presets", "library_path", "library_version", "open",
 ]  # fmt: skip

@@ -30,6 +30,7 @@ from .pipelines import PipelineReads, PipelineWrites
 from .privacy import PrivacyReads, PrivacyWrites
 from .sales import SalesReads, SalesWrites
 from .scoring import ScoringReads, ScoringWrites
+from .products import ProductReads, ProductWrites
 from .users import UserReads, UserWrites
 
 R = TypeVar("R", bound=Record)
@@ -43,12 +44,12 @@ _U64_P = ffi.typeof("uint64_t*")
 
 class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, ChangeReads, MaintenanceReads,
              QueryReads, UserReads, PrivacyReads, ConsentReads, ImportReads, SalesReads,
-             ScoringReads):
+             ScoringReads, ProductReads):
     """Every concept's reads."""
 
 
 class _Writes(CustomerWrites, InteractionWrites, PipelineWrites, OpportunityWrites, QueryWrites, UserWrites,
-              PrivacyWrites, ConsentWrites, SalesWrites, ScoringWrites):
+              PrivacyWrites, ConsentWrites, SalesWrites, ScoringWrites, ProductWrites):
     """Every concept's writes."""
 
 

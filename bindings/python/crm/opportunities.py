@@ -24,6 +24,7 @@ from ._ops import (Ops, check_id, check_record, one_of, paging, text_arg, write_
                    write_record)
 from .custom import _Custom
 from .errors import EINVALID, InvalidError, check
+from .products import LineItem, _Lines, add_line
 from .values import ForecastCategory, Money, TimeLike, to_datetime, to_micros
 
 if TYPE_CHECKING:
@@ -147,12 +148,14 @@ class Opportunity(Record):
     _CUSTOM = (lib.crm_opportunity_custom_count, lib.crm_opportunity_custom_field, lib.crm_opportunity_custom_value,
                lib.crm_opportunity_set_custom, lib.crm_opportunity_remove_custom)
     contacts = _Contacts(0, "The people involved, as Contact(person, role).")
+    lines = _Lines(0, "The products sold, as LineItem(product, quantity, unit_price, discount, description); "
+                      "a deal with lines has their totals' sum as its amount.")
     history = _History(0, "The stage history, oldest first, as StageChange entries (kept on create in import "
                           "mode only: from_stage, to_stage and at required; amount, actor and probability optional).")
 
     _FIELDS = (
         "id", "revision", "title", "customer", "pipeline", "stage", "amount", "probability",
-        "probability_overridden", "expected_close", "forecast_category", "owner", "lost_reason", "external_id", "custom", "contacts", "history",
+        "probability_overridden", "expected_close", "forecast_category", "owner", "lost_reason", "external_id", "custom", "contacts", "lines", "history",
         "created_at", "updated_at", "closed_at",
     )  # fmt: skip
 
@@ -164,6 +167,13 @@ class Opportunity(Record):
         """Adds a person (a customer id) to the deal with a role."""
         with self._lock:
             check(self._add_contact(Contact(person, role)))
+
+    def add_line(self, product: int, quantity: Any = 1, unit_price: Money | None = None, discount: Any = 0,
+                 description: str = "") -> None:
+        """Adds a line: `quantity` units of a product (its id) at `unit_price` (None: its list
+        price in the deal's currency) less `discount` percent."""
+        with self._lock:
+            check(add_line(self, LineItem(product, quantity, unit_price, discount, description)))
 
     def __repr__(self) -> str:
         return f"<Opportunity id={self.id} {self.title!r} stage={self.stage}>"
@@ -317,7 +327,7 @@ class OpportunityWrites(Ops):
     def update_opportunity(self, opportunity: Opportunity, actor: str | None = None, *,
                            fields: list[str] | None = None) -> Opportunity:
         """Stores a changed opportunity (revision checked); returns it as stored. With ``fields``
-        only those are changed ("amount", "stage", "custom.region"; "+contacts" adds) and the
+        only those are changed ("amount", "stage", "lines", "custom.region"; "+contacts" and "+lines" add) and the
         revision is checked only when set."""
         check_record(opportunity, Opportunity, "opportunity")
         if fields is not None:

@@ -7,9 +7,10 @@ from .customers import Customer, Email, Membership, Phone
 from .interactions import Interaction
 from .opportunities import Contact, Opportunity, StageChange
 from .pipelines import Pipeline, PipelineStage
+from .products import LineItem, Product
 from .users import Team, User
 
 __all__ = [
-    "BATCH", "Change", "Contact", "CustomFields", "Customer", "Email", "FieldChange", "Interaction", "Membership",
-    "Opportunity", "Phone", "Pipeline", "PipelineStage", "Record", "StageChange", "Team", "User", "encode",
+    "BATCH", "Change", "Contact", "CustomFields", "Customer", "Email", "FieldChange", "Interaction", "LineItem", "Membership",
+    "Opportunity", "Phone", "Pipeline", "PipelineStage", "Product", "Record", "StageChange", "Team", "User", "encode",
 ]  # fmt: skip

@@ -190,7 +190,7 @@ class SalesReads(Ops):
                time_zone: str = "UTC", pipeline: int | None = None, bucket: str = "month",
                currency: str | None = None, **fields: Any) -> Report:
         """The report ``name``: ``"pipeline"``, ``"winrate"``, ``"cycle"``, ``"funnel"``,
-        ``"lost"``, ``"forecast"``, ``"leaderboard"`` or ``"slipped"``. ``period`` or [``start``, ``end``) bound it in time;
+        ``"lost"``, ``"forecast"``, ``"leaderboard"``, ``"slipped"`` or ``"products"``. ``period`` or [``start``, ``end``) bound it in time;
         ``pipeline`` is the funnel's (the default one when None); ``bucket`` the forecast's
         periods, ``"month"`` or ``"quarter"``; ``currency`` a reporting currency every amount is
         converted into at the rate in effect on the deal's close date (ConflictError naming a
@@ -257,6 +257,12 @@ class SalesReads(Ops):
         """Deals whose expected close was moved later in the period (from the change feed): a
         row per deal with its slips, the expected close before and after, and the days."""
         return self.report("slipped", where, **kw)
+
+    def product_sales(self, where: WhereLike = None, **kw: Any) -> Report:
+        """Per product (and group) and currency, from the deals' lines: deals won, lost and open,
+        the quantity won and the lines' value. A period selects deals by close date (expected
+        close for open ones)."""
+        return self.report("products", where, **kw)
 
     def quotas(self, *, user: int | None = None, team: int | None = None) -> list[Quota]:
         """The quotas of a user, of a team, or every one."""

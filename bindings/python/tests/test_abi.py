@@ -36,6 +36,7 @@ NOT_USED = {
     "crm_opportunity_get_int": "as crm_customer_get_int",
     "crm_user_get_int": "as crm_customer_get_int",
     "crm_team_get_int": "as crm_customer_get_int",
+    "crm_product_get_int": "as crm_customer_get_int",
     "crm_consent_get_int": "as crm_customer_get_int",
 }
 
@@ -87,7 +88,7 @@ def test_kinds_and_codes_equal_the_header():
     assert crm.library_version == f"{d['CRM_VERSION_MAJOR']}.{d['CRM_VERSION_MINOR']}.{d['CRM_VERSION_PATCH']}"
 
 
-@pytest.mark.parametrize("record", [crm.Customer, crm.Interaction, crm.Opportunity, crm.User, crm.Team])
+@pytest.mark.parametrize("record", [crm.Customer, crm.Interaction, crm.Opportunity, crm.User, crm.Team, crm.Product])
 def test_record_field_numbers_equal_the_header(record):
     """Every attribute read through a C field number uses the number crm.h gives that field."""
     from crm._fields import _Amount, _Field
@@ -104,4 +105,5 @@ def test_record_field_numbers_equal_the_header(record):
         if prefix + name.upper() in d or attr.field > 100:
             assert attr.field == d[prefix + name.upper()], name
             checked += 1
-    assert checked >= min(10, len(record._FIELDS))
+    numbered = [n for n in record._FIELDS if getattr(vars(record).get(n), "field", 0)]  # not lists read otherwise
+    assert checked >= min(10, len(numbered))
