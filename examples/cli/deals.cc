@@ -65,6 +65,13 @@ nlohmann::ordered_json ToJson(const Opportunity& o, const Pipeline& p) {
   j["closed_at"] = FormatTime(o.closed_at);
   j["lost_reason"] = o.lost_reason;
   if (const Stage* s = p.FindStage(o.stage)) j["forecast_category"] = ForecastCategoryName(ForecastOf(o, *s));
+  j["lines"] = nlohmann::ordered_json::array();
+  for (const LineItem& l : o.lines)
+    j["lines"].push_back({{"product", l.product},
+                          {"quantity_milli", l.quantity_milli},
+                          {"unit_price", {{"minor_units", l.unit_price.minor_units}, {"currency", l.unit_price.currency}}},
+                          {"discount_bp", l.discount_bp},
+                          {"total", {{"minor_units", l.total.minor_units}, {"currency", l.total.currency}}}});
   j["history"] = nlohmann::ordered_json::array();
   for (const StageChange& h : o.history)
     j["history"].push_back({{"from", h.from == 0 ? "" : stage_name(h.from)}, {"to", stage_name(h.to)}, {"at", FormatTime(h.at)},
@@ -161,7 +168,8 @@ void AddDealCommands(CLI::App& app, Context& ctx) {
   CLI::App* opp = app.add_subcommand("opportunity", "deals: add, move through stages, close, list");
   opp->require_subcommand(1);
   struct OppAdd {
-    std::string title, amount, currency = "EUR", stage, owner, close, external_id, forecast;
+    std::string title, amount, currency, stage, owner, close, external_id, forecast;
+    std::vector<std::string> lines;
     CustomerId customer = 0;
     PipelineId pipeline = 0;
   };
@@ -170,7 +178,9 @@ void AddDealCommands(CLI::App& app, Context& ctx) {
   oadd->add_option("title", oa->title)->required();
   oadd->add_option("--customer", oa->customer, "the customer's id (optional)");
   oadd->add_option("--amount", oa->amount, "in major units, e.g. 1200.50");
-  oadd->add_option("--currency", oa->currency, "ISO 4217 (default EUR)");
+  oadd->add_option("--currency", oa->currency, "ISO 4217 (default EUR with --amount; with --line, the products')");
+  oadd->add_option("--line", oa->lines,
+                   "a product sold: CODE[:QUANTITY[:UNIT_PRICE[:DISCOUNT%]]] (repeatable); the lines make the amount");
   oadd->add_option("--pipeline", oa->pipeline, "the pipeline's id (default: the default pipeline)");
   oadd->add_option("--stage", oa->stage, "a stage name or id (default: the first)");
   oadd->add_option("--forecast", oa->forecast, "its forecast category while open: pipeline, best_case, commit, omitted");
@@ -183,7 +193,8 @@ void AddDealCommands(CLI::App& app, Context& ctx) {
     o.customer = oa->customer;
     o.owner = oa->owner;
     o.external_id = oa->external_id;
-    if (!oa->amount.empty()) o.amount = ParseMoney(oa->amount, oa->currency);
+    if (!oa->amount.empty()) o.amount = ParseMoney(oa->amount, oa->currency.empty() ? "EUR" : oa->currency);
+    if (oa->amount.empty() && !oa->currency.empty()) o.amount = ParseMoney("0", oa->currency);
     if (!oa->close.empty()) o.expected_close = ParseTime(oa->close, "--close");
     if (!oa->forecast.empty()) o.forecast_category = Must(ParseForecastCategory(oa->forecast), "--forecast");
     auto store = ctx.Open();
@@ -191,6 +202,7 @@ void AddDealCommands(CLI::App& app, Context& ctx) {
                                               : store->Run(&ReadTxn::GetPipeline, oa->pipeline), "--pipeline");
     o.pipeline = p.id;
     if (!oa->stage.empty()) o.stage = StageNamed(p, oa->stage).id;
+    for (const std::string& line : oa->lines) o.lines.push_back(LineNamed(*store, line, oa->currency));
     const Opportunity made = Must(store->Run(&WriteTxn::CreateOpportunity, o), "opportunity add");
     PrintOpportunities(ctx, *store, {made});
   });

@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
   crm::cli::AddDealCommands(app, ctx);
   crm::cli::AddPrivacyCommands(app, ctx);
   crm::cli::AddTeamCommands(app, ctx);
+  crm::cli::AddProductCommands(app, ctx);
   crm::cli::AddImportCommands(app, ctx);
   crm::cli::AddReportCommands(app, ctx);
   crm::cli::AddAdminCommands(app, ctx);

@@ -1,4 +1,4 @@
-// crm report pipeline | winrate | cycle | funnel | lost | forecast | leaderboard | slipped: the sales reports
+// crm report pipeline | winrate | cycle | funnel | lost | forecast | leaderboard | slipped | products: the sales reports
 // (crm/sales.hpp); crm quota set | list | delete: the quotas the forecast compares with; crm score
 // DEAL: a deal's win probability with its factors, and crm scoring: what the model reads
 // (crm/scoring.hpp); crm rate set | list | delete: exchange rates, which report --currency uses.
@@ -106,10 +106,10 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<ReportArgs>();
   CLI::App* report = app.add_subcommand(
       "report", "sales reports: pipeline (summary), winrate, cycle (of won deals), funnel, lost (reasons), forecast, leaderboard, "
-      "slipped (deals whose expected close moved later)");
-  report->add_option("name", a->name, "pipeline, winrate, cycle, funnel, lost, forecast, leaderboard or slipped")->required();
+      "slipped (deals whose expected close moved later), products (sales per product from the deals' lines)");
+  report->add_option("name", a->name, "pipeline, winrate, cycle, funnel, lost, forecast, leaderboard, slipped or products")->required();
   report->add_option("--where", a->where, "which deals (a filter of opportunities; default: all)");
-  report->add_option("--group-by", a->group_by, "a field of opportunities: owner, team, custom.product ...");
+  report->add_option("--group-by", a->group_by, "a field of opportunities: owner, team, product.family ...");
   report->add_option("--period", a->period, "2017, 2017-Q3, 2017-03, 2017-W09, 2017-03-05, or A..B");
   report->add_option("--from", a->from, "the period's start instead (a date or time, included)");
   report->add_option("--to", a->to, "the period's end (excluded)");

@@ -427,3 +427,31 @@ def test_exchange_rates_and_a_report_in_one_currency(tmp_path):
     run(tmp_path, "rate", "delete", "GBP", "USD", "2024-01-01")
     err = run(tmp_path, "rate", "delete", "GBP", "USD", "2024-01-01", code=1).stderr
     assert err.startswith("crm: rate delete: no exchange rate from GBP to USD"), err
+
+
+def test_products_deal_lines_and_the_product_report(tmp_path):
+    run(tmp_path, "init")
+    pro = js(tmp_path, "product", "add", "GTX-PRO", "GTX Pro", "--family", "GTX", "--price", "4821.00 USD",
+             "--price", "4450 EUR")[0]  # fmt: skip
+    assert pro["code"] == "GTX-PRO" and pro["prices"][1] == {"minor_units": 445000, "currency": "EUR"}
+    run(tmp_path, "product", "add", "SETUP", "Setup", "--family", "Services", "--price", "19.99 USD")
+    assert "already used" in run(tmp_path, "product", "add", "gtx-pro", "again", code=1).stderr
+    # 2 x 4821.00 + 19.99 x 1.5 less 12.5 % (26.236875 -> 26.24)
+    deal = js(tmp_path, "opportunity", "add", "Big deal", "--owner", "ann", "--currency", "USD", "--line", "GTX-PRO:2",
+              "--line", "SETUP:1.5::12.5%")[0]  # fmt: skip
+    assert deal["amount"] == {"minor_units": 966824, "currency": "USD"}
+    assert [line["total"]["minor_units"] for line in deal["lines"]] == [964200, 2624]
+    run(tmp_path, "opportunity", "close", str(deal["id"]), "--won")
+    rows = js(tmp_path, "report", "products")["rows"]
+    assert [(r["code"], r["won"], r["won_amount"]) for r in rows] == [("GTX-PRO", 1, 964200), ("SETUP", 1, 2624)]
+    assert "GTX-PRO" in run(tmp_path, "report", "products").stdout
+    assert js(tmp_path, "product", "get", "gtx-pro")["deals"] == 1
+    err = run(tmp_path, "product", "delete", "GTX-PRO", code=1).stderr
+    assert err == "crm: product delete: product 1 (GTX-PRO) is on 1 deal: deactivate it instead\n"
+    assert "no product has the code 'NOPE'" in run(tmp_path, "opportunity", "add", "x", "--line", "NOPE", code=1).stderr
+    assert "quantity" in run(tmp_path, "opportunity", "add", "x", "--line", "SETUP:abc", code=1).stderr
+    off = js(tmp_path, "product", "set", "SETUP", "--active", "no", "--price", "20 USD")[0]
+    assert off["active"] is False and off["prices"] == [{"minor_units": 2000, "currency": "USD"}]
+    assert "inactive" in run(tmp_path, "opportunity", "add", "x", "--currency", "USD", "--line", "SETUP", code=1).stderr
+    assert [p["code"] for p in js(tmp_path, "product", "list", "--active")] == ["GTX-PRO"]
+    assert js(tmp_path, "opportunity", "list", "--where", "product.family = 'Services'")[0]["id"] == deal["id"]
