@@ -416,3 +416,59 @@ TEST_F(ImportDealsTest, PresetsForOtherRecordsAndFieldsOfOtherRecordsAreRefused)
 
 }  // namespace
 }  // namespace crm
+
+namespace crm {
+namespace {
+
+TEST_F(ImportDealsTest, AProductColumnMakesADealLineByCodeOrName) {
+  for (const auto& [code, name, usd] : {std::tuple{"GTX-PRO", "GTX Pro", 482100}, {"MG-1", "MG Special", 5500},
+                                        {"MG-2", "MG-Special", 6000}}) {
+    Product p;
+    p.code = code;
+    p.name = name;
+    p.prices = {Money{usd, "USD"}};
+    Ok(store_->Run(&WriteTxn::CreateProduct, p));
+  }
+  const std::string path = dir_.File("lines.csv");
+  WriteFile(path,
+            "id,name,stage,amount,product,quantity\n"
+            "L1,Priced,Qualification,,gtx-pro,\n"       // by code; the list price makes the amount
+            "L2,Valued,Qualification,9000,GTXPro,2\n"   // by name but for spaces; 9000 / 2 a unit
+            "L3,Unknown,Qualification,,GTX Ultra,\n"
+            "L4,Ambiguous,Qualification,,mgspecial,\n"  // "MG Special" and "MG-Special"
+            "L5,No product,Qualification,,,3\n"
+            "L6,Uneven,Qualification,0.01,GTX-PRO,3\n"
+            "L7,Bad quantity,Qualification,,GTX-PRO,1.0001\n");
+  const ImportJob job = ImportFile(path, {.records = ImportRecords::kOpportunities});
+  EXPECT_EQ(job.counts.created, 2u);
+  EXPECT_EQ(job.counts.failed, 5u);
+  std::vector<std::pair<std::string, std::string>> errors;
+  for (const ImportRowError& e : Ok(store_->Run(&ReadTxn::ListImportErrors, job.id, std::uint64_t{0}, std::size_t{10})))
+    errors.emplace_back(e.field, e.reason);
+  ASSERT_EQ(errors.size(), 5u);
+  EXPECT_EQ(errors[0].first, "product");
+  EXPECT_NE(errors[0].second.find("'GTX Ultra'"), std::string::npos) << errors[0].second;
+  EXPECT_NE(errors[1].second.find("could be any of MG-1, MG-2"), std::string::npos) << errors[1].second;
+  EXPECT_EQ(errors[2].first, "quantity");
+  EXPECT_EQ(errors[3].first, "amount");
+  EXPECT_EQ(errors[4].first, "quantity");
+  const Opportunity l1 = Ok(store_->Run(&ReadTxn::FindOpportunityByExternalId, std::string_view("L1")));
+  ASSERT_EQ(l1.lines.size(), 1u);
+  EXPECT_EQ(l1.amount, (Money{482100, "USD"}));
+  const Opportunity l2 = Ok(store_->Run(&ReadTxn::FindOpportunityByExternalId, std::string_view("L2")));
+  ASSERT_EQ(l2.lines.size(), 1u);
+  EXPECT_EQ(l2.lines[0].product, l1.lines[0].product);
+  EXPECT_EQ(l2.lines[0].quantity_milli, 2000);
+  EXPECT_EQ(l2.lines[0].unit_price, (Money{450000, "USD"}));
+  EXPECT_EQ(l2.amount, (Money{900000, "USD"}));
+  // The same file again changes nothing; a revert removes the deals and frees the product.
+  const ImportJob again = ImportFile(path, {.records = ImportRecords::kOpportunities});
+  EXPECT_EQ(again.counts.unchanged, 2u);
+  Ok(store_->RevertImport(again.id, {}));
+  Ok(store_->RevertImport(job.id, {}));
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::CountDealsWithProduct, l1.lines[0].product)), 0u);
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::Verify)).problems.empty());
+}
+
+}  // namespace
+}  // namespace crm

@@ -113,7 +113,9 @@ std::string_view ImportStateName(ImportState state);
 // do_not_call, created_at, updated_at.
 // Opportunities' fields: external_id, title, customer, customer_external_id, customer_email,
 // pipeline, stage, amount, probability (percent), expected_close, owner, lost_reason,
-// created_at, closed_at, updated_at, custom.<name>.
+// created_at, closed_at, updated_at, custom.<name>, product (since 0.15: the deal's one line, a
+// product of the catalog by code, or by code or name but for case, spaces and punctuation;
+// the row's amount is the line's total, else the list price makes it) and quantity (of it).
 // Interactions' fields: external_id, customer, customer_external_id, customer_email, kind
 // (call, email, meeting, note, task, purchase ...; another word logs kind "other" with that
 // label), direction (inbound, outbound), occurred_at, duration_seconds, duration_minutes,

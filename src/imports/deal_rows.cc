@@ -1,6 +1,7 @@
 // Writing one import row of opportunities or interactions: finding the record it updates by its
 // external id, or creating it, with its customer, pipeline and stage found by name or key.
 #include <algorithm>
+#include <cctype>
 #include <type_traits>
 
 #include "absl/strings/match.h"
@@ -13,6 +14,7 @@
 #include "interactions/interactions.h"
 #include "opportunities/opportunities.h"
 #include "pipelines/pipelines.h"
+#include "products/products.h"
 #include "text/text.h"
 
 namespace crm::imports {
@@ -143,6 +145,36 @@ absl::StatusOr<StageId> StageNamed(const Pipeline& p, const std::string& name) {
   return Refused("stage", absl::StrCat("pipeline '", p.name, "' has no stage '", name, "' (", absl::StrJoin(names, ", "), ")"));
 }
 
+// Letters and digits of `s`, folded: "GTX Pro" and "GTXPro" are the same name.
+std::string Squeezed(std::string_view s) {
+  std::string out;
+  for (char c : text::FoldCase(s))
+    if (static_cast<unsigned char>(c) >= 0x80 || std::isalnum(static_cast<unsigned char>(c))) out.push_back(c);
+  return out;
+}
+
+// The product a row names: by code, else the one product whose code or name is the same but for
+// case, spaces and punctuation.
+absl::StatusOr<ProductId> ProductNamed(const model::Ctx& ctx, const std::string& name) {
+  auto by_code = products::FindByCode(ctx, name);
+  if (by_code.ok()) return by_code->id;
+  if (!absl::IsNotFound(by_code.status())) return by_code.status();
+  auto all = products::List(ctx, false);
+  if (!all.ok()) return all.status();
+  const std::string wanted = Squeezed(name);
+  std::vector<std::string> found;
+  ProductId id = 0;
+  for (const Product& p : *all)
+    if (Squeezed(p.code) == wanted || Squeezed(p.name) == wanted) {
+      id = p.id;
+      found.push_back(p.code);
+    }
+  if (found.size() > 1)
+    return Refused("product", absl::StrCat("'", name, "' could be any of ", absl::StrJoin(found, ", "), "; give its code"));
+  if (id == 0) return Refused("product", absl::StrCat("no product of the catalog has the code or name '", name, "'"));
+  return id;
+}
+
 // A new deal's history as the row tells it: an open deal enters its stage when created; a closed
 // one enters the pipeline's first stage when created and its closing stage when closed.
 void History(Opportunity& o, const Pipeline& p) {
@@ -194,6 +226,23 @@ absl::StatusOr<RowOutcome> ApplyDealRow(model::Ctx& ctx, const ImportJob& job, B
     o.customer = *customer;
     AddField(b, "customer");
   }
+  if (!b.product.empty()) {  // one line; a row's amount is then its total, else the list price makes it
+    auto product = ProductNamed(ctx, b.product);
+    if (!product.ok()) return product.status();
+    LineItem line;
+    line.product = *product;
+    if (b.quantity_milli != 0) line.quantity_milli = b.quantity_milli;
+    if (!o.amount.currency.empty()) {
+      const __int128 scaled = static_cast<__int128>(o.amount.minor_units) * 1000;
+      if (scaled % line.quantity_milli != 0)
+        return Refused("amount", "does not divide by the quantity into a unit price of whole minor units");
+      line.unit_price = Money{static_cast<std::int64_t>(scaled / line.quantity_milli), o.amount.currency};
+    }
+    o.lines = {line};
+    AddField(b, "lines");
+  } else if (b.quantity_milli != 0) {
+    return Refused("quantity", "a quantity needs the row's product");
+  }
   if (!stored.has_value()) {
     o.pipeline = p.id;
     if (o.stage == 0) o.stage = p.stages.front().id;
@@ -211,6 +260,8 @@ absl::StatusOr<RowOutcome> ApplyDealRow(model::Ctx& ctx, const ImportJob& job, B
                                            ", not to customer ", o.customer));
   Opportunity out = *stored;
   if (auto s = opportunities::ApplyPatch(o, b.patch, out); !s.ok()) return s;
+  // Priced as the store would price them, so that the same line again is no change.
+  if (auto s = products::SettleLines(ctx, out, &*stored); !s.ok()) return s;
   outcome.customer = stored->id;
   if (out == *stored) {
     outcome.kind = RowOutcome::kUnchanged;

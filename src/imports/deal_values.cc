@@ -21,6 +21,22 @@ absl::StatusOr<int> ParsePercent(std::string_view input) {
   return static_cast<int>(std::lround(d));
 }
 
+// "2", "1.5", "0.125": a quantity above 0 with at most 3 decimals, in thousandths.
+absl::StatusOr<std::int64_t> ParseQuantity(std::string_view input) {
+  const std::size_t dot = input.find('.');
+  const std::string_view whole = input.substr(0, dot);
+  std::string frac(dot == std::string_view::npos ? "" : input.substr(dot + 1));
+  const auto digits = [](std::string_view d) { return d.find_first_not_of("0123456789") == std::string_view::npos; };
+  std::int64_t w = 0, f = 0;
+  if (whole.empty() || whole.size() > 12 || !digits(whole) || !digits(frac) || frac.size() > 3 ||
+      (dot != std::string_view::npos && frac.empty()) || !absl::SimpleAtoi(Av(whole), &w))
+    return absl::InvalidArgumentError(absl::StrCat("'", Av(input), "' is not a quantity (at most 3 decimals)"));
+  frac.append(3 - frac.size(), '0');
+  if (!absl::SimpleAtoi(frac, &f)) f = 0;
+  if (w * 1000 + f == 0) return absl::InvalidArgumentError("a quantity must be above 0");
+  return w * 1000 + f;
+}
+
 absl::Status Custom(Built& b, CustomFields& custom, const Target& t, const std::string& value, const Reading& reading) {
   auto v = CustomOf(t.custom_type, value, reading);
   if (!v.ok()) return v.status();
@@ -81,6 +97,13 @@ absl::Status ApplyDealValue(Built& b, const Target& t, const std::string& value,
       auto at = ReadWhen(value, reading);
       if (!at.ok()) return at.status();
       (t.field == Field::kCreatedAt ? o.created_at : t.field == Field::kClosedAt ? o.closed_at : o.updated_at) = *at;
+      break;
+    }
+    case Field::kProduct: b.product = value; break;
+    case Field::kQuantity: {
+      auto q = ParseQuantity(value);
+      if (!q.ok()) return q.status();
+      b.quantity_milli = *q;
       break;
     }
     case Field::kCustom: return Custom(b, o.custom, t, value, reading);

@@ -75,6 +75,8 @@ constexpr FieldName kDealFields[] = {
     {"created_at", Field::kCreatedAt},
     {"closed_at", Field::kClosedAt},
     {"updated_at", Field::kUpdatedAt},
+    {"product", Field::kProduct},
+    {"quantity", Field::kQuantity},
 };
 
 constexpr FieldName kActivityFields[] = {

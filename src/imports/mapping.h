@@ -32,6 +32,8 @@ enum class Field : std::uint8_t {
   kDurationMinutes, kSubject, kBody, kOutcome, kSatisfaction, kOpportunityExternalId, kDueAt, kDone,
   // Users (name and email are shared).
   kLogin, kActive, kTeam, kTeamRegion, kManager,
+  // Opportunities (since 0.15): the product of a one-line deal, by code or name, and its quantity.
+  kProduct, kQuantity,
 };
 
 // The type of a custom field's values, as its column names it ("custom.score:int").
@@ -84,6 +86,8 @@ struct Built {
   std::string customer_name, customer_external, customer_email, pipeline, stage, opportunity_external;
   User user;
   std::string team, team_region, manager;
+  std::string product;            // a deal's product, by code or name
+  std::int64_t quantity_milli = 0;  // its quantity (0: one)
   bool empty = true;  // no mapped column had a value
 };
 
