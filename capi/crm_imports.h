@@ -26,6 +26,7 @@ typedef struct crm_import_error_list crm_import_error_list;
 #define CRM_IMPORT_RECORDS_OPPORTUNITIES 2
 #define CRM_IMPORT_RECORDS_INTERACTIONS 3
 #define CRM_IMPORT_RECORDS_USERS 4 /* imports only */
+#define CRM_IMPORT_RECORDS_PRODUCTS 5 /* imports only (since 0.15) */
 #define CRM_IMPORT_RUNNING 1 /* not finished: interrupted or running; crm_db_resume_import goes on */
 #define CRM_IMPORT_FINISHED 2
 #define CRM_IMPORT_FAILED 3   /* all or nothing, and a row failed: nothing was kept */
@@ -128,7 +129,7 @@ CRM_API void crm_import_job_free(crm_import_job* job);
 #define CRM_IMPORT_ALL_OR_NOTHING 17
 #define CRM_IMPORT_BATCH_ROWS 18
 #define CRM_IMPORT_DELIMITER 19 /* CSV: the delimiter's byte */
-#define CRM_IMPORT_RECORDS 20   /* CRM_IMPORT_RECORDS_CUSTOMERS, _OPPORTUNITIES, _INTERACTIONS or _USERS (since 0.12) */
+#define CRM_IMPORT_RECORDS 20   /* CRM_IMPORT_RECORDS_CUSTOMERS, _OPPORTUNITIES, _INTERACTIONS, _USERS (since 0.12) or _PRODUCTS (0.15) */
 CRM_API int64_t crm_import_job_int(const crm_import_job* job, int field);
 #define CRM_IMPORT_PATH 101
 #define CRM_IMPORT_PRESET 102

@@ -98,7 +98,7 @@ int crm_db_import(crm_import_job** out, crm_db* db, const char* path, const crm_
     options.format = static_cast<crm::ImportFormat>(o.format);
     options.delimiter = o.delimiter;
     if (o.version >= 2) {
-      if (o.records < CRM_IMPORT_RECORDS_AUTO || o.records > CRM_IMPORT_RECORDS_USERS)
+      if (o.records < CRM_IMPORT_RECORDS_AUTO || o.records > CRM_IMPORT_RECORDS_PRODUCTS)
         return Invalid("records: not a CRM_IMPORT_RECORDS_* value");
       options.records = static_cast<crm::ImportRecords>(o.records);
       if (o.pipeline != nullptr) options.pipeline = o.pipeline;
@@ -172,7 +172,7 @@ int Export(crm_db* db, const char* path, int records, int format, const char* wh
   if (db == nullptr) return Invalid("db: is NULL");
   if (path == nullptr) return Invalid("path: is NULL");
   if (format < CRM_IMPORT_FORMAT_AUTO || format > CRM_IMPORT_FORMAT_VCARD) return Invalid("format: not a CRM_IMPORT_FORMAT_* value");
-  if (records < CRM_IMPORT_RECORDS_AUTO || records > CRM_IMPORT_RECORDS_USERS)
+  if (records < CRM_IMPORT_RECORDS_AUTO || records > CRM_IMPORT_RECORDS_PRODUCTS)
     return Invalid("records: not a CRM_IMPORT_RECORDS_* value");
   crm::ExportOptions options;
   options.path = path;

@@ -1,4 +1,4 @@
-// Products on the Maven pipeline: the catalog from products.csv, each deal's product as a line
+// Products on the Maven pipeline: the catalog imported from products.csv, each deal's product as a line
 // (sales_pipeline.csv writes "GTXPro" for the catalog's "GTX Pro": the import matches names but
 // for case and spaces), and the product sales report's won value per product and per series
 // checked against the same sums computed here from the raw CSV, to the cent.
@@ -25,15 +25,11 @@ class ProductsMavenTest : public testing::StoreTest {
     Ok(store_->Run(&WriteTxn::CreatePipeline, testing::MavenStages()));
     for (const auto& row : SplitCsv(kMavenDir + "products.csv")) {  // product,series,sales_price
       if (row[0] == "product") continue;
-      Product p;
-      p.code = row[0];
-      p.name = row[0];
-      p.family = row[1];
-      p.prices = {Money{Cents(row[2]), "USD"}};
       family_of_[row[0]] = row[1];
       list_price_[row[0]] = Cents(row[2]);
-      Ok(store_->Run(&WriteTxn::CreateProduct, p));
     }
+    catalog_job_ = Ok(store_->Import({.path = kMavenDir + "products.csv", .preset = "maven_products"}));
+    ASSERT_EQ(catalog_job_.counts, (ImportCounts{7, 0, 0, 0, 0}));
     ASSERT_EQ(family_of_.size(), 7u);
     job_ = Ok(store_->Import({.path = kMavenDir + "sales_pipeline.csv",
                               .pipeline = "MavenTech",
@@ -45,7 +41,7 @@ class ProductsMavenTest : public testing::StoreTest {
 
   std::map<std::string, std::string> family_of_;
   std::map<std::string, std::int64_t> list_price_;
-  ImportJob job_;
+  ImportJob catalog_job_, job_;
 };
 
 TEST_F(ProductsMavenTest, WonValuePerProductAndSeriesEqualTheFile) {
@@ -102,6 +98,37 @@ TEST_F(ProductsMavenTest, WonValuePerProductAndSeriesEqualTheFile) {
     EXPECT_EQ(Ok(store_->Run(&ReadTxn::CountMatching, EntityType::kOpportunity, s)), sums.won) << product;
   }
   EXPECT_TRUE(Ok(store_->Run(&ReadTxn::Verify)).problems.empty());
+}
+
+TEST_F(ProductsMavenTest, TheCatalogImportsAgainUnchangedAndAPriceListUpdatesIt) {
+  const std::vector<Product> catalog = Ok(store_->Run(&ReadTxn::ListProducts, false));
+  ASSERT_EQ(catalog.size(), 7u);
+  for (const Product& p : catalog) {
+    EXPECT_EQ(p.code, p.name);
+    EXPECT_EQ(p.family, family_of_.at(p.name));
+    EXPECT_EQ(p.prices, (std::vector<Money>{Money{list_price_.at(p.name), "USD"}}));
+  }
+  const ImportJob again = Ok(store_->Import({.path = kMavenDir + "products.csv", .preset = "maven_products"}));
+  EXPECT_EQ(again.counts, (ImportCounts{0, 0, 7, 0, 0}));
+  // A euro price list adds a price in EUR and keeps the dollar one; a new code makes a product.
+  const std::string eur = dir_.File("eur.csv");
+  testing::WriteFile(eur, "sku,list price\nGTX Basic,EUR 500.00\nNEW-1,EUR 10\n");
+  const ImportJob prices = Ok(store_->Import({.path = eur, .records = ImportRecords::kProducts}));
+  EXPECT_EQ(prices.counts.updated, 1u);
+  EXPECT_EQ(prices.counts.failed, 1u);  // a new product needs a name
+  const Product basic = Ok(store_->Run(&ReadTxn::FindProductByCode, std::string_view("gtx basic")));
+  EXPECT_EQ(basic.prices, (std::vector<Money>{Money{55000, "USD"}, Money{50000, "EUR"}}));
+  Ok(store_->RevertImport(prices.id, {}));
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::FindProductByCode, std::string_view("GTX Basic"))).prices.size(), 1u);
+  // The catalog's own import: refused while GTX Basic has changed since; forced, its products stay
+  // on the deals that sell them, deactivated.
+  const auto refused = store_->RevertImport(catalog_job_.id, {});
+  EXPECT_TRUE(absl::IsFailedPrecondition(refused.status())) << refused.status();
+  EXPECT_NE(refused.status().message().find("product 1 was changed since"), std::string_view::npos) << refused.status();
+  const ImportJob forced = Ok(store_->RevertImport(catalog_job_.id, {.force = true}));
+  EXPECT_EQ(forced.reverted_deleted, 0u);
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::ListProducts, true)).empty());
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::ListProducts, false)).size(), 7u);
 }
 
 }  // namespace

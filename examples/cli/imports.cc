@@ -135,7 +135,8 @@ ImportRecords RecordsOf(const std::string& word) {
   if (word == "deals" || word == "opportunities") return ImportRecords::kOpportunities;
   if (word == "interactions") return ImportRecords::kInteractions;
   if (word == "users") return ImportRecords::kUsers;
-  throw Failure("--records: '" + word + "' is not customers, deals, interactions or users");
+  if (word == "products") return ImportRecords::kProducts;
+  throw Failure("--records: '" + word + "' is not customers, deals, interactions, users or products");
 }
 
 }  // namespace
@@ -149,14 +150,14 @@ void AddImportCommands(CLI::App& app, Context& ctx) {
   };
   auto opt = std::make_shared<Options>();
   CLI::App* import =
-      app.add_subcommand("import", "import customers, deals or interactions from a CSV, JSON Lines or vCard file, as a job");
+      app.add_subcommand("import", "import customers, deals, interactions, users or products from a CSV, JSON Lines or vCard file, as a job");
   import->add_option("file", opt->file, "the file (.jsonl, .ndjson: JSON Lines; .vcf: vCard; else CSV)");
   import->add_option("--preset", opt->o.preset,
                      "the column mapping: generic (default), datablist, salesforce_contacts, salesforce_accounts, "
                      "hubspot_contacts, maven_accounts (customers); maven_pipeline, salesforce_opportunities, "
-                     "hubspot_deals (deals); salesforce_tasks (interactions); maven_teams (users)");
+                     "hubspot_deals (deals); salesforce_tasks (interactions); maven_teams (users); maven_products (products)");
   import->add_option("--records", opt->records,
-                     "what the rows are: customers, deals (opportunities), interactions or users (default: the "
+                     "what the rows are: customers, deals (opportunities), interactions, users or products (default: the "
                      "preset's; customers for generic)");
   import->add_option("--pipeline", opt->o.pipeline, "deals: the pipeline of rows that name none (default: the default)");
   import->add_option("--map", opt->maps, "COLUMN=FIELD: fill a field from a column (FIELD empty: ignore it); repeatable");

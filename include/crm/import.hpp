@@ -84,6 +84,7 @@ enum class ImportRecords : std::uint8_t {
   kOpportunities = 2,
   kInteractions = 3,
   kUsers = 4,  // since 0.12
+  kProducts = 5,  // since 0.15 (imports only)
 };
 std::string_view ImportRecordsName(ImportRecords records);
 
@@ -121,6 +122,9 @@ std::string_view ImportStateName(ImportState state);
 // label), direction (inbound, outbound), occurred_at, duration_seconds, duration_minutes,
 // subject, body, outcome, satisfaction (1 to 5), amount, owner, opportunity_external_id,
 // due_at, done, created_at, updated_at, custom.<name>.
+// Products' fields (since 0.15; a row updates the product with its code): code, name, family,
+// description, active, price (a list price: the row's amount in its currency, replacing the
+// product's price in that currency only).
 // Users' fields: name, login, email, active, team, team_region, manager. A custom field
 // named with a type, custom.<name>:int (or :money, :date, :bool; :text is the default), reads its
 // values as that type. An empty field ignores the column.
@@ -159,7 +163,7 @@ struct ImportOptions {
   // usually name them: "First Name", "E-mail", "Company" ...), "datablist", "salesforce_contacts",
   // "salesforce_accounts", "hubspot_contacts", "maven_accounts" (customers),
   // "maven_pipeline", "salesforce_opportunities", "hubspot_deals" (opportunities),
-  // "salesforce_tasks" (interactions), "maven_teams" (users). ImportPresets() lists them.
+  // "salesforce_tasks" (interactions), "maven_teams" (users), "maven_products" (products). ImportPresets() lists them.
   std::string preset = "generic";
   // Adds to or overrides the preset, column by column.
   std::vector<ImportColumn> columns = {};

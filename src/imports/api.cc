@@ -34,6 +34,7 @@ std::string_view ImportRecordsName(ImportRecords records) {
     case ImportRecords::kOpportunities: return "opportunities";
     case ImportRecords::kInteractions: return "interactions";
     case ImportRecords::kUsers: return "users";
+    case ImportRecords::kProducts: return "products";
   }
   return "";
 }

@@ -123,6 +123,7 @@ codec::RecordName UndoName(UndoRecord record, CustomerId customer, std::uint64_t
     case UndoRecord::kInteraction: return {"undo entry of interaction", id};
     case UndoRecord::kUser: return {"undo entry of user", id};
     case UndoRecord::kTeam: return {"undo entry of team", id};
+    case UndoRecord::kProduct: return {"undo entry of product", id};
     case UndoRecord::kCustomer: break;
   }
   return {"undo entry of customer", customer};
@@ -133,7 +134,7 @@ absl::StatusOr<UndoEntry> DecodeUndo(const Ctx& ctx, std::string_view key, std::
   const CustomerId customer = codec::GetBigEndian64(key.data() + 8);
   const auto record = key.size() == 16 ? UndoRecord::kCustomer : static_cast<UndoRecord>(key[16]);
   const std::uint64_t id = key.size() == 16 ? 0 : codec::GetBigEndian64(key.data() + 17);
-  if (static_cast<std::uint8_t>(record) > static_cast<std::uint8_t>(UndoRecord::kTeam) ||
+  if (static_cast<std::uint8_t>(record) > static_cast<std::uint8_t>(UndoRecord::kProduct) ||
       (key.size() == 25 && record == UndoRecord::kCustomer))
     return absl::DataLossError("import undo: a key is damaged");
   UndoEntry u;

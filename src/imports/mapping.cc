@@ -108,8 +108,14 @@ constexpr FieldName kUserFields[] = {
     {"manager", Field::kManager},
 };
 
+constexpr FieldName kProductFields[] = {
+    {"code", Field::kCode},         {"name", Field::kName},     {"family", Field::kFamily},
+    {"description", Field::kDescription}, {"active", Field::kActive}, {"price", Field::kPrice},
+};
+
 absl::Span<const FieldName> FieldsOf(ImportRecords records) {
   switch (records) {
+    case ImportRecords::kProducts: return kProductFields;
     case ImportRecords::kUsers: return kUserFields;
     case ImportRecords::kOpportunities: return kDealFields;
     case ImportRecords::kInteractions: return kActivityFields;
@@ -184,6 +190,14 @@ constexpr Synonym kActivitySynonyms[] = {
     {"opportunityid", "opportunity_external_id"}, {"dueat", "due_at"}, {"duedate", "due_at"},
     {"done", "done"}, {"completed", "done"}, {"createdat", "created_at"}, {"createddate", "created_at"},
     {"updatedat", "updated_at"},
+};
+
+constexpr Synonym kProductSynonyms[] = {
+    {"code", "code"},         {"productcode", "code"}, {"sku", "code"},          {"name", "name"},
+    {"product", "name"},      {"productname", "name"}, {"family", "family"},     {"productfamily", "family"},
+    {"series", "family"},     {"line", "family"},      {"description", "description"}, {"active", "active"},
+    {"isactive", "active"},   {"price", "price"},      {"listprice", "price"},   {"unitprice", "price"},
+    {"salesprice", "price"},
 };
 
 constexpr Synonym kUserSynonyms[] = {
@@ -272,6 +286,11 @@ const std::vector<Preset>& Presets() {
        CustomerKind::kPerson,
        {{"sales_agent", "name"}, {"manager", "manager"}, {"manager", "team"}, {"regional_office", "team_region"}},
        ImportRecords::kUsers},
+      // Maven's products.csv: the product's name is its code too; the series is its family.
+      {"maven_products",
+       CustomerKind::kPerson,
+       {{"product", "code"}, {"product", "name"}, {"series", "family"}, {"sales_price", "price"}},
+       ImportRecords::kProducts},
   };
   return presets;
 }
@@ -323,6 +342,7 @@ absl::StatusOr<Target> ParseTarget(std::string_view name, ImportRecords records)
   const absl::Span<const FieldName> fields = FieldsOf(records);
   for (const FieldName& f : fields) {
     if (f.name == name || (base != name && f.name == base && records != ImportRecords::kUsers &&
+                           records != ImportRecords::kProducts &&
                            (f.field == Field::kEmail || f.field == Field::kPhone))) {
       t.field = f.field;
       return t;
@@ -331,7 +351,8 @@ absl::StatusOr<Target> ParseTarget(std::string_view name, ImportRecords records)
   std::vector<std::string> names;
   for (const FieldName& f : fields) names.emplace_back(f.name);
   const bool customers =
-      records != ImportRecords::kOpportunities && records != ImportRecords::kInteractions && records != ImportRecords::kUsers;
+      records != ImportRecords::kOpportunities && records != ImportRecords::kInteractions &&
+      records != ImportRecords::kUsers && records != ImportRecords::kProducts;
   return absl::InvalidArgumentError(absl::StrCat(
       "columns: '", Av(name), "' is not a field an import of ", Av(ImportRecordsName(customers ? ImportRecords::kCustomers : records)),
       " fills (", absl::StrJoin(names, ", "), customers ? ", email2 ..., phone2 ..." : "", ", custom.<name>)"));
@@ -429,6 +450,8 @@ absl::StatusOr<Mapping> Resolve(const ImportOptions& options, const std::vector<
                                    ? std::pair(std::begin(kActivitySynonyms), std::end(kActivitySynonyms))
                                : m.records == ImportRecords::kUsers
                                    ? std::pair(std::begin(kUserSynonyms), std::end(kUserSynonyms))
+                               : m.records == ImportRecords::kProducts
+                                   ? std::pair(std::begin(kProductSynonyms), std::end(kProductSynonyms))
                                    : std::pair(std::begin(kSynonyms), std::end(kSynonyms));
     for (const Synonym* s = first; s != last; ++s) {
       if (s->folded != folded) continue;

@@ -13,6 +13,7 @@
 #include "crm/customer.hpp"
 #include "crm/interaction.hpp"
 #include "crm/opportunity.hpp"
+#include "crm/product.hpp"
 #include "crm/user.hpp"
 #include "crm/import.hpp"
 #include "imports/source.h"
@@ -34,6 +35,8 @@ enum class Field : std::uint8_t {
   kLogin, kActive, kTeam, kTeamRegion, kManager,
   // Opportunities (since 0.15): the product of a one-line deal, by code or name, and its quantity.
   kProduct, kQuantity,
+  // Products (since 0.15; name is shared).
+  kCode, kFamily, kDescription, kPrice,
 };
 
 // The type of a custom field's values, as its column names it ("custom.score:int").
@@ -88,6 +91,7 @@ struct Built {
   std::string team, team_region, manager;
   std::string product;            // a deal's product, by code or name
   std::int64_t quantity_milli = 0;  // its quantity (0: one)
+  Product item;                     // a product row (its prices: the row's price, if any)
   bool empty = true;  // no mapped column had a value
 };
 
@@ -106,5 +110,7 @@ void AddField(Built& b, std::string_view name);
 absl::Status ApplyDealValue(Built& b, const Target& t, const std::string& value, const Reading& reading);
 absl::Status ApplyActivityValue(Built& b, const Target& t, const std::string& value, const Reading& reading);
 absl::Status ApplyUserValue(Built& b, const Target& t, const std::string& value);
+// A value of a product's field (product_rows.cc).
+absl::Status ApplyProductValue(Built& b, const Target& t, const std::string& value, const Reading& reading);
 
 }  // namespace crm::imports

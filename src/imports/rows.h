@@ -34,5 +34,6 @@ absl::StatusOr<RowOutcome> ApplyRow(model::Ctx& ctx, const ImportJob& job, Built
 absl::StatusOr<RowOutcome> ApplyDealRow(model::Ctx& ctx, const ImportJob& job, Built b, OrgCache& orgs);
 absl::StatusOr<RowOutcome> ApplyActivityRow(model::Ctx& ctx, const ImportJob& job, Built b, OrgCache& orgs);
 absl::StatusOr<RowOutcome> ApplyUserRow(model::Ctx& ctx, const ImportJob& job, Built b);
+absl::StatusOr<RowOutcome> ApplyProductRow(model::Ctx& ctx, const ImportJob& job, Built b);
 
 }  // namespace crm::imports

@@ -9,7 +9,10 @@
 
 namespace crm::imports {
 
-enum class UndoRecord : std::uint8_t { kCustomer = 0, kOpportunity = 1, kInteraction = 2, kUser = 3, kTeam = 4 };
+enum class UndoRecord : std::uint8_t {
+  kCustomer = 0, kOpportunity = 1, kInteraction = 2, kUser = 3, kTeam = 4,
+  kProduct = 5,  // since schema 13
+};
 
 // What an import did to one record, kept until the job is reverted or forgotten.
 struct UndoEntry {
@@ -23,6 +26,7 @@ struct UndoEntry {
   Opportunity deal_before;
   Interaction activity_before;
   User user_before;
+  Product product_before;
 };
 
 }  // namespace crm::imports
@@ -97,6 +101,7 @@ void serialize(Archive& ar, crm::imports::UndoEntry& u, unsigned version) {
   if (u.record == crm::imports::UndoRecord::kOpportunity) ar& make_nvp("deal_before", u.deal_before);
   if (u.record == crm::imports::UndoRecord::kInteraction) ar& make_nvp("activity_before", u.activity_before);
   if (u.record == crm::imports::UndoRecord::kUser) ar& make_nvp("user_before", u.user_before);
+  if (u.record == crm::imports::UndoRecord::kProduct) ar& make_nvp("product_before", u.product_before);
 }
 
 }  // namespace boost::serialization

@@ -385,6 +385,7 @@ absl::StatusOr<Built> Build(const Row& row, const Mapping& mapping, const Readin
     const absl::Status s = mapping.records == ImportRecords::kOpportunities ? ApplyDealValue(b, t, value, reading)
                            : mapping.records == ImportRecords::kInteractions ? ApplyActivityValue(b, t, value, reading)
                            : mapping.records == ImportRecords::kUsers        ? ApplyUserValue(b, t, value)
+                           : mapping.records == ImportRecords::kProducts     ? ApplyProductValue(b, t, value, reading)
                                                                             : Apply(b, t, value, reading);
     if (!s.ok())
       return Bad(t.name, std::string(s.message()));

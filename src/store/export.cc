@@ -93,6 +93,7 @@ class Exporter {
     records_ = options_.records == ImportRecords::kAuto ? ImportRecords::kCustomers : options_.records;
     if (ImportRecordsName(records_).empty()) return absl::InvalidArgumentError("records: an unknown kind of records");
     if (records_ == ImportRecords::kUsers) return absl::InvalidArgumentError("records: users are not exported");
+    if (records_ == ImportRecords::kProducts) return absl::InvalidArgumentError("records: products are not exported");
     if (format_ == ImportFormat::kVCard && records_ != ImportRecords::kCustomers)
       return absl::InvalidArgumentError(
           absl::StrCat("format: a vCard file holds customers, not ", Av(ImportRecordsName(records_))));

@@ -71,6 +71,7 @@ absl::StatusOr<imports::RowOutcome> Apply(model::Ctx& c, const ImportJob& job, i
     case ImportRecords::kOpportunities: return imports::ApplyDealRow(c, job, std::move(b), orgs);
     case ImportRecords::kInteractions: return imports::ApplyActivityRow(c, job, std::move(b), orgs);
     case ImportRecords::kUsers: return imports::ApplyUserRow(c, job, std::move(b));
+    case ImportRecords::kProducts: return imports::ApplyProductRow(c, job, std::move(b));
     default: return imports::ApplyRow(c, job, std::move(b), orgs);
   }
 }
@@ -260,6 +261,9 @@ absl::StatusOr<ImportJob> Store::Import(const ImportOptions& options) {
   if (job.records == ImportRecords::kUsers && !options.match.empty() &&
       options.match != std::vector<MatchRule>{MatchRule::kExternalId, MatchRule::kEmail, MatchRule::kPhone})
     return absl::InvalidArgumentError("match: users are found by login, email and name; the match rules do not apply");
+  if (job.records == ImportRecords::kProducts && !options.match.empty() &&
+      options.match != std::vector<MatchRule>{MatchRule::kExternalId, MatchRule::kEmail, MatchRule::kPhone})
+    return absl::InvalidArgumentError("match: products are found by code; the match rules do not apply");
   if (!options.pipeline.empty() && job.records != ImportRecords::kOpportunities)
     return absl::InvalidArgumentError("pipeline: only an import of opportunities has a pipeline");
   job.pipeline = options.pipeline;
@@ -347,6 +351,8 @@ absl::StatusOr<ImportJob> Store::RevertImport(ImportJobId id, const RevertOption
     std::vector<std::pair<User, std::uint64_t>> restore_users;
     std::vector<UserId> remove_users;
     std::vector<TeamId> remove_teams;
+    std::vector<std::pair<Product, std::uint64_t>> restore_products;
+    std::vector<ProductId> remove_products;
     // Checks the record an entry names as it is now: kept (true) when the import's writes are
     // still the last.
     const auto check = [&](const imports::UndoEntry& e, std::string_view what, std::uint64_t id,
@@ -378,6 +384,15 @@ absl::StatusOr<ImportJob> Store::RevertImport(ImportJobId id, const RevertOption
         if (!*kept) continue;
         if (e.created) remove_users.push_back(e.id);
         else restore_users.emplace_back(std::move(e.user_before), now->revision);
+        continue;
+      }
+      if (e.record == imports::UndoRecord::kProduct) {
+        auto now = t.GetProduct(e.id);
+        auto kept = check(e, "product", e.id, now.status(), now.ok() ? now->revision : 0);
+        if (!kept.ok()) return kept.status();
+        if (!*kept) continue;
+        if (e.created) remove_products.push_back(e.id);
+        else restore_products.emplace_back(std::move(e.product_before), now->revision);
         continue;
       }
       if (e.record == imports::UndoRecord::kTeam) {
@@ -427,6 +442,11 @@ absl::StatusOr<ImportJob> Store::RevertImport(ImportJobId id, const RevertOption
       if (auto r = t.UpdateInteraction(before); !r.ok()) return r.status();
       ++done.reverted_restored;
     }
+    for (auto& [before, revision] : restore_products) {
+      before.revision = revision;
+      if (auto r = t.UpdateProduct(before); !r.ok()) return r.status();
+      ++done.reverted_restored;
+    }
     for (auto& [before, revision] : restore_users) {
       before.revision = revision;
       if (auto r = t.UpdateUser(before); !r.ok()) return r.status();
@@ -442,6 +462,23 @@ absl::StatusOr<ImportJob> Store::RevertImport(ImportJobId id, const RevertOption
     std::sort(remove_deals.rbegin(), remove_deals.rend());
     for (OpportunityId d : remove_deals) {
       if (auto r = t.DeleteOpportunity(d); !r.ok()) return r;
+      ++done.reverted_deleted;
+    }
+    // Products the import made, once its deals are gone: one that other deals sell stays (force:
+    // deactivated instead).
+    for (ProductId p : remove_products) {
+      absl::Status r = t.DeleteProduct(p);
+      if (ErrorKindOf(r) == ErrorKind::kHasDependents && options.force) {
+        auto product = t.GetProduct(p);
+        if (!product.ok()) return product.status();
+        product->active = false;
+        if (auto u = t.UpdateProduct(*product); !u.ok()) return u.status();
+        continue;
+      }
+      if (ErrorKindOf(r) == ErrorKind::kHasDependents)
+        return absl::FailedPreconditionError(absl::StrCat("import job ", id, " cannot be reverted: ", r.message(),
+                                                          " (force deactivates it instead)"));
+      if (!r.ok()) return r;
       ++done.reverted_deleted;
     }
     std::stable_sort(remove.begin(), remove.end(), [](const auto& a, const auto& b) {

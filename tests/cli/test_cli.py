@@ -393,7 +393,7 @@ def test_import_maven_deals_and_interactions(tmp_path):
     out = js(tmp_path, "export", str(tmp_path / "lost.csv"), "--records", "deals", "--where", "status = 'lost'")
     assert out["rows"] == 2473 and out["columns"][:3] == ["external_id", "title", "customer_external_id"]
     err = run(tmp_path, "import", str(calls), "--records", "tasks", code=1).stderr
-    assert err.startswith("crm: --records: 'tasks' is not customers, deals, interactions or users")
+    assert err.startswith("crm: --records: 'tasks' is not customers, deals, interactions, users or products")
 
 
 def test_vcard_import_and_export(tmp_path):
@@ -455,3 +455,6 @@ def test_products_deal_lines_and_the_product_report(tmp_path):
     assert "inactive" in run(tmp_path, "opportunity", "add", "x", "--currency", "USD", "--line", "SETUP", code=1).stderr
     assert [p["code"] for p in js(tmp_path, "product", "list", "--active")] == ["GTX-PRO"]
     assert js(tmp_path, "opportunity", "list", "--where", "product.family = 'Services'")[0]["id"] == deal["id"]
+    job = js(tmp_path, "import", os.path.join(DATA, "maven", "products.csv"), "--preset", "maven_products")
+    assert job["records"] == "products" and job["counts"]["created"] == 7
+    assert js(tmp_path, "product", "get", "GTX Plus Pro")["family"] == "GTX"

@@ -28,7 +28,7 @@ from .values import at_micros
 _OPTIONS_VERSION = 2
 _FORMATS = {None: 0, "csv": 1, "jsonl": 2, "vcard": 3}
 #: crm_imports.h's CRM_IMPORT_RECORDS_*: what the rows of a file are
-_RECORDS = {None: 0, "customers": 1, "opportunities": 2, "interactions": 3, "users": 4}
+_RECORDS = {None: 0, "customers": 1, "opportunities": 2, "interactions": 3, "users": 4, "products": 5}
 _MATCH_RULES = ("external_id", "email", "phone")
 
 
@@ -78,7 +78,7 @@ class ImportJob:
     reverted_deleted: int  #: records the revert deleted
     reverted_restored: int  #: records the revert gave back the fields they had
     actor: str
-    records: str  #: "customers", "opportunities", "interactions" or "users" (since 0.12)
+    records: str  #: "customers", "opportunities", "interactions", "users" (since 0.12) or "products" (0.15)
     pipeline: str  #: opportunities: the pipeline given for rows that name none ("": the default)
 
 
@@ -120,7 +120,7 @@ def _job(h: Any) -> ImportJob:
         counts=ImportCounts(i(4), i(5), i(6), i(7), i(8)), rows_done=i(9), bytes_done=i(10), file_size=i(11),
         started_at=_when(i(12)), finished_at=_when(i(13)), reverted_at=_when(i(14)),
         reverted_deleted=i(15), reverted_restored=i(16), actor=_text(h, 106),
-        records={2: "opportunities", 3: "interactions", 4: "users"}.get(i(20), "customers"), pipeline=_text(h, 110),
+        records={2: "opportunities", 3: "interactions", 4: "users", 5: "products"}.get(i(20), "customers"), pipeline=_text(h, 110),
     )  # fmt: skip
 
 
@@ -282,7 +282,7 @@ class DatabaseImports:
         actor: Optional[str] = None,
         progress: Optional[Callable[[ImportProgress], Any]] = None,
     ) -> ImportJob:
-        """Imports the customers, opportunities, interactions or users (``records``; by default the
+        """Imports the customers, opportunities, interactions, users or products (``records``; by default the
         preset's, customers for "generic") of a CSV, JSON Lines or vCard file (``format`` "csv",
         "jsonl" or "vcard"; by default from the file name) as a new job; ``pipeline`` names the
         pipeline of deals whose row names none. It returns the job once the file is read, the
@@ -302,7 +302,7 @@ class DatabaseImports:
         if records not in _RECORDS:
             raise InvalidError(
                 EINVALID,
-                f"records: expected 'customers', 'opportunities', 'interactions', 'users' or None, got {records!r}",
+                f"records: expected 'customers', 'opportunities', 'interactions', 'users', 'products' or None, got {records!r}",
             )
         o.format = _FORMATS[format]
         o.records = _RECORDS[records]

@@ -79,3 +79,34 @@ def test_product_sales_report(db):
     assert got == {("ann", "A"): (1, 2000, 0, 0), ("ann", "B"): (1, 300, 1, 0),
                    ("bob", "A"): (1, 3000, 0, 0), ("bob", "B"): (0, 0, 0, 1)}
     assert report.rows[0]["won_quantity"] == 2.0
+
+
+def test_maven_catalog_and_deal_lines_by_import(db):
+    import csv
+    from collections import defaultdict
+
+    from conftest import MAVEN
+
+    job = db.import_file(MAVEN / "products.csv", preset="maven_products")
+    assert job.records == "products" and job.counts.created == 7
+    p = crm.Pipeline(name="MavenTech")
+    for name, probability in (("Prospecting", 10), ("Engaging", 50)):
+        p.add_stage(name, probability)
+    p.add_stage("Won", 100, crm.Outcome.WON)
+    p.add_stage("Lost", 0, crm.Outcome.LOST)
+    db.create_pipeline(p)
+    deals = db.import_file(MAVEN / "sales_pipeline.csv", preset="maven_pipeline", pipeline="MavenTech",
+                           columns={"product": "product"})
+    assert deals.counts.failed == 0
+    with open(MAVEN / "products.csv", newline="") as f:
+        series = {r["product"]: r["series"] for r in csv.DictReader(f)}
+    want: dict = defaultdict(Decimal)
+    with open(MAVEN / "sales_pipeline.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            if r["deal_stage"] == "Won":  # the file's "GTXPro" is the catalog's "GTX Pro"
+                want[series["GTX Pro" if r["product"] == "GTXPro" else r["product"]]] += Decimal(r["close_value"])
+    report = db.product_sales(group_by="product.family")
+    got: dict = defaultdict(Decimal)
+    for row in report.rows:
+        got[row["group"]] += Decimal(row["won_amount"]) / 100
+    assert got == want
