@@ -127,7 +127,7 @@ CRM_API const char* crm_deal_score_explanation(const crm_deal_score* s, size_t* 
 CRM_API size_t crm_deal_score_factor_count(const crm_deal_score* s);
 CRM_API int crm_deal_score_factor(const crm_deal_score* s, size_t i, const char** field, size_t* field_len,
                                   const char** value, size_t* value_len, uint64_t* won, uint64_t* lost, double* weight);
-/* What the model reads: `fields` separated by commas ("owner,team,amount,custom.product"; empty:
+/* What the model reads: `fields` separated by commas ("owner,team,amount,product.family"; empty:
  * the stage alone) and the closed deals a pipeline needs. Setting counts every deal again;
  * CRM_EINVALID names a field the model cannot read. Getting writes the fields as set, joined by
  * commas (to crm_free). */

@@ -295,3 +295,74 @@ TEST_F(ProductsTest, ProductSalesEqualTheLinesSummedHere) {
 
 }  // namespace
 }  // namespace crm
+
+namespace crm {
+namespace {
+
+// Deal scores that read the products: their counts follow closes, reopens, line edits and a
+// product changing family, and always equal a recount (Verify); a score shows the product's code.
+TEST_F(ProductsTest, ScoresCountProductsAndFamiliesAndFollowAFamilyChange) {
+  ASSERT_TRUE(store_->Run(&WriteTxn::SetScoringOptions, ScoringOptions{{"product", "product.family"}, 5}).ok());
+  std::vector<Product> catalog;
+  for (int i = 0; i < 4; ++i)
+    catalog.push_back(Make("P" + std::to_string(i), i < 2 ? "A" : "B", {Money{100, "USD"}}));
+  std::mt19937_64 rng(11);
+  std::vector<Opportunity> deals;
+  for (int d = 0; d < 120; ++d) {
+    std::vector<LineItem> lines;
+    for (int l = 0, n = 1 + static_cast<int>(rng() % 3); l < n; ++l) lines.push_back(Line(catalog[rng() % 4].id));
+    Opportunity o = Ok(Sell(lines));
+    const int fate = static_cast<int>(rng() % 3);
+    if (fate == 1) o = Ok(store_->Run(&WriteTxn::CloseWon, o.id));
+    if (fate == 2) o = Ok(store_->Run(&WriteTxn::CloseLost, o.id, std::string_view("price")));
+    deals.push_back(o);
+  }
+  const auto clean = [&] {
+    const VerifyReport r = Ok(store_->Run(&ReadTxn::Verify));
+    EXPECT_TRUE(r.problems.empty()) << (r.problems.empty() ? "" : r.problems.front());
+  };
+  clean();
+  // Edits of closed deals' lines, reopens and deletes keep the counts.
+  for (int k = 0; k < 30; ++k) {
+    Opportunity o = Ok(store_->Run(&ReadTxn::GetOpportunity, deals[rng() % deals.size()].id));
+    if (o.id == 0) continue;
+    switch (rng() % 3) {
+      case 0: o.lines.push_back(Line(catalog[rng() % 4].id)); o = Ok(store_->Run(&WriteTxn::UpdateOpportunity, o)); break;
+      case 1: o = Ok(store_->Run(&WriteTxn::MoveOpportunity, o.id, StageId{1})); break;
+      default: o = Ok(store_->Run(&WriteTxn::CloseWon, o.id)); break;
+    }
+  }
+  clean();
+  // P1 moves from family A to B: the deals selling it are counted under B now.
+  Product moved = Ok(store_->Run(&ReadTxn::GetProduct, catalog[1].id));
+  moved.family = "B";
+  Ok(store_->Run(&WriteTxn::UpdateProduct, moved));
+  clean();
+  // An open deal selling P1: its factors name the code and the family, with the counts of the
+  // closed deals that had them, counted here.
+  Opportunity open = Ok(Sell({Line(catalog[1].id)}));
+  std::uint64_t won_p1 = 0, lost_p1 = 0, won_b = 0, lost_b = 0;
+  const Pipeline def = Ok(store_->Run(&ReadTxn::GetDefaultPipeline));
+  for (const Opportunity& o : AllOpportunities()) {
+    const StageOutcome outcome = def.FindStage(o.stage)->outcome;
+    if (outcome == StageOutcome::kOpen) continue;
+    bool p1 = false, b = false;
+    for (const LineItem& l : o.lines) {
+      p1 = p1 || l.product == catalog[1].id;
+      b = b || l.product != catalog[0].id;  // P1, P2 and P3 are in B now
+    }
+    (outcome == StageOutcome::kWon ? won_p1 : lost_p1) += p1;
+    (outcome == StageOutcome::kWon ? won_b : lost_b) += b;
+  }
+  const DealScore score = Ok(store_->Run(&ReadTxn::ScoreDeal, open.id));
+  ASSERT_EQ(score.basis, ScoreBasis::kModel) << score.explanation;
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> factors;
+  for (const ScoreFactor& f : score.factors) factors[f.field + "=" + f.value] = {f.won, f.lost};
+  EXPECT_EQ(factors.at("product=P1"), std::pair(won_p1, lost_p1));
+  EXPECT_EQ(factors.at("product.family=B"), std::pair(won_b, lost_b));
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      store_->Run(&WriteTxn::SetScoringOptions, ScoringOptions{{"product.code"}, 5})));
+}
+
+}  // namespace
+}  // namespace crm

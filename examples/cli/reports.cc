@@ -144,7 +144,7 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
     PrintScore(Must(store->Run(&ReadTxn::ScoreDeal, OpportunityId{sa->deal}), "score"), ctx.json);
   });
   CLI::App* scoring = app.add_subcommand("scoring", "what the deal-scoring model reads (shown, or set with --fields or --minimum)");
-  scoring->add_option("--fields", sa->fields, "besides the stage, comma-separated: owner, team, amount, custom.<name>; '' for none");
+  scoring->add_option("--fields", sa->fields, "besides the stage, comma-separated: owner, team, amount, product, product.family, custom.<name>; '' for none");
   scoring->add_option("--minimum", sa->minimum, "the closed deals a pipeline needs before its deals are scored");
   scoring->callback([&ctx, sa, scoring] {
     const bool set = scoring->count("--fields") > 0 || scoring->count("--minimum") > 0;

@@ -21,8 +21,10 @@
 // Fields: "stage" (always), "owner", "team" (the owner's team, read through the users as the
 // query engine does: the owners' counts are summed per team when a deal is scored, so a user
 // moving team needs no recount), "amount" (the amount's currency and power of ten of its major
-// units: "USD 1K-10K"), and "custom.<name>" (text, whole number and true/false values as they
-// are; an amount as a band).
+// units: "USD 1K-10K"), "custom.<name>" (text, whole number and true/false values as they are;
+// an amount as a band), and since 0.15 "product" and "product.family": every product (counted by
+// id, shown by code) and every family the deal's lines have, each a factor; a product changing
+// family moves the counts of the closed deals that sell it, in the same write.
 //
 // Thread safety: the types are plain values; the operations are members of the transactions
 // (SalesReads and SalesWrites in sales.hpp).
@@ -55,7 +57,7 @@ enum class ScoreBasis : std::uint8_t {
 std::string_view ScoreBasisName(ScoreBasis b);  // "model", "stage probability", "closed"
 
 struct ScoreFactor {
-  std::string field;  // "stage", "owner", "team", "amount", "custom.product" ...
+  std::string field;  // "stage", "owner", "team", "amount", "product", "product.family", "custom.x" ...
   std::string value;  // as the deal has it (the stage's and the team's name)
   std::uint64_t won = 0;   // closed deals of the pipeline counted with that value
   std::uint64_t lost = 0;

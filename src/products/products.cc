@@ -10,6 +10,7 @@
 #include "model/external.h"
 #include "model/records.h"
 #include "model/validation.h"
+#include "sales/scores.h"
 #include "text/text.h"
 
 namespace crm {
@@ -146,6 +147,7 @@ absl::StatusOr<Product> Update(Ctx& ctx, Product p) {
   absl::Status s = model::Put(ctx, kKind, p);
   if (s.ok())
     s = model::MoveExternal(ctx, ctx.schema.product_code, text::FoldCase(before->code), text::FoldCase(p.code), p.id);
+  if (s.ok()) s = sales::MoveProductFamily(ctx, p.id, before->family, p.family);
   if (s.ok())
     s = changes::Record(ctx, EntityType::kProduct, p.id, ChangeOp::kUpdate, changes::Flatten(*before),
                         changes::Flatten(p));

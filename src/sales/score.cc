@@ -7,6 +7,7 @@
 #include "codec/key.h"
 #include "opportunities/opportunities.h"
 #include "pipelines/pipelines.h"
+#include "products/products.h"
 #include "sales/score_keys.h"
 #include "sales/scores.h"
 #include "storage/lmdb.h"
@@ -46,6 +47,15 @@ std::optional<std::string> FieldValue(const Opportunity& o, std::string_view fie
   if (const auto* b = std::get_if<bool>(&v)) return std::string(*b ? "true" : "false");
   if (const auto* money = std::get_if<Money>(&v)) return AmountBand(*money);
   return std::nullopt;  // a time says nothing of the model's kind
+}
+
+std::vector<std::string> ProductValues(const Opportunity& o, std::string_view field, FamilyOf family_of) {
+  std::vector<std::string> out;
+  for (const LineItem& l : o.lines) {
+    std::string v = field == kProductField ? std::to_string(l.product) : family_of(l.product);
+    if (!v.empty() && std::find(out.begin(), out.end(), v) == out.end()) out.push_back(std::move(v));
+  }
+  return out;
 }
 
 namespace {
@@ -166,6 +176,27 @@ absl::StatusOr<DealScore> ScoreDeal(const model::Ctx& ctx, OpportunityId id) {
       auto c = TeamCounts(ctx, p->id, **directory, info->team);
       if (!c.ok()) return c.status();
       add(field, info->team, *c);
+      continue;
+    }
+    if (field == kProductField || field == kFamilyField) {
+      absl::Status failed;
+      const auto family_of = [&](ProductId id) -> std::string {
+        auto product = products::Get(ctx, id);
+        if (!product.ok() && !absl::IsNotFound(product.status())) failed = product.status();
+        return product.ok() ? product->family : std::string();
+      };
+      for (const std::string& value : ProductValues(*o, field, family_of)) {
+        auto c = Read(ctx, ScoreKey(p->id, field, value));
+        if (!c.ok()) return c.status();
+        std::string shown = value;  // a product by its code
+        if (field == kProductField) {
+          ProductId id = 0;
+          for (char ch : value) id = id * 10 + static_cast<ProductId>(ch - '0');
+          if (auto product = products::Get(ctx, id); product.ok()) shown = product->code;
+        }
+        add(field, std::move(shown), *c);
+      }
+      if (!failed.ok()) return failed;
       continue;
     }
     const std::optional<std::string> value = field == kOwnerField ? std::optional<std::string>(o->owner) : FieldValue(*o, field);

@@ -7,7 +7,9 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "crm/opportunity.hpp"
 
@@ -18,6 +20,10 @@ inline constexpr std::string_view kOwnerField = "owner";
 inline constexpr std::string_view kTeamField = "team";
 inline constexpr std::string_view kAmountField = "amount";
 inline constexpr std::string_view kCustomPrefix = "custom.";
+// Several values per deal (since 0.15): the products on its lines (counted by product id, shown by
+// code) and their families.
+inline constexpr std::string_view kProductField = "product";
+inline constexpr std::string_view kFamilyField = "product.family";
 
 std::string ScoreKey(PipelineId pipeline, std::string_view field, std::string_view value);
 // The won and lost counts of a stored entry; DataLoss when it is damaged.
@@ -26,5 +32,9 @@ absl::StatusOr<std::pair<std::uint64_t, std::uint64_t>> CountsOf(std::string_vie
 std::optional<std::string> AmountBand(const Money& m);
 // The value a deal has in "amount" or "custom.<name>" as the model counts it; nullopt for none.
 std::optional<std::string> FieldValue(const Opportunity& o, std::string_view field);
+// The family of a product (empty when it has none or is gone).
+using FamilyOf = absl::FunctionRef<std::string(ProductId)>;
+// The values a deal has in "product" (product ids as text) or "product.family", each once.
+std::vector<std::string> ProductValues(const Opportunity& o, std::string_view field, FamilyOf family_of);
 
 }  // namespace crm::sales

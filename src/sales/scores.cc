@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -11,7 +12,9 @@
 #include "codec/key.h"
 #include "common/strings.h"
 #include "model/validation.h"
+#include "opportunities/opportunities.h"
 #include "pipelines/pipelines.h"
+#include "products/products.h"
 #include "sales/score_keys.h"
 #include "sales/totals.h"
 #include "storage/lmdb.h"
@@ -43,7 +46,7 @@ struct Contribution {
   bool won = false;
 };
 
-Contribution ContributionOf(const Pipeline& p, const ScoringOptions& options, const Opportunity& o) {
+Contribution ContributionOf(const Pipeline& p, const ScoringOptions& options, const Opportunity& o, FamilyOf family_of) {
   Contribution c;
   const Stage* stage = p.FindStage(o.stage);
   if (stage == nullptr || stage->outcome == StageOutcome::kOpen) return c;
@@ -57,6 +60,10 @@ Contribution ContributionOf(const Pipeline& p, const ScoringOptions& options, co
   if (!o.owner.empty()) c.keys.push_back(ScoreKey(o.pipeline, kOwnerField, o.owner));
   for (const std::string& field : options.fields) {
     if (field == kOwnerField || field == kTeamField) continue;  // the team is read through the owners
+    if (field == kProductField || field == kFamilyField) {
+      for (const std::string& value : ProductValues(o, field, family_of)) c.keys.push_back(ScoreKey(o.pipeline, field, value));
+      continue;
+    }
     if (auto value = FieldValue(o, field)) c.keys.push_back(ScoreKey(o.pipeline, field, *value));
   }
   return c;
@@ -101,9 +108,19 @@ absl::StatusOr<std::map<std::string, Counts>> CountScores(const model::Ctx& ctx)
   for (const Pipeline& p : *pipelines) by_id[p.id] = &p;
   const Pipeline none;
   std::map<std::string, Counts> out;
+  std::shared_ptr<const products::Catalog> catalog;
+  if (ctx.schema.products != model::kAbsentTable) {
+    auto loaded = products::Catalog::Load(ctx);
+    if (!loaded.ok()) return loaded.status();
+    catalog = *std::move(loaded);
+  }
+  const auto family_of = [&](ProductId id) -> std::string {
+    const Product* p = catalog == nullptr ? nullptr : catalog->Find(id);
+    return p == nullptr ? std::string() : p->family;
+  };
   absl::Status s = EachStoredDeal(ctx, [&](const Opportunity& o) {
     const auto it = by_id.find(o.pipeline);
-    const Contribution c = ContributionOf(it == by_id.end() ? none : *it->second, *options, o);
+    const Contribution c = ContributionOf(it == by_id.end() ? none : *it->second, *options, o, family_of);
     for (const std::string& key : c.keys) (c.won ? out[key].won : out[key].lost) += 1;
   });
   if (!s.ok()) return s;
@@ -142,10 +159,11 @@ absl::Status CheckOptions(const ScoringOptions& o) {
     const model::Field name("fields", i);
     if (std::find(o.fields.begin(), o.fields.begin() + static_cast<long>(i), f) != o.fields.begin() + static_cast<long>(i))
       return model::Invalid(name, absl::StrCat("'", f, "' is named twice"));
-    if (f == kOwnerField || f == kTeamField || f == kAmountField) continue;
+    if (f == kOwnerField || f == kTeamField || f == kAmountField || f == kProductField || f == kFamilyField) continue;
     if (f == kStageField) return model::Invalid(name, "the stage always scores a deal: leave it out");
     if (f.rfind(kCustomPrefix, 0) != 0)
-      return model::Invalid(name, absl::StrCat("'", f, "' is not a field the model reads (owner, team, amount, custom.<name>)"));
+      return model::Invalid(name, absl::StrCat("'", f, "' is not a field the model reads (owner, team, amount, product, "
+                                               "product.family, custom.<name>)"));
     if (auto s = model::CheckCustomKey(name, std::string_view(f).substr(kCustomPrefix.size())); !s.ok()) return s;
   }
   return absl::OkStatus();
@@ -192,11 +210,54 @@ absl::Status MoveScores(model::Ctx& ctx, const Pipeline& p, const Opportunity* b
   if (!closed(before) && !closed(after)) return absl::OkStatus();  // open deals are not counted
   auto options = GetScoringOptions(ctx);
   if (!options.ok()) return options.status();
-  const Contribution b = before != nullptr ? ContributionOf(p, *options, *before) : Contribution{};
-  const Contribution a = after != nullptr ? ContributionOf(p, *options, *after) : Contribution{};
+  absl::Status failed;
+  const auto family_of = [&](ProductId id) -> std::string {
+    auto product = products::Get(ctx, id);
+    if (!product.ok() && !absl::IsNotFound(product.status())) failed = product.status();
+    return product.ok() ? product->family : std::string();
+  };
+  const Contribution b = before != nullptr ? ContributionOf(p, *options, *before, family_of) : Contribution{};
+  const Contribution a = after != nullptr ? ContributionOf(p, *options, *after, family_of) : Contribution{};
+  if (!failed.ok()) return failed;
   if (b.won == a.won && b.keys == a.keys) return absl::OkStatus();
   if (auto s = ApplyAll(ctx, b, -1); !s.ok()) return s;
   return ApplyAll(ctx, a, +1);
+}
+
+absl::Status MoveProductFamily(model::Ctx& ctx, ProductId product, const std::string& before, const std::string& after) {
+  if (ctx.schema.deal_scores == model::kAbsentTable || before == after) return absl::OkStatus();
+  auto options = GetScoringOptions(ctx);
+  if (!options.ok()) return options.status();
+  if (std::find(options->fields.begin(), options->fields.end(), kFamilyField) == options->fields.end())
+    return absl::OkStatus();
+  std::vector<OpportunityId> deals;
+  absl::Status s = storage::ScanPrefix(ctx.txn, ctx.schema.product_deals, codec::EncodeU64(product), {},
+                                       [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+                                         const bool closed = !value.empty() && (value[0] & model::kFlagClosed);
+                                         if (closed && key.size() == 16) deals.push_back(codec::GetBigEndian64(key.data() + 8));
+                                         return true;
+                                       });
+  if (!s.ok()) return s;
+  absl::Status failed;
+  for (OpportunityId id : deals) {
+    auto o = opportunities::Get(ctx, id);
+    if (!o.ok()) return o.status();
+    auto p = pipelines::Get(ctx, o->pipeline);
+    if (!p.ok()) return p.status();
+    // The deal as counted under the product's old family, then its new one.
+    for (const std::string* family : {&before, &after}) {
+      const auto family_of = [&](ProductId other) -> std::string {
+        if (other == product) return *family;
+        auto got = products::Get(ctx, other);
+        if (!got.ok() && !absl::IsNotFound(got.status())) failed = got.status();
+        return got.ok() ? got->family : std::string();
+      };
+      const Contribution c = ContributionOf(*p, *options, *o, family_of);
+      if (!failed.ok()) return failed;
+      if (auto st = ApplyAll(ctx, c, family == &before ? -1 : +1); !st.ok()) return st;
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RebuildScores(model::Ctx& ctx) {

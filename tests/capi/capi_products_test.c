@@ -103,6 +103,10 @@ static void test_lines_and_report(void) {
   const char* text;
 
   CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  /* The scoring model may read the products and their families. */
+  CHECK(crm_scoring_set(txn, S("product,product.family"), 1) == CRM_OK);
+  CHECK(crm_scoring_set(txn, S("product.code"), 1) == CRM_EINVALID);
+  CHECK(strstr(crm_errmsg(), "product.family") != NULL);
   pro = make_product(txn, "GTX-PRO", "GTX", 482100, 1);
   setup = make_product(txn, "SETUP", "Services", 1999, 1);
   old = make_product(txn, "OLD", "GTX", 100, 0);

@@ -106,8 +106,9 @@ class ScoringWrites(Ops):
 
     def set_scoring_options(self, fields: Sequence[str], *, minimum_closed: int = 20,
                             actor: str | None = None) -> None:
-        """Sets the fields the model reads besides the stage ("owner", "team", "amount",
-        "custom.<name>") and the closed deals a pipeline needs, and counts every deal again."""
+        """Sets the fields the model reads besides the stage ("owner", "team", "amount", "product",
+        "product.family", "custom.<name>") and the closed deals a pipeline needs, and counts
+        every deal again."""
         if isinstance(fields, str):
             raise InvalidError(EINVALID, "fields: expected a list of field names, got a string")
         for f in fields:

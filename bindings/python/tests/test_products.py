@@ -110,3 +110,15 @@ def test_maven_catalog_and_deal_lines_by_import(db):
     for row in report.rows:
         got[row["group"]] += Decimal(row["won_amount"]) / 100
     assert got == want
+
+
+def test_scores_read_the_products(db):
+    db.set_scoring_options(["product.family"], minimum_closed=2)
+    a = db.create_product(crm.Product(code="A", name="A", family="Hardware", prices=[crm.Money("10", "USD")]))
+    b = db.create_product(crm.Product(code="B", name="B", family="Services", prices=[crm.Money("5", "USD")]))
+    for lines, won in (([a.id], True), ([a.id], True), ([b.id], False), ([a.id, b.id], False)):
+        o = db.create_opportunity(crm.Opportunity(title="d", lines=lines))
+        db.win_opportunity(o.id) if won else db.lose_opportunity(o.id, "price")
+    score = db.score_deal(db.create_opportunity(crm.Opportunity(title="new", lines=[a.id])).id)
+    hardware = [f for f in score.factors if f.field == "product.family"][0]
+    assert (hardware.value, hardware.won, hardware.lost) == ("Hardware", 2, 1) and hardware.weight > 0
