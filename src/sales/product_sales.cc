@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "common/strings.h"
 #include "products/products.h"
 #include "sales/reports.h"
 
