@@ -71,11 +71,16 @@ TEST_F(ImportDealsTest, MavenPipelineArrivesDealByDealToTheCentAndReimportCreate
     }
     const bool closed = r[4] == "Won" || r[4] == "Lost";
     ASSERT_EQ(o.closed_at, closed ? Midnight(r[6]) : 0) << r[0];
-    if (closed) {  // entered the first stage when engaged, the closing one when closed
+    if (closed) {  // entered Engaging when engaged (engage_date), the closing stage when closed
       ASSERT_EQ(o.history.size(), 2u) << r[0];
-      EXPECT_EQ(o.history[0].to, p.stages[0].id);
+      EXPECT_EQ(o.history[0].to, p.stages[1].id);
+      EXPECT_EQ(o.history[0].at, Midnight(r[5]));
       EXPECT_EQ(o.history[1].to, o.stage);
       EXPECT_EQ(o.history[1].at, Midnight(r[6]));
+    } else if (r[4] == "Engaging") {
+      ASSERT_EQ(o.history.size(), 1u) << r[0];
+      EXPECT_EQ(o.history[0].to, p.stages[1].id);
+      EXPECT_EQ(o.history[0].at, Midnight(r[5]));
     }
     if (r[4] == "Won") {
       won_by_agent_file[r[1]] += Cents(r[7]);
@@ -468,6 +473,52 @@ TEST_F(ImportDealsTest, AProductColumnMakesADealLineByCodeOrName) {
   Ok(store_->RevertImport(job.id, {}));
   EXPECT_EQ(Ok(store_->Run(&ReadTxn::CountDealsWithProduct, l1.lines[0].product)), 0u);
   EXPECT_TRUE(Ok(store_->Run(&ReadTxn::Verify)).problems.empty());
+}
+
+TEST_F(ImportDealsTest, EnteredStageColumnsMakeTheHistoryInTimeOrder) {
+  const std::string path = dir_.File("history.csv");
+  WriteFile(path,
+            "id,name,stage,created,entered.Qualification,entered.proposal,closed\n"
+            "H1,Walked,closed won,2024-01-01,2024-01-10,2024-02-01,2024-03-01\n"  // created before any: Prospecting
+            "H2,Skipped,Proposal,,2024-01-05,,\n"                                 // open: enters Proposal last
+            "H3,Backwards,Qualification,,,2024-02-01,\n"                          // Proposal after its own stage
+            "H4,Too early,Proposal,2024-05-01,2024-04-01,,\n"
+            "H5,Nowhere,Proposal,,,,\n");
+  const ImportJob job = ImportFile(path, {.records = ImportRecords::kOpportunities,
+                                          .columns = {{"created", "created_at"}, {"closed", "closed_at"}}});
+  EXPECT_EQ(job.counts.created, 3u);
+  EXPECT_EQ(job.counts.failed, 2u);
+  const auto errors = Ok(store_->Run(&ReadTxn::ListImportErrors, job.id, std::uint64_t{0}, std::size_t{10}));
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].field, "entered.Proposal");
+  EXPECT_NE(errors[0].reason.find("after the deal entered its stage, 'Qualification'"), std::string::npos) << errors[0].reason;
+  EXPECT_EQ(errors[1].field, "entered.Qualification");
+  EXPECT_NE(errors[1].reason.find("before the deal's created_at"), std::string::npos) << errors[1].reason;
+  const Pipeline def = Ok(store_->Run(&ReadTxn::GetDefaultPipeline));
+  const auto walk = [&](const std::string& id) {
+    std::vector<std::pair<std::string, Timestamp>> out;
+    for (const StageChange& h : Ok(store_->Run(&ReadTxn::FindOpportunityByExternalId, std::string_view(id))).history)
+      out.emplace_back(def.FindStage(h.to)->name, h.at);
+    return out;
+  };
+  using Steps = std::vector<std::pair<std::string, Timestamp>>;
+  const std::string won = def.stages[def.stages.size() - 2].name;
+  EXPECT_EQ(walk("H1"), (Steps{{"Prospecting", Midnight("2024-01-01")}, {"Qualification", Midnight("2024-01-10")},
+                               {"Proposal", Midnight("2024-02-01")}, {won, Midnight("2024-03-01")}}));
+  EXPECT_EQ(walk("H2"), (Steps{{"Qualification", Midnight("2024-01-05")}, {"Proposal", Midnight("2024-01-05")}}));
+  EXPECT_EQ(walk("H5").size(), 1u);
+  const std::string nope = dir_.File("nope.csv");
+  WriteFile(nope, "id,name,entered.Nope\nN1,No such stage,2024-01-01\n");
+  const ImportJob bad = ImportFile(nope, {.records = ImportRecords::kOpportunities});
+  const auto why = Ok(store_->Run(&ReadTxn::ListImportErrors, bad.id, std::uint64_t{0}, std::size_t{10}));
+  ASSERT_EQ(why.size(), 1u);
+  EXPECT_EQ(why[0].field, "entered.Nope");
+  EXPECT_EQ(why[0].reason.find("pipeline '"), 0u) << why[0].reason;
+  // The funnel reads the walked stages: H1 stayed 9 days in Prospecting and 22 in Qualification.
+  SalesQuery q;
+  const Funnel funnel = Ok(store_->Run(&ReadTxn::GetFunnel, q));
+  EXPECT_EQ(funnel.rows[0].stays, 1u);
+  EXPECT_DOUBLE_EQ(funnel.rows[0].average_days, 9.0);
 }
 
 }  // namespace

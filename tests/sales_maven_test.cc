@@ -175,10 +175,11 @@ TEST_F(SalesMavenTest, MedianSalesCyclePerAgentFunnelAndLostReasons) {
       closed_days += days;
       ++closed;
     }
-    // The import's history: a closed deal entered Prospecting when engaged and its closing stage
-    // when closed; an open one entered its stage. A won deal passed every open stage.
+    // The import's history: a deal with an engage date entered Engaging then (and a closed one its
+    // closing stage when closed); one without is in Prospecting. Every deal reached Prospecting
+    // (the stages before the furthest one entered count as passed); none has left it.
     ++prospecting;
-    engaged += r.stage == "Engaging" || r.stage == "Won";
+    engaged += r.stage != "Prospecting";
     won += r.stage == "Won";
   }
   SalesQuery q;
@@ -201,10 +202,11 @@ TEST_F(SalesMavenTest, MedianSalesCyclePerAgentFunnelAndLostReasons) {
   EXPECT_EQ(funnel.rows[0].reached, prospecting);
   EXPECT_EQ(funnel.rows[0].advanced, engaged);
   EXPECT_DOUBLE_EQ(funnel.rows[0].conversion, static_cast<double>(engaged) / static_cast<double>(prospecting));
-  EXPECT_EQ(funnel.rows[0].stays, closed);
-  EXPECT_NEAR(funnel.rows[0].average_days, closed_days / static_cast<double>(closed), 1e-9);
+  EXPECT_EQ(funnel.rows[0].stays, 0u);
   EXPECT_EQ(funnel.rows[1].reached, engaged);
   EXPECT_EQ(funnel.rows[1].advanced, won);
+  EXPECT_EQ(funnel.rows[1].stays, closed);  // from the engage date to the close
+  EXPECT_NEAR(funnel.rows[1].average_days, closed_days / static_cast<double>(closed), 1e-9);
   EXPECT_EQ(funnel.rows[2].reached, won);
 
   const LostReasons lost = Report(&ReadTxn::GetLostReasons, SalesQuery{});

@@ -221,6 +221,19 @@ void AddDealCommands(CLI::App& app, Context& ctx) {
     for (const auto& h : j["history"]) rows.push_back({h["at"], h["from"], h["to"], h["actor"]});
     std::cout << "\n";
     PrintTable({"moved at", "from", "to", "by"}, rows);
+    if (o.lines.empty()) return;
+    std::vector<std::vector<std::string>> lines;
+    for (const LineItem& l : o.lines) {
+      auto product = store->Run(&ReadTxn::GetProduct, l.product);
+      const std::string quantity = std::to_string(l.quantity_milli / 1000) +
+                                   (l.quantity_milli % 1000 == 0 ? "" : "." + std::to_string(1000 + l.quantity_milli % 1000).substr(1));
+      lines.push_back({product.ok() ? product->code : std::to_string(l.product), quantity, MoneyText(l.unit_price),
+                       l.discount_bp == 0 ? "" : std::to_string(l.discount_bp / 100) + "." +
+                                                     std::to_string(100 + l.discount_bp % 100).substr(1) + "%",
+                       MoneyText(l.total), l.description});
+    }
+    std::cout << "\n";
+    PrintTable({"product", "quantity", "unit price", "discount", "total", "description"}, lines);
   });
 
   struct OppList {

@@ -175,9 +175,8 @@ absl::StatusOr<ProductId> ProductNamed(const model::Ctx& ctx, const std::string&
   return id;
 }
 
-// A new deal's history as the row tells it: an open deal enters its stage when created; a closed
-// one enters the pipeline's first stage when created and its closing stage when closed.
-void History(Opportunity& o, const Pipeline& p) {
+// Without "entered.<stage>" columns.
+void DefaultHistory(Opportunity& o, const Pipeline& p) {
   const Stage* stage = p.FindStage(o.stage);
   const StageId first = p.stages.front().id;
   const bool closed = stage != nullptr && stage->outcome != StageOutcome::kOpen;
@@ -188,6 +187,48 @@ void History(Opportunity& o, const Pipeline& p) {
   } else if (o.created_at != 0) {
     o.history = {StageChange{0, o.stage, o.created_at, {}, {}, -1}};
   }
+}
+
+// A new deal's history as the row tells it: an open deal enters its stage when created; a closed
+// one enters the pipeline's first stage when created and its closing stage when closed. With the
+// times it entered stages ("entered.<stage>" columns), it goes through those stages in time order
+// instead, starting in the first stage when it was created before it entered any.
+absl::Status History(Opportunity& o, const Pipeline& p, const std::vector<std::pair<StageId, Timestamp>>& entered) {
+  if (entered.empty()) {
+    DefaultHistory(o, p);
+    return absl::OkStatus();
+  }
+  const auto position = [&](StageId id) {
+    for (std::size_t i = 0; i < p.stages.size(); ++i)
+      if (p.stages[i].id == id) return i;
+    return p.stages.size();
+  };
+  std::vector<std::pair<StageId, Timestamp>> steps = entered;
+  const bool closed = p.FindStage(o.stage)->outcome != StageOutcome::kOpen;
+  const bool named = std::any_of(steps.begin(), steps.end(), [&](const auto& e) { return e.first == o.stage; });
+  if (!named) {
+    Timestamp latest = o.created_at;
+    for (const auto& e : steps) latest = std::max(latest, e.second);
+    steps.emplace_back(o.stage, closed && o.closed_at != 0 ? std::max(o.closed_at, latest) : latest);
+  }
+  std::stable_sort(steps.begin(), steps.end(), [&](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second < b.second : position(a.first) < position(b.first);
+  });
+  const auto name = [&](StageId id) { return p.FindStage(id)->name; };
+  if (steps.back().first != o.stage)
+    return Refused(absl::StrCat("entered.", name(steps.back().first)),
+                   absl::StrCat("is after the deal entered its stage, '", name(o.stage), "' (it is in that stage now)"));
+  if (o.created_at != 0 && steps.front().second < o.created_at)
+    return Refused(absl::StrCat("entered.", name(steps.front().first)), "is before the deal's created_at");
+  if (o.created_at != 0 && o.created_at < steps.front().second && steps.front().first != p.stages.front().id)
+    steps.insert(steps.begin(), {p.stages.front().id, o.created_at});
+  o.history.clear();
+  for (const auto& [stage, at] : steps) {
+    const StageId from = o.history.empty() ? 0 : o.history.back().to;
+    if (from == stage) continue;
+    o.history.push_back(StageChange{from, stage, at, {}, {}, -1});
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -246,7 +287,17 @@ absl::StatusOr<RowOutcome> ApplyDealRow(model::Ctx& ctx, const ImportJob& job, B
   if (!stored.has_value()) {
     o.pipeline = p.id;
     if (o.stage == 0) o.stage = p.stages.front().id;
-    History(o, p);
+    std::vector<std::pair<StageId, Timestamp>> entered;
+    for (const auto& [name, at] : b.entered) {
+      auto stage = StageNamed(p, name);
+      if (!stage.ok()) {  // "stage: pipeline 'X' has no stage ..." said of this column
+        std::string why(stage.status().message());
+        if (absl::StartsWith(why, "stage: ")) why.erase(0, 7);
+        return Refused(absl::StrCat("entered.", name), why);
+      }
+      entered.emplace_back(*stage, at);
+    }
+    if (auto s = History(o, p, entered); !s.ok()) return s;
     auto made = opportunities::Create(ctx, o);
     if (!made.ok()) return made.status();
     if (auto s = RememberRecord(ctx, job, UndoRecord::kOpportunity, *made, static_cast<const Opportunity*>(nullptr)); !s.ok())

@@ -100,6 +100,12 @@ absl::Status ApplyDealValue(Built& b, const Target& t, const std::string& value,
       break;
     }
     case Field::kProduct: b.product = value; break;
+    case Field::kEnteredStage: {
+      auto at = ReadWhen(value, reading);
+      if (!at.ok()) return at.status();
+      b.entered.emplace_back(t.custom, *at);
+      break;
+    }
     case Field::kQuantity: {
       auto q = ParseQuantity(value);
       if (!q.ok()) return q.status();

@@ -254,12 +254,14 @@ const std::vector<Preset>& Presets() {
        {{"account", "display_name"}, {"account", "external_id"}, {"sector", "industry"},
         {"year_established", "custom.year_established"}, {"revenue", "annual_revenue_millions"},
         {"employees", "employees"}, {"office_location", "address.country"}, {"subsidiary_of", "parent"}}},
-      // Maven's sales_pipeline.csv: the deal's product is kept as a custom field.
+      // Maven's sales_pipeline.csv: the deal's product is kept as a custom field; a deal with an
+      // engage date entered stage Engaging then (the data dictionary's "engage_date").
       {"maven_pipeline",
        CustomerKind::kOrganization,
        {{"opportunity_id", "external_id"}, {"opportunity_id", "title"}, {"sales_agent", "owner"},
         {"product", "custom.product"}, {"account", "customer"}, {"deal_stage", "stage"},
-        {"engage_date", "created_at"}, {"close_date", "closed_at"}, {"close_value", "amount"}},
+        {"engage_date", "created_at"}, {"engage_date", "entered.Engaging"}, {"close_date", "closed_at"},
+        {"close_value", "amount"}},
        ImportRecords::kOpportunities},
       {"salesforce_opportunities",
        CustomerKind::kOrganization,
@@ -316,6 +318,13 @@ bool Several(Field f) { return f == Field::kEmail || f == Field::kPhone || f == 
 absl::StatusOr<Target> ParseTarget(std::string_view name, ImportRecords records) {
   Target t;
   t.name = std::string(name);
+  constexpr std::string_view kEntered = "entered.";
+  if (records == ImportRecords::kOpportunities && name.substr(0, kEntered.size()) == kEntered) {
+    if (name.size() == kEntered.size()) return absl::InvalidArgumentError("columns: 'entered.' needs a stage name after it");
+    t.field = Field::kEnteredStage;
+    t.custom = std::string(name.substr(kEntered.size()));
+    return t;
+  }
   constexpr std::string_view kCustom = "custom.";
   if (name.substr(0, kCustom.size()) == kCustom) {
     if (name.size() == kCustom.size()) return absl::InvalidArgumentError("columns: 'custom.' needs a field name after it");
@@ -364,7 +373,8 @@ std::optional<Target> TargetOfKey(std::string_view key, ImportRecords records) {
   std::string_view base = key;
   while (!base.empty() && std::isdigit(static_cast<unsigned char>(base.back()))) base.remove_suffix(1);
   const absl::Span<const FieldName> fields = FieldsOf(records);
-  const bool known = key.substr(0, 7) == "custom." || std::any_of(fields.begin(), fields.end(), [&](const FieldName& f) {
+  const bool known = key.substr(0, 7) == "custom." ||
+                     (records == ImportRecords::kOpportunities && key.substr(0, 8) == "entered.") || std::any_of(fields.begin(), fields.end(), [&](const FieldName& f) {
                        return f.name == key || f.name == base;
                      });
   if (!known) return std::nullopt;

@@ -35,6 +35,7 @@ enum class Field : std::uint8_t {
   kLogin, kActive, kTeam, kTeamRegion, kManager,
   // Opportunities (since 0.15): the product of a one-line deal, by code or name, and its quantity.
   kProduct, kQuantity,
+  kEnteredStage,  // "entered.<stage>": when a new deal entered that stage (Target::custom names it)
   // Products (since 0.15; name is shared).
   kCode, kFamily, kDescription, kPrice,
 };
@@ -44,7 +45,7 @@ enum class CustomType : std::uint8_t { kText, kInt, kMoney, kDate, kBool };
 
 struct Target {
   Field field;
-  std::string custom;  // kCustom: the custom field's name
+  std::string custom;  // kCustom: the custom field's name; kEnteredStage: the stage's
   CustomType custom_type = CustomType::kText;
   std::string name;    // as the mapping names it ("email2", "custom.tier")
 };
@@ -92,6 +93,7 @@ struct Built {
   std::string product;            // a deal's product, by code or name
   std::int64_t quantity_milli = 0;  // its quantity (0: one)
   Product item;                     // a product row (its prices: the row's price, if any)
+  std::vector<std::pair<std::string, Timestamp>> entered;  // a deal's stages (by name) and when it entered them
   bool empty = true;  // no mapped column had a value
 };
 
