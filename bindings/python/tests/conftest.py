@@ -23,16 +23,21 @@ def person(given, family, email=None, **fields):
     return crm.Customer(given_name=given, family_name=family, emails=emails, **fields)
 
 
-def load_maven(db):
-    """The Maven pipeline (its four stages), its sales teams and its deals imported into `db` as
-    the tool imports them; returns the deals and the agents' managers as the csv module reads the
-    files."""
+def maven_pipeline(db):
+    """The Maven pipeline's four stages, created in `db`."""
     p = crm.Pipeline(name="MavenTech")
     for name, probability in (("Prospecting", 10), ("Engaging", 50)):
         p.add_stage(name, probability)
     p.add_stage("Won", 100, crm.Outcome.WON)
     p.add_stage("Lost", 0, crm.Outcome.LOST)
-    db.create_pipeline(p)
+    return db.create_pipeline(p)
+
+
+def load_maven(db):
+    """The Maven pipeline (its four stages), its sales teams and its deals imported into `db` as
+    the tool imports them; returns the deals and the agents' managers as the csv module reads the
+    files."""
+    maven_pipeline(db)
     db.import_file(MAVEN / "sales_teams.csv", preset="maven_teams")
     db.import_file(MAVEN / "sales_pipeline.csv", preset="maven_pipeline", pipeline="MavenTech")
     with open(MAVEN / "sales_teams.csv", newline="") as f:

@@ -85,16 +85,11 @@ def test_maven_catalog_and_deal_lines_by_import(db):
     import csv
     from collections import defaultdict
 
-    from conftest import MAVEN
+    from conftest import MAVEN, maven_pipeline
 
     job = db.import_file(MAVEN / "products.csv", preset="maven_products")
     assert job.records == "products" and job.counts.created == 7
-    p = crm.Pipeline(name="MavenTech")
-    for name, probability in (("Prospecting", 10), ("Engaging", 50)):
-        p.add_stage(name, probability)
-    p.add_stage("Won", 100, crm.Outcome.WON)
-    p.add_stage("Lost", 0, crm.Outcome.LOST)
-    db.create_pipeline(p)
+    maven_pipeline(db)
     deals = db.import_file(MAVEN / "sales_pipeline.csv", preset="maven_pipeline", pipeline="MavenTech",
                            columns={"product": "product"})
     assert deals.counts.failed == 0
