@@ -26,7 +26,7 @@ typedef struct crm_import_error_list crm_import_error_list;
 #define CRM_IMPORT_RECORDS_OPPORTUNITIES 2
 #define CRM_IMPORT_RECORDS_INTERACTIONS 3
 #define CRM_IMPORT_RECORDS_USERS 4 /* imports only */
-#define CRM_IMPORT_RECORDS_PRODUCTS 5 /* imports only (since 0.15) */
+#define CRM_IMPORT_RECORDS_PRODUCTS 5 /* since 0.15; exported whole (no filter) */
 #define CRM_IMPORT_RUNNING 1 /* not finished: interrupted or running; crm_db_resume_import goes on */
 #define CRM_IMPORT_FINISHED 2
 #define CRM_IMPORT_FAILED 3   /* all or nothing, and a row failed: nothing was kept */
@@ -100,8 +100,9 @@ CRM_API int crm_db_export_customers(crm_db* db, const char* path, int format, co
                                     int include_archived, uint64_t* rows);
 
 /* The same for the records `records` names (CRM_IMPORT_RECORDS_CUSTOMERS (or _AUTO),
- * _OPPORTUNITIES or _INTERACTIONS; since 0.12), with the columns their imports read (crm/import.hpp);
- * CRM_IMPORT_FORMAT_VCARD holds customers only. include_archived applies to customers. */
+ * _OPPORTUNITIES or _INTERACTIONS; since 0.12; _PRODUCTS, every one with no `where`, since 0.15), with the
+ * columns their imports read (crm/import.hpp); CRM_IMPORT_FORMAT_VCARD holds customers only.
+ * include_archived applies to customers. */
 CRM_API int crm_db_export(crm_db* db, const char* path, int records, int format, const char* where, size_t where_len,
                           int include_archived, uint64_t* rows);
 /* The names of the presets, one per line, as a NUL-terminated string to free with crm_free. */

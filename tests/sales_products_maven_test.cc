@@ -131,5 +131,39 @@ TEST_F(ProductsMavenTest, TheCatalogImportsAgainUnchangedAndAPriceListUpdatesIt)
   EXPECT_EQ(Ok(store_->Run(&ReadTxn::ListProducts, false)).size(), 7u);
 }
 
+// The catalog exported (a row per list price) and imported into another store comes back whole.
+TEST_F(ProductsMavenTest, TheCatalogExportsAndImportsBackWhole) {
+  Product pro = Ok(store_->Run(&ReadTxn::FindProductByCode, std::string_view("GTX Pro")));
+  pro.prices.push_back(Money{445000, "EUR"});
+  pro.description = "Workstation, \"pro\" line";
+  pro.active = false;
+  Ok(store_->Run(&WriteTxn::UpdateProduct, pro));
+  for (const char* name : {"catalog.csv", "catalog.jsonl"}) {
+    SCOPED_TRACE(name);
+    const std::string path = dir_.File(name);
+    const ExportReport out = Ok(store_->Export({.path = path, .records = ImportRecords::kProducts}));
+    EXPECT_EQ(out.rows, 7u);
+    auto other = Store::Open(dir_.File(std::string(name) + ".crm"), StoreOptions{});
+    ASSERT_TRUE(other.ok()) << other.status();
+    const ImportJob back = Ok((*other)->Import({.path = path, .records = ImportRecords::kProducts}));
+    EXPECT_EQ(back.counts.failed, 0u);
+    EXPECT_EQ(back.counts.created, 7u);
+    const auto there = Ok((*other)->Run(&ReadTxn::ListProducts, false));
+    const auto here = Ok(store_->Run(&ReadTxn::ListProducts, false));
+    ASSERT_EQ(there.size(), here.size());
+    for (std::size_t i = 0; i < here.size(); ++i) {
+      EXPECT_EQ(there[i].code, here[i].code);
+      EXPECT_EQ(there[i].name, here[i].name);
+      EXPECT_EQ(there[i].family, here[i].family);
+      EXPECT_EQ(there[i].description, here[i].description);
+      EXPECT_EQ(there[i].active, here[i].active);
+      EXPECT_EQ(there[i].prices, here[i].prices);
+      EXPECT_EQ(there[i].created_at, here[i].created_at);
+    }
+  }
+  const auto filtered = store_->Export({.path = dir_.File("x.csv"), .records = ImportRecords::kProducts, .where = "id = 1"});
+  EXPECT_TRUE(absl::IsInvalidArgument(filtered.status())) << filtered.status();
+}
+
 }  // namespace
 }  // namespace crm

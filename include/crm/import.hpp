@@ -124,7 +124,8 @@ std::string_view ImportStateName(ImportState state);
 // due_at, done, created_at, updated_at, custom.<name>.
 // Products' fields (since 0.15; a row updates the product with its code): code, name, family,
 // description, active, price (a list price: the row's amount in its currency, replacing the
-// product's price in that currency only).
+// product's price in that currency only), created_at, updated_at. Exported (since 0.15) as a row
+// per list price, which an import merges back.
 // Users' fields: name, login, email, active, team, team_region, manager. A custom field
 // named with a type, custom.<name>:int (or :money, :date, :bool; :text is the default), reads its
 // values as that type. An empty field ignores the column.

@@ -111,6 +111,7 @@ constexpr FieldName kUserFields[] = {
 constexpr FieldName kProductFields[] = {
     {"code", Field::kCode},         {"name", Field::kName},     {"family", Field::kFamily},
     {"description", Field::kDescription}, {"active", Field::kActive}, {"price", Field::kPrice},
+    {"created_at", Field::kCreatedAt},    {"updated_at", Field::kUpdatedAt},
 };
 
 absl::Span<const FieldName> FieldsOf(ImportRecords records) {

@@ -49,6 +49,13 @@ absl::Status ApplyProductValue(Built& b, const Target& t, const std::string& val
       AddField(b, "price");
       break;
     }
+    case Field::kCreatedAt:
+    case Field::kUpdatedAt: {  // kept when the import creates the product
+      auto at = ParseWhen(value, reading);
+      if (!at.ok()) return at.status();
+      (t.field == Field::kCreatedAt ? p.created_at : p.updated_at) = *at;
+      break;
+    }
     default: return absl::InvalidArgumentError("is not a field of a product");
   }
   return absl::OkStatus();

@@ -29,6 +29,11 @@ constexpr const char* kDealColumns[] = {
     "stage",       "amount", "probability",          "expected_close", "owner",       "lost_reason",
     "created_at",  "closed_at", "updated_at"};
 
+// A product's row per list price (the import merges a code's rows' prices); one without a price
+// when it has none.
+constexpr const char* kProductColumns[] = {"code", "name", "family", "description", "active", "price",
+                                           "created_at", "updated_at"};
+
 constexpr const char* kActivityColumns[] = {
     "external_id", "customer_external_id", "customer_email", "customer", "kind",    "direction",
     "occurred_at", "duration_seconds",     "subject",        "body",     "outcome", "satisfaction",
@@ -93,7 +98,8 @@ class Exporter {
     records_ = options_.records == ImportRecords::kAuto ? ImportRecords::kCustomers : options_.records;
     if (ImportRecordsName(records_).empty()) return absl::InvalidArgumentError("records: an unknown kind of records");
     if (records_ == ImportRecords::kUsers) return absl::InvalidArgumentError("records: users are not exported");
-    if (records_ == ImportRecords::kProducts) return absl::InvalidArgumentError("records: products are not exported");
+    if (records_ == ImportRecords::kProducts && !options_.where.empty())
+      return absl::InvalidArgumentError("where: products are exported whole (a filter reads deals, customers or interactions)");
     if (format_ == ImportFormat::kVCard && records_ != ImportRecords::kCustomers)
       return absl::InvalidArgumentError(
           absl::StrCat("format: a vCard file holds customers, not ", Av(ImportRecordsName(records_))));
@@ -109,6 +115,8 @@ class Exporter {
       return s;
     ExportReport report;
     if (records_ == ImportRecords::kOpportunities) report.columns.assign(std::begin(kDealColumns), std::end(kDealColumns));
+    else if (records_ == ImportRecords::kProducts)
+      report.columns.assign(std::begin(kProductColumns), std::end(kProductColumns));
     else if (records_ == ImportRecords::kInteractions)
       report.columns.assign(std::begin(kActivityColumns), std::end(kActivityColumns));
     else report.columns.assign(std::begin(kColumns), std::end(kColumns));
@@ -148,6 +156,14 @@ class Exporter {
         for (const auto& r : records)
           if (st = fn(r.custom, r); !st.ok()) return;
       };
+      if (records_ == ImportRecords::kProducts) {  // few: read whole
+        auto all = txn_.ListProducts(false);
+        if (!all.ok()) return all.status();
+        const CustomFields none;
+        for (const Product& p : *all)
+          if (st = fn(none, p); !st.ok()) return st;
+        return absl::OkStatus();
+      }
       if (records_ == ImportRecords::kOpportunities) {
         auto page = txn_.SearchOpportunities(s);
         if (!page.ok()) return page.status();
@@ -239,6 +255,23 @@ class Exporter {
     cells["updated_at"] = When(i.updated_at);
     for (const auto& [name, value] : i.custom) cells[CustomColumn(name, value)] = CustomText(value);
     return Render(cells, columns);
+  }
+
+  absl::StatusOr<std::string> Line(const Product& p, const std::vector<std::string>& columns) {
+    std::map<std::string, Cell> cells = {{"code", p.code},
+                                         {"name", p.name},
+                                         {"family", p.family},
+                                         {"description", p.description},
+                                         {"active", p.active ? "true" : "false"},
+                                         {"created_at", When(p.created_at)},
+                                         {"updated_at", When(p.updated_at)}};
+    if (p.prices.empty()) return Render(cells, columns);
+    std::string out;
+    for (const Money& m : p.prices) {
+      cells["price"] = MoneyOf(m);
+      out += Render(cells, columns);
+    }
+    return out;
   }
 
   // The display name of customer `id` ("" for 0), read once.

@@ -458,3 +458,6 @@ def test_products_deal_lines_and_the_product_report(tmp_path):
     job = js(tmp_path, "import", os.path.join(DATA, "maven", "products.csv"), "--preset", "maven_products")
     assert job["records"] == "products" and job["counts"]["created"] == 7
     assert js(tmp_path, "product", "get", "GTX Plus Pro")["family"] == "GTX"
+    out = tmp_path / "catalog.csv"
+    assert "9 products" in run(tmp_path, "export", str(out), "--records", "products").stdout
+    assert out.read_text().splitlines()[0] == "code,name,family,description,active,price,created_at,updated_at"

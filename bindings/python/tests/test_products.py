@@ -117,3 +117,16 @@ def test_scores_read_the_products(db):
     score = db.score_deal(db.create_opportunity(crm.Opportunity(title="new", lines=[a.id])).id)
     hardware = [f for f in score.factors if f.field == "product.family"][0]
     assert (hardware.value, hardware.won, hardware.lost) == ("Hardware", 2, 1) and hardware.weight > 0
+
+
+def test_the_catalog_exports_and_imports_back(db, tmp_path):
+    db.create_product(crm.Product(code="A", name="Alpha", family="F", prices=[crm.Money("10", "USD"), crm.Money("9", "EUR")]))
+    db.create_product(crm.Product(code="B", name="Beta", active=False))
+    path = tmp_path / "catalog.csv"
+    assert db.export(path, records="products") == 2
+    with pytest.raises(crm.InvalidError, match="products are exported whole"):
+        db.export(tmp_path / "x.csv", records="products", where="id = 1")
+    with crm.open(tmp_path / "other.crm") as other:
+        assert other.import_file(path, records="products").counts.created == 2
+        assert [(p.code, p.name, p.active, p.prices) for p in other.products()] == [
+            ("A", "Alpha", True, [crm.Money("10", "USD"), crm.Money("9", "EUR")]), ("B", "Beta", False, [])]
