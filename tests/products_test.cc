@@ -204,6 +204,15 @@ TEST_F(ProductsTest, QueriesFilterAndGroupByProductAndFamily) {
   EXPECT_EQ(ids("product.family = 'MG'"), (std::vector<OpportunityId>{a.id, b.id}));
   EXPECT_EQ(ids(absl::StrCat("product.id = ", mg.id, " and not product.family = 'GTX'")),
             (std::vector<OpportunityId>{b.id}));
+  // Sorted by family (a deal by its first value; none last): the catalog is read for the sort too.
+  Search sorted;
+  sorted.order_by = "product.family";
+  sorted.descending = true;
+  std::vector<OpportunityId> order;
+  for (const Opportunity& o : Ok(store_->Run(&ReadTxn::SearchOpportunities, sorted)).opportunities) order.push_back(o.id);
+  ASSERT_EQ(order.size(), 3u);
+  EXPECT_EQ(order[0], b.id);  // MG
+  EXPECT_EQ(order[1], a.id);  // GTX
   // Grouped by family: a deal counts in each family it sells.
   Aggregation agg;
   agg.group_by = {GroupBy{"product.family"}};

@@ -351,6 +351,10 @@ absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const
   for (const FieldRef& f : groups) owners = owners || NeedsOwners(f);
   for (const FieldRef& f : measures) owners = owners || NeedsOwners(f);
   if (auto st = LoadOwners(ctx, owners, &*pipelines); !st.ok()) return st;  // the planner reads them too
+  bool catalog = compiled->uses_catalog;
+  for (const FieldRef& f : groups) catalog = catalog || NeedsCatalog(kind, f);
+  for (const FieldRef& f : measures) catalog = catalog || NeedsCatalog(kind, f);
+  if (auto st = LoadCatalog(ctx, catalog, &*pipelines); !st.ok()) return st;
   auto candidates = FindCandidates(ctx, *compiled, *pipelines, a.include_archived);
   if (!candidates.ok()) return candidates.status();
 

@@ -143,6 +143,7 @@ absl::StatusOr<Node> CompileNode(EntityType kind, const FilterNode& n, const Loo
   out.field = *std::move(field);
   if (out.field.name == "last_interaction_at") uses->uses_last_interaction = true;
   if (NeedsOwners(out.field)) uses->uses_owners = true;
+  if (NeedsCatalog(kind, out.field)) uses->uses_catalog = true;
   const Type t = out.field.type;
   if (n.type == FilterNode::Type::kCompare) {
     const bool ordered = n.op != Filter::Op::kEq && n.op != Filter::Op::kNe;

@@ -38,6 +38,7 @@ struct Compiled {
   std::optional<Node> root;
   bool uses_last_interaction = false;  // customers: whether last_interaction_at is read
   bool uses_owners = false;            // whether a field read through the owner's user is
+  bool uses_catalog = false;           // whether a field read through the product catalog is
 };
 
 // `phone_region`: phone numbers in the filter are read in it (text::ParsePhone), as stored ones are.

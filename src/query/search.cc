@@ -29,9 +29,10 @@ struct Prepared {
   Candidates candidates;
 };
 
-// `owners`: whether something besides the filter (the sort) reads fields through owners' users.
+// `owners`, `catalog`: whether something besides the filter (the sort) reads fields through
+// owners' users, or through the product catalog.
 absl::StatusOr<Prepared> Prepare(const Ctx& ctx, EntityType kind, const Filter& filter, bool include_archived,
-                                 bool owners, Window window = {}) {
+                                 bool owners, bool catalog, Window window = {}) {
   if (kind != EntityType::kCustomer && kind != EntityType::kOpportunity && kind != EntityType::kInteraction)
     return absl::InvalidArgumentError("kind: searches cover customers, opportunities and interactions");
   Prepared p;
@@ -42,6 +43,7 @@ absl::StatusOr<Prepared> Prepare(const Ctx& ctx, EntityType kind, const Filter& 
   if (!compiled.ok()) return compiled.status();
   p.filter = *std::move(compiled);
   if (auto st = LoadOwners(ctx, owners || p.filter.uses_owners, &p.pipelines); !st.ok()) return st;
+  if (auto st = LoadCatalog(ctx, catalog || p.filter.uses_catalog, &p.pipelines); !st.ok()) return st;
   auto candidates = FindCandidates(ctx, p.filter, p.pipelines, include_archived, window);
   if (!candidates.ok()) return candidates.status();
   p.candidates = *std::move(candidates);
@@ -85,7 +87,8 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
   auto after = model::ParsePageToken(s.page_token, hash, {}, {});
   if (!after.ok()) return after.status();
   if (!after->empty() && after->size() < 8) return absl::InvalidArgumentError("page_token: is damaged");
-  auto p = Prepare(ctx, kind, s.filter, s.include_archived, NeedsOwners(*order), IdWindow(s, *order, *after));
+  auto p = Prepare(ctx, kind, s.filter, s.include_archived, NeedsOwners(*order), NeedsCatalog(kind, *order),
+                   IdWindow(s, *order, *after));
   if (!p.ok()) return p.status();
 
   const bool by_id = order->name == "id";
@@ -187,12 +190,15 @@ absl::StatusOr<Lookups> LoadLookups(const Ctx& ctx, EntityType kind) {
   if (!all.ok()) return all.status();
   Lookups p;
   p.pipelines = *std::move(all);
-  if (ctx.schema.products != model::kAbsentTable) {  // products are few: the catalog is read whole
-    auto catalog = products::Catalog::Load(ctx);
-    if (!catalog.ok()) return catalog.status();
-    p.products = *std::move(catalog);
-  }
   return p;
+}
+
+absl::Status LoadCatalog(const Ctx& ctx, bool needed, Lookups* l) {
+  if (!needed || l->products != nullptr || ctx.schema.products == model::kAbsentTable) return absl::OkStatus();
+  auto catalog = products::Catalog::Load(ctx);  // products are few: read whole
+  if (!catalog.ok()) return catalog.status();
+  l->products = *std::move(catalog);
+  return absl::OkStatus();
 }
 
 absl::Status Walk(const Ctx& ctx, const Compiled& f, const Lookups& p, const Candidates& cand, bool include_archived,
@@ -286,7 +292,7 @@ absl::StatusOr<InteractionPage> SearchInteractions(const Ctx& ctx, const Search&
 absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, EntityType kind, const Search& s) {
   Window counting;
   counting.only_count = true;
-  auto p = Prepare(ctx, kind, s.filter, s.include_archived, false, counting);
+  auto p = Prepare(ctx, kind, s.filter, s.include_archived, false, false, counting);
   if (!p.ok()) return p.status();
   if (!p->candidates.full_scan && p->candidates.exact) return p->candidates.ids.size();
   std::uint64_t n = 0;
@@ -306,7 +312,8 @@ absl::StatusOr<SearchPlan> Explain(const Ctx& ctx, EntityType kind, const Search
   auto after = model::ParsePageToken(s.page_token, HashOf(kind, s), {}, {});
   if (!after.ok()) return after.status();
   // The plan of the page the search would read.
-  auto p = Prepare(ctx, kind, s.filter, s.include_archived, NeedsOwners(*order), IdWindow(s, *order, *after));
+  auto p = Prepare(ctx, kind, s.filter, s.include_archived, NeedsOwners(*order), NeedsCatalog(kind, *order),
+                   IdWindow(s, *order, *after));
   if (!p.ok()) return p.status();
   SearchPlan plan;
   plan.full_scan = p->candidates.full_scan;

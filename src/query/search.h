@@ -15,6 +15,8 @@ namespace crm::query {
 absl::StatusOr<Lookups> LoadLookups(const model::Ctx& ctx, EntityType kind);
 // Loads the owners' users into `l` when `needed` (and not loaded yet).
 absl::Status LoadOwners(const model::Ctx& ctx, bool needed, Lookups* l);
+// Loads the product catalog into `l` when `needed` (a field read through it: NeedsCatalog).
+absl::Status LoadCatalog(const model::Ctx& ctx, bool needed, Lookups* l);
 
 // Calls `fn` with every record of the filter's kind that matches, in id order (interactions read
 // whole: by customer and time), until it returns false; `fn` may move the record away. `contact`: customers get their last_interaction_at (one

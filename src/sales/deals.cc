@@ -186,6 +186,8 @@ absl::StatusOr<Scope> Deals(const Ctx& ctx, const SalesQuery& q,
   }
   const bool owners = compiled->uses_owners || (group && query::NeedsOwners(*group));
   if (auto st = query::LoadOwners(ctx, owners, &s.lookups); !st.ok()) return st;
+  const bool catalog = compiled->uses_catalog || (group && query::NeedsCatalog(EntityType::kOpportunity, *group));
+  if (auto st = query::LoadCatalog(ctx, catalog, &s.lookups); !st.ok()) return st;
   std::optional<Converter> converter;
   if (!q.currency.empty()) {
     auto loaded = Converter::Load(ctx, q.currency);
