@@ -169,6 +169,12 @@ absl::Status Delete(Ctx& ctx, ProductId id) {
   return s;
 }
 
+std::string FamilyOf(const Ctx& ctx, ProductId id, absl::Status* failed) {
+  auto product = Get(ctx, id);
+  if (!product.ok() && !absl::IsNotFound(product.status())) *failed = product.status();
+  return product.ok() ? product->family : std::string();
+}
+
 absl::StatusOr<std::int64_t> LineTotal(std::int64_t unit_minor, std::int64_t quantity_milli, std::int32_t discount_bp) {
   // unit x quantity / 1000 x (10000 - discount) / 10000, in one division: exact before rounding.
   const __int128 numerator = static_cast<__int128>(unit_minor) * quantity_milli * (10000 - discount_bp);

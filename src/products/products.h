@@ -31,6 +31,9 @@ absl::Status Delete(Ctx& ctx, ProductId id);
 // a deal with lines becomes their sum.
 absl::Status SettleLines(const Ctx& ctx, Opportunity& o, const Opportunity* before);
 
+// The family of stored product `id`: "" when it has none or is gone; a failed read sets *failed.
+std::string FamilyOf(const Ctx& ctx, ProductId id, absl::Status* failed);
+
 // A line's total: quantity x unit price less the discount, rounded half away from zero;
 // InvalidArgument when it does not fit.
 absl::StatusOr<std::int64_t> LineTotal(std::int64_t unit_minor, std::int64_t quantity_milli, std::int32_t discount_bp);

@@ -180,11 +180,7 @@ absl::StatusOr<DealScore> ScoreDeal(const model::Ctx& ctx, OpportunityId id) {
     }
     if (field == kProductField || field == kFamilyField) {
       absl::Status failed;
-      const auto family_of = [&](ProductId id) -> std::string {
-        auto product = products::Get(ctx, id);
-        if (!product.ok() && !absl::IsNotFound(product.status())) failed = product.status();
-        return product.ok() ? product->family : std::string();
-      };
+      const auto family_of = [&](ProductId id) { return products::FamilyOf(ctx, id, &failed); };
       for (const std::string& value : ProductValues(*o, field, family_of)) {
         auto c = Read(ctx, ScoreKey(p->id, field, value));
         if (!c.ok()) return c.status();

@@ -211,11 +211,7 @@ absl::Status MoveScores(model::Ctx& ctx, const Pipeline& p, const Opportunity* b
   auto options = GetScoringOptions(ctx);
   if (!options.ok()) return options.status();
   absl::Status failed;
-  const auto family_of = [&](ProductId id) -> std::string {
-    auto product = products::Get(ctx, id);
-    if (!product.ok() && !absl::IsNotFound(product.status())) failed = product.status();
-    return product.ok() ? product->family : std::string();
-  };
+  const auto family_of = [&](ProductId id) { return products::FamilyOf(ctx, id, &failed); };
   const Contribution b = before != nullptr ? ContributionOf(p, *options, *before, family_of) : Contribution{};
   const Contribution a = after != nullptr ? ContributionOf(p, *options, *after, family_of) : Contribution{};
   if (!failed.ok()) return failed;
@@ -246,11 +242,8 @@ absl::Status MoveProductFamily(model::Ctx& ctx, ProductId product, const std::st
     if (!p.ok()) return p.status();
     // The deal as counted under the product's old family, then its new one.
     for (const std::string* family : {&before, &after}) {
-      const auto family_of = [&](ProductId other) -> std::string {
-        if (other == product) return *family;
-        auto got = products::Get(ctx, other);
-        if (!got.ok() && !absl::IsNotFound(got.status())) failed = got.status();
-        return got.ok() ? got->family : std::string();
+      const auto family_of = [&](ProductId other) {
+        return other == product ? *family : products::FamilyOf(ctx, other, &failed);
       };
       const Contribution c = ContributionOf(*p, *options, *o, family_of);
       if (!failed.ok()) return failed;
