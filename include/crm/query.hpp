@@ -102,10 +102,13 @@ struct SearchPlan {
 
 enum class TimeBucket : std::uint8_t { kNone = 0, kDay, kWeek, kMonth, kQuarter, kYear };
 
-// One grouping: a field, or a time field cut into buckets ("month(closed_at)" in text).
+// One grouping: a field, a time field cut into buckets ("month(closed_at)" in text), or (since
+// 0.16) a whole-number field cut into bands of `band` values ("band(custom.tenure, 12)": groups
+// labelled "0-11", "12-23" ...; other values of the field group as they are).
 struct GroupBy {
   std::string field;
   TimeBucket bucket = TimeBucket::kNone;
+  std::int64_t band = 0;  // 0: none
 };
 
 // One figure per group ("count", "sum(amount)", "count_distinct(customer)" in text).

@@ -25,6 +25,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "crm/analytics.hpp"
 #include "crm/change.hpp"
 #include "crm/customer.hpp"
 #include "crm/error.hpp"
@@ -131,7 +132,8 @@ class ReadTxn : public CustomerReads,
                 public ConsentReads,
                 public ImportReads,
                 public SalesReads,
-                public ProductReads {
+                public ProductReads,
+                public AnalyticsReads {
  public:
   ReadTxn(ReadTxn&&) noexcept;
   ReadTxn& operator=(ReadTxn&&) noexcept;

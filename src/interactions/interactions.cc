@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "analytics/facts.h"
 #include "model/external.h"
 #include "common/errors.h"
 #include "changes/changes.h"
@@ -168,8 +169,9 @@ absl::Status Put(Ctx& ctx, const Interaction& i) {
     return s;
   if (!i.external_id.empty())
     if (auto s = model::MoveExternal(ctx, ctx.schema.interaction_external, {}, i.external_id, i.id); !s.ok()) return s;
-  if (i.opportunity != 0) return ctx.txn.Put(ctx.schema.interaction_opp, OppKey(i.opportunity, i.id), "");
-  return absl::OkStatus();
+  if (i.opportunity != 0)
+    if (auto s = ctx.txn.Put(ctx.schema.interaction_opp, OppKey(i.opportunity, i.id), ""); !s.ok()) return s;
+  return analytics::MoveInteraction(ctx, nullptr, &i);
 }
 
 absl::Status Remove(Ctx& ctx, const Interaction& i) {
@@ -179,7 +181,7 @@ absl::Status Remove(Ctx& ctx, const Interaction& i) {
   if (auto s = model::MoveExternal(ctx, ctx.schema.interaction_external, i.external_id, {}, i.id); !s.ok()) return s;
   if (i.opportunity != 0)
     if (auto s = ctx.txn.Del(ctx.schema.interaction_opp, OppKey(i.opportunity, i.id)); !s.ok()) return s.status();
-  return absl::OkStatus();
+  return analytics::MoveInteraction(ctx, &i, nullptr);
 }
 
 }  // namespace

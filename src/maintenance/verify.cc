@@ -9,6 +9,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
+#include "analytics/facts.h"
 #include "codec/envelope.h"
 #include "changes/retention.h"
 #include "codec/key.h"
@@ -518,6 +519,9 @@ void Checker::Quotas() {
   auto scores = sales::CheckScores(ctx_);
   if (!scores.ok()) return Problem("deal scores: ", scores.status().message());
   for (const std::string& p : *scores) Problem(p);
+  auto facts = analytics::Check(ctx_);
+  if (!facts.ok()) return Problem("purchase facts: ", facts.status().message());
+  for (const std::string& p : *facts) Problem(p);
 }
 
 absl::StatusOr<VerifyReport> Verify(const model::Ctx& ctx) {

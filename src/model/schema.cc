@@ -66,6 +66,9 @@ constexpr TableSpec kTables[] = {
     {&Schema::products, "products", 13},
     {&Schema::product_code, "product_code", 13},
     {&Schema::product_deals, "product_deals", 13},
+    {&Schema::purchases, "purchases", 14},
+    {&Schema::customer_facts, "customer_facts", 14},
+    {&Schema::customer_value, "customer_value", 14},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

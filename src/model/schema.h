@@ -60,6 +60,10 @@
 //   product_code       folded code -> U64(id)                             (unique; since schema 13)
 //   product_deals      U64(product) U64(opportunity) -> flags: the deals with a line of it
 //                      (since schema 13)
+//   purchases          U64(customer) I64(at) U8(source) U64(id) -> the purchase's amount
+//   customer_facts     U64(customer) -> the customer's purchase facts and churn time
+//   customer_value     Str(currency) I64(total) U64(~customer) -> "": customers by value
+//                      (the three since schema 14; analytics/facts.h)
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -105,7 +109,8 @@ class Sealing;
 // 11: quotas, deal totals; forecast categories of stages and deals (records of a later version).
 // 12: deal scores (the counts of the scoring model), exchange rates.
 // 13: products, and deals' line items (opportunity records of version 3).
-inline constexpr std::uint64_t kSchemaVersion = 13;
+// 14: purchase facts (purchases, customer_facts, customer_value).
+inline constexpr std::uint64_t kSchemaVersion = 14;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;
@@ -161,6 +166,9 @@ struct Schema {
   storage::Table products;
   storage::Table product_code;
   storage::Table product_deals;
+  storage::Table purchases;
+  storage::Table customer_facts;
+  storage::Table customer_value;
   storage::Table changes;
   storage::Table change_entity;
 

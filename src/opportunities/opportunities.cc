@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "analytics/facts.h"
 #include "common/errors.h"
 #include "changes/changes.h"
 #include "codec/key.h"
@@ -193,6 +194,7 @@ absl::StatusOr<Opportunity> Store(Ctx& ctx, const Opportunity& before, Opportuni
   if (s.ok()) s = sales::MoveTotals(ctx, fresh ? nullptr : &before, &o);
   if (s.ok()) s = sales::MoveScores(ctx, p, fresh ? nullptr : &before, &o);
 #endif
+  if (s.ok()) s = analytics::MoveDeal(ctx, p, fresh ? nullptr : &before, &o);
   if (s.ok())
     s = changes::Record(ctx, EntityType::kOpportunity, o.id, op, fresh ? changes::Fields{} : changes::Flatten(before, &p),
                         changes::Flatten(o, &p));
@@ -486,6 +488,7 @@ absl::Status Remove(Ctx& ctx, OpportunityId id) {
   if (s.ok()) s = sales::MoveTotals(ctx, &*o, nullptr);
   if (s.ok()) s = sales::MoveScores(ctx, p, &*o, nullptr);
 #endif
+  if (s.ok()) s = analytics::MoveDeal(ctx, p, &*o, nullptr);
   if (s.ok())
     s = changes::Record(ctx, EntityType::kOpportunity, id, ChangeOp::kDelete,
                         changes::Flatten(*o, *found ? &p : nullptr), {});

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
@@ -30,14 +31,18 @@ constexpr std::size_t kMaxGroups = 1000000;
 std::vector<std::pair<std::string, std::size_t>> Items(std::string_view text) {
   std::vector<std::pair<std::string, std::size_t>> out;
   std::size_t start = 0;
-  for (std::size_t i = 0; i <= text.size(); ++i)
-    if (i == text.size() || text[i] == ',') {
+  int depth = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && text[i] == '(') ++depth;
+    if (i < text.size() && text[i] == ')') --depth;
+    if (i == text.size() || (text[i] == ',' && depth <= 0)) {
       std::string_view item = text.substr(start, i - start);
       std::size_t lead = 0;
       while (lead < item.size() && absl::ascii_isspace(static_cast<unsigned char>(item[lead]))) ++lead;
       out.emplace_back(std::string(absl::StripAsciiWhitespace(Av(item))), start + lead + 1);
       start = i + 1;
     }
+  }
   return out;
 }
 
@@ -72,9 +77,18 @@ absl::StatusOr<std::vector<GroupBy>> Aggregation::ParseGroupBy(std::string_view 
     static constexpr std::pair<std::string_view, TimeBucket> kBuckets[] = {
         {"day", TimeBucket::kDay},         {"week", TimeBucket::kWeek}, {"month", TimeBucket::kMonth},
         {"quarter", TimeBucket::kQuarter}, {"year", TimeBucket::kYear}};
-    if (!fn.empty()) {
+    if (fn == "band") {
+      const std::size_t comma = arg.rfind(',');
+      std::int64_t width = 0;
+      if (comma == std::string::npos ||
+          !absl::SimpleAtoi(absl::StripAsciiWhitespace(Av(std::string_view(arg).substr(comma + 1))), &width) || width < 1)
+        return ItemError("group_by", at, "expected band(field, width) with a whole width of 1 or more, e.g. band(custom.tenure, 12)");
+      g.field = std::string(absl::StripAsciiWhitespace(Av(std::string_view(arg).substr(0, comma))));
+      g.band = width;
+    } else if (!fn.empty()) {
       const auto* b = std::find_if(std::begin(kBuckets), std::end(kBuckets), [&](const auto& k) { return k.first == fn; });
-      if (b == std::end(kBuckets)) return ItemError("group_by", at, absl::StrCat("'", fn, "' is not day, week, month, quarter or year"));
+      if (b == std::end(kBuckets))
+        return ItemError("group_by", at, absl::StrCat("'", fn, "' is not day, week, month, quarter, year or band"));
       g.bucket = b->second;
     }
     out.push_back(std::move(g));
@@ -125,12 +139,7 @@ struct Row {
 
 // One group value of a record: its order-preserving code, and the value (borrowed from the
 // record) its key is made of when the group is new.
-struct Group {
-  std::string code;
-  bool empty = true;
-  Val val;
-  std::int64_t bucket_start = 0;
-};
+using Group = GroupValue;
 
 // The bucket a time falls in, kept from the previous record: records of one bucket in a row
 // (common: ids follow time) cost no time zone arithmetic.
@@ -198,10 +207,28 @@ std::optional<std::int64_t> TimeOf(const Val& v, const FieldRef& f) {
   return std::nullopt;
 }
 
-Group GroupOf(const Val& v, const FieldRef& f, TimeBucket bucket, const absl::TimeZone& tz, BucketCache& cache) {
+// The whole number a value holds, if it is one (not an id of a stage or another enumeration).
+std::optional<std::int64_t> WholeOf(const Val& v, const FieldRef& f) {
+  if (v.k == Val::K::kInt && f.type == Type::kInt) return v.i;
+  if (v.k == Val::K::kCustom)
+    if (const auto* i = std::get_if<std::int64_t>(v.custom)) return *i;
+  return std::nullopt;
+}
+
+Group GroupOf(const Val& v, const FieldRef& f, const GroupBy& by, const absl::TimeZone& tz, BucketCache& cache) {
+  const TimeBucket bucket = by.bucket;
   Group g;
   g.empty = false;
   g.val = v;
+  if (by.band > 0)
+    if (const auto n = WholeOf(v, f)) {
+      std::int64_t start = *n / by.band * by.band;
+      if (*n < 0 && start != *n) start -= by.band;
+      g.banded = true;
+      g.bucket_start = start;
+      g.code = codec::KeyBuilder().U8(1).I64(start).Take();
+      return g;
+    }
   const std::optional<std::int64_t> t = bucket == TimeBucket::kNone ? std::nullopt : TimeOf(v, f);
   if (!t) {
     g.code = SortKey(&v, f);
@@ -218,10 +245,16 @@ Group GroupOf(const Val& v, const FieldRef& f, TimeBucket bucket, const absl::Ti
 }
 
 // The key of a new group: its label and value.
-GroupKey KeyOf(const Group& g, const FieldRef& f, TimeBucket bucket, const absl::TimeZone& tz, const Lookups& p) {
+GroupKey KeyOf(const Group& g, const FieldRef& f, const GroupBy& by, const absl::TimeZone& tz, const Lookups& p) {
+  const TimeBucket bucket = by.bucket;
   GroupKey key;
   if (g.empty) return key;
   key.empty = false;
+  if (g.banded) {
+    key.label = absl::StrCat(g.bucket_start, "-", g.bucket_start + (by.band - 1));
+    key.value = g.bucket_start;
+    return key;
+  }
   const Val& v = g.val;
   if (auto t = TimeOf(v, f)) {
     if (bucket == TimeBucket::kNone) {
@@ -297,28 +330,110 @@ bool NumberOf(const Val& v, std::int64_t* n, const Money** money) {
 std::pair<std::string, GroupKey> FirstGroup(const Opportunity& o, const Lookups& l, const FieldRef& f) {
   Group g;
   BucketCache cache;
+  const GroupBy plain{f.name};
   Values(o, l, f, [&](const Val& v) {
-    if (g.empty) g = GroupOf(v, f, TimeBucket::kNone, absl::UTCTimeZone(), cache);
+    if (g.empty) g = GroupOf(v, f, plain, absl::UTCTimeZone(), cache);
   });
-  GroupKey key = KeyOf(g, f, TimeBucket::kNone, absl::UTCTimeZone(), l);
+  GroupKey key = KeyOf(g, f, plain, absl::UTCTimeZone(), l);
   return {std::move(g.code), std::move(key)};
 }
 
-absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const Aggregation& a) {
-  if (a.group_by.size() > kMaxGroupBy) return absl::InvalidArgumentError("group_by: at most two fields");
-  if (a.measures.size() > kMaxMeasures) return absl::InvalidArgumentError("measures: at most 16");
+std::size_t RecordGroups::size() const {
+  std::size_t n = 1;
+  for (const auto& groups : per) n *= groups.size();
+  return n;
+}
+
+std::string RecordGroups::code(std::size_t i) const {
+  codec::KeyBuilder code;
+  for (const auto& groups : per) {
+    code.Str(groups[i % groups.size()].code);
+    i /= groups.size();
+  }
+  return code.Take();
+}
+
+std::vector<GroupKey> RecordGroups::keys(std::size_t i) const {
+  std::vector<GroupKey> out;
+  for (std::size_t k = 0; k < per.size(); ++k) {
+    const auto& groups = per[k];
+    out.push_back(KeyOf(groups[i % groups.size()], (*fields)[k], (*by)[k], *tz, *lookups));
+    i /= groups.size();
+  }
+  return out;
+}
+
+absl::Status GroupWalk(const Ctx& ctx, EntityType kind, const Filter& filter, bool include_archived,
+                       const std::vector<GroupBy>& group_by, std::string_view time_zone, const std::vector<FieldRef>& read,
+                       absl::FunctionRef<absl::Status(const Record&, const RecordGroups&)> fn) {
+  if (group_by.size() > kMaxGroupBy) return absl::InvalidArgumentError("group_by: at most two fields");
   absl::TimeZone tz;
-  if (!absl::LoadTimeZone(a.time_zone, &tz))
-    return absl::InvalidArgumentError(absl::StrCat("time_zone: '", a.time_zone, "' is not in the system's tz database"));
-  std::vector<FieldRef> groups, measures;
-  for (const GroupBy& g : a.group_by) {
+  if (!absl::LoadTimeZone(std::string(time_zone), &tz))
+    return absl::InvalidArgumentError(absl::StrCat("time_zone: '", Av(time_zone), "' is not in the system's tz database"));
+  std::vector<FieldRef> groups;
+  for (const GroupBy& g : group_by) {
     auto f = Resolve(kind, g.field);
     if (!f.ok()) return absl::InvalidArgumentError(absl::StrCat("group_by: ", f.status().message()));
     if (g.bucket != TimeBucket::kNone && f->type != Type::kTime && f->type != Type::kCustom)
       return absl::InvalidArgumentError(absl::StrCat("group_by: field '", g.field, "': only times have buckets"));
+    if (g.band < 0 || (g.band > 0 && f->type != Type::kInt && f->type != Type::kCustom))
+      return absl::InvalidArgumentError(absl::StrCat("group_by: field '", g.field, "': only whole numbers have bands"));
+    if (g.band > 0 && g.bucket != TimeBucket::kNone)
+      return absl::InvalidArgumentError(absl::StrCat("group_by: field '", g.field, "': a band or a time bucket, not both"));
     groups.push_back(*std::move(f));
   }
+  auto lookups = LoadLookups(ctx, kind);
+  if (!lookups.ok()) return lookups.status();
+  auto compiled = Compile(kind, filter, *lookups, ctx.phone_region);
+  if (!compiled.ok()) return compiled.status();
+  bool contact = false, owners = compiled->uses_owners, catalog = compiled->uses_catalog;
+  for (const std::vector<FieldRef>* fields : {static_cast<const std::vector<FieldRef>*>(&groups), &read})
+    for (const FieldRef& f : *fields) {
+      contact = contact || f.name == "last_interaction_at";
+      owners = owners || NeedsOwners(f);
+      catalog = catalog || NeedsCatalog(kind, f);
+    }
+  if (auto st = LoadOwners(ctx, owners, &*lookups); !st.ok()) return st;  // the planner reads them too
+  if (auto st = LoadCatalog(ctx, catalog, &*lookups); !st.ok()) return st;
+  auto candidates = FindCandidates(ctx, *compiled, *lookups, include_archived);
+  if (!candidates.ok()) return candidates.status();
+
+  std::vector<BucketCache> caches(groups.size());
+  RecordGroups record_groups;
+  record_groups.fields = &groups;
+  record_groups.by = &group_by;
+  record_groups.tz = &tz;
+  record_groups.lookups = &*lookups;
+  record_groups.per.resize(groups.size());
+  return Walk(ctx, *compiled, *lookups, *candidates, include_archived, contact,
+              [&](const Customer* c, const Opportunity* o, const Interaction* in) -> absl::StatusOr<bool> {
+                const Record record{c, o, in, &*lookups};
+                // The groups of this record: every combination of its values of the group fields.
+                for (std::size_t i = 0; i < groups.size(); ++i) {
+                  auto& per = record_groups.per[i];
+                  per.clear();
+                  record.Values(groups[i], [&](const Val& v) { per.push_back(GroupOf(v, groups[i], group_by[i], tz, caches[i])); });
+                  if (per.empty()) per.push_back(Group{});
+                }
+                if (auto st = fn(record, record_groups); !st.ok()) return st;
+                return true;
+              });
+}
+
+void Record::Values(const FieldRef& f, EachVal fn) const {
+  if (customer != nullptr) {
+    query::Values(*customer, *lookups, f, fn);
+  } else if (opportunity != nullptr) {
+    query::Values(*opportunity, *lookups, f, fn);
+  } else {
+    query::Values(*interaction, *lookups, f, fn);
+  }
+}
+
+absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const Aggregation& a) {
+  if (a.measures.size() > kMaxMeasures) return absl::InvalidArgumentError("measures: at most 16");
   std::vector<Measure> ms = a.measures.empty() ? std::vector<Measure>{Measure{}} : a.measures;
+  std::vector<FieldRef> measures;
   for (const Measure& m : ms) {
     FieldRef f;
     if (m.op != Measure::Op::kCount || !m.field.empty()) {
@@ -335,70 +450,38 @@ absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const
     measures.push_back(std::move(f));
   }
   const bool counts_only = std::all_of(measures.begin(), measures.end(), [](const FieldRef& f) { return f.name.empty(); });
-  if (kind == EntityType::kCustomer && a.filter.matches_all() && groups.size() == 1 &&
-      a.group_by[0].bucket == TimeBucket::kNone && counts_only) {
-    auto counted = CountedGroups(ctx, groups[0], a.include_archived, ms.size());
-    if (!counted.ok()) return counted.status();
-    if (counted->has_value()) return **std::move(counted);
+  if (kind == EntityType::kCustomer && a.filter.matches_all() && a.group_by.size() == 1 &&
+      a.group_by[0].bucket == TimeBucket::kNone && a.group_by[0].band == 0 && counts_only) {
+    auto group = Resolve(kind, a.group_by[0].field);
+    if (group.ok()) {
+      auto counted = CountedGroups(ctx, *group, a.include_archived, ms.size());
+      if (!counted.ok()) return counted.status();
+      if (counted->has_value()) return **std::move(counted);
+    }
   }
-  auto pipelines = LoadLookups(ctx, kind);
-  if (!pipelines.ok()) return pipelines.status();
-  auto compiled = Compile(kind, a.filter, *pipelines, ctx.phone_region);
-  if (!compiled.ok()) return compiled.status();
-  bool contact = false, owners = compiled->uses_owners;
-  for (const FieldRef& f : groups) contact = contact || f.name == "last_interaction_at";
-  for (const FieldRef& f : measures) contact = contact || f.name == "last_interaction_at";
-  for (const FieldRef& f : groups) owners = owners || NeedsOwners(f);
-  for (const FieldRef& f : measures) owners = owners || NeedsOwners(f);
-  if (auto st = LoadOwners(ctx, owners, &*pipelines); !st.ok()) return st;  // the planner reads them too
-  bool catalog = compiled->uses_catalog;
-  for (const FieldRef& f : groups) catalog = catalog || NeedsCatalog(kind, f);
-  for (const FieldRef& f : measures) catalog = catalog || NeedsCatalog(kind, f);
-  if (auto st = LoadCatalog(ctx, catalog, &*pipelines); !st.ok()) return st;
-  auto candidates = FindCandidates(ctx, *compiled, *pipelines, a.include_archived);
-  if (!candidates.ok()) return candidates.status();
 
   absl::flat_hash_map<std::string, Row> rows;
-  std::vector<BucketCache> caches(groups.size());
-  absl::Status failure;
-  const auto values = [&](const Customer* c, const Opportunity* o, const Interaction* i, const FieldRef& f, auto fn) {
-    if (c != nullptr) {
-      Values(*c, *pipelines, f, fn);
-    } else if (o != nullptr) {
-      Values(*o, *pipelines, f, fn);
-    } else {
-      Values(*i, *pipelines, f, fn);
-    }
-  };
-  auto st = Walk(ctx, *compiled, *pipelines, *candidates, a.include_archived, contact,
-                 [&](const Customer* c, const Opportunity* o, const Interaction* in) -> absl::StatusOr<bool> {
-    // The groups of this record: every combination of its values of the group fields.
-    std::vector<std::vector<Group>> per(groups.size());
-    for (std::size_t i = 0; i < groups.size(); ++i) {
-      values(c, o, in, groups[i], [&](const Val& v) { per[i].push_back(GroupOf(v, groups[i], a.group_by[i].bucket, tz, caches[i])); });
-      if (per[i].empty()) per[i].push_back(Group{});
-    }
+  auto st = GroupWalk(ctx, kind, a.filter, a.include_archived, a.group_by, a.time_zone, measures,
+                      [&](const Record& record, const RecordGroups& groups) -> absl::Status {
     // The row's currency: that of the first money value a measure takes.
     std::string currency;
     for (std::size_t m = 0; m < ms.size() && currency.empty(); ++m)
       if (!measures[m].name.empty())
-        values(c, o, in, measures[m], [&](const Val& v) {
+        record.Values(measures[m], [&](const Val& v) {
           std::int64_t n;
           const Money* money;
           if (currency.empty() && NumberOf(v, &n, &money) && money != nullptr) currency = money->currency;
         });
-    std::vector<std::size_t> at(groups.size(), 0);
-    while (true) {
+    absl::Status failure;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
       codec::KeyBuilder code;
-      for (std::size_t i = 0; i < groups.size(); ++i) code.Str(per[i][at[i]].code);
-      code.Str(currency);
+      code.Str(groups.code(g)).Str(currency);
       auto [it, fresh] = rows.try_emplace(code.Take());
       Row& row = it->second;
       if (fresh) {
         if (rows.size() > kMaxGroups)
           return absl::ResourceExhaustedError(absl::StrCat("group_by: more than ", kMaxGroups, " groups"));
-        for (std::size_t i = 0; i < groups.size(); ++i)
-          row.keys.push_back(KeyOf(per[i][at[i]], groups[i], a.group_by[i].bucket, tz, *pipelines));
+        row.keys = groups.keys(g);
         row.currency = currency;
         row.acc.resize(ms.size());
       }
@@ -408,7 +491,7 @@ absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const
           ++acc.count;
           continue;
         }
-        values(c, o, in, measures[m], [&](const Val& v) {
+        record.Values(measures[m], [&](const Val& v) {
           if (ms[m].op == Measure::Op::kCountDistinct) {
             acc.distinct.insert(SortKey(&v, measures[m]));
             ++acc.count;
@@ -435,11 +518,8 @@ absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const
         });
       }
       if (!failure.ok()) return failure;
-      std::size_t i = 0;
-      while (i < groups.size() && ++at[i] == per[i].size()) at[i++] = 0;
-      if (i == groups.size()) break;
     }
-    return true;
+    return absl::OkStatus();
   });
   if (!st.ok()) return st;
 

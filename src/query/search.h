@@ -5,8 +5,10 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "crm/query.hpp"
 #include "model/schema.h"
+#include "query/fields.h"
 #include "query/plan.h"
 
 namespace crm::query {
@@ -24,6 +26,48 @@ absl::Status LoadCatalog(const model::Ctx& ctx, bool needed, Lookups* l);
 absl::Status Walk(const model::Ctx& ctx, const Compiled& f, const Lookups& p, const Candidates& c,
                   bool include_archived, bool contact,
                   absl::FunctionRef<absl::StatusOr<bool>(Customer*, Opportunity*, Interaction*)> fn);
+
+// A record a walk visits (one of the three is set), with the lookups its fields are read with.
+struct Record {
+  const Customer* customer = nullptr;
+  const Opportunity* opportunity = nullptr;
+  const Interaction* interaction = nullptr;
+  const Lookups* lookups = nullptr;
+  void Values(const FieldRef& f, EachVal fn) const;
+};
+
+// One value of a group_by field of a record: its order-preserving code and the value its key is
+// made of.
+struct GroupValue {
+  std::string code;
+  bool empty = true;
+  Val val;
+  std::int64_t bucket_start = 0;  // a time bucket's first instant, or a band's lowest value
+  bool banded = false;
+};
+
+// The groups a record falls in: every combination of its values of the group_by fields (one, the
+// whole, when there are none). Set by GroupWalk for each record.
+class RecordGroups {
+ public:
+  std::size_t size() const;
+  // The order-preserving code of group i (equal codes: the same group), and its keys.
+  std::string code(std::size_t i) const;
+  std::vector<GroupKey> keys(std::size_t i) const;
+
+  std::vector<std::vector<GroupValue>> per;
+  const std::vector<FieldRef>* fields = nullptr;
+  const std::vector<GroupBy>* by = nullptr;
+  const absl::TimeZone* tz = nullptr;
+  const Lookups* lookups = nullptr;
+};
+
+// Calls `fn` with every record of `kind` the filter matches and the groups it falls in, as
+// Aggregate groups them (InvalidArgument for a group_by or time zone it refuses). `read`: other
+// fields `fn` reads (their lookups are loaded too).
+absl::Status GroupWalk(const model::Ctx& ctx, EntityType kind, const Filter& filter, bool include_archived,
+                       const std::vector<GroupBy>& group_by, std::string_view time_zone, const std::vector<FieldRef>& read,
+                       absl::FunctionRef<absl::Status(const Record&, const RecordGroups&)> fn);
 
 absl::StatusOr<CustomerPage> SearchCustomers(const model::Ctx& ctx, const Search& s);
 absl::StatusOr<OpportunityPage> SearchOpportunities(const model::Ctx& ctx, const Search& s);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "analytics/facts.h"
 #include "codec/key.h"
 #include "consent/records.h"
 #include "customers/customers.h"
@@ -101,6 +102,9 @@ constexpr Step kSteps[] = {
     {12, "deal scores; exchange rates", &sales::RebuildScores},
     // Products: the catalog starts empty, and no deal has lines yet.
     {13, "products and line items", [](model::Ctx&) { return absl::OkStatus(); }},
+    // Purchase facts: counted at the first writable open after the store is unlocked (the
+    // interactions of an encrypted store are sealed), in the write Store::Open makes.
+    {14, "purchase facts", &analytics::MarkRebuildPending},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == model::kSchemaVersion, "a step for every schema version");
 

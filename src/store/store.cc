@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "analytics/facts.h"
 #include "common/errors.h"
 #include "crypto/vault.h"
 #include "core/txn.h"
@@ -116,6 +117,7 @@ template TxnImpl* ImplOf(const SalesReads*);
 template TxnImpl* ImplOf(const SalesWrites*);
 template TxnImpl* ImplOf(const ProductReads*);
 template TxnImpl* ImplOf(const ProductWrites*);
+template TxnImpl* ImplOf(const AnalyticsReads*);
 
 }  // namespace detail
 
@@ -211,6 +213,21 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, Stor
           static_cast<PipelineWrites*>(&txn), [](model::Ctx& c) { return pipelines::EnsureDefault(c); },
           core::Growth::kRemoves);
     });
+    if (!s.ok()) return s;
+    // A file upgraded to schema 14 counts its customers' purchase facts once, now that sealed
+    // records can be read (a read first: a full store still opens).
+    absl::StatusOr<bool> pending = false;
+    {
+      auto read = store->BeginRead();
+      if (!read.ok()) return read.status();
+      pending = core::Query(static_cast<const PipelineReads*>(&*read),
+                            [](const model::Ctx& c) { return analytics::RebuildPending(c); });
+    }
+    if (!pending.ok()) return pending.status();
+    if (*pending)
+      s = store->Write(std::string_view(), [](WriteTxn& txn) -> absl::Status {
+        return core::Mutate(static_cast<PipelineWrites*>(&txn), [](model::Ctx& c) { return analytics::Rebuild(c); });
+      });
     if (!s.ok()) return s;
   }
   return store;
