@@ -57,6 +57,7 @@ constexpr FieldName kFields[] = {
     {"do_not_call", Field::kDoNotCall},
     {"created_at", Field::kCreatedAt},
     {"updated_at", Field::kUpdatedAt},
+    {"churned", Field::kChurned},
 };
 
 constexpr FieldName kDealFields[] = {
@@ -145,7 +146,8 @@ constexpr Synonym kSynonyms[] = {
     {"region", "address.region"}, {"state", "address.region"}, {"province", "address.region"},
     {"stateregion", "address.region"}, {"postalcode", "address.postal_code"}, {"zip", "address.postal_code"},
     {"zipcode", "address.postal_code"}, {"postcode", "address.postal_code"}, {"country", "address.country"},
-    {"countryregion", "address.country"}, {"stage", "stage"}, {"lifecyclestage", "stage"},
+    {"countryregion", "address.country"}, {"stage", "stage"}, {"lifecyclestage", "stage"}, {"churn", "churned"},
+    {"churned", "churned"},
     {"owner", "owner"}, {"contactowner", "owner"}, {"accountowner", "owner"}, {"tags", "tags"},
     {"labels", "tags"}, {"jobtitle", "job_title"}, {"title", "job_title"}, {"department", "department"},
     {"industry", "industry"}, {"sector", "industry"}, {"website", "website"}, {"url", "website"},
@@ -250,6 +252,21 @@ const std::vector<Preset>& Presets() {
         {"Country/Region", "address.country"}, {"Lifecycle Stage", "stage"}, {"Contact owner", "owner"},
         {"Lead Status", "custom.lead_status"}, {"Create Date", "created_at"},
         {"Last Modified Date", "updated_at"}}},
+      // IBM's Telco customer churn sample: no names (the customer id is the display name), the
+      // services and terms as custom fields, and the churn flag as the churned stage.
+      {"ibm_telco",
+       CustomerKind::kPerson,
+       {{"customerID", "external_id"}, {"customerID", "display_name"}, {"gender", "custom.gender"},
+        {"SeniorCitizen", "custom.senior_citizen:bool"}, {"Partner", "custom.partner"},
+        {"Dependents", "custom.dependents"}, {"tenure", "custom.tenure:int"},
+        {"PhoneService", "custom.phone_service"}, {"MultipleLines", "custom.multiple_lines"},
+        {"InternetService", "custom.internet_service"}, {"OnlineSecurity", "custom.online_security"},
+        {"OnlineBackup", "custom.online_backup"}, {"DeviceProtection", "custom.device_protection"},
+        {"TechSupport", "custom.tech_support"}, {"StreamingTV", "custom.streaming_tv"},
+        {"StreamingMovies", "custom.streaming_movies"}, {"Contract", "custom.contract"},
+        {"PaperlessBilling", "custom.paperless_billing"}, {"PaymentMethod", "custom.payment_method"},
+        {"MonthlyCharges", "custom.monthly_charges:money"}, {"TotalCharges", "custom.total_charges:money"},
+        {"Churn", "churned"}}},
       {"maven_accounts",
        CustomerKind::kOrganization,
        {{"account", "display_name"}, {"account", "external_id"}, {"sector", "industry"},

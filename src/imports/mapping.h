@@ -38,6 +38,8 @@ enum class Field : std::uint8_t {
   kEnteredStage,  // "entered.<stage>": when a new deal entered that stage (Target::custom names it)
   // Products (since 0.15; name is shared).
   kCode, kFamily, kDescription, kPrice,
+  // Customers (since 0.16): yes puts the customer in the churned stage, no in the customer stage.
+  kChurned,
 };
 
 // The type of a custom field's values, as its column names it ("custom.score:int").

@@ -360,6 +360,13 @@ absl::Status Apply(Built& b, const Target& t, const std::string& value, const Re
       AddField(b, "consent.do_not_call");
       break;
     }
+    case Field::kChurned: {
+      auto v = ParseBool(value);
+      if (!v.ok()) return v.status();
+      c.stage = *v ? LifecycleStage::kChurned : LifecycleStage::kCustomer;
+      AddField(b, "stage");
+      break;
+    }
     case Field::kCreatedAt:
     case Field::kUpdatedAt: {
       auto at = ParseWhen(value, reading);
