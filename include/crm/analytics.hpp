@@ -16,12 +16,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "crm/customer.hpp"
 #include "crm/query.hpp"
+#include "crm/sales.hpp"
 #include "crm/txn_part.hpp"
 #include "crm/types.hpp"
 
@@ -104,6 +106,157 @@ struct ChurnReport {
   std::vector<ChurnRow> rows;  // one per group, in order of the group keys (empty groups first)
 };
 
+// Cohort retention: customers grouped by the month of their first purchase (in `time_zone`);
+// cell k of a cohort is the share of its customers who bought in the k-th month after it (cell 0,
+// the first month, is 1).
+struct CohortQuery {
+  Timestamp from = 0;  // the cohorts whose first month begins in [from, to)
+  Timestamp to = 0;
+  std::size_t months = 12;  // cells per cohort after the first: 1 to 120
+  Filter filter;            // which customers (every one by default)
+  bool include_archived = false;
+  std::string time_zone = "UTC";
+};
+
+struct CohortRow {
+  std::string cohort;  // "2024-03"
+  Timestamp start = 0;  // the first instant of the month
+  std::uint64_t customers = 0;
+  // Customers who bought in month k after the cohort's (active[0] == customers), and their share;
+  // only the months that have begun when the snapshot was taken (recent cohorts have fewer).
+  std::vector<std::uint64_t> active;
+  std::vector<double> share;
+};
+
+struct CohortTable {
+  std::vector<CohortRow> rows;  // by cohort
+};
+
+// RFM: each customer with a purchase scored 1 to 5 (quintiles among the customers scored; equal
+// values share a score) for recency (days since the last purchase at `at`: the more recent, the
+// higher), frequency (purchases) and monetary value (the total in `currency`), and put in a
+// segment by its recency and frequency scores (R, F):
+//   champions R5 F4-5 · loyal R3-4 F4-5 · potential loyalists R4-5 F2-3 · new R5 F1 ·
+//   promising R4 F1 · need attention R3 F3 · about to sleep R3 F1-2 · at risk R1-2 F3-4 ·
+//   cannot lose R1-2 F5 · hibernating R1-2 F1-2 but not R1 F1 · lost R1 F1.
+struct RfmQuery {
+  Timestamp at = 0;            // the time recency counts to; 0: the snapshot's time
+  std::string currency = {};   // required: the monetary value's currency
+  Filter filter;               // which customers are scored (every one with a purchase by default)
+  bool include_archived = false;
+};
+
+enum class RfmSegment : std::uint8_t {
+  kChampions = 1,
+  kLoyal,
+  kPotentialLoyalists,
+  kNew,
+  kPromising,
+  kNeedAttention,
+  kAboutToSleep,
+  kAtRisk,
+  kCannotLose,
+  kHibernating,
+  kLost,
+};
+std::string_view RfmSegmentName(RfmSegment segment);  // "champions", "potential_loyalists" ...
+RfmSegment RfmSegmentOf(int recency_score, int frequency_score);
+
+struct RfmScore {
+  CustomerId customer = 0;
+  std::int64_t recency_days = 0;
+  std::uint64_t frequency = 0;
+  Money monetary;
+  int r = 0, f = 0, m = 0;  // 1 to 5
+  RfmSegment segment = RfmSegment::kLost;
+};
+
+struct RfmSegmentCount {
+  RfmSegment segment = RfmSegment::kLost;
+  std::uint64_t customers = 0;
+  Money monetary;  // their total value in the query's currency
+};
+
+struct RfmReport {
+  std::uint64_t customers = 0;  // scored
+  std::vector<RfmSegmentCount> segments;  // every segment, in the order of RfmSegment
+};
+
+// Lifetime value of a customer in one currency: what it bought (historic), and an estimate of
+// what it will have bought over its whole life:
+//   predicted = average order value x purchases per year x expected lifetime in years,
+// where the average order value is the customer's total over its purchases, purchases per year
+// its purchases over the time from its first purchase to `at` (at least 30 days), and the
+// expected lifetime 1 / the store's yearly churn rate (the no-purchase definition, with
+// `inactive_days`, over the year before `at`), at most 10 years. The estimate assumes a customer
+// goes on as it has and churns as the average customer does; it says nothing of customers with
+// fewer than 2 purchases (predicted equals historic for them) and is no forecast of a segment.
+struct LifetimeValueQuery {
+  CustomerId customer = 0;
+  std::string currency = {};  // required
+  Timestamp at = 0;           // 0: the snapshot's time
+  std::int64_t inactive_days = 90;
+};
+
+struct LifetimeValue {
+  Money historic;
+  Money average_order;          // historic / purchases in the currency
+  double purchases_per_year = 0;
+  double yearly_churn_rate = 0;  // of the store
+  double expected_years = 0;
+  Money predicted;
+};
+
+// Customers slipping away: no contact (or, with by_purchase, no purchase) since `since`, the
+// most valuable in `currency` first (those without a purchase in it are not listed).
+struct AtRiskQuery {
+  Timestamp since = 0;
+  bool by_purchase = false;
+  std::string currency = {};  // required
+  bool include_archived = false;
+  std::size_t limit = 50;       // 1 to 1000
+  std::string page_token = {};  // keyset pages
+};
+
+struct AtRiskCustomer {
+  Customer customer;
+  Money value;
+  Timestamp last_contact_at = 0;   // 0: never
+  Timestamp last_purchase_at = 0;
+};
+
+struct AtRiskPage {
+  std::vector<AtRiskCustomer> customers;
+  std::string next_page_token;
+};
+
+// The reports above as tables (the form the C ABI, Python and the command-line tool read).
+enum class CustomerReport : std::uint8_t {
+  kChurn = 1,      // "churn": a row per group (and one for all): customers, churned, rate
+  kCohorts = 2,    // "cohorts": a row per cohort and month after it
+  kRfm = 3,        // "rfm": a row per segment
+  kTopValue = 4,   // "top": the most valuable customers (limit of them)
+  kAtRisk = 5,     // "at_risk": customers not contacted since `from` (or not buying: by_purchase)
+};
+std::string_view CustomerReportName(CustomerReport report);
+std::optional<CustomerReport> ParseCustomerReport(std::string_view name);
+
+// What a customer report covers; each report reads the fields its query above has.
+struct CustomerReportQuery {
+  Filter filter;
+  bool include_archived = false;
+  std::vector<GroupBy> group_by;  // churn
+  std::string time_zone = "UTC";  // churn, cohorts
+  Timestamp from = 0;             // churn, cohorts; at risk: since
+  Timestamp to = 0;               // churn, cohorts; rfm: at
+  ChurnDefinition definition = ChurnDefinition::kLifecycle;
+  std::int64_t inactive_days = 90;
+  std::size_t months = 12;        // cohorts
+  std::string currency = {};      // rfm, top, at risk
+  bool by_purchase = false;       // at risk
+  std::size_t limit = 50;         // top, at risk
+};
+
 // Reads of customer analytics: members of every transaction.
 class AnalyticsReads {
  public:
@@ -111,6 +264,14 @@ class AnalyticsReads {
   absl::StatusOr<PurchaseFacts> GetPurchaseFacts(CustomerId customer) const;
   absl::StatusOr<CustomerValuePage> TopCustomersByValue(const ValueQuery& query) const;
   absl::StatusOr<ChurnReport> Churn(const ChurnQuery& query) const;
+  absl::StatusOr<CohortTable> Cohorts(const CohortQuery& query) const;
+  absl::StatusOr<RfmReport> RfmSegments(const RfmQuery& query) const;
+  // The score and segment of one customer among those the query scores (NotFound: the customer
+  // does not exist; FailedPrecondition: it has no purchase, or the filter leaves it out).
+  absl::StatusOr<RfmScore> RfmOf(CustomerId customer, const RfmQuery& query) const;
+  absl::StatusOr<LifetimeValue> GetLifetimeValue(const LifetimeValueQuery& query) const;
+  absl::StatusOr<AtRiskPage> AtRisk(const AtRiskQuery& query) const;
+  absl::StatusOr<ReportTable> GetCustomerReport(CustomerReport report, const CustomerReportQuery& query) const;
 
  protected:
   AnalyticsReads() = default;

@@ -21,5 +21,23 @@ absl::StatusOr<CustomerValuePage> AnalyticsReads::TopCustomersByValue(const Valu
 absl::StatusOr<ChurnReport> AnalyticsReads::Churn(const ChurnQuery& query) const {
   return core::Query(this, [&](const model::Ctx& c) { return analytics::Churn(c, query); });
 }
+absl::StatusOr<CohortTable> AnalyticsReads::Cohorts(const CohortQuery& query) const {
+  return core::Query(this, [&](const model::Ctx& c) { return analytics::Cohorts(c, query); });
+}
+absl::StatusOr<RfmReport> AnalyticsReads::RfmSegments(const RfmQuery& query) const {
+  return core::Query(this, [&](const model::Ctx& c) { return analytics::Rfm(c, query); });
+}
+absl::StatusOr<RfmScore> AnalyticsReads::RfmOf(CustomerId customer, const RfmQuery& query) const {
+  return core::Query(this, [&](const model::Ctx& c) { return analytics::RfmOf(c, customer, query); });
+}
+absl::StatusOr<LifetimeValue> AnalyticsReads::GetLifetimeValue(const LifetimeValueQuery& query) const {
+  return core::Query(this, [&](const model::Ctx& c) { return analytics::Lifetime(c, query); });
+}
+absl::StatusOr<AtRiskPage> AnalyticsReads::AtRisk(const AtRiskQuery& query) const {
+  return core::Query(this, [&](const model::Ctx& c) { return analytics::AtRisk(c, query); });
+}
+absl::StatusOr<ReportTable> AnalyticsReads::GetCustomerReport(CustomerReport report, const CustomerReportQuery& query) const {
+  return core::Query(this, [&](const model::Ctx& c) { return analytics::Report(c, report, query); });
+}
 
 }  // namespace crm

@@ -6,14 +6,12 @@
 #include "absl/strings/str_cat.h"
 #include "analytics/analytics.h"
 #include "analytics/facts.h"
+#include "codec/key.h"
+#include "storage/lmdb.h"
 #include "query/search.h"
 
 namespace crm::analytics {
 namespace {
-
-constexpr std::int64_t kDay = 86'400'000'000;
-constexpr std::uint8_t kActiveAtStart = 1;
-constexpr std::uint8_t kActiveAtEnd = 2;
 
 struct Counts {
   std::vector<GroupKey> keys;
@@ -29,21 +27,47 @@ ChurnRow RowOf(Counts c) {
   return r;
 }
 
-// For kNoPurchase: which customers bought within the window before `from` and before `to`.
-absl::StatusOr<absl::flat_hash_map<CustomerId, std::uint8_t>> Activity(const model::Ctx& ctx, const ChurnQuery& q) {
+}  // namespace
+
+absl::StatusOr<absl::flat_hash_map<CustomerId, std::uint8_t>> Activity(const model::Ctx& ctx, Timestamp from,
+                                                                       Timestamp to, std::int64_t window) {
   absl::flat_hash_map<CustomerId, std::uint8_t> out;
-  const std::int64_t window = q.inactive_days * kDay;
   auto s = EachPurchase(ctx, [&](const Purchase& p) {
     std::uint8_t flags = 0;
-    if (p.at >= q.from - window && p.at < q.from) flags |= kActiveAtStart;
-    if (p.at >= q.to - window && p.at < q.to) flags |= kActiveAtEnd;
+    if (p.at >= from - window && p.at < from) flags |= kActiveAtStart;
+    if (p.at >= to - window && p.at < to) flags |= kActiveAtEnd;
     if (flags != 0) out[p.customer] |= flags;
   });
   if (!s.ok()) return s;
   return out;
 }
 
-}  // namespace
+absl::StatusOr<Scope> Scope::Of(const model::Ctx& ctx, const Filter& filter, bool include_archived) {
+  Scope scope;
+  if (filter.matches_all()) {
+    if (include_archived) return scope;
+    // The archived ones, by the flags of their stage entries (every customer has one).
+    auto s = storage::ScanPrefix(ctx.txn, ctx.schema.customer_stage, {}, {},
+                                 [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+                                   codec::KeyReader r(key);
+                                   r.U8();
+                                   const auto id = r.U64();
+                                   if (!id || value.empty()) return absl::DataLossError("customer_stage: a damaged entry");
+                                   if ((value[0] & model::kFlagArchived) != 0) scope.archived_.insert(*id);
+                                   return true;
+                                 });
+    if (!s.ok()) return s;
+    return scope;
+  }
+  scope.all_ = false;
+  auto s = query::GroupWalk(ctx, EntityType::kCustomer, filter, include_archived, {}, "UTC", {},
+                            [&](const query::Record& r, const query::RecordGroups&) -> absl::Status {
+                              scope.ids_.insert(r.customer->id);
+                              return absl::OkStatus();
+                            });
+  if (!s.ok()) return s;
+  return scope;
+}
 
 absl::StatusOr<ChurnReport> Churn(const model::Ctx& ctx, const ChurnQuery& q) {
   if (auto s = NeedTables(ctx); !s.ok()) return s;
@@ -56,7 +80,7 @@ absl::StatusOr<ChurnReport> Churn(const model::Ctx& ctx, const ChurnQuery& q) {
     return absl::InvalidArgumentError("from: the period is out of the range of times");
   absl::flat_hash_map<CustomerId, std::uint8_t> activity;
   if (q.definition == ChurnDefinition::kNoPurchase) {
-    auto a = Activity(ctx, q);
+    auto a = Activity(ctx, q.from, q.to, q.inactive_days * kDay);
     if (!a.ok()) return a.status();
     activity = *std::move(a);
   }

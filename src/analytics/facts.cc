@@ -445,6 +445,40 @@ absl::StatusOr<std::vector<std::string>> Check(const Ctx& ctx) {
   return problems;
 }
 
+absl::Status EachFacts(const Ctx& ctx, absl::FunctionRef<void(const PurchaseFacts&)> fn) {
+  if (auto s = NeedTables(ctx); !s.ok()) return s;
+  return storage::ScanPrefix(ctx.txn, ctx.schema.customer_facts, {}, {},
+                             [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+                               if (key.size() != 8) return absl::DataLossError("customer_facts: a damaged key");
+                               const CustomerId id = codec::GetBigEndian64(key.data());
+                               auto f = DecodeFacts(value, id);
+                               if (!f.ok()) return f.status();
+                               fn(Public(id, *f));
+                               return true;
+                             });
+}
+
+absl::StatusOr<std::uint64_t> PurchasesIn(const Ctx& ctx, CustomerId customer, std::string_view currency) {
+  auto s = Read(ctx, customer);
+  if (!s.ok()) return s.status();
+  auto it = s->sums.find(std::string(currency));
+  return it == s->sums.end() ? 0 : it->second.count;
+}
+
+absl::Status EachByValue(const Ctx& ctx, std::string_view currency, std::string_view resume,
+                         absl::FunctionRef<absl::StatusOr<bool>(CustomerId, std::int64_t, std::string_view key)> fn) {
+  const std::string lo = codec::KeyBuilder().Str(currency).Take();
+  return storage::ScanRange(ctx.txn, ctx.schema.customer_value, lo, codec::PrefixSuccessor(lo), resume, true,
+                            [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
+                              codec::KeyReader r(key);
+                              r.Str();
+                              const auto total = r.I64();
+                              const auto inverted = r.U64();
+                              if (!total || !inverted || !r.done()) return absl::DataLossError("customer_value: a damaged key");
+                              return fn(~*inverted, *total, key);
+                            });
+}
+
 absl::StatusOr<CustomerValuePage> TopByValue(const Ctx& ctx, const ValueQuery& q) {
   if (auto s = NeedTables(ctx); !s.ok()) return s;
   if (auto s = model::CheckLimit(q.limit); !s.ok()) return s;
@@ -460,27 +494,20 @@ absl::StatusOr<CustomerValuePage> TopByValue(const Ctx& ctx, const ValueQuery& q
   CustomerValuePage page;
   std::string last_key;
   bool more = false;
-  absl::Status failure;
-  auto s = storage::ScanRange(ctx.txn, ctx.schema.customer_value, lo, hi, *after, true,
-                              [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
-                                codec::KeyReader r(key);
-                                r.Str();
-                                const auto total = r.I64();
-                                const auto inverted = r.U64();
-                                if (!total || !inverted) return absl::DataLossError("customer_value: a damaged key");
-                                auto c = customers::Get(ctx, ~*inverted);
-                                if (!c.ok()) return c.status();
-                                if (c->archived && !q.include_archived) return true;
-                                if (page.customers.size() == q.limit) {
-                                  more = true;
-                                  return false;
-                                }
-                                auto facts = Load(ctx, c->id);
-                                if (!facts.ok()) return facts.status();
-                                page.customers.push_back(CustomerValue{*std::move(c), Money{*total, q.currency}, *std::move(facts)});
-                                last_key.assign(key);
-                                return true;
-                              });
+  auto s = EachByValue(ctx, q.currency, *after, [&](CustomerId id, std::int64_t total, std::string_view key) -> absl::StatusOr<bool> {
+    auto c = customers::Get(ctx, id);
+    if (!c.ok()) return c.status();
+    if (c->archived && !q.include_archived) return true;
+    if (page.customers.size() == q.limit) {
+      more = true;
+      return false;
+    }
+    auto facts = Load(ctx, c->id);
+    if (!facts.ok()) return facts.status();
+    page.customers.push_back(CustomerValue{*std::move(c), Money{total, q.currency}, *std::move(facts)});
+    last_key.assign(key);
+    return true;
+  });
   if (!s.ok()) return s;
   if (more) page.next_page_token = model::MakePageToken(hash, last_key);
   return page;

@@ -61,6 +61,16 @@ absl::StatusOr<bool> RebuildPending(const model::Ctx& ctx);
 // The differences between the kept facts and a count from the records, in words (Verify).
 absl::StatusOr<std::vector<std::string>> Check(const model::Ctx& ctx);
 
+// Calls `fn` with the facts of every customer that has some, by customer id.
+absl::Status EachFacts(const model::Ctx& ctx, absl::FunctionRef<void(const PurchaseFacts&)> fn);
+// How many of the customer's purchases have an amount in `currency`.
+absl::StatusOr<std::uint64_t> PurchasesIn(const model::Ctx& ctx, CustomerId customer, std::string_view currency);
+// The customer ids of customer_value in `currency` from the most valuable down, with their
+// totals, resuming after `resume` (a key it gave); `fn` returns false to stop, and gets each
+// entry's key to resume after.
+absl::Status EachByValue(const model::Ctx& ctx, std::string_view currency, std::string_view resume,
+                         absl::FunctionRef<absl::StatusOr<bool>(CustomerId, std::int64_t, std::string_view key)> fn);
+
 absl::StatusOr<CustomerValuePage> TopByValue(const model::Ctx& ctx, const ValueQuery& q);
 
 }  // namespace crm::analytics
