@@ -68,6 +68,9 @@ struct crm_opportunity {
 struct crm_change {
   crm::Change v;
 };
+struct crm_report {  // sales and customer reports (crm_sales.h, crm_analytics.h)
+  crm::ReportTable table;
+};
 
 namespace capi {
 
@@ -185,6 +188,16 @@ inline int Text(const char* s, std::size_t len, const char* what, std::string* o
   std::string_view v(s == nullptr ? "" : s, len);
   if (!crm::IsValidUtf8(v)) return Fail(CRM_EINVALID, std::string(what) + ": is not valid UTF-8");
   out->assign(v);
+  return CRM_OK;
+}
+
+// A filter argument in its text form (crm/query.hpp); empty: every record.
+inline int ParsedFilter(const char* text, std::size_t len, const char* what, crm::Filter* out) {
+  std::string s;
+  if (int rc = Text(text, len, what, &s); rc != CRM_OK) return rc;
+  auto f = crm::Filter::Parse(s);
+  if (!f.ok()) return Check(f.status());
+  *out = *std::move(f);
   return CRM_OK;
 }
 

@@ -27,15 +27,6 @@ int EntityOf(int entity, crm::EntityType* out) {
   return CRM_OK;
 }
 
-int ParsedFilter(const char* text, std::size_t len, const char* what, crm::Filter* out) {
-  std::string s;
-  if (int rc = Text(text, len, what, &s); rc != CRM_OK) return rc;
-  auto f = crm::Filter::Parse(s);
-  if (!f.ok()) return Check(f.status());
-  *out = *std::move(f);
-  return CRM_OK;
-}
-
 int ToSearch(const crm_search* s, crm::Search* out) {
   if (s == nullptr) return Invalid("s: is NULL");
   if (s->version < 1 || s->version > CRM_SEARCH_VERSION)

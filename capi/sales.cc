@@ -8,10 +8,6 @@
 
 using namespace capi;  // NOLINT: the shared helpers of every wrapper source
 
-struct crm_report {
-  crm::ReportTable table;
-};
-
 struct crm_quota_list {
   std::vector<crm::Quota> v;
 };

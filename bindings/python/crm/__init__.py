@@ -35,6 +35,7 @@ from .errors import (
     KeyRequiredError,
     VersionError,
 )
+from .analytics import LifetimeValue, PurchaseFacts, RfmScore
 from .changes import RetentionReport, RetentionRule
 from .consent import Channel, ConsentRecord, ConsentSource, ContactDecision, Verdict
 from .imports import ImportCounts, ImportJob, ImportProgress, ImportRowError, ImportState, presets as import_presets
@@ -79,9 +80,9 @@ from .values import (
     currency_digits,
 )
 
-__version__ = "0.15.0"
+__version__ = "0.16.0"
 
-#: The version of the libcrm library in use (its C ABI), e.g. "0.15.0".
+#: The version of the libcrm library in use (its C ABI), e.g. "0.16.0".
 library_version = LIBRARY_VERSION
 #: Where that library was loaded from.
 library_path = LIBRARY_PATH
@@ -94,5 +95,5 @@ __all__ = [
     "LifecycleStage", "LineItem", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
     "OutOfMemoryError", "Outcome", "Phone", "PhoneType", "Pipeline", "PipelineStage", "Plan", "Product", "ReadOnlyError", "ReadTxn",
     "DealScore", "ForecastCategory", "Quota", "Record", "Report", "Row", "ScoreFactor", "ScoringOptions", "StageChange", "Statistics", "StorageError", "SuppressedError", "Team", "User", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
-    "import_presets", "library_path", "library_version", "open",
+    "LifetimeValue", "PurchaseFacts", "RfmScore", "import_presets", "library_path", "library_version", "open",
 ]  # fmt: skip

@@ -571,4 +571,42 @@ int crm_money_convert(int64_t* out, crm_txn* txn, int64_t minor, const char* fro
                       const char* to, size_t to_len, int64_t at);
 int crm_pipeline_stage_forecast(const crm_pipeline* p, size_t i, int* effective);
 int crm_pipeline_set_stage_forecast(crm_pipeline* p, size_t i, int category);
+typedef struct crm_purchase_facts crm_purchase_facts;
+int crm_purchase_facts_get(crm_purchase_facts** out, crm_txn* txn, uint64_t customer);
+void crm_purchase_facts_free(crm_purchase_facts* f);
+int crm_purchase_facts_read(const crm_purchase_facts* f, uint64_t* purchases, int64_t* first_purchase_at,
+                            int64_t* last_purchase_at, int64_t* churned_at);
+size_t crm_purchase_facts_total_count(const crm_purchase_facts* f);
+int crm_purchase_facts_total(const crm_purchase_facts* f, size_t i, int64_t* minor_units,
+                             const char** currency, size_t* len);
+typedef struct crm_customer_report_query {
+  unsigned int version;
+  const char* filter;
+  size_t filter_len;
+  const char* group_by;
+  size_t group_by_len;
+  const char* time_zone;
+  size_t time_zone_len;
+  int64_t from;
+  int64_t to;
+  int definition;
+  int64_t inactive_days;
+  size_t months;
+  const char* currency;
+  size_t currency_len;
+  int by_purchase;
+  size_t limit;
+  int include_archived;
+} crm_customer_report_query;
+int crm_customer_report_query_init(crm_customer_report_query* q, unsigned int version);
+int crm_customer_report_named(int* out, const char* name, size_t name_len);
+int crm_customer_report_run(crm_report** out, crm_txn* txn, int report, const crm_customer_report_query* q);
+int crm_rfm_of(crm_txn* txn, uint64_t customer, const char* currency, size_t currency_len, int64_t at,
+               int* r, int* f, int* m, int* segment, int64_t* recency_days, uint64_t* frequency,
+               int64_t* monetary);
+const char* crm_rfm_segment_name(int segment);
+int crm_lifetime_value(crm_txn* txn, uint64_t customer, const char* currency, size_t currency_len, int64_t at,
+                       int64_t inactive_days, int64_t* historic, int64_t* average_order,
+                       double* purchases_per_year, double* yearly_churn_rate, double* expected_years,
+                       int64_t* predicted);
 """

@@ -28,6 +28,7 @@ from .opportunities import OpportunityReads, OpportunityWrites
 from .query import QueryReads, QueryWrites
 from .pipelines import PipelineReads, PipelineWrites
 from .privacy import PrivacyReads, PrivacyWrites
+from .analytics import AnalyticsReads
 from .sales import SalesReads, SalesWrites
 from .scoring import ScoringReads, ScoringWrites
 from .products import ProductReads, ProductWrites
@@ -44,7 +45,7 @@ _U64_P = ffi.typeof("uint64_t*")
 
 class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, ChangeReads, MaintenanceReads,
              QueryReads, UserReads, PrivacyReads, ConsentReads, ImportReads, SalesReads,
-             ScoringReads, ProductReads):
+             ScoringReads, ProductReads, AnalyticsReads):
     """Every concept's reads."""
 
 

@@ -142,42 +142,46 @@ def _text_out(ptr: Any, n: Any) -> str | None:
     return None if ptr == ffi.NULL else ffi.unpack(ptr, n[0]).decode()
 
 
+def read_report(r: Any) -> Report:
+    """The table of a crm_report (freed here): sales reports and customer reports alike."""
+    try:
+        n = ffi.new("size_t*")
+        title = _text_out(lib.crm_report_title(r, n), n) or ""
+        ncols = lib.crm_report_column_count(r)
+        columns = tuple(_text_out(lib.crm_report_column_name(r, c, n), n) for c in range(ncols))
+        types = tuple(COLUMN_TYPES[lib.crm_report_column_type(r, c)] for c in range(ncols))
+        i64, real = ffi.new("int64_t*"), ffi.new("double*")
+        rows = []
+        for i in range(lib.crm_report_rows(r)):
+            row: dict[str, Any] = {}
+            for c, (name, kind) in enumerate(zip(columns, types)):
+                if kind == "text":
+                    row[name] = _text_out(lib.crm_report_text(r, i, c, n), n)
+                    continue
+                cell = real if kind == "real" else i64
+                rc = (lib.crm_report_real if kind == "real" else lib.crm_report_int)(cell, r, i, c)
+                if rc == ENOTFOUND:
+                    row[name] = None
+                else:
+                    check(rc)
+                    row[name] = cell[0]
+            rows.append(row)
+        text_p = ffi.new("char**")
+        check(lib.crm_report_format(text_p, n, r))
+        try:
+            text = ffi.unpack(text_p[0], n[0]).decode()
+        finally:
+            lib.crm_free(text_p[0])
+        return Report(title, columns, types, rows, text)
+    finally:
+        lib.crm_report_free(r)
+
+
 def _run(report: int, q: Any) -> Any:
     def run(txn: Any) -> Report:
         out = ffi.new("crm_report**")
         check(lib.crm_report_run(out, txn, report, q))
-        r = out[0]
-        try:
-            n = ffi.new("size_t*")
-            title = _text_out(lib.crm_report_title(r, n), n) or ""
-            ncols = lib.crm_report_column_count(r)
-            columns = tuple(_text_out(lib.crm_report_column_name(r, c, n), n) for c in range(ncols))
-            types = tuple(COLUMN_TYPES[lib.crm_report_column_type(r, c)] for c in range(ncols))
-            i64, real = ffi.new("int64_t*"), ffi.new("double*")
-            rows = []
-            for i in range(lib.crm_report_rows(r)):
-                row: dict[str, Any] = {}
-                for c, (name, kind) in enumerate(zip(columns, types)):
-                    if kind == "text":
-                        row[name] = _text_out(lib.crm_report_text(r, i, c, n), n)
-                        continue
-                    cell = real if kind == "real" else i64
-                    rc = (lib.crm_report_real if kind == "real" else lib.crm_report_int)(cell, r, i, c)
-                    if rc == ENOTFOUND:
-                        row[name] = None
-                    else:
-                        check(rc)
-                        row[name] = cell[0]
-                rows.append(row)
-            text_p = ffi.new("char**")
-            check(lib.crm_report_format(text_p, n, r))
-            try:
-                text = ffi.unpack(text_p[0], n[0]).decode()
-            finally:
-                lib.crm_free(text_p[0])
-            return Report(title, columns, types, rows, text)
-        finally:
-            lib.crm_report_free(r)
+        return read_report(out[0])
 
     return run
 
