@@ -160,11 +160,11 @@ TEST_F(HistoryTest, RfmSegmentsMatchQuintilesByRank) {
   std::vector<Raw> raw;
   for (const auto& [id, w] : who_) raw.push_back(Raw{id, (at - w.last) / kOneDay, w.count, w.cents});
   const double n = static_cast<double>(raw.size());
-  // A score: 1 + the fifth of the customers strictly worse.
+  // A score: the fifth of the ranking reached, counting the customers strictly worse and itself.
   auto score = [&](auto worse) {
     return [&, worse](const Raw& x) {
       const auto k = std::count_if(raw.begin(), raw.end(), [&](const Raw& y) { return worse(y, x); });
-      return 1 + static_cast<int>(std::floor(5.0 * static_cast<double>(k) / n));
+      return static_cast<int>(std::ceil(5.0 * static_cast<double>(k + 1) / n));
     };
   };
   const auto r_of = score([](const Raw& y, const Raw& x) { return y.recency > x.recency; });

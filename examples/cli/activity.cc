@@ -27,7 +27,7 @@ void AddActivityCommands(CLI::App& app, Context& ctx) {
   interaction->require_subcommand(1);
   struct LogOptions {
     CustomerId customer = 0;
-    std::string kind = "note", subject, body, outcome, owner, at = "now", direction, external_id;
+    std::string kind = "note", subject, body, outcome, owner, at = "now", direction, external_id, amount, currency = "EUR";
     std::int64_t duration = 0;
   };
   auto lo = std::make_shared<LogOptions>();
@@ -42,6 +42,8 @@ void AddActivityCommands(CLI::App& app, Context& ctx) {
   log->add_option("--direction", lo->direction, "inbound or outbound");
   log->add_option("--duration", lo->duration, "seconds (calls, meetings)");
   log->add_option("--external-id", lo->external_id, "its id in another system (unique)");
+  log->add_option("--amount", lo->amount, "a purchase's amount: 1200.50");
+  log->add_option("--currency", lo->currency, "the amount's currency (default EUR)");
   log->callback([&ctx, lo] {
     Interaction i;
     i.customer = lo->customer;
@@ -55,6 +57,7 @@ void AddActivityCommands(CLI::App& app, Context& ctx) {
     i.occurred_at = ParseTime(lo->at, "--at");
     i.duration_seconds = lo->duration;
     i.external_id = lo->external_id;
+    if (!lo->amount.empty()) i.amount = ParseMoney(lo->amount, lo->currency);
     if (lo->direction == "inbound") i.direction = Direction::kInbound;
     else if (lo->direction == "outbound") i.direction = Direction::kOutbound;
     else if (!lo->direction.empty()) throw Failure("--direction: '" + lo->direction + "' is not inbound or outbound");

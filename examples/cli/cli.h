@@ -58,7 +58,9 @@ Timestamp ParseTime(const std::string& text, const std::string& option);
 nlohmann::ordered_json ToJson(const Customer& c);
 nlohmann::ordered_json ToJson(const Interaction& i);
 nlohmann::ordered_json ToJson(const Change& c);
+nlohmann::ordered_json ToJson(const ReportTable& t);  // {"report": title, "rows": [{column: value}]}
 std::string MoneyText(const Money& m);
+std::string Fixed(double v, const char* format);  // printf-formatted: Fixed(12.5, "%.1f")
 // "1200.50" in `currency`'s minor units; a Failure naming --amount or --currency otherwise.
 Money ParseMoney(const std::string& text, const std::string& currency);
 
@@ -74,5 +76,6 @@ void AddProductCommands(CLI::App& app, Context& ctx);
 LineItem LineNamed(Store& store, const std::string& text, const std::string& currency);
 void AddImportCommands(CLI::App& app, Context& ctx);
 void AddReportCommands(CLI::App& app, Context& ctx);  // and crm quota
+void AddAnalyticsCommands(CLI::App& app, Context& ctx);
 
 }  // namespace crm::cli

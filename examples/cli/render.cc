@@ -1,4 +1,5 @@
 // What the commands print: tables for people, JSON for programs, times in RFC 3339.
+#include <cstdio>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
@@ -157,6 +158,28 @@ nlohmann::ordered_json ToJson(const Change& c) {
   if (c.redacted) j["redacted"] = true;
   if (c.trimmed) j["trimmed"] = true;
   return j;
+}
+
+nlohmann::ordered_json ToJson(const ReportTable& t) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (const auto& row : t.rows) {
+    nlohmann::ordered_json j;
+    for (std::size_t c = 0; c < t.columns.size() && c < row.size(); ++c) {
+      const ReportCell& v = row[c];
+      if (const auto* s = std::get_if<std::string>(&v)) j[t.columns[c].name] = *s;
+      else if (const auto* i = std::get_if<std::int64_t>(&v)) j[t.columns[c].name] = *i;
+      else if (const auto* d = std::get_if<double>(&v)) j[t.columns[c].name] = *d;
+      else j[t.columns[c].name] = nullptr;
+    }
+    rows.push_back(std::move(j));
+  }
+  return {{"report", t.title}, {"rows", std::move(rows)}};
+}
+
+std::string Fixed(double v, const char* format) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
 }
 
 }  // namespace crm::cli

@@ -132,8 +132,9 @@ struct CohortTable {
   std::vector<CohortRow> rows;  // by cohort
 };
 
-// RFM: each customer with a purchase scored 1 to 5 (quintiles among the customers scored; equal
-// values share a score) for recency (days since the last purchase at `at`: the more recent, the
+// RFM: each customer with a purchase scored 1 to 5 (quintiles among the n customers scored: a
+// customer scores ceil(5 x (the customers with a worse value + 1) / n), so equal values share a
+// score and a lone customer scores 5) for recency (days since the last purchase at `at`: the more recent, the
 // higher), frequency (purchases) and monetary value (the total in `currency`), and put in a
 // segment by its recency and frequency scores (R, F):
 //   champions R5 F4-5 · loyal R3-4 F4-5 · potential loyalists R4-5 F2-3 · new R5 F1 ·

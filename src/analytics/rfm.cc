@@ -48,14 +48,15 @@ struct Population {
   std::vector<std::int64_t> recency, monetary;
   std::vector<std::uint64_t> frequency;
 
-  // 1 to 5: the share of customers strictly below (above, for recency) in fifths.
+  // 1 to 5: ceil(5 x (the customers strictly worse + 1) / n), worse being below (above, for
+  // recency): the fifth of the ranking a customer reaches; equal values share a score.
   template <class T>
   static int Quintile(const std::vector<T>& sorted, T v, bool lower_is_better) {
     const std::size_t n = sorted.size();
-    const std::size_t below = lower_is_better
+    const std::size_t worse = lower_is_better
                                   ? n - static_cast<std::size_t>(std::upper_bound(sorted.begin(), sorted.end(), v) - sorted.begin())
                                   : static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), v) - sorted.begin());
-    return 1 + static_cast<int>(5 * below / n);
+    return static_cast<int>((5 * (worse + 1) + n - 1) / n);
   }
   void Score(RfmScore& s) const {
     s.r = Quintile(recency, s.recency_days, true);

@@ -461,3 +461,34 @@ def test_products_deal_lines_and_the_product_report(tmp_path):
     out = tmp_path / "catalog.csv"
     assert "9 products" in run(tmp_path, "export", str(out), "--records", "products").stdout
     assert out.read_text().splitlines()[0] == "code,name,family,description,active,price,created_at,updated_at"
+
+
+def test_customer_analytics_on_the_telco_customers_and_purchases(tmp_path):
+    run(tmp_path, "init")
+    path = os.path.join(DATA, "ibm-telco", "Telco-Customer-Churn.csv")
+    assert js(tmp_path, "import", path, "--preset", "ibm_telco")["counts"]["created"] == 7043
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    report = js(tmp_path, "analyze", "churn", "--from", "2000-01-01", "--group-by", "custom.contract")
+    for r in report["rows"]:
+        mine = [x for x in rows if r["group"] == "(all)" or x["Contract"] == r["group"]]
+        assert (r["customers"], r["churned"]) == (len(mine), sum(x["Churn"] == "Yes" for x in mine))
+    assert "0.4271" in run(tmp_path, "analyze", "churn", "--from", "2000-01-01", "--group-by", "custom.contract").stdout
+    bands = js(tmp_path, "analyze", "churn", "--from", "2000-01-01", "--group-by", "band(custom.tenure, 12)")["rows"]
+    assert bands[0]["group"] == "0-11" and bands[0]["customers"] == sum(int(x["tenure"]) < 12 for x in rows)
+    # Purchases of one customer: facts, RFM, value, the top list and the at-risk list.
+    cid = "1"  # the first row of the file
+    for at, amount in (("2024-01-05", "100.00"), ("2024-02-05", "150.00"), ("2024-03-05", "50.00")):
+        run(tmp_path, "interaction", "log", cid, "--kind", "purchase", "--at", at, "--amount", amount)
+    one = js(tmp_path, "analyze", "customer", cid, "--at", "2024-04-01")
+    assert one["purchases"] == 3 and one["totals"] == ["300.00 EUR"] and one["rfm"]["segment"] == "champions"
+    assert one["historic"] == "300.00 EUR" and one["average_order"] == "100.00 EUR"
+    assert js(tmp_path, "analyze", "top", "--currency", "EUR")["rows"][0]["customer"] == 1
+    risk = js(tmp_path, "analyze", "at-risk", "--since", "2024-06-01", "--currency", "EUR")["rows"]
+    assert [r["customer"] for r in risk] == [1] and risk[0]["last_purchase"] == "2024-03-05"
+    cohorts = js(tmp_path, "analyze", "cohorts", "--from", "2024-01-01", "--to", "2024-02-01", "--months", "2")["rows"]
+    assert cohorts == [{"cohort": "2024-01", "customers": 1, "m0": 1.0, "m1": 1.0, "m2": 1.0}]
+    assert "champions" in run(tmp_path, "analyze", "rfm", "--currency", "EUR").stdout
+    assert "band(field, width)" in run(tmp_path, "analyze", "churn", "--from", "2000-01-01", "--group-by", "band(x)",
+                                       code=1).stderr  # fmt: skip
+    assert "is not a known ISO 4217 code" in run(tmp_path, "analyze", "top", "--currency", "EURO", code=1).stderr
