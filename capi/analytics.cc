@@ -122,7 +122,8 @@ const char* crm_rfm_segment_name(int segment) {
 }
 
 int crm_lifetime_value(crm_txn* txn, uint64_t customer, const char* currency, size_t currency_len, int64_t at,
-                       int64_t inactive_days, int64_t* historic, int64_t* average_order, double* purchases_per_year,
+                       int64_t inactive_days, int* estimated, int64_t* historic, int64_t* average_order,
+                       double* purchases_per_year,
                        double* yearly_churn_rate, double* expected_years, int64_t* predicted) {
   return Guard([&] {
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
@@ -133,6 +134,7 @@ int crm_lifetime_value(crm_txn* txn, uint64_t customer, const char* currency, si
     q.inactive_days = inactive_days;
     auto v = ReadOf(txn)->GetLifetimeValue(q);
     if (!v.ok()) return Check(v.status());
+    Set(estimated, v->estimated ? 1 : 0);
     Set(historic, static_cast<int64_t>(v->historic.minor_units));
     Set(average_order, static_cast<int64_t>(v->average_order.minor_units));
     Set(purchases_per_year, v->purchases_per_year);

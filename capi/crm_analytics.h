@@ -98,11 +98,13 @@ CRM_API int crm_rfm_of(crm_txn* txn, uint64_t customer, const char* currency, si
 /* "champions", "potential_loyalists" ... (NULL for another number). */
 CRM_API const char* crm_rfm_segment_name(int segment);
 
-/* A customer's lifetime value in `currency` (minor units): historic, average order, purchases
- * per year, the store's yearly churn rate (no purchase within inactive_days), expected years and
- * the predicted value (crm/analytics.hpp gives the formula). `at` 0: now. Any output may be NULL. */
+/* A customer's lifetime value in `currency` (minor units): whether the prediction is an estimate
+ * (0 with fewer than 2 purchases, or no customers a year back to measure churn on), historic,
+ * average order, purchases per year, the store's yearly churn rate (no purchase within
+ * inactive_days), expected years and the predicted value (crm/analytics.hpp gives the formula).
+ * `at` 0: now. Any output may be NULL. */
 CRM_API int crm_lifetime_value(crm_txn* txn, uint64_t customer, const char* currency, size_t currency_len, int64_t at,
-                               int64_t inactive_days, int64_t* historic, int64_t* average_order,
+                               int64_t inactive_days, int* estimated, int64_t* historic, int64_t* average_order,
                                double* purchases_per_year, double* yearly_churn_rate, double* expected_years,
                                int64_t* predicted);
 

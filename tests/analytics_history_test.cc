@@ -160,11 +160,12 @@ TEST_F(HistoryTest, RfmSegmentsMatchQuintilesByRank) {
   std::vector<Raw> raw;
   for (const auto& [id, w] : who_) raw.push_back(Raw{id, (at - w.last) / kOneDay, w.count, w.cents});
   const double n = static_cast<double>(raw.size());
-  // A score: the fifth of the ranking reached, counting the customers strictly worse and itself.
+  // A score: the fifth of the ranking the customer's mid-rank falls in (ties share it).
   auto score = [&](auto worse) {
     return [&, worse](const Raw& x) {
-      const auto k = std::count_if(raw.begin(), raw.end(), [&](const Raw& y) { return worse(y, x); });
-      return static_cast<int>(std::ceil(5.0 * static_cast<double>(k + 1) / n));
+      const auto below = std::count_if(raw.begin(), raw.end(), [&](const Raw& y) { return worse(y, x); });
+      const auto equal = std::count_if(raw.begin(), raw.end(), [&](const Raw& y) { return !worse(y, x) && !worse(x, y); });
+      return static_cast<int>(std::ceil(5.0 * (static_cast<double>(below) + static_cast<double>(equal + 1) / 2) / n));
     };
   };
   const auto r_of = score([](const Raw& y, const Raw& x) { return y.recency > x.recency; });
@@ -229,7 +230,8 @@ TEST_F(HistoryTest, LifetimeValueFollowsItsFormula) {
     EXPECT_EQ(v.historic.minor_units, w.cents);
     EXPECT_EQ(v.average_order.minor_units, w.cents / static_cast<std::int64_t>(w.count));
     EXPECT_DOUBLE_EQ(v.yearly_churn_rate, rate);
-    EXPECT_DOUBLE_EQ(v.expected_years, std::min(10.0, 1 / rate));
+    EXPECT_EQ(v.estimated, w.count >= 2) << id;
+    EXPECT_DOUBLE_EQ(v.expected_years, w.count < 2 ? 0 : std::min(10.0, 1 / rate));
     const double span = std::max(30.0 * kOneDay, static_cast<double>(at - w.first));
     const double per_year = static_cast<double>(w.count) * 365.25 * kOneDay / span;
     EXPECT_NEAR(v.purchases_per_year, per_year, 1e-9);

@@ -39,6 +39,7 @@ void Customer(Context& ctx, const AnalyzeArgs& a) {
                                {"last_purchase_at", FormatTime(f.last_purchase_at)},
                                {"totals", totals},
                                {"churned_at", FormatTime(f.churned_at)},
+                               {"estimated", v.estimated},
                                {"historic", MoneyText(v.historic)},
                                {"average_order", MoneyText(v.average_order)},
                                {"purchases_per_year", v.purchases_per_year},
@@ -56,10 +57,15 @@ void Customer(Context& ctx, const AnalyzeArgs& a) {
   if (f.churned_at != 0) std::cout << "  churned " << FormatTime(f.churned_at) << "\n";
   if (rfm.ok())
     std::cout << "RFM: R" << rfm->r << " F" << rfm->f << " M" << rfm->m << " (" << RfmSegmentName(rfm->segment) << ")\n";
-  std::cout << "lifetime value: " << MoneyText(v.historic) << " so far, " << MoneyText(v.predicted) << " predicted ("
-            << MoneyText(v.average_order) << " an order x " << Fixed(v.purchases_per_year, "%.2f") << " a year x "
-            << Fixed(v.expected_years, "%.1f") << " years; yearly churn " << Fixed(100 * v.yearly_churn_rate, "%.1f")
-            << " %)\n";
+  std::cout << "lifetime value: " << MoneyText(v.historic) << " so far";
+  if (!v.estimated) {
+    std::cout << " (no estimate: " << (f.purchases < 2 ? "fewer than 2 purchases" : "no customers a year back to measure churn on")
+              << ")\n";
+    return;
+  }
+  std::cout << ", " << MoneyText(v.predicted) << " predicted (" << MoneyText(v.average_order) << " an order x "
+            << Fixed(v.purchases_per_year, "%.2f") << " a year x " << Fixed(v.expected_years, "%.1f")
+            << " years; yearly churn " << Fixed(100 * v.yearly_churn_rate, "%.1f") << " %)\n";
 }
 
 }  // namespace

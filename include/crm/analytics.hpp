@@ -132,9 +132,10 @@ struct CohortTable {
   std::vector<CohortRow> rows;  // by cohort
 };
 
-// RFM: each customer with a purchase scored 1 to 5 (quintiles among the n customers scored: a
-// customer scores ceil(5 x (the customers with a worse value + 1) / n), so equal values share a
-// score and a lone customer scores 5) for recency (days since the last purchase at `at`: the more recent, the
+// RFM: each customer with a purchase scored 1 to 5 (quintiles among the n customers scored, by
+// mid-rank: ceil(5 x (worse + (equal + 1) / 2) / n), where `worse` customers have a worse value and
+// `equal` ones the same, itself included; so equal values share a score, a tie at the top scores
+// high and one at the bottom low, and a lone customer scores 5) for recency (days since the last purchase at `at`: the more recent, the
 // higher), frequency (purchases) and monetary value (the total in `currency`), and put in a
 // segment by its recency and frequency scores (R, F):
 //   champions R5 F4-5 · loyal R3-4 F4-5 · potential loyalists R4-5 F2-3 · new R5 F1 ·
@@ -189,9 +190,10 @@ struct RfmReport {
 // where the average order value is the customer's total over its purchases, purchases per year
 // its purchases over the time from its first purchase to `at` (at least 30 days), and the
 // expected lifetime 1 / the store's yearly churn rate (the no-purchase definition, with
-// `inactive_days`, over the year before `at`), at most 10 years. The estimate assumes a customer
-// goes on as it has and churns as the average customer does; it says nothing of customers with
-// fewer than 2 purchases (predicted equals historic for them) and is no forecast of a segment.
+// `inactive_days`, over the year before `at`), at most 10 years; predicted is never below
+// historic. The estimate assumes a customer goes on as it has and churns as the average customer
+// does; it says nothing of customers with fewer than 2 purchases, needs customers active a year
+// before `at`, and is no forecast of a segment.
 struct LifetimeValueQuery {
   CustomerId customer = 0;
   std::string currency = {};  // required
@@ -200,6 +202,10 @@ struct LifetimeValueQuery {
 };
 
 struct LifetimeValue {
+  // Whether `predicted` is an estimate: false when the customer has fewer than 2 purchases in the
+  // currency, or no customer was active a year before `at` to measure churn on (then predicted
+  // equals historic, and expected_years is 0).
+  bool estimated = false;
   Money historic;
   Money average_order;          // historic / purchases in the currency
   double purchases_per_year = 0;

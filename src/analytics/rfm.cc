@@ -48,15 +48,18 @@ struct Population {
   std::vector<std::int64_t> recency, monetary;
   std::vector<std::uint64_t> frequency;
 
-  // 1 to 5: ceil(5 x (the customers strictly worse + 1) / n), worse being below (above, for
-  // recency): the fifth of the ranking a customer reaches; equal values share a score.
+  // 1 to 5: the fifth of the ranking a customer's mid-rank falls in, ceil(5 x (worse + (equal +
+  // 1) / 2) / n), with `worse` the customers with a worse value (below; above for recency) and
+  // `equal` those with the same value (itself included): equal values share a score, ties at the
+  // top score high and ties at the bottom low, and a lone customer scores 5.
   template <class T>
   static int Quintile(const std::vector<T>& sorted, T v, bool lower_is_better) {
     const std::size_t n = sorted.size();
-    const std::size_t worse = lower_is_better
-                                  ? n - static_cast<std::size_t>(std::upper_bound(sorted.begin(), sorted.end(), v) - sorted.begin())
-                                  : static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), v) - sorted.begin());
-    return static_cast<int>((5 * (worse + 1) + n - 1) / n);
+    const auto lo = static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), v) - sorted.begin());
+    const auto hi = static_cast<std::size_t>(std::upper_bound(sorted.begin(), sorted.end(), v) - sorted.begin());
+    const std::size_t worse = lower_is_better ? n - hi : lo;
+    const std::size_t twice = 2 * worse + (hi - lo) + 1;  // twice the mid-rank
+    return static_cast<int>(std::max<std::size_t>(1, (5 * twice + 2 * n - 1) / (2 * n)));
   }
   void Score(RfmScore& s) const {
     s.r = Quintile(recency, s.recency_days, true);

@@ -53,9 +53,10 @@ absl::StatusOr<LifetimeValue> Lifetime(const model::Ctx& ctx, const LifetimeValu
   const double span = std::max<double>(30.0 * static_cast<double>(kDay), static_cast<double>(at - facts->first_purchase_at));
   v.purchases_per_year = *in_currency == 0 ? 0 : static_cast<double>(*in_currency) * kYear / span;
   v.yearly_churn_rate = base == 0 ? 0 : static_cast<double>(churned) / static_cast<double>(base);
-  v.expected_years = v.yearly_churn_rate <= 1 / kMaxYears ? kMaxYears : 1 / v.yearly_churn_rate;
   v.predicted = v.historic;
-  if (*in_currency >= 2) {
+  v.estimated = *in_currency >= 2 && base > 0;
+  if (v.estimated) {
+    v.expected_years = v.yearly_churn_rate <= 1 / kMaxYears ? kMaxYears : 1 / v.yearly_churn_rate;
     const double estimate = static_cast<double>(v.historic.minor_units) / static_cast<double>(*in_currency) *
                             v.purchases_per_year * v.expected_years;
     if (estimate > static_cast<double>(v.historic.minor_units) && estimate < 9e18)

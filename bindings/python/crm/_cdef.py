@@ -606,7 +606,7 @@ int crm_rfm_of(crm_txn* txn, uint64_t customer, const char* currency, size_t cur
                int64_t* monetary);
 const char* crm_rfm_segment_name(int segment);
 int crm_lifetime_value(crm_txn* txn, uint64_t customer, const char* currency, size_t currency_len, int64_t at,
-                       int64_t inactive_days, int64_t* historic, int64_t* average_order,
+                       int64_t inactive_days, int* estimated, int64_t* historic, int64_t* average_order,
                        double* purchases_per_year, double* yearly_churn_rate, double* expected_years,
                        int64_t* predicted);
 """

@@ -64,8 +64,11 @@ class RfmScore(NamedTuple):
 
 class LifetimeValue(NamedTuple):
     """A customer's value: historic, and predicted as average order x purchases per year x
-    expected years (1 / the store's yearly churn rate, at most 10)."""
+    expected years (1 / the store's yearly churn rate, at most 10). ``estimated`` is False when
+    no estimate could be made (fewer than 2 purchases, or no customers a year back): predicted is
+    then the historic value."""
 
+    estimated: bool
     historic: Money
     average_order: Money
     purchases_per_year: float
@@ -118,12 +121,12 @@ def _rfm(customer: int, raw: Any, n: int, at: int) -> Any:
 
 def _lifetime(customer: int, raw: Any, n: int, at: int, inactive_days: int) -> Any:
     def run(txn: Any) -> LifetimeValue:
-        historic, avg, predicted = ffi.new("int64_t*"), ffi.new("int64_t*"), ffi.new("int64_t*")
+        estimated, historic, avg, predicted = ffi.new("int*"), ffi.new("int64_t*"), ffi.new("int64_t*"), ffi.new("int64_t*")
         per_year, rate, years = ffi.new("double*"), ffi.new("double*"), ffi.new("double*")
-        check(lib.crm_lifetime_value(txn, customer, raw, n, at, inactive_days, historic, avg, per_year, rate, years,
-                                     predicted))
+        check(lib.crm_lifetime_value(txn, customer, raw, n, at, inactive_days, estimated, historic, avg, per_year, rate,
+                                     years, predicted))
         code = ffi.unpack(raw, n).decode().upper()
-        return LifetimeValue(Money.from_minor(historic[0], code), Money.from_minor(avg[0], code), per_year[0], rate[0],
+        return LifetimeValue(bool(estimated[0]), Money.from_minor(historic[0], code), Money.from_minor(avg[0], code), per_year[0], rate[0],
                              years[0], Money.from_minor(predicted[0], code))
 
     return run

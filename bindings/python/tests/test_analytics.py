@@ -57,7 +57,14 @@ def test_reports_rfm_and_lifetime_value(db):
     assert {r["customer"] for r in risk.rows} == {p.id for i, p in enumerate(people) if 3 * i >= 10}
     ltv = db.lifetime_value(people[5].id, currency="EUR", at=T0)
     assert ltv.historic == crm.Money("360.00", "EUR") and ltv.average_order == crm.Money("60.00", "EUR")
-    assert ltv.predicted.minor_units >= ltv.historic.minor_units and ltv.expected_years > 0
+    assert not ltv.estimated and ltv.predicted == ltv.historic  # nobody bought a year back: no churn known
+    # A year back two customers bought; one of them has not since: a yearly churn of 1/2.
+    gone = db.create_customer(crm.Customer(given_name="Gone", family_name="G"))
+    buy(db, gone.id, T0 - dt.timedelta(days=400), "5.00")
+    buy(db, people[1].id, T0 - dt.timedelta(days=400), "5.00")
+    ltv = db.lifetime_value(people[5].id, currency="EUR", at=T0)
+    assert ltv.estimated and ltv.yearly_churn_rate == 0.5 and ltv.expected_years == 2.0
+    assert ltv.predicted.minor_units == round(6000 * ltv.purchases_per_year * 2)
     with pytest.raises(crm.ConflictError, match="no purchase"):
         db.rfm_of(db.create_customer(crm.Customer(given_name="Idle", family_name="I")).id, currency="EUR")
     with pytest.raises(crm.InvalidError, match="currency"):
