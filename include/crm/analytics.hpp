@@ -214,6 +214,50 @@ struct LifetimeValue {
   Money predicted;
 };
 
+// Churn risk of a customer: a frequency (naive-Bayes) model learned from the customers who
+// churned (stage churned) and those who stayed (stage customer or evangelist; customers at other
+// stages are not counted), kept up to date in the write transaction of every change of a
+// customer: per field the model reads and value, how many churned and how many stayed. A full
+// recount (SetChurnRiskOptions, Verify) finds the same numbers.
+//
+// With C churned and S stayed customers, and for each field with a value the customer has and
+// some counted customer had (c churned, s stayed of them):
+//   log-odds = ln((C + 1) / (S + 1)) + Σ ln(((c + 1) / (C + 2)) / ((s + 1) / (S + 2)))
+//   probability = 1 / (1 + e^-log-odds), clamped to [0.01, 0.99]
+// A counted customer is scored leaving itself out (its own stage does not vouch for it). Each
+// term is a factor (above 0 it raises the risk). With fewer than `minimum_customers` counted, or
+// none churned or none stayed, there is no model: the risk is 0 and says why.
+//
+// Fields: a field of the customer record as group_by takes it: "custom.contract",
+// "band(custom.tenure, 12)", "band(custom.monthly_charges, 20)" (an amount in bands of 20 major
+// units), "address.country", "tag", "owner", "month(created_at)" ...; its first value counts.
+// Not "stage" (the label itself), "last_interaction_at", or fields read through other records
+// (team, organization ...).
+struct ChurnRiskOptions {
+  std::vector<std::string> fields = {};
+  std::uint32_t minimum_customers = 20;  // 1 to 1,000,000
+  friend bool operator==(const ChurnRiskOptions&, const ChurnRiskOptions&) = default;
+};
+
+struct ChurnRiskFactor {
+  std::string field;  // as the options name it
+  std::string value;  // the customer's value ("Month-to-month", "0-11")
+  std::uint64_t churned = 0;  // counted customers with that value
+  std::uint64_t stayed = 0;
+  double weight = 0;  // the factor's term of the log-odds: above 0 raises the risk
+};
+
+struct ChurnRisk {
+  CustomerId customer = 0;
+  bool model = false;    // false: too few customers counted (risk 0)
+  double risk = 0;       // 0.01 to 0.99 from the model
+  std::string explanation;  // one sentence: what the risk rests on
+  std::uint64_t churned = 0;  // the customers counted (less the customer itself)
+  std::uint64_t stayed = 0;
+  double prior = 0;  // (C + 1) / (C + S + 2): the risk before the factors
+  std::vector<ChurnRiskFactor> factors;  // strongest first (by |weight|)
+};
+
 // Customers slipping away: no contact (or, with by_purchase, no purchase) since `since`, the
 // most valuable in `currency` first (those without a purchase in it are not listed).
 struct AtRiskQuery {
@@ -230,6 +274,7 @@ struct AtRiskCustomer {
   Money value;
   Timestamp last_contact_at = 0;   // 0: never
   Timestamp last_purchase_at = 0;
+  ChurnRisk risk;  // its churn risk (risk.model false when there is no model)
 };
 
 struct AtRiskPage {
@@ -243,7 +288,8 @@ enum class CustomerReport : std::uint8_t {
   kCohorts = 2,    // "cohorts": a row per cohort and month after it
   kRfm = 3,        // "rfm": a row per segment
   kTopValue = 4,   // "top": the most valuable customers (limit of them)
-  kAtRisk = 5,     // "at_risk": customers not contacted since `from` (or not buying: by_purchase)
+  kAtRisk = 5,     // "at_risk": customers not contacted since `from` (or not buying: by_purchase),
+                   // with their churn risk and its strongest factors
 };
 std::string_view CustomerReportName(CustomerReport report);
 std::optional<CustomerReport> ParseCustomerReport(std::string_view name);
@@ -279,9 +325,23 @@ class AnalyticsReads {
   absl::StatusOr<LifetimeValue> GetLifetimeValue(const LifetimeValueQuery& query) const;
   absl::StatusOr<AtRiskPage> AtRisk(const AtRiskQuery& query) const;
   absl::StatusOr<ReportTable> GetCustomerReport(CustomerReport report, const CustomerReportQuery& query) const;
+  absl::StatusOr<ChurnRiskOptions> GetChurnRiskOptions() const;
+  // NotFound when no customer has that id.
+  absl::StatusOr<ChurnRisk> ScoreChurnRisk(CustomerId customer) const;
 
  protected:
   AnalyticsReads() = default;
+};
+
+// Writes of customer analytics: members of WriteTxn.
+class AnalyticsWrites {
+ public:
+  // Validates the options (InvalidArgument naming a field the model cannot read), stores them and
+  // counts every customer again with them, in this transaction.
+  absl::Status SetChurnRiskOptions(const ChurnRiskOptions& options);
+
+ protected:
+  AnalyticsWrites() = default;
 };
 
 }  // namespace crm

@@ -104,7 +104,8 @@ enum class TimeBucket : std::uint8_t { kNone = 0, kDay, kWeek, kMonth, kQuarter,
 
 // One grouping: a field, a time field cut into buckets ("month(closed_at)" in text), or (since
 // 0.16) a whole-number field cut into bands of `band` values ("band(custom.tenure, 12)": groups
-// labelled "0-11", "12-23" ...; other values of the field group as they are).
+// labelled "0-11", "12-23" ...), or an amount in bands of `band` major units (rounded down:
+// "band(custom.monthly_charges, 20)" puts 29.85 USD in "20-39"); other values group as they are.
 struct GroupBy {
   std::string field;
   TimeBucket bucket = TimeBucket::kNone;

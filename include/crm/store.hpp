@@ -161,7 +161,8 @@ class WriteTxn : public ReadTxn,
                  public PrivacyWrites,
                  public ConsentWrites,
                  public SalesWrites,
-                 public ProductWrites {
+                 public ProductWrites,
+                 public AnalyticsWrites {
  public:
   WriteTxn(WriteTxn&&) noexcept;
   WriteTxn& operator=(WriteTxn&&) noexcept;

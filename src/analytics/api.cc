@@ -3,6 +3,7 @@
 
 #include "analytics/analytics.h"
 #include "analytics/facts.h"
+#include "analytics/risk.h"
 #include "core/txn.h"
 #include "customers/customers.h"
 
@@ -38,6 +39,16 @@ absl::StatusOr<AtRiskPage> AnalyticsReads::AtRisk(const AtRiskQuery& query) cons
 }
 absl::StatusOr<ReportTable> AnalyticsReads::GetCustomerReport(CustomerReport report, const CustomerReportQuery& query) const {
   return core::Query(this, [&](const model::Ctx& c) { return analytics::Report(c, report, query); });
+}
+
+absl::StatusOr<ChurnRiskOptions> AnalyticsReads::GetChurnRiskOptions() const {
+  return core::Query(this, [&](const model::Ctx& c) { return analytics::GetRiskOptions(c); });
+}
+absl::StatusOr<ChurnRisk> AnalyticsReads::ScoreChurnRisk(CustomerId customer) const {
+  return core::Query(this, [&](const model::Ctx& c) { return analytics::Risk(c, customer); });
+}
+absl::Status AnalyticsWrites::SetChurnRiskOptions(const ChurnRiskOptions& options) {
+  return core::Mutate(this, [&](model::Ctx& c) { return analytics::SetRiskOptions(c, options); });
 }
 
 }  // namespace crm

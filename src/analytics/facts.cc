@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "analytics/risk.h"
 #include "codec/key.h"
 #include "common/strings.h"
 #include "customers/customers.h"
@@ -378,6 +379,7 @@ absl::Status Rebuild(Ctx& ctx) {
     if (s.ok()) s = ctx.txn.Put(ctx.schema.purchases, PurchaseKey(p), codec::KeyBuilder().Str(p.amount.currency).I64(p.amount.minor_units).Take());
   for (const auto& [customer, facts] : counted->facts)
     if (s.ok()) s = Write(ctx, customer, Stored{}, facts);
+  if (s.ok()) s = RebuildChurnCounts(ctx);
   if (s.ok()) s = ctx.txn.Del(ctx.schema.meta, kRebuildPending).status();
   return s;
 }

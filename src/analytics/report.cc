@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "analytics/analytics.h"
@@ -135,11 +136,18 @@ absl::StatusOr<ReportTable> Report(const model::Ctx& ctx, CustomerReport report,
       const auto* day = std::get_if<std::string>(&since);
       ReportTable t{absl::StrCat("At risk: no ", q.by_purchase ? "purchase" : "contact", " since ", day ? *day : "ever"),
                     CustomerColumns(), {}};
+      t.columns.push_back({"churn_risk", Type::kReal});
+      t.columns.push_back({"risk_factors", Type::kText});
       for (const AtRiskCustomer& x : r->customers) {
         auto facts = Load(ctx, x.customer.id);
         if (!facts.ok()) return facts.status();
+        std::vector<std::string> factors;
+        for (std::size_t i = 0; i < x.risk.factors.size() && i < 2; ++i)
+          factors.push_back(absl::StrCat(x.risk.factors[i].field, " = ", x.risk.factors[i].value, " (",
+                                         x.risk.factors[i].weight >= 0 ? "+" : "", absl::StrFormat("%.2f", x.risk.factors[i].weight), ")"));
         t.rows.push_back({static_cast<std::int64_t>(x.customer.id), x.customer.display_name, x.value.currency,
-                          x.value.minor_units, Int(facts->purchases), Day(x.last_purchase_at), Day(x.last_contact_at)});
+                          x.value.minor_units, Int(facts->purchases), Day(x.last_purchase_at), Day(x.last_contact_at),
+                          x.risk.model ? ReportCell(x.risk.risk) : ReportCell(), absl::StrJoin(factors, "; ")});
       }
       return t;
     }

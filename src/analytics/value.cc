@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "analytics/analytics.h"
 #include "analytics/facts.h"
+#include "analytics/risk.h"
 #include "codec/key.h"
 #include "common/strings.h"
 #include "customers/customers.h"
@@ -93,7 +94,9 @@ absl::StatusOr<AtRiskPage> AtRisk(const model::Ctx& ctx, const AtRiskQuery& q) {
       more = true;
       return false;
     }
-    page.customers.push_back(AtRiskCustomer{*std::move(c), Money{total, q.currency}, *contact, last_purchase});
+    auto risk = RiskOf(ctx, *c);
+    if (!risk.ok()) return risk.status();
+    page.customers.push_back(AtRiskCustomer{*std::move(c), Money{total, q.currency}, *contact, last_purchase, *std::move(risk)});
     last_key.assign(key);
     return true;
   });

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "analytics/facts.h"
+#include "analytics/risk.h"
 #include "common/errors.h"
 #include "codec/envelope.h"
 #include "codec/key.h"
@@ -346,6 +347,7 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {
   if (s.ok()) s = query::ApplyDeclared(ctx, {}, *declared, 0, false);
   if (s.ok()) s = model::AddToCounter(ctx, kActiveCount, 1);
   if (s.ok()) s = analytics::MoveCustomer(ctx, nullptr, &c);
+  if (s.ok()) s = analytics::MoveChurnCounts(ctx, nullptr, &c);
   if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kCreate, {}, changes::Flatten(c), c.id);
   if (s.ok()) s = consent::MirrorOptIn(ctx, nullptr, c);
   if (!s.ok()) return s;
@@ -396,6 +398,7 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c, bool* changed) {
   if (s.ok()) s = ApplyEntries(ctx, c, held, wanted, false);
   if (s.ok()) s = query::ApplyDeclared(ctx, *declared_held, *declared, Flags(c), false);
   if (s.ok()) s = analytics::MoveCustomer(ctx, &before, &c);
+  if (s.ok()) s = analytics::MoveChurnCounts(ctx, &before, &c);
   if (s.ok())
     s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kUpdate, changes::Flatten(before),
                         changes::Flatten(c), c.id);
@@ -517,6 +520,7 @@ absl::Status Delete(Ctx& ctx, CustomerId id) {
   }
   if (s.ok()) s = ctx.txn.Del(ctx.schema.customer_contact, IdKey(id).view()).status();
   if (s.ok()) s = analytics::MoveCustomer(ctx, &c, nullptr);
+  if (s.ok()) s = analytics::MoveChurnCounts(ctx, &c, nullptr);
   if (s.ok()) s = model::AddToCounter(ctx, c.archived ? kArchivedCount : kActiveCount, -1);
   if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, id, ChangeOp::kDelete, changes::Flatten(c), {}, id);
   if (!s.ok()) return s;

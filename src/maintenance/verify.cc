@@ -10,6 +10,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "analytics/facts.h"
+#include "analytics/risk.h"
 #include "codec/envelope.h"
 #include "changes/retention.h"
 #include "codec/key.h"
@@ -522,6 +523,9 @@ void Checker::Quotas() {
   auto facts = analytics::Check(ctx_);
   if (!facts.ok()) return Problem("purchase facts: ", facts.status().message());
   for (const std::string& p : *facts) Problem(p);
+  auto churn = analytics::CheckChurnCounts(ctx_);
+  if (!churn.ok()) return Problem("churn counts: ", churn.status().message());
+  for (const std::string& p : *churn) Problem(p);
 }
 
 absl::StatusOr<VerifyReport> Verify(const model::Ctx& ctx) {

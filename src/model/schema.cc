@@ -69,6 +69,7 @@ constexpr TableSpec kTables[] = {
     {&Schema::purchases, "purchases", 14},
     {&Schema::customer_facts, "customer_facts", 14},
     {&Schema::customer_value, "customer_value", 14},
+    {&Schema::churn_counts, "churn_counts", 14},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

@@ -64,6 +64,8 @@
 //   customer_facts     U64(customer) -> the customer's purchase facts and churn time
 //   customer_value     Str(currency) I64(total) U64(~customer) -> "": customers by value
 //                      (the three since schema 14; analytics/facts.h)
+//   churn_counts       Str(field) Str(value) -> U64(churned) U64(stayed): the churn-risk model's
+//                      counts (since schema 14; analytics/risk.h)
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -109,7 +111,7 @@ class Sealing;
 // 11: quotas, deal totals; forecast categories of stages and deals (records of a later version).
 // 12: deal scores (the counts of the scoring model), exchange rates.
 // 13: products, and deals' line items (opportunity records of version 3).
-// 14: purchase facts (purchases, customer_facts, customer_value).
+// 14: purchase facts (purchases, customer_facts, customer_value), churn counts.
 inline constexpr std::uint64_t kSchemaVersion = 14;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
@@ -169,6 +171,7 @@ struct Schema {
   storage::Table purchases;
   storage::Table customer_facts;
   storage::Table customer_value;
+  storage::Table churn_counts;
   storage::Table changes;
   storage::Table change_entity;
 

@@ -207,12 +207,21 @@ std::optional<std::int64_t> TimeOf(const Val& v, const FieldRef& f) {
   return std::nullopt;
 }
 
-// The whole number a value holds, if it is one (not an id of a stage or another enumeration).
+// The whole number a value holds, if it is one (not an id of a stage or another enumeration); an
+// amount's whole major units (rounded down).
 std::optional<std::int64_t> WholeOf(const Val& v, const FieldRef& f) {
   if (v.k == Val::K::kInt && f.type == Type::kInt) return v.i;
-  if (v.k == Val::K::kCustom)
+  const Money* money = v.k == Val::K::kMoney ? v.money : nullptr;
+  if (v.k == Val::K::kCustom) {
     if (const auto* i = std::get_if<std::int64_t>(v.custom)) return *i;
-  return std::nullopt;
+    money = std::get_if<Money>(v.custom);
+  }
+  if (money == nullptr) return std::nullopt;
+  std::int64_t unit = 1;
+  for (int d = CurrencyMinorDigits(money->currency).value_or(0); d > 0; --d) unit *= 10;
+  std::int64_t major = money->minor_units / unit;
+  if (money->minor_units < 0 && major * unit != money->minor_units) --major;
+  return major;
 }
 
 Group GroupOf(const Val& v, const FieldRef& f, const GroupBy& by, const absl::TimeZone& tz, BucketCache& cache) {
@@ -376,8 +385,9 @@ absl::Status GroupWalk(const Ctx& ctx, EntityType kind, const Filter& filter, bo
     if (!f.ok()) return absl::InvalidArgumentError(absl::StrCat("group_by: ", f.status().message()));
     if (g.bucket != TimeBucket::kNone && f->type != Type::kTime && f->type != Type::kCustom)
       return absl::InvalidArgumentError(absl::StrCat("group_by: field '", g.field, "': only times have buckets"));
-    if (g.band < 0 || (g.band > 0 && f->type != Type::kInt && f->type != Type::kCustom))
-      return absl::InvalidArgumentError(absl::StrCat("group_by: field '", g.field, "': only whole numbers have bands"));
+    if (g.band < 0 || (g.band > 0 && f->type != Type::kInt && f->type != Type::kMoney && f->type != Type::kCustom))
+      return absl::InvalidArgumentError(
+          absl::StrCat("group_by: field '", g.field, "': only whole numbers and amounts have bands"));
     if (g.band > 0 && g.bucket != TimeBucket::kNone)
       return absl::InvalidArgumentError(absl::StrCat("group_by: field '", g.field, "': a band or a time bucket, not both"));
     groups.push_back(*std::move(f));
@@ -428,6 +438,16 @@ void Record::Values(const FieldRef& f, EachVal fn) const {
   } else {
     query::Values(*interaction, *lookups, f, fn);
   }
+}
+
+std::optional<GroupKey> FirstKey(const Customer& c, const Lookups& l, const FieldRef& f, const GroupBy& by) {
+  Group g;
+  BucketCache cache;
+  Values(c, l, f, [&](const Val& v) {
+    if (g.empty) g = GroupOf(v, f, by, absl::UTCTimeZone(), cache);
+  });
+  if (g.empty) return std::nullopt;
+  return KeyOf(g, f, by, absl::UTCTimeZone(), l);
 }
 
 absl::StatusOr<AggregateResult> Aggregate(const Ctx& ctx, EntityType kind, const Aggregation& a) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
@@ -68,6 +69,10 @@ class RecordGroups {
 absl::Status GroupWalk(const model::Ctx& ctx, EntityType kind, const Filter& filter, bool include_archived,
                        const std::vector<GroupBy>& group_by, std::string_view time_zone, const std::vector<FieldRef>& read,
                        absl::FunctionRef<absl::Status(const Record&, const RecordGroups&)> fn);
+
+// The group of a customer's first value of `f` as `by` groups it (a band, a bucket in UTC, or the
+// value); nullopt when it has none.
+std::optional<GroupKey> FirstKey(const Customer& c, const Lookups& l, const FieldRef& f, const GroupBy& by);
 
 absl::StatusOr<CustomerPage> SearchCustomers(const model::Ctx& ctx, const Search& s);
 absl::StatusOr<OpportunityPage> SearchOpportunities(const model::Ctx& ctx, const Search& s);

@@ -118,6 +118,7 @@ template TxnImpl* ImplOf(const SalesWrites*);
 template TxnImpl* ImplOf(const ProductReads*);
 template TxnImpl* ImplOf(const ProductWrites*);
 template TxnImpl* ImplOf(const AnalyticsReads*);
+template TxnImpl* ImplOf(const AnalyticsWrites*);
 
 }  // namespace detail
 
