@@ -1,6 +1,8 @@
 // The C ABI: customer analytics (crm_analytics.h).
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "core.h"
 
@@ -8,6 +10,9 @@ using namespace capi;  // NOLINT: the shared helpers of every wrapper source
 
 struct crm_purchase_facts {
   crm::PurchaseFacts v;
+};
+struct crm_churn_risk {
+  crm::ChurnRisk v;
 };
 
 int crm_purchase_facts_get(crm_purchase_facts** out, crm_txn* txn, uint64_t customer) {
@@ -89,6 +94,7 @@ int crm_customer_report_run(crm_report** out, crm_txn* txn, int report, const cr
     query.by_purchase = q->by_purchase != 0;
     query.limit = q->limit;
     query.include_archived = q->include_archived != 0;
+    query.min_risk = q->min_risk;
     auto table = ReadOf(txn)->GetCustomerReport(static_cast<crm::CustomerReport>(report), query);
     if (!table.ok()) return Check(table.status());
     *out = new crm_report{*std::move(table)};
@@ -142,5 +148,85 @@ int crm_lifetime_value(crm_txn* txn, uint64_t customer, const char* currency, si
     Set(expected_years, v->expected_years);
     Set(predicted, static_cast<int64_t>(v->predicted.minor_units));
     return CRM_OK;
+  });
+}
+
+int crm_churn_risk_get(crm_churn_risk** out, crm_txn* txn, uint64_t customer) {
+  return ReadOut<crm::ChurnRisk>(out, txn, [&](crm::ReadTxn& t) { return t.ScoreChurnRisk(customer); });
+}
+
+void crm_churn_risk_free(crm_churn_risk* r) { delete r; }
+
+int crm_churn_risk_read(const crm_churn_risk* r, int* model, double* risk, uint64_t* churned, uint64_t* stayed,
+                        double* prior) {
+  if (r == nullptr) return Invalid("r: is NULL");
+  Set(model, r->v.model ? 1 : 0);
+  Set(risk, r->v.risk);
+  Set(churned, static_cast<uint64_t>(r->v.churned));
+  Set(stayed, static_cast<uint64_t>(r->v.stayed));
+  Set(prior, r->v.prior);
+  return CRM_OK;
+}
+
+const char* crm_churn_risk_explanation(const crm_churn_risk* r, size_t* len) {
+  if (r == nullptr) {
+    if (len != nullptr) *len = 0;
+    return nullptr;
+  }
+  return Out(r->v.explanation, len);
+}
+
+size_t crm_churn_risk_factor_count(const crm_churn_risk* r) { return r == nullptr ? 0 : r->v.factors.size(); }
+
+int crm_churn_risk_factor(const crm_churn_risk* r, size_t i, const char** field, size_t* field_len, const char** value,
+                          size_t* value_len, uint64_t* churned, uint64_t* stayed, double* weight) {
+  if (r == nullptr) return Invalid("r: is NULL");
+  if (i >= r->v.factors.size()) return Fail(CRM_ENOTFOUND, "i: past the last factor");
+  const crm::ChurnRiskFactor& f = r->v.factors[i];
+  if (field != nullptr) *field = Out(f.field, field_len);
+  if (value != nullptr) *value = Out(f.value, value_len);
+  Set(churned, static_cast<uint64_t>(f.churned));
+  Set(stayed, static_cast<uint64_t>(f.stayed));
+  Set(weight, f.weight);
+  return CRM_OK;
+}
+
+int crm_churn_risk_set_options(crm_txn* txn, const char* fields, size_t fields_len, uint32_t minimum_customers) {
+  return Guard([&] {
+    if (int rc = NeedWrite(txn); rc != CRM_OK) return rc;
+    std::string text;
+    if (int rc = Text(fields, fields_len, "fields", &text); rc != CRM_OK) return rc;
+    crm::ChurnRiskOptions o;
+    o.minimum_customers = minimum_customers;
+    // Split at commas outside parentheses: "band(custom.tenure, 12)" is one field.
+    std::string current;
+    int depth = 0;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+      const char c = i < text.size() ? text[i] : ',';
+      if (c == '(') ++depth;
+      if (c == ')') --depth;
+      if (c == ',' && depth <= 0) {
+        const std::size_t a = current.find_first_not_of(" \t"), b = current.find_last_not_of(" \t");
+        if (a != std::string::npos) o.fields.push_back(current.substr(a, b - a + 1));
+        current.clear();
+      } else {
+        current.push_back(c);
+      }
+    }
+    return Check(txn->write->SetChurnRiskOptions(o));
+  });
+}
+
+int crm_churn_risk_get_options(crm_txn* txn, char** fields, size_t* fields_len, uint32_t* minimum_customers) {
+  return Guard([&] {
+    if (fields == nullptr) return Invalid("fields: is NULL");
+    *fields = nullptr;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    auto o = ReadOf(txn)->GetChurnRiskOptions();
+    if (!o.ok()) return Check(o.status());
+    Set(minimum_customers, static_cast<uint32_t>(o->minimum_customers));
+    std::string joined;
+    for (const std::string& f : o->fields) joined += (joined.empty() ? "" : ", ") + f;
+    return MallocCopy(joined, fields, fields_len, "the fields");
   });
 }

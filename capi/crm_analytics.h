@@ -66,11 +66,12 @@ typedef struct crm_customer_report_query {
   int by_purchase;        /* at risk: by the last purchase instead of the last contact */
   size_t limit;           /* top, at risk: 1 to 1000 */
   int include_archived;
+  double min_risk;        /* at risk: only customers with a churn risk of at least this (0 to 1; 0: all) */
 } crm_customer_report_query;
 
 #define CRM_CUSTOMER_REPORT_QUERY_VERSION 1
 #define CRM_CUSTOMER_REPORT_QUERY_INIT \
-  {CRM_CUSTOMER_REPORT_QUERY_VERSION, NULL, 0, NULL, 0, NULL, 0, 0, 0, CRM_CHURN_LIFECYCLE, 90, 12, NULL, 0, 0, 50, 0}
+  {CRM_CUSTOMER_REPORT_QUERY_VERSION, NULL, 0, NULL, 0, NULL, 0, 0, 0, CRM_CHURN_LIFECYCLE, 90, 12, NULL, 0, 0, 50, 0, 0}
 CRM_API int crm_customer_report_query_init(crm_customer_report_query* q, unsigned int version);
 /* The report named "churn", "cohorts", "rfm", "top" or "at_risk" (CRM_EINVALID otherwise). */
 CRM_API int crm_customer_report_named(int* out, const char* name, size_t name_len);
@@ -107,6 +108,30 @@ CRM_API int crm_lifetime_value(crm_txn* txn, uint64_t customer, const char* curr
                                int64_t inactive_days, int* estimated, int64_t* historic, int64_t* average_order,
                                double* purchases_per_year, double* yearly_churn_rate, double* expected_years,
                                int64_t* predicted);
+
+/* Churn risk (a naive-Bayes model learned from churned and stayed customers; crm/analytics.hpp
+ * gives the formula). crm_churn_risk_get: CRM_ENOTFOUND when the customer does not exist. */
+typedef struct crm_churn_risk crm_churn_risk;
+CRM_API int crm_churn_risk_get(crm_churn_risk** out, crm_txn* txn, uint64_t customer);
+CRM_API void crm_churn_risk_free(crm_churn_risk* r);
+/* *model 0: too few customers counted (risk 0). Any output may be NULL. */
+CRM_API int crm_churn_risk_read(const crm_churn_risk* r, int* model, double* risk, uint64_t* churned, uint64_t* stayed,
+                                double* prior);
+/* One sentence: what the risk rests on; borrowed until crm_churn_risk_free. */
+CRM_API const char* crm_churn_risk_explanation(const crm_churn_risk* r, size_t* len);
+/* The factors, strongest first: the field, the customer's value, the customers counted with it
+ * (churned, stayed) and the weight (above 0 raises the risk). Texts borrowed until
+ * crm_churn_risk_free; any output may be NULL; CRM_ENOTFOUND past the last. */
+CRM_API size_t crm_churn_risk_factor_count(const crm_churn_risk* r);
+CRM_API int crm_churn_risk_factor(const crm_churn_risk* r, size_t i, const char** field, size_t* field_len,
+                                  const char** value, size_t* value_len, uint64_t* churned, uint64_t* stayed,
+                                  double* weight);
+/* What the model reads: fields as group_by takes them, separated by commas outside parentheses
+ * ("custom.contract, band(custom.tenure, 12)"; empty: none), and the customers it needs
+ * (1 to 1000000). Setting counts every customer again, in `txn` (a write transaction);
+ * CRM_EINVALID names a field the model cannot read. The fields read back are to crm_free. */
+CRM_API int crm_churn_risk_set_options(crm_txn* txn, const char* fields, size_t fields_len, uint32_t minimum_customers);
+CRM_API int crm_churn_risk_get_options(crm_txn* txn, char** fields, size_t* fields_len, uint32_t* minimum_customers);
 
 #ifdef __cplusplus
 }

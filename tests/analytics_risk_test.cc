@@ -63,6 +63,28 @@ TEST_F(RiskTest, CountsFollowEveryWriteAndOneRiskIsWorkedOutByHand) {
   const ChurnRisk y = Ok(store_->Run(&ReadTxn::ScoreChurnRisk, yearly));
   EXPECT_EQ(y.stayed, 4u);
   EXPECT_LT(y.risk, r.risk);
+  // The at-risk list carries the risks, and min_risk keeps the likelier to churn.
+  for (CustomerId id : {lead, yearly}) {
+    Interaction i;
+    i.customer = id;
+    i.kind = InteractionKind::kPurchase;
+    i.occurred_at = now_ - 1;
+    i.amount = Money{id == lead ? 100 : 900, "EUR"};
+    Ok(store_->Run(&WriteTxn::LogInteraction, i));
+  }
+  AtRiskQuery q;
+  q.since = now_ + 1;
+  q.currency = "EUR";
+  AtRiskPage page = Ok(store_->Run(&ReadTxn::AtRisk, q));
+  ASSERT_EQ(page.customers.size(), 2u);
+  EXPECT_EQ(page.customers[0].customer.id, yearly);  // the more valuable first
+  EXPECT_NEAR(page.customers[1].risk.risk, Ok(store_->Run(&ReadTxn::ScoreChurnRisk, lead)).risk, 1e-12);
+  q.min_risk = (y.risk + r.risk) / 2;
+  page = Ok(store_->Run(&ReadTxn::AtRisk, q));
+  ASSERT_EQ(page.customers.size(), 1u);
+  EXPECT_EQ(page.customers[0].customer.id, lead);
+  q.min_risk = 1.5;
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::AtRisk, q).status()));
 
   // Random writes: stage, plan and tenure changes, deletions; the counts stay a recount's.
   std::mt19937_64 rng(7);
@@ -120,6 +142,20 @@ TEST_F(RiskTest, TooFewCustomersGiveNoModel) {
   EXPECT_FALSE(r.model);
   EXPECT_EQ(r.risk, 0);
   EXPECT_NE(r.explanation.find("needs 20"), std::string::npos) << r.explanation;
+  Interaction i;
+  i.customer = Make("yearly", 9, LifecycleStage::kCustomer);
+  i.kind = InteractionKind::kPurchase;
+  i.occurred_at = now_ - 1;
+  i.amount = Money{100, "EUR"};
+  Ok(store_->Run(&WriteTxn::LogInteraction, i));
+  AtRiskQuery q;
+  q.since = now_;
+  q.currency = "EUR";
+  EXPECT_FALSE(Ok(store_->Run(&ReadTxn::AtRisk, q)).customers.at(0).risk.model);
+  q.min_risk = 0.5;
+  const absl::Status st = store_->Run(&ReadTxn::AtRisk, q).status();
+  EXPECT_TRUE(absl::IsFailedPrecondition(st)) << st;
+  EXPECT_NE(st.message().find("min_risk: there is no churn-risk model yet"), std::string_view::npos) << st;
 }
 
 // The area under the ROC curve of `scores` for `labels` (1 churned): the chance a churned

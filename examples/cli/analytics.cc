@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli.h"
 #include "crm/analytics.hpp"
@@ -17,6 +18,9 @@ struct AnalyzeArgs {
   std::size_t months = 12, limit = 20;
   bool by_purchase = false, archived = false;
   std::uint64_t customer = 0;
+  std::vector<std::string> fields;
+  std::uint32_t minimum = 0;
+  double min_risk = 0;
 };
 
 void Customer(Context& ctx, const AnalyzeArgs& a) {
@@ -68,12 +72,36 @@ void Customer(Context& ctx, const AnalyzeArgs& a) {
             << " years; yearly churn " << Fixed(100 * v.yearly_churn_rate, "%.1f") << " %)\n";
 }
 
+void PrintRisk(const ChurnRisk& r, bool json) {
+  if (json) {
+    nlohmann::ordered_json factors = nlohmann::ordered_json::array();
+    for (const ChurnRiskFactor& f : r.factors)
+      factors.push_back({{"field", f.field}, {"value", f.value}, {"churned", f.churned}, {"stayed", f.stayed}, {"weight", f.weight}});
+    nlohmann::ordered_json out{{"customer", r.customer}, {"model", r.model}, {"risk", r.risk}, {"explanation", r.explanation},
+                               {"churned", r.churned}, {"stayed", r.stayed}, {"prior", r.prior}, {"factors", std::move(factors)}};
+    return PrintJson(out);
+  }
+  std::cout << "customer " << r.customer << ": ";
+  if (!r.model) {
+    std::cout << r.explanation << "\n";
+    return;
+  }
+  std::cout << "churn risk " << Fixed(100 * r.risk, "%.1f") << " % (" << r.explanation << ")\nbefore the factors: "
+            << Fixed(100 * r.prior, "%.1f") << " %\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const ChurnRiskFactor& f : r.factors)
+    rows.push_back({f.field, f.value, std::to_string(f.churned), std::to_string(f.stayed), Fixed(f.weight, "%+.3f"),
+                    f.weight >= 0 ? "raises" : "lowers"});
+  PrintTable({"field", "value", "churned", "stayed", "weight", "risk"}, rows);
+}
+
 }  // namespace
 
 void AddAnalyticsCommands(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<AnalyzeArgs>();
   CLI::App* analyze = app.add_subcommand(
-      "analyze", "customer analytics: churn, cohorts (retention), rfm (segments), top (by value), at-risk, customer ID");
+      "analyze",
+      "customer analytics: churn, cohorts (retention), rfm (segments), top (by value), at-risk, customer ID, risk ID, risk-model");
   analyze->require_subcommand(1);
   const auto common = [&](CLI::App* c) {
     c->add_option("--where", a->where, "which customers (a filter of customers; default: all)");
@@ -108,12 +136,40 @@ void AddAnalyticsCommands(CLI::App& app, Context& ctx) {
   risk->add_option("--currency", a->currency, "the value's currency (default EUR)");
   risk->add_option("--limit", a->limit, "how many (default 20)");
   risk->add_flag("--archived", a->archived, "archived customers too");
+  risk->add_option("--min-risk", a->min_risk, "only customers at least this likely to churn (0 to 1; needs analyze risk-model)");
   CLI::App* one = analyze->add_subcommand("customer", "a customer's purchase facts, RFM scores and lifetime value");
   one->add_option("id", a->customer, "the customer's id")->required();
   one->add_option("--currency", a->currency, "the currency (default EUR)");
   one->add_option("--at", a->at, "the time recency and value count to (default now)");
   one->add_option("--inactive-days", a->inactive_days, "days without a purchase that make a customer lapsed (default 90)");
   one->callback([&ctx, a] { Customer(ctx, *a); });
+  CLI::App* risk_one = analyze->add_subcommand("risk", "a customer's churn risk and the factors that made it");
+  risk_one->add_option("id", a->customer, "the customer's id")->required();
+  risk_one->callback([&ctx, a] {
+    auto store = ctx.Open(false, true);
+    PrintRisk(Must(store->Run(&ReadTxn::ScoreChurnRisk, CustomerId{a->customer}), "risk"), ctx.json);
+  });
+  CLI::App* model = analyze->add_subcommand("risk-model", "what the churn-risk model reads (shown, or set with --field and --minimum)");
+  model->add_option("--field", a->fields, "a field of customers: custom.contract, band(custom.tenure, 12) ... (repeat; '' for none)");
+  model->add_option("--minimum", a->minimum, "the customers counted before risks are given (default 20)");
+  model->callback([&ctx, a, model] {
+    const bool set = model->count("--field") > 0 || model->count("--minimum") > 0;
+    auto store = ctx.Open(false, !set);
+    ChurnRiskOptions o = Must(store->Run(&ReadTxn::GetChurnRiskOptions), "risk-model");
+    if (set) {
+      if (model->count("--field") > 0) {
+        o.fields.clear();
+        for (const std::string& f : a->fields)
+          if (!f.empty()) o.fields.push_back(f);
+      }
+      if (model->count("--minimum") > 0) o.minimum_customers = a->minimum;
+      Check(store->Run(&WriteTxn::SetChurnRiskOptions, o), "risk-model");
+    }
+    if (ctx.json) return PrintJson({{"fields", o.fields}, {"minimum_customers", o.minimum_customers}});
+    std::cout << "fields: " << (o.fields.empty() ? "(none)" : "");
+    for (std::size_t i = 0; i < o.fields.size(); ++i) std::cout << (i == 0 ? "" : "; ") << o.fields[i];
+    std::cout << "\nminimum customers: " << o.minimum_customers << "\n";
+  });
 
   const auto run = [&ctx, a](CustomerReport which) {
     CustomerReportQuery q;
@@ -127,6 +183,7 @@ void AddAnalyticsCommands(CLI::App& app, Context& ctx) {
     q.currency = a->currency;
     q.by_purchase = a->by_purchase;
     q.limit = a->limit;
+    q.min_risk = a->min_risk;
     if (which == CustomerReport::kAtRisk) {
       q.from = ParseTime(a->since, "--since");
     } else if (!a->from.empty()) {

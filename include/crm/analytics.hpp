@@ -259,7 +259,8 @@ struct ChurnRisk {
 };
 
 // Customers slipping away: no contact (or, with by_purchase, no purchase) since `since`, the
-// most valuable in `currency` first (those without a purchase in it are not listed).
+// most valuable in `currency` first, each with its churn risk. Customers already churned, and
+// those without a purchase in the currency, are not listed.
 struct AtRiskQuery {
   Timestamp since = 0;
   bool by_purchase = false;
@@ -267,6 +268,9 @@ struct AtRiskQuery {
   bool include_archived = false;
   std::size_t limit = 50;       // 1 to 1000
   std::string page_token = {};  // keyset pages
+  // Only customers whose churn risk is at least this (0 to 1; 0: every one). Above 0 it needs the
+  // model (FailedPrecondition while there is none).
+  double min_risk = 0;
 };
 
 struct AtRiskCustomer {
@@ -308,6 +312,7 @@ struct CustomerReportQuery {
   std::string currency = {};      // rfm, top, at risk
   bool by_purchase = false;       // at risk
   std::size_t limit = 50;         // top, at risk
+  double min_risk = 0;            // at risk
 };
 
 // Reads of customer analytics: members of every transaction.

@@ -129,7 +129,7 @@ absl::StatusOr<ReportTable> Report(const model::Ctx& ctx, CustomerReport report,
       return t;
     }
     case CustomerReport::kAtRisk: {
-      AtRiskQuery c{q.from, q.by_purchase, q.currency, q.include_archived, q.limit, {}};
+      AtRiskQuery c{q.from, q.by_purchase, q.currency, q.include_archived, q.limit, {}, q.min_risk};
       auto r = AtRisk(ctx, c);
       if (!r.ok()) return r.status();
       const ReportCell since = Day(q.from);

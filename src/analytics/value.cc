@@ -70,9 +70,11 @@ absl::StatusOr<AtRiskPage> AtRisk(const model::Ctx& ctx, const AtRiskQuery& q) {
   if (auto s = NeedTables(ctx); !s.ok()) return s;
   if (auto s = NeedCurrency(q.currency); !s.ok()) return s;
   if (auto s = model::CheckLimit(q.limit); !s.ok()) return s;
+  if (!(q.min_risk >= 0 && q.min_risk <= 1)) return absl::InvalidArgumentError("min_risk: must be 0 to 1");
   const std::string lo = codec::KeyBuilder().Str(q.currency).Take();
   model::QueryHash h;
   h.Add(static_cast<std::uint64_t>(q.since)).Add(static_cast<std::uint64_t>(q.by_purchase));
+  h.Add(static_cast<std::uint64_t>(std::llround(q.min_risk * 1e9)));
   h.Add(static_cast<std::uint64_t>(q.include_archived)).Add(lo);
   const std::uint64_t hash = h.value();
   auto after = model::ParsePageToken(q.page_token, hash, lo, codec::PrefixSuccessor(lo));
@@ -89,13 +91,18 @@ absl::StatusOr<AtRiskPage> AtRisk(const model::Ctx& ctx, const AtRiskQuery& q) {
     if ((q.by_purchase ? last_purchase : *contact) >= q.since) return true;
     auto c = customers::Get(ctx, id);
     if (!c.ok()) return c.status();
-    if (c->archived && !q.include_archived) return true;
+    if ((c->archived && !q.include_archived) || c->stage == LifecycleStage::kChurned) return true;
+    auto risk = RiskOf(ctx, *c);
+    if (!risk.ok()) return risk.status();
+    if (q.min_risk > 0) {
+      if (!risk->model)
+        return absl::FailedPreconditionError(absl::StrCat("min_risk: there is no churn-risk model yet (", risk->explanation, ")"));
+      if (risk->risk < q.min_risk) return true;
+    }
     if (page.customers.size() == q.limit) {
       more = true;
       return false;
     }
-    auto risk = RiskOf(ctx, *c);
-    if (!risk.ok()) return risk.status();
     page.customers.push_back(AtRiskCustomer{*std::move(c), Money{total, q.currency}, *contact, last_purchase, *std::move(risk)});
     last_key.assign(key);
     return true;

@@ -62,7 +62,7 @@ static void test_analytics(void) {
   {
     crm_interaction* call = NULL;
     CHECK(crm_interaction_new(&call) == CRM_OK);
-    CHECK(crm_interaction_set_int(call, CRM_INTERACTION_CUSTOMER, (int64_t)ann) == CRM_OK);
+    CHECK(crm_interaction_set_int(call, CRM_INTERACTION_CUSTOMER, (int64_t)bob) == CRM_OK);
     CHECK(crm_interaction_set_int(call, CRM_INTERACTION_KIND, CRM_KIND_CALL) == CRM_OK);
     CHECK(crm_interaction_set_int(call, CRM_INTERACTION_OCCURRED_AT, T0 - DAY) == CRM_OK);
     CHECK(crm_interaction_log(txn, call) == CRM_OK);
@@ -123,15 +123,17 @@ static void test_analytics(void) {
   CHECK(crm_customer_report_run(&r, txn, CRM_CUSTOMER_REPORT_COHORTS, &q) == CRM_OK);
   CHECK(crm_report_column_count(r) == 5); /* cohort, customers, m0, m1, m2 */
   crm_report_free(r);
-  q.from = T0 - 7 * DAY;
+  q.from = T0 - 4 * DAY;
   CHECK(crm_customer_report_named(&report, S("at_risk")) == CRM_OK);
   CHECK(crm_customer_report_run(&r, txn, report, &q) == CRM_OK);
-  CHECK(crm_report_rows(r) == 0); /* Bob bought 5 days ago, Ann was called yesterday ... */
+  CHECK(crm_report_rows(r) == 0); /* Ann churned (not listed); Bob was called yesterday ... */
   crm_report_free(r);
   q.by_purchase = 1;
   CHECK(crm_customer_report_run(&r, txn, report, &q) == CRM_OK);
-  CHECK(crm_report_rows(r) == 1); /* ... but by purchase Ann, who last bought 10 days ago, is */
-  CHECK(crm_report_int(&v, r, 0, column(r, "customer")) == CRM_OK && v == (int64_t)ann);
+  CHECK(crm_report_rows(r) == 1); /* ... but by purchase Bob, who last bought 5 days ago, is */
+  CHECK(crm_report_int(&v, r, 0, column(r, "customer")) == CRM_OK && v == (int64_t)bob);
+  CHECK(crm_report_column_type(r, column(r, "churn_risk")) == CRM_COLUMN_REAL);
+  CHECK(crm_report_real(&rate, r, 0, column(r, "churn_risk")) == CRM_ENOTFOUND); /* no model yet */
   crm_report_free(r);
 
   /* One customer: RFM scores and lifetime value. */
@@ -165,8 +167,64 @@ static void test_analytics(void) {
   crm_db_close(db);
 }
 
+static void test_churn_risk(void) {
+  crm_db* db = open_db("risk.crm");
+  crm_txn* txn = NULL;
+  crm_churn_risk* r = NULL;
+  char* fields = NULL;
+  size_t len = 0, flen = 0, vlen = 0;
+  const char* field = NULL;
+  const char* value = NULL;
+  uint32_t minimum = 0;
+  uint64_t lead, churned = 0, stayed = 0, fc = 0, fs = 0;
+  int model = -1;
+  double risk = 0, prior = 0, weight = 0;
+  const char* text;
+
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  CHECK(crm_churn_risk_get_options(txn, &fields, &len, &minimum) == CRM_OK && len == 0 && minimum == 20);
+  crm_free(fields);
+  CHECK(crm_churn_risk_set_options(txn, S("custom.plan, band(custom.tenure, 12)"), 4) == CRM_OK);
+  CHECK(crm_churn_risk_get_options(txn, &fields, &len, &minimum) == CRM_OK && minimum == 4);
+  CHECK(strcmp(fields, "custom.plan, band(custom.tenure, 12)") == 0);
+  crm_free(fields);
+  customer(txn, "A", "monthly", 3, 1);
+  customer(txn, "B", "monthly", 5, 1);
+  customer(txn, "C", "yearly", 30, 0);
+  customer(txn, "D", "yearly", 40, 0);
+  customer(txn, "E", "monthly", 14, 0);
+  {
+    crm_customer* c = person("Lee", "L", NULL);
+    CHECK(crm_customer_set_custom(c, S("plan"), CRM_VALUE_TEXT, 0, S("monthly")) == CRM_OK);
+    CHECK(crm_customer_set_int(c, CRM_CUSTOMER_STAGE, CRM_STAGE_LEAD) == CRM_OK);
+    CHECK(crm_customer_create(txn, c) == CRM_OK);
+    lead = (uint64_t)crm_customer_int(c, CRM_CUSTOMER_ID);
+    crm_customer_free(c);
+  }
+  CHECK(crm_churn_risk_get(&r, txn, lead) == CRM_OK);
+  CHECK(crm_churn_risk_read(r, &model, &risk, &churned, &stayed, &prior) == CRM_OK);
+  CHECK(model == 1 && churned == 2 && stayed == 3 && risk > prior && risk < 0.99);
+  text = crm_churn_risk_explanation(r, &len);
+  CHECK(text != NULL && strstr(text, "learned from 2 churned") == text);
+  CHECK(crm_churn_risk_factor_count(r) == 1); /* the lead has no tenure */
+  CHECK(crm_churn_risk_factor(r, 0, &field, &flen, &value, &vlen, &fc, &fs, &weight) == CRM_OK);
+  CHECK(flen == 11 && memcmp(field, "custom.plan", 11) == 0 && vlen == 7 && fc == 2 && fs == 1 && weight > 0);
+  CHECK(crm_churn_risk_factor(r, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL) == CRM_ENOTFOUND);
+  crm_churn_risk_free(r);
+  CHECK(crm_churn_risk_get(&r, txn, 9999) == CRM_ENOTFOUND && r == NULL);
+  CHECK(crm_churn_risk_set_options(txn, S("stage"), 4) == CRM_EINVALID && errmsg_has("fields[0]"));
+  CHECK(crm_churn_risk_set_options(txn, S("custom.plan"), 0) == CRM_EINVALID && errmsg_has("minimum_customers"));
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  CHECK(crm_churn_risk_set_options(txn, S("custom.plan"), 4) == CRM_EINVALID); /* a read transaction */
+  crm_txn_free(txn);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_analytics();
+  test_churn_risk();
   return finish();
 }

@@ -492,3 +492,10 @@ def test_customer_analytics_on_the_telco_customers_and_purchases(tmp_path):
     assert "band(field, width)" in run(tmp_path, "analyze", "churn", "--from", "2000-01-01", "--group-by", "band(x)",
                                        code=1).stderr  # fmt: skip
     assert "is not a known ISO 4217 code" in run(tmp_path, "analyze", "top", "--currency", "EURO", code=1).stderr
+    # The churn-risk model on the Telco fields: a month-to-month customer scored with its factors.
+    model = js(tmp_path, "analyze", "risk-model", "--field", "custom.contract", "--field", "band(custom.tenure, 12)")
+    assert model == {"fields": ["custom.contract", "band(custom.tenure, 12)"], "minimum_customers": 20}
+    risk = js(tmp_path, "analyze", "risk", cid)  # 7590-VHVEG: month-to-month, 1 month of tenure
+    assert risk["model"] and risk["risk"] > 0.5 and {f["value"] for f in risk["factors"]} == {"Month-to-month", "0-11"}
+    assert "raises" in run(tmp_path, "analyze", "risk", cid).stdout
+    assert "stage is what it predicts" in run(tmp_path, "analyze", "risk-model", "--field", "stage", code=1).stderr

@@ -35,7 +35,7 @@ from .errors import (
     KeyRequiredError,
     VersionError,
 )
-from .analytics import LifetimeValue, PurchaseFacts, RfmScore
+from .analytics import ChurnRisk, ChurnRiskFactor, ChurnRiskOptions, LifetimeValue, PurchaseFacts, RfmScore
 from .changes import RetentionReport, RetentionRule
 from .consent import Channel, ConsentRecord, ConsentSource, ContactDecision, Verdict
 from .imports import ImportCounts, ImportJob, ImportProgress, ImportRowError, ImportState, presets as import_presets
@@ -95,5 +95,5 @@ __all__ = [
     "LifecycleStage", "LineItem", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
     "OutOfMemoryError", "Outcome", "Phone", "PhoneType", "Pipeline", "PipelineStage", "Plan", "Product", "ReadOnlyError", "ReadTxn",
     "DealScore", "ForecastCategory", "Quota", "Record", "Report", "Row", "ScoreFactor", "ScoringOptions", "StageChange", "Statistics", "StorageError", "SuppressedError", "Team", "User", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
-    "LifetimeValue", "PurchaseFacts", "RfmScore", "import_presets", "library_path", "library_version", "open",
+    "ChurnRisk", "ChurnRiskFactor", "ChurnRiskOptions", "LifetimeValue", "PurchaseFacts", "RfmScore", "import_presets", "library_path", "library_version", "open",
 ]  # fmt: skip

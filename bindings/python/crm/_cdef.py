@@ -597,6 +597,7 @@ typedef struct crm_customer_report_query {
   int by_purchase;
   size_t limit;
   int include_archived;
+  double min_risk;
 } crm_customer_report_query;
 int crm_customer_report_query_init(crm_customer_report_query* q, unsigned int version);
 int crm_customer_report_named(int* out, const char* name, size_t name_len);
@@ -609,4 +610,16 @@ int crm_lifetime_value(crm_txn* txn, uint64_t customer, const char* currency, si
                        int64_t inactive_days, int* estimated, int64_t* historic, int64_t* average_order,
                        double* purchases_per_year, double* yearly_churn_rate, double* expected_years,
                        int64_t* predicted);
+typedef struct crm_churn_risk crm_churn_risk;
+int crm_churn_risk_get(crm_churn_risk** out, crm_txn* txn, uint64_t customer);
+void crm_churn_risk_free(crm_churn_risk* r);
+int crm_churn_risk_read(const crm_churn_risk* r, int* model, double* risk, uint64_t* churned, uint64_t* stayed,
+                        double* prior);
+const char* crm_churn_risk_explanation(const crm_churn_risk* r, size_t* len);
+size_t crm_churn_risk_factor_count(const crm_churn_risk* r);
+int crm_churn_risk_factor(const crm_churn_risk* r, size_t i, const char** field, size_t* field_len,
+                          const char** value, size_t* value_len, uint64_t* churned, uint64_t* stayed,
+                          double* weight);
+int crm_churn_risk_set_options(crm_txn* txn, const char* fields, size_t fields_len, uint32_t minimum_customers);
+int crm_churn_risk_get_options(crm_txn* txn, char** fields, size_t* fields_len, uint32_t* minimum_customers);
 """

@@ -15,12 +15,12 @@ sales reports do::
 """
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Sequence
 
 import datetime as _dt
 
 from ._native import ffi, lib
-from ._ops import Ops, check_id, text_arg
+from ._ops import Ops, check_id, text_arg, write_plain
 from .errors import EINVALID, InvalidError, check
 from .query import WhereLike, where_text
 from .sales import Report, read_report
@@ -75,6 +75,86 @@ class LifetimeValue(NamedTuple):
     yearly_churn_rate: float
     expected_years: float
     predicted: Money
+
+
+class ChurnRiskFactor(NamedTuple):
+    """One field's part in a churn risk: the customer's value, the customers counted with it and
+    the weight (above 0 it raises the risk)."""
+
+    field: str
+    value: str
+    churned: int
+    stayed: int
+    weight: float
+
+
+class ChurnRisk(NamedTuple):
+    """A customer's churn risk (0.01 to 0.99) from the naive-Bayes model, what it rests on and its
+    factors, strongest first; ``model`` is False (risk 0) with too few customers counted."""
+
+    customer: int
+    model: bool
+    risk: float
+    explanation: str
+    churned: int
+    stayed: int
+    prior: float
+    factors: tuple
+
+
+class ChurnRiskOptions(NamedTuple):
+    """The fields the churn-risk model reads and the customers it needs."""
+
+    fields: tuple
+    minimum_customers: int
+
+
+def _risk(customer: int) -> Any:
+    def run(txn: Any) -> ChurnRisk:
+        out = ffi.new("crm_churn_risk**")
+        check(lib.crm_churn_risk_get(out, txn, customer))
+        r = out[0]
+        try:
+            model, risk, prior, weight = ffi.new("int*"), ffi.new("double*"), ffi.new("double*"), ffi.new("double*")
+            churned, stayed, fc, fs = (ffi.new("uint64_t*") for _ in range(4))
+            check(lib.crm_churn_risk_read(r, model, risk, churned, stayed, prior))
+            n, m = ffi.new("size_t*"), ffi.new("size_t*")
+            explanation = ffi.unpack(lib.crm_churn_risk_explanation(r, n), n[0]).decode()
+            field, value = ffi.new("char**"), ffi.new("char**")
+            factors = []
+            for i in range(lib.crm_churn_risk_factor_count(r)):
+                check(lib.crm_churn_risk_factor(r, i, field, n, value, m, fc, fs, weight))
+                factors.append(ChurnRiskFactor(ffi.unpack(field[0], n[0]).decode(), ffi.unpack(value[0], m[0]).decode(),
+                                               int(fc[0]), int(fs[0]), weight[0]))
+            return ChurnRisk(customer, bool(model[0]), risk[0], explanation, int(churned[0]), int(stayed[0]), prior[0],
+                             tuple(factors))
+        finally:
+            lib.crm_churn_risk_free(r)
+
+    return run
+
+
+def _risk_options(txn: Any) -> ChurnRiskOptions:
+    out, n, minimum = ffi.new("char**"), ffi.new("size_t*"), ffi.new("uint32_t*")
+    check(lib.crm_churn_risk_get_options(txn, out, n, minimum))
+    try:
+        text = ffi.unpack(out[0], n[0]).decode()
+    finally:
+        lib.crm_free(out[0])
+    fields, depth, current = [], 0, ""
+    for ch in text + ",":
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth <= 0:
+            if current.strip():
+                fields.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    return ChurnRiskOptions(tuple(fields), minimum[0])
+
+
+_SET_RISK = write_plain(lib.crm_churn_risk_set_options)
 
 
 def _facts(customer: int) -> Any:
@@ -149,7 +229,7 @@ class AnalyticsReads(Ops):
                         start: TimeLike = None, end: TimeLike = None, time_zone: str = "UTC",
                         definition: str = "lifecycle", inactive_days: int = 90, months: int = 12,
                         currency: str | None = None, by_purchase: bool = False, limit: int = 50,
-                        include_archived: bool = False, **fields: Any) -> Report:
+                        include_archived: bool = False, min_risk: float = 0, **fields: Any) -> Report:
         """The customer report ``name``: ``"churn"``, ``"cohorts"``, ``"rfm"``, ``"top"`` or
         ``"at_risk"`` (see the methods of those names for what each reads)."""
         keep: list = []
@@ -180,6 +260,9 @@ class AnalyticsReads(Ops):
             raise InvalidError(EINVALID, "limit: must be 1 to 1000")
         q.limit = limit
         q.include_archived = 1 if include_archived else 0
+        if isinstance(min_risk, bool) or not isinstance(min_risk, (int, float)):
+            raise InvalidError(EINVALID, f"min_risk: expected a number from 0 to 1, got {type(min_risk).__name__}")
+        q.min_risk = float(min_risk)
         result = self._with_read(_report(report[0], q))
         del keep
         return result
@@ -206,11 +289,12 @@ class AnalyticsReads(Ops):
         return self.customer_report("top", currency=currency, limit=limit, include_archived=include_archived)
 
     def at_risk(self, *, since: TimeLike, currency: str, by_purchase: bool = False, limit: int = 50,
-                include_archived: bool = False) -> Report:
-        """Customers not contacted (``by_purchase``: not buying) since ``since``, the most
-        valuable in ``currency`` first."""
+                include_archived: bool = False, min_risk: float = 0) -> Report:
+        """Customers not contacted (``by_purchase``: not buying) since ``since`` and not churned,
+        the most valuable in ``currency`` first, with their churn risk and its strongest factors;
+        ``min_risk`` keeps those at least that likely to churn (it needs the churn-risk model)."""
         return self.customer_report("at_risk", start=since, currency=currency, by_purchase=by_purchase,
-                                    limit=limit, include_archived=include_archived)
+                                    limit=limit, include_archived=include_archived, min_risk=min_risk)
 
     def rfm_of(self, customer: int, *, currency: str, at: TimeLike = None) -> RfmScore:
         """One customer's RFM scores and segment (ConflictError when it has no purchase)."""
@@ -229,3 +313,30 @@ class AnalyticsReads(Ops):
                                            0 if at is None else to_micros(at, "at"), _int(inactive_days, "inactive_days")))
         del keep
         return result
+
+    def churn_risk(self, customer: int) -> ChurnRisk:
+        """A customer's churn risk with its factors (NotFoundError when it does not exist)."""
+        return self._with_read(_risk(check_id(customer, "customer")))
+
+    def churn_risk_options(self) -> ChurnRiskOptions:
+        """What the churn-risk model reads."""
+        return self._with_read(_risk_options)
+
+
+class AnalyticsWrites(Ops):
+    """The churn-risk model's options: methods of a write transaction and of the database."""
+
+    def set_churn_risk_options(self, fields: Sequence[str], *, minimum_customers: int = 20,
+                               actor: str | None = None) -> None:
+        """Sets the fields the churn-risk model reads ("custom.contract", "band(custom.tenure,
+        12)" ...) and the customers it needs, and counts every customer again."""
+        if isinstance(fields, str):
+            raise InvalidError(EINVALID, "fields: expected a list of fields, got a string")
+        for f in fields:
+            if not isinstance(f, str):
+                raise InvalidError(EINVALID, f"fields: {f!r} is not a field")
+        if isinstance(minimum_customers, bool) or not isinstance(minimum_customers, int) or not 0 <= minimum_customers < 2**32:
+            raise InvalidError(EINVALID, f"minimum_customers: expected a whole number from 1 to 1000000, got {minimum_customers!r}")
+        keep: list = []
+        raw, n = text_arg(keep, ", ".join(fields), "fields")
+        self._in_write(_SET_RISK, actor, raw, n, minimum_customers)

@@ -28,7 +28,7 @@ from .opportunities import OpportunityReads, OpportunityWrites
 from .query import QueryReads, QueryWrites
 from .pipelines import PipelineReads, PipelineWrites
 from .privacy import PrivacyReads, PrivacyWrites
-from .analytics import AnalyticsReads
+from .analytics import AnalyticsReads, AnalyticsWrites
 from .sales import SalesReads, SalesWrites
 from .scoring import ScoringReads, ScoringWrites
 from .products import ProductReads, ProductWrites
@@ -50,7 +50,7 @@ class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, C
 
 
 class _Writes(CustomerWrites, InteractionWrites, PipelineWrites, OpportunityWrites, QueryWrites, UserWrites,
-              PrivacyWrites, ConsentWrites, SalesWrites, ScoringWrites, ProductWrites):
+              PrivacyWrites, ConsentWrites, SalesWrites, ScoringWrites, ProductWrites, AnalyticsWrites):
     """Every concept's writes."""
 
 

@@ -101,3 +101,38 @@ def test_telco_churn_by_contract_and_tenure_band(db):
         low = int(r["group"].split("-")[0])
         assert (r["customers"], r["churned"]) == (customers[f"band:{low}"], churned[f"band:{low}"])
     assert "Month-to-month" in str(by_contract)
+
+
+def test_churn_risk_with_its_factors(db):
+    def make(plan, stage):
+        return db.create_customer(crm.Customer(given_name=plan, family_name="x", stage=stage, custom={"plan": plan}))
+
+    assert db.churn_risk_options() == crm.ChurnRiskOptions((), 20)
+    db.set_churn_risk_options(["custom.plan", "band(custom.tenure, 12)"], minimum_customers=4)
+    assert db.churn_risk_options() == crm.ChurnRiskOptions(("custom.plan", "band(custom.tenure, 12)"), 4)
+    for plan, stage in [("monthly", "CHURNED"), ("monthly", "CHURNED"), ("yearly", "CUSTOMER"), ("yearly", "CUSTOMER"),
+                        ("monthly", "CUSTOMER")]:
+        make(plan, getattr(crm.LifecycleStage, stage))
+    lead = make("monthly", crm.LifecycleStage.LEAD)
+    r = db.churn_risk(lead.id)
+    assert r.model and (r.churned, r.stayed) == (2, 3) and r.explanation.startswith("learned from 2 churned")
+    # C = 2, S = 3; monthly: 2 churned, 1 stayed
+    import math
+    lo = math.log(3 / 4) + math.log((3 / 4) / (2 / 5))
+    assert math.isclose(r.risk, 1 / (1 + math.exp(-lo)))
+    assert r.factors == (crm.ChurnRiskFactor("custom.plan", "monthly", 2, 1, r.factors[0].weight),)
+    assert r.factors[0].weight > 0
+    buy(db, lead.id, T0, "10.00")
+    risky = db.at_risk(since=T0 + dt.timedelta(days=1), currency="EUR", min_risk=0.5)
+    assert [(r["customer"], round(r["churn_risk"], 12)) for r in risky.rows] == [(lead.id, round(r.risk, 12))]
+    assert risky.rows[0]["risk_factors"].startswith("custom.plan = monthly (+")
+    assert db.at_risk(since=T0 + dt.timedelta(days=1), currency="EUR", min_risk=0.99).rows == []
+    with pytest.raises(crm.InvalidError, match="min_risk"):
+        db.at_risk(since=T0, currency="EUR", min_risk="high")
+    with pytest.raises(crm.InvalidError, match="stage is what it predicts"):
+        db.set_churn_risk_options(["stage"])
+    with pytest.raises(crm.InvalidError, match="fields"):
+        db.set_churn_risk_options("custom.plan")
+    with pytest.raises(crm.NotFoundError):
+        db.churn_risk(99999)
+    assert db.verify().ok
