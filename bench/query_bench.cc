@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "bench_data.h"
+#include "sqlite_util.h"
 #include "crm/store.hpp"
 #include "text/text.h"
 
@@ -58,18 +59,6 @@ struct Stores {
   sqlite3* sql = nullptr;
   std::vector<Stage> stages;
 };
-
-void Exec(sqlite3* db, const std::string& sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) Die(std::string("sqlite: ") + (err ? err : "?"));
-}
-
-sqlite3_stmt* Prepare(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
-    Die("sqlite prepare: " + std::string(sqlite3_errmsg(db)) + " in " + sql);
-  return s;
-}
 
 Timestamp g_now = kStart;
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "bench_data.h"
+#include "sqlite_util.h"
 #include "crm/store.hpp"
 
 namespace crm::bench {
@@ -36,18 +37,6 @@ std::size_t Deals() {
   const char* env = std::getenv("CRM_BENCH_DEALS");
   const long v = env ? std::atol(env) : 0;
   return v > 0 ? static_cast<std::size_t>(v) : 1'000'000;
-}
-
-sqlite3_stmt* Prepare(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
-    Die("sqlite prepare: " + std::string(sqlite3_errmsg(db)) + " in " + sql);
-  return s;
-}
-
-void Exec(sqlite3* db, const std::string& sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) Die(std::string("sqlite: ") + (err ? err : "?"));
 }
 
 struct Loaded {

@@ -111,7 +111,8 @@ std::string_view ImportStateName(ImportState state);
 // owner, tags (separated by ';' or ','), custom.<name>, job_title, department, industry,
 // website, annual_revenue, employees, account_type, organization (a person's organization, by
 // name), email_opt_in, email_legal_basis, email_opt_in_at,
-// do_not_call, created_at, updated_at.
+// do_not_call, created_at, updated_at, churned (since 0.16: yes puts the customer in the churned
+// stage, no in the customer stage).
 // Opportunities' fields: external_id, title, customer, customer_external_id, customer_email,
 // pipeline, stage, amount, probability (percent), expected_close, owner, lost_reason,
 // created_at, closed_at, updated_at, custom.<name>, product (since 0.15: the deal's one line, a
@@ -164,7 +165,8 @@ struct ImportOptions {
   // usually name them: "First Name", "E-mail", "Company" ...), "datablist", "salesforce_contacts",
   // "salesforce_accounts", "hubspot_contacts", "maven_accounts" (customers),
   // "maven_pipeline", "salesforce_opportunities", "hubspot_deals" (opportunities),
-  // "salesforce_tasks" (interactions), "maven_teams" (users), "maven_products" (products). ImportPresets() lists them.
+  // "salesforce_tasks" (interactions), "maven_teams" (users), "maven_products" (products),
+  // "ibm_telco" (customers: IBM's Telco churn sample, since 0.16). ImportPresets() lists them.
   std::string preset = "generic";
   // Adds to or overrides the preset, column by column.
   std::vector<ImportColumn> columns = {};

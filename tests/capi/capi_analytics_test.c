@@ -6,12 +6,6 @@
 #define DAY 86400000000LL
 #define T0 1700000000000000LL /* 2023-11-14 */
 
-static size_t column(const crm_report* r, const char* name) {
-  size_t c;
-  for (c = 0; c < crm_report_column_count(r); ++c)
-    if (strcmp(crm_report_column_name(r, c, NULL), name) == 0) break;
-  return c;
-}
 
 static void buy(crm_txn* txn, uint64_t customer, int64_t at, int64_t cents) {
   crm_interaction* i = NULL;

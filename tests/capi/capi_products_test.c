@@ -78,13 +78,6 @@ static void test_catalog(void) {
   crm_db_close(db);
 }
 
-/* The index of the column named `name`, or the column count when there is none. */
-static size_t column(const crm_report* r, const char* name) {
-  size_t c;
-  for (c = 0; c < crm_report_column_count(r); ++c)
-    if (strcmp(crm_report_column_name(r, c, NULL), name) == 0) break;
-  return c;
-}
 
 static void test_lines_and_report(void) {
   crm_db* db = open_db("lines.crm");

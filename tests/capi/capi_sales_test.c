@@ -25,13 +25,6 @@ static void deal(crm_db* db, const char* owner, int64_t cents, const char* curre
   crm_txn_free(txn);
 }
 
-/* The index of the column named `name`, or the column count when there is none. */
-static size_t column(const crm_report* r, const char* name) {
-  size_t c;
-  for (c = 0; c < crm_report_column_count(r); ++c)
-    if (strcmp(crm_report_column_name(r, c, NULL), name) == 0) break;
-  return c;
-}
 
 static void test_win_rate_and_summary(void) {
   crm_db* db = open_db("sales.crm");

@@ -67,6 +67,14 @@ static inline int make_test_dir(void) {
   return 0;
 }
 
+/* The index of a report's column named `name`, or the column count when there is none. */
+static inline size_t column(const crm_report* r, const char* name) {
+  size_t c;
+  for (c = 0; c < crm_report_column_count(r); ++c)
+    if (strcmp(crm_report_column_name(r, c, NULL), name) == 0) break;
+  return c;
+}
+
 /* Removes the directory, prints the counts and gives the exit status. */
 static inline int finish(void) {
   char cmd[300];
