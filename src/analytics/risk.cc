@@ -18,6 +18,14 @@
 #include "storage/lmdb.h"
 
 namespace crm::analytics {
+
+// A field of the options, resolved.
+struct Feature {
+  std::string name;  // as the options name it
+  query::FieldRef ref;
+  GroupBy by;
+};
+
 namespace {
 
 constexpr char kOptionsKey[] = "churn_risk_options";
@@ -33,12 +41,6 @@ int LabelOf(const Customer& c) {
   return -1;
 }
 
-// A field of the options, resolved.
-struct Feature {
-  std::string name;  // as the options name it
-  query::FieldRef ref;
-  GroupBy by;
-};
 
 absl::StatusOr<std::vector<Feature>> Resolve(const ChurnRiskOptions& o) {
   if (o.fields.size() > kMaxFields) return absl::InvalidArgumentError(absl::StrCat("fields: at most ", kMaxFields));
@@ -228,12 +230,27 @@ absl::Status SetRiskOptions(model::Ctx& ctx, const ChurnRiskOptions& o) {
   return RebuildChurnCounts(ctx);
 }
 
-absl::StatusOr<ChurnRisk> RiskOf(const model::Ctx& ctx, const Customer& c) {
+struct RiskModel::State {
+  ChurnRiskOptions options;
+  std::vector<Feature> features;
+  Pair total;
+};
+
+absl::StatusOr<RiskModel> RiskModel::Read(const model::Ctx& ctx) {
   if (auto s = NeedTables(ctx); !s.ok()) return s;
   auto options = ReadOptions(ctx);
   if (!options.ok()) return options.status();
   auto features = Resolve(*options);
   if (!features.ok()) return absl::DataLossError(absl::StrCat("churn risk options: ", features.status().message()));
+  auto total = analytics::Read(ctx, CountKey("", ""));
+  if (!total.ok()) return total.status();
+  RiskModel m;
+  m.state_ = std::make_shared<const State>(State{*std::move(options), *std::move(features), *total});
+  return m;
+}
+
+absl::StatusOr<ChurnRisk> RiskModel::Of(const model::Ctx& ctx, const Customer& c) const {
+  const State& m = *state_;
   ChurnRisk r;
   r.customer = c.id;
   const int label = LabelOf(c);  // left out of its own counts
@@ -242,26 +259,24 @@ absl::StatusOr<ChurnRisk> RiskOf(const model::Ctx& ctx, const Customer& c) {
     if (label >= 0 && own > 0) own -= 1;
     return p;
   };
-  auto total = Read(ctx, CountKey("", ""));
-  if (!total.ok()) return total.status();
-  const Pair all = less(*total);
+  const Pair all = less(m.total);
   r.churned = all.first;
   r.stayed = all.second;
   const double C = static_cast<double>(all.first), S = static_cast<double>(all.second);
   r.prior = (C + 1) / (C + S + 2);
-  if (all.first + all.second < options->minimum_customers || all.first == 0 || all.second == 0) {
+  if (all.first + all.second < m.options.minimum_customers || all.first == 0 || all.second == 0) {
     r.explanation = absl::StrCat("no model: ", all.first + all.second, " customers counted (", all.first, " churned, ",
-                                 all.second, " stayed); it needs ", options->minimum_customers,
+                                 all.second, " stayed); it needs ", m.options.minimum_customers,
                                  " with both churned and stayed ones");
     return r;
   }
   r.model = true;
   double log_odds = std::log((C + 1) / (S + 1));
   const query::Lookups none;
-  for (const Feature& f : *features) {
+  for (const Feature& f : m.features) {
     auto key = query::FirstKey(c, none, f.ref, f.by);
     if (!key) continue;
-    auto p = Read(ctx, CountKey(f.name, key->label));
+    auto p = analytics::Read(ctx, CountKey(f.name, key->label));
     if (!p.ok()) return p.status();
     const Pair mine = less(*p);
     if (mine.first + mine.second == 0) continue;  // no other customer had it: it says nothing
@@ -281,7 +296,9 @@ absl::StatusOr<ChurnRisk> RiskOf(const model::Ctx& ctx, const Customer& c) {
 absl::StatusOr<ChurnRisk> Risk(const model::Ctx& ctx, CustomerId customer) {
   auto c = customers::Get(ctx, customer);
   if (!c.ok()) return c.status();
-  return RiskOf(ctx, *c);
+  auto model = RiskModel::Read(ctx);
+  if (!model.ok()) return model.status();
+  return model->Of(ctx, *c);
 }
 
 }  // namespace crm::analytics

@@ -6,6 +6,7 @@
 //   meta "churn_risk_options"   U64(minimum_customers) then the fields, each followed by '\n'
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,17 @@ absl::StatusOr<std::vector<std::string>> CheckChurnCounts(const model::Ctx& ctx)
 absl::StatusOr<ChurnRiskOptions> GetRiskOptions(const model::Ctx& ctx);
 absl::Status SetRiskOptions(model::Ctx& ctx, const ChurnRiskOptions& options);
 absl::StatusOr<ChurnRisk> Risk(const model::Ctx& ctx, CustomerId customer);
-// The risk of a customer already read.
-absl::StatusOr<ChurnRisk> RiskOf(const model::Ctx& ctx, const Customer& c);
+
+// The model as one snapshot holds it (its options and totals), read once for many risks.
+class RiskModel {
+ public:
+  static absl::StatusOr<RiskModel> Read(const model::Ctx& ctx);
+  // The risk of a customer already read.
+  absl::StatusOr<ChurnRisk> Of(const model::Ctx& ctx, const Customer& c) const;
+
+ private:
+  struct State;
+  std::shared_ptr<const State> state_;
+};
 
 }  // namespace crm::analytics

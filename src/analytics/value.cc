@@ -79,20 +79,24 @@ absl::StatusOr<AtRiskPage> AtRisk(const model::Ctx& ctx, const AtRiskQuery& q) {
   const std::uint64_t hash = h.value();
   auto after = model::ParsePageToken(q.page_token, hash, lo, codec::PrefixSuccessor(lo));
   if (!after.ok()) return after.status();
+  auto model = RiskModel::Read(ctx);
+  if (!model.ok()) return model.status();
   AtRiskPage page;
   std::string last_key;
   bool more = false;
   auto s = EachByValue(ctx, q.currency, *after, [&](CustomerId id, std::int64_t total, std::string_view key) -> absl::StatusOr<bool> {
+    // The cheaper test first: the last contact is one small entry, the facts a decoded record.
     auto contact = customers::LastInteraction(ctx, id);
     if (!contact.ok()) return contact.status();
+    if (!q.by_purchase && *contact >= q.since) return true;
     auto facts = Load(ctx, id);
     if (!facts.ok()) return facts.status();
     const Timestamp last_purchase = facts->last_purchase_at;
-    if ((q.by_purchase ? last_purchase : *contact) >= q.since) return true;
+    if (q.by_purchase && last_purchase >= q.since) return true;
     auto c = customers::Get(ctx, id);
     if (!c.ok()) return c.status();
     if ((c->archived && !q.include_archived) || c->stage == LifecycleStage::kChurned) return true;
-    auto risk = RiskOf(ctx, *c);
+    auto risk = model->Of(ctx, *c);
     if (!risk.ok()) return risk.status();
     if (q.min_risk > 0) {
       if (!risk->model)
