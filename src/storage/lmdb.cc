@@ -327,7 +327,33 @@ absl::StatusOr<bool> Cursor::Seek(std::string_view key) {
     return true;
   }
   k_ = Val(key);
-  return Move(MDB_SET_RANGE);
+  auto at = Move(MDB_SET_RANGE);
+  if (!at.ok()) return at;
+  return Confirmed(key, *at);
+}
+
+// LMDB finds a key by binary search within each page, where a scan reads the entries one after
+// the other: a damaged page can send a search past entries it holds, and a scan from there would
+// skip them without a word. So the entry before the one found must sort before the target (and,
+// with none found, the last one).
+absl::StatusOr<bool> Cursor::Confirmed(std::string_view target, bool found) {
+  const auto damaged = [] {
+    return absl::DataLossError(
+        "database is damaged: a page's search and its order disagree (a lookup passed over entries; verify the "
+        "database, and restore it from a backup)");
+  };
+  if (!found) {
+    auto last = Move(MDB_LAST);
+    if (!last.ok()) return last.status();
+    if (*last && key() >= target) return damaged();
+    return false;
+  }
+  if (key() < target) return damaged();
+  auto before = Move(MDB_PREV);
+  if (!before.ok()) return before.status();
+  if (*before && key() >= target) return damaged();
+  k_ = Val(target);
+  return Move(MDB_SET_RANGE);  // back where the search landed
 }
 absl::StatusOr<bool> Cursor::First() { return Move(MDB_FIRST); }
 absl::StatusOr<bool> Cursor::Last() { return Move(MDB_LAST); }

@@ -219,6 +219,9 @@ class Cursor {
  private:
   Cursor(MDB_cursor* c, const Txn& txn) : cursor_(c), bounds_(txn.bounds()), writable_(txn.writable()) {}
   absl::StatusOr<bool> Move(MDB_cursor_op op);
+  // After a search for `target` that landed on an entry (`found`) or on none: checks that no entry
+  // the search passed over sorts after the target; DataLoss otherwise.
+  absl::StatusOr<bool> Confirmed(std::string_view target, bool found);
 
   MDB_cursor* cursor_ = nullptr;
   MapBounds bounds_;

@@ -92,7 +92,14 @@ absl::StatusOr<bool> Cursor::CollectIds(const IdScan& scan, std::vector<std::uin
   MDB_val k{scan.from.size(), const_cast<char*>(scan.from.data())};
   MDB_val v{0, nullptr};
   MDB_val previous{0, nullptr};  // stays valid: nothing is written during the scan
-  MDB_cursor_op op = scan.from.empty() ? MDB_FIRST : MDB_SET_RANGE;
+  MDB_cursor_op op = MDB_FIRST;
+  if (!scan.from.empty()) {
+    // The search, confirmed (Seek): the scan goes on from where it landed.
+    auto at = Seek(scan.from);
+    if (!at.ok()) return at.status();
+    if (!*at) return true;
+    op = MDB_GET_CURRENT;
+  }
   while (stop == Stop::kNo) {
     const int rc = Guarded(
         [&] {
