@@ -1,17 +1,21 @@
-// Scans: the entries of a table with a prefix, or in a key range, forward or backward.
+// Cursors and scans: the entries of a table with a prefix, or in a key range, forward or backward.
 #include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
 #include "storage/fault_guard.h"
-
 #include "storage/lmdb.h"
 
 namespace crm::storage {
 
 namespace {
+
+MDB_val KeyVal(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
+
 // Compares byte strings as memcmp and then length do, inline, 8 bytes at a time: index keys are
 // short, and a call per comparison was most of an index scan's time.
 int CompareKeys(std::string_view a, std::string_view b) {
@@ -47,6 +51,97 @@ absl::Status CheckOrder(std::string& previous, std::string_view key, bool revers
   return absl::OkStatus();
 }
 }  // namespace
+
+// ---- Cursor ----
+
+absl::StatusOr<Cursor> Cursor::Open(const Txn& txn, Table table) {
+  MDB_cursor* c = nullptr;
+  const int rc = mdb_cursor_open(txn.raw(), table, &c);
+  if (rc != 0) return MdbError(rc, "open cursor");
+  return Cursor(c, txn);
+}
+
+Cursor::Cursor(Cursor&& other) noexcept
+    : cursor_(other.cursor_), bounds_(other.bounds_), writable_(other.writable_), k_(other.k_), v_(other.v_) {
+  other.cursor_ = nullptr;
+}
+
+Cursor& Cursor::operator=(Cursor&& other) noexcept {
+  if (this != &other) {
+    if (cursor_ != nullptr) mdb_cursor_close(cursor_);
+    cursor_ = other.cursor_;
+    bounds_ = other.bounds_;
+    writable_ = other.writable_;
+    k_ = other.k_;
+    v_ = other.v_;
+    other.cursor_ = nullptr;
+  }
+  return *this;
+}
+
+Cursor::~Cursor() {
+  if (cursor_ != nullptr) mdb_cursor_close(cursor_);
+}
+
+absl::StatusOr<bool> Cursor::Move(MDB_cursor_op op) {
+  const int rc = Guarded([&] { return mdb_cursor_get(cursor_, &k_, &v_, op); }, Watched(bounds_));
+  if (rc == kPageLoop) Looped(bounds_);
+  if (rc == MDB_NOTFOUND) return false;
+  if (rc != 0) return MdbError(rc, "cursor");
+  // LMDB stores no longer key: a damaged node claims one (and a scan of such keys crawls).
+  if (k_.mv_size == 0 || k_.mv_size > kMaxKeyBytes)
+    return absl::DataLossError(absl::StrCat("database is damaged: a key of ", k_.mv_size, " bytes (at most ",
+                                            kMaxKeyBytes, " are stored)"));
+  if (absl::Status s = CheckInMap(bounds_, writable_, k_, "key"); !s.ok()) return s;
+  if (absl::Status s = CheckInMap(bounds_, writable_, v_, "value"); !s.ok()) return s;
+  return true;
+}
+
+absl::StatusOr<bool> Cursor::Seek(std::string_view key) {
+  if (key.empty()) return First();  // LMDB rejects empty keys
+  if (key.size() > kMaxKeyBytes) {
+    // Longer than any stored key: the first entry after it is the first greater than its
+    // first kMaxKeyBytes bytes (which cannot itself be an entry equal to the whole key).
+    k_ = KeyVal(key.substr(0, kMaxKeyBytes));
+    auto at = Move(MDB_SET_RANGE);
+    if (!at.ok() || !*at) return at;
+    if (this->key() == key.substr(0, kMaxKeyBytes)) return Next();
+    return true;
+  }
+  k_ = KeyVal(key);
+  auto at = Move(MDB_SET_RANGE);
+  if (!at.ok()) return at;
+  return Confirmed(key, *at);
+}
+
+// LMDB finds a key by binary search within each page, where a scan reads the entries one after
+// the other: a damaged page can send a search past entries it holds, and a scan from there would
+// skip them without a word. So the entry before the one found must sort before the target (and,
+// with none found, the last one).
+absl::StatusOr<bool> Cursor::Confirmed(std::string_view target, bool found) {
+  const auto damaged = [] {
+    return absl::DataLossError(
+        "database is damaged: a page's search and its order disagree (a lookup passed over entries; verify the "
+        "database, and restore it from a backup)");
+  };
+  if (!found) {
+    auto last = Move(MDB_LAST);
+    if (!last.ok()) return last.status();
+    if (*last && CompareKeys(key(), target) >= 0) return damaged();
+    return false;
+  }
+  if (CompareKeys(key(), target) < 0) return damaged();
+  auto before = Move(MDB_PREV);
+  if (!before.ok()) return before.status();
+  if (*before && CompareKeys(key(), target) >= 0) return damaged();
+  k_ = KeyVal(target);
+  return Move(MDB_SET_RANGE);  // back where the search landed
+}
+absl::StatusOr<bool> Cursor::First() { return Move(MDB_FIRST); }
+absl::StatusOr<bool> Cursor::Last() { return Move(MDB_LAST); }
+absl::StatusOr<bool> Cursor::Next() { return Move(MDB_NEXT); }
+absl::StatusOr<bool> Cursor::Prev() { return Move(MDB_PREV); }
+
 
 absl::Status ScanPrefix(
     const Txn& txn, Table table, std::string_view prefix, std::string_view after,

@@ -1,0 +1,124 @@
+"""The C declarations of the report headers (crm_sales.h, crm_analytics.h) that cffi binds, as
+crm/_cdef.py keeps the rest: the headers without their comments and macros. _cdef.CDEF ends with
+them."""
+
+REPORTS = """
+typedef struct crm_sales_query {
+  unsigned int version;
+  const char* filter;
+  size_t filter_len;
+  const char* group_by;
+  size_t group_by_len;
+  const char* period;
+  size_t period_len;
+  int64_t from;
+  int64_t to;
+  const char* time_zone;
+  size_t time_zone_len;
+  uint64_t pipeline;
+  int bucket;
+  const char* currency;
+  size_t currency_len;
+} crm_sales_query;
+int crm_sales_query_init(crm_sales_query* q, unsigned int version);
+typedef struct crm_report crm_report;
+int crm_report_run(crm_report** out, crm_txn* txn, int report, const crm_sales_query* q);
+int crm_report_named(int* out, const char* name, size_t name_len);
+void crm_report_free(crm_report* r);
+const char* crm_report_title(const crm_report* r, size_t* len);
+size_t crm_report_column_count(const crm_report* r);
+const char* crm_report_column_name(const crm_report* r, size_t c, size_t* len);
+int crm_report_column_type(const crm_report* r, size_t c);
+size_t crm_report_rows(const crm_report* r);
+const char* crm_report_text(const crm_report* r, size_t row, size_t c, size_t* len);
+int crm_report_int(int64_t* out, const crm_report* r, size_t row, size_t c);
+int crm_report_real(double* out, const crm_report* r, size_t row, size_t c);
+int crm_report_format(char** out, size_t* len, const crm_report* r);
+int crm_quota_set(crm_txn* txn, uint64_t user, uint64_t team, const char* period, size_t period_len,
+                  int64_t target, const char* currency, size_t currency_len);
+int crm_quota_delete(crm_txn* txn, uint64_t user, uint64_t team, const char* period, size_t period_len);
+typedef struct crm_quota_list crm_quota_list;
+int crm_quota_list_get(crm_quota_list** out, crm_txn* txn, uint64_t user, uint64_t team);
+void crm_quota_list_free(crm_quota_list* l);
+size_t crm_quota_list_size(const crm_quota_list* l);
+int crm_quota_list_at(const crm_quota_list* l, size_t i, uint64_t* user, uint64_t* team, const char** period,
+                      size_t* period_len, int64_t* target, const char** currency, size_t* currency_len,
+                      int64_t* updated_at);
+typedef struct crm_deal_score crm_deal_score;
+int crm_deal_score_get(crm_deal_score** out, crm_txn* txn, uint64_t opportunity);
+void crm_deal_score_free(crm_deal_score* s);
+int crm_deal_score_read(const crm_deal_score* s, double* probability, int* basis, uint64_t* won,
+                        uint64_t* lost, double* prior);
+const char* crm_deal_score_explanation(const crm_deal_score* s, size_t* len);
+size_t crm_deal_score_factor_count(const crm_deal_score* s);
+int crm_deal_score_factor(const crm_deal_score* s, size_t i, const char** field, size_t* field_len,
+                          const char** value, size_t* value_len, uint64_t* won, uint64_t* lost, double* weight);
+int crm_scoring_set(crm_txn* txn, const char* fields, size_t fields_len, uint32_t minimum_closed);
+int crm_scoring_get(crm_txn* txn, char** fields, size_t* fields_len, uint32_t* minimum_closed);
+int crm_rate_set(crm_txn* txn, const char* from, size_t from_len, const char* to, size_t to_len,
+                 int64_t effective, const char* rate, size_t rate_len);
+int crm_rate_delete(crm_txn* txn, const char* from, size_t from_len, const char* to, size_t to_len,
+                    int64_t effective);
+typedef struct crm_rate_list crm_rate_list;
+int crm_rate_list_get(crm_rate_list** out, crm_txn* txn, const char* from, size_t from_len, const char* to,
+                      size_t to_len);
+void crm_rate_list_free(crm_rate_list* l);
+size_t crm_rate_list_size(const crm_rate_list* l);
+int crm_rate_list_at(const crm_rate_list* l, size_t i, const char** from, size_t* from_len, const char** to,
+                     size_t* to_len, int64_t* effective, int64_t* billionths, char** rate, int64_t* updated_at);
+int crm_money_convert(int64_t* out, crm_txn* txn, int64_t minor, const char* from, size_t from_len,
+                      const char* to, size_t to_len, int64_t at);
+int crm_pipeline_stage_forecast(const crm_pipeline* p, size_t i, int* effective);
+int crm_pipeline_set_stage_forecast(crm_pipeline* p, size_t i, int category);
+typedef struct crm_purchase_facts crm_purchase_facts;
+int crm_purchase_facts_get(crm_purchase_facts** out, crm_txn* txn, uint64_t customer);
+void crm_purchase_facts_free(crm_purchase_facts* f);
+int crm_purchase_facts_read(const crm_purchase_facts* f, uint64_t* purchases, int64_t* first_purchase_at,
+                            int64_t* last_purchase_at, int64_t* churned_at);
+size_t crm_purchase_facts_total_count(const crm_purchase_facts* f);
+int crm_purchase_facts_total(const crm_purchase_facts* f, size_t i, int64_t* minor_units,
+                             const char** currency, size_t* len);
+typedef struct crm_customer_report_query {
+  unsigned int version;
+  const char* filter;
+  size_t filter_len;
+  const char* group_by;
+  size_t group_by_len;
+  const char* time_zone;
+  size_t time_zone_len;
+  int64_t from;
+  int64_t to;
+  int definition;
+  int64_t inactive_days;
+  size_t months;
+  const char* currency;
+  size_t currency_len;
+  int by_purchase;
+  size_t limit;
+  int include_archived;
+  double min_risk;
+} crm_customer_report_query;
+int crm_customer_report_query_init(crm_customer_report_query* q, unsigned int version);
+int crm_customer_report_named(int* out, const char* name, size_t name_len);
+int crm_customer_report_run(crm_report** out, crm_txn* txn, int report, const crm_customer_report_query* q);
+int crm_rfm_of(crm_txn* txn, uint64_t customer, const char* currency, size_t currency_len, int64_t at,
+               int* r, int* f, int* m, int* segment, int64_t* recency_days, uint64_t* frequency,
+               int64_t* monetary);
+const char* crm_rfm_segment_name(int segment);
+int crm_lifetime_value(crm_txn* txn, uint64_t customer, const char* currency, size_t currency_len, int64_t at,
+                       int64_t inactive_days, int* estimated, int64_t* historic, int64_t* average_order,
+                       double* purchases_per_year, double* yearly_churn_rate, double* expected_years,
+                       int64_t* predicted);
+typedef struct crm_churn_risk crm_churn_risk;
+int crm_churn_risk_get(crm_churn_risk** out, crm_txn* txn, uint64_t customer);
+void crm_churn_risk_free(crm_churn_risk* r);
+int crm_churn_risk_read(const crm_churn_risk* r, int* model, double* risk, uint64_t* churned, uint64_t* stayed,
+                        double* prior);
+const char* crm_churn_risk_explanation(const crm_churn_risk* r, size_t* len);
+size_t crm_churn_risk_factor_count(const crm_churn_risk* r);
+int crm_churn_risk_factor(const crm_churn_risk* r, size_t i, const char** field, size_t* field_len,
+                          const char** value, size_t* value_len, uint64_t* churned, uint64_t* stayed,
+                          double* weight);
+int crm_churn_risk_set_options(crm_txn* txn, const char* fields, size_t fields_len, uint32_t minimum_customers);
+int crm_churn_risk_get_options(crm_txn* txn, char** fields, size_t* fields_len, uint32_t* minimum_customers);
+"""
