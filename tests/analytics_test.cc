@@ -384,6 +384,39 @@ TEST_F(AnalyticsTest, NoPurchaseChurnCountsCustomersActiveAtTheStart) {
   EXPECT_DOUBLE_EQ(r.rows[2].rate, 1.0);
 }
 
+// Damaged facts are reported by Verify, never read past: a value entry of a customer without
+// facts, a facts entry that does not decode, a purchase entry too many.
+TEST_F(AnalyticsTest, VerifyReportsDamagedFacts) {
+  const Customer a = MakePerson("A", "A");
+  Buy(a.id, kT0, Money{500, "EUR"});
+  store_.reset();
+  {
+    // The one entry (currency, total, ~customer) copied for customer 7, which has no facts.
+    testing::RawTable value(dir_.File("crm.db"), "customer_value");
+    const auto entries = value.Entries();
+    ASSERT_EQ(entries.size(), 1u);
+    const std::string& key = entries[0].first;
+    value.Put(key.substr(0, key.size() - 8) + testing::BigEndian(~std::uint64_t{7}), "");
+  }
+  Reopen();
+  VerifyReport report = Ok(store_->Run(&ReadTxn::Verify));
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.problems[0].find("customer_value"), std::string::npos) << report.problems[0];
+  store_.reset();
+  {
+    testing::RawTable facts(dir_.File("crm.db"), "customer_facts");
+    facts.Put(testing::BigEndian(a.id), "garbage");
+  }
+  Reopen();
+  report = Ok(store_->Run(&ReadTxn::Verify));
+  ASSERT_FALSE(report.ok());
+  bool named = false;
+  for (const std::string& p : report.problems) named = named || p.find("customer_facts: the entry of customer") != std::string::npos;
+  EXPECT_TRUE(named) << report.problems[0];
+  const absl::Status read = store_->Run(&ReadTxn::GetPurchaseFacts, a.id).status();
+  EXPECT_TRUE(absl::IsDataLoss(read)) << read;
+}
+
 // A file of schema 13 (as libcrm 0.15 left it: no facts) counts its facts when opened writable.
 TEST_F(AnalyticsTest, AnUpgradedFileCountsItsFacts) {
   const Customer a = MakePerson("A", "A");

@@ -436,9 +436,11 @@ absl::StatusOr<std::vector<std::string>> Check(const Ctx& ctx) {
       problems.push_back("customer_value: a damaged key");
       return true;
     }
-    auto it = stored.find(~*inverted);
-    auto sum = it == stored.end() ? it->second.sums.end() : it->second.sums.find(*currency);
-    if (it == stored.end() || sum == it->second.sums.end() || sum->second.total != *total)
+    const auto it = stored.find(~*inverted);
+    const Sum* sum = nullptr;
+    if (it != stored.end())
+      if (const auto found = it->second.sums.find(*currency); found != it->second.sums.end()) sum = &found->second;
+    if (sum == nullptr || sum->total != *total)
       problems.push_back(absl::StrCat("customer_value: an entry of customer ", ~*inverted, " in ", *currency, " that its facts do not have"));
     return true;
   });
