@@ -136,6 +136,23 @@ TEST_F(RiskTest, CountsFollowEveryWriteAndOneRiskIsWorkedOutByHand) {
   EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::ScoreChurnRisk, CustomerId{999999}).status()));
 }
 
+// Archiving and restoring move a customer's archived, archived_at and updated_at: the counts of
+// a model reading them follow.
+TEST_F(RiskTest, ArchivingMovesTheCounts) {
+  ChurnRiskOptions o;
+  o.fields = {"archived", "month(updated_at)"};
+  ASSERT_TRUE(store_->Run(&WriteTxn::SetChurnRiskOptions, o).ok());
+  const CustomerId a = Make("monthly", 3, LifecycleStage::kChurned);
+  Make("yearly", 30, LifecycleStage::kCustomer);
+  now_ += 40 * 86'400'000'000;
+  Ok(store_->Run(&WriteTxn::ArchiveCustomer, a));
+  VerifyReport report = Ok(store_->Run(&ReadTxn::Verify));
+  EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems[0]);
+  Ok(store_->Run(&WriteTxn::RestoreCustomer, a));
+  report = Ok(store_->Run(&ReadTxn::Verify));
+  EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems[0]);
+}
+
 TEST_F(RiskTest, TooFewCustomersGiveNoModel) {
   const CustomerId a = Make("monthly", 1, LifecycleStage::kChurned);
   const ChurnRisk r = Ok(store_->Run(&ReadTxn::ScoreChurnRisk, a));

@@ -74,6 +74,7 @@ absl::StatusOr<Population> Gather(const model::Ctx& ctx, const RfmQuery& q) {
   if (!CurrencyMinorDigits(q.currency).has_value())
     return absl::InvalidArgumentError(absl::StrCat("currency: '", q.currency, "' is not a known ISO 4217 code"));
   const Timestamp at = q.at == 0 ? ctx.now : q.at;
+  if (at < INT64_MIN / 2 || at > INT64_MAX / 2) return absl::InvalidArgumentError("at: out of the range of times");
   auto scope = Scope::Of(ctx, q.filter, q.include_archived);
   if (!scope.ok()) return scope.status();
   Population p;

@@ -424,6 +424,7 @@ absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived) {
   if (!stored.ok()) return stored.status();
   Customer& c = *stored;
   if (c.archived == archived) return c;
+  const Customer unchanged = c;
   const std::vector<Entry> entries = Entries(ctx, c);
   const changes::Fields before = changes::Flatten(c);
   auto declared_held = query::DeclaredKeys(ctx, c);
@@ -438,6 +439,7 @@ absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived) {
   if (s.ok()) s = query::ApplyDeclared(ctx, *declared_held, *declared, Flags(c), true);
   if (s.ok()) s = model::AddToCounter(ctx, kActiveCount, archived ? -1 : 1);
   if (s.ok()) s = model::AddToCounter(ctx, kArchivedCount, archived ? 1 : -1);
+  if (s.ok()) s = analytics::MoveChurnCounts(ctx, &unchanged, &c);  // archived and the times are fields too
   if (s.ok())
     s = changes::Record(ctx, EntityType::kCustomer, id, archived ? ChangeOp::kArchive : ChangeOp::kRestore,
                         before, changes::Flatten(c), id);
