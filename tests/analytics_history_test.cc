@@ -269,6 +269,7 @@ TEST_F(HistoryTest, AtRiskListsTheValuableWhoWentQuiet) {
       got.emplace_back(-c.value.minor_units, c.customer.id);
       EXPECT_EQ(c.last_contact_at, contact[c.customer.id]);
       EXPECT_EQ(c.last_purchase_at, who_[c.customer.id].last);
+      EXPECT_EQ(c.purchases, who_[c.customer.id].count);
     }
     q.page_token = page.next_page_token;
   } while (!q.page_token.empty());

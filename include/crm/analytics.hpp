@@ -278,6 +278,7 @@ struct AtRiskCustomer {
   Money value;
   Timestamp last_contact_at = 0;   // 0: never
   Timestamp last_purchase_at = 0;
+  std::uint64_t purchases = 0;
   ChurnRisk risk;  // its churn risk (risk.model false when there is no model)
 };
 

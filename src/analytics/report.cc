@@ -139,14 +139,12 @@ absl::StatusOr<ReportTable> Report(const model::Ctx& ctx, CustomerReport report,
       t.columns.push_back({"churn_risk", Type::kReal});
       t.columns.push_back({"risk_factors", Type::kText});
       for (const AtRiskCustomer& x : r->customers) {
-        auto facts = Load(ctx, x.customer.id);
-        if (!facts.ok()) return facts.status();
         std::vector<std::string> factors;
         for (std::size_t i = 0; i < x.risk.factors.size() && i < 2; ++i)
           factors.push_back(absl::StrCat(x.risk.factors[i].field, " = ", x.risk.factors[i].value, " (",
                                          x.risk.factors[i].weight >= 0 ? "+" : "", absl::StrFormat("%.2f", x.risk.factors[i].weight), ")"));
         t.rows.push_back({static_cast<std::int64_t>(x.customer.id), x.customer.display_name, x.value.currency,
-                          x.value.minor_units, Int(facts->purchases), Day(x.last_purchase_at), Day(x.last_contact_at),
+                          x.value.minor_units, Int(x.purchases), Day(x.last_purchase_at), Day(x.last_contact_at),
                           x.risk.model ? ReportCell(x.risk.risk) : ReportCell(), absl::StrJoin(factors, "; ")});
       }
       return t;

@@ -107,7 +107,8 @@ absl::StatusOr<AtRiskPage> AtRisk(const model::Ctx& ctx, const AtRiskQuery& q) {
       more = true;
       return false;
     }
-    page.customers.push_back(AtRiskCustomer{*std::move(c), Money{total, q.currency}, *contact, last_purchase, *std::move(risk)});
+    page.customers.push_back(
+        AtRiskCustomer{*std::move(c), Money{total, q.currency}, *contact, last_purchase, facts->purchases, *std::move(risk)});
     last_key.assign(key);
     return true;
   });
