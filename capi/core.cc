@@ -30,6 +30,7 @@ const char* crm_strerror(int code) {
     case CRM_EWITHDRAWN: return "consent was withdrawn: an import cannot grant it again";
     case CRM_ETRIMMED: return "the changes asked for were removed by the retention policy";
     case CRM_EKEY: return "the database is encrypted, and its key is missing or wrong";
+    case CRM_EDUPLICATE: return "the duplicate rule blocks the write: likely a duplicate";
     case CRM_ITEROVER: return "iteration over";
     default: return "unknown result code";
   }

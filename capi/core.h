@@ -134,6 +134,7 @@ inline int CodeOf(const absl::Status& s) {
         case crm::ErrorKind::kHasDependents: return CRM_EDEPENDENTS;
         case crm::ErrorKind::kSuppressed: return CRM_ESUPPRESSED;
         case crm::ErrorKind::kWithdrawn: return CRM_EWITHDRAWN;
+        case crm::ErrorKind::kDuplicate: return CRM_EDUPLICATE;
         case crm::ErrorKind::kTxnFinished: return CRM_EINVALID;
         default: return CRM_ECONFLICT;
       }

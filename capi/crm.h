@@ -67,6 +67,7 @@ extern "C" {
 #define CRM_EWITHDRAWN (-16)  /* an import would grant consent again after a withdrawal (since 0.7) */
 #define CRM_ETRIMMED (-17)    /* the changes asked for were removed by retention (since 0.7) */
 #define CRM_EKEY (-18)        /* the database is encrypted; its key is missing or wrong (since 0.9) */
+#define CRM_EDUPLICATE (-19)  /* the duplicate rule blocks the write (crm_duplicates.h; since 0.17) */
 #define CRM_ITEROVER (-100) /* an iterator has no more items (not an error) */
 
 /* The calling thread's message for its last failed call ("" when none). Valid until the next

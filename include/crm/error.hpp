@@ -26,6 +26,7 @@ enum class ErrorKind : std::uint8_t {
   kWithdrawn = 8,      // FailedPrecondition: an import would grant consent again after a withdrawal (crm/consent.hpp; since 0.7)
   kTrimmed = 9,        // OutOfRange: changes asked for were removed by the retention policy (crm/change.hpp; since 0.7)
   kWrongKey = 10,      // PermissionDenied: the database is encrypted, and its key is missing or wrong (since 0.9)
+  kDuplicate = 11,     // FailedPrecondition: the duplicate rule blocks the write (crm/duplicates.hpp; since 0.17)
 };
 
 // The kind a libcrm status carries (kUnspecified for OK and for other statuses).

@@ -26,6 +26,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "crm/analytics.hpp"
+#include "crm/duplicates.hpp"
 #include "crm/change.hpp"
 #include "crm/customer.hpp"
 #include "crm/error.hpp"
@@ -133,7 +134,8 @@ class ReadTxn : public CustomerReads,
                 public ImportReads,
                 public SalesReads,
                 public ProductReads,
-                public AnalyticsReads {
+                public AnalyticsReads,
+                public DuplicateReads {
  public:
   ReadTxn(ReadTxn&&) noexcept;
   ReadTxn& operator=(ReadTxn&&) noexcept;
@@ -162,7 +164,8 @@ class WriteTxn : public ReadTxn,
                  public ConsentWrites,
                  public SalesWrites,
                  public ProductWrites,
-                 public AnalyticsWrites {
+                 public AnalyticsWrites,
+                 public DuplicateWrites {
  public:
   WriteTxn(WriteTxn&&) noexcept;
   WriteTxn& operator=(WriteTxn&&) noexcept;
@@ -253,6 +256,14 @@ class Store {
   // of the data derive (README, "Privacy and security"). FailedPrecondition on a store that is
   // not encrypted; InvalidArgument for no key, both, or a raw key not 32 bytes long.
   absl::Status Rekey(std::string_view encryption_key, std::string_view encryption_passphrase);
+
+  // The store-wide duplicate scan (crm/duplicates.hpp, since 0.17): batches of `options.batch`
+  // customers, each in a write transaction of its own, until every customer is compared or
+  // `progress` (called after each batch) returns false; a later call resumes where it stopped
+  // (unless options.restart). The pairs found are kept for review (ListDuplicateSets).
+  absl::StatusOr<DuplicateScanProgress> ScanDuplicates(
+      const DuplicateScanOptions& options = {},
+      const std::function<bool(const DuplicateScanProgress&)>& progress = {});
 
   // Imports (crm/import.hpp, since 0.11). Import reads the file `options.path` as a new job and
   // returns it once the file is read (kFinished), the progress callback stopped it (kRunning), or

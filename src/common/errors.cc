@@ -15,8 +15,8 @@ constexpr char kKindPayload[] = "crm.error_kind";
 // The payload is the kind's name, so that a printed status reads well.
 constexpr std::string_view kNames[] = {"unspecified",    "read_only",      "newer_format", "not_a_database",
                                        "stale_revision", "has_dependents", "txn_finished", "suppressed",
-                                       "withdrawn",      "trimmed",        "wrong_key"};
-static_assert(std::size(kNames) == static_cast<std::size_t>(ErrorKind::kWrongKey) + 1, "a name for every kind");
+                                       "withdrawn",      "trimmed",        "wrong_key",    "duplicate"};
+static_assert(std::size(kNames) == static_cast<std::size_t>(ErrorKind::kDuplicate) + 1, "a name for every kind");
 
 absl::Status Make(absl::StatusCode code, std::string_view message, ErrorKind kind) {
   return WithKind(absl::Status(code, Av(message)), kind);
@@ -59,6 +59,9 @@ absl::Status SuppressedError(std::string_view m) {
 }
 absl::Status ConsentWithdrawnError(std::string_view m) {
   return Make(absl::StatusCode::kFailedPrecondition, m, ErrorKind::kWithdrawn);
+}
+absl::Status DuplicateError(std::string_view m) {
+  return Make(absl::StatusCode::kFailedPrecondition, m, ErrorKind::kDuplicate);
 }
 absl::Status TrimmedError(std::string_view m) {
   return Make(absl::StatusCode::kOutOfRange, m, ErrorKind::kTrimmed);

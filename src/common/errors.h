@@ -21,5 +21,6 @@ absl::Status ConsentWithdrawnError(std::string_view message);
 absl::Status TrimmedError(std::string_view message);
 absl::Status WrongKeyError(std::string_view message);
 absl::Status TxnFinishedError(std::string_view message);
+absl::Status DuplicateError(std::string_view message);
 
 }  // namespace crm

@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "crm/duplicates.hpp"
 #include "crm/error.hpp"
 #include "crm/txn_part.hpp"
 #include "model/schema.h"
@@ -43,11 +44,15 @@ struct TxnImpl {
   // Set when an operation failed after it had written: the transaction was aborted then.
   absl::Status failure;
 
+  std::vector<DuplicateAlert> alerts;  // write transactions: the duplicate rule's alerts
+
   model::Ctx ctx() {
-    return model::Ctx{txn,     *schema,  now,          txn.writable() ? &counters : nullptr,
-                      actor,   importing, &indexes,    phone_region,
-                      sealing.get(), txn.writable() ? nullptr : &owners,
-                      txn.writable() ? nullptr : directories};
+    model::Ctx c{txn,     *schema,  now,          txn.writable() ? &counters : nullptr,
+                 actor,   importing, &indexes,    phone_region,
+                 sealing.get(), txn.writable() ? nullptr : &owners,
+                 txn.writable() ? nullptr : directories};
+    if (txn.writable()) c.alerts = &alerts;
+    return c;
   }
 
   absl::Status CheckOpen() const {

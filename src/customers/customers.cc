@@ -15,6 +15,7 @@
 #include "common/strings.h"
 #include "customers/entries.h"
 #include "customers/validate.h"
+#include "duplicates/pairs.h"
 #include "changes/changes.h"
 #include "consent/records.h"
 #include "model/paging.h"
@@ -321,6 +322,12 @@ absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const CustomerQuery& q) {
   return n;
 }
 
+absl::StatusOr<Customer> Prepared(const Ctx& ctx, Customer c) {
+  if (auto s = Normalize(c); !s.ok()) return s;
+  ReadPhones(ctx, c);
+  return c;
+}
+
 absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {
   c.id = 0;  // store-managed: whatever the caller left there is ignored
   if (auto s = Normalize(c); !s.ok()) return s;
@@ -328,6 +335,8 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {
   if (auto s = privacy::CheckNotSuppressed(ctx, c, nullptr); !s.ok()) return s;
   if (auto s = CheckMemberships(ctx, c); !s.ok()) return s;
   if (auto s = CheckParent(ctx, c); !s.ok()) return s;
+  std::vector<DuplicateCandidate> alerted;
+  if (auto s = duplicates::Gate(ctx, c, false, &alerted); !s.ok()) return s;
   auto id = model::PeekNextId(ctx, kSequence);
   if (!id.ok()) return id.status();
   c.id = *id;
@@ -350,6 +359,7 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {
   if (s.ok()) s = analytics::MoveChurnCounts(ctx, nullptr, &c);
   if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kCreate, {}, changes::Flatten(c), c.id);
   if (s.ok()) s = consent::MirrorOptIn(ctx, nullptr, c);
+  if (s.ok()) s = duplicates::Alert(ctx, c.id, std::move(alerted));
   if (!s.ok()) return s;
   return c;
 }
@@ -389,6 +399,8 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c, bool* changed) {
   const std::vector<Entry> held = Entries(ctx, before);
   const std::vector<Entry> wanted = Entries(ctx, c);
   if (auto s = CheckUnique(ctx, c.id, wanted, held); !s.ok()) return s;
+  std::vector<DuplicateCandidate> alerted;
+  if (auto s = duplicates::Gate(ctx, c, true, &alerted); !s.ok()) return s;
   auto declared_held = query::DeclaredKeys(ctx, before);
   if (!declared_held.ok()) return declared_held.status();
   auto declared = query::DeclaredKeys(ctx, c);
@@ -403,6 +415,7 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c, bool* changed) {
     s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kUpdate, changes::Flatten(before),
                         changes::Flatten(c), c.id);
   if (s.ok()) s = consent::MirrorOptIn(ctx, &before, c);
+  if (s.ok()) s = duplicates::Alert(ctx, c.id, std::move(alerted));
   if (!s.ok()) return s;
   return c;
 }
@@ -523,6 +536,7 @@ absl::Status Delete(Ctx& ctx, CustomerId id) {
   if (s.ok()) s = ctx.txn.Del(ctx.schema.customer_contact, IdKey(id).view()).status();
   if (s.ok()) s = analytics::MoveCustomer(ctx, &c, nullptr);
   if (s.ok()) s = analytics::MoveChurnCounts(ctx, &c, nullptr);
+  if (s.ok()) s = duplicates::ForgetCustomer(ctx, id);
   if (s.ok()) s = model::AddToCounter(ctx, c.archived ? kArchivedCount : kActiveCount, -1);
   if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, id, ChangeOp::kDelete, changes::Flatten(c), {}, id);
   if (!s.ok()) return s;

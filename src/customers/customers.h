@@ -23,6 +23,10 @@ absl::StatusOr<std::vector<Customer>> FindByPhone(const Ctx& ctx, std::string_vi
 absl::StatusOr<CustomerPage> List(const Ctx& ctx, const CustomerQuery& query);
 absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const CustomerQuery& query);
 
+// `c` as a create would store it: validated and normalised, its phones read (duplicate matching
+// of a customer not stored).
+absl::StatusOr<Customer> Prepared(const Ctx& ctx, Customer c);
+
 // Write operations. Each either fails having written nothing, or writes the record and every
 // index entry. A failure after writing started dooms the transaction (the store aborts it: the
 // storage layer counts the writes, see storage::Txn::writes).

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "customers/groups.h"
+#include "duplicates/match.h"
 #include "common/strings.h"
 #include "text/phone.h"
 #include "text/text.h"
@@ -23,6 +24,7 @@ std::string_view IndexName(const model::Schema& s, storage::Table t) {
   if (t == s.customer_domain) return "domain";
   if (t == s.customer_parent) return "parent";
   if (t == s.customer_contacted) return "last contact";
+  if (t == s.customer_match) return "duplicate match";
   return "customer";
 }
 
@@ -83,6 +85,10 @@ std::size_t Chars(std::string_view word) {
   return n;
 }
 }  // namespace
+
+std::string MatchPrefix(const Ctx& ctx, std::string_view key) {
+  return ctx.sealing == nullptr ? codec::KeyBuilder().Str(key).Take() : Hashed(ctx, "match", key);
+}
 
 std::string HashedNamePrefix(const Ctx& ctx, std::string_view word) {
   const std::size_t n = Chars(word);
@@ -155,6 +161,8 @@ std::vector<Entry> Entries(const Ctx& ctx, const Customer& c, storage::Table onl
     for (const std::string& d : c.domains) hashed(s.customer_domain, DomainPrefix(ctx, d));
   if (want(s.customer_parent) && s.customer_parent != model::kAbsentTable && c.parent != 0)
     composite(s.customer_parent, std::move(codec::KeyBuilder().U64(c.parent)));
+  if (want(s.customer_match) && s.customer_match != model::kAbsentTable)
+    for (const std::string& k : duplicates::MatchKeys(c)) hashed(s.customer_match, MatchPrefix(ctx, k));
   if (want(s.customer_contacted))
     composite(s.customer_contacted, std::move(codec::KeyBuilder().I64(c.last_interaction_at)));
   std::sort(out.begin(), out.end());

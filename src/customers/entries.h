@@ -69,6 +69,8 @@ std::string EmailKey(const Ctx& ctx, std::string_view email);
 std::string ExternalKey(const Ctx& ctx, std::string_view external_id);
 // The prefix under which a domain's entries lie.
 std::string DomainPrefix(const Ctx& ctx, std::string_view domain);
+// The prefix under which lie the duplicate-match entries of a match key (duplicates/match.h).
+std::string MatchPrefix(const Ctx& ctx, std::string_view key);
 // Encrypted stores: the prefix under which lie the entries of names with a word that starts
 // with the first characters of `word` (empty for a one-character word: no entry covers it).
 std::string HashedNamePrefix(const Ctx& ctx, std::string_view word);

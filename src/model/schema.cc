@@ -70,6 +70,9 @@ constexpr TableSpec kTables[] = {
     {&Schema::customer_facts, "customer_facts", 14},
     {&Schema::customer_value, "customer_value", 14},
     {&Schema::churn_counts, "churn_counts", 14},
+    {&Schema::customer_match, "customer_match", 15},
+    {&Schema::duplicate_pairs, "duplicate_pairs", 15},
+    {&Schema::duplicate_pair_of, "duplicate_pair_of", 15},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

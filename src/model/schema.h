@@ -66,6 +66,11 @@
 //                      (the three since schema 14; analytics/facts.h)
 //   churn_counts       Str(field) Str(value) -> U64(churned) U64(stayed): the churn-risk model's
 //                      counts (since schema 14; analytics/risk.h)
+//   customer_match     Str(match key) U64(id) -> flags, or in encrypted stores the key's keyed hash
+//                      and U64(id): duplicate matching's blocking keys (since schema 15;
+//                      duplicates/match.h)
+//   duplicate_pairs    U64(a) U64(b) -> the pair kept for review; duplicate_pair_of U64(b) U64(a)
+//                      -> "" (since schema 15; duplicates/pairs.h)
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -91,6 +96,9 @@
 #include "crm/types.hpp"
 #include "storage/lmdb.h"
 
+namespace crm {
+struct DuplicateAlert;
+}  // namespace crm
 namespace crm::query {
 class IndexCatalog;
 }  // namespace crm::query
@@ -112,7 +120,8 @@ class Sealing;
 // 12: deal scores (the counts of the scoring model), exchange rates.
 // 13: products, and deals' line items (opportunity records of version 3).
 // 14: purchase facts (purchases, customer_facts, customer_value), churn counts.
-inline constexpr std::uint64_t kSchemaVersion = 14;
+// 15: duplicate matching (customer_match, duplicate_pairs, duplicate_pair_of).
+inline constexpr std::uint64_t kSchemaVersion = 15;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;
@@ -172,6 +181,9 @@ struct Schema {
   storage::Table customer_facts;
   storage::Table customer_value;
   storage::Table churn_counts;
+  storage::Table customer_match;
+  storage::Table duplicate_pairs;
+  storage::Table duplicate_pair_of;
   storage::Table changes;
   storage::Table change_entity;
 
@@ -228,6 +240,9 @@ struct Ctx {
   std::shared_ptr<const users::Directory>* owners = nullptr;
   // Read transactions: the store's directory of the latest users generation it has read.
   users::DirectoryCache* directories = nullptr;
+  // Write transactions: the duplicate rule's alerts (crm::DuplicateWrites::DuplicateAlerts).
+  std::vector<DuplicateAlert>* alerts = nullptr;
+  bool import_rows = false;  // writes of an import job's rows (the duplicate rule's on_import)
 };
 
 // Id sequences and counters kept in the meta table.

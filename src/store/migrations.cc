@@ -10,6 +10,7 @@
 #include "consent/records.h"
 #include "customers/customers.h"
 #include "customers/groups.h"
+#include "duplicates/pairs.h"
 #include "sales/scores.h"
 #include "sales/totals.h"
 
@@ -105,6 +106,9 @@ constexpr Step kSteps[] = {
     // Purchase facts: counted at the first writable open after the store is unlocked (the
     // interactions of an encrypted store are sealed), in the write Store::Open makes.
     {14, "purchase facts", &analytics::MarkRebuildPending},
+    // The match index: built at the first writable open after the store is unlocked (its keys
+    // are keyed hashes in an encrypted store). No pairs are kept yet, and the rule allows.
+    {15, "duplicate matching", &duplicates::MarkIndexPending},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == model::kSchemaVersion, "a step for every schema version");
 

@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "analytics/facts.h"
+#include "duplicates/pairs.h"
 #include "common/errors.h"
 #include "crypto/vault.h"
 #include "core/txn.h"
@@ -119,6 +120,8 @@ template TxnImpl* ImplOf(const ProductReads*);
 template TxnImpl* ImplOf(const ProductWrites*);
 template TxnImpl* ImplOf(const AnalyticsReads*);
 template TxnImpl* ImplOf(const AnalyticsWrites*);
+template TxnImpl* ImplOf(const DuplicateReads*);
+template TxnImpl* ImplOf(const DuplicateWrites*);
 
 }  // namespace detail
 
@@ -217,17 +220,24 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, Stor
     if (!s.ok()) return s;
     // A file upgraded to schema 14 counts its customers' purchase facts once, now that sealed
     // records can be read (a read first: a full store still opens).
-    absl::StatusOr<bool> pending = false;
+    // So does a file upgraded to schema 15 with its duplicate match index.
+    absl::StatusOr<bool> pending = false, match_pending = false;
     {
       auto read = store->BeginRead();
       if (!read.ok()) return read.status();
-      pending = core::Query(static_cast<const PipelineReads*>(&*read),
-                            [](const model::Ctx& c) { return analytics::RebuildPending(c); });
+      const auto* reads = static_cast<const PipelineReads*>(&*read);
+      pending = core::Query(reads, [](const model::Ctx& c) { return analytics::RebuildPending(c); });
+      match_pending = core::Query(reads, [](const model::Ctx& c) { return duplicates::IndexPending(c); });
     }
     if (!pending.ok()) return pending.status();
+    if (!match_pending.ok()) return match_pending.status();
     if (*pending)
       s = store->Write(std::string_view(), [](WriteTxn& txn) -> absl::Status {
         return core::Mutate(static_cast<PipelineWrites*>(&txn), [](model::Ctx& c) { return analytics::Rebuild(c); });
+      });
+    if (s.ok() && *match_pending)
+      s = store->Write(std::string_view(), [](WriteTxn& txn) -> absl::Status {
+        return core::Mutate(static_cast<PipelineWrites*>(&txn), [](model::Ctx& c) { return duplicates::BuildIndex(c); });
       });
     if (!s.ok()) return s;
   }
@@ -321,5 +331,27 @@ absl::Status Store::Rekey(std::string_view encryption_key, std::string_view encr
 
 const std::string& Store::path() const { return impl_->env->path(); }
 std::size_t Store::map_size() const { return impl_->env->map_size(); }
+
+}  // namespace crm
+
+namespace crm {
+
+absl::StatusOr<DuplicateScanProgress> Store::ScanDuplicates(const DuplicateScanOptions& options,
+                                                           const std::function<bool(const DuplicateScanProgress&)>& progress) {
+  DuplicateScanOptions step = options;
+  DuplicateScanProgress p;
+  for (;;) {
+    absl::Status s = Write(std::string_view(), [&](WriteTxn& txn) -> absl::Status {
+      auto done = txn.ScanDuplicatesStep(step);
+      if (!done.ok()) return done.status();
+      p = *done;
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return s;
+    step.restart = false;
+    if (progress && !progress(p)) return p;
+    if (p.finished) return p;
+  }
+}
 
 }  // namespace crm

@@ -25,6 +25,7 @@ ESUPPRESSED = -15
 EWITHDRAWN = -16
 ETRIMMED = -17
 EKEY = -18
+EDUPLICATE = -19
 ITEROVER = -100
 
 
@@ -105,6 +106,13 @@ class ConsentWithdrawnError(ConflictError):
     code = EWITHDRAWN
 
 
+class DuplicateError(ConflictError):
+    """The duplicate rule blocks the write (``CRM_EDUPLICATE``): the message names the likely
+    duplicates (:mod:`crm.duplicates`)."""
+
+    code = EDUPLICATE
+
+
 class TrimmedError(Error):
     """The changes asked for were removed from the feed by the retention policy
     (``CRM_ETRIMMED``): read from ``first_change_seq()`` on, or from 0."""
@@ -178,6 +186,7 @@ _BY_CODE: dict[int, type[Error]] = {
         DependentsError,
         SuppressedError,
         ConsentWithdrawnError,
+        DuplicateError,
         TrimmedError,
         KeyRequiredError,
         VersionError,

@@ -1,0 +1,190 @@
+// Data quality (since 0.17): likely duplicates of a customer with a score and the reasons, a
+// duplicate rule applied on write, and the duplicate pairs a store keeps for review (found by a
+// store-wide scan or by the rule's alerts; dismissed pairs are not proposed again).
+//
+// Matching. Two customers are compared on these signals, each a reason with a weight:
+//   email        an email address in common, case ignored                          0.97
+//   phone        a phone number in common, formatting ignored                      0.6
+//   domain       organizations: a website domain in common                         0.9
+//   external_id  the same external id, or the same value of one of the id fields
+//                (MatchOptions::id_fields: custom fields holding another system's
+//                ids, each with a declared index)                                   0.99
+//   name         names alike (0.85 or more; see below) with a corroborating signal:
+//                the same organization, email domain (not a free-mail one), city,
+//                phone or email: (0.8 + 0.2 (similarity - 0.85) / 0.15) times 0.85
+//                with one corroborating signal, 0.93 with two, 0.97 with more
+// and the score is 1 - the product of (1 - weight) over the reasons: in [0, 1], higher the
+// more signals agree. A name alone is never a reason. At the default threshold (0.8) an email,
+// a domain or an id in common is enough; a name needs to be nearly the same (0.955 alike) with
+// one corroborating signal, 0.89 with two; a phone in common needs a name 0.85 alike.
+//
+// Name similarity: persons' given and family names word by word with Jaro-Winkler (so typos,
+// case and accents count little; "ue", "oe" and "ae" also read as "u", "o" and "a"), a nickname of the same formal name (Bob / Robert, Bill /
+// William: a small list shipped with the library) 0.95, an initial of the other's given name
+// 0.9, given and family swapped at 0.97 of the straight comparison, and at most 0.7 when either
+// part differs much (below 0.75). Organizations: the names without a legal form ("GmbH",
+// "Inc.", "S.L."), "and" or a leading "the", words in any order.
+//
+// Finding candidates does not compare every customer: it reads the email, phone, domain and
+// external-id lookups, and an index of phonetic name keys (Soundex of the family name with the
+// given name's initial, and the other way round, given names as their formal name) combined with
+// each corroborating value. In an encrypted store those keys are keyed hashes, as every lookup
+// key is: they reveal which customers share a key, nothing of the names.
+//
+// Thread safety: as every transaction operation (store.hpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "crm/customer.hpp"
+#include "crm/txn_part.hpp"
+#include "crm/types.hpp"
+
+namespace crm {
+
+enum class MatchReason : std::uint8_t {
+  kEmail = 1,
+  kPhone = 2,
+  kDomain = 3,
+  kExternalId = 4,
+  kName = 5,
+};
+std::string_view MatchReasonName(MatchReason reason);  // "email", "phone", "domain", "external_id", "name"
+// The bit of a reason in MatchOptions::reasons.
+constexpr std::uint32_t MatchReasonBit(MatchReason reason) { return 1u << static_cast<unsigned>(reason); }
+inline constexpr std::uint32_t kEveryMatchReason = 0x3E;
+
+struct MatchEvidence {
+  MatchReason reason = MatchReason::kEmail;
+  double weight = 0;  // what it adds to the score (see above)
+  // The value in common ("ann@acme.com", "+1 555 123 4567", "acme.com", "custom.sf_id = 003X"),
+  // or for a name: "0.96 alike; same city, same organization".
+  std::string detail;
+};
+
+struct DuplicateCandidate {
+  CustomerId id = 0;
+  double score = 0;
+  std::vector<MatchEvidence> reasons;  // strongest first
+};
+
+inline constexpr double kDefaultMatchThreshold = 0.8;
+
+struct MatchOptions {
+  double threshold = kDefaultMatchThreshold;  // candidates scoring at least this, in (0, 1]
+  std::size_t limit = 10;                     // at most this many, the best first; 1 to 1000
+  bool include_archived = false;
+  bool include_dismissed = false;             // pairs dismissed for review (DismissDuplicatePair)
+  std::uint32_t reasons = kEveryMatchReason;  // the signals that count (MatchReasonBit); not 0
+  // Custom fields holding ids from other systems ("custom.salesforce_id"), each with a declared
+  // index (QueryWrites::DeclareIndex): the same value is an external_id reason. (An encrypted
+  // store declares no index on customers' custom fields, so it takes none.)
+  std::vector<std::string> id_fields;
+};
+
+// What a duplicate rule does when a write makes a customer that has candidates.
+enum class DuplicateAction : std::uint8_t {
+  kAllow = 0,  // nothing: the rule is off
+  kAlert = 1,  // the write succeeds; the pairs are kept for review (ListDuplicateSets) and the
+               // transaction lists them (DuplicateAlerts)
+  kBlock = 2,  // the write fails: FailedPrecondition, ErrorKind::kDuplicate, naming the candidates
+};
+std::string_view DuplicateActionName(DuplicateAction action);  // "allow", "alert", "block"
+
+struct DuplicateRule {
+  DuplicateAction action = DuplicateAction::kAllow;
+  MatchOptions match;      // which signals, the threshold, and how many candidates a message names
+  bool on_update = false;  // also on updates, patches and upserts that change the customer
+  bool on_import = false;  // also on rows of import jobs (a blocked row fails, with its reason)
+};
+
+struct DuplicateAlert {
+  CustomerId customer = 0;  // the customer the write made or changed
+  std::vector<DuplicateCandidate> candidates;
+};
+
+// A pair kept for review: found by a scan or an alert.
+struct DuplicatePair {
+  CustomerId a = 0;  // a < b
+  CustomerId b = 0;
+  double score = 0;
+  std::uint32_t reasons = 0;  // MatchReasonBit of each reason, when found
+  bool dismissed = false;
+  Timestamp found_at = 0;
+};
+
+// Customers linked by open pairs (a connected group), for review and merging.
+struct DuplicateSet {
+  std::vector<CustomerId> customers;  // ascending
+  std::vector<DuplicatePair> pairs;
+};
+
+struct DuplicateSetQuery {
+  std::size_t limit = 50;   // sets per page, 1 to 1000
+  std::string page_token;   // the previous page's next_page_token
+  bool include_dismissed = false;  // dismissed pairs are listed (and link customers) too
+};
+
+struct DuplicateSetPage {
+  std::vector<DuplicateSet> sets;  // by their smallest customer id
+  std::string next_page_token;
+};
+
+// A store-wide scan (Store::ScanDuplicates): where it stands.
+struct DuplicateScanProgress {
+  std::uint64_t examined = 0;  // customers compared so far
+  std::uint64_t total = 0;     // customers when the scan started
+  std::uint64_t pairs = 0;     // pairs found (or found again) so far
+  CustomerId next = 0;         // the next customer to compare; 0 once finished
+  bool finished = false;
+};
+
+struct DuplicateScanOptions {
+  MatchOptions match;         // limit: how many candidates of each customer are kept
+  std::size_t batch = 2000;   // customers per write transaction, 1 to 100000
+  bool restart = false;       // start again from the first customer (else resume, if a scan ran)
+};
+
+class DuplicateReads {
+ public:
+  // Likely duplicates of customer `id` (NotFound when there is none), best first.
+  absl::StatusOr<std::vector<DuplicateCandidate>> FindDuplicates(CustomerId id, const MatchOptions& options = {}) const;
+  // Likely duplicates of a customer not stored (a web form's capture, a row to import): `draft`
+  // as CreateCustomer would take it; a non-zero `draft.id` is left out of the candidates.
+  absl::StatusOr<std::vector<DuplicateCandidate>> FindDuplicatesOf(const Customer& draft,
+                                                                   const MatchOptions& options = {}) const;
+  absl::StatusOr<DuplicateRule> GetDuplicateRule() const;
+  absl::StatusOr<DuplicateSetPage> ListDuplicateSets(const DuplicateSetQuery& query = {}) const;
+  // NotFound when the pair is not kept.
+  absl::StatusOr<DuplicatePair> GetDuplicatePair(CustomerId a, CustomerId b) const;
+  absl::StatusOr<DuplicateScanProgress> GetDuplicateScan() const;
+
+ protected:
+  DuplicateReads() = default;
+};
+
+class DuplicateWrites {
+ public:
+  // InvalidArgument for options out of range or an id field without a declared index.
+  absl::Status SetDuplicateRule(const DuplicateRule& rule);
+  // The alerts of the rule raised by this transaction's writes so far, in order.
+  std::vector<DuplicateAlert> DuplicateAlerts() const;
+  // Keeps the pair dismissed: it is not proposed again (candidates, alerts, blocks, scans),
+  // whether it was kept before or not. InvalidArgument for a == b; NotFound for a missing customer.
+  absl::Status DismissDuplicatePair(CustomerId a, CustomerId b);
+  // Forgets a kept pair (dismissed or not); NotFound when it is not kept.
+  absl::Status ForgetDuplicatePair(CustomerId a, CustomerId b);
+  // One batch of the store-wide scan, in this transaction (Store::ScanDuplicates runs them).
+  absl::StatusOr<DuplicateScanProgress> ScanDuplicatesStep(const DuplicateScanOptions& options);
+
+ protected:
+  DuplicateWrites() = default;
+};
+
+}  // namespace crm

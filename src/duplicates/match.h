@@ -1,0 +1,32 @@
+// Duplicate matching: comparing two customers (score and reasons) and finding the candidates of
+// one through the lookups and the match index (customer_match, kept by customers/entries.cc).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "crm/duplicates.hpp"
+#include "model/schema.h"
+
+namespace crm::duplicates {
+
+// The keys of `c` in the match index, before hashing: each name key (names.h) with each
+// corroborating value ("c:" city, "o:" organization id, "d:" email or web domain). Empty for a
+// customer with no name or nothing to corroborate it: a name alone is never a reason.
+std::vector<std::string> MatchKeys(const Customer& c);
+
+// InvalidArgument naming the option out of range, or an id field without a declared index.
+absl::Status CheckOptions(const model::Ctx& ctx, const MatchOptions& o, bool need_limit = true);
+
+// How likely `b` is a duplicate of `a`: the score and the reasons under `o` (no threshold).
+DuplicateCandidate Compare(const Customer& a, const Customer& b, const MatchOptions& o);
+
+// The candidates of `c` (as stored, or prepared as a create would store it) under `o`, best
+// first; `c.id`, when set, is left out, and so are pairs dismissed unless o.include_dismissed.
+absl::StatusOr<std::vector<DuplicateCandidate>> Candidates(const model::Ctx& ctx, const Customer& c, const MatchOptions& o);
+
+// "customer 12 (0.97: email ann@acme.com), customer 40 (0.85: name ...)": for messages.
+std::string Describe(const std::vector<DuplicateCandidate>& candidates);
+
+}  // namespace crm::duplicates
