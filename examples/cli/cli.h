@@ -77,5 +77,6 @@ LineItem LineNamed(Store& store, const std::string& text, const std::string& cur
 void AddImportCommands(CLI::App& app, Context& ctx);
 void AddReportCommands(CLI::App& app, Context& ctx);  // and crm quota
 void AddAnalyticsCommands(CLI::App& app, Context& ctx);
+void AddDuplicateCommands(CLI::App& app, Context& ctx);
 
 }  // namespace crm::cli

@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   crm::cli::AddImportCommands(app, ctx);
   crm::cli::AddReportCommands(app, ctx);
   crm::cli::AddAnalyticsCommands(app, ctx);
+  crm::cli::AddDuplicateCommands(app, ctx);
   crm::cli::AddAdminCommands(app, ctx);
   try {
     app.parse(argc, argv);

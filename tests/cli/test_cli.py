@@ -499,3 +499,36 @@ def test_customer_analytics_on_the_telco_customers_and_purchases(tmp_path):
     assert risk["model"] and risk["risk"] > 0.5 and {f["value"] for f in risk["factors"]} == {"Month-to-month", "0-11"}
     assert "raises" in run(tmp_path, "analyze", "risk", cid).stdout
     assert "stage is what it predicts" in run(tmp_path, "analyze", "risk-model", "--field", "stage", code=1).stderr
+
+
+def test_duplicates_found_ruled_scanned_and_dismissed(tmp_path):
+    run(tmp_path, "init")
+    add = ("customer", "add", "--city", "Lyon")
+    js(tmp_path, *add, "--given", "Jean", "--family", "Dupont", "--phone", "+33 4 78 00 11 22")
+    js(tmp_path, *add, "--given", "Jean", "--family", "Dupond", "--phone", "+33.4.78.00.11.22")
+    js(tmp_path, *add, "--given", "Marie", "--family", "Curie", "--phone", "+33 1 40 00 00 00")
+    found = js(tmp_path, "duplicates", "of", "1")
+    assert [d["customer"] for d in found] == [2] and [r["reason"] for r in found[0]["reasons"]] == ["name", "phone"]
+    table = run(tmp_path, "duplicates", "of", "1").stdout.splitlines()
+    assert table[0].split() == ["id", "name", "score", "reasons"] and table[1].split()[:3] == ["2", "Jean", "Dupond"]
+    assert js(tmp_path, "duplicates", "of", "1", "--reason", "phone") == []
+    assert "no likely duplicate of customer 3" in run(tmp_path, "duplicates", "of", "3").stdout
+    assert "threshold: must be above 0" in run(tmp_path, "duplicates", "of", "1", "--threshold", "0", code=1).stderr
+    # The rule: block refuses a likely duplicate, naming it; alert lets it in and keeps the pair.
+    rule = js(tmp_path, "duplicates", "rule", "--action", "block", "--threshold", "0.9")
+    assert rule["action"] == "block" and rule["threshold"] == 0.9 and not rule["on_update"]
+    err = run(tmp_path, *add, "--given", "J.", "--family", "Dupont", "--phone", "+33478001122", code=1).stderr
+    assert "the duplicate rule blocks this customer: likely a duplicate of customer 1" in err
+    assert "duplicate rule: block at 0.90" in run(tmp_path, "duplicates", "rule").stdout
+    assert "give --action" in run(tmp_path, "duplicates", "rule", "--on-update", code=1).stderr
+    js(tmp_path, "duplicates", "rule", "--action", "alert")
+    js(tmp_path, *add, "--given", "J.", "--family", "Dupont", "--phone", "+33478001122")
+    scan = js(tmp_path, "duplicates", "scan", "--batch", "2")
+    assert scan["finished"] and scan["examined"] == 4
+    sets = js(tmp_path, "duplicates", "sets")
+    assert [s["customers"] for s in sets] == [[1, 2, 4]]
+    run(tmp_path, "duplicates", "dismiss", "1", "2")
+    assert {(p["a"], p["b"]) for p in js(tmp_path, "duplicates", "sets")[0]["pairs"]} == {(1, 4), (2, 4)}
+    assert "customer 99 does not exist" in run(tmp_path, "duplicates", "dismiss", "1", "99", code=1).stderr
+    run(tmp_path, "duplicates", "forget", "1", "4")
+    assert "no duplicate pair of customers 1 and 4" in run(tmp_path, "duplicates", "forget", "1", "4", code=1).stderr

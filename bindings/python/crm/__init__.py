@@ -31,11 +31,14 @@ from .errors import (
     StorageError,
     SuppressedError,
     ConsentWithdrawnError,
+    DuplicateError,
     TrimmedError,
     KeyRequiredError,
     VersionError,
 )
 from .analytics import ChurnRisk, ChurnRiskFactor, ChurnRiskOptions, LifetimeValue, PurchaseFacts, RfmScore
+from .duplicates import (DuplicateCandidate, DuplicatePair, DuplicateRule, DuplicateScan, DuplicateSet, DuplicateSets,
+                         MatchEvidence)
 from .changes import RetentionReport, RetentionRule
 from .consent import Channel, ConsentRecord, ConsentSource, ContactDecision, Verdict
 from .imports import ImportCounts, ImportJob, ImportProgress, ImportRowError, ImportState, presets as import_presets
@@ -80,9 +83,9 @@ from .values import (
     currency_digits,
 )
 
-__version__ = "0.16.0"
+__version__ = "0.17.0"
 
-#: The version of the libcrm library in use (its C ABI), e.g. "0.16.0".
+#: The version of the libcrm library in use (its C ABI), e.g. "0.17.0".
 library_version = LIBRARY_VERSION
 #: Where that library was loaded from.
 library_path = LIBRARY_PATH
@@ -95,5 +98,7 @@ __all__ = [
     "LifecycleStage", "LineItem", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
     "OutOfMemoryError", "Outcome", "Phone", "PhoneType", "Pipeline", "PipelineStage", "Plan", "Product", "ReadOnlyError", "ReadTxn",
     "DealScore", "ForecastCategory", "Quota", "Record", "Report", "Row", "ScoreFactor", "ScoringOptions", "StageChange", "Statistics", "StorageError", "SuppressedError", "Team", "User", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
-    "ChurnRisk", "ChurnRiskFactor", "ChurnRiskOptions", "LifetimeValue", "PurchaseFacts", "RfmScore", "import_presets", "library_path", "library_version", "open",
+    "ChurnRisk", "ChurnRiskFactor", "ChurnRiskOptions", "LifetimeValue", "PurchaseFacts", "RfmScore",
+    "DuplicateCandidate", "DuplicatePair", "DuplicateRule", "DuplicateScan", "DuplicateSet", "DuplicateSets", "MatchEvidence",
+    "DuplicateError", "import_presets", "library_path", "library_version", "open",
 ]  # fmt: skip

@@ -1,4 +1,5 @@
-"""The C declarations of the report headers (crm_sales.h, crm_analytics.h) that cffi binds, as
+"""The C declarations of the report headers (crm_sales.h, crm_analytics.h) and of
+crm_duplicates.h that cffi binds, as
 crm/_cdef.py keeps the rest: the headers without their comments and macros. _cdef.CDEF ends with
 them."""
 
@@ -122,3 +123,52 @@ int crm_churn_risk_factor(const crm_churn_risk* r, size_t i, const char** field,
 int crm_churn_risk_set_options(crm_txn* txn, const char* fields, size_t fields_len, uint32_t minimum_customers);
 int crm_churn_risk_get_options(crm_txn* txn, char** fields, size_t* fields_len, uint32_t* minimum_customers);
 """
+
+DUPLICATES = """
+const char* crm_match_reason_name(int reason);
+typedef struct crm_match_options {
+  unsigned int version;
+  double threshold;
+  size_t limit;
+  int include_archived;
+  int include_dismissed;
+  uint32_t reasons;
+  const char* id_fields;
+  size_t id_fields_len;
+} crm_match_options;
+int crm_match_options_init(crm_match_options* o, unsigned int version);
+typedef struct crm_duplicates crm_duplicates;
+int crm_duplicates_find(crm_duplicates** out, crm_txn* txn, uint64_t customer, const crm_match_options* o);
+int crm_duplicates_find_draft(crm_duplicates** out, crm_txn* txn, const crm_customer* draft, const crm_match_options* o);
+int crm_duplicates_alerts(crm_duplicates** out, crm_txn* txn);
+void crm_duplicates_free(crm_duplicates* d);
+size_t crm_duplicates_count(const crm_duplicates* d);
+int crm_duplicates_candidate(const crm_duplicates* d, size_t i, uint64_t* about, uint64_t* id, double* score,
+                             size_t* reasons);
+int crm_duplicates_reason(const crm_duplicates* d, size_t i, size_t j, int* reason, double* weight,
+                          const char** detail, size_t* len);
+int crm_duplicate_rule_set(crm_txn* txn, int action, const crm_match_options* o, int on_update, int on_import);
+int crm_duplicate_rule_get(crm_txn* txn, int* action, crm_match_options* o, int* on_update, int* on_import,
+                           char** id_fields, size_t* id_fields_len);
+int crm_duplicate_pair_get(crm_txn* txn, uint64_t a, uint64_t b, double* score, uint32_t* reasons, int* dismissed,
+                           int64_t* found_at);
+int crm_duplicate_pair_dismiss(crm_txn* txn, uint64_t a, uint64_t b);
+int crm_duplicate_pair_forget(crm_txn* txn, uint64_t a, uint64_t b);
+typedef struct crm_duplicate_sets crm_duplicate_sets;
+int crm_duplicate_sets_list(crm_duplicate_sets** out, crm_txn* txn, size_t limit, const char* page_token,
+                            size_t page_token_len, int include_dismissed);
+void crm_duplicate_sets_free(crm_duplicate_sets* s);
+size_t crm_duplicate_sets_count(const crm_duplicate_sets* s);
+int crm_duplicate_sets_customers(const crm_duplicate_sets* s, size_t i, const uint64_t** ids, size_t* count);
+size_t crm_duplicate_sets_pair_count(const crm_duplicate_sets* s, size_t i);
+int crm_duplicate_sets_pair(const crm_duplicate_sets* s, size_t i, size_t j, uint64_t* a, uint64_t* b,
+                            double* score, uint32_t* reasons, int* dismissed, int64_t* found_at);
+const char* crm_duplicate_sets_next_page(const crm_duplicate_sets* s, size_t* len);
+typedef int (*crm_duplicate_scan_fn)(uint64_t examined, uint64_t total, uint64_t pairs, void* arg);
+int crm_db_scan_duplicates(crm_db* db, const crm_match_options* o, size_t batch, int restart,
+                           crm_duplicate_scan_fn progress, void* arg, uint64_t* examined, uint64_t* total,
+                           uint64_t* pairs, int* finished);
+int crm_duplicate_scan_get(crm_txn* txn, uint64_t* examined, uint64_t* total, uint64_t* pairs, int* finished);
+"""
+
+REPORTS += DUPLICATES

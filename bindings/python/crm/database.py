@@ -29,6 +29,7 @@ from .query import QueryReads, QueryWrites
 from .pipelines import PipelineReads, PipelineWrites
 from .privacy import PrivacyReads, PrivacyWrites
 from .analytics import AnalyticsReads, AnalyticsWrites
+from .duplicates import DatabaseDuplicates, DuplicateReads, DuplicateWrites
 from .sales import SalesReads, SalesWrites
 from .scoring import ScoringReads, ScoringWrites
 from .products import ProductReads, ProductWrites
@@ -45,12 +46,13 @@ _U64_P = ffi.typeof("uint64_t*")
 
 class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, ChangeReads, MaintenanceReads,
              QueryReads, UserReads, PrivacyReads, ConsentReads, ImportReads, SalesReads,
-             ScoringReads, ProductReads, AnalyticsReads):
+             ScoringReads, ProductReads, AnalyticsReads, DuplicateReads):
     """Every concept's reads."""
 
 
 class _Writes(CustomerWrites, InteractionWrites, PipelineWrites, OpportunityWrites, QueryWrites, UserWrites,
-              PrivacyWrites, ConsentWrites, SalesWrites, ScoringWrites, ProductWrites, AnalyticsWrites):
+              PrivacyWrites, ConsentWrites, SalesWrites, ScoringWrites, ProductWrites, AnalyticsWrites,
+              DuplicateWrites):
     """Every concept's writes."""
 
 
@@ -259,7 +261,7 @@ def _write_trampoline(handle: Any, arg: Any) -> int:
     return ffi.from_handle(arg).run(handle)
 
 
-class Database(_Reads, _Writes, DatabaseMaintenance, DatabaseImports):
+class Database(_Reads, _Writes, DatabaseMaintenance, DatabaseImports, DatabaseDuplicates):
     """An open libcrm database: ``with crm.open("customers.crm") as db: ...``.
 
     One object may be used from many threads. :meth:`read` and :meth:`write` begin

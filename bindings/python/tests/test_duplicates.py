@@ -1,0 +1,108 @@
+"""Duplicate matching through the package: candidates with their reasons, a draft, the rule
+blocking and alerting, dismissed pairs, the scan with progress, the sets, and on the Datablist
+customers a duplicate typed again found among 1,000."""
+import csv
+from pathlib import Path
+
+import pytest
+
+import crm
+
+DATA = Path(__file__).resolve().parents[3] / "tests" / "data"
+
+
+def person(given, family, phone, city="Lyon", **kw):
+    return crm.Customer(given_name=given, family_name=family, phones=[phone], city=city, **kw)
+
+
+def test_candidates_reasons_and_drafts(db):
+    jean = db.create_customer(person("Jean", "Dupont", "+33 4 78 00 11 22"))
+    dupond = db.create_customer(person("Jean", "Dupond", "+33.4.78.00.11.22"))
+    db.create_customer(person("Marie", "Curie", "+33 1 40 00 00 00", city="Paris"))
+    found = db.find_duplicates(jean.id)
+    assert [c.id for c in found] == [dupond.id]
+    c = found[0]
+    assert c.about == jean.id and 0.9 < c.score <= 1
+    assert [r.reason for r in c.reasons] == ["name", "phone"]
+    assert "same city" in c.reasons[0].detail and c.reasons[1] == crm.MatchEvidence("phone", 0.6, "+33.4.78.00.11.22")
+    assert db.find_duplicates(jean.id, reasons=["phone"]) == []
+    assert [x.id for x in db.find_duplicates(jean.id, reasons="phone", threshold=0.5)] == [dupond.id]
+    draft = person("J.", "Dupont", "+33 4 78 00 11 22")
+    assert sorted(x.id for x in db.find_duplicates_of(draft)) == [jean.id, dupond.id]
+    with pytest.raises(crm.InvalidError, match="threshold"):
+        db.find_duplicates(jean.id, threshold=0)
+    with pytest.raises(crm.InvalidError, match="reasons"):
+        db.find_duplicates(jean.id, reasons=["shoe size"])
+    with pytest.raises(crm.InvalidError, match="has no declared index"):
+        db.find_duplicates(jean.id, id_fields=["custom.sf_id"])
+    with pytest.raises(crm.NotFoundError):
+        db.find_duplicates(999)
+    with pytest.raises(crm.InvalidError, match="draft"):
+        db.find_duplicates_of("Jean Dupont")
+
+
+def test_rule_blocks_and_alerts_and_pairs_are_reviewed(db):
+    jean = db.create_customer(person("Jean", "Dupont", "+33 4 78 00 11 22"))
+    assert db.duplicate_rule().action == "allow"
+    db.set_duplicate_rule("block", on_update=True, threshold=0.85)
+    rule = db.duplicate_rule()
+    assert (rule.action, rule.threshold, rule.on_update, rule.on_import) == ("block", 0.85, True, False)
+    assert rule.reasons == ("email", "phone", "domain", "external_id", "name")
+    with pytest.raises(crm.DuplicateError, match=f"customer {jean.id} "):
+        db.create_customer(person("Jean", "Dupond", "+33 4 78 00 11 22"))
+    assert db.count_customers() == 1
+    with pytest.raises(crm.InvalidError, match="action"):
+        db.set_duplicate_rule("warn")
+    db.set_duplicate_rule("alert")
+    with db.write() as txn:
+        made = txn.create_customer(person("Jean", "Dupond", "+33 4 78 00 11 22"))
+        alerts = txn.duplicate_alerts()
+    assert [(a.about, a.id) for a in alerts] == [(made.id, jean.id)]
+    with pytest.raises(crm.InvalidError, match="write transaction"):
+        db.duplicate_alerts()
+    pair = db.duplicate_pair(made.id, jean.id)
+    assert (pair.a, pair.b, pair.dismissed, pair.reasons) == (jean.id, made.id, False, ("phone", "name"))
+    page = db.duplicate_sets()
+    assert [s.customers for s in page.sets] == [(jean.id, made.id)] and page.next_page_token == b""
+    db.dismiss_duplicate(jean.id, made.id)
+    assert db.duplicate_pair(jean.id, made.id).dismissed
+    assert db.find_duplicates(jean.id) == [] and len(db.find_duplicates(jean.id, include_dismissed=True)) == 1
+    assert db.duplicate_sets().sets == [] and len(db.duplicate_sets(include_dismissed=True).sets) == 1
+    db.forget_duplicate(made.id, jean.id)
+    with pytest.raises(crm.NotFoundError):
+        db.duplicate_pair(jean.id, made.id)
+
+
+def test_scan_with_progress_resumes(db):
+    for i in range(5):
+        db.create_customer(person("Jean", "Dupont" if i % 2 else "Dupond", f"+33 4 78 00 11 2{i % 2}"))
+    seen = []
+    scan = db.scan_duplicates(batch=2, restart=True, progress=lambda p: seen.append(p) or len(seen) < 2)
+    assert not scan.finished and scan.examined == 4 and len(seen) == 2
+    assert db.duplicate_scan().examined == 4
+    scan = db.scan_duplicates(batch=2)
+    assert scan.finished and scan.examined == 5 and scan.total == 5
+    assert len(db.duplicate_sets().sets) == 1 and len(db.duplicate_sets().sets[0].customers) == 5
+
+    def boom(p):
+        raise RuntimeError("stop here")
+
+    with pytest.raises(RuntimeError, match="stop here"):
+        db.scan_duplicates(batch=1, restart=True, progress=boom)
+    with pytest.raises(crm.InvalidError, match="batch"):
+        db.scan_duplicates(batch=0)
+
+
+def test_a_datablist_customer_typed_again_is_found(db):
+    db.import_file(DATA / "datablist-customers" / "customers-1000.csv", preset="datablist")
+    with open(DATA / "datablist-customers" / "customers-1000.csv", newline="") as f:
+        row = next(r for r in csv.DictReader(f) if r["First Name"] == "Robert")
+    original = db.customer_by_external_id(row["Customer Id"])
+    # Typed again: a nickname, the family name in capitals, the phone's digits grouped otherwise.
+    digits = "".join(ch for ch in row["Phone 1"].split("x")[0] if ch.isdigit())
+    again = db.create_customer(crm.Customer(given_name="Bob", family_name=row["Last Name"].upper(),
+                                            phones=[" ".join(digits[i:i + 3] for i in range(0, len(digits), 3))],
+                                            city=row["City"]))
+    found = db.find_duplicates(again.id)
+    assert [c.id for c in found] == [original.id]
+    assert {r.reason for r in found[0].reasons} == {"name", "phone"}
