@@ -238,15 +238,21 @@ absl::StatusOr<std::vector<DuplicateCandidate>> Candidates(const model::Ctx& ctx
       for (Customer& x : page->customers) add_customer(std::move(x));
     }
   }
-  if (Wanted(o, MatchReason::kName))
-    for (const std::string& key : MatchKeys(c)) {
-      auto s = storage::ScanPrefix(ctx.txn, ctx.schema.customer_match, customers::MatchPrefix(ctx, key), {},
-                                   [&](std::string_view k, std::string_view flags) -> absl::StatusOr<bool> {
-                                     if (o.include_archived || !customers::Archived(flags)) add(customers::IdAtEnd(k));
-                                     return true;
-                                   });
+  if (Wanted(o, MatchReason::kName)) {
+    // One cursor for every key, visited in key order.
+    std::vector<std::string> prefixes;
+    for (const std::string& key : MatchKeys(c)) prefixes.push_back(customers::MatchPrefix(ctx, key));
+    std::sort(prefixes.begin(), prefixes.end());
+    auto cursor = storage::Cursor::Open(ctx.txn, ctx.schema.customer_match);
+    if (!cursor.ok()) return cursor.status();
+    for (const std::string& prefix : prefixes) {
+      auto s = storage::ScanPrefix(*cursor, prefix, {}, [&](std::string_view k, std::string_view flags) -> absl::StatusOr<bool> {
+        if (o.include_archived || !customers::Archived(flags)) add(customers::IdAtEnd(k));
+        return true;
+      });
       if (!s.ok()) return s;
     }
+  }
 
   std::vector<DuplicateCandidate> out;
   for (CustomerId id : ids) {
