@@ -2,6 +2,7 @@
 // did in the release that wrote the file, read-only and after the migration of a writable open.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -215,6 +216,65 @@ TEST_P(FixtureTest, OptInsBecomeConsentRecords) {
   auto report = (*store)->Run(&ReadTxn::Verify);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->ok()) << (report->problems.empty() ? "" : report->problems.front());
+}
+
+// Schema 15 added duplicate matching: a read-only open of an earlier file says the match index is
+// missing; the first writable open builds it, so every stored person with a corroborating value
+// is found again from a draft of its name and that value alone.
+void ExpectMatchIndexBuilt(const std::string& path, StoreOptions o) {
+  StoreOptions read_only = o;
+  read_only.read_only = true;
+  {
+    auto store = Store::Open(path, read_only);
+    ASSERT_TRUE(store.ok()) << store.status();
+    auto refused = (*store)->Run(&ReadTxn::FindDuplicates, CustomerId{1}, MatchOptions{});
+    EXPECT_TRUE(absl::IsFailedPrecondition(refused.status())) << refused.status();
+    EXPECT_NE(refused.status().message().find("open it writable once"), std::string::npos) << refused.status();
+  }
+  auto store = Store::Open(path, o);
+  ASSERT_TRUE(store.ok()) << store.status();
+  Search all;
+  all.include_archived = true;
+  all.limit = 1000;
+  auto page = (*store)->Run(&ReadTxn::SearchCustomers, all);
+  ASSERT_TRUE(page.ok()) << page.status();
+  MatchOptions names;
+  names.reasons = MatchReasonBit(MatchReason::kName);
+  names.include_archived = true;
+  int found = 0;
+  for (const Customer& c : page->customers) {
+    if (c.kind != CustomerKind::kPerson || (c.address.city.empty() && c.memberships.empty())) continue;
+    Customer draft;
+    draft.given_name = c.given_name;
+    draft.family_name = c.family_name;
+    draft.display_name = c.display_name;
+    draft.address.city = c.address.city;
+    draft.memberships = c.memberships;
+    auto candidates = (*store)->Run(&ReadTxn::FindDuplicatesOf, draft, names);
+    ASSERT_TRUE(candidates.ok()) << candidates.status();
+    EXPECT_TRUE(std::any_of(candidates->begin(), candidates->end(), [&](const DuplicateCandidate& d) { return d.id == c.id; }))
+        << "customer " << c.id;
+    ++found;
+  }
+  EXPECT_GT(found, 0);
+  auto report = (*store)->Run(&ReadTxn::Verify);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->ok()) << (report->problems.empty() ? "" : report->problems.front());
+}
+
+TEST_P(FixtureTest, TheDuplicateMatchIndexIsBuiltAtTheFirstWritableOpen) {
+  testing::TempDir dir;
+  StoreOptions o;
+  o.sync = false;
+  ExpectMatchIndexBuilt(CopyFixture(dir, "schema" + std::to_string(GetParam()) + ".crm"), o);
+}
+
+TEST(FixtureTest, AnEncryptedFileGetsItsMatchIndexOfKeyedHashes) {
+  testing::TempDir dir;
+  StoreOptions o;
+  o.sync = false;
+  o.encryption_key = "libcrm fixture key: 32 bytes, ok";
+  ExpectMatchIndexBuilt(CopyFixture(dir, "encrypted8.crm"), o);
 }
 
 // An earlier file whose free list is damaged: the upgrade a writable open makes would have LMDB

@@ -190,7 +190,22 @@ void AddCustomerCommands(CLI::App& app, Context& ctx) {
     std::vector<std::string> patch;
     add_fields->Apply(*add, c, patch);
     auto store = ctx.Open();
-    PrintCustomer(ctx, Must(store->Run(&WriteTxn::CreateCustomer, c), "customer add"));
+    Customer made;
+    std::vector<DuplicateAlert> alerts;
+    Check(store->Write(ctx.actor, [&](WriteTxn& t) -> absl::Status {
+      auto r = t.CreateCustomer(c);
+      if (!r.ok()) return r.status();
+      made = *std::move(r);
+      alerts = t.DuplicateAlerts();
+      return absl::OkStatus();
+    }), "customer add");
+    PrintCustomer(ctx, made);
+    // The duplicate rule's alert (crm duplicates rule --action alert): on stderr, so that the
+    // output stays the customer alone.
+    for (const DuplicateAlert& a : alerts)
+      for (const DuplicateCandidate& d : a.candidates)
+        std::cerr << "crm: likely a duplicate of customer " << d.id << " (score " << Fixed(d.score, "%.2f")
+                  << "; crm duplicates of " << a.customer << ")\n";
   });
 
   auto ref = std::make_shared<std::string>();

@@ -522,7 +522,10 @@ def test_duplicates_found_ruled_scanned_and_dismissed(tmp_path):
     assert "duplicate rule: block at 0.90" in run(tmp_path, "duplicates", "rule").stdout
     assert "give --action" in run(tmp_path, "duplicates", "rule", "--on-update", code=1).stderr
     js(tmp_path, "duplicates", "rule", "--action", "alert")
-    js(tmp_path, *add, "--given", "J.", "--family", "Dupont", "--phone", "+33478001122")
+    alerted = run(tmp_path, *add, "--given", "J.", "--family", "Dupont", "--phone", "+33478001122", "--json")
+    assert json.loads(alerted.stdout)["id"] == 4
+    assert alerted.stderr.splitlines() == ["crm: likely a duplicate of customer 1 (score 0.95; crm duplicates of 4)",
+                                           "crm: likely a duplicate of customer 2 (score 0.93; crm duplicates of 4)"]
     scan = js(tmp_path, "duplicates", "scan", "--batch", "2")
     assert scan["finished"] and scan["examined"] == 4
     sets = js(tmp_path, "duplicates", "sets")
