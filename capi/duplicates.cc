@@ -69,6 +69,13 @@ void ReadPair(const crm::DuplicatePair& p, double* score, uint32_t* reasons, int
   Set(found_at, static_cast<int64_t>(p.found_at));
 }
 
+void ReadScan(const crm::DuplicateScanProgress& p, uint64_t* examined, uint64_t* total, uint64_t* pairs, int* finished) {
+  Set(examined, p.examined);
+  Set(total, p.total);
+  Set(pairs, p.pairs);
+  Set(finished, p.finished ? 1 : 0);
+}
+
 }  // namespace
 
 const char* crm_match_reason_name(int reason) {
@@ -279,10 +286,7 @@ int crm_db_scan_duplicates(crm_db* db, const crm_match_options* o, size_t batch,
       fn = [&](const crm::DuplicateScanProgress& p) { return progress(p.examined, p.total, p.pairs, arg) != 0; };
     auto p = db->store->ScanDuplicates(options, fn);
     if (!p.ok()) return Check(p.status());
-    Set(examined, p->examined);
-    Set(total, p->total);
-    Set(pairs, p->pairs);
-    Set(finished, p->finished ? 1 : 0);
+    ReadScan(*p, examined, total, pairs, finished);
     return CRM_OK;
   });
 }
@@ -292,10 +296,7 @@ int crm_duplicate_scan_get(crm_txn* txn, uint64_t* examined, uint64_t* total, ui
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
     auto p = ReadOf(txn)->GetDuplicateScan();
     if (!p.ok()) return Check(p.status());
-    Set(examined, p->examined);
-    Set(total, p->total);
-    Set(pairs, p->pairs);
-    Set(finished, p->finished ? 1 : 0);
+    ReadScan(*p, examined, total, pairs, finished);
     return CRM_OK;
   });
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "crm/error.hpp"
+#include "support/files.h"
 #include "support/fixture.h"
 
 namespace crm {
@@ -160,6 +161,41 @@ TEST_F(DuplicateRuleTest, TheScanRunsInBatchesResumesAndGroupsSets) {
   EXPECT_EQ(p.pairs, 0u);
   EXPECT_TRUE(Ok(store_->Run(&ReadTxn::GetDuplicatePair, b[1], b[0])).dismissed);
   EXPECT_EQ(Ok(store_->Run(&ReadTxn::ListDuplicateSets, DuplicateSetQuery{})).sets.size(), 1u);
+  ExpectVerified();
+}
+
+TEST_F(DuplicateRuleTest, ImportRowsAreCheckedOnlyWithOnImport) {
+  Customer jean = Person("Jean", "Dupont", "+33 4 78 00 11 22");
+  jean.emails.push_back(Email{"jean@dupont-sa.example", "", false});
+  jean = Ok(store_->Run(&WriteTxn::CreateCustomer, jean));
+  // Another email at the same company's domain, the same town: a typo of the same person.
+  const std::string path = dir_.File("people.csv");
+  testing::WriteFile(path,
+                     "given_name,family_name,email,address.city\n"
+                     "Jean,Dupond,j.dupond@dupont-sa.example,Lyon\n"
+                     "Marie,Curie,marie@curie.example,Paris\n");
+  ASSERT_TRUE(SetRule(DuplicateAction::kBlock, /*on_update=*/false, /*on_import=*/true).ok());
+  ImportJob job = Ok(store_->Import({.path = path}));
+  EXPECT_EQ(job.counts.created, 1u);
+  EXPECT_EQ(job.counts.failed, 1u);
+  const auto errors = Ok(store_->Run(&ReadTxn::ListImportErrors, job.id, std::uint64_t{0}, std::size_t{10}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].row, 1u);
+  EXPECT_NE(errors[0].reason.find(absl::StrCat("the duplicate rule blocks this customer: likely a duplicate of customer ",
+                                               jean.id)),
+            std::string::npos)
+      << errors[0].reason;
+  // An alert on import lets the row in and keeps the pair; a rule without on_import ignores rows.
+  ASSERT_TRUE(SetRule(DuplicateAction::kAlert, false, /*on_import=*/true).ok());
+  job = Ok(store_->Import({.path = path}));
+  EXPECT_EQ(job.counts.created, 1u);
+  const Customer dupond = Ok(store_->Run(&ReadTxn::FindCustomerByEmail, std::string("j.dupond@dupont-sa.example")));
+  EXPECT_TRUE(store_->Run(&ReadTxn::GetDuplicatePair, jean.id, dupond.id).ok());
+  ASSERT_TRUE(store_->Run(&WriteTxn::DeleteCustomer, dupond.id, DeleteOptions{}).ok());
+  ASSERT_TRUE(SetRule(DuplicateAction::kBlock, false, /*on_import=*/false).ok());
+  job = Ok(store_->Import({.path = path}));
+  EXPECT_EQ(job.counts.created, 1u);
+  EXPECT_EQ(job.counts.failed, 0u);
   ExpectVerified();
 }
 
