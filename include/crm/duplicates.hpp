@@ -26,10 +26,14 @@
 // "Inc.", "S.L."), "and" or a leading "the", words in any order.
 //
 // Finding candidates does not compare every customer: it reads the email, phone, domain and
-// external-id lookups, and an index of phonetic name keys (Soundex of the family name with the
-// given name's initial, and the other way round, given names as their formal name) combined with
-// each corroborating value. In an encrypted store those keys are keyed hashes, as every lookup
-// key is: they reveal which customers share a key, nothing of the names.
+// external-id lookups, and an index with one entry per customer: the Soundex of its family name
+// with its given name's initial (given names as their formal name; an organization: its first two
+// words), tagged with its corroborating values. A customer's candidates are the entries under
+// either of its own two keys (that one, and the Soundex of the given name with the family
+// initial: swapped names) sharing a tag with it. In an encrypted store the keys and tags are keyed
+// hashes, as every lookup key is: they reveal which customers share one, nothing of the names. A
+// typo that changes the family name's Soundex (a dropped consonant, a wrong first letter) is
+// found only through another lookup (email, phone ...).
 //
 // Thread safety: as every transaction operation (store.hpp).
 #pragma once

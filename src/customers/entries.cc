@@ -1,6 +1,7 @@
 #include "customers/entries.h"
 
 #include "absl/strings/str_cat.h"
+#include "codec/crc32c.h"
 #include "customers/groups.h"
 #include "duplicates/match.h"
 #include "common/strings.h"
@@ -90,6 +91,34 @@ std::string MatchPrefix(const Ctx& ctx, std::string_view key) {
   return ctx.sealing == nullptr ? codec::KeyBuilder().Str(key).Take() : Hashed(ctx, "match", key);
 }
 
+std::vector<std::uint32_t> MatchTags(const Ctx& ctx, const std::vector<std::string>& values) {
+  std::vector<std::uint32_t> tags;
+  for (const std::string& v : values) {
+    if (ctx.sealing == nullptr) {
+      tags.push_back(codec::Crc32c(v.data(), v.size()));
+      continue;
+    }
+    const std::string h = Hashed(ctx, "match with", v);
+    tags.push_back(static_cast<std::uint32_t>(codec::GetBigEndian64(h.data()) >> 32));
+  }
+  std::sort(tags.begin(), tags.end());
+  tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+  if (tags.size() > 255) tags.resize(255);
+  return tags;
+}
+
+bool SharesMatchTag(std::string_view rest, const std::vector<std::uint32_t>& tags) {
+  if (rest.empty()) return false;
+  const std::size_t n = static_cast<unsigned char>(rest[0]);
+  if (rest.size() != 1 + 4 * n + 8) return false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto* p = reinterpret_cast<const unsigned char*>(rest.data() + 1 + 4 * i);
+    const std::uint32_t tag = (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+    if (std::binary_search(tags.begin(), tags.end(), tag)) return true;
+  }
+  return false;
+}
+
 std::string HashedNamePrefix(const Ctx& ctx, std::string_view word) {
   const std::size_t n = Chars(word);
   if (n >= kLongPrefixChars) return Hashed(ctx, "name 4", FirstChars(word, kLongPrefixChars));
@@ -161,8 +190,16 @@ std::vector<Entry> Entries(const Ctx& ctx, const Customer& c, storage::Table onl
     for (const std::string& d : c.domains) hashed(s.customer_domain, DomainPrefix(ctx, d));
   if (want(s.customer_parent) && s.customer_parent != model::kAbsentTable && c.parent != 0)
     composite(s.customer_parent, std::move(codec::KeyBuilder().U64(c.parent)));
-  if (want(s.customer_match) && s.customer_match != model::kAbsentTable)
-    for (const std::string& k : duplicates::MatchKeys(c)) hashed(s.customer_match, MatchPrefix(ctx, k));
+  if (want(s.customer_match) && s.customer_match != model::kAbsentTable) {
+    const std::vector<std::uint32_t> tags = MatchTags(ctx, duplicates::Corroborators(c));
+    if (!tags.empty()) {
+      codec::KeyBuilder with;
+      with.U8(static_cast<std::uint8_t>(tags.size()));
+      for (std::uint32_t t : tags) with.U32(t);
+      const std::vector<std::string> names = duplicates::NameKeysOf(c);
+      if (!names.empty()) hashed(s.customer_match, MatchPrefix(ctx, names.front()) + with.bytes());
+    }
+  }
   if (want(s.customer_contacted))
     composite(s.customer_contacted, std::move(codec::KeyBuilder().I64(c.last_interaction_at)));
   std::sort(out.begin(), out.end());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,8 +70,15 @@ std::string EmailKey(const Ctx& ctx, std::string_view email);
 std::string ExternalKey(const Ctx& ctx, std::string_view external_id);
 // The prefix under which a domain's entries lie.
 std::string DomainPrefix(const Ctx& ctx, std::string_view domain);
-// The prefix under which lie the duplicate-match entries of a match key (duplicates/match.h).
+// The duplicate-match index (duplicates/match.h): one entry, MatchPrefix(first name key) U8(n)
+// U32(tag) x n U64(id), the tags those of the customer's corroborating values, sorted.
 std::string MatchPrefix(const Ctx& ctx, std::string_view key);
+// The tags of corroborating values: their CRC-32C, or in an encrypted store the first 4 bytes of
+// their keyed hash; sorted, unique, at most 255.
+std::vector<std::uint32_t> MatchTags(const Ctx& ctx, const std::vector<std::string>& values);
+// Whether the tags of an entry (`rest`: what follows the prefix) include one of `tags` (sorted);
+// false for a malformed rest (Verify reports it).
+bool SharesMatchTag(std::string_view rest, const std::vector<std::uint32_t>& tags);
 // Encrypted stores: the prefix under which lie the entries of names with a word that starts
 // with the first characters of `word` (empty for a one-character word: no entry covers it).
 std::string HashedNamePrefix(const Ctx& ctx, std::string_view word);

@@ -44,22 +44,6 @@ bool FreeMail(std::string_view domain) {
 
 bool Wanted(const MatchOptions& o, MatchReason r) { return (o.reasons & MatchReasonBit(r)) != 0; }
 
-// The corroborating values of a customer: its city, organizations and (not free-mail) email or
-// web domains, each as "c:", "o:" or "d:" and the value.
-std::vector<std::string> Corroborators(const Customer& c) {
-  std::vector<std::string> out;
-  if (!c.address.city.empty()) out.push_back("c:" + text::FoldForSearch(c.address.city));
-  for (const Membership& m : c.memberships) out.push_back(absl::StrCat("o:", m.organization));
-  for (const Email& e : c.emails) {
-    const std::string d = text::DomainOf(e.address);
-    if (!d.empty() && !FreeMail(d)) out.push_back("d:" + d);
-  }
-  for (const std::string& d : c.domains) out.push_back("d:" + d);
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
 const CustomValue* IdValue(const Customer& c, std::string_view field) {
   auto it = c.custom.find(std::string(field.substr(7)));  // after "custom."
   if (it == c.custom.end()) return nullptr;
@@ -81,14 +65,24 @@ std::string Fixed2(double x) {
 
 }  // namespace
 
-std::vector<std::string> MatchKeys(const Customer& c) {
-  std::vector<std::string> keys;
-  const std::vector<std::string> names = NameKeys(PartsOf(c));
-  if (names.empty()) return keys;
-  const std::vector<std::string> with = Corroborators(c);
-  const char kind = c.kind == CustomerKind::kOrganization ? 'o' : 'p';
-  for (const std::string& n : names)
-    for (const std::string& w : with) keys.push_back(std::string(1, kind) + "|" + n + "|" + w);
+std::vector<std::string> Corroborators(const Customer& c) {
+  std::vector<std::string> out;
+  if (!c.address.city.empty()) out.push_back("c:" + text::FoldForSearch(c.address.city));
+  for (const Membership& m : c.memberships) out.push_back(absl::StrCat("o:", m.organization));
+  for (const Email& e : c.emails) {
+    const std::string d = text::DomainOf(e.address);
+    if (!d.empty() && !FreeMail(d)) out.push_back("d:" + d);
+  }
+  for (const std::string& d : c.domains) out.push_back("d:" + d);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<std::string> NameKeysOf(const Customer& c) {
+  std::vector<std::string> keys = NameKeys(PartsOf(c));
+  const char* kind = c.kind == CustomerKind::kOrganization ? "o|" : "p|";
+  for (std::string& k : keys) k.insert(0, kind);
   return keys;
 }
 
@@ -239,15 +233,19 @@ absl::StatusOr<std::vector<DuplicateCandidate>> Candidates(const model::Ctx& ctx
     }
   }
   if (Wanted(o, MatchReason::kName)) {
-    // One cursor for every key, visited in key order.
+    // Each name key's entries, kept when they share a corroborating value's tag with `c`; one
+    // cursor for every key, visited in key order.
+    const std::vector<std::uint32_t> tags = customers::MatchTags(ctx, Corroborators(c));
     std::vector<std::string> prefixes;
-    for (const std::string& key : MatchKeys(c)) prefixes.push_back(customers::MatchPrefix(ctx, key));
+    if (!tags.empty())
+      for (const std::string& key : NameKeysOf(c)) prefixes.push_back(customers::MatchPrefix(ctx, key));
     std::sort(prefixes.begin(), prefixes.end());
     auto cursor = storage::Cursor::Open(ctx.txn, ctx.schema.customer_match);
     if (!cursor.ok()) return cursor.status();
     for (const std::string& prefix : prefixes) {
       auto s = storage::ScanPrefix(*cursor, prefix, {}, [&](std::string_view k, std::string_view flags) -> absl::StatusOr<bool> {
-        if (o.include_archived || !customers::Archived(flags)) add(customers::IdAtEnd(k));
+        if (!o.include_archived && customers::Archived(flags)) return true;
+        if (customers::SharesMatchTag(k.substr(prefix.size()), tags)) add(customers::IdAtEnd(k));
         return true;
       });
       if (!s.ok()) return s;

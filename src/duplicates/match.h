@@ -11,10 +11,14 @@
 
 namespace crm::duplicates {
 
-// The keys of `c` in the match index, before hashing: each name key (names.h) with each
-// corroborating value ("c:" city, "o:" organization id, "d:" email or web domain). Empty for a
-// customer with no name or nothing to corroborate it: a name alone is never a reason.
-std::vector<std::string> MatchKeys(const Customer& c);
+// What the match index holds of `c`: its name keys (names.h, with "p|" or "o|" for its kind) and
+// its corroborating values ("c:" city, "o:" organization id, "d:" email or web domain), sorted.
+// The index has one entry, under the first name key (the family name's), which carries a 32-bit
+// tag of each corroborating value (customers/entries.cc); none for a customer with no name or
+// nothing to corroborate it: a name alone is never a reason. A search reads the entries under
+// both of a customer's name keys.
+std::vector<std::string> NameKeysOf(const Customer& c);
+std::vector<std::string> Corroborators(const Customer& c);
 
 // InvalidArgument naming the option out of range, or an id field without a declared index.
 absl::Status CheckOptions(const model::Ctx& ctx, const MatchOptions& o, bool need_limit = true);

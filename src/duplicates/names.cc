@@ -258,9 +258,7 @@ std::vector<std::string> NameKeys(const NameParts& p) {
   if (s1.empty()) return keys;
   const std::string s2 = Soundex(second);
   keys.push_back(s1 + "/" + (s2.empty() ? std::string() : s2.substr(0, 1)));
-  if (!s2.empty()) keys.push_back(s2 + "/" + s1.substr(0, 1));
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  if (!s2.empty() && s2 + "/" + s1.substr(0, 1) != keys[0]) keys.push_back(s2 + "/" + s1.substr(0, 1));
   return keys;
 }
 

@@ -41,9 +41,10 @@ NameParts PartsOf(const Customer& c);
 // either has no name or the kinds differ.
 double NameSimilarity(const NameParts& a, const NameParts& b);
 
-// The name keys of a customer: two phonetic keys ("family soundex / given initial", "given
-// soundex / family initial", given names as their formal name), so a typo in one of the two
-// names, swapped names, an initial or a nickname still share a key. Empty without a name.
+// The name keys of a customer: two phonetic keys, "family soundex / given initial" first, then
+// "given soundex / family initial" (given names as their formal name; organizations: their first
+// two words), so a typo that keeps the Soundex, swapped names, an initial or a nickname still
+// share a key. Empty without a name; one key when both are the same.
 std::vector<std::string> NameKeys(const NameParts& parts);
 
 }  // namespace crm::duplicates
