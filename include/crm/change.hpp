@@ -37,6 +37,10 @@ enum class ChangeOp : std::uint8_t {
   kDelete = 5,
   kStageMove = 6,
   kErase = 7,  // the record was erased (since 0.6; crm/privacy.hpp): a tombstone without fields
+  kMerge = 8,    // customers were merged into this one (since 0.18; crm/duplicates.hpp): its fields
+                 // before and after, and "merged" (the losers' ids)
+  kUnmerge = 9,  // a merge into this customer was undone: its fields before and after, and
+                 // "unmerged" (the restored customers' ids); the restored customers get creates
 };
 std::string_view ChangeOpName(ChangeOp op);
 

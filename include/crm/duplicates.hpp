@@ -35,6 +35,33 @@
 // typo that changes the family name's Soundex (a dropped consonant, a wrong first letter) is
 // found only through another lookup (email, phone ...).
 //
+// Merging (since 0.18). MergeCustomers folds one or more customers (the losers) into another (the
+// survivor) in one transaction:
+//   - emails, phones, tags, domains, custom fields and memberships are unioned: the survivor's
+//     first, in its order, then each loser's new ones in the order the losers are given (emails
+//     and tags ignoring case, phones by their digits); the survivor's primary email and phone stay
+//     primary;
+//   - every other field keeps the survivor's value, or, where the survivor's is empty (no text,
+//     no address, 0), takes the first loser's that is not; a custom field both have keeps the
+//     survivor's value; consent is the survivor's, except that do_not_call is set when any of
+//     them has it;
+//   - MergeOptions::choices overrides both rules field by field: {"address", loser} takes that
+//     loser's address, {"custom.tier", loser} its custom field, {"emails", survivor} only the
+//     survivor's emails (names as a patch takes them: PatchCustomer);
+//   - the losers' interactions, deals, places in deals' contact roles, members (organizations),
+//     subsidiaries and consent records move to the survivor (a contact role or membership the
+//     survivor already has is kept once); the losers' kept duplicate pairs are dropped;
+//   - the losers are removed; GetCustomer of a loser's id returns the survivor (MergedInto says
+//     where an id went); the change feed records a merge (ChangeOp::kMerge) on the survivor, and
+//     the moves and deletions as their own changes.
+// The duplicate rule is not applied to a merge. A merge journal keeps what the merge changed, and
+// UnmergeCustomers restores it exactly: the survivor and the losers as they were (same ids and
+// fields; a new revision and updated_at), every moved record back where it was, the dropped pairs
+// and every index entry. It is refused (FailedPrecondition, naming each blocker) when a record
+// the merge wrote has changed since, or the survivor was merged into another customer since
+// (unmerge that first). Journals are kept until unmerged, or until the survivor is deleted or
+// erased (then its journals and the redirects to it go too).
+//
 // Thread safety: as every transaction operation (store.hpp).
 #pragma once
 
@@ -42,6 +69,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -155,6 +183,37 @@ struct DuplicateScanOptions {
   bool restart = false;       // start again from the first customer (else resume, if a scan ran)
 };
 
+using MergeId = std::uint64_t;
+
+struct MergeOptions {
+  // Per-field choices: a field as PatchCustomer names it ("given_name", "address", "address.city",
+  // "stage", "custom.tier", "emails" ...) and the customer (the survivor or a loser) whose value
+  // the survivor takes. InvalidArgument for a field a patch does not take or another customer.
+  std::vector<std::pair<std::string, CustomerId>> choices;
+};
+
+// A merge, as its journal keeps it.
+struct MergeRecord {
+  MergeId id = 0;
+  CustomerId survivor = 0;
+  std::vector<CustomerId> losers;  // as given
+  Timestamp merged_at = 0;
+  std::string actor;
+  // What moved to the survivor.
+  std::uint64_t interactions = 0;
+  std::uint64_t opportunities = 0;   // deals of a loser
+  std::uint64_t contact_roles = 0;   // deals naming a loser as a contact
+  std::uint64_t members = 0;         // people who were members of a loser
+  std::uint64_t subsidiaries = 0;    // organizations whose parent was a loser
+  std::uint64_t consents = 0;        // consent records
+  std::uint64_t pairs = 0;           // kept duplicate pairs dropped
+};
+
+struct MergeResult {
+  MergeRecord merge;
+  Customer survivor;  // as the merge left it
+};
+
 class DuplicateReads {
  public:
   // Likely duplicates of customer `id` (NotFound when there is none), best first.
@@ -168,6 +227,13 @@ class DuplicateReads {
   // NotFound when the pair is not kept.
   absl::StatusOr<DuplicatePair> GetDuplicatePair(CustomerId a, CustomerId b) const;
   absl::StatusOr<DuplicateScanProgress> GetDuplicateScan() const;
+  // The customer a merged customer's id now resolves to (following later merges of the survivor);
+  // NotFound when `id` was not merged away.
+  absl::StatusOr<CustomerId> MergedInto(CustomerId id) const;
+  // NotFound when there is no such merge (or it was unmerged).
+  absl::StatusOr<MergeRecord> GetMerge(MergeId id) const;
+  // The merges into `survivor` that can still be unmerged, newest first.
+  absl::StatusOr<std::vector<MergeRecord>> ListMerges(CustomerId survivor) const;
 
  protected:
   DuplicateReads() = default;
@@ -186,6 +252,14 @@ class DuplicateWrites {
   absl::Status ForgetDuplicatePair(CustomerId a, CustomerId b);
   // One batch of the store-wide scan, in this transaction (Store::ScanDuplicates runs them).
   absl::StatusOr<DuplicateScanProgress> ScanDuplicatesStep(const DuplicateScanOptions& options);
+  // Merges `losers` (1 to 32, distinct, none the survivor, all of the survivor's kind) into
+  // `survivor`, as the header's comment says. NotFound for a missing customer; InvalidArgument for
+  // the rest; a merged record that would break a limit (too many emails ...) fails as an update would.
+  absl::StatusOr<MergeResult> MergeCustomers(CustomerId survivor, const std::vector<CustomerId>& losers,
+                                             const MergeOptions& options = {});
+  // Undoes merge `id`, returning what it restored. NotFound for no such merge; FailedPrecondition
+  // naming what changed since, writing nothing.
+  absl::StatusOr<MergeRecord> UnmergeCustomers(MergeId id);
 
  protected:
   DuplicateWrites() = default;

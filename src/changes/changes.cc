@@ -37,6 +37,8 @@ std::string_view ChangeOpName(ChangeOp op) {
     case ChangeOp::kDelete: return "delete";
     case ChangeOp::kStageMove: return "stage_move";
     case ChangeOp::kErase: return "erase";
+    case ChangeOp::kMerge: return "merge";
+    case ChangeOp::kUnmerge: return "unmerge";
   }
   return "unknown";
 }

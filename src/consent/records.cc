@@ -204,4 +204,22 @@ absl::Status DeleteAllOf(model::Ctx& ctx, CustomerId customer) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> Has(const model::Ctx& ctx, const ConsentRecord& r) {
+  if (ctx.schema.consents == model::kAbsentTable) return false;
+  std::string_view v;
+  return ctx.txn.Get(ctx.schema.consents, KeyOf(r), &v);
+}
+
+absl::StatusOr<ConsentRecord> Move(model::Ctx& ctx, const ConsentRecord& r, CustomerId to) {
+  ConsentRecord moved = r;
+  moved.customer = to;
+  std::string value;
+  if (auto s = codec::Encode(codec::RecordType::kConsent, moved, moved.customer, moved.customer, ctx.sealing, value);
+      !s.ok())
+    return s;
+  if (auto d = ctx.txn.Del(ctx.schema.consents, KeyOf(r)); !d.ok()) return d.status();
+  if (auto s = ctx.txn.Put(ctx.schema.consents, KeyOf(moved), value); !s.ok()) return s;
+  return moved;
+}
+
 }  // namespace crm::consent

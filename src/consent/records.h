@@ -43,6 +43,11 @@ absl::StatusOr<ConsentRecord> Append(model::Ctx& ctx, ConsentRecord r);
 // its id and its consent stamped.
 absl::Status MirrorOptIn(model::Ctx& ctx, const Customer* before, const Customer& after);
 
+// Whether record `r` is stored as it is (its customer, purpose, channel, time and id).
+absl::StatusOr<bool> Has(const model::Ctx& ctx, const ConsentRecord& r);
+// Moves stored record `r` to customer `to` (merges and unmerges); returns it as moved.
+absl::StatusOr<ConsentRecord> Move(model::Ctx& ctx, const ConsentRecord& r, CustomerId to);
+
 // Removes every record of a customer (the customer is deleted or erased).
 absl::Status DeleteAllOf(model::Ctx& ctx, CustomerId customer);
 

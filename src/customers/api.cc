@@ -4,6 +4,7 @@
 
 #include "core/txn.h"
 #include "customers/customers.h"
+#include "duplicates/journal.h"
 
 namespace crm {
 
@@ -57,7 +58,14 @@ absl::StatusOr<std::vector<Customer>> CustomerReads::FindCustomersByDomain(std::
   return core::Query(this, [&](const model::Ctx& c) { return customers::FindByDomain(c, domain); });
 }
 absl::StatusOr<Customer> CustomerReads::GetCustomer(CustomerId id) const {
-  return core::Query(this, [&](const model::Ctx& c) { return customers::Get(c, id); });
+  return core::Query(this, [&](const model::Ctx& c) -> absl::StatusOr<Customer> {
+    auto got = customers::Get(c, id);
+    if (!absl::IsNotFound(got.status())) return got;
+    auto survivor = duplicates::Resolve(c, id);  // a merged customer's id names the survivor
+    if (absl::IsNotFound(survivor.status())) return got;
+    if (!survivor.ok()) return survivor.status();
+    return customers::Get(c, *survivor);
+  });
 }
 absl::StatusOr<Customer> CustomerReads::FindCustomerByEmail(std::string_view email) const {
   return core::Query(this, [&](const model::Ctx& c) { return customers::FindByEmail(c, email); });

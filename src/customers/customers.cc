@@ -29,12 +29,6 @@
 namespace crm::customers {
 namespace {
 
-constexpr char kSequence[] = "seq.customer";
-constexpr char kActiveCount[] = "count.customer.active";
-constexpr char kArchivedCount[] = "count.customer.archived";
-
-const model::RecordKind kKind{&model::Schema::customers, codec::RecordType::kCustomer, "customer"};
-
 absl::StatusOr<bool> HasMembers(const Ctx& ctx, CustomerId org) {
   return model::AnyWithPrefix(ctx, ctx.schema.customer_org, IdKey(org).view());
 }
@@ -112,8 +106,6 @@ void ReadPhones(const Ctx& ctx, Customer& c, const Customer* before = nullptr) {
   }
 }
 
-// The flags of a customer's entries in the declared indexes.
-char Flags(const Customer& c) { return c.archived ? model::kFlagArchived : 0; }
 
 void StampConsent(Customer& c, const Customer* before, Timestamp now) {
   if (!c.consent.email_opt_in || c.consent.email_opt_in_at != 0) return;

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "changes/changes.h"
+#include "crm/change.hpp"
 #include "crm/customer.hpp"
 #include "model/schema.h"
 
@@ -51,6 +53,15 @@ absl::Status SetLastInteraction(Ctx& ctx, CustomerId id, Timestamp at, bool only
 absl::StatusOr<Timestamp> LastInteraction(const Ctx& ctx, CustomerId id);
 // Writes every customer's entries of index `table` (a migration adding that index).
 absl::Status Backfill(Ctx& ctx, storage::Table table);
+// Writes `image` as customer `before.id` (stored as `before`): its next revision, updated now,
+// archived state and last contact as stored; normalised and its unique keys checked, but no
+// other check (memberships, parent, suppression, duplicate rule) and no consent record. The
+// change is recorded as `op`, with `extra` fields after. Merges and unmerges.
+absl::StatusOr<Customer> Replace(Ctx& ctx, const Customer& before, Customer image, ChangeOp op,
+                                 changes::Fields extra = {});
+// Writes `image` as the customer of its id, which does not exist (an unmerge restoring a merged
+// customer): its next revision, updated now, never contacted; recorded as a create.
+absl::StatusOr<Customer> Recreate(Ctx& ctx, Customer image);
 // Whether customer `id` exists (without decoding it).
 absl::StatusOr<bool> Exists(const Ctx& ctx, CustomerId id);
 

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "codec/key.h"
 #include "crm/customer.hpp"
+#include "model/records.h"
 #include "model/schema.h"
 #include "model/sealing.h"
 
@@ -89,6 +90,14 @@ std::string HashedPhonePrefix(const Ctx& ctx, std::string_view digits);
 // them): the same number, a longer one ending with it (kMinSuffixDigits digits or more asked
 // for), or a national number of kMinSuffixDigits or more digits that it ends with.
 bool PhoneMatches(std::string_view stored, std::string_view query);
+
+inline constexpr char kSequence[] = "seq.customer";
+inline constexpr char kActiveCount[] = "count.customer.active";
+inline constexpr char kArchivedCount[] = "count.customer.archived";
+inline const model::RecordKind kKind{&model::Schema::customers, codec::RecordType::kCustomer, "customer"};
+
+// The flags of a customer's entries in the declared indexes.
+inline char Flags(const Customer& c) { return c.archived ? model::kFlagArchived : 0; }
 
 // The sentinel for "every index" of Entries.
 inline constexpr storage::Table kEveryIndex = ~storage::Table{0} - 1;

@@ -3,6 +3,7 @@
 
 #include "core/txn.h"
 #include "customers/customers.h"
+#include "duplicates/journal.h"
 #include "duplicates/match.h"
 #include "duplicates/pairs.h"
 
@@ -68,6 +69,37 @@ absl::StatusOr<DuplicatePair> DuplicateReads::GetDuplicatePair(CustomerId a, Cus
 
 absl::StatusOr<DuplicateScanProgress> DuplicateReads::GetDuplicateScan() const {
   return core::Query(this, [&](const model::Ctx& c) { return duplicates::ScanProgress(c); });
+}
+
+absl::StatusOr<CustomerId> DuplicateReads::MergedInto(CustomerId id) const {
+  return core::Query(this, [&](const model::Ctx& c) { return duplicates::Resolve(c, id); });
+}
+
+absl::StatusOr<MergeRecord> DuplicateReads::GetMerge(MergeId id) const {
+  return core::Query(this, [&](const model::Ctx& c) -> absl::StatusOr<MergeRecord> {
+    auto j = duplicates::GetJournal(c, id);
+    if (!j.ok()) return j.status();
+    return j->record;
+  });
+}
+
+absl::StatusOr<std::vector<MergeRecord>> DuplicateReads::ListMerges(CustomerId survivor) const {
+  return core::Query(this, [&](const model::Ctx& c) -> absl::StatusOr<std::vector<MergeRecord>> {
+    auto journals = duplicates::JournalsOf(c, survivor);
+    if (!journals.ok()) return journals.status();
+    std::vector<MergeRecord> out;
+    for (auto it = journals->rbegin(); it != journals->rend(); ++it) out.push_back(std::move(it->record));
+    return out;
+  });
+}
+
+absl::StatusOr<MergeResult> DuplicateWrites::MergeCustomers(CustomerId survivor, const std::vector<CustomerId>& losers,
+                                                            const MergeOptions& options) {
+  return core::Mutate(this, [&](model::Ctx& c) { return duplicates::Merge(c, survivor, losers, options); });
+}
+
+absl::StatusOr<MergeRecord> DuplicateWrites::UnmergeCustomers(MergeId id) {
+  return core::Mutate(this, [&](model::Ctx& c) { return duplicates::Unmerge(c, id); });
 }
 
 absl::Status DuplicateWrites::SetDuplicateRule(const DuplicateRule& rule) {

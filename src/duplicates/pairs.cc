@@ -12,6 +12,7 @@
 #include "common/strings.h"
 #include "customers/customers.h"
 #include "customers/entries.h"
+#include "duplicates/journal.h"
 #include "duplicates/match.h"
 
 namespace crm::duplicates {
@@ -331,6 +332,43 @@ absl::Status Alert(model::Ctx& ctx, CustomerId id, std::vector<DuplicateCandidat
     if (auto kept = KeepPair(ctx, id, d.id, d); !kept.ok()) return kept.status();
   if (ctx.alerts != nullptr) ctx.alerts->push_back(DuplicateAlert{id, std::move(candidates)});
   return absl::OkStatus();
+}
+
+}  // namespace crm::duplicates
+
+namespace crm::duplicates {
+
+absl::StatusOr<std::vector<StoredPair>> StoredPairsOf(const model::Ctx& ctx, CustomerId id) {
+  std::vector<StoredPair> out;
+  if (ctx.schema.duplicate_pairs == model::kAbsentTable) return out;
+  const std::string prefix = codec::EncodeU64(id);
+  std::vector<CustomerId> smaller;  // pairs (other, id) with other < id
+  auto s = storage::ScanPrefix(ctx.txn, ctx.schema.duplicate_pair_of, prefix, {},
+                               [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
+                                 if (key.size() != 16) return absl::DataLossError("database is damaged: a duplicate pair key is unreadable");
+                                 smaller.push_back(codec::GetBigEndian64(key.data() + 8));
+                                 return true;
+                               });
+  if (!s.ok()) return s;
+  for (CustomerId other : smaller) {
+    std::string_view v;
+    auto found = ctx.txn.Get(ctx.schema.duplicate_pairs, PairKey(other, id), &v);
+    if (!found.ok()) return found.status();
+    if (*found) out.push_back(StoredPair{other, id, std::string(v)});
+  }
+  s = storage::ScanPrefix(ctx.txn, ctx.schema.duplicate_pairs, prefix, {},
+                          [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+                            if (key.size() != 16) return absl::DataLossError("database is damaged: a duplicate pair key is unreadable");
+                            out.push_back(StoredPair{id, codec::GetBigEndian64(key.data() + 8), std::string(value)});
+                            return true;
+                          });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::Status PutStoredPair(model::Ctx& ctx, const StoredPair& p) {
+  if (auto s = ctx.txn.Put(ctx.schema.duplicate_pairs, PairKey(p.a, p.b), p.value); !s.ok()) return s;
+  return ctx.txn.Put(ctx.schema.duplicate_pair_of, PairKey(p.b, p.a), "");
 }
 
 }  // namespace crm::duplicates

@@ -348,6 +348,31 @@ absl::Status DeleteAllOf(Ctx& ctx, CustomerId customer) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<Interaction> Reassign(Ctx& ctx, const Interaction& current, Interaction image) {
+  image.id = current.id;
+  model::StampChanged(image, current, ctx.now);
+  absl::Status s = Remove(ctx, current);
+  if (s.ok()) s = Put(ctx, image);
+  if (s.ok())
+    s = changes::Record(ctx, EntityType::kInteraction, image.id, ChangeOp::kUpdate, changes::Flatten(current),
+                        changes::Flatten(image), image.customer);
+  if (!s.ok()) return s;
+  return image;
+}
+
+absl::Status RefreshContact(Ctx& ctx, CustomerId customer) { return RefreshLastInteraction(ctx, customer); }
+
+absl::StatusOr<std::vector<Interaction>> OfCustomer(const Ctx& ctx, CustomerId customer) {
+  std::vector<Interaction> all;
+  auto s = storage::ScanPrefix(ctx.txn, ctx.schema.interactions, codec::EncodeU64(customer), {},
+                               [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+                                 if (auto st = DecodeAt(ctx, key, value, &all.emplace_back()); !st.ok()) return st;
+                                 return true;
+                               });
+  if (!s.ok()) return s;
+  return all;
+}
+
 absl::Status UnlinkOpportunity(Ctx& ctx, OpportunityId opportunity) {
   auto ids = model::IdsWithPrefix(ctx, ctx.schema.interaction_opp, codec::EncodeU64(opportunity));
   if (!ids.ok()) return ids.status();

@@ -41,6 +41,14 @@ absl::Status Delete(Ctx& ctx, InteractionId id);
 absl::StatusOr<bool> Any(const Ctx& ctx, CustomerId customer);
 // Deletes every interaction of a customer (without touching the customer record).
 absl::Status DeleteAllOf(Ctx& ctx, CustomerId customer);
+// Every interaction of a customer, oldest first.
+absl::StatusOr<std::vector<Interaction>> OfCustomer(const Ctx& ctx, CustomerId customer);
+// Writes `image` as interaction `current.id` (stored as `current`), its next revision, updated
+// now, whatever its customer (merges and unmerges); recorded as an update. The customers' last
+// contact is the caller's to refresh (RefreshContact).
+absl::StatusOr<Interaction> Reassign(Ctx& ctx, const Interaction& current, Interaction image);
+// Sets the customer's last_interaction_at from its timeline.
+absl::Status RefreshContact(Ctx& ctx, CustomerId customer);
 // Clears the link to `opportunity` from every interaction that has it (recorded as updates).
 absl::Status UnlinkOpportunity(Ctx& ctx, OpportunityId opportunity);
 

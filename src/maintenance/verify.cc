@@ -17,6 +17,7 @@
 #include "common/strings.h"
 #include "customers/customers.h"
 #include "customers/entries.h"
+#include "duplicates/journal.h"
 #include "duplicates/pairs.h"
 #include "interactions/interactions.h"
 #include "model/sealing.h"
@@ -535,6 +536,9 @@ void Checker::Quotas() {
   std::vector<std::string> pairs;
   if (auto st = duplicates::Check(ctx_, &pairs); !st.ok()) return Problem("duplicate pairs: ", st.message());
   for (const std::string& p : pairs) Problem(p);
+  std::vector<std::string> merges;
+  if (auto st = duplicates::CheckMerges(ctx_, &merges); !st.ok()) return Problem("merges: ", st.message());
+  for (const std::string& p : merges) Problem(p);
 }
 
 absl::StatusOr<VerifyReport> Verify(const model::Ctx& ctx) {

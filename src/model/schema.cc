@@ -73,6 +73,9 @@ constexpr TableSpec kTables[] = {
     {&Schema::customer_match, "customer_match", 15},
     {&Schema::duplicate_pairs, "duplicate_pairs", 15},
     {&Schema::duplicate_pair_of, "duplicate_pair_of", 15},
+    {&Schema::merges, "merges", 16},
+    {&Schema::merge_survivor, "merge_survivor", 16},
+    {&Schema::customer_merged, "customer_merged", 16},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

@@ -71,6 +71,11 @@
 //                      duplicates/match.h)
 //   duplicate_pairs    U64(a) U64(b) -> the pair kept for review; duplicate_pair_of U64(b) U64(a)
 //                      -> "" (since schema 15; duplicates/pairs.h)
+//   merges             U64(merge id) -> envelope(duplicates::Journal): what a merge changed, for
+//                      its unmerge (sealed with the survivor's data key)
+//   merge_survivor     U64(survivor) U64(merge id) -> "": the merges into a customer
+//   customer_merged    U64(merged customer) -> U64(survivor) U64(merge id): the redirect
+//                      (the three since schema 16; duplicates/journal.h)
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -121,7 +126,8 @@ class Sealing;
 // 13: products, and deals' line items (opportunity records of version 3).
 // 14: purchase facts (purchases, customer_facts, customer_value), churn counts.
 // 15: duplicate matching (customer_match, duplicate_pairs, duplicate_pair_of).
-inline constexpr std::uint64_t kSchemaVersion = 15;
+// 16: merges and their redirects (merges, merge_survivor, customer_merged).
+inline constexpr std::uint64_t kSchemaVersion = 16;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;
@@ -184,6 +190,9 @@ struct Schema {
   storage::Table customer_match;
   storage::Table duplicate_pairs;
   storage::Table duplicate_pair_of;
+  storage::Table merges;
+  storage::Table merge_survivor;
+  storage::Table customer_merged;
   storage::Table changes;
   storage::Table change_entity;
 

@@ -532,6 +532,14 @@ void DropContact(Opportunity& o, CustomerId person) {
 
 }  // namespace
 
+absl::StatusOr<Opportunity> Reassign(Ctx& ctx, const Opportunity& current, Opportunity image) {
+  image.id = current.id;
+  auto p = PipelineOf(ctx, current);
+  if (!p.ok()) return p.status();
+  model::StampChanged(image, current, ctx.now);
+  return Store(ctx, current, std::move(image), *p, ChangeOp::kUpdate);
+}
+
 absl::Status RemoveContact(Ctx& ctx, OpportunityId id, CustomerId person) {
   return Rewrite(ctx, id, [&](Opportunity& o) { DropContact(o, person); });
 }

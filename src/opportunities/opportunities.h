@@ -42,6 +42,9 @@ absl::Status Remove(Ctx& ctx, OpportunityId id);
 // Ids of the opportunities of a customer / naming a person as a contact.
 absl::StatusOr<std::vector<OpportunityId>> OfCustomer(const Ctx& ctx, CustomerId customer);
 absl::StatusOr<std::vector<OpportunityId>> WithContact(const Ctx& ctx, CustomerId person);
+// Writes `image` as deal `current.id` (stored as `current`), its next revision, updated now,
+// whatever its customer and contacts (merges and unmerges); recorded as an update.
+absl::StatusOr<Opportunity> Reassign(Ctx& ctx, const Opportunity& current, Opportunity image);
 // Removes `person` from the contacts of opportunity `id` (recorded as an update).
 absl::Status RemoveContact(Ctx& ctx, OpportunityId id, CustomerId person);
 // Keeps a deal of an erased customer for reporting, without what named the customer: no

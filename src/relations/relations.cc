@@ -9,6 +9,7 @@
 #include "common/errors.h"
 #include "consent/records.h"
 #include "customers/customers.h"
+#include "duplicates/journal.h"
 #include "interactions/interactions.h"
 #include "model/records.h"
 #include "opportunities/opportunities.h"
@@ -73,7 +74,7 @@ absl::Status DeleteCustomer(model::Ctx& ctx, CustomerId id, bool cascade) {
     if (auto s = customers::Update(ctx, *std::move(org)); !s.ok()) return s.status();
   }
   if (auto s = customers::Delete(ctx, id); !s.ok()) return s;
-  return absl::OkStatus();
+  return duplicates::ForgetMerges(ctx, id);  // the journals hold the merged customers' records
 }
 
 }  // namespace crm::relations

@@ -109,6 +109,8 @@ constexpr Step kSteps[] = {
     // The match index: built at the first writable open after the store is unlocked (its keys
     // are keyed hashes in an encrypted store). No pairs are kept yet, and the rule allows.
     {15, "duplicate matching", &duplicates::MarkIndexPending},
+    // Merges: none yet.
+    {16, "merges", [](model::Ctx&) { return absl::OkStatus(); }},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == model::kSchemaVersion, "a step for every schema version");
 
