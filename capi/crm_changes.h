@@ -24,6 +24,8 @@ extern "C" {
 #define CRM_OP_DELETE 5
 #define CRM_OP_STAGE_MOVE 6
 #define CRM_OP_ERASE 7 /* a tombstone: the record was erased (since 0.6, crm_privacy.h) */
+#define CRM_OP_MERGE 8   /* customers were merged into this one (since 0.18, crm_duplicates.h) */
+#define CRM_OP_UNMERGE 9 /* a merge into this customer was undone (since 0.18) */
 
 /* Changes come from iterators (borrowed); a clone or a taken change is the caller's (since 0.2). */
 CRM_API int crm_change_clone(crm_change** out, const crm_change* c);

@@ -105,6 +105,35 @@ CRM_API int crm_db_scan_duplicates(crm_db* db, const crm_match_options* o, size_
                                    uint64_t* pairs, int* finished);
 CRM_API int crm_duplicate_scan_get(crm_txn* txn, uint64_t* examined, uint64_t* total, uint64_t* pairs, int* finished);
 
+/* Merging (since 0.18): the losers (1 to 32 customers of the survivor's kind) folded into the
+ * survivor in the transaction, and undone exactly by crm_customers_unmerge while nothing the
+ * merge wrote has changed since (else CRM_ECONFLICT naming what changed). The rules for the
+ * merged record are told in include/crm/duplicates.hpp; `choices` overrides them field by field:
+ * "field=customer" items, comma-separated ("address=12, custom.tier=12, emails=7"), the fields
+ * named as crm_customer_patch names them. crm_customer_get of a loser's id returns the survivor;
+ * crm_customer_merged_into tells where an id went (CRM_ENOTFOUND when it was not merged). */
+typedef struct crm_merges crm_merges;
+CRM_API int crm_customers_merge(crm_merges** out, crm_txn* txn, uint64_t survivor, const uint64_t* losers,
+                                size_t count, const char* choices, size_t choices_len);
+CRM_API int crm_customers_unmerge(crm_merges** out, crm_txn* txn, uint64_t merge);
+CRM_API int crm_customer_merged_into(crm_txn* txn, uint64_t id, uint64_t* survivor);
+/* One merge (CRM_ENOTFOUND when there is none, or it was unmerged), or the merges into a
+ * customer that can still be undone, newest first. */
+CRM_API int crm_merge_get(crm_merges** out, crm_txn* txn, uint64_t merge);
+CRM_API int crm_merges_list(crm_merges** out, crm_txn* txn, uint64_t survivor);
+CRM_API void crm_merges_free(crm_merges* m);
+CRM_API size_t crm_merges_count(const crm_merges* m);
+/* Merge i: its id, survivor, time and losers (borrowed until crm_merges_free). Any output may be
+ * NULL; CRM_ENOTFOUND past the last. */
+CRM_API int crm_merges_item(const crm_merges* m, size_t i, uint64_t* id, uint64_t* survivor, int64_t* merged_at,
+                            const uint64_t** losers, size_t* loser_count);
+/* What merge i moved to the survivor, the first `n` of: interactions, opportunities, contact
+ * roles, members, subsidiaries, consent records, and the kept pairs it dropped. */
+#define CRM_MERGE_MOVED_COUNT 7
+CRM_API int crm_merges_moved(const crm_merges* m, size_t i, uint64_t* counts, size_t n);
+/* Who merged (the transaction's actor), borrowed until crm_merges_free. */
+CRM_API const char* crm_merges_actor(const crm_merges* m, size_t i, size_t* len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,6 +1,7 @@
 // The C ABI: data quality, duplicate matching (crm_duplicates.h).
 #include <cstddef>
 #include <cstring>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,9 @@ struct crm_duplicates {
 };
 struct crm_duplicate_sets {
   crm::DuplicateSetPage v;
+};
+struct crm_merges {
+  std::vector<crm::MergeRecord> v;
 };
 
 namespace {
@@ -299,4 +303,139 @@ int crm_duplicate_scan_get(crm_txn* txn, uint64_t* examined, uint64_t* total, ui
     ReadScan(*p, examined, total, pairs, finished);
     return CRM_OK;
   });
+}
+
+namespace {
+
+// "address=12, custom.tier=12" into choices.
+int Choices(const char* text, std::size_t len, crm::MergeOptions* out) {
+  std::string all;
+  if (int rc = Text(text, len, "choices", &all); rc != CRM_OK) return rc;
+  std::size_t start = 0;
+  while (start < all.size()) {
+    std::size_t comma = all.find(',', start);
+    if (comma == std::string::npos) comma = all.size();
+    const std::string item = all.substr(start, comma - start);
+    start = comma + 1;
+    const std::size_t a = item.find_first_not_of(" \t");
+    if (a == std::string::npos) continue;
+    const std::size_t eq = item.find('=');
+    if (eq == std::string::npos) return Fail(CRM_EINVALID, "choices: \"" + item + "\" is not field=customer");
+    std::string field = item.substr(a, eq - a);
+    field.erase(field.find_last_not_of(" \t") + 1);
+    const std::string id = item.substr(eq + 1);
+    std::size_t used = 0;
+    unsigned long long value = 0;
+    try {
+      value = std::stoull(id, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || id.find_first_not_of(" \t", used) != std::string::npos || id.find('-') != std::string::npos)
+      return Fail(CRM_EINVALID, "choices: \"" + item + "\" does not end with a customer id");
+    out->choices.emplace_back(std::move(field), static_cast<crm::CustomerId>(value));
+  }
+  return CRM_OK;
+}
+
+int GiveMerges(crm_merges** out, std::vector<crm::MergeRecord> v) {
+  if (out != nullptr) *out = new crm_merges{std::move(v)};
+  return CRM_OK;
+}
+
+}  // namespace
+
+int crm_customers_merge(crm_merges** out, crm_txn* txn, uint64_t survivor, const uint64_t* losers, size_t count,
+                        const char* choices, size_t choices_len) {
+  return Guard([&] {
+    if (out != nullptr) *out = nullptr;
+    if (losers == nullptr && count != 0) return Invalid("losers: is NULL with a count");
+    if (count > 32) return Invalid("count: 1 to 32 customers merge into one");
+    crm::MergeOptions options;
+    if (int rc = Choices(choices, choices_len, &options); rc != CRM_OK) return rc;
+    if (int rc = NeedWrite(txn); rc != CRM_OK) return rc;
+    std::vector<crm::CustomerId> ids(losers, losers + count);
+    auto merged = txn->write->MergeCustomers(survivor, ids, options);
+    if (!merged.ok()) return CheckIn(txn, merged.status());
+    return GiveMerges(out, {merged->merge});
+  });
+}
+
+int crm_customers_unmerge(crm_merges** out, crm_txn* txn, uint64_t merge) {
+  return Guard([&] {
+    if (out != nullptr) *out = nullptr;
+    if (int rc = NeedWrite(txn); rc != CRM_OK) return rc;
+    auto undone = txn->write->UnmergeCustomers(merge);
+    if (!undone.ok()) return CheckIn(txn, undone.status());
+    return GiveMerges(out, {*std::move(undone)});
+  });
+}
+
+int crm_customer_merged_into(crm_txn* txn, uint64_t id, uint64_t* survivor) {
+  return Guard([&] {
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    auto to = ReadOf(txn)->MergedInto(id);
+    if (!to.ok()) return Check(to.status());
+    Set(survivor, static_cast<uint64_t>(*to));
+    return CRM_OK;
+  });
+}
+
+int crm_merge_get(crm_merges** out, crm_txn* txn, uint64_t merge) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    auto m = ReadOf(txn)->GetMerge(merge);
+    if (!m.ok()) return Check(m.status());
+    return GiveMerges(out, {*std::move(m)});
+  });
+}
+
+int crm_merges_list(crm_merges** out, crm_txn* txn, uint64_t survivor) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    auto all = ReadOf(txn)->ListMerges(survivor);
+    if (!all.ok()) return Check(all.status());
+    return GiveMerges(out, *std::move(all));
+  });
+}
+
+void crm_merges_free(crm_merges* m) { delete m; }
+
+size_t crm_merges_count(const crm_merges* m) { return m == nullptr ? 0 : m->v.size(); }
+
+int crm_merges_item(const crm_merges* m, size_t i, uint64_t* id, uint64_t* survivor, int64_t* merged_at,
+                    const uint64_t** losers, size_t* loser_count) {
+  if (m == nullptr) return Invalid("m: is NULL");
+  if (i >= m->v.size()) return Fail(CRM_ENOTFOUND, "i: past the last merge");
+  const crm::MergeRecord& r = m->v[i];
+  Set(id, static_cast<uint64_t>(r.id));
+  Set(survivor, static_cast<uint64_t>(r.survivor));
+  Set(merged_at, static_cast<int64_t>(r.merged_at));
+  static_assert(sizeof(crm::CustomerId) == sizeof(uint64_t), "customer ids are 64-bit");
+  if (losers != nullptr) *losers = reinterpret_cast<const uint64_t*>(r.losers.data());
+  Set(loser_count, r.losers.size());
+  return CRM_OK;
+}
+
+int crm_merges_moved(const crm_merges* m, size_t i, uint64_t* counts, size_t n) {
+  if (m == nullptr) return Invalid("m: is NULL");
+  if (counts == nullptr && n != 0) return Invalid("counts: is NULL with a count");
+  if (i >= m->v.size()) return Fail(CRM_ENOTFOUND, "i: past the last merge");
+  const crm::MergeRecord& r = m->v[i];
+  const uint64_t all[CRM_MERGE_MOVED_COUNT] = {r.interactions, r.opportunities, r.contact_roles, r.members,
+                                               r.subsidiaries,  r.consents,      r.pairs};
+  for (std::size_t k = 0; k < n && k < CRM_MERGE_MOVED_COUNT; ++k) counts[k] = all[k];
+  return CRM_OK;
+}
+
+const char* crm_merges_actor(const crm_merges* m, size_t i, size_t* len) {
+  if (m == nullptr || i >= m->v.size()) {
+    if (len != nullptr) *len = 0;
+    return nullptr;
+  }
+  return Out(m->v[i].actor, len);
 }

@@ -225,6 +225,7 @@ TEST_F(MergeTest, ChoicesOverrideTheRulesFieldByField) {
   EXPECT_EQ(std::get<std::string>(m.custom.at("tier")), "silver");
   EXPECT_EQ(m.family_name, "Leigh");
   EXPECT_EQ(m.given_name, "Ann");
+  EXPECT_EQ(m.display_name, "Ann Leigh");  // made of the names, so made again
   ASSERT_EQ(m.emails.size(), 1u);  // only the survivor's: the loser's email is free again
   EXPECT_EQ(m.emails[0].address, "ann@acme.com");
   EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::FindCustomerByEmail, "anne@home.org").status()));

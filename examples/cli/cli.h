@@ -78,5 +78,6 @@ void AddImportCommands(CLI::App& app, Context& ctx);
 void AddReportCommands(CLI::App& app, Context& ctx);  // and crm quota
 void AddAnalyticsCommands(CLI::App& app, Context& ctx);
 void AddDuplicateCommands(CLI::App& app, Context& ctx);
+void AddMergeCommands(CLI::App* duplicates, Context& ctx);  // merge.cc
 
 }  // namespace crm::cli

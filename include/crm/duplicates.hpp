@@ -44,7 +44,8 @@
 //   - every other field keeps the survivor's value, or, where the survivor's is empty (no text,
 //     no address, 0), takes the first loser's that is not; a custom field both have keeps the
 //     survivor's value; consent is the survivor's, except that do_not_call is set when any of
-//     them has it;
+//     them has it; a person's display name made of its given and family names is made again
+//     from the merged ones;
 //   - MergeOptions::choices overrides both rules field by field: {"address", loser} takes that
 //     loser's address, {"custom.tier", loser} its custom field, {"emails", survivor} only the
 //     survivor's emails (names as a patch takes them: PatchCustomer);

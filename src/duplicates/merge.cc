@@ -93,6 +93,13 @@ absl::StatusOr<Customer> MergedImage(const model::Ctx& ctx, const Customer& surv
     if (auto s = customers::ApplyPatch(ctx, *source, Patch{{field}}, m); !s.ok())
       return absl::InvalidArgumentError(absl::StrCat("choices[", i, "]: ", s.message()));
   }
+  // A person's name made of its given and family names is made again from the merged ones.
+  const auto joined = [](const Customer& c) {
+    return c.given_name + (c.given_name.empty() || c.family_name.empty() ? "" : " ") + c.family_name;
+  };
+  const bool named = std::any_of(options.choices.begin(), options.choices.end(),
+                                 [](const auto& choice) { return choice.first == "display_name"; });
+  if (m.kind == CustomerKind::kPerson && !named && survivor.display_name == joined(survivor)) m.display_name.clear();
   // What named a merged customer names the survivor now, or nothing where that would be itself.
   const auto merged = [&](CustomerId id) {
     return id == survivor.id ||

@@ -127,8 +127,79 @@ static void test_duplicates(void) {
   crm_db_close(db);
 }
 
+/* Merging, the redirect of a merged id, the journal's records, and unmerging. */
+static void test_merge(void) {
+  crm_db* db = open_db("merge.crm");
+  crm_txn* txn = NULL;
+  crm_merges* m = NULL;
+  crm_customer* c;
+  uint64_t ann, anne, annie, id = 0, survivor = 0, losers[2];
+  uint64_t moved[CRM_MERGE_MOVED_COUNT] = {0};
+  const uint64_t* got = NULL;
+  size_t count = 0, len = 0;
+  int64_t when = 0;
+  const char* city;
+
+  c = person("Ann", "Lee", "ann@acme.com");
+  ann = create(db, c);
+  crm_customer_free(c);
+  c = at("Anne", "Lee", "+1 415 555 0100", "Berlin");
+  anne = create(db, c);
+  crm_customer_free(c);
+  c = person("Annie", "Lee", "annie@lee.net");
+  annie = create(db, c);
+  crm_customer_free(c);
+  losers[0] = anne;
+  losers[1] = annie;
+
+  CHECK(crm_txn_begin_write(&txn, db, S("c-merge")) == CRM_OK);
+  CHECK(crm_customers_merge(&m, txn, ann, losers, 2, S("nonsense")) == CRM_EINVALID && m == NULL &&
+        errmsg_has("is not field=customer"));
+  CHECK(crm_customers_merge(&m, txn, ann, losers, 2, S("address=x")) == CRM_EINVALID && errmsg_has("customer id"));
+  CHECK(crm_customers_merge(&m, txn, ann, losers, 2, S("address=99")) == CRM_EINVALID &&
+        errmsg_has("is not one of the customers merged"));
+  CHECK(crm_customers_merge(&m, txn, ann, NULL, 1, NULL, 0) == CRM_EINVALID);
+  CHECK(crm_customers_merge(&m, txn, ann, losers, 0, NULL, 0) == CRM_EINVALID && errmsg_has("1 to 32"));
+  CHECK(crm_customers_merge(&m, txn, ann, losers, 2, S("given_name = 4242")) == CRM_EINVALID);
+  CHECK(crm_customers_merge(&m, txn, ann, losers, 2, NULL, 0) == CRM_OK && crm_merges_count(m) == 1);
+  CHECK(crm_merges_item(m, 0, &id, &survivor, &when, &got, &count) == CRM_OK);
+  CHECK(id == 1 && survivor == ann && count == 2 && got[0] == anne && got[1] == annie && when > 0);
+  CHECK(crm_merges_moved(m, 0, moved, CRM_MERGE_MOVED_COUNT) == CRM_OK && moved[0] == 0);
+  CHECK(crm_merges_actor(m, 0, &len) != NULL && len == 7);
+  CHECK(crm_merges_item(m, 1, NULL, NULL, NULL, NULL, NULL) == CRM_ENOTFOUND);
+  crm_merges_free(m);
+  CHECK(crm_customer_merged_into(txn, annie, &survivor) == CRM_OK && survivor == ann);
+  CHECK(crm_customer_merged_into(txn, ann, &survivor) == CRM_ENOTFOUND);
+  CHECK(crm_customer_get(&c, txn, anne) == CRM_OK && (uint64_t)crm_customer_int(c, CRM_CUSTOMER_ID) == ann);
+  city = crm_customer_text(c, CRM_CUSTOMER_CITY, &len);
+  CHECK(len == 6 && memcmp(city, "Berlin", 6) == 0); /* the survivor's gap filled from a loser */
+  crm_customer_free(c);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  CHECK(crm_merges_list(&m, txn, ann) == CRM_OK && crm_merges_count(m) == 1);
+  crm_merges_free(m);
+  CHECK(crm_merge_get(&m, txn, 1) == CRM_OK && crm_merges_count(m) == 1);
+  crm_merges_free(m);
+  CHECK(crm_merge_get(&m, txn, 2) == CRM_ENOTFOUND && m == NULL);
+  CHECK(crm_customers_unmerge(NULL, txn, 1) == CRM_EINVALID && errmsg_has("a write transaction is needed"));
+  crm_txn_free(txn);
+
+  CHECK(crm_txn_begin_write(&txn, db, S("c-merge")) == CRM_OK);
+  CHECK(crm_customers_unmerge(&m, txn, 1) == CRM_OK && crm_merges_count(m) == 1);
+  crm_merges_free(m);
+  CHECK(crm_customer_get(&c, txn, anne) == CRM_OK && (uint64_t)crm_customer_int(c, CRM_CUSTOMER_ID) == anne);
+  crm_customer_free(c);
+  CHECK(crm_customers_unmerge(NULL, txn, 1) == CRM_ENOTFOUND);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_duplicates();
+  test_merge();
   return finish();
 }

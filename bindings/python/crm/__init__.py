@@ -38,7 +38,7 @@ from .errors import (
 )
 from .analytics import ChurnRisk, ChurnRiskFactor, ChurnRiskOptions, LifetimeValue, PurchaseFacts, RfmScore
 from .duplicates import (DuplicateCandidate, DuplicatePair, DuplicateRule, DuplicateScan, DuplicateSet, DuplicateSets,
-                         MatchEvidence)
+                         MatchEvidence, Merge)
 from .changes import RetentionReport, RetentionRule
 from .consent import Channel, ConsentRecord, ConsentSource, ContactDecision, Verdict
 from .imports import ImportCounts, ImportJob, ImportProgress, ImportRowError, ImportState, presets as import_presets
@@ -99,6 +99,6 @@ __all__ = [
     "OutOfMemoryError", "Outcome", "Phone", "PhoneType", "Pipeline", "PipelineStage", "Plan", "Product", "ReadOnlyError", "ReadTxn",
     "DealScore", "ForecastCategory", "Quota", "Record", "Report", "Row", "ScoreFactor", "ScoringOptions", "StageChange", "Statistics", "StorageError", "SuppressedError", "Team", "User", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
     "ChurnRisk", "ChurnRiskFactor", "ChurnRiskOptions", "LifetimeValue", "PurchaseFacts", "RfmScore",
-    "DuplicateCandidate", "DuplicatePair", "DuplicateRule", "DuplicateScan", "DuplicateSet", "DuplicateSets", "MatchEvidence",
+    "DuplicateCandidate", "DuplicatePair", "DuplicateRule", "DuplicateScan", "DuplicateSet", "DuplicateSets", "MatchEvidence", "Merge",
     "DuplicateError", "import_presets", "library_path", "library_version", "open",
 ]  # fmt: skip

@@ -171,4 +171,21 @@ int crm_db_scan_duplicates(crm_db* db, const crm_match_options* o, size_t batch,
 int crm_duplicate_scan_get(crm_txn* txn, uint64_t* examined, uint64_t* total, uint64_t* pairs, int* finished);
 """
 
+MERGES = """
+typedef struct crm_merges crm_merges;
+int crm_customers_merge(crm_merges** out, crm_txn* txn, uint64_t survivor, const uint64_t* losers,
+                        size_t count, const char* choices, size_t choices_len);
+int crm_customers_unmerge(crm_merges** out, crm_txn* txn, uint64_t merge);
+int crm_customer_merged_into(crm_txn* txn, uint64_t id, uint64_t* survivor);
+int crm_merge_get(crm_merges** out, crm_txn* txn, uint64_t merge);
+int crm_merges_list(crm_merges** out, crm_txn* txn, uint64_t survivor);
+void crm_merges_free(crm_merges* m);
+size_t crm_merges_count(const crm_merges* m);
+int crm_merges_item(const crm_merges* m, size_t i, uint64_t* id, uint64_t* survivor, int64_t* merged_at,
+                    const uint64_t** losers, size_t* loser_count);
+int crm_merges_moved(const crm_merges* m, size_t i, uint64_t* counts, size_t n);
+const char* crm_merges_actor(const crm_merges* m, size_t i, size_t* len);
+"""
+
 REPORTS += DUPLICATES
+REPORTS += MERGES

@@ -11,6 +11,9 @@ how names are compared is told in include/crm/duplicates.hpp)::
     db.scan_duplicates(progress=print)             # every customer, in batches
     db.duplicate_sets()                            # customers linked by kept pairs
     db.dismiss_duplicate(a, b)                     # not proposed again
+    m = db.merge_customers(ann.id, [anne.id], choices={"address": anne.id})
+    db.get_customer(anne.id).id == ann.id          # a merged id resolves to the survivor
+    db.unmerge_customers(m.id)                     # exactly as before, while nothing changed
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Optional
 from ._native import ffi, lib
 from ._ops import Ops, check_id, check_record, text_arg, write_plain
 from .customers import Customer
-from .errors import EINVALID, InvalidError, check
+from .errors import EINVALID, ENOTFOUND, InvalidError, check
 from .values import to_datetime
 
 #: crm_duplicates.h's CRM_MATCH_*, by number: the reasons
@@ -97,6 +100,73 @@ class DuplicateScan(NamedTuple):
     total: int
     pairs: int
     finished: bool
+
+
+class Merge(NamedTuple):
+    """A merge (its journal): the survivor, the losers folded into it, when and by whom, and
+    how many of each kind of record moved to the survivor (``pairs``: kept pairs dropped)."""
+
+    id: int
+    survivor: int
+    losers: tuple
+    merged_at: Optional[_dt.datetime]
+    actor: str
+    interactions: int
+    opportunities: int
+    contact_roles: int
+    members: int
+    subsidiaries: int
+    consents: int
+    pairs: int
+
+
+def _merges(m: Any) -> list:
+    out = []
+    id_, survivor, when = ffi.new("uint64_t*"), ffi.new("uint64_t*"), ffi.new("int64_t*")
+    losers, count, n = ffi.new("uint64_t**"), ffi.new("size_t*"), ffi.new("size_t*")
+    moved = ffi.new("uint64_t[7]")
+    try:
+        for i in range(lib.crm_merges_count(m)):
+            check(lib.crm_merges_item(m, i, id_, survivor, when, losers, count))
+            check(lib.crm_merges_moved(m, i, moved, 7))
+            actor = ffi.unpack(lib.crm_merges_actor(m, i, n), n[0]).decode()
+            out.append(Merge(int(id_[0]), int(survivor[0]), tuple(int(losers[0][k]) for k in range(count[0])),
+                             to_datetime(when[0]), actor, *(int(moved[k]) for k in range(7))))
+        return out
+    finally:
+        lib.crm_merges_free(m)
+
+
+def _choices(choices: Any) -> bytes:
+    if choices is None:
+        return b""
+    if not isinstance(choices, dict):
+        raise InvalidError(EINVALID, f"choices: expected a dict of field -> customer id, got {type(choices).__name__}")
+    items = []
+    for field, source in choices.items():
+        if not isinstance(field, str) or not field or "," in field or "=" in field:
+            raise InvalidError(EINVALID, f"choices: {field!r} is not a field name (\"address\", \"custom.tier\")")
+        items.append(f"{field}={check_id(source, 'choices[' + repr(field) + ']')}")
+    return ", ".join(items).encode()
+
+
+def _merge(t: Any, survivor: int, losers: list, raw: bytes) -> Merge:
+    def run(h: Any) -> Merge:
+        out = ffi.new("crm_merges**")
+        ids = ffi.new("uint64_t[]", losers) if losers else ffi.NULL
+        check(lib.crm_customers_merge(out, h, survivor, ids, len(losers), raw, len(raw)))
+        return _merges(out[0])[0]  # type: ignore[no-any-return]
+
+    return t._with_read(run)  # type: ignore[no-any-return]
+
+
+def _unmerge(t: Any, merge: int) -> Merge:
+    def run(h: Any) -> Merge:
+        out = ffi.new("crm_merges**")
+        check(lib.crm_customers_unmerge(out, h, merge))
+        return _merges(out[0])[0]  # type: ignore[no-any-return]
+
+    return t._with_read(run)  # type: ignore[no-any-return]
 
 
 def _reason_names(bits: int) -> tuple:
@@ -265,6 +335,44 @@ class DuplicateReads(Ops):
         return self._with_read(read)
 
 
+    def merged_into(self, customer: int) -> Optional[int]:
+        """The customer a merged customer's id resolves to now (following later merges), or
+        None when ``customer`` was not merged away."""
+        cid = check_id(customer, "customer")
+
+        def read(txn: Any) -> Optional[int]:
+            out = ffi.new("uint64_t*")
+            rc = lib.crm_customer_merged_into(txn, cid, out)
+            if rc == ENOTFOUND:
+                return None
+            check(rc)
+            return int(out[0])
+
+        return self._with_read(read)
+
+    def merge(self, merge: int) -> Merge:
+        """Merge ``merge`` (NotFoundError when there is none, or it was unmerged)."""
+        mid = check_id(merge, "merge")
+
+        def read(txn: Any) -> Merge:
+            out = ffi.new("crm_merges**")
+            check(lib.crm_merge_get(out, txn, mid))
+            return _merges(out[0])[0]  # type: ignore[no-any-return]
+
+        return self._with_read(read)
+
+    def merges(self, survivor: int) -> list:
+        """The merges into ``survivor`` that can still be undone, newest first."""
+        cid = check_id(survivor, "survivor")
+
+        def read(txn: Any) -> list:
+            out = ffi.new("crm_merges**")
+            check(lib.crm_merges_list(out, txn, cid))
+            return _merges(out[0])
+
+        return self._with_read(read)
+
+
 class DuplicateWrites(Ops):
     """The duplicate rule and the review of pairs: methods of a write transaction and of the database."""
 
@@ -286,6 +394,26 @@ class DuplicateWrites(Ops):
     def forget_duplicate(self, a: int, b: int, *, actor: str | None = None) -> None:
         """Drops the kept pair of ``a`` and ``b`` (NotFoundError when it is not kept)."""
         self._in_write(_FORGET, actor, check_id(a, "a"), check_id(b, "b"))
+
+    def merge_customers(self, survivor: int, losers: Iterable[int], *, choices: Optional[dict] = None,
+                        actor: str | None = None) -> Merge:
+        """Folds ``losers`` (1 to 32 customers of the survivor's kind) into ``survivor`` in one
+        transaction: emails, phones, tags, domains, custom fields and memberships unioned; the
+        survivor's other values kept, its empty ones filled from the losers in order;
+        do_not_call when any has it. ``choices`` overrides that field by field:
+        ``{"address": anne.id, "custom.tier": anne.id}``. The losers' interactions, deals,
+        contact roles, members, subsidiaries and consent records move to the survivor; their ids
+        resolve to it (:meth:`merged_into`). Returns the merge, which :meth:`unmerge_customers` undoes."""
+        sid = check_id(survivor, "survivor")
+        if isinstance(losers, int):
+            losers = [losers]
+        ids = [check_id(x, "losers") for x in losers]
+        return self._in_write(_merge, actor, sid, ids, _choices(choices))
+
+    def unmerge_customers(self, merge: int, *, actor: str | None = None) -> Merge:
+        """Undoes ``merge``: the survivor and the losers as they were, every moved record back.
+        ConflictError naming what changed since when a record the merge wrote has changed."""
+        return self._in_write(_unmerge, actor, check_id(merge, "merge"))
 
     def duplicate_alerts(self) -> list:
         """The alerts of the duplicate rule raised by this write transaction's writes so far:

@@ -141,6 +141,8 @@ class Op(enum.IntEnum):
     DELETE = 5
     STAGE_MOVE = 6
     ERASE = 7  #: a tombstone: the record was erased (crm.privacy)
+    MERGE = 8  #: customers were merged into this one (crm.duplicates; since 0.18)
+    UNMERGE = 9  #: a merge into this customer was undone
 
 
 # ---- time ----

@@ -106,3 +106,40 @@ def test_a_datablist_customer_typed_again_is_found(db):
     found = db.find_duplicates(again.id)
     assert [c.id for c in found] == [original.id]
     assert {r.reason for r in found[0].reasons} == {"name", "phone"}
+
+
+def test_merge_redirects_and_unmerge_restores(db):
+    ann = db.create_customer(crm.Customer(given_name="Ann", family_name="Lee", emails=["ann@acme.com"], tags=["vip"]))
+    anne = db.create_customer(crm.Customer(given_name="Anne", family_name="Lee", emails=["anne@home.org"],
+                                           city="Berlin", country="DE", tags=["beta"]))
+    call = db.log_interaction(crm.Interaction(customer=anne.id, kind="call", subject="hello"))
+    with pytest.raises(crm.InvalidError, match="choices"):
+        db.merge_customers(ann.id, [anne.id], choices={"shoe_size": anne.id})
+    with pytest.raises(crm.InvalidError, match="is the survivor"):
+        db.merge_customers(ann.id, [ann.id])
+    with pytest.raises(crm.InvalidError, match="choices"):
+        db.merge_customers(ann.id, [anne.id], choices=["address"])
+    m = db.merge_customers(ann.id, [anne.id], choices={"given_name": anne.id}, actor="pat")
+    assert (m.survivor, m.losers, m.interactions, m.actor) == (ann.id, (anne.id,), 1, "pat")
+    survivor = db.get_customer(anne.id)  # the merged id resolves to the survivor
+    assert survivor.id == ann.id and survivor.given_name == "Anne" and survivor.city == "Berlin"
+    assert sorted(survivor.tags) == ["beta", "vip"]
+    assert [e.address for e in survivor.emails] == ["ann@acme.com", "anne@home.org"]
+    assert db.get_interaction(call.id).customer == ann.id
+    assert db.merged_into(anne.id) == ann.id and db.merged_into(ann.id) is None
+    assert db.merges(ann.id) == [m] and db.merge(m.id) == m
+    assert any(c.op == crm.Op.MERGE and c.entity_id == ann.id for c in db.changes())
+    # A later change of a record the merge wrote blocks the unmerge, naming it.
+    survivor.owner = "kim"
+    db.update_customer(survivor)
+    with pytest.raises(crm.ConflictError, match=f"customer {ann.id} was changed since"):
+        db.unmerge_customers(m.id)
+    survivor.owner = ""
+    db.update_customer(survivor)
+    with pytest.raises(crm.ConflictError):
+        db.unmerge_customers(m.id)  # changed back is still changed: a new revision
+    m2 = db.merge_customers(ann.id, [db.create_customer(crm.Customer(given_name="Bo", family_name="Lee")).id])
+    undone = db.unmerge_customers(m2.id)
+    assert undone.id == m2.id and db.merged_into(m2.losers[0]) is None
+    with pytest.raises(crm.NotFoundError):
+        db.merge(m2.id)
