@@ -1,9 +1,13 @@
 // UnmergeCustomers (crm/duplicates.hpp): every record a merge wrote put back as its journal kept
 // it, while none of them has changed since.
 #include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/strings.h"
 #include "consent/records.h"
 #include "customers/customers.h"
 #include "duplicates/journal.h"
