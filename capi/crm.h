@@ -32,9 +32,9 @@
 #include <stdint.h>
 
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 17
+#define CRM_VERSION_MINOR 18
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.17.0"
+#define CRM_VERSION_STRING "0.18.0"
 
 #if defined(_WIN32)
 #define CRM_API
@@ -512,5 +512,5 @@ CRM_API int crm_pipeline_list(crm_iter** out, crm_txn* txn);
 #include "crm_imports.h"     /* CSV and JSON Lines imports as jobs (since 0.11) */
 #include "crm_sales.h"       /* sales reports as tables (since 0.13) */
 #include "crm_analytics.h"   /* customer analytics: purchase facts, churn, cohorts, RFM (since 0.16) */
-#include "crm_duplicates.h"  /* data quality: duplicate matching, the duplicate rule, pairs (since 0.17) */
+#include "crm_duplicates.h"  /* data quality: duplicate matching, the duplicate rule, pairs (since 0.17), merging (0.18) */
 #endif /* CRM_H */
