@@ -256,6 +256,18 @@ TEST_F(MergeTest, BadMergesAreRefusedAndWriteNothing) {
   MergeOptions bad_source;
   bad_source.choices = {{"address", org.id}};
   refused({anne.id}, bad_source, absl::StatusCode::kInvalidArgument, "is not one of the customers merged");
+  // A merged record past a limit (16 emails) is refused before anything is written.
+  Customer many = Person("Ann", "Many", "m0@many.org");
+  for (int i = 1; i < 10; ++i) many.emails.push_back(Email{absl::StrCat("m", i, "@many.org"), "", false});
+  Customer more = Person("Ann", "More", "n0@more.org");
+  for (int i = 1; i < 10; ++i) more.emails.push_back(Email{absl::StrCat("n", i, "@more.org"), "", false});
+  const Customer m1 = Create(many), m2 = Create(more);
+  const std::uint64_t seq = Ok(store_->Run(&ReadTxn::LastChangeSeq));
+  auto too_many = store_->Run(&WriteTxn::MergeCustomers, m1.id, std::vector<CustomerId>{m2.id}, MergeOptions{});
+  EXPECT_TRUE(absl::IsInvalidArgument(too_many.status())) << too_many.status();
+  EXPECT_NE(too_many.status().message().find("the merged customer would not be valid: emails"), std::string::npos)
+      << too_many.status();
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::LastChangeSeq)), seq);
   EXPECT_EQ(Get(anne.id).id, anne.id);
   // A merged customer's id says where it went.
   Merge(ann.id, {anne.id});
@@ -414,6 +426,13 @@ TEST_F(MergeTest, DeletingTheSurvivorForgetsItsMergesAndTheirCopies) {
   const MergeResult second = Merge(ann.id, {anne.id});
   ASSERT_TRUE(store_->Write("", [&](WriteTxn& t) { return t.DeleteCustomer(ann.id); }).ok());
   EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::GetMerge, first.merge.id).status()));
+  // Erasure too.
+  const Customer bo = Create(Person("Bo", "Lee", "bo@lee.net"));
+  const Customer bob = Create(Person("Bob", "Lee", "bob@lee.net"));
+  const MergeResult third = Merge(bo.id, {bob.id});
+  ASSERT_TRUE(store_->Write("", [&](WriteTxn& t) { return t.EraseCustomer(bo.id, EraseOptions{}).status(); }).ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::GetMerge, third.merge.id).status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::GetCustomer, bob.id).status()));
   EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::GetMerge, second.merge.id).status()));
   EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::GetCustomer, annie.id).status()));
   EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::MergedInto, annie.id).status()));

@@ -223,7 +223,10 @@ void AddCustomerCommands(CLI::App& app, Context& ctx) {
     absl::StatusOr<Customer> c = r.rfind("x:", 0) == 0       ? store->Run(&ReadTxn::FindCustomerByExternalId, std::string_view(r).substr(2))
                                  : r.find('@') != std::string::npos ? store->Run(&ReadTxn::FindCustomerByEmail, std::string_view(r))
                                                                     : store->Run(&ReadTxn::GetCustomer, ParseId(r));
-    PrintCustomer(ctx, Must(std::move(c), "customer get"));
+    const Customer found = Must(std::move(c), "customer get");
+    if (r.find_first_not_of("0123456789") == std::string::npos && std::to_string(found.id) != r)
+      std::cerr << "crm: customer " << r << " was merged into customer " << found.id << "\n";
+    PrintCustomer(ctx, found);
   });
 
   auto words = std::make_shared<std::vector<std::string>>();

@@ -9,6 +9,7 @@
 #include "common/strings.h"
 #include "consent/records.h"
 #include "customers/customers.h"
+#include "customers/validate.h"
 #include "duplicates/journal.h"
 #include "interactions/interactions.h"
 #include "model/records.h"
@@ -178,6 +179,10 @@ absl::StatusOr<MergeResult> Merge(model::Ctx& ctx, CustomerId survivor_id, const
   }
   auto image = MergedImage(ctx, survivor, losers, options);
   if (!image.ok()) return image.status();
+  // The merged record must be one a write would take, before anything is written.
+  Customer check = *image;
+  if (absl::Status valid = customers::Normalize(check); !valid.ok())
+    return absl::InvalidArgumentError(absl::StrCat("the merged customer would not be valid: ", valid.message()));
 
   // What points at the losers, read before anything is written.
   Journal j;

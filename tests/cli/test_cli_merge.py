@@ -1,4 +1,6 @@
 """`crm duplicates merge`, `merges` and `unmerge`: a merge as a person runs it, and its undoing."""
+import json
+
 from test_cli import js, run
 
 
@@ -14,7 +16,9 @@ def test_merge_listed_and_unmerged(tmp_path):
     out = run(tmp_path, "duplicates", "merge", "1", "2", "3", "--take", "given_name=2").stdout
     assert out.startswith("merged 2, 3 into 1 (Anne Lee): merge 1; moved 0 interactions")
     assert "crm duplicates unmerge 1 undoes it" in out
-    survivor = js(tmp_path, "customer", "get", "2")  # a merged id resolves to the survivor
+    got = run(tmp_path, "customer", "get", "2", "--json")  # a merged id resolves to the survivor
+    assert got.stderr == "crm: customer 2 was merged into customer 1\n"
+    survivor = json.loads(got.stdout)
     assert survivor["id"] == 1 and survivor["given_name"] == "Anne" and survivor["address"]["city"] == "Berlin"
     assert [e["address"] for e in survivor["emails"]] == ["ann@acme.com", "anne@home.org", "annie@lee.net"]
     merges = js(tmp_path, "duplicates", "merges", "1")
