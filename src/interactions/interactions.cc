@@ -329,7 +329,7 @@ absl::StatusOr<bool> Any(const Ctx& ctx, CustomerId customer) {
   return model::AnyWithPrefix(ctx, ctx.schema.interactions, codec::EncodeU64(customer));
 }
 
-absl::Status DeleteAllOf(Ctx& ctx, CustomerId customer) {
+absl::StatusOr<std::vector<Interaction>> OfCustomer(const Ctx& ctx, CustomerId customer) {
   std::vector<Interaction> all;
   auto s = storage::ScanPrefix(ctx.txn, ctx.schema.interactions, codec::EncodeU64(customer), {},
                                [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
@@ -337,7 +337,13 @@ absl::Status DeleteAllOf(Ctx& ctx, CustomerId customer) {
                                  return true;
                                });
   if (!s.ok()) return s;
-  for (const Interaction& i : all) {
+  return all;
+}
+
+absl::Status DeleteAllOf(Ctx& ctx, CustomerId customer) {
+  auto all = OfCustomer(ctx, customer);  // read first: no writes during a scan
+  if (!all.ok()) return all.status();
+  for (const Interaction& i : *all) {
     absl::Status st = Remove(ctx, i);
     if (st.ok())
       st = changes::Record(ctx, EntityType::kInteraction, i.id, ChangeOp::kDelete, changes::Flatten(i), {}, i.customer);
@@ -361,17 +367,6 @@ absl::StatusOr<Interaction> Reassign(Ctx& ctx, const Interaction& current, Inter
 }
 
 absl::Status RefreshContact(Ctx& ctx, CustomerId customer) { return RefreshLastInteraction(ctx, customer); }
-
-absl::StatusOr<std::vector<Interaction>> OfCustomer(const Ctx& ctx, CustomerId customer) {
-  std::vector<Interaction> all;
-  auto s = storage::ScanPrefix(ctx.txn, ctx.schema.interactions, codec::EncodeU64(customer), {},
-                               [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
-                                 if (auto st = DecodeAt(ctx, key, value, &all.emplace_back()); !st.ok()) return st;
-                                 return true;
-                               });
-  if (!s.ok()) return s;
-  return all;
-}
 
 absl::Status UnlinkOpportunity(Ctx& ctx, OpportunityId opportunity) {
   auto ids = model::IdsWithPrefix(ctx, ctx.schema.interaction_opp, codec::EncodeU64(opportunity));
