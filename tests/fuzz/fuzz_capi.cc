@@ -189,7 +189,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         crm_verify_report r = CRM_VERIFY_REPORT_INIT;
         crm_stats s = CRM_STATS_INIT;
         crm_txn_stats(&s, txn);
-        if (in.U8() % 8 == 0 && crm_txn_verify(&r, nullptr, txn) == CRM_OK && r.problem_count != 0) std::abort();
+        const std::uint8_t sub = in.U8() % 8;
+        if (sub == 0 && crm_txn_verify(&r, nullptr, txn) == CRM_OK && r.problem_count != 0) std::abort();
+        if (sub == 1) {  // a merge of customers that may not exist, with choices of any text
+          const std::uint64_t losers[2] = {in.U8() % 32u, in.U8() % 32u};
+          const std::string choices = in.Text();
+          crm_merges* m = nullptr;
+          rc = crm_customers_merge(in.U8() & 1 ? &m : nullptr, txn, in.U8() % 32, losers, 1 + in.U8() % 2,
+                                   choices.data(), choices.size());
+          crm_merges_free(m);
+        } else if (sub == 2) {
+          rc = crm_customers_unmerge(nullptr, txn, in.U8() % 8);
+        }
       }
     }
     if (rc == CRM_EFULL) full = true;
