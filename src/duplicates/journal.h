@@ -1,7 +1,8 @@
 // Merge journals and the redirects of merged customers' ids (crm/duplicates.hpp: merging).
 //
-// merges           U64(survivor) U64(merge id) -> envelope(Journal), sealed with the survivor's
-//                  data key in an encrypted store (the journal holds the losers' records)
+// merges           U64(merge id) -> envelope(Journal), sealed with the survivor's data key in an
+//                  encrypted store (the journal holds the losers' records)
+// merge_survivor   U64(survivor) U64(merge id) -> "": the merges into a customer
 // customer_merged  U64(merged customer) -> U64(survivor) U64(merge id)
 // meta "seq.merge": the last merge id.
 #pragma once

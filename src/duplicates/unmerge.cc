@@ -1,6 +1,7 @@
 // UnmergeCustomers (crm/duplicates.hpp): every record a merge wrote put back as its journal kept
 // it, while none of them has changed since.
 #include <algorithm>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,20 +74,30 @@ absl::StatusOr<MergeRecord> Unmerge(model::Ctx& ctx, MergeId id) {
   if (j.interactions.size() != j.interaction_revisions.size() || j.deals.size() != j.deal_revisions.size() ||
       j.related.size() != j.related_revisions.size())
     return absl::DataLossError(absl::StrCat("merge ", id, ": the journal is damaged"));
+  // The records as they are now, read once: checked here, replaced below.
+  std::vector<Interaction> now_interactions;
+  std::vector<Opportunity> now_deals;
+  std::vector<Customer> now_related;
+  const auto check = [&](std::string_view kind, std::uint64_t rid, auto now, std::uint64_t left, auto& into) {
+    auto same = blockers.Same(kind, rid, now, left);
+    if (same.ok() && *same) into.push_back(*std::move(now));
+    return same.status();
+  };
   for (std::size_t i = 0; i < j.interactions.size(); ++i) {
     const InteractionId iid = j.interactions[i].id;
-    if (auto same = blockers.Same("interaction", iid, interactions::Get(ctx, iid), j.interaction_revisions[i]); !same.ok())
-      return same.status();
+    if (auto s = check("interaction", iid, interactions::Get(ctx, iid), j.interaction_revisions[i], now_interactions);
+        !s.ok())
+      return s;
   }
   for (std::size_t i = 0; i < j.deals.size(); ++i) {
     const OpportunityId oid = j.deals[i].id;
-    if (auto same = blockers.Same("opportunity", oid, opportunities::Get(ctx, oid), j.deal_revisions[i]); !same.ok())
-      return same.status();
+    if (auto s = check("opportunity", oid, opportunities::Get(ctx, oid), j.deal_revisions[i], now_deals); !s.ok())
+      return s;
   }
   for (std::size_t i = 0; i < j.related.size(); ++i) {
     const CustomerId cid = j.related[i].id;
-    if (auto same = blockers.Same("customer", cid, customers::Get(ctx, cid), j.related_revisions[i]); !same.ok())
-      return same.status();
+    if (auto s = check("customer", cid, customers::Get(ctx, cid), j.related_revisions[i], now_related); !s.ok())
+      return s;
   }
   for (const ConsentRecord& r : j.consents) {
     ConsentRecord moved = r;
@@ -128,21 +139,13 @@ absl::StatusOr<MergeRecord> Unmerge(model::Ctx& ctx, MergeId id) {
     if (auto s = DeleteRedirect(ctx, l.id); !s.ok()) return s;
     if (auto s = customers::Recreate(ctx, l); !s.ok()) return s.status();
   }
-  for (const Customer& c : j.related) {
-    auto now = customers::Get(ctx, c.id);
-    if (!now.ok()) return now.status();
-    if (auto s = customers::Replace(ctx, *now, c, ChangeOp::kUpdate); !s.ok()) return s.status();
-  }
-  for (const Opportunity& o : j.deals) {
-    auto now = opportunities::Get(ctx, o.id);
-    if (!now.ok()) return now.status();
-    if (auto s = opportunities::Reassign(ctx, *now, o); !s.ok()) return s.status();
-  }
-  for (const Interaction& i : j.interactions) {
-    auto now = interactions::Get(ctx, i.id);
-    if (!now.ok()) return now.status();
-    if (auto s = interactions::Reassign(ctx, *now, i); !s.ok()) return s.status();
-  }
+  // With no blocker, every record was read as the merge left it, in the journal's order.
+  for (std::size_t i = 0; i < j.related.size(); ++i)
+    if (auto s = customers::Replace(ctx, now_related[i], j.related[i], ChangeOp::kUpdate); !s.ok()) return s.status();
+  for (std::size_t i = 0; i < j.deals.size(); ++i)
+    if (auto s = opportunities::Reassign(ctx, now_deals[i], j.deals[i]); !s.ok()) return s.status();
+  for (std::size_t i = 0; i < j.interactions.size(); ++i)
+    if (auto s = interactions::Reassign(ctx, now_interactions[i], j.interactions[i]); !s.ok()) return s.status();
   for (const ConsentRecord& r : j.consents) {
     ConsentRecord moved = r;
     moved.customer = survivor_id;
