@@ -26,6 +26,7 @@ enum class EntityType : std::uint8_t {
   kUser = 5,  // since 0.5 (crm/user.hpp)
   kTeam = 6,
   kProduct = 7,  // since 0.15 (crm/product.hpp)
+  kSegment = 8,  // since 0.19 (crm/segment.hpp)
 };
 std::string_view EntityTypeName(EntityType type);
 

@@ -40,6 +40,7 @@
 #include "crm/consent.hpp"
 #include "crm/query.hpp"
 #include "crm/sales.hpp"
+#include "crm/segment.hpp"
 #include "crm/user.hpp"
 #include "crm/txn_part.hpp"
 #include "crm/types.hpp"
@@ -135,7 +136,8 @@ class ReadTxn : public CustomerReads,
                 public SalesReads,
                 public ProductReads,
                 public AnalyticsReads,
-                public DuplicateReads {
+                public DuplicateReads,
+                public SegmentReads {
  public:
   ReadTxn(ReadTxn&&) noexcept;
   ReadTxn& operator=(ReadTxn&&) noexcept;
@@ -165,7 +167,8 @@ class WriteTxn : public ReadTxn,
                  public SalesWrites,
                  public ProductWrites,
                  public AnalyticsWrites,
-                 public DuplicateWrites {
+                 public DuplicateWrites,
+                 public SegmentWrites {
  public:
   WriteTxn(WriteTxn&&) noexcept;
   WriteTxn& operator=(WriteTxn&&) noexcept;

@@ -24,6 +24,7 @@ std::string_view EntityTypeName(EntityType type) {
     case EntityType::kUser: return "user";
     case EntityType::kTeam: return "team";
     case EntityType::kProduct: return "product";
+    case EntityType::kSegment: return "segment";
   }
   return "unknown";
 }
@@ -312,6 +313,17 @@ Fields Flatten(const Product& p) {
   return b.Take();
 }
 
+Fields Flatten(const Segment& s) {
+  Builder b;
+  b.Add("name", s.name);
+  b.Add("description", s.description);
+  b.Add("kind", std::string(SegmentKindName(s.kind)));
+  b.Add("filter", s.filter);
+  if (s.include_archived) b.Add("include_archived", std::string("true"));
+  b.Add("frozen_from", static_cast<std::int64_t>(s.frozen_from));
+  return b.Take();
+}
+
 Fields Flatten(const Pipeline& p) {
   Builder b;
   b.Add("name", p.name);
@@ -431,6 +443,8 @@ const std::vector<std::string_view>& HistoryFields(EntityType entity) {
   static const std::vector<std::string_view> user = {"active", "email", "login", "manager", "name", "team"};
   static const std::vector<std::string_view> team = {"manager", "name", "region"};
   static const std::vector<std::string_view> product = {"active", "code", "description", "family", "name", "prices"};
+  static const std::vector<std::string_view> segment = {"added",  "description", "filter", "frozen_from",
+                                                        "include_archived", "kind", "name", "removed"};
   switch (entity) {
     case EntityType::kCustomer: return customer;
     case EntityType::kInteraction: return interaction;
@@ -438,6 +452,7 @@ const std::vector<std::string_view>& HistoryFields(EntityType entity) {
     case EntityType::kUser: return user;
     case EntityType::kTeam: return team;
     case EntityType::kProduct: return product;
+    case EntityType::kSegment: return segment;
     default: return pipeline;
   }
 }

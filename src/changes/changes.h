@@ -12,6 +12,7 @@
 #include "crm/customer.hpp"
 #include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
+#include "crm/segment.hpp"
 #include "crm/product.hpp"
 #include "crm/user.hpp"
 #include "crm/types.hpp"
@@ -32,6 +33,7 @@ Fields Flatten(const Pipeline& p);
 Fields Flatten(const User& u);
 Fields Flatten(const Team& t);
 Fields Flatten(const Product& p);
+Fields Flatten(const Segment& s);
 
 std::string MoneyText(const Money& m);
 std::string TimeText(Timestamp t);

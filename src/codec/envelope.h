@@ -46,6 +46,7 @@ enum class RecordType : std::uint8_t {
   kQuota = 13,  // since schema 11
   kProduct = 14,  // since schema 13
   kMergeJournal = 15,  // since schema 16
+  kSegment = 16,       // since schema 17
 };
 
 // Names a stored record in error messages ("customer 12"); built only when an error occurs.

@@ -23,6 +23,7 @@
 #include "model/validation.h"
 #include "model/serialize.h"
 #include "query/declared.h"
+#include "segments/segments.h"
 #include "text/phone.h"
 #include "text/text.h"
 
@@ -349,6 +350,7 @@ absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {
   if (s.ok()) s = model::AddToCounter(ctx, kActiveCount, 1);
   if (s.ok()) s = analytics::MoveCustomer(ctx, nullptr, &c);
   if (s.ok()) s = analytics::MoveChurnCounts(ctx, nullptr, &c);
+  if (s.ok()) s = segments::MoveCustomer(ctx, nullptr, &c);
   if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kCreate, {}, changes::Flatten(c), c.id);
   if (s.ok()) s = consent::MirrorOptIn(ctx, nullptr, c);
   if (s.ok()) s = duplicates::Alert(ctx, c.id, std::move(alerted));
@@ -403,6 +405,7 @@ absl::StatusOr<Customer> Update(Ctx& ctx, Customer c, bool* changed) {
   if (s.ok()) s = query::ApplyDeclared(ctx, *declared_held, *declared, Flags(c), false);
   if (s.ok()) s = analytics::MoveCustomer(ctx, &before, &c);
   if (s.ok()) s = analytics::MoveChurnCounts(ctx, &before, &c);
+  if (s.ok()) s = segments::MoveCustomer(ctx, &before, &c);
   if (s.ok())
     s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kUpdate, changes::Flatten(before),
                         changes::Flatten(c), c.id);
@@ -445,6 +448,7 @@ absl::StatusOr<Customer> SetArchived(Ctx& ctx, CustomerId id, bool archived) {
   if (s.ok()) s = model::AddToCounter(ctx, kActiveCount, archived ? -1 : 1);
   if (s.ok()) s = model::AddToCounter(ctx, kArchivedCount, archived ? 1 : -1);
   if (s.ok()) s = analytics::MoveChurnCounts(ctx, &unchanged, &c);  // archived and the times are fields too
+  if (s.ok()) s = segments::MoveCustomer(ctx, &unchanged, &c);
   if (s.ok())
     s = changes::Record(ctx, EntityType::kCustomer, id, archived ? ChangeOp::kArchive : ChangeOp::kRestore,
                         before, changes::Flatten(c), id);
@@ -488,6 +492,7 @@ absl::Status SetLastInteraction(Ctx& ctx, CustomerId id, Timestamp at, bool only
                 : ctx.txn.Put(ctx.schema.customer_contact, IdKey(id).view(),
                               codec::EncodeU64(static_cast<std::uint64_t>(at)));
   }
+  if (s.ok()) s = segments::MoveContact(ctx, id);
   return s;
 }
 
@@ -528,6 +533,7 @@ absl::Status Delete(Ctx& ctx, CustomerId id) {
   if (s.ok()) s = ctx.txn.Del(ctx.schema.customer_contact, IdKey(id).view()).status();
   if (s.ok()) s = analytics::MoveCustomer(ctx, &c, nullptr);
   if (s.ok()) s = analytics::MoveChurnCounts(ctx, &c, nullptr);
+  if (s.ok()) s = segments::MoveCustomer(ctx, &c, nullptr);
   if (s.ok()) s = duplicates::ForgetCustomer(ctx, id);
   if (s.ok()) s = model::AddToCounter(ctx, c.archived ? kArchivedCount : kActiveCount, -1);
   if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, id, ChangeOp::kDelete, changes::Flatten(c), {}, id);

@@ -11,6 +11,7 @@
 #include "customers/validate.h"
 #include "model/records.h"
 #include "query/declared.h"
+#include "segments/segments.h"
 
 namespace crm::customers {
 
@@ -38,6 +39,7 @@ absl::StatusOr<Customer> Replace(Ctx& ctx, const Customer& before, Customer c, C
   if (s.ok()) s = query::ApplyDeclared(ctx, *declared_held, *declared, Flags(c), false);
   if (s.ok()) s = analytics::MoveCustomer(ctx, &before, &c);
   if (s.ok()) s = analytics::MoveChurnCounts(ctx, &before, &c);
+  if (s.ok()) s = segments::MoveCustomer(ctx, &before, &c);
   if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, c.id, op, changes::Flatten(before), std::move(after), c.id);
   if (!s.ok()) return s;
   return c;
@@ -62,6 +64,7 @@ absl::StatusOr<Customer> Recreate(Ctx& ctx, Customer c) {
   if (s.ok()) s = model::AddToCounter(ctx, c.archived ? kArchivedCount : kActiveCount, 1);
   if (s.ok()) s = analytics::MoveCustomer(ctx, nullptr, &c);
   if (s.ok()) s = analytics::MoveChurnCounts(ctx, nullptr, &c);
+  if (s.ok()) s = segments::MoveCustomer(ctx, nullptr, &c);
   if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, c.id, ChangeOp::kCreate, {}, changes::Flatten(c), c.id);
   if (!s.ok()) return s;
   return c;

@@ -33,6 +33,7 @@
 #include "sales/rates.h"
 #include "sales/scores.h"
 #include "sales/totals.h"
+#include "segments/segments.h"
 #include "users/users.h"
 
 namespace crm::maintenance {
@@ -539,6 +540,9 @@ void Checker::Quotas() {
   std::vector<std::string> merges;
   if (auto st = duplicates::CheckMerges(ctx_, &merges); !st.ok()) return Problem("merges: ", st.message());
   for (const std::string& p : merges) Problem(p);
+  auto segments = segments::Check(ctx_, &report_.records, &report_.index_entries);
+  if (!segments.ok()) return Problem("segments: ", segments.status().message());
+  for (const std::string& p : *segments) Problem(p);
 }
 
 absl::StatusOr<VerifyReport> Verify(const model::Ctx& ctx) {

@@ -76,6 +76,10 @@ constexpr TableSpec kTables[] = {
     {&Schema::merges, "merges", 16},
     {&Schema::merge_survivor, "merge_survivor", 16},
     {&Schema::customer_merged, "customer_merged", 16},
+    {&Schema::segments, "segments", 17},
+    {&Schema::segment_name, "segment_name", 17},
+    {&Schema::segment_member, "segment_member", 17},
+    {&Schema::customer_segment, "customer_segment", 17},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

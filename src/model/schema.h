@@ -76,6 +76,12 @@
 //   merge_survivor     U64(survivor) U64(merge id) -> "": the merges into a customer
 //   customer_merged    U64(merged customer) -> U64(survivor) U64(merge id): the redirect
 //                      (the three since schema 16; duplicates/journal.h)
+//   segments           U64(id) -> envelope(Segment)                       (since schema 17)
+//   segment_name       folded name -> U64(id)                             (unique; since schema 17)
+//   segment_member     U64(segment) U64(customer) -> "": the members
+//   customer_segment   U64(customer) U64(segment) -> "": the same, by customer
+//                      (the four since schema 17; segments/segments.h; the member counts are
+//                      meta counters "segment.<id>")
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -127,7 +133,8 @@ class Sealing;
 // 14: purchase facts (purchases, customer_facts, customer_value), churn counts.
 // 15: duplicate matching (customer_match, duplicate_pairs, duplicate_pair_of).
 // 16: merges and their redirects (merges, merge_survivor, customer_merged).
-inline constexpr std::uint64_t kSchemaVersion = 16;
+// 17: segments (segments, segment_name, segment_member, customer_segment).
+inline constexpr std::uint64_t kSchemaVersion = 17;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;
@@ -193,6 +200,10 @@ struct Schema {
   storage::Table merges;
   storage::Table merge_survivor;
   storage::Table customer_merged;
+  storage::Table segments;
+  storage::Table segment_name;
+  storage::Table segment_member;
+  storage::Table customer_segment;
   storage::Table changes;
   storage::Table change_entity;
 

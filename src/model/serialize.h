@@ -15,6 +15,7 @@
 #include "crm/pipeline.hpp"
 #include "crm/product.hpp"
 #include "crm/privacy.hpp"
+#include "crm/segment.hpp"
 #include "crm/user.hpp"
 #include "crm/types.hpp"
 
@@ -278,6 +279,22 @@ void serialize(Archive& ar, crm::Product& p, unsigned) {
   ar& make_nvp("prices", p.prices);
 }
 
+// A segment's member count is a counter of its own (segments/segments.h), not part of the record.
+template <class Archive>
+void serialize(Archive& ar, crm::Segment& s, unsigned) {
+  ar& make_nvp("id", s.id);
+  ar& make_nvp("revision", s.revision);
+  ar& make_nvp("created_at", s.created_at);
+  ar& make_nvp("updated_at", s.updated_at);
+  ar& make_nvp("name", s.name);
+  ar& make_nvp("description", s.description);
+  ar& make_nvp("kind", s.kind);
+  ar& make_nvp("filter", s.filter);
+  ar& make_nvp("include_archived", s.include_archived);
+  ar& make_nvp("frozen_at", s.frozen_at);
+  ar& make_nvp("frozen_from", s.frozen_from);
+}
+
 template <class Archive>
 void serialize(Archive& ar, crm::FieldChange& f, unsigned) {
   ar& make_nvp("field", f.field);
@@ -364,6 +381,7 @@ BOOST_CLASS_VERSION(crm::StageChange, 0)
 BOOST_CLASS_VERSION(crm::Opportunity, 3)
 BOOST_CLASS_VERSION(crm::LineItem, 0)
 BOOST_CLASS_VERSION(crm::Product, 0)
+BOOST_CLASS_VERSION(crm::Segment, 0)
 BOOST_CLASS_VERSION(crm::FieldChange, 0)
 BOOST_CLASS_VERSION(crm::Change, 3)
 BOOST_CLASS_VERSION(crm::Erasure, 0)

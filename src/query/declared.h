@@ -30,12 +30,23 @@ struct DeclaredField {
   FieldRef field;
 };
 
+// A filter whose matches the store keeps (a dynamic segment, segments/segments.h).
+struct MaintainedFilter {
+  std::uint64_t id = 0;
+  Filter filter;  // owns what `compiled` points into
+  Compiled compiled;
+  bool include_archived = false;
+};
+
 // The declared indexes as one transaction sees them: read from the catalogue once, and kept up
-// to date by the transaction's own declarations.
+// to date by the transaction's own declarations. It also holds the maintained filters once
+// their module has loaded them.
 class IndexCatalog {
  public:
   absl::StatusOr<const std::vector<DeclaredField>*> Of(const model::Ctx& ctx, EntityType kind);
   void Forget() { loaded_ = false; }
+
+  std::optional<std::vector<MaintainedFilter>> maintained;
 
  private:
   bool loaded_ = false;

@@ -305,6 +305,17 @@ absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, EntityType kind, const Searc
   return n;
 }
 
+absl::Status EachCustomerMatching(const Ctx& ctx, const Filter& filter, bool include_archived,
+                                  absl::FunctionRef<absl::Status(CustomerId)> fn) {
+  auto p = Prepare(ctx, EntityType::kCustomer, filter, include_archived, false, false);
+  if (!p.ok()) return p.status();
+  return Walk(ctx, p->filter, p->pipelines, p->candidates, include_archived, false,
+              [&](const Customer* c, const Opportunity*, const Interaction*) -> absl::StatusOr<bool> {
+                if (auto st = fn(c->id); !st.ok()) return st;
+                return true;
+              });
+}
+
 absl::StatusOr<SearchPlan> Explain(const Ctx& ctx, EntityType kind, const Search& s) {
   auto order = Resolve(kind, s.order_by);
   if (!order.ok()) return absl::InvalidArgumentError(absl::StrCat("order_by: ", order.status().message()));

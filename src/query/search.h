@@ -78,6 +78,10 @@ absl::StatusOr<CustomerPage> SearchCustomers(const model::Ctx& ctx, const Search
 absl::StatusOr<OpportunityPage> SearchOpportunities(const model::Ctx& ctx, const Search& s);
 absl::StatusOr<InteractionPage> SearchInteractions(const model::Ctx& ctx, const Search& s);
 absl::StatusOr<std::uint64_t> Count(const model::Ctx& ctx, EntityType kind, const Search& s);
+// Calls `fn` with the id of every customer `filter` matches (archived ones too with
+// `include_archived`), in id order, through the indexes the planner picks.
+absl::Status EachCustomerMatching(const model::Ctx& ctx, const Filter& filter, bool include_archived,
+                                  absl::FunctionRef<absl::Status(CustomerId)> fn);
 absl::StatusOr<SearchPlan> Explain(const model::Ctx& ctx, EntityType kind, const Search& s);
 absl::StatusOr<AggregateResult> Aggregate(const model::Ctx& ctx, EntityType kind, const Aggregation& a);
 // The group of an opportunity's first value of `f` as Aggregate makes it (the empty group when it

@@ -73,7 +73,7 @@ struct EnvOptions {
   // Clamped to max_map_size.
   std::size_t initial_map_size = kDefaultMapReserve;
   std::size_t max_map_size = std::size_t{1} << 40;
-  unsigned max_tables = 64;
+  unsigned max_tables = 128;
   // How long Grow() waits for open transactions of this process to end.
   std::chrono::milliseconds grow_wait{10000};
 };

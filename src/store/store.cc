@@ -122,6 +122,8 @@ template TxnImpl* ImplOf(const AnalyticsReads*);
 template TxnImpl* ImplOf(const AnalyticsWrites*);
 template TxnImpl* ImplOf(const DuplicateReads*);
 template TxnImpl* ImplOf(const DuplicateWrites*);
+template TxnImpl* ImplOf(const SegmentReads*);
+template TxnImpl* ImplOf(const SegmentWrites*);
 
 }  // namespace detail
 

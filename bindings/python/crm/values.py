@@ -129,6 +129,7 @@ class Entity(enum.IntEnum):
     USER = 5
     TEAM = 6
     PRODUCT = 7
+    SEGMENT = 8
 
 
 class Op(enum.IntEnum):
