@@ -254,6 +254,31 @@ TEST_F(SegmentsTest, SegmentWritesAreInTheChangeFeed) {
   EXPECT_EQ(changes[3].op, ChangeOp::kDelete);
 }
 
+TEST_F(SegmentsTest, AMergeGivesTheLosersPlacesToTheSurvivorAndAnUnmergeTakesThemBack) {
+  const CustomerId keep = Person("Keep", "DE", {"vip"}).id;
+  const CustomerId gone = Person("Gone", "FR").id;
+  const CustomerId other = Person("Other", "FR").id;
+  const Segment list = Make("list", SegmentKind::kManual);
+  const Segment both = Make("both", SegmentKind::kManual);
+  const Segment french = Make("French", SegmentKind::kDynamic, "country = 'FR'");
+  const Segment frozen = Make("French then", SegmentKind::kSnapshot, "country = 'FR'");
+  ASSERT_TRUE(Add(list.id, {gone}).ok());
+  ASSERT_TRUE(Add(both.id, {gone, keep}).ok());
+  const MergeResult merged = Ok(store_->Run(&WriteTxn::MergeCustomers, keep, std::vector<CustomerId>{gone}, MergeOptions{}));
+  EXPECT_EQ(Members(list.id), std::vector<CustomerId>{keep});
+  EXPECT_EQ(Members(both.id), std::vector<CustomerId>{keep});
+  EXPECT_EQ(Members(french.id), std::vector<CustomerId>{other});  // the survivor keeps its country
+  EXPECT_EQ(Members(frozen.id), (std::vector<CustomerId>{keep, other}));
+  ExpectSound();
+  ASSERT_TRUE(store_->Run(&WriteTxn::UnmergeCustomers, merged.merge.id).ok());
+  EXPECT_EQ(Members(list.id), std::vector<CustomerId>{gone});
+  EXPECT_EQ(Members(both.id), (std::vector<CustomerId>{keep, gone}));
+  EXPECT_EQ(Members(french.id), (std::vector<CustomerId>{gone, other}));
+  EXPECT_EQ(Members(frozen.id), (std::vector<CustomerId>{gone, other}));
+  EXPECT_EQ(Count(both.id), 2u);
+  ExpectSound();
+}
+
 // Random writes of every kind; after each batch every dynamic segment holds exactly what the
 // query engine finds for its filter, and its count is right.
 TEST_F(SegmentsTest, DynamicSegmentsMatchTheQueryEngineUnderRandomWrites) {

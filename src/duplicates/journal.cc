@@ -35,7 +35,14 @@ void serialize(Archive& ar, crm::duplicates::StoredPair& p, unsigned) {
 }
 
 template <class Archive>
-void serialize(Archive& ar, crm::duplicates::Journal& j, unsigned) {
+void serialize(Archive& ar, crm::duplicates::SegmentPlace& p, unsigned) {
+  ar& make_nvp("loser", p.loser);
+  ar& make_nvp("segment", p.segment);
+  ar& make_nvp("survivor_joined", p.survivor_joined);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::duplicates::Journal& j, unsigned version) {
   ar& make_nvp("record", j.record);
   ar& make_nvp("survivor", j.survivor);
   ar& make_nvp("survivor_revision", j.survivor_revision);
@@ -48,13 +55,15 @@ void serialize(Archive& ar, crm::duplicates::Journal& j, unsigned) {
   ar& make_nvp("related_revisions", j.related_revisions);
   ar& make_nvp("consents", j.consents);
   ar& make_nvp("pairs", j.pairs);
+  if (version >= 1) ar& make_nvp("segments", j.segments);
 }
 
 }  // namespace boost::serialization
 
 BOOST_CLASS_VERSION(crm::MergeRecord, 0)
 BOOST_CLASS_VERSION(crm::duplicates::StoredPair, 0)
-BOOST_CLASS_VERSION(crm::duplicates::Journal, 0)
+BOOST_CLASS_VERSION(crm::duplicates::SegmentPlace, 0)
+BOOST_CLASS_VERSION(crm::duplicates::Journal, 1)
 
 namespace crm::duplicates {
 namespace {

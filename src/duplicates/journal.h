@@ -28,6 +28,14 @@ struct StoredPair {
   std::string value;
 };
 
+// A loser's place in a manual or snapshot segment, which the survivor took (dynamic segments
+// follow from their filters). `survivor_joined`: the survivor was not a member before.
+struct SegmentPlace {
+  CustomerId loser = 0;
+  std::uint64_t segment = 0;
+  bool survivor_joined = false;
+};
+
 // What a merge changed: each record it rewrote as it was before, and the revision the merge
 // left it at (an unmerge restores a record only while it still has that revision).
 struct Journal {
@@ -43,6 +51,7 @@ struct Journal {
   std::vector<std::uint64_t> related_revisions;
   std::vector<ConsentRecord> consents;  // as they were (of a loser)
   std::vector<StoredPair> pairs;        // the losers' kept pairs
+  std::vector<SegmentPlace> segments;   // since journal version 1
 };
 
 absl::StatusOr<MergeId> NextMergeId(model::Ctx& ctx);

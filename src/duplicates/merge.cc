@@ -11,6 +11,7 @@
 #include "customers/customers.h"
 #include "customers/validate.h"
 #include "duplicates/journal.h"
+#include "segments/segments.h"
 #include "interactions/interactions.h"
 #include "model/records.h"
 #include "opportunities/opportunities.h"
@@ -210,6 +211,13 @@ absl::StatusOr<MergeResult> Merge(model::Ctx& ctx, CustomerId survivor_id, const
     if (!pairs.ok()) return pairs.status();
     for (StoredPair& p : *pairs)
       if (pair_seen.emplace(p.a, p.b).second) j.pairs.push_back(std::move(p));
+    auto places = segments::Of(ctx, loser);
+    if (!places.ok() && !absl::IsFailedPrecondition(places.status())) return places.status();
+    for (SegmentId seg : places.ok() ? *places : std::vector<SegmentId>{}) {
+      auto segment = segments::Get(ctx, seg);
+      if (!segment.ok()) return segment.status();
+      if (segment->kind != SegmentKind::kDynamic) j.segments.push_back(SegmentPlace{loser, seg, false});
+    }
   }
   related_ids.erase(survivor_id);  // the survivor's own parent is settled in its image
   for (CustomerId loser : loser_ids) related_ids.erase(loser);
@@ -256,6 +264,11 @@ absl::StatusOr<MergeResult> Merge(model::Ctx& ctx, CustomerId survivor_id, const
   }
   for (const ConsentRecord& r : j.consents)
     if (auto moved = consent::Move(ctx, r, survivor_id); !moved.ok()) return moved.status();
+  for (SegmentPlace& p : j.segments) {
+    auto joined = segments::Join(ctx, p.segment, survivor_id);
+    if (!joined.ok()) return joined.status();
+    p.survivor_joined = *joined;
+  }
   for (CustomerId loser : loser_ids)
     if (auto s = customers::Delete(ctx, loser); !s.ok()) return s;
   std::vector<std::string> names;

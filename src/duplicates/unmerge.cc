@@ -12,6 +12,7 @@
 #include "consent/records.h"
 #include "customers/customers.h"
 #include "duplicates/journal.h"
+#include "segments/segments.h"
 #include "interactions/interactions.h"
 #include "model/external.h"
 #include "opportunities/opportunities.h"
@@ -153,6 +154,15 @@ absl::StatusOr<MergeRecord> Unmerge(model::Ctx& ctx, MergeId id) {
   }
   for (const StoredPair& p : j.pairs)
     if (auto s = PutStoredPair(ctx, p); !s.ok()) return s;
+  for (const SegmentPlace& p : j.segments) {
+    // A segment deleted since, or no longer holding the survivor, has nothing to give back.
+    auto segment = segments::Get(ctx, p.segment);
+    if (absl::IsNotFound(segment.status())) continue;
+    if (!segment.ok()) return segment.status();
+    if (auto joined = segments::Join(ctx, p.segment, p.loser); !joined.ok()) return joined.status();
+    if (p.survivor_joined)
+      if (auto left = segments::Leave(ctx, p.segment, survivor_id); !left.ok()) return left.status();
+  }
   if (auto s = DeleteJournal(ctx, j); !s.ok()) return s;
   if (auto s = interactions::RefreshContact(ctx, survivor_id); !s.ok()) return s;
   for (const Customer& l : j.losers)
