@@ -1,0 +1,139 @@
+/* The C ABI's segments (crm_segments.h): manual members, a dynamic segment following customer
+ * writes, a snapshot staying frozen, member pages, and refusals that change nothing. */
+#include "capi_support.h"
+
+static uint64_t make_segment(crm_txn* txn, const char* name, int kind, const char* filter) {
+  crm_segment* s = NULL;
+  uint64_t id;
+  CHECK(crm_segment_new(&s) == CRM_OK);
+  CHECK(crm_segment_set_text(s, CRM_SEGMENT_NAME, name, strlen(name)) == CRM_OK);
+  CHECK(crm_segment_set_int(s, CRM_SEGMENT_KIND, kind) == CRM_OK);
+  if (filter != NULL) CHECK(crm_segment_set_text(s, CRM_SEGMENT_FILTER, filter, strlen(filter)) == CRM_OK);
+  CHECK(crm_segment_create(txn, s) == CRM_OK);
+  id = (uint64_t)crm_segment_int(s, CRM_SEGMENT_ID);
+  CHECK(id > 0);
+  crm_segment_free(s);
+  return id;
+}
+
+static uint64_t german(crm_db* db, const char* family, const char* country) {
+  crm_customer* c = person("Ann", family, NULL);
+  uint64_t id;
+  CHECK(crm_customer_set_text(c, CRM_CUSTOMER_COUNTRY, country, strlen(country)) == CRM_OK);
+  id = create(db, c);
+  crm_customer_free(c);
+  return id;
+}
+
+static int contains(crm_txn* txn, uint64_t segment, uint64_t customer) {
+  int in = -1;
+  CHECK(crm_segment_contains(&in, txn, segment, customer) == CRM_OK);
+  return in;
+}
+
+static void test_segments(void) {
+  crm_db* db = open_db("segments.crm");
+  crm_txn* txn = NULL;
+  crm_segment* s = NULL;
+  crm_segment_list* list = NULL;
+  crm_customer* c = NULL;
+  crm_id_page* page = NULL;
+  const uint64_t* ids = NULL;
+  const char* token;
+  size_t count = 0, len = 0;
+  uint64_t n = 0, manual, dynamic, frozen;
+  uint64_t a = german(db, "A", "DE"), b = german(db, "B", "FR"), d = german(db, "D", "DE");
+  uint64_t both[2];
+  uint64_t missing[2];
+
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  manual = make_segment(txn, "newsletter", CRM_SEGMENT_MANUAL, NULL);
+  dynamic = make_segment(txn, "Germany", CRM_SEGMENT_DYNAMIC, "country = 'DE'");
+  both[0] = b;
+  both[1] = a;
+  CHECK(crm_segment_add_members(&n, txn, manual, both, 2) == CRM_OK && n == 2);
+  CHECK(crm_segment_add_members(&n, txn, manual, both, 1) == CRM_OK && n == 0);
+  missing[0] = d;
+  missing[1] = 999;
+  CHECK(crm_segment_add_members(&n, txn, manual, missing, 2) == CRM_ENOTFOUND && n == 0);
+  CHECK(errmsg_has("customers[1]: customer 999"));
+  CHECK(contains(txn, manual, d) == 0);
+  CHECK(crm_segment_add_members(&n, txn, dynamic, both, 1) == CRM_ECONFLICT);
+  CHECK(crm_segment_add_members(&n, txn, manual, NULL, 1) == CRM_EINVALID);
+  CHECK(crm_segment_member_count(&n, txn, manual) == CRM_OK && n == 2);
+  CHECK(crm_segment_member_count(&n, txn, dynamic) == CRM_OK && n == 2);
+  CHECK(contains(txn, dynamic, a) == 1 && contains(txn, dynamic, b) == 0);
+  CHECK(crm_segment_contains(NULL, txn, dynamic, a) == CRM_EINVALID);
+  {
+    int in = 0;
+    CHECK(crm_segment_contains(&in, txn, 4242, a) == CRM_ENOTFOUND);
+  }
+  frozen = 0;
+  CHECK(crm_segment_snapshot(&s, txn, dynamic, S("Germany then")) == CRM_OK);
+  frozen = (uint64_t)crm_segment_int(s, CRM_SEGMENT_ID);
+  CHECK(crm_segment_int(s, CRM_SEGMENT_KIND) == CRM_SEGMENT_SNAPSHOT);
+  CHECK(crm_segment_int(s, CRM_SEGMENT_FROZEN_FROM) == (int64_t)dynamic);
+  CHECK(crm_segment_int(s, CRM_SEGMENT_MEMBERS) == 2);
+  CHECK(crm_segment_set_int(s, CRM_SEGMENT_MEMBERS, 5) == CRM_EINVALID); /* read-only */
+  crm_segment_free(s);
+  s = NULL;
+  CHECK(crm_segment_snapshot(&s, txn, manual, S("again")) == CRM_ECONFLICT && s == NULL);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+
+  /* b moves to Germany: the dynamic segment follows, the snapshot does not. */
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  CHECK(crm_customer_get(&c, txn, b) == CRM_OK);
+  CHECK(crm_customer_set_text(c, CRM_CUSTOMER_COUNTRY, S("de")) == CRM_OK);
+  CHECK(crm_customer_update(txn, c) == CRM_OK);
+  crm_customer_free(c);
+  CHECK(contains(txn, dynamic, b) == 1 && contains(txn, frozen, b) == 0);
+  CHECK(crm_segment_members(&page, txn, dynamic, 2, NULL, 0) == CRM_OK);
+  CHECK(crm_id_page_ids(page, &ids, &count) == CRM_OK && count == 2 && ids[0] == a && ids[1] == b);
+  token = crm_id_page_next(page, &len);
+  CHECK(len > 0);
+  {
+    crm_id_page* next = NULL;
+    CHECK(crm_segment_members(&next, txn, dynamic, 2, token, len) == CRM_OK);
+    CHECK(crm_id_page_ids(next, &ids, &count) == CRM_OK && count == 1 && ids[0] == d);
+    crm_id_page_next(next, &len);
+    CHECK(len == 0);
+    crm_id_page_free(next);
+    CHECK(crm_segment_members(&next, txn, dynamic, 2, S("bogus")) == CRM_EINVALID && next == NULL);
+  }
+  crm_id_page_free(page);
+  CHECK(crm_segments_of(&page, txn, b) == CRM_OK);
+  CHECK(crm_id_page_ids(page, &ids, &count) == CRM_OK && count == 2 && ids[0] == manual && ids[1] == dynamic);
+  crm_id_page_free(page);
+
+  /* A bad filter is refused with its place named; a filter change re-evaluates. */
+  CHECK(crm_segment_new(&s) == CRM_OK);
+  CHECK(crm_segment_set_text(s, CRM_SEGMENT_NAME, S("bad")) == CRM_OK);
+  CHECK(crm_segment_set_int(s, CRM_SEGMENT_KIND, CRM_SEGMENT_DYNAMIC) == CRM_OK);
+  CHECK(crm_segment_set_text(s, CRM_SEGMENT_FILTER, S("country =")) == CRM_OK);
+  CHECK(crm_segment_create(txn, s) == CRM_EINVALID && errmsg_has("filter"));
+  CHECK(crm_segment_set_int(s, CRM_SEGMENT_KIND, 7) == CRM_EINVALID);
+  crm_segment_free(s);
+  CHECK(crm_segment_find_by_name(&s, txn, S("GERMANY")) == CRM_OK);
+  CHECK(crm_segment_set_text(s, CRM_SEGMENT_FILTER, S("country = 'FR'")) == CRM_OK);
+  CHECK(crm_segment_update(txn, s) == CRM_OK);
+  CHECK(crm_segment_int(s, CRM_SEGMENT_MEMBERS) == 0);
+  CHECK(crm_segment_int(s, CRM_SEGMENT_REVISION) == 2);
+  crm_segment_free(s);
+  CHECK(crm_segment_list_get(&list, txn) == CRM_OK && crm_segment_list_size(list) == 3);
+  CHECK(crm_segment_int(crm_segment_list_at(list, 0), CRM_SEGMENT_MEMBERS) == 2);
+  CHECK(crm_segment_list_at(list, 3) == NULL);
+  crm_segment_list_free(list);
+  CHECK(crm_segment_remove_members(&n, txn, manual, both, 2) == CRM_OK && n == 2);
+  CHECK(crm_segment_delete(txn, frozen) == CRM_OK);
+  CHECK(crm_segment_get(&s, txn, frozen) == CRM_ENOTFOUND && s == NULL);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  crm_db_close(db);
+}
+
+int main(void) {
+  if (make_test_dir() != 0) return 1;
+  test_segments();
+  return finish();
+}
