@@ -1,5 +1,5 @@
 """The C declarations of the report headers (crm_sales.h, crm_analytics.h) and of
-crm_duplicates.h that cffi binds, as
+crm_duplicates.h and crm_segments.h that cffi binds, as
 crm/_cdef.py keeps the rest: the headers without their comments and macros. _cdef.CDEF ends with
 them."""
 
@@ -187,5 +187,40 @@ int crm_merges_moved(const crm_merges* m, size_t i, uint64_t* counts, size_t n);
 const char* crm_merges_actor(const crm_merges* m, size_t i, size_t* len);
 """
 
+SEGMENTS = """
+typedef struct crm_segment crm_segment;
+typedef struct crm_segment_list crm_segment_list;
+typedef struct crm_id_page crm_id_page;
+int crm_segment_new(crm_segment** out);
+int crm_segment_clone(crm_segment** out, const crm_segment* s);
+void crm_segment_free(crm_segment* s);
+const char* crm_segment_text(const crm_segment* s, int field, size_t* len);
+int crm_segment_set_text(crm_segment* s, int field, const char* text, size_t len);
+int crm_segment_get_int(int64_t* out, const crm_segment* s, int field);
+int64_t crm_segment_int(const crm_segment* s, int field);
+int crm_segment_set_int(crm_segment* s, int field, int64_t value);
+int crm_segment_create(crm_txn* txn, crm_segment* s);
+int crm_segment_update(crm_txn* txn, crm_segment* s);
+int crm_segment_delete(crm_txn* txn, uint64_t id);
+int crm_segment_snapshot(crm_segment** out, crm_txn* txn, uint64_t dynamic, const char* name, size_t len);
+int crm_segment_add_members(uint64_t* changed, crm_txn* txn, uint64_t segment, const uint64_t* ids, size_t count);
+int crm_segment_remove_members(uint64_t* changed, crm_txn* txn, uint64_t segment, const uint64_t* ids, size_t count);
+int crm_segment_get(crm_segment** out, crm_txn* txn, uint64_t id);
+int crm_segment_find_by_name(crm_segment** out, crm_txn* txn, const char* name, size_t len);
+int crm_segment_contains(int* out, crm_txn* txn, uint64_t segment, uint64_t customer);
+int crm_segment_member_count(uint64_t* out, crm_txn* txn, uint64_t segment);
+int crm_segment_list_get(crm_segment_list** out, crm_txn* txn);
+size_t crm_segment_list_size(const crm_segment_list* l);
+const crm_segment* crm_segment_list_at(const crm_segment_list* l, size_t i);
+void crm_segment_list_free(crm_segment_list* l);
+int crm_segment_members(crm_id_page** out, crm_txn* txn, uint64_t segment, size_t limit, const char* page_token,
+                        size_t page_token_len);
+int crm_segments_of(crm_id_page** out, crm_txn* txn, uint64_t customer);
+int crm_id_page_ids(const crm_id_page* p, const uint64_t** ids, size_t* count);
+const char* crm_id_page_next(const crm_id_page* p, size_t* len);
+void crm_id_page_free(crm_id_page* p);
+"""
+
 REPORTS += DUPLICATES
 REPORTS += MERGES
+REPORTS += SEGMENTS

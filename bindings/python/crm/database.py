@@ -33,6 +33,7 @@ from .duplicates import DatabaseDuplicates, DuplicateReads, DuplicateWrites
 from .sales import SalesReads, SalesWrites
 from .scoring import ScoringReads, ScoringWrites
 from .products import ProductReads, ProductWrites
+from .segments import SegmentReads, SegmentWrites
 from .users import UserReads, UserWrites
 
 R = TypeVar("R", bound=Record)
@@ -46,13 +47,13 @@ _U64_P = ffi.typeof("uint64_t*")
 
 class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, ChangeReads, MaintenanceReads,
              QueryReads, UserReads, PrivacyReads, ConsentReads, ImportReads, SalesReads,
-             ScoringReads, ProductReads, AnalyticsReads, DuplicateReads):
+             ScoringReads, ProductReads, AnalyticsReads, DuplicateReads, SegmentReads):
     """Every concept's reads."""
 
 
 class _Writes(CustomerWrites, InteractionWrites, PipelineWrites, OpportunityWrites, QueryWrites, UserWrites,
               PrivacyWrites, ConsentWrites, SalesWrites, ScoringWrites, ProductWrites, AnalyticsWrites,
-              DuplicateWrites):
+              DuplicateWrites, SegmentWrites):
     """Every concept's writes."""
 
 

@@ -1,0 +1,90 @@
+"""Segments through the package: manual members, a dynamic segment following writes, snapshots,
+member pages, refusals, and a dynamic segment over the IBM Telco customers counted against the
+CSV read with the csv module."""
+import csv
+from pathlib import Path
+
+import pytest
+
+import crm
+
+from conftest import person
+
+DATA = Path(__file__).resolve().parents[3] / "tests" / "data"
+
+
+def test_manual_dynamic_and_snapshot(db):
+    ann = db.create_customer(person("Ann", "Lee", tags=["vip"]))
+    bob = db.create_customer(person("Bob", "Ray"))
+    list_ = db.create_segment(crm.Segment(name="Newsletter"))
+    assert list_.kind == crm.SegmentKind.MANUAL and list_.members == 0
+    assert db.add_to_segment(list_.id, [ann.id, bob.id, ann.id]) == 2
+    assert db.add_to_segment(list_.id, ann.id) == 0
+    with pytest.raises(crm.NotFoundError, match=r"customers\[1\]: customer 999"):
+        db.add_to_segment(list_.id, [bob.id, 999])
+    assert db.segment_count(list_.id) == 2 and db.in_segment(list_.id, bob.id)
+    vip = db.create_segment(crm.Segment(name="VIPs", kind="dynamic", filter="tag = 'VIP'"))
+    assert vip.filter == "tag = 'VIP'" and vip.members == 1
+    with pytest.raises(crm.ConflictError, match="only a manual segment"):
+        db.add_to_segment(vip.id, bob.id)
+    bob.tags = ["vip"]
+    db.update_customer(bob)
+    assert list(db.segment_members(vip.id)) == [ann.id, bob.id]
+    frozen = db.snapshot_segment(vip.id, "VIPs in June")
+    assert frozen.kind == crm.SegmentKind.SNAPSHOT and frozen.frozen_from == vip.id and frozen.members == 2
+    db.archive_customer(ann.id)
+    assert not db.in_segment(vip.id, ann.id) and db.in_segment(frozen.id, ann.id)
+    assert db.segment_members_page(vip.id, limit=1) == ([bob.id], b"")
+    ids, token = db.segment_members_page(frozen.id, limit=1)
+    assert ids == [ann.id] and token
+    assert db.segment_members_page(frozen.id, limit=1, page_token=token) == ([bob.id], b"")
+    assert db.segments_of(bob.id) == [list_.id, vip.id, frozen.id]
+    assert [s.name for s in db.segments()] == ["Newsletter", "VIPs", "VIPs in June"]
+    assert db.segment_by_name("vips").id == vip.id and db.segment_by_name("none") is None
+    with pytest.raises(crm.InvalidError, match="filter: at"):
+        db.create_segment(crm.Segment(name="bad", kind="dynamic", filter="tag ="))
+    with pytest.raises(crm.InvalidError, match="owner's user"):
+        db.create_segment(crm.Segment(name="bad", kind="dynamic", filter="team = 'north'"))
+    with pytest.raises(crm.ExistsError, match="name"):
+        db.create_segment(crm.Segment(name="newsletter"))
+    assert db.remove_from_segment(list_.id, [ann.id, ann.id]) == 1
+    db.delete_segment(list_.id)
+    assert db.get_segment(list_.id) is None
+    with pytest.raises(crm.NotFoundError):
+        db.in_segment(list_.id, bob.id)
+    changes = [c for c in db.changes() if c.entity == crm.Entity.SEGMENT]
+    assert [c.op for c in changes][:2] == [crm.Op.CREATE, crm.Op.UPDATE]
+    assert db.verify().ok
+
+
+def test_segment_writes_in_one_transaction(db):
+    with db.write() as txn:
+        s = txn.create_segment(crm.Segment(name="Germany", kind=crm.SegmentKind.DYNAMIC, filter="country = 'DE'"))
+        c = person("Ann", "Lee")
+        c.country = "DE"
+        c = txn.create_customer(c)
+        assert txn.in_segment(s.id, c.id) and txn.segment_count(s.id) == 1
+    assert db.segment(s.id).members == 1
+
+
+@pytest.mark.skipif(not (DATA / "ibm-telco").exists(), reason="needs the source tree's tests/data")
+def test_telco_segment_counts(db):
+    path = DATA / "ibm-telco" / "Telco-Customer-Churn.csv"
+    job = db.import_file(path, preset="ibm_telco")
+    assert job.counts.created == 7043
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    new_monthly = [r for r in rows if r["Contract"] == "Month-to-month" and int(r["tenure"]) < 12]
+    s = db.create_segment(crm.Segment(name="new, monthly", kind="dynamic",
+                                      filter="custom.contract = 'Month-to-month' and custom.tenure < 12"))
+    assert s.members == len(new_monthly) == db.segment_count(s.id)
+    members = list(db.segment_members(s.id, page_size=500))
+    by_external = {c.external_id: c.id for c in db.customers()}
+    assert sorted(members) == sorted(by_external[r["customerID"]] for r in new_monthly)
+    # Ten of them sign a one-year contract: the segment loses exactly those ten.
+    for r in new_monthly[:10]:
+        c = db.customer(by_external[r["customerID"]])
+        c.custom["contract"] = "One year"
+        db.update_customer(c)
+    assert db.segment_count(s.id) == len(new_monthly) - 10
+    assert db.verify().ok
