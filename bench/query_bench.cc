@@ -361,6 +361,106 @@ void CustomFieldRange(benchmark::State& state, bool crm) {
       [&] { return SqlRows(count, 1); }, crm);
 }
 
+// Segments (crm/segment.hpp): a dynamic segment on kFilter, made once. SegmentMembership asks
+// whether a customer is in it (a different customer each call, every other one a member): libcrm
+// reads the maintained membership; SQLite evaluates the filter for that one row (its primary key,
+// then the tag table). /crm and /sqlite run each question on its own (a read transaction each);
+// InTxn runs them all in one read transaction on both sides. SegmentCount: the maintained count
+// against SQLite counting the filter's matches.
+SegmentId DynamicSegment() {
+  static SegmentId id = [] {
+    Segment seg;
+    seg.name = "bench";
+    seg.kind = SegmentKind::kDynamic;
+    seg.filter = kFilter;
+    return Ok(Loaded().crm->Run(&WriteTxn::CreateSegment, seg)).id;
+  }();
+  return id;
+}
+
+const std::vector<CustomerId>& Probes() {
+  static std::vector<CustomerId> probes = [] {
+    std::vector<CustomerId> members, out;
+    std::string token;
+    do {
+      auto page = Ok(Loaded().crm->Run(&ReadTxn::ListSegmentMembers, DynamicSegment(), std::string_view(token), std::size_t{1000}));
+      members.insert(members.end(), page.members.begin(), page.members.end());
+      token = page.next_page_token;
+    } while (!token.empty());
+    if (members.empty()) Die("the bench segment has no members");
+    std::mt19937_64 rng(17);
+    for (std::size_t i = 0; i < 4096; ++i) out.push_back(i % 2 ? members[rng() % members.size()] : rng() % Scale() + 1);
+    return out;
+  }();
+  return probes;
+}
+
+sqlite3_stmt* MembershipStatement() {
+  static sqlite3_stmt* st = Prepare(Loaded().sql,
+      "SELECT COUNT(*) FROM customers c WHERE c.id = ? AND c.stage = 5 AND c.country = 'de' "
+      "AND EXISTS (SELECT 1 FROM customer_tag t WHERE t.tag = 'vip' AND t.customer_id = c.id)");
+  return st;
+}
+
+bool SqlMember(CustomerId id) {
+  sqlite3_stmt* st = MembershipStatement();
+  sqlite3_bind_int64(st, 1, static_cast<std::int64_t>(id));
+  if (sqlite3_step(st) != SQLITE_ROW) Die("sqlite membership");
+  const bool in = sqlite3_column_int(st, 0) != 0;
+  sqlite3_reset(st);
+  return in;
+}
+
+void SegmentMembership(benchmark::State& state, bool crm) {
+  Stores& s = Loaded();
+  const SegmentId seg = DynamicSegment();
+  const std::vector<CustomerId>& probes = Probes();
+  std::size_t i = 0, j = 0;
+  Run(state, "SegmentMembership",
+      [&] {
+        const CustomerId id = probes[i++ % probes.size()];
+        return std::to_string(Ok(s.crm->Run(&ReadTxn::IsInSegment, seg, id)));
+      },
+      [&] { return std::to_string(SqlMember(probes[j++ % probes.size()])); }, crm);
+}
+
+void SegmentMembershipInTxn(benchmark::State& state, bool crm) {
+  Stores& s = Loaded();
+  const SegmentId seg = DynamicSegment();
+  const std::vector<CustomerId>& probes = Probes();
+  std::size_t members = 0;
+  for (CustomerId id : probes)  // both sides agree on every probe before timing
+    if (Ok(s.crm->Run(&ReadTxn::IsInSegment, seg, id)) != SqlMember(id)) Die("SegmentMembership: the sides disagree");
+  if (crm) {
+    auto txn = Ok(s.crm->BeginRead());
+    std::size_t i = 0;
+    for (auto _ : state) members += Ok(txn.IsInSegment(seg, probes[i++ % probes.size()]));
+  } else {
+    Exec(s.sql, "BEGIN");
+    std::size_t i = 0;
+    for (auto _ : state) members += SqlMember(probes[i++ % probes.size()]);
+    Exec(s.sql, "COMMIT");
+  }
+  benchmark::DoNotOptimize(members);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+void SegmentCount(benchmark::State& state, bool crm) {
+  Stores& s = Loaded();
+  const SegmentId seg = DynamicSegment();
+  static sqlite3_stmt* st = Prepare(s.sql,
+      "SELECT COUNT(*) FROM customer_tag t JOIN customers c ON c.id = t.customer_id "
+      "WHERE t.tag = 'vip' AND c.stage = 5 AND c.country = 'de'");
+  Run(state, "SegmentCount", [&] { return std::to_string(Ok(s.crm->Run(&ReadTxn::CountSegmentMembers, seg))) + ";"; },
+      [&] { return SqlRows(st, 1); }, crm);
+}
+
+BENCHMARK_CAPTURE(SegmentMembership, crm, true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(SegmentMembership, sqlite, false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(SegmentMembershipInTxn, crm, true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(SegmentMembershipInTxn, sqlite, false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(SegmentCount, crm, true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(SegmentCount, sqlite, false)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(FilteredPage, crm, true)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(FilteredPage, sqlite, false)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(FilteredCount, crm, true)->Unit(benchmark::kMicrosecond);

@@ -47,6 +47,9 @@ class IndexCatalog {
   void Forget() { loaded_ = false; }
 
   std::optional<std::vector<MaintainedFilter>> maintained;
+  // Segments this transaction found to exist (segments/members.cc), so that a membership miss
+  // need not read the segment again.
+  std::vector<std::uint64_t> segments_seen;
 
  private:
   bool loaded_ = false;

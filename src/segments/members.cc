@@ -102,7 +102,9 @@ absl::StatusOr<const std::vector<query::MaintainedFilter>*> Views(const Ctx& ctx
 }
 
 void Forget(const Ctx& ctx) {
-  if (ctx.indexes != nullptr) ctx.indexes->maintained.reset();
+  if (ctx.indexes == nullptr) return;
+  ctx.indexes->maintained.reset();
+  ctx.indexes->segments_seen.clear();
 }
 
 absl::StatusOr<std::vector<CustomerId>> Evaluate(const Ctx& ctx, const query::MaintainedFilter& f) {
@@ -141,7 +143,10 @@ absl::StatusOr<bool> Leave(Ctx& ctx, SegmentId segment, CustomerId customer) {
 
 absl::StatusOr<bool> IsMember(const Ctx& ctx, SegmentId segment, CustomerId customer) {
   if (auto s = NeedTables(ctx); !s.ok()) return s;
-  const std::string key = MemberKey(segment, customer);
+  char bytes[16];  // the key on the stack: this is the read a caller makes per customer
+  codec::PutBigEndian64(bytes, segment);
+  codec::PutBigEndian64(bytes + 8, customer);
+  const std::string_view key(bytes, sizeof bytes);
   std::string_view v;
   auto found = ctx.txn.Get(ctx.schema.segment_member, key, &v);
   if (!found.ok()) return found.status();
@@ -151,10 +156,14 @@ absl::StatusOr<bool> IsMember(const Ctx& ctx, SegmentId segment, CustomerId cust
                                               " is damaged"));
     return true;
   }
-  // A miss is either an outsider or a segment that does not exist: only then is the record read.
+  // A miss is either an outsider or a segment that does not exist: only then is the record read,
+  // once per transaction.
+  std::vector<std::uint64_t>* seen = ctx.indexes != nullptr ? &ctx.indexes->segments_seen : nullptr;
+  if (seen != nullptr && std::find(seen->begin(), seen->end(), segment) != seen->end()) return false;
   auto exists = ctx.txn.Get(ctx.schema.segments, codec::EncodeU64(segment), &v);
   if (!exists.ok()) return exists.status();
   if (!*exists) return model::NotFound(kKind, segment);
+  if (seen != nullptr && seen->size() < 64) seen->push_back(segment);
   return false;
 }
 
