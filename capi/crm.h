@@ -32,9 +32,9 @@
 #include <stdint.h>
 
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 18
+#define CRM_VERSION_MINOR 19
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.18.0"
+#define CRM_VERSION_STRING "0.19.0"
 
 #if defined(_WIN32)
 #define CRM_API

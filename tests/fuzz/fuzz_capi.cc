@@ -200,6 +200,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           crm_merges_free(m);
         } else if (sub == 2) {
           rc = crm_customers_unmerge(nullptr, txn, in.U8() % 8);
+        } else if (sub == 3) {  // a segment of any kind, name and filter, made or changed
+          crm_segment* seg = nullptr;
+          const std::string name = in.Text(), filter = in.Text();
+          if (!(in.U8() & 1) || crm_segment_get(&seg, txn, in.U8() % 8) != CRM_OK) crm_segment_new(&seg);
+          crm_segment_set_text(seg, CRM_SEGMENT_NAME, name.data(), name.size());
+          crm_segment_set_text(seg, CRM_SEGMENT_FILTER, filter.data(), filter.size());
+          crm_segment_set_int(seg, 200 + in.U8() % 10, in.U8() % 4);
+          rc = crm_segment_int(seg, CRM_SEGMENT_ID) != 0 ? crm_segment_update(txn, seg) : crm_segment_create(txn, seg);
+          crm_segment_free(seg);
+        } else if (sub == 4) {  // members added or removed, of customers that may not exist
+          const std::uint64_t ids[3] = {in.U8() % 32u, in.U8() % 32u, in.U8() % 32u};
+          std::uint64_t n = 0;
+          rc = in.U8() & 1 ? crm_segment_add_members(&n, txn, in.U8() % 8, ids, in.U8() % 4)
+                           : crm_segment_remove_members(&n, txn, in.U8() % 8, ids, in.U8() % 4);
+        } else if (sub == 5) {  // snapshots, deletes and the reads, with tokens of any text
+          const std::string text = in.Text();
+          crm_id_page* page = nullptr;
+          int member = 0;
+          switch (in.U8() % 4) {
+            case 0: rc = crm_segment_snapshot(nullptr, txn, in.U8() % 8, text.data(), text.size()); break;
+            case 1: rc = crm_segment_delete(txn, in.U8() % 8); break;
+            case 2: rc = crm_segment_members(&page, txn, in.U8() % 8, in.U8() % 4, text.data(), text.size()); break;
+            default: rc = crm_segment_contains(&member, txn, in.U8() % 8, in.U8() % 32); break;
+          }
+          crm_id_page_free(page);
         }
       }
     }
