@@ -27,6 +27,7 @@ enum class EntityType : std::uint8_t {
   kTeam = 6,
   kProduct = 7,  // since 0.15 (crm/product.hpp)
   kSegment = 8,  // since 0.19 (crm/segment.hpp)
+  kCampaign = 9,  // since 0.19 (crm/campaign.hpp)
 };
 std::string_view EntityTypeName(EntityType type);
 

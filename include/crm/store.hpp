@@ -26,6 +26,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "crm/analytics.hpp"
+#include "crm/campaign.hpp"
 #include "crm/duplicates.hpp"
 #include "crm/change.hpp"
 #include "crm/customer.hpp"
@@ -137,7 +138,8 @@ class ReadTxn : public CustomerReads,
                 public ProductReads,
                 public AnalyticsReads,
                 public DuplicateReads,
-                public SegmentReads {
+                public SegmentReads,
+                public CampaignReads {
  public:
   ReadTxn(ReadTxn&&) noexcept;
   ReadTxn& operator=(ReadTxn&&) noexcept;
@@ -168,7 +170,8 @@ class WriteTxn : public ReadTxn,
                  public ProductWrites,
                  public AnalyticsWrites,
                  public DuplicateWrites,
-                 public SegmentWrites {
+                 public SegmentWrites,
+                 public CampaignWrites {
  public:
   WriteTxn(WriteTxn&&) noexcept;
   WriteTxn& operator=(WriteTxn&&) noexcept;

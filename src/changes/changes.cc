@@ -25,6 +25,7 @@ std::string_view EntityTypeName(EntityType type) {
     case EntityType::kTeam: return "team";
     case EntityType::kProduct: return "product";
     case EntityType::kSegment: return "segment";
+    case EntityType::kCampaign: return "campaign";
   }
   return "unknown";
 }
@@ -324,6 +325,24 @@ Fields Flatten(const Segment& s) {
   return b.Take();
 }
 
+Fields Flatten(const Campaign& c) {
+  Builder b;
+  b.Add("name", c.name);
+  b.Add("description", c.description);
+  b.Add("channel", std::string(ContactChannelName(c.channel)));
+  b.Add("purpose", c.purpose);
+  b.Add("starts_at", c.starts_at);
+  b.Add("ends_at", c.ends_at);
+  if (!c.budget.currency.empty()) b.Add("budget", MoneyText(c.budget));
+  if (!c.actual_cost.currency.empty()) b.Add("actual_cost", MoneyText(c.actual_cost));
+  b.Add("parent", static_cast<std::int64_t>(c.parent));
+  b.Add("owner", c.owner);
+  b.Join("statuses", c.statuses,
+         [](const CampaignStatus& s) { return absl::StrCat(s.name, s.responded ? " (responded)" : ""); });
+  b.Add("default_status", c.default_status);
+  return b.Take();
+}
+
 Fields Flatten(const Pipeline& p) {
   Builder b;
   b.Add("name", p.name);
@@ -445,6 +464,9 @@ const std::vector<std::string_view>& HistoryFields(EntityType entity) {
   static const std::vector<std::string_view> product = {"active", "code", "description", "family", "name", "prices"};
   static const std::vector<std::string_view> segment = {"added",  "description", "filter", "frozen_from",
                                                         "include_archived", "kind", "name", "removed"};
+  static const std::vector<std::string_view> campaign = {
+      "actual_cost", "added", "budget", "channel", "default_status", "description", "ends_at", "name",
+      "owner", "parent", "purpose", "removed", "starts_at", "status", "statuses"};
   switch (entity) {
     case EntityType::kCustomer: return customer;
     case EntityType::kInteraction: return interaction;
@@ -453,6 +475,7 @@ const std::vector<std::string_view>& HistoryFields(EntityType entity) {
     case EntityType::kTeam: return team;
     case EntityType::kProduct: return product;
     case EntityType::kSegment: return segment;
+    case EntityType::kCampaign: return campaign;
     default: return pipeline;
   }
 }

@@ -13,6 +13,7 @@
 #include "crm/opportunity.hpp"
 #include "crm/pipeline.hpp"
 #include "crm/segment.hpp"
+#include "crm/campaign.hpp"
 #include "crm/product.hpp"
 #include "crm/user.hpp"
 #include "crm/types.hpp"
@@ -34,6 +35,7 @@ Fields Flatten(const User& u);
 Fields Flatten(const Team& t);
 Fields Flatten(const Product& p);
 Fields Flatten(const Segment& s);
+Fields Flatten(const Campaign& c);
 
 std::string MoneyText(const Money& m);
 std::string TimeText(Timestamp t);

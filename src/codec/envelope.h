@@ -47,6 +47,8 @@ enum class RecordType : std::uint8_t {
   kProduct = 14,  // since schema 13
   kMergeJournal = 15,  // since schema 16
   kSegment = 16,       // since schema 17
+  kCampaign = 17,
+  kCampaignMember = 18,
 };
 
 // Names a stored record in error messages ("customer 12"); built only when an error occurs.

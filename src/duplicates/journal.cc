@@ -42,6 +42,12 @@ void serialize(Archive& ar, crm::duplicates::SegmentPlace& p, unsigned) {
 }
 
 template <class Archive>
+void serialize(Archive& ar, crm::duplicates::CampaignPlace& p, unsigned) {
+  ar& make_nvp("member", p.member);
+  ar& make_nvp("survivor_joined", p.survivor_joined);
+}
+
+template <class Archive>
 void serialize(Archive& ar, crm::duplicates::Journal& j, unsigned version) {
   ar& make_nvp("record", j.record);
   ar& make_nvp("survivor", j.survivor);
@@ -55,7 +61,10 @@ void serialize(Archive& ar, crm::duplicates::Journal& j, unsigned version) {
   ar& make_nvp("related_revisions", j.related_revisions);
   ar& make_nvp("consents", j.consents);
   ar& make_nvp("pairs", j.pairs);
-  if (version >= 1) ar& make_nvp("segments", j.segments);
+  if (version >= 1) {
+    ar& make_nvp("segments", j.segments);
+    ar& make_nvp("campaigns", j.campaigns);
+  }
 }
 
 }  // namespace boost::serialization
@@ -63,6 +72,7 @@ void serialize(Archive& ar, crm::duplicates::Journal& j, unsigned version) {
 BOOST_CLASS_VERSION(crm::MergeRecord, 0)
 BOOST_CLASS_VERSION(crm::duplicates::StoredPair, 0)
 BOOST_CLASS_VERSION(crm::duplicates::SegmentPlace, 0)
+BOOST_CLASS_VERSION(crm::duplicates::CampaignPlace, 0)
 BOOST_CLASS_VERSION(crm::duplicates::Journal, 1)
 
 namespace crm::duplicates {

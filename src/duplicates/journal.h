@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "crm/campaign.hpp"
 #include "crm/consent.hpp"
 #include "crm/duplicates.hpp"
 #include "crm/interaction.hpp"
@@ -36,6 +37,13 @@ struct SegmentPlace {
   bool survivor_joined = false;
 };
 
+// A loser's membership of a campaign, which the survivor took unless it was a member already
+// (`survivor_joined` says it was not).
+struct CampaignPlace {
+  CampaignMember member;  // the loser's, as it was
+  bool survivor_joined = false;
+};
+
 // What a merge changed: each record it rewrote as it was before, and the revision the merge
 // left it at (an unmerge restores a record only while it still has that revision).
 struct Journal {
@@ -52,6 +60,7 @@ struct Journal {
   std::vector<ConsentRecord> consents;  // as they were (of a loser)
   std::vector<StoredPair> pairs;        // the losers' kept pairs
   std::vector<SegmentPlace> segments;   // since journal version 1
+  std::vector<CampaignPlace> campaigns;  // since journal version 1
 };
 
 absl::StatusOr<MergeId> NextMergeId(model::Ctx& ctx);

@@ -12,6 +12,7 @@
 #include "customers/validate.h"
 #include "duplicates/journal.h"
 #include "segments/segments.h"
+#include "campaigns/campaigns.h"
 #include "interactions/interactions.h"
 #include "model/records.h"
 #include "opportunities/opportunities.h"
@@ -218,6 +219,11 @@ absl::StatusOr<MergeResult> Merge(model::Ctx& ctx, CustomerId survivor_id, const
       if (!segment.ok()) return segment.status();
       if (segment->kind != SegmentKind::kDynamic) j.segments.push_back(SegmentPlace{loser, seg, false});
     }
+    if (ctx.schema.campaigns != model::kAbsentTable) {
+      auto memberships = campaigns::Of(ctx, loser);
+      if (!memberships.ok()) return memberships.status();
+      for (CampaignMember& m : *memberships) j.campaigns.push_back(CampaignPlace{std::move(m), false});
+    }
   }
   related_ids.erase(survivor_id);  // the survivor's own parent is settled in its image
   for (CustomerId loser : loser_ids) related_ids.erase(loser);
@@ -268,6 +274,18 @@ absl::StatusOr<MergeResult> Merge(model::Ctx& ctx, CustomerId survivor_id, const
     auto joined = segments::Join(ctx, p.segment, survivor_id);
     if (!joined.ok()) return joined.status();
     p.survivor_joined = *joined;
+  }
+  for (CampaignPlace& p : j.campaigns) {
+    // The survivor's own membership (or an earlier loser's, now the survivor's) is kept.
+    auto held = campaigns::GetMember(ctx, p.member.campaign, survivor_id);
+    if (!absl::IsNotFound(held.status())) {
+      if (!held.ok()) return held.status();
+      continue;
+    }
+    CampaignMember taken = p.member;
+    taken.customer = survivor_id;
+    if (auto s = campaigns::PutMember(ctx, taken); !s.ok()) return s;
+    p.survivor_joined = true;
   }
   for (CustomerId loser : loser_ids)
     if (auto s = customers::Delete(ctx, loser); !s.ok()) return s;

@@ -13,6 +13,7 @@
 #include "customers/customers.h"
 #include "duplicates/journal.h"
 #include "segments/segments.h"
+#include "campaigns/campaigns.h"
 #include "interactions/interactions.h"
 #include "model/external.h"
 #include "opportunities/opportunities.h"
@@ -162,6 +163,21 @@ absl::StatusOr<MergeRecord> Unmerge(model::Ctx& ctx, MergeId id) {
     if (auto joined = segments::Join(ctx, p.segment, p.loser); !joined.ok()) return joined.status();
     if (p.survivor_joined)
       if (auto left = segments::Leave(ctx, p.segment, survivor_id); !left.ok()) return left.status();
+  }
+  for (const CampaignPlace& p : j.campaigns) {
+    // A campaign deleted since has nothing to give back.
+    auto campaign = campaigns::Get(ctx, p.member.campaign);
+    if (absl::IsNotFound(campaign.status())) continue;
+    if (!campaign.ok()) return campaign.status();
+    CampaignMember restored = p.member;
+    // A status the campaign has dropped since becomes its default (a status members hold cannot
+    // be dropped, but the loser's was not held while it was merged away).
+    if (std::none_of(campaign->statuses.begin(), campaign->statuses.end(),
+                     [&](const CampaignStatus& st) { return st.name == restored.status; }))
+      restored.status = campaign->default_status;
+    if (auto s = campaigns::PutMember(ctx, restored); !s.ok()) return s;
+    if (p.survivor_joined)
+      if (auto left = campaigns::DropMember(ctx, p.member.campaign, survivor_id); !left.ok()) return left.status();
   }
   if (auto s = DeleteJournal(ctx, j); !s.ok()) return s;
   if (auto s = interactions::RefreshContact(ctx, survivor_id); !s.ok()) return s;

@@ -34,6 +34,7 @@
 #include "sales/scores.h"
 #include "sales/totals.h"
 #include "segments/segments.h"
+#include "campaigns/campaigns.h"
 #include "users/users.h"
 
 namespace crm::maintenance {
@@ -543,6 +544,9 @@ void Checker::Quotas() {
   auto segments = segments::Check(ctx_, &report_.records, &report_.index_entries);
   if (!segments.ok()) return Problem("segments: ", segments.status().message());
   for (const std::string& p : *segments) Problem(p);
+  auto campaigns = campaigns::Check(ctx_, &report_.records, &report_.index_entries);
+  if (!campaigns.ok()) return Problem("campaigns: ", campaigns.status().message());
+  for (const std::string& p : *campaigns) Problem(p);
 }
 
 absl::StatusOr<VerifyReport> Verify(const model::Ctx& ctx) {

@@ -80,6 +80,9 @@ constexpr TableSpec kTables[] = {
     {&Schema::segment_name, "segment_name", 17},
     {&Schema::segment_member, "segment_member", 17},
     {&Schema::customer_segment, "customer_segment", 17},
+    {&Schema::campaigns, "campaigns", 17},
+    {&Schema::campaign_member, "campaign_member", 17},
+    {&Schema::customer_campaign, "customer_campaign", 17},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

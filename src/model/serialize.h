@@ -16,6 +16,7 @@
 #include "crm/product.hpp"
 #include "crm/privacy.hpp"
 #include "crm/segment.hpp"
+#include "crm/campaign.hpp"
 #include "crm/user.hpp"
 #include "crm/types.hpp"
 
@@ -296,6 +297,44 @@ void serialize(Archive& ar, crm::Segment& s, unsigned) {
 }
 
 template <class Archive>
+void serialize(Archive& ar, crm::CampaignStatus& s, unsigned) {
+  ar& make_nvp("name", s.name);
+  ar& make_nvp("responded", s.responded);
+}
+
+// A campaign's member count is a counter of its own (campaigns/campaigns.h).
+template <class Archive>
+void serialize(Archive& ar, crm::Campaign& c, unsigned) {
+  ar& make_nvp("id", c.id);
+  ar& make_nvp("revision", c.revision);
+  ar& make_nvp("created_at", c.created_at);
+  ar& make_nvp("updated_at", c.updated_at);
+  ar& make_nvp("name", c.name);
+  ar& make_nvp("description", c.description);
+  ar& make_nvp("channel", c.channel);
+  ar& make_nvp("purpose", c.purpose);
+  ar& make_nvp("starts_at", c.starts_at);
+  ar& make_nvp("ends_at", c.ends_at);
+  ar& make_nvp("budget", c.budget);
+  ar& make_nvp("actual_cost", c.actual_cost);
+  ar& make_nvp("parent", c.parent);
+  ar& make_nvp("owner", c.owner);
+  ar& make_nvp("statuses", c.statuses);
+  ar& make_nvp("default_status", c.default_status);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::CampaignMember& m, unsigned) {
+  ar& make_nvp("campaign", m.campaign);
+  ar& make_nvp("customer", m.customer);
+  ar& make_nvp("status", m.status);
+  ar& make_nvp("responded", m.responded);
+  ar& make_nvp("added_at", m.added_at);
+  ar& make_nvp("updated_at", m.updated_at);
+  ar& make_nvp("first_responded_at", m.first_responded_at);
+}
+
+template <class Archive>
 void serialize(Archive& ar, crm::FieldChange& f, unsigned) {
   ar& make_nvp("field", f.field);
   ar& make_nvp("before", f.before);
@@ -382,6 +421,9 @@ BOOST_CLASS_VERSION(crm::Opportunity, 3)
 BOOST_CLASS_VERSION(crm::LineItem, 0)
 BOOST_CLASS_VERSION(crm::Product, 0)
 BOOST_CLASS_VERSION(crm::Segment, 0)
+BOOST_CLASS_VERSION(crm::CampaignStatus, 0)
+BOOST_CLASS_VERSION(crm::Campaign, 0)
+BOOST_CLASS_VERSION(crm::CampaignMember, 0)
 BOOST_CLASS_VERSION(crm::FieldChange, 0)
 BOOST_CLASS_VERSION(crm::Change, 3)
 BOOST_CLASS_VERSION(crm::Erasure, 0)

@@ -111,8 +111,8 @@ constexpr Step kSteps[] = {
     {15, "duplicate matching", &duplicates::MarkIndexPending},
     // Merges: none yet.
     {16, "merges", [](model::Ctx&) { return absl::OkStatus(); }},
-    // Segments: none yet.
-    {17, "segments", [](model::Ctx&) { return absl::OkStatus(); }},
+    // Segments and campaigns: none yet.
+    {17, "segments, campaigns", [](model::Ctx&) { return absl::OkStatus(); }},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == model::kSchemaVersion, "a step for every schema version");
 

@@ -124,6 +124,8 @@ template TxnImpl* ImplOf(const DuplicateReads*);
 template TxnImpl* ImplOf(const DuplicateWrites*);
 template TxnImpl* ImplOf(const SegmentReads*);
 template TxnImpl* ImplOf(const SegmentWrites*);
+template TxnImpl* ImplOf(const CampaignReads*);
+template TxnImpl* ImplOf(const CampaignWrites*);
 
 }  // namespace detail
 

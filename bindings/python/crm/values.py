@@ -130,6 +130,7 @@ class Entity(enum.IntEnum):
     TEAM = 6
     PRODUCT = 7
     SEGMENT = 8
+    CAMPAIGN = 9
 
 
 class Op(enum.IntEnum):
