@@ -16,6 +16,7 @@
 #include <initializer_list>
 #include <memory>
 #include <new>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -502,6 +503,14 @@ inline int ListOut(List** out, crm_txn* txn, F call) {
     *out = list;
     return CRM_OK;
   });
+}
+
+// An array of customer ids (`count` of them at `ids`, which may be NULL only when empty).
+inline int CustomerIdsArg(const uint64_t* ids, std::size_t count, std::span<const crm::CustomerId>* out) {
+  if (ids == nullptr && count != 0) return Invalid("ids: is NULL with a count");
+  static_assert(sizeof(crm::CustomerId) == sizeof(uint64_t), "customer ids are 64-bit");
+  *out = std::span<const crm::CustomerId>(reinterpret_cast<const crm::CustomerId*>(ids), count);
+  return CRM_OK;
 }
 
 // Hands `text` to the caller as a NUL-terminated copy it frees with crm_free (`len`, when not

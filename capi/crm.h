@@ -514,4 +514,5 @@ CRM_API int crm_pipeline_list(crm_iter** out, crm_txn* txn);
 #include "crm_analytics.h"   /* customer analytics: purchase facts, churn, cohorts, RFM (since 0.16) */
 #include "crm_duplicates.h"  /* data quality: duplicate matching, the duplicate rule, pairs (since 0.17), merging (0.18) */
 #include "crm_segments.h"    /* segments: manual, dynamic and snapshot sets of customers (since 0.19) */
+#include "crm_campaigns.h"   /* campaigns: members, statuses, the audience with its exclusions (since 0.19) */
 #endif /* CRM_H */

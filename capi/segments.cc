@@ -46,20 +46,12 @@ int64_t SegmentInt(const crm::Segment& s, int field) {
   }
 }
 
-// The ids argument of the member calls.
-int IdsArg(const uint64_t* ids, size_t count, std::span<const crm::CustomerId>* out) {
-  if (ids == nullptr && count != 0) return Invalid("ids: is NULL with a count");
-  static_assert(sizeof(crm::CustomerId) == sizeof(uint64_t), "customer ids are 64-bit");
-  *out = std::span<const crm::CustomerId>(reinterpret_cast<const crm::CustomerId*>(ids), count);
-  return CRM_OK;
-}
-
 template <class F>
 int Members(uint64_t* changed, crm_txn* txn, const uint64_t* ids, size_t count, F call) {
   return Guard([&] {
     Set<uint64_t>(changed, 0);
     std::span<const crm::CustomerId> span;
-    if (int rc = IdsArg(ids, count, &span); rc != CRM_OK) return rc;
+    if (int rc = CustomerIdsArg(ids, count, &span); rc != CRM_OK) return rc;
     if (int rc = NeedWrite(txn); rc != CRM_OK) return rc;
     auto n = call(*txn->write, span);
     if (!n.ok()) return CheckIn(txn, n.status());

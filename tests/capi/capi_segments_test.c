@@ -1,5 +1,6 @@
 /* The C ABI's segments (crm_segments.h): manual members, a dynamic segment following customer
- * writes, a snapshot staying frozen, member pages, and refusals that change nothing. */
+ * writes, a snapshot staying frozen, member pages, and refusals that change nothing; and
+ * campaigns (crm_campaigns.h): statuses, members from a segment, the audience's exclusions. */
 #include "capi_support.h"
 
 static uint64_t make_segment(crm_txn* txn, const char* name, int kind, const char* filter) {
@@ -132,8 +133,96 @@ static void test_segments(void) {
   crm_db_close(db);
 }
 
+static void test_campaigns(void) {
+  crm_db* db = open_db("campaigns.crm");
+  crm_txn* txn = NULL;
+  crm_campaign* c = NULL;
+  crm_campaign_members* m = NULL;
+  crm_audience* a = NULL;
+  crm_customer* p = person("Ann", "Lee", "ann@example.com");
+  uint64_t ann = create(db, p), bob, n = 0, campaign, segment, customer = 0, ids[2];
+  const char* text;
+  size_t len = 0;
+  int responded = -1, sendable = -1, verdict = -1;
+  int64_t first = 0;
+  crm_customer_free(p);
+  p = person("Bob", "Ray", "bob@example.com");
+  bob = create(db, p);
+  crm_customer_free(p);
+
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  {
+    crm_consent* r = NULL;
+    CHECK(crm_consent_new(&r) == CRM_OK);
+    CHECK(crm_consent_set_int(r, CRM_CONSENT_CUSTOMER, (int64_t)ann) == CRM_OK);
+    CHECK(crm_consent_set_text(r, CRM_CONSENT_PURPOSE, S("marketing")) == CRM_OK);
+    CHECK(crm_consent_set_int(r, CRM_CONSENT_LEGAL_BASIS, CRM_BASIS_CONSENT) == CRM_OK);
+    CHECK(crm_consent_record(txn, r) == CRM_OK);
+    crm_consent_free(r);
+  }
+  CHECK(crm_campaign_new(&c) == CRM_OK);
+  CHECK(crm_campaign_set_text(c, CRM_CAMPAIGN_NAME, S("User day")) == CRM_OK);
+  CHECK(crm_campaign_add_status(c, S("invited"), 0) == CRM_OK);
+  CHECK(crm_campaign_add_status(c, S("attended"), 1) == CRM_OK);
+  CHECK(crm_campaign_add_status(c, S("x"), 2) == CRM_EINVALID);
+  CHECK(crm_campaign_set_text(c, CRM_CAMPAIGN_BUDGET_CURRENCY, S("EUR")) == CRM_OK);
+  CHECK(crm_campaign_set_int(c, CRM_CAMPAIGN_BUDGET, 500000) == CRM_OK);
+  CHECK(crm_campaign_set_int(c, CRM_CAMPAIGN_CHANNEL, 9) == CRM_EINVALID);
+  CHECK(crm_campaign_create(txn, c) == CRM_OK);
+  campaign = (uint64_t)crm_campaign_int(c, CRM_CAMPAIGN_ID);
+  text = crm_campaign_text(c, CRM_CAMPAIGN_DEFAULT_STATUS, &len);
+  CHECK(len == 7 && memcmp(text, "invited", 7) == 0);
+  CHECK(crm_campaign_status_count(c) == 2);
+  CHECK(crm_campaign_status(c, 1, &text, &len, &responded) == CRM_OK && responded == 1 && len == 8);
+  CHECK(crm_campaign_status(c, 2, &text, &len, &responded) == CRM_ENOTFOUND);
+  crm_campaign_free(c);
+
+  segment = make_segment(txn, "everyone", CRM_SEGMENT_DYNAMIC, "email prefix ''");
+  CHECK(crm_campaign_add_segment(&n, txn, campaign, segment, NULL, 0) == CRM_OK && n == 2);
+  ids[0] = ann;
+  ids[1] = 999;
+  CHECK(crm_campaign_add_members(&n, txn, campaign, ids, 2, NULL, 0) == CRM_ENOTFOUND && n == 0);
+  CHECK(crm_campaign_add_members(&n, txn, campaign, ids, 1, S("lost")) == CRM_EINVALID);
+  CHECK(crm_campaign_set_member_status(txn, campaign, bob, S("ATTENDED")) == CRM_OK);
+  CHECK(crm_campaign_set_member_status(txn, campaign, 999, S("attended")) == CRM_ENOTFOUND);
+  CHECK(crm_campaign_member_get(&m, txn, campaign, bob) == CRM_OK);
+  CHECK(crm_campaign_members_item(m, 0, NULL, &customer, &text, &len, &responded, NULL, &first) == CRM_OK);
+  CHECK(customer == bob && len == 8 && memcmp(text, "attended", 8) == 0 && responded == 1 && first != 0);
+  crm_campaign_members_free(m);
+  CHECK(crm_campaign_members_list(&m, txn, campaign, 1, NULL, 0) == CRM_OK && crm_campaign_members_count(m) == 1);
+  text = crm_campaign_members_next(m, &len);
+  CHECK(len > 0);
+  {
+    crm_campaign_members* next = NULL;
+    CHECK(crm_campaign_members_list(&next, txn, campaign, 1, text, len) == CRM_OK);
+    CHECK(crm_campaign_members_item(next, 0, NULL, &customer, NULL, NULL, NULL, NULL, NULL) == CRM_OK && customer == bob);
+    crm_campaign_members_free(next);
+  }
+  crm_campaign_members_free(m);
+  CHECK(crm_campaigns_of(&m, txn, ann) == CRM_OK && crm_campaign_members_count(m) == 1);
+  crm_campaign_members_free(m);
+
+  /* Ann granted marketing by email; Bob did not: he is excluded, with the reason. */
+  CHECK(crm_campaign_audience(&a, txn, campaign, 10, NULL, 0, 0) == CRM_OK && crm_audience_count(a) == 2);
+  CHECK(crm_audience_item(a, 0, &customer, &sendable, &verdict, NULL, NULL) == CRM_OK);
+  CHECK(customer == ann && sendable == 1 && verdict == CRM_VERDICT_ALLOWED);
+  CHECK(crm_audience_item(a, 1, &customer, &sendable, &verdict, &text, &len) == CRM_OK);
+  CHECK(customer == bob && sendable == 0 && verdict == CRM_VERDICT_NO_CONSENT && len > 0);
+  crm_audience_next(a, &len);
+  CHECK(len == 0);
+  crm_audience_free(a);
+
+  CHECK(crm_campaign_remove_members(&n, txn, campaign, ids, 1) == CRM_OK && n == 1);
+  CHECK(crm_campaign_get(&c, txn, campaign) == CRM_OK && crm_campaign_int(c, CRM_CAMPAIGN_MEMBERS) == 1);
+  crm_campaign_free(c);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_segments();
+  test_campaigns();
   return finish();
 }
