@@ -1,5 +1,5 @@
 """The C declarations of the report headers (crm_sales.h, crm_analytics.h) and of
-crm_duplicates.h and crm_segments.h that cffi binds, as
+crm_duplicates.h, crm_segments.h and crm_campaigns.h that cffi binds, as
 crm/_cdef.py keeps the rest: the headers without their comments and macros. _cdef.CDEF ends with
 them."""
 
@@ -221,6 +221,59 @@ const char* crm_id_page_next(const crm_id_page* p, size_t* len);
 void crm_id_page_free(crm_id_page* p);
 """
 
+CAMPAIGNS = """
+typedef struct crm_campaign crm_campaign;
+typedef struct crm_campaign_list crm_campaign_list;
+typedef struct crm_campaign_members crm_campaign_members;
+typedef struct crm_audience crm_audience;
+int crm_campaign_new(crm_campaign** out);
+int crm_campaign_clone(crm_campaign** out, const crm_campaign* c);
+void crm_campaign_free(crm_campaign* c);
+const char* crm_campaign_text(const crm_campaign* c, int field, size_t* len);
+int crm_campaign_set_text(crm_campaign* c, int field, const char* s, size_t len);
+int crm_campaign_get_int(int64_t* out, const crm_campaign* c, int field);
+int64_t crm_campaign_int(const crm_campaign* c, int field);
+int crm_campaign_set_int(crm_campaign* c, int field, int64_t value);
+size_t crm_campaign_status_count(const crm_campaign* c);
+int crm_campaign_status(const crm_campaign* c, size_t i, const char** name, size_t* len, int* responded);
+int crm_campaign_add_status(crm_campaign* c, const char* name, size_t len, int responded);
+int crm_campaign_clear_statuses(crm_campaign* c);
+int crm_campaign_create(crm_txn* txn, crm_campaign* c);
+int crm_campaign_update(crm_txn* txn, crm_campaign* c);
+int crm_campaign_delete(crm_txn* txn, uint64_t id);
+int crm_campaign_get(crm_campaign** out, crm_txn* txn, uint64_t id);
+int crm_campaign_list_get(crm_campaign_list** out, crm_txn* txn);
+size_t crm_campaign_list_size(const crm_campaign_list* l);
+const crm_campaign* crm_campaign_list_at(const crm_campaign_list* l, size_t i);
+void crm_campaign_list_free(crm_campaign_list* l);
+int crm_campaign_add_members(uint64_t* changed, crm_txn* txn, uint64_t campaign, const uint64_t* ids,
+                             size_t count, const char* status, size_t status_len);
+int crm_campaign_add_segment(uint64_t* changed, crm_txn* txn, uint64_t campaign, uint64_t segment,
+                             const char* status, size_t status_len);
+int crm_campaign_remove_members(uint64_t* changed, crm_txn* txn, uint64_t campaign, const uint64_t* ids,
+                                size_t count);
+int crm_campaign_set_member_status(crm_txn* txn, uint64_t campaign, uint64_t customer, const char* status,
+                                   size_t status_len);
+int crm_campaign_members_list(crm_campaign_members** out, crm_txn* txn, uint64_t campaign, size_t limit,
+                              const char* page_token, size_t page_token_len);
+int crm_campaigns_of(crm_campaign_members** out, crm_txn* txn, uint64_t customer);
+int crm_campaign_member_get(crm_campaign_members** out, crm_txn* txn, uint64_t campaign, uint64_t customer);
+size_t crm_campaign_members_count(const crm_campaign_members* m);
+int crm_campaign_members_item(const crm_campaign_members* m, size_t i, uint64_t* campaign, uint64_t* customer,
+                              const char** status, size_t* status_len, int* responded, int64_t* added_at,
+                              int64_t* first_responded_at);
+const char* crm_campaign_members_next(const crm_campaign_members* m, size_t* len);
+void crm_campaign_members_free(crm_campaign_members* m);
+int crm_campaign_audience(crm_audience** out, crm_txn* txn, uint64_t campaign, size_t limit,
+                          const char* page_token, size_t page_token_len, int64_t at);
+size_t crm_audience_count(const crm_audience* a);
+int crm_audience_item(const crm_audience* a, size_t i, uint64_t* customer, int* sendable, int* verdict,
+                      const char** reason, size_t* reason_len);
+const char* crm_audience_next(const crm_audience* a, size_t* len);
+void crm_audience_free(crm_audience* a);
+"""
+
 REPORTS += DUPLICATES
 REPORTS += MERGES
 REPORTS += SEGMENTS
+REPORTS += CAMPAIGNS

@@ -34,6 +34,7 @@ from .sales import SalesReads, SalesWrites
 from .scoring import ScoringReads, ScoringWrites
 from .products import ProductReads, ProductWrites
 from .segments import SegmentReads, SegmentWrites
+from .campaigns import CampaignReads, CampaignWrites
 from .users import UserReads, UserWrites
 
 R = TypeVar("R", bound=Record)
@@ -47,13 +48,14 @@ _U64_P = ffi.typeof("uint64_t*")
 
 class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, ChangeReads, MaintenanceReads,
              QueryReads, UserReads, PrivacyReads, ConsentReads, ImportReads, SalesReads,
-             ScoringReads, ProductReads, AnalyticsReads, DuplicateReads, SegmentReads):
+             ScoringReads, ProductReads, AnalyticsReads, DuplicateReads, SegmentReads,
+             CampaignReads):
     """Every concept's reads."""
 
 
 class _Writes(CustomerWrites, InteractionWrites, PipelineWrites, OpportunityWrites, QueryWrites, UserWrites,
               PrivacyWrites, ConsentWrites, SalesWrites, ScoringWrites, ProductWrites, AnalyticsWrites,
-              DuplicateWrites, SegmentWrites):
+              DuplicateWrites, SegmentWrites, CampaignWrites):
     """Every concept's writes."""
 
 

@@ -39,6 +39,7 @@ NOT_USED = {
     "crm_product_get_int": "as crm_customer_get_int",
     "crm_consent_get_int": "as crm_customer_get_int",
     "crm_segment_get_int": "as crm_customer_get_int",
+    "crm_campaign_get_int": "as crm_customer_get_int",
 }
 
 pytestmark = pytest.mark.skipif(not HEADER.exists(), reason="needs the source tree's capi/crm.h")

@@ -88,3 +88,41 @@ def test_telco_segment_counts(db):
         db.update_customer(c)
     assert db.segment_count(s.id) == len(new_monthly) - 10
     assert db.verify().ok
+
+
+def test_campaign_members_statuses_and_audience(db):
+    ann = db.create_customer(person("Ann", "Lee", "ann@example.com"))
+    bob = db.create_customer(person("Bob", "Ray", "bob@example.com"))
+    cat = db.create_customer(person("Cat", "Day"))
+    db.record_consent(crm.ConsentRecord(customer=ann.id, purpose="marketing", legal_basis=crm.LegalBasis.CONSENT))
+    spring = db.create_campaign(crm.Campaign(name="Spring launch", budget=crm.Money("5000", "EUR")))
+    assert spring.statuses == [crm.CampaignStatus("sent"), crm.CampaignStatus("responded", True)]
+    assert spring.default_status == "sent" and spring.channel == crm.Channel.EMAIL and spring.purpose == "marketing"
+    event = db.create_campaign(crm.Campaign(name="User day", parent=spring.id,
+                                            statuses=["invited", crm.CampaignStatus("attended", True)]))
+    assert event.parent == spring.id and event.default_status == "invited"
+    with pytest.raises(crm.InvalidError, match="actual_cost.currency"):
+        db.create_campaign(crm.Campaign(name="x", budget=crm.Money("1", "EUR"), actual_cost=crm.Money("1", "USD")))
+    with pytest.raises(crm.DependentsError):
+        db.delete_campaign(spring.id)
+    everyone = db.create_segment(crm.Segment(name="all", kind="dynamic", filter="family_name is not empty"))
+    assert db.add_segment_to_campaign(spring.id, everyone.id) == 3
+    assert db.add_to_campaign(event.id, [ann.id, bob.id], status="attended") == 2
+    with pytest.raises(crm.NotFoundError, match=r"customers\[1\]"):
+        db.add_to_campaign(event.id, [cat.id, 999])
+    db.set_campaign_status(spring.id, bob.id, "RESPONDED")
+    m = db.campaign_member(spring.id, bob.id)
+    assert m.status == "responded" and m.responded and m.first_responded_at is not None
+    assert db.campaign_member(event.id, cat.id) is None
+    assert [c.campaign for c in db.campaigns_of(ann.id)] == [spring.id, event.id]
+    audience = list(db.campaign_audience(spring.id, page_size=2))
+    assert [(e.customer, e.sendable, e.verdict) for e in audience] == [
+        (ann.id, True, crm.Verdict.ALLOWED), (bob.id, False, crm.Verdict.NO_CONSENT), (cat.id, False, crm.Verdict.NO_ADDRESS)]
+    assert all(e.reason for e in audience)
+    assert [m.customer for m in db.campaign_members(spring.id, page_size=1)] == [ann.id, bob.id, cat.id]
+    assert db.remove_from_campaign(spring.id, cat.id) == 1 and db.campaign(spring.id).members == 2
+    event.statuses = ["attended"]
+    event.default_status = "attended"
+    db.update_campaign(event)
+    assert [c.name for c in db.campaigns()] == ["Spring launch", "User day"]
+    assert db.verify().ok
