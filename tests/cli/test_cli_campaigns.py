@@ -1,0 +1,34 @@
+"""`crm campaign`: a campaign with its own statuses, members from a segment, and its audience."""
+from test_cli import js, run
+
+
+def test_campaigns_from_the_shell(tmp_path):
+    run(tmp_path, "init")
+    js(tmp_path, "customer", "add", "--given", "Ann", "--family", "Lee", "--email", "ann@example.com")
+    js(tmp_path, "customer", "add", "--given", "Bob", "--family", "Ray", "--email", "bob@example.com")
+    js(tmp_path, "customer", "add", "--given", "Cat", "--family", "Day")
+    run(tmp_path, "consent", "record", "1", "marketing")
+    js(tmp_path, "segment", "add", "everyone", "--filter", "family_name is not empty")
+    spring = js(tmp_path, "campaign", "add", "Spring", "--budget", "5000 EUR")[0]
+    assert (spring["budget"], spring["default_status"]) == ("5000.00 EUR", "sent")
+    event = js(tmp_path, "campaign", "add", "User day", "--status", "invited", "--status", "attended:responded",
+               "--parent", "1")[0]
+    assert event["statuses"] == [{"name": "invited", "responded": False}, {"name": "attended", "responded": True}]
+    assert "added 3 to campaign 1" in run(tmp_path, "campaign", "add-segment", "1", "1").stdout
+    assert js(tmp_path, "campaign", "add-members", "2", "1", "--status", "attended")["added"] == 1
+    assert "customers[1]: customer 9 does not exist" in run(tmp_path, "campaign", "add-members", "2", "2", "9", code=1).stderr
+    assert "is not a status of campaign 2" in run(tmp_path, "campaign", "add-members", "2", "2", "--status", "won",
+                                                  code=1).stderr
+    member = js(tmp_path, "campaign", "status", "1", "2", "responded")["members"][0]
+    assert member["responded"] and member["first_responded_at"]
+    page = js(tmp_path, "campaign", "members", "1", "--limit", "2")
+    assert [m["customer"] for m in page["members"]] == [1, 2] and page["next_page"]
+    audience = js(tmp_path, "campaign", "audience", "1")
+    assert (audience["sendable"], audience["excluded"]) == (1, 2)
+    assert [(a["customer"], a["verdict"]) for a in audience["audience"]] == [
+        (1, "allowed"), (2, "no_consent"), (3, "no_address")]
+    assert "1 sendable, 2 excluded" in run(tmp_path, "campaign", "audience", "1").stdout
+    assert [m["campaign"] for m in js(tmp_path, "campaign", "of", "1")["members"]] == [1, 2]
+    assert "has child campaign 2" in run(tmp_path, "campaign", "delete", "1", code=1).stderr
+    assert "removed 1 from campaign 1" in run(tmp_path, "campaign", "remove-members", "1", "3").stdout
+    assert [c["members"] for c in js(tmp_path, "campaign", "list")] == [2, 1]
