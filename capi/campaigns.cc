@@ -341,3 +341,48 @@ const char* crm_audience_next(const crm_audience* a, size_t* len) {
   return a->v.next_page_token.c_str();
 }
 void crm_audience_free(crm_audience* a) { delete a; }
+
+namespace {
+
+template <class F>
+int TouchesOut(crm_id_page** out, crm_txn* txn, F call) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    auto t = call(*ReadOf(txn));
+    if (!t.ok()) return Check(t.status());
+    auto* page = new crm_id_page{};
+    page->ids.assign(t->campaigns.begin(), t->campaigns.end());
+    *out = page;
+    return CRM_OK;
+  });
+}
+
+}  // namespace
+
+int crm_customer_touches(crm_id_page** out, crm_txn* txn, uint64_t customer) {
+  return TouchesOut(out, txn, [&](crm::ReadTxn& t) { return t.CustomerTouches(customer); });
+}
+
+int crm_deal_touches(crm_id_page** out, crm_txn* txn, uint64_t deal) {
+  return TouchesOut(out, txn, [&](crm::ReadTxn& t) { return t.DealTouches(deal); });
+}
+
+int crm_campaign_attribution(crm_report** out, crm_txn* txn, int model, int64_t won_from, int64_t won_to) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (model < CRM_ATTRIBUTION_FIRST_TOUCH || model > CRM_ATTRIBUTION_LINEAR)
+      return Invalid("model: is not a CRM_ATTRIBUTION_* model");
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    crm::AttributionQuery q;
+    q.model = static_cast<crm::AttributionModel>(model);
+    q.won_from = won_from;
+    q.won_to = won_to;
+    auto rows = ReadOf(txn)->CampaignAttribution(q);
+    if (!rows.ok()) return Check(rows.status());
+    *out = new crm_report{crm::AttributionReport(*rows, q.model)};
+    return CRM_OK;
+  });
+}

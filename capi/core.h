@@ -69,6 +69,10 @@ struct crm_opportunity {
 struct crm_change {
   crm::Change v;
 };
+struct crm_id_page {  // ids of segments, customers or campaigns (crm_segments.h, crm_campaigns.h)
+  std::vector<uint64_t> ids;
+  std::string next;
+};
 struct crm_report {  // sales and customer reports (crm_sales.h, crm_analytics.h)
   crm::ReportTable table;
 };

@@ -106,6 +106,22 @@ CRM_API int crm_audience_item(const crm_audience* a, size_t i, uint64_t* custome
 CRM_API const char* crm_audience_next(const crm_audience* a, size_t* len);
 CRM_API void crm_audience_free(crm_audience* a);
 
+/* Attribution. A touch is a member's first response to a campaign; a customer's touches are its
+ * responses, a deal's those of its customer and contacts up to the time it was won. The ids are
+ * the campaigns touched, earliest first (the first touch first, the last touch last), in a
+ * crm_id_page (crm_segments.h). CRM_ENOTFOUND for a customer or deal that does not exist. */
+CRM_API int crm_customer_touches(crm_id_page** out, crm_txn* txn, uint64_t customer);
+CRM_API int crm_deal_touches(crm_id_page** out, crm_txn* txn, uint64_t deal);
+
+#define CRM_ATTRIBUTION_FIRST_TOUCH 1 /* all of a won deal's amount to its first touch */
+#define CRM_ATTRIBUTION_LAST_TOUCH 2  /* to its last touch */
+#define CRM_ATTRIBUTION_LINEAR 3      /* equal shares to each (leftover cents to the earliest) */
+/* The won value each campaign brought under `model` from deals won in [won_from, won_to) (0: no
+ * bound), as a report (crm_sales.h): columns campaign, name, currency, members, responded,
+ * deals (real), won_value (money), cost and cost_per_lead (text with their currency), return
+ * (real: (won - cost) / cost, empty when the cost is unset or in another currency). */
+CRM_API int crm_campaign_attribution(crm_report** out, crm_txn* txn, int model, int64_t won_from, int64_t won_to);
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,10 +11,6 @@ struct crm_segment {
 struct crm_segment_list {
   std::vector<crm_segment> v;
 };
-struct crm_id_page {
-  std::vector<uint64_t> ids;
-  std::string next;
-};
 
 namespace {
 

@@ -30,6 +30,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "crm/consent.hpp"
+#include "crm/opportunity.hpp"
+#include "crm/sales.hpp"
 #include "crm/segment.hpp"
 #include "crm/txn_part.hpp"
 #include "crm/types.hpp"
@@ -101,6 +103,55 @@ struct AudiencePage {
   std::string next_page_token;
 };
 
+// Attribution. A touch is a member's first response to a campaign (CampaignMember::
+// first_responded_at): a customer that was only sent to was not touched. A customer's touches
+// are its responses; a deal's are those of its customer and of its contacts (ContactRole) up to
+// the time it was won (or up to now while it is open), each campaign once, at its earliest
+// response.
+struct Touches {
+  CampaignId first = 0;  // the earliest touch's campaign (0: none)
+  CampaignId last = 0;   // the latest's
+  std::vector<CampaignId> campaigns;  // every campaign touched, earliest first
+  friend bool operator==(const Touches&, const Touches&) = default;
+};
+
+// How a won deal's amount is shared among the campaigns that touched it: all of it to the first
+// touch, all to the last, or equal shares to each (in minor units; the cents a split leaves over
+// go one each to the earliest touches, so the shares add up to the amount exactly).
+enum class AttributionModel : std::uint8_t { kFirstTouch = 1, kLastTouch = 2, kLinear = 3 };
+std::string_view AttributionModelName(AttributionModel model);  // "first_touch", "last_touch", "linear"
+
+struct AttributionQuery {
+  AttributionModel model = AttributionModel::kFirstTouch;
+  Timestamp won_from = 0;  // deals won in [won_from, won_to); 0: no bound
+  Timestamp won_to = 0;
+};
+
+// One campaign's figures in one currency (a campaign whose deals were won in several currencies
+// has a row for each; one without any has one row, with its cost's currency).
+struct AttributionRow {
+  CampaignId campaign = 0;
+  std::string name;
+  std::string currency;        // of won_value (and of cost when they match)
+  std::uint64_t members = 0;
+  std::uint64_t responded = 0;  // members with a response: its leads
+  double deals = 0;             // won deals attributed (shares, under the linear model)
+  std::int64_t won_value = 0;   // minor units of `currency` attributed to it
+  Money cost;                   // the campaign's actual cost (else its budget); none when neither is set
+  // cost / responded, in minor units of the cost's currency (rounded half away from zero); 0
+  // when there is no cost or no response.
+  std::int64_t cost_per_lead = 0;
+  // (won_value - cost) / cost, when cost is set, not zero and in `currency`.
+  bool has_return = false;
+  double return_on_cost = 0;
+  friend bool operator==(const AttributionRow&, const AttributionRow&) = default;
+};
+
+// The rows as a report table (crm/sales.hpp), as the C ABI, Python and the tool read them:
+// campaign, name, currency, members, responded, deals, won_value (money), cost and
+// cost_per_lead (text with their currency, which may differ from the row's), return.
+ReportTable AttributionReport(const std::vector<AttributionRow>& rows, AttributionModel model);
+
 // Reads of campaigns: members of every transaction.
 class CampaignReads {
  public:
@@ -118,6 +169,13 @@ class CampaignReads {
   // purpose at `at` (now when 0), or excluded with the reason.
   absl::StatusOr<AudiencePage> CampaignAudience(CampaignId campaign, std::string_view page_token = {},
                                                std::size_t limit = 100, Timestamp at = 0) const;
+  // A customer's touches (NotFound for a customer that does not exist).
+  absl::StatusOr<Touches> CustomerTouches(CustomerId customer) const;
+  // A deal's touches (NotFound for a deal that does not exist).
+  absl::StatusOr<Touches> DealTouches(OpportunityId deal) const;
+  // The won value attributed to each campaign under the model, with its leads, cost per lead and
+  // return; every campaign has a row, in id order.
+  absl::StatusOr<std::vector<AttributionRow>> CampaignAttribution(const AttributionQuery& query) const;
 
  protected:
   CampaignReads() = default;

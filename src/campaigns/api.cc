@@ -27,6 +27,16 @@ absl::StatusOr<AudiencePage> CampaignReads::CampaignAudience(CampaignId campaign
   return core::Query(this, [&](const model::Ctx& c) { return campaigns::Audience(c, campaign, page_token, limit, at); });
 }
 
+absl::StatusOr<Touches> CampaignReads::CustomerTouches(CustomerId customer) const {
+  return core::Query(this, [&](const model::Ctx& c) { return campaigns::CustomerTouches(c, customer); });
+}
+absl::StatusOr<Touches> CampaignReads::DealTouches(OpportunityId deal) const {
+  return core::Query(this, [&](const model::Ctx& c) { return campaigns::DealTouches(c, deal); });
+}
+absl::StatusOr<std::vector<AttributionRow>> CampaignReads::CampaignAttribution(const AttributionQuery& query) const {
+  return core::Query(this, [&](const model::Ctx& c) { return campaigns::Attribution(c, query); });
+}
+
 absl::StatusOr<Campaign> CampaignWrites::CreateCampaign(const Campaign& campaign) {
   return core::Mutate(this, [&](model::Ctx& c) { return campaigns::Create(c, campaign); });
 }

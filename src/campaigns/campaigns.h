@@ -35,6 +35,10 @@ absl::StatusOr<std::uint64_t> AddSegment(Ctx& ctx, CampaignId campaign, SegmentI
 absl::StatusOr<std::uint64_t> RemoveMembers(Ctx& ctx, CampaignId campaign, std::span<const CustomerId> customers);
 absl::StatusOr<CampaignMember> SetStatus(Ctx& ctx, CampaignId campaign, CustomerId customer, std::string_view status);
 
+absl::StatusOr<Touches> CustomerTouches(const Ctx& ctx, CustomerId customer);
+absl::StatusOr<Touches> DealTouches(const Ctx& ctx, OpportunityId deal);
+absl::StatusOr<std::vector<AttributionRow>> Attribution(const Ctx& ctx, const AttributionQuery& q);
+
 // Writes a member record as it is (a new one counts); used by merges to move memberships.
 absl::Status PutMember(Ctx& ctx, const CampaignMember& m);
 // Removes one membership; false when there was none.

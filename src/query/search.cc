@@ -305,6 +305,17 @@ absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, EntityType kind, const Searc
   return n;
 }
 
+absl::Status EachOpportunityMatching(const Ctx& ctx, const Filter& filter,
+                                     absl::FunctionRef<absl::Status(const Opportunity&)> fn) {
+  auto p = Prepare(ctx, EntityType::kOpportunity, filter, false, false, false);
+  if (!p.ok()) return p.status();
+  return Walk(ctx, p->filter, p->pipelines, p->candidates, false, false,
+              [&](const Customer*, const Opportunity* o, const Interaction*) -> absl::StatusOr<bool> {
+                if (auto st = fn(*o); !st.ok()) return st;
+                return true;
+              });
+}
+
 absl::Status EachCustomerMatching(const Ctx& ctx, const Filter& filter, bool include_archived,
                                   absl::FunctionRef<absl::Status(CustomerId)> fn) {
   auto p = Prepare(ctx, EntityType::kCustomer, filter, include_archived, false, false);

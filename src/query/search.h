@@ -78,6 +78,9 @@ absl::StatusOr<CustomerPage> SearchCustomers(const model::Ctx& ctx, const Search
 absl::StatusOr<OpportunityPage> SearchOpportunities(const model::Ctx& ctx, const Search& s);
 absl::StatusOr<InteractionPage> SearchInteractions(const model::Ctx& ctx, const Search& s);
 absl::StatusOr<std::uint64_t> Count(const model::Ctx& ctx, EntityType kind, const Search& s);
+// Calls `fn` with every opportunity `filter` matches, in id order.
+absl::Status EachOpportunityMatching(const model::Ctx& ctx, const Filter& filter,
+                                     absl::FunctionRef<absl::Status(const Opportunity&)> fn);
 // Calls `fn` with the id of every customer `filter` matches (archived ones too with
 // `include_archived`), in id order, through the indexes the planner picks.
 absl::Status EachCustomerMatching(const model::Ctx& ctx, const Filter& filter, bool include_archived,

@@ -212,6 +212,36 @@ static void test_campaigns(void) {
   CHECK(len == 0);
   crm_audience_free(a);
 
+  /* Bob attended, then bought: the deal's touch is the campaign, which gets its value. */
+  {
+    crm_opportunity* o = NULL;
+    crm_id_page* touches = NULL;
+    crm_report* r = NULL;
+    const uint64_t* touched = NULL;
+    size_t k = 0, row;
+    int64_t v = 0;
+    CHECK(crm_opportunity_new(&o) == CRM_OK);
+    CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_TITLE, S("renewal")) == CRM_OK);
+    CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_CUSTOMER, (int64_t)bob) == CRM_OK);
+    CHECK(crm_opportunity_set_int(o, CRM_OPPORTUNITY_AMOUNT, 123456) == CRM_OK);
+    CHECK(crm_opportunity_set_text(o, CRM_OPPORTUNITY_CURRENCY, S("EUR")) == CRM_OK);
+    CHECK(crm_opportunity_create(txn, o) == CRM_OK);
+    CHECK(crm_opportunity_close_won(NULL, txn, (uint64_t)crm_opportunity_int(o, CRM_OPPORTUNITY_ID)) == CRM_OK);
+    CHECK(crm_deal_touches(&touches, txn, (uint64_t)crm_opportunity_int(o, CRM_OPPORTUNITY_ID)) == CRM_OK);
+    CHECK(crm_id_page_ids(touches, &touched, &k) == CRM_OK && k == 1 && touched[0] == campaign);
+    crm_id_page_free(touches);
+    CHECK(crm_customer_touches(&touches, txn, 999) == CRM_ENOTFOUND && touches == NULL);
+    CHECK(crm_campaign_attribution(&r, txn, CRM_ATTRIBUTION_LINEAR, 0, 0) == CRM_OK);
+    CHECK(crm_report_rows(r) == 1);
+    row = 0;
+    CHECK(crm_report_int(&v, r, row, column(r, "won_value")) == CRM_OK && v == 123456);
+    CHECK(crm_report_int(&v, r, row, column(r, "responded")) == CRM_OK && v == 1);
+    text = crm_report_text(r, row, column(r, "cost"), &len);
+    CHECK(len == 11 && memcmp(text, "5000.00 EUR", 11) == 0);
+    crm_report_free(r);
+    CHECK(crm_campaign_attribution(&r, txn, 4, 0, 0) == CRM_EINVALID && r == NULL);
+    crm_opportunity_free(o);
+  }
   CHECK(crm_campaign_remove_members(&n, txn, campaign, ids, 1) == CRM_OK && n == 1);
   CHECK(crm_campaign_get(&c, txn, campaign) == CRM_OK && crm_campaign_int(c, CRM_CAMPAIGN_MEMBERS) == 1);
   crm_campaign_free(c);
