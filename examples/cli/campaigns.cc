@@ -96,7 +96,7 @@ void AddCampaignCommands(CLI::App& app, Context& ctx) {
     std::size_t limit = 100;
     bool all = false;
   };
-  auto co = std::make_shared<CampaignOptions>();
+  auto co = std::make_shared<CampaignOptions>();  // `attribution` reads its model from name
   CLI::App* add = campaign->add_subcommand("add", "a campaign; prints it");
   add->add_option("name", co->name)->required();
   add->add_option("--channel", co->channel, "email (default), phone, sms, post or any");
@@ -229,6 +229,37 @@ void AddCampaignCommands(CLI::App& app, Context& ctx) {
       rows.push_back({std::to_string(e.customer), e.sendable ? "yes" : "no", std::string(ContactVerdictName(e.verdict)), e.reason});
     PrintTable({"customer", "sendable", "verdict", "reason"}, rows);
     std::cout << sendable << " sendable, " << all.size() - sendable << " excluded\n";
+  });
+  CLI::App* attribution = campaign->add_subcommand("attribution", "the won value each campaign brought, its cost per lead and return");
+  attribution->add_option("--model", co->name, "first_touch (default), last_touch or linear")
+      ->check(CLI::IsMember({"first_touch", "last_touch", "linear"}));
+  attribution->add_option("--from", co->starts, "deals won from this date on");
+  attribution->add_option("--to", co->ends, "deals won before this date");
+  attribution->callback([&ctx, co] {
+    AttributionQuery q;
+    q.model = co->name == "last_touch" ? AttributionModel::kLastTouch
+              : co->name == "linear"   ? AttributionModel::kLinear
+                                       : AttributionModel::kFirstTouch;
+    if (!co->starts.empty()) q.won_from = ParseTime(co->starts, "--from");
+    if (!co->ends.empty()) q.won_to = ParseTime(co->ends, "--to");
+    const ReportTable t = AttributionReport(Must(ctx.Open(false, true)->Run(&ReadTxn::CampaignAttribution, q), "campaign attribution"), q.model);
+    if (ctx.json) return PrintJson(ToJson(t));
+    std::cout << t.ToText();
+  });
+  CLI::App* touches = campaign->add_subcommand("touches", "the campaigns a deal (or, with --customer, a customer) responded to");
+  touches->add_option("id", co->id, "the deal's id (or the customer's)")->required();
+  touches->add_flag("--customer", co->all, "the id is a customer's");
+  touches->callback([&ctx, co] {
+    auto store = ctx.Open(false, true);
+    const Touches t = Must(co->all ? store->Run(&ReadTxn::CustomerTouches, co->id) : store->Run(&ReadTxn::DealTouches, co->id),
+                           "campaign touches");
+    if (ctx.json) return PrintJson({{"first", t.first}, {"last", t.last}, {"campaigns", t.campaigns}});
+    std::vector<std::vector<std::string>> rows;
+    for (CampaignId id : t.campaigns) {
+      const Campaign c = Must(store->Run(&ReadTxn::GetCampaign, id), "campaign touches");
+      rows.push_back({std::to_string(id), c.name, id == t.first ? "first" : id == t.last ? "last" : ""});
+    }
+    PrintTable({"campaign", "name", "touch"}, rows);
   });
   CLI::App* of = campaign->add_subcommand("of", "a customer's campaigns");
   of->add_option("customer", co->customer)->required();

@@ -29,6 +29,14 @@ def test_campaigns_from_the_shell(tmp_path):
         (1, "allowed"), (2, "no_consent"), (3, "no_address")]
     assert "1 sendable, 2 excluded" in run(tmp_path, "campaign", "audience", "1").stdout
     assert [m["campaign"] for m in js(tmp_path, "campaign", "of", "1")["members"]] == [1, 2]
+    # Bob responded to Spring, then bought: Spring gets the deal's value.
+    run(tmp_path, "opportunity", "add", "renewal", "--customer", "2", "--amount", "1200.50", "--currency", "EUR")
+    run(tmp_path, "opportunity", "close", "1", "--won")
+    assert js(tmp_path, "campaign", "touches", "1")["campaigns"] == [1]
+    rows = {r["campaign"]: r for r in js(tmp_path, "campaign", "attribution", "--model", "linear")["rows"]}
+    assert rows[1]["won_value"] == 120050 and rows[1]["currency"] == "EUR" and rows[1]["cost"] == "5000.00 EUR"
+    assert rows[2]["won_value"] == 0
+    assert "campaign attribution (first_touch)" in run(tmp_path, "campaign", "attribution").stdout
     assert "has child campaign 2" in run(tmp_path, "campaign", "delete", "1", code=1).stderr
     assert "removed 1 from campaign 1" in run(tmp_path, "campaign", "remove-members", "1", "3").stdout
     assert [c["members"] for c in js(tmp_path, "campaign", "list")] == [2, 1]

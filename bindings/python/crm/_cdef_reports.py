@@ -271,6 +271,9 @@ int crm_audience_item(const crm_audience* a, size_t i, uint64_t* customer, int* 
                       const char** reason, size_t* reason_len);
 const char* crm_audience_next(const crm_audience* a, size_t* len);
 void crm_audience_free(crm_audience* a);
+int crm_customer_touches(crm_id_page** out, crm_txn* txn, uint64_t customer);
+int crm_deal_touches(crm_id_page** out, crm_txn* txn, uint64_t deal);
+int crm_campaign_attribution(crm_report** out, crm_txn* txn, int model, int64_t won_from, int64_t won_to);
 """
 
 REPORTS += DUPLICATES

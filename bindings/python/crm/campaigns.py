@@ -15,6 +15,7 @@ from ._native import ffi, lib
 from ._ops import Ops, check_id, check_record, write_plain, write_record
 from .consent import Channel, Verdict
 from .errors import EINVALID, ENOTFOUND, InvalidError, check
+from .sales import Report, read_report
 from .users import _listed
 from .values import to_datetime, to_micros
 
@@ -130,6 +131,24 @@ def _status(status: Optional[str]) -> bytes:
     return b"" if status is None else _encode(status, "status")
 
 
+#: The attribution models, by name (crm_campaigns.h's CRM_ATTRIBUTION_*).
+ATTRIBUTION_MODELS = {"first_touch": 1, "last_touch": 2, "linear": 3}
+
+
+def _touches(fn: Any, id_: int) -> Any:
+    def read(txn: Any) -> list[int]:
+        out = ffi.new("crm_id_page**")
+        check(fn(out, txn, id_))
+        ids, count = ffi.new("const uint64_t**"), ffi.new("size_t*")
+        try:
+            check(lib.crm_id_page_ids(out[0], ids, count))
+            return [int(ids[0][i]) for i in range(count[0])]
+        finally:
+            lib.crm_id_page_free(out[0])
+
+    return read
+
+
 class CampaignReads(Ops):
     """Reads of campaigns: methods of every transaction and of the database."""
 
@@ -214,6 +233,33 @@ class CampaignReads(Ops):
                 return entries, bytes(ffi.unpack(next_token, n[0]))
             finally:
                 lib.crm_audience_free(out[0])
+
+        return self._with_read(read)
+
+    def customer_touches(self, customer: int) -> list[int]:
+        """The campaigns the customer responded to, earliest response first (the first touch
+        first, the last touch last)."""
+        return self._with_read(_touches(lib.crm_customer_touches, check_id(customer, "customer")))
+
+    def deal_touches(self, deal: int) -> list[int]:
+        """The campaigns a deal's customer and contacts responded to up to the time it was won,
+        earliest first."""
+        return self._with_read(_touches(lib.crm_deal_touches, check_id(deal, "deal")))
+
+    def campaign_attribution(self, model: str = "first_touch", won_from: Any = None, won_to: Any = None) -> Report:
+        """The won value each campaign brought, under ``model`` (``"first_touch"``,
+        ``"last_touch"`` or ``"linear"``), from deals won in [won_from, won_to): a Report with
+        campaign, name, currency, members, responded, deals, won_value (Money), cost,
+        cost_per_lead and return."""
+        if model not in ATTRIBUTION_MODELS:
+            raise InvalidError(EINVALID, f"model: {model!r} is not one of {', '.join(ATTRIBUTION_MODELS)}")
+        lo = 0 if won_from is None else to_micros(won_from, "won_from")
+        hi = 0 if won_to is None else to_micros(won_to, "won_to")
+
+        def read(txn: Any) -> Report:
+            out = ffi.new("crm_report**")
+            check(lib.crm_campaign_attribution(out, txn, ATTRIBUTION_MODELS[model], lo, hi))
+            return read_report(out[0])
 
         return self._with_read(read)
 

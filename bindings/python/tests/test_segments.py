@@ -126,3 +126,29 @@ def test_campaign_members_statuses_and_audience(db):
     db.update_campaign(event)
     assert [c.name for c in db.campaigns()] == ["Spring launch", "User day"]
     assert db.verify().ok
+
+
+def test_campaign_attribution(db):
+    ann = db.create_customer(person("Ann", "Lee", "ann@example.com"))
+    bob = db.create_customer(person("Bob", "Ray", "bob@example.com"))
+    webinar = db.create_campaign(crm.Campaign(name="Webinar", actual_cost=crm.Money("300", "EUR")))
+    mailing = db.create_campaign(crm.Campaign(name="Mailing", budget=crm.Money("100", "EUR")))
+    db.add_to_campaign(webinar.id, [ann.id, bob.id])
+    db.add_to_campaign(mailing.id, [ann.id])
+    db.set_campaign_status(webinar.id, ann.id, "responded")
+    db.set_campaign_status(mailing.id, ann.id, "responded")
+    deal = db.create_opportunity(crm.Opportunity(title="big", customer=ann.id, amount=crm.Money("1000.01", "EUR")))
+    deal = db.win_opportunity(deal.id)
+    assert db.deal_touches(deal.id) == [webinar.id, mailing.id]
+    assert db.customer_touches(bob.id) == []
+    linear = db.campaign_attribution("linear")
+    by = {r["name"]: r for r in linear.rows}
+    # 100001 cents in two shares: 50001 to the earlier touch, 50000 to the later
+    assert (by["Webinar"]["won_value"], by["Mailing"]["won_value"]) == (50001, 50000)  # minor units of "currency"
+    assert by["Webinar"]["currency"] == "EUR" and by["Webinar"]["deals"] == 0.5
+    assert by["Webinar"]["responded"] == 1 and by["Webinar"]["members"] == 2 and by["Webinar"]["cost_per_lead"] == "300.00 EUR"
+    assert round(by["Webinar"]["return"], 4) == round((50001 - 30000) / 30000, 4)
+    first = {r["name"]: r["won_value"] for r in db.campaign_attribution("first_touch").rows}
+    assert (first["Webinar"], first["Mailing"]) == (100001, 0)
+    with pytest.raises(crm.InvalidError, match="model"):
+        db.campaign_attribution("u_shaped")
