@@ -386,3 +386,68 @@ int crm_campaign_attribution(crm_report** out, crm_txn* txn, int model, int64_t 
     return CRM_OK;
   });
 }
+
+struct crm_campaign_events {
+  std::vector<crm::CampaignEvent> v;
+};
+
+int crm_campaign_event_record(uint64_t* id, crm_txn* txn, uint64_t campaign, uint64_t customer, int kind, int64_t at,
+                              const char* detail, size_t detail_len) {
+  return Guard([&] {
+    Set<uint64_t>(id, 0);
+    crm::CampaignEvent e;
+    if (kind < CRM_EVENT_SENT || kind > CRM_EVENT_CONVERTED) return Invalid("kind: is not a CRM_EVENT_* kind");
+    if (detail != nullptr || detail_len != 0)
+      if (int rc = Text(detail, detail_len, "detail", &e.detail); rc != CRM_OK) return rc;
+    e.campaign = campaign;
+    e.customer = customer;
+    e.kind = static_cast<crm::CampaignEventKind>(kind);
+    e.at = at;
+    if (int rc = NeedWrite(txn); rc != CRM_OK) return rc;
+    auto made = txn->write->RecordCampaignEvent(e);
+    if (!made.ok()) return CheckIn(txn, made.status());
+    Set<uint64_t>(id, made->id);
+    return CRM_OK;
+  });
+}
+
+int crm_campaign_events_list(crm_campaign_events** out, crm_txn* txn, uint64_t campaign, uint64_t customer) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    auto events = ReadOf(txn)->CampaignEvents(campaign, customer);
+    if (!events.ok()) return Check(events.status());
+    *out = new crm_campaign_events{*std::move(events)};
+    return CRM_OK;
+  });
+}
+
+size_t crm_campaign_events_count(const crm_campaign_events* e) { return e == nullptr ? 0 : e->v.size(); }
+
+int crm_campaign_events_item(const crm_campaign_events* e, size_t i, uint64_t* id, int* kind, int64_t* at,
+                             const char** detail, size_t* detail_len) {
+  if (e == nullptr) return Invalid("e: is NULL");
+  if (i >= e->v.size()) return Fail(CRM_ENOTFOUND, "i: past the last event");
+  const crm::CampaignEvent& x = e->v[i];
+  Set<uint64_t>(id, x.id);
+  Set<int>(kind, static_cast<int>(x.kind));
+  Set<int64_t>(at, x.at);
+  if (detail != nullptr) *detail = x.detail.c_str();
+  Set(detail_len, x.detail.size());
+  return CRM_OK;
+}
+
+void crm_campaign_events_free(crm_campaign_events* e) { delete e; }
+
+int crm_campaign_event_counts(uint64_t* counts, size_t n, crm_txn* txn, uint64_t campaign) {
+  return Guard([&] {
+    if (counts == nullptr && n != 0) return Invalid("counts: is NULL with a size");
+    for (size_t k = 0; k < n; ++k) counts[k] = 0;
+    if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
+    auto all = ReadOf(txn)->CampaignEventCounts(campaign);
+    if (!all.ok()) return Check(all.status());
+    for (size_t k = 0; k < n && k < all->size(); ++k) counts[k] = (*all)[k];
+    return CRM_OK;
+  });
+}

@@ -106,6 +106,29 @@ CRM_API int crm_audience_item(const crm_audience* a, size_t i, uint64_t* custome
 CRM_API const char* crm_audience_next(const crm_audience* a, size_t* len);
 CRM_API void crm_audience_free(crm_audience* a);
 
+/* Events of a member (what the sending system reports). CRM_ENOTFOUND when the customer is not a
+ * member; `at` 0: now (not in the future). An opt-out also withdraws the member's consent to the
+ * campaign's purpose on its channel. *id (may be NULL) receives the event's id. */
+#define CRM_EVENT_SENT 1
+#define CRM_EVENT_DELIVERED 2
+#define CRM_EVENT_OPENED 3
+#define CRM_EVENT_CLICKED 4
+#define CRM_EVENT_REPLIED 5
+#define CRM_EVENT_BOUNCED 6
+#define CRM_EVENT_OPTED_OUT 7
+#define CRM_EVENT_CONVERTED 8
+typedef struct crm_campaign_events crm_campaign_events;
+CRM_API int crm_campaign_event_record(uint64_t* id, crm_txn* txn, uint64_t campaign, uint64_t customer, int kind,
+                                      int64_t at, const char* detail, size_t detail_len);
+/* A member's events, oldest first; the details are borrowed until crm_campaign_events_free. */
+CRM_API int crm_campaign_events_list(crm_campaign_events** out, crm_txn* txn, uint64_t campaign, uint64_t customer);
+CRM_API size_t crm_campaign_events_count(const crm_campaign_events* e);
+CRM_API int crm_campaign_events_item(const crm_campaign_events* e, size_t i, uint64_t* id, int* kind, int64_t* at,
+                                     const char** detail, size_t* detail_len);
+CRM_API void crm_campaign_events_free(crm_campaign_events* e);
+/* counts[k]: how many events of kind k the campaign's members have, for k below n (counts[0] 0). */
+CRM_API int crm_campaign_event_counts(uint64_t* counts, size_t n, crm_txn* txn, uint64_t campaign);
+
 /* Attribution. A touch is a member's first response to a campaign; a customer's touches are its
  * responses, a deal's those of its customer and contacts up to the time it was won. The ids are
  * the campaigns touched, earliest first (the first touch first, the last touch last), in a

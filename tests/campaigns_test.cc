@@ -191,3 +191,78 @@ TEST_F(CampaignsTest, AMergeKeepsTheLosersCampaignHistory) {
 
 }  // namespace
 }  // namespace crm
+
+namespace crm {
+namespace {
+
+class CampaignEventsTest : public testing::StoreTest {
+ protected:
+  CampaignEvent Event(CampaignId c, CustomerId who, CampaignEventKind kind, Timestamp at = 0, std::string detail = "") {
+    return Ok(store_->Run(&WriteTxn::RecordCampaignEvent, CampaignEvent{0, c, who, kind, at, std::move(detail)}));
+  }
+};
+
+TEST_F(CampaignEventsTest, MembersHaveAnEventLogAndAnOptOutWithdrawsConsent) {
+  now_ = 1'700'000'000'000'000;
+  const CustomerId ann = MakePerson("Ann", "Lee", "ann@example.com").id;
+  const CustomerId bob = MakePerson("Bob", "Ray", "bob@example.com").id;
+  const Campaign c = Ok(store_->Run(&WriteTxn::CreateCampaign, Campaign{.name = "Newsletter"}));
+  ASSERT_TRUE(store_->Run(&WriteTxn::AddCampaignMembers, c.id, std::span<const CustomerId>(std::vector{ann, bob}),
+                          std::string_view()).ok());
+  for (CustomerId who : {ann, bob}) {
+    ConsentRecord r;
+    r.customer = who;
+    r.purpose = "marketing";
+    r.legal_basis = LegalBasis::kConsent;
+    ASSERT_TRUE(store_->Run(&WriteTxn::RecordConsent, r).ok());
+  }
+  const CampaignEvent sent = Event(c.id, ann, CampaignEventKind::kSent, now_ - 500);
+  Event(c.id, ann, CampaignEventKind::kOpened, now_ - 100);
+  Event(c.id, ann, CampaignEventKind::kClicked, now_ - 300, "https://example.com/offer");
+  Event(c.id, bob, CampaignEventKind::kBounced, 0, "550 mailbox unavailable");
+  const std::vector<CampaignEvent> log = Ok(store_->Run(&ReadTxn::CampaignEvents, c.id, ann));
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0], sent);
+  EXPECT_EQ(log[1].kind, CampaignEventKind::kClicked);  // by time, not by the order recorded
+  EXPECT_EQ(log[1].detail, "https://example.com/offer");
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::CampaignEvents, c.id, bob))[0].at, now_);
+  std::vector<std::uint64_t> counts = Ok(store_->Run(&ReadTxn::CampaignEventCounts, c.id));
+  EXPECT_EQ(counts[static_cast<int>(CampaignEventKind::kSent)], 1u);
+  EXPECT_EQ(counts[static_cast<int>(CampaignEventKind::kBounced)], 1u);
+  // Refusals write nothing.
+  const CustomerId outsider = MakePerson("Cat", "Day").id;
+  EXPECT_TRUE(absl::IsNotFound(
+      store_->Run(&WriteTxn::RecordCampaignEvent, CampaignEvent{0, c.id, outsider, CampaignEventKind::kSent, 0, ""}).status()));
+  auto future = store_->Run(&WriteTxn::RecordCampaignEvent, CampaignEvent{0, c.id, ann, CampaignEventKind::kSent, now_ + 1, ""});
+  EXPECT_TRUE(absl::IsInvalidArgument(future.status()) && future.status().message().find("at") != std::string::npos);
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&WriteTxn::RecordCampaignEvent,
+                                                  CampaignEvent{0, c.id, ann, static_cast<CampaignEventKind>(0), 0, ""})
+                                          .status()));
+  // Bob opts out: the consent is withdrawn, and the audience excludes him from then on.
+  now_ += 10;
+  Event(c.id, bob, CampaignEventKind::kOptedOut);
+  const AudiencePage audience = Ok(store_->Run(&ReadTxn::CampaignAudience, c.id, std::string_view(), std::size_t{10}, Timestamp{0}));
+  EXPECT_TRUE(audience.entries[0].sendable);
+  EXPECT_FALSE(audience.entries[1].sendable);
+  EXPECT_EQ(audience.entries[1].verdict, ContactVerdict::kWithdrawn);
+  const std::vector<ConsentRecord> history = Ok(store_->Run(&ReadTxn::ConsentHistory, bob));
+  EXPECT_FALSE(history.back().granted);
+  EXPECT_NE(history.back().evidence.find("opted out of campaign"), std::string::npos);
+
+  // A merge moves the loser's log to the survivor; an unmerge moves it back.
+  const MergeResult merged = Ok(store_->Run(&WriteTxn::MergeCustomers, bob, std::vector<CustomerId>{ann}, MergeOptions{}));
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::CampaignEvents, c.id, bob)).size(), 5u);
+  for (const std::string& p : Ok(store_->Run(&ReadTxn::Verify)).problems) ADD_FAILURE() << p;
+  ASSERT_TRUE(store_->Run(&WriteTxn::UnmergeCustomers, merged.merge.id).ok());
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::CampaignEvents, c.id, ann)), log);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::CampaignEvents, c.id, bob)).size(), 2u);
+  // Deleting a customer removes its log.
+  ASSERT_TRUE(store_->Run(&WriteTxn::DeleteCustomer, ann, DeleteOptions{}).ok());
+  counts = Ok(store_->Run(&ReadTxn::CampaignEventCounts, c.id));
+  EXPECT_EQ(counts[static_cast<int>(CampaignEventKind::kSent)], 0u);
+  EXPECT_EQ(counts[static_cast<int>(CampaignEventKind::kBounced)], 1u);
+  for (const std::string& p : Ok(store_->Run(&ReadTxn::Verify)).problems) ADD_FAILURE() << p;
+}
+
+}  // namespace
+}  // namespace crm

@@ -14,7 +14,11 @@
 // sendable. Deleting a customer removes its memberships; a merge gives the losers' memberships to
 // the survivor (the survivor's own kept where it has one) and an unmerge gives them back.
 //
-// Campaign records and membership changes are in the change feed (EntityType::kCampaign).
+// Each member has an event log (sent, delivered, opened, clicked, replied, bounced, opted out,
+// converted) with times; an opt-out withdraws the member's consent for the campaign's purpose.
+//
+// Campaign records and membership changes are in the change feed (EntityType::kCampaign); events
+// are a log of their own.
 //
 // Thread safety: records are plain values (see types.hpp); the operations are members of the
 // transactions (store.hpp).
@@ -22,6 +26,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -87,6 +92,30 @@ struct CampaignMember {
 struct CampaignMemberPage {
   std::vector<CampaignMember> members;  // by customer id
   std::string next_page_token;          // empty on the last page
+};
+
+// What happened to a campaign's message to a member (the sending system reports them).
+enum class CampaignEventKind : std::uint8_t {
+  kSent = 1,
+  kDelivered = 2,
+  kOpened = 3,
+  kClicked = 4,
+  kReplied = 5,
+  kBounced = 6,
+  kOptedOut = 7,  // also withdraws the member's consent to the campaign's purpose on its channel
+  kConverted = 8,
+};
+std::string_view CampaignEventKindName(CampaignEventKind kind);  // "sent", "delivered" ... "opted_out"
+std::optional<CampaignEventKind> ParseCampaignEventKind(std::string_view name);
+
+struct CampaignEvent {
+  std::uint64_t id = 0;  // managed by the store: 1, 2, 3 ... in the order recorded
+  CampaignId campaign = 0;
+  CustomerId customer = 0;  // a member of the campaign
+  CampaignEventKind kind = CampaignEventKind::kSent;
+  Timestamp at = 0;    // when it happened; now when 0; not in the future
+  std::string detail;  // optional, at most 1000 bytes: a bounce's reason, the link clicked ...
+  friend bool operator==(const CampaignEvent&, const CampaignEvent&) = default;
 };
 
 // One member of a campaign's audience: sendable, or excluded with the reason.
@@ -169,6 +198,10 @@ class CampaignReads {
   // purpose at `at` (now when 0), or excluded with the reason.
   absl::StatusOr<AudiencePage> CampaignAudience(CampaignId campaign, std::string_view page_token = {},
                                                std::size_t limit = 100, Timestamp at = 0) const;
+  // A member's events, oldest first (ties in the order recorded).
+  absl::StatusOr<std::vector<CampaignEvent>> CampaignEvents(CampaignId campaign, CustomerId customer) const;
+  // How many events of each kind the campaign's members have, indexed by kind (index 0 unused).
+  absl::StatusOr<std::vector<std::uint64_t>> CampaignEventCounts(CampaignId campaign) const;
   // A customer's touches (NotFound for a customer that does not exist).
   absl::StatusOr<Touches> CustomerTouches(CustomerId customer) const;
   // A deal's touches (NotFound for a deal that does not exist).
@@ -201,6 +234,10 @@ class CampaignWrites {
   absl::StatusOr<std::uint64_t> AddSegmentToCampaign(CampaignId campaign, SegmentId segment,
                                                      std::string_view status = {});
   absl::StatusOr<std::uint64_t> RemoveCampaignMembers(CampaignId campaign, std::span<const CustomerId> customers);
+  // Records an event of a member (NotFound when the customer is not a member). An opt-out also
+  // records a withdrawal of the customer's consent to the campaign's purpose on its channel (any
+  // channel for a campaign on kAny), so the audience excludes it from then on.
+  absl::StatusOr<CampaignEvent> RecordCampaignEvent(const CampaignEvent& event);
   // Sets a member's status (one of the campaign's, case-insensitively).
   absl::StatusOr<CampaignMember> SetCampaignMemberStatus(CampaignId campaign, CustomerId customer,
                                                          std::string_view status);

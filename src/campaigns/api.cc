@@ -27,6 +27,15 @@ absl::StatusOr<AudiencePage> CampaignReads::CampaignAudience(CampaignId campaign
   return core::Query(this, [&](const model::Ctx& c) { return campaigns::Audience(c, campaign, page_token, limit, at); });
 }
 
+absl::StatusOr<std::vector<CampaignEvent>> CampaignReads::CampaignEvents(CampaignId campaign, CustomerId customer) const {
+  return core::Query(this, [&](const model::Ctx& c) { return campaigns::Events(c, campaign, customer); });
+}
+absl::StatusOr<std::vector<std::uint64_t>> CampaignReads::CampaignEventCounts(CampaignId campaign) const {
+  return core::Query(this, [&](const model::Ctx& c) { return campaigns::EventCounts(c, campaign); });
+}
+absl::StatusOr<CampaignEvent> CampaignWrites::RecordCampaignEvent(const CampaignEvent& event) {
+  return core::Mutate(this, [&](model::Ctx& c) { return campaigns::RecordEvent(c, event); });
+}
 absl::StatusOr<Touches> CampaignReads::CustomerTouches(CustomerId customer) const {
   return core::Query(this, [&](const model::Ctx& c) { return campaigns::CustomerTouches(c, customer); });
 }

@@ -39,6 +39,15 @@ absl::StatusOr<Touches> CustomerTouches(const Ctx& ctx, CustomerId customer);
 absl::StatusOr<Touches> DealTouches(const Ctx& ctx, OpportunityId deal);
 absl::StatusOr<std::vector<AttributionRow>> Attribution(const Ctx& ctx, const AttributionQuery& q);
 
+absl::StatusOr<CampaignEvent> RecordEvent(Ctx& ctx, CampaignEvent e);
+absl::StatusOr<std::vector<CampaignEvent>> Events(const Ctx& ctx, CampaignId campaign, CustomerId customer);
+absl::StatusOr<std::vector<std::uint64_t>> EventCounts(const Ctx& ctx, CampaignId campaign);
+// Removes a member's events and returns them (merges move them; deletes drop them).
+absl::StatusOr<std::vector<CampaignEvent>> DropEvents(Ctx& ctx, CampaignId campaign, CustomerId customer);
+// Writes `events` as `customer`'s (their ids and times kept), or removes them from its log.
+absl::Status PutEvents(Ctx& ctx, const std::vector<CampaignEvent>& events, CustomerId customer);
+absl::Status RemoveEvents(Ctx& ctx, const std::vector<CampaignEvent>& events, CustomerId customer);
+
 // Writes a member record as it is (a new one counts); used by merges to move memberships.
 absl::Status PutMember(Ctx& ctx, const CampaignMember& m);
 // Removes one membership; false when there was none.

@@ -74,6 +74,27 @@ absl::StatusOr<std::vector<std::string>> Check(const Ctx& ctx, std::uint64_t* re
   if (!s.ok()) return s;
   if (mirrors != memberships)
     problems.push_back(absl::StrCat("customer_campaign: ", mirrors, " entries for ", memberships, " memberships"));
+  // Every event belongs to a membership.
+  std::string last_pair;
+  s = storage::ScanPrefix(ctx.txn, ctx.schema.campaign_events, {}, {},
+                          [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
+                            ++*records;
+                            if (key.size() != 32) {
+                              problems.push_back("campaign_events: a damaged key");
+                              return true;
+                            }
+                            if (key.substr(0, 16) == last_pair) return true;
+                            last_pair.assign(key.substr(0, 16));
+                            std::string_view v;
+                            auto member = ctx.txn.Get(ctx.schema.campaign_member, last_pair, &v);
+                            if (!member.ok()) return member.status();
+                            if (!*member)
+                              problems.push_back(absl::StrCat("campaign_events: customer ", codec::GetBigEndian64(key.data() + 8),
+                                                              " has events of campaign ", codec::GetBigEndian64(key.data()),
+                                                              " and is not a member"));
+                            return true;
+                          });
+  if (!s.ok()) return s;
   for (const auto& [id, c] : campaigns) {
     auto n = model::ReadCounter(ctx, CountName(id));
     if (!n.ok()) return n.status();

@@ -49,6 +49,7 @@ enum class RecordType : std::uint8_t {
   kSegment = 16,       // since schema 17
   kCampaign = 17,
   kCampaignMember = 18,
+  kCampaignEvent = 19,
 };
 
 // Names a stored record in error messages ("customer 12"); built only when an error occurs.

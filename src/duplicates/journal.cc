@@ -45,6 +45,7 @@ template <class Archive>
 void serialize(Archive& ar, crm::duplicates::CampaignPlace& p, unsigned) {
   ar& make_nvp("member", p.member);
   ar& make_nvp("survivor_joined", p.survivor_joined);
+  ar& make_nvp("events", p.events);
 }
 
 template <class Archive>

@@ -42,6 +42,7 @@ struct SegmentPlace {
 struct CampaignPlace {
   CampaignMember member;  // the loser's, as it was
   bool survivor_joined = false;
+  std::vector<CampaignEvent> events;  // the loser's, which the survivor's log took
 };
 
 // What a merge changed: each record it rewrote as it was before, and the revision the merge

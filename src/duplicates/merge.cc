@@ -222,7 +222,11 @@ absl::StatusOr<MergeResult> Merge(model::Ctx& ctx, CustomerId survivor_id, const
     if (ctx.schema.campaigns != model::kAbsentTable) {
       auto memberships = campaigns::Of(ctx, loser);
       if (!memberships.ok()) return memberships.status();
-      for (CampaignMember& m : *memberships) j.campaigns.push_back(CampaignPlace{std::move(m), false});
+      for (CampaignMember& m : *memberships) {
+        auto events = campaigns::Events(ctx, m.campaign, loser);
+        if (!events.ok()) return events.status();
+        j.campaigns.push_back(CampaignPlace{std::move(m), false, *std::move(events)});
+      }
     }
   }
   related_ids.erase(survivor_id);  // the survivor's own parent is settled in its image
@@ -276,7 +280,9 @@ absl::StatusOr<MergeResult> Merge(model::Ctx& ctx, CustomerId survivor_id, const
     p.survivor_joined = *joined;
   }
   for (CampaignPlace& p : j.campaigns) {
-    // The survivor's own membership (or an earlier loser's, now the survivor's) is kept.
+    // The loser's events join the survivor's log; the survivor's own membership (or an earlier
+    // loser's, now the survivor's) is kept.
+    if (auto s = campaigns::PutEvents(ctx, p.events, survivor_id); !s.ok()) return s;
     auto held = campaigns::GetMember(ctx, p.member.campaign, survivor_id);
     if (!absl::IsNotFound(held.status())) {
       if (!held.ok()) return held.status();

@@ -176,8 +176,16 @@ absl::StatusOr<MergeRecord> Unmerge(model::Ctx& ctx, MergeId id) {
                      [&](const CampaignStatus& st) { return st.name == restored.status; }))
       restored.status = campaign->default_status;
     if (auto s = campaigns::PutMember(ctx, restored); !s.ok()) return s;
-    if (p.survivor_joined)
+    if (auto s = campaigns::RemoveEvents(ctx, p.events, survivor_id); !s.ok()) return s;
+    if (auto s = campaigns::PutEvents(ctx, p.events, p.member.customer); !s.ok()) return s;
+    if (p.survivor_joined) {
+      // The membership was the loser's: events recorded on it since the merge go back with it.
+      auto since = campaigns::Events(ctx, p.member.campaign, survivor_id);
+      if (!since.ok() && !absl::IsNotFound(since.status())) return since.status();
+      if (since.ok())
+        if (auto s = campaigns::PutEvents(ctx, *since, p.member.customer); !s.ok()) return s;
       if (auto left = campaigns::DropMember(ctx, p.member.campaign, survivor_id); !left.ok()) return left.status();
+    }
   }
   if (auto s = DeleteJournal(ctx, j); !s.ok()) return s;
   if (auto s = interactions::RefreshContact(ctx, survivor_id); !s.ok()) return s;

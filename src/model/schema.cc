@@ -83,6 +83,7 @@ constexpr TableSpec kTables[] = {
     {&Schema::campaigns, "campaigns", 17},
     {&Schema::campaign_member, "campaign_member", 17},
     {&Schema::customer_campaign, "customer_campaign", 17},
+    {&Schema::campaign_events, "campaign_events", 17},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

@@ -85,7 +85,8 @@
 //   campaigns          U64(id) -> envelope(Campaign)                      (since schema 17)
 //   campaign_member    U64(campaign) U64(customer) -> envelope(CampaignMember)
 //   customer_campaign  U64(customer) U64(campaign) -> "": the same, by customer
-//                      (the three since schema 17; campaigns/campaigns.h; member counts are meta
+//   campaign_events    U64(campaign) U64(customer) I64(at) U64(id) -> envelope(CampaignEvent)
+//                      (the four since schema 17; campaigns/campaigns.h; member counts are meta
 //                      counters "campaign.<id>")
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
@@ -139,7 +140,7 @@ class Sealing;
 // 15: duplicate matching (customer_match, duplicate_pairs, duplicate_pair_of).
 // 16: merges and their redirects (merges, merge_survivor, customer_merged).
 // 17: segments (segments, segment_name, segment_member, customer_segment); campaigns (campaigns,
-// campaign_member, customer_campaign).
+// campaign_member, customer_campaign, campaign_events).
 inline constexpr std::uint64_t kSchemaVersion = 17;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
@@ -213,6 +214,7 @@ struct Schema {
   storage::Table campaigns;
   storage::Table campaign_member;
   storage::Table customer_campaign;
+  storage::Table campaign_events;
   storage::Table changes;
   storage::Table change_entity;
 

@@ -335,6 +335,16 @@ void serialize(Archive& ar, crm::CampaignMember& m, unsigned) {
 }
 
 template <class Archive>
+void serialize(Archive& ar, crm::CampaignEvent& e, unsigned) {
+  ar& make_nvp("id", e.id);
+  ar& make_nvp("campaign", e.campaign);
+  ar& make_nvp("customer", e.customer);
+  ar& make_nvp("kind", e.kind);
+  ar& make_nvp("at", e.at);
+  ar& make_nvp("detail", e.detail);
+}
+
+template <class Archive>
 void serialize(Archive& ar, crm::FieldChange& f, unsigned) {
   ar& make_nvp("field", f.field);
   ar& make_nvp("before", f.before);
@@ -424,6 +434,7 @@ BOOST_CLASS_VERSION(crm::Segment, 0)
 BOOST_CLASS_VERSION(crm::CampaignStatus, 0)
 BOOST_CLASS_VERSION(crm::Campaign, 0)
 BOOST_CLASS_VERSION(crm::CampaignMember, 0)
+BOOST_CLASS_VERSION(crm::CampaignEvent, 0)
 BOOST_CLASS_VERSION(crm::FieldChange, 0)
 BOOST_CLASS_VERSION(crm::Change, 3)
 BOOST_CLASS_VERSION(crm::Erasure, 0)

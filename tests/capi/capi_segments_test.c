@@ -242,6 +242,28 @@ static void test_campaigns(void) {
     CHECK(crm_campaign_attribution(&r, txn, 4, 0, 0) == CRM_EINVALID && r == NULL);
     crm_opportunity_free(o);
   }
+  /* Events: Bob's log, and Ann opting out, which withdraws her consent. */
+  {
+    crm_campaign_events* e = NULL;
+    uint64_t counts[9];
+    uint64_t event = 0;
+    int kind = 0;
+    CHECK(crm_campaign_event_record(&event, txn, campaign, bob, CRM_EVENT_SENT, 0, NULL, 0) == CRM_OK && event == 1);
+    CHECK(crm_campaign_event_record(NULL, txn, campaign, bob, CRM_EVENT_CLICKED, 0, S("https://example.com")) == CRM_OK);
+    CHECK(crm_campaign_event_record(NULL, txn, campaign, bob, 99, 0, NULL, 0) == CRM_EINVALID);
+    CHECK(crm_campaign_event_record(NULL, txn, campaign, 999, CRM_EVENT_SENT, 0, NULL, 0) == CRM_ENOTFOUND);
+    CHECK(crm_campaign_events_list(&e, txn, campaign, bob) == CRM_OK && crm_campaign_events_count(e) == 2);
+    CHECK(crm_campaign_events_item(e, 1, NULL, &kind, NULL, &text, &len) == CRM_OK);
+    CHECK(kind == CRM_EVENT_CLICKED && len == 19 && memcmp(text, "https://example.com", 19) == 0);
+    crm_campaign_events_free(e);
+    CHECK(crm_campaign_event_record(NULL, txn, campaign, ann, CRM_EVENT_OPTED_OUT, 0, NULL, 0) == CRM_OK);
+    CHECK(crm_campaign_event_counts(counts, 9, txn, campaign) == CRM_OK);
+    CHECK(counts[CRM_EVENT_SENT] == 1 && counts[CRM_EVENT_CLICKED] == 1 && counts[CRM_EVENT_OPTED_OUT] == 1);
+    CHECK(crm_campaign_audience(&a, txn, campaign, 10, NULL, 0, 0) == CRM_OK);
+    CHECK(crm_audience_item(a, 0, &customer, &sendable, &verdict, NULL, NULL) == CRM_OK);
+    CHECK(customer == ann && sendable == 0 && verdict == CRM_VERDICT_WITHDRAWN);
+    crm_audience_free(a);
+  }
   CHECK(crm_campaign_remove_members(&n, txn, campaign, ids, 1) == CRM_OK && n == 1);
   CHECK(crm_campaign_get(&c, txn, campaign) == CRM_OK && crm_campaign_int(c, CRM_CAMPAIGN_MEMBERS) == 1);
   crm_campaign_free(c);

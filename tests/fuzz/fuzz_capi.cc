@@ -225,6 +225,35 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             default: rc = crm_segment_contains(&member, txn, in.U8() % 8, in.U8() % 32); break;
           }
           crm_id_page_free(page);
+        } else if (sub == 6) {  // campaigns of any fields and statuses, made or changed
+          crm_campaign* c = nullptr;
+          const std::string name = in.Text(), status = in.Text(), text = in.Text();
+          if (!(in.U8() & 1) || crm_campaign_get(&c, txn, in.U8() % 8) != CRM_OK) crm_campaign_new(&c);
+          crm_campaign_set_text(c, 100 + in.U8() % 8, name.data(), name.size());
+          crm_campaign_set_int(c, 200 + in.U8() % 12, static_cast<std::int64_t>(in.U64() % 16));
+          if (in.U8() & 1) crm_campaign_add_status(c, status.data(), status.size(), in.U8() % 3);
+          if (in.U8() & 1) crm_campaign_set_text(c, CRM_CAMPAIGN_DEFAULT_STATUS, text.data(), text.size());
+          rc = crm_campaign_int(c, CRM_CAMPAIGN_ID) != 0 ? crm_campaign_update(txn, c) : crm_campaign_create(txn, c);
+          crm_campaign_free(c);
+        } else if (sub == 7) {  // members, statuses, the audience and attribution
+          const std::uint64_t ids[2] = {in.U8() % 32u, in.U8() % 32u};
+          const std::string status = in.Text();
+          std::uint64_t n = 0;
+          crm_report* r = nullptr;
+          crm_audience* a = nullptr;
+          crm_id_page* page = nullptr;
+          switch (in.U8() % 7) {
+            case 0: rc = crm_campaign_add_members(&n, txn, in.U8() % 8, ids, in.U8() % 3, status.data(), status.size()); break;
+            case 1: rc = crm_campaign_add_segment(&n, txn, in.U8() % 8, in.U8() % 8, status.data(), status.size()); break;
+            case 2: rc = crm_campaign_set_member_status(txn, in.U8() % 8, ids[0], status.data(), status.size()); break;
+            case 3: rc = crm_campaign_remove_members(&n, txn, in.U8() % 8, ids, in.U8() % 3); break;
+            case 4: rc = crm_campaign_audience(&a, txn, in.U8() % 8, in.U8() % 4, status.data(), status.size(), 0); break;
+            case 5: rc = crm_campaign_attribution(&r, txn, in.U8() % 5, static_cast<std::int64_t>(in.U64() % 1000), 0); break;
+            default: rc = in.U8() & 1 ? crm_deal_touches(&page, txn, in.U8() % 16) : crm_campaign_delete(txn, in.U8() % 8); break;
+          }
+          crm_report_free(r);
+          crm_audience_free(a);
+          crm_id_page_free(page);
         }
       }
     }
