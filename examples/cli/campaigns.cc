@@ -261,6 +261,47 @@ void AddCampaignCommands(CLI::App& app, Context& ctx) {
     }
     PrintTable({"campaign", "name", "touch"}, rows);
   });
+  CLI::App* event = campaign->add_subcommand("event", "record an event of a member: sent, delivered, opened, clicked, replied, bounced, opted_out, converted");
+  event->add_option("campaign", co->id)->required();
+  event->add_option("customer", co->customer)->required();
+  event->add_option("kind", co->status)->required();
+  event->add_option("--at", co->starts, "when it happened (default: now)");
+  event->add_option("--detail", co->description, "a bounce's reason, the link clicked ...");
+  event->callback([&ctx, co] {
+    auto kind = ParseCampaignEventKind(co->status);
+    if (!kind) throw Failure("kind: '" + co->status + "' is not sent, delivered, opened, clicked, replied, bounced, opted_out or converted");
+    CampaignEvent e{0, co->id, co->customer, *kind, co->starts.empty() ? 0 : ParseTime(co->starts, "--at"), co->description};
+    e = Must(ctx.Open()->Run(&WriteTxn::RecordCampaignEvent, e), "campaign event");
+    if (ctx.json) return PrintJson({{"event", e.id}, {"kind", std::string(CampaignEventKindName(e.kind))}, {"at", FormatTime(e.at)}});
+    std::cout << "event " << e.id << ": " << CampaignEventKindName(e.kind) << " at " << FormatTime(e.at) << "\n";
+  });
+  CLI::App* events = campaign->add_subcommand("events", "a member's event log, or (without a customer) the counts per kind");
+  events->add_option("campaign", co->id)->required();
+  events->add_option("customer", co->customer);
+  events->callback([&ctx, co] {
+    auto store = ctx.Open(false, true);
+    if (co->customer == 0) {
+      const std::vector<std::uint64_t> counts = Must(store->Run(&ReadTxn::CampaignEventCounts, co->id), "campaign events");
+      nlohmann::ordered_json j;
+      std::vector<std::vector<std::string>> rows;
+      for (std::size_t k = 1; k < counts.size(); ++k) {
+        const std::string name(CampaignEventKindName(static_cast<CampaignEventKind>(k)));
+        j[name] = counts[k];
+        rows.push_back({name, std::to_string(counts[k])});
+      }
+      if (ctx.json) return PrintJson(j);
+      return PrintTable({"event", "count"}, rows);
+    }
+    const std::vector<CampaignEvent> log = Must(store->Run(&ReadTxn::CampaignEvents, co->id, co->customer), "campaign events");
+    nlohmann::ordered_json j = nlohmann::ordered_json::array();
+    std::vector<std::vector<std::string>> rows;
+    for (const CampaignEvent& e : log) {
+      j.push_back({{"event", e.id}, {"kind", std::string(CampaignEventKindName(e.kind))}, {"at", FormatTime(e.at)}, {"detail", e.detail}});
+      rows.push_back({std::to_string(e.id), std::string(CampaignEventKindName(e.kind)), FormatTime(e.at), e.detail});
+    }
+    if (ctx.json) return PrintJson(j);
+    PrintTable({"event", "kind", "at", "detail"}, rows);
+  });
   CLI::App* of = campaign->add_subcommand("of", "a customer's campaigns");
   of->add_option("customer", co->customer)->required();
   of->callback([&ctx, co] { PrintMembers(ctx, Must(ctx.Open(false, true)->Run(&ReadTxn::CampaignsOf, co->customer), "campaign of"), ""); });

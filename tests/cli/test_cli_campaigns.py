@@ -38,5 +38,12 @@ def test_campaigns_from_the_shell(tmp_path):
     assert rows[2]["won_value"] == 0
     assert "campaign attribution (first_touch)" in run(tmp_path, "campaign", "attribution").stdout
     assert "has child campaign 2" in run(tmp_path, "campaign", "delete", "1", code=1).stderr
+    assert js(tmp_path, "campaign", "event", "1", "1", "sent")["kind"] == "sent"
+    run(tmp_path, "campaign", "event", "1", "1", "clicked", "--detail", "https://example.com/offer")
+    assert [e["kind"] for e in js(tmp_path, "campaign", "events", "1", "1")] == ["sent", "clicked"]
+    assert "is not sent, delivered" in run(tmp_path, "campaign", "event", "1", "1", "liked", code=1).stderr
+    run(tmp_path, "campaign", "event", "1", "1", "opted_out")
+    assert js(tmp_path, "campaign", "events", "1")["opted_out"] == 1
+    assert js(tmp_path, "campaign", "audience", "1")["audience"][0]["verdict"] == "withdrawn"
     assert "removed 1 from campaign 1" in run(tmp_path, "campaign", "remove-members", "1", "3").stdout
     assert [c["members"] for c in js(tmp_path, "campaign", "list")] == [2, 1]

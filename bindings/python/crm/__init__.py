@@ -47,7 +47,7 @@ from .privacy import Erasure
 from .sales import ExchangeRate, Quota, Report
 from .scoring import DealScore, ScoreFactor, ScoringOptions
 from .segments import Segment, SegmentKind
-from .campaigns import AudienceEntry, Campaign, CampaignMember, CampaignStatus
+from .campaigns import AudienceEntry, Campaign, CampaignEvent, CampaignMember, CampaignStatus, EventKind
 from .query import F, Field, Index, Plan, Row, Where
 from .records import (  # noqa: I001 - the record kinds
     Change,
@@ -102,6 +102,6 @@ __all__ = [
     "DealScore", "ForecastCategory", "Quota", "Record", "Report", "Row", "ScoreFactor", "ScoringOptions", "StageChange", "Statistics", "StorageError", "SuppressedError", "Team", "User", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
     "ChurnRisk", "ChurnRiskFactor", "ChurnRiskOptions", "LifetimeValue", "PurchaseFacts", "RfmScore",
     "DuplicateCandidate", "DuplicatePair", "DuplicateRule", "DuplicateScan", "DuplicateSet", "DuplicateSets", "MatchEvidence", "Merge",
-    "DuplicateError", "Segment", "SegmentKind", "AudienceEntry", "Campaign", "CampaignMember", "CampaignStatus",
+    "DuplicateError", "Segment", "SegmentKind", "AudienceEntry", "Campaign", "CampaignEvent", "CampaignMember", "CampaignStatus", "EventKind",
     "import_presets", "library_path", "library_version", "open",
 ]  # fmt: skip

@@ -271,6 +271,15 @@ int crm_audience_item(const crm_audience* a, size_t i, uint64_t* customer, int* 
                       const char** reason, size_t* reason_len);
 const char* crm_audience_next(const crm_audience* a, size_t* len);
 void crm_audience_free(crm_audience* a);
+typedef struct crm_campaign_events crm_campaign_events;
+int crm_campaign_event_record(uint64_t* id, crm_txn* txn, uint64_t campaign, uint64_t customer, int kind,
+                              int64_t at, const char* detail, size_t detail_len);
+int crm_campaign_events_list(crm_campaign_events** out, crm_txn* txn, uint64_t campaign, uint64_t customer);
+size_t crm_campaign_events_count(const crm_campaign_events* e);
+int crm_campaign_events_item(const crm_campaign_events* e, size_t i, uint64_t* id, int* kind, int64_t* at,
+                             const char** detail, size_t* detail_len);
+void crm_campaign_events_free(crm_campaign_events* e);
+int crm_campaign_event_counts(uint64_t* counts, size_t n, crm_txn* txn, uint64_t campaign);
 int crm_customer_touches(crm_id_page** out, crm_txn* txn, uint64_t customer);
 int crm_deal_touches(crm_id_page** out, crm_txn* txn, uint64_t deal);
 int crm_campaign_attribution(crm_report** out, crm_txn* txn, int model, int64_t won_from, int64_t won_to);

@@ -8,6 +8,7 @@ each member as sendable or excluded, with the consent rules' verdict and reason.
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 from typing import Any, Iterable, Iterator, NamedTuple, Optional, TypeVar
 
 from ._fields import Record, _Amount, _encode, _Enum, _Field, _Int, _pairs, _Ref, _Text, _Time, _text
@@ -38,6 +39,28 @@ class CampaignMember(NamedTuple):
     responded: bool
     added_at: Optional[_dt.datetime]
     first_responded_at: Optional[_dt.datetime]
+
+
+class EventKind(enum.IntEnum):
+    """What happened to a campaign's message to a member."""
+
+    SENT = 1
+    DELIVERED = 2
+    OPENED = 3
+    CLICKED = 4
+    REPLIED = 5
+    BOUNCED = 6
+    OPTED_OUT = 7  #: also withdraws the member's consent to the campaign's purpose on its channel
+    CONVERTED = 8
+
+
+class CampaignEvent(NamedTuple):
+    """One event of a member's log."""
+
+    id: int
+    kind: EventKind
+    at: Optional[_dt.datetime]
+    detail: str
 
 
 class AudienceEntry(NamedTuple):
@@ -236,6 +259,37 @@ class CampaignReads(Ops):
 
         return self._with_read(read)
 
+    def campaign_events(self, campaign: int, customer: int) -> list[CampaignEvent]:
+        """A member's events, oldest first."""
+        c, cu = check_id(campaign, "campaign"), check_id(customer, "customer")
+
+        def read(txn: Any) -> list[CampaignEvent]:
+            out = ffi.new("crm_campaign_events**")
+            check(lib.crm_campaign_events_list(out, txn, c, cu))
+            id_, kind, at = ffi.new("uint64_t*"), ffi.new("int*"), ffi.new("int64_t*")
+            detail, n = ffi.new("const char**"), ffi.new("size_t*")
+            try:
+                events = []
+                for i in range(lib.crm_campaign_events_count(out[0])):
+                    check(lib.crm_campaign_events_item(out[0], i, id_, kind, at, detail, n))
+                    events.append(CampaignEvent(int(id_[0]), EventKind(kind[0]), to_datetime(at[0]), _text(detail[0], n[0])))
+                return events
+            finally:
+                lib.crm_campaign_events_free(out[0])
+
+        return self._with_read(read)
+
+    def campaign_event_counts(self, campaign: int) -> dict[EventKind, int]:
+        """How many events of each kind the campaign's members have."""
+        c = check_id(campaign, "campaign")
+
+        def read(txn: Any) -> dict[EventKind, int]:
+            counts = ffi.new("uint64_t[9]")
+            check(lib.crm_campaign_event_counts(counts, 9, txn, c))
+            return {k: int(counts[int(k)]) for k in EventKind}
+
+        return self._with_read(read)
+
     def customer_touches(self, customer: int) -> list[int]:
         """The campaigns the customer responded to, earliest response first (the first touch
         first, the last touch last)."""
@@ -333,6 +387,20 @@ class CampaignWrites(Ops):
         """Removes customers; returns how many were members."""
         ids, n = _ids(customers)
         return self._in_write(_counted(lib.crm_campaign_remove_members), actor, check_id(campaign, "campaign"), ids, n)  # type: ignore[no-any-return]
+
+    def record_campaign_event(self, campaign: int, customer: int, kind: EventKind | str, at: Any = None,
+                              detail: str = "", actor: str | None = None) -> int:
+        """Records an event of a member (``kind`` an EventKind or its name, ``at`` None: now);
+        returns its id. An opt-out also withdraws the member's consent for the campaign."""
+        if isinstance(kind, str):
+            try:
+                kind = EventKind[kind.upper()]
+            except KeyError:
+                raise InvalidError(EINVALID, f"kind: {kind!r} is not one of {', '.join(k.name.lower() for k in EventKind)}") from None
+        raw = _encode(detail or "", "detail")
+        when = 0 if at is None else to_micros(at, "at")
+        return self._in_write(_counted(lib.crm_campaign_event_record), actor, check_id(campaign, "campaign"),  # type: ignore[no-any-return]
+                              check_id(customer, "customer"), int(kind), when, raw, len(raw))
 
     def set_campaign_status(self, campaign: int, customer: int, status: str, actor: str | None = None) -> None:
         """Sets a member's status (one of the campaign's, case-insensitively)."""

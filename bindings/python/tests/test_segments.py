@@ -152,3 +152,24 @@ def test_campaign_attribution(db):
     assert (first["Webinar"], first["Mailing"]) == (100001, 0)
     with pytest.raises(crm.InvalidError, match="model"):
         db.campaign_attribution("u_shaped")
+
+
+def test_campaign_events_and_opt_out(db):
+    ann = db.create_customer(person("Ann", "Lee", "ann@example.com"))
+    db.record_consent(crm.ConsentRecord(customer=ann.id, purpose="marketing", legal_basis=crm.LegalBasis.CONSENT))
+    c = db.create_campaign(crm.Campaign(name="Newsletter"))
+    db.add_to_campaign(c.id, ann.id)
+    assert db.record_campaign_event(c.id, ann.id, "sent") == 1
+    db.record_campaign_event(c.id, ann.id, crm.EventKind.CLICKED, detail="https://example.com/offer")
+    with pytest.raises(crm.InvalidError, match="kind"):
+        db.record_campaign_event(c.id, ann.id, "liked")
+    with pytest.raises(crm.NotFoundError):
+        db.record_campaign_event(c.id, 999, "sent")
+    events = db.campaign_events(c.id, ann.id)
+    assert [(e.kind, e.detail) for e in events] == [(crm.EventKind.SENT, ""), (crm.EventKind.CLICKED, "https://example.com/offer")]
+    assert next(db.campaign_audience(c.id)).sendable
+    db.record_campaign_event(c.id, ann.id, "opted_out")
+    entry = next(db.campaign_audience(c.id))
+    assert not entry.sendable and entry.verdict == crm.Verdict.WITHDRAWN
+    counts = db.campaign_event_counts(c.id)
+    assert counts[crm.EventKind.OPTED_OUT] == 1 and counts[crm.EventKind.BOUNCED] == 0
