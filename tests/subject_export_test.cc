@@ -45,7 +45,7 @@ TEST_F(SubjectExportTest, HoldsEverythingAboutTheCustomerAndNothingElse) {
 
   const Json doc = Export(c.id);
   EXPECT_EQ(doc["format"], "libcrm.subject-export");
-  EXPECT_EQ(doc["version"], 2);
+  EXPECT_EQ(doc["version"], 3);
   EXPECT_EQ(doc["exported_at"], "2023-11-14T22:13:21.000005Z");
   const Json& customer = doc["customer"];
   const Customer stored = Ok(store_->Run(&ReadTxn::GetCustomer, c.id));
@@ -89,6 +89,35 @@ TEST_F(SubjectExportTest, HoldsEverythingAboutTheCustomerAndNothingElse) {
   for (const Json& h : doc["consent_history"]) opt_in_changes += h["field"] == "consent.email_opt_in" ? 1 : 0;
   EXPECT_EQ(opt_in_changes,
             Ok(store_->Run(&ReadTxn::FieldHistory, EntityType::kCustomer, c.id, std::string_view("consent.email_opt_in"))).size());
+  EXPECT_EQ(doc.dump().find("Olga"), std::string::npos) << "the document names another customer";
+}
+
+// Version 3: the customer's segments and campaign memberships, with each membership's event log.
+TEST_F(SubjectExportTest, HoldsTheCustomersSegmentsAndCampaigns) {
+  const Customer c = MakePerson("Jane", "Doe", "jane@example.com");
+  const Customer other = MakePerson("Olga", "Keepsake", "olga@keep.example");
+  Segment list{.name = "Newsletter readers", .kind = SegmentKind::kManual};
+  list = Ok(store_->Run(&WriteTxn::CreateSegment, list));
+  ASSERT_TRUE(store_->Run(&WriteTxn::AddSegmentMembers, list.id, std::span<const CustomerId>(std::vector{c.id, other.id})).ok());
+  Campaign spring = Ok(store_->Run(&WriteTxn::CreateCampaign, Campaign{.name = "Spring"}));
+  ASSERT_TRUE(store_->Run(&WriteTxn::AddCampaignMembers, spring.id, std::span<const CustomerId>(std::vector{c.id, other.id}),
+                          std::string_view("responded")).ok());
+  ASSERT_TRUE(store_->Run(&WriteTxn::RecordCampaignEvent, CampaignEvent{0, spring.id, c.id, CampaignEventKind::kClicked, 0, "https://example.com/jane"}).ok());
+  ASSERT_TRUE(store_->Run(&WriteTxn::RecordCampaignEvent, CampaignEvent{0, spring.id, other.id, CampaignEventKind::kOpened, 0, "Olga's"}).ok());
+  const Json doc = Export(c.id);
+  EXPECT_EQ(doc["version"], 3);
+  ASSERT_EQ(doc["segments"].size(), 1u);
+  EXPECT_EQ(doc["segments"][0]["name"], "Newsletter readers");
+  EXPECT_EQ(doc["segments"][0]["kind"], "manual");
+  ASSERT_EQ(doc["campaigns"].size(), 1u);
+  const Json& m = doc["campaigns"][0];
+  EXPECT_EQ(m["campaign"], spring.id);
+  EXPECT_EQ(m["name"], "Spring");
+  EXPECT_EQ(m["status"], "responded");
+  EXPECT_EQ(m["responded"], true);
+  ASSERT_EQ(m["events"].size(), 1u);
+  EXPECT_EQ(m["events"][0]["kind"], "clicked");
+  EXPECT_EQ(m["events"][0]["detail"], "https://example.com/jane");
   EXPECT_EQ(doc.dump().find("Olga"), std::string::npos) << "the document names another customer";
 }
 

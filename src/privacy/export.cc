@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "campaigns/campaigns.h"
 #include "changes/changes.h"
 #include "codec/envelope.h"
 #include "codec/key.h"
@@ -18,6 +19,7 @@
 #include "opportunities/opportunities.h"
 #include "pipelines/pipelines.h"
 #include "privacy/privacy.h"
+#include "segments/segments.h"
 #include "storage/lmdb.h"
 
 namespace crm::privacy {
@@ -159,6 +161,50 @@ Json ChangeJson(const Change& c) {
               {"fields", fields}};
 }
 
+// Since version 3: the customer's segments (id, name, kind) and campaign memberships, each with
+// its status, times and event log.
+absl::Status MarketingOf(const model::Ctx& ctx, CustomerId id, Json* out) {
+  Json segment_list = Json::array();
+  if (ctx.schema.segments != model::kAbsentTable) {
+    auto of = segments::Of(ctx, id);
+    if (!of.ok()) return of.status();
+    for (SegmentId s : *of) {
+      auto seg = segments::Get(ctx, s);
+      if (!seg.ok()) return seg.status();
+      segment_list.push_back({{"id", seg->id}, {"name", seg->name}, {"kind", std::string(SegmentKindName(seg->kind))}});
+    }
+  }
+  (*out)["segments"] = segment_list;
+  Json campaign_list = Json::array();
+  if (ctx.schema.campaigns != model::kAbsentTable) {
+    auto memberships = campaigns::Of(ctx, id);
+    if (!memberships.ok()) return memberships.status();
+    for (const CampaignMember& m : *memberships) {
+      auto c = campaigns::Get(ctx, m.campaign);
+      if (!c.ok()) return c.status();
+      auto events = campaigns::Events(ctx, m.campaign, id);
+      if (!events.ok()) return events.status();
+      Json event_list = Json::array();
+      for (const CampaignEvent& e : *events)
+        event_list.push_back({{"id", e.id},
+                              {"kind", std::string(CampaignEventKindName(e.kind))},
+                              {"at", Time(e.at)},
+                              {"detail", e.detail}});
+      campaign_list.push_back({{"campaign", c->id},
+                               {"name", c->name},
+                               {"channel", std::string(ContactChannelName(c->channel))},
+                               {"purpose", c->purpose},
+                               {"status", m.status},
+                               {"responded", m.responded},
+                               {"added_at", Time(m.added_at)},
+                               {"first_responded_at", Time(m.first_responded_at)},
+                               {"events", event_list}});
+    }
+  }
+  (*out)["campaigns"] = campaign_list;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> ExportCustomer(const model::Ctx& ctx, std::uint64_t id) {
@@ -186,7 +232,7 @@ absl::StatusOr<std::string> ExportCustomer(const model::Ctx& ctx, std::uint64_t 
 
   Json out;
   out["format"] = "libcrm.subject-export";
-  out["version"] = 2;
+  out["version"] = 3;
   out["exported_at"] = changes::TimeText(ctx.now);
   out["customer"] = CustomerJson(*customer);
   Json interaction_list = Json::array();
@@ -248,6 +294,8 @@ absl::StatusOr<std::string> ExportCustomer(const model::Ctx& ctx, std::uint64_t 
                             {"recorded_at", Time(r.recorded_at)},
                             {"actor", r.actor}});
   out["consents"] = consent_list;
+  auto kept = MarketingOf(ctx, id, &out);
+  if (!kept.ok()) return kept;
   out["changes"] = change_list;
   return out.dump(2);
 }
