@@ -42,8 +42,8 @@ absl::StatusOr<std::vector<AttributionRow>> Attribution(const Ctx& ctx, const At
 absl::StatusOr<CampaignEvent> RecordEvent(Ctx& ctx, CampaignEvent e);
 absl::StatusOr<std::vector<CampaignEvent>> Events(const Ctx& ctx, CampaignId campaign, CustomerId customer);
 absl::StatusOr<std::vector<std::uint64_t>> EventCounts(const Ctx& ctx, CampaignId campaign);
-// Removes a member's events and returns them (merges move them; deletes drop them).
-absl::StatusOr<std::vector<CampaignEvent>> DropEvents(Ctx& ctx, CampaignId campaign, CustomerId customer);
+// Removes a member's events (a membership dropped; merges read them first, to move them).
+absl::Status DropEvents(Ctx& ctx, CampaignId campaign, CustomerId customer);
 // Writes `events` as `customer`'s (their ids and times kept), or removes them from its log.
 absl::Status PutEvents(Ctx& ctx, const std::vector<CampaignEvent>& events, CustomerId customer);
 absl::Status RemoveEvents(Ctx& ctx, const std::vector<CampaignEvent>& events, CustomerId customer);

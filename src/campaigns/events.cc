@@ -129,18 +129,18 @@ absl::StatusOr<std::vector<std::uint64_t>> EventCounts(const Ctx& ctx, CampaignI
   return counts;
 }
 
-absl::StatusOr<std::vector<CampaignEvent>> DropEvents(Ctx& ctx, CampaignId campaign, CustomerId customer) {
-  std::vector<CampaignEvent> out;
+absl::Status DropEvents(Ctx& ctx, CampaignId campaign, CustomerId customer) {
+  // By key alone: the events go unread (and, in an encrypted store, unopened).
   std::vector<std::string> keys;
-  auto s = Each(ctx, codec::KeyBuilder().U64(campaign).U64(customer).Take(), [&](CampaignEvent e) {
-    keys.push_back(KeyOf(e));
-    out.push_back(std::move(e));
-    return absl::OkStatus();
-  });
+  auto s = storage::ScanPrefix(ctx.txn, ctx.schema.campaign_events, codec::KeyBuilder().U64(campaign).U64(customer).Take(),
+                               {}, [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
+                                 keys.emplace_back(key);
+                                 return true;
+                               });
   if (!s.ok()) return s;
   for (const std::string& k : keys)
     if (auto d = ctx.txn.Del(ctx.schema.campaign_events, k); !d.ok()) return d.status();
-  return out;
+  return absl::OkStatus();
 }
 
 absl::Status RemoveEvents(Ctx& ctx, const std::vector<CampaignEvent>& events, CustomerId customer) {

@@ -115,7 +115,7 @@ absl::StatusOr<bool> DropMember(Ctx& ctx, CampaignId campaign, CustomerId custom
   auto deleted = ctx.txn.Del(ctx.schema.campaign_member, Key(campaign, customer));
   if (!deleted.ok()) return deleted.status();
   if (!*deleted) return false;
-  if (auto events = DropEvents(ctx, campaign, customer); !events.ok()) return events.status();
+  if (auto s = DropEvents(ctx, campaign, customer); !s.ok()) return s;
   absl::Status s = ctx.txn.Del(ctx.schema.customer_campaign, Key(customer, campaign)).status();
   if (s.ok()) s = model::AddToCounter(ctx, CountName(campaign), -1);
   if (!s.ok()) return s;
