@@ -142,10 +142,12 @@ absl::StatusOr<CampaignMember> GetMember(const Ctx& ctx, CampaignId campaign, Cu
   return Decode(key, v);
 }
 
-absl::StatusOr<CampaignMemberPage> Members(const Ctx& ctx, CampaignId campaign, std::string_view page_token,
-                                           std::size_t limit) {
+namespace {
+
+// A page of members of a campaign the caller has read.
+absl::StatusOr<CampaignMemberPage> PageOf(const Ctx& ctx, CampaignId campaign, std::string_view page_token,
+                                          std::size_t limit) {
   if (auto s = model::CheckLimit(limit); !s.ok()) return s;
-  if (auto c = Get(ctx, campaign); !c.ok()) return c.status();
   const std::string lo = codec::EncodeU64(campaign);
   const std::uint64_t hash = model::QueryHash().Add("campaign members").Add(campaign).value();
   auto after = model::ParsePageToken(page_token, hash, lo, codec::PrefixSuccessor(lo));
@@ -161,6 +163,19 @@ absl::StatusOr<CampaignMemberPage> Members(const Ctx& ctx, CampaignId campaign, 
   });
   if (!s.ok()) return s;
   return page;
+}
+
+absl::Status CheckIds(std::span<const CustomerId> customers) {
+  if (customers.size() <= kMaxIdsPerCall) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("customers: ", customers.size(), " ids; at most ", kMaxIdsPerCall, " a call"));
+}
+
+}  // namespace
+
+absl::StatusOr<CampaignMemberPage> Members(const Ctx& ctx, CampaignId campaign, std::string_view page_token,
+                                           std::size_t limit) {
+  if (auto c = Get(ctx, campaign); !c.ok()) return c.status();
+  return PageOf(ctx, campaign, page_token, limit);
 }
 
 absl::StatusOr<std::vector<CampaignMember>> Of(const Ctx& ctx, CustomerId customer) {
@@ -185,7 +200,7 @@ absl::StatusOr<AudiencePage> Audience(const Ctx& ctx, CampaignId campaign, std::
                                       std::size_t limit, Timestamp at) {
   auto c = Get(ctx, campaign);
   if (!c.ok()) return c.status();
-  auto members = Members(ctx, campaign, page_token, limit);
+  auto members = PageOf(ctx, campaign, page_token, limit);
   if (!members.ok()) return members.status();
   AudiencePage page;
   page.next_page_token = std::move(members->next_page_token);
@@ -199,8 +214,7 @@ absl::StatusOr<AudiencePage> Audience(const Ctx& ctx, CampaignId campaign, std::
 
 absl::StatusOr<std::uint64_t> AddMembers(Ctx& ctx, CampaignId campaign, std::span<const CustomerId> customers,
                                          std::string_view status) {
-  if (customers.size() > kMaxIdsPerCall)
-    return absl::InvalidArgumentError(absl::StrCat("customers: ", customers.size(), " ids; at most ", kMaxIdsPerCall, " a call"));
+  if (auto s = CheckIds(customers); !s.ok()) return s;
   auto c = Get(ctx, campaign);
   if (!c.ok()) return c.status();
   auto st = StatusFor(*c, status);
@@ -234,8 +248,7 @@ absl::StatusOr<std::uint64_t> AddSegment(Ctx& ctx, CampaignId campaign, SegmentI
 }
 
 absl::StatusOr<std::uint64_t> RemoveMembers(Ctx& ctx, CampaignId campaign, std::span<const CustomerId> customers) {
-  if (customers.size() > kMaxIdsPerCall)
-    return absl::InvalidArgumentError(absl::StrCat("customers: ", customers.size(), " ids; at most ", kMaxIdsPerCall, " a call"));
+  if (auto s = CheckIds(customers); !s.ok()) return s;
   if (auto c = Get(ctx, campaign); !c.ok()) return c.status();
   std::vector<CustomerId> removed;
   for (CustomerId id : customers) {
