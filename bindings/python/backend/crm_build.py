@@ -76,8 +76,10 @@ def _build(scratch: Path) -> Path:
         raise RuntimeError(f"building the compiled binding needs cffi for {sys.executable} (pip install cffi, or "
                            "Debian's python3-cffi), or give CRM_LIBRARY=<libcrm.so.0> for cffi's ABI mode")
     build = scratch / "build"
+    # A unity build (the library's sources compiled 16 to a unit): the install compiles in about a
+    # third of the time, and the library is the same code.
     configure = [cmake, "-S", str(_source_root()), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release",
-                 "-DCRM_BUILD_TESTS=OFF", "-DCRM_BUILD_EXAMPLES=OFF", "-DCRM_BUILD_BENCH=OFF",
+                 "-DCMAKE_UNITY_BUILD=ON", "-DCMAKE_UNITY_BUILD_BATCH_SIZE=16", "-DCRM_BUILD_TESTS=OFF", "-DCRM_BUILD_EXAMPLES=OFF", "-DCRM_BUILD_BENCH=OFF",
                  "-DCRM_BUILD_PYTHON=ON", f"-DPython3_EXECUTABLE={sys.executable}"]  # fmt: skip
     jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL") or str(os.cpu_count() or 2)
     for command in (configure, [cmake, "--build", str(build), "-j", jobs]):
