@@ -99,7 +99,7 @@ int crm_field_history(crm_iter** out, crm_txn* txn, int entity, uint64_t id, con
     if (out == nullptr) return Invalid("out: is NULL");
     *out = nullptr;
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
-    if (entity < CRM_ENTITY_CUSTOMER || entity > CRM_ENTITY_CAMPAIGN) return Invalid("entity: is not a CRM_ENTITY_* value");
+    if (entity < CRM_ENTITY_CUSTOMER || entity > CRM_ENTITY_TICKET) return Invalid("entity: is not a CRM_ENTITY_* value");
     std::string name;
     if (int rc = Text(field, field_len, "field", &name); rc != CRM_OK) return rc;
     auto history = ReadOf(txn)->FieldHistory(static_cast<crm::EntityType>(entity), id, name);

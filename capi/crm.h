@@ -32,9 +32,9 @@
 #include <stdint.h>
 
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 19
+#define CRM_VERSION_MINOR 20
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.19.0"
+#define CRM_VERSION_STRING "0.20.0"
 
 #if defined(_WIN32)
 #define CRM_API
@@ -515,4 +515,5 @@ CRM_API int crm_pipeline_list(crm_iter** out, crm_txn* txn);
 #include "crm_duplicates.h"  /* data quality: duplicate matching, the duplicate rule, pairs (since 0.17), merging (0.18) */
 #include "crm_segments.h"    /* segments: manual, dynamic and snapshot sets of customers (since 0.19) */
 #include "crm_campaigns.h"   /* campaigns: members, statuses, the audience with its exclusions (since 0.19) */
+#include "crm_tickets.h"     /* customer service: tickets, business calendars, SLA policies (since 0.20) */
 #endif /* CRM_H */

@@ -18,6 +18,7 @@ extern "C" {
 #define CRM_ENTITY_PRODUCT 7 /* since 0.15 (crm_products.h) */
 #define CRM_ENTITY_SEGMENT 8 /* since 0.19 (crm_segments.h) */
 #define CRM_ENTITY_CAMPAIGN 9 /* since 0.19 (crm_campaigns.h) */
+#define CRM_ENTITY_TICKET 10  /* since 0.20 (crm_tickets.h) */
 
 #define CRM_OP_CREATE 1
 #define CRM_OP_UPDATE 2

@@ -62,7 +62,7 @@ CRM_API int crm_unsuppress(crm_txn* txn, const char* email_or_phone, size_t len,
 CRM_API int crm_is_suppressed(int* out, crm_txn* txn, const char* email_or_phone, size_t len);
 
 /* Subject access: everything held about customer `id` as one JSON document (UTF-8; schema
- * "libcrm.subject-export" version 3, see crm/privacy.hpp), in *out for crm_free, its length in
+ * "libcrm.subject-export" version 4, see crm/privacy.hpp), in *out for crm_free, its length in
  * *len (may be NULL). CRM_ENOTFOUND when there is no such customer. */
 CRM_API int crm_customer_export(char** out, size_t* len, crm_txn* txn, uint64_t id);
 

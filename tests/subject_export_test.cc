@@ -45,7 +45,7 @@ TEST_F(SubjectExportTest, HoldsEverythingAboutTheCustomerAndNothingElse) {
 
   const Json doc = Export(c.id);
   EXPECT_EQ(doc["format"], "libcrm.subject-export");
-  EXPECT_EQ(doc["version"], 3);
+  EXPECT_EQ(doc["version"], 4);
   EXPECT_EQ(doc["exported_at"], "2023-11-14T22:13:21.000005Z");
   const Json& customer = doc["customer"];
   const Customer stored = Ok(store_->Run(&ReadTxn::GetCustomer, c.id));
@@ -105,7 +105,7 @@ TEST_F(SubjectExportTest, HoldsTheCustomersSegmentsAndCampaigns) {
   ASSERT_TRUE(store_->Run(&WriteTxn::RecordCampaignEvent, CampaignEvent{0, spring.id, c.id, CampaignEventKind::kClicked, 0, "https://example.com/jane"}).ok());
   ASSERT_TRUE(store_->Run(&WriteTxn::RecordCampaignEvent, CampaignEvent{0, spring.id, other.id, CampaignEventKind::kOpened, 0, "Olga's"}).ok());
   const Json doc = Export(c.id);
-  EXPECT_EQ(doc["version"], 3);
+  EXPECT_EQ(doc["version"], 4);
   ASSERT_EQ(doc["segments"].size(), 1u);
   EXPECT_EQ(doc["segments"][0]["name"], "Newsletter readers");
   EXPECT_EQ(doc["segments"][0]["kind"], "manual");
@@ -118,6 +118,40 @@ TEST_F(SubjectExportTest, HoldsTheCustomersSegmentsAndCampaigns) {
   ASSERT_EQ(m["events"].size(), 1u);
   EXPECT_EQ(m["events"][0]["kind"], "clicked");
   EXPECT_EQ(m["events"][0]["detail"], "https://example.com/jane");
+  EXPECT_EQ(doc.dump().find("Olga"), std::string::npos) << "the document names another customer";
+}
+
+// Version 4: the customer's tickets, with their history, milestones and conversation, and their
+// changes in the history.
+TEST_F(SubjectExportTest, HoldsTheCustomersTickets) {
+  const Customer c = MakePerson("Jane", "Doe", "jane@example.com");
+  const Customer other = MakePerson("Olga", "Keepsake", "olga@keep.example");
+  SlaPolicy p;
+  p.name = "Day";
+  p.first_response_minutes = 60;
+  ASSERT_TRUE(store_->Run(&WriteTxn::CreateSlaPolicy, p).ok());
+  Ticket t;
+  t.customer = c.id;
+  t.subject = "Jane's router";
+  t = Ok(store_->Run(&WriteTxn::OpenTicket, t));
+  ASSERT_TRUE(store_->Run(&WriteTxn::AddTicketEntry, TicketEntry{0, t.id, TicketAuthor::kAgent, 0, 0, "Reboot it, Jane."}).ok());
+  Ticket theirs;
+  theirs.customer = other.id;
+  theirs.subject = "Olga's modem";
+  ASSERT_TRUE(store_->Run(&WriteTxn::OpenTicket, theirs).ok());
+  const Json doc = Export(c.id);
+  EXPECT_EQ(doc["version"], 4);
+  ASSERT_EQ(doc["tickets"].size(), 1u);
+  const Json& x = doc["tickets"][0];
+  EXPECT_EQ(x["subject"], "Jane's router");
+  EXPECT_EQ(x["history"][0]["status"], "new");
+  ASSERT_EQ(x["milestones"].size(), 1u);
+  EXPECT_EQ(x["milestones"][0]["metric"], "first_response");
+  ASSERT_EQ(x["conversation"].size(), 1u);
+  EXPECT_EQ(x["conversation"][0]["body"], "Reboot it, Jane.");
+  bool ticket_change = false;
+  for (const Json& ch : doc["changes"]) ticket_change |= ch["entity"] == "ticket" && ch["entity_id"] == t.id;
+  EXPECT_TRUE(ticket_change);
   EXPECT_EQ(doc.dump().find("Olga"), std::string::npos) << "the document names another customer";
 }
 

@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
   crm::cli::AddProductCommands(app, ctx);
   crm::cli::AddSegmentCommands(app, ctx);
   crm::cli::AddCampaignCommands(app, ctx);
+  crm::cli::AddTicketCommands(app, ctx);
   crm::cli::AddImportCommands(app, ctx);
   crm::cli::AddReportCommands(app, ctx);
   crm::cli::AddAnalyticsCommands(app, ctx);

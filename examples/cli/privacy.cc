@@ -29,9 +29,9 @@ LegalBasis BasisNamed(const std::string& name) {
 }
 
 EntityType KindNamed(const std::string& name) {
-  for (int k = 1; k <= static_cast<int>(EntityType::kCampaign); ++k)
+  for (int k = 1; k <= static_cast<int>(EntityType::kTicket); ++k)
     if (EntityTypeName(static_cast<EntityType>(k)) == name) return static_cast<EntityType>(k);
-  throw Failure("--rule: '" + name + "' is not a kind of record (customer, interaction, opportunity, pipeline, user, team, product, segment, campaign)");
+  throw Failure("--rule: '" + name + "' is not a kind of record (customer, interaction, opportunity, pipeline, user, team, product, segment, campaign, ticket)");
 }
 
 nlohmann::ordered_json ToJson(const ConsentRecord& r) {

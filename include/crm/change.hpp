@@ -28,6 +28,7 @@ enum class EntityType : std::uint8_t {
   kProduct = 7,  // since 0.15 (crm/product.hpp)
   kSegment = 8,  // since 0.19 (crm/segment.hpp)
   kCampaign = 9,  // since 0.19 (crm/campaign.hpp)
+  kTicket = 10,   // since 0.20 (crm/ticket.hpp)
 };
 std::string_view EntityTypeName(EntityType type);
 

@@ -70,14 +70,15 @@ class PrivacyReads {
   absl::StatusOr<bool> IsSuppressed(std::string_view email_or_phone) const;
   // Subject access and portability: everything held about one customer as one JSON document
   // (UTF-8, pretty-printed), NotFound when there is no such customer. Schema
-  // "libcrm.subject-export", version 3 (README, "Privacy and security"): format, version,
+  // "libcrm.subject-export", version 4 (README, "Privacy and security"): format, version,
   // exported_at; customer (every field, typed: times as RFC 3339 UTC text, money as
   // {minor_units, currency, text}); interactions; opportunities (the customer's own, with stage
   // history); contact_roles (its roles on other customers' deals: deal id and role);
   // consent_history (each change of a consent field); consents (every consent record, since
   // version 2: crm/consent.hpp); segments (id, name, kind) and campaigns (each membership with
-  // its status, times and event log), since version 3; changes (every change of the customer,
-  // its interactions and its deals, in feed order, with values before and after).
+  // its status, times and event log), since version 3; tickets (each with its status history,
+  // SLA milestones and conversation), since version 4; changes (every change of the customer,
+  // its interactions, its deals and its tickets, in feed order, with values before and after).
   absl::StatusOr<std::string> ExportCustomer(std::uint64_t id) const;
 
  protected:

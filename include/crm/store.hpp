@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "crm/analytics.hpp"
 #include "crm/campaign.hpp"
+#include "crm/ticket.hpp"
 #include "crm/duplicates.hpp"
 #include "crm/change.hpp"
 #include "crm/customer.hpp"
@@ -139,7 +140,8 @@ class ReadTxn : public CustomerReads,
                 public AnalyticsReads,
                 public DuplicateReads,
                 public SegmentReads,
-                public CampaignReads {
+                public CampaignReads,
+                public TicketReads {
  public:
   ReadTxn(ReadTxn&&) noexcept;
   ReadTxn& operator=(ReadTxn&&) noexcept;
@@ -171,7 +173,8 @@ class WriteTxn : public ReadTxn,
                  public AnalyticsWrites,
                  public DuplicateWrites,
                  public SegmentWrites,
-                 public CampaignWrites {
+                 public CampaignWrites,
+                 public TicketWrites {
  public:
   WriteTxn(WriteTxn&&) noexcept;
   WriteTxn& operator=(WriteTxn&&) noexcept;

@@ -26,6 +26,7 @@ std::string_view EntityTypeName(EntityType type) {
     case EntityType::kProduct: return "product";
     case EntityType::kSegment: return "segment";
     case EntityType::kCampaign: return "campaign";
+    case EntityType::kTicket: return "ticket";
   }
   return "unknown";
 }
@@ -343,6 +344,26 @@ Fields Flatten(const Campaign& c) {
   return b.Take();
 }
 
+Fields Flatten(const Ticket& t) {
+  Builder b;
+  b.Add("assignee", static_cast<std::int64_t>(t.assignee));
+  b.Add("channel", std::string(TicketChannelName(t.channel)));
+  b.Time("closed_at", t.closed_at);
+  b.Add("customer", static_cast<std::int64_t>(t.customer));
+  b.Add("description", t.description);
+  b.Time("due_at", t.due_at);
+  b.Time("first_response_at", t.first_response_at);
+  b.Time("opened_at", t.opened_at);
+  b.Add("priority", std::string(TicketPriorityName(t.priority)));
+  b.Add("satisfaction", static_cast<std::int64_t>(t.satisfaction));
+  b.Add("satisfaction_comment", t.satisfaction_comment);
+  b.Time("solved_at", t.solved_at);
+  b.Add("status", std::string(TicketStatusName(t.status)));
+  b.Add("subject", t.subject);
+  b.Add("team", static_cast<std::int64_t>(t.team));
+  return b.Take();
+}
+
 Fields Flatten(const Pipeline& p) {
   Builder b;
   b.Add("name", p.name);
@@ -467,7 +488,11 @@ const std::vector<std::string_view>& HistoryFields(EntityType entity) {
   static const std::vector<std::string_view> campaign = {
       "actual_cost", "added", "budget", "channel", "default_status", "description", "ends_at", "name",
       "owner", "parent", "purpose", "removed", "starts_at", "status", "statuses"};
+  static const std::vector<std::string_view> ticket = {
+      "assignee", "channel", "closed_at", "customer", "description", "due_at", "first_response_at", "opened_at",
+      "priority", "satisfaction", "satisfaction_comment", "solved_at", "status", "subject", "team"};
   switch (entity) {
+    case EntityType::kTicket: return ticket;
     case EntityType::kCustomer: return customer;
     case EntityType::kInteraction: return interaction;
     case EntityType::kOpportunity: return opportunity;
@@ -527,6 +552,19 @@ absl::StatusOr<std::uint64_t> Redact(Ctx& ctx, EntityType entity, std::uint64_t 
     ++rewritten;
   }
   return rewritten;
+}
+
+absl::Status Reseal(Ctx& ctx, EntityType entity, std::uint64_t id, std::uint64_t owner) {
+  if (ctx.sealing == nullptr) return absl::OkStatus();
+  auto all = OfRecord(ctx, entity, id);  // read first: no writes during a scan
+  if (!all.ok()) return all.status();
+  std::string buffer;
+  for (const Change& c : *all) {
+    if (c.fields.empty()) continue;  // nothing personal to seal
+    if (auto s = codec::Encode(codec::RecordType::kChange, c, owner, c.seq, ctx.sealing, buffer); !s.ok()) return s;
+    if (auto s = ctx.txn.Put(ctx.schema.changes, codec::EncodeU64(c.seq), buffer); !s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace crm::changes

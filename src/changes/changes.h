@@ -14,6 +14,7 @@
 #include "crm/pipeline.hpp"
 #include "crm/segment.hpp"
 #include "crm/campaign.hpp"
+#include "crm/ticket.hpp"
 #include "crm/product.hpp"
 #include "crm/user.hpp"
 #include "crm/types.hpp"
@@ -36,6 +37,7 @@ Fields Flatten(const Team& t);
 Fields Flatten(const Product& p);
 Fields Flatten(const Segment& s);
 Fields Flatten(const Campaign& c);
+Fields Flatten(const Ticket& t);
 
 std::string MoneyText(const Money& m);
 std::string TimeText(Timestamp t);
@@ -50,6 +52,10 @@ absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op, 
 // Removes the field values of every change of one record, keeping each change's place (the
 // record was erased); returns how many changes it rewrote.
 absl::StatusOr<std::uint64_t> Redact(Ctx& ctx, EntityType entity, std::uint64_t id);
+
+// Seals every change of one record that holds values with `owner`'s data key (a record given
+// back to another customer takes its history with it). Nothing to do in a plain store.
+absl::Status Reseal(Ctx& ctx, EntityType entity, std::uint64_t id, std::uint64_t owner);
 
 // Every change of one record, oldest first.
 absl::StatusOr<std::vector<Change>> OfRecord(const Ctx& ctx, EntityType entity, std::uint64_t id);

@@ -50,6 +50,10 @@ enum class RecordType : std::uint8_t {
   kCampaign = 17,
   kCampaignMember = 18,
   kCampaignEvent = 19,
+  kTicket = 20,  // since schema 18
+  kTicketEntry = 21,
+  kCalendar = 22,
+  kSlaPolicy = 23,
 };
 
 // Names a stored record in error messages ("customer 12"); built only when an error occurs.

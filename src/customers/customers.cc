@@ -25,6 +25,7 @@
 #include "query/declared.h"
 #include "segments/segments.h"
 #include "campaigns/campaigns.h"
+#include "tickets/tickets.h"
 #include "text/phone.h"
 #include "text/text.h"
 
@@ -536,6 +537,7 @@ absl::Status Delete(Ctx& ctx, CustomerId id) {
   if (s.ok()) s = analytics::MoveChurnCounts(ctx, &c, nullptr);
   if (s.ok()) s = segments::MoveCustomer(ctx, &c, nullptr);
   if (s.ok()) s = campaigns::ForgetCustomer(ctx, id);
+  if (s.ok()) s = tickets::ForgetCustomer(ctx, id);
   if (s.ok()) s = duplicates::ForgetCustomer(ctx, id);
   if (s.ok()) s = model::AddToCounter(ctx, c.archived ? kArchivedCount : kActiveCount, -1);
   if (s.ok()) s = changes::Record(ctx, EntityType::kCustomer, id, ChangeOp::kDelete, changes::Flatten(c), {}, id);

@@ -49,6 +49,12 @@ void serialize(Archive& ar, crm::duplicates::CampaignPlace& p, unsigned) {
 }
 
 template <class Archive>
+void serialize(Archive& ar, crm::duplicates::TicketPlace& p, unsigned) {
+  ar& make_nvp("loser", p.loser);
+  ar& make_nvp("ticket", p.ticket);
+}
+
+template <class Archive>
 void serialize(Archive& ar, crm::duplicates::Journal& j, unsigned version) {
   ar& make_nvp("record", j.record);
   ar& make_nvp("survivor", j.survivor);
@@ -66,6 +72,7 @@ void serialize(Archive& ar, crm::duplicates::Journal& j, unsigned version) {
     ar& make_nvp("segments", j.segments);
     ar& make_nvp("campaigns", j.campaigns);
   }
+  if (version >= 2) ar& make_nvp("tickets", j.tickets);
 }
 
 }  // namespace boost::serialization
@@ -74,7 +81,8 @@ BOOST_CLASS_VERSION(crm::MergeRecord, 0)
 BOOST_CLASS_VERSION(crm::duplicates::StoredPair, 0)
 BOOST_CLASS_VERSION(crm::duplicates::SegmentPlace, 0)
 BOOST_CLASS_VERSION(crm::duplicates::CampaignPlace, 0)
-BOOST_CLASS_VERSION(crm::duplicates::Journal, 1)
+BOOST_CLASS_VERSION(crm::duplicates::TicketPlace, 0)
+BOOST_CLASS_VERSION(crm::duplicates::Journal, 2)
 
 namespace crm::duplicates {
 namespace {

@@ -45,6 +45,12 @@ struct CampaignPlace {
   std::vector<CampaignEvent> events;  // the loser's, which the survivor's log took
 };
 
+// A loser's ticket, which the survivor took.
+struct TicketPlace {
+  CustomerId loser = 0;
+  std::uint64_t ticket = 0;
+};
+
 // What a merge changed: each record it rewrote as it was before, and the revision the merge
 // left it at (an unmerge restores a record only while it still has that revision).
 struct Journal {
@@ -62,6 +68,7 @@ struct Journal {
   std::vector<StoredPair> pairs;        // the losers' kept pairs
   std::vector<SegmentPlace> segments;   // since journal version 1
   std::vector<CampaignPlace> campaigns;  // since journal version 1
+  std::vector<TicketPlace> tickets;      // since journal version 2
 };
 
 absl::StatusOr<MergeId> NextMergeId(model::Ctx& ctx);

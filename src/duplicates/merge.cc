@@ -13,6 +13,7 @@
 #include "duplicates/journal.h"
 #include "segments/segments.h"
 #include "campaigns/campaigns.h"
+#include "tickets/tickets.h"
 #include "interactions/interactions.h"
 #include "model/records.h"
 #include "opportunities/opportunities.h"
@@ -228,6 +229,9 @@ absl::StatusOr<MergeResult> Merge(model::Ctx& ctx, CustomerId survivor_id, const
         j.campaigns.push_back(CampaignPlace{std::move(m), false, *std::move(events)});
       }
     }
+    auto tickets = tickets::IdsOf(ctx, loser);
+    if (!tickets.ok()) return tickets.status();
+    for (std::uint64_t t : *tickets) j.tickets.push_back(TicketPlace{loser, t});
   }
   related_ids.erase(survivor_id);  // the survivor's own parent is settled in its image
   for (CustomerId loser : loser_ids) related_ids.erase(loser);
@@ -293,6 +297,8 @@ absl::StatusOr<MergeResult> Merge(model::Ctx& ctx, CustomerId survivor_id, const
     if (auto s = campaigns::PutMember(ctx, taken); !s.ok()) return s;
     p.survivor_joined = true;
   }
+  for (const TicketPlace& p : j.tickets)
+    if (auto s = tickets::Reassign(ctx, p.ticket, survivor_id); !s.ok()) return s;
   for (CustomerId loser : loser_ids)
     if (auto s = customers::Delete(ctx, loser); !s.ok()) return s;
   std::vector<std::string> names;

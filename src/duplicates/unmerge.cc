@@ -14,6 +14,8 @@
 #include "duplicates/journal.h"
 #include "segments/segments.h"
 #include "campaigns/campaigns.h"
+#include "changes/changes.h"
+#include "tickets/tickets.h"
 #include "interactions/interactions.h"
 #include "model/external.h"
 #include "opportunities/opportunities.h"
@@ -148,6 +150,19 @@ absl::StatusOr<MergeRecord> Unmerge(model::Ctx& ctx, MergeId id) {
     if (auto s = opportunities::Reassign(ctx, now_deals[i], j.deals[i]); !s.ok()) return s.status();
   for (std::size_t i = 0; i < j.interactions.size(); ++i)
     if (auto s = interactions::Reassign(ctx, now_interactions[i], j.interactions[i]); !s.ok()) return s.status();
+  // What was written of them while they were the survivor's is sealed with the survivor's key:
+  // their history goes back to the loser with them, so erasing the survivor leaves it readable.
+  for (const Interaction& i : j.interactions)
+    if (auto s = changes::Reseal(ctx, EntityType::kInteraction, i.id, i.customer); !s.ok()) return s;
+  // The losers' tickets go back, as they are now; one deleted since has nothing to give back.
+  auto held = tickets::IdsOf(ctx, survivor_id);
+  if (!held.ok()) return held.status();
+  for (const TicketPlace& p : j.tickets)
+    if (std::binary_search(held->begin(), held->end(), p.ticket))
+      if (auto s = tickets::Reassign(ctx, p.ticket, p.loser); !s.ok()) return s;
+  for (const TicketPlace& p : j.tickets)
+    if (std::binary_search(held->begin(), held->end(), p.ticket))
+      if (auto s = changes::Reseal(ctx, EntityType::kTicket, p.ticket, p.loser); !s.ok()) return s;
   for (const ConsentRecord& r : j.consents) {
     ConsentRecord moved = r;
     moved.customer = survivor_id;

@@ -35,6 +35,7 @@
 #include "sales/totals.h"
 #include "segments/segments.h"
 #include "campaigns/campaigns.h"
+#include "tickets/tickets.h"
 #include "users/users.h"
 
 namespace crm::maintenance {
@@ -547,6 +548,9 @@ void Checker::Quotas() {
   auto campaigns = campaigns::Check(ctx_, &report_.records, &report_.index_entries);
   if (!campaigns.ok()) return Problem("campaigns: ", campaigns.status().message());
   for (const std::string& p : *campaigns) Problem(p);
+  auto tickets = tickets::Check(ctx_, &report_.records, &report_.index_entries);
+  if (!tickets.ok()) return Problem("tickets: ", tickets.status().message());
+  for (const std::string& p : *tickets) Problem(p);
 }
 
 absl::StatusOr<VerifyReport> Verify(const model::Ctx& ctx) {

@@ -84,6 +84,13 @@ constexpr TableSpec kTables[] = {
     {&Schema::campaign_member, "campaign_member", 17},
     {&Schema::customer_campaign, "customer_campaign", 17},
     {&Schema::campaign_events, "campaign_events", 17},
+    {&Schema::tickets, "tickets", 18},
+    {&Schema::customer_ticket, "customer_ticket", 18},
+    {&Schema::ticket_entries, "ticket_entries", 18},
+    {&Schema::ticket_due, "ticket_due", 18},
+    {&Schema::ticket_opened, "ticket_opened", 18},
+    {&Schema::calendars, "calendars", 18},
+    {&Schema::sla_policies, "sla_policies", 18},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

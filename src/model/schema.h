@@ -88,6 +88,8 @@
 //   campaign_events    U64(campaign) U64(customer) I64(at) U64(id) -> envelope(CampaignEvent)
 //                      (the four since schema 17; campaigns/campaigns.h; member counts are meta
 //                      counters "campaign.<id>")
+//   tickets, customer_ticket, ticket_entries, ticket_due, ticket_opened, calendars, sla_policies
+//                      (since schema 18; tickets/tickets.h)
 //   changes            U64(seq) -> envelope(Change)
 //   change_entity      U8(entity type) U64(entity id) U64(seq) -> ""
 //
@@ -141,7 +143,9 @@ class Sealing;
 // 16: merges and their redirects (merges, merge_survivor, customer_merged).
 // 17: segments (segments, segment_name, segment_member, customer_segment); campaigns (campaigns,
 // campaign_member, customer_campaign, campaign_events).
-inline constexpr std::uint64_t kSchemaVersion = 17;
+// 18: tickets (tickets, customer_ticket, ticket_entries, ticket_due, ticket_opened, calendars,
+// sla_policies).
+inline constexpr std::uint64_t kSchemaVersion = 18;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;
@@ -215,6 +219,13 @@ struct Schema {
   storage::Table campaign_member;
   storage::Table customer_campaign;
   storage::Table campaign_events;
+  storage::Table tickets;
+  storage::Table customer_ticket;
+  storage::Table ticket_entries;
+  storage::Table ticket_due;
+  storage::Table ticket_opened;
+  storage::Table calendars;
+  storage::Table sla_policies;
   storage::Table changes;
   storage::Table change_entity;
 

@@ -17,6 +17,7 @@
 #include "crm/privacy.hpp"
 #include "crm/segment.hpp"
 #include "crm/campaign.hpp"
+#include "crm/ticket.hpp"
 #include "crm/user.hpp"
 #include "crm/types.hpp"
 
@@ -345,6 +346,102 @@ void serialize(Archive& ar, crm::CampaignEvent& e, unsigned) {
 }
 
 template <class Archive>
+void serialize(Archive& ar, crm::WorkingHours& h, unsigned) {
+  ar& make_nvp("weekday", h.weekday);
+  ar& make_nvp("start_minute", h.start_minute);
+  ar& make_nvp("end_minute", h.end_minute);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::Holiday& h, unsigned) {
+  ar& make_nvp("date", h.date);
+  ar& make_nvp("name", h.name);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::BusinessCalendar& c, unsigned) {
+  ar& make_nvp("id", c.id);
+  ar& make_nvp("revision", c.revision);
+  ar& make_nvp("created_at", c.created_at);
+  ar& make_nvp("updated_at", c.updated_at);
+  ar& make_nvp("name", c.name);
+  ar& make_nvp("time_zone", c.time_zone);
+  ar& make_nvp("hours", c.hours);
+  ar& make_nvp("holidays", c.holidays);
+  ar& make_nvp("team", c.team);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::SlaPolicy& p, unsigned) {
+  ar& make_nvp("id", p.id);
+  ar& make_nvp("revision", p.revision);
+  ar& make_nvp("created_at", p.created_at);
+  ar& make_nvp("updated_at", p.updated_at);
+  ar& make_nvp("name", p.name);
+  ar& make_nvp("active", p.active);
+  ar& make_nvp("priorities", p.priorities);
+  ar& make_nvp("teams", p.teams);
+  ar& make_nvp("channels", p.channels);
+  ar& make_nvp("customer_tag", p.customer_tag);
+  ar& make_nvp("first_response_minutes", p.first_response_minutes);
+  ar& make_nvp("resolution_minutes", p.resolution_minutes);
+  ar& make_nvp("pause_statuses", p.pause_statuses);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::SlaMilestone& m, unsigned) {
+  ar& make_nvp("metric", m.metric);
+  ar& make_nvp("policy", m.policy);
+  ar& make_nvp("target_minutes", m.target_minutes);
+  ar& make_nvp("due_at", m.due_at);
+  ar& make_nvp("completed_at", m.completed_at);
+  ar& make_nvp("violated", m.violated);
+  ar& make_nvp("elapsed_seconds", m.elapsed_seconds);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::TicketStatusChange& c, unsigned) {
+  ar& make_nvp("status", c.status);
+  ar& make_nvp("at", c.at);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::Ticket& t, unsigned) {
+  ar& make_nvp("id", t.id);
+  ar& make_nvp("revision", t.revision);
+  ar& make_nvp("created_at", t.created_at);
+  ar& make_nvp("updated_at", t.updated_at);
+  ar& make_nvp("customer", t.customer);
+  ar& make_nvp("subject", t.subject);
+  ar& make_nvp("description", t.description);
+  ar& make_nvp("priority", t.priority);
+  ar& make_nvp("channel", t.channel);
+  ar& make_nvp("assignee", t.assignee);
+  ar& make_nvp("team", t.team);
+  ar& make_nvp("opened_at", t.opened_at);
+  ar& make_nvp("status", t.status);
+  ar& make_nvp("first_response_at", t.first_response_at);
+  ar& make_nvp("solved_at", t.solved_at);
+  ar& make_nvp("closed_at", t.closed_at);
+  ar& make_nvp("satisfaction", t.satisfaction);
+  ar& make_nvp("satisfaction_comment", t.satisfaction_comment);
+  ar& make_nvp("history", t.history);
+  ar& make_nvp("milestones", t.milestones);
+  ar& make_nvp("due_at", t.due_at);
+  ar& make_nvp("interaction", t.interaction);
+}
+
+template <class Archive>
+void serialize(Archive& ar, crm::TicketEntry& e, unsigned) {
+  ar& make_nvp("id", e.id);
+  ar& make_nvp("ticket", e.ticket);
+  ar& make_nvp("author_kind", e.author_kind);
+  ar& make_nvp("author", e.author);
+  ar& make_nvp("at", e.at);
+  ar& make_nvp("body", e.body);
+}
+
+template <class Archive>
 void serialize(Archive& ar, crm::FieldChange& f, unsigned) {
   ar& make_nvp("field", f.field);
   ar& make_nvp("before", f.before);
@@ -435,6 +532,14 @@ BOOST_CLASS_VERSION(crm::CampaignStatus, 0)
 BOOST_CLASS_VERSION(crm::Campaign, 0)
 BOOST_CLASS_VERSION(crm::CampaignMember, 0)
 BOOST_CLASS_VERSION(crm::CampaignEvent, 0)
+BOOST_CLASS_VERSION(crm::WorkingHours, 0)
+BOOST_CLASS_VERSION(crm::Holiday, 0)
+BOOST_CLASS_VERSION(crm::BusinessCalendar, 0)
+BOOST_CLASS_VERSION(crm::SlaPolicy, 0)
+BOOST_CLASS_VERSION(crm::SlaMilestone, 0)
+BOOST_CLASS_VERSION(crm::TicketStatusChange, 0)
+BOOST_CLASS_VERSION(crm::Ticket, 0)
+BOOST_CLASS_VERSION(crm::TicketEntry, 0)
 BOOST_CLASS_VERSION(crm::FieldChange, 0)
 BOOST_CLASS_VERSION(crm::Change, 3)
 BOOST_CLASS_VERSION(crm::Erasure, 0)

@@ -20,6 +20,7 @@
 #include "pipelines/pipelines.h"
 #include "privacy/privacy.h"
 #include "segments/segments.h"
+#include "tickets/tickets.h"
 #include "storage/lmdb.h"
 
 namespace crm::privacy {
@@ -205,6 +206,49 @@ absl::Status MarketingOf(const model::Ctx& ctx, CustomerId id, Json* out) {
   return absl::OkStatus();
 }
 
+// Since version 4: the customer's tickets, each with its status history, SLA milestones and
+// conversation; their changes join the record's history.
+absl::Status ServiceOf(const model::Ctx& ctx, CustomerId id, Json* out,
+                       std::vector<std::pair<EntityType, std::uint64_t>>* records) {
+  Json ticket_list = Json::array();
+  auto ids = tickets::IdsOf(ctx, id);
+  if (!ids.ok()) return ids.status();
+  for (TicketId tid : *ids) {
+    auto t = tickets::Get(ctx, tid);
+    if (!t.ok()) return t.status();
+    auto entries = tickets::Entries(ctx, tid);
+    if (!entries.ok()) return entries.status();
+    Json history = Json::array(), milestones = Json::array(), conversation = Json::array();
+    for (const TicketStatusChange& h : t->history)
+      history.push_back({{"status", std::string(TicketStatusName(h.status))}, {"at", Time(h.at)}});
+    for (const SlaMilestone& m : t->milestones)
+      milestones.push_back({{"metric", std::string(SlaMetricName(m.metric))}, {"policy", m.policy},
+                            {"target_minutes", m.target_minutes}, {"due_at", Time(m.due_at)},
+                            {"completed_at", Time(m.completed_at)}, {"violated", m.violated}});
+    for (const TicketEntry& e : *entries)
+      conversation.push_back({{"id", e.id}, {"author_kind", std::string(TicketAuthorName(e.author_kind))},
+                              {"author", e.author}, {"at", Time(e.at)}, {"body", e.body}});
+    ticket_list.push_back({{"id", t->id},
+                           {"subject", t->subject},
+                           {"description", t->description},
+                           {"status", std::string(TicketStatusName(t->status))},
+                           {"priority", std::string(TicketPriorityName(t->priority))},
+                           {"channel", std::string(TicketChannelName(t->channel))},
+                           {"opened_at", Time(t->opened_at)},
+                           {"first_response_at", Time(t->first_response_at)},
+                           {"solved_at", Time(t->solved_at)},
+                           {"closed_at", Time(t->closed_at)},
+                           {"satisfaction", t->satisfaction},
+                           {"satisfaction_comment", t->satisfaction_comment},
+                           {"history", history},
+                           {"milestones", milestones},
+                           {"conversation", conversation}});
+    records->emplace_back(EntityType::kTicket, tid);
+  }
+  (*out)["tickets"] = ticket_list;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> ExportCustomer(const model::Ctx& ctx, std::uint64_t id) {
@@ -232,7 +276,7 @@ absl::StatusOr<std::string> ExportCustomer(const model::Ctx& ctx, std::uint64_t 
 
   Json out;
   out["format"] = "libcrm.subject-export";
-  out["version"] = 3;
+  out["version"] = 4;
   out["exported_at"] = changes::TimeText(ctx.now);
   out["customer"] = CustomerJson(*customer);
   Json interaction_list = Json::array();
@@ -258,6 +302,7 @@ absl::StatusOr<std::string> ExportCustomer(const model::Ctx& ctx, std::uint64_t 
       if (r.person == id) role_list.push_back({{"opportunity", deal}, {"role", r.role}});  // the deal is another customer's
   }
   out["contact_roles"] = role_list;
+  if (auto st = ServiceOf(ctx, id, &out, &records); !st.ok()) return st;
   std::vector<Change> history;
   for (const auto& [entity, record] : records) {
     auto changes = changes::OfRecord(ctx, entity, record);

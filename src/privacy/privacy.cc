@@ -13,6 +13,7 @@
 #include "model/sealing.h"
 #include "model/serialize.h"
 #include "opportunities/opportunities.h"
+#include "tickets/tickets.h"
 #include "privacy/suppression.h"
 #include "relations/relations.h"
 
@@ -122,6 +123,8 @@ absl::StatusOr<Erasure> EraseCustomer(model::Ctx& ctx, std::uint64_t id, const E
   if (!interactions.ok()) return interactions.status();
   auto deals = opportunities::OfCustomer(ctx, id);
   if (!deals.ok()) return deals.status();
+  auto tickets = tickets::IdsOf(ctx, id);
+  if (!tickets.ok()) return tickets.status();
 
   Erasure e;
   e.customer = id;
@@ -151,6 +154,8 @@ absl::StatusOr<Erasure> EraseCustomer(model::Ctx& ctx, std::uint64_t id, const E
     if (auto s = redact(EntityType::kInteraction, i); !s.ok()) return s;
   for (std::uint64_t deal : *deals)
     if (auto s = redact(EntityType::kOpportunity, deal); !s.ok()) return s;
+  for (std::uint64_t t : *tickets)
+    if (auto s = redact(EntityType::kTicket, t); !s.ok()) return s;
   if (auto s = changes::Record(ctx, EntityType::kCustomer, id, ChangeOp::kErase, {}, {}); !s.ok()) return s;
   auto seq = changes::LastSeq(ctx);
   if (!seq.ok()) return seq.status();

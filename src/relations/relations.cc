@@ -13,6 +13,7 @@
 #include "interactions/interactions.h"
 #include "model/records.h"
 #include "opportunities/opportunities.h"
+#include "tickets/tickets.h"
 
 namespace crm::relations {
 
@@ -38,10 +39,13 @@ absl::Status DeleteCustomer(model::Ctx& ctx, CustomerId id, bool cascade) {
                           ? absl::StatusOr<std::vector<std::uint64_t>>(std::vector<std::uint64_t>{})
                           : model::IdsWithPrefix(ctx, ctx.schema.customer_parent, codec::EncodeU64(id));
   if (!subsidiaries.ok()) return subsidiaries.status();
+  auto tickets = tickets::IdsOf(ctx, id);
+  if (!tickets.ok()) return tickets.status();
 
   if (!cascade) {
     std::vector<std::string> left;
     if (*has_interactions) left.push_back("interactions");
+    if (!tickets->empty()) left.push_back(absl::StrCat(tickets->size(), " tickets"));
     if (!deals->empty()) left.push_back(absl::StrCat(deals->size(), " opportunities"));
     if (!roles->empty()) left.push_back(absl::StrCat("contact roles in ", roles->size(), " opportunities"));
     if (!members->empty()) left.push_back(absl::StrCat(members->size(), " members"));

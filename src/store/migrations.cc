@@ -113,6 +113,8 @@ constexpr Step kSteps[] = {
     {16, "merges", [](model::Ctx&) { return absl::OkStatus(); }},
     // Segments and campaigns: none yet.
     {17, "segments, campaigns", [](model::Ctx&) { return absl::OkStatus(); }},
+    // Tickets, calendars and SLA policies: none yet.
+    {18, "tickets", [](model::Ctx&) { return absl::OkStatus(); }},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == model::kSchemaVersion, "a step for every schema version");
 

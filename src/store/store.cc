@@ -126,6 +126,8 @@ template TxnImpl* ImplOf(const SegmentReads*);
 template TxnImpl* ImplOf(const SegmentWrites*);
 template TxnImpl* ImplOf(const CampaignReads*);
 template TxnImpl* ImplOf(const CampaignWrites*);
+template TxnImpl* ImplOf(const TicketReads*);
+template TxnImpl* ImplOf(const TicketWrites*);
 
 }  // namespace detail
 

@@ -189,7 +189,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         crm_verify_report r = CRM_VERIFY_REPORT_INIT;
         crm_stats s = CRM_STATS_INIT;
         crm_txn_stats(&s, txn);
-        const std::uint8_t sub = in.U8() % 8;
+        const std::uint8_t sub = in.U8() % 11;
         if (sub == 0 && crm_txn_verify(&r, nullptr, txn) == CRM_OK && r.problem_count != 0) std::abort();
         if (sub == 1) {  // a merge of customers that may not exist, with choices of any text
           const std::uint64_t losers[2] = {in.U8() % 32u, in.U8() % 32u};
@@ -254,6 +254,71 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           crm_report_free(r);
           crm_audience_free(a);
           crm_id_page_free(page);
+        } else if (sub == 8) {  // calendars and SLA policies of any hours, days, zones and targets
+          const std::string name = in.Text(), zone = in.Text(), day = in.Text();
+          if (in.U8() & 1) {
+            crm_calendar* c = nullptr;
+            if (!(in.U8() & 1) || crm_calendar_get(&c, txn, in.U8() % 4) != CRM_OK) crm_calendar_new(&c);
+            crm_calendar_set_text(c, CRM_CALENDAR_NAME, name.data(), name.size());
+            if (in.U8() & 1) crm_calendar_set_text(c, CRM_CALENDAR_TIME_ZONE, zone.data(), zone.size());
+            for (int i = in.U8() % 4; i > 0; --i) crm_calendar_add_hours(c, in.U8() % 9, static_cast<int>(in.U64() % 1500), static_cast<int>(in.U64() % 1500));
+            if (in.U8() & 1) crm_calendar_add_holiday(c, day.data(), day.size(), name.data(), name.size());
+            crm_calendar_set_int(c, CRM_CALENDAR_TEAM, in.U8() % 3);
+            rc = crm_calendar_int(c, CRM_CALENDAR_ID) != 0 ? crm_calendar_update(txn, c) : crm_calendar_create(txn, c);
+            crm_calendar_free(c);
+            std::int64_t v = 0;
+            const std::int64_t from = static_cast<std::int64_t>(in.U64() >> 8);
+            if (in.U8() & 1) crm_business_seconds(&v, txn, in.U8() % 4, from, from + static_cast<std::int64_t>(in.U64() >> 12));
+            else crm_business_add(&v, txn, in.U8() % 4, from, static_cast<std::int64_t>(in.U64() % 100000000));
+          } else {
+            crm_sla_policy* p = nullptr;
+            crm_sla_policy_new(&p);
+            crm_sla_policy_set_text(p, 100 + in.U8() % 3, name.data(), name.size());
+            for (int i = in.U8() % 4; i > 0; --i)
+              crm_sla_policy_set_int(p, 200 + in.U8() % 12, static_cast<std::int64_t>(in.U64() % 2000) - 10);
+            if (in.U8() & 1) crm_sla_policy_add_team(p, in.U8() % 3);
+            rc = in.U8() & 1 ? crm_sla_policy_create(txn, p) : crm_sla_policy_delete(txn, in.U8() % 4);
+            crm_sla_policy_free(p);
+          }
+        } else if (sub == 9) {  // tickets opened, changed, answered, rated and deleted, at any times
+          crm_ticket* t = nullptr;
+          const std::string text = in.Text();
+          const std::int64_t at = in.U8() & 1 ? 0 : static_cast<std::int64_t>(in.U64() >> 8);
+          if (crm_ticket_get(&t, txn, in.U8() % 8) != CRM_OK) crm_ticket_new(&t);
+          switch (in.U8() % 7) {
+            case 0:
+              crm_ticket_set_int(t, CRM_TICKET_CUSTOMER, in.U8() % 32);
+              crm_ticket_set_text(t, CRM_TICKET_SUBJECT, text.data(), text.size());
+              crm_ticket_set_int(t, CRM_TICKET_OPENED_AT, at);
+              crm_ticket_set_int(t, 200 + in.U8() % 18, in.U8() % 8);
+              rc = crm_ticket_open(txn, t);
+              break;
+            case 1:
+              crm_ticket_set_int(t, 200 + in.U8() % 18, in.U8() % 8);
+              rc = crm_ticket_update(txn, t);
+              break;
+            case 2: rc = crm_ticket_set_status(txn, t, in.U8() % 8, at); break;
+            case 3:
+              rc = crm_ticket_entry_add(nullptr, txn, in.U8() % 8, in.U8() % 4, in.U8() % 3, at, text.data(), text.size());
+              break;
+            case 4: rc = crm_ticket_rate(txn, t, in.U8() % 7, text.data(), text.size()); break;
+            case 5: rc = in.U8() & 1 ? crm_ticket_recompute(txn, t) : crm_ticket_delete(txn, in.U8() % 8); break;
+            default: {
+              crm_ticket_due* d = nullptr;
+              crm_report* r = nullptr;
+              rc = in.U8() & 1 ? crm_tickets_breaching(&d, txn, at, in.U8() % 3, 0, in.U8() % 4, text.data(), text.size())
+                               : crm_service_report(&r, txn, at, static_cast<std::int64_t>(in.U64() >> 8));
+              crm_ticket_due_free(d);
+              crm_report_free(r);
+            }
+          }
+          crm_ticket_free(t);
+        } else if (sub == 10) {  // campaign events of any kind, time and detail
+          const std::string detail = in.Text();
+          std::uint64_t id = 0;
+          rc = crm_campaign_event_record(&id, txn, in.U8() % 8, in.U8() % 32, in.U8() % 10,
+                                         in.U8() & 1 ? 0 : static_cast<std::int64_t>(in.U64() >> 8), detail.data(),
+                                         detail.size());
         }
       }
     }

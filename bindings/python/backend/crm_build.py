@@ -29,12 +29,13 @@ from pathlib import Path
 
 NAME = "crm"
 DIST = "libcrm"
-VERSION = "0.19.0"
+VERSION = "0.20.0"
 HERE = Path(__file__).resolve().parent.parent  # bindings/python
 PACKAGE = HERE / NAME
 # libcrm's sources: the tree this package sits in, or the copy an sdist carries.
 SOURCE_PARTS = ("CMakeLists.txt", "cmake", "include", "src", "capi", "bindings/python/CMakeLists.txt",
-                "bindings/python/build_ffi.py", "bindings/python/crm/_cdef.py", "bindings/python/crm/_cdef_reports.py")
+                "bindings/python/build_ffi.py", "bindings/python/crm/_cdef.py", "bindings/python/crm/_cdef_reports.py",
+                "bindings/python/crm/_cdef_service.py")
 SDIST_SOURCE = "libcrm-source"
 
 METADATA = f"""Metadata-Version: 2.1

@@ -48,6 +48,9 @@ from .sales import ExchangeRate, Quota, Report
 from .scoring import DealScore, ScoreFactor, ScoringOptions
 from .segments import Segment, SegmentKind
 from .campaigns import AudienceEntry, Campaign, CampaignEvent, CampaignMember, CampaignStatus, EventKind
+from .tickets import (Author, Milestone, Priority, SlaMetric, StatusChange, Ticket, TicketChannel, TicketDue, TicketEntry,
+                      TicketStatus)
+from .sla import BusinessCalendar, Holiday, SlaPolicy, WorkingHours, office_hours
 from .query import F, Field, Index, Plan, Row, Where
 from .records import (  # noqa: I001 - the record kinds
     Change,
@@ -85,9 +88,9 @@ from .values import (
     currency_digits,
 )
 
-__version__ = "0.19.0"
+__version__ = "0.20.0"
 
-#: The version of the libcrm library in use (its C ABI), e.g. "0.19.0".
+#: The version of the libcrm library in use (its C ABI), e.g. "0.20.0".
 library_version = LIBRARY_VERSION
 #: Where that library was loaded from.
 library_path = LIBRARY_PATH
@@ -103,5 +106,7 @@ __all__ = [
     "ChurnRisk", "ChurnRiskFactor", "ChurnRiskOptions", "LifetimeValue", "PurchaseFacts", "RfmScore",
     "DuplicateCandidate", "DuplicatePair", "DuplicateRule", "DuplicateScan", "DuplicateSet", "DuplicateSets", "MatchEvidence", "Merge",
     "DuplicateError", "Segment", "SegmentKind", "AudienceEntry", "Campaign", "CampaignEvent", "CampaignMember", "CampaignStatus", "EventKind",
+    "Author", "BusinessCalendar", "Holiday", "Milestone", "Priority", "SlaMetric", "SlaPolicy", "StatusChange", "Ticket",
+    "TicketChannel", "TicketDue", "TicketEntry", "TicketStatus", "WorkingHours", "office_hours",
     "import_presets", "library_path", "library_version", "open",
 ]  # fmt: skip

@@ -512,3 +512,10 @@ except ImportError:
     from _cdef_reports import REPORTS  # type: ignore[no-redef]
 
 CDEF += REPORTS
+
+try:
+    from ._cdef_service import SERVICE
+except ImportError:
+    from _cdef_service import SERVICE  # type: ignore[no-redef]
+
+CDEF += SERVICE

@@ -35,6 +35,8 @@ from .scoring import ScoringReads, ScoringWrites
 from .products import ProductReads, ProductWrites
 from .segments import SegmentReads, SegmentWrites
 from .campaigns import CampaignReads, CampaignWrites
+from .sla import SlaReads, SlaWrites
+from .tickets import TicketReads, TicketWrites
 from .users import UserReads, UserWrites
 
 R = TypeVar("R", bound=Record)
@@ -49,13 +51,13 @@ _U64_P = ffi.typeof("uint64_t*")
 class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, ChangeReads, MaintenanceReads,
              QueryReads, UserReads, PrivacyReads, ConsentReads, ImportReads, SalesReads,
              ScoringReads, ProductReads, AnalyticsReads, DuplicateReads, SegmentReads,
-             CampaignReads):
+             CampaignReads, TicketReads, SlaReads):
     """Every concept's reads."""
 
 
 class _Writes(CustomerWrites, InteractionWrites, PipelineWrites, OpportunityWrites, QueryWrites, UserWrites,
               PrivacyWrites, ConsentWrites, SalesWrites, ScoringWrites, ProductWrites, AnalyticsWrites,
-              DuplicateWrites, SegmentWrites, CampaignWrites):
+              DuplicateWrites, SegmentWrites, CampaignWrites, TicketWrites, SlaWrites):
     """Every concept's writes."""
 
 

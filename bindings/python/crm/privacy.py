@@ -84,7 +84,7 @@ class PrivacyReads(Ops):
 
     def export_customer(self, id: int) -> dict[str, Any]:
         """Everything held about customer `id` (subject access, portability) as a JSON document,
-        parsed: schema "libcrm.subject-export" version 3 (the README's "Privacy and security").
+        parsed: schema "libcrm.subject-export" version 4 (the README's "Privacy and security").
         NotFoundError when there is no such customer."""
         customer = check_id(id, "id")
 

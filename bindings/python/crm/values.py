@@ -131,6 +131,7 @@ class Entity(enum.IntEnum):
     PRODUCT = 7
     SEGMENT = 8
     CAMPAIGN = 9
+    TICKET = 10
 
 
 class Op(enum.IntEnum):

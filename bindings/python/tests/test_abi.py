@@ -40,6 +40,9 @@ NOT_USED = {
     "crm_consent_get_int": "as crm_customer_get_int",
     "crm_segment_get_int": "as crm_customer_get_int",
     "crm_campaign_get_int": "as crm_customer_get_int",
+    "crm_ticket_get_int": "as crm_customer_get_int",
+    "crm_calendar_get_int": "as crm_customer_get_int",
+    "crm_sla_policy_get_int": "as crm_customer_get_int",
 }
 
 pytestmark = pytest.mark.skipif(not HEADER.exists(), reason="needs the source tree's capi/crm.h")
