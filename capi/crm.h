@@ -516,4 +516,5 @@ CRM_API int crm_pipeline_list(crm_iter** out, crm_txn* txn);
 #include "crm_segments.h"    /* segments: manual, dynamic and snapshot sets of customers (since 0.19) */
 #include "crm_campaigns.h"   /* campaigns: members, statuses, the audience with its exclusions (since 0.19) */
 #include "crm_tickets.h"     /* customer service: tickets, business calendars, SLA policies (since 0.20) */
+#include "crm_leads.h"       /* lead conversion (since 0.20) */
 #endif /* CRM_H */

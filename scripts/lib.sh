@@ -8,7 +8,7 @@ JOBS="$(nproc 2>/dev/null || echo 2)"
 # Debian packages the build, tests and benchmarks need.
 CRM_PACKAGES=(
   cmake g++ make pkg-config
-  liblmdb-dev libboost-serialization-dev libboost-container-dev libabsl-dev libutf8proc-dev libphonenumber-dev libre2-dev libsodium-dev nlohmann-json3-dev libcli11-dev tzdata
+  liblmdb-dev libboost-serialization-dev libboost-container-dev libabsl-dev libutf8proc-dev libphonenumber-dev libre2-dev libsodium-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev libsqlcipher-dev
   abigail-tools binutils python3
   python3-dev python3-venv python3-pip python3-cffi python3-pytest python3-mypy

@@ -324,6 +324,39 @@ TEST_F(PrivacyTest, SuppressedAddressesCannotComeBack) {
   ExpectHealthy();
 }
 
+// "@domain" suppresses every address there: new ones are refused, held ones stay (but are not
+// contacted), and lifting the domain lifts it for all of them.
+TEST_F(PrivacyTest, AWholeDomainCanBeSuppressed) {
+  Customer held;
+  held.given_name = "Ann";
+  held.emails.push_back(Email{"ann@spam-trap.example", "", true});
+  held = Ok(store_->Run(&WriteTxn::CreateCustomer, held));
+  ASSERT_TRUE(store_->Run(&WriteTxn::Suppress, std::string_view(" @Spam-Trap.example ")).ok());
+  const auto suppressed = [&](std::string_view what) { return Ok(store_->Run(&ReadTxn::IsSuppressed, what)); };
+  EXPECT_TRUE(suppressed("@spam-trap.example"));
+  EXPECT_TRUE(suppressed("Bob@SPAM-TRAP.example"));
+  EXPECT_FALSE(suppressed("bob@spam-trap.example.org"));
+  EXPECT_FALSE(suppressed("bob@other.example"));
+  Customer bob;
+  bob.given_name = "Bob";
+  bob.emails.push_back(Email{"bob@other.example", "", true});
+  bob.emails.push_back(Email{"bob@spam-trap.example", "", false});
+  const auto refused = store_->Run(&WriteTxn::CreateCustomer, bob);
+  EXPECT_EQ(ErrorKindOf(refused.status()), ErrorKind::kSuppressed) << refused.status();
+  EXPECT_NE(refused.status().message().find("emails[1]: bob@spam-trap.example is at a suppressed domain"),
+            std::string_view::npos) << refused.status();
+  held.family_name = "Lee";
+  EXPECT_TRUE(store_->Run(&WriteTxn::UpdateCustomer, held).ok()) << "a customer that holds it keeps it";
+  const ContactDecision d = Ok(store_->Run(&ReadTxn::CanContact, held.id, ContactChannel::kEmail,
+                                           std::string_view("marketing"), Timestamp{0}));
+  EXPECT_EQ(d.verdict, ContactVerdict::kSuppressed);
+  for (const char* bad : {"@", "@not a domain", "@a@b.example"})
+    EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&WriteTxn::Suppress, std::string_view(bad)))) << bad;
+  EXPECT_TRUE(Ok(store_->Run(&WriteTxn::Unsuppress, std::string_view("@spam-trap.example"))));
+  EXPECT_TRUE(store_->Run(&WriteTxn::CreateCustomer, bob).ok());
+  ExpectHealthy();
+}
+
 TEST_F(PrivacyTest, Masks) {
   Customer c;
   c.display_name = "Ærøskøbing Ltd";

@@ -75,6 +75,7 @@ void AddProductCommands(CLI::App& app, Context& ctx);
 void AddSegmentCommands(CLI::App& app, Context& ctx);
 void AddCampaignCommands(CLI::App& app, Context& ctx);
 void AddTicketCommands(CLI::App& app, Context& ctx);  // and crm calendar, crm sla
+void AddLeadCommands(CLI::App& app, Context& ctx);
 // A deal line from "CODE[:QUANTITY[:UNIT_PRICE[:DISCOUNT%]]]" (--line of opportunity add).
 LineItem LineNamed(Store& store, const std::string& text, const std::string& currency);
 void AddImportCommands(CLI::App& app, Context& ctx);

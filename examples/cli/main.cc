@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   crm::cli::AddSegmentCommands(app, ctx);
   crm::cli::AddCampaignCommands(app, ctx);
   crm::cli::AddTicketCommands(app, ctx);
+  crm::cli::AddLeadCommands(app, ctx);
   crm::cli::AddImportCommands(app, ctx);
   crm::cli::AddReportCommands(app, ctx);
   crm::cli::AddAnalyticsCommands(app, ctx);

@@ -97,8 +97,10 @@ class PrivacyWrites {
   // it). The store keeps only a keyed hash (BLAKE2b, libsodium) of the folded address or the
   // number's E.164 digits, under a random key kept in the same file: the file does not show
   // the address, but whoever has the file can test a guess. HubSpot blocklists an address the
-  // same way on a GDPR delete. `email_or_phone`: text with '@' is an email address; anything
-  // else a phone number, read in the store's phone region.
+  // same way on a GDPR delete. `email_or_phone`: text with '@' is an email address; "@" and a
+  // domain ("@acme.com", since 0.20) suppresses every address at that domain; anything else is a
+  // phone number, read in the store's phone region. IsSuppressed answers true for an address at
+  // a suppressed domain, and the consent rules exclude it.
   absl::Status Suppress(std::string_view email_or_phone);
   // Lifts a suppression (a new, explicit consent); false when there was none.
   absl::StatusOr<bool> Unsuppress(std::string_view email_or_phone);

@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "crm/analytics.hpp"
 #include "crm/campaign.hpp"
+#include "crm/lead.hpp"
 #include "crm/ticket.hpp"
 #include "crm/duplicates.hpp"
 #include "crm/change.hpp"
@@ -174,7 +175,8 @@ class WriteTxn : public ReadTxn,
                  public DuplicateWrites,
                  public SegmentWrites,
                  public CampaignWrites,
-                 public TicketWrites {
+                 public TicketWrites,
+                 public LeadWrites {
  public:
   WriteTxn(WriteTxn&&) noexcept;
   WriteTxn& operator=(WriteTxn&&) noexcept;

@@ -30,18 +30,6 @@ constexpr double kExternalWeight = 0.99;
 constexpr double kNameFloor = 0.85;  // names less alike than this are no reason
 constexpr std::size_t kMaxIdFields = 8;
 
-// Email domains shared by unrelated people: not a corroborating signal.
-bool FreeMail(std::string_view domain) {
-  static const auto* set = new absl::flat_hash_set<std::string_view>{
-      "gmail.com",   "googlemail.com", "yahoo.com",   "yahoo.co.uk", "yahoo.fr",      "hotmail.com", "hotmail.co.uk",
-      "hotmail.fr",  "outlook.com",    "live.com",    "msn.com",     "aol.com",       "icloud.com",  "me.com",
-      "mac.com",     "gmx.de",         "gmx.net",     "gmx.com",     "web.de",        "t-online.de", "mail.ru",
-      "yandex.ru",   "yandex.com",     "protonmail.com", "proton.me", "qq.com",       "163.com",     "126.com",
-      "zoho.com",    "orange.fr",      "free.fr",     "libero.it",   "comcast.net",   "verizon.net", "att.net",
-      "sbcglobal.net", "mail.com",     "example.com", "example.org"};
-  return set->contains(domain);
-}
-
 bool Wanted(const MatchOptions& o, MatchReason r) { return (o.reasons & MatchReasonBit(r)) != 0; }
 
 const CustomValue* IdValue(const Customer& c, std::string_view field) {
@@ -71,7 +59,7 @@ std::vector<std::string> Corroborators(const Customer& c) {
   for (const Membership& m : c.memberships) out.push_back(absl::StrCat("o:", m.organization));
   for (const Email& e : c.emails) {
     const std::string d = text::DomainOf(e.address);
-    if (!d.empty() && !FreeMail(d)) out.push_back("d:" + d);
+    if (!d.empty() && !text::FreeMailDomain(d)) out.push_back("d:" + d);
   }
   for (const std::string& d : c.domains) out.push_back("d:" + d);
   std::sort(out.begin(), out.end());

@@ -51,21 +51,29 @@ absl::StatusOr<std::string> Key(const model::Ctx& ctx, bool make) {
   return key;
 }
 
-// What is hashed: "e" and the folded address, or "p" and the number's digits as the store
-// indexes them.
+// What is hashed: "e" and the folded address, "d" and a domain ("@acme.com": every address
+// there), or "p" and the number's digits as the store indexes them.
 absl::StatusOr<std::string> Subject(const model::Ctx& ctx, std::string_view text) {
   std::string t(text);
   model::Trim(t);
   if (t.empty()) return absl::InvalidArgumentError("email_or_phone: must not be empty");
   if (!IsValidUtf8(t)) return absl::InvalidArgumentError("email_or_phone: is not valid UTF-8");
+  if (t.front() == '@') {
+    std::string domain = text::DomainOf(std::string_view(t).substr(1));
+    if (domain.empty() || t.find('@', 1) != std::string::npos)
+      return absl::InvalidArgumentError(absl::StrCat("email_or_phone: '", t, "' is not '@' and a domain (\"@acme.com\")"));
+    return "d" + domain;
+  }
   if (t.find('@') != std::string::npos) return "e" + text::FoldCase(t);
   std::string digits = text::PhoneQueryKey(t, ctx.phone_region);
   if (digits.empty()) return absl::InvalidArgumentError("email_or_phone: neither an email address (no '@') nor a phone number (no digit)");
   return "p" + digits;
 }
 
-// The subjects of a stored customer's email and phone ("p" alone: a number without digits).
+// The subjects of a stored customer's email and phone ("p" alone: a number without digits), and
+// of the email's domain ("d" alone: none).
 std::string SubjectOf(const Email& e) { return "e" + text::FoldCase(e.address); }
+std::string DomainSubjectOf(std::string_view address) { return "d" + text::DomainOf(address); }
 std::string SubjectOf(const Phone& p) { return "p" + text::PhoneKey(p); }
 
 std::string Hash(const std::string& key, const std::string& subject) {
@@ -120,14 +128,6 @@ absl::StatusOr<bool> Unsuppress(model::Ctx& ctx, std::string_view email_or_phone
   return ctx.txn.Del(ctx.schema.suppressions, *entry);
 }
 
-absl::StatusOr<bool> IsSuppressed(const model::Ctx& ctx, std::string_view email_or_phone) {
-  auto entry = EntryOf(ctx, email_or_phone);
-  if (!entry.ok()) return entry.status();
-  if (entry->empty()) return false;
-  std::string_view value;
-  return ctx.txn.Get(ctx.schema.suppressions, *entry, &value);
-}
-
 namespace {
 absl::StatusOr<bool> SubjectHeld(const model::Ctx& ctx, const std::string& subject) {
   if (ctx.schema.suppressions == model::kAbsentTable || subject.size() < 2) return false;
@@ -138,8 +138,24 @@ absl::StatusOr<bool> SubjectHeld(const model::Ctx& ctx, const std::string& subje
 }
 }  // namespace
 
+absl::StatusOr<bool> IsSuppressed(const model::Ctx& ctx, std::string_view email_or_phone) {
+  auto entry = EntryOf(ctx, email_or_phone);
+  if (!entry.ok()) return entry.status();
+  if (entry->empty()) return false;
+  std::string_view value;
+  auto held = ctx.txn.Get(ctx.schema.suppressions, *entry, &value);
+  if (!held.ok() || *held) return held;
+  // An address whose domain is suppressed is too.
+  std::string t(email_or_phone);
+  model::Trim(t);
+  if (t.front() == '@' || t.find('@') == std::string::npos) return false;
+  return SubjectHeld(ctx, DomainSubjectOf(t));
+}
+
 absl::StatusOr<bool> IsSuppressed(const model::Ctx& ctx, const Email& email) {
-  return SubjectHeld(ctx, SubjectOf(email));
+  auto held = SubjectHeld(ctx, SubjectOf(email));
+  if (!held.ok() || *held) return held;
+  return SubjectHeld(ctx, DomainSubjectOf(email.address));
 }
 absl::StatusOr<bool> IsSuppressed(const model::Ctx& ctx, const Phone& phone) {
   return SubjectHeld(ctx, SubjectOf(phone));
@@ -176,6 +192,14 @@ absl::Status CheckNotSuppressed(const model::Ctx& ctx, const Customer& c, const 
         return SuppressedError(absl::StrCat(list, "[", i, "]: ", shown(values[i]),
                                             " is suppressed (its owner was erased or asked not to be contacted); "
                                             "Unsuppress it to capture it again"));
+      if (s.front() != 'e') continue;
+      const std::string domain = DomainSubjectOf(shown(values[i]));
+      if (domain.size() < 2) continue;
+      held = Held(ctx, *key, domain);
+      if (!held.ok()) return held.status();
+      if (*held)
+        return SuppressedError(absl::StrCat(list, "[", i, "]: ", shown(values[i]), " is at a suppressed domain (@",
+                                            domain.substr(1), "); Unsuppress the domain to capture it"));
     }
     return absl::OkStatus();
   };

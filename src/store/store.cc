@@ -128,6 +128,7 @@ template TxnImpl* ImplOf(const CampaignReads*);
 template TxnImpl* ImplOf(const CampaignWrites*);
 template TxnImpl* ImplOf(const TicketReads*);
 template TxnImpl* ImplOf(const TicketWrites*);
+template TxnImpl* ImplOf(const LeadWrites*);
 
 }  // namespace detail
 

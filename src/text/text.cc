@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <memory>
 
+#include "absl/container/flat_hash_set.h"
+
 namespace crm::text {
 namespace {
 
@@ -247,6 +249,17 @@ std::string DomainOf(std::string_view a) {
     if (!ok || ++label > 63) return {};
   }
   return label == 0 ? std::string() : d;
+}
+
+bool FreeMailDomain(std::string_view domain) {
+  static const auto* set = new absl::flat_hash_set<std::string_view>{
+      "gmail.com",   "googlemail.com", "yahoo.com",   "yahoo.co.uk", "yahoo.fr",      "hotmail.com", "hotmail.co.uk",
+      "hotmail.fr",  "outlook.com",    "live.com",    "msn.com",     "aol.com",       "icloud.com",  "me.com",
+      "mac.com",     "gmx.de",         "gmx.net",     "gmx.com",     "web.de",        "t-online.de", "mail.ru",
+      "yandex.ru",   "yandex.com",     "protonmail.com", "proton.me", "qq.com",       "163.com",     "126.com",
+      "zoho.com",    "orange.fr",      "free.fr",     "libero.it",   "comcast.net",   "verizon.net", "att.net",
+      "sbcglobal.net", "mail.com",     "example.com", "example.org"};
+  return set->contains(domain);
 }
 
 }  // namespace crm::text

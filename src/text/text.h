@@ -34,6 +34,9 @@ std::string PhoneDigits(std::string_view phone);
 // "acme.com", "ann@acme.com" -> "acme.com"). Empty when there is no plausible domain (letters,
 // digits, '-' and '.', at least one dot, labels of 1 to 63 characters).
 std::string DomainOf(std::string_view address);
+// Whether `domain` (as DomainOf gives it) is a free-mail domain shared by unrelated people
+// ("gmail.com"): a person's address there says nothing of the organization they work for.
+bool FreeMailDomain(std::string_view domain);
 // Empty when `phone` is acceptable, otherwise why not.
 std::string PhoneProblem(std::string_view phone);
 

@@ -155,8 +155,50 @@ static void test_tickets(void) {
   crm_db_close(db);
 }
 
+/* Lead conversion (crm_leads.h): a lead with a company in its custom fields becomes a member of
+ * a new organization and the contact of its deal; a second conversion is refused. */
+static void test_leads(void) {
+  crm_db* db = open_db("leads.crm");
+  crm_txn* txn = NULL;
+  crm_customer* lead = person("Ann", "Lee", "ann@acme-rockets.test");
+  crm_customer *p = NULL, *org = NULL;
+  crm_opportunity* deal = NULL;
+  crm_lead_conversion c = CRM_LEAD_CONVERSION_INIT;
+  uint64_t id;
+  int created = -1;
+  size_t len = 0;
+  CHECK(crm_customer_set_custom(lead, S("company"), CRM_VALUE_TEXT, 0, S("Acme Rockets")) == CRM_OK);
+  id = create(db, lead);
+  crm_customer_free(lead);
+  CHECK(crm_txn_begin_write(&txn, db, S("c-test")) == CRM_OK);
+  c.lead = id;
+  c.role = "CTO";
+  c.role_len = 3;
+  c.deal_title = "Acme rollout";
+  c.deal_title_len = 12;
+  c.amount = 1200000;
+  c.currency = "EUR";
+  c.currency_len = 3;
+  CHECK(crm_lead_convert(&p, &org, &deal, &created, txn, &c) == CRM_OK);
+  CHECK(created == 1 && p != NULL && org != NULL && deal != NULL);
+  CHECK(crm_customer_int(p, CRM_CUSTOMER_ID) == (int64_t)id && crm_customer_int(p, CRM_CUSTOMER_STAGE) == CRM_STAGE_OPPORTUNITY);
+  CHECK(strcmp(crm_customer_text(org, CRM_CUSTOMER_DISPLAY_NAME, &len), "Acme Rockets") == 0);
+  CHECK(crm_opportunity_int(deal, CRM_OPPORTUNITY_CUSTOMER) == crm_customer_int(org, CRM_CUSTOMER_ID));
+  crm_customer_free(p);
+  crm_customer_free(org);
+  crm_opportunity_free(deal);
+  CHECK(crm_lead_convert(&p, NULL, NULL, NULL, txn, &c) == CRM_ECONFLICT && p == NULL && errmsg_has("stage"));
+  c.version = 7;
+  CHECK(crm_lead_convert(NULL, NULL, NULL, NULL, txn, &c) == CRM_EINVALID && errmsg_has("version"));
+  CHECK(crm_lead_convert(NULL, NULL, NULL, NULL, txn, NULL) == CRM_EINVALID);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  crm_db_close(db);
+}
+
 int main(void) {
   if (make_test_dir() != 0) return 1;
   test_tickets();
+  test_leads();
   return finish();
 }

@@ -45,3 +45,17 @@ def test_tickets_from_the_shell(tmp_path):
     assert [p["name"] for p in js(tmp_path, "sla", "list")] == ["Standard"]
     assert "deleted ticket 1" in run(tmp_path, "ticket", "delete", "1").stdout
     assert "ticket 1 does not exist" in run(tmp_path, "ticket", "get", "1", code=1).stderr
+
+
+def test_lead_conversion_from_the_shell(tmp_path):
+    run(tmp_path, "init")
+    js(tmp_path, "customer", "add", "--given", "Ann", "--family", "Lee", "--email", "ann@acme-rockets.test",
+       "--stage", "lead", "--custom", "company=Acme Rockets")
+    done = js(tmp_path, "lead", "convert", "1", "--role", "CTO", "--deal", "Acme rollout", "--amount", "12000",
+              "--currency", "EUR")
+    assert done["organization_created"] and done["organization"]["display_name"] == "Acme Rockets"
+    assert done["person"]["stage"] == "opportunity" and done["opportunity"] == 1
+    assert "only a subscriber or a lead" in run(tmp_path, "lead", "convert", "1", code=1).stderr
+    js(tmp_path, "customer", "add", "--given", "Bob", "--family", "Ray", "--stage", "lead")
+    out = run(tmp_path, "lead", "convert", "3", "--organization", "2").stdout
+    assert "customer 3 is now at stage prospect, a member of organization 2 (Acme Rockets)" in out

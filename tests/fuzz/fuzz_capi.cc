@@ -313,12 +313,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             }
           }
           crm_ticket_free(t);
-        } else if (sub == 10) {  // campaign events of any kind, time and detail
+        } else if (sub == 10 && (in.U8() & 1)) {  // campaign events of any kind, time and detail
           const std::string detail = in.Text();
           std::uint64_t id = 0;
           rc = crm_campaign_event_record(&id, txn, in.U8() % 8, in.U8() % 32, in.U8() % 10,
                                          in.U8() & 1 ? 0 : static_cast<std::int64_t>(in.U64() >> 8), detail.data(),
                                          detail.size());
+        } else if (sub == 10) {  // lead conversions of any customers, companies and deals
+          const std::string company = in.Text(), title = in.Text();
+          crm_lead_conversion c = CRM_LEAD_CONVERSION_INIT;
+          c.lead = in.U8() % 32;
+          c.organization = in.U8() & 1 ? in.U8() % 32 : 0;
+          c.company = company.data();
+          c.company_len = company.size();
+          c.stage = in.U8() % 10;
+          c.deal_title = title.data();
+          c.deal_title_len = in.U8() & 1 ? title.size() : 0;
+          c.pipeline = in.U8() % 3;
+          crm_customer* p = nullptr;
+          crm_customer* o = nullptr;
+          crm_opportunity* d = nullptr;
+          rc = crm_lead_convert(&p, &o, &d, nullptr, txn, &c);
+          crm_customer_free(p);
+          crm_customer_free(o);
+          crm_opportunity_free(d);
         }
       }
     }

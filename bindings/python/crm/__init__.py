@@ -51,6 +51,7 @@ from .campaigns import AudienceEntry, Campaign, CampaignEvent, CampaignMember, C
 from .tickets import (Author, Milestone, Priority, SlaMetric, StatusChange, Ticket, TicketChannel, TicketDue, TicketEntry,
                       TicketStatus)
 from .sla import BusinessCalendar, Holiday, SlaPolicy, WorkingHours, office_hours
+from .leads import LeadConversion
 from .query import F, Field, Index, Plan, Row, Where
 from .records import (  # noqa: I001 - the record kinds
     Change,
@@ -107,6 +108,6 @@ __all__ = [
     "DuplicateCandidate", "DuplicatePair", "DuplicateRule", "DuplicateScan", "DuplicateSet", "DuplicateSets", "MatchEvidence", "Merge",
     "DuplicateError", "Segment", "SegmentKind", "AudienceEntry", "Campaign", "CampaignEvent", "CampaignMember", "CampaignStatus", "EventKind",
     "Author", "BusinessCalendar", "Holiday", "Milestone", "Priority", "SlaMetric", "SlaPolicy", "StatusChange", "Ticket",
-    "TicketChannel", "TicketDue", "TicketEntry", "TicketStatus", "WorkingHours", "office_hours",
+    "TicketChannel", "TicketDue", "TicketEntry", "TicketStatus", "WorkingHours", "office_hours", "LeadConversion",
     "import_presets", "library_path", "library_version", "open",
 ]  # fmt: skip

@@ -1,5 +1,5 @@
 """The declarations of crm_tickets.h that cffi binds (customer service: tickets, business
-calendars, SLA policies), added to the others by _cdef.py."""
+calendars, SLA policies) and crm_leads.h, added to the others by _cdef.py."""
 
 SERVICE = """
 typedef struct crm_ticket crm_ticket;
@@ -99,4 +99,25 @@ int crm_sla_policy_list_get(crm_sla_policy_list** out, crm_txn* txn);
 size_t crm_sla_policy_list_size(const crm_sla_policy_list* l);
 const crm_sla_policy* crm_sla_policy_list_at(const crm_sla_policy_list* l, size_t i);
 void crm_sla_policy_list_free(crm_sla_policy_list* l);
+typedef struct crm_lead_conversion {
+  unsigned int version;
+  uint64_t lead;
+  uint64_t organization;
+  const char* company;
+  size_t company_len;
+  const char* role;
+  size_t role_len;
+  int stage;
+  const char* deal_title;
+  size_t deal_title_len;
+  uint64_t pipeline;
+  int64_t amount;
+  const char* currency;
+  size_t currency_len;
+  int64_t expected_close;
+  const char* owner;
+  size_t owner_len;
+} crm_lead_conversion;
+int crm_lead_convert(crm_customer** person, crm_customer** organization, crm_opportunity** deal,
+                     int* organization_created, crm_txn* txn, const crm_lead_conversion* conversion);
 """

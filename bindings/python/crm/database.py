@@ -35,6 +35,7 @@ from .scoring import ScoringReads, ScoringWrites
 from .products import ProductReads, ProductWrites
 from .segments import SegmentReads, SegmentWrites
 from .campaigns import CampaignReads, CampaignWrites
+from .leads import LeadWrites
 from .sla import SlaReads, SlaWrites
 from .tickets import TicketReads, TicketWrites
 from .users import UserReads, UserWrites
@@ -57,7 +58,8 @@ class _Reads(CustomerReads, InteractionReads, PipelineReads, OpportunityReads, C
 
 class _Writes(CustomerWrites, InteractionWrites, PipelineWrites, OpportunityWrites, QueryWrites, UserWrites,
               PrivacyWrites, ConsentWrites, SalesWrites, ScoringWrites, ProductWrites, AnalyticsWrites,
-              DuplicateWrites, SegmentWrites, CampaignWrites, TicketWrites, SlaWrites):
+              DuplicateWrites, SegmentWrites, CampaignWrites, TicketWrites, SlaWrites,
+              LeadWrites):
     """Every concept's writes."""
 
 

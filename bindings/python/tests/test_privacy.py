@@ -82,6 +82,13 @@ def test_suppression(db):
     assert db.create_customer(crm.Customer(given_name="Ann", emails=["ann@example.com"])).id > 0
     with pytest.raises(crm.InvalidError):
         db.suppress("")
+    # A whole domain.
+    db.suppress("@spam-trap.example")
+    assert db.is_suppressed("anyone@Spam-Trap.example") and not db.is_suppressed("anyone@other.example")
+    with pytest.raises(crm.SuppressedError, match="suppressed domain"):
+        db.create_customer(crm.Customer(given_name="Bob", emails=["bob@spam-trap.example"]))
+    with pytest.raises(crm.InvalidError, match="domain"):
+        db.suppress("@not a domain")
 
 
 def test_export_customer(db):
