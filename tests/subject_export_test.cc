@@ -155,6 +155,24 @@ TEST_F(SubjectExportTest, HoldsTheCustomersTickets) {
   EXPECT_EQ(doc.dump().find("Olga"), std::string::npos) << "the document names another customer";
 }
 
+// Version 4: a merge into the customer, while it can be undone, keeps the merged customer's
+// record as it was: the export holds it; after the unmerge it does not.
+TEST_F(SubjectExportTest, HoldsWhatTheCustomersMergeJournalsKeep) {
+  const Customer c = MakePerson("Jane", "Doe", "jane@example.com");
+  const Customer dup = MakePerson("Jane", "Doe-Smith", "jane.smith@example.org");
+  const MergeResult m = Ok(store_->Run(&WriteTxn::MergeCustomers, c.id, std::vector<CustomerId>{dup.id}, MergeOptions{}));
+  Json doc = Export(c.id);
+  ASSERT_EQ(doc["merges"].size(), 1u);
+  EXPECT_EQ(doc["merges"][0]["merge"], m.merge.id);
+  EXPECT_EQ(doc["merges"][0]["customer_before"]["family_name"], "Doe");
+  ASSERT_EQ(doc["merges"][0]["merged_customers"].size(), 1u);
+  EXPECT_EQ(doc["merges"][0]["merged_customers"][0]["family_name"], "Doe-Smith");
+  ASSERT_TRUE(store_->Run(&WriteTxn::UnmergeCustomers, m.merge.id).ok());
+  doc = Export(c.id);
+  EXPECT_TRUE(doc["merges"].empty());
+  EXPECT_EQ(doc.dump().find("Doe-Smith"), std::string::npos);
+}
+
 TEST_F(SubjectExportTest, UnknownAndErasedCustomers) {
   EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::ExportCustomer, std::uint64_t{42}).status()));
   Customer c = MakePerson("Jane", "Doe", "jane@example.com");

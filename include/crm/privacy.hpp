@@ -77,7 +77,8 @@ class PrivacyReads {
   // consent_history (each change of a consent field); consents (every consent record, since
   // version 2: crm/consent.hpp); segments (id, name, kind) and campaigns (each membership with
   // its status, times and event log), since version 3; tickets (each with its status history,
-  // SLA milestones and conversation), since version 4; changes (every change of the customer,
+  // SLA milestones and conversation) and merges (the merges into the customer that can still
+  // be undone, with the customer and the merged customers as they were), since version 4; changes (every change of the customer,
   // its interactions, its deals and its tickets, in feed order, with values before and after).
   absl::StatusOr<std::string> ExportCustomer(std::uint64_t id) const;
 

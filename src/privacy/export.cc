@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "campaigns/campaigns.h"
+#include "duplicates/journal.h"
 #include "changes/changes.h"
 #include "codec/envelope.h"
 #include "codec/key.h"
@@ -249,6 +250,30 @@ absl::Status ServiceOf(const model::Ctx& ctx, CustomerId id, Json* out,
   return absl::OkStatus();
 }
 
+// Since version 4: the merges into the customer that can still be undone, each with the records
+// its journal keeps: the customer and the merged customers as they were, and their interactions
+// as they were before they moved.
+absl::Status MergesOf(const model::Ctx& ctx, CustomerId id, Json* out) {
+  Json merge_list = Json::array();
+  if (ctx.schema.merges != model::kAbsentTable) {
+    auto journals = duplicates::JournalsOf(ctx, id);
+    if (!journals.ok()) return journals.status();
+    for (const duplicates::Journal& j : *journals) {
+      Json losers = Json::array(), interactions = Json::array();
+      for (const Customer& l : j.losers) losers.push_back(CustomerJson(l));
+      for (const Interaction& i : j.interactions) interactions.push_back(InteractionJson(i));
+      merge_list.push_back({{"merge", j.record.id},
+                            {"merged_at", Time(j.record.merged_at)},
+                            {"actor", j.record.actor},
+                            {"customer_before", CustomerJson(j.survivor)},
+                            {"merged_customers", losers},
+                            {"interactions_before", interactions}});
+    }
+  }
+  (*out)["merges"] = merge_list;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> ExportCustomer(const model::Ctx& ctx, std::uint64_t id) {
@@ -303,6 +328,7 @@ absl::StatusOr<std::string> ExportCustomer(const model::Ctx& ctx, std::uint64_t 
   }
   out["contact_roles"] = role_list;
   if (auto st = ServiceOf(ctx, id, &out, &records); !st.ok()) return st;
+  if (auto st = MergesOf(ctx, id, &out); !st.ok()) return st;
   std::vector<Change> history;
   for (const auto& [entity, record] : records) {
     auto changes = changes::OfRecord(ctx, entity, record);
