@@ -20,6 +20,8 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 SERVICE = os.environ.get("CRM_WEB_CAPTURE", "crm_web_capture")
 CLI = os.environ.get("CRM_CLI", "crm")
@@ -70,8 +72,11 @@ def fill(site, given="Ann", family="Lee", email="ann@acme-rockets.test", company
         b.find_element("id", name).send_keys(value)
     if consent:
         b.find_element("id", "consent").click()
+    page = b.find_element("tag name", "html")
     b.find_element("id", "submit").click()
-    return b.find_element("id", "message").text
+    # The answer is a new page: wait until the form's page is gone and the answer's message is there.
+    WebDriverWait(b, 20).until(expected_conditions.staleness_of(page))
+    return WebDriverWait(b, 20).until(expected_conditions.presence_of_element_located(("id", "message"))).text
 
 
 def links(site):
