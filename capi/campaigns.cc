@@ -85,12 +85,6 @@ int MembersOut(crm_campaign_members** out, crm_txn* txn, F call) {
   });
 }
 
-int TokenArg(const char* token, size_t len, std::string* out) {
-  if (token == nullptr && len != 0) return Invalid("page_token: is NULL with a length");
-  if (token != nullptr) out->assign(token, len);
-  return CRM_OK;
-}
-
 }  // namespace
 
 int crm_campaign_new(crm_campaign** out) {

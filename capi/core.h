@@ -509,6 +509,13 @@ inline int ListOut(List** out, crm_txn* txn, F call) {
   });
 }
 
+// A page token argument: bytes (`token` may be NULL only when `len` is 0; empty: the first page).
+inline int TokenArg(const char* token, std::size_t len, std::string* out) {
+  if (token == nullptr && len != 0) return Invalid("page_token: is NULL with a length");
+  if (token != nullptr) out->assign(token, len);
+  return CRM_OK;
+}
+
 // An array of customer ids (`count` of them at `ids`, which may be NULL only when empty).
 inline int CustomerIdsArg(const uint64_t* ids, std::size_t count, std::span<const crm::CustomerId>* out) {
   if (ids == nullptr && count != 0) return Invalid("ids: is NULL with a count");

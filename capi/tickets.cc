@@ -58,12 +58,6 @@ int64_t TicketInt(const crm::Ticket& t, int field) {
   }
 }
 
-int TokenText(const char* token, size_t len, std::string* out) {
-  if (token == nullptr && len != 0) return Invalid("page_token: is NULL with a length");
-  if (token != nullptr) out->assign(token, len);
-  return CRM_OK;
-}
-
 int Id(const crm_ticket* t, crm::TicketId* id) {
   if (t == nullptr) return Invalid("t: is NULL");
   if (t->v.id == 0) return Invalid("t: has no CRM_TICKET_ID (open it, or read it, first)");
@@ -203,7 +197,7 @@ int crm_tickets_of(crm_ticket_list** out, crm_txn* txn, uint64_t customer, size_
     *out = nullptr;
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
     std::string token;
-    if (int rc = TokenText(page_token, page_token_len, &token); rc != CRM_OK) return rc;
+    if (int rc = TokenArg(page_token, page_token_len, &token); rc != CRM_OK) return rc;
     auto page = ReadOf(txn)->TicketsOf(customer, token, limit);
     if (!page.ok()) return Check(page.status());
     auto* l = new crm_ticket_list{};
@@ -285,7 +279,7 @@ int crm_tickets_breaching(crm_ticket_due** out, crm_txn* txn, int64_t before, ui
     q.team = team;
     q.assignee = assignee;
     q.limit = limit;
-    if (int rc = TokenText(page_token, page_token_len, &q.page_token); rc != CRM_OK) return rc;
+    if (int rc = TokenArg(page_token, page_token_len, &q.page_token); rc != CRM_OK) return rc;
     auto page = ReadOf(txn)->TicketsBreachingSoon(q);
     if (!page.ok()) return Check(page.status());
     *out = new crm_ticket_due{*std::move(page)};
