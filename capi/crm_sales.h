@@ -89,6 +89,13 @@ CRM_API int crm_report_int(int64_t* out, const crm_report* r, size_t row, size_t
 CRM_API int crm_report_real(double* out, const crm_report* r, size_t row, size_t c);
 /* The report as aligned text (money with its decimals), as the tool prints it; to crm_free. */
 CRM_API int crm_report_format(char** out, size_t* len, const crm_report* r);
+/* The report as a self-contained HTML page (since 0.21): its chart as inline SVG, then its table;
+ * no script, and nothing the page fetches (crm/sales.hpp, ReportsToHtml). To crm_free. */
+CRM_API int crm_report_html(char** out, size_t* len, const crm_report* r);
+/* `count` reports on one HTML page titled `title` (UTF-8), each with its chart and table, in order.
+ * CRM_EINVALID names a NULL report or a title that is not UTF-8. To crm_free. */
+CRM_API int crm_reports_html(char** out, size_t* len, const char* title, size_t title_len,
+                             const crm_report* const* reports, size_t count);
 
 /* Quotas: a target of a user or a team (exactly one of them not 0) for a month ("2017-03") or a
  * quarter ("2017-Q2"), in minor units of `currency`. Setting replaces the one it had;

@@ -160,6 +160,32 @@ int crm_report_format(char** out, size_t* len, const crm_report* r) {
   });
 }
 
+int crm_report_html(char** out, size_t* len, const crm_report* r) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    if (r == nullptr) return Invalid("r: is NULL");
+    return MallocCopy(r->table.ToHtml(), out, len, "the page");
+  });
+}
+
+int crm_reports_html(char** out, size_t* len, const char* title, size_t title_len, const crm_report* const* reports,
+                     size_t count) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: is NULL");
+    *out = nullptr;
+    std::string heading;
+    if (int rc = Text(title, title_len, "title", &heading); rc != CRM_OK) return rc;
+    if (reports == nullptr && count != 0) return Invalid("reports: NULL with a non-zero count");
+    std::vector<crm::ReportTable> tables;
+    for (size_t i = 0; i < count; ++i) {
+      if (reports[i] == nullptr) return Fail(CRM_EINVALID, "reports[" + std::to_string(i) + "]: is NULL");
+      tables.push_back(reports[i]->table);
+    }
+    return MallocCopy(crm::ReportsToHtml(heading, tables), out, len, "the page");
+  });
+}
+
 int crm_quota_set(crm_txn* txn, uint64_t user, uint64_t team, const char* period, size_t period_len, int64_t target,
                   const char* currency, size_t currency_len) {
   return Guard([&] {

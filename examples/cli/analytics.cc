@@ -13,7 +13,7 @@ namespace crm::cli {
 namespace {
 
 struct AnalyzeArgs {
-  std::string where, group_by, from, to, since, at, time_zone = "UTC", definition = "lifecycle", currency = "EUR";
+  std::string where, group_by, from, to, since, at, time_zone = "UTC", definition = "lifecycle", currency = "EUR", html;
   std::int64_t inactive_days = 90;
   std::size_t months = 12, limit = 20;
   bool by_purchase = false, archived = false;
@@ -106,6 +106,7 @@ void AddAnalyticsCommands(CLI::App& app, Context& ctx) {
   const auto common = [&](CLI::App* c) {
     c->add_option("--where", a->where, "which customers (a filter of customers; default: all)");
     c->add_flag("--archived", a->archived, "archived customers too");
+    AddHtmlOption(c, a->html);
   };
   CLI::App* churn = analyze->add_subcommand("churn", "churn over a period, per group: customers counted, churned, rate");
   common(churn);
@@ -195,9 +196,7 @@ void AddAnalyticsCommands(CLI::App& app, Context& ctx) {
       q.to = ParseTime(a->to.empty() ? "now" : a->to, "--to");
     }
     auto store = ctx.Open(false, true);
-    const ReportTable t = Must(store->Run(&ReadTxn::GetCustomerReport, which, q), std::string(CustomerReportName(which)));
-    if (ctx.json) return PrintJson(ToJson(t));
-    std::cout << t.ToText();
+    PrintReport(ctx, Must(store->Run(&ReadTxn::GetCustomerReport, which, q), std::string(CustomerReportName(which))), a->html);
   };
   churn->callback([run] { run(CustomerReport::kChurn); });
   cohorts->callback([run] { run(CustomerReport::kCohorts); });

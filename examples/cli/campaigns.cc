@@ -89,7 +89,7 @@ void AddCampaignCommands(CLI::App& app, Context& ctx) {
   campaign->require_subcommand(1);
   struct CampaignOptions {
     std::string name, channel = "email", purpose = "marketing", budget, cost, starts, ends, owner, default_status,
-                description, status, page;
+                description, status, page, html;
     std::vector<std::string> statuses;
     std::uint64_t id = 0, parent = 0, customer = 0, segment = 0;
     std::vector<std::uint64_t> ids;
@@ -235,6 +235,7 @@ void AddCampaignCommands(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"first_touch", "last_touch", "linear"}));
   attribution->add_option("--from", co->starts, "deals won from this date on");
   attribution->add_option("--to", co->ends, "deals won before this date");
+  AddHtmlOption(attribution, co->html);
   attribution->callback([&ctx, co] {
     AttributionQuery q;
     q.model = co->name == "last_touch" ? AttributionModel::kLastTouch
@@ -242,9 +243,8 @@ void AddCampaignCommands(CLI::App& app, Context& ctx) {
                                        : AttributionModel::kFirstTouch;
     if (!co->starts.empty()) q.won_from = ParseTime(co->starts, "--from");
     if (!co->ends.empty()) q.won_to = ParseTime(co->ends, "--to");
-    const ReportTable t = AttributionReport(Must(ctx.Open(false, true)->Run(&ReadTxn::CampaignAttribution, q), "campaign attribution"), q.model);
-    if (ctx.json) return PrintJson(ToJson(t));
-    std::cout << t.ToText();
+    PrintReport(ctx, AttributionReport(Must(ctx.Open(false, true)->Run(&ReadTxn::CampaignAttribution, q), "campaign attribution"), q.model),
+                co->html);
   });
   CLI::App* touches = campaign->add_subcommand("touches", "the campaigns a deal (or, with --customer, a customer) responded to");
   touches->add_option("id", co->id, "the deal's id (or the customer's)")->required();

@@ -59,6 +59,13 @@ nlohmann::ordered_json ToJson(const Customer& c);
 nlohmann::ordered_json ToJson(const Interaction& i);
 nlohmann::ordered_json ToJson(const Change& c);
 nlohmann::ordered_json ToJson(const ReportTable& t);  // {"report": title, "rows": [{column: value}]}
+// Adds --html FILE to a command that prints a report.
+void AddHtmlOption(CLI::App* command, std::string& path);
+// Prints a report (its table, or JSON with --json); with `html` not empty, also writes it there as
+// an HTML page with its chart (ReportsToHtml) and says so on stderr.
+void PrintReport(const Context& ctx, const ReportTable& t, const std::string& html);
+// Writes `page` to `path` whole or not at all: a temporary file beside it, renamed over it.
+void WriteFile(const std::string& path, const std::string& page);
 std::string MoneyText(const Money& m);
 std::string Fixed(double v, const char* format);  // printf-formatted: Fixed(12.5, "%.1f")
 // "1200.50" in `currency`'s minor units; a Failure naming --amount or --currency otherwise.

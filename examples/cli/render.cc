@@ -1,7 +1,9 @@
 // What the commands print: tables for people, JSON for programs, times in RFC 3339.
 #include <cstdio>
 #include <cstdint>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -174,6 +176,36 @@ nlohmann::ordered_json ToJson(const ReportTable& t) {
     rows.push_back(std::move(j));
   }
   return {{"report", t.title}, {"rows", std::move(rows)}};
+}
+
+void AddHtmlOption(CLI::App* command, std::string& path) {
+  command->add_option("--html", path, "also write the report as an HTML page with its chart (self-contained: opens offline)");
+}
+
+void WriteFile(const std::string& path, const std::string& page) {
+  const std::string temp = path + ".tmp";
+  std::FILE* f = std::fopen(temp.c_str(), "wb");
+  if (f == nullptr) throw Failure(absl::StrCat("--html: cannot write ", temp, ": ", std::strerror(errno)));
+  const bool written = std::fwrite(page.data(), 1, page.size(), f) == page.size();
+  const int err = errno;
+  if (std::fclose(f) != 0 || !written) {
+    std::remove(temp.c_str());
+    throw Failure(absl::StrCat("--html: cannot write ", temp, ": ", std::strerror(written ? errno : err)));
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    std::remove(temp.c_str());
+    throw Failure(absl::StrCat("--html: cannot write ", path, ": ", std::strerror(e)));
+  }
+}
+
+void PrintReport(const Context& ctx, const ReportTable& t, const std::string& html) {
+  if (!html.empty()) {
+    WriteFile(html, t.ToHtml());
+    std::cerr << "wrote " << html << "\n";
+  }
+  if (ctx.json) return PrintJson(ToJson(t));
+  std::cout << t.ToText();
 }
 
 std::string Fixed(double v, const char* format) {

@@ -1,11 +1,16 @@
 // crm report pipeline | winrate | cycle | funnel | lost | forecast | leaderboard | slipped | products: the sales reports
-// (crm/sales.hpp); crm quota set | list | delete: the quotas the forecast compares with; crm score
-// DEAL: a deal's win probability with its factors, and crm scoring: what the model reads
+// (crm/sales.hpp), each also as an HTML page with --html; crm report dashboard: five reports on one
+// page; crm quota set | list | delete: the quotas the forecast compares with; crm score DEAL: a
+// deal's win probability with its factors, and crm scoring: what the model reads
 // (crm/scoring.hpp); crm rate set | list | delete: exchange rates, which report --currency uses.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -13,13 +18,15 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "cli.h"
+#include "crm/analytics.hpp"
 #include "crm/sales.hpp"
 
 namespace crm::cli {
 namespace {
 
 struct ReportArgs {
-  std::string name, where, group_by, period, from, to, time_zone = "UTC", pipeline, bucket = "month", currency;
+  std::string name, where, group_by, period, from, to, time_zone = "UTC", pipeline, bucket = "month", currency, html,
+      title = "Sales and customers";
 };
 
 struct ScoreArgs {
@@ -58,6 +65,58 @@ PipelineId PipelineArg(Store& store, const std::string& text) {
   throw Failure("--pipeline: no pipeline '" + text + "' (" + known + ")");
 }
 
+// The value of `column` of the pipeline summary that the most deals have ("" without deals).
+std::string MostDeals(const ReportTable& summary, const std::string& column) {
+  const std::size_t c = summary.ColumnIndex(column), count = summary.ColumnIndex("count");
+  std::map<std::string, std::int64_t> deals;
+  for (const auto& row : summary.rows)
+    if (const auto* text = std::get_if<std::string>(&row[c])) deals[*text] += std::get<std::int64_t>(row[count]);
+  const auto most = std::max_element(deals.begin(), deals.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
+  return most == deals.end() ? std::string() : most->first;
+}
+
+// crm report dashboard: the pipeline by stage (as it stands), the forecast by month, the funnel,
+// cohort retention and RFM segments (over the period), as one page (--html) or one after another.
+void Dashboard(const Context& ctx, Store& store, SalesQuery q, const ReportArgs& a) {
+  q.bucket = TimeBucket::kMonth;
+  std::vector<ReportTable> tables;
+  SalesQuery now = q;  // the pipeline as it stands: not bounded by the period
+  now.period.clear();
+  now.from = SalesQuery{}.from;
+  now.to = SalesQuery{}.to;
+  tables.push_back(Must(store.Run(&ReadTxn::GetReport, SalesReport::kPipelineSummary, now), "report pipeline"));
+  tables.push_back(Must(store.Run(&ReadTxn::GetReport, SalesReport::kForecast, q), "report forecast"));
+  // The funnel of the pipeline asked for, else of the one holding the most deals.
+  if (q.pipeline == 0)
+    if (const std::string most = MostDeals(tables[0], "pipeline"); !most.empty()) q.pipeline = PipelineArg(store, most);
+  tables.push_back(Must(store.Run(&ReadTxn::GetReport, SalesReport::kFunnel, q), "report funnel"));
+  // Customers: cohorts over the period (else the year to now), RFM at its end, in the currency
+  // asked for, else the one most of the pipeline's deals are in.
+  CustomerReportQuery c;
+  c.time_zone = q.time_zone;
+  if (!q.period.empty()) {
+    std::tie(c.from, c.to) = Must(SalesQuery::ParsePeriod(q.period, q.time_zone), "--period");
+  } else {
+    c.to = q.to != SalesQuery{}.to ? q.to : ParseTime("now", "--to");
+    c.from = q.from != SalesQuery{}.from ? q.from : c.to - std::int64_t{365} * 86'400'000'000;
+  }
+  c.currency = q.currency.empty() ? MostDeals(tables[0], "currency") : q.currency;
+  if (c.currency.empty()) c.currency = "EUR";
+  tables.push_back(Must(store.Run(&ReadTxn::GetCustomerReport, CustomerReport::kCohorts, c), "cohorts"));
+  c.to = q.period.empty() && q.to == SalesQuery{}.to ? 0 : c.to;  // RFM: recency counts to the period's end (or now)
+  tables.push_back(Must(store.Run(&ReadTxn::GetCustomerReport, CustomerReport::kRfm, c), "rfm"));
+  if (!a.html.empty()) {
+    WriteFile(a.html, ReportsToHtml(a.title, tables));
+    std::cerr << "wrote " << a.html << "\n";
+  }
+  if (ctx.json) {
+    nlohmann::ordered_json all = nlohmann::ordered_json::array();
+    for (const ReportTable& t : tables) all.push_back(cli::ToJson(t));
+    return PrintJson(all);
+  }
+  for (std::size_t i = 0; i < tables.size(); ++i) std::cout << (i == 0 ? "" : "\n") << tables[i].ToText();
+}
+
 void PrintScore(const DealScore& s, bool json) {
   if (json) {
     nlohmann::ordered_json factors = nlohmann::ordered_json::array();
@@ -84,8 +143,9 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<ReportArgs>();
   CLI::App* report = app.add_subcommand(
       "report", "sales reports: pipeline (summary), winrate, cycle (of won deals), funnel, lost (reasons), forecast, leaderboard, "
-      "slipped (deals whose expected close moved later), products (sales per product from the deals' lines)");
-  report->add_option("name", a->name, "pipeline, winrate, cycle, funnel, lost, forecast, leaderboard, slipped or products")->required();
+      "slipped (deals whose expected close moved later), products (sales per product from the deals' lines); dashboard: the "
+      "pipeline, the forecast by month, the funnel, cohort retention and RFM segments together (with --html, one page)");
+  report->add_option("name", a->name, "pipeline, winrate, cycle, funnel, lost, forecast, leaderboard, slipped, products or dashboard")->required();
   report->add_option("--where", a->where, "which deals (a filter of opportunities; default: all)");
   report->add_option("--group-by", a->group_by, "a field of opportunities: owner, team, product.family ...");
   report->add_option("--period", a->period, "2017, 2017-Q3, 2017-03, 2017-W09, 2017-03-05, or A..B");
@@ -96,8 +156,11 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
   report->add_option("--bucket", a->bucket, "the forecast's periods: month (default) or quarter")
       ->check(CLI::IsMember({"month", "quarter"}));
   report->add_option("--currency", a->currency, "a reporting currency: amounts converted at the rate on each close date (crm rate)");
+  AddHtmlOption(report, a->html);
+  report->add_option("--title", a->title, "the HTML page's title (dashboard; default \"Sales and customers\")");
   report->callback([&ctx, a] {
-    const SalesReport which = Must(ParseSalesReport(a->name));
+    const bool dashboard = a->name == "dashboard";
+    const SalesReport which = dashboard ? SalesReport::kPipelineSummary : Must(ParseSalesReport(a->name));
     SalesQuery q;
     q.filter = Must(Filter::Parse(a->where), "--where");
     q.group_by = a->group_by;
@@ -109,9 +172,8 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
     q.currency = a->currency;
     auto store = ctx.Open(false, true);
     if (!a->pipeline.empty()) q.pipeline = PipelineArg(*store, a->pipeline);
-    const ReportTable t = Must(store->Run(&ReadTxn::GetReport, which, q), "report " + a->name);
-    if (ctx.json) return PrintJson(ToJson(t));
-    std::cout << t.ToText();
+    if (dashboard) return Dashboard(ctx, *store, q, *a);
+    PrintReport(ctx, Must(store->Run(&ReadTxn::GetReport, which, q), "report " + a->name), a->html);
   });
 
   auto sa = std::make_shared<ScoreArgs>();

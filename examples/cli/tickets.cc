@@ -172,7 +172,7 @@ void PrintPolicies(const Context& ctx, const std::vector<SlaPolicy>& all) {
 
 struct Options {
   std::string subject, description, priority, channel, status, at, body, as = "agent", comment, zone = "UTC", from, to,
-      page;
+      page, html;
   std::vector<std::string> hours, holidays, priorities, channels, pause;
   std::uint64_t id = 0, customer = 0, assignee = 0, team = 0, author = 0;
   std::vector<std::uint64_t> teams;
@@ -329,13 +329,12 @@ void AddTicketOnly(CLI::App& app, Context& ctx, const std::shared_ptr<Options>& 
   CLI::App* report = ticket->add_subcommand("report", "SLA attainment, response times and CSAT per team");
   report->add_option("--from", o->from, "tickets opened from this date on");
   report->add_option("--to", o->to, "tickets opened before this date");
+  AddHtmlOption(report, o->html);
   report->callback([&ctx, o] {
     ServiceReportQuery q;
     if (!o->from.empty()) q.from = ParseTime(o->from, "--from");
     if (!o->to.empty()) q.to = ParseTime(o->to, "--to");
-    const ReportTable t = Must(ctx.Open(false, true)->Run(&ReadTxn::ServiceReport, q), "ticket report");
-    if (ctx.json) return PrintJson(ToJson(t));
-    std::cout << t.ToText();
+    PrintReport(ctx, Must(ctx.Open(false, true)->Run(&ReadTxn::ServiceReport, q), "ticket report"), o->html);
   });
 }
 

@@ -277,10 +277,29 @@ struct ReportColumn {
   Type type = Type::kText;
 };
 using ReportCell = std::variant<std::monostate, std::string, std::int64_t, double>;  // monostate: no value
+
+// How a report is drawn on an HTML page (since 0.21; ReportsToHtml). Columns are named:
+//   kBars     a horizontal bar per row, named by the `label` columns, one bar per `values` column;
+//   kColumns  a vertical column per row (periods, in the table's order), the `values` stacked, and
+//             the `marker` column (a quota) as a tick across its column;
+//   kFunnel   a centred bar per row of the first `values` column, with its share of the first row;
+//   kHeatMap  a row of cells per table row, a cell per `values` column shaded by its value.
+// A chart is drawn per distinct value of the `split` columns, so amounts in two currencies never
+// share an axis. Rows without a value are not drawn; the table under the chart has every row.
+struct ReportChart {
+  enum class Kind : std::uint8_t { kNone = 0, kBars = 1, kColumns = 2, kFunnel = 3, kHeatMap = 4 };
+  Kind kind = Kind::kNone;
+  std::vector<std::string> label = {};
+  std::vector<std::string> values = {};
+  std::vector<std::string> split = {};
+  std::string marker = {};
+};
+
 struct ReportTable {
   std::string title;
   std::vector<ReportColumn> columns;
   std::vector<std::vector<ReportCell>> rows;  // one cell per column
+  ReportChart chart = {};                     // since 0.21: set by every report of the library
 
   static ReportTable Of(const PipelineSummary& r);
   static ReportTable Of(const WinRate& r);  // a row per group and currency
@@ -293,7 +312,21 @@ struct ReportTable {
   static ReportTable Of(const ProductSales& r);
   // Aligned columns, money with its decimals, as the command-line tool prints it.
   std::string ToText() const;
+  // Cell (row, column) as ToText prints it ("" when it has no value or is out of range).
+  std::string CellText(std::size_t row, std::size_t column) const;
+  // The index of the column named `name`, or SIZE_MAX.
+  std::size_t ColumnIndex(std::string_view name) const;
+  // This report alone as an HTML page (ReportsToHtml).
+  std::string ToHtml() const;
 };
+
+// One self-contained HTML page (since 0.21): the title, then each report with its chart (inline
+// SVG, drawn as its ReportChart says) and its table. No script, no style sheet, font or image
+// from elsewhere: the page's content security policy forbids every fetch, so it opens the same
+// offline. Every text from the store is escaped. Each drawn mark carries its raw value (money in
+// minor units) in data-value, and its label and series in data-label and data-series. A table
+// shows its first 1,000 rows and a bar chart its first 40, each saying so when there are more.
+std::string ReportsToHtml(std::string_view title, const std::vector<ReportTable>& reports);
 
 enum class SalesReport : std::uint8_t {
   kPipelineSummary = 1,

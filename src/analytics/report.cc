@@ -1,4 +1,5 @@
 // Customer reports as tables (crm/analytics.hpp): the form the C ABI, Python and the tool read.
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -57,6 +58,7 @@ ReportTable ChurnTable(const ChurnReport& r, const CustomerReportQuery& q) {
   for (const ChurnRow& x : r.rows) t.rows.push_back({Label(x.keys), Int(x.customers), Int(x.churned), x.rate});
   t.rows.push_back({q.group_by.empty() ? ReportCell() : ReportCell(std::string("(all)")), Int(r.total.customers),
                     Int(r.total.churned), r.total.rate});
+  t.chart = {ReportChart::Kind::kBars, {"group"}, {"rate"}, {}, {}};
   return t;
 }
 
@@ -74,6 +76,8 @@ ReportTable CohortsTable(const CohortTable& r, std::size_t months) {
     }
     t.rows.push_back(std::move(row));
   }
+  t.chart = {ReportChart::Kind::kHeatMap, {"cohort"}, {}, {}, {}};
+  for (std::size_t k = 0; k <= months; ++k) t.chart.values.push_back(absl::StrCat("m", k));
   return t;
 }
 
@@ -86,6 +90,7 @@ ReportTable RfmTable(const RfmReport& r, const std::string& currency) {
     t.rows.push_back({std::string(RfmSegmentName(x.segment)), Int(x.customers),
                       r.customers == 0 ? 0.0 : static_cast<double>(x.customers) / static_cast<double>(r.customers),
                       currency, x.monetary.minor_units});
+  t.chart = {ReportChart::Kind::kBars, {"segment"}, {"customers"}, {}, {}};
   return t;
 }
 
@@ -126,6 +131,7 @@ absl::StatusOr<ReportTable> Report(const model::Ctx& ctx, CustomerReport report,
         t.rows.push_back({static_cast<std::int64_t>(x.customer.id), x.customer.display_name, x.value.currency,
                           x.value.minor_units, Int(x.facts.purchases), Day(x.facts.last_purchase_at),
                           Day(x.customer.last_interaction_at)});
+      t.chart = {ReportChart::Kind::kBars, {"name"}, {"value"}, {"currency"}, {}};
       return t;
     }
     case CustomerReport::kAtRisk: {
@@ -147,6 +153,9 @@ absl::StatusOr<ReportTable> Report(const model::Ctx& ctx, CustomerReport report,
                           x.value.minor_units, Int(x.purchases), Day(x.last_purchase_at), Day(x.last_contact_at),
                           x.risk.model ? ReportCell(x.risk.risk) : ReportCell(), absl::StrJoin(factors, "; ")});
       }
+      // Risk where a model scored them, else the value: one unit to an axis.
+      const bool scored = std::any_of(r->customers.begin(), r->customers.end(), [](const AtRiskCustomer& x) { return x.risk.model; });
+      t.chart = {ReportChart::Kind::kBars, {"name"}, {scored ? "churn_risk" : "value"}, {"currency"}, {}};
       return t;
     }
   }

@@ -48,6 +48,7 @@ ReportTable AttributionReport(const std::vector<AttributionRow>& rows, Attributi
     row.emplace_back(r.has_return ? ReportCell(r.return_on_cost) : ReportCell());
     t.rows.push_back(std::move(row));
   }
+  t.chart = {ReportChart::Kind::kBars, {"name"}, {"won_value"}, {"currency"}, {}};
   return t;
 }
 

@@ -21,6 +21,12 @@ ReportCell Group(const GroupKey& k) {
 }
 ReportCell Int(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 
+using Kind = ReportChart::Kind;
+using Names = std::vector<std::string>;
+ReportChart Chart(Kind kind, Names label, Names values, Names split, std::string marker = {}) {
+  return {kind, std::move(label), std::move(values), std::move(split), std::move(marker)};
+}
+
 std::string Real(double v, int decimals) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
@@ -74,6 +80,7 @@ ReportTable ReportTable::Of(const PipelineSummary& r) {
   for (const PipelineSummaryRow& x : r.rows)
     t.rows.push_back({Group(x.group), x.pipeline_name, x.stage_name, std::string(StageOutcomeName(x.outcome)),
                       x.currency, Int(x.count), x.amount, x.weighted});
+  t.chart = Chart(Kind::kBars, {"group", "pipeline", "stage"}, {"amount", "weighted"}, {"currency"});
   return t;
 }
 
@@ -94,6 +101,7 @@ ReportTable ReportTable::Of(const WinRate& r) {
     for (const ValueRate& v : x.by_currency)
       t.rows.push_back({Group(x.group), Int(x.won), Int(x.lost), x.rate, v.currency, Int(v.won), Int(v.lost),
                         v.won_amount, v.lost_amount, v.rate});
+  t.chart = Chart(Kind::kBars, {"group"}, {"win_rate", "value_win_rate"}, {"currency"});
   return t;
 }
 
@@ -108,6 +116,7 @@ ReportTable ReportTable::Of(const SalesCycle& r) {
                 {}};
   for (const SalesCycleRow& x : r.rows)
     t.rows.push_back({Group(x.group), Int(x.won), x.average_days, x.median_days, x.min_days, x.max_days});
+  t.chart = Chart(Kind::kBars, {"group"}, {"average_days", "median_days"}, {});
   return t;
 }
 
@@ -125,6 +134,7 @@ ReportTable ReportTable::Of(const Funnel& r) {
   for (const FunnelRow& x : r.rows)
     t.rows.push_back({Group(x.group), x.stage_name, std::string(StageOutcomeName(x.outcome)), Int(x.reached),
                       Int(x.advanced), x.conversion, Int(x.stays), x.average_days});
+  t.chart = Chart(Kind::kFunnel, {"stage"}, {"reached"}, {"group"});
   return t;
 }
 
@@ -133,6 +143,7 @@ ReportTable ReportTable::Of(const LostReasons& r) {
                 {{"group", Type::kText}, {"reason", Type::kText}, {"count", Type::kInt}, {"share", Type::kReal}},
                 {}};
   for (const LostReasonRow& x : r.rows) t.rows.push_back({Group(x.group), x.reason, Int(x.count), x.share});
+  t.chart = Chart(Kind::kBars, {"reason"}, {"count"}, {"group"});
   return t;
 }
 
@@ -154,6 +165,7 @@ ReportTable ReportTable::Of(const SlippedDeals& r) {
   for (const SlippedDealRow& x : r.rows)
     t.rows.push_back({Group(x.group), Int(x.opportunity), x.title, x.currency, ReportCell(x.amount), Int(x.slips),
                       day(x.from), day(x.to), x.days});
+  t.chart = Chart(Kind::kBars, {"title"}, {"days"}, {"group"});
   return t;
 }
 
@@ -176,6 +188,7 @@ ReportTable ReportTable::Of(const ProductSales& r) {
     t.rows.push_back({Group(x.group), x.code, x.name, x.family, x.currency, Int(x.won),
                       static_cast<double>(x.won_quantity_milli) / 1000.0, ReportCell(x.won_amount), Int(x.lost),
                       ReportCell(x.lost_amount), Int(x.open), ReportCell(x.open_amount)});
+  t.chart = Chart(Kind::kBars, {"name"}, {"won_amount", "open_amount"}, {"group", "currency"});
   return t;
 }
 
@@ -196,6 +209,7 @@ ReportTable ReportTable::Of(const Forecast& r) {
   for (const ForecastRow& x : r.rows)
     t.rows.push_back({Group(x.group), x.period, x.currency, Int(x.deals), x.pipeline, x.best_case, x.commit, x.closed,
                       x.omitted, x.has_quota ? ReportCell(x.quota) : ReportCell(), x.has_quota ? ReportCell(x.attainment) : ReportCell()});
+  t.chart = Chart(Kind::kColumns, {"period"}, {"closed", "commit", "best_case", "pipeline"}, {"group", "currency"}, "quota");
   return t;
 }
 
@@ -215,31 +229,36 @@ ReportTable ReportTable::Of(const Leaderboard& r) {
   for (const LeaderboardRow& x : r.rows)
     t.rows.push_back({Group(x.group), x.currency, Int(x.rank), Int(x.won), x.won_amount, Int(x.lost), x.win_rate,
                       Int(x.open), x.open_amount, x.open_weighted});
+  t.chart = Chart(Kind::kBars, {"group"}, {"won_amount", "open_weighted"}, {"currency"});
   return t;
 }
 
-std::string ReportTable::ToText() const {
-  // The currency a row's money is in: its "currency" column.
-  std::size_t currency = SIZE_MAX;
+std::size_t ReportTable::ColumnIndex(std::string_view name) const {
   for (std::size_t c = 0; c < columns.size(); ++c)
-    if (columns[c].name == "currency") currency = c;
+    if (columns[c].name == name) return c;
+  return SIZE_MAX;
+}
+
+std::string ReportTable::CellText(std::size_t row, std::size_t column) const {
+  if (row >= rows.size() || column >= columns.size() || column >= rows[row].size()) return {};
+  const std::vector<ReportCell>& r = rows[row];
+  const ReportCell& v = r[column];
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* i = std::get_if<std::int64_t>(&v)) {
+    // Money is in the currency of the row's "currency" column.
+    const std::size_t currency = ColumnIndex("currency");
+    const std::string* code = currency < r.size() ? std::get_if<std::string>(&r[currency]) : nullptr;
+    return columns[column].type == Type::kMoney && code != nullptr ? MoneyText(*i, *code) : std::to_string(*i);
+  }
+  if (const auto* d = std::get_if<double>(&v)) return Real(*d, absl::EndsWith(columns[column].name, "_days") ? 1 : 4);
+  return {};
+}
+
+std::string ReportTable::ToText() const {
   std::vector<std::vector<std::string>> cells;
-  for (const auto& row : rows) {
+  for (std::size_t r = 0; r < rows.size(); ++r) {
     std::vector<std::string>& out = cells.emplace_back();
-    for (std::size_t c = 0; c < columns.size() && c < row.size(); ++c) {
-      const ReportCell& v = row[c];
-      if (const auto* s = std::get_if<std::string>(&v)) {
-        out.push_back(*s);
-      } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
-        const std::string* code = currency < row.size() ? std::get_if<std::string>(&row[currency]) : nullptr;
-        out.push_back(columns[c].type == Type::kMoney && code != nullptr ? MoneyText(*i, *code) : std::to_string(*i));
-      } else if (const auto* d = std::get_if<double>(&v)) {
-        out.push_back(Real(*d, absl::EndsWith(columns[c].name, "_days") ? 1 : 4));
-      } else {
-        out.emplace_back();
-      }
-    }
-    out.resize(columns.size());
+    for (std::size_t c = 0; c < columns.size(); ++c) out.push_back(CellText(r, c));
   }
   // Columns with no value in any row (the group of a report not grouped) are left out.
   std::vector<std::size_t> shown, width;

@@ -205,6 +205,7 @@ absl::StatusOr<ReportTable> Report(const Ctx& ctx, const ServiceReportQuery& q) 
     all.Add(figures);
   }
   table.rows.push_back(RowOf(ReportCell(), "all", all));
+  table.chart = {ReportChart::Kind::kBars, {"team_name"}, {"first_response_attainment", "resolution_attainment"}, {}, {}};
   return table;
 }
 

@@ -83,6 +83,29 @@ static void test_win_rate_and_summary(void) {
   CHECK(crm_report_int(&n, r, 0, column(r, "group")) == CRM_ENOTFOUND);
   CHECK(crm_report_int(&n, r, 1, column(r, "amount")) == CRM_OK && n == 3500);
   CHECK(strcmp(crm_report_text(r, 1, column(r, "outcome"), NULL), "won") == 0);
+  /* As an HTML page: a bar per row and series, carrying the amount in minor units. */
+  CHECK(crm_report_html(&formatted, &len, r) == CRM_OK && len == strlen(formatted));
+  CHECK(strncmp(formatted, "<!DOCTYPE html>", 15) == 0 && strstr(formatted, "<svg") != NULL);
+  CHECK(strstr(formatted, "data-series=\"amount\" data-value=\"3500\"") != NULL);
+  CHECK(strstr(formatted, "<script") == NULL);
+  crm_free(formatted);
+  {
+    const crm_report* both[2];
+    both[0] = r;
+    both[1] = r;
+    CHECK(crm_reports_html(&formatted, &len, S("Two <pages>"), both, 2) == CRM_OK);
+    CHECK(strstr(formatted, "<title>Two &lt;pages&gt;</title>") != NULL && strstr(formatted, "id=\"report-2\"") != NULL);
+    crm_free(formatted);
+    CHECK(crm_reports_html(&formatted, &len, "\xff", 1, both, 2) == CRM_EINVALID && errmsg_has("title") && formatted == NULL);
+    both[1] = NULL;
+    CHECK(crm_reports_html(&formatted, &len, S("t"), both, 2) == CRM_EINVALID && errmsg_has("reports[1]"));
+    CHECK(crm_reports_html(&formatted, &len, S("t"), NULL, 1) == CRM_EINVALID);
+    CHECK(crm_reports_html(&formatted, &len, S("none"), NULL, 0) == CRM_OK && strstr(formatted, "<h1>none</h1>") != NULL);
+    crm_free(formatted);
+    CHECK(crm_reports_html(NULL, &len, S("t"), both, 1) == CRM_EINVALID);
+  }
+  CHECK(crm_report_html(&formatted, &len, NULL) == CRM_EINVALID && formatted == NULL);
+  CHECK(crm_report_html(NULL, &len, r) == CRM_EINVALID);
   crm_report_free(r);
   r = NULL;
 

@@ -44,7 +44,7 @@ from .consent import Channel, ConsentRecord, ConsentSource, ContactDecision, Ver
 from .imports import ImportCounts, ImportJob, ImportProgress, ImportRowError, ImportState, presets as import_presets
 from .maintenance import Statistics, VerifyReport
 from .privacy import Erasure
-from .sales import ExchangeRate, Quota, Report
+from .sales import ExchangeRate, Quota, Report, reports_html
 from .scoring import DealScore, ScoreFactor, ScoringOptions
 from .segments import Segment, SegmentKind
 from .campaigns import AudienceEntry, Campaign, CampaignEvent, CampaignMember, CampaignStatus, EventKind
@@ -89,9 +89,9 @@ from .values import (
     currency_digits,
 )
 
-__version__ = "0.20.0"
+__version__ = "0.21.0"
 
-#: The version of the libcrm library in use (its C ABI), e.g. "0.20.0".
+#: The version of the libcrm library in use (its C ABI), e.g. "0.21.0".
 library_version = LIBRARY_VERSION
 #: Where that library was loaded from.
 library_path = LIBRARY_PATH
@@ -103,7 +103,7 @@ __all__ = [
     "Field", "FieldChange", "FullError", "ImportCounts", "ImportJob", "ImportProgress", "ImportRowError", "ImportState", "Index", "Interaction", "InteractionKind", "InternalError", "InvalidError", "Kind", "LegalBasis",
     "LifecycleStage", "LineItem", "Listing", "Membership", "Money", "NotDatabaseError", "NotFoundError", "Op", "Opportunity",
     "OutOfMemoryError", "Outcome", "Phone", "PhoneType", "Pipeline", "PipelineStage", "Plan", "Product", "ReadOnlyError", "ReadTxn",
-    "DealScore", "ForecastCategory", "Quota", "Record", "Report", "Row", "ScoreFactor", "ScoringOptions", "StageChange", "Statistics", "StorageError", "SuppressedError", "Team", "User", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits",
+    "DealScore", "ForecastCategory", "Quota", "Record", "Report", "Row", "ScoreFactor", "ScoringOptions", "StageChange", "Statistics", "StorageError", "SuppressedError", "Team", "User", "VerifyReport", "VersionError", "Where", "WriteTxn", "currency_digits", "reports_html",
     "ChurnRisk", "ChurnRiskFactor", "ChurnRiskOptions", "LifetimeValue", "PurchaseFacts", "RfmScore",
     "DuplicateCandidate", "DuplicatePair", "DuplicateRule", "DuplicateScan", "DuplicateSet", "DuplicateSets", "MatchEvidence", "Merge",
     "DuplicateError", "Segment", "SegmentKind", "AudienceEntry", "Campaign", "CampaignEvent", "CampaignMember", "CampaignStatus", "EventKind",

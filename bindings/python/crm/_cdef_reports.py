@@ -35,6 +35,9 @@ const char* crm_report_text(const crm_report* r, size_t row, size_t c, size_t* l
 int crm_report_int(int64_t* out, const crm_report* r, size_t row, size_t c);
 int crm_report_real(double* out, const crm_report* r, size_t row, size_t c);
 int crm_report_format(char** out, size_t* len, const crm_report* r);
+int crm_report_html(char** out, size_t* len, const crm_report* r);
+int crm_reports_html(char** out, size_t* len, const char* title, size_t title_len,
+                     const crm_report* const* reports, size_t count);
 int crm_quota_set(crm_txn* txn, uint64_t user, uint64_t team, const char* period, size_t period_len,
                   int64_t target, const char* currency, size_t currency_len);
 int crm_quota_delete(crm_txn* txn, uint64_t user, uint64_t team, const char* period, size_t period_len);

@@ -30,16 +30,61 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 class Report(NamedTuple):
     """A report as a table: ``columns`` and ``types`` (text, int, real, money) in order, ``rows``
-    as dicts by column name, and ``text``, the aligned form (also ``str(report)``)."""
+    as dicts by column name, and ``text``, the aligned form (also ``str(report)``). ``html()``
+    draws it as a page with its chart; ``handle`` is the engine's copy that draws it (None for a
+    Report made otherwise)."""
 
     title: str
     columns: tuple
     types: tuple
     rows: list
     text: str
+    handle: Any = None
 
     def __str__(self) -> str:
         return self.text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Report) and self[:5] == other[:5]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash((self.title, self.columns, self.types, self.text))
+
+    def __repr__(self) -> str:
+        return f"Report(title={self.title!r}, columns={self.columns!r}, rows={len(self.rows)})"
+
+    def html(self) -> str:
+        """This report as a self-contained HTML page: its chart (inline SVG), then its table; no
+        script, nothing fetched, every text from the store escaped."""
+        return _page(lambda out, n: lib.crm_report_html(out, n, _handle(self, 0)))
+
+
+def _handle(report: Report, i: int) -> Any:
+    if not isinstance(report, Report):
+        raise TypeError(f"reports[{i}]: a Report is needed, not {type(report).__name__}")
+    if report.handle is None:
+        raise ValueError(f"reports[{i}]: was not made by the engine (a Report from a report call is needed)")
+    return report.handle
+
+
+def reports_html(title: str, *reports: Report) -> str:
+    """Several reports on one self-contained HTML page titled ``title``, each with its chart and
+    table, in order (``crm report dashboard --html`` writes such a page)."""
+    handles = [_handle(r, i) for i, r in enumerate(reports)]
+    raw = title.encode()
+    return _page(lambda out, n: lib.crm_reports_html(out, n, raw, len(raw), ffi.new("crm_report*[]", handles), len(handles)))
+
+
+def _page(call: Any) -> str:
+    out, n = ffi.new("char**"), ffi.new("size_t*")
+    check(call(out, n))
+    try:
+        return ffi.unpack(out[0], n[0]).decode()
+    finally:
+        lib.crm_free(out[0])
 
 
 class ExchangeRate(NamedTuple):
@@ -143,38 +188,37 @@ def _text_out(ptr: Any, n: Any) -> str | None:
 
 
 def read_report(r: Any) -> Report:
-    """The table of a crm_report (freed here): sales reports and customer reports alike."""
+    """The table of a crm_report (freed with the Report that keeps it): sales reports and customer
+    reports alike."""
+    r = ffi.gc(r, lib.crm_report_free)
+    n = ffi.new("size_t*")
+    title = _text_out(lib.crm_report_title(r, n), n) or ""
+    ncols = lib.crm_report_column_count(r)
+    columns = tuple(_text_out(lib.crm_report_column_name(r, c, n), n) for c in range(ncols))
+    types = tuple(COLUMN_TYPES[lib.crm_report_column_type(r, c)] for c in range(ncols))
+    i64, real = ffi.new("int64_t*"), ffi.new("double*")
+    rows = []
+    for i in range(lib.crm_report_rows(r)):
+        row: dict[str, Any] = {}
+        for c, (name, kind) in enumerate(zip(columns, types)):
+            if kind == "text":
+                row[name] = _text_out(lib.crm_report_text(r, i, c, n), n)
+                continue
+            cell = real if kind == "real" else i64
+            rc = (lib.crm_report_real if kind == "real" else lib.crm_report_int)(cell, r, i, c)
+            if rc == ENOTFOUND:
+                row[name] = None
+            else:
+                check(rc)
+                row[name] = cell[0]
+        rows.append(row)
+    text_p = ffi.new("char**")
+    check(lib.crm_report_format(text_p, n, r))
     try:
-        n = ffi.new("size_t*")
-        title = _text_out(lib.crm_report_title(r, n), n) or ""
-        ncols = lib.crm_report_column_count(r)
-        columns = tuple(_text_out(lib.crm_report_column_name(r, c, n), n) for c in range(ncols))
-        types = tuple(COLUMN_TYPES[lib.crm_report_column_type(r, c)] for c in range(ncols))
-        i64, real = ffi.new("int64_t*"), ffi.new("double*")
-        rows = []
-        for i in range(lib.crm_report_rows(r)):
-            row: dict[str, Any] = {}
-            for c, (name, kind) in enumerate(zip(columns, types)):
-                if kind == "text":
-                    row[name] = _text_out(lib.crm_report_text(r, i, c, n), n)
-                    continue
-                cell = real if kind == "real" else i64
-                rc = (lib.crm_report_real if kind == "real" else lib.crm_report_int)(cell, r, i, c)
-                if rc == ENOTFOUND:
-                    row[name] = None
-                else:
-                    check(rc)
-                    row[name] = cell[0]
-            rows.append(row)
-        text_p = ffi.new("char**")
-        check(lib.crm_report_format(text_p, n, r))
-        try:
-            text = ffi.unpack(text_p[0], n[0]).decode()
-        finally:
-            lib.crm_free(text_p[0])
-        return Report(title, columns, types, rows, text)
+        text = ffi.unpack(text_p[0], n[0]).decode()
     finally:
-        lib.crm_report_free(r)
+        lib.crm_free(text_p[0])
+    return Report(title, columns, types, rows, text, r)
 
 
 def _run(report: int, q: Any) -> Any:
