@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "absl/strings/str_cat.h"
+#include "common/strings.h"
 #include "core/txn.h"
 #include "crm/lead.hpp"
 #include "customers/customers.h"
