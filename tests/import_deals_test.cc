@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "support/files.h"
 #include "support/fixture.h"
@@ -519,6 +520,48 @@ TEST_F(ImportDealsTest, EnteredStageColumnsMakeTheHistoryInTimeOrder) {
   const Funnel funnel = Ok(store_->Run(&ReadTxn::GetFunnel, q));
   EXPECT_EQ(funnel.rows[0].stays, 1u);
   EXPECT_DOUBLE_EQ(funnel.rows[0].average_days, 9.0);
+}
+
+TEST_F(ImportDealsTest, AReimportedMoveHappensWhenTheFileSaysNotWhenItIsRead) {
+  now_ = Midnight("2025-01-01");
+  const std::string first = dir_.File("first.csv"), second = dir_.File("second.csv");
+  WriteFile(first,
+            "id,name,stage,created\n"
+            "R1,Moves on,Prospecting,2024-01-01\n"
+            "R2,Closes,Qualification,2024-01-01\n"
+            "R3,Closed too early,Qualification,2024-03-01\n"
+            "R4,Closes later,Prospecting,2024-01-01\n");
+  const ImportOptions columns{.records = ImportRecords::kOpportunities,
+                              .columns = {{"created", "created_at"}, {"closed", "closed_at"}}};
+  EXPECT_EQ(ImportFile(first, columns).counts.created, 4u);
+  WriteFile(second,
+            "id,name,stage,created,entered.Proposal,closed\n"
+            "R1,Moves on,Proposal,2024-01-01,2024-02-10,\n"
+            "R2,Closes,closed won,2024-01-01,,2024-04-01\n"
+            "R3,Closed too early,closed lost,2024-03-01,,2024-02-01\n"
+            "R4,Closes later,closed won,2024-01-01,,2999-01-01\n");
+  const ImportJob again = ImportFile(second, columns);
+  EXPECT_EQ(again.counts.updated, 2u);
+  EXPECT_EQ(again.counts.failed, 2u);
+  const auto errors = Ok(store_->Run(&ReadTxn::ListImportErrors, again.id, std::uint64_t{0}, std::size_t{10}));
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].field, "closed_at");
+  EXPECT_NE(errors[0].reason.find("before the deal's last stage change (2024-03-01T00:00:00Z)"), std::string::npos) << errors[0].reason;
+  EXPECT_EQ(errors[1].field, "closed_at");
+  EXPECT_NE(errors[1].reason.find("in the future"), std::string::npos) << errors[1].reason;
+  const Pipeline def = Ok(store_->Run(&ReadTxn::GetDefaultPipeline));
+  const auto last = [&](const std::string& id) {
+    const Opportunity o = Ok(store_->Run(&ReadTxn::FindOpportunityByExternalId, std::string_view(id)));
+    return std::make_tuple(def.FindStage(o.history.back().to)->name, o.history.back().at, o.closed_at, o.history.size());
+  };
+  const std::string won = def.stages[def.stages.size() - 2].name;
+  EXPECT_EQ(last("R1"), std::make_tuple(std::string("Proposal"), Midnight("2024-02-10"), Timestamp{0}, std::size_t{2}));
+  EXPECT_EQ(last("R2"), std::make_tuple(won, Midnight("2024-04-01"), Midnight("2024-04-01"), std::size_t{2}));
+  EXPECT_EQ(std::get<0>(last("R3")), "Qualification");
+  // The cycle of the won deal is the file's: 91 days from its creation to its close.
+  const SalesCycle cycle = Ok(store_->Run(&ReadTxn::GetSalesCycle, SalesQuery{}));
+  ASSERT_EQ(cycle.rows.size(), 1u);
+  EXPECT_DOUBLE_EQ(cycle.rows[0].average_days, 91.0);
 }
 
 }  // namespace

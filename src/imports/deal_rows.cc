@@ -318,7 +318,18 @@ absl::StatusOr<RowOutcome> ApplyDealRow(model::Ctx& ctx, const ImportJob& job, B
     outcome.kind = RowOutcome::kUnchanged;
     return outcome;
   }
-  auto written = opportunities::Update(ctx, out);
+  // A move to another stage happened when the file says: the time it entered that stage, else,
+  // for a close, its closed_at; else now.
+  Timestamp moved_at = 0;
+  std::string when;
+  if (out.stage != stored->stage) {
+    for (const auto& [name, at] : b.entered)
+      if (auto stage = StageNamed(p, name); stage.ok() && *stage == out.stage) moved_at = at, when = "entered." + name;
+    const Stage* stage = p.FindStage(out.stage);
+    if (moved_at == 0 && stage != nullptr && stage->outcome != StageOutcome::kOpen && o.closed_at != 0)
+      moved_at = o.closed_at, when = "closed_at";
+  }
+  auto written = opportunities::Update(ctx, out, moved_at, when);
   if (!written.ok()) return written.status();
   if (auto s = RememberRecord(ctx, job, UndoRecord::kOpportunity, *written, &*stored); !s.ok()) return s;
   outcome.kind = RowOutcome::kUpdated;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "analytics/facts.h"
 #include "common/errors.h"
 #include "changes/changes.h"
@@ -401,7 +402,7 @@ absl::StatusOr<Opportunity> Create(Ctx& ctx, Opportunity o) {
   return Store(ctx, Opportunity{}, std::move(o), p, ChangeOp::kCreate);
 }
 
-absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o) {
+absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o, Timestamp moved_at, std::string_view field) {
   auto stored = model::LoadForUpdate(ctx, kKind, o);
   if (!stored.ok()) return stored.status();
   const Opportunity& before = *stored;
@@ -423,9 +424,18 @@ absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o) {
   o.history = before.history;
   o.closed_at = before.closed_at;
   const bool moved = o.stage != before.stage;
-  SettleStage(o, p, ctx.now, moved);
+  Timestamp at = ctx.now;
+  if (moved && moved_at != 0) {
+    const Timestamp last = before.history.empty() ? before.created_at : before.history.back().at;
+    if (moved_at < last)
+      return Invalid(std::string(field), absl::StrCat("the move to its stage would be before the deal's last stage change (",
+                                         absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixMicros(last), absl::UTCTimeZone()), ")"));
+    if (moved_at > ctx.now) return Invalid(std::string(field), "the move to its stage would be in the future");
+    at = moved_at;
+  }
+  SettleStage(o, p, at, moved);
   model::StampChanged(o, before, ctx.now);
-  if (moved) AppendHistory(ctx, o, before.stage);
+  if (moved) o.history.push_back(StageChange{before.stage, o.stage, at, std::string(ctx.actor), o.amount, o.probability});
   return Store(ctx, before, std::move(o), p, moved ? ChangeOp::kStageMove : ChangeOp::kUpdate);
 }
 

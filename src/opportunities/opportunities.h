@@ -25,8 +25,10 @@ absl::StatusOr<OpportunityPage> List(const Ctx& ctx, const OpportunityQuery& q);
 absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const OpportunityQuery& q);
 
 absl::StatusOr<Opportunity> Create(Ctx& ctx, Opportunity o);
-// Revision checked; a change of stage is recorded as a stage move.
-absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o);
+// Revision checked; a change of stage is recorded as a stage move, made now, or at `moved_at` when
+// not 0 (an import's re-read row: the time the file gives for the move, which must not be before
+// the deal's last stage change nor after now; InvalidArgument naming `field` otherwise).
+absl::StatusOr<Opportunity> Update(Ctx& ctx, Opportunity o, Timestamp moved_at = 0, std::string_view field = {});
 // Changes only the fields `patch` names (by id, or upserting by external id): patch.cc.
 // Copies the fields `patch` names from `given` into `out` (no write).
 absl::Status ApplyPatch(const Opportunity& given, const crm::Patch& patch, Opportunity& out);
