@@ -100,7 +100,8 @@ CRM_API int crm_db_export_customers(crm_db* db, const char* path, int format, co
                                     int include_archived, uint64_t* rows);
 
 /* The same for the records `records` names (CRM_IMPORT_RECORDS_CUSTOMERS (or _AUTO),
- * _OPPORTUNITIES or _INTERACTIONS; since 0.12; _PRODUCTS, every one with no `where`, since 0.15), with the
+ * _OPPORTUNITIES or _INTERACTIONS; since 0.12; _PRODUCTS, every one with no `where`, since 0.15; _USERS,
+ * likewise, since 0.21), with the
  * columns their imports read (crm/import.hpp); CRM_IMPORT_FORMAT_VCARD holds customers only.
  * include_archived applies to customers. */
 CRM_API int crm_db_export(crm_db* db, const char* path, int records, int format, const char* where, size_t where_len,

@@ -1,5 +1,5 @@
-// Exports of customers to CSV and JSON Lines, and the round trip: exported, then imported into
-// an empty store, customers come back field by field.
+// Exports of customers (and users) to CSV and JSON Lines, and the round trip: exported, then
+// imported into an empty store, they come back field by field.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -189,6 +189,57 @@ TEST_F(ExportTest, AFilteredSetAndBadCalls) {
                                    .status();
   EXPECT_TRUE(stopped.ok()) << stopped;  // fewer than 1000 rows: the callback comes at the end only
   EXPECT_EQ(calls, 1);
+}
+
+TEST_F(ExportTest, UsersRoundTripManagersFirstWithTheirTeams) {
+  const Team east = Ok(store_->Run(&WriteTxn::CreateTeam, Team{.name = "East, \"Central\"", .region = "Europe"}));
+  const Team west = Ok(store_->Run(&WriteTxn::CreateTeam, Team{.name = "West"}));
+  // Made in an order where each report comes before its manager's manager is set.
+  User ann = Ok(store_->Run(&WriteTxn::CreateUser, User{.name = "Ann Lee", .team = east.id}));
+  const User bob = Ok(store_->Run(&WriteTxn::CreateUser, User{.name = "Bob Stone", .login = "bob", .email = "bob@example.com",
+                                                               .team = west.id, .manager = ann.id}));
+  const User cy = Ok(store_->Run(&WriteTxn::CreateUser, User{.name = "Cy Chen", .login = "cy", .active = false, .manager = bob.id}));
+  const User dee = Ok(store_->Run(&WriteTxn::CreateUser, User{.name = "Dee Diaz", .login = "dee"}));
+  ann.manager = dee.id;  // Ann's manager came after her
+  ann = Ok(store_->Run(&WriteTxn::UpdateUser, ann));
+  for (const char* name : {"users.csv", "users.jsonl"}) {
+    const ExportReport r = Ok(store_->Export({.path = dir_.File(name), .records = ImportRecords::kUsers}));
+    EXPECT_EQ(r.rows, 4u);
+    EXPECT_EQ(r.columns, (std::vector<std::string>{"name", "login", "email", "active", "team", "team_region", "manager"}));
+    auto other = Fresh(std::string("back-") + name);
+    const ImportJob job = Ok(other->Import({.path = dir_.File(name), .records = ImportRecords::kUsers}));
+    EXPECT_EQ(job.counts.failed, 0u) << name;
+    EXPECT_EQ(job.counts.created, 6u) << name;  // four users and two teams
+    // Field by field, managers and teams by name.
+    const auto shape = [this](Store& s) {
+      std::map<std::string, std::vector<std::string>> out;
+      const std::vector<User> users = Ok(s.Run(&ReadTxn::ListUsers, TeamId{0}));
+      for (const User& u : users) {
+        std::string team, region, manager;
+        if (u.team != 0) {
+          const Team t = Ok(s.Run(&ReadTxn::GetTeam, u.team));
+          team = t.name;
+          region = t.region;
+        }
+        if (u.manager != 0) manager = Ok(s.Run(&ReadTxn::GetUser, u.manager)).name;
+        out[u.name] = {u.login, u.email, u.active ? "active" : "inactive", team, region, manager};
+      }
+      return out;
+    };
+    EXPECT_EQ(shape(*other), shape(*store_)) << name;
+    // Read again into the same store: nothing new.
+    const ImportJob again = Ok(other->Import({.path = dir_.File(name), .records = ImportRecords::kUsers}));
+    EXPECT_EQ(again.counts.created, 0u) << name;
+    EXPECT_EQ(again.counts.failed, 0u) << name;
+  }
+  const std::string csv = ReadWholeFile(dir_.File("users.csv"));
+  EXPECT_LT(csv.find("Dee Diaz"), csv.find("Ann Lee"));  // managers first
+  EXPECT_LT(csv.find("Ann Lee"), csv.find("Bob Stone"));
+  EXPECT_LT(csv.find("Bob Stone"), csv.find("Cy Chen"));
+  EXPECT_NE(csv.find("\"East, \"\"Central\"\"\""), std::string::npos);
+  EXPECT_NE(csv.find(",bob\r\n"), std::string::npos);  // Cy's manager by login
+  EXPECT_EQ(store_->Export({.path = dir_.File("some.csv"), .records = ImportRecords::kUsers, .where = "name = 'x'"}).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -276,9 +276,9 @@ void AddImportCommands(CLI::App& app, Context& ctx) {
   };
   auto ex = std::make_shared<ExportArgs>();
   CLI::App* exp =
-      app.add_subcommand("export", "write customers, deals or interactions to a file that `crm import` reads back");
+      app.add_subcommand("export", "write customers, deals, interactions, products or users to a file that `crm import` reads back");
   exp->add_option("file", ex->file, "the new file (.csv; .jsonl for JSON Lines; .vcf for vCard 4.0)")->required();
-  exp->add_option("--records", ex->records, "customers (default), deals, interactions or products (whole)");
+  exp->add_option("--records", ex->records, "customers (default), deals, interactions, products or users (the last two whole)");
   exp->add_option("--where", ex->where, "only the records this filter matches (as `crm customer list --where`)");
   exp->add_flag("--archived", ex->archived, "archived customers too");
   exp->add_option("--format", ex->format, "csv, jsonl or vcard (default: from the file name)");

@@ -255,10 +255,16 @@ struct RevertOptions {
 // probability only when set by hand. Imported into a store holding the same customers (and,
 // for interactions, the same deals), they come back with the same fields, except a deal's stage
 // history, which comes back as its creation and its close (see ImportRecords).
+//
+// Users (since 0.21) are exported whole, managers first, with the columns an import of users
+// reads: name, login, email, active, their team and its region by name, and their manager by
+// login (else name). Imported into an empty store they come back with the same fields, their
+// teams made with the first row's region; a team's own manager is not carried.
 struct ExportOptions {
   std::string path = {};  // a new file: owner-only, AlreadyExists when there is one
   ImportFormat format = ImportFormat::kAuto;  // kAuto: .jsonl / .ndjson JSON Lines, .vcf vCard 4.0, else CSV
-  // What to export: customers (kAuto too), opportunities or interactions; vCard holds customers only.
+  // What to export: customers (kAuto too), opportunities, interactions, products or users (the
+  // last two whole); vCard holds customers only.
   ImportRecords records = ImportRecords::kAuto;
   std::string where = {};  // the records a filter matches (crm/query.hpp); empty: all
   bool include_archived = false;  // customers: archived ones too

@@ -1,7 +1,8 @@
-// Exporting customers, deals and interactions to files an import reads back (crm/import.hpp).
+// Exporting customers, deals, interactions, products and users to files an import reads back (crm/import.hpp).
 #include <algorithm>
 #include <array>
 #include <map>
+#include <set>
 #include <variant>
 
 #include "absl/strings/str_cat.h"
@@ -33,6 +34,10 @@ constexpr const char* kDealColumns[] = {
 // when it has none.
 constexpr const char* kProductColumns[] = {"code", "name", "family", "description", "active", "price",
                                            "created_at", "updated_at"};
+
+// A user's manager by login (else name), and its team by name: what an import of users reads.
+// Rows come managers first, so that reading them back finds each manager already there.
+constexpr const char* kUserColumns[] = {"name", "login", "email", "active", "team", "team_region", "manager"};
 
 constexpr const char* kActivityColumns[] = {
     "external_id", "customer_external_id", "customer_email", "customer", "kind",    "direction",
@@ -97,9 +102,9 @@ class Exporter {
       format_ = imports::FormatOfPath(path);
     records_ = options_.records == ImportRecords::kAuto ? ImportRecords::kCustomers : options_.records;
     if (ImportRecordsName(records_).empty()) return absl::InvalidArgumentError("records: an unknown kind of records");
-    if (records_ == ImportRecords::kUsers) return absl::InvalidArgumentError("records: users are not exported");
-    if (records_ == ImportRecords::kProducts && !options_.where.empty())
-      return absl::InvalidArgumentError("where: products are exported whole (a filter reads deals, customers or interactions)");
+    if ((records_ == ImportRecords::kProducts || records_ == ImportRecords::kUsers) && !options_.where.empty())
+      return absl::InvalidArgumentError(absl::StrCat("where: ", Av(ImportRecordsName(records_)),
+                                                     " are exported whole (a filter reads deals, customers or interactions)"));
     if (format_ == ImportFormat::kVCard && records_ != ImportRecords::kCustomers)
       return absl::InvalidArgumentError(
           absl::StrCat("format: a vCard file holds customers, not ", Av(ImportRecordsName(records_))));
@@ -119,6 +124,8 @@ class Exporter {
       report.columns.assign(std::begin(kProductColumns), std::end(kProductColumns));
     else if (records_ == ImportRecords::kInteractions)
       report.columns.assign(std::begin(kActivityColumns), std::end(kActivityColumns));
+    else if (records_ == ImportRecords::kUsers)
+      report.columns.assign(std::begin(kUserColumns), std::end(kUserColumns));
     else report.columns.assign(std::begin(kColumns), std::end(kColumns));
     for (const auto& [column, unused] : customs) report.columns.push_back(column);
     imports::OutFile file;
@@ -156,6 +163,14 @@ class Exporter {
         for (const auto& r : records)
           if (st = fn(r.custom, r); !st.ok()) return;
       };
+      if (records_ == ImportRecords::kUsers) {  // few: read whole
+        auto all = ManagersFirst();
+        if (!all.ok()) return all.status();
+        const CustomFields none;
+        for (const User& u : *all)
+          if (st = fn(none, u); !st.ok()) return st;
+        return absl::OkStatus();
+      }
       if (records_ == ImportRecords::kProducts) {  // few: read whole
         auto all = txn_.ListProducts(false);
         if (!all.ok()) return all.status();
@@ -274,6 +289,43 @@ class Exporter {
     return out;
   }
 
+  // Every user, each after its manager (walking up a chain of managers not yet placed, then
+  // placing it from the top down).
+  absl::StatusOr<std::vector<User>> ManagersFirst() {
+    auto all = txn_.ListUsers();
+    if (!all.ok()) return all.status();
+    auto teams = txn_.ListTeams();
+    if (!teams.ok()) return teams.status();
+    std::map<UserId, const User*> by_id;
+    for (const User& u : *all) by_id[u.id] = &u;
+    std::vector<User> out;
+    std::set<UserId> placed;
+    for (const User& start : *all) {
+      std::vector<const User*> chain;
+      for (const User* u = &start; u != nullptr && placed.insert(u->id).second;) {
+        chain.push_back(u);
+        auto m = by_id.find(u->manager);
+        u = u->manager != 0 && m != by_id.end() ? m->second : nullptr;
+      }
+      for (auto it = chain.rbegin(); it != chain.rend(); ++it) out.push_back(**it);
+    }
+    for (const Team& t : *teams) teams_[t.id] = t;
+    for (const User& u : out) users_[u.id] = u;
+    return out;
+  }
+
+  absl::StatusOr<std::string> Line(const User& u, const std::vector<std::string>& columns) {
+    std::map<std::string, Cell> cells = {{"name", u.name}, {"login", u.login}, {"email", u.email},
+                                         {"active", u.active ? "true" : "false"}};
+    if (auto t = teams_.find(u.team); u.team != 0 && t != teams_.end()) {
+      cells["team"] = t->second.name;
+      cells["team_region"] = t->second.region;
+    }
+    if (auto m = users_.find(u.manager); u.manager != 0 && m != users_.end())
+      cells["manager"] = m->second.login.empty() ? m->second.name : m->second.login;
+    return Render(cells, columns);
+  }
+
   // The display name of customer `id` ("" for 0), read once.
   absl::StatusOr<std::string> NameOf(CustomerId id) {
     if (id == 0) return std::string();
@@ -368,6 +420,8 @@ class Exporter {
   std::map<CustomerId, std::string> names_;
   std::map<CustomerId, std::array<std::string, 3>> customers_;
   std::map<PipelineId, Pipeline> pipelines_;
+  std::map<TeamId, Team> teams_;
+  std::map<UserId, User> users_;
 };
 
 }  // namespace

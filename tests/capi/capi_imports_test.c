@@ -236,8 +236,18 @@ static void test_records(void) {
     CHECK(crm_db_export(db, path_of("x.vcf"), CRM_IMPORT_RECORDS_OPPORTUNITIES, CRM_IMPORT_FORMAT_AUTO, NULL, 0, 0,
                         &rows) == CRM_EINVALID && errmsg_has("vCard"));
     CHECK(crm_db_export(db, path_of("y.csv"), 7, CRM_IMPORT_FORMAT_AUTO, NULL, 0, 0, &rows) == CRM_EINVALID);
+    crm_txn* w = NULL;
+    crm_user* u = NULL;
+    CHECK(crm_txn_begin_write(&w, db, S("c-test")) == CRM_OK && crm_user_new(&u) == CRM_OK);
+    CHECK(crm_user_set_text(u, CRM_USER_NAME, S("Ann Lee")) == CRM_OK && crm_user_create(w, u) == CRM_OK);
+    CHECK(crm_txn_commit(w) == CRM_OK);
+    crm_txn_free(w);
+    crm_user_free(u);
     CHECK(crm_db_export(db, path_of("u.csv"), CRM_IMPORT_RECORDS_USERS, CRM_IMPORT_FORMAT_AUTO, NULL, 0, 0, &rows) ==
-          CRM_EINVALID);
+          CRM_OK); /* every user */
+    CHECK(rows == 1);
+    CHECK(crm_db_export(db, path_of("u2.csv"), CRM_IMPORT_RECORDS_USERS, CRM_IMPORT_FORMAT_AUTO, S("name = 'x'"), 0,
+                        &rows) == CRM_EINVALID && errmsg_has("users are exported whole"));
   }
   CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
   CHECK(crm_opportunity_find_by_external_id(&deal, txn, S("D-1")) == CRM_OK);

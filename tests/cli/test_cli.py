@@ -239,6 +239,15 @@ def test_users_teams_and_declared_indexes(tmp_path):
     assert [u["login"] for u in js(tmp_path, "user", "list", "--team", "1")] == ["dana", "eli"]
     assert js(tmp_path, "team", "list")[0]["region"] == "Chicago"
     assert run(tmp_path, "user", "add", "Again", "--login", "ELI", code=1).stderr.startswith("crm: user add: ")
+    # Exported, then read into another database: the same users, teams and managers.
+    assert "exported 3 users" in run(tmp_path, "export", str(tmp_path / "users.csv"), "--records", "users").stdout
+    other = ("--db", str(tmp_path / "other.db"))
+    run(tmp_path, *other, "init")
+    assert js(tmp_path, *other, "import", str(tmp_path / "users.csv"), "--records", "users")["counts"]["created"] == 4
+    def shape(*db):
+        return [(u["name"], u["login"], u["email"], u["manager"] != 0, u["team"] != 0)
+                for u in js(tmp_path, *db, "user", "list")]
+    assert shape(*other) == shape()
 
     run(tmp_path, "customer", "add", "--given", "A", "--family", "B", "--custom", "score=7")
     assert js(tmp_path, "index", "declare", "customer", "address.city") == {"declared": "customer.address.city"}

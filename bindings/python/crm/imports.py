@@ -374,14 +374,15 @@ class DatabaseImports:
     def export(self, path: Union[str, "os.PathLike[str]"], *, records: str = "customers",
                where: Optional[str] = None, format: Optional[str] = None, include_archived: bool = False) -> int:
         """Writes the customers, opportunities or interactions (``records``) `where` matches, or
-        every product (``"products"``, no `where`), to a new owner-only CSV or JSON Lines file
+        every product or user (``"products"``, ``"users"``, no `where`), to a new owner-only CSV or JSON Lines file
         (vCard: customers only) with the columns :meth:`import_file` reads back for them; returns
         how many were written."""
         if format not in _FORMATS:
             raise InvalidError(EINVALID, f"format: expected 'csv', 'jsonl', 'vcard' or None, got {format!r}")
         if records not in _RECORDS or records is None:
             raise InvalidError(
-                EINVALID, f"records: expected 'customers', 'opportunities', 'interactions' or 'products', got {records!r}"
+                EINVALID,
+                f"records: expected 'customers', 'opportunities', 'interactions', 'products' or 'users', got {records!r}",
             )
         keep: list = []
         raw_where = _cstr(where, "where", keep)

@@ -102,3 +102,21 @@ def test_owner_texts_name_users_and_queries_read_their_teams(db):
     assert names[0] == "bob" and set(names[1:3]) == {"ann", "Ann Lee"}
     with pytest.raises(crm.InvalidError, match="owner"):
         db.declare_index("opportunity", "team")
+
+
+def test_users_export_managers_first_and_import_back(db, tmp_path):
+    sales = db.create_team(crm.Team(name="Sales", region="North"))
+    ann = db.create_user(crm.User(name="Ann Lee", login="ann", team=sales.id))
+    boss = db.create_user(crm.User(name="Dana Boss", email="dana@example.com"))
+    ann.manager = boss.id
+    db.update_user(ann)
+    path = tmp_path / "users.jsonl"
+    assert db.export(path, records="users") == 2
+    assert path.read_text().index("Dana Boss") < path.read_text().index("Ann Lee")
+    with pytest.raises(crm.InvalidError, match="users are exported whole"):
+        db.export(tmp_path / "x.csv", records="users", where="name = 'x'")
+    with crm.open(tmp_path / "other.crm", sync=False) as other:
+        assert other.import_file(path, records="users").counts.created == 3  # two users and their team
+        back = {u.name: u for u in other.users()}
+        assert back["Ann Lee"].login == "ann" and back["Ann Lee"].manager == back["Dana Boss"].id
+        assert other.team(back["Ann Lee"].team).region == "North"
