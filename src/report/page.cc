@@ -33,7 +33,8 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.note{color:#777;fo
 )";
 
 // The columns a table shows: all but text columns with no value in any row (the group of a
-// report not grouped), as ToText does.
+// report not grouped). ToText also leaves out a text column whose values are all empty texts;
+// the page shows that column, empty.
 std::vector<std::size_t> Shown(const ReportTable& t) {
   std::vector<std::size_t> shown;
   for (std::size_t c = 0; c < t.columns.size(); ++c) {

@@ -290,7 +290,7 @@ class Exporter {
   }
 
   // Every user, each after its manager (walking up a chain of managers not yet placed, then
-  // placing it from the top down).
+  // placing it from the top down). Also keeps the teams and users by id for Line(const User&).
   absl::StatusOr<std::vector<User>> ManagersFirst() {
     auto all = txn_.ListUsers();
     if (!all.ok()) return all.status();
