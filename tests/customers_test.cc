@@ -164,6 +164,21 @@ TEST_F(CustomersTest, FindByPhoneIgnoresFormattingAndCountryCode) {
   EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::FindCustomersByPhone, "call me").status()));
 }
 
+TEST_F(CustomersTest, FindByPhoneTellsNumbersEndingAlikeApart) {
+  // Numbers sharing their last seven digits are neighbours in the index; only the same number
+  // (with or without its country code) is found.
+  Customer a = MustCreate(Person("Ann", "A", "", "+1 555 123 4567"));
+  Customer b = MustCreate(Person("Bob", "B", "", "+1 666 123 4567"));
+  Customer c = MustCreate(Person("Cid", "C", "", "+44 20 7123 4567"));
+  Customer d = MustCreate(Person("Dee", "D", "", "666 123 4567"));
+  EXPECT_EQ(Ids(*store_->Run(&ReadTxn::FindCustomersByPhone, "+1 555 123 4567")), std::vector<CustomerId>{a.id});
+  EXPECT_EQ(Ids(*store_->Run(&ReadTxn::FindCustomersByPhone, "+1 666 123 4567")), (std::vector<CustomerId>{b.id, d.id}));
+  EXPECT_EQ(Ids(*store_->Run(&ReadTxn::FindCustomersByPhone, "+44 20 7123 4567")), std::vector<CustomerId>{c.id});
+  EXPECT_EQ(Ids(*store_->Run(&ReadTxn::FindCustomersByPhone, "6661234567")), (std::vector<CustomerId>{b.id, d.id}));
+  EXPECT_TRUE(store_->Run(&ReadTxn::FindCustomersByPhone, "+1 777 123 4567")->empty());
+  EXPECT_TRUE(store_->Run(&ReadTxn::FindCustomersByPhone, "+1 555 123 4568")->empty());
+}
+
 TEST_F(CustomersTest, PhonesAreNotUnique) {
   Customer a = MustCreate(Person("Ann", "Home", "", "+1 555 222 3333"));
   Customer b = MustCreate(Person("Ben", "Home", "", "555-222-3333"));

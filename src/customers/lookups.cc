@@ -1,6 +1,7 @@
 // Looking customers up by what identifies them: email, external id, domain, phone number.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -80,15 +81,24 @@ absl::StatusOr<std::vector<Customer>> FindByPhone(const Ctx& ctx, std::string_vi
   if (sealed) {
     // Candidates sharing the last digits; their records say which match.
     if (auto s = collect(HashedPhonePrefix(ctx, digits)); !s.ok()) return s;
+  } else if (digits.size() < kMinSuffixDigits) {
+    // A short number matches only itself.
+    if (auto s = collect(codec::KeyBuilder().Str(reversed).Take()); !s.ok()) return s;
   } else {
-    // The same number, or (for a national number) the same number with a country code.
-    const std::string same_or_longer = digits.size() >= kMinSuffixDigits
-                                           ? codec::KeyBuilder().StrPrefix(reversed).Take()
-                                           : codec::KeyBuilder().Str(reversed).Take();
-    if (auto s = collect(same_or_longer); !s.ok()) return s;
-    // Stored national numbers that `phone`, given with a country code, ends with.
-    for (std::size_t len = kMinSuffixDigits; len < digits.size(); ++len)
-      if (auto s = collect(codec::KeyBuilder().Str(reversed.substr(0, len)).Take()); !s.ok()) return s;
+    // One pass over the numbers ending with the same last kMinSuffixDigits digits (keys hold the
+    // digits reversed): the same number, the same number with a country code (it ends with
+    // `phone`), and stored national numbers that `phone`, given with its country code, ends with.
+    const std::string_view wanted(reversed);
+    if (auto s = storage::ScanPrefix(
+            *cursor, codec::KeyBuilder().StrPrefix(wanted.substr(0, kMinSuffixDigits)).Take(), {},
+            [&](std::string_view key, std::string_view flags) -> absl::StatusOr<bool> {
+              const std::optional<std::string> stored = codec::KeyReader(key).Str();
+              if (stored.has_value() && (stored->starts_with(wanted) || wanted.starts_with(*stored)))
+                ids.try_emplace(IdAtEnd(key), std::string(key), std::string(flags));
+              return true;
+            });
+        !s.ok())
+      return s;
   }
   std::vector<Customer> out;
   out.reserve(ids.size());

@@ -18,7 +18,9 @@ absl::Status Refuse(std::string_view field, std::string_view why) {
 // Keeps what a revert of `job` needs of customer `after`: that the job made it, or what it was
 // before the job first changed it.
 absl::Status Remember(model::Ctx& ctx, const ImportJob& job, const Customer& after, const Customer* before) {
-  auto held = GetUndo(ctx, job.id, after.id);
+  // A record the job has just made has no entry yet (ids are never given twice).
+  absl::StatusOr<std::optional<UndoEntry>> held = std::optional<UndoEntry>();
+  if (before != nullptr) held = GetUndo(ctx, job.id, after.id);
   if (!held.ok()) return held.status();
   UndoEntry entry;
   if (held->has_value()) {

@@ -265,6 +265,7 @@ absl::StatusOr<bool> Source::NextCsv(Row& row) {
   if (row.problem.empty() && fields.size() != header_.size())
     row.problem = absl::StrCat("the row has ", fields.size(), " fields; the header has ", header_.size());
   const std::size_t n = std::min(fields.size(), header_.size());
+  row.cells.reserve(n);
   for (std::size_t i = 0; i < n; ++i) row.cells.emplace_back(header_[i], std::move(fields[i]));
   return true;
 }

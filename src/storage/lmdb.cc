@@ -175,7 +175,7 @@ bool IsMapFull(const absl::Status& status) {
 // ---- Txn ----
 
 Txn::Txn(Txn&& other) noexcept
-    : txn_(other.txn_), writable_(other.writable_), env_(other.env_), child_(other.child_), writes_(other.writes_),
+    : txn_(other.txn_), cursors_(std::move(other.cursors_)), writable_(other.writable_), env_(other.env_), child_(other.child_), writes_(other.writes_),
       bounds_(other.bounds_), lock_(std::move(other.lock_)) {
   other.txn_ = nullptr;
   other.env_ = nullptr;
@@ -185,6 +185,8 @@ Txn& Txn::operator=(Txn&& other) noexcept {
   if (this != &other) {
     Abort();
     txn_ = other.txn_;
+    cursors_ = std::move(other.cursors_);
+    other.cursors_.clear();
     writable_ = other.writable_;
     env_ = other.env_;
     child_ = other.child_;
@@ -205,6 +207,7 @@ void Txn::Ended() {
 }
 
 void Txn::Abort() {
+  ForgetCursors();  // LMDB closes a write transaction's cursors as it ends
   if (txn_ != nullptr) {
     mdb_txn_abort(txn_);
     txn_ = nullptr;
@@ -216,6 +219,7 @@ void Txn::Abort() {
 absl::Status Txn::Commit(bool sync_later) {
   if (txn_ == nullptr) return TxnFinishedError("transaction is already finished");
   MDB_txn* const txn = txn_;
+  ForgetCursors();
   const int rc = Guarded([&] { return mdb_txn_commit(txn); });
   if (rc == kPageFault) mdb_txn_abort(txn);  // LMDB stopped half-way: nothing was committed
   txn_ = nullptr;  // committed or, on failure, freed by LMDB
@@ -241,6 +245,13 @@ absl::StatusOr<bool> Txn::Get(Table table, std::string_view key, std::string_vie
   return true;
 }
 
+MDB_cursor* Txn::WriteCursor(Table table) {
+  if (txn_ == nullptr || !writable_) return nullptr;
+  if (table >= cursors_.size()) cursors_.resize(table + 1, nullptr);
+  if (cursors_[table] == nullptr && mdb_cursor_open(txn_, table, &cursors_[table]) != 0) cursors_[table] = nullptr;
+  return cursors_[table];
+}
+
 absl::Status Txn::Put(Table table, std::string_view key, std::string_view value, unsigned flags) {
   if (key.empty() || key.size() > kMaxKeyBytes)
     return absl::InvalidArgumentError(absl::StrCat("a key of ", key.size(), " bytes cannot be stored (1 to ",
@@ -248,7 +259,10 @@ absl::Status Txn::Put(Table table, std::string_view key, std::string_view value,
   ++writes_;
   MDB_val k = Val(key);
   MDB_val v = Val(value);
-  const int rc = Guarded([&] { return mdb_put(txn_, table, &k, &v, flags); });
+  MDB_cursor* const cursor = WriteCursor(table);
+  const int rc = Guarded([&] {
+    return cursor != nullptr ? mdb_cursor_put(cursor, &k, &v, flags) : mdb_put(txn_, table, &k, &v, flags);
+  });
   if (rc != 0) return MdbError(rc, "write");
   return absl::OkStatus();
 }
@@ -257,7 +271,13 @@ absl::StatusOr<bool> Txn::Del(Table table, std::string_view key) {
   if (key.empty() || key.size() > kMaxKeyBytes) return false;
   ++writes_;
   MDB_val k = Val(key);
-  const int rc = Guarded([&] { return mdb_del(txn_, table, &k, nullptr); });
+  MDB_cursor* const cursor = WriteCursor(table);
+  const int rc = Guarded([&] {
+    if (cursor == nullptr) return mdb_del(txn_, table, &k, nullptr);
+    MDB_val v;
+    const int found = mdb_cursor_get(cursor, &k, &v, MDB_SET);
+    return found != 0 ? found : mdb_cursor_del(cursor, 0);
+  });
   if (rc == MDB_NOTFOUND) return false;
   if (rc != 0) return MdbError(rc, "delete");
   return true;

@@ -156,7 +156,15 @@ class Txn {
   // A nested one ended: its thread no longer writes (group.cc).
   static void ChildEnded(const Env* env);
 
+  // The cursor a write transaction puts and deletes with, per table, opened at its first write
+  // and closed by LMDB when the transaction ends: a put next to the last one on the same table
+  // (ids and sequences that grow, a group of equal index values) finds its page without
+  // searching from the root (LMDB's cursor starts from the page it is on).
+  MDB_cursor* WriteCursor(Table table);
+  void ForgetCursors() { cursors_.clear(); }
+
   MDB_txn* txn_ = nullptr;
+  std::vector<MDB_cursor*> cursors_;
   bool writable_ = false;
   Env* env_ = nullptr;  // write transactions: the environment whose writer this is
   bool child_ = false;  // nested in another write transaction (BeginChild)

@@ -264,6 +264,7 @@ std::optional<ParsedPhone> ParseInternational(std::string_view text) {
   // The region the number belongs to: the only one of its code, or the first whose leading digits
   // start it or whose plan knows it (GetRegionCodeForNumber).
   const Plan* plan = nullptr;
+  PhoneType type = PhoneType::kUnknown;  // known once a plan was chosen by it
   if (country->plans.size() == 1) {
     plan = country->plans.front().get();
   } else {
@@ -274,14 +275,14 @@ std::optional<ParsedPhone> ParseInternational(std::string_view text) {
           plan = p.get();
           break;
         }
-      } else if (p->TypeOf(national) != PhoneType::kUnknown) {
+      } else if ((type = p->TypeOf(national)) != PhoneType::kUnknown) {
         plan = p.get();
         break;
       }
     }
   }
   if (plan == nullptr) return invalid;
-  const PhoneType type = plan->TypeOf(national);
+  if (type == PhoneType::kUnknown) type = plan->TypeOf(national);
   if (type == PhoneType::kUnknown) return invalid;
   ParsedPhone out;
   out.valid = true;

@@ -64,6 +64,7 @@ ParsedPhone ParsePhone(std::string_view number, std::string_view region) {
   if (auto it = memo.find(key); it != memo.end()) return it->second;
   ParsedPhone parsed = Parse(number, region);
   if (memo.size() >= kMemo) memo.clear();
+  if (memo.empty()) memo.reserve(kMemo);  // no rehashing as it fills
   memo.emplace(std::move(key), parsed);
   return parsed;
 }
