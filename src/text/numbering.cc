@@ -3,6 +3,7 @@
 #include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <algorithm>
 #include <array>
@@ -147,7 +148,34 @@ struct Country {
   std::once_flag compiled;
   std::vector<std::unique_ptr<Plan>> plans;  // as `regions`
   bool usable = false;
+  // With several plans, which of them a number can belong to, in one pass each: the plans whose
+  // leading digits start it, and those (without leading digits) whose general pattern is all of
+  // it. Set indices are plan indices. Null when a pattern does not go into a set: then every
+  // plan is tried in turn.
+  std::unique_ptr<RE2::Set> leading, general;
 };
+
+// Builds `c`'s sets (Country::leading and general) from `metadata`, one per plan.
+void BuildSets(Country& c, const std::vector<const PhoneMetadata*>& metadata) {
+  RE2::Options options;
+  options.set_log_errors(false);
+  auto leading = std::make_unique<RE2::Set>(options, RE2::ANCHOR_START);
+  auto general = std::make_unique<RE2::Set>(options, RE2::ANCHOR_BOTH);
+  // A set numbers its patterns from 0 as added: an unmatchable one holds the place of a plan
+  // that has nothing for that set.
+  const std::string never = "[^\\s\\S]";
+  for (std::size_t i = 0; i < metadata.size(); ++i) {
+    const PhoneMetadata& m = *metadata[i];
+    const bool by_leading = c.plans[i]->leading_digits != nullptr;
+    const std::string& own = m.general_desc().national_number_pattern();
+    std::string error;
+    if (leading->Add(by_leading ? m.leading_digits() : never, &error) != static_cast<int>(i)) return;
+    if (general->Add(!by_leading && !own.empty() ? own : never, &error) != static_cast<int>(i)) return;
+  }
+  if (!leading->Compile() || !general->Compile()) return;
+  c.leading = std::move(leading);
+  c.general = std::move(general);
+}
 
 class Numbering {
  public:
@@ -179,16 +207,19 @@ class Numbering {
     if (country == nullptr) return nullptr;
     std::call_once(country->compiled, [&] {
       bool usable = true;
+      std::vector<const PhoneMetadata*> metadata;
       for (const std::string& region : country->regions) {
         const PhoneMetadata* m = Find(region, code);
         if (m == nullptr) {
           usable = false;
           break;
         }
+        metadata.push_back(m);
         country->plans.push_back(std::make_unique<Plan>(*m));
         usable = usable && country->plans.back()->usable;
       }
       country->usable = usable;
+      if (usable && country->plans.size() > 1) BuildSets(*country, metadata);
     });
     return country;
   }
@@ -212,6 +243,32 @@ class Numbering {
 Numbering& Plans() {
   static Numbering* numbering = new Numbering();  // never destroyed: used until the process ends
   return *numbering;
+}
+
+// The indices of the patterns of `set` that match `text`, into `hits`; false when the set could
+// not tell (its automaton ran out of memory): the caller then tries the patterns one by one.
+bool Candidates(const RE2::Set& set, std::string_view text, std::vector<int>& hits) {
+  hits.clear();
+  RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+  return set.Match(re2::StringPiece(text.data(), text.size()), &hits, &error) || error.kind == RE2::Set::kNoError;
+}
+
+// The first plan of `c` (with sets) whose leading digits start `national`, or (without leading
+// digits) that knows its type (then in `*type`); false when the sets could not tell.
+bool PlanBySets(const Country& c, std::string_view national, const Plan** plan, PhoneType* type) {
+  thread_local std::vector<int> by_leading, by_general;
+  if (!Candidates(*c.leading, national, by_leading) || !Candidates(*c.general, national, by_general)) return false;
+  std::vector<bool> leads(c.plans.size(), false), fits(c.plans.size(), false);
+  for (int i : by_leading) leads[static_cast<std::size_t>(i)] = true;
+  for (int i : by_general) fits[static_cast<std::size_t>(i)] = true;
+  for (std::size_t i = 0; i < c.plans.size(); ++i) {
+    const Plan& p = *c.plans[i];
+    if (p.leading_digits != nullptr ? leads[i] : fits[i] && (*type = p.TypeOf(national)) != PhoneType::kUnknown) {
+      *plan = &p;
+      return true;
+    }
+  }
+  return true;
 }
 
 bool Separator(char ch) {
@@ -267,6 +324,8 @@ std::optional<ParsedPhone> ParseInternational(std::string_view text) {
   PhoneType type = PhoneType::kUnknown;  // known once a plan was chosen by it
   if (country->plans.size() == 1) {
     plan = country->plans.front().get();
+  } else if (country->leading != nullptr && PlanBySets(*country, national, &plan, &type)) {
+    // The sets told: `plan` is the one, or none is.
   } else {
     for (const std::unique_ptr<Plan>& p : country->plans) {
       if (p->leading_digits != nullptr) {
