@@ -90,4 +90,9 @@ absl::Status SealEnvelope(const Sealer& sealer, std::uint64_t owner, std::uint64
   return absl::OkStatus();
 }
 
+std::string& OpenedScratch() {
+  thread_local std::string opened;
+  return opened;
+}
+
 }  // namespace crm::codec

@@ -110,12 +110,16 @@ absl::Status Encode(RecordType type, const T& record, std::uint64_t owner, std::
   return SealEnvelope(*sealer, owner, id, out);
 }
 
+// The calling thread's buffer for an opened (decrypted) record while it is decoded: one for
+// every record type, since a decode ends before the next begins (and every thread_local of the
+// library takes room in the static TLS block that a dlopen() must find).
+std::string& OpenedScratch();
+
 template <class T>
 absl::Status Decode(std::string_view value, RecordType type, const RecordName& what, T& record,
                     const Sealer* sealer = nullptr) {
   std::string_view payload;
-  thread_local std::string opened;
-  if (absl::Status s = OpenEnvelope(value, type, what, &payload, sealer, &opened); !s.ok()) return s;
+  if (absl::Status s = OpenEnvelope(value, type, what, &payload, sealer, &OpenedScratch()); !s.ok()) return s;
   try {
     BufferIArchive ar(payload);
     ar >> record;

@@ -124,10 +124,14 @@ absl::StatusOr<T> LoadForUpdate(const Ctx& ctx, const RecordKind& kind, const T&
 }
 
 // Writes `record` under its id. `fresh`: a newly allocated id, appended at the end of the table.
+// The calling thread's buffer for a record being encoded: one for every record type (an encode
+// ends with its put), as every thread_local of the library takes static TLS room.
+std::string& RecordScratch();
+
 template <class T>
 absl::Status PutRecord(Ctx& ctx, storage::Table table, codec::RecordType type, const T& record,
                        bool fresh = false) {
-  thread_local std::string buffer;
+  std::string& buffer = RecordScratch();
   // In an encrypted store a customer is sealed with its own data key.
   std::uint64_t owner = 0;
   if constexpr (std::is_same_v<T, Customer>) owner = record.id;

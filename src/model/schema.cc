@@ -241,4 +241,9 @@ absl::StatusOr<std::uint64_t> NextId(Ctx& ctx, std::string_view sequence) {
   return *next;
 }
 
+std::string& RecordScratch() {
+  thread_local std::string buffer;
+  return buffer;
+}
+
 }  // namespace crm::model
