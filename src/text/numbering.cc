@@ -56,11 +56,9 @@ struct Desc {
   // The whole number against the pattern (libphonenumber's IsMatch).
   bool Pattern(std::string_view nsn) const { return pattern != nullptr && RE2::FullMatch(nsn, *pattern); }
   // The length, when the description lists lengths, then the pattern (IsNumberMatchingDesc).
-  bool Matches(std::string_view nsn) const {
-    if (!lengths.empty() && std::find(lengths.begin(), lengths.end(), static_cast<int>(nsn.size())) == lengths.end()) {
-      return false;
-    }
-    return Pattern(nsn);
+  bool Matches(std::string_view nsn) const { return LengthFits(nsn) && Pattern(nsn); }
+  bool LengthFits(std::string_view nsn) const {
+    return lengths.empty() || std::find(lengths.begin(), lengths.end(), static_cast<int>(nsn.size())) != lengths.end();
   }
 };
 
@@ -93,26 +91,42 @@ struct Plan {
     if (!m.national_prefix_for_parsing().empty()) national_prefix = Compile(m.national_prefix_for_parsing(), &usable);
     transform = !m.national_prefix_transform_rule().empty();
     if (general.lengths.empty()) usable = false;  // every plan lists them; the length test needs them
+    if (usable) BuildTypes();
   }
 
   // The type of a national significant number in this plan (GetNumberTypeHelper).
   PhoneType TypeOf(std::string_view nsn) const {
     if (!general.Matches(nsn)) return PhoneType::kUnknown;
-    if (premium.Matches(nsn)) return PhoneType::kPremiumRate;
-    if (toll_free.Matches(nsn)) return PhoneType::kTollFree;
-    if (shared_cost.Matches(nsn)) return PhoneType::kSharedCost;
-    if (voip.Matches(nsn)) return PhoneType::kVoip;
-    if (personal.Matches(nsn)) return PhoneType::kPersonal;
-    if (pager.Matches(nsn)) return PhoneType::kPager;
-    if (uan.Matches(nsn)) return PhoneType::kUan;
-    if (voicemail.Matches(nsn)) return PhoneType::kVoicemail;
-    if (fixed.Matches(nsn)) {
-      if (same_mobile_and_fixed || mobile.Matches(nsn)) return PhoneType::kFixedLineOrMobile;
+    // Which type patterns match, in one pass of the plan's set when it has one.
+    std::array<bool, kTypes> hit{};
+    if (!TypesBySet(nsn, hit))
+      for (std::size_t i = 0; i < kTypes; ++i) hit[i] = Typed(i).Pattern(nsn);
+    const auto is = [&](std::size_t i) { return hit[i] && Typed(i).LengthFits(nsn); };
+    for (std::size_t i = 0; i < kFixed; ++i)
+      if (is(i)) return kTypeOrder[i];
+    if (is(kFixed)) {
+      if (same_mobile_and_fixed || is(kMobile)) return PhoneType::kFixedLineOrMobile;
       return PhoneType::kFixedLine;
     }
-    if (!same_mobile_and_fixed && mobile.Matches(nsn)) return PhoneType::kMobile;
+    if (!same_mobile_and_fixed && is(kMobile)) return PhoneType::kMobile;
     return PhoneType::kUnknown;
   }
+
+  // The descriptions TypeOf tries, in its order: the special types first, then fixed and mobile.
+  static constexpr std::size_t kTypes = 10, kFixed = 8, kMobile = 9;
+  static constexpr PhoneType kTypeOrder[kFixed] = {PhoneType::kPremiumRate, PhoneType::kTollFree,
+                                                   PhoneType::kSharedCost,  PhoneType::kVoip,
+                                                   PhoneType::kPersonal,    PhoneType::kPager,
+                                                   PhoneType::kUan,         PhoneType::kVoicemail};
+  const Desc& Typed(std::size_t i) const {
+    const Desc* all[kTypes] = {&premium, &toll_free, &shared_cost, &voip, &personal,
+                               &pager,   &uan,       &voicemail,   &fixed, &mobile};
+    return *all[i];
+  }
+  // The type patterns as one set (index i: Typed(i)); null when one does not go into a set.
+  std::unique_ptr<RE2::Set> types;
+  void BuildTypes();
+  bool TypesBySet(std::string_view nsn, std::array<bool, kTypes>& hit) const;
 
   // Whether a number with its national prefix taken off keeps that form: its length is possible
   // in the plan, or too long (TestNumberLength's answer other than too short, local only or
@@ -141,6 +155,41 @@ struct Plan {
   }
 };
 
+// A pattern that matches nothing: it holds the place of a description without one in a set
+// (a set numbers its patterns from 0 as they are added).
+constexpr char kNever[] = "[^\\s\\S]";
+
+RE2::Options SetOptions() {
+  RE2::Options options;
+  options.set_log_errors(false);
+  return options;
+}
+
+void Plan::BuildTypes() {
+  auto set = std::make_unique<RE2::Set>(SetOptions(), RE2::ANCHOR_BOTH);
+  std::string error;
+  for (std::size_t i = 0; i < kTypes; ++i) {
+    const Desc& d = Typed(i);
+    if (set->Add(d.pattern != nullptr ? d.pattern->pattern() : kNever, &error) != static_cast<int>(i)) return;
+  }
+  if (set->Compile()) types = std::move(set);
+}
+
+// The indices of the patterns of `set` that match `text`, into `hits`; false when the set could
+// not tell (its automaton ran out of memory): the caller then tries the patterns one by one.
+bool Candidates(const RE2::Set& set, std::string_view text, std::vector<int>& hits) {
+  hits.clear();
+  RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+  return set.Match(re2::StringPiece(text.data(), text.size()), &hits, &error) || error.kind == RE2::Set::kNoError;
+}
+
+bool Plan::TypesBySet(std::string_view nsn, std::array<bool, kTypes>& hit) const {
+  std::vector<int> hits;
+  if (types == nullptr || !Candidates(*types, nsn, hits)) return false;
+  for (int i : hits) hit[static_cast<std::size_t>(i)] = true;
+  return true;
+}
+
 // The regions of one calling code, in libphonenumber's order (its main region first), compiled on
 // first use.
 struct Country {
@@ -157,13 +206,9 @@ struct Country {
 
 // Builds `c`'s sets (Country::leading and general) from `metadata`, one per plan.
 void BuildSets(Country& c, const std::vector<const PhoneMetadata*>& metadata) {
-  RE2::Options options;
-  options.set_log_errors(false);
-  auto leading = std::make_unique<RE2::Set>(options, RE2::ANCHOR_START);
-  auto general = std::make_unique<RE2::Set>(options, RE2::ANCHOR_BOTH);
-  // A set numbers its patterns from 0 as added: an unmatchable one holds the place of a plan
-  // that has nothing for that set.
-  const std::string never = "[^\\s\\S]";
+  auto leading = std::make_unique<RE2::Set>(SetOptions(), RE2::ANCHOR_START);
+  auto general = std::make_unique<RE2::Set>(SetOptions(), RE2::ANCHOR_BOTH);
+  const std::string never = kNever;
   for (std::size_t i = 0; i < metadata.size(); ++i) {
     const PhoneMetadata& m = *metadata[i];
     const bool by_leading = c.plans[i]->leading_digits != nullptr;
@@ -245,18 +290,10 @@ Numbering& Plans() {
   return *numbering;
 }
 
-// The indices of the patterns of `set` that match `text`, into `hits`; false when the set could
-// not tell (its automaton ran out of memory): the caller then tries the patterns one by one.
-bool Candidates(const RE2::Set& set, std::string_view text, std::vector<int>& hits) {
-  hits.clear();
-  RE2::Set::ErrorInfo error{RE2::Set::kNoError};
-  return set.Match(re2::StringPiece(text.data(), text.size()), &hits, &error) || error.kind == RE2::Set::kNoError;
-}
-
 // The first plan of `c` (with sets) whose leading digits start `national`, or (without leading
 // digits) that knows its type (then in `*type`); false when the sets could not tell.
 bool PlanBySets(const Country& c, std::string_view national, const Plan** plan, PhoneType* type) {
-  thread_local std::vector<int> by_leading, by_general;
+  std::vector<int> by_leading, by_general;  // not thread_local: the library's static TLS is small
   if (!Candidates(*c.leading, national, by_leading) || !Candidates(*c.general, national, by_general)) return false;
   std::vector<bool> leads(c.plans.size(), false), fits(c.plans.size(), false);
   for (int i : by_leading) leads[static_cast<std::size_t>(i)] = true;
