@@ -247,9 +247,11 @@ absl::StatusOr<bool> Txn::Get(Table table, std::string_view key, std::string_vie
 
 MDB_cursor* Txn::WriteCursor(Table table) {
   if (txn_ == nullptr || !writable_) return nullptr;
-  if (table >= cursors_.size()) cursors_.resize(table + 1, nullptr);
-  if (cursors_[table] == nullptr && mdb_cursor_open(txn_, table, &cursors_[table]) != 0) cursors_[table] = nullptr;
-  return cursors_[table];
+  if (table >= cursors_.size()) cursors_.resize(table + 1);
+  TableCursor& t = cursors_[table];
+  if (t.cursor == nullptr && t.written && mdb_cursor_open(txn_, table, &t.cursor) != 0) t.cursor = nullptr;
+  t.written = true;
+  return t.cursor;
 }
 
 absl::Status Txn::Put(Table table, std::string_view key, std::string_view value, unsigned flags) {

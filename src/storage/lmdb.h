@@ -156,15 +156,21 @@ class Txn {
   // A nested one ended: its thread no longer writes (group.cc).
   static void ChildEnded(const Env* env);
 
-  // The cursor a write transaction puts and deletes with, per table, opened at its first write
-  // and closed by LMDB when the transaction ends: a put next to the last one on the same table
-  // (ids and sequences that grow, a group of equal index values) finds its page without
-  // searching from the root (LMDB's cursor starts from the page it is on).
+  // The cursor a write transaction puts and deletes with, per table, opened at its second
+  // write there (a transaction writing a table once gains nothing from one) and closed by LMDB
+  // when the transaction ends: a put next to the last one on the same table (ids and sequences
+  // that grow, a group of equal index values) finds its page without searching from the root
+  // (LMDB's cursor starts from the page it is on). Null: write without one.
   MDB_cursor* WriteCursor(Table table);
   void ForgetCursors() { cursors_.clear(); }
 
+  struct TableCursor {
+    MDB_cursor* cursor = nullptr;
+    bool written = false;  // the table was written in this transaction
+  };
+
   MDB_txn* txn_ = nullptr;
-  std::vector<MDB_cursor*> cursors_;
+  std::vector<TableCursor> cursors_;
   bool writable_ = false;
   Env* env_ = nullptr;  // write transactions: the environment whose writer this is
   bool child_ = false;  // nested in another write transaction (BeginChild)
