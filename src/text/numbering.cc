@@ -118,11 +118,10 @@ struct Plan {
                                                    PhoneType::kSharedCost,  PhoneType::kVoip,
                                                    PhoneType::kPersonal,    PhoneType::kPager,
                                                    PhoneType::kUan,         PhoneType::kVoicemail};
-  const Desc& Typed(std::size_t i) const {
-    const Desc* all[kTypes] = {&premium, &toll_free, &shared_cost, &voip, &personal,
-                               &pager,   &uan,       &voicemail,   &fixed, &mobile};
-    return *all[i];
-  }
+  static constexpr Desc Plan::*kTyped[kTypes] = {&Plan::premium,  &Plan::toll_free, &Plan::shared_cost, &Plan::voip,
+                                                  &Plan::personal, &Plan::pager,     &Plan::uan,         &Plan::voicemail,
+                                                  &Plan::fixed,    &Plan::mobile};
+  const Desc& Typed(std::size_t i) const { return this->*kTyped[i]; }
   // The type patterns as one set (index i: Typed(i)); null when one does not go into a set.
   std::unique_ptr<RE2::Set> types;
   void BuildTypes();
@@ -204,18 +203,17 @@ struct Country {
   std::unique_ptr<RE2::Set> leading, general;
 };
 
-// Builds `c`'s sets (Country::leading and general) from `metadata`, one per plan.
-void BuildSets(Country& c, const std::vector<const PhoneMetadata*>& metadata) {
+// Builds `c`'s sets (Country::leading and general) from its plans' patterns.
+void BuildSets(Country& c) {
   auto leading = std::make_unique<RE2::Set>(SetOptions(), RE2::ANCHOR_START);
   auto general = std::make_unique<RE2::Set>(SetOptions(), RE2::ANCHOR_BOTH);
-  const std::string never = kNever;
-  for (std::size_t i = 0; i < metadata.size(); ++i) {
-    const PhoneMetadata& m = *metadata[i];
-    const bool by_leading = c.plans[i]->leading_digits != nullptr;
-    const std::string& own = m.general_desc().national_number_pattern();
+  for (std::size_t i = 0; i < c.plans.size(); ++i) {
+    const Plan& p = *c.plans[i];
+    const RE2* lead = p.leading_digits.get();
+    const RE2* whole = lead == nullptr ? p.general.pattern.get() : nullptr;
     std::string error;
-    if (leading->Add(by_leading ? m.leading_digits() : never, &error) != static_cast<int>(i)) return;
-    if (general->Add(!by_leading && !own.empty() ? own : never, &error) != static_cast<int>(i)) return;
+    if (leading->Add(lead != nullptr ? lead->pattern() : kNever, &error) != static_cast<int>(i)) return;
+    if (general->Add(whole != nullptr ? whole->pattern() : kNever, &error) != static_cast<int>(i)) return;
   }
   if (!leading->Compile() || !general->Compile()) return;
   c.leading = std::move(leading);
@@ -252,19 +250,17 @@ class Numbering {
     if (country == nullptr) return nullptr;
     std::call_once(country->compiled, [&] {
       bool usable = true;
-      std::vector<const PhoneMetadata*> metadata;
       for (const std::string& region : country->regions) {
         const PhoneMetadata* m = Find(region, code);
         if (m == nullptr) {
           usable = false;
           break;
         }
-        metadata.push_back(m);
         country->plans.push_back(std::make_unique<Plan>(*m));
         usable = usable && country->plans.back()->usable;
       }
       country->usable = usable;
-      if (usable && country->plans.size() > 1) BuildSets(*country, metadata);
+      if (usable && country->plans.size() > 1) BuildSets(*country);
     });
     return country;
   }
