@@ -18,6 +18,7 @@ import urllib.request
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support import expected_conditions
@@ -75,7 +76,9 @@ def fill(site, given="Ann", family="Lee", email="ann@acme-rockets.test", company
     page = b.find_element("tag name", "html")
     b.find_element("id", "submit").click()
     # The answer is a new page: wait until the form's page is gone and the answer's message is there.
-    WebDriverWait(b, 20).until(expected_conditions.staleness_of(page))
+    # While the page is being replaced, ChromeDriver may answer a question about the old page with
+    # an error of its own ("unhandled inspector error") instead of "stale": ask again.
+    WebDriverWait(b, 20, ignored_exceptions=(WebDriverException,)).until(expected_conditions.staleness_of(page))
     return WebDriverWait(b, 20).until(expected_conditions.presence_of_element_located(("id", "message"))).text
 
 
