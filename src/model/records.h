@@ -123,11 +123,11 @@ absl::StatusOr<T> LoadForUpdate(const Ctx& ctx, const RecordKind& kind, const T&
   return before;
 }
 
-// Writes `record` under its id. `fresh`: a newly allocated id, appended at the end of the table.
 // The calling thread's buffer for a record being encoded: one for every record type (an encode
 // ends with its put), as every thread_local of the library takes static TLS room.
 std::string& RecordScratch();
 
+// Writes `record` under its id. `fresh`: a newly allocated id, appended at the end of the table.
 template <class T>
 absl::Status PutRecord(Ctx& ctx, storage::Table table, codec::RecordType type, const T& record,
                        bool fresh = false) {

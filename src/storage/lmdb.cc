@@ -175,8 +175,8 @@ bool IsMapFull(const absl::Status& status) {
 // ---- Txn ----
 
 Txn::Txn(Txn&& other) noexcept
-    : txn_(other.txn_), cursors_(std::move(other.cursors_)), writable_(other.writable_), env_(other.env_), child_(other.child_), writes_(other.writes_),
-      bounds_(other.bounds_), lock_(std::move(other.lock_)) {
+    : txn_(other.txn_), cursors_(std::move(other.cursors_)), writable_(other.writable_), env_(other.env_),
+      child_(other.child_), writes_(other.writes_), bounds_(other.bounds_), lock_(std::move(other.lock_)) {
   other.txn_ = nullptr;
   other.env_ = nullptr;
 }
