@@ -369,4 +369,4 @@ BENCHMARK_CAPTURE(LogInteraction, call, InteractionKind::kCall)->Name("LogCall/c
 }  // namespace
 }  // namespace crm::bench
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) { return crm::bench::RunBenchmarks(argc, argv); }
