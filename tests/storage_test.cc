@@ -89,6 +89,55 @@ TEST(StorageTest, PutGetDelAndCount) {
   EXPECT_TRUE(absl::IsFailedPrecondition(txn->Commit()));
 }
 
+// A write transaction remembers the keys it found absent (asking again costs no search): a
+// key written since, by this transaction or by one nested in it, is found all the same.
+TEST(StorageTest, AKeyFoundAbsentIsFoundOnceWritten) {
+  Fixture f;
+  std::string_view v;
+  {
+    auto txn = f.env->BeginWrite();
+    ASSERT_FALSE(*txn->Get(f.table, "k", &v));
+    ASSERT_FALSE(*txn->Get(f.table, "k", &v));  // asked twice: still absent
+    ASSERT_TRUE(txn->Put(f.table, "k", "1").ok());
+    ASSERT_TRUE(*txn->Get(f.table, "k", &v));
+    EXPECT_EQ(v, "1");
+    // Written in a nested transaction, then committed into this one.
+    ASSERT_FALSE(*txn->Get(f.table, "m", &v));
+    {
+      auto child = txn->BeginChild();
+      ASSERT_TRUE(child.ok()) << child.status();
+      ASSERT_TRUE(child->Put(f.table, "m", "2").ok());
+      ASSERT_TRUE(child->Commit().ok());
+    }
+    ASSERT_TRUE(*txn->Get(f.table, "m", &v));
+    EXPECT_EQ(v, "2");
+    // Deleted: absent again, and found once written back.
+    ASSERT_TRUE(*txn->Del(f.table, "k"));
+    ASSERT_FALSE(*txn->Get(f.table, "k", &v));
+    ASSERT_TRUE(txn->Put(f.table, "k", "3").ok());
+    ASSERT_TRUE(*txn->Get(f.table, "k", &v));
+    EXPECT_EQ(v, "3");
+    // Several keys remembered at once, each found once written.
+    for (const char* k : {"p", "q", "r", "s", "t"}) ASSERT_FALSE(*txn->Get(f.table, k, &v));
+    ASSERT_TRUE(txn->Put(f.table, "q", "4").ok());
+    ASSERT_TRUE(*txn->Get(f.table, "q", &v));
+    ASSERT_FALSE(*txn->Get(f.table, "p", &v));
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  // A transaction object given a new transaction forgets what its old one found absent.
+  auto first = f.env->BeginWrite();
+  ASSERT_FALSE(*first->Get(f.table, "z", &v));
+  first->Abort();
+  {
+    auto other = f.env->BeginWrite();
+    ASSERT_TRUE(other->Put(f.table, "z", "5").ok());
+    ASSERT_TRUE(other->Commit().ok());
+  }
+  *first = *f.env->BeginWrite();
+  ASSERT_TRUE(*first->Get(f.table, "z", &v));
+  EXPECT_EQ(v, "5");
+}
+
 TEST(StorageTest, ScanPrefixVisitsInOrderAndResumesAfterAKey) {
   Fixture f;
   auto txn = f.env->BeginWrite();

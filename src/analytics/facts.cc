@@ -334,6 +334,11 @@ absl::Status MoveDeal(Ctx& ctx, const Pipeline& p, const Opportunity* before, co
 absl::Status MoveCustomer(Ctx& ctx, const Customer* before, const Customer* after) {
   if (ctx.schema.customer_facts == model::kAbsentTable) return absl::OkStatus();
   const CustomerId id = after != nullptr ? after->id : before->id;
+  // A write that neither deletes the customer nor moves it into or out of churned changes none
+  // of its facts: nothing to read.
+  const bool was = before != nullptr && before->stage == LifecycleStage::kChurned;
+  const bool is = after != nullptr && after->stage == LifecycleStage::kChurned;
+  if (after != nullptr && was == is) return absl::OkStatus();
   auto stored = Read(ctx, id);
   if (!stored.ok()) return stored.status();
   Stored next = *stored;
@@ -341,9 +346,6 @@ absl::Status MoveCustomer(Ctx& ctx, const Customer* before, const Customer* afte
     if (auto s = Clear(ctx, ctx.schema.purchases, codec::EncodeU64(id)); !s.ok()) return s;
     next = Stored{};
   } else {
-    const bool was = before != nullptr && before->stage == LifecycleStage::kChurned;
-    const bool is = after->stage == LifecycleStage::kChurned;
-    if (was == is) return absl::OkStatus();
     next.churned_at = is ? after->updated_at : 0;
   }
   return Write(ctx, id, *stored, next);

@@ -55,26 +55,28 @@ constexpr std::size_t kMaxPage = 1000;
 
 class Builder {
  public:
-  void Add(std::string field, std::string value) {
-    if (!value.empty()) fields_.emplace_back(std::move(field), std::move(value));
+  // A field's name is made a string only when it has a value: most fields of a record are
+  // empty, and many names are too long to be kept without an allocation.
+  void Add(std::string_view field, std::string value) {
+    if (!value.empty()) fields_.emplace_back(std::string(field), std::move(value));
   }
-  void Add(std::string field, std::int64_t v) {
-    if (v != 0) Add(std::move(field), std::to_string(v));
+  void Add(std::string_view field, std::int64_t v) {
+    if (v != 0) Add(field, std::to_string(v));
   }
-  void Flag(std::string field, bool v) {
-    if (v) Add(std::move(field), std::string("true"));
+  void Flag(std::string_view field, bool v) {
+    if (v) Add(field, std::string("true"));
   }
-  void Time(std::string field, Timestamp t) {
-    if (t != 0) Add(std::move(field), TimeText(t));
+  void Time(std::string_view field, Timestamp t) {
+    if (t != 0) Add(field, TimeText(t));
   }
   template <class List, class Fn>
-  void Join(std::string field, const List& items, Fn render) {
+  void Join(std::string_view field, const List& items, Fn render) {
     std::string out;
     for (const auto& item : items) {
       if (!out.empty()) out += "; ";
       out += render(item);
     }
-    Add(std::move(field), std::move(out));
+    Add(field, std::move(out));
   }
   Fields Take() {
     const auto by_name = [](const auto& x, const auto& y) { return x.first < y.first; };
@@ -394,9 +396,14 @@ absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op, 
     }
   }
   if (change.fields.empty() && op == ChangeOp::kUpdate) return absl::OkStatus();
-  auto last = LastSeq(ctx);
-  if (!last.ok()) return last.status();
-  change.seq = *last + 1;
+  // A write transaction reads the feed's last number once (model::Counters::last_change).
+  if (ctx.counters != nullptr && ctx.counters->last_change.has_value()) {
+    change.seq = *ctx.counters->last_change + 1;
+  } else {
+    auto last = LastSeq(ctx);
+    if (!last.ok()) return last.status();
+    change.seq = *last + 1;
+  }
   change.at = ctx.now;
   change.actor = std::string(ctx.actor);
   change.imported = ctx.importing;
@@ -409,6 +416,7 @@ absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op, 
     return s;
   if (auto s = ctx.txn.Put(ctx.schema.changes, codec::EncodeU64(change.seq), buffer, storage::kAppend); !s.ok())
     return s;
+  if (ctx.counters != nullptr) ctx.counters->last_change = change.seq;
   const std::string key =
       codec::KeyBuilder().U8(static_cast<std::uint8_t>(entity)).U64(id).U64(change.seq).Take();
   return ctx.txn.Put(ctx.schema.change_entity, key, "");

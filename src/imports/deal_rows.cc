@@ -233,7 +233,7 @@ absl::Status History(Opportunity& o, const Pipeline& p, const std::vector<std::p
 
 }  // namespace
 
-absl::StatusOr<RowOutcome> ApplyDealRow(model::Ctx& ctx, const ImportJob& job, Built b, OrgCache& orgs) {
+absl::StatusOr<RowOutcome> ApplyDealRow(model::Ctx& ctx, const ImportJob& job, Built&& b, OrgCache& orgs) {
   RowOutcome outcome;
   Opportunity& o = b.deal;
   std::optional<Opportunity> stored;
@@ -336,7 +336,7 @@ absl::StatusOr<RowOutcome> ApplyDealRow(model::Ctx& ctx, const ImportJob& job, B
   return outcome;
 }
 
-absl::StatusOr<RowOutcome> ApplyActivityRow(model::Ctx& ctx, const ImportJob& job, Built b, OrgCache& orgs) {
+absl::StatusOr<RowOutcome> ApplyActivityRow(model::Ctx& ctx, const ImportJob& job, Built&& b, OrgCache& orgs) {
   RowOutcome outcome;
   Interaction& i = b.activity;
   auto customer = CustomerOf(ctx, job, b, orgs, outcome, /*make=*/false);

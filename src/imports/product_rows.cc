@@ -61,7 +61,7 @@ absl::Status ApplyProductValue(Built& b, const Target& t, const std::string& val
   return absl::OkStatus();
 }
 
-absl::StatusOr<RowOutcome> ApplyProductRow(model::Ctx& ctx, const ImportJob& job, Built b) {
+absl::StatusOr<RowOutcome> ApplyProductRow(model::Ctx& ctx, const ImportJob& job, Built&& b) {
   RowOutcome outcome;
   const Product& row = b.item;
   if (row.code.empty()) return absl::InvalidArgumentError("code: a product row needs its code");

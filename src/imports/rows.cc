@@ -133,7 +133,7 @@ absl::StatusOr<std::optional<Customer>> Match(const model::Ctx& ctx, const Impor
 
 }  // namespace
 
-absl::StatusOr<RowOutcome> ApplyRow(model::Ctx& ctx, const ImportJob& job, Built b, OrgCache& orgs) {
+absl::StatusOr<RowOutcome> ApplyRow(model::Ctx& ctx, const ImportJob& job, Built&& b, OrgCache& orgs) {
   RowOutcome outcome;
   Customer& c = b.customer;
   if (!b.organization_external.empty()) {
@@ -171,11 +171,11 @@ absl::StatusOr<RowOutcome> ApplyRow(model::Ctx& ctx, const ImportJob& job, Built
     }
   }
   if (!matched->has_value()) {
-    auto made = customers::Create(ctx, c);
+    const bool named_organization = c.kind == CustomerKind::kOrganization && !c.display_name.empty();
+    auto made = customers::Create(ctx, std::move(c));
     if (!made.ok()) return made.status();
     if (auto s = Remember(ctx, job, *made, nullptr); !s.ok()) return s;
-    if (c.kind == CustomerKind::kOrganization && !c.display_name.empty())
-      orgs[text::FoldCase(made->display_name)] = made->id;
+    if (named_organization) orgs[text::FoldCase(made->display_name)] = made->id;
     outcome.kind = RowOutcome::kCreated;
     outcome.customer = made->id;
     return outcome;

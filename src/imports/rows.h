@@ -28,12 +28,12 @@ absl::StatusOr<CustomerId> Organization(model::Ctx& ctx, const ImportJob& job, c
                                         RowOutcome& outcome);
 
 // Writes row `b` of import `job`. InvalidArgument naming the field when the row is refused.
-absl::StatusOr<RowOutcome> ApplyRow(model::Ctx& ctx, const ImportJob& job, Built b, OrgCache& orgs);
+absl::StatusOr<RowOutcome> ApplyRow(model::Ctx& ctx, const ImportJob& job, Built&& b, OrgCache& orgs);
 // The same for a row of opportunities or interactions (deal_rows.cc); `customer` in the outcome
 // is the deal's or the interaction's id.
-absl::StatusOr<RowOutcome> ApplyDealRow(model::Ctx& ctx, const ImportJob& job, Built b, OrgCache& orgs);
-absl::StatusOr<RowOutcome> ApplyActivityRow(model::Ctx& ctx, const ImportJob& job, Built b, OrgCache& orgs);
-absl::StatusOr<RowOutcome> ApplyUserRow(model::Ctx& ctx, const ImportJob& job, Built b);
-absl::StatusOr<RowOutcome> ApplyProductRow(model::Ctx& ctx, const ImportJob& job, Built b);
+absl::StatusOr<RowOutcome> ApplyDealRow(model::Ctx& ctx, const ImportJob& job, Built&& b, OrgCache& orgs);
+absl::StatusOr<RowOutcome> ApplyActivityRow(model::Ctx& ctx, const ImportJob& job, Built&& b, OrgCache& orgs);
+absl::StatusOr<RowOutcome> ApplyUserRow(model::Ctx& ctx, const ImportJob& job, Built&& b);
+absl::StatusOr<RowOutcome> ApplyProductRow(model::Ctx& ctx, const ImportJob& job, Built&& b);
 
 }  // namespace crm::imports

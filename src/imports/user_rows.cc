@@ -53,7 +53,7 @@ absl::StatusOr<std::optional<User>> MatchUser(const model::Ctx& ctx, const User&
 
 }  // namespace
 
-absl::StatusOr<RowOutcome> ApplyUserRow(model::Ctx& ctx, const ImportJob& job, Built b) {
+absl::StatusOr<RowOutcome> ApplyUserRow(model::Ctx& ctx, const ImportJob& job, Built&& b) {
   RowOutcome outcome;
   User& u = b.user;
   UserId manager = 0;

@@ -107,6 +107,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -257,6 +258,9 @@ class Counters {
   absl::Status Flush(storage::Txn& txn, const Schema& schema);
   // How many changes Add has made (a pending change is a write, as storage::Txn::writes counts).
   std::uint64_t changes() const { return changes_; }
+  // The number of the change feed's last entry, once this transaction has read or written it
+  // (changes::Record): a transaction recording many changes looks it up once.
+  std::optional<std::uint64_t> last_change;
 
  private:
   struct Entry {

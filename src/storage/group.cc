@@ -18,6 +18,7 @@ thread_local const Env* t_child_of = nullptr;
 absl::StatusOr<Txn> Txn::BeginChild() const {
   if (txn_ == nullptr || !writable_)
     return absl::FailedPreconditionError("a nested transaction needs an open write transaction");
+  ++children_;  // what the nested one writes is this one's once it commits: forget the misses
   MDB_txn* child = nullptr;
   const int rc = mdb_txn_begin(mdb_txn_env(txn_), txn_, 0, &child);
   if (rc != 0) return MdbError(rc, "begin nested transaction");

@@ -176,7 +176,8 @@ bool IsMapFull(const absl::Status& status) {
 
 Txn::Txn(Txn&& other) noexcept
     : txn_(other.txn_), cursors_(std::move(other.cursors_)), writable_(other.writable_), env_(other.env_),
-      child_(other.child_), writes_(other.writes_), bounds_(other.bounds_), lock_(std::move(other.lock_)) {
+      child_(other.child_), writes_(other.writes_), children_(other.children_), misses_(std::move(other.misses_)),
+      bounds_(other.bounds_), lock_(std::move(other.lock_)) {
   other.txn_ = nullptr;
   other.env_ = nullptr;
 }
@@ -191,6 +192,8 @@ Txn& Txn::operator=(Txn&& other) noexcept {
     env_ = other.env_;
     child_ = other.child_;
     writes_ = other.writes_;
+    children_ = other.children_;
+    misses_ = std::move(other.misses_);
     bounds_ = other.bounds_;
     lock_ = std::move(other.lock_);
     other.txn_ = nullptr;
@@ -234,11 +237,22 @@ absl::Status Txn::Commit(bool sync_later) {
 
 absl::StatusOr<bool> Txn::Get(Table table, std::string_view key, std::string_view* value) const {
   if (key.empty() || key.size() > kMaxKeyBytes) return false;
+  if (writable_)
+    for (const Miss& m : misses_)
+      if (m.at == writes_ + children_ && m.table == table && m.key == key) return false;
   MDB_val k = Val(key);
   MDB_val v;
   const int rc = Guarded([&] { return mdb_get(txn_, table, &k, &v); }, Watched(bounds_));
   if (rc == kPageLoop) Looped(bounds_);
-  if (rc == MDB_NOTFOUND) return false;
+  if (rc == MDB_NOTFOUND) {
+    if (writable_) {
+      Miss& m = misses_[next_miss_++ % misses_.size()];
+      m.table = table;
+      m.at = writes_ + children_;
+      m.key.assign(key);
+    }
+    return false;
+  }
   if (rc != 0) return MdbError(rc, "read");
   if (absl::Status s = CheckInMap(bounds_, writable_, v, "value"); !s.ok()) return s;
   *value = std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);

@@ -24,6 +24,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -175,6 +176,18 @@ class Txn {
   Env* env_ = nullptr;  // write transactions: the environment whose writer this is
   bool child_ = false;  // nested in another write transaction (BeginChild)
   std::uint64_t writes_ = 0;
+  // Write transactions: the keys Get last found absent, each with the writes made and nested
+  // transactions begun until then. While neither count has moved, the key is still absent
+  // (only a put adds a key), so asking again costs no search: an upsert's lookup followed by
+  // the uniqueness check of the record it then creates asks twice.
+  struct Miss {
+    Table table = 0;
+    std::uint64_t at = 0;
+    std::string key;  // empty: no miss kept (an empty key is never looked up)
+  };
+  mutable std::uint64_t children_ = 0;
+  mutable std::array<Miss, 4> misses_;
+  mutable unsigned next_miss_ = 0;
   MapBounds bounds_;
   std::shared_lock<std::shared_timed_mutex> lock_;
 };

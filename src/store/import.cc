@@ -66,7 +66,7 @@ absl::Status CheckOptions(const ImportOptions& o) {
 }
 
 // Writes row `b` of `job` as its records want.
-absl::StatusOr<imports::RowOutcome> Apply(model::Ctx& c, const ImportJob& job, imports::Built b, imports::OrgCache& orgs) {
+absl::StatusOr<imports::RowOutcome> Apply(model::Ctx& c, const ImportJob& job, imports::Built&& b, imports::OrgCache& orgs) {
   c.import_rows = true;  // the duplicate rule applies to the rows only with on_import
   switch (job.records) {
     case ImportRecords::kOpportunities: return imports::ApplyDealRow(c, job, std::move(b), orgs);
