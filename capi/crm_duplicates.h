@@ -118,7 +118,7 @@ CRM_API int crm_customers_merge(crm_merges** out, crm_txn* txn, uint64_t survivo
 CRM_API int crm_customers_unmerge(crm_merges** out, crm_txn* txn, uint64_t merge);
 CRM_API int crm_customer_merged_into(crm_txn* txn, uint64_t id, uint64_t* survivor);
 /* One merge (CRM_ENOTFOUND when there is none, or it was unmerged), or the merges into a
- * customer that can still be undone, newest first. */
+ * customer whose journals are kept (final ones too), newest first. */
 CRM_API int crm_merge_get(crm_merges** out, crm_txn* txn, uint64_t merge);
 CRM_API int crm_merges_list(crm_merges** out, crm_txn* txn, uint64_t survivor);
 CRM_API void crm_merges_free(crm_merges* m);
@@ -133,6 +133,17 @@ CRM_API int crm_merges_item(const crm_merges* m, size_t i, uint64_t* id, uint64_
 CRM_API int crm_merges_moved(const crm_merges* m, size_t i, uint64_t* counts, size_t n);
 /* Who merged (the transaction's actor), borrowed until crm_merges_free. */
 CRM_API const char* crm_merges_actor(const crm_merges* m, size_t i, size_t* len);
+
+/* Final merges (since 0.22): a merge made final keeps its record and the redirects of its
+ * losers' ids, and its journal drops its copies of the records the merge changed; it cannot be
+ * unmerged any more (CRM_ECONFLICT). crm_merge_finalize makes one merge final (`out`, which may be
+ * NULL, gets its record; CRM_ENOTFOUND for no such merge); crm_merges_finalize the merges made
+ * before `merged_before` (microseconds since the epoch) that are not final yet, oldest first, at
+ * most `limit` (1 to 100000) in the transaction, setting `count` (fewer than `limit`: none is left).
+ * crm_merges_final_at: when merge i was made final, 0 when it was not. */
+CRM_API int crm_merge_finalize(crm_merges** out, crm_txn* txn, uint64_t merge);
+CRM_API int crm_merges_finalize(crm_txn* txn, int64_t merged_before, size_t limit, uint64_t* count);
+CRM_API int crm_merges_final_at(const crm_merges* m, size_t i, int64_t* final_at);
 
 #ifdef __cplusplus
 }

@@ -371,6 +371,27 @@ int crm_customers_unmerge(crm_merges** out, crm_txn* txn, uint64_t merge) {
   });
 }
 
+int crm_merge_finalize(crm_merges** out, crm_txn* txn, uint64_t merge) {
+  return Guard([&] {
+    if (out != nullptr) *out = nullptr;
+    if (int rc = NeedWrite(txn); rc != CRM_OK) return rc;
+    auto made = txn->write->FinalizeMerge(merge);
+    if (!made.ok()) return CheckIn(txn, made.status());
+    return GiveMerges(out, {*std::move(made)});
+  });
+}
+
+int crm_merges_finalize(crm_txn* txn, int64_t merged_before, size_t limit, uint64_t* count) {
+  return Guard([&] {
+    Set(count, uint64_t{0});
+    if (int rc = NeedWrite(txn); rc != CRM_OK) return rc;
+    auto made = txn->write->FinalizeMerges(merged_before, limit);
+    if (!made.ok()) return CheckIn(txn, made.status());
+    Set(count, static_cast<uint64_t>(*made));
+    return CRM_OK;
+  });
+}
+
 int crm_customer_merged_into(crm_txn* txn, uint64_t id, uint64_t* survivor) {
   return Guard([&] {
     if (int rc = NeedTxn(txn); rc != CRM_OK) return rc;
@@ -429,6 +450,13 @@ int crm_merges_moved(const crm_merges* m, size_t i, uint64_t* counts, size_t n) 
   const uint64_t all[CRM_MERGE_MOVED_COUNT] = {r.interactions, r.opportunities, r.contact_roles, r.members,
                                                r.subsidiaries,  r.consents,      r.pairs};
   for (std::size_t k = 0; k < n && k < CRM_MERGE_MOVED_COUNT; ++k) counts[k] = all[k];
+  return CRM_OK;
+}
+
+int crm_merges_final_at(const crm_merges* m, size_t i, int64_t* final_at) {
+  if (m == nullptr) return Invalid("m: is NULL");
+  if (i >= m->v.size()) return Fail(CRM_ENOTFOUND, "i: past the last merge");
+  Set(final_at, static_cast<int64_t>(m->v[i].final_at));
   return CRM_OK;
 }
 

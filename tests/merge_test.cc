@@ -2,6 +2,7 @@
 // the redirect of merged ids, unmerge restoring records and index entries exactly, and unmerge
 // refused after a later change.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <map>
@@ -436,6 +437,67 @@ TEST_F(MergeTest, DeletingTheSurvivorForgetsItsMergesAndTheirCopies) {
   EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::GetMerge, second.merge.id).status()));
   EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::GetCustomer, annie.id).status()));
   EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::MergedInto, annie.id).status()));
+  ExpectVerified();
+}
+
+// A final merge keeps its record and the redirects, drops the journal's copies of the records
+// (the subject export no longer holds them) and cannot be undone.
+TEST_F(MergeTest, FinalMergesKeepTheirRecordAndRedirectsAndCannotBeUndone) {
+  const Customer ann = Create(Person("Ann", "Lee", "ann@acme.com"));
+  const Customer anne = Create(Person("Anne", "Lee", "anne@home.org"));
+  Touch(anne.id, InteractionKind::kCall, now_ - 100, "call");
+  const MergeResult first = Merge(ann.id, {anne.id});
+  now_ += 1'000'000;
+  const Customer bo = Create(Person("Bo", "Lee", "bo@lee.net"));
+  const Customer bob = Create(Person("Bob", "Lee", "bob@lee.net"));
+  const MergeResult second = Merge(bo.id, {bob.id});
+  now_ += 1'000'000;
+  const nlohmann::json held = nlohmann::json::parse(Ok(store_->Run(&ReadTxn::ExportCustomer, ann.id)));
+  ASSERT_EQ(held["merges"].size(), 1u);
+  EXPECT_EQ(held["merges"][0]["merged_customers"][0]["given_name"], "Anne");  // the journal's copy
+
+  // Made before the first merge: none. Before the second: the first alone.
+  EXPECT_EQ(Ok(store_->Run(&WriteTxn::FinalizeMerges, first.merge.merged_at, std::size_t{1000})), 0u);
+  EXPECT_EQ(Ok(store_->Run(&WriteTxn::FinalizeMerges, second.merge.merged_at, std::size_t{1000})), 1u);
+  const MergeRecord kept = Ok(store_->Run(&ReadTxn::GetMerge, first.merge.id));
+  EXPECT_EQ(kept.final_at, now_);
+  EXPECT_EQ(kept.losers, std::vector<CustomerId>{anne.id});
+  EXPECT_EQ(kept.interactions, 1u);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetMerge, second.merge.id)).final_at, 0);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::MergedInto, anne.id)), ann.id);  // the redirect stays
+  EXPECT_EQ(Get(anne.id).id, ann.id);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::ListMerges, ann.id)).size(), 1u);
+
+  const std::uint64_t seq = Ok(store_->Run(&ReadTxn::LastChangeSeq));
+  auto refused = store_->Run(&WriteTxn::UnmergeCustomers, first.merge.id);
+  ASSERT_TRUE(absl::IsFailedPrecondition(refused.status())) << refused.status();
+  EXPECT_NE(refused.status().message().find("was made final"), std::string::npos) << refused.status();
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::LastChangeSeq)), seq);
+
+  const nlohmann::json exported = nlohmann::json::parse(Ok(store_->Run(&ReadTxn::ExportCustomer, ann.id)));
+  ASSERT_EQ(exported["merges"].size(), 1u);
+  const nlohmann::json& listed = exported["merges"][0];
+  EXPECT_FALSE(listed.contains("merged_customers")) << listed;  // no copy left
+  EXPECT_FALSE(listed.contains("customer_before")) << listed;
+  EXPECT_EQ(listed["merged_customer_ids"], nlohmann::json::array({anne.id}));
+  EXPECT_TRUE(listed["final_at"].is_string());
+  EXPECT_EQ(exported.dump().find("\"Anne\""), std::string::npos);
+
+  // Making it final again keeps its time; one limit's worth a call, then none is left.
+  now_ += 1'000'000;
+  EXPECT_EQ(Ok(store_->Run(&WriteTxn::FinalizeMerge, first.merge.id)).final_at, kept.final_at);
+  EXPECT_EQ(Ok(store_->Run(&WriteTxn::FinalizeMerges, now_, std::size_t{1})), 1u);  // the second
+  EXPECT_EQ(Ok(store_->Run(&WriteTxn::FinalizeMerges, now_, std::size_t{1})), 0u);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetMerge, second.merge.id)).final_at, now_);
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&WriteTxn::FinalizeMerge, MergeId{999}).status()));
+  for (std::size_t bad : {std::size_t{0}, std::size_t{100001}})
+    EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&WriteTxn::FinalizeMerges, now_, bad).status()));
+  ExpectVerified();
+
+  // Deleting the survivor still forgets its final merges and the redirects.
+  ASSERT_TRUE(store_->Write("", [&](WriteTxn& t) { return t.DeleteCustomer(ann.id, DeleteOptions{true}); }).ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::GetMerge, first.merge.id).status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->Run(&ReadTxn::MergedInto, anne.id).status()));
   ExpectVerified();
 }
 

@@ -45,7 +45,7 @@ TEST_F(SubjectExportTest, HoldsEverythingAboutTheCustomerAndNothingElse) {
 
   const Json doc = Export(c.id);
   EXPECT_EQ(doc["format"], "libcrm.subject-export");
-  EXPECT_EQ(doc["version"], 4);
+  EXPECT_EQ(doc["version"], 5);
   EXPECT_EQ(doc["exported_at"], "2023-11-14T22:13:21.000005Z");
   const Json& customer = doc["customer"];
   const Customer stored = Ok(store_->Run(&ReadTxn::GetCustomer, c.id));
@@ -105,7 +105,7 @@ TEST_F(SubjectExportTest, HoldsTheCustomersSegmentsAndCampaigns) {
   ASSERT_TRUE(store_->Run(&WriteTxn::RecordCampaignEvent, CampaignEvent{0, spring.id, c.id, CampaignEventKind::kClicked, 0, "https://example.com/jane"}).ok());
   ASSERT_TRUE(store_->Run(&WriteTxn::RecordCampaignEvent, CampaignEvent{0, spring.id, other.id, CampaignEventKind::kOpened, 0, "Olga's"}).ok());
   const Json doc = Export(c.id);
-  EXPECT_EQ(doc["version"], 4);
+  EXPECT_EQ(doc["version"], 5);
   ASSERT_EQ(doc["segments"].size(), 1u);
   EXPECT_EQ(doc["segments"][0]["name"], "Newsletter readers");
   EXPECT_EQ(doc["segments"][0]["kind"], "manual");
@@ -140,7 +140,7 @@ TEST_F(SubjectExportTest, HoldsTheCustomersTickets) {
   theirs.subject = "Olga's modem";
   ASSERT_TRUE(store_->Run(&WriteTxn::OpenTicket, theirs).ok());
   const Json doc = Export(c.id);
-  EXPECT_EQ(doc["version"], 4);
+  EXPECT_EQ(doc["version"], 5);
   ASSERT_EQ(doc["tickets"].size(), 1u);
   const Json& x = doc["tickets"][0];
   EXPECT_EQ(x["subject"], "Jane's router");

@@ -1,5 +1,5 @@
 // crm duplicates of ID | rule | scan | sets | dismiss A B | forget A B: duplicate matching
-// (crm/duplicates.hpp); merge, unmerge and merges in merge.cc.
+// (crm/duplicates.hpp); merge, unmerge, finalize and merges in merge.cc.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -130,7 +130,8 @@ void Sets(Context& ctx, const DuplicateArgs& a) {
 void AddDuplicateCommands(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<DuplicateArgs>();
   CLI::App* dup = app.add_subcommand(
-      "duplicates", "likely duplicates: of ID, rule, scan, sets, dismiss A B, forget A B, merge, unmerge, merges ID");
+      "duplicates",
+      "likely duplicates: of ID, rule, scan, sets, dismiss A B, forget A B, merge, unmerge, finalize, merges ID");
   dup->require_subcommand(1);
   const auto matching = [&](CLI::App* c) {
     c->add_option("--threshold", a->threshold, "the score a candidate needs (above 0, at most 1; default 0.8)");

@@ -1,5 +1,5 @@
-// crm duplicates merge SURVIVOR LOSER... | unmerge MERGE | merges ID: merging customers and
-// undoing a merge (crm/duplicates.hpp).
+// crm duplicates merge SURVIVOR LOSER... | unmerge MERGE | finalize [MERGE] [--before TIME] |
+// merges ID: merging customers, undoing a merge and making merges final (crm/duplicates.hpp).
 #include <iostream>
 #include <memory>
 #include <string>
@@ -15,13 +15,16 @@ struct MergeArgs {
   std::uint64_t survivor = 0, merge = 0;
   std::vector<std::uint64_t> losers;
   std::vector<std::string> take;  // FIELD=ID
+  std::string before;             // finalize --before
+  std::size_t limit = 1000;       // finalize: merges a transaction
 };
 
 nlohmann::ordered_json Json(const MergeRecord& m) {
   return {{"merge", m.id},           {"survivor", m.survivor},         {"losers", m.losers},
           {"merged_at", FormatTime(m.merged_at)}, {"actor", m.actor},               {"interactions", m.interactions},
           {"opportunities", m.opportunities}, {"contact_roles", m.contact_roles}, {"members", m.members},
-          {"subsidiaries", m.subsidiaries},   {"consents", m.consents}, {"pairs", m.pairs}};
+          {"subsidiaries", m.subsidiaries},   {"consents", m.consents}, {"pairs", m.pairs},
+          {"final_at", m.final_at != 0 ? nlohmann::ordered_json(FormatTime(m.final_at)) : nlohmann::ordered_json()}};
 }
 
 std::string Ids(const std::vector<CustomerId>& ids) {
@@ -95,7 +98,45 @@ void AddMergeCommands(CLI::App* dup, Context& ctx) {
     std::cout << "unmerged merge " << r.id << ": customers " << Ids(r.losers) << " restored beside " << r.survivor
               << "\n";
   });
-  CLI::App* merges = dup->add_subcommand("merges", "the merges into a customer that can be undone, newest first");
+  CLI::App* finalize = dup->add_subcommand(
+      "finalize", "make merges final: their journals drop the records' copies; they cannot be undone any more");
+  finalize->add_option("merge", a->merge, "the merge's number (or --before)");
+  finalize->add_option("--before", a->before, "every merge made before this time (2026-11-01, or RFC 3339)");
+  finalize->add_option("--limit", a->limit, "merges a transaction (1 to 100000; default 1000)");
+  finalize->callback([&ctx, a] {
+    if ((a->merge == 0) == a->before.empty()) throw Failure("finalize: give a merge's number or --before, not both");
+    auto store = ctx.Open();
+    if (a->merge != 0) {
+      MergeRecord r;
+      Check(store->Write(ctx.actor, [&](WriteTxn& t) -> absl::Status {
+        auto m = t.FinalizeMerge(a->merge);
+        if (!m.ok()) return m.status();
+        r = *std::move(m);
+        return absl::OkStatus();
+      }), "finalize");
+      if (ctx.json) return PrintJson(Json(r));
+      std::cout << "merge " << r.id << " is final (since " << FormatTime(r.final_at)
+                << "): its journal no longer keeps the records of customers " << Ids(r.losers) << "\n";
+      return;
+    }
+    const Timestamp before = ParseTime(a->before, "--before");
+    std::uint64_t total = 0;
+    for (;;) {  // a transaction per `limit` merges, until none is left
+      std::uint64_t made = 0;
+      Check(store->Write(ctx.actor, [&](WriteTxn& t) -> absl::Status {
+        auto n = t.FinalizeMerges(before, a->limit);
+        if (!n.ok()) return n.status();
+        made = *n;
+        return absl::OkStatus();
+      }), "finalize");
+      total += made;
+      if (made < a->limit) break;
+    }
+    if (ctx.json) return PrintJson({{"finalized", total}});
+    std::cout << total << " merge" << (total == 1 ? "" : "s") << " made before " << FormatTime(before)
+              << (total == 1 ? " is" : " are") << " final\n";
+  });
+  CLI::App* merges = dup->add_subcommand("merges", "the merges into a customer with their journals, newest first");
   merges->add_option("id", a->survivor, "the customer's id")->required();
   merges->callback([&ctx, a] {
     auto store = ctx.Open(false, true);
@@ -106,12 +147,14 @@ void AddMergeCommands(CLI::App* dup, Context& ctx) {
       return PrintJson(out);
     }
     if (all.empty()) {
-      std::cout << "no merge into customer " << a->survivor << " to undo\n";
+      std::cout << "no merge into customer " << a->survivor << " is kept\n";
       return;
     }
     std::vector<std::vector<std::string>> rows;
-    for (const MergeRecord& m : all) rows.push_back({std::to_string(m.id), Ids(m.losers), m.actor, Moved(m)});
-    PrintTable({"merge", "merged", "by", "moved"}, rows);
+    for (const MergeRecord& m : all)
+      rows.push_back({std::to_string(m.id), Ids(m.losers), m.actor, Moved(m),
+                      m.final_at != 0 ? "final since " + FormatTime(m.final_at) : "can be undone"});
+    PrintTable({"merge", "merged", "by", "moved", "state"}, rows);
   });
 }
 

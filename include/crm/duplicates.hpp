@@ -61,7 +61,13 @@
 // and every index entry. It is refused (FailedPrecondition, naming each blocker) when a record
 // the merge wrote has changed since, or the survivor was merged into another customer since
 // (unmerge that first). Journals are kept until unmerged, or until the survivor is deleted or
-// erased (then its journals and the redirects to it go too).
+// erased (then its journals and the redirects to it go too), or until the merge is made final.
+//
+// Final merges (since 0.22). A journal keeps copies of the records the merge changed, personal
+// data included; a merge that will not be undone need not keep them. FinalizeMerge (one merge)
+// and FinalizeMerges (the merges made before a time: a retention rule for journals) drop those
+// copies and keep the merge's record (MergeRecord, with final_at set) and the redirects of the
+// losers' ids. A final merge cannot be unmerged (FailedPrecondition says so).
 //
 // Thread safety: as every transaction operation (store.hpp).
 #pragma once
@@ -208,6 +214,9 @@ struct MergeRecord {
   std::uint64_t subsidiaries = 0;    // organizations whose parent was a loser
   std::uint64_t consents = 0;        // consent records
   std::uint64_t pairs = 0;           // kept duplicate pairs dropped
+  // When the merge was made final (FinalizeMerge): its journal no longer keeps the records it
+  // changed, and it cannot be unmerged. 0: it can still be (since 0.22).
+  Timestamp final_at = 0;
 };
 
 struct MergeResult {
@@ -233,7 +242,7 @@ class DuplicateReads {
   absl::StatusOr<CustomerId> MergedInto(CustomerId id) const;
   // NotFound when there is no such merge (or it was unmerged).
   absl::StatusOr<MergeRecord> GetMerge(MergeId id) const;
-  // The merges into `survivor` that can still be unmerged, newest first.
+  // The merges into `survivor` whose journals are kept, newest first (final ones too).
   absl::StatusOr<std::vector<MergeRecord>> ListMerges(CustomerId survivor) const;
 
  protected:
@@ -261,6 +270,14 @@ class DuplicateWrites {
   // Undoes merge `id`, returning what it restored. NotFound for no such merge; FailedPrecondition
   // naming what changed since, writing nothing.
   absl::StatusOr<MergeRecord> UnmergeCustomers(MergeId id);
+  // Makes merge `id` final (since 0.22): its journal drops its copies of the records the merge
+  // changed; the merge record and the redirects stay. Returns the record (final_at set; a merge
+  // already final keeps its time). NotFound for no such merge.
+  absl::StatusOr<MergeRecord> FinalizeMerge(MergeId id);
+  // Makes final the merges made before `merged_before` (MergeRecord::merged_at) that are not
+  // final yet, oldest first, at most `limit` (1 to 100000) in this transaction; returns how many.
+  // Fewer than `limit`: none is left. InvalidArgument for a limit out of range.
+  absl::StatusOr<std::uint64_t> FinalizeMerges(Timestamp merged_before, std::size_t limit = 1000);
 
  protected:
   DuplicateWrites() = default;

@@ -70,7 +70,7 @@ class PrivacyReads {
   absl::StatusOr<bool> IsSuppressed(std::string_view email_or_phone) const;
   // Subject access and portability: everything held about one customer as one JSON document
   // (UTF-8, pretty-printed), NotFound when there is no such customer. Schema
-  // "libcrm.subject-export", version 4 (README, "Privacy and security"): format, version,
+  // "libcrm.subject-export", version 5 (README, "Privacy and security"): format, version,
   // exported_at; customer (every field, typed: times as RFC 3339 UTC text, money as
   // {minor_units, currency, text}); interactions; opportunities (the customer's own, with stage
   // history); contact_roles (its roles on other customers' deals: deal id and role);

@@ -102,6 +102,15 @@ absl::StatusOr<MergeRecord> DuplicateWrites::UnmergeCustomers(MergeId id) {
   return core::Mutate(this, [&](model::Ctx& c) { return duplicates::Unmerge(c, id); });
 }
 
+absl::StatusOr<MergeRecord> DuplicateWrites::FinalizeMerge(MergeId id) {
+  return core::Mutate(this, [&](model::Ctx& c) { return duplicates::Finalize(c, id); }, core::Growth::kRemoves);
+}
+
+absl::StatusOr<std::uint64_t> DuplicateWrites::FinalizeMerges(Timestamp merged_before, std::size_t limit) {
+  return core::Mutate(this, [&](model::Ctx& c) { return duplicates::FinalizeBefore(c, merged_before, limit); },
+                      core::Growth::kRemoves);
+}
+
 absl::Status DuplicateWrites::SetDuplicateRule(const DuplicateRule& rule) {
   return core::Mutate(this, [&](model::Ctx& c) { return duplicates::SetRule(c, rule); });
 }

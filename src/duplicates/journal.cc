@@ -12,7 +12,7 @@
 namespace boost::serialization {
 
 template <class Archive>
-void serialize(Archive& ar, crm::MergeRecord& r, unsigned) {
+void serialize(Archive& ar, crm::MergeRecord& r, unsigned version) {
   ar& make_nvp("id", r.id);
   ar& make_nvp("survivor", r.survivor);
   ar& make_nvp("losers", r.losers);
@@ -25,6 +25,7 @@ void serialize(Archive& ar, crm::MergeRecord& r, unsigned) {
   ar& make_nvp("subsidiaries", r.subsidiaries);
   ar& make_nvp("consents", r.consents);
   ar& make_nvp("pairs", r.pairs);
+  if (version >= 1) ar& make_nvp("final_at", r.final_at);
 }
 
 template <class Archive>
@@ -77,7 +78,7 @@ void serialize(Archive& ar, crm::duplicates::Journal& j, unsigned version) {
 
 }  // namespace boost::serialization
 
-BOOST_CLASS_VERSION(crm::MergeRecord, 0)
+BOOST_CLASS_VERSION(crm::MergeRecord, 1)
 BOOST_CLASS_VERSION(crm::duplicates::StoredPair, 0)
 BOOST_CLASS_VERSION(crm::duplicates::SegmentPlace, 0)
 BOOST_CLASS_VERSION(crm::duplicates::CampaignPlace, 0)
@@ -144,6 +145,37 @@ absl::StatusOr<std::vector<Journal>> JournalsOf(const model::Ctx& ctx, CustomerI
     out.push_back(*std::move(j));
   }
   return out;
+}
+
+absl::StatusOr<MergeRecord> Finalize(model::Ctx& ctx, MergeId id) {
+  auto j = GetJournal(ctx, id);
+  if (!j.ok()) return j.status();
+  if (j->record.final_at != 0) return j->record;
+  Journal kept;  // the record alone: no copy of any record the merge changed
+  kept.record = std::move(j->record);
+  kept.record.final_at = ctx.now;
+  if (auto s = PutJournal(ctx, kept); !s.ok()) return s;
+  return kept.record;
+}
+
+absl::StatusOr<std::uint64_t> FinalizeBefore(model::Ctx& ctx, Timestamp merged_before, std::size_t limit) {
+  if (limit < 1 || limit > 100000)
+    return absl::InvalidArgumentError(absl::StrCat("limit: ", limit, " merges; 1 to 100000 a transaction"));
+  if (auto s = NeedMergeTables(ctx); !s.ok()) return s;
+  std::vector<MergeId> due;  // found first: no writes during a scan
+  auto s = storage::ScanPrefix(ctx.txn, ctx.schema.merges, {}, {},
+                               [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
+                                 if (key.size() != 8) return absl::DataLossError("merges: a key is unreadable");
+                                 auto j = Read(ctx, codec::GetBigEndian64(key.data()));
+                                 if (!j.ok()) return j.status();
+                                 if (j->record.final_at == 0 && j->record.merged_at < merged_before)
+                                   due.push_back(j->record.id);
+                                 return due.size() < limit;
+                               });
+  if (!s.ok()) return s;
+  for (MergeId id : due)
+    if (auto done = Finalize(ctx, id); !done.ok()) return done.status();
+  return due.size();
 }
 
 absl::Status DeleteJournal(model::Ctx& ctx, const Journal& j) {

@@ -78,6 +78,11 @@ absl::StatusOr<Journal> GetJournal(const model::Ctx& ctx, MergeId id);
 // The journals of merges into `survivor`, oldest first.
 absl::StatusOr<std::vector<Journal>> JournalsOf(const model::Ctx& ctx, CustomerId survivor);
 absl::Status DeleteJournal(model::Ctx& ctx, const Journal& j);
+// Makes merge `id` final: its journal keeps the merge's record alone, with final_at now
+// (DuplicateWrites::FinalizeMerge).
+absl::StatusOr<MergeRecord> Finalize(model::Ctx& ctx, MergeId id);
+// Makes final up to `limit` merges made before `merged_before`, oldest first; how many.
+absl::StatusOr<std::uint64_t> FinalizeBefore(model::Ctx& ctx, Timestamp merged_before, std::size_t limit);
 
 struct Redirect {
   CustomerId survivor = 0;

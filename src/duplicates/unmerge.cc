@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "common/strings.h"
 #include "consent/records.h"
 #include "customers/customers.h"
@@ -62,6 +63,10 @@ absl::StatusOr<MergeRecord> Unmerge(model::Ctx& ctx, MergeId id) {
   auto journal = GetJournal(ctx, id);
   if (!journal.ok()) return journal.status();
   const Journal& j = *journal;
+  if (j.record.final_at != 0)
+    return absl::FailedPreconditionError(absl::StrCat(
+        "merge ", id, " was made final (FinalizeMerge) at ", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixMicros(j.record.final_at), absl::UTCTimeZone()),
+        ": its journal no longer keeps the records it changed, so it cannot be undone"));
   const CustomerId survivor_id = j.record.survivor;
   Blockers blockers;
 

@@ -146,7 +146,7 @@ class Sealing;
 // campaign_member, customer_campaign, campaign_events).
 // 18: tickets (tickets, customer_ticket, ticket_entries, ticket_due, ticket_opened, calendars,
 // sla_policies).
-inline constexpr std::uint64_t kSchemaVersion = 18;
+inline constexpr std::uint64_t kSchemaVersion = 19;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;

@@ -250,15 +250,24 @@ absl::Status ServiceOf(const model::Ctx& ctx, CustomerId id, Json* out,
   return absl::OkStatus();
 }
 
-// Since version 4: the merges into the customer that can still be undone, each with the records
+// Since version 4: the merges into the customer whose journals are kept, each with the records
 // its journal keeps: the customer and the merged customers as they were, and their interactions
-// as they were before they moved.
+// as they were before they moved. Since version 5, a final merge (FinalizeMerge) with its time
+// and the merged customers' ids alone.
 absl::Status MergesOf(const model::Ctx& ctx, CustomerId id, Json* out) {
   Json merge_list = Json::array();
   if (ctx.schema.merges != model::kAbsentTable) {
     auto journals = duplicates::JournalsOf(ctx, id);
     if (!journals.ok()) return journals.status();
     for (const duplicates::Journal& j : *journals) {
+      if (j.record.final_at != 0) {  // since version 5: a final merge keeps no copy of the records
+        merge_list.push_back({{"merge", j.record.id},
+                              {"merged_at", Time(j.record.merged_at)},
+                              {"actor", j.record.actor},
+                              {"final_at", Time(j.record.final_at)},
+                              {"merged_customer_ids", j.record.losers}});
+        continue;
+      }
       Json losers = Json::array(), interactions = Json::array();
       for (const Customer& l : j.losers) losers.push_back(CustomerJson(l));
       for (const Interaction& i : j.interactions) interactions.push_back(InteractionJson(i));
@@ -301,7 +310,7 @@ absl::StatusOr<std::string> ExportCustomer(const model::Ctx& ctx, std::uint64_t 
 
   Json out;
   out["format"] = "libcrm.subject-export";
-  out["version"] = 4;
+  out["version"] = 5;
   out["exported_at"] = changes::TimeText(ctx.now);
   out["customer"] = CustomerJson(*customer);
   Json interaction_list = Json::array();

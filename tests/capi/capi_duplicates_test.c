@@ -137,7 +137,8 @@ static void test_merge(void) {
   uint64_t moved[CRM_MERGE_MOVED_COUNT] = {0};
   const uint64_t* got = NULL;
   size_t count = 0, len = 0;
-  int64_t when = 0;
+  int64_t when = 0, final_at = -1;
+  uint64_t finalized = 99;
   const char* city;
 
   c = person("Ann", "Lee", "ann@acme.com");
@@ -193,6 +194,30 @@ static void test_merge(void) {
   crm_customer_free(c);
   CHECK(crm_customers_unmerge(NULL, txn, 1) == CRM_ENOTFOUND);
   CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+
+  /* Made final: the record and the redirect stay; an unmerge is refused. */
+  CHECK(crm_txn_begin_write(&txn, db, S("c-merge")) == CRM_OK);
+  CHECK(crm_customers_merge(&m, txn, ann, losers, 2, NULL, 0) == CRM_OK);
+  CHECK(crm_merges_item(m, 0, &id, NULL, &when, NULL, NULL) == CRM_OK);
+  CHECK(crm_merges_final_at(m, 0, &final_at) == CRM_OK && final_at == 0);
+  CHECK(crm_merges_final_at(m, 1, &final_at) == CRM_ENOTFOUND);
+  CHECK(crm_merges_final_at(NULL, 0, &final_at) == CRM_EINVALID);
+  crm_merges_free(m);
+  CHECK(crm_merges_finalize(txn, when, 10, &finalized) == CRM_OK && finalized == 0); /* none before */
+  CHECK(crm_merges_finalize(txn, when + 1, 0, &finalized) == CRM_EINVALID && errmsg_has("limit"));
+  CHECK(crm_merges_finalize(txn, when + 1, 10, &finalized) == CRM_OK && finalized == 1);
+  CHECK(crm_merge_finalize(&m, txn, id) == CRM_OK && crm_merges_count(m) == 1);
+  CHECK(crm_merges_final_at(m, 0, &final_at) == CRM_OK && final_at > 0);
+  crm_merges_free(m);
+  CHECK(crm_merge_finalize(NULL, txn, id + 1) == CRM_ENOTFOUND);
+  CHECK(crm_customers_unmerge(NULL, txn, id) == CRM_ECONFLICT && errmsg_has("was made final"));
+  CHECK(crm_customer_merged_into(txn, annie, &survivor) == CRM_OK && survivor == ann);
+  CHECK(crm_txn_commit(txn) == CRM_OK);
+  crm_txn_free(txn);
+  CHECK(crm_txn_begin_read(&txn, db) == CRM_OK);
+  CHECK(crm_merges_finalize(txn, when + 1, 10, &finalized) == CRM_EINVALID &&
+        errmsg_has("a write transaction is needed"));
   crm_txn_free(txn);
   crm_db_close(db);
 }

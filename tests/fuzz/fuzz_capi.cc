@@ -198,8 +198,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           rc = crm_customers_merge(in.U8() & 1 ? &m : nullptr, txn, in.U8() % 32, losers, 1 + in.U8() % 2,
                                    choices.data(), choices.size());
           crm_merges_free(m);
-        } else if (sub == 2) {
-          rc = crm_customers_unmerge(nullptr, txn, in.U8() % 8);
+        } else if (sub == 2) {  // undone, or made final (one merge, or those before a time)
+          const std::uint8_t how = in.U8() % 3;
+          std::uint64_t n = 0;
+          rc = how == 0   ? crm_customers_unmerge(nullptr, txn, in.U8() % 8)
+               : how == 1 ? crm_merge_finalize(nullptr, txn, in.U8() % 8)
+                          : crm_merges_finalize(txn, static_cast<std::int64_t>(in.U64()), in.U8() % 4, &n);
         } else if (sub == 3) {  // a segment of any kind, name and filter, made or changed
           crm_segment* seg = nullptr;
           const std::string name = in.Text(), filter = in.Text();

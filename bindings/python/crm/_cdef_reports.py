@@ -188,6 +188,9 @@ int crm_merges_item(const crm_merges* m, size_t i, uint64_t* id, uint64_t* survi
                     const uint64_t** losers, size_t* loser_count);
 int crm_merges_moved(const crm_merges* m, size_t i, uint64_t* counts, size_t n);
 const char* crm_merges_actor(const crm_merges* m, size_t i, size_t* len);
+int crm_merge_finalize(crm_merges** out, crm_txn* txn, uint64_t merge);
+int crm_merges_finalize(crm_txn* txn, int64_t merged_before, size_t limit, uint64_t* count);
+int crm_merges_final_at(const crm_merges* m, size_t i, int64_t* final_at);
 """
 
 SEGMENTS = """

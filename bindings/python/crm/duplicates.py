@@ -24,7 +24,7 @@ from ._native import ffi, lib
 from ._ops import Ops, check_id, check_record, text_arg, write_plain
 from .customers import Customer
 from .errors import EINVALID, ENOTFOUND, InvalidError, check
-from .values import to_datetime
+from .values import to_datetime, to_micros
 
 #: crm_duplicates.h's CRM_MATCH_*, by number: the reasons
 REASONS = {i: ffi.string(lib.crm_match_reason_name(i)).decode() for i in range(1, 6)}
@@ -104,7 +104,9 @@ class DuplicateScan(NamedTuple):
 
 class Merge(NamedTuple):
     """A merge (its journal): the survivor, the losers folded into it, when and by whom, and
-    how many of each kind of record moved to the survivor (``pairs``: kept pairs dropped)."""
+    how many of each kind of record moved to the survivor (``pairs``: kept pairs dropped);
+    ``final_at``: when it was made final (:meth:`DuplicateWrites.finalize_merge`), None while it
+    can be undone."""
 
     id: int
     survivor: int
@@ -118,20 +120,24 @@ class Merge(NamedTuple):
     subsidiaries: int
     consents: int
     pairs: int
+    final_at: Optional[_dt.datetime] = None
 
 
 def _merges(m: Any) -> list:
     out = []
     id_, survivor, when = ffi.new("uint64_t*"), ffi.new("uint64_t*"), ffi.new("int64_t*")
+    final = ffi.new("int64_t*")
     losers, count, n = ffi.new("uint64_t**"), ffi.new("size_t*"), ffi.new("size_t*")
     moved = ffi.new("uint64_t[7]")
     try:
         for i in range(lib.crm_merges_count(m)):
             check(lib.crm_merges_item(m, i, id_, survivor, when, losers, count))
             check(lib.crm_merges_moved(m, i, moved, 7))
+            check(lib.crm_merges_final_at(m, i, final))
             actor = ffi.unpack(lib.crm_merges_actor(m, i, n), n[0]).decode()
             out.append(Merge(int(id_[0]), int(survivor[0]), tuple(int(losers[0][k]) for k in range(count[0])),
-                             to_datetime(when[0]), actor, *(int(moved[k]) for k in range(7))))
+                             to_datetime(when[0]), actor, *(int(moved[k]) for k in range(7)),
+                             to_datetime(final[0])))
         return out
     finally:
         lib.crm_merges_free(m)
@@ -165,6 +171,24 @@ def _unmerge(t: Any, merge: int) -> Merge:
         out = ffi.new("crm_merges**")
         check(lib.crm_customers_unmerge(out, h, merge))
         return _merges(out[0])[0]  # type: ignore[no-any-return]
+
+    return t._with_read(run)  # type: ignore[no-any-return]
+
+
+def _finalize(t: Any, merge: int) -> Merge:
+    def run(h: Any) -> Merge:
+        out = ffi.new("crm_merges**")
+        check(lib.crm_merge_finalize(out, h, merge))
+        return _merges(out[0])[0]  # type: ignore[no-any-return]
+
+    return t._with_read(run)  # type: ignore[no-any-return]
+
+
+def _finalize_before(t: Any, before: int, limit: int) -> int:
+    def run(h: Any) -> int:
+        count = ffi.new("uint64_t*")
+        check(lib.crm_merges_finalize(h, before, limit, count))
+        return int(count[0])
 
     return t._with_read(run)  # type: ignore[no-any-return]
 
@@ -362,7 +386,7 @@ class DuplicateReads(Ops):
         return self._with_read(read)
 
     def merges(self, survivor: int) -> list:
-        """The merges into ``survivor`` that can still be undone, newest first."""
+        """The merges into ``survivor`` whose journals are kept (final ones too), newest first."""
         cid = check_id(survivor, "survivor")
 
         def read(txn: Any) -> list:
@@ -414,6 +438,23 @@ class DuplicateWrites(Ops):
         """Undoes ``merge``: the survivor and the losers as they were, every moved record back.
         ConflictError naming what changed since when a record the merge wrote has changed."""
         return self._in_write(_unmerge, actor, check_id(merge, "merge"))
+
+    def finalize_merge(self, merge: int, *, actor: str | None = None) -> Merge:
+        """Makes ``merge`` final: its journal drops its copies of the records the merge changed
+        (personal data kept only so it could be undone); the merge's record and the redirects of
+        the losers' ids stay. It cannot be unmerged afterwards (ConflictError)."""
+        return self._in_write(_finalize, actor, check_id(merge, "merge"))
+
+    def finalize_merges(self, merged_before: Any, *, limit: int = 1000, actor: str | None = None) -> int:
+        """Makes final the merges made before ``merged_before`` (an aware datetime or a date),
+        oldest first, at most ``limit`` (1 to 100000) in one transaction; returns how many (fewer
+        than ``limit``: none is left). A retention rule for merge journals."""
+        if merged_before is None:
+            raise InvalidError(EINVALID, "merged_before: expected a datetime or a date, got None")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100000:
+            raise InvalidError(EINVALID, f"limit: expected 1 to 100000 merges, got {limit!r}")
+        before = to_micros(merged_before, "merged_before")
+        return self._in_write(_finalize_before, actor, before, limit)  # type: ignore[no-any-return]
 
     def duplicate_alerts(self) -> list:
         """The alerts of the duplicate rule raised by this write transaction's writes so far:

@@ -36,7 +36,7 @@ def test_grant_withdraw_and_history(db):
     assert [r.id for r in db.consent_history(c.id)] == [g.id, w.id]
     assert [r.id for r in db.current_consents(c.id)] == [w.id]
     exported = db.export_customer(c.id)
-    assert exported["version"] == 4 and [r["id"] for r in exported["consents"]] == [g.id, w.id]
+    assert exported["version"] == 5 and [r["id"] for r in exported["consents"]] == [g.id, w.id]
 
 
 def test_validity_and_double_opt_in(db):

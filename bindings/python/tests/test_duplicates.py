@@ -2,6 +2,8 @@
 blocking and alerting, dismissed pairs, the scan with progress, the sets, and on the Datablist
 customers a duplicate typed again found among 1,000."""
 import csv
+import datetime
+import json
 from pathlib import Path
 
 import pytest
@@ -143,3 +145,30 @@ def test_merge_redirects_and_unmerge_restores(db):
     assert undone.id == m2.id and db.merged_into(m2.losers[0]) is None
     with pytest.raises(crm.NotFoundError):
         db.merge(m2.id)
+
+
+def test_a_final_merge_keeps_its_record_and_cannot_be_undone(db):
+    ann = db.create_customer(crm.Customer(given_name="Ann", family_name="Lee", emails=["ann@acme.com"]))
+    anne = db.create_customer(crm.Customer(given_name="Anne", family_name="Lee", emails=["anne@home.org"]))
+    m = db.merge_customers(ann.id, [anne.id])
+    assert m.final_at is None
+    assert db.export_customer(ann.id)["merges"][0]["merged_customers"][0]["given_name"] == "Anne"
+    with pytest.raises(crm.InvalidError, match="limit"):
+        db.finalize_merges(datetime.date(2100, 1, 1), limit=0)
+    with pytest.raises(crm.InvalidError, match="merged_before"):
+        db.finalize_merges(None)
+    with pytest.raises(crm.InvalidError, match="naive"):
+        db.finalize_merges(datetime.datetime(2100, 1, 1))
+    assert db.finalize_merges(datetime.date(2000, 1, 1)) == 0
+    assert db.finalize_merges(datetime.date(2100, 1, 1)) == 1
+    kept = db.merge(m.id)
+    assert kept.final_at is not None and kept.losers == (anne.id,) and kept.id == m.id
+    assert db.finalize_merge(m.id).final_at == kept.final_at
+    with pytest.raises(crm.ConflictError, match="was made final"):
+        db.unmerge_customers(m.id)
+    assert db.merged_into(anne.id) == ann.id and db.merges(ann.id) == [kept]
+    listed = db.export_customer(ann.id)["merges"]
+    assert [(m["merge"], m["merged_customer_ids"]) for m in listed] == [(m.id, [anne.id])]
+    assert "merged_customers" not in listed[0] and '"Anne"' not in json.dumps(listed)
+    with pytest.raises(crm.NotFoundError):
+        db.finalize_merge(m.id + 1)

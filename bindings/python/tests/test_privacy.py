@@ -94,7 +94,7 @@ def test_suppression(db):
 def test_export_customer(db):
     c, i, o = _subject(db)
     doc = db.export_customer(c.id)
-    assert doc["format"] == "libcrm.subject-export" and doc["version"] == 4
+    assert doc["format"] == "libcrm.subject-export" and doc["version"] == 5
     assert doc["customer"]["id"] == c.id and doc["customer"]["given_name"] == "Zebulon"
     assert [x["id"] for x in doc["interactions"]] == [i.id]
     assert [x["id"] for x in doc["opportunities"]] == [o.id]
