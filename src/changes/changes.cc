@@ -55,8 +55,7 @@ constexpr std::size_t kMaxPage = 1000;
 
 class Builder {
  public:
-  // A field's name is made a string only when it has a value: most fields of a record are
-  // empty, and many names are too long to be kept without an allocation.
+  // A name becomes a string only for a field with a value (most of a record's fields are empty).
   void Add(std::string_view field, std::string value) {
     if (!value.empty()) fields_.emplace_back(std::string(field), std::move(value));
   }
@@ -396,14 +395,13 @@ absl::Status Record(Ctx& ctx, EntityType entity, std::uint64_t id, ChangeOp op, 
     }
   }
   if (change.fields.empty() && op == ChangeOp::kUpdate) return absl::OkStatus();
-  // A write transaction reads the feed's last number once (model::Counters::last_change).
-  if (ctx.counters != nullptr && ctx.counters->last_change.has_value()) {
-    change.seq = *ctx.counters->last_change + 1;
-  } else {
-    auto last = LastSeq(ctx);
-    if (!last.ok()) return last.status();
-    change.seq = *last + 1;
+  std::optional<std::uint64_t> last = ctx.counters != nullptr ? ctx.counters->last_change : std::nullopt;
+  if (!last.has_value()) {
+    auto read = LastSeq(ctx);
+    if (!read.ok()) return read.status();
+    last = *read;
   }
+  change.seq = *last + 1;
   change.at = ctx.now;
   change.actor = std::string(ctx.actor);
   change.imported = ctx.importing;
