@@ -178,6 +178,41 @@ TEST_F(DuplicatesTest, ADraftIsMatchedBeforeItIsStored) {
   EXPECT_TRUE(absl::IsInvalidArgument(store_->Run(&ReadTxn::FindDuplicatesOf, draft, MatchOptions{}).status()));
 }
 
+TEST_F(DuplicatesTest, ArchivedCustomersAreCandidatesOnlyWhenAsked) {
+  const Customer ann = Create(Person("Ann", "Lee", "", "+1 555 201 3344", "Boston"));
+  const Customer typo = Create(Person("Ann", "Leee", "", "", "Boston"));      // found by name
+  const Customer same = Create(Person("Ann", "Lee", "", "+1 555 201 3344", "Boston"));  // and by phone
+  for (CustomerId id : {typo.id, same.id}) ASSERT_TRUE(store_->Run(&WriteTxn::ArchiveCustomer, id).ok());
+  EXPECT_TRUE(Of(ann.id).empty());
+  MatchOptions o;
+  o.include_archived = true;
+  std::vector<CustomerId> ids;
+  for (const DuplicateCandidate& d : Of(ann.id, o)) ids.push_back(d.id);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<CustomerId>{typo.id, same.id}));
+}
+
+TEST_F(DuplicatesTest, LongNamesAreComparedWhole) {
+  // Names longer than 64 bytes, alike but for one letter near their end.
+  const std::string name = "International Association of Independent Bicycle Frame Builders and Restorers";
+  Customer a;
+  a.kind = CustomerKind::kOrganization;
+  a.display_name = name + " Ltd";
+  a.address.city = "Leeds";
+  a = Create(a);
+  Customer b = a;
+  b.display_name = name.substr(0, name.size() - 3) + "ars";
+  b = Create(b);
+  Customer c = a;
+  c.display_name = "Leeds Cycling Club";
+  c = Create(c);
+  const auto found = Of(a.id);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].id, b.id);
+  EXPECT_EQ(Reasons(found[0]), std::vector<MatchReason>{MatchReason::kName});
+  EXPECT_EQ(found[0].reasons[0].detail.substr(0, 4), "0.99") << found[0].reasons[0].detail;
+}
+
 TEST_F(DuplicatesTest, BadOptionsAreRefusedByName) {
   const Customer ann = Create(Person("Ann", "Lee"));
   const auto refused = [&](MatchOptions o, const char* what) {

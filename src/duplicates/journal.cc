@@ -99,16 +99,21 @@ absl::Status NeedMergeTables(const model::Ctx& ctx) {
       "this database predates merges (schema 16); open it writable once to upgrade it");
 }
 
+// The journal of merge `id`, stored as `value`.
+absl::StatusOr<Journal> Decoded(const model::Ctx& ctx, MergeId id, std::string_view value) {
+  Journal j;
+  if (auto s = codec::Decode(value, codec::RecordType::kMergeJournal, {"merge", id}, j, ctx.sealing); !s.ok()) return s;
+  if (j.record.id != id) return absl::DataLossError(absl::StrCat("merge ", id, ": the journal holds merge ", j.record.id));
+  return j;
+}
+
 // NotFound when there is no such journal.
 absl::StatusOr<Journal> Read(const model::Ctx& ctx, MergeId id) {
   std::string_view value;
   auto found = ctx.txn.Get(ctx.schema.merges, codec::EncodeU64(id), &value);
   if (!found.ok()) return found.status();
   if (!*found) return absl::NotFoundError(absl::StrCat("merge ", id, " does not exist (or was unmerged)"));
-  Journal j;
-  if (auto s = codec::Decode(value, codec::RecordType::kMergeJournal, {"merge", id}, j, ctx.sealing); !s.ok()) return s;
-  if (j.record.id != id) return absl::DataLossError(absl::StrCat("merge ", id, ": the journal holds merge ", j.record.id));
-  return j;
+  return Decoded(ctx, id, value);
 }
 
 }  // namespace
@@ -147,34 +152,41 @@ absl::StatusOr<std::vector<Journal>> JournalsOf(const model::Ctx& ctx, CustomerI
   return out;
 }
 
+namespace {
+// Keeps the record of a merge alone, made final: no copy of any record the merge changed.
+absl::StatusOr<MergeRecord> Finalized(model::Ctx& ctx, MergeRecord record) {
+  Journal kept;
+  kept.record = std::move(record);
+  kept.record.final_at = ctx.now;
+  if (auto s = PutJournal(ctx, kept); !s.ok()) return s;
+  return kept.record;
+}
+}  // namespace
+
 absl::StatusOr<MergeRecord> Finalize(model::Ctx& ctx, MergeId id) {
   auto j = GetJournal(ctx, id);
   if (!j.ok()) return j.status();
   if (j->record.final_at != 0) return j->record;
-  Journal kept;  // the record alone: no copy of any record the merge changed
-  kept.record = std::move(j->record);
-  kept.record.final_at = ctx.now;
-  if (auto s = PutJournal(ctx, kept); !s.ok()) return s;
-  return kept.record;
+  return Finalized(ctx, std::move(j->record));
 }
 
 absl::StatusOr<std::uint64_t> FinalizeBefore(model::Ctx& ctx, Timestamp merged_before, std::size_t limit) {
   if (limit < 1 || limit > 100000)
     return absl::InvalidArgumentError(absl::StrCat("limit: ", limit, " merges; 1 to 100000 a transaction"));
   if (auto s = NeedMergeTables(ctx); !s.ok()) return s;
-  std::vector<MergeId> due;  // found first: no writes during a scan
+  std::vector<MergeRecord> due;  // found first: no writes during a scan
   auto s = storage::ScanPrefix(ctx.txn, ctx.schema.merges, {}, {},
-                               [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
+                               [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
                                  if (key.size() != 8) return absl::DataLossError("merges: a key is unreadable");
-                                 auto j = Read(ctx, codec::GetBigEndian64(key.data()));
+                                 auto j = Decoded(ctx, codec::GetBigEndian64(key.data()), value);
                                  if (!j.ok()) return j.status();
                                  if (j->record.final_at == 0 && j->record.merged_at < merged_before)
-                                   due.push_back(j->record.id);
+                                   due.push_back(std::move(j->record));
                                  return due.size() < limit;
                                });
   if (!s.ok()) return s;
-  for (MergeId id : due)
-    if (auto done = Finalize(ctx, id); !done.ok()) return done.status();
+  for (MergeRecord& record : due)
+    if (auto done = Finalized(ctx, std::move(record)); !done.ok()) return done.status();
   return due.size();
 }
 
@@ -262,8 +274,8 @@ absl::Status CheckMerges(const model::Ctx& ctx, std::vector<std::string>* proble
                                });
   if (!s.ok()) return s;
   return storage::ScanPrefix(ctx.txn, ctx.schema.merges, {}, {},
-                             [&](std::string_view key, std::string_view) -> absl::StatusOr<bool> {
-                               auto read = key.size() == 8 ? Read(ctx, codec::GetBigEndian64(key.data()))
+                             [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
+                               auto read = key.size() == 8 ? Decoded(ctx, codec::GetBigEndian64(key.data()), value)
                                                            : absl::StatusOr<Journal>(absl::DataLossError("merges: a key is unreadable"));
                                if (!read.ok()) {
                                  problems->push_back(std::string(read.status().message()));

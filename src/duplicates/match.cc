@@ -67,11 +67,19 @@ std::vector<std::string> Corroborators(const Customer& c) {
   return out;
 }
 
-std::vector<std::string> NameKeysOf(const Customer& c) {
-  std::vector<std::string> keys = NameKeys(PartsOf(c));
-  const char* kind = c.kind == CustomerKind::kOrganization ? "o|" : "p|";
+std::vector<std::string> NameKeysOf(const NameParts& parts) {
+  std::vector<std::string> keys = NameKeys(parts);
+  const char* kind = parts.organization ? "o|" : "p|";
   for (std::string& k : keys) k.insert(0, kind);
   return keys;
+}
+
+std::vector<std::string> NameKeysOf(const Customer& c) { return NameKeysOf(PartsOf(c)); }
+
+Probe::Probe(const Customer& c) : customer(c), parts(PartsOf(c)), corroborators(Corroborators(c)) {
+  for (const Email& e : c.emails) emails.push_back(text::FoldCase(e.address));
+  for (const Phone& p : c.phones)
+    if (std::string k = text::PhoneKey(p); !k.empty()) phone_keys.push_back(std::move(k));
 }
 
 absl::Status CheckOptions(const model::Ctx& ctx, const MatchOptions& o, bool need_limit) {
@@ -94,29 +102,34 @@ absl::Status CheckOptions(const model::Ctx& ctx, const MatchOptions& o, bool nee
   return absl::OkStatus();
 }
 
-DuplicateCandidate Compare(const Customer& a, const Customer& b, const MatchOptions& o) {
+DuplicateCandidate Compare(const Customer& a, const Customer& b, const MatchOptions& o) { return Compare(Probe(a), b, o); }
+
+DuplicateCandidate Compare(const Probe& probe, const Customer& b, const MatchOptions& o) {
+  const Customer& a = probe.customer;
   DuplicateCandidate out;
   out.id = b.id;
   bool same_email = false, same_phone = false;
-  if (Wanted(o, MatchReason::kEmail))
-    for (const Email& ea : a.emails) {
-      const std::string fa = text::FoldCase(ea.address);
-      for (const Email& eb : b.emails)
-        if (!same_email && text::FoldCase(eb.address) == fa) {
+  // The first of a's emails (phones) that b has, as b writes it.
+  if (Wanted(o, MatchReason::kEmail) && !probe.emails.empty() && !b.emails.empty()) {
+    std::vector<std::string> folded;
+    for (const Email& eb : b.emails) folded.push_back(text::FoldCase(eb.address));
+    for (std::size_t i = 0; !same_email && i < probe.emails.size(); ++i)
+      for (std::size_t j = 0; !same_email && j < folded.size(); ++j)
+        if (folded[j] == probe.emails[i]) {
           same_email = true;
-          out.reasons.push_back({MatchReason::kEmail, kEmailWeight, eb.address});
+          out.reasons.push_back({MatchReason::kEmail, kEmailWeight, b.emails[j].address});
         }
-    }
-  if (Wanted(o, MatchReason::kPhone))
-    for (const Phone& pa : a.phones) {
-      const std::string ka = text::PhoneKey(pa);
-      if (ka.empty()) continue;
-      for (const Phone& pb : b.phones)
-        if (!same_phone && customers::PhoneMatches(text::PhoneKey(pb), ka)) {
+  }
+  if (Wanted(o, MatchReason::kPhone) && !probe.phone_keys.empty() && !b.phones.empty()) {
+    std::vector<std::string> keys;
+    for (const Phone& pb : b.phones) keys.push_back(text::PhoneKey(pb));
+    for (std::size_t i = 0; !same_phone && i < probe.phone_keys.size(); ++i)
+      for (std::size_t j = 0; !same_phone && j < keys.size(); ++j)
+        if (customers::PhoneMatches(keys[j], probe.phone_keys[i])) {
           same_phone = true;
-          out.reasons.push_back({MatchReason::kPhone, kPhoneWeight, pb.number});
+          out.reasons.push_back({MatchReason::kPhone, kPhoneWeight, b.phones[j].number});
         }
-    }
+  }
   if (Wanted(o, MatchReason::kDomain) && a.kind == CustomerKind::kOrganization && b.kind == CustomerKind::kOrganization)
     for (const std::string& d : a.domains)
       if (std::find(b.domains.begin(), b.domains.end(), d) != b.domains.end()) {
@@ -134,10 +147,11 @@ DuplicateCandidate Compare(const Customer& a, const Customer& b, const MatchOpti
     }
   }
   if (Wanted(o, MatchReason::kName)) {
-    const double sim = NameSimilarity(PartsOf(a), PartsOf(b));
+    const double sim = NameSimilarity(probe.parts, PartsOf(b));
     if (sim >= kNameFloor) {
       std::vector<std::string> with;
-      const std::vector<std::string> ca = Corroborators(a), cb = Corroborators(b);
+      const std::vector<std::string>& ca = probe.corroborators;
+      const std::vector<std::string> cb = Corroborators(b);
       bool city = false, org = false, domain = false;
       for (const std::string& x : ca) {
         if (!std::binary_search(cb.begin(), cb.end(), x)) continue;
@@ -169,6 +183,7 @@ absl::StatusOr<std::vector<DuplicateCandidate>> Candidates(const model::Ctx& ctx
   if (ctx.schema.customer_match == model::kAbsentTable)
     return absl::FailedPreconditionError("this file predates duplicate matching (opened read-only): open it writable once");
   if (auto s = NeedMatchIndex(ctx); !s.ok()) return s;
+  const Probe probe(c);
   absl::flat_hash_map<CustomerId, Customer> found;
   absl::flat_hash_set<CustomerId> ids;
   const auto add = [&](CustomerId id) {
@@ -223,21 +238,21 @@ absl::StatusOr<std::vector<DuplicateCandidate>> Candidates(const model::Ctx& ctx
   if (Wanted(o, MatchReason::kName)) {
     // Each name key's entries, kept when they share a corroborating value's tag with `c`; one
     // cursor for every key, visited in key order.
-    const std::vector<std::uint32_t> tags = customers::MatchTags(ctx, Corroborators(c));
+    const std::vector<std::uint32_t> tags = customers::MatchTags(ctx, probe.corroborators);
     std::vector<std::string> prefixes;
     if (!tags.empty())
-      for (const std::string& key : NameKeysOf(c)) prefixes.push_back(customers::MatchPrefix(ctx, key));
+      for (const std::string& key : NameKeysOf(probe.parts)) prefixes.push_back(customers::MatchPrefix(ctx, key));
     std::sort(prefixes.begin(), prefixes.end());
     auto cursor = storage::Cursor::Open(ctx.txn, ctx.schema.customer_match);
     if (!cursor.ok()) return cursor.status();
+    std::vector<std::uint64_t> named;
     for (const std::string& prefix : prefixes) {
-      auto s = storage::ScanPrefix(*cursor, prefix, {}, [&](std::string_view k, std::string_view flags) -> absl::StatusOr<bool> {
-        if (!o.include_archived && customers::Archived(flags)) return true;
-        if (customers::SharesMatchTag(k.substr(prefix.size()), tags)) add(customers::IdAtEnd(k));
-        return true;
-      });
-      if (!s.ok()) return s;
+      const auto shares = [&](std::string_view k) { return customers::SharesMatchTag(k.substr(prefix.size()), tags); };
+      const absl::FunctionRef<bool(std::string_view)> keep(shares);
+      storage::Cursor::IdScan scan{prefix, prefix, {}, o.include_archived ? '\0' : model::kFlagArchived, SIZE_MAX, nullptr, &keep};
+      if (auto all = cursor->CollectIds(scan, &named); !all.ok()) return all.status();
     }
+    for (CustomerId id : named) add(id);
   }
 
   std::vector<DuplicateCandidate> out;
@@ -254,7 +269,7 @@ absl::StatusOr<std::vector<DuplicateCandidate>> Candidates(const model::Ctx& ctx
       other = &loaded;
     }
     if (other->archived && !o.include_archived) continue;
-    DuplicateCandidate d = Compare(c, *other, o);
+    DuplicateCandidate d = Compare(probe, *other, o);
     if (d.score < o.threshold || d.reasons.empty()) continue;
     if (!o.include_dismissed && c.id != 0) {
       auto dismissed = Dismissed(ctx, c.id, id);

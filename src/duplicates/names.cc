@@ -77,6 +77,12 @@ const absl::flat_hash_set<std::string_view>& LegalForms() {
 
 // German umlauts as written without them ("mueller" for "müller", folded to "muller"): "ue",
 // "oe" and "ae" read as the vowel alone.
+bool HasUmlautPair(std::string_view w) {
+  for (std::size_t i = 0; i + 1 < w.size(); ++i)
+    if (w[i + 1] == 'e' && (w[i] == 'u' || w[i] == 'o' || w[i] == 'a')) return true;
+  return false;
+}
+
 std::string Transliterated(std::string_view w) {
   std::string out;
   for (std::size_t i = 0; i < w.size(); ++i) {
@@ -98,7 +104,9 @@ double TokenSimilarity(std::string_view a, std::string_view b) {
   if (formal_of(b, fa) || formal_of(a, fb)) return 0.95;
   for (std::string_view x : fa)
     if (formal_of(x, fb)) return 0.95;
-  return std::max(JaroWinkler(a, b), JaroWinkler(Transliterated(a), Transliterated(b)));
+  const double plain = JaroWinkler(a, b);
+  if (!HasUmlautPair(a) && !HasUmlautPair(b)) return plain;  // transliterated alike
+  return std::max(plain, JaroWinkler(Transliterated(a), Transliterated(b)));
 }
 
 std::string Joined(const std::vector<std::string>& words) {
@@ -119,7 +127,19 @@ double JaroWinkler(std::string_view a, std::string_view b) {
   if (a == b) return 1;
   if (a.empty() || b.empty()) return 0;
   const std::size_t window = std::max<std::size_t>(std::max(a.size(), b.size()) / 2, 1) - 1;
-  std::vector<char> used_a(a.size(), 0), used_b(b.size(), 0);
+  // Names are short: their marks fit on the stack.
+  std::array<char, 64> small_a{}, small_b{};
+  std::vector<char> large_a, large_b;
+  char* used_a = small_a.data();
+  char* used_b = small_b.data();
+  if (a.size() > small_a.size()) {
+    large_a.assign(a.size(), 0);
+    used_a = large_a.data();
+  }
+  if (b.size() > small_b.size()) {
+    large_b.assign(b.size(), 0);
+    used_b = large_b.data();
+  }
   std::size_t matches = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
     const std::size_t lo = i > window ? i - window : 0;

@@ -230,12 +230,14 @@ class Cursor {
   absl::StatusOr<bool> CollectIds(std::string_view prefix, char skip_flags, std::size_t cap,
                                   std::vector<std::uint64_t>* ids);
   // The same over the keys from `from` that start with `prefix` and are below `hi` (empty: no
-  // bound), each entry first passing `sound` when given (DataLoss when one does not).
+  // bound), each entry first passing `sound` when given (DataLoss when one does not), and
+  // collected only when `keep`, when given, keeps it.
   struct IdScan {
     std::string_view from, prefix, hi;
     char skip_flags = 0;
     std::size_t cap = SIZE_MAX;
     bool (*sound)(std::string_view key, std::string_view value) = nullptr;
+    const absl::FunctionRef<bool(std::string_view key)>* keep = nullptr;
   };
   absl::StatusOr<bool> CollectIds(const IdScan& scan, std::vector<std::uint64_t>* ids);
 

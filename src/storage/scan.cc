@@ -131,11 +131,19 @@ absl::StatusOr<bool> Cursor::Confirmed(std::string_view target, bool found) {
     return false;
   }
   if (CompareKeys(key(), target) < 0) return damaged();
+  const std::string_view landed = key();  // stays readable: nothing is written meanwhile
   auto before = Move(MDB_PREV);
   if (!before.ok()) return before.status();
-  if (*before && CompareKeys(key(), target) >= 0) return damaged();
-  k_ = KeyVal(target);
-  return Move(MDB_SET_RANGE);  // back where the search landed
+  if (!*before) {  // the first entry: search again to stand on it
+    k_ = KeyVal(target);
+    return Move(MDB_SET_RANGE);
+  }
+  if (CompareKeys(key(), target) >= 0) return damaged();
+  // One step forward is back where the search landed, in a sound tree.
+  auto back = Move(MDB_NEXT);
+  if (!back.ok()) return back.status();
+  if (!*back || CompareKeys(key(), landed) != 0) return damaged();
+  return true;
 }
 absl::StatusOr<bool> Cursor::First() { return Move(MDB_FIRST); }
 absl::StatusOr<bool> Cursor::Last() { return Move(MDB_LAST); }
@@ -232,6 +240,7 @@ absl::StatusOr<bool> Cursor::CollectIds(const IdScan& scan, std::vector<std::uin
             }
             if (skip_flags != 0 && v.mv_size > 0 && (static_cast<const char*>(v.mv_data)[0] & skip_flags) != 0)
               continue;
+            if (scan.keep != nullptr && !(*scan.keep)(key)) continue;
             if (ids->size() >= cap) {
               stop = Stop::kCap;
               return 0;
