@@ -79,6 +79,19 @@ Window IdWindow(const Search& s, const FieldRef& order, std::string_view after) 
 }
 
 template <class R>
+Slots SlotsOf(R** next) {
+  Slots slots;
+  if constexpr (std::is_same_v<R, Customer>) {
+    slots.customer = next;
+  } else if constexpr (std::is_same_v<R, Opportunity>) {
+    slots.opportunity = next;
+  } else {
+    slots.interaction = next;
+  }
+  return slots;
+}
+
+template <class R>
 absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<R>& out, std::string& next_token) {
   if (auto st = model::CheckLimit(s.limit); !st.ok()) return st;
   auto order = Resolve(kind, s.order_by);
@@ -116,23 +129,34 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
     // The records come in the page's order: the first `want` after the token are the page and
     // whether another follows.
     const std::uint64_t after_id = after->empty() ? 0 : codec::GetBigEndian64(after->data() + after->size() - 8);
+    // Each record is read straight into its place in the page: the last element of `out` is
+    // the slot the next one is read into (never moved: room for every slot is reserved).
     const std::size_t start = out.size();
-    out.reserve(start + std::min<std::size_t>(want, 1024));
-    auto st = Walk(ctx, p->filter, p->pipelines, p->candidates, s.include_archived, true,
-                   [&](Customer* c, Opportunity* o, Interaction* i) -> absl::StatusOr<bool> {
-                     R* r = nullptr;
-                     if constexpr (std::is_same_v<R, Customer>) {
-                       r = c;
-                     } else if constexpr (std::is_same_v<R, Opportunity>) {
-                       r = o;
-                     } else {
-                       r = i;
-                     }
-                     if (r->id <= after_id) return true;
-                     out.push_back(std::move(*r));  // Walk decodes afresh into it
-                     return out.size() - start < want;
-                   });
-    if (!st.ok()) return st;
+    out.reserve(start + want + 1);
+    R* next = &out.emplace_back();
+    std::size_t kept = 0;
+    auto st = Walk(
+        ctx, p->filter, p->pipelines, p->candidates, s.include_archived, true,
+        [&](Customer* c, Opportunity* o, Interaction* i) -> absl::StatusOr<bool> {
+          R* r = nullptr;
+          if constexpr (std::is_same_v<R, Customer>) {
+            r = c;
+          } else if constexpr (std::is_same_v<R, Opportunity>) {
+            r = o;
+          } else {
+            r = i;
+          }
+          if (r->id <= after_id) return true;  // its slot takes the next record
+          if (++kept == want) return false;
+          next = &out.emplace_back();
+          return true;
+        },
+        SlotsOf(&next));
+    if (out.size() - start > kept) out.pop_back();  // the slot no record was kept in
+    if (!st.ok()) {
+      out.resize(start);
+      return st;
+    }
     if (out.size() - start > s.limit) {
       out.pop_back();
       next_token = model::MakePageToken(hash, key_of(out.back()));
@@ -141,6 +165,8 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
   }
   std::vector<Ranked<R>> kept;
   kept.reserve(std::min<std::size_t>(2 * want, 1024));
+  auto spare = std::make_unique<R>();  // where Walk reads the next record
+  R* next = spare.get();
   const auto trim = [&] {
     std::nth_element(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(want - 1), kept.end(),
                      [&](const Ranked<R>& a, const Ranked<R>& b) { return before(a.key, b.key); });
@@ -159,10 +185,13 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
                    }();
                    std::string key = key_of(r);
                    if (!after->empty() && !before(*after, key)) return true;
-                   kept.push_back(Ranked<R>{std::move(key), std::make_unique<R>(std::move(r))});  // Walk decodes afresh into it
+                   kept.push_back(Ranked<R>{std::move(key), std::move(spare)});
+                   spare = std::make_unique<R>();
+                   next = spare.get();
                    if (kept.size() >= 2 * want) trim();
                    return true;
-                 });
+                 },
+                 SlotsOf(&next));
   if (!st.ok()) return st;
   std::sort(kept.begin(), kept.end(), [&](const Ranked<R>& a, const Ranked<R>& b) { return before(a.key, b.key); });
   if (kept.size() > s.limit) {
@@ -203,16 +232,22 @@ absl::Status LoadCatalog(const Ctx& ctx, bool needed, Lookups* l) {
 
 absl::Status Walk(const Ctx& ctx, const Compiled& f, const Lookups& p, const Candidates& cand, bool include_archived,
                   bool contact,
-                  absl::FunctionRef<absl::StatusOr<bool>(Customer*, Opportunity*, Interaction*)> fn) {
+                  absl::FunctionRef<absl::StatusOr<bool>(Customer*, Opportunity*, Interaction*)> fn,
+                  const Slots& slots) {
   const EntityType kind = f.kind;
   contact = contact || f.uses_last_interaction;
-  Customer c;
-  Opportunity o;
-  Interaction in;
+  Customer own_customer;
+  Opportunity own_opportunity;
+  Interaction own_interaction;
+  const auto slot = [](auto** given, auto* own) { return given != nullptr ? *given : own; };
+  const auto C = [&]() -> Customer& { return *slot(slots.customer, &own_customer); };
+  const auto O = [&]() -> Opportunity& { return *slot(slots.opportunity, &own_opportunity); };
+  const auto I = [&]() -> Interaction& { return *slot(slots.interaction, &own_interaction); };
   // Tests a record just read and hands it on (`loaded`: a customer read with its last contact).
   const auto offer = [&](bool loaded) -> absl::StatusOr<bool> {
     switch (kind) {
-      case EntityType::kCustomer:
+      case EntityType::kCustomer: {
+        Customer& c = C();
         if (c.archived && !include_archived) return true;
         if (contact && !loaded) {
           auto last = customers::LastInteraction(ctx, c.id);
@@ -221,24 +256,25 @@ absl::Status Walk(const Ctx& ctx, const Compiled& f, const Lookups& p, const Can
         }
         if (!Matches(f, c, p)) return true;
         return fn(&c, nullptr, nullptr);
+      }
       case EntityType::kOpportunity:
-        if (!Matches(f, o, p)) return true;
-        return fn(nullptr, &o, nullptr);
+        if (!Matches(f, O(), p)) return true;
+        return fn(nullptr, &O(), nullptr);
       default:
-        if (!Matches(f, in, p)) return true;
-        return fn(nullptr, nullptr, &in);
+        if (!Matches(f, I(), p)) return true;
+        return fn(nullptr, nullptr, &I());
     }
   };
   if (!cand.full_scan) {
     for (std::uint64_t id : cand.ids) {
       absl::StatusOr<bool> found = false;
       if (kind == EntityType::kCustomer) {
-        found = customers::Load(ctx, id, &c);
+        found = customers::Load(ctx, id, &C());
       } else if (kind == EntityType::kOpportunity) {
-        found = opportunities::Load(ctx, id, &o);
+        found = opportunities::Load(ctx, id, &O());
       } else {
         auto got = interactions::Get(ctx, id);
-        if (got.ok()) in = *std::move(got);
+        if (got.ok()) I() = *std::move(got);
         found = got.ok() ? absl::StatusOr<bool>(true)
                          : absl::IsNotFound(got.status()) ? absl::StatusOr<bool>(false) : got.status();
       }
@@ -253,7 +289,7 @@ absl::Status Walk(const Ctx& ctx, const Compiled& f, const Lookups& p, const Can
   if (kind == EntityType::kInteraction)
     return storage::ScanPrefix(ctx.txn, ctx.schema.interactions, {}, {},
                                [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
-                                 if (auto st = interactions::DecodeAt(ctx, key, value, &in); !st.ok()) return st;
+                                 if (auto st = interactions::DecodeAt(ctx, key, value, &I()); !st.ok()) return st;
                                  return offer(false);
                                });
   const bool customers = kind == EntityType::kCustomer;
@@ -261,12 +297,12 @@ absl::Status Walk(const Ctx& ctx, const Compiled& f, const Lookups& p, const Can
   return storage::ScanPrefix(ctx.txn, table, {}, {}, [&](std::string_view key, std::string_view value) -> absl::StatusOr<bool> {
     if (key.size() != 8) return absl::DataLossError(absl::StrCat(customers ? "customer" : "opportunity", " key is damaged"));
     const std::uint64_t id = codec::GetBigEndian64(key.data());
-    absl::Status st = customers ? codec::Decode(value, codec::RecordType::kCustomer, {"customer", id}, c, ctx.sealing)
-                                : codec::Decode(value, codec::RecordType::kOpportunity, {"opportunity", id}, o);
+    absl::Status st = customers ? codec::Decode(value, codec::RecordType::kCustomer, {"customer", id}, C(), ctx.sealing)
+                                : codec::Decode(value, codec::RecordType::kOpportunity, {"opportunity", id}, O());
     if (!st.ok()) return st;
-    if ((customers ? c.id : o.id) != id)
+    if ((customers ? C().id : O().id) != id)
       return absl::DataLossError(absl::StrCat(customers ? "customer " : "opportunity ", id, ": stored record holds another id"));
-    if (customers) c.last_interaction_at = 0;
+    if (customers) C().last_interaction_at = 0;
     return offer(false);
   });
 }

@@ -21,12 +21,22 @@ absl::Status LoadOwners(const model::Ctx& ctx, bool needed, Lookups* l);
 // Loads the product catalog into `l` when `needed` (a field read through it: NeedsCatalog).
 absl::Status LoadCatalog(const model::Ctx& ctx, bool needed, Lookups* l);
 
+// Where Walk reads each record into: the record a slot points at when it is given (read before
+// each record, so `fn` can keep a record where it lies and point the slot at another), Walk's
+// own otherwise.
+struct Slots {
+  Customer** customer = nullptr;
+  Opportunity** opportunity = nullptr;
+  Interaction** interaction = nullptr;
+};
+
 // Calls `fn` with every record of the filter's kind that matches, in id order (interactions read
-// whole: by customer and time), until it returns false; `fn` may move the record away. `contact`: customers get their last_interaction_at (one
-// more read each).
+// whole: by customer and time), until it returns false; `fn` may move the record away. `contact`:
+// customers get their last_interaction_at (one more read each).
 absl::Status Walk(const model::Ctx& ctx, const Compiled& f, const Lookups& p, const Candidates& c,
                   bool include_archived, bool contact,
-                  absl::FunctionRef<absl::StatusOr<bool>(Customer*, Opportunity*, Interaction*)> fn);
+                  absl::FunctionRef<absl::StatusOr<bool>(Customer*, Opportunity*, Interaction*)> fn,
+                  const Slots& slots = {});
 
 // A record a walk visits (one of the three is set), with the lookups its fields are read with.
 struct Record {
