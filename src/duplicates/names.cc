@@ -75,14 +75,15 @@ const absl::flat_hash_set<std::string_view>& LegalForms() {
   return *set;
 }
 
-// German umlauts as written without them ("mueller" for "müller", folded to "muller"): "ue",
-// "oe" and "ae" read as the vowel alone.
+// Whether `w` holds "ue", "oe" or "ae" (Transliterated changes it).
 bool HasUmlautPair(std::string_view w) {
   for (std::size_t i = 0; i + 1 < w.size(); ++i)
     if (w[i + 1] == 'e' && (w[i] == 'u' || w[i] == 'o' || w[i] == 'a')) return true;
   return false;
 }
 
+// German umlauts as written without them ("mueller" for "müller", folded to "muller"): "ue",
+// "oe" and "ae" read as the vowel alone.
 std::string Transliterated(std::string_view w) {
   std::string out;
   for (std::size_t i = 0; i < w.size(); ++i) {

@@ -134,7 +134,7 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
     const std::size_t start = out.size();
     out.reserve(start + want + 1);
     R* next = &out.emplace_back();
-    std::size_t kept = 0;
+    std::size_t taken = 0;  // records kept in the page
     auto st = Walk(
         ctx, p->filter, p->pipelines, p->candidates, s.include_archived, true,
         [&](Customer* c, Opportunity* o, Interaction* i) -> absl::StatusOr<bool> {
@@ -147,12 +147,12 @@ absl::Status Page(const Ctx& ctx, EntityType kind, const Search& s, std::vector<
             r = i;
           }
           if (r->id <= after_id) return true;  // its slot takes the next record
-          if (++kept == want) return false;
+          if (++taken == want) return false;
           next = &out.emplace_back();
           return true;
         },
         SlotsOf(&next));
-    if (out.size() - start > kept) out.pop_back();  // the slot no record was kept in
+    if (out.size() - start > taken) out.pop_back();  // the last slot, which holds no kept record
     if (!st.ok()) {
       out.resize(start);
       return st;
