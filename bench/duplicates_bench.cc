@@ -4,7 +4,8 @@
 //   DuplicateCandidates/sqlite  SQLite with the best indexes for the same blocking (email, phone,
 //                               and the two phonetic name keys with the city, organization or email
 //                               domain, each a composite index), prepared once; the rows it finds
-//                               scored by the same similarity function (duplicates::Compare)
+//                               scored by the same similarity function (duplicates::Compare, with
+//                               the probe worked out once, as the engine does)
 // and the store-wide scan on its own (DuplicateScan/crm: every customer compared with its
 // candidates, the pairs kept), whose target is an absolute time. Before timing, both sides must
 // find the same candidates for every probe. The people: 75 given names, 2,500 family names,
@@ -185,6 +186,7 @@ std::vector<DuplicateCandidate> SqliteCandidates(sqlite3_stmt* q, const Customer
   sqlite3_bind_text(q, 7, at == "gmail.com" ? "-" : at.c_str(), -1, SQLITE_TRANSIENT);
   std::vector<DuplicateCandidate> out;
   const MatchOptions o;
+  const duplicates::Probe prepared(probe);  // worked out once a probe, as the engine does
   while (sqlite3_step(q) == SQLITE_ROW) {
     Customer c;
     c.id = static_cast<CustomerId>(sqlite3_column_int64(q, 0));
@@ -196,7 +198,7 @@ std::vector<DuplicateCandidate> SqliteCandidates(sqlite3_stmt* q, const Customer
     phone.e164 = phone.number;
     c.phones.push_back(phone);
     c.emails.push_back(Email{reinterpret_cast<const char*>(sqlite3_column_text(q, 6)), "", false});
-    DuplicateCandidate d = duplicates::Compare(probe, c, o);
+    DuplicateCandidate d = duplicates::Compare(prepared, c, o);
     if (d.score >= o.threshold && !d.reasons.empty()) out.push_back(std::move(d));
   }
   sqlite3_reset(q);
