@@ -26,6 +26,18 @@ TEST(KeyTest, ByteOrderIsLogicalOrder) {
   EXPECT_LT(KeyBuilder().Str("").bytes(), KeyBuilder().Str(std::string("\0", 1)).bytes());
 }
 
+TEST(KeyTest, BigEndianIntegersAreMostSignificantByteFirst) {
+  char out[8];
+  PutBigEndian64(out, 0x0102030405060708ull);
+  EXPECT_EQ(std::string(out, 8), "\x01\x02\x03\x04\x05\x06\x07\x08");
+  EXPECT_EQ(GetBigEndian64(out), 0x0102030405060708ull);
+  EXPECT_EQ(GetBigEndian32(out + 4), 0x05060708u);
+  PutBigEndian64(out, UINT64_MAX - 1);
+  EXPECT_EQ(GetBigEndian64(out), UINT64_MAX - 1);
+  EXPECT_EQ(GetBigEndian32(out), UINT32_MAX);
+  EXPECT_EQ(GetBigEndian32("\x80\x00\x00\x01"), 0x80000001u);
+}
+
 TEST(KeyTest, ReaderRoundTripsAndRejectsMalformed) {
   const std::string nul("x\0y", 3);
   KeyBuilder kb;

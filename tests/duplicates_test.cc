@@ -192,6 +192,51 @@ TEST_F(DuplicatesTest, ArchivedCustomersAreCandidatesOnlyWhenAsked) {
   EXPECT_EQ(ids, (std::vector<CustomerId>{typo.id, same.id}));
 }
 
+TEST_F(DuplicatesTest, AnyOneSharedValueAmongSeveralCorroboratesAName) {
+  // The stored customer has five corroborating values; each draft shares exactly one of them,
+  // among values of its own, so the shared one falls anywhere in either's list.
+  std::vector<CustomerId> orgs;
+  for (const char* name : {"Fjord Shipping", "Polar Freight", "Coastal Rail"}) {
+    Customer o;
+    o.kind = CustomerKind::kOrganization;
+    o.display_name = name;
+    orgs.push_back(Create(o).id);
+  }
+  Customer stored = Person("Ingrid", "Halvorsen", "ingrid@north.example", "", "Tromso");
+  stored.emails.push_back(Email{"ih@south.example", "", false});
+  stored.memberships = {Membership{orgs[0], ""}, Membership{orgs[1], ""}};
+  stored = Create(stored);
+  struct Draft {
+    std::string city, email;
+    CustomerId org;
+    std::string expect;  // in the reason's detail; empty: not a candidate
+  };
+  const Draft drafts[] = {
+      {"tromso", "i@west.example", orgs[2], "same city"},
+      {"Bergen", "i@north.example", orgs[2], "same email domain"},
+      {"Bergen", "i@south.example", orgs[2], "same email domain"},
+      {"Bergen", "i@west.example", orgs[0], "same organization"},
+      {"Bergen", "i@west.example", orgs[1], "same organization"},
+      {"Bergen", "i@west.example", orgs[2], ""},
+  };
+  for (const Draft& d : drafts) {
+    Customer draft = Person("Ingrid", "Halvorssen", d.email, "", d.city);
+    draft.emails.push_back(Email{"ingrid.h@gmail.com", "", false});
+    draft.memberships = {Membership{d.org, ""}};
+    const auto found = Ok(store_->Run(&ReadTxn::FindDuplicatesOf, draft, MatchOptions{}));
+    if (d.expect.empty()) {
+      EXPECT_TRUE(found.empty()) << d.city << " " << d.email;
+      continue;
+    }
+    ASSERT_EQ(found.size(), 1u) << d.expect << " " << d.email;
+    EXPECT_EQ(found[0].id, stored.id);
+    EXPECT_EQ(Reasons(found[0]), std::vector<MatchReason>{MatchReason::kName});
+    EXPECT_NE(found[0].reasons[0].detail.find(d.expect), std::string::npos) << found[0].reasons[0].detail;
+    EXPECT_EQ(found[0].reasons[0].detail.find("same", found[0].reasons[0].detail.find("same") + 1), std::string::npos)
+        << "one shared value only: " << found[0].reasons[0].detail;
+  }
+}
+
 TEST_F(DuplicatesTest, LongNamesAreComparedWhole) {
   // Names longer than 64 bytes, alike but for one letter near their end.
   const std::string name = "International Association of Independent Bicycle Frame Builders and Restorers";

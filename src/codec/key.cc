@@ -4,19 +4,6 @@
 
 namespace crm::codec {
 
-void PutBigEndian64(char* out, std::uint64_t v) {
-  for (int i = 7; i >= 0; --i) {
-    out[i] = static_cast<char>(v & 0xFF);
-    v >>= 8;
-  }
-}
-
-std::uint64_t GetBigEndian64(const char* in) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(in[i]);
-  return v;
-}
-
 std::string IndexValue(std::string_view key, char flags) {
   std::string v(5, flags);
   const std::uint32_t crc = Crc32c(key.data(), key.size());

@@ -8,7 +8,9 @@
 //   y are, and a string followed by more parts stays unambiguous.
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,9 +52,24 @@ class KeyReader {
   std::string_view rest_;
 };
 
-// Big-endian fixed-width integers, shared by keys and small values.
-void PutBigEndian64(char* out, std::uint64_t v);
-std::uint64_t GetBigEndian64(const char* in);
+// Big-endian fixed-width integers, shared by keys and small values. Inline: index scans read
+// one per entry.
+inline void PutBigEndian64(char* out, std::uint64_t v) {
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+  std::memcpy(out, &v, 8);
+}
+inline std::uint64_t GetBigEndian64(const char* in) {
+  std::uint64_t v;
+  std::memcpy(&v, in, 8);
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+  return v;
+}
+inline std::uint32_t GetBigEndian32(const char* in) {
+  std::uint32_t v;
+  std::memcpy(&v, in, 4);
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap32(v);
+  return v;
+}
 std::string EncodeU64(std::uint64_t v);
 
 // The value of an index entry that is not unique (since schema 4): the record's flags, then the

@@ -317,10 +317,10 @@ absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const CustomerQuery& q) {
   return n;
 }
 
-absl::StatusOr<Customer> Prepared(const Ctx& ctx, Customer c) {
+absl::Status Prepare(const Ctx& ctx, Customer& c) {
   if (auto s = Normalize(c); !s.ok()) return s;
   ReadPhones(ctx, c);
-  return c;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Customer> Create(Ctx& ctx, Customer c) {

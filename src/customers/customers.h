@@ -25,9 +25,9 @@ absl::StatusOr<std::vector<Customer>> FindByPhone(const Ctx& ctx, std::string_vi
 absl::StatusOr<CustomerPage> List(const Ctx& ctx, const CustomerQuery& query);
 absl::StatusOr<std::uint64_t> Count(const Ctx& ctx, const CustomerQuery& query);
 
-// `c` as a create would store it: validated and normalised, its phones read (duplicate matching
-// of a customer not stored).
-absl::StatusOr<Customer> Prepared(const Ctx& ctx, Customer c);
+// Makes `c` what a create would store: validated and normalised, its phones read (duplicate
+// matching of a customer not stored). `c` is left partly normalised when it fails.
+absl::Status Prepare(const Ctx& ctx, Customer& c);
 
 // Write operations. Each either fails having written nothing, or writes the record and every
 // index entry. A failure after writing started dooms the transaction (the store aborts it: the

@@ -111,10 +111,14 @@ bool SharesMatchTag(std::string_view rest, const std::vector<std::uint32_t>& tag
   if (rest.empty()) return false;
   const std::size_t n = static_cast<unsigned char>(rest[0]);
   if (rest.size() != 1 + 4 * n + 8) return false;
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto* p = reinterpret_cast<const unsigned char*>(rest.data() + 1 + 4 * i);
-    const std::uint32_t tag = (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
-    if (std::binary_search(tags.begin(), tags.end(), tag)) return true;
+  // Both lists are sorted (MatchTags): one merge pass. An entry whose tags are out of order
+  // (a damaged file) may be missed, never misread.
+  const char* p = rest.data() + 1;
+  auto t = tags.begin();
+  for (std::size_t i = 0; i < n && t != tags.end(); ++i, p += 4) {
+    const std::uint32_t tag = codec::GetBigEndian32(p);
+    while (t != tags.end() && *t < tag) ++t;
+    if (t != tags.end() && *t == tag) return true;
   }
   return false;
 }

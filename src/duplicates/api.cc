@@ -43,10 +43,10 @@ absl::StatusOr<std::vector<DuplicateCandidate>> DuplicateReads::FindDuplicatesOf
                                                                                  const MatchOptions& options) const {
   return core::Query(this, [&](const model::Ctx& c) -> absl::StatusOr<std::vector<DuplicateCandidate>> {
     if (auto s = duplicates::CheckOptions(c, options); !s.ok()) return s;
-    auto prepared = customers::Prepared(c, draft);
-    if (!prepared.ok()) return prepared.status();
-    prepared->id = draft.id;
-    return duplicates::Candidates(c, *prepared, options);
+    Customer prepared = draft;
+    if (auto s = customers::Prepare(c, prepared); !s.ok()) return s;
+    prepared.id = draft.id;
+    return duplicates::Candidates(c, prepared, options);
   });
 }
 

@@ -233,8 +233,8 @@ std::string DomainOf(std::string_view a) {
   if (const std::size_t scheme = a.find("://"); scheme != std::string_view::npos) a.remove_prefix(scheme + 3);
   if (const std::size_t end = a.find_first_of("/?#"); end != std::string_view::npos) a = a.substr(0, end);
   if (const std::size_t port = a.rfind(':'); port != std::string_view::npos) a = a.substr(0, port);
-  std::string d;
-  for (char ch : a) d.push_back(static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch));
+  std::string d(a);
+  for (char& ch : d) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
   while (!d.empty() && d.back() == '.') d.pop_back();
   if (d.rfind("www.", 0) == 0) d.erase(0, 4);
   if (d.empty() || d.size() > 253 || d.find('.') == std::string::npos) return {};
