@@ -164,8 +164,23 @@ std::vector<std::string> Answers(const Store& store) {
     auto d = store.Run(&ReadTxn::GetOpportunity, id);
     out.push_back("deal " + (d.ok() ? d->title + " " + std::to_string(d->amount.minor_units) : code(d.status())));
   }
+  SalesQuery by_owner;
+  by_owner.group_by = "owner";
+  auto rate = store.Run(&ReadTxn::GetWinRate, by_owner);
+  std::string s = "win rate ";
+  if (!rate.ok()) s += code(rate.status());
+  else
+    for (const WinRateRow& r : rate->rows)
+      s += r.group.label + ":" + std::to_string(r.won) + ":" + std::to_string(r.lost) + ":" +
+           std::to_string(r.by_currency.empty() ? 0 : r.by_currency[0].won_amount) + " ";
+  out.push_back(s);
+  auto cycle = store.Run(&ReadTxn::GetSalesCycle, by_owner);
+  s = "cycle ";
+  if (!cycle.ok()) s += code(cycle.status());
+  else for (const SalesCycleRow& r : cycle->rows) s += r.group.label + ":" + std::to_string(r.won) + ":" + std::to_string(r.median_days) + " ";
+  out.push_back(s);
   auto changes = store.Run(&ReadTxn::ListChanges, std::uint64_t{1}, std::size_t{1000});
-  std::string s = "feed ";
+  s = "feed ";
   if (!changes.ok()) s += code(changes.status());
   else for (const Change& c : *changes) s += std::to_string(c.seq) + ":" + std::to_string(c.entity_id) + " ";
   out.push_back(s);

@@ -108,6 +108,25 @@ TEST_F(EncryptionTest, NoPersonalValueIsInTheFileAndEveryLookupStillAnswers) {
   EXPECT_TRUE(r.ok()) << (r.problems.empty() ? "" : r.problems.front());
 }
 
+// Deals are not sealed (nothing personal): an encrypted store keeps their closings too, and its
+// win rate and sales cycle read them.
+TEST_F(EncryptionTest, ClosedDealsKeepTheirClosings) {
+  Opportunity o;
+  o.title = "Wobblecraft renewal";
+  o.amount = Money{424242, "EUR"};
+  Ok(store_->Run(&WriteTxn::CloseWon, Ok(store_->Run(&WriteTxn::CreateOpportunity, o)).id));
+  const WinRate rate = Ok(store_->Run(&ReadTxn::GetWinRate, SalesQuery{}));
+  ASSERT_EQ(rate.rows.size(), 1u);
+  EXPECT_EQ(rate.rows[0].won, 1u);
+  ASSERT_EQ(rate.rows[0].by_currency.size(), 1u);
+  EXPECT_EQ(rate.rows[0].by_currency[0].won_amount, 424242);
+  EXPECT_EQ(Ok(store_->Run(&ReadTxn::GetSalesCycle, SalesQuery{})).rows.at(0).won, 1u);
+  EXPECT_TRUE(Ok(store_->Run(&ReadTxn::Verify)).ok());
+  store_.reset();
+  testing::RawTable closings(Path(), "deal_closings");
+  EXPECT_EQ(closings.Entries().size(), 1u);
+}
+
 TEST_F(EncryptionTest, NamePrefixSearchWorksOnHashedPrefixes) {
   MakePerson("Annabel", "Lee");
   MakePerson("Anneliese", "Schmidt-Lehmann");

@@ -32,6 +32,7 @@
 #include "sales/quotas.h"
 #include "sales/rates.h"
 #include "sales/scores.h"
+#include "sales/closings.h"
 #include "sales/totals.h"
 #include "segments/segments.h"
 #include "campaigns/campaigns.h"
@@ -522,6 +523,9 @@ void Checker::Quotas() {
   auto totals = sales::CheckTotals(ctx_);
   if (!totals.ok()) return Problem("deal totals: ", totals.status().message());
   for (const std::string& p : *totals) Problem(p);
+  auto closings = sales::CheckClosings(ctx_);
+  if (!closings.ok()) return Problem("deal closings: ", closings.status().message());
+  for (const std::string& p : *closings) Problem(p);
   if (s_.exchange_rates != model::kAbsentTable)
     if (auto rates = sales::ListExchangeRates(ctx_, {}, {}); !rates.ok()) Problem(rates.status().message());
   auto catalog = products::Check(ctx_, &report_.records, &report_.index_entries);

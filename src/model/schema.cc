@@ -91,6 +91,7 @@ constexpr TableSpec kTables[] = {
     {&Schema::ticket_opened, "ticket_opened", 18},
     {&Schema::calendars, "calendars", 18},
     {&Schema::sla_policies, "sla_policies", 18},
+    {&Schema::deal_closings, "deal_closings", 20},
     {&Schema::changes, "changes", 1},
     {&Schema::change_entity, "change_entity", 1},
 };

@@ -52,6 +52,8 @@
 //   quotas             U8(1 user, 2 team) U64(id) Str(period) -> envelope(Quota) (since schema 11)
 //   deal_totals        U64(pipeline) U32(stage) Str(currency) Str(owner) -> the deals' count and sums
 //                      (since schema 11; sales/totals.h)
+//   deal_closings      I64(closed_at) U64(id) -> what the win rate and sales cycle read of a
+//                      closed deal; none in encrypted stores (since schema 20; sales/closings.h)
 //   deal_scores        U64(pipeline) Str(field) Str(value) -> U64(won) U64(lost): the deal-scoring
 //                      model's counts (since schema 12; sales/scores.h)
 //   exchange_rates     Str(from) Str(to) I64(effective) -> U64(rate x 10^9) I64(updated_at)
@@ -146,7 +148,9 @@ class Sealing;
 // campaign_member, customer_campaign, campaign_events).
 // 18: tickets (tickets, customer_ticket, ticket_entries, ticket_due, ticket_opened, calendars,
 // sla_policies).
-inline constexpr std::uint64_t kSchemaVersion = 19;
+// 19: final merges (merge records of a later version).
+// 20: the closed deals by closing time (deal_closings).
+inline constexpr std::uint64_t kSchemaVersion = 20;
 // The handle of a table an earlier file opened read-only does not have.
 inline constexpr storage::Table kAbsentTable = ~storage::Table{0};
 inline constexpr char kFlagArchived = 0x01;
@@ -197,6 +201,7 @@ struct Schema {
   storage::Table import_undo;
   storage::Table quotas;
   storage::Table deal_totals;
+  storage::Table deal_closings;
   storage::Table deal_scores;
   storage::Table exchange_rates;
   storage::Table products;

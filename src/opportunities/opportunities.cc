@@ -18,6 +18,7 @@
 #include "pipelines/pipelines.h"
 #include "products/products.h"
 #include "query/declared.h"
+#include "sales/closings.h"
 #include "sales/scores.h"
 #include "sales/totals.h"
 
@@ -193,6 +194,7 @@ absl::StatusOr<Opportunity> Store(Ctx& ctx, const Opportunity& before, Opportuni
   if (s.ok()) s = model::MoveExternal(ctx, ctx.schema.opp_external, before.external_id, o.external_id, o.id);
 #ifndef CRM_WITHOUT_SALES_AGGREGATES  // defined only to measure their cost (bench/deal_write_bench.cc)
   if (s.ok()) s = sales::MoveTotals(ctx, fresh ? nullptr : &before, &o);
+  if (s.ok()) s = sales::MoveClosings(ctx, p, fresh ? nullptr : &before, &o);
   if (s.ok()) s = sales::MoveScores(ctx, p, fresh ? nullptr : &before, &o);
 #endif
   if (s.ok()) s = analytics::MoveDeal(ctx, p, fresh ? nullptr : &before, &o);
@@ -496,6 +498,7 @@ absl::Status Remove(Ctx& ctx, OpportunityId id) {
   if (s.ok()) s = ctx.txn.Del(ctx.schema.opportunities, codec::EncodeU64(id)).status();
 #ifndef CRM_WITHOUT_SALES_AGGREGATES
   if (s.ok()) s = sales::MoveTotals(ctx, &*o, nullptr);
+  if (s.ok()) s = sales::MoveClosings(ctx, p, &*o, nullptr);
   if (s.ok()) s = sales::MoveScores(ctx, p, &*o, nullptr);
 #endif
   if (s.ok()) s = analytics::MoveDeal(ctx, p, &*o, nullptr);

@@ -5,13 +5,16 @@
 #include <optional>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "codec/key.h"
 #include "common/strings.h"
 #include "query/eval.h"
 #include "query/search.h"
+#include "sales/closings.h"
 #include "sales/rates.h"
 
 namespace crm::sales {
@@ -77,6 +80,21 @@ bool KeyFieldsOnly(const query::Node& n) {
   return n.type == detail::FilterNode::Type::kAnd || n.type == detail::FilterNode::Type::kOr || KeyField(n.field);
 }
 
+// The query's period into `s`: its period text, or from and to.
+absl::Status SetPeriod(const SalesQuery& q, Scope* s) {
+  if (!q.period.empty()) {
+    auto p = Period(q.period, q.time_zone);
+    if (!p.ok()) return p.status();
+    std::tie(s->from, s->to) = *p;
+    return absl::OkStatus();
+  }
+  if (auto zone = Zone(q.time_zone); !zone.ok()) return zone.status();
+  if (q.from >= q.to) return absl::InvalidArgumentError("from: must be before to");
+  s->from = q.from;
+  s->to = q.to;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::optional<Scope>> FromTotals(
@@ -121,6 +139,92 @@ absl::StatusOr<std::optional<Scope>> FromTotals(
   return s;
 }
 
+absl::StatusOr<std::optional<Scope>> FromClosings(const Ctx& ctx, const SalesQuery& q,
+                                                  std::initializer_list<StageOutcome> outcomes, std::vector<std::string>* codes,
+                                                  absl::FunctionRef<void(const Opportunity&, std::size_t, Scope&)> fn) {
+  if (!KeepsClosings(ctx)) return std::nullopt;
+  Scope s;
+  if (auto st = SetPeriod(q, &s); !st.ok()) return st;
+  auto lookups = query::LoadLookups(ctx, EntityType::kOpportunity);
+  if (!lookups.ok()) return lookups.status();
+  s.lookups = *std::move(lookups);
+  auto compiled = query::Compile(EntityType::kOpportunity, q.filter, s.lookups, ctx.phone_region);
+  if (!compiled.ok()) return compiled.status();
+  if (compiled->root && !KeyFieldsOnly(*compiled->root)) return std::nullopt;
+  std::optional<query::FieldRef> group;
+  if (!q.group_by.empty()) {
+    auto f = query::Resolve(EntityType::kOpportunity, q.group_by);
+    if (!f.ok()) return absl::InvalidArgumentError(absl::StrCat("group_by: ", f.status().message()));
+    if (!KeyField(*f)) return std::nullopt;
+    group = *std::move(f);
+  }
+  const bool owners = compiled->uses_owners || (group && query::NeedsOwners(*group));
+  if (auto st = query::LoadOwners(ctx, owners, &s.lookups); !st.ok()) return st;
+  std::optional<Converter> converter;
+  if (!q.currency.empty()) {
+    auto loaded = Converter::Load(ctx, q.currency);
+    if (!loaded.ok()) return loaded.status();
+    converter = *std::move(loaded);
+  }
+  if (!group) {
+    s.groups.try_emplace("", GroupKey{});
+    codes->push_back("");
+  }
+  // Whether the filter keeps a deal, and its group, follow from its pipeline, stage, currency
+  // and owner alone (a converted amount's currency too: the reporting one, or none as before):
+  // worked out once for each combination met.
+  struct Verdict {
+    bool keep = false;
+    std::size_t group = 0;
+  };
+  absl::flat_hash_map<std::string, Verdict> verdicts;
+  absl::flat_hash_map<std::string, std::size_t> group_index;  // code -> its place in `codes`
+  Opportunity deal;
+  absl::Status failed;
+  const auto each = [&](const Closing& c) {
+    if (!failed.ok()) return;
+    deal.id = c.id;
+    deal.pipeline = c.pipeline;
+    deal.stage = c.stage;
+    deal.amount.minor_units = c.amount;
+    deal.amount.currency.assign(c.currency);
+    deal.owner.assign(c.owner);
+    deal.created_at = c.created_at;
+    deal.closed_at = c.closed_at;
+    auto it = verdicts.find(Av(c.combination));
+    if (it == verdicts.end()) {
+      Verdict v;
+      v.keep = !compiled->root || query::Matches(*compiled, deal, s.lookups);
+      if (v.keep && group) {
+        Opportunity as_grouped = deal;  // the group reads the deal as converted
+        if (converter && !as_grouped.amount.currency.empty()) as_grouped.amount.currency = converter->currency();
+        auto [code, key] = query::FirstGroup(as_grouped, s.lookups, *group);
+        auto [at, fresh_group] = group_index.try_emplace(code, codes->size());
+        if (fresh_group) codes->push_back(code);
+        v.group = at->second;
+        s.groups.try_emplace(std::move(code), std::move(key));
+      }
+      it = verdicts.emplace(std::string(c.combination), std::move(v)).first;
+    }
+    if (!it->second.keep) return;
+    if (converter) {
+      auto converted = converter->Convert(deal.amount, c.closed_at);
+      if (!converted.ok()) {
+        failed = absl::Status(converted.status().code(), absl::StrCat(converted.status().message(), " (opportunity ", c.id, ")"));
+        return;
+      }
+      deal.amount = *std::move(converted);
+    }
+    fn(deal, it->second.group, s);
+  };
+  absl::Status st;
+  for (StageOutcome outcome : outcomes)
+    if (st.ok()) st = EachClosing(ctx, outcome, s.from, s.to, each);
+  if (!st.ok()) return st;
+  if (!failed.ok()) return failed;
+  return s;
+}
+
 absl::StatusOr<absl::TimeZone> Zone(std::string_view time_zone) {
   absl::TimeZone tz;
   if (!absl::LoadTimeZone(std::string(time_zone), &tz))
@@ -153,16 +257,7 @@ absl::StatusOr<Scope> Deals(const Ctx& ctx, const SalesQuery& q,
                             absl::FunctionRef<void(const Opportunity&, const std::string&, Scope&)> fn,
                             std::initializer_list<const char*> period_fields) {
   Scope s;
-  if (!q.period.empty()) {
-    auto p = Period(q.period, q.time_zone);
-    if (!p.ok()) return p.status();
-    std::tie(s.from, s.to) = *p;
-  } else {
-    if (auto zone = Zone(q.time_zone); !zone.ok()) return zone.status();
-    if (q.from >= q.to) return absl::InvalidArgumentError("from: must be before to");
-    s.from = q.from;
-    s.to = q.to;
-  }
+  if (auto st = SetPeriod(q, &s); !st.ok()) return st;
   auto lookups = query::LoadLookups(ctx, EntityType::kOpportunity);
   if (!lookups.ok()) return lookups.status();
   s.lookups = *std::move(lookups);

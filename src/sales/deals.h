@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
@@ -46,6 +47,18 @@ absl::StatusOr<Scope> Deals(const Ctx& ctx, const SalesQuery& q,
 // the deals must be read instead.
 absl::StatusOr<std::optional<Scope>> FromTotals(const Ctx& ctx, const SalesQuery& q,
                                                 absl::FunctionRef<void(const Opportunity&, const std::string&, const Total&, Scope&)> fn);
+
+// The closings of the deals a query looks at (sales/closings.h), when they can answer it: a store
+// that keeps them, and a filter and group that read only a deal's pipeline, stage, currency and
+// owner (and what derives from the owner). Calls `fn(deal, group, scope)` for every deal closed
+// with one of `outcomes` in the query's period that the filter lets through, in order of
+// outcome and closing, `deal` holding its
+// id, pipeline, stage, amount (converted when the query names a currency), owner, created_at and
+// closed_at, and `group` the index of its group's code in `codes` (appended as first met).
+// nullopt when the deals must be read instead.
+absl::StatusOr<std::optional<Scope>> FromClosings(const Ctx& ctx, const SalesQuery& q,
+                                                  std::initializer_list<StageOutcome> outcomes, std::vector<std::string>* codes,
+                                                  absl::FunctionRef<void(const Opportunity&, std::size_t, Scope&)> fn);
 
 // The IANA time zone of that name; InvalidArgument naming it otherwise.
 absl::StatusOr<absl::TimeZone> Zone(std::string_view time_zone);

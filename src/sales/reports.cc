@@ -6,6 +6,7 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/strings.h"
 #include "pipelines/pipelines.h"
@@ -39,6 +40,32 @@ __int128 Hundredths(__int128 x) {
 }
 
 double Ratio(double part, double whole) { return whole == 0 ? 0 : part / whole; }
+
+// The deals closed in the query's period: from the closings when they answer the query, else
+// from the deals (`outcomes`: those the report reads; the deals' walk reads all, and the report
+// checks each deal's outcome itself). `fn(deal, group, scope)`: `group` indexes `codes`, the
+// group codes as first met.
+absl::StatusOr<Scope> ClosedDeals(const Ctx& ctx, const SalesQuery& q, std::initializer_list<StageOutcome> outcomes,
+                                  std::vector<std::string>* codes,
+                                  absl::FunctionRef<void(const Opportunity&, std::size_t, Scope&)> fn) {
+  auto closings = FromClosings(ctx, q, outcomes, codes, fn);
+  if (!closings.ok()) return closings.status();
+  if (closings->has_value()) return std::move(**closings);
+  absl::flat_hash_map<std::string, std::size_t> index;
+  return Deals(ctx, q, [&](const Opportunity& o, const std::string& group, Scope& s) {
+    auto [it, fresh] = index.try_emplace(group, codes->size());
+    if (fresh) codes->push_back(group);
+    fn(o, it->second, s);
+  }, {"closed_at"});
+}
+
+// The indexes of `codes` in the order of the codes.
+std::vector<std::size_t> InOrder(const std::vector<std::string>& codes) {
+  std::vector<std::size_t> order(codes.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return codes[a] < codes[b]; });
+  return order;
+}
 
 }  // namespace
 
@@ -103,12 +130,19 @@ absl::StatusOr<WinRate> Wins(const Ctx& ctx, const SalesQuery& q) {
     std::uint64_t won = 0, lost = 0;
     std::map<std::string, std::pair<ValueRate, std::pair<__int128, __int128>>> by_currency;
   };
-  std::map<std::string, Acc> acc;
-  auto scope = Deals(ctx, q, [&](const Opportunity& o, const std::string& group, Scope& s) {
+  std::vector<std::string> codes;
+  std::vector<Acc> acc;  // by group
+  std::vector<bool> met;
+  const auto add = [&](const Opportunity& o, std::size_t group, Scope& s) {
     const Pipeline* p = s.PipelineOf(o);
     const Stage* stage = p == nullptr ? nullptr : p->FindStage(o.stage);
     if (stage == nullptr || stage->outcome == StageOutcome::kOpen || !s.InPeriod(o.closed_at)) return;
     const bool won = stage->outcome == StageOutcome::kWon;
+    if (group >= acc.size()) {
+      acc.resize(group + 1);
+      met.resize(group + 1);
+    }
+    met[group] = true;
     Acc& a = acc[group];
     auto& [rate, sums] = a.by_currency[o.amount.currency];
     if (won) {
@@ -120,10 +154,14 @@ absl::StatusOr<WinRate> Wins(const Ctx& ctx, const SalesQuery& q) {
       ++rate.lost;
       sums.second += o.amount.minor_units;
     }
-  }, {"closed_at"});
+  };
+  auto scope = ClosedDeals(ctx, q, {StageOutcome::kWon, StageOutcome::kLost}, &codes, add);
   if (!scope.ok()) return scope.status();
   WinRate out;
-  for (auto& [group, a] : acc) {
+  for (std::size_t g : InOrder(codes)) {
+    if (g >= met.size() || !met[g]) continue;  // no closed deal of it
+    const std::string& group = codes[g];
+    Acc& a = acc[g];
     WinRateRow r;
     r.group = scope->groups.at(group);
     r.won = a.won;
@@ -147,29 +185,37 @@ absl::StatusOr<WinRate> Wins(const Ctx& ctx, const SalesQuery& q) {
 }
 
 absl::StatusOr<SalesCycle> Cycle(const Ctx& ctx, const SalesQuery& q) {
-  std::map<std::string, std::vector<Timestamp>> spans;
-  auto scope = Deals(ctx, q, [&](const Opportunity& o, const std::string& group, Scope& s) {
+  std::vector<std::string> codes;
+  std::vector<std::vector<Timestamp>> spans;  // by group
+  auto scope = ClosedDeals(ctx, q, {StageOutcome::kWon}, &codes, [&](const Opportunity& o, std::size_t group, Scope& s) {
     const Pipeline* p = s.PipelineOf(o);
     const Stage* stage = p == nullptr ? nullptr : p->FindStage(o.stage);
     if (stage == nullptr || stage->outcome != StageOutcome::kWon || !s.InPeriod(o.closed_at)) return;
+    if (group >= spans.size()) spans.resize(group + 1);
     spans[group].push_back(o.closed_at - o.created_at);
-  }, {"closed_at"});
+  });
   if (!scope.ok()) return scope.status();
   SalesCycle out;
-  for (auto& [group, v] : spans) {
-    std::sort(v.begin(), v.end());
+  for (std::size_t g : InOrder(codes)) {
+    if (g >= spans.size() || spans[g].empty()) continue;  // no deal won
+    const std::string& group = codes[g];
+    std::vector<Timestamp>& v = spans[g];
     SalesCycleRow r;
     r.group = scope->groups.at(group);
     r.won = v.size();
     __int128 sum = 0;
     for (Timestamp t : v) sum += t;
     r.average_days = static_cast<double>(sum) / static_cast<double>(v.size()) / kDay;
+    const auto [least, most] = std::minmax_element(v.begin(), v.end());
+    r.min_days = static_cast<double>(*least) / kDay;
+    r.max_days = static_cast<double>(*most) / kDay;
+    // The median without sorting: the middle element in place, and for an even count the
+    // greatest of those below it.
     const std::size_t n = v.size();
-    r.median_days = (n % 2 == 1 ? static_cast<double>(v[n / 2])
-                                : (static_cast<double>(v[n / 2 - 1]) + static_cast<double>(v[n / 2])) / 2) /
-                    kDay;
-    r.min_days = static_cast<double>(v.front()) / kDay;
-    r.max_days = static_cast<double>(v.back()) / kDay;
+    const auto middle = v.begin() + static_cast<std::ptrdiff_t>(n / 2);
+    std::nth_element(v.begin(), middle, v.end());
+    const double upper = static_cast<double>(*middle);
+    r.median_days = (n % 2 == 1 ? upper : (static_cast<double>(*std::max_element(v.begin(), middle)) + upper) / 2) / kDay;
     out.rows.push_back(std::move(r));
   }
   return out;

@@ -241,6 +241,13 @@ class Cursor {
   };
   absl::StatusOr<bool> CollectIds(const IdScan& scan, std::vector<std::uint64_t>* ids);
 
+  // Copies entries from the current one on, while their key is below `hi` (empty: no bound), into
+  // `buffer` (each as U32 key bytes, U32 value bytes, the key, the value), filling at most its
+  // size, in one guarded LMDB call; `*used` receives the bytes written. The cursor is left on the
+  // first entry not copied. Returns false once the range is done. When the first entry does not
+  // fit, nothing is copied and `*used` is 0 with `buffer` grown to hold it: call again.
+  absl::StatusOr<bool> CopyRun(std::string_view hi, std::string* buffer, std::size_t* used);
+
   // The current entry; borrowed like Txn::Get values.
   std::string_view key() const { return {static_cast<const char*>(k_.mv_data), k_.mv_size}; }
   std::string_view value() const { return {static_cast<const char*>(v_.mv_data), v_.mv_size}; }
@@ -268,6 +275,12 @@ absl::Status ScanPrefix(
 absl::Status ScanPrefix(
     Cursor& cursor, std::string_view prefix, std::string_view after,
     absl::FunctionRef<absl::StatusOr<bool>(std::string_view key, std::string_view value)> fn);
+
+// Visits the entries with lo <= key < hi (hi empty: no upper bound), in key order, each copied
+// out of the map first, a few thousand at a time in one guarded LMDB call: the fast path of
+// long forward scans. `fn` returns false to stop early.
+absl::Status ScanRangeCopied(const Txn& txn, Table table, std::string_view lo, std::string_view hi,
+                             absl::FunctionRef<absl::StatusOr<bool>(std::string_view key, std::string_view value)> fn);
 
 // Visits the entries with lo <= key < hi (hi empty: no upper bound), in key order or, with
 // `reverse`, from the greatest down. `resume` (when not empty) continues a scan after that key

@@ -270,6 +270,113 @@ absl::StatusOr<bool> Cursor::CollectIds(const IdScan& scan, std::vector<std::uin
   }
 }
 
+absl::StatusOr<bool> Cursor::CopyRun(std::string_view hi, std::string* buffer, std::size_t* used) {
+  constexpr int kChunk = 4096;  // entries per guarded call: far below the watchdog's limit
+  // kRoom: the cursor is on the first entry not copied; kCount: on the last one copied.
+  enum class Stop { kNo, kEnd, kRoom, kCount, kTooBig, kOrder, kOutside, kKey };
+  Stop stop = Stop::kNo;
+  MDB_val k{0, nullptr}, v{0, nullptr};
+  std::size_t at = 0, need = 0;
+  char* out = buffer->data();
+  const std::size_t room = buffer->size();
+  MDB_cursor_op op = MDB_GET_CURRENT;
+  MDB_val last{0, nullptr};  // the entry copied last
+  const int rc = Guarded(
+      [&] {
+        for (int n = 0; n < kChunk; ++n) {
+          const int r = mdb_cursor_get(cursor_, &k, &v, op);
+          op = MDB_NEXT;
+          if (r == MDB_NOTFOUND) {
+            stop = Stop::kEnd;
+            return 0;
+          }
+          if (r != 0) return r;
+          if ((!PlainlyInMap(bounds_, k) && !CheckInMap(bounds_, writable_, k, "key").ok()) ||
+              (!PlainlyInMap(bounds_, v) && !CheckInMap(bounds_, writable_, v, "value").ok())) {
+            stop = Stop::kOutside;
+            return 0;
+          }
+          if (k.mv_size == 0 || k.mv_size > kMaxKeyBytes) {
+            stop = Stop::kKey;
+            return 0;
+          }
+          const std::string_view key(static_cast<const char*>(k.mv_data), k.mv_size);
+          if (last.mv_data != nullptr &&
+              CompareKeys(key, std::string_view(static_cast<const char*>(last.mv_data), last.mv_size)) <= 0) {
+            stop = Stop::kOrder;
+            return 0;
+          }
+          if (!hi.empty() && CompareKeys(key, hi) >= 0) {
+            stop = Stop::kEnd;
+            return 0;
+          }
+          const std::size_t bytes = 8 + k.mv_size + v.mv_size;
+          if (at + bytes > room) {
+            stop = at == 0 ? Stop::kTooBig : Stop::kRoom;
+            need = bytes;
+            return 0;
+          }
+          const auto k32 = static_cast<std::uint32_t>(k.mv_size), v32 = static_cast<std::uint32_t>(v.mv_size);
+          std::memcpy(out + at, &k32, 4);
+          std::memcpy(out + at + 4, &v32, 4);
+          std::memcpy(out + at + 8, k.mv_data, k.mv_size);
+          std::memcpy(out + at + 8 + k.mv_size, v.mv_data, v.mv_size);
+          at += bytes;
+          last = k;
+        }
+        stop = Stop::kCount;
+        return 0;
+      },
+      Watched(bounds_));
+  if (rc == kPageLoop) Looped(bounds_);
+  if (rc != 0) return MdbError(rc, "cursor");
+  *used = at;
+  switch (stop) {
+    case Stop::kOrder:
+      return absl::DataLossError("database is damaged: a table's keys are out of order (its tree links pages wrongly)");
+    case Stop::kOutside: return absl::DataLossError("database is damaged: a stored key or value lies outside the database file");
+    case Stop::kKey: return absl::DataLossError("database is damaged: a key longer than LMDB stores");
+    case Stop::kEnd: return false;
+    case Stop::kTooBig:
+      buffer->resize(need);
+      return true;
+    case Stop::kRoom: return true;
+    default: {
+      // The cursor is on the last entry copied: the next run starts after it.
+      auto next = Next();
+      if (!next.ok() || !*next) return next;
+      if (CompareKeys(key(), std::string_view(static_cast<const char*>(last.mv_data), last.mv_size)) <= 0)
+        return absl::DataLossError("database is damaged: a table's keys are out of order (its tree links pages wrongly)");
+      return true;
+    }
+  }
+}
+
+absl::Status ScanRangeCopied(const Txn& txn, Table table, std::string_view lo, std::string_view hi,
+                             absl::FunctionRef<absl::StatusOr<bool>(std::string_view key, std::string_view value)> fn) {
+  auto cursor = Cursor::Open(txn, table);
+  if (!cursor.ok()) return cursor.status();
+  auto at = cursor->Seek(lo);
+  if (!at.ok()) return at.status();
+  if (!*at) return absl::OkStatus();
+  std::string buffer(64 << 10, '\0');
+  while (true) {
+    std::size_t used = 0;
+    auto more = cursor->CopyRun(hi, &buffer, &used);
+    if (!more.ok()) return more.status();
+    for (std::size_t i = 0; i < used;) {
+      std::uint32_t k = 0, v = 0;
+      std::memcpy(&k, buffer.data() + i, 4);
+      std::memcpy(&v, buffer.data() + i + 4, 4);
+      auto go_on = fn(std::string_view(buffer.data() + i + 8, k), std::string_view(buffer.data() + i + 8 + k, v));
+      if (!go_on.ok()) return go_on.status();
+      if (!*go_on) return absl::OkStatus();
+      i += 8 + k + v;
+    }
+    if (!*more) return absl::OkStatus();
+  }
+}
+
 absl::Status ScanRange(
     const Txn& txn, Table table, std::string_view lo, std::string_view hi, std::string_view resume,
     bool reverse,

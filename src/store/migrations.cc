@@ -12,6 +12,7 @@
 #include "customers/groups.h"
 #include "duplicates/pairs.h"
 #include "sales/scores.h"
+#include "sales/closings.h"
 #include "sales/totals.h"
 
 namespace crm::store {
@@ -118,6 +119,8 @@ constexpr Step kSteps[] = {
     // Final merges: none yet (a merge record written from now on may say when it was made final,
     // which libcrm 0.21 cannot read).
     {19, "final merges", [](model::Ctx&) { return absl::OkStatus(); }},
+    // The closed deals by closing time: written from the deals (none in an encrypted file).
+    {20, "deal closings", &sales::RebuildClosings},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == model::kSchemaVersion, "a step for every schema version");
 
