@@ -32,9 +32,9 @@
 #include <stdint.h>
 
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 22
+#define CRM_VERSION_MINOR 23
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.22.0"
+#define CRM_VERSION_STRING "0.23.0"
 
 #if defined(_WIN32)
 #define CRM_API

@@ -14,7 +14,7 @@ from conan.tools.gnu import PkgConfigDeps
 
 class CrmConan(ConanFile):
     name = "crm"
-    version = "0.22.0"
+    version = "0.23.0"
     description = "Embeddable CRM engine: customers, interactions and a sales pipeline on LMDB"
     topics = ("crm", "lmdb", "embedded-database")
     settings = "os", "compiler", "build_type", "arch"

@@ -29,7 +29,7 @@ from pathlib import Path
 
 NAME = "crm"
 DIST = "libcrm"
-VERSION = "0.22.0"
+VERSION = "0.23.0"
 HERE = Path(__file__).resolve().parent.parent  # bindings/python
 PACKAGE = HERE / NAME
 # libcrm's sources: the tree this package sits in, or the copy an sdist carries.

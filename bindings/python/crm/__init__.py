@@ -89,9 +89,9 @@ from .values import (
     currency_digits,
 )
 
-__version__ = "0.22.0"
+__version__ = "0.23.0"
 
-#: The version of the libcrm library in use (its C ABI), e.g. "0.22.0".
+#: The version of the libcrm library in use (its C ABI), e.g. "0.23.0".
 library_version = LIBRARY_VERSION
 #: Where that library was loaded from.
 library_path = LIBRARY_PATH
