@@ -31,8 +31,8 @@ std::optional<StageOutcome> OutcomeOf(const Pipeline& p, const Opportunity* o) {
   return stage->outcome;
 }
 
-// nullopt when the deal has no closing time, or a currency no entry can hold (ISO 4217 codes
-// are three letters; a longer one would have been refused on write).
+// The entry's value; nullopt for a currency no entry can hold (ISO 4217 codes are three
+// letters: a write refuses a longer one before it gets here).
 std::optional<std::string> ValueOf(const Opportunity& o) {
   if (o.amount.currency.size() > 255) return std::nullopt;
   std::string v = codec::KeyBuilder()
