@@ -95,6 +95,32 @@ absl::Status SetPeriod(const SalesQuery& q, Scope* s) {
   return absl::OkStatus();
 }
 
+// The filter and group of a query that maintained entries (totals, closings) may answer, with
+// `s`'s lookups loaded: nullopt when the filter or the group reads a field those entries lack.
+struct KeyedQuery {
+  query::Compiled compiled;
+  std::optional<query::FieldRef> group;
+
+  static absl::StatusOr<std::optional<KeyedQuery>> Of(const Ctx& ctx, const SalesQuery& q, Scope* s) {
+    auto lookups = query::LoadLookups(ctx, EntityType::kOpportunity);
+    if (!lookups.ok()) return lookups.status();
+    s->lookups = *std::move(lookups);
+    auto compiled = query::Compile(EntityType::kOpportunity, q.filter, s->lookups, ctx.phone_region);
+    if (!compiled.ok()) return compiled.status();
+    if (compiled->root && !KeyFieldsOnly(*compiled->root)) return std::nullopt;
+    KeyedQuery out{*std::move(compiled), std::nullopt};
+    if (!q.group_by.empty()) {
+      auto f = query::Resolve(EntityType::kOpportunity, q.group_by);
+      if (!f.ok()) return absl::InvalidArgumentError(absl::StrCat("group_by: ", f.status().message()));
+      if (!KeyField(*f)) return std::nullopt;
+      out.group = *std::move(f);
+    }
+    const bool owners = out.compiled.uses_owners || (out.group && query::NeedsOwners(*out.group));
+    if (auto st = query::LoadOwners(ctx, owners, &s->lookups); !st.ok()) return st;
+    return out;
+  }
+};
+
 }  // namespace
 
 absl::StatusOr<std::optional<Scope>> FromTotals(
@@ -105,21 +131,11 @@ absl::StatusOr<std::optional<Scope>> FromTotals(
   if (ctx.schema.deal_totals == model::kAbsentTable) return std::nullopt;
   if (auto zone = Zone(q.time_zone); !zone.ok()) return zone.status();
   Scope s;
-  auto lookups = query::LoadLookups(ctx, EntityType::kOpportunity);
-  if (!lookups.ok()) return lookups.status();
-  s.lookups = *std::move(lookups);
-  auto compiled = query::Compile(EntityType::kOpportunity, q.filter, s.lookups, ctx.phone_region);
-  if (!compiled.ok()) return compiled.status();
-  if (compiled->root && !KeyFieldsOnly(*compiled->root)) return std::nullopt;
-  std::optional<query::FieldRef> group;
-  if (!q.group_by.empty()) {
-    auto f = query::Resolve(EntityType::kOpportunity, q.group_by);
-    if (!f.ok()) return absl::InvalidArgumentError(absl::StrCat("group_by: ", f.status().message()));
-    if (!KeyField(*f)) return std::nullopt;
-    group = *std::move(f);
-  }
-  const bool owners = compiled->uses_owners || (group && query::NeedsOwners(*group));
-  if (auto st = query::LoadOwners(ctx, owners, &s.lookups); !st.ok()) return st;
+  auto keyed = KeyedQuery::Of(ctx, q, &s);
+  if (!keyed.ok()) return keyed.status();
+  if (!keyed->has_value()) return std::nullopt;
+  const query::Compiled* compiled = &(*keyed)->compiled;
+  const std::optional<query::FieldRef>& group = (*keyed)->group;
   if (!group) s.groups.try_emplace("", GroupKey{});
   Opportunity deal;
   const std::string none;
@@ -145,21 +161,11 @@ absl::StatusOr<std::optional<Scope>> FromClosings(const Ctx& ctx, const SalesQue
   if (!KeepsClosings(ctx)) return std::nullopt;
   Scope s;
   if (auto st = SetPeriod(q, &s); !st.ok()) return st;
-  auto lookups = query::LoadLookups(ctx, EntityType::kOpportunity);
-  if (!lookups.ok()) return lookups.status();
-  s.lookups = *std::move(lookups);
-  auto compiled = query::Compile(EntityType::kOpportunity, q.filter, s.lookups, ctx.phone_region);
-  if (!compiled.ok()) return compiled.status();
-  if (compiled->root && !KeyFieldsOnly(*compiled->root)) return std::nullopt;
-  std::optional<query::FieldRef> group;
-  if (!q.group_by.empty()) {
-    auto f = query::Resolve(EntityType::kOpportunity, q.group_by);
-    if (!f.ok()) return absl::InvalidArgumentError(absl::StrCat("group_by: ", f.status().message()));
-    if (!KeyField(*f)) return std::nullopt;
-    group = *std::move(f);
-  }
-  const bool owners = compiled->uses_owners || (group && query::NeedsOwners(*group));
-  if (auto st = query::LoadOwners(ctx, owners, &s.lookups); !st.ok()) return st;
+  auto keyed = KeyedQuery::Of(ctx, q, &s);
+  if (!keyed.ok()) return keyed.status();
+  if (!keyed->has_value()) return std::nullopt;
+  const query::Compiled* compiled = &(*keyed)->compiled;
+  const std::optional<query::FieldRef>& group = (*keyed)->group;
   std::optional<Converter> converter;
   if (!q.currency.empty()) {
     auto loaded = Converter::Load(ctx, q.currency);
